@@ -1,0 +1,16 @@
+# Imported by every generated host: the fleet.host option and the platform's service modules.
+{ config, lib, ... }:
+let
+  serviceFiles = builtins.attrNames (builtins.readDir ../services);
+in
+{
+  imports = map (file: ../services + "/${file}") serviceFiles;
+
+  options.fleet.host = lib.mkOption {
+    type = lib.types.attrs;
+    description = "The host's resolved fleet data: generated/hosts/<host>/host.nix.";
+  };
+
+  # Tools on the machine (first boot, health checks) read the host's data from here.
+  config.environment.etc."fleet/host.json".text = builtins.toJSON config.fleet.host;
+}

@@ -1,0 +1,5 @@
+# NovaNet virtual network controller.
+import ../lib/platform-service.nix {
+  name = "novanet";
+  description = "NovaNet virtual network controller";
+}

@@ -1,0 +1,28 @@
+// Options shared by commands, parsed into typed values.
+import { Option, InvalidArgumentError, type Command } from 'commander';
+import { DEFAULT_PATHS, type Paths } from '../compile/index.ts';
+import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from './views/diagnostics.ts';
+
+export function addPathOptions(command: Command): Command {
+  return command
+    .option('--fleet <dir>', 'fleet directory', DEFAULT_PATHS.fleetDir)
+    .option('--out <dir>', 'output directory', DEFAULT_PATHS.outDir)
+    .option('--nix <dir>', 'hand-written Nix directory the generated files import', DEFAULT_PATHS.nixDir);
+}
+
+export function addFormatOption(command: Command): Command {
+  return command.addOption(new Option('--format <format>', 'diagnostics format').choices(DIAGNOSTIC_FORMATS).default('text'));
+}
+
+export function pathsFrom(options: Record<string, unknown>): Paths {
+  return { fleetDir: String(options.fleet), outDir: String(options.out), nixDir: String(options.nix) };
+}
+
+export function formatFrom(options: Record<string, unknown>): DiagnosticFormat {
+  return options.format as DiagnosticFormat;
+}
+
+export function parsePositiveInteger(value: string): number {
+  if (!/^[0-9]+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}

@@ -1,0 +1,39 @@
+// fleetc build: validate, then write the output directory atomically (or, with --check, compare only).
+import type { Command } from 'commander';
+import { hasErrors } from '../../diagnostics/diagnostic.ts';
+import { compileFromDisk } from '../../compile/index.ts';
+import { compareWithDisk, writeOutput, WriteRefused } from '../../write/index.ts';
+import { addFormatOption, addPathOptions, formatFrom, pathsFrom } from '../arguments.ts';
+import { EXIT } from '../exit-codes.ts';
+import type { Io } from '../io.ts';
+import { renderBuildResult } from '../views/build.ts';
+import { renderDiagnostics } from '../views/diagnostics.ts';
+
+export function registerBuild(program: Command, io: Io, setExit: (code: number) => void): void {
+  const command = program
+    .command('build')
+    .description('validate the fleet and write the output directory (flake, host modules, disko, manifest)')
+    .option('--check', 'write nothing; list the files that would change and exit 1 if any would');
+  addPathOptions(command);
+  addFormatOption(command);
+  command.action(async (options: Record<string, unknown>) => {
+    const paths = pathsFrom(options);
+    const check = Boolean(options.check);
+    const started = performance.now();
+    const result = await compileFromDisk(paths);
+    io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources));
+    if (hasErrors(result.diagnostics) || !result.artifacts) {
+      io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched\n`);
+      return setExit(EXIT.failed);
+    }
+    try {
+      const changes = check ? await compareWithDisk(paths.outDir, result.artifacts) : (await writeOutput(paths.outDir, result.artifacts)).changes;
+      io.stderr(renderBuildResult({ outDir: paths.outDir, check, changes, hosts: result.hostCount, files: result.artifacts.length, milliseconds: performance.now() - started }));
+      setExit(check && changes.length > 0 ? EXIT.failed : EXIT.ok);
+    } catch (error) {
+      if (!(error instanceof WriteRefused)) throw error;
+      io.stderr(`fleetc: ${error.message}\n  hint: pass --out with an empty or fleetc-generated directory\n`);
+      setExit(EXIT.failed);
+    }
+  });
+}

@@ -1,0 +1,40 @@
+// The fleetc command line: parses arguments, runs a command, maps the outcome to an exit code.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerBuild } from './commands/build.ts';
+import { registerValidate } from './commands/validate.ts';
+import { EXIT } from './exit-codes.ts';
+import { processIo, type Io } from './io.ts';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const setExit = (code: number): void => {
+    exitCode = code;
+  };
+  const program = new Command('fleetc')
+    .description('Compile a bare-metal NixOS fleet from YAML: validate, build, plan and apply.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help for usage)');
+  registerValidate(program, io, setExit);
+  registerBuild(program, io, setExit);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  try {
+    await program.parseAsync([...argv], { from: 'node' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const benign = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+      return benign ? EXIT.ok : EXIT.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`fleetc: internal error: ${message}\n`);
+    if (process.env.FLEETC_DEBUG === '1' && error instanceof Error) io.stderr(`${error.stack}\n`);
+    else io.stderr('  this is a bug in fleetc; rerun with FLEETC_DEBUG=1 for details and report it\n');
+    return EXIT.internal;
+  }
+}

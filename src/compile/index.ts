@@ -1,0 +1,71 @@
+// The compile pipeline: load → validate → resolve → emit, stopping after the first stage with errors.
+import path from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.ts';
+import { SourceRegistry } from '../diagnostics/source.ts';
+import type { Artifact } from '../emit/artifact.ts';
+import { emitFleet } from '../emit/index.ts';
+import { parseFleet, readFleetDir } from '../load/index.ts';
+import type { RawFleet } from '../load/types.ts';
+import type { Fleet } from '../model/fleet.ts';
+import { resolveFleet } from '../resolve/index.ts';
+import { validateFleet } from '../validate/index.ts';
+
+export interface Paths {
+  /** The fleet directory, as the user named it (diagnostics show paths under it). */
+  fleetDir: string;
+  outDir: string;
+  nixDir: string;
+}
+
+export const DEFAULT_PATHS: Paths = { fleetDir: 'fleet', outDir: 'generated', nixDir: 'nix' };
+
+export interface Compilation {
+  diagnostics: Diagnostic[];
+  sources: SourceRegistry;
+  /** Present when validation passed. */
+  fleet?: Fleet;
+  /** Present when validation passed and emit is asked for. */
+  artifacts?: Artifact[];
+  hostCount: number;
+  profileCount: number;
+}
+
+export interface CompileOptions {
+  /** Path from the output directory to the nix directory, '/'-separated. */
+  nixDirFromOut: string;
+  /** Stop after validation (fleetc validate). */
+  validateOnly?: boolean;
+}
+
+/** Pure: the same raw files give the same diagnostics and byte-identical artifacts. */
+export function compileRaw(raw: RawFleet, options: CompileOptions): Compilation {
+  const sources = new SourceRegistry();
+  const loaded = parseFleet(raw, sources);
+  const result: Compilation = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
+  if (hasErrors(loaded.diagnostics)) return finish(result);
+  const checked = validateFleet(loaded.value);
+  result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
+  if (hasErrors(result.diagnostics)) return finish(result);
+  const resolved = resolveFleet(checked.value);
+  result.diagnostics = [...result.diagnostics, ...resolved.diagnostics];
+  if (hasErrors(result.diagnostics)) return finish(result);
+  result.fleet = resolved.value;
+  if (!options.validateOnly) result.artifacts = emitFleet(resolved.value, { nixDir: options.nixDirFromOut, nixFiles: raw.nixFiles });
+  return finish(result);
+}
+
+export async function compileFromDisk(paths: Paths, options: { validateOnly?: boolean } = {}): Promise<Compilation> {
+  const raw = await readFleetDir(paths.fleetDir, paths.nixDir);
+  return compileRaw(raw, { nixDirFromOut: relativeNixDir(paths), validateOnly: options.validateOnly });
+}
+
+export function relativeNixDir(paths: Paths): string {
+  const relative = path.relative(path.resolve(paths.outDir), path.resolve(paths.nixDir)).split(path.sep).join('/');
+  return relative === '' ? '.' : relative;
+}
+
+function finish(result: Compilation): Compilation {
+  result.diagnostics = sortDiagnostics(result.diagnostics);
+  return result;
+}

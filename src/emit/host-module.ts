@@ -1,0 +1,107 @@
+// hosts/<host>/default.nix: the host's NixOS module — identity, boot loader, kernel, network, services.
+import { createHash } from 'node:crypto';
+import type { Fleet, Host, Interface, Service } from '../model/fleet.ts';
+import type { Artifact, EmitContext, Emitter } from './artifact.ts';
+import { GENERATED_HEADER } from './artifact.ts';
+import { nixCode, nixValue, type NixCode } from './nix/printer.ts';
+
+export const emitHostModules: Emitter = (fleet, context) =>
+  fleet.hosts.map((host): Artifact => ({
+    path: `hosts/${host.name}/default.nix`,
+    kind: 'nixos',
+    host: host.name,
+    contents: renderHostModule(fleet, host, context),
+  }));
+
+/** Path from hosts/<host>/ to a file under the hand-written nix/ directory, as a Nix path literal. */
+export function nixPathFromHost(context: EmitContext, relative: string): NixCode {
+  return nixCode(`../../${context.nixDir}/${relative}`);
+}
+
+function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): string {
+  const module: Record<string, unknown> = {
+    imports: [nixCode('./disko.nix'), nixPathFromHost(context, 'modules/fleet.nix'), ...host.modules.map((m) => nixPathFromHost(context, m))],
+    fleet: { host: nixCode('host') },
+    networking: {
+      hostName: nixCode('host.name'),
+      domain: nixCode('host.domain'),
+      ...(host.layout.kind === 'zfs' ? { hostId: zfsHostId(host.name) } : {}),
+      ...networking(host),
+    },
+    nixpkgs: { hostPlatform: nixCode('host.system') },
+    system: { stateVersion: nixCode('host.stateVersion') },
+    time: { timeZone: nixCode('host.timezone') },
+    boot: bootConfig(host),
+    systemd: { network: { links: linkFiles(host.interfaces) } },
+    platform: { services: Object.fromEntries(host.services.map((name) => [name, serviceConfig(fleet.services[name]!)])) },
+    users: { users: { root: { openssh: { authorizedKeys: { keys: nixCode('host.authorizedKeys') } } } } },
+    ...(host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}),
+  };
+  return [
+    `# ${GENERATED_HEADER}`,
+    `# NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.`,
+    '{ lib, pkgs, ... }:',
+    'let',
+    '  host = import ./host.nix;',
+    'in',
+    nixValue(module, { collapsePaths: true }),
+    '',
+  ].join('\n');
+}
+
+function bootConfig(host: Host): Record<string, unknown> {
+  const loader =
+    host.firmware === 'uefi'
+      ? { 'systemd-boot': { enable: true }, efi: { canTouchEfiVariables: true } }
+      : // disko adds every EF02 partition's disk to boot.loader.grub.devices.
+        { grub: { enable: true, ...(host.layout.kind === 'zfs' ? { zfsSupport: true } : {}) } };
+  return {
+    loader,
+    kernelParams: nixCode('host.kernel.params'),
+    ...(host.kernel.modules.length > 0 ? { kernelModules: nixCode('host.kernel.modules') } : {}),
+    ...(host.kernel.package !== undefined ? { kernelPackages: nixCode(`pkgs.${host.kernel.package}`) } : {}),
+    ...(host.layout.kind === 'zfs' ? { supportedFilesystems: ['zfs'] } : {}),
+    ...(host.layout.kind === 'raid1' ? { swraid: { enable: true, mdadmConf: 'MAILADDR root' } } : {}),
+  };
+}
+
+function networking(host: Host): Record<string, unknown> {
+  const interfaces: Record<string, unknown> = {};
+  const vlans: Record<string, unknown> = {};
+  for (const nic of host.interfaces) {
+    if (nic.vlan !== undefined) vlans[nic.device] = { id: nic.vlan, interface: nic.name };
+    interfaces[nic.device] = {
+      ...(nic.address !== undefined ? { ipv4: { addresses: [{ address: nic.address, prefixLength: nic.prefixLength! }] } } : { useDHCP: true }),
+      ...(nic.mtu !== undefined ? { mtu: nic.mtu } : {}),
+    };
+  }
+  // A tagged VLAN cannot carry frames larger than its parent NIC: raise the parent's MTU to match.
+  for (const nic of host.interfaces) {
+    if (nic.vlan === undefined || nic.mtu === undefined) continue;
+    const parent = (interfaces[nic.name] ??= {}) as { mtu?: number };
+    parent.mtu = Math.max(parent.mtu ?? 0, nic.mtu);
+  }
+  return {
+    useDHCP: false,
+    ...(Object.keys(vlans).length > 0 ? { vlans } : {}),
+    interfaces,
+    ...(host.gateway ? { defaultGateway: { address: host.gateway.address, interface: host.gateway.device } } : {}),
+    nameservers: nixCode('host.nameservers'),
+  };
+}
+
+/** Pin each NIC's name to its MAC, so eno1 is eno1 whatever order the kernel finds the cards in. */
+function linkFiles(interfaces: readonly Interface[]): Record<string, unknown> {
+  const links: Record<string, unknown> = {};
+  for (const nic of interfaces) links[`10-${nic.name}`] ??= { matchConfig: { PermanentMACAddress: nic.mac }, linkConfig: { Name: nic.name } };
+  return links;
+}
+
+function serviceConfig(service: Service): Record<string, unknown> {
+  return { enable: true, ports: service.ports };
+}
+
+/** ZFS refuses to import a pool written by another host id: derive a stable one from the name. */
+export function zfsHostId(name: string): string {
+  return createHash('sha256').update(name).digest('hex').slice(0, 8);
+}

@@ -1,0 +1,64 @@
+// manifest.json: every file's hash, and per host the hashes of everything it depends on — what plan diffs.
+import { createHash } from 'node:crypto';
+import type { Fleet, Host } from '../model/fleet.ts';
+import type { Artifact, ArtifactKind, EmitContext } from './artifact.ts';
+
+export const MANIFEST_PATH = 'manifest.json';
+export const MANIFEST_VERSION = 1;
+
+export interface ManifestEntry {
+  kind: ArtifactKind;
+  sha256: string;
+}
+
+export interface Manifest {
+  generator: 'fleetc';
+  version: number;
+  fleet: string;
+  files: Record<string, ManifestEntry>;
+  hosts: Record<string, {
+    profile: string;
+    /** The host's own files, and its fragments of shared files as "<path>#<host>". */
+    artifacts: Record<string, ManifestEntry>;
+    /** Hand-written Nix files (relative to nix/) the host's configuration includes. */
+    nix: Record<string, string>;
+  }>;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], context: EmitContext): Artifact {
+  const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: fleet.name, files: {}, hosts: {} };
+  for (const host of fleet.hosts) manifest.hosts[host.name] = { profile: host.profile, artifacts: {}, nix: nixDependencies(host, context.nixFiles) };
+  for (const artifact of [...artifacts].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    const entry: ManifestEntry = { kind: artifact.kind, sha256: sha256(artifact.contents) };
+    manifest.files[artifact.path] = entry;
+    if (artifact.host) manifest.hosts[artifact.host]!.artifacts[artifact.path] = entry;
+    for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) {
+      manifest.hosts[host]!.artifacts[`${artifact.path}#${host}`] = { kind: artifact.kind, sha256: sha256(fragment) };
+    }
+  }
+  for (const host of Object.values(manifest.hosts)) host.artifacts = sortKeys(host.artifacts);
+  return { path: MANIFEST_PATH, kind: 'manifest', contents: `${JSON.stringify(manifest, null, 2)}\n` };
+}
+
+/**
+ * Which hand-written Nix files shape a host: its profile's modules and its services' modules, and
+ * every shared file (anything outside profiles/ and services/), since any host may import those.
+ */
+export function nixDependencies(host: Host, nixFiles: Map<string, string>): Record<string, string> {
+  const deps: Record<string, string> = {};
+  const services = new Set(host.services.map((s) => `services/${s}.nix`));
+  const modules = new Set(host.modules);
+  for (const [path, hash] of nixFiles) {
+    const specific = path.startsWith('profiles/') || path.startsWith('services/');
+    if (!specific || modules.has(path) || services.has(path)) deps[path] = hash;
+  }
+  return deps;
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

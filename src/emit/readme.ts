@@ -1,0 +1,21 @@
+// generated/README.md: tells a reader of the repository where these files come from.
+import type { Emitter } from './artifact.ts';
+
+export const emitReadme: Emitter = (fleet) => [
+  {
+    path: 'README.md',
+    kind: 'doc',
+    contents: [
+      `# generated/ — compiled output of fleet ${fleet.name}`,
+      '',
+      'Every file here is written by `fleetc build` from the fleet YAML and replaced as a whole on each',
+      'build. Do not edit these files: change the fleet and rebuild. CI runs `fleetc build --check` to',
+      'make sure this directory matches the fleet.',
+      '',
+      '- `flake.nix` — one `nixosConfigurations.<host>` per host (deploy with `nixos-rebuild --flake ./generated#<host>`)',
+      '- `hosts/<host>/` — `host.nix` (resolved data), `default.nix` (NixOS module), `disko.nix` (disk layout)',
+      '- `manifest.json` — the hash of every file, per host, which `fleetc plan` compares',
+      '',
+    ].join('\n'),
+  },
+];

@@ -1,0 +1,127 @@
+// Parses raw fleet files into YAML documents that keep source positions; pure, never throws.
+import { parseAllDocuments, isMap, type Document } from 'yaml';
+import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.ts';
+import { NO_RANGE } from '../diagnostics/diagnostic.ts';
+import type { DiagnosticCode } from '../diagnostics/codes.ts';
+import { SourceRegistry } from '../diagnostics/source.ts';
+import { locate } from './locate.ts';
+import type { FileKind, LoadedDocument, LoadedFleet, PathSegment, RawFile, RawFleet } from './types.ts';
+
+const MAX_ALIAS_COUNT = 100;
+
+export function parseFleet(raw: RawFleet, sources: SourceRegistry): StageResult<LoadedFleet> {
+  const diagnostics: Diagnostic[] = [...raw.problems];
+  const loaded: LoadedFleet = { displayDir: raw.displayDir, profiles: [], hosts: [], nixFiles: raw.nixFiles };
+  for (const file of raw.files) {
+    if (file.problem) {
+      diagnostics.push(file.problem);
+      continue;
+    }
+    const kind = kindOf(file.relPath);
+    if (!kind) {
+      diagnostics.push(fileError('FILE_UNKNOWN_KIND', file.displayPath, `${file.relPath} is not fleet.yaml and not under profiles/ or hosts/`, 'move it to profiles/ or hosts/, or give it another extension'));
+      continue;
+    }
+    const result = parseFile(file, kind, sources);
+    diagnostics.push(...result.diagnostics);
+    if (!result.document) continue;
+    if (kind === 'fleet') loaded.fleet = result.document;
+    else if (kind === 'profile') loaded.profiles.push(result.document);
+    else loaded.hosts.push(result.document);
+  }
+  if (raw.problems.length === 0 && !raw.files.some((f) => kindOf(f.relPath) === 'fleet')) {
+    diagnostics.push(fileError('FLEET_FILE_MISSING', raw.displayDir, `no fleet.yaml in ${raw.displayDir}`, 'every fleet directory needs a fleet.yaml with the name, networks and boot server'));
+  }
+  return { value: loaded, diagnostics };
+}
+
+export function kindOf(relPath: string): FileKind | undefined {
+  if (relPath === 'fleet.yaml' || relPath === 'fleet.yml') return 'fleet';
+  if (relPath.startsWith('profiles/')) return 'profile';
+  if (relPath.startsWith('hosts/')) return 'host';
+  return undefined;
+}
+
+interface ParsedFile {
+  document?: LoadedDocument;
+  diagnostics: Diagnostic[];
+}
+
+export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry): ParsedFile {
+  const path = file.displayPath;
+  const text = decodeUtf8(file.bytes ?? new Uint8Array());
+  if (text === undefined) {
+    return { diagnostics: [fileError('FILE_BINARY', path, `${file.relPath} is not UTF-8 text`, 'fleet files are YAML text; remove binary files from the fleet directory')] };
+  }
+  const source = sources.add(path, text);
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+  const documents: Document.Parsed[] = Array.isArray(docs) ? docs : [];
+  const diagnostics: Diagnostic[] = [];
+  for (const doc of documents) {
+    for (const error of doc.errors) {
+      const code: DiagnosticCode = error.code === 'DUPLICATE_KEY' ? 'YAML_DUPLICATE_KEY' : 'YAML_SYNTAX';
+      diagnostics.push({
+        severity: 'error', code, message: firstLine(error.message), file: path,
+        range: { start: error.pos[0], end: error.pos[1] },
+        hint: code === 'YAML_DUPLICATE_KEY' ? 'remove or rename one of the two keys' : undefined,
+      });
+    }
+    for (const warning of doc.warnings) {
+      diagnostics.push({ severity: 'error', code: 'YAML_UNSUPPORTED', message: firstLine(warning.message), file: path, range: { start: warning.pos[0], end: warning.pos[1] }, hint: 'use plain YAML: mappings, lists, strings, numbers and booleans' });
+    }
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  if (documents.length > 1) {
+    const second = documents[1]!;
+    const start = second.range?.[0] ?? 0;
+    return { diagnostics: [{ severity: 'error', code: 'YAML_MULTIPLE_DOCUMENTS', message: `${file.relPath} holds ${documents.length} YAML documents`, hint: 'put one host or profile per file; remove the --- separator', file: path, range: { start, end: start + 3 } }] };
+  }
+  const doc = documents[0];
+  if (!doc || doc.contents === null || (doc.contents as { value?: unknown }).value === null) {
+    return { diagnostics: [fileError('FILE_EMPTY', path, `${file.relPath} is empty`, 'write the file\'s mapping, or delete the file')] };
+  }
+  if (!isMap(doc.contents)) {
+    const range = doc.contents.range;
+    return { diagnostics: [{ severity: 'error', code: 'YAML_NOT_A_MAPPING', message: `the top level of ${file.relPath} must be a mapping`, hint: 'write key: value pairs at the top level', file: path, range: { start: range[0], end: range[1] } }] };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return { diagnostics: [fileError('YAML_UNSUPPORTED', path, `${file.relPath}: ${firstLine((error as Error).message)}`, 'expand the aliases; fleet files should not need many')] };
+  }
+  const nulDiagnostics = findNulStrings(data, []).map((p): Diagnostic => ({
+    severity: 'error', code: 'VALUE_CONTROL_CHARACTER', message: 'this string holds a NUL character', hint: 'remove the \\0 escape', file: path, range: locate(doc, p),
+  }));
+  if (nulDiagnostics.length > 0) return { diagnostics: nulDiagnostics };
+  const stem = file.relPath.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+  return { document: { kind, file: path, relPath: file.relPath, stem, data, doc, source }, diagnostics: [] };
+}
+
+function findNulStrings(value: unknown, path: PathSegment[]): PathSegment[][] {
+  if (typeof value === 'string') return value.includes('\0') ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path, i]));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => (key.includes('\0') ? [[...path, key]] : findNulStrings(item, [...path, key])));
+  }
+  return [];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  if (bytes.includes(0)) return undefined;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function fileError(code: DiagnosticCode, file: string, message: string, hint: string): Diagnostic {
+  return { severity: 'error', code, message, hint, file, range: NO_RANGE };
+}

@@ -1,0 +1,164 @@
+// The resolved fleet: profiles merged into hosts, defaults applied, everything normalised.
+// Later stages trust these types; a Host is plain data (it is exactly what host.nix holds).
+import type { Arch, Filesystem, Firmware, SecretRef } from './input.ts';
+
+export type System = 'x86_64-linux' | 'aarch64-linux';
+
+export interface FlakeInput {
+  url: string;
+  rev: string;
+  /** The flake reference with the revision pinned in, as written into flake.nix. */
+  pinned: string;
+}
+
+export interface Network {
+  name: string;
+  description?: string;
+  cidr: string;
+  prefixLength: number;
+  netmask: string;
+  broadcast: string;
+  gateway?: string;
+  dns: string[];
+  vlan?: number;
+  mtu?: number;
+  dhcp?: { pool?: { start: string; end: string }; leaseSeconds: number };
+}
+
+export interface Service {
+  name: string;
+  description?: string;
+  raft: boolean;
+  ports: Record<string, number>;
+  health?: { http?: string; port: string };
+  after: string[];
+}
+
+export interface RaftGroup {
+  service: string;
+  /** Voters by host name, sorted. */
+  voters: string[];
+  /** The voter that bootstraps a brand-new cluster; the others join. */
+  bootstrap: string;
+}
+
+export interface Cluster {
+  name: string;
+  description?: string;
+  /** Every host of the cluster, sorted by name. */
+  hosts: string[];
+  raft: RaftGroup[];
+}
+
+export interface Profile {
+  name: string;
+  description?: string;
+  /** The extends chain, root first, ending with this profile. */
+  chain: string[];
+  services: string[];
+  modules: string[];
+  packages: string[];
+  kernel: Kernel;
+  labels: Record<string, string>;
+}
+
+export interface Kernel {
+  params: string[];
+  modules: string[];
+  package?: string;
+}
+
+export interface Interface {
+  name: string;
+  mac: string;
+  network: string;
+  boot: boolean;
+  /** The device the address lives on: the NIC, or <nic>.<vlan> on a VLAN network. */
+  device: string;
+  vlan?: number;
+  mtu?: number;
+  /** Static address; absent means DHCP. */
+  address?: string;
+  prefixLength?: number;
+}
+
+export interface Disk {
+  device: string;
+  size: string;
+}
+
+export interface RootFs {
+  fs: Filesystem;
+  size: string;
+}
+
+export type Layout =
+  | { kind: 'single'; disk: string; esp: string; swap?: string; root: RootFs }
+  | { kind: 'raid1'; disks: string[]; esp: string; swap?: string; root: RootFs }
+  | { kind: 'zfs'; disks: string[]; mode: 'mirror' | 'raidz1' | 'raidz2' | 'raidz3' | 'stripe'; pool: string; esp: string; datasets: Record<string, { mount?: string; options: Record<string, string> }> }
+  | { kind: 'lvm'; disk: string; esp: string; vg: string; volumes: Record<string, { size: string; fs?: Filesystem; mount?: string; swap: boolean }> };
+
+export type LayoutKind = Layout['kind'];
+
+export interface Bmc {
+  kind: 'ipmi' | 'redfish';
+  address: string;
+  port: number;
+  user: string;
+  password: SecretRef;
+  caFile?: string;
+  systemId?: string;
+}
+
+export interface Host {
+  name: string;
+  fqdn: string;
+  domain: string;
+  description?: string;
+  profile: string;
+  /** The profile's extends chain, root first. */
+  profiles: string[];
+  cluster: string;
+  arch: Arch;
+  firmware: Firmware;
+  system: System;
+  services: string[];
+  modules: string[];
+  packages: string[];
+  kernel: Kernel;
+  interfaces: Interface[];
+  /** Default route, through the first interface whose network has a gateway. */
+  gateway?: { address: string; device: string };
+  nameservers: string[];
+  disks: Record<string, Disk>;
+  layout: Layout;
+  bmc?: Bmc;
+  labels: Record<string, string>;
+  sshHostKey?: string;
+  authorizedKeys: string[];
+  timezone: string;
+  stateVersion: string;
+}
+
+export interface DeployPolicy {
+  order: string[];
+  /** 0 means unlimited. */
+  maxParallel: number;
+  healthTimeoutSeconds: number;
+}
+
+export interface Fleet {
+  name: string;
+  description?: string;
+  domain: string;
+  inputs: Record<string, FlakeInput>;
+  networks: Record<string, Network>;
+  boot: { http: string; tftp: string };
+  deploy: DeployPolicy;
+  services: Record<string, Service>;
+  clusters: Record<string, Cluster>;
+  secrets: Record<string, SecretRef>;
+  profiles: Record<string, Profile>;
+  /** Sorted by name. */
+  hosts: Host[];
+}

@@ -1,0 +1,122 @@
+// TypeScript shapes of the fleet files as the JSON Schemas in schema/ accept them.
+
+export type Arch = 'x86_64' | 'aarch64';
+export type Firmware = 'uefi' | 'bios';
+export type Filesystem = 'ext4' | 'xfs' | 'btrfs';
+
+export type SecretRef = { file: string } | { env: string };
+
+export interface FlakeInputSpec {
+  url: string;
+  rev: string;
+}
+
+export interface NetworkInput {
+  description?: string;
+  cidr: string;
+  gateway?: string;
+  dns?: string[];
+  vlan?: number;
+  mtu?: number;
+  dhcp?: { pool?: { start: string; end: string }; leaseSeconds?: number };
+}
+
+export interface ServiceInput {
+  description?: string;
+  raft?: boolean;
+  ports?: Record<string, number>;
+  health?: { http?: string; port?: string };
+  after?: string[];
+}
+
+export interface KernelInput {
+  params?: string[];
+  modules?: string[];
+  package?: string;
+}
+
+export interface FleetInput {
+  name: string;
+  description?: string;
+  domain: string;
+  inputs: Record<string, FlakeInputSpec> & { nixpkgs: FlakeInputSpec; disko: FlakeInputSpec };
+  networks: Record<string, NetworkInput>;
+  boot: { http: string; tftp: string };
+  deploy?: { order?: string[]; maxParallel?: number; healthTimeoutSeconds?: number };
+  services?: Record<string, ServiceInput>;
+  clusters?: Record<string, { description?: string; bootstrap?: string }>;
+  secrets?: Record<string, SecretRef>;
+  ssh?: { authorizedKeys?: string[] };
+  defaults?: { arch?: Arch; firmware?: Firmware; cluster?: string; timezone?: string; stateVersion?: string };
+}
+
+export interface ProfileInput {
+  name?: string;
+  description?: string;
+  extends?: string;
+  services?: string[];
+  modules?: string[];
+  kernel?: KernelInput;
+  packages?: string[];
+  labels?: Record<string, string>;
+}
+
+export interface RootInput {
+  fs?: Filesystem;
+  size?: string;
+}
+
+export type LayoutInput =
+  | { kind: 'single'; disk: string; esp?: string; swap?: string; root?: RootInput }
+  | { kind: 'raid1'; disks: string[]; esp?: string; swap?: string; root?: RootInput }
+  | {
+      kind: 'zfs';
+      disks: string[];
+      mode?: 'mirror' | 'raidz1' | 'raidz2' | 'raidz3' | 'stripe';
+      pool?: string;
+      esp?: string;
+      datasets: Record<string, { mount?: string; options?: Record<string, string> }>;
+    }
+  | {
+      kind: 'lvm';
+      disk: string;
+      esp?: string;
+      vg?: string;
+      volumes: Record<string, { size: string; fs?: Filesystem; mount?: string; swap?: boolean }>;
+    };
+
+export interface InterfaceInput {
+  name: string;
+  mac: string;
+  network: string;
+  address?: string;
+  boot?: boolean;
+}
+
+export interface BmcInput {
+  kind: 'ipmi' | 'redfish';
+  address: string;
+  port?: number;
+  user: string;
+  password: SecretRef;
+  caFile?: string;
+  systemId?: string;
+}
+
+export interface HostInput {
+  name?: string;
+  description?: string;
+  profile: string;
+  cluster?: string;
+  hardware: {
+    arch?: Arch;
+    firmware?: Firmware;
+    disks: Record<string, { device: string; size: string }>;
+    layout: LayoutInput;
+  };
+  interfaces: InterfaceInput[];
+  bmc?: BmcInput;
+  kernel?: KernelInput;
+  labels?: Record<string, string>;
+  ssh?: { hostKey?: string };
+}

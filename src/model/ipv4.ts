@@ -1,0 +1,54 @@
+// IPv4 arithmetic on top of ipaddr.js: addresses as unsigned 32-bit integers, networks as ranges.
+import ipaddr from 'ipaddr.js';
+
+export interface Ipv4Network {
+  /** Network address as an unsigned 32-bit integer. */
+  network: number;
+  broadcast: number;
+  prefixLength: number;
+}
+
+export function isIpv4(text: string): boolean {
+  return ipaddr.IPv4.isValidFourPartDecimal(text);
+}
+
+export function ipv4ToInt(text: string): number {
+  const bytes = ipaddr.IPv4.parse(text).toByteArray();
+  return ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+}
+
+export function intToIpv4(value: number): string {
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}
+
+export type CidrParse = { ok: true; value: Ipv4Network; canonical: string } | { ok: false; reason: string; canonical?: string };
+
+/** Parses a.b.c.d/n; rejects host bits (with the canonical form as a hint) and prefixes outside 8–30. */
+export function parseCidr(text: string): CidrParse {
+  let parsed: [ipaddr.IPv4, number];
+  try {
+    parsed = ipaddr.IPv4.parseCIDR(text);
+  } catch {
+    return { ok: false, reason: 'is not a valid IPv4 CIDR' };
+  }
+  const [address, prefixLength] = parsed;
+  if (!isIpv4(address.toString()) || text.split('/')[0] !== address.toString()) return { ok: false, reason: 'is not a valid IPv4 CIDR' };
+  if (prefixLength < 8 || prefixLength > 30) return { ok: false, reason: `has prefix /${prefixLength}; fleet networks are /8 to /30` };
+  const mask = prefixLength === 0 ? 0 : (0xffffffff << (32 - prefixLength)) >>> 0;
+  const network = (ipv4ToInt(address.toString()) & mask) >>> 0;
+  const canonical = `${intToIpv4(network)}/${prefixLength}`;
+  if (canonical !== text) return { ok: false, reason: 'has host bits set', canonical };
+  return { ok: true, value: { network, broadcast: (network | ~mask) >>> 0, prefixLength }, canonical };
+}
+
+export function contains(net: Ipv4Network, address: number): boolean {
+  return address >= net.network && address <= net.broadcast;
+}
+
+export function overlaps(a: Ipv4Network, b: Ipv4Network): boolean {
+  return a.network <= b.broadcast && b.network <= a.broadcast;
+}
+
+export function netmask(prefixLength: number): string {
+  return intToIpv4((0xffffffff << (32 - prefixLength)) >>> 0);
+}

@@ -1,0 +1,21 @@
+// Disk sizes written as 512M, 1G, 4T (binary units), and the special 100% meaning "the rest".
+
+const UNIT_BYTES: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+
+export const REST = '100%';
+
+/** Bytes of a size string, or undefined for 100%. */
+export function sizeBytes(size: string): number | undefined {
+  if (size === REST) return undefined;
+  const match = /^([1-9][0-9]*)([KMGT])$/.exec(size);
+  if (!match) throw new Error(`not a size: ${size}`);
+  return Number(match[1]) * UNIT_BYTES[match[2]!]!;
+}
+
+export function formatBytes(bytes: number): string {
+  for (const unit of ['T', 'G', 'M', 'K'] as const) {
+    const value = bytes / UNIT_BYTES[unit]!;
+    if (value >= 1) return `${Number.isInteger(value) ? value : value.toFixed(1)}${unit}`;
+  }
+  return `${bytes}B`;
+}

@@ -1,0 +1,107 @@
+// One host: its profile merged in, fleet defaults applied, interfaces and layout normalised.
+import type { FleetInput, HostInput, LayoutInput } from '../model/input.ts';
+import type { Host, Interface, Layout, Network, Profile } from '../model/fleet.ts';
+import { DEFAULT_ESP_SIZE, DEFAULT_ROOT_FS, DEFAULT_VG, DEFAULT_ZFS_POOL } from '../model/layout-defaults.ts';
+import { normalizeMac } from '../model/mac.ts';
+import { joinLists } from './merge.ts';
+
+export const DEFAULT_CLUSTER = 'main';
+export const DEFAULT_TIMEZONE = 'UTC';
+export const DEFAULT_STATE_VERSION = '25.05';
+
+export function resolveHost(name: string, input: HostInput, fleet: FleetInput, profile: Profile, networks: Record<string, Network>): Host {
+  const defaults = fleet.defaults ?? {};
+  const arch = input.hardware.arch ?? defaults.arch ?? 'x86_64';
+  const interfaces = input.interfaces.map((nic) => resolveInterface(nic, networks[nic.network]!));
+  const gatewayNic = [...interfaces].sort((a, b) => Number(b.boot) - Number(a.boot)).find((nic) => nic.address !== undefined && networks[nic.network]!.gateway !== undefined);
+  const labels = { ...profile.labels, ...(input.labels ?? {}) };
+  const kernelPackage = input.kernel?.package ?? profile.kernel.package;
+  return {
+    name,
+    fqdn: `${name}.${fleet.domain}`,
+    domain: fleet.domain,
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    profile: profile.name,
+    profiles: profile.chain,
+    cluster: input.cluster ?? defaults.cluster ?? DEFAULT_CLUSTER,
+    arch,
+    firmware: input.hardware.firmware ?? defaults.firmware ?? 'uefi',
+    system: `${arch}-linux`,
+    services: profile.services,
+    modules: profile.modules,
+    packages: profile.packages,
+    kernel: {
+      params: joinLists(profile.kernel.params, input.kernel?.params ?? []),
+      modules: joinLists(profile.kernel.modules, input.kernel?.modules ?? []),
+      ...(kernelPackage !== undefined ? { package: kernelPackage } : {}),
+    },
+    interfaces,
+    ...(gatewayNic ? { gateway: { address: networks[gatewayNic.network]!.gateway!, device: gatewayNic.device } } : {}),
+    nameservers: joinLists([], interfaces.flatMap((nic) => networks[nic.network]!.dns)),
+    disks: Object.fromEntries(Object.entries(input.hardware.disks).map(([disk, spec]) => [disk, { device: spec.device, size: spec.size }])),
+    layout: resolveLayout(input.hardware.layout),
+    ...(input.bmc
+      ? {
+          bmc: {
+            kind: input.bmc.kind,
+            address: input.bmc.address,
+            port: input.bmc.port ?? (input.bmc.kind === 'ipmi' ? 623 : 443),
+            user: input.bmc.user,
+            password: input.bmc.password,
+            ...(input.bmc.caFile !== undefined ? { caFile: input.bmc.caFile } : {}),
+            ...(input.bmc.systemId !== undefined ? { systemId: input.bmc.systemId } : {}),
+          },
+        }
+      : {}),
+    labels,
+    ...(input.ssh?.hostKey !== undefined ? { sshHostKey: input.ssh.hostKey } : {}),
+    authorizedKeys: fleet.ssh?.authorizedKeys ?? [],
+    timezone: defaults.timezone ?? DEFAULT_TIMEZONE,
+    stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION,
+  };
+}
+
+function resolveInterface(nic: HostInput['interfaces'][number], network: Network): Interface {
+  return {
+    name: nic.name,
+    mac: normalizeMac(nic.mac),
+    network: network.name,
+    boot: nic.boot ?? false,
+    device: network.vlan === undefined ? nic.name : `${nic.name}.${network.vlan}`,
+    ...(network.vlan !== undefined ? { vlan: network.vlan } : {}),
+    ...(network.mtu !== undefined ? { mtu: network.mtu } : {}),
+    ...(nic.address !== undefined ? { address: nic.address, prefixLength: network.prefixLength } : {}),
+  };
+}
+
+function resolveLayout(layout: LayoutInput): Layout {
+  const root = (input: { fs?: 'ext4' | 'xfs' | 'btrfs'; size?: string } | undefined) => ({ fs: input?.fs ?? DEFAULT_ROOT_FS, size: input?.size ?? '100%' });
+  switch (layout.kind) {
+    case 'single':
+      return { kind: 'single', disk: layout.disk, esp: layout.esp ?? DEFAULT_ESP_SIZE, ...(layout.swap ? { swap: layout.swap } : {}), root: root(layout.root) };
+    case 'raid1':
+      return { kind: 'raid1', disks: layout.disks, esp: layout.esp ?? DEFAULT_ESP_SIZE, ...(layout.swap ? { swap: layout.swap } : {}), root: root(layout.root) };
+    case 'zfs':
+      return {
+        kind: 'zfs',
+        disks: layout.disks,
+        mode: layout.mode ?? (layout.disks.length > 1 ? 'mirror' : 'stripe'),
+        pool: layout.pool ?? DEFAULT_ZFS_POOL,
+        esp: layout.esp ?? DEFAULT_ESP_SIZE,
+        datasets: Object.fromEntries(Object.entries(layout.datasets).map(([name, d]) => [name, { ...(d.mount !== undefined ? { mount: d.mount } : {}), options: d.options ?? {} }])),
+      };
+    case 'lvm':
+      return {
+        kind: 'lvm',
+        disk: layout.disk,
+        esp: layout.esp ?? DEFAULT_ESP_SIZE,
+        vg: layout.vg ?? DEFAULT_VG,
+        volumes: Object.fromEntries(Object.entries(layout.volumes).map(([name, v]) => [name, {
+          size: v.size,
+          ...(v.swap ? {} : { fs: v.fs ?? DEFAULT_ROOT_FS }),
+          ...(v.mount !== undefined ? { mount: v.mount } : {}),
+          swap: v.swap ?? false,
+        }])),
+      };
+  }
+}

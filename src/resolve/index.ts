@@ -1,0 +1,82 @@
+// resolve: checked documents → the typed Fleet model (profiles merged, defaults applied, normalised).
+import type { StageResult } from '../diagnostics/diagnostic.ts';
+import { Reporter } from '../diagnostics/reporter.ts';
+import type { Fleet, Host, Network, Service } from '../model/fleet.ts';
+import type { HostInput } from '../model/input.ts';
+import { intToIpv4, netmask, parseCidr } from '../model/ipv4.ts';
+import { compareText } from '../diagnostics/diagnostic.ts';
+import type { Checked, CheckedFleet } from '../validate/context.ts';
+import { resolveClusters } from './clusters.ts';
+import { resolveHost } from './hosts.ts';
+import { pinFlakeInput } from './inputs.ts';
+import { resolveProfiles } from './profiles.ts';
+
+export const DEFAULT_LEASE_SECONDS = 3600;
+export const DEFAULT_MAX_PARALLEL = 1;
+export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;
+
+/** Needs a CheckedFleet without errors: it trusts every reference validate has checked. */
+export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
+  const fleetFile = checked.fleet!;
+  const input = fleetFile.data;
+  const report = new Reporter();
+  const networks: Record<string, Network> = {};
+  for (const name of Object.keys(input.networks).sort()) {
+    const spec = input.networks[name]!;
+    const cidr = parseCidr(spec.cidr);
+    if (!cidr.ok) throw new Error(`resolve: unchecked CIDR ${spec.cidr}`);
+    networks[name] = {
+      name,
+      ...(spec.description !== undefined ? { description: spec.description } : {}),
+      cidr: spec.cidr,
+      prefixLength: cidr.value.prefixLength,
+      netmask: netmask(cidr.value.prefixLength),
+      broadcast: intToIpv4(cidr.value.broadcast),
+      ...(spec.gateway !== undefined ? { gateway: spec.gateway } : {}),
+      dns: spec.dns ?? [],
+      ...(spec.vlan !== undefined ? { vlan: spec.vlan } : {}),
+      ...(spec.mtu !== undefined ? { mtu: spec.mtu } : {}),
+      ...(spec.dhcp ? { dhcp: { ...(spec.dhcp.pool ? { pool: spec.dhcp.pool } : {}), leaseSeconds: spec.dhcp.leaseSeconds ?? DEFAULT_LEASE_SECONDS } } : {}),
+    };
+  }
+  const services: Record<string, Service> = {};
+  for (const name of Object.keys(input.services ?? {}).sort()) {
+    const spec = input.services![name]!;
+    const ports = spec.ports ?? {};
+    const firstPort = Object.keys(ports)[0];
+    services[name] = {
+      name,
+      ...(spec.description !== undefined ? { description: spec.description } : {}),
+      raft: spec.raft ?? false,
+      ports,
+      ...(spec.health && (spec.health.port ?? firstPort) !== undefined ? { health: { ...(spec.health.http !== undefined ? { http: spec.health.http } : {}), port: (spec.health.port ?? firstPort)! } } : {}),
+      after: spec.after ?? [],
+    };
+  }
+  const profiles = resolveProfiles(checked.profiles);
+  const hostDocs = new Map<string, Checked<HostInput>>();
+  for (const host of checked.hosts) if (!hostDocs.has(host.name)) hostDocs.set(host.name, host);
+  const hosts: Host[] = [...hostDocs.values()]
+    .sort((a, b) => compareText(a.name, b.name))
+    .map((host) => resolveHost(host.name, host.data, input, profiles[host.data.profile]!, networks));
+  const clusters = resolveClusters(hosts, services, fleetFile, hostDocs, report);
+  const fleet: Fleet = {
+    name: input.name,
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    domain: input.domain,
+    inputs: Object.fromEntries(Object.keys(input.inputs).sort().map((name) => [name, pinFlakeInput(input.inputs[name]!)])),
+    networks,
+    boot: { http: input.boot.http.replace(/\/+$/, ''), tftp: input.boot.tftp },
+    deploy: {
+      order: input.deploy?.order ?? [],
+      maxParallel: input.deploy?.maxParallel ?? DEFAULT_MAX_PARALLEL,
+      healthTimeoutSeconds: input.deploy?.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS,
+    },
+    services,
+    clusters,
+    secrets: input.secrets ?? {},
+    profiles,
+    hosts,
+  };
+  return { value: fleet, diagnostics: report.diagnostics };
+}

@@ -1,0 +1,89 @@
+// Host hardware: firmware fits the architecture, the layout's disks exist and it fits on them.
+import type { HostInput, LayoutInput } from '../../model/input.ts';
+import { layoutDiskNames, minimumBytesPerDisk, ZFS_MIN_DISKS } from '../../model/layout-defaults.ts';
+import { formatBytes, sizeBytes } from '../../model/size.ts';
+import type { Checked, CheckedFleet } from '../context.ts';
+import type { Reporter } from '../../diagnostics/reporter.ts';
+import { closestMatch } from '../suggest.ts';
+
+export function checkHardware(fleet: CheckedFleet, report: Reporter): void {
+  const defaults = fleet.fleet?.data.defaults ?? {};
+  for (const host of fleet.hosts) {
+    const hardware = host.data.hardware;
+    const arch = hardware.arch ?? defaults.arch ?? 'x86_64';
+    const firmware = hardware.firmware ?? defaults.firmware ?? 'uefi';
+    if (arch === 'aarch64' && firmware === 'bios') {
+      report.at(host.document, hardware.firmware ? ['hardware', 'firmware'] : ['hardware'], { code: 'FIRMWARE_ARCH_MISMATCH', message: `host ${host.name} is aarch64 with BIOS firmware`, hint: 'aarch64 servers boot through UEFI: set firmware: uefi' });
+    }
+    checkDevices(host, report);
+    if (checkLayoutDisks(host, report)) checkLayoutShape(host, firmware, report);
+  }
+}
+
+function checkDevices(host: Checked<HostInput>, report: Reporter): void {
+  const seen = new Map<string, string>();
+  for (const [name, disk] of Object.entries(host.data.hardware.disks)) {
+    const other = seen.get(disk.device);
+    if (other) report.at(host.document, ['hardware', 'disks', name, 'device'], { code: 'DISK_DUPLICATE_DEVICE', message: `disks ${other} and ${name} are the same device ${disk.device}`, hint: 'each disk entry is one physical disk' });
+    else seen.set(disk.device, name);
+  }
+}
+
+/** Reports layout references to undeclared disks; true when every reference resolves. */
+function checkLayoutDisks(host: Checked<HostInput>, report: Reporter): boolean {
+  const layout = host.data.hardware.layout;
+  const declared = Object.keys(host.data.hardware.disks);
+  let ok = true;
+  const refs: Array<[string, (string | number)[]]> =
+    layout.kind === 'single' || layout.kind === 'lvm'
+      ? [[layout.disk, ['hardware', 'layout', 'disk']]]
+      : layout.disks.map((disk, i) => [disk, ['hardware', 'layout', 'disks', i]]);
+  for (const [disk, path] of refs) {
+    if (declared.includes(disk)) continue;
+    ok = false;
+    const suggestion = closestMatch(disk, declared);
+    report.at(host.document, path, { code: 'DISK_UNKNOWN', message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(', ')}` });
+  }
+  return ok;
+}
+
+function checkLayoutShape(host: Checked<HostInput>, firmware: 'uefi' | 'bios', report: Reporter): void {
+  const layout = host.data.hardware.layout;
+  const at = (path: (string | number)[], message: string, hint: string) => report.at(host.document, ['hardware', 'layout', ...path], { code: 'LAYOUT_INVALID', message, hint });
+  const mounts = layoutMounts(layout);
+  if (mounts && !mounts.some(([, mount]) => mount === '/')) {
+    at([layout.kind === 'zfs' ? 'datasets' : 'volumes'], `the ${layout.kind} layout of host ${host.name} mounts nothing at /`, 'give one dataset or volume mount: /');
+  }
+  const seenMounts = new Map<string, string>();
+  for (const [name, mount] of mounts ?? []) {
+    if (mount === undefined) continue;
+    const other = seenMounts.get(mount);
+    if (other) at([layout.kind === 'zfs' ? 'datasets' : 'volumes', name, 'mount'], `${name} and ${other} both mount at ${mount}`, 'each mount point once');
+    else seenMounts.set(mount, name);
+  }
+  if (layout.kind === 'lvm') {
+    const rest = Object.entries(layout.volumes).filter(([, v]) => v.size === '100%').map(([name]) => name);
+    if (rest.length > 1) at(['volumes', rest[1]!, 'size'], `volumes ${rest.join(' and ')} both take 100% of the free space`, 'only one volume can take the rest');
+    for (const [name, volume] of Object.entries(layout.volumes)) {
+      if (volume.swap && (volume.fs || volume.mount)) at(['volumes', name], `volume ${name} is swap and also has a file system or mount`, 'a swap volume has neither fs nor mount');
+    }
+  }
+  if (layout.kind === 'zfs') {
+    const mode = layout.mode ?? (layout.disks.length > 1 ? 'mirror' : 'stripe');
+    const needed = ZFS_MIN_DISKS[mode]!;
+    if (layout.disks.length < needed) at(['mode'], `ZFS ${mode} needs at least ${needed} disks, the layout has ${layout.disks.length}`, 'add disks or choose another mode');
+  }
+
+  const needed = minimumBytesPerDisk(layout, firmware);
+  const sizes = layoutDiskNames(layout).map((name) => [name, sizeBytes(host.data.hardware.disks[name]!.size)!] as const);
+  const smallest = sizes.reduce((a, b) => (b[1] < a[1] ? b : a));
+  if (needed > smallest[1]) {
+    report.at(host.document, ['hardware', 'layout'], { code: 'LAYOUT_TOO_LARGE', message: `the layout needs ${formatBytes(needed)} per disk but disk ${smallest[0]} has ${formatBytes(smallest[1])}`, hint: 'shrink the partitions or volumes, or use 100% for the last one' });
+  }
+}
+
+function layoutMounts(layout: LayoutInput): Array<[string, string | undefined]> | undefined {
+  if (layout.kind === 'zfs') return Object.entries(layout.datasets).map(([name, d]) => [name, d.mount]);
+  if (layout.kind === 'lvm') return Object.entries(layout.volumes).map(([name, v]) => [name, v.mount]);
+  return undefined;
+}

@@ -1,0 +1,46 @@
+// validate: JSON Schema per file, then the cross-file semantic checks; diagnostics, never exceptions.
+import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.ts';
+import type { LoadedDocument, LoadedFleet } from '../load/types.ts';
+import type { FleetInput, HostInput, ProfileInput } from '../model/input.ts';
+import { checkAddresses } from './checks/addresses.ts';
+import { checkHardware } from './checks/hardware.ts';
+import { checkNames } from './checks/names.ts';
+import { checkNetworks } from './checks/networks.ts';
+import { checkReferences } from './checks/references.ts';
+import { Reporter } from '../diagnostics/reporter.ts';
+import type { Checked, CheckedFleet } from './context.ts';
+import { schemaDiagnostics } from './schema-errors.ts';
+import { schemaValidators } from './schemas.ts';
+
+export type { Checked, CheckedFleet } from './context.ts';
+
+export function validateFleet(loaded: LoadedFleet): StageResult<CheckedFleet> {
+  const diagnostics: Diagnostic[] = [];
+  const check = <T>(document: LoadedDocument): Checked<T> | undefined => {
+    const validate = schemaValidators()[document.kind];
+    if (validate(document.data)) return { document, data: document.data as T, name: nameOf(document) };
+    diagnostics.push(...schemaDiagnostics(document, validate.errors ?? []));
+    return undefined;
+  };
+  const fleet = loaded.fleet ? check<FleetInput>(loaded.fleet) : undefined;
+  const checked: CheckedFleet = {
+    fleet,
+    profiles: loaded.profiles.map((d) => check<ProfileInput>(d)).filter((c) => c !== undefined),
+    hosts: loaded.hosts.map((d) => check<HostInput>(d)).filter((c) => c !== undefined),
+    nixFiles: loaded.nixFiles,
+    allProfileNames: new Set(loaded.profiles.map(nameOf)),
+    allHostNames: new Set(loaded.hosts.map(nameOf)),
+  };
+  const report = new Reporter();
+  checkNames(checked, report);
+  checkReferences(checked, report);
+  const networks = checkNetworks(checked, report);
+  checkAddresses(checked, networks, report);
+  checkHardware(checked, report);
+  return { value: checked, diagnostics: [...diagnostics, ...report.diagnostics] };
+}
+
+function nameOf(document: LoadedDocument): string {
+  const name = (document.data as { name?: unknown }).name;
+  return typeof name === 'string' ? name : document.stem;
+}

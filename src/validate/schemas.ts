@@ -1,0 +1,39 @@
+// The JSON Schemas of the fleet file kinds, compiled once per process and reused.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { FileKind } from '../load/types.ts';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+type AddFormats = (ajv: Ajv2020, formats: string[]) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
+
+export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
+
+export const SCHEMA_FILES: Record<FileKind, string> = {
+  fleet: 'fleet.schema.json',
+  profile: 'profile.schema.json',
+  host: 'host.schema.json',
+};
+
+let compiled: Record<FileKind, ValidateFunction> | undefined;
+
+export function readSchema(fileName: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(SCHEMA_DIR + fileName, 'utf8')) as Record<string, unknown>;
+}
+
+/** One Ajv instance for the process: compiling is the expensive part. */
+export function schemaValidators(): Record<FileKind, ValidateFunction> {
+  if (compiled) return compiled;
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, discriminator: true });
+  addFormats(ajv, ['ipv4', 'hostname', 'uri']);
+  ajv.addSchema(readSchema('common.schema.json'), 'common.schema.json');
+  const compile = (kind: FileKind): ValidateFunction => {
+    const file = SCHEMA_FILES[kind];
+    ajv.addSchema(readSchema(file), file);
+    return ajv.getSchema(file)!;
+  };
+  compiled = { fleet: compile('fleet'), profile: compile('profile'), host: compile('host') };
+  return compiled;
+}
