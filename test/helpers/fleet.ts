@@ -1,0 +1,41 @@
+// Builds fleets for tests: copy a fixture fleet, overlay or delete files, compile it.
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { compileFromDisk, type Compilation, type Paths } from '../../src/compile/index.ts';
+import { MINIMAL_FLEET, REPO_NIX } from './paths.ts';
+
+/** Files to write into a fleet directory; null deletes the file. */
+export type FleetFiles = Record<string, string | null>;
+
+/** Copies a fixture fleet to <root>/fleet and applies the overlay; returns the paths to compile it. */
+export function makeFleet(root: string, overlay: FleetFiles = {}, fixture = MINIMAL_FLEET): Paths {
+  const fleetDir = path.join(root, 'fleet');
+  cpSync(fixture, fleetDir, { recursive: true });
+  applyOverlay(fleetDir, overlay);
+  return { fleetDir, outDir: path.join(root, 'generated'), nixDir: REPO_NIX };
+}
+
+export function applyOverlay(dir: string, overlay: FleetFiles): void {
+  for (const [rel, contents] of Object.entries(overlay)) {
+    const file = path.join(dir, rel);
+    if (contents === null) {
+      rmSync(file, { force: true });
+      continue;
+    }
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, contents);
+  }
+}
+
+export async function compileFleet(paths: Paths): Promise<Compilation> {
+  return compileFromDisk(paths);
+}
+
+/** Diagnostics as "file:line:col severity CODE" with file relative to the fleet directory. */
+export function diagnosticLines(result: Compilation, fleetDir: string): string[] {
+  return result.diagnostics.map((d) => {
+    const position = result.sources.position(d.file, d.range.start);
+    const file = path.relative(fleetDir, d.file) || '.';
+    return `${file}:${position.line}:${position.column} ${d.severity} ${d.code}`;
+  });
+}
