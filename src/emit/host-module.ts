@@ -33,7 +33,7 @@ function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): strin
     time: { timeZone: nixCode('host.timezone') },
     boot: bootConfig(host),
     systemd: { network: { links: linkFiles(host.interfaces) } },
-    platform: { services: Object.fromEntries(host.services.map((name) => [name, serviceConfig(fleet.services[name]!)])) },
+    platform: { services: Object.fromEntries(host.services.map((name) => [name, serviceConfig(fleet.services[name]!, host)])) },
     users: { users: { root: { openssh: { authorizedKeys: { keys: nixCode('host.authorizedKeys') } } } } },
     ...(host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}),
   };
@@ -97,8 +97,10 @@ function linkFiles(interfaces: readonly Interface[]): Record<string, unknown> {
   return links;
 }
 
-function serviceConfig(service: Service): Record<string, unknown> {
-  return { enable: true, ports: service.ports };
+/** Ordering dependencies count only between services that run on the same host. */
+function serviceConfig(service: Service, host: Host): Record<string, unknown> {
+  const after = service.after.filter((dependency) => host.services.includes(dependency));
+  return { enable: true, ports: service.ports, ...(after.length > 0 ? { after } : {}) };
 }
 
 /** ZFS refuses to import a pool written by another host id: derive a stable one from the name. */

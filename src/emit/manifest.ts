@@ -52,7 +52,7 @@ export function nixDependencies(host: Host, nixFiles: Map<string, string>): Reco
   const deps: Record<string, string> = {};
   const services = new Set(host.services.map((s) => `services/${s}.nix`));
   const modules = new Set(host.modules);
-  for (const [path, hash] of nixFiles) {
+  for (const [path, hash] of [...nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const specific = path.startsWith('profiles/') || path.startsWith('services/');
     if (!specific || modules.has(path) || services.has(path)) deps[path] = hash;
   }

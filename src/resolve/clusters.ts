@@ -13,14 +13,16 @@ export function resolveClusters(hosts: readonly Host[], services: Record<string,
     const members = hosts.filter((h) => h.cluster === name);
     const spec = declared[name];
     const raft: RaftGroup[] = [];
-    for (const service of raftServices) {
-      const voters = members.filter((h) => h.services.includes(service)).map((h) => h.name).sort();
-      if (voters.length === 0) continue;
-      let bootstrap = voters[0]!;
-      if (spec?.bootstrap !== undefined) {
-        if (voters.includes(spec.bootstrap)) bootstrap = spec.bootstrap;
-        else report.at(fleet.document, ['clusters', name, 'bootstrap'], { code: 'CLUSTER_BOOTSTRAP_INVALID', message: `cluster ${name} names ${spec.bootstrap} as bootstrap host, but it is not a ${service} voter`, hint: `${service} voters of ${name}: ${voters.join(', ')}` });
-      }
+    const groups = raftServices
+      .map((service) => ({ service, voters: members.filter((h) => h.services.includes(service)).map((h) => h.name).sort() }))
+      .filter((group) => group.voters.length > 0);
+    const named = spec?.bootstrap;
+    const notVoting = groups.filter((group) => named !== undefined && !group.voters.includes(named));
+    if (named !== undefined && notVoting.length > 0) {
+      report.at(fleet.document, ['clusters', name, 'bootstrap'], { code: 'CLUSTER_BOOTSTRAP_INVALID', message: `cluster ${name} names ${named} as bootstrap host, but it is not a voter of ${notVoting.map((g) => g.service).join(', ')}`, hint: `voters: ${notVoting.map((g) => `${g.service}: ${g.voters.join(', ')}`).join('; ')}` });
+    }
+    for (const { service, voters } of groups) {
+      const bootstrap = named !== undefined && voters.includes(named) ? named : voters[0]!;
       raft.push({ service, voters, bootstrap });
       const where = (code: 'RAFT_EVEN_VOTERS' | 'RAFT_FEW_VOTERS', message: string, hint: string): void => {
         if (spec) report.at(fleet.document, ['clusters', name], { code, severity: 'warning', part: 'key', message, hint });

@@ -7,10 +7,14 @@ import { MINIMAL_FLEET, REPO_NIX } from './paths.ts';
 /** Files to write into a fleet directory; null deletes the file. */
 export type FleetFiles = Record<string, string | null>;
 
-/** Copies a fixture fleet to <root>/fleet and applies the overlay; returns the paths to compile it. */
-export function makeFleet(root: string, overlay: FleetFiles = {}, fixture = MINIMAL_FLEET): Paths {
+/**
+ * Copies a fixture fleet (none: start empty) to <root>/fleet and applies the overlay; returns the
+ * paths to compile it, with the repository's nix/ as the hand-written Nix.
+ */
+export function makeFleet(root: string, overlay: FleetFiles = {}, fixture: string | null = MINIMAL_FLEET): Paths {
   const fleetDir = path.join(root, 'fleet');
-  cpSync(fixture, fleetDir, { recursive: true });
+  if (fixture) cpSync(fixture, fleetDir, { recursive: true });
+  else mkdirSync(fleetDir, { recursive: true });
   applyOverlay(fleetDir, overlay);
   return { fleetDir, outDir: path.join(root, 'generated'), nixDir: REPO_NIX };
 }

@@ -78,6 +78,9 @@ in
         api = 2479;
         raft = 2480;
       };
+      after = [
+        "chainfire"
+      ];
     };
     novanet = {
       enable = true;
@@ -86,10 +89,16 @@ in
     plasmavmc = {
       enable = true;
       ports.api = 7070;
+      after = [
+        "novanet"
+      ];
     };
     fiberlb = {
       enable = true;
       ports.api = 7090;
+      after = [
+        "novanet"
+      ];
     };
     flashdns = {
       enable = true;
@@ -97,6 +106,9 @@ in
         api = 7100;
         dns = 53;
       };
+      after = [
+        "flaredb"
+      ];
     };
     lightningstor = {
       enable = true;
@@ -104,10 +116,17 @@ in
         api = 7110;
         s3 = 9000;
       };
+      after = [
+        "flaredb"
+      ];
     };
     k8shost = {
       enable = true;
       ports.api = 6443;
+      after = [
+        "chainfire"
+        "flaredb"
+      ];
     };
   };
   users.users.root.openssh.authorizedKeys.keys = host.authorizedKeys;

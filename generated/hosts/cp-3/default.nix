@@ -79,6 +79,9 @@ in
         api = 2479;
         raft = 2480;
       };
+      after = [
+        "chainfire"
+      ];
     };
     novanet = {
       enable = true;
@@ -87,10 +90,16 @@ in
     plasmavmc = {
       enable = true;
       ports.api = 7070;
+      after = [
+        "novanet"
+      ];
     };
     fiberlb = {
       enable = true;
       ports.api = 7090;
+      after = [
+        "novanet"
+      ];
     };
     flashdns = {
       enable = true;
@@ -98,6 +107,9 @@ in
         api = 7100;
         dns = 53;
       };
+      after = [
+        "flaredb"
+      ];
     };
     lightningstor = {
       enable = true;
@@ -105,10 +117,17 @@ in
         api = 7110;
         s3 = 9000;
       };
+      after = [
+        "flaredb"
+      ];
     };
     k8shost = {
       enable = true;
       ports.api = 6443;
+      after = [
+        "chainfire"
+        "flaredb"
+      ];
     };
   };
   users.users.root.openssh.authorizedKeys.keys = host.authorizedKeys;

@@ -80,6 +80,9 @@ in
         api = 2479;
         raft = 2480;
       };
+      after = [
+        "chainfire"
+      ];
     };
     novanet = {
       enable = true;
@@ -88,10 +91,16 @@ in
     plasmavmc = {
       enable = true;
       ports.api = 7070;
+      after = [
+        "novanet"
+      ];
     };
     fiberlb = {
       enable = true;
       ports.api = 7090;
+      after = [
+        "novanet"
+      ];
     };
     flashdns = {
       enable = true;
@@ -99,6 +108,9 @@ in
         api = 7100;
         dns = 53;
       };
+      after = [
+        "flaredb"
+      ];
     };
     lightningstor = {
       enable = true;
@@ -106,10 +118,17 @@ in
         api = 7110;
         s3 = 9000;
       };
+      after = [
+        "flaredb"
+      ];
     };
     k8shost = {
       enable = true;
       ports.api = 6443;
+      after = [
+        "chainfire"
+        "flaredb"
+      ];
     };
   };
   users.users.root.openssh.authorizedKeys.keys = host.authorizedKeys;

@@ -77,6 +77,9 @@ in
     plasmavmc = {
       enable = true;
       ports.api = 7070;
+      after = [
+        "novanet"
+      ];
     };
   };
   users.users.root.openssh.authorizedKeys.keys = host.authorizedKeys;

@@ -1,0 +1,116 @@
+// The fleetc binary as operators and CI use it: formats, exit codes, help, build and build --check.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { hasStackTrace, runFleetc } from '../helpers/cli.ts';
+import { makeFleet } from '../helpers/fleet.ts';
+import { REPO_NIX } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const BROKEN_MAC = { 'hosts/wk-1.yaml': readFileSync(new URL('../fixtures/diagnostics/mac-duplicate/hosts/wk-1.yaml', import.meta.url), 'utf8') };
+
+function workspace(t: Parameters<typeof tempDir>[0], overlay = {}) {
+  const root = tempDir(t);
+  makeFleet(root, overlay);
+  return { root, args: ['--fleet', 'fleet', '--out', 'generated', '--nix', path.relative(root, REPO_NIX)] };
+}
+
+describe('fleetc validate', () => {
+  test('a valid fleet: exit 0, summary on stderr', async (t) => {
+    const { root, args } = workspace(t);
+    const r = await runFleetc(['validate', ...args], { cwd: root });
+    assert.equal(r.exitCode, 0);
+    assert.match(r.stderr, /fleet: valid \(4 hosts, 3 profiles; 0 errors, 0 warnings\)/);
+  });
+
+  test('text format: file:line:col: error CODE: message, the source line, a caret and the hint', async (t) => {
+    const { root, args } = workspace(t, BROKEN_MAC);
+    const r = await runFleetc(['validate', ...args], { cwd: root });
+    assert.equal(r.exitCode, 1);
+    assert.match(r.stdout, /^fleet\/hosts\/wk-1\.yaml:9:24: error MAC_DUPLICATE: MAC 52:54:00:00:00:11 is already used by cp-1 eno1 in fleet\/hosts\/cp-1\.yaml$/m);
+    assert.match(r.stdout, /^ {2}9 \| {3}- \{ name: eno1, mac: "52-54-00-00-00-11"/m);
+    assert.match(r.stdout, /^ {4}\| {24}\^{19}$/m);
+    assert.match(r.stdout, /^ {2}hint: /m);
+    assert.ok(!hasStackTrace(r.stdout + r.stderr));
+  });
+
+  test('json format: an array of located diagnostics', async (t) => {
+    const { root, args } = workspace(t, BROKEN_MAC);
+    const r = await runFleetc(['validate', '--format', 'json', ...args], { cwd: root });
+    assert.equal(r.exitCode, 1);
+    const diagnostics = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    assert.deepEqual(diagnostics.map((d) => [d.severity, d.code, d.file, d.line, d.column]), [['error', 'MAC_DUPLICATE', 'fleet/hosts/wk-1.yaml', 9, 24]]);
+    assert.equal(typeof diagnostics[0]!.hint, 'string');
+  });
+
+  test('github format: workflow commands with escaped data', async (t) => {
+    const { root, args } = workspace(t, BROKEN_MAC);
+    const r = await runFleetc(['validate', '--format', 'github', ...args], { cwd: root });
+    assert.equal(r.exitCode, 1);
+    assert.match(r.stdout, /^::error file=fleet\/hosts\/wk-1\.yaml,line=9,col=24,endLine=9,endColumn=43,title=MAC_DUPLICATE::MAC 52%3A|^::error file=fleet\/hosts\/wk-1\.yaml,line=9,col=24,endLine=9,endColumn=43,title=MAC_DUPLICATE::MAC 52:54/m);
+    assert.match(r.stdout, /%0Ahint: /);
+    assert.equal(r.stdout.trim().split('\n').length, 1);
+  });
+
+  test('warnings alone exit 0', async (t) => {
+    const { root, args } = workspace(t, { 'hosts/cp-3.yaml': null });
+    const r = await runFleetc(['validate', ...args], { cwd: root });
+    assert.equal(r.exitCode, 0);
+    assert.match(r.stdout, /warning RAFT_EVEN_VOTERS/);
+  });
+
+  test('usage errors exit 2', async (t) => {
+    const { root } = workspace(t);
+    assert.equal((await runFleetc(['validate', '--format', 'xml'], { cwd: root })).exitCode, 2);
+    assert.equal((await runFleetc(['validate', '--no-such-flag'], { cwd: root })).exitCode, 2);
+    assert.equal((await runFleetc(['frobnicate'], { cwd: root })).exitCode, 2);
+  });
+});
+
+describe('help and version', () => {
+  test('--help on every command, --version', async (t) => {
+    const root = tempDir(t);
+    for (const args of [['--help'], ['validate', '--help'], ['build', '--help'], ['help', 'build']]) {
+      const r = await runFleetc(args, { cwd: root });
+      assert.equal(r.exitCode, 0, args.join(' '));
+      assert.match(r.stdout, /Usage: fleetc/);
+    }
+    const version = await runFleetc(['--version'], { cwd: root });
+    assert.equal(version.exitCode, 0);
+    assert.equal(version.stdout.trim(), JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+  });
+});
+
+describe('fleetc build', () => {
+  test('writes the output, then reports it up to date; --check finds an edit and writes nothing', async (t) => {
+    const { root, args } = workspace(t);
+    const first = await runFleetc(['build', ...args], { cwd: root });
+    assert.equal(first.exitCode, 0, first.stderr);
+    assert.match(first.stderr, /wrote generated: \d+ added, 0 modified, 0 removed/);
+    const again = await runFleetc(['build', '--check', ...args], { cwd: root });
+    assert.equal(again.exitCode, 0);
+    assert.match(again.stderr, /generated is up to date/);
+
+    const hostFile = path.join(root, 'fleet/hosts/wk-1.yaml');
+    writeFileSync(hostFile, readFileSync(hostFile, 'utf8').replace('root: { fs: xfs }', 'root: { fs: ext4 }'));
+    const before = readFileSync(path.join(root, 'generated/hosts/wk-1/disko.nix'), 'utf8');
+    const check = await runFleetc(['build', '--check', ...args], { cwd: root });
+    assert.equal(check.exitCode, 1);
+    assert.match(check.stderr, /modified +generated\/hosts\/wk-1\/disko\.nix/);
+    assert.match(check.stderr, /modified +generated\/manifest\.json/);
+    assert.equal(readFileSync(path.join(root, 'generated/hosts/wk-1/disko.nix'), 'utf8'), before, '--check writes nothing');
+
+    const rebuild = await runFleetc(['build', ...args], { cwd: root });
+    assert.equal(rebuild.exitCode, 0);
+    assert.match(readFileSync(path.join(root, 'generated/hosts/wk-1/disko.nix'), 'utf8'), /format = "ext4"/);
+  });
+
+  test('refuses to replace a directory fleetc did not write', async (t) => {
+    const { root, args } = workspace(t);
+    const r = await runFleetc(['build', ...args.slice(0, 2), '--out', 'fleet', ...args.slice(4)], { cwd: root });
+    assert.equal(r.exitCode, 1);
+    assert.match(r.stderr, /not written by fleetc/);
+    assert.ok(readFileSync(path.join(root, 'fleet/fleet.yaml'), 'utf8').includes('name: mini'));
+  });
+});

@@ -1,0 +1,55 @@
+// The generated flake's wiring, evaluated by real Nix offline: stub flakes replace nixpkgs and disko
+// (their lib.nixosSystem imports the modules and merges them), so every host's configuration is built
+// from flake.nix → hosts/<host>/default.nix → host.nix, disko.nix and the hand-written nix/ modules.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { compileExample } from '../helpers/example.ts';
+import { FIXTURES, REPO_ROOT } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { NIX_ENV, requireTools } from '../helpers/tools.ts';
+
+const SUMMARY = `configurations: builtins.mapAttrs (name: system: let c = system.config; in {
+  hostName = c.networking.hostName;
+  domain = c.networking.domain;
+  chainfire = c.platform.services.chainfire.enable;
+  flaredbAfter = if c.platform.services.flaredb.enable then c.systemd.services.flaredb.after else null;
+  disks = builtins.attrNames c.disko.devices.disk;
+  kernelParams = c.boot.kernelParams;
+  hostData = builtins.fromJSON c.environment.etc."fleet/host.json".text;
+}) configurations`;
+
+test('nix eval of every nixosConfiguration gives the host its name, services, disks and data', async (t) => {
+  if (!requireTools(t, 'nix', 'unshare', 'git')) return;
+  const { fleet } = await compileExample();
+  if (!fleet) return assert.fail('the example fleet does not compile');
+  // A git repository holding generated/ and nix/: the flake lives in a subdirectory and imports ../nix.
+  const repo = tempDir(t);
+  cpSync(path.join(REPO_ROOT, 'generated'), path.join(repo, 'generated'), { recursive: true });
+  cpSync(path.join(REPO_ROOT, 'nix'), path.join(repo, 'nix'), { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args]);
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'snapshot');
+  // An empty network namespace: Nix must not (and cannot) reach the github: inputs it was given.
+  const output = execFileSync('unshare', ['-n', 'nix', 'eval', '--json', '--no-write-lock-file',
+    `git+file://${repo}?dir=generated#nixosConfigurations`,
+    '--override-input', 'nixpkgs', `path:${FIXTURES}/stub-flakes/nixpkgs`,
+    '--override-input', 'disko', `path:${FIXTURES}/stub-flakes/disko`,
+    '--apply', SUMMARY], { env: NIX_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const evaluated = JSON.parse(output) as Record<string, { hostName: string; domain: string; chainfire: boolean; flaredbAfter: string[] | null; disks: string[]; kernelParams: string[]; hostData: unknown }>;
+
+  assert.deepEqual(Object.keys(evaluated).sort(), fleet.hosts.map((h) => h.name).sort());
+  for (const host of fleet.hosts) {
+    const c = evaluated[host.name]!;
+    assert.equal(c.hostName, host.name);
+    assert.equal(c.domain, host.domain);
+    assert.equal(c.chainfire, host.services.includes('chainfire'));
+    if (host.services.includes('flaredb')) assert.ok(c.flaredbAfter?.includes('chainfire.service'), `${host.name}: flaredb starts after chainfire`);
+    assert.deepEqual(c.disks.sort(), Object.keys(host.disks).sort());
+    assert.deepEqual(c.kernelParams, host.kernel.params);
+    assert.deepEqual(c.hostData, JSON.parse(JSON.stringify(host)));
+  }
+});

@@ -1,0 +1,115 @@
+// fast-check arbitraries for valid fleets: every layout kind, firmware and arch, hostile strings in
+// free-text fields. Written as YAML through the yaml library, so quoting is never the test's problem.
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import type { FleetFiles } from './fleet.ts';
+
+/** Strings an operator could paste into a label or description: quotes, ${, backslashes, newlines, unicode. */
+export const hostileString = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.constantFrom('${pkgs.hello}', '"; rm -rf / #', "it's", 'back\\slash', 'line\none', 'tab\there', '$${x}', 'a\r\nb', '☃ é 日本', '\\${', '\u007f', '"\\"'),
+).filter((s) => !s.includes('\0'));
+
+const kernelParam = fc.constantFrom('console=tty0', 'quiet', 'iommu=pt', 'nvme_core.default_ps_max_latency_us=0', 'panic=30', 'loglevel=4', 'x=${y}', 'a;b', 'c#d');
+
+const layoutKinds = ['single', 'raid1', 'zfs', 'lvm'] as const;
+
+interface HostShape {
+  suffix: string;
+  profile: 'control-plane' | 'worker';
+  firmware: 'uefi' | 'bios';
+  aarch64: boolean;
+  layout: (typeof layoutKinds)[number];
+  labels: Record<string, string>;
+  description: string;
+  kernelParams: string[];
+  storage: boolean;
+  bmc: 'none' | 'ipmi' | 'redfish';
+}
+
+const hostShape: fc.Arbitrary<HostShape> = fc.record({
+  suffix: fc.stringMatching(/^[a-z0-9]{0,6}$/),
+  profile: fc.constantFrom('control-plane', 'worker'),
+  firmware: fc.constantFrom('uefi', 'bios'),
+  aarch64: fc.boolean(),
+  layout: fc.constantFrom(...layoutKinds),
+  labels: fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9.-]{0,8}[a-z0-9]$/), hostileString, { maxKeys: 3 }),
+  description: hostileString,
+  kernelParams: fc.uniqueArray(kernelParam, { maxLength: 3 }),
+  storage: fc.boolean(),
+  bmc: fc.constantFrom('none', 'ipmi', 'redfish'),
+});
+
+export interface ArbitraryFleetOptions {
+  maxHosts?: number;
+}
+
+/** A whole valid fleet directory as files. */
+export function arbitraryFleet(options: ArbitraryFleetOptions = {}): fc.Arbitrary<FleetFiles> {
+  return fc
+    .record({
+      hosts: fc.array(hostShape, { minLength: 1, maxLength: options.maxHosts ?? 8 }),
+      baseParams: fc.uniqueArray(kernelParam, { maxLength: 2 }),
+      profileDescription: hostileString,
+      fleetDescription: hostileString,
+      withPool: fc.boolean(),
+    })
+    .map(({ hosts, baseParams, profileDescription, fleetDescription, withPool }) => {
+      const files: FleetFiles = {
+        'fleet.yaml': stringify({
+          name: 'arb',
+          description: fleetDescription,
+          domain: 'arb.test',
+          inputs: {
+            nixpkgs: { url: 'github:NixOS/nixpkgs/nixos-25.05', rev: 'a'.repeat(40) },
+            disko: { url: 'github:nix-community/disko', rev: 'b'.repeat(40) },
+          },
+          networks: {
+            prov: { cidr: '10.60.0.0/24', gateway: '10.60.0.1', dns: ['10.60.0.2'], dhcp: withPool ? { pool: { start: '10.60.0.200', end: '10.60.0.250' } } : {} },
+            storage: { cidr: '10.61.0.0/24', vlan: 61, mtu: 9000 },
+          },
+          boot: { http: 'http://10.60.0.2:8080/boot', tftp: '10.60.0.2' },
+          services: {
+            chainfire: { raft: true, ports: { api: 2379, raft: 2380 } },
+            novanet: { ports: { api: 7080 } },
+          },
+          defaults: { cluster: 'main' },
+        }),
+        'profiles/base.yaml': stringify({ description: profileDescription, modules: ['profiles/base.nix'], kernel: { params: baseParams } }),
+        'profiles/control-plane.yaml': stringify({ extends: 'base', services: ['chainfire', 'novanet'] }),
+        'profiles/worker.yaml': stringify({ extends: 'base', services: ['novanet'], labels: { tier: 'compute' } }),
+      };
+      hosts.forEach((shape, i) => {
+        const name = `h${i}${shape.suffix ? `-${shape.suffix}` : ''}`;
+        files[`hosts/${name}.yaml`] = stringify(hostYaml(shape, i));
+      });
+      return files;
+    });
+}
+
+function hostYaml(shape: HostShape, i: number): Record<string, unknown> {
+  const hex = (n: number) => n.toString(16).padStart(2, '0');
+  const disks = { a: { device: `/dev/disk/by-id/nvme-a${i}`, size: '500G' }, b: { device: `/dev/disk/by-id/nvme-b${i}`, size: '500G' } };
+  const layouts: Record<string, unknown> = {
+    single: { kind: 'single', disk: 'a', swap: '4G', root: { fs: 'ext4' } },
+    raid1: { kind: 'raid1', disks: ['a', 'b'], root: { fs: 'xfs', size: '100G' } },
+    zfs: { kind: 'zfs', disks: ['a', 'b'], datasets: { root: { mount: '/' }, nix: { mount: '/nix', options: { atime: 'off' } } } },
+    lvm: { kind: 'lvm', disk: 'a', volumes: { root: { size: '50G', mount: '/' }, swap: { size: '4G', swap: true }, data: { size: '100%', fs: 'xfs', mount: '/data' } } },
+  };
+  const interfaces: Record<string, unknown>[] = [{ name: 'eno1', mac: `52:54:00:aa:00:${hex(i)}`, network: 'prov', address: `10.60.0.${10 + i}`, boot: true }];
+  if (shape.storage) interfaces.push({ name: 'eno2', mac: `52:54:00:bb:00:${hex(i)}`, network: 'storage', address: `10.61.0.${10 + i}` });
+  return {
+    description: shape.description,
+    profile: shape.profile,
+    hardware: {
+      arch: shape.aarch64 ? 'aarch64' : 'x86_64',
+      firmware: shape.aarch64 ? 'uefi' : shape.firmware,
+      disks,
+      layout: layouts[shape.layout],
+    },
+    interfaces,
+    ...(shape.bmc === 'none' ? {} : { bmc: { kind: shape.bmc, address: `10.62.0.${10 + i}`, user: 'admin', password: { file: `/run/secrets/bmc-${i}` } } }),
+    ...(shape.kernelParams.length ? { kernel: { params: shape.kernelParams } } : {}),
+    labels: shape.labels,
+  };
+}
