@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerBuild } from './commands/build.ts';
+import { registerPlan } from './commands/plan.ts';
 import { registerValidate } from './commands/validate.ts';
 import { EXIT } from './exit-codes.ts';
 import { processIo, type Io } from './io.ts';
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .showHelpAfterError('(run with --help for usage)');
   registerValidate(program, io, setExit);
   registerBuild(program, io, setExit);
+  registerPlan(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

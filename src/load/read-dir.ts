@@ -22,8 +22,10 @@ export async function readFleetDir(displayDir: string, nixDir?: string): Promise
     await walk(root, '', new Set([await fs.realpath(root)]), displayDir, files);
   }
   files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
-  const nixFiles = nixDir ? await hashTree(path.resolve(nixDir)) : new Map<string, string>();
-  return { displayDir, files, problems, nixFiles };
+  const nixTree = nixDir ? await readTree(path.resolve(nixDir)) : new Map<string, Buffer>();
+  const nixFiles = new Map([...nixTree].map(([file, bytes]) => [file, createHash('sha256').update(bytes).digest('hex')]));
+  const nixSources = new Map([...nixTree].map(([file, bytes]) => [file, bytes.toString('utf8')]));
+  return { displayDir, files, problems, nixFiles, nixSources };
 }
 
 async function walk(absDir: string, relDir: string, visited: Set<string>, displayDir: string, out: RawFile[]): Promise<void> {
@@ -76,9 +78,9 @@ async function walk(absDir: string, relDir: string, visited: Set<string>, displa
   }
 }
 
-/** sha256 of every file under a directory, by '/'-separated relative path; a missing directory is empty. */
-export async function hashTree(absDir: string): Promise<Map<string, string>> {
-  const hashes = new Map<string, string>();
+/** Every file under a directory, by '/'-separated relative path; a missing directory is empty. */
+export async function readTree(absDir: string): Promise<Map<string, Buffer>> {
+  const texts = new Map<string, Buffer>();
   const visit = async (dir: string, rel: string): Promise<void> => {
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
     for (const entry of entries) {
@@ -86,11 +88,11 @@ export async function hashTree(absDir: string): Promise<Map<string, string>> {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       const abs = path.join(dir, entry.name);
       if (entry.isDirectory()) await visit(abs, relPath);
-      else if (entry.isFile()) hashes.set(relPath, createHash('sha256').update(await fs.readFile(abs)).digest('hex'));
+      else if (entry.isFile()) texts.set(relPath, await fs.readFile(abs));
     }
   };
   await visit(absDir, '');
-  return new Map([...hashes].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return new Map([...texts].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 export function joinDisplay(displayDir: string, relPath: string): string {

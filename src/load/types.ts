@@ -25,6 +25,8 @@ export interface RawFleet {
   problems: Diagnostic[];
   /** Hand-written Nix files: path relative to the nix directory → sha256 of the contents. */
   nixFiles: Map<string, string>;
+  /** The same files' contents (plan shows their diffs). */
+  nixSources: Map<string, string>;
 }
 
 export interface LoadedDocument {

@@ -1,0 +1,33 @@
+// The plan for a terminal: one block per changed host with reasons and diffs, then the rollout.
+import type { Plan } from '../../plan/types.ts';
+import { changedHosts, revisionLabel, summarySentence } from './plan-common.ts';
+
+const MARKS: Record<string, string> = { destructive: '!', decommission: '-', provision: '+', 'reboot-required': '~', update: '~', 'network-only': '~' };
+
+export function renderPlanText(plan: Plan, options: { diffs: boolean }): string {
+  const lines = [`Plan for fleet ${plan.fleet}: ${revisionLabel(plan.base)} → ${revisionLabel(plan.head)}`, ''];
+  for (const host of changedHosts(plan)) {
+    const extra = [host.profile, host.raftGroups.length ? `voter in ${host.raftGroups.join(', ')}` : ''].filter(Boolean).join('; ');
+    lines.push(`${MARKS[host.action]} ${host.name}: ${host.action} (${extra})`);
+    for (const reason of host.reasons) lines.push(`    ${reason}`);
+    if (options.diffs) {
+      for (const artifact of host.artifacts) {
+        lines.push(`    ${artifact.change} ${artifact.path}`);
+        for (const line of artifact.diff.split('\n').slice(2)) if (line !== '') lines.push(`      ${line}`);
+      }
+    }
+    lines.push('');
+  }
+  for (const change of plan.shared) {
+    lines.push(`* ${change.path} ${change.change} (used by ${change.hosts.join(', ') || 'no host'})`);
+    if (options.diffs) for (const line of change.diff.split('\n').slice(2)) if (line !== '') lines.push(`      ${line}`);
+    lines.push('');
+  }
+  if (plan.waves.length > 0) {
+    lines.push(`Rollout (max ${plan.policy.maxParallel === 0 ? 'unlimited' : plan.policy.maxParallel} at once, one Raft voter per group at a time):`);
+    for (const wave of plan.waves) lines.push(`  wave ${wave.index} (${wave.profile}): ${wave.hosts.join(', ')}`);
+    lines.push('');
+  }
+  lines.push(`Plan: ${summarySentence(plan)}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,83 @@
+// Reads the fleet and nix directories of a commit straight from git objects: no checkout, no
+// change to the working tree. One `git cat-file --batch` process serves every blob.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { NO_RANGE } from '../diagnostics/diagnostic.ts';
+import { MAX_FILE_BYTES } from '../load/index.ts';
+import type { RawFile, RawFleet } from '../load/types.ts';
+import type { Repository } from './repository.ts';
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  id: string;
+  size: number;
+  path: string;
+}
+
+export async function listTree(repo: Repository, commit: string, dirs: readonly string[]): Promise<TreeEntry[]> {
+  const output = await repo.git.raw(['ls-tree', '-r', '-z', '--long', '--full-tree', commit, '--', ...dirs]);
+  return output.split('\0').filter(Boolean).map((line) => {
+    const tab = line.indexOf('\t');
+    const [mode, type, id, size] = line.slice(0, tab).split(/\s+/) as [string, string, string, string];
+    return { mode, type, id, size: size === '-' ? 0 : Number(size), path: line.slice(tab + 1) };
+  });
+}
+
+/** Reads many blobs through one cat-file --batch process; returns contents by object id. */
+export async function readBlobs(repo: Repository, ids: readonly string[]): Promise<Map<string, Buffer>> {
+  const unique = [...new Set(ids)];
+  const blobs = new Map<string, Buffer>();
+  if (unique.length === 0) return blobs;
+  const child = spawn('git', ['cat-file', '--batch'], { cwd: repo.root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git cat-file exited with ${code}`))));
+  });
+  child.stdin.end(unique.join('\n') + '\n');
+  await done;
+  const output = Buffer.concat(chunks);
+  let offset = 0;
+  for (const id of unique) {
+    const headerEnd = output.indexOf(10, offset);
+    const [objectId, , size] = output.subarray(offset, headerEnd).toString('utf8').split(' ');
+    if (objectId !== id || size === undefined) throw new Error(`git cat-file: unexpected answer for ${id}`);
+    const start = headerEnd + 1;
+    blobs.set(id, output.subarray(start, start + Number(size)));
+    offset = start + Number(size) + 1;
+  }
+  return blobs;
+}
+
+/** The RawFleet of a commit, as readFleetDir would see it had the commit been checked out. */
+export async function readFleetAt(repo: Repository, commit: string, fleetDir: string, nixDir: string, displayDir: string): Promise<RawFleet & { existed: boolean }> {
+  const entries = await listTree(repo, commit, [fleetDir, nixDir]);
+  const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
+  const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`));
+  const yaml = underFleet.filter((e) => /\.ya?ml$/.test(e.path) && !hidden(e.path.slice(fleetDir.length + 1)));
+  const readable = yaml.filter((e) => e.type === 'blob' && e.mode !== '120000' && e.size <= MAX_FILE_BYTES);
+  const blobs = await readBlobs(repo, [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === 'blob').map((e) => e.id)]);
+  const files: RawFile[] = yaml.map((entry) => {
+    const relPath = entry.path.slice(fleetDir.length + 1);
+    const displayPath = `${displayDir}/${relPath}`;
+    const problem = (code: Diagnostic['code'], message: string): RawFile => ({ relPath, displayPath, problem: { severity: 'error', code, message, file: displayPath, range: NO_RANGE } });
+    if (entry.type !== 'blob' || entry.mode === '120000') return problem('FILE_NOT_REGULAR', `${relPath} is not a regular file in commit ${commit.slice(0, 12)}`);
+    if (entry.size > MAX_FILE_BYTES) return problem('FILE_TOO_LARGE', `${relPath} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
+    return { relPath, displayPath, bytes: blobs.get(entry.id)! };
+  });
+  const nixFiles = new Map<string, string>();
+  const nixSources = new Map<string, string>();
+  for (const entry of underNix.filter((e) => e.type === 'blob' && !hidden(e.path.slice(nixDir.length + 1)))) {
+    const relPath = entry.path.slice(nixDir.length + 1);
+    nixFiles.set(relPath, createHash('sha256').update(blobs.get(entry.id)!).digest('hex'));
+    nixSources.set(relPath, blobs.get(entry.id)!.toString('utf8'));
+  }
+  return { displayDir, files, problems: [], nixFiles, nixSources, existed: underFleet.length > 0 };
+}
+
+function hidden(relPath: string): boolean {
+  return relPath.split('/').some((segment) => segment.startsWith('.'));
+}

@@ -1,0 +1,204 @@
+// Builds a plan from two compiled revisions: per host, which artifacts changed, what that means in
+// fleet terms, and the action it calls for. Pure: the git and file reads happen before.
+import { createTwoFilesPatch } from 'diff';
+import type { Artifact } from '../emit/artifact.ts';
+import type { Manifest, ManifestEntry } from '../emit/manifest.ts';
+import { MANIFEST_PATH } from '../emit/manifest.ts';
+import type { Fleet, Host } from '../model/fleet.ts';
+import { describeHostChanges } from './reasons.ts';
+import { HOST_ACTIONS, PLAN_FORMAT_VERSION, type ArtifactDiff, type HostAction, type HostPlan, type Plan, type RevisionInfo, type SharedChange } from './types.ts';
+import { planWaves } from './waves.ts';
+
+/** One revision, compiled. An absent fleet (it did not exist, or --allow-invalid-base) is empty. */
+export interface PlanSide {
+  info: RevisionInfo;
+  fleet?: Fleet;
+  artifacts?: Artifact[];
+  /** Hand-written Nix files at this revision: path under nix/ → contents. */
+  nixSources: Map<string, string>;
+  /** Directory of the hand-written Nix files, for display ("nix"). */
+  nixDir: string;
+}
+
+const NETWORK_KINDS = new Set(['dhcp', 'ipxe']);
+const ROLLED_OUT: ReadonlySet<HostAction> = new Set(['provision', 'update', 'reboot-required', 'destructive']);
+
+export function buildPlan(base: PlanSide, head: PlanSide): Plan {
+  const baseIndex = indexSide(base);
+  const headIndex = indexSide(head);
+  const names = [...new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
+  const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex));
+  detectRenames(hosts, baseIndex, headIndex);
+  const shared = sharedChanges(base, head, baseIndex, headIndex);
+  const summary = Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length])) as Record<HostAction, number>;
+  const policy = { order: head.fleet?.deploy.order ?? base.fleet?.deploy.order ?? [], maxParallel: head.fleet?.deploy.maxParallel ?? 1 };
+  const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    fleet: head.fleet?.name ?? base.fleet?.name ?? '',
+    base: base.info,
+    head: head.info,
+    summary,
+    waves,
+    policy,
+    hosts,
+    shared,
+  };
+}
+
+interface SideIndex {
+  hosts: Map<string, Host>;
+  manifest?: Manifest;
+  /** Contents by manifest key: "<path>" or "<path>#<host>" for a host's part of a shared file. */
+  contents: Map<string, string>;
+  raftGroups: Map<string, string[]>;
+}
+
+function indexSide(side: PlanSide): SideIndex {
+  const hosts = new Map((side.fleet?.hosts ?? []).map((h) => [h.name, h]));
+  const contents = new Map<string, string>();
+  let manifest: Manifest | undefined;
+  for (const artifact of side.artifacts ?? []) {
+    if (artifact.path === MANIFEST_PATH) manifest = JSON.parse(artifact.contents) as Manifest;
+    contents.set(artifact.path, artifact.contents);
+    for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) contents.set(`${artifact.path}#${host}`, fragment);
+  }
+  const raftGroups = new Map<string, string[]>();
+  for (const cluster of Object.values(side.fleet?.clusters ?? {})) {
+    for (const group of cluster.raft) {
+      for (const voter of group.voters) raftGroups.set(voter, [...(raftGroups.get(voter) ?? []), `${cluster.name}/${group.service}`]);
+    }
+  }
+  return { hosts, manifest, contents, raftGroups };
+}
+
+function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex): HostPlan {
+  const baseHost = b.hosts.get(name);
+  const headHost = h.hosts.get(name);
+  const current = (headHost ?? baseHost)!;
+  const baseArtifacts = b.manifest?.hosts[name]?.artifacts ?? {};
+  const headArtifacts = h.manifest?.hosts[name]?.artifacts ?? {};
+  const artifacts = diffArtifacts(baseArtifacts, headArtifacts, b, h);
+  const baseNix = b.manifest?.hosts[name]?.nix ?? {};
+  const headNix = h.manifest?.hosts[name]?.nix ?? {};
+  const nixChanged = [...new Set([...Object.keys(baseNix), ...Object.keys(headNix)])].filter((p) => baseNix[p] !== headNix[p]).sort();
+
+  const reasons: string[] = [];
+  let action: HostAction;
+  if (!baseHost) {
+    action = 'provision';
+    reasons.push(`new host (profile ${headHost!.profile})`);
+  } else if (!headHost) {
+    action = 'decommission';
+    reasons.push('removed from the fleet');
+  } else {
+    reasons.push(...describeHostChanges(baseHost, headHost));
+    reasons.push(...inputChanges(base.fleet!, head.fleet!));
+    reasons.push(...nixChanged.map((p) => `${head.nixDir}/${p} ${!(p in baseNix) ? 'now included' : !(p in headNix) ? 'no longer included' : 'changed'}`));
+    const kinds = new Set(artifacts.map((a) => a.kind));
+    if (artifacts.length === 0 && nixChanged.length === 0) action = 'unchanged';
+    else if (kinds.has('disko')) action = 'destructive';
+    else if (nixChanged.length === 0 && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = 'network-only';
+    else if (needsReboot(baseHost, headHost, base.fleet!, head.fleet!)) action = 'reboot-required';
+    else action = 'update';
+    if (action !== 'unchanged' && reasons.length === 0) reasons.push(...artifacts.map((a) => `${a.path} ${a.change}`));
+  }
+  const address = current.interfaces.find((i) => i.boot)?.address;
+  return {
+    name,
+    action,
+    reasons,
+    profile: current.profile,
+    cluster: current.cluster,
+    raftGroups: (headHost ? h : b).raftGroups.get(name) ?? [],
+    ...(address ? { address } : {}),
+    artifacts,
+    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path, entry]) => [path, entry.sha256])),
+  };
+}
+
+function diffArtifacts(base: Record<string, ManifestEntry>, head: Record<string, ManifestEntry>, b: SideIndex, h: SideIndex): ArtifactDiff[] {
+  const out: ArtifactDiff[] = [];
+  for (const path of [...new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
+    const before = base[path];
+    const after = head[path];
+    if (before?.sha256 === after?.sha256) continue;
+    out.push({
+      path,
+      kind: (after ?? before)!.kind,
+      change: !before ? 'added' : !after ? 'removed' : 'modified',
+      ...(before ? { baseSha256: before.sha256 } : {}),
+      ...(after ? { headSha256: after.sha256 } : {}),
+      diff: unifiedDiff(path, b.contents.get(path) ?? '', h.contents.get(path) ?? ''),
+    });
+  }
+  return out;
+}
+
+export function unifiedDiff(path: string, before: string, after: string): string {
+  const patch = createTwoFilesPatch(`a/${path}`, `b/${path}`, ensureNewline(before), ensureNewline(after), undefined, undefined, { context: 3 });
+  return patch.replace(/^=+\n/, '');
+}
+
+function ensureNewline(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
+}
+
+function inputChanges(base: Fleet, head: Fleet): string[] {
+  const out: string[] = [];
+  for (const name of [...new Set([...Object.keys(base.inputs), ...Object.keys(head.inputs)])].sort()) {
+    const a = base.inputs[name];
+    const b = head.inputs[name];
+    if (a?.pinned === b?.pinned) continue;
+    if (!a || !b) out.push(`flake input ${name} ${a ? 'removed' : 'added'}`);
+    else out.push(a.url === b.url ? `${name} ${a.rev.slice(0, 7)} → ${b.rev.slice(0, 7)}` : `${name} ${a.url} → ${b.url} (${b.rev.slice(0, 7)})`);
+  }
+  return out;
+}
+
+/** Boot-time changes: the kernel or its command line, the firmware, or nixpkgs (which brings the kernel). */
+function needsReboot(base: Host, head: Host, baseFleet: Fleet, headFleet: Fleet): boolean {
+  return (
+    JSON.stringify(base.kernel) !== JSON.stringify(head.kernel) ||
+    base.firmware !== head.firmware ||
+    baseFleet.inputs.nixpkgs?.pinned !== headFleet.inputs.nixpkgs?.pinned
+  );
+}
+
+/** A removed and an added host with the same boot MAC or BMC address are probably one machine renamed. */
+function detectRenames(hosts: HostPlan[], b: SideIndex, h: SideIndex): void {
+  const identity = (host: Host) => [
+    ...host.interfaces.filter((i) => i.boot).map((i) => `boot MAC ${i.mac}`),
+    ...(host.bmc ? [`BMC ${host.bmc.address}`] : []),
+  ];
+  for (const removed of hosts.filter((x) => x.action === 'decommission')) {
+    const before = identity(b.hosts.get(removed.name)!);
+    for (const added of hosts.filter((x) => x.action === 'provision' && !x.renamedFrom)) {
+      const shared = identity(h.hosts.get(added.name)!).filter((id) => before.includes(id));
+      if (shared.length === 0) continue;
+      removed.renamedTo = added.name;
+      added.renamedFrom = removed.name;
+      removed.reasons.push(`looks like a rename to ${added.name} (same ${shared.join(', ')}): the machine will be reinstalled`);
+      added.reasons.push(`looks like a rename of ${removed.name} (same ${shared.join(', ')}): the machine will be reinstalled`);
+      break;
+    }
+  }
+}
+
+function sharedChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex): SharedChange[] {
+  const paths = [...new Set([...base.nixSources.keys(), ...head.nixSources.keys()])].sort();
+  const out: SharedChange[] = [];
+  for (const path of paths) {
+    const before = base.nixSources.get(path);
+    const after = head.nixSources.get(path);
+    if (before === after) continue;
+    const users = (index: SideIndex) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => path in entry.nix).map(([name]) => name);
+    out.push({
+      path: `${head.nixDir}/${path}`,
+      change: before === undefined ? 'added' : after === undefined ? 'removed' : 'modified',
+      hosts: [...new Set([...users(b), ...users(h)])].sort(),
+      diff: unifiedDiff(`${head.nixDir}/${path}`, before ?? '', after ?? ''),
+    });
+  }
+  return out;
+}

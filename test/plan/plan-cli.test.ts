@@ -1,0 +1,75 @@
+// fleetc plan through the real binary: formats, --plan-file, --detailed-exitcode, errors without
+// stack traces; and the pull-request workflows checked by a real GitHub Actions validator.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { hasStackTrace, runFleetc } from '../helpers/cli.ts';
+import { FleetRepo } from '../helpers/git-repo.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+test('plan: text by default, markdown and JSON on request, exit codes', async (t) => {
+  const repo = new FleetRepo(tempDir(t));
+  repo.commit('base');
+  const unchanged = await runFleetc(['plan', '--base', 'HEAD', '--detailed-exitcode'], { cwd: repo.root });
+  assert.equal(unchanged.exitCode, 0, unchanged.stderr);
+  assert.match(unchanged.stdout, /Plan: No changes\./);
+
+  repo.rewrite('fleet/hosts/wk-1.yaml', (s) => s.replace('52:54:00:00:00:21', '52:54:00:00:00:98'));
+  const text = await runFleetc(['plan', '--base', 'HEAD', '--detailed-exitcode', '--plan-file', 'plan.json'], { cwd: repo.root });
+  assert.equal(text.exitCode, 2, 'changes present');
+  assert.match(text.stdout, /^~ wk-1: update \(worker\)$/m);
+  assert.match(text.stdout, /^ {4}interface eno1: mac 52:54:00:00:00:21 → 52:54:00:00:00:98$/m);
+  assert.match(text.stdout, /^ {6}\+ {4}matchConfig\.PermanentMACAddress = "52:54:00:00:00:98";$/m);
+  const saved = JSON.parse(readFileSync(path.join(repo.root, 'plan.json'), 'utf8'));
+  assert.equal(saved.formatVersion, 1);
+  assert.equal(saved.hosts.find((h: { name: string }) => h.name === 'wk-1').action, 'update');
+
+  const plain = await runFleetc(['plan', '--base', 'HEAD'], { cwd: repo.root });
+  assert.equal(plain.exitCode, 0, 'without --detailed-exitcode changes are success');
+  const markdown = await runFleetc(['plan', '--base', 'HEAD', '--format', 'markdown'], { cwd: repo.root });
+  assert.match(markdown.stdout, /^<!-- fleetc-plan -->\n## fleetc plan · mini/);
+  const json = await runFleetc(['plan', '--base', 'HEAD', '--format', 'json'], { cwd: repo.root });
+  assert.deepEqual(JSON.parse(json.stdout), saved);
+});
+
+test('plan: bad revision, invalid head, outside a repository — messages, exit 1, no stack trace', async (t) => {
+  const repo = new FleetRepo(tempDir(t));
+  repo.commit('base');
+  const bad = await runFleetc(['plan', '--base', 'nope'], { cwd: repo.root });
+  assert.equal(bad.exitCode, 1);
+  assert.match(bad.stderr, /fleetc plan: unknown revision "nope"/);
+
+  repo.rewrite('fleet/hosts/wk-1.yaml', (s) => s.replace('profile: worker', 'profile: wrker'));
+  const invalid = await runFleetc(['plan', '--base', 'HEAD'], { cwd: repo.root });
+  assert.equal(invalid.exitCode, 1);
+  assert.match(invalid.stderr, /fleet\/hosts\/wk-1\.yaml:1:10: error PROFILE_UNKNOWN/);
+  assert.match(invalid.stderr, /the fleet at head \(working tree\) has errors/);
+
+  const outside = await runFleetc(['plan', '--base', 'HEAD'], { cwd: tempDir(t) });
+  assert.equal(outside.exitCode, 1);
+  assert.match(outside.stderr, /is not inside a git repository/);
+  assert.equal((await runFleetc(['plan'], { cwd: repo.root })).exitCode, 2, '--base is required');
+  for (const r of [bad, invalid, outside]) assert.ok(!hasStackTrace(r.stdout + r.stderr));
+});
+
+test('the GitHub workflows pass a real workflow validator', () => {
+  const dir = path.join(REPO_ROOT, '.github/workflows');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort();
+  assert.deepEqual(files, ['pr.yml', 'validate.yml']);
+  for (const file of files) {
+    execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/action-validator'), [path.join(dir, file)], { stdio: 'pipe' });
+  }
+  const pr = readFileSync(path.join(dir, 'pr.yml'), 'utf8');
+  assert.match(pr, /uses: \.\/\.github\/workflows\/validate\.yml/);
+  assert.match(pr, /fleetc plan --base "origin\/\$BASE_REF"/);
+  assert.match(pr, /<!-- fleetc-plan -->/);
+});
+
+test('the validator rejects a broken workflow (it is not a rubber stamp)', (t) => {
+  const file = path.join(tempDir(t), 'broken.yml');
+  writeFileSync(file, 'name: x\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n');
+  assert.throws(() => execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/action-validator'), [file], { stdio: 'pipe' }));
+});
