@@ -134,7 +134,7 @@ export interface Host {
   layout: Layout;
   bmc?: Bmc;
   labels: Record<string, string>;
-  sshHostKey?: string;
+  ssh: { port: number; user: string; hostKey?: string };
   authorizedKeys: string[];
   timezone: string;
   stateVersion: string;
@@ -145,6 +145,7 @@ export interface DeployPolicy {
   /** 0 means unlimited. */
   maxParallel: number;
   healthTimeoutSeconds: number;
+  powerOffDecommissioned: boolean;
 }
 
 export interface Fleet {

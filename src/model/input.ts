@@ -42,7 +42,7 @@ export interface FleetInput {
   inputs: Record<string, FlakeInputSpec> & { nixpkgs: FlakeInputSpec; disko: FlakeInputSpec };
   networks: Record<string, NetworkInput>;
   boot: { http: string; tftp: string };
-  deploy?: { order?: string[]; maxParallel?: number; healthTimeoutSeconds?: number };
+  deploy?: { order?: string[]; maxParallel?: number; healthTimeoutSeconds?: number; powerOffDecommissioned?: boolean };
   services?: Record<string, ServiceInput>;
   clusters?: Record<string, { description?: string; bootstrap?: string }>;
   secrets?: Record<string, SecretRef>;
@@ -118,5 +118,5 @@ export interface HostInput {
   bmc?: BmcInput;
   kernel?: KernelInput;
   labels?: Record<string, string>;
-  ssh?: { hostKey?: string };
+  ssh?: { hostKey?: string; port?: number; user?: string };
 }

@@ -33,7 +33,9 @@ export function describeHostChanges(base: Host, head: Host): string[] {
   }
   keyed('label', base.labels, head.labels, reasons, (v) => v);
   list('authorized SSH keys', base.authorizedKeys, head.authorizedKeys, reasons, true);
-  scalar('SSH host key', base.sshHostKey && 'pinned', head.sshHostKey && (base.sshHostKey && base.sshHostKey !== head.sshHostKey ? 'replaced' : 'pinned'));
+  scalar('SSH host key', base.ssh.hostKey && 'pinned', head.ssh.hostKey && (base.ssh.hostKey && base.ssh.hostKey !== head.ssh.hostKey ? 'replaced' : 'pinned'));
+  scalar('SSH port', base.ssh.port, head.ssh.port);
+  scalar('SSH user', base.ssh.user, head.ssh.user);
   for (const key of ['domain', 'timezone', 'stateVersion', 'description'] as const) scalar(key, base[key], head[key]);
   return reasons;
 }

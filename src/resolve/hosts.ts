@@ -54,7 +54,7 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
         }
       : {}),
     labels,
-    ...(input.ssh?.hostKey !== undefined ? { sshHostKey: input.ssh.hostKey } : {}),
+    ssh: { port: input.ssh?.port ?? 22, user: input.ssh?.user ?? 'root', ...(input.ssh?.hostKey !== undefined ? { hostKey: input.ssh.hostKey } : {}) },
     authorizedKeys: fleet.ssh?.authorizedKeys ?? [],
     timezone: defaults.timezone ?? DEFAULT_TIMEZONE,
     stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION,

@@ -71,6 +71,7 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
       order: input.deploy?.order ?? [],
       maxParallel: input.deploy?.maxParallel ?? DEFAULT_MAX_PARALLEL,
       healthTimeoutSeconds: input.deploy?.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS,
+      powerOffDecommissioned: input.deploy?.powerOffDecommissioned ?? false,
     },
     services,
     clusters,

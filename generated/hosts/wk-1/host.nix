@@ -125,6 +125,10 @@
     rack = "r1";
     unit = "u20";
   };
+  ssh = {
+    port = 22;
+    user = "root";
+  };
   authorizedKeys = [
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOq7gq0cZ0fS6xPp3kVYd9bJm2QnL1wR5tU8eA4hK3sD ops@photon-lab"
   ];

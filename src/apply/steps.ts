@@ -1,0 +1,187 @@
+// What each plan action does to one host, written once on top of the transports: switch and
+// health-check, boot and reboot, install through the BMC and nixos-anywhere, with rollback.
+import type { Host } from '../model/fleet.ts';
+import type { HostAction } from '../plan/types.ts';
+import type { EventSink, HostResult } from './events.ts';
+import type { HealthCheck, HealthChecker } from './health.ts';
+import type { BmcClient } from './transports/bmc.ts';
+import type { NixDeployer } from './transports/nix.ts';
+import { pinnedTarget, type Ssh, type SshTarget } from './transports/ssh.ts';
+
+export interface HostJob {
+  name: string;
+  action: HostAction;
+  /** The host at head (at base for a decommission). */
+  host: Host;
+  checks: HealthCheck[];
+}
+
+export interface StepContext {
+  ssh: Ssh;
+  nix: NixDeployer;
+  health: HealthChecker;
+  emit: EventSink;
+  bmc: (host: Host) => BmcClient | undefined;
+  /** Directory for per-host first-contact known_hosts files. */
+  firstContactDir: string;
+  healthTimeoutMs: number;
+  rebootTimeoutMs: number;
+  powerOffDecommissioned: boolean;
+  dryRun: boolean;
+}
+
+export interface JobOutcome {
+  result: HostResult;
+  error?: string;
+}
+
+export async function runHostJob(job: HostJob, ctx: StepContext): Promise<JobOutcome> {
+  const step = (name: string) => ctx.emit({ type: 'step', host: job.name, step: name });
+  try {
+    switch (job.action) {
+      case 'update':
+        return await update(job, ctx, step);
+      case 'reboot-required':
+        return await rebootUpdate(job, ctx, step);
+      case 'provision':
+        return await install(job, ctx, step, false);
+      case 'destructive':
+        return await install(job, ctx, step, true);
+      case 'decommission': {
+        const bmc = ctx.powerOffDecommissioned ? ctx.bmc(job.host) : undefined;
+        if (bmc) {
+          step('power off through the BMC');
+          await bmc.power('off');
+        }
+        return { result: 'recorded' };
+      }
+      case 'network-only':
+      case 'unchanged':
+        return { result: 'recorded' };
+    }
+  } catch (error) {
+    return { result: 'failed', error: (error as Error).message };
+  }
+}
+
+type Step = (name: string) => void;
+
+async function update(job: HostJob, ctx: StepContext, step: Step): Promise<JobOutcome> {
+  const target = pinnedTarget(job.host);
+  step('read the running generation');
+  const before = await readLink(ctx, target, '/run/current-system');
+  step('nixos-rebuild switch');
+  const switched = await ctx.nix.rebuild(target, 'switch');
+  if (!switched.ok) {
+    const reason = switched.exitCode === 4 ? 'switched, but some units failed to start (exit 4)' : switched.timedOut ? 'nixos-rebuild switch timed out' : `nixos-rebuild switch failed (exit ${switched.exitCode})`;
+    if ((await readLink(ctx, target, '/run/current-system')) === before) return { result: 'failed', error: `${reason}; the running system did not change` };
+    return rollback(job, ctx, step, target, reason);
+  }
+  step('health check');
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  if (!health.ok) return rollback(job, ctx, step, target, `health check failed: ${health.failures.join('; ')}`);
+  return { result: 'deployed' };
+}
+
+async function rollback(job: HostJob, ctx: StepContext, step: Step, target: SshTarget, reason: string): Promise<JobOutcome> {
+  step('roll back to the previous generation');
+  const back = await ctx.nix.rebuild(target, 'switch', true);
+  if (!back.ok) return { result: 'rollback-failed', error: `${reason}; rollback failed (exit ${back.exitCode})` };
+  step('health check after rollback');
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  if (!health.ok) return { result: 'rollback-failed', error: `${reason}; still unhealthy after rollback: ${health.failures.join('; ')}` };
+  return { result: 'rolled-back', error: reason };
+}
+
+async function rebootUpdate(job: HostJob, ctx: StepContext, step: Step): Promise<JobOutcome> {
+  const target = pinnedTarget(job.host);
+  const profile = '/nix/var/nix/profiles/system';
+  step('read the boot generation');
+  const before = await readLink(ctx, target, profile);
+  step('nixos-rebuild boot');
+  const built = await ctx.nix.rebuild(target, 'boot');
+  if (!built.ok) {
+    const reason = built.timedOut ? 'nixos-rebuild boot timed out' : `nixos-rebuild boot failed (exit ${built.exitCode})`;
+    if ((await readLink(ctx, target, profile)) === before) return { result: 'failed', error: `${reason}; the boot entry did not change` };
+    step('restore the previous boot entry');
+    const back = await ctx.nix.rebuild(target, 'boot', true);
+    return back.ok ? { result: 'rolled-back', error: reason } : { result: 'rollback-failed', error: `${reason}; restoring the boot entry failed` };
+  }
+  const rebooted = await reboot(ctx, step, target);
+  if (!rebooted.ok) return { result: 'rollback-failed', error: rebooted.error };
+  step('health check');
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  if (health.ok) return { result: 'deployed' };
+  const reason = `health check failed after reboot: ${health.failures.join('; ')}`;
+  step('roll back: previous generation as boot entry, reboot');
+  const back = await ctx.nix.rebuild(target, 'boot', true);
+  if (!back.ok) return { result: 'rollback-failed', error: `${reason}; rollback failed (exit ${back.exitCode})` };
+  const again = await reboot(ctx, step, target);
+  if (!again.ok) return { result: 'rollback-failed', error: `${reason}; ${again.error}` };
+  const after = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  return after.ok ? { result: 'rolled-back', error: reason } : { result: 'rollback-failed', error: `${reason}; still unhealthy after rollback` };
+}
+
+/** Reboots and waits until the host answers with a new boot id. */
+async function reboot(ctx: StepContext, step: Step, target: SshTarget): Promise<{ ok: boolean; error?: string }> {
+  step('reboot');
+  const bootId = (await ctx.ssh.run(target, ['cat', '/proc/sys/kernel/random/boot_id'])).stdout.trim();
+  await ctx.ssh.run(target, ['systemctl', 'reboot'], 30_000);
+  step('wait for the host to come back');
+  const deadline = Date.now() + ctx.rebootTimeoutMs;
+  do {
+    const now = await ctx.ssh.run(target, ['cat', '/proc/sys/kernel/random/boot_id'], 15_000);
+    if (ctx.dryRun || (now.ok && now.stdout.trim() !== '' && now.stdout.trim() !== bootId)) return { ok: true };
+    await sleep(2_000);
+  } while (Date.now() < deadline);
+  return { ok: false, error: `the host did not come back within ${ctx.rebootTimeoutMs / 1000} s after reboot` };
+}
+
+/**
+ * provision: a new machine boots the installer over PXE (set through its BMC) and is installed by
+ * nixos-anywhere; its keys cannot be known yet, so first contact is accepted for it alone.
+ * destructive (approved): nixos-anywhere reinstalls the running host, keeping its pinned host keys.
+ */
+async function install(job: HostJob, ctx: StepContext, step: Step, reinstall: boolean): Promise<JobOutcome> {
+  const pinned = pinnedTarget(job.host);
+  const firstContact = (phase: string): SshTarget => ({ ...pinned, trust: { kind: 'first-contact', knownHostsFile: `${ctx.firstContactDir}/${job.name}.${phase}.known_hosts` } });
+  const installer = reinstall ? pinned : firstContact('installer');
+  if (!reinstall) {
+    const bmc = ctx.bmc(job.host);
+    if (bmc) {
+      step('BMC: boot from the network once, power on');
+      await bmc.bootPxeOnce();
+      await bmc.power((await bmc.powerStatus()) === 'on' ? 'cycle' : 'on');
+    }
+    step('wait for the installer');
+    if (!(await waitForSsh(ctx, installer))) return { result: 'failed', error: `the installer did not answer on ${pinned.address}:${pinned.port} within ${ctx.rebootTimeoutMs / 1000} s` };
+  }
+  step(reinstall ? 'nixos-anywhere: repartition and reinstall' : 'nixos-anywhere: partition and install');
+  const installed = await ctx.nix.install(installer, reinstall);
+  if (!installed.ok) return { result: 'failed', error: `nixos-anywhere failed (exit ${installed.exitCode})` };
+  const system = job.host.ssh.hostKey ? pinned : firstContact('system');
+  step('wait for the installed system');
+  if (!(await waitForSsh(ctx, system))) return { result: 'failed', error: 'the installed system did not come up' };
+  step('health check');
+  const health = await ctx.health.waitHealthy(system, job.checks, ctx.healthTimeoutMs);
+  return health.ok ? { result: 'deployed' } : { result: 'failed', error: `health check failed: ${health.failures.join('; ')}` };
+}
+
+async function waitForSsh(ctx: StepContext, target: SshTarget): Promise<boolean> {
+  const deadline = Date.now() + ctx.rebootTimeoutMs;
+  do {
+    if ((await ctx.ssh.run(target, ['true'], 15_000)).ok) return true;
+    await sleep(2_000);
+  } while (Date.now() < deadline);
+  return false;
+}
+
+async function readLink(ctx: StepContext, target: SshTarget, path: string): Promise<string> {
+  const result = await ctx.ssh.run(target, ['readlink', '-f', path]);
+  if (!result.ok && !ctx.dryRun) throw new Error(`cannot reach ${target.address}:${target.port} over SSH (exit ${result.exitCode}): ${result.stderr.trim().split('\n').pop() ?? ''}`);
+  return result.stdout.trim();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,56 @@
+// The one way fleetc starts processes during apply: argument arrays (never a shell string), a
+// timeout, and every command and its output reported per host. A dry run only records.
+import { execa } from 'execa';
+import type { EventSink } from '../events.ts';
+
+export interface CommandSpec {
+  host: string;
+  argv: readonly string[];
+  /** Extra environment; only names are reported, never values (they may carry secrets). */
+  env?: Record<string, string>;
+  timeoutMs: number;
+  /** Exit codes that count as success (default [0]). */
+  okExitCodes?: readonly number[];
+}
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  ok: boolean;
+}
+
+export interface CommandRunner {
+  readonly dryRun: boolean;
+  run(spec: CommandSpec): Promise<CommandResult>;
+}
+
+export class ProcessRunner implements CommandRunner {
+  readonly dryRun = false;
+
+  constructor(private readonly emit: EventSink) {}
+
+  async run(spec: CommandSpec): Promise<CommandResult> {
+    const [file, ...args] = spec.argv;
+    this.emit({ type: 'command', host: spec.host, argv: spec.argv, ...(spec.env ? { env: Object.keys(spec.env) } : {}) });
+    const started = performance.now();
+    const result = await execa(file!, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, stdin: 'ignore', all: true, forceKillAfterDelay: 5_000 });
+    const exitCode = result.exitCode ?? (result.timedOut ? 124 : 255);
+    const ok = !result.timedOut && (spec.okExitCodes ?? [0]).includes(exitCode);
+    this.emit({ type: 'command-finished', host: spec.host, argv: spec.argv, exitCode, durationMs: performance.now() - started, timedOut: Boolean(result.timedOut), output: String(result.all ?? '') });
+    return { exitCode, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), timedOut: Boolean(result.timedOut), ok };
+  }
+}
+
+/** --dry-run: report each command in order, run nothing, answer as if it succeeded. */
+export class DryRunRunner implements CommandRunner {
+  readonly dryRun = true;
+
+  constructor(private readonly emit: EventSink) {}
+
+  async run(spec: CommandSpec): Promise<CommandResult> {
+    this.emit({ type: 'command', host: spec.host, argv: spec.argv, ...(spec.env ? { env: Object.keys(spec.env) } : {}) });
+    return { exitCode: 0, stdout: '', stderr: '', timedOut: false, ok: true };
+  }
+}

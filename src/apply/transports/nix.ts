@@ -1,0 +1,35 @@
+// nixos-rebuild and nixos-anywhere invocations: the flake pinned to the planned commit, host keys pinned.
+import type { CommandResult, CommandRunner } from './command.ts';
+import type { Ssh, SshTarget } from './ssh.ts';
+
+/** switch-to-configuration exits 4 when it switched but some units failed to start: a failure. */
+export const SWITCHED_WITH_FAILED_UNITS = 4;
+
+export interface NixSettings {
+  /** Flake reference of the generated flake at the planned commit, e.g. git+file:///repo?dir=generated&rev=… */
+  flake: string;
+  timeoutMs: number;
+}
+
+export class NixDeployer {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly ssh: Ssh,
+    private readonly settings: NixSettings,
+  ) {}
+
+  /** nixos-rebuild switch|boot [--rollback] --flake …#host --target-host user@addr */
+  rebuild(target: SshTarget, mode: 'switch' | 'boot', rollback = false): Promise<CommandResult> {
+    const argv = ['nixos-rebuild', mode, ...(rollback ? ['--rollback'] : ['--flake', `${this.settings.flake}#${target.host}`]), '--target-host', `${target.user}@${target.address}`];
+    return this.runner.run({ host: target.host, argv, env: { NIX_SSHOPTS: this.ssh.nixSshOpts(target) }, timeoutMs: this.settings.timeoutMs });
+  }
+
+  /**
+   * nixos-anywhere --flake …#host user@addr: repartitions (disko) and installs. On a reinstall the
+   * host's existing SSH host keys are kept (--copy-host-keys), so its pinned key stays valid.
+   */
+  install(target: SshTarget, keepHostKeys: boolean): Promise<CommandResult> {
+    const argv = ['nixos-anywhere', '--flake', `${this.settings.flake}#${target.host}`, '-p', String(target.port), ...(keepHostKeys ? ['--copy-host-keys'] : []), ...this.ssh.anywhereOptions(target), `${target.user}@${target.address}`];
+    return this.runner.run({ host: target.host, argv, timeoutMs: this.settings.timeoutMs });
+  }
+}
