@@ -31,9 +31,20 @@ const secretValues = new Set();
  * failed (the last attempt failed, or a precondition), skipped (marker present), invalid.
  */
 function log(attempt, outcome, message, error = null, extra = {}) {
-  let line = JSON.stringify({ timestamp: new Date().toISOString(), host: logContext.host, step: logContext.step, attempt, outcome, message, error, ...extra });
-  for (const secret of secretValues) line = line.split(JSON.stringify(secret).slice(1, -1)).join('[redacted]');
-  process.stdout.write(`${line}\n`);
+  const entry = { timestamp: new Date().toISOString(), host: logContext.host, step: logContext.step, attempt, outcome, message: redact(message), error: redact(error), ...redact(extra) };
+  process.stdout.write(`${JSON.stringify(entry)}\n`);
+}
+
+/** Secret values out of every string value (keys are the agent's own and never hold one). */
+function redact(value) {
+  if (typeof value === 'string') {
+    let text = value;
+    for (const secret of secretValues) text = text.split(secret).join('[redacted]');
+    return text;
+  }
+  if (Array.isArray(value)) return value.map(redact);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redact(inner)]));
+  return value;
 }
 
 // ---------------------------------------------------------------------------------------------
