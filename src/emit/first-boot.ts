@@ -6,7 +6,7 @@ import type { Artifact, Emitter } from './artifact.ts';
 /** Bumped when the agent could misread an older file; schema/first-boot.schema.json pins it. */
 export const FIRST_BOOT_VERSION = 1;
 
-/** Health checks of a host without a first-boot address (a cluster without Raft groups) go here. */
+/** Health checks of a host without a static address (possible only without Raft groups) go here. */
 const LOOPBACK = '127.0.0.1';
 
 export type StepKind = 'raft-join' | 'iam-setup' | 'health-check';
@@ -58,7 +58,7 @@ export interface FirstBootConfig {
   cluster: string;
   role: 'bootstrap' | 'join';
   bootstrapHost?: string;
-  /** Where peers reach this host, and on which network; absent in a cluster without Raft groups. */
+  /** Where peers reach this host, and on which network; absent without a static address (no Raft groups then). */
   address?: string;
   network?: string;
   retry: RetryPolicy;
