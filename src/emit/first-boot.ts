@@ -71,22 +71,23 @@ export interface FirstBootConfig {
 
 export const emitFirstBoot: Emitter = (fleet) => {
   const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
+  const groups = new Map(Object.values(fleet.clusters).map((c) => [c.name, raftOrder(fleet, c)]));
   return fleet.hosts.map((host): Artifact => ({
     path: `hosts/${host.name}/first-boot.json`,
     kind: 'first-boot',
     host: host.name,
-    contents: `${JSON.stringify(firstBootConfig(fleet, host, hosts), null, 2)}\n`,
+    contents: `${JSON.stringify(firstBootConfig(fleet, host, hosts, groups.get(host.cluster)!), null, 2)}\n`,
   }));
 };
 
 /** Keys are written in a fixed order, so the same fleet gives the same bytes. */
-export function firstBootConfig(fleet: Fleet, host: Host, hosts: Map<string, Host>): FirstBootConfig {
+function firstBootConfig(fleet: Fleet, host: Host, hosts: Map<string, Host>, groups: Cluster['raft']): FirstBootConfig {
   const policy = fleet.firstBoot;
   const cluster = fleet.clusters[host.cluster]!;
   const own = reachableAddress(host, host, policy.network);
   const ownAddress = own?.address ?? LOOPBACK;
   const role = cluster.bootstrap === host.name ? 'bootstrap' : 'join';
-  const raft = raftOrder(fleet, cluster).map((group): RaftMembership => ({
+  const raft = groups.map((group): RaftMembership => ({
     service: group.service,
     mode: group.voters.includes(host.name) ? 'voter' : 'client',
     bootstrap: group.bootstrap,

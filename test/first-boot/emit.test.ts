@@ -3,24 +3,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { Compilation } from '../../src/compile/index.ts';
 import type { FirstBootConfig } from '../../src/emit/first-boot.ts';
+import { addFormats, readSchema } from '../../src/validate/schemas.ts';
 import { compileFleet, makeFleet, type FleetFiles } from '../helpers/fleet.ts';
 import { MINIMAL_FLEET, REPO_ROOT } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { testFleetYaml } from './harness.ts';
 
-type AddFormats = (ajv: Ajv2020, formats: string[]) => Ajv2020;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
-
 const EXAMPLE_FLEET = `${REPO_ROOT}fleet`;
-const readJson = (file: string): Record<string, unknown> => JSON.parse(readFileSync(`${REPO_ROOT}${file}`, 'utf8')) as Record<string, unknown>;
 
 function validator() {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
   addFormats(ajv, ['ipv4']);
-  return ajv.compile(readJson('schema/first-boot.schema.json'));
+  return ajv.compile(readSchema('first-boot.schema.json'));
 }
 
 function firstBootFiles(result: Compilation): Map<string, { text: string; config: FirstBootConfig }> {
@@ -185,9 +181,9 @@ describe('first-boot schemas document themselves', () => {
   }
 
   test('schema/first-boot.schema.json, fleet.yaml firstBoot and host firstBoot', () => {
-    const fleet = readJson('schema/fleet.schema.json') as { properties: Record<string, unknown> };
-    const host = readJson('schema/host.schema.json') as { properties: Record<string, unknown> };
-    assert.deepEqual(undocumented(readJson('schema/first-boot.schema.json'), 'first-boot', []), []);
+    const fleet = readSchema('fleet.schema.json') as { properties: Record<string, unknown> };
+    const host = readSchema('host.schema.json') as { properties: Record<string, unknown> };
+    assert.deepEqual(undocumented(readSchema('first-boot.schema.json'), 'first-boot', []), []);
     assert.deepEqual(undocumented({ properties: { firstBoot: fleet.properties.firstBoot } }, 'fleet', []), []);
     assert.deepEqual(undocumented({ properties: { firstBoot: host.properties.firstBoot } }, 'host', []), []);
   });
