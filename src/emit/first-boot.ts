@@ -1,6 +1,6 @@
 // hosts/<host>/first-boot.json: what the first-boot agent of one host does, in order, and whom it asks.
 import type { Cluster, Fleet, Host, RetryPolicy } from '../model/fleet.ts';
-import { reachableAddress } from '../model/first-boot.ts';
+import { reachableAddress, serviceNeeds } from '../model/first-boot.ts';
 import type { Artifact, Emitter } from './artifact.ts';
 
 /** Bumped when the agent could misread an older file; schema/first-boot.schema.json pins it. */
@@ -148,22 +148,11 @@ function firstBootConfig(fleet: Fleet, host: Host, hosts: Map<string, Host>, gro
 
 /** Raft groups so that each comes after the Raft services it needs (after:, transitively), else by name. */
 function raftOrder(fleet: Fleet, cluster: Cluster): Cluster['raft'] {
-  const needs = (service: string): Set<string> => {
-    const seen = new Set<string>();
-    const visit = (name: string): void => {
-      for (const dep of fleet.services[name]?.after ?? []) {
-        if (seen.has(dep)) continue;
-        seen.add(dep);
-        visit(dep);
-      }
-    };
-    visit(service);
-    return seen;
-  };
+  const needs = new Map(cluster.raft.map((group) => [group.service, serviceNeeds(fleet.services, group.service)]));
   const pending = [...cluster.raft];
   const ordered: Cluster['raft'] = [];
   while (pending.length > 0) {
-    const ready = pending.findIndex((group) => !pending.some((other) => other !== group && needs(group.service).has(other.service)));
+    const ready = pending.findIndex((group) => !pending.some((other) => other !== group && needs.get(group.service)!.has(other.service)));
     // A cycle through after: falls back to name order.
     ordered.push(...pending.splice(Math.max(ready, 0), 1));
   }

@@ -1,5 +1,5 @@
 // First-boot defaults and the one rule for which address a host is reached on, shared by resolve and emit.
-import type { Host, RetryPolicy } from './fleet.ts';
+import type { Host, RetryPolicy, Service } from './fleet.ts';
 
 export const DEFAULT_FIRST_BOOT_NETWORK = 'storage';
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, delaySeconds: 10, backoff: 2, maxDelaySeconds: 120, timeoutSeconds: 10 };
@@ -24,4 +24,18 @@ export function reachableAddress(peer: Host, viewer: Host, network: string): Rea
   if (preferred && viewer.interfaces.some((nic) => nic.network === network)) return { address: preferred.address!, network };
   const boot = peer.interfaces.find((nic) => nic.boot && nic.address !== undefined);
   return boot ? { address: boot.address!, network: boot.network } : undefined;
+}
+
+/** The services `service` needs up first, through after: transitively (a cycle ends the walk). */
+export function serviceNeeds(services: Record<string, Service>, service: string): Set<string> {
+  const needs = new Set<string>();
+  const visit = (name: string): void => {
+    for (const dep of services[name]?.after ?? []) {
+      if (needs.has(dep)) continue;
+      needs.add(dep);
+      visit(dep);
+    }
+  };
+  visit(service);
+  return needs;
 }

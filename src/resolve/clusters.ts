@@ -1,6 +1,7 @@
 // Clusters and their Raft groups: who votes, who bootstraps, and whether the quorum is sound.
 import type { Reporter } from '../diagnostics/reporter.ts';
 import type { Cluster, Host, RaftGroup, Service } from '../model/fleet.ts';
+import { serviceNeeds } from '../model/first-boot.ts';
 import type { Checked } from '../validate/context.ts';
 import type { FleetInput, HostInput } from '../model/input.ts';
 
@@ -80,18 +81,10 @@ function chooseBootstrap(cluster: string, members: readonly Host[], groups: Read
 function checkNeededRaftServices(cluster: string, members: readonly Host[], absent: readonly string[], services: Record<string, Service>, hostDocs: Map<string, Checked<HostInput>>, report: Reporter): void {
   if (absent.length === 0) return;
   for (const host of members) {
-    const needs = new Map<string, string>();
-    const visit = (service: string, via: string): void => {
-      for (const dep of services[service]?.after ?? []) {
-        if (needs.has(dep)) continue;
-        needs.set(dep, via);
-        visit(dep, via);
-      }
-    };
-    for (const service of host.services) visit(service, service);
-    const missing = absent.filter((s) => needs.has(s));
+    const needs = host.services.map((service) => ({ service, needs: serviceNeeds(services, service) }));
+    const missing = absent.filter((s) => needs.some((n) => n.needs.has(s)));
     if (missing.length === 0) continue;
-    const dependents = [...new Set(missing.map((s) => needs.get(s)!))];
+    const dependents = needs.filter((n) => missing.some((s) => n.needs.has(s))).map((n) => n.service);
     report.at(hostDocs.get(host.name)!.document, ['profile'], {
       code: 'RAFT_NO_VOTERS',
       message: `host ${host.name} runs ${dependents.join(' and ')}, which need${dependents.length === 1 ? 's' : ''} ${missing.join(' and ')}, but no host of cluster ${cluster} runs ${missing.length === 1 ? 'it' : 'them'}`,
