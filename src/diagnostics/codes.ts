@@ -66,9 +66,18 @@ export const DIAGNOSTIC_CODES = {
   LAYOUT_TOO_LARGE: 'A disk layout needs more space than the disk has.',
   CLUSTER_BOOTSTRAP_INVALID: 'A cluster names a bootstrap host that is not one of its Raft voters.',
 
+  // validate: first boot
+  SECRET_UNKNOWN: 'A setting names a secret that fleet.yaml does not define under secrets:.',
+  RAFT_PORTS_MISSING: 'A Raft service lacks the api or raft port that first boot uses.',
+  IAM_SERVICE_INVALID: 'firstBoot.iam.service is not a Raft service of the fleet.',
+
   // resolve: the fleet as a whole
   RAFT_EVEN_VOTERS: 'A Raft cluster has an even number of voters (no extra fault tolerance).',
   RAFT_FEW_VOTERS: 'A Raft cluster serving several hosts has fewer than 3 voters.',
+  CLUSTER_BOOTSTRAP_CONFLICT: 'A cluster has two bootstrap hosts (two hosts claim it, or a host and fleet.yaml disagree).',
+  CLUSTER_BOOTSTRAP_NONE: 'A cluster has Raft groups but no host votes in all of them, so none can bootstrap it.',
+  RAFT_NO_VOTERS: 'A host runs a service that needs a Raft service no host of its cluster runs.',
+  PEER_ADDRESS_MISSING: 'A host of a cluster with Raft groups has no static address first boot can reach it on.',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

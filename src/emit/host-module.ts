@@ -20,8 +20,8 @@ export function nixPathFromHost(context: EmitContext, relative: string): NixCode
 
 function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): string {
   const module: Record<string, unknown> = {
-    imports: [nixCode('./disko.nix'), nixPathFromHost(context, 'modules/fleet.nix'), ...host.modules.map((m) => nixPathFromHost(context, m))],
-    fleet: { host: nixCode('host') },
+    imports: [nixCode('./disko.nix'), nixPathFromHost(context, 'modules/fleet.nix'), nixPathFromHost(context, 'modules/first-boot.nix'), ...host.modules.map((m) => nixPathFromHost(context, m))],
+    fleet: { host: nixCode('host'), firstBoot: { configFile: nixCode('./first-boot.json') } },
     networking: {
       hostName: nixCode('host.name'),
       domain: nixCode('host.domain'),

@@ -2,6 +2,7 @@
 import type { Fleet } from '../model/fleet.ts';
 import type { Artifact, EmitContext, Emitter } from './artifact.ts';
 import { emitDisko } from './disko.ts';
+import { emitFirstBoot } from './first-boot.ts';
 import { emitFlake } from './flake.ts';
 import { emitHostData } from './host-data.ts';
 import { emitHostModules } from './host-module.ts';
@@ -10,7 +11,7 @@ import { emitReadme } from './readme.ts';
 
 export type { Artifact, ArtifactKind, EmitContext } from './artifact.ts';
 
-export const EMITTERS: readonly Emitter[] = [emitReadme, emitFlake, emitHostData, emitHostModules, emitDisko];
+export const EMITTERS: readonly Emitter[] = [emitReadme, emitFlake, emitHostData, emitHostModules, emitDisko, emitFirstBoot];
 
 /** Every artifact of the fleet, sorted by path, the manifest last. */
 export function emitFleet(fleet: Fleet, context: EmitContext): Artifact[] {

@@ -13,7 +13,7 @@ export const emitReadme: Emitter = (fleet) => [
       'make sure this directory matches the fleet.',
       '',
       '- `flake.nix` — one `nixosConfigurations.<host>` per host (deploy with `nixos-rebuild --flake ./generated#<host>`)',
-      '- `hosts/<host>/` — `host.nix` (resolved data), `default.nix` (NixOS module), `disko.nix` (disk layout)',
+      '- `hosts/<host>/` — `host.nix` (resolved data), `default.nix` (NixOS module), `disko.nix` (disk layout), `first-boot.json` (first-boot steps, see docs/first-boot.md)',
       '- `manifest.json` — the hash of every file, per host, which `fleetc plan` compares',
       '',
     ].join('\n'),

@@ -48,6 +48,8 @@ export interface Cluster {
   /** Every host of the cluster, sorted by name. */
   hosts: string[];
   raft: RaftGroup[];
+  /** The one host that bootstraps every Raft group of the cluster; absent when it has none. */
+  bootstrap?: string;
 }
 
 export interface Profile {
@@ -148,6 +150,25 @@ export interface DeployPolicy {
   powerOffDecommissioned: boolean;
 }
 
+/** How first boot retries a step: waits grow from delaySeconds by backoff, capped at maxDelaySeconds. */
+export interface RetryPolicy {
+  attempts: number;
+  delaySeconds: number;
+  backoff: number;
+  maxDelaySeconds: number;
+  /** Per HTTP request. */
+  timeoutSeconds: number;
+}
+
+export interface FirstBootPolicy {
+  /** The network peers are reached on when both hosts have it (else the boot interface). */
+  network: string;
+  retry: RetryPolicy;
+  /** Secret names (keys of Fleet.secrets), never values. */
+  joinToken?: string;
+  iam?: { service: string; adminUser: string; adminPassword: string };
+}
+
 export interface Fleet {
   name: string;
   description?: string;
@@ -159,6 +180,7 @@ export interface Fleet {
   services: Record<string, Service>;
   clusters: Record<string, Cluster>;
   secrets: Record<string, SecretRef>;
+  firstBoot: FirstBootPolicy;
   profiles: Record<string, Profile>;
   /** Sorted by name. */
   hosts: Host[];

@@ -48,6 +48,19 @@ export interface FleetInput {
   secrets?: Record<string, SecretRef>;
   ssh?: { authorizedKeys?: string[] };
   defaults?: { arch?: Arch; firmware?: Firmware; cluster?: string; timezone?: string; stateVersion?: string };
+  firstBoot?: FirstBootInput;
+}
+
+export interface FirstBootInput {
+  network?: string;
+  attempts?: number;
+  delaySeconds?: number;
+  backoff?: number;
+  maxDelaySeconds?: number;
+  timeoutSeconds?: number;
+  /** Secret names (keys of FleetInput.secrets). */
+  joinToken?: string;
+  iam?: { service?: string; adminUser?: string; adminPassword: string };
 }
 
 export interface ProfileInput {
@@ -119,4 +132,5 @@ export interface HostInput {
   kernel?: KernelInput;
   labels?: Record<string, string>;
   ssh?: { hostKey?: string; port?: number; user?: string };
+  firstBoot?: { bootstrap?: boolean };
 }

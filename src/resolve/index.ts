@@ -7,6 +7,7 @@ import { intToIpv4, netmask, parseCidr } from '../model/ipv4.ts';
 import { compareText } from '../diagnostics/diagnostic.ts';
 import type { Checked, CheckedFleet } from '../validate/context.ts';
 import { resolveClusters } from './clusters.ts';
+import { checkPeerAddresses, resolveFirstBootPolicy } from './first-boot.ts';
 import { resolveHost } from './hosts.ts';
 import { pinFlakeInput } from './inputs.ts';
 import { resolveProfiles } from './profiles.ts';
@@ -60,6 +61,8 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
     .sort((a, b) => compareText(a.name, b.name))
     .map((host) => resolveHost(host.name, host.data, input, profiles[host.data.profile]!, networks));
   const clusters = resolveClusters(hosts, services, fleetFile, hostDocs, report);
+  const firstBoot = resolveFirstBootPolicy(input.firstBoot);
+  checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report);
   const fleet: Fleet = {
     name: input.name,
     ...(input.description !== undefined ? { description: input.description } : {}),
@@ -76,6 +79,7 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
     services,
     clusters,
     secrets: input.secrets ?? {},
+    firstBoot,
     profiles,
     hosts,
   };

@@ -8,10 +8,14 @@ in
   imports = [
     ./disko.nix
     ../../../nix/modules/fleet.nix
+    ../../../nix/modules/first-boot.nix
     ../../../nix/profiles/base.nix
     ../../../nix/profiles/control-plane.nix
   ];
-  fleet.host = host;
+  fleet = {
+    host = host;
+    firstBoot.configFile = ./first-boot.json;
+  };
   networking = {
     hostName = host.name;
     domain = host.domain;

@@ -1,0 +1,51 @@
+// The first-boot policy with defaults applied, and the check that every peer can be reached.
+import type { Reporter } from '../diagnostics/reporter.ts';
+import type { Cluster, FirstBootPolicy, Host } from '../model/fleet.ts';
+import { DEFAULT_FIRST_BOOT_NETWORK, DEFAULT_IAM_ADMIN_USER, DEFAULT_IAM_SERVICE, DEFAULT_RETRY, reachableAddress } from '../model/first-boot.ts';
+import type { FirstBootInput, HostInput } from '../model/input.ts';
+import type { Checked } from '../validate/context.ts';
+
+export function resolveFirstBootPolicy(input: FirstBootInput | undefined): FirstBootPolicy {
+  const spec = input ?? {};
+  return {
+    network: spec.network ?? DEFAULT_FIRST_BOOT_NETWORK,
+    retry: {
+      attempts: spec.attempts ?? DEFAULT_RETRY.attempts,
+      delaySeconds: spec.delaySeconds ?? DEFAULT_RETRY.delaySeconds,
+      backoff: spec.backoff ?? DEFAULT_RETRY.backoff,
+      maxDelaySeconds: spec.maxDelaySeconds ?? DEFAULT_RETRY.maxDelaySeconds,
+      timeoutSeconds: spec.timeoutSeconds ?? DEFAULT_RETRY.timeoutSeconds,
+    },
+    ...(spec.joinToken !== undefined ? { joinToken: spec.joinToken } : {}),
+    ...(spec.iam ? { iam: { service: spec.iam.service ?? DEFAULT_IAM_SERVICE, adminUser: spec.iam.adminUser ?? DEFAULT_IAM_ADMIN_USER, adminPassword: spec.iam.adminPassword } } : {}),
+  };
+}
+
+/**
+ * In a cluster with Raft groups every host must reach every voter, and must have an address of its
+ * own to advertise (voters) or register (clients). Reported once per host that lacks one.
+ */
+export function checkPeerAddresses(hosts: readonly Host[], clusters: Record<string, Cluster>, policy: FirstBootPolicy, hostDocs: Map<string, Checked<HostInput>>, report: Reporter): void {
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  const reported = new Set<string>();
+  for (const cluster of Object.values(clusters)) {
+    if (cluster.raft.length === 0) continue;
+    const voters = [...new Set(cluster.raft.flatMap((g) => g.voters))].sort().map((name) => byName.get(name)!);
+    for (const viewer of cluster.hosts.map((name) => byName.get(name)!)) {
+      for (const peer of [viewer, ...voters]) {
+        if (reported.has(peer.name) || reachableAddress(peer, viewer, policy.network)) continue;
+        reported.add(peer.name);
+        const role = voters.includes(peer) ? `votes in cluster ${cluster.name}` : `is a member of cluster ${cluster.name}`;
+        // Unreachable from this viewer only: the peer has an address on the network the viewer lacks.
+        const reachableByOthers = reachableAddress(peer, peer, policy.network) !== undefined;
+        report.at(hostDocs.get(peer.name)!.document, ['interfaces'], {
+          code: 'PEER_ADDRESS_MISSING',
+          message: reachableByOthers
+            ? `host ${peer.name} ${role} but ${viewer.name} cannot reach it: ${viewer.name} has no interface on network ${policy.network} and ${peer.name}'s boot interface has no static address`
+            : `host ${peer.name} ${role} but has no static address on network ${policy.network} or on its boot interface`,
+          hint: `first boot reaches hosts on their static address on ${policy.network} (firstBoot.network) or on their boot interface: give ${peer.name} one`,
+        });
+      }
+    }
+  }
+}
