@@ -7,4 +7,12 @@ export const EXIT = {
   usage: 2,
   /** A bug in fleetc (reported without a stack trace unless FLEETC_DEBUG=1). */
   internal: 3,
+  /** apply: a host failed; it was rolled back (or nothing had changed) and the rollout halted. */
+  applyFailedRolledBack: 4,
+  /** apply: a host failed and its rollback failed too: it needs a human. */
+  applyRollbackFailed: 5,
+  /** apply: another run holds the deploy lock. */
+  lockHeld: 6,
+  /** apply: refused before touching anything (destructive change not approved, host key not pinned, …). */
+  refused: 7,
 } as const;

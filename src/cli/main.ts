@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerBuild } from './commands/build.ts';
 import { registerPlan } from './commands/plan.ts';
+import { registerApply } from './commands/apply.ts';
+import { registerStatus } from './commands/status.ts';
 import { registerValidate } from './commands/validate.ts';
 import { EXIT } from './exit-codes.ts';
 import { processIo, type Io } from './io.ts';
@@ -23,6 +25,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   registerValidate(program, io, setExit);
   registerBuild(program, io, setExit);
   registerPlan(program, io, setExit);
+  registerApply(program, io, setExit);
+  registerStatus(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

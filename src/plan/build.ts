@@ -29,7 +29,8 @@ export function buildPlan(base: PlanSide, head: PlanSide): Plan {
   const names = [...new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
   const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex));
   detectRenames(hosts, baseIndex, headIndex);
-  const shared = sharedChanges(base, head, baseIndex, headIndex);
+  // Against an empty base every hand-written file is new; listing them all says nothing.
+  const shared = base.fleet ? sharedChanges(base, head, baseIndex, headIndex) : [];
   const summary = Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length])) as Record<HostAction, number>;
   const policy = { order: head.fleet?.deploy.order ?? base.fleet?.deploy.order ?? [], maxParallel: head.fleet?.deploy.maxParallel ?? 1 };
   const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);

@@ -1,0 +1,257 @@
+// fleetc apply: lock, plan from the deployed state (or run a given plan), refuse what is not approved,
+// roll the changes out in waves, record each host's state as soon as it succeeds, release the lock.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { relativeNixDir, type Paths } from '../compile/index.ts';
+import { openRepository, repoRelative, resolveCommit } from '../git/repository.ts';
+import type { Host } from '../model/fleet.ts';
+import type { HostPlan, Plan } from '../plan/types.ts';
+import { planWaves } from '../plan/waves.ts';
+import type { EventSink, HostResult } from './events.ts';
+import { healthChecksFor, HealthChecker } from './health.ts';
+import { acquireLock, newLockInfo, releaseLock, type LockInfo } from './lock.ts';
+import { loadPlanFile } from './plan-file.ts';
+import { planFromState, RevisionCompiler, sameArtifacts, type CompiledRevision } from './plan-from-state.ts';
+import { buildPlan } from '../plan/build.ts';
+import { defaultRemote, type Remote } from './remote.ts';
+import { FAILURES, runRollout, type RolloutJob } from './rollout.ts';
+import { staleGeneratedFiles } from './generated-check.ts';
+import { readStates, writeState, STATE_REF_PREFIX, type HostState, type StoredState } from './state.ts';
+import { runHostJob, type HostJob, type StepContext } from './steps.ts';
+import { bmcFor } from './transports/bmc.ts';
+import { DryRunRunner, ProcessRunner, type CommandRunner } from './transports/command.ts';
+import { NixDeployer } from './transports/nix.ts';
+import { knownHostsFor, pinnedTarget, Ssh, type FirstContact } from './transports/ssh.ts';
+
+export interface ApplyRequest {
+  cwd: string;
+  paths: Paths;
+  /** Execute this plan (fleetc plan --format json) instead of planning from the deployed state. */
+  planFile?: string;
+  /** Hosts without recorded state count as deployed at this revision (adopting a running fleet). */
+  base?: string;
+  dryRun: boolean;
+  approveDestructive: readonly string[];
+  maxParallel?: number;
+  only?: readonly string[];
+  /** A git remote for state and lock; undefined: origin when it exists; '': none. */
+  remote?: string;
+  firstContact: FirstContact;
+  identityFile?: string;
+  lockTimeoutSeconds: number;
+  stepTimeoutSeconds: number;
+  healthTimeoutSeconds?: number;
+  rebootTimeoutSeconds: number;
+  logDir: string;
+  runId: string;
+  emit: EventSink;
+}
+
+export type ApplyStatus = 'ok' | 'nothing-to-do' | 'error' | 'lock-held' | 'refused' | 'failed-rolled-back' | 'rollback-failed';
+
+export interface ApplyOutcome {
+  status: ApplyStatus;
+  message: string;
+  plan?: Plan;
+  results: Record<string, HostResult>;
+  lockHolder?: LockInfo;
+}
+
+export class ApplyError extends Error {}
+
+export async function apply(request: ApplyRequest): Promise<ApplyOutcome> {
+  const repo = await openRepository(request.cwd);
+  const remote = await defaultRemote(repo, request.remote);
+  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), nixDirFromOut: relativeNixDir(request.paths) });
+  const given = request.planFile ? await loadPlanFile(request.planFile) : undefined;
+  const headCommit = given ? given.head.commit! : await resolveCommit(repo, 'HEAD');
+
+  let lockOid: string | undefined;
+  if (!request.dryRun) {
+    const attempt = await lockWithTimeout(repo, remote, newLockInfo(request.runId, headCommit, process.argv.slice(2).join(' ') + (process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_RUN_ID})` : '')), request.lockTimeoutSeconds);
+    if (!attempt.acquired) return { status: 'lock-held', message: describeHolder(attempt.holder), results: {}, ...(attempt.holder ? { lockHolder: attempt.holder } : {}) };
+    lockOid = attempt.oid;
+  }
+  try {
+    if (remote && !request.dryRun) await remote.fetchStates();
+    const states = await readStates(repo);
+    const head = await compiler.compile(headCommit, given ? given.head.ref : 'HEAD');
+    if (head.errors) throw new ApplyError(`the fleet at ${headCommit.slice(0, 12)} has errors (${head.errors}); run fleetc validate`);
+    const plan = given ?? (await planFromState(compiler, head, states, request.base === undefined ? undefined : await resolveCommit(repo, request.base)));
+    if (given) checkPlanMatches(given, head);
+    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit });
+  } finally {
+    if (lockOid) await releaseLock(repo, remote, lockOid);
+  }
+}
+
+interface Run {
+  repo: Awaited<ReturnType<typeof openRepository>>;
+  remote: Remote | undefined;
+  compiler: RevisionCompiler;
+  head: CompiledRevision;
+  states: Map<string, StoredState>;
+  plan: Plan;
+  headCommit: string;
+}
+
+async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
+  const { plan, head } = run;
+  const fleet = head.side.fleet!;
+  // With --base, hosts never deployed by fleetc and already at the plan's head are adopted: recorded.
+  const adopting = (h: HostPlan) => request.base !== undefined && h.action === 'unchanged' && !run.states.get(h.name)?.state.deployed;
+  const selected = plan.hosts.filter((h) => (h.action !== 'unchanged' || adopting(h)) && (!request.only?.length || request.only.includes(h.name)));
+  const unknownOnly = (request.only ?? []).filter((name) => !plan.hosts.some((h) => h.name === name));
+  if (unknownOnly.length > 0) throw new ApplyError(`--only names hosts that are not in the fleet: ${unknownOnly.join(', ')}`);
+  if (selected.length === 0) return { status: 'nothing-to-do', message: 'nothing to deploy: every host matches the recorded state', plan, results: {} };
+
+  const outDir = repoRelative(run.repo, request.paths.outDir);
+  const stale = await staleGeneratedFiles(run.repo, run.headCommit, outDir, head.side.artifacts ?? []);
+  if (stale.length > 0) throw new ApplyError(`${outDir}/ at ${run.headCommit.slice(0, 12)} is not what its fleet compiles to (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''}); run fleetc build and commit ${outDir}/`);
+
+  const models = new Map<string, Host>();
+  for (const hostPlan of selected) models.set(hostPlan.name, await hostModel(hostPlan, run));
+  const refusals = refuse(selected, models, request);
+  if (refusals.length > 0) return { status: 'refused', message: refusals.join('\n'), plan, results: {} };
+
+  const runDir = path.join(request.logDir, request.runId);
+  if (/\s/.test(path.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
+  const knownHostsFile = path.resolve(runDir, 'known_hosts');
+  if (!request.dryRun) {
+    await mkdir(path.join(runDir, 'first-contact'), { recursive: true });
+    await writeFile(knownHostsFile, knownHostsFor([...fleet.hosts, ...[...models.values()].filter((m) => !fleet.hosts.includes(m))]));
+  }
+
+  const runner: CommandRunner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit);
+  const ssh = new Ssh(runner, { knownHostsFile, identityFile: request.identityFile, connectTimeoutSeconds: 10 });
+  const flake = `git+file://${run.repo.root}?dir=${outDir}&rev=${run.headCommit}`;
+  const context: StepContext = {
+    ssh,
+    nix: new NixDeployer(runner, ssh, { flake, timeoutMs: request.stepTimeoutSeconds * 1000 }),
+    health: new HealthChecker(ssh, request.emit, request.dryRun),
+    emit: request.emit,
+    bmc: (host) => (host.bmc ? bmcFor(host, host.bmc, { runner, emit: request.emit, timeoutMs: 60_000 }) : undefined),
+    firstContactDir: path.resolve(runDir, 'first-contact'),
+    healthTimeoutMs: (request.healthTimeoutSeconds ?? fleet.deploy.healthTimeoutSeconds) * 1000,
+    rebootTimeoutMs: request.rebootTimeoutSeconds * 1000,
+    powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
+    dryRun: request.dryRun,
+  };
+
+  const jobs = new Map<string, RolloutJob>(selected.map((h) => [h.name, { name: h.name, action: h.action, raftGroups: h.raftGroups }]));
+  const rolledOut = selected.filter((h) => ['provision', 'update', 'reboot-required', 'destructive'].includes(h.action));
+  const policy = { order: plan.policy.order, maxParallel: request.maxParallel ?? plan.policy.maxParallel };
+  const waves = planWaves(rolledOut.map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
+  const after = selected.filter((h) => !rolledOut.includes(h)).map((h) => jobs.get(h.name)!);
+  const planned = new Map(selected.map((h) => [h.name, h]));
+
+  request.emit({ type: 'run-started', runId: request.runId, hosts: selected.length, waves: waves.length, dryRun: request.dryRun });
+  const started = performance.now();
+  const results = await runRollout(waves, jobs, after, {
+    sequential: request.dryRun,
+    emit: request.emit,
+    run: async (job) => {
+      const host = models.get(job.name)!;
+      const checks = job.action === 'decommission' ? [] : healthChecksFor(host, fleet);
+      const outcome = await runHostJob({ name: job.name, action: job.action, host, checks } satisfies HostJob, context);
+      if (request.dryRun) return outcome;
+      try {
+        await record(run, planned.get(job.name)!, outcome.result, outcome.error, request.runId);
+      } catch (error) {
+        return { result: 'failed', error: `${outcome.error ? `${outcome.error}; ` : ''}recording the state failed: ${(error as Error).message}` };
+      }
+      return outcome;
+    },
+    unhealthyPeers: async (job) => {
+      const peers = new Set<string>();
+      for (const group of job.raftGroups) {
+        const [cluster, service] = group.split('/') as [string, string];
+        for (const voter of fleet.clusters[cluster]?.raft.find((g) => g.service === service)?.voters ?? []) {
+          if (voter !== job.name && run.states.get(voter)?.state.deployed) peers.add(voter);
+        }
+      }
+      const unhealthy: string[] = [];
+      for (const name of [...peers].sort()) {
+        const peer = fleet.hosts.find((h) => h.name === name)!;
+        const report = await context.health.check(pinnedTarget(peer), healthChecksFor(peer, fleet));
+        if (!report.ok) unhealthy.push(`${name} (${report.failures.join('; ')})`);
+      }
+      return unhealthy;
+    },
+  });
+  request.emit({ type: 'run-finished', results, durationMs: performance.now() - started });
+
+  const values = Object.values(results);
+  const status: ApplyStatus = values.includes('rollback-failed') ? 'rollback-failed' : values.some((r) => FAILURES.has(r)) ? 'failed-rolled-back' : 'ok';
+  const message = status === 'ok' ? `${request.dryRun ? 'dry run: ' : ''}${values.length} host(s) done` : `halted: ${Object.entries(results).filter(([, r]) => FAILURES.has(r)).map(([h, r]) => `${h} ${r}`).join(', ')}`;
+  return { status, message, plan, results };
+}
+
+/** What the host looks like: at head, or at its deployed commit when it was removed. */
+async function hostModel(hostPlan: HostPlan, run: Run): Promise<Host> {
+  const atHead = run.head.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
+  if (atHead) return atHead;
+  const commit = run.states.get(hostPlan.name)?.state.deployed?.commit ?? run.plan.base.commit;
+  if (!commit) throw new ApplyError(`no revision describes the removed host ${hostPlan.name}`);
+  const base = await run.compiler.compile(commit);
+  const host = base.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
+  if (!host) throw new ApplyError(`host ${hostPlan.name} is not in the fleet at ${commit.slice(0, 12)}`);
+  return host;
+}
+
+function refuse(selected: readonly HostPlan[], models: ReadonlyMap<string, Host>, request: ApplyRequest): string[] {
+  const refusals: string[] = [];
+  const destructive = selected.filter((h) => h.action === 'destructive').map((h) => h.name);
+  const unapproved = destructive.filter((name) => !request.approveDestructive.includes(name));
+  if (unapproved.length > 0) refusals.push(`refused: destructive changes (the disks are repartitioned and erased) need approval by name: --approve-destructive ${unapproved.join(' ')}`);
+  const stray = request.approveDestructive.filter((name) => !destructive.includes(name));
+  if (stray.length > 0) refusals.push(`refused: --approve-destructive names hosts without a destructive change in this plan: ${stray.join(', ')}`);
+  for (const host of selected) {
+    const pinned = models.get(host.name)!.ssh.hostKey !== undefined;
+    if (['update', 'reboot-required', 'destructive'].includes(host.action) && !pinned) refusals.push(`refused: ${host.name} has no pinned SSH host key (ssh.hostKey); fleetc only connects to hosts it can authenticate`);
+    if (host.action === 'provision' && request.firstContact !== 'accept-new') refusals.push(`refused: provisioning ${host.name} talks to its installer, whose key cannot be known in advance; pass --first-contact accept-new to accept the first key it shows`);
+  }
+  return refusals;
+}
+
+async function record(run: Run, hostPlan: HostPlan, result: HostResult, error: string | undefined, runId: string): Promise<void> {
+  const at = new Date().toISOString();
+  const previous = run.states.get(hostPlan.name);
+  const state: HostState = { ...(previous?.state ?? {}), host: hostPlan.name, last: { result, commit: run.headCommit, at, run: runId, ...(error ? { error } : {}) } };
+  if (result === 'deployed' || result === 'recorded') {
+    if (hostPlan.action === 'decommission') state.decommissioned = { commit: run.headCommit, at, run: runId };
+    else {
+      state.deployed = { commit: run.headCommit, artifacts: hostPlan.headManifest, at, run: runId };
+      delete state.decommissioned;
+    }
+  }
+  const oid = await writeState(run.repo, state, previous?.oid);
+  const ref = `${STATE_REF_PREFIX}${hostPlan.name}`;
+  if (run.remote && !(await run.remote.compareAndSwap(ref, oid, previous?.oid))) throw new Error(`the remote's ${ref} moved during the run`);
+  run.states.set(hostPlan.name, { oid, state });
+}
+
+/** A given plan must describe the fleet at its head commit as this fleetc compiles it. */
+function checkPlanMatches(plan: Plan, head: CompiledRevision): void {
+  const fresh = new Map(buildPlan(head.side, head.side).hosts.map((h) => [h.name, h.headManifest]));
+  for (const host of plan.hosts) {
+    if (host.action === 'decommission') continue;
+    const manifest = fresh.get(host.name);
+    if (!manifest) throw new ApplyError(`the plan names host ${host.name}, which is not in the fleet at ${plan.head.commit}`);
+    if (!sameArtifacts(manifest, host.headManifest)) throw new ApplyError(`the plan's artifacts for ${host.name} differ from what this fleetc compiles at ${plan.head.commit!.slice(0, 12)}; plan again`);
+  }
+}
+
+async function lockWithTimeout(repo: Run['repo'], remote: Remote | undefined, info: LockInfo, timeoutSeconds: number) {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const attempt = await acquireLock(repo, remote, info);
+    if (attempt.acquired || Date.now() >= deadline) return attempt;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, Math.max(100, deadline - Date.now()))));
+  }
+}
+
+function describeHolder(holder: LockInfo | undefined): string {
+  if (!holder) return 'the deploy lock is held by another run (its details could not be read)';
+  return `the deploy lock is held by run ${holder.id}: ${holder.who}@${holder.machine} (pid ${holder.pid}) since ${holder.startedAt}, deploying ${holder.commit.slice(0, 12)} (${holder.run}). If that run is gone, break the lock with: fleetc unlock ${holder.id}`;
+}

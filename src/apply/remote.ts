@@ -1,0 +1,59 @@
+// The remote that holds the shared state and lock refs. Every ref update there is a compare-and-swap:
+// a push with an explicit --force-with-lease=<ref>:<expected> (empty: the ref must not exist yet).
+// The bare --force-with-lease is never used: a background fetch would make it lose its meaning.
+import type { Repository } from '../git/repository.ts';
+import { gitWithIdentity, GitCommandError, type Git } from './git-objects.ts';
+
+export class Remote {
+  private readonly git: Git;
+
+  constructor(
+    repo: Repository,
+    readonly name: string,
+  ) {
+    this.git = gitWithIdentity(repo);
+  }
+
+  /** The remote's deployment state replaces the local copy (the remote is the authority). */
+  async fetchStates(): Promise<void> {
+    await this.git(['fetch', '--quiet', '--no-tags', '--prune', this.name, '+refs/fleetc/deployed/*:refs/fleetc/deployed/*']);
+  }
+
+  /** Moves ref on the remote to oid if it is still at expected (undefined: absent). False when it was not. */
+  async compareAndSwap(ref: string, oid: string, expected: string | undefined): Promise<boolean> {
+    return this.push([`--force-with-lease=${ref}:${expected ?? ''}`, `${oid}:${ref}`]);
+  }
+
+  /** Deletes ref on the remote if it is still at expected. */
+  async compareAndDelete(ref: string, expected: string): Promise<boolean> {
+    return this.push([`--force-with-lease=${ref}:${expected}`, `:${ref}`]);
+  }
+
+  /** The object a ref points to on the remote, fetched into a private local ref so it can be read. */
+  async fetchRef(ref: string, into: string): Promise<string | undefined> {
+    const listing = (await this.git(['ls-remote', this.name, ref])).trim();
+    if (!listing) return undefined;
+    await this.git(['fetch', '--quiet', '--no-tags', this.name, `+${ref}:${into}`]).catch(() => undefined);
+    return listing.split(/\s+/)[0];
+  }
+
+  private async push(args: string[]): Promise<boolean> {
+    try {
+      await this.git(['push', '--quiet', '--porcelain', this.name, ...args]);
+      return true;
+    } catch (error) {
+      if (error instanceof GitCommandError && /stale info|rejected|fetch first|non-fast-forward|failed to push/i.test(error.stderr + error.message)) return false;
+      throw error;
+    }
+  }
+}
+
+export async function defaultRemote(repo: Repository, requested: string | undefined): Promise<Remote | undefined> {
+  if (requested === '') return undefined;
+  const remotes = (await repo.git.raw(['remote'])).split('\n').filter(Boolean);
+  if (requested !== undefined) {
+    if (!remotes.includes(requested)) throw new GitCommandError(`no git remote named ${requested}`, '');
+    return new Remote(repo, requested);
+  }
+  return remotes.includes('origin') ? new Remote(repo, 'origin') : undefined;
+}

@@ -1,0 +1,48 @@
+// fleetc status: per host, what is deployed (commit), whether changes are pending, the last result;
+// and who holds the deploy lock.
+import { relativeNixDir, type Paths } from '../compile/index.ts';
+import { openRepository, repoRelative, resolveCommit } from '../git/repository.ts';
+import { buildPlan } from '../plan/build.ts';
+import { readLock, type LockInfo } from './lock.ts';
+import { RevisionCompiler, sameArtifacts } from './plan-from-state.ts';
+import { defaultRemote } from './remote.ts';
+import { readStates, type HostState } from './state.ts';
+
+export type Pending = 'up to date' | 'changes pending' | 'never deployed' | 'decommission pending' | 'decommissioned';
+
+export interface HostStatus {
+  host: string;
+  pending: Pending;
+  deployedCommit?: string;
+  deployedAt?: string;
+  last?: HostState['last'];
+}
+
+export interface FleetStatus {
+  head: string;
+  hosts: HostStatus[];
+  lock?: LockInfo & { where: 'remote' | 'local' };
+}
+
+export async function fleetStatus(cwd: string, paths: Paths, remoteName: string | undefined, fetch: boolean): Promise<FleetStatus> {
+  const repo = await openRepository(cwd);
+  const remote = await defaultRemote(repo, remoteName);
+  if (remote && fetch) await remote.fetchStates();
+  const head = await resolveCommit(repo, 'HEAD');
+  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, paths.fleetDir), nixDir: repoRelative(repo, paths.nixDir), nixDirFromOut: relativeNixDir(paths) });
+  const compiled = await compiler.compile(head, 'HEAD');
+  const manifests = new Map(buildPlan(compiled.side, compiled.side).hosts.map((h) => [h.name, h.headManifest]));
+  const states = await readStates(repo);
+  const names = [...new Set([...manifests.keys(), ...states.keys()])].sort();
+  const hosts = names.map((host): HostStatus => {
+    const state = states.get(host)?.state;
+    const manifest = manifests.get(host);
+    let pending: Pending;
+    if (!manifest) pending = state?.decommissioned ? 'decommissioned' : 'decommission pending';
+    else if (!state?.deployed) pending = 'never deployed';
+    else pending = sameArtifacts(state.deployed.artifacts, manifest) ? 'up to date' : 'changes pending';
+    return { host, pending, ...(state?.deployed ? { deployedCommit: state.deployed.commit, deployedAt: state.deployed.at } : {}), ...(state?.last ? { last: state.last } : {}) };
+  });
+  const lock = await readLock(repo, remote);
+  return { head, hosts, ...(lock ? { lock: { ...lock.info, where: lock.where } } : {}) };
+}

@@ -1,0 +1,81 @@
+// fleetc apply: deploy the changed hosts in safe waves; state and lock live in git refs.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { apply, ApplyError, type ApplyStatus } from '../../apply/apply.ts';
+import { PlanFileError } from '../../apply/plan-file.ts';
+import { GitCommandError } from '../../apply/git-objects.ts';
+import { GitError } from '../../git/repository.ts';
+import { addPathOptions, parsePositiveInteger, pathsFrom } from '../arguments.ts';
+import { EXIT } from '../exit-codes.ts';
+import type { Io } from '../io.ts';
+import { fanOut, logFiles, terminalMonitor, type MonitorFormat } from '../views/monitor.ts';
+import { renderPlanText } from '../views/plan-text.ts';
+
+const STATUS_EXIT: Record<ApplyStatus, number> = {
+  ok: EXIT.ok,
+  'nothing-to-do': EXIT.ok,
+  error: EXIT.failed,
+  'failed-rolled-back': EXIT.applyFailedRolledBack,
+  'rollback-failed': EXIT.applyRollbackFailed,
+  'lock-held': EXIT.lockHeld,
+  refused: EXIT.refused,
+};
+
+export function registerApply(program: Command, io: Io, setExit: (code: number) => void): void {
+  const command = program
+    .command('apply')
+    .description('deploy the hosts whose configuration differs from what is recorded as deployed, in safe waves')
+    .option('--plan <file>', 'execute this plan (fleetc plan --format json --head <commit>) instead of planning')
+    .option('--base <rev>', 'hosts never deployed by fleetc count as deployed at this revision (adopting a running fleet)')
+    .option('--dry-run', 'print every command that would run, in order; touch nothing')
+    .option('--approve-destructive <host...>', 'allow the destructive (repartitioning) change of these hosts')
+    .option('--max-parallel <n>', 'most hosts changed at once (0: unlimited); default: the fleet deploy.maxParallel', parsePositiveInteger)
+    .option('--only <host...>', 'deploy only these hosts; the others stay pending')
+    .option('--remote <name>', 'git remote holding the state and lock refs (default: origin, when it exists)')
+    .option('--no-remote', 'keep the state and lock in this repository only')
+    .addOption(new Option('--first-contact <policy>', 'new machines: accept the first SSH host key their installer shows, or refuse').choices(['refuse', 'accept-new']).default('refuse'))
+    .option('--identity <file>', 'SSH private key to log in with')
+    .option('--lock-timeout <seconds>', 'wait this long for a lock held by another run (0: fail at once)', parsePositiveInteger, 0)
+    .option('--step-timeout <seconds>', 'timeout of each nixos-rebuild / nixos-anywhere command', parsePositiveInteger, 3600)
+    .option('--health-timeout <seconds>', 'how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)', parsePositiveInteger)
+    .option('--reboot-timeout <seconds>', 'how long a host may take to come back after a reboot or to boot its installer', parsePositiveInteger, 900)
+    .option('--log-dir <dir>', 'per-run directory of host logs and known_hosts files', '.fleetc/runs')
+    .addOption(new Option('--output <format>', 'progress as text lines or JSON lines').choices(['text', 'json']).default('text'))
+    .option('--verbose', 'also show successful command exits');
+  addPathOptions(command);
+  command.action(async (options: Record<string, unknown>) => {
+    const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+    const logDir = String(options.logDir);
+    const emit = fanOut(terminalMonitor(io, options.output as MonitorFormat, { verbose: Boolean(options.verbose) }), ...(options.dryRun ? [] : [logFiles(path.join(logDir, runId))]));
+    try {
+      const outcome = await apply({
+        cwd: process.cwd(),
+        paths: pathsFrom(options),
+        planFile: options.plan as string | undefined,
+        base: options.base as string | undefined,
+        dryRun: Boolean(options.dryRun),
+        approveDestructive: (options.approveDestructive as string[] | undefined) ?? [],
+        maxParallel: options.maxParallel as number | undefined,
+        only: options.only as string[] | undefined,
+        remote: options.remote === false ? '' : (options.remote as string | undefined),
+        firstContact: options.firstContact as 'refuse' | 'accept-new',
+        identityFile: options.identity as string | undefined,
+        lockTimeoutSeconds: Number(options.lockTimeout),
+        stepTimeoutSeconds: Number(options.stepTimeout),
+        healthTimeoutSeconds: options.healthTimeout as number | undefined,
+        rebootTimeoutSeconds: Number(options.rebootTimeout),
+        logDir,
+        runId,
+        emit,
+      });
+      if (outcome.plan && (options.dryRun || outcome.status === 'refused') && options.output !== 'json') io.stderr(renderPlanText(outcome.plan, { diffs: false }));
+      io.stderr(`fleetc apply: ${outcome.message}\n`);
+      setExit(STATUS_EXIT[outcome.status]);
+    } catch (error) {
+      if (!(error instanceof ApplyError || error instanceof GitError || error instanceof GitCommandError || error instanceof PlanFileError)) throw error;
+      io.stderr(`fleetc apply: ${error.message}\n`);
+      setExit(EXIT.failed);
+    }
+  });
+}

@@ -1,0 +1,18 @@
+// fleetc status as a table.
+import type { FleetStatus } from '../../apply/status.ts';
+
+export function renderStatus(status: FleetStatus): string {
+  const rows = status.hosts.map((h) => [
+    h.host,
+    h.pending,
+    h.deployedCommit ? h.deployedCommit.slice(0, 12) : '-',
+    h.last ? `${h.last.result} ${h.last.at.replace(/\.\d+Z$/, 'Z')}${h.last.error ? ` (${h.last.error.slice(0, 60)})` : ''}` : '-',
+  ]);
+  const header = ['host', 'state', 'deployed', 'last result'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
+  const format = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const lock = status.lock
+    ? `deploy lock (${status.lock.where}): held by run ${status.lock.id}, ${status.lock.who}@${status.lock.machine} since ${status.lock.startedAt}`
+    : 'deploy lock: free';
+  return [`HEAD ${status.head.slice(0, 12)}`, format(header), ...rows.map(format), lock, ''].join('\n');
+}

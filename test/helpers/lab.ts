@@ -1,0 +1,208 @@
+// A lab of fake hosts for apply tests: one real sshd per host on its own loopback address, each
+// answering through a fake NixOS host script; test doubles for nixos-rebuild and nixos-anywhere on
+// PATH; a git repository with a fleet whose hosts pin the sshds' host keys.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { compileFromDisk } from '../../src/compile/index.ts';
+import { writeOutput } from '../../src/write/index.ts';
+import { FleetRepo } from './git-repo.ts';
+import { FIXTURES } from './paths.ts';
+
+export interface LabHost {
+  name: string;
+  profile: 'control-plane' | 'worker';
+  address: string;
+  /** Extra YAML lines for the host file (e.g. a bmc: block). */
+  extra?: string;
+}
+
+export const DEFAULT_LAB_HOSTS: LabHost[] = [
+  { name: 'cp-1', profile: 'control-plane', address: '127.0.0.11' },
+  { name: 'cp-2', profile: 'control-plane', address: '127.0.0.12' },
+  { name: 'cp-3', profile: 'control-plane', address: '127.0.0.13' },
+  { name: 'wk-1', profile: 'worker', address: '127.0.0.21' },
+];
+
+export const SSH_PORT = 2222;
+
+export interface DoubleCall {
+  tool: 'nixos-rebuild' | 'nixos-anywhere';
+  argv: string[];
+  NIX_SSHOPTS?: string;
+}
+const HEALTH_PORT = 2379;
+
+export class Lab {
+  readonly repo: FleetRepo;
+  readonly dir: string;
+  readonly clientKey: string;
+  private readonly daemons: ChildProcess[] = [];
+  private readonly servers: http.Server[] = [];
+
+  constructor(readonly root: string, readonly hosts: LabHost[] = DEFAULT_LAB_HOSTS) {
+    this.dir = path.join(root, 'lab');
+    mkdirSync(path.join(this.dir, 'bin'), { recursive: true });
+    for (const tool of ['nixos-rebuild', 'nixos-anywhere']) {
+      writeFileSync(path.join(this.dir, 'bin', tool), readFileSync(path.join(FIXTURES, 'lab', tool)), { mode: 0o755 });
+    }
+    writeFileSync(path.join(this.dir, 'doubles.log'), '');
+    this.clientKey = path.join(this.dir, 'client_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'fleetc-test', '-f', this.clientKey]);
+    writeFileSync(path.join(this.dir, 'authorized_keys'), readFileSync(`${this.clientKey}.pub`));
+    this.repo = new FleetRepo(path.join(root, 'repo'), null);
+    for (const host of hosts) this.prepareHost(host);
+    this.writeFleet();
+  }
+
+  /** The environment apply runs with: the doubles first on PATH, the lab for the doubles. */
+  get env(): Record<string, string> {
+    return { ...(process.env as Record<string, string>), PATH: `${path.join(this.dir, 'bin')}:${process.env.PATH}`, FLEETC_LAB: this.dir };
+  }
+
+  hostDir(host: LabHost | string): string {
+    const address = typeof host === 'string' ? this.hosts.find((h) => h.name === host)!.address : host.address;
+    return path.join(this.dir, 'hosts', address);
+  }
+
+  publicHostKey(host: LabHost): string {
+    return readFileSync(path.join(this.hostDir(host), 'ssh_host_ed25519_key.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
+  }
+
+  /** What the fake host runs now (a fleet commit id, or "initial"). */
+  current(name: string): string {
+    return readFileSync(path.join(this.hostDir(name), 'current'), 'utf8').trim();
+  }
+
+  commandsOn(name: string): string[] {
+    const file = path.join(this.hostDir(name), 'commands.log');
+    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  }
+
+  /** Every call of the nixos-rebuild and nixos-anywhere doubles, in order, with its exact argv. */
+  doubleCalls(): DoubleCall[] {
+    return readFileSync(path.join(this.dir, 'doubles.log'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as DoubleCall);
+  }
+
+  setFlag(name: string, flag: 'unhealthy' | 'fail-build' | 'fail-activation' | 'delay', value = 'any'): void {
+    writeFileSync(path.join(this.hostDir(name), flag), `${value}\n`);
+  }
+
+  private prepareHost(host: LabHost): void {
+    const dir = this.hostDir(host);
+    mkdirSync(dir, { recursive: true });
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'ssh_host_ed25519_key')]);
+    for (const [file, text] of Object.entries({ current: 'initial', boot: 'initial', generations: '', boot_id: 'boot-0', 'commands.log': '' })) writeFileSync(path.join(dir, file), text ? `${text}\n` : '');
+    writeFileSync(
+      path.join(dir, 'sshd_config'),
+      [
+        `ListenAddress ${host.address}:${SSH_PORT}`,
+        `HostKey ${dir}/ssh_host_ed25519_key`,
+        `PidFile ${dir}/sshd.pid`,
+        `AuthorizedKeysFile ${this.dir}/authorized_keys`,
+        'StrictModes no',
+        'UsePAM no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PermitRootLogin prohibit-password',
+        `ForceCommand ${FIXTURES}/lab/fake-host.sh ${dir}`,
+        'LogLevel ERROR',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  /** The fleet: 3 control-plane voters and a worker, keys pinned, addresses on loopback. */
+  writeFleet(overrides: Record<string, string | null> = {}): void {
+    const files: Record<string, string | null> = {
+      'fleet.yaml': [
+        'name: lab',
+        'domain: lab.test',
+        'inputs:',
+        '  nixpkgs: { url: "github:NixOS/nixpkgs/nixos-25.05", rev: "1111111111111111111111111111111111111111" }',
+        '  disko: { url: "github:nix-community/disko", rev: "2222222222222222222222222222222222222222" }',
+        'networks:',
+        '  prov: { cidr: 127.0.0.0/24, dhcp: {} }',
+        'boot: { http: "http://127.0.0.2:8080/boot", tftp: 127.0.0.2 }',
+        'deploy: { order: [control-plane, worker], maxParallel: 2, healthTimeoutSeconds: 3 }',
+        'services:',
+        '  chainfire: { raft: true, ports: { api: 2379, raft: 2380 }, health: { http: /health, port: api } }',
+        '  novanet: { ports: { api: 7080 } }',
+        'clusters: { core: {} }',
+        'defaults: { cluster: core }',
+        '',
+      ].join('\n'),
+      'profiles/base.yaml': 'modules: [profiles/base.nix]\n',
+      'profiles/control-plane.yaml': 'extends: base\nservices: [chainfire, novanet]\n',
+      'profiles/worker.yaml': 'extends: base\nservices: [novanet]\n',
+      ...Object.fromEntries(this.hosts.map((h, i) => [`hosts/${h.name}.yaml`, this.hostYaml(h, i)])),
+      ...overrides,
+    };
+    this.repo.edit(files);
+  }
+
+  hostYaml(host: LabHost, index: number, hostKey = this.publicHostKey(host)): string {
+    return [
+      `profile: ${host.profile}`,
+      'hardware:',
+      `  disks: { main: { device: /dev/disk/by-id/nvme-lab${index}, size: 100G } }`,
+      '  layout: { kind: single, disk: main }',
+      'interfaces:',
+      `  - { name: eno1, mac: "52:54:00:77:00:${(16 + index).toString(16)}", network: prov, address: ${host.address}, boot: true }`,
+      `ssh: { port: ${SSH_PORT}, hostKey: "${hostKey}" }`,
+      ...(host.extra ? [host.extra] : []),
+      '',
+    ].join('\n');
+  }
+
+  /** Builds generated/ from the fleet (as an operator would before committing) and commits both. */
+  async commit(message: string): Promise<string> {
+    const result = await compileFromDisk(this.repo.paths);
+    if (!result.artifacts) throw new Error(`lab fleet invalid: ${result.diagnostics.map((d) => `${d.file} ${d.code} ${d.message}`).join('; ')}`);
+    await writeOutput(this.repo.paths.outDir, result.artifacts);
+    return this.repo.commit(message);
+  }
+
+  /** Starts every host's sshd and its chainfire health endpoint (200 unless the host is unhealthy). */
+  async start(): Promise<void> {
+    mkdirSync('/run/sshd', { recursive: true });
+    for (const host of this.hosts) {
+      const daemon = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(this.hostDir(host), 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      this.daemons.push(daemon);
+      if (host.profile === 'control-plane') {
+        const server = http.createServer((_, res) => {
+          const flag = path.join(this.hostDir(host), 'unhealthy');
+          const bad = existsSync(flag) && ['any', this.current(host.name)].includes(readFileSync(flag, 'utf8').trim());
+          res.writeHead(bad ? 503 : 200).end(bad ? 'unhealthy' : 'ok');
+        });
+        await new Promise<void>((resolve) => server.listen(HEALTH_PORT, host.address, resolve));
+        this.servers.push(server);
+      }
+    }
+    await Promise.all(this.hosts.map((h) => waitForPort(h.address, SSH_PORT)));
+  }
+
+  async stop(): Promise<void> {
+    for (const daemon of this.daemons) daemon.kill('SIGTERM');
+    await Promise.all(this.daemons.map((d) => (d.exitCode === null ? new Promise((resolve) => d.once('exit', resolve)) : undefined)));
+    await Promise.all(this.servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  }
+}
+
+async function waitForPort(host: string, port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host, port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing listens on ${host}:${port}`);
+}
