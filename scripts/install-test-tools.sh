@@ -18,6 +18,9 @@ declare -A PACKAGES=(
   [ssh]=openssh-client
   [rsync]=rsync
   [python3]=python3
+  [redfishtool]=redfishtool
+  [openssl]=openssl
+  [unshare]=util-linux
 )
 # Files (not commands) the boot tests need.
 declare -A FILES=(

@@ -113,3 +113,162 @@ describe('fleetc apply', () => {
     assert.equal(lab.commandsOn('cp-1').length, before, 'no command reached cp-1: the connection ended at the host key');
   });
 });
+
+describe('fleetc apply: actions and refusals', () => {
+  test('a destructive change is refused without approval, then reinstalled with pinned keys kept', async (t) => {
+    if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git')) return;
+    const lab = await startLab(t);
+    await lab.commit('fleet');
+    assert.equal((await apply(lab, '--base', 'HEAD')).exitCode, 0);
+    lab.repo.rewrite('fleet/hosts/wk-1.yaml', (s) => s.replace('layout: { kind: single, disk: main }', 'layout: { kind: single, disk: main, swap: 8G }'));
+    const c1 = await lab.commit('swap on wk-1');
+
+    const refused = await apply(lab);
+    assert.equal(refused.exitCode, 7);
+    assert.match(refused.stderr, /refused: destructive changes .* --approve-destructive wk-1/);
+    assert.deepEqual(lab.doubleCalls(), []);
+    const typo = await apply(lab, '--approve-destructive', 'wk-1', 'cp-1');
+    assert.equal(typo.exitCode, 7);
+    assert.match(typo.stderr, /names hosts without a destructive change in this plan: cp-1/);
+
+    const approved = await apply(lab, '--approve-destructive', 'wk-1');
+    assert.equal(approved.exitCode, 0, approved.stdout + approved.stderr);
+    const [call] = lab.doubleCalls();
+    assert.equal(call!.tool, 'nixos-anywhere');
+    const knownHosts = call!.argv[call!.argv.indexOf('--ssh-option', call!.argv.indexOf('StrictHostKeyChecking=yes')) + 1]!.replace('UserKnownHostsFile=', '');
+    assert.deepEqual(call!.argv, [
+      '--flake', `git+file://${lab.repo.root}?dir=generated&rev=${c1}#wk-1`, '-p', '2222', '--copy-host-keys',
+      '--ssh-option', 'BatchMode=yes', '--ssh-option', 'StrictHostKeyChecking=yes', '--ssh-option', `UserKnownHostsFile=${knownHosts}`,
+      '--ssh-option', 'GlobalKnownHostsFile=/dev/null', '--ssh-option', 'ConnectTimeout=10', '--ssh-option', 'ServerAliveInterval=10', '--ssh-option', 'ServerAliveCountMax=3',
+      '--ssh-option', `IdentityFile=${lab.clientKey}`, '--ssh-option', 'IdentitiesOnly=yes', 'root@127.0.0.21',
+    ]);
+    assert.equal(lab.current('wk-1'), c1);
+  });
+
+  test('a kernel change reboots the host and waits for a new boot id', async (t) => {
+    if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git')) return;
+    const lab = await startLab(t);
+    await lab.commit('fleet');
+    assert.equal((await apply(lab, '--base', 'HEAD')).exitCode, 0);
+    lab.repo.rewrite('fleet/hosts/wk-1.yaml', (s) => `${s}kernel: { params: [mitigations=auto] }\n`);
+    const c1 = await lab.commit('kernel param');
+    const run = await apply(lab);
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(lab.doubleCalls().map((c) => c.argv[0]), ['boot']);
+    // ("true" is the nixos-rebuild double checking it can reach the host.)
+    assert.deepEqual(lab.commandsOn('wk-1').filter((c) => !c.startsWith('systemctl is-active') && c !== 'true'), [
+      'readlink -f /nix/var/nix/profiles/system',
+      'cat /proc/sys/kernel/random/boot_id',
+      'systemctl reboot',
+      'cat /proc/sys/kernel/random/boot_id',
+    ]);
+    assert.equal(lab.current('wk-1'), c1, 'the reboot activated the new boot entry');
+  });
+
+  test('provisioning a new machine: refused without a first-contact policy; then PXE through IPMI and nixos-anywhere', async (t) => {
+    if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git', 'ipmi_sim', 'ipmitool')) return;
+    const { startIpmiSim } = await import('../helpers/ipmi-sim.ts');
+    const { writeFileSync } = await import('node:fs');
+    const root = tempDir(t);
+    const sim = await startIpmiSim(`${root}/bmc`, 19625, 'admin', 'ipmi-pw-1');
+    t.after(() => sim.stop());
+    writeFileSync(`${root}/bmc-password`, 'ipmi-pw-1\n');
+    const bmc = `bmc: { kind: ipmi, address: 127.0.0.1, port: 19625, user: admin, password: { file: ${root}/bmc-password } }`;
+    const lab = new Lab(`${root}/lab-root`, [
+      { name: 'cp-1', profile: 'control-plane', address: '127.0.0.11' },
+      { name: 'new-1', profile: 'worker', address: '127.0.0.31', extra: bmc },
+    ]);
+    await lab.start();
+    t.after(() => lab.stop());
+    // The new machine's key is unknown: the fleet does not pin it.
+    lab.repo.edit({ 'hosts/new-1.yaml': lab.hostYaml(lab.hosts[1]!, 1).replace(/hostKey: "[^"]+"/, 'port: 2222').replace('ssh: { port: 2222, port: 2222 }', 'ssh: { port: 2222 }') });
+    const c0 = await lab.commit('fleet with a new machine');
+    const refused = await apply(lab);
+    assert.equal(refused.exitCode, 7);
+    assert.match(refused.stderr, /refused: provisioning new-1 .* --first-contact accept-new/);
+
+    const run = await apply(lab, '--first-contact', 'accept-new', '--only', 'new-1');
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(sim.calls(), ['get boot', 'set boot pxe', 'get power', 'set power 1'], 'PXE once, then on (it was off)');
+    const [install] = lab.doubleCalls();
+    assert.equal(install!.tool, 'nixos-anywhere');
+    assert.ok(install!.argv.includes('StrictHostKeyChecking=accept-new'));
+    assert.ok(!install!.argv.includes('--copy-host-keys'), 'a new machine has no keys worth keeping');
+    assert.ok(install!.argv.some((a) => /first-contact\/new-1\.installer\.known_hosts$/.test(a)), 'first contact is recorded in a file of its own');
+    assert.equal(lab.current('new-1'), c0);
+    assert.match(run.stdout, /ipmitool -I lanplus -C 3 -N 2 -R 2 -H 127\.0\.0\.1 -p 19625 -U admin -f \S+bmc-password chassis bootdev pxe options=efiboot/);
+    assert.ok(!(run.stdout + run.stderr).includes('ipmi-pw-1'), 'the BMC password appears nowhere');
+  });
+
+  test('--dry-run prints the ordered commands and touches nothing', async (t) => {
+    if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git')) return;
+    const lab = await startLab(t);
+    await lab.commit('fleet');
+    assert.equal((await apply(lab, '--base', 'HEAD')).exitCode, 0);
+    lab.repo.rewrite('fleet/profiles/base.yaml', () => 'modules: [profiles/base.nix]\npackages: [htop]\n');
+    await lab.commit('htop');
+    const refsBefore = lab.repo.git('for-each-ref');
+    const commandsBefore = lab.hosts.map((h) => lab.commandsOn(h.name).length);
+    const run = await apply(lab, '--dry-run');
+    assert.equal(run.exitCode, 0, run.stderr);
+    const rebuilds = run.stdout.split('\n').filter((l) => l.includes('$ NIX_SSHOPTS=… nixos-rebuild switch'));
+    assert.deepEqual(rebuilds.map((l) => /(cp-\d|wk-\d): \$/.exec(l)![1]), ['cp-1', 'cp-2', 'cp-3', 'wk-1']);
+    assert.match(run.stderr, /~ cp-1: update/);
+    assert.deepEqual(lab.doubleCalls(), []);
+    assert.equal(lab.repo.git('for-each-ref'), refsBefore, 'no ref was written (no lock, no state)');
+    assert.deepEqual(lab.hosts.map((h) => lab.commandsOn(h.name).length), commandsBefore, 'no host was contacted');
+  });
+
+  test('a held lock: apply exits 6 and names the holder; unlock needs the right id', async (t) => {
+    if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git')) return;
+    const lab = await startLab(t);
+    await lab.commit('fleet');
+    const { acquireLock, newLockInfo } = await import('../../src/apply/lock.ts');
+    const { openRepository } = await import('../../src/git/repository.ts');
+    const held = await acquireLock(await openRepository(lab.repo.root), undefined, newLockInfo('other-run-42', 'f'.repeat(40), 'another apply'));
+    assert.ok(held.acquired);
+    const blocked = await apply(lab, '--base', 'HEAD');
+    assert.equal(blocked.exitCode, 6);
+    assert.match(blocked.stderr, /held by run other-run-42: .* fleetc unlock other-run-42/);
+    const wrong = await runFleetc(['unlock', 'nope', '--no-remote'], { cwd: lab.repo.root, env: lab.env });
+    assert.equal(wrong.exitCode, 1);
+    assert.match(wrong.stderr, /held by run other-run-42 .*not by nope; nothing changed/);
+    const right = await runFleetc(['unlock', 'other-run-42', '--no-remote'], { cwd: lab.repo.root, env: lab.env });
+    assert.equal(right.exitCode, 0);
+    assert.match(right.stdout, /broke the deploy lock: run other-run-42 of \S+@\S+ \(pid \d+\)/);
+    assert.equal((await apply(lab, '--base', 'HEAD')).exitCode, 0);
+  });
+
+  test('apply --plan executes a saved plan of a commit, and refuses a plan of the working tree', async (t) => {
+    if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git')) return;
+    const lab = await startLab(t);
+    await lab.commit('fleet');
+    assert.equal((await apply(lab, '--base', 'HEAD')).exitCode, 0);
+    lab.repo.rewrite('fleet/profiles/worker.yaml', () => 'extends: base\nservices: [novanet]\npackages: [htop]\n');
+    const c1 = await lab.commit('htop on workers');
+    const saved = await runFleetc(['plan', '--base', 'HEAD~1', '--head', 'HEAD', '--plan-file', 'plan.json'], { cwd: lab.repo.root, env: lab.env });
+    assert.equal(saved.exitCode, 0, saved.stderr);
+    const run = await apply(lab, '--plan', 'plan.json');
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(lab.doubleCalls().map((c) => c.argv.at(-1)), ['root@127.0.0.21']);
+    assert.equal(lab.current('wk-1'), c1);
+
+    const tree = await runFleetc(['plan', '--base', 'HEAD', '--plan-file', 'tree.json'], { cwd: lab.repo.root, env: lab.env });
+    assert.equal(tree.exitCode, 0);
+    const refused = await apply(lab, '--plan', 'tree.json');
+    assert.equal(refused.exitCode, 1);
+    assert.match(refused.stderr, /plans the working tree; apply deploys commits/);
+  });
+
+  test('generated/ that does not match the commit\'s fleet is refused', async (t) => {
+    if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git')) return;
+    const lab = await startLab(t);
+    await lab.commit('fleet');
+    lab.repo.rewrite('fleet/profiles/worker.yaml', () => 'extends: base\nservices: [novanet]\npackages: [htop]\n');
+    lab.repo.commit('fleet changed, generated/ forgotten');
+    const run = await apply(lab, '--base', 'HEAD~1');
+    assert.equal(run.exitCode, 1);
+    assert.match(run.stderr, /generated\/ at [0-9a-f]{12} is not what its fleet compiles to \(hosts\/wk-1\/default\.nix/);
+    assert.deepEqual(lab.doubleCalls(), []);
+  });
+});

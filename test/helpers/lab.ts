@@ -157,6 +157,15 @@ export class Lab {
     ].join('\n');
   }
 
+  /** Gives the repository a bare remote (origin) holding main, as CI's checkout would have. */
+  addRemote(): string {
+    const bare = path.join(this.root, 'remote.git');
+    execFileSync('git', ['init', '-q', '--bare', bare]);
+    this.repo.git('remote', 'add', 'origin', bare);
+    this.repo.git('push', '-q', 'origin', 'HEAD:refs/heads/main');
+    return bare;
+  }
+
   /** Builds generated/ from the fleet (as an operator would before committing) and commits both. */
   async commit(message: string): Promise<string> {
     const result = await compileFromDisk(this.repo.paths);
