@@ -58,7 +58,7 @@ test('plan: bad revision, invalid head, outside a repository — messages, exit 
 test('the GitHub workflows pass a real workflow validator', () => {
   const dir = path.join(REPO_ROOT, '.github/workflows');
   const files = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort();
-  assert.deepEqual(files, ['pr.yml', 'validate.yml']);
+  assert.deepEqual(files, ['apply.yml', 'pr.yml', 'validate.yml']);
   for (const file of files) {
     execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/action-validator'), [path.join(dir, file)], { stdio: 'pipe' });
   }
@@ -66,6 +66,10 @@ test('the GitHub workflows pass a real workflow validator', () => {
   assert.match(pr, /uses: \.\/\.github\/workflows\/validate\.yml/);
   assert.match(pr, /fleetc plan --base "origin\/\$BASE_REF"/);
   assert.match(pr, /<!-- fleetc-plan -->/);
+  const applyWorkflow = readFileSync(path.join(dir, 'apply.yml'), 'utf8');
+  assert.match(applyWorkflow, /branches: \[main\]/);
+  assert.match(applyWorkflow, /concurrency:\n  group: fleetc-apply\n  cancel-in-progress: false/);
+  assert.match(applyWorkflow, /npx fleetc apply/);
 });
 
 test('the validator rejects a broken workflow (it is not a rubber stamp)', (t) => {

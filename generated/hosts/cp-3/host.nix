@@ -112,6 +112,7 @@
   ssh = {
     port = 22;
     user = "root";
+    hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBnTC+T93jzxeLs88OGHYVe2Nb3GClQnHybU0tWrmCgi";
   };
   authorizedKeys = [
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOq7gq0cZ0fS6xPp3kVYd9bJm2QnL1wR5tU8eA4hK3sD ops@photon-lab"

@@ -121,6 +121,7 @@
   ssh = {
     port = 22;
     user = "root";
+    hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF29hmwLafW1c+pnqOQ3qFhtHK8iSVdIa+C7HcU5R8nH";
   };
   authorizedKeys = [
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOq7gq0cZ0fS6xPp3kVYd9bJm2QnL1wR5tU8eA4hK3sD ops@photon-lab"

@@ -102,6 +102,7 @@
   ssh = {
     port = 22;
     user = "root";
+    hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOdrwhdLsLHdXvxH/84xqndYMtSh1G0unT4h+3RWUDNa";
   };
   authorizedKeys = [
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOq7gq0cZ0fS6xPp3kVYd9bJm2QnL1wR5tU8eA4hK3sD ops@photon-lab"
