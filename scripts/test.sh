@@ -10,4 +10,5 @@ experimental-features = nix-command flakes'
 export FLEETC_REQUIRE_TOOLS=1
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 if [ "$#" -gt 0 ]; then files=("$@"); fi
-exec node --import tsx --test --test-reporter=spec --test-concurrency=2 "${files[@]}"
+# A hung test fails after 10 minutes instead of stalling CI.
+exec node --import tsx --test --test-reporter=spec --test-concurrency=2 --test-timeout=600000 "${files[@]}"

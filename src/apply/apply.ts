@@ -167,7 +167,9 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
       for (const group of job.raftGroups) {
         const [cluster, service] = group.split('/') as [string, string];
         for (const voter of fleet.clusters[cluster]?.raft.find((g) => g.service === service)?.voters ?? []) {
-          if (voter !== job.name && run.states.get(voter)?.state.deployed) peers.add(voter);
+          // A peer that runs now: deployed before, or adopted, or simply not new in this plan.
+          const exists = run.states.get(voter)?.state.deployed !== undefined || plan.hosts.find((h) => h.name === voter)?.action !== 'provision';
+          if (voter !== job.name && exists) peers.add(voter);
         }
       }
       const unhealthy: string[] = [];

@@ -17,6 +17,7 @@ export function terminalMonitor(io: Io, format: MonitorFormat, options: { verbos
   const started = Date.now();
   const counts: Record<string, number> = {};
   let running = 0;
+  let dryRun = false;
   let statusShown = false;
   const stamp = () => {
     const s = Math.floor((Date.now() - started) / 1000);
@@ -33,6 +34,7 @@ export function terminalMonitor(io: Io, format: MonitorFormat, options: { verbos
   return (event: RolloutEvent) => {
     switch (event.type) {
       case 'run-started':
+        dryRun = event.dryRun;
         return line(`${event.dryRun ? 'dry run' : 'apply'} ${event.runId}: ${event.hosts} host(s), ${event.waves} wave(s)`);
       case 'wave-started':
         return line(`wave ${event.index} (${event.profile}): ${event.hosts.join(', ')}`);
@@ -49,13 +51,13 @@ export function terminalMonitor(io: Io, format: MonitorFormat, options: { verbos
       case 'host-finished':
         running--;
         counts[event.result] = (counts[event.result] ?? 0) + 1;
-        return line(`${event.host}: ${event.result} (${(event.durationMs / 1000).toFixed(1)} s)${event.error ? `: ${event.error}` : ''}`);
+        return line(`${event.host}: ${event.result}${dryRun ? ' (dry run: nothing ran)' : ` (${(event.durationMs / 1000).toFixed(1)} s)`}${event.error ? `: ${event.error}` : ''}`);
       case 'halted':
         return line(`HALTED: ${event.reason}`);
       case 'run-finished':
         if (statusShown) io.stdout('\r\x1b[K');
         statusShown = false;
-        return io.stdout(`${renderReport(event.results, event.durationMs)}`);
+        return io.stdout(`${renderReport(event.results, event.durationMs)}${dryRun ? 'dry run: no command was run, no state or lock was written\n' : ''}`);
     }
   };
 }
