@@ -3,6 +3,7 @@ import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.ts';
 import type { LoadedDocument, LoadedFleet } from '../load/types.ts';
 import type { FleetInput, HostInput, ProfileInput } from '../model/input.ts';
 import { checkAddresses } from './checks/addresses.ts';
+import { checkBoot } from './checks/boot.ts';
 import { checkHardware } from './checks/hardware.ts';
 import { checkNames } from './checks/names.ts';
 import { checkNetworks } from './checks/networks.ts';
@@ -37,6 +38,7 @@ export function validateFleet(loaded: LoadedFleet): StageResult<CheckedFleet> {
   const networks = checkNetworks(checked, report);
   checkAddresses(checked, networks, report);
   checkHardware(checked, report);
+  checkBoot(checked, report);
   return { value: checked, diagnostics: [...diagnostics, ...report.diagnostics] };
 }
 
