@@ -157,7 +157,6 @@ in
           ++ lib.filter (name: name != "*") interfaces);
         StateDirectory = "fleet-dhcpd";
         Restart = "on-failure";
-        AmbientCapabilities = [ "CAP_NET_BIND_SERVICE" "CAP_NET_RAW" ];
       };
     };
 

@@ -2,9 +2,9 @@
 // JSON is data, so the configuration is built as an object and serialised: nothing to escape by hand.
 import type { Fleet, Host } from '../model/fleet.ts';
 import type { Artifact, Emitter } from './artifact.ts';
+import { GENERATED_HEADER } from './artifact.ts';
 import { bootScriptUrl, DHCP_DIR } from './boot-layout.ts';
 import { dhcpSubnets, IPXE_ENCAP_OPTION, IPXE_USER_CLASS, PXE_ARCH } from './dhcp-model.ts';
-import { GENERATED_HEADER } from './artifact.ts';
 
 export const KEA_PATH = `${DHCP_DIR}/kea-dhcp4.json`;
 
