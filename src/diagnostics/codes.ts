@@ -58,6 +58,13 @@ export const DIAGNOSTIC_CODES = {
   BOOT_INTERFACE_COUNT: 'A host does not have exactly one boot interface.',
   BMC_ADDRESS_DUPLICATE: 'Two hosts share a BMC address.',
 
+  // validate: network boot
+  BOOT_NETWORK_NO_DHCP: "A host's boot interface is on a network without a DHCP server (no dhcp:).",
+  BOOT_NETWORK_TAGGED: "A host's boot interface is on a tagged VLAN network, which PXE firmware cannot use.",
+  BOOT_ADDRESS_MISSING: 'A boot interface has no address and its network has no dynamic pool.',
+  BOOT_URL_INVALID: 'The boot server URL does not parse, or carries credentials or a query string.',
+  KERNEL_PARAM_UNSAFE: 'A kernel parameter cannot be written into an iPXE script unchanged (${, a leading #, ||, &&, ;).',
+
   // validate: hardware
   FIRMWARE_ARCH_MISMATCH: 'The firmware cannot boot this architecture (aarch64 needs UEFI).',
   DISK_UNKNOWN: 'A disk layout references a disk the host does not declare.',

@@ -1,17 +1,20 @@
 // emit: the Fleet model → artifacts ({ path, contents }); pure, no I/O.
 import type { Fleet } from '../model/fleet.ts';
 import type { Artifact, EmitContext, Emitter } from './artifact.ts';
+import { emitDhcpd } from './dhcpd.ts';
 import { emitDisko } from './disko.ts';
 import { emitFirstBoot } from './first-boot.ts';
 import { emitFlake } from './flake.ts';
 import { emitHostData } from './host-data.ts';
 import { emitHostModules } from './host-module.ts';
+import { emitIpxe } from './ipxe.ts';
+import { emitKea } from './kea.ts';
 import { buildManifest } from './manifest.ts';
 import { emitReadme } from './readme.ts';
 
 export type { Artifact, ArtifactKind, EmitContext } from './artifact.ts';
 
-export const EMITTERS: readonly Emitter[] = [emitReadme, emitFlake, emitHostData, emitHostModules, emitDisko, emitFirstBoot];
+export const EMITTERS: readonly Emitter[] = [emitReadme, emitFlake, emitHostData, emitHostModules, emitDisko, emitFirstBoot, emitDhcpd, emitKea, emitIpxe];
 
 /** Every artifact of the fleet, sorted by path, the manifest last. */
 export function emitFleet(fleet: Fleet, context: EmitContext): Artifact[] {

@@ -44,15 +44,21 @@ export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], cont
   return { path: MANIFEST_PATH, kind: 'manifest', contents: `${JSON.stringify(manifest, null, 2)}\n` };
 }
 
+/** Hand-written Nix files of the boot server (its module, the netboot images): no host's configuration imports them. */
+export function isBootServerNixFile(path: string): boolean {
+  return path.startsWith('images/') || path === 'modules/pxe-server.nix';
+}
+
 /**
  * Which hand-written Nix files shape a host: its profile's modules and its services' modules, and
- * every shared file (anything outside profiles/ and services/), since any host may import those.
+ * every shared file (anything outside profiles/ and services/, but the boot server's), since any host may import those.
  */
 export function nixDependencies(host: Host, nixFiles: Map<string, string>): Record<string, string> {
   const deps: Record<string, string> = {};
   const services = new Set(host.services.map((s) => `services/${s}.nix`));
   const modules = new Set(host.modules);
   for (const [path, hash] of [...nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (isBootServerNixFile(path)) continue;
     const specific = path.startsWith('profiles/') || path.startsWith('services/');
     if (!specific || modules.has(path) || services.has(path)) deps[path] = hash;
   }

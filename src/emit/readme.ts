@@ -14,6 +14,8 @@ export const emitReadme: Emitter = (fleet) => [
       '',
       '- `flake.nix` — one `nixosConfigurations.<host>` per host (deploy with `nixos-rebuild --flake ./generated#<host>`)',
       '- `hosts/<host>/` — `host.nix` (resolved data), `default.nix` (NixOS module), `disko.nix` (disk layout), `first-boot.json` (first-boot steps, see docs/first-boot.md)',
+      '- `dhcp/` — `dhcpd.conf` and `kea-dhcp4.json`: reservations and PXE/iPXE boot detection (docs/network-boot.md)',
+      '- `ipxe/` — `boot.ipxe` (entry script and menu) and `hosts/<mac>.ipxe` (one per boot NIC), served over HTTP',
       '- `manifest.json` — the hash of every file, per host, which `fleetc plan` compares',
       '',
     ].join('\n'),

@@ -142,6 +142,20 @@ export interface Host {
   stateVersion: string;
 }
 
+/** The network boot server: DHCP, TFTP (iPXE binaries) and HTTP (iPXE scripts, netboot images). */
+export interface BootServer {
+  /** Base URL of the HTTP server, without a trailing slash. */
+  http: string;
+  /** TFTP server address: the DHCP next-server of plain PXE firmware. */
+  tftp: string;
+  /** Interfaces of the boot server its DHCP server listens on; ["*"] means all. */
+  interfaces: string[];
+  /** File names of the iPXE binaries on the TFTP server, by firmware. */
+  ipxe: { bios: string; uefi: string; arm64: string };
+  /** How long the fallback menu of an unknown machine waits before it retries. */
+  menuTimeoutSeconds: number;
+}
+
 export interface DeployPolicy {
   order: string[];
   /** 0 means unlimited. */
@@ -175,7 +189,7 @@ export interface Fleet {
   domain: string;
   inputs: Record<string, FlakeInput>;
   networks: Record<string, Network>;
-  boot: { http: string; tftp: string };
+  boot: BootServer;
   deploy: DeployPolicy;
   services: Record<string, Service>;
   clusters: Record<string, Cluster>;

@@ -41,7 +41,7 @@ export interface FleetInput {
   domain: string;
   inputs: Record<string, FlakeInputSpec> & { nixpkgs: FlakeInputSpec; disko: FlakeInputSpec };
   networks: Record<string, NetworkInput>;
-  boot: { http: string; tftp: string };
+  boot: { http: string; tftp: string; interfaces?: string[]; ipxe?: { bios?: string; uefi?: string; arm64?: string }; menuTimeoutSeconds?: number };
   deploy?: { order?: string[]; maxParallel?: number; healthTimeoutSeconds?: number; powerOffDecommissioned?: boolean };
   services?: Record<string, ServiceInput>;
   clusters?: Record<string, { description?: string; bootstrap?: string }>;

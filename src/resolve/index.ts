@@ -15,6 +15,9 @@ import { resolveProfiles } from './profiles.ts';
 export const DEFAULT_LEASE_SECONDS = 3600;
 export const DEFAULT_MAX_PARALLEL = 1;
 export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;
+export const DEFAULT_DHCP_INTERFACES = ['*'];
+export const DEFAULT_IPXE_BINARIES = { bios: 'undionly.kpxe', uefi: 'ipxe.efi', arm64: 'ipxe-arm64.efi' };
+export const DEFAULT_MENU_TIMEOUT_SECONDS = 30;
 
 /** Needs a CheckedFleet without errors: it trusts every reference validate has checked. */
 export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
@@ -69,7 +72,13 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
     domain: input.domain,
     inputs: Object.fromEntries(Object.keys(input.inputs).sort().map((name) => [name, pinFlakeInput(input.inputs[name]!)])),
     networks,
-    boot: { http: input.boot.http.replace(/\/+$/, ''), tftp: input.boot.tftp },
+    boot: {
+      http: input.boot.http.replace(/\/+$/, ''),
+      tftp: input.boot.tftp,
+      interfaces: input.boot.interfaces ?? DEFAULT_DHCP_INTERFACES,
+      ipxe: { ...DEFAULT_IPXE_BINARIES, ...input.boot.ipxe },
+      menuTimeoutSeconds: input.boot.menuTimeoutSeconds ?? DEFAULT_MENU_TIMEOUT_SECONDS,
+    },
     deploy: {
       order: input.deploy?.order ?? [],
       maxParallel: input.deploy?.maxParallel ?? DEFAULT_MAX_PARALLEL,

@@ -4,6 +4,7 @@ import type { LoadedDocument, LoadedFleet } from '../load/types.ts';
 import type { FleetInput, HostInput, ProfileInput } from '../model/input.ts';
 import { checkAddresses } from './checks/addresses.ts';
 import { checkFirstBoot } from './checks/first-boot.ts';
+import { checkBoot } from './checks/boot.ts';
 import { checkHardware } from './checks/hardware.ts';
 import { checkNames } from './checks/names.ts';
 import { checkNetworks } from './checks/networks.ts';
@@ -39,6 +40,7 @@ export function validateFleet(loaded: LoadedFleet): StageResult<CheckedFleet> {
   checkAddresses(checked, networks, report);
   checkHardware(checked, report);
   checkFirstBoot(checked, report);
+  checkBoot(checked, report);
   return { value: checked, diagnostics: [...diagnostics, ...report.diagnostics] };
 }
 

@@ -43,12 +43,13 @@ describe('fleetc apply', () => {
 
     const calls = lab.doubleCalls();
     assert.equal(calls.length, 4);
-    for (const [i, [host, address]] of [['cp-1', '127.0.0.11'], ['cp-2', '127.0.0.12'], ['cp-3', '127.0.0.13'], ['wk-1', '127.0.0.21']].entries()) {
+    for (const [i, host] of ['cp-1', 'cp-2', 'cp-3', 'wk-1'].entries()) {
+      const address = lab.address(host);
       const call = calls[i]!;
       assert.deepEqual(call.argv, ['switch', '--flake', `git+file://${lab.repo.root}?dir=generated&rev=${c1}#${host}`, '--target-host', `root@${address}`]);
       const knownHosts = /UserKnownHostsFile=(\S+)/.exec(call.NIX_SSHOPTS!)![1]!;
       assert.equal(call.NIX_SSHOPTS, `-F /dev/null -p 2222 -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${knownHosts} -o GlobalKnownHostsFile=/dev/null -o ConnectTimeout=10 -o ServerAliveInterval=10 -o ServerAliveCountMax=3 -o IdentityFile=${lab.clientKey} -o IdentitiesOnly=yes`);
-      assert.equal(lab.current(host!), c1);
+      assert.equal(lab.current(host), c1);
     }
     // Voters go one per wave (the health of the others is checked first); the worker comes last.
     assert.match(run.stdout, /wave 1 \(control-plane\): cp-1[\s\S]*wave 2 \(control-plane\): cp-2[\s\S]*wave 3 \(control-plane\): cp-3[\s\S]*wave 4 \(worker\): wk-1/);
@@ -85,7 +86,7 @@ describe('fleetc apply', () => {
     assert.equal(lab.current('cp-1'), c1);
     assert.notEqual(lab.current('cp-2'), c1, 'cp-2 runs its previous generation again');
     assert.deepEqual(lab.doubleCalls().map((c) => c.argv.slice(0, 2).join(' ')), ['switch --flake', 'switch --flake', 'switch --rollback']);
-    assert.deepEqual(lab.doubleCalls()[2]!.argv, ['switch', '--rollback', '--target-host', 'root@127.0.0.12']);
+    assert.deepEqual(lab.doubleCalls()[2]!.argv, ['switch', '--rollback', '--target-host', `root@${lab.address('cp-2')}`]);
     assert.ok(!lab.commandsOn('cp-3').some((c) => c.startsWith('readlink')), 'cp-3 was never touched');
     assert.deepEqual(lab.commandsOn('wk-1'), [], 'wk-1 was never touched');
 
@@ -108,7 +109,7 @@ describe('fleetc apply', () => {
     const before = lab.commandsOn('cp-1').length;
     const run = await apply(lab);
     assert.equal(run.exitCode, 4);
-    assert.match(run.stdout, /cp-1: failed .*cannot reach 127\.0\.0\.11:2222 over SSH .*Host key verification failed/);
+    assert.match(run.stdout, new RegExp(`cp-1: failed .*cannot reach ${lab.address('cp-1').replace(/\./g, '\\.')}:2222 over SSH .*Host key verification failed`));
     assert.deepEqual(lab.doubleCalls(), [], 'nothing was deployed');
     assert.equal(lab.commandsOn('cp-1').length, before, 'no command reached cp-1: the connection ended at the host key');
   });
@@ -140,7 +141,7 @@ describe('fleetc apply: actions and refusals', () => {
       '--flake', `git+file://${lab.repo.root}?dir=generated&rev=${c1}#wk-1`, '-p', '2222', '--copy-host-keys',
       '--ssh-option', 'BatchMode=yes', '--ssh-option', 'StrictHostKeyChecking=yes', '--ssh-option', `UserKnownHostsFile=${knownHosts}`,
       '--ssh-option', 'GlobalKnownHostsFile=/dev/null', '--ssh-option', 'ConnectTimeout=10', '--ssh-option', 'ServerAliveInterval=10', '--ssh-option', 'ServerAliveCountMax=3',
-      '--ssh-option', `IdentityFile=${lab.clientKey}`, '--ssh-option', 'IdentitiesOnly=yes', 'root@127.0.0.21',
+      '--ssh-option', `IdentityFile=${lab.clientKey}`, '--ssh-option', 'IdentitiesOnly=yes', `root@${lab.address('wk-1')}`,
     ]);
     assert.equal(lab.current('wk-1'), c1);
   });
@@ -175,8 +176,8 @@ describe('fleetc apply: actions and refusals', () => {
     writeFileSync(`${root}/bmc-password`, 'ipmi-pw-1\n');
     const bmc = `bmc: { kind: ipmi, address: 127.0.0.1, port: 19625, user: admin, password: { file: ${root}/bmc-password } }`;
     const lab = new Lab(`${root}/lab-root`, [
-      { name: 'cp-1', profile: 'control-plane', address: '127.0.0.11' },
-      { name: 'new-1', profile: 'worker', address: '127.0.0.31', extra: bmc },
+      { name: 'cp-1', profile: 'control-plane', octet: 11 },
+      { name: 'new-1', profile: 'worker', octet: 31, extra: bmc },
     ]);
     await lab.start();
     t.after(() => lab.stop());
@@ -250,7 +251,7 @@ describe('fleetc apply: actions and refusals', () => {
     assert.equal(saved.exitCode, 0, saved.stderr);
     const run = await apply(lab, '--plan', 'plan.json');
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    assert.deepEqual(lab.doubleCalls().map((c) => c.argv.at(-1)), ['root@127.0.0.21']);
+    assert.deepEqual(lab.doubleCalls().map((c) => c.argv.at(-1)), [`root@${lab.address('wk-1')}`]);
     assert.equal(lab.current('wk-1'), c1);
 
     const tree = await runFleetc(['plan', '--base', 'HEAD', '--plan-file', 'tree.json'], { cwd: lab.repo.root, env: lab.env });

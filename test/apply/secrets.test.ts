@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { runFleetc } from '../helpers/cli.ts';
 import { startIpmiSim } from '../helpers/ipmi-sim.ts';
-import { Lab } from '../helpers/lab.ts';
+import { Lab, labSubnet } from '../helpers/lab.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { requireTools } from '../helpers/tools.ts';
 
@@ -21,16 +21,17 @@ function filesUnder(dir: string): string[] {
 test('planted secret values appear nowhere: files, plan, logs, output, process command lines', async (t) => {
   if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git', 'ipmi_sim', 'ipmitool')) return;
   const root = tempDir(t);
-  const simA = await startIpmiSim(`${root}/bmc-a`, 19626, 'admin', SECRETS.bmcFile, '127.0.0.41');
-  const simB = await startIpmiSim(`${root}/bmc-b`, 19626, 'admin', SECRETS.bmcEnv, '127.0.0.42');
+  const subnet = labSubnet();
+  const simA = await startIpmiSim(`${root}/bmc-a`, 19626, 'admin', SECRETS.bmcFile, `${subnet}.41`);
+  const simB = await startIpmiSim(`${root}/bmc-b`, 19626, 'admin', SECRETS.bmcEnv, `${subnet}.42`);
   t.after(() => Promise.all([simA.stop(), simB.stop()]));
   writeFileSync(`${root}/bmc-a-password`, `${SECRETS.bmcFile}\n`);
   writeFileSync(`${root}/iam-admin`, `${SECRETS.iam}\n`);
   const lab = new Lab(`${root}/lab-root`, [
-    { name: 'cp-1', profile: 'control-plane', address: '127.0.0.11' },
-    { name: 'new-a', profile: 'worker', address: '127.0.0.31', extra: `bmc: { kind: ipmi, address: 127.0.0.41, port: 19626, user: admin, password: { file: ${root}/bmc-a-password } }` },
-    { name: 'new-b', profile: 'worker', address: '127.0.0.32', extra: 'bmc: { kind: ipmi, address: 127.0.0.42, port: 19626, user: admin, password: { env: FLEETC_PLANTED_BMC } }' },
-  ]);
+    { name: 'cp-1', profile: 'control-plane', octet: 11 },
+    { name: 'new-a', profile: 'worker', octet: 31, extra: `bmc: { kind: ipmi, address: ${subnet}.41, port: 19626, user: admin, password: { file: ${root}/bmc-a-password } }` },
+    { name: 'new-b', profile: 'worker', octet: 32, extra: `bmc: { kind: ipmi, address: ${subnet}.42, port: 19626, user: admin, password: { env: FLEETC_PLANTED_BMC } }` },
+  ], subnet);
   lab.writeFleet({ 'fleet.yaml': readFileSync(`${lab.repo.paths.fleetDir}/fleet.yaml`, 'utf8') + `secrets:\n  iamAdminPassword: { file: ${root}/iam-admin }\nfirstBoot:\n  iam: { service: chainfire, adminUser: admin, adminPassword: iamAdminPassword }\n` });
   await lab.start();
   t.after(() => lab.stop());

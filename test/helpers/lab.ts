@@ -14,17 +14,28 @@ import { FIXTURES } from './paths.ts';
 export interface LabHost {
   name: string;
   profile: 'control-plane' | 'worker';
-  address: string;
+  /** Last octet of the host's address in the lab's loopback /24. */
+  octet: number;
   /** Extra YAML lines for the host file (e.g. a bmc: block). */
   extra?: string;
 }
 
 export const DEFAULT_LAB_HOSTS: LabHost[] = [
-  { name: 'cp-1', profile: 'control-plane', address: '127.0.0.11' },
-  { name: 'cp-2', profile: 'control-plane', address: '127.0.0.12' },
-  { name: 'cp-3', profile: 'control-plane', address: '127.0.0.13' },
-  { name: 'wk-1', profile: 'worker', address: '127.0.0.21' },
+  { name: 'cp-1', profile: 'control-plane', octet: 11 },
+  { name: 'cp-2', profile: 'control-plane', octet: 12 },
+  { name: 'cp-3', profile: 'control-plane', octet: 13 },
+  { name: 'wk-1', profile: 'worker', octet: 21 },
 ];
+
+let labs = 0;
+
+/**
+ * A loopback /24 of its own (127.N.0.0/24) for each lab, so test files running in parallel never
+ * contend for an address: processes started together have nearby pids, hence different N.
+ */
+export function labSubnet(): string {
+  return `127.${10 + ((process.pid + 97 * labs++) % 240)}.0`;
+}
 
 export const SSH_PORT = 2222;
 
@@ -42,7 +53,11 @@ export class Lab {
   private readonly daemons: ChildProcess[] = [];
   private readonly servers: http.Server[] = [];
 
-  constructor(readonly root: string, readonly hosts: LabHost[] = DEFAULT_LAB_HOSTS) {
+  constructor(
+    readonly root: string,
+    readonly hosts: LabHost[] = DEFAULT_LAB_HOSTS,
+    readonly subnet: string = labSubnet(),
+  ) {
     this.dir = path.join(root, 'lab');
     mkdirSync(path.join(this.dir, 'bin'), { recursive: true });
     for (const tool of ['nixos-rebuild', 'nixos-anywhere']) {
@@ -62,9 +77,14 @@ export class Lab {
     return { ...(process.env as Record<string, string>), PATH: `${path.join(this.dir, 'bin')}:${process.env.PATH}`, FLEETC_LAB: this.dir };
   }
 
+  /** A host's address, by name or last octet. */
+  address(host: LabHost | string | number): string {
+    const octet = typeof host === 'number' ? host : typeof host === 'string' ? this.hosts.find((h) => h.name === host)!.octet : host.octet;
+    return `${this.subnet}.${octet}`;
+  }
+
   hostDir(host: LabHost | string): string {
-    const address = typeof host === 'string' ? this.hosts.find((h) => h.name === host)!.address : host.address;
-    return path.join(this.dir, 'hosts', address);
+    return path.join(this.dir, 'hosts', this.address(host));
   }
 
   publicHostKey(host: LabHost): string {
@@ -98,7 +118,7 @@ export class Lab {
     writeFileSync(
       path.join(dir, 'sshd_config'),
       [
-        `ListenAddress ${host.address}:${SSH_PORT}`,
+        `ListenAddress ${this.address(host)}:${SSH_PORT}`,
         `HostKey ${dir}/ssh_host_ed25519_key`,
         `PidFile ${dir}/sshd.pid`,
         `AuthorizedKeysFile ${this.dir}/authorized_keys`,
@@ -124,8 +144,8 @@ export class Lab {
         '  nixpkgs: { url: "github:NixOS/nixpkgs/nixos-25.05", rev: "1111111111111111111111111111111111111111" }',
         '  disko: { url: "github:nix-community/disko", rev: "2222222222222222222222222222222222222222" }',
         'networks:',
-        '  prov: { cidr: 127.0.0.0/24, dhcp: {} }',
-        'boot: { http: "http://127.0.0.2:8080/boot", tftp: 127.0.0.2 }',
+        `  prov: { cidr: ${this.subnet}.0/24, dhcp: {} }`,
+        `boot: { http: "http://${this.subnet}.2:8080/boot", tftp: ${this.subnet}.2 }`,
         'deploy: { order: [control-plane, worker], maxParallel: 2, healthTimeoutSeconds: 3 }',
         'services:',
         '  chainfire: { raft: true, ports: { api: 2379, raft: 2380 }, health: { http: /health, port: api } }',
@@ -150,7 +170,7 @@ export class Lab {
       `  disks: { main: { device: /dev/disk/by-id/nvme-lab${index}, size: 100G } }`,
       '  layout: { kind: single, disk: main }',
       'interfaces:',
-      `  - { name: eno1, mac: "52:54:00:77:00:${(16 + index).toString(16)}", network: prov, address: ${host.address}, boot: true }`,
+      `  - { name: eno1, mac: "52:54:00:77:00:${(16 + index).toString(16)}", network: prov, address: ${this.address(host)}, boot: true }`,
       `ssh: { port: ${SSH_PORT}, hostKey: "${hostKey}" }`,
       ...(host.extra ? [host.extra] : []),
       '',
@@ -186,11 +206,11 @@ export class Lab {
           const bad = existsSync(flag) && ['any', this.current(host.name)].includes(readFileSync(flag, 'utf8').trim());
           res.writeHead(bad ? 503 : 200).end(bad ? 'unhealthy' : 'ok');
         });
-        await new Promise<void>((resolve) => server.listen(HEALTH_PORT, host.address, resolve));
+        await new Promise<void>((resolve, reject) => server.once('error', reject).listen(HEALTH_PORT, this.address(host), resolve));
         this.servers.push(server);
       }
     }
-    await Promise.all(this.hosts.map((h) => waitForPort(h.address, SSH_PORT)));
+    await Promise.all(this.hosts.map((h) => waitForPort(this.address(h), SSH_PORT)));
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,80 @@
+// dhcp/dhcpd.conf: the fleet's DHCP service as a complete ISC dhcpd configuration.
+import { readFileSync } from 'node:fs';
+import type { Fleet, Host } from '../model/fleet.ts';
+import type { Artifact, Emitter } from './artifact.ts';
+import { GENERATED_HEADER } from './artifact.ts';
+import { bootScriptUrl, DHCP_DIR } from './boot-layout.ts';
+import { dhcpSubnets } from './dhcp-model.ts';
+import { dhcpdAddress, dhcpdAddresses, dhcpdComment, dhcpdMac, dhcpdName, dhcpdNumber, dhcpdString } from './dhcpd/quote.ts';
+import { compileTemplate, registerEscaper } from './templates.ts';
+
+export const DHCPD_PATH = `${DHCP_DIR}/dhcpd.conf`;
+
+registerEscaper('dhcpdString', (value) => dhcpdString(String(value)));
+registerEscaper('dhcpdName', (value) => dhcpdName(String(value)));
+registerEscaper('dhcpdAddress', (value) => dhcpdAddress(String(value)));
+registerEscaper('dhcpdAddresses', (value) => dhcpdAddresses(value as string[]));
+registerEscaper('dhcpdMac', (value) => dhcpdMac(String(value)));
+registerEscaper('dhcpdNumber', (value) => dhcpdNumber(value as number));
+registerEscaper('dhcpdComment', (value) => dhcpdComment(String(value)));
+
+interface DhcpdContext {
+  header: string;
+  fleet: string;
+  tftp: string;
+  bootScript: string;
+  bios: string;
+  uefi: string;
+  arm64: string;
+  subnets: Array<{
+    name: string;
+    description: string | null;
+    address: string;
+    netmask: string;
+    broadcast: string;
+    gateway: string | null;
+    dns: string[];
+    domain: string;
+    leaseSeconds: number;
+    pool: { start: string; end: string } | null;
+  }>;
+  reservations: Array<{ name: string; mac: string; address: string | null; hostName: string }>;
+}
+
+const render = compileTemplate<DhcpdContext>('dhcpd.conf', readFileSync(new URL('./templates/dhcpd.conf.hbs', import.meta.url), 'utf8'));
+
+export const emitDhcpd: Emitter = (fleet) => {
+  const artifact: Artifact = {
+    path: DHCPD_PATH,
+    kind: 'dhcp',
+    contents: renderDhcpd(fleet, fleet.hosts),
+    // A host's part: the configuration as if it were the fleet's only host (shared settings + its reservations).
+    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, renderDhcpd(fleet, [host])])),
+  };
+  return [artifact];
+};
+
+function renderDhcpd(fleet: Fleet, hosts: readonly Host[]): string {
+  const subnets = dhcpSubnets(fleet, hosts);
+  return render({
+    header: GENERATED_HEADER,
+    fleet: fleet.name,
+    tftp: fleet.boot.tftp,
+    bootScript: bootScriptUrl(fleet),
+    ...fleet.boot.ipxe,
+    subnets: subnets.map((subnet) => ({
+      name: subnet.network.name,
+      description: subnet.network.description ?? null,
+      address: subnet.address,
+      netmask: subnet.network.netmask,
+      broadcast: subnet.network.broadcast,
+      gateway: subnet.network.gateway ?? null,
+      dns: subnet.network.dns,
+      domain: fleet.domain,
+      leaseSeconds: subnet.leaseSeconds,
+      pool: subnet.pool ?? null,
+    })),
+    // Reservations are global in dhcpd: a fixed-address applies in the subnet it lies in.
+    reservations: subnets.flatMap((subnet) => subnet.reservations).map((r) => ({ name: r.name, mac: r.mac, address: r.address ?? null, hostName: r.hostName })),
+  });
+}

@@ -1,0 +1,100 @@
+// ipxe/boot.ipxe and ipxe/hosts/<mac>.ipxe: the entry script with its fallback menu of profiles, and
+// one script per boot NIC that boots the host's profile image with the host's identity.
+import { readFileSync } from 'node:fs';
+import type { Fleet, Host } from '../model/fleet.ts';
+import type { Artifact, Emitter } from './artifact.ts';
+import { GENERATED_HEADER } from './artifact.ts';
+import { bootInterface, bootScriptUrl, hostKernelArguments, hostScriptPath, imageUrl, IPXE_DIR, profileImagesUrl } from './boot-layout.ts';
+import { ipxeComment, ipxeLabel, ipxeText, ipxeWord } from './ipxe/quote.ts';
+import { compileTemplate, registerEscaper } from './templates.ts';
+
+export const BOOT_SCRIPT_PATH = `${IPXE_DIR}/boot.ipxe`;
+
+registerEscaper('ipxeWord', (value) => ipxeWord(String(value)));
+registerEscaper('ipxeLabel', (value) => ipxeLabel(String(value)));
+registerEscaper('ipxeText', (value) => ipxeText(String(value)));
+registerEscaper('ipxeComment', (value) => ipxeComment(String(value)));
+registerEscaper('ipxeNumber', (value) => {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw new Error(`iPXE: not a non-negative integer: ${String(value)}`);
+  return String(value);
+});
+
+interface BootContext {
+  header: string;
+  fleet: string;
+  hostsUrl: string;
+  timeoutSeconds: number;
+  timeoutMilliseconds: number;
+  profiles: Array<{ label: string; name: string; text: string; imageUrl: string; params: string[] }>;
+}
+
+interface HostContext {
+  header: string;
+  host: string;
+  profile: string;
+  system: string;
+  firmware: string;
+  nic: string;
+  mac: string;
+  kernelUrl: string;
+  initrdUrl: string;
+  args: string[];
+  bootScript: string;
+}
+
+const template = (name: string) => readFileSync(new URL(`./templates/${name}.hbs`, import.meta.url), 'utf8');
+const renderBoot = compileTemplate<BootContext>('boot.ipxe', template('boot.ipxe'));
+const renderHost = compileTemplate<HostContext>('host.ipxe', template('host.ipxe'));
+
+export const emitIpxe: Emitter = (fleet) => {
+  // A known host only meets the menu when its own script fails: its part of boot.ipxe is the chain logic.
+  const chainOnly = renderBootScript(fleet, false);
+  const boot: Artifact = {
+    path: BOOT_SCRIPT_PATH,
+    kind: 'ipxe',
+    contents: renderBootScript(fleet, true),
+    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, chainOnly])),
+  };
+  return [boot, ...fleet.hosts.map((host) => hostScript(fleet, host))];
+};
+
+function renderBootScript(fleet: Fleet, withProfiles: boolean): string {
+  const profiles = withProfiles ? Object.values(fleet.profiles) : [];
+  return renderBoot({
+    header: GENERATED_HEADER,
+    fleet: fleet.name,
+    hostsUrl: `${fleet.boot.http}/hosts`,
+    timeoutSeconds: fleet.boot.menuTimeoutSeconds,
+    timeoutMilliseconds: fleet.boot.menuTimeoutSeconds * 1000,
+    profiles: profiles.map((profile) => ({
+      label: `profile-${profile.name}`,
+      name: profile.name,
+      text: profile.description !== undefined ? `${profile.name}: ${profile.description}` : profile.name,
+      imageUrl: profileImagesUrl(fleet, profile.name),
+      params: profile.kernel.params,
+    })),
+  });
+}
+
+function hostScript(fleet: Fleet, host: Host): Artifact {
+  const nic = bootInterface(host);
+  const image = imageUrl(fleet, host.profile, host.system);
+  return {
+    path: `${IPXE_DIR}/${hostScriptPath(nic.mac)}`,
+    kind: 'ipxe',
+    host: host.name,
+    contents: renderHost({
+      header: GENERATED_HEADER,
+      host: host.name,
+      profile: host.profile,
+      system: host.system,
+      firmware: host.firmware,
+      nic: nic.name,
+      mac: nic.mac,
+      kernelUrl: `${image}/kernel`,
+      initrdUrl: `${image}/initrd`,
+      args: hostKernelArguments(fleet, host),
+      bootScript: bootScriptUrl(fleet),
+    }),
+  };
+}

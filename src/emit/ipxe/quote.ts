@@ -1,0 +1,55 @@
+// iPXE script words and text. iPXE has no quoting: a line splits at whitespace into words, a word
+// starting with # begins a comment, the words ||, && and ; separate commands, and ${…} anywhere in a
+// word expands a setting (repeatedly, so no value can carry a literal ${…}). A value either fits in
+// one word unchanged, or it cannot be written at all: validate refuses such values (KERNEL_PARAM_UNSAFE).
+
+/** Why a word cannot be written into an iPXE script unchanged, or undefined when it can. */
+export function ipxeWordProblem(word: string): string | undefined {
+  if (word.length === 0) return 'is empty';
+  if (/[\s\u0000-\u001f\u007f]/.test(word)) return 'contains whitespace or a control character';
+  if (word.includes('${')) return 'contains "${", which iPXE expands as a setting';
+  if (word === '||' || word === '&&' || word === ';') return `is "${word}", which iPXE reads as a command separator`;
+  if (word.startsWith('#')) return 'starts with "#", which iPXE reads as the start of a comment';
+  return undefined;
+}
+
+/** One word of a command line, written as is; throws if iPXE would read it differently. */
+export function ipxeWord(word: string): string {
+  const problem = ipxeWordProblem(word);
+  if (problem) throw new Error(`iPXE: ${JSON.stringify(word)} ${problem}`);
+  return word;
+}
+
+/** A label (:name, goto name, menu item id). */
+export function ipxeLabel(name: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`iPXE: not a label: ${JSON.stringify(name)}`);
+  return name;
+}
+
+const REPLACEMENTS: Record<string, string> = { '\u2013': '-', '\u2014': '-', '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"', '\u2026': '...' };
+
+/**
+ * Free text shown by echo or a menu: the console of a firmware prints ASCII, and the text must not
+ * act as script syntax. Lossy by design: accents are dropped, other non-ASCII becomes ?, and every
+ * character iPXE could give meaning to ($ { } # | & ;) becomes a space-free look-alike or is dropped.
+ */
+export function ipxeText(text: string, maxLength = 72): string {
+  const ascii = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\u0000-\u007f]/g, (ch) => REPLACEMENTS[ch] ?? '?')
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/[$#]/g, '?')
+    .replace(/[{]/g, '(')
+    .replace(/[}]/g, ')')
+    .replace(/[|&;]/g, '/')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const clipped = ascii.length > maxLength ? `${ascii.slice(0, maxLength - 3).trimEnd()}...` : ascii;
+  return clipped === '' ? '(none)' : clipped;
+}
+
+/** Text of a # comment line: a comment ends at the line break. */
+export function ipxeComment(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+}

@@ -1,0 +1,81 @@
+// dhcp/kea-dhcp4.json: the same DHCP service as dhcpd.conf, as a complete Kea DHCPv4 configuration.
+// JSON is data, so the configuration is built as an object and serialised: nothing to escape by hand.
+import type { Fleet, Host } from '../model/fleet.ts';
+import type { Artifact, Emitter } from './artifact.ts';
+import { GENERATED_HEADER } from './artifact.ts';
+import { bootScriptUrl, DHCP_DIR } from './boot-layout.ts';
+import { dhcpSubnets, IPXE_ENCAP_OPTION, IPXE_USER_CLASS, PXE_ARCH } from './dhcp-model.ts';
+
+export const KEA_PATH = `${DHCP_DIR}/kea-dhcp4.json`;
+
+/** Client classes, evaluated in order; each later class excludes the earlier ones, so exactly one matches. */
+export const KEA_CLASSES = { ipxe: 'ipxe', uefiX64: 'pxe-uefi-x64', uefiArm64: 'pxe-uefi-arm64', bios: 'pxe-bios' } as const;
+
+export const emitKea: Emitter = (fleet) => {
+  const artifact: Artifact = {
+    path: KEA_PATH,
+    kind: 'dhcp',
+    contents: renderKea(fleet, fleet.hosts),
+    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, renderKea(fleet, [host])])),
+  };
+  return [artifact];
+};
+
+function renderKea(fleet: Fleet, hosts: readonly Host[]): string {
+  return `${JSON.stringify(keaConfig(fleet, hosts), null, 2)}\n`;
+}
+
+export function keaConfig(fleet: Fleet, hosts: readonly Host[] = fleet.hosts): Record<string, unknown> {
+  const hex = (value: number) => `0x${value.toString(16).padStart(4, '0')}`;
+  const notIpxe = `not member('${KEA_CLASSES.ipxe}')`;
+  return {
+    Dhcp4: {
+      comment: `${GENERATED_HEADER} Kea DHCPv4 configuration of fleet ${fleet.name}; check with kea-dhcp4 -t.`,
+      'interfaces-config': { interfaces: fleet.boot.interfaces },
+      // Kea's default lease file (/var/lib/kea/kea-leases4.csv); the lease file cleanup runs hourly.
+      'lease-database': { type: 'memfile', persist: true, 'lfc-interval': 3600 },
+      authoritative: true,
+      'next-server': fleet.boot.tftp,
+      'client-classes': [
+        {
+          name: KEA_CLASSES.ipxe,
+          test: `option[${IPXE_ENCAP_OPTION}].exists or option[77].hex == '${IPXE_USER_CLASS}'`,
+          'boot-file-name': bootScriptUrl(fleet),
+        },
+        {
+          name: KEA_CLASSES.uefiX64,
+          test: `${notIpxe} and (${PXE_ARCH.uefiX64.map((arch) => `option[93].hex == ${hex(arch)}`).join(' or ')})`,
+          'boot-file-name': fleet.boot.ipxe.uefi,
+        },
+        {
+          name: KEA_CLASSES.uefiArm64,
+          test: `${notIpxe} and option[93].hex == ${hex(PXE_ARCH.uefiArm64)}`,
+          'boot-file-name': fleet.boot.ipxe.arm64,
+        },
+        {
+          name: KEA_CLASSES.bios,
+          test: `${notIpxe} and not member('${KEA_CLASSES.uefiX64}') and not member('${KEA_CLASSES.uefiArm64}')`,
+          'boot-file-name': fleet.boot.ipxe.bios,
+        },
+      ],
+      subnet4: dhcpSubnets(fleet, hosts).map((subnet) => ({
+        id: subnet.id,
+        subnet: subnet.network.cidr,
+        comment: `network ${subnet.network.name}${subnet.network.description !== undefined ? `: ${subnet.network.description}` : ''}`,
+        'valid-lifetime': subnet.leaseSeconds,
+        pools: subnet.pool ? [{ pool: `${subnet.pool.start} - ${subnet.pool.end}` }] : [],
+        'option-data': [
+          ...(subnet.network.gateway !== undefined ? [{ name: 'routers', data: subnet.network.gateway }] : []),
+          ...(subnet.network.dns.length > 0 ? [{ name: 'domain-name-servers', data: subnet.network.dns.join(', ') }] : []),
+          { name: 'domain-name', data: fleet.domain },
+        ],
+        reservations: subnet.reservations.map((r) => ({
+          'hw-address': r.mac,
+          ...(r.address !== undefined ? { 'ip-address': r.address } : {}),
+          hostname: r.hostName,
+        })),
+      })),
+      loggers: [{ name: 'kea-dhcp4', output_options: [{ output: 'stdout' }], severity: 'INFO' }],
+    },
+  };
+}
