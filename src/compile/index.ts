@@ -11,7 +11,7 @@ import type { ParseCache } from '../load/parse-cache.ts';
 import type { RawFleet } from '../load/types.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { resolveFleet } from '../resolve/index.ts';
-import { validateFleet } from '../validate/index.ts';
+import { validateFleet, type CheckedFleet } from '../validate/index.ts';
 
 export interface Paths {
   /** The fleet directory, as the user named it (diagnostics show paths under it). */
@@ -44,19 +44,24 @@ export interface CompileOptions {
 
 /** Pure: the same raw files give the same diagnostics and byte-identical artifacts. */
 export function compileRaw(raw: RawFleet, options: CompileOptions): Compilation {
+  return compileStages(raw, options).compilation;
+}
+
+/** compileRaw, also handing out the checked documents (fleetc watch compares them between runs). */
+export function compileStages(raw: RawFleet, options: CompileOptions): { compilation: Compilation; checked?: CheckedFleet } {
   const sources = new SourceRegistry();
   const loaded = parseFleet(raw, sources, options.parseCache);
   const result: Compilation = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
-  if (hasErrors(loaded.diagnostics)) return finish(result);
+  if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
   const checked = validateFleet(loaded.value);
   result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
-  if (hasErrors(result.diagnostics)) return finish(result);
+  if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   const resolved = resolveFleet(checked.value);
   result.diagnostics = [...result.diagnostics, ...resolved.diagnostics];
-  if (hasErrors(result.diagnostics)) return finish(result);
+  if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   result.fleet = resolved.value;
   if (!options.validateOnly) result.artifacts = emitFleet(resolved.value, { nixDir: options.nixDirFromOut, nixFiles: raw.nixFiles });
-  return finish(result);
+  return { compilation: finish(result), checked: checked.value };
 }
 
 export interface DiskOptions {
