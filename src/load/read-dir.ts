@@ -31,10 +31,7 @@ export function readFleetDirSync(displayDir: string, nixDir?: string): RawFleet 
     walk(root, real, '', new Set([real]), displayDir, files);
   }
   files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
-  const nixTree = nixDir ? readTreeSync(path.resolve(nixDir)) : new Map<string, Buffer>();
-  const nixFiles = new Map([...nixTree].map(([file, bytes]) => [file, createHash('sha256').update(bytes).digest('hex')]));
-  const nixSources = new Map([...nixTree].map(([file, bytes]) => [file, bytes.toString('utf8')]));
-  return { displayDir, files, problems, nixFiles, nixSources };
+  return { displayDir, files, problems, ...readNixDir(nixDir) };
 }
 
 function walk(absDir: string, realDir: string, relDir: string, visited: Set<string>, displayDir: string, out: RawFile[]): void {
@@ -73,20 +70,41 @@ function walk(absDir: string, realDir: string, relDir: string, visited: Set<stri
       continue;
     }
     if (!isYaml) continue;
-    if (!stat.isFile()) {
-      out.push(rawProblem(relPath, displayDir, 'FILE_NOT_REGULAR', `${relPath} is not a regular file`, 'fleet files must be regular files'));
-      continue;
-    }
-    if (stat.size > MAX_FILE_BYTES) {
-      out.push(rawProblem(relPath, displayDir, 'FILE_TOO_LARGE', `${relPath} is ${stat.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`, 'a host or profile file is a few dozen lines; split or fix this file'));
-      continue;
-    }
-    try {
-      out.push({ relPath, displayPath: joinDisplay(displayDir, relPath), bytes: fs.readFileSync(absPath) });
-    } catch (error) {
-      out.push(unreadable(relPath, displayDir, error));
-    }
+    out.push(yamlEntry(absPath, relPath, displayDir, stat));
   }
+}
+
+/** One YAML file of the fleet directory as the walk reads it; fleetc watch reads a changed file so. */
+export function readFleetFile(displayDir: string, relPath: string): RawFile {
+  const absPath = path.join(path.resolve(displayDir), relPath);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(absPath);
+  } catch (error) {
+    return unreadable(relPath, displayDir, error);
+  }
+  if (stat.isDirectory()) return rawProblem(relPath, displayDir, 'FILE_NOT_REGULAR', `${relPath} is a directory, not a YAML file`, 'rename the directory so its name does not end in .yaml');
+  return yamlEntry(absPath, relPath, displayDir, stat);
+}
+
+function yamlEntry(absPath: string, relPath: string, displayDir: string, stat: fs.Stats): RawFile {
+  if (!stat.isFile()) return rawProblem(relPath, displayDir, 'FILE_NOT_REGULAR', `${relPath} is not a regular file`, 'fleet files must be regular files');
+  if (stat.size > MAX_FILE_BYTES) {
+    return rawProblem(relPath, displayDir, 'FILE_TOO_LARGE', `${relPath} is ${stat.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`, 'a host or profile file is a few dozen lines; split or fix this file');
+  }
+  try {
+    return { relPath, displayPath: joinDisplay(displayDir, relPath), bytes: fs.readFileSync(absPath) };
+  } catch (error) {
+    return unreadable(relPath, displayDir, error);
+  }
+}
+
+/** The hand-written Nix files: path → sha256, and their contents. */
+export function readNixDir(nixDir: string | undefined): Pick<RawFleet, 'nixFiles' | 'nixSources'> {
+  const nixTree = nixDir ? readTreeSync(path.resolve(nixDir)) : new Map<string, Buffer>();
+  const nixFiles = new Map([...nixTree].map(([file, bytes]) => [file, createHash('sha256').update(bytes).digest('hex')]));
+  const nixSources = new Map([...nixTree].map(([file, bytes]) => [file, bytes.toString('utf8')]));
+  return { nixFiles, nixSources };
 }
 
 /** Every file under a directory, by '/'-separated relative path; a missing directory is empty. */
