@@ -112,8 +112,10 @@ function applyJournal(work: string, staging: string, journal: Journal, afterFirs
     first = false;
   };
   for (const file of journal.removed) {
-    // Stale entries are files; a directory there now is a new one a first attempt already made.
-    if (!isDirectory(path.join(work, file))) fs.rmSync(path.join(work, file), { force: true });
+    // Stale entries are files; a directory there now is a new one a first attempt already made, and
+    // a file where a parent directory was means the entry is gone already.
+    const stat = lstatOrUndefined(path.join(work, file));
+    if (stat && !stat.isDirectory()) fs.rmSync(path.join(work, file), { force: true });
     pruneEmptyParents(work, file);
     step();
   }
@@ -134,7 +136,7 @@ function makeParentDirectory(root: string, file: string): void {
   let current = root;
   for (const part of parts) {
     current = path.join(current, part);
-    const stat = fs.lstatSync(current, { throwIfNoEntry: false });
+    const stat = lstatOrUndefined(current);
     if (stat && !stat.isDirectory()) fs.rmSync(current, { force: true });
     if (!stat || !stat.isDirectory()) fs.mkdirSync(current);
   }
@@ -245,7 +247,16 @@ function copyIfExists(from: string, to: string): void {
 }
 
 function isDirectory(p: string): boolean {
-  return fs.lstatSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  return lstatOrUndefined(p)?.isDirectory() ?? false;
+}
+
+/** The entry's lstat, or undefined when there is none (ENOENT, or ENOTDIR: a parent is a file). */
+function lstatOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 function readdirOrEmpty(dir: string): string[] {

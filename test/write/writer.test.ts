@@ -166,6 +166,6 @@ test('random write sequences with random crashes always leave a whole tree', asy
         assert.deepEqual(readdirSync(path.dirname(out)), existsSync(out) ? ['generated'] : []);
       }
     }),
-    { numRuns: 60 },
+    { numRuns: 100 },
   );
 });
