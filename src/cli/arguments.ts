@@ -1,6 +1,7 @@
 // Options shared by commands, parsed into typed values.
 import { Option, InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_PATHS, type Paths } from '../compile/index.ts';
+import { defaultCacheDir } from '../load/cache-store.ts';
 import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from './views/diagnostics.ts';
 
 export function addPathOptions(command: Command): Command {
@@ -25,4 +26,17 @@ export function formatFrom(options: Record<string, unknown>): DiagnosticFormat {
 export function parsePositiveInteger(value: string): number {
   if (!/^[0-9]+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
   return Number(value);
+}
+
+/** --cache-dir DIR and --no-cache: where the parse cache lives (default: .fleetc-cache beside the fleet directory). */
+export function addCacheOptions(command: Command): Command {
+  return command
+    .option('--cache-dir <dir>', 'parse cache directory (default: .fleetc-cache beside the fleet directory)')
+    .option('--no-cache', 'parse every file, and read or write no cache');
+}
+
+/** The cache directory to use, or undefined for none. */
+export function cacheDirFrom(options: Record<string, unknown>): string | undefined {
+  if (options.cache === false) return undefined;
+  return options.cacheDir === undefined ? defaultCacheDir(String(options.fleet)) : String(options.cacheDir);
 }

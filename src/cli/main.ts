@@ -6,6 +6,7 @@ import { registerPlan } from './commands/plan.ts';
 import { registerApply } from './commands/apply.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerWatch } from './commands/watch.ts';
 import { EXIT } from './exit-codes.ts';
 import { processIo, type Io } from './io.ts';
 
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   registerPlan(program, io, setExit);
   registerApply(program, io, setExit);
   registerStatus(program, io, setExit);
+  registerWatch(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

@@ -5,11 +5,13 @@ import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.ts';
 import { SourceRegistry } from '../diagnostics/source.ts';
 import type { Artifact } from '../emit/artifact.ts';
 import { emitFleet } from '../emit/index.ts';
-import { parseFleet, readFleetDir } from '../load/index.ts';
+import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
+import { parseFleet, readFleetDirSync } from '../load/index.ts';
+import type { ParseCache } from '../load/parse-cache.ts';
 import type { RawFleet } from '../load/types.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { resolveFleet } from '../resolve/index.ts';
-import { validateFleet } from '../validate/index.ts';
+import { validateFleet, type CheckedFleet } from '../validate/index.ts';
 
 export interface Paths {
   /** The fleet directory, as the user named it (diagnostics show paths under it). */
@@ -36,28 +38,44 @@ export interface CompileOptions {
   nixDirFromOut: string;
   /** Stop after validation (fleetc validate). */
   validateOnly?: boolean;
+  /** Serves the parse of files seen before; the result is the same with or without it. */
+  parseCache?: ParseCache;
 }
 
 /** Pure: the same raw files give the same diagnostics and byte-identical artifacts. */
 export function compileRaw(raw: RawFleet, options: CompileOptions): Compilation {
-  const sources = new SourceRegistry();
-  const loaded = parseFleet(raw, sources);
-  const result: Compilation = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
-  if (hasErrors(loaded.diagnostics)) return finish(result);
-  const checked = validateFleet(loaded.value);
-  result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
-  if (hasErrors(result.diagnostics)) return finish(result);
-  const resolved = resolveFleet(checked.value);
-  result.diagnostics = [...result.diagnostics, ...resolved.diagnostics];
-  if (hasErrors(result.diagnostics)) return finish(result);
-  result.fleet = resolved.value;
-  if (!options.validateOnly) result.artifacts = emitFleet(resolved.value, { nixDir: options.nixDirFromOut, nixFiles: raw.nixFiles });
-  return finish(result);
+  return compileStages(raw, options).compilation;
 }
 
-export async function compileFromDisk(paths: Paths, options: { validateOnly?: boolean } = {}): Promise<Compilation> {
-  const raw = await readFleetDir(paths.fleetDir, paths.nixDir);
-  return compileRaw(raw, { nixDirFromOut: relativeNixDir(paths), validateOnly: options.validateOnly });
+/** compileRaw, also handing out the checked documents (fleetc watch compares them between runs). */
+export function compileStages(raw: RawFleet, options: CompileOptions): { compilation: Compilation; checked?: CheckedFleet } {
+  const sources = new SourceRegistry();
+  const loaded = parseFleet(raw, sources, options.parseCache);
+  const result: Compilation = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
+  if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
+  const checked = validateFleet(loaded.value);
+  result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
+  if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
+  const resolved = resolveFleet(checked.value);
+  result.diagnostics = [...result.diagnostics, ...resolved.diagnostics];
+  if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
+  result.fleet = resolved.value;
+  if (!options.validateOnly) result.artifacts = emitFleet(resolved.value, { nixDir: options.nixDirFromOut, nixFiles: raw.nixFiles });
+  return { compilation: finish(result), checked: checked.value };
+}
+
+export interface DiskOptions {
+  validateOnly?: boolean;
+  /** The parse cache's directory (see load/cache-store.ts); none: parse every file. */
+  cacheDir?: string;
+}
+
+export async function compileFromDisk(paths: Paths, options: DiskOptions = {}): Promise<Compilation> {
+  const raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
+  const parseCache = options.cacheDir === undefined ? undefined : loadParseCache(options.cacheDir).cache;
+  const result = compileRaw(raw, { nixDirFromOut: relativeNixDir(paths), validateOnly: options.validateOnly, parseCache });
+  if (parseCache) saveParseCache(options.cacheDir!, parseCache);
+  return result;
 }
 
 export function relativeNixDir(paths: Paths): string {

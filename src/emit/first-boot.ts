@@ -69,7 +69,7 @@ export interface FirstBootConfig {
   steps: Step[];
 }
 
-export const emitFirstBoot: Emitter = (fleet) => {
+export const emitFirstBoot: Emitter = Object.assign((fleet: Fleet) => {
   const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
   const groups = new Map(Object.values(fleet.clusters).map((c) => [c.name, raftOrder(fleet, c)]));
   return fleet.hosts.map((host): Artifact => ({
@@ -78,7 +78,8 @@ export const emitFirstBoot: Emitter = (fleet) => {
     host: host.name,
     contents: `${JSON.stringify(firstBootConfig(fleet, host, hosts, groups.get(host.cluster)!), null, 2)}\n`,
   }));
-};
+  // Each host's file lists its peers' addresses: an edit of one host changes its peers' files.
+}, { crossHost: true });
 
 /** Keys are written in a fixed order, so the same fleet gives the same bytes. */
 function firstBootConfig(fleet: Fleet, host: Host, hosts: Map<string, Host>, groups: Cluster['raft']): FirstBootConfig {

@@ -18,7 +18,12 @@ export const EMITTERS: readonly Emitter[] = [emitReadme, emitFlake, emitHostData
 
 /** Every artifact of the fleet, sorted by path, the manifest last. */
 export function emitFleet(fleet: Fleet, context: EmitContext): Artifact[] {
-  const artifacts = EMITTERS.flatMap((emit) => emit(fleet, context));
+  return finishArtifacts(fleet, EMITTERS.flatMap((emit) => emit(fleet, context)), context);
+}
+
+/** The emitters' artifacts checked (safe, unique paths), sorted by path, and the manifest added last. */
+export function finishArtifacts(fleet: Fleet, emitted: readonly Artifact[], context: EmitContext): Artifact[] {
+  const artifacts = [...emitted];
   const seen = new Set<string>();
   for (const artifact of artifacts) {
     if (!isSafeRelativePath(artifact.path)) throw new Error(`emit: unsafe artifact path ${artifact.path}`);

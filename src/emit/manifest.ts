@@ -29,15 +29,39 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * Hashes remembered per artifact object and per fragment text: a rebuild that reuses the artifacts
+ * of unchanged hosts (fleetc watch) hashes only what is new. Pure memos; the results are the same.
+ */
+const artifactHashes = new WeakMap<Artifact, string>();
+const fragmentHashes = new Map<string, string>();
+const MAX_FRAGMENT_MEMO = 200_000;
+
+function artifactHash(artifact: Artifact): string {
+  let hash = artifactHashes.get(artifact);
+  if (hash === undefined) artifactHashes.set(artifact, (hash = sha256(artifact.contents)));
+  return hash;
+}
+
+function fragmentHash(fragment: string): string {
+  let hash = fragmentHashes.get(fragment);
+  if (hash === undefined) {
+    if (fragmentHashes.size >= MAX_FRAGMENT_MEMO) fragmentHashes.clear();
+    fragmentHashes.set(fragment, (hash = sha256(fragment)));
+  }
+  return hash;
+}
+
 export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], context: EmitContext): Artifact {
   const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: fleet.name, files: {}, hosts: {} };
-  for (const host of fleet.hosts) manifest.hosts[host.name] = { profile: host.profile, artifacts: {}, nix: nixDependencies(host, context.nixFiles) };
+  const sortedNix = sortedNixFiles(context.nixFiles);
+  for (const host of fleet.hosts) manifest.hosts[host.name] = { profile: host.profile, artifacts: {}, nix: nixDependencies(host, context.nixFiles, sortedNix) };
   for (const artifact of [...artifacts].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    const entry: ManifestEntry = { kind: artifact.kind, sha256: sha256(artifact.contents) };
+    const entry: ManifestEntry = { kind: artifact.kind, sha256: artifactHash(artifact) };
     manifest.files[artifact.path] = entry;
     if (artifact.host) manifest.hosts[artifact.host]!.artifacts[artifact.path] = entry;
     for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) {
-      manifest.hosts[host]!.artifacts[`${artifact.path}#${host}`] = { kind: artifact.kind, sha256: sha256(fragment) };
+      manifest.hosts[host]!.artifacts[`${artifact.path}#${host}`] = { kind: artifact.kind, sha256: fragmentHash(fragment) };
     }
   }
   for (const host of Object.values(manifest.hosts)) host.artifacts = sortKeys(host.artifacts);
@@ -53,16 +77,20 @@ export function isBootServerNixFile(path: string): boolean {
  * Which hand-written Nix files shape a host: its profile's modules and its services' modules, and
  * every shared file (anything outside profiles/ and services/, but the boot server's), since any host may import those.
  */
-export function nixDependencies(host: Host, nixFiles: Map<string, string>): Record<string, string> {
+export function nixDependencies(host: Host, nixFiles: Map<string, string>, sorted = sortedNixFiles(nixFiles)): Record<string, string> {
   const deps: Record<string, string> = {};
   const services = new Set(host.services.map((s) => `services/${s}.nix`));
   const modules = new Set(host.modules);
-  for (const [path, hash] of [...nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [path, hash] of sorted) {
     if (isBootServerNixFile(path)) continue;
     const specific = path.startsWith('profiles/') || path.startsWith('services/');
     if (!specific || modules.has(path) || services.has(path)) deps[path] = hash;
   }
   return deps;
+}
+
+function sortedNixFiles(nixFiles: Map<string, string>): Array<[string, string]> {
+  return [...nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

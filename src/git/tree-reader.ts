@@ -66,7 +66,7 @@ export async function readFleetAt(repo: Repository, commit: string, fleetDir: st
     const problem = (code: Diagnostic['code'], message: string): RawFile => ({ relPath, displayPath, problem: { severity: 'error', code, message, file: displayPath, range: NO_RANGE } });
     if (entry.type !== 'blob' || entry.mode === '120000') return problem('FILE_NOT_REGULAR', `${relPath} is not a regular file in commit ${commit.slice(0, 12)}`);
     if (entry.size > MAX_FILE_BYTES) return problem('FILE_TOO_LARGE', `${relPath} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
-    return { relPath, displayPath, bytes: blobs.get(entry.id)! };
+    return { relPath, displayPath, bytes: blobs.get(entry.id)!, blobId: entry.id };
   });
   const nixFiles = new Map<string, string>();
   const nixSources = new Map<string, string>();

@@ -1,15 +1,22 @@
-// Parses raw fleet files into YAML documents that keep source positions; pure, never throws.
+// Parses raw fleet files into plain data, with the YAML document (for positions) kept one call away;
+// pure, never throws. A parse cache, when given, serves files whose content it has seen before.
+import { createRequire } from 'node:module';
 import { parseAllDocuments, isMap, type Document } from 'yaml';
 import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.ts';
 import { NO_RANGE } from '../diagnostics/diagnostic.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
-import { SourceRegistry } from '../diagnostics/source.ts';
+import { SourceRegistry, type SourceText } from '../diagnostics/source.ts';
 import { locate } from './locate.ts';
+import { blobIdOf, type ParseCache } from './parse-cache.ts';
 import type { FileKind, LoadedDocument, LoadedFleet, PathSegment, RawFile, RawFleet } from './types.ts';
 
 const MAX_ALIAS_COUNT = 100;
+/** The options every parse uses. */
+export const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' } as const;
+/** What a cached parse depends on: bump the first number whenever parseText's result could change. */
+export const PARSER_VERSION = `1 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
 
-export function parseFleet(raw: RawFleet, sources: SourceRegistry): StageResult<LoadedFleet> {
+export function parseFleet(raw: RawFleet, sources: SourceRegistry, cache?: ParseCache): StageResult<LoadedFleet> {
   const diagnostics: Diagnostic[] = [...raw.problems];
   const loaded: LoadedFleet = { displayDir: raw.displayDir, profiles: [], hosts: [], nixFiles: raw.nixFiles };
   for (const file of raw.files) {
@@ -22,7 +29,7 @@ export function parseFleet(raw: RawFleet, sources: SourceRegistry): StageResult<
       diagnostics.push(fileError('FILE_UNKNOWN_KIND', file.displayPath, `${file.relPath} is not fleet.yaml and not under profiles/ or hosts/`, 'move it to profiles/ or hosts/, or give it another extension'));
       continue;
     }
-    const result = parseFile(file, kind, sources);
+    const result = parseFile(file, kind, sources, cache);
     diagnostics.push(...result.diagnostics);
     if (!result.document) continue;
     if (kind === 'fleet') loaded.fleet = result.document;
@@ -47,14 +54,30 @@ interface ParsedFile {
   diagnostics: Diagnostic[];
 }
 
-export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry): ParsedFile {
+export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry, cache?: ParseCache): ParsedFile {
   const path = file.displayPath;
-  const text = decodeUtf8(file.bytes ?? new Uint8Array());
+  const bytes = file.bytes ?? new Uint8Array();
+  const text = decodeUtf8(bytes);
   if (text === undefined) {
     return { diagnostics: [fileError('FILE_BINARY', path, `${file.relPath} is not UTF-8 text`, 'fleet files are YAML text; remove binary files from the fleet directory')] };
   }
   const source = sources.add(path, text);
-  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+  const stem = file.relPath.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+  const id = cache ? (file.blobId ?? blobIdOf(bytes)) : undefined;
+  const cached = id === undefined ? undefined : cache!.get(id);
+  if (cached !== undefined) return { document: loadedDocument(kind, file, stem, cached, source), diagnostics: [] };
+  const parsed = parseText(text, file.relPath, path);
+  if (!('data' in parsed)) return parsed;
+  if (id !== undefined) cache!.set(id, parsed.data);
+  return { document: loadedDocument(kind, file, stem, parsed.data, source), diagnostics: [] };
+}
+
+/**
+ * A file's text → its data, or the diagnostics that stop it (a file that parses is the only kind a
+ * cache keeps, so a cached file has no parse diagnostics).
+ */
+export function parseText(text: string, relPath: string, path: string): { data: unknown } | { diagnostics: Diagnostic[] } {
+  const docs = parseAllDocuments(text, YAML_OPTIONS);
   const documents: Document.Parsed[] = Array.isArray(docs) ? docs : [];
   const diagnostics: Diagnostic[] = [];
   for (const doc of documents) {
@@ -74,28 +97,51 @@ export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry
   if (documents.length > 1) {
     const second = documents[1]!;
     const start = second.range?.[0] ?? 0;
-    return { diagnostics: [{ severity: 'error', code: 'YAML_MULTIPLE_DOCUMENTS', message: `${file.relPath} holds ${documents.length} YAML documents`, hint: 'put one host or profile per file; remove the --- separator', file: path, range: { start, end: start + 3 } }] };
+    return { diagnostics: [{ severity: 'error', code: 'YAML_MULTIPLE_DOCUMENTS', message: `${relPath} holds ${documents.length} YAML documents`, hint: 'put one host or profile per file; remove the --- separator', file: path, range: { start, end: start + 3 } }] };
   }
   const doc = documents[0];
   if (!doc || doc.contents === null || (doc.contents as { value?: unknown }).value === null) {
-    return { diagnostics: [fileError('FILE_EMPTY', path, `${file.relPath} is empty`, 'write the file\'s mapping, or delete the file')] };
+    return { diagnostics: [fileError('FILE_EMPTY', path, `${relPath} is empty`, 'write the file\'s mapping, or delete the file')] };
   }
   if (!isMap(doc.contents)) {
     const range = doc.contents.range;
-    return { diagnostics: [{ severity: 'error', code: 'YAML_NOT_A_MAPPING', message: `the top level of ${file.relPath} must be a mapping`, hint: 'write key: value pairs at the top level', file: path, range: { start: range[0], end: range[1] } }] };
+    return { diagnostics: [{ severity: 'error', code: 'YAML_NOT_A_MAPPING', message: `the top level of ${relPath} must be a mapping`, hint: 'write key: value pairs at the top level', file: path, range: { start: range[0], end: range[1] } }] };
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { diagnostics: [fileError('YAML_UNSUPPORTED', path, `${file.relPath}: ${firstLine((error as Error).message)}`, 'expand the aliases; fleet files should not need many')] };
+    return { diagnostics: [fileError('YAML_UNSUPPORTED', path, `${relPath}: ${firstLine((error as Error).message)}`, 'expand the aliases; fleet files should not need many')] };
   }
-  const nulDiagnostics = findNulStrings(data, []).map((p): Diagnostic => ({
+  const nulDiagnostics = (hasNul(data) ? findNulStrings(data, []) : []).map((p): Diagnostic => ({
     severity: 'error', code: 'VALUE_CONTROL_CHARACTER', message: 'this string holds a NUL character', hint: 'remove the \\0 escape', file: path, range: locate(doc, p),
   }));
   if (nulDiagnostics.length > 0) return { diagnostics: nulDiagnostics };
-  const stem = file.relPath.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
-  return { document: { kind, file: path, relPath: file.relPath, stem, data, doc, source }, diagnostics: [] };
+  return { data };
+}
+
+/**
+ * A parsed document. Its YAML document (node positions, for diagnostics) is not kept: it is parsed
+ * again from the text the first time a diagnostic needs a position, which few files ever do.
+ */
+function loadedDocument(kind: FileKind, file: RawFile, stem: string, data: unknown, source: SourceText): LoadedDocument {
+  let doc: Document.Parsed | undefined;
+  return {
+    kind, file: file.displayPath, relPath: file.relPath, stem, data, source,
+    get doc(): Document.Parsed {
+      return (doc ??= (parseAllDocuments(source.text, YAML_OPTIONS) as Document.Parsed[])[0]!);
+    },
+  };
+}
+
+/** A quick scan first: almost no file has a NUL, and collecting paths allocates. */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value && typeof value === 'object') {
+    for (const key of Object.keys(value)) if (key.includes('\0') || hasNul((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
 
 function findNulStrings(value: unknown, path: PathSegment[]): PathSegment[][] {

@@ -1,6 +1,6 @@
 // Reads a fleet directory from the file system into raw files; the only I/O of the load stage.
 import { createHash } from 'node:crypto';
-import { promises as fs, type Dirent } from 'node:fs';
+import fs, { type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { NO_RANGE } from '../diagnostics/diagnostic.ts';
@@ -12,26 +12,32 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 const YAML_EXTENSION = /\.ya?ml$/;
 
 export async function readFleetDir(displayDir: string, nixDir?: string): Promise<RawFleet> {
+  return readFleetDirSync(displayDir, nixDir);
+}
+
+/**
+ * The same, synchronously. Reading thousands of small files one synchronous call after another is
+ * several times faster than through the thread pool, and nothing else waits on the event loop.
+ */
+export function readFleetDirSync(displayDir: string, nixDir?: string): RawFleet {
   const problems: Diagnostic[] = [];
   const files: RawFile[] = [];
   const root = path.resolve(displayDir);
-  const rootStat = await fs.stat(root).catch(() => undefined);
+  const rootStat = statOrUndefined(root);
   if (!rootStat?.isDirectory()) {
     problems.push(fileProblem('FLEET_DIR_MISSING', displayDir, `fleet directory ${displayDir} does not exist or is not a directory`, 'pass the fleet directory with --fleet DIR'));
   } else {
-    await walk(root, '', new Set([await fs.realpath(root)]), displayDir, files);
+    const real = fs.realpathSync(root);
+    walk(root, real, '', new Set([real]), displayDir, files);
   }
   files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
-  const nixTree = nixDir ? await readTree(path.resolve(nixDir)) : new Map<string, Buffer>();
-  const nixFiles = new Map([...nixTree].map(([file, bytes]) => [file, createHash('sha256').update(bytes).digest('hex')]));
-  const nixSources = new Map([...nixTree].map(([file, bytes]) => [file, bytes.toString('utf8')]));
-  return { displayDir, files, problems, nixFiles, nixSources };
+  return { displayDir, files, problems, ...readNixDir(nixDir) };
 }
 
-async function walk(absDir: string, relDir: string, visited: Set<string>, displayDir: string, out: RawFile[]): Promise<void> {
+function walk(absDir: string, realDir: string, relDir: string, visited: Set<string>, displayDir: string, out: RawFile[]): void {
   let entries: Dirent[];
   try {
-    entries = await fs.readdir(absDir, { withFileTypes: true });
+    entries = fs.readdirSync(absDir, { withFileTypes: true });
   } catch (error) {
     out.push(unreadable(relDir || '.', displayDir, error));
     return;
@@ -41,9 +47,11 @@ async function walk(absDir: string, relDir: string, visited: Set<string>, displa
     const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
     const absPath = path.join(absDir, entry.name);
     const isYaml = YAML_EXTENSION.test(entry.name);
-    let stat;
+    // The directory entry already tells regular files and directories apart; only links need a stat.
+    if (!isYaml && !entry.isDirectory() && !entry.isSymbolicLink()) continue;
+    let stat: fs.Stats;
     try {
-      stat = await fs.stat(absPath);
+      stat = fs.statSync(absPath);
     } catch (error) {
       if (isYaml || entry.isSymbolicLink()) out.push(unreadable(relPath, displayDir, error));
       continue;
@@ -53,46 +61,84 @@ async function walk(absDir: string, relDir: string, visited: Set<string>, displa
         out.push(rawProblem(relPath, displayDir, 'FILE_NOT_REGULAR', `${relPath} is a directory, not a YAML file`, 'rename the directory so its name does not end in .yaml'));
         continue;
       }
-      const real = await fs.realpath(absPath);
+      const real = entry.isSymbolicLink() ? fs.realpathSync(absPath) : path.join(realDir, entry.name);
       if (visited.has(real)) {
         out.push(rawProblem(relPath, displayDir, 'FILE_UNREADABLE', `${relPath} is a symbolic link back into the fleet directory (a loop)`, 'the fleet directory must be a tree: remove the link'));
         continue;
       }
-      await walk(absPath, relPath, new Set([...visited, real]), displayDir, out);
+      walk(absPath, real, relPath, new Set([...visited, real]), displayDir, out);
       continue;
     }
     if (!isYaml) continue;
-    if (!stat.isFile()) {
-      out.push(rawProblem(relPath, displayDir, 'FILE_NOT_REGULAR', `${relPath} is not a regular file`, 'fleet files must be regular files'));
-      continue;
-    }
-    if (stat.size > MAX_FILE_BYTES) {
-      out.push(rawProblem(relPath, displayDir, 'FILE_TOO_LARGE', `${relPath} is ${stat.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`, 'a host or profile file is a few dozen lines; split or fix this file'));
-      continue;
-    }
-    try {
-      out.push({ relPath, displayPath: joinDisplay(displayDir, relPath), bytes: await fs.readFile(absPath) });
-    } catch (error) {
-      out.push(unreadable(relPath, displayDir, error));
-    }
+    out.push(yamlEntry(absPath, relPath, displayDir, stat));
   }
+}
+
+/** One YAML file of the fleet directory as the walk reads it; fleetc watch reads a changed file so. */
+export function readFleetFile(displayDir: string, relPath: string): RawFile {
+  const absPath = path.join(path.resolve(displayDir), relPath);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(absPath);
+  } catch (error) {
+    return unreadable(relPath, displayDir, error);
+  }
+  if (stat.isDirectory()) return rawProblem(relPath, displayDir, 'FILE_NOT_REGULAR', `${relPath} is a directory, not a YAML file`, 'rename the directory so its name does not end in .yaml');
+  return yamlEntry(absPath, relPath, displayDir, stat);
+}
+
+function yamlEntry(absPath: string, relPath: string, displayDir: string, stat: fs.Stats): RawFile {
+  if (!stat.isFile()) return rawProblem(relPath, displayDir, 'FILE_NOT_REGULAR', `${relPath} is not a regular file`, 'fleet files must be regular files');
+  if (stat.size > MAX_FILE_BYTES) {
+    return rawProblem(relPath, displayDir, 'FILE_TOO_LARGE', `${relPath} is ${stat.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`, 'a host or profile file is a few dozen lines; split or fix this file');
+  }
+  try {
+    return { relPath, displayPath: joinDisplay(displayDir, relPath), bytes: fs.readFileSync(absPath) };
+  } catch (error) {
+    return unreadable(relPath, displayDir, error);
+  }
+}
+
+/** The hand-written Nix files: path → sha256, and their contents. */
+export function readNixDir(nixDir: string | undefined): Pick<RawFleet, 'nixFiles' | 'nixSources'> {
+  const nixTree = nixDir ? readTreeSync(path.resolve(nixDir)) : new Map<string, Buffer>();
+  const nixFiles = new Map([...nixTree].map(([file, bytes]) => [file, createHash('sha256').update(bytes).digest('hex')]));
+  const nixSources = new Map([...nixTree].map(([file, bytes]) => [file, bytes.toString('utf8')]));
+  return { nixFiles, nixSources };
 }
 
 /** Every file under a directory, by '/'-separated relative path; a missing directory is empty. */
 export async function readTree(absDir: string): Promise<Map<string, Buffer>> {
+  return readTreeSync(absDir);
+}
+
+export function readTreeSync(absDir: string): Map<string, Buffer> {
   const texts = new Map<string, Buffer>();
-  const visit = async (dir: string, rel: string): Promise<void> => {
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
+  const visit = (dir: string, rel: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       const abs = path.join(dir, entry.name);
-      if (entry.isDirectory()) await visit(abs, relPath);
-      else if (entry.isFile()) texts.set(relPath, await fs.readFile(abs));
+      if (entry.isDirectory()) visit(abs, relPath);
+      else if (entry.isFile()) texts.set(relPath, fs.readFileSync(abs));
     }
   };
-  await visit(absDir, '');
+  visit(absDir, '');
   return new Map([...texts].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+function statOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 export function joinDisplay(displayDir: string, relPath: string): string {

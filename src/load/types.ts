@@ -14,6 +14,8 @@ export interface RawFile {
   /** The bytes, or the problem that prevented reading them. */
   bytes?: Uint8Array;
   problem?: Diagnostic;
+  /** The git blob id of the bytes when already known (read from git); else computed when needed. */
+  blobId?: string;
 }
 
 /** Everything read from disk (or git) that the pure stages need. */
@@ -35,9 +37,10 @@ export interface LoadedDocument {
   relPath: string;
   /** File name without directory and extension: the default name of a host or profile. */
   stem: string;
-  /** The document as plain data (YAML 1.2 core schema). */
+  /** The document as plain data (YAML 1.2 core schema). Shared with the parse cache: never mutate it. */
   data: unknown;
-  doc: Document.Parsed;
+  /** The YAML document with node positions; parsed again from the source on first use. */
+  readonly doc: Document.Parsed;
   source: SourceText;
 }
 

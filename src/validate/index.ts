@@ -16,11 +16,22 @@ import { schemaValidators } from './schemas.ts';
 
 export type { Checked, CheckedFleet } from './context.ts';
 
+/**
+ * Data that passed its kind's schema. Parse-cache data is frozen and shared between compiles (fleetc
+ * watch, the two sides of a plan), so a file that did not change is not validated again.
+ */
+const passedSchema = new WeakMap<object, LoadedDocument['kind']>();
+
 export function validateFleet(loaded: LoadedFleet): StageResult<CheckedFleet> {
   const diagnostics: Diagnostic[] = [];
   const check = <T>(document: LoadedDocument): Checked<T> | undefined => {
+    const data = document.data as object;
+    if (passedSchema.get(data) === document.kind) return { document, data: data as T, name: nameOf(document) };
     const validate = schemaValidators()[document.kind];
-    if (validate(document.data)) return { document, data: document.data as T, name: nameOf(document) };
+    if (validate(document.data)) {
+      if (Object.isFrozen(data)) passedSchema.set(data, document.kind);
+      return { document, data: document.data as T, name: nameOf(document) };
+    }
     diagnostics.push(...schemaDiagnostics(document, validate.errors ?? []));
     return undefined;
   };

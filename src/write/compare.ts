@@ -1,5 +1,5 @@
 // What a build would change in the output directory: added, modified and removed files.
-import { promises as fs } from 'node:fs';
+import fs, { type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { Artifact } from '../emit/artifact.ts';
 
@@ -13,15 +13,42 @@ export interface FileChange {
 /** Files the writer keeps although no emitter produces them (written by other tools). */
 export const KEPT_FILES = new Set(['flake.lock']);
 
+/**
+ * Compares with the files on disk, reading each one: exact whatever happened to the directory
+ * since the last build (hand edits, a checkout). Synchronous reads of thousands of small files are
+ * several times faster than through the thread pool.
+ */
 export async function compareWithDisk(outDir: string, artifacts: readonly Artifact[]): Promise<FileChange[]> {
-  const existing = await listFiles(outDir);
+  return compareWithDiskSync(outDir, artifacts);
+}
+
+export function compareWithDiskSync(outDir: string, artifacts: readonly Artifact[]): FileChange[] {
+  const existing = new Set(listFilesSync(outDir));
+  return compareWith(existing, artifacts, (file) => {
+    try {
+      return fs.readFileSync(path.join(outDir, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/**
+ * Compares with what the directory is known to hold (what this process wrote there last), without
+ * reading it: for `fleetc watch`, the only writer of the directory while it runs.
+ */
+export function compareWithKnown(known: ReadonlyMap<string, string>, artifacts: readonly Artifact[]): FileChange[] {
+  return compareWith(new Set(known.keys()), artifacts, (file) => known.get(file));
+}
+
+function compareWith(existing: ReadonlySet<string>, artifacts: readonly Artifact[], current: (file: string) => string | undefined): FileChange[] {
   const changes: FileChange[] = [];
   const emitted = new Set<string>();
   for (const artifact of artifacts) {
     emitted.add(artifact.path);
-    const current = await fs.readFile(path.join(outDir, artifact.path), 'utf8').catch(() => undefined);
-    if (current === undefined) changes.push({ path: artifact.path, change: 'added' });
-    else if (current !== artifact.contents) changes.push({ path: artifact.path, change: 'modified' });
+    const contents = existing.has(artifact.path) ? current(artifact.path) : undefined;
+    if (contents === undefined) changes.push({ path: artifact.path, change: existing.has(artifact.path) ? 'modified' : 'added' });
+    else if (contents !== artifact.contents) changes.push({ path: artifact.path, change: 'modified' });
   }
   for (const file of existing) if (!emitted.has(file) && !KEPT_FILES.has(file)) changes.push({ path: file, change: 'removed' });
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -29,15 +56,24 @@ export async function compareWithDisk(outDir: string, artifacts: readonly Artifa
 
 /** Every regular file under dir, as '/'-separated relative paths; empty when dir does not exist. */
 export async function listFiles(dir: string): Promise<string[]> {
+  return listFilesSync(dir);
+}
+
+export function listFilesSync(dir: string): string[] {
   const out: string[] = [];
-  const visit = async (abs: string, rel: string): Promise<void> => {
-    const entries = await fs.readdir(abs, { withFileTypes: true }).catch(() => []);
+  const visit = (abs: string, rel: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = fs.readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const entry of entries) {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await visit(path.join(abs, entry.name), relPath);
+      if (entry.isDirectory()) visit(path.join(abs, entry.name), relPath);
       else out.push(relPath);
     }
   };
-  await visit(dir, '');
+  visit(dir, '');
   return out.sort();
 }

@@ -2,7 +2,8 @@
 // answering through a fake NixOS host script; test doubles for nixos-rebuild and nixos-anywhere on
 // PATH; a git repository with a fleet whose hosts pin the sshds' host keys.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -27,24 +28,55 @@ export const DEFAULT_LAB_HOSTS: LabHost[] = [
   { name: 'wk-1', profile: 'worker', octet: 21 },
 ];
 
-let labs = 0;
-
-/**
- * A loopback /24 of its own (127.N.0.0/24) for each lab, so test files running in parallel never
- * contend for an address: processes started together have nearby pids, hence different N.
- */
-export function labSubnet(): string {
-  return `127.${10 + ((process.pid + 97 * labs++) % 240)}.0`;
-}
-
 export const SSH_PORT = 2222;
+const HEALTH_PORT = 2379;
 
 export interface DoubleCall {
   tool: 'nixos-rebuild' | 'nixos-anywhere';
   argv: string[];
   NIX_SSHOPTS?: string;
 }
-const HEALTH_PORT = 2379;
+
+/**
+ * A loopback /24 of its own (127.N.0.0/24) for each lab, so test files running in parallel never
+ * contend for an address. N is claimed with an exclusive lock file (freed by releaseSubnet; a lock
+ * whose process is gone is taken over).
+ */
+export function labSubnet(): string {
+  const start = Math.floor(Math.random() * 240);
+  for (let i = 0; i < 240; i++) {
+    const n = 10 + ((start + i) % 240);
+    const lock = subnetLock(`127.${n}.0`);
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return `127.${n}.0`;
+    } catch {
+      const owner = Number(readFileSync(lock, 'utf8'));
+      if (!isAlive(owner)) {
+        rmSync(lock, { force: true });
+        i--;
+      }
+    }
+  }
+  throw new Error('no free loopback /24 for a test lab');
+}
+
+export function releaseSubnet(subnet: string): void {
+  rmSync(subnetLock(subnet), { force: true });
+}
+
+function subnetLock(subnet: string): string {
+  return path.join(tmpdir(), `fleetc-lab-${subnet}.lock`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export class Lab {
   readonly repo: FleetRepo;
@@ -217,6 +249,7 @@ export class Lab {
     for (const daemon of this.daemons) daemon.kill('SIGTERM');
     await Promise.all(this.daemons.map((d) => (d.exitCode === null ? new Promise((resolve) => d.once('exit', resolve)) : undefined)));
     await Promise.all(this.servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    releaseSubnet(this.subnet);
   }
 }
 

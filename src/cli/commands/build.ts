@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { hasErrors } from '../../diagnostics/diagnostic.ts';
 import { compileFromDisk } from '../../compile/index.ts';
 import { compareWithDisk, writeOutput, WriteRefused } from '../../write/index.ts';
-import { addFormatOption, addPathOptions, formatFrom, pathsFrom } from '../arguments.ts';
+import { addCacheOptions, addFormatOption, addPathOptions, cacheDirFrom, formatFrom, pathsFrom } from '../arguments.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import { renderBuildResult } from '../views/build.ts';
@@ -16,11 +16,12 @@ export function registerBuild(program: Command, io: Io, setExit: (code: number) 
     .option('--check', 'write nothing; list the files that would change and exit 1 if any would');
   addPathOptions(command);
   addFormatOption(command);
+  addCacheOptions(command);
   command.action(async (options: Record<string, unknown>) => {
     const paths = pathsFrom(options);
     const check = Boolean(options.check);
     const started = performance.now();
-    const result = await compileFromDisk(paths);
+    const result = await compileFromDisk(paths, { cacheDir: cacheDirFrom(options) });
     io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources));
     if (hasErrors(result.diagnostics) || !result.artifacts) {
       io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched\n`);

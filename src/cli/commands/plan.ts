@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { GitError } from '../../git/repository.ts';
 import { computePlan } from '../../plan/revisions.ts';
 import { hasChanges, type Plan } from '../../plan/types.ts';
-import { addPathOptions, pathsFrom } from '../arguments.ts';
+import { addCacheOptions, addPathOptions, cacheDirFrom, pathsFrom } from '../arguments.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import { renderDiagnostics } from '../views/diagnostics.ts';
@@ -42,6 +42,7 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
     .option('--allow-invalid-base', 'plan against an empty fleet when the base revision\'s fleet has errors')
     .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when it has none');
   addPathOptions(command);
+  addCacheOptions(command);
   command.action(async (options: Record<string, unknown>) => {
     const format = options.format as PlanFormat;
     let outcome;
@@ -52,6 +53,7 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
         paths: pathsFrom(options),
         allowInvalidBase: Boolean(options.allowInvalidBase),
         cwd: process.cwd(),
+        cacheDir: cacheDirFrom(options),
       });
     } catch (error) {
       if (!(error instanceof GitError)) throw error;

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { hasErrors } from '../../diagnostics/diagnostic.ts';
 import { compileFromDisk } from '../../compile/index.ts';
-import { addFormatOption, addPathOptions, formatFrom, pathsFrom } from '../arguments.ts';
+import { addCacheOptions, addFormatOption, addPathOptions, cacheDirFrom, formatFrom, pathsFrom } from '../arguments.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import { renderDiagnostics, summaryLine } from '../views/diagnostics.ts';
@@ -11,10 +11,11 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
   const command = program.command('validate').description('check the fleet: YAML, schemas and cross-file rules');
   addPathOptions(command);
   addFormatOption(command);
+  addCacheOptions(command);
   command.action(async (options: Record<string, unknown>) => {
     const paths = pathsFrom(options);
     const format = formatFrom(options);
-    const result = await compileFromDisk(paths, { validateOnly: true });
+    const result = await compileFromDisk(paths, { validateOnly: true, cacheDir: cacheDirFrom(options) });
     io.stdout(renderDiagnostics(format, result.diagnostics, result.sources));
     if (format === 'text') {
       const verdict = hasErrors(result.diagnostics) ? 'invalid' : 'valid';

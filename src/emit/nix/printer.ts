@@ -15,6 +15,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
  * escaped; control characters that Nix has escapes for are written as escapes.
  */
 export function nixString(text: string): string {
+  // Most strings need no escape: one regular-expression test instead of a loop over characters.
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
   let out = '"';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
@@ -29,8 +31,17 @@ export function nixString(text: string): string {
   return out + '"';
 }
 
+const NEEDS_ESCAPE = /[\\"\n\r\t]|\$\{/;
+/** Attribute names repeat across thousands of hosts; their spelling is computed once. */
+const attrNames = new Map<string, string>();
+
 export function nixAttrName(name: string): string {
-  return IDENTIFIER.test(name) && !KEYWORDS.has(name) ? name : nixString(name);
+  let spelled = attrNames.get(name);
+  if (spelled === undefined) {
+    spelled = IDENTIFIER.test(name) && !KEYWORDS.has(name) ? name : nixString(name);
+    if (attrNames.size < 100_000) attrNames.set(name, spelled);
+  }
+  return spelled;
 }
 
 export interface PrintOptions {
@@ -40,38 +51,60 @@ export interface PrintOptions {
 
 /** Pretty-prints data as a Nix expression, two-space indented. Key order is kept as given. */
 export function nixValue(value: unknown, options: PrintOptions = {}, indent = ''): string {
-  if (value instanceof NixCode) return value.code.replace(/\n/g, `\n${indent}`);
-  if (value === null) return 'null';
-  if (typeof value === 'string') return nixString(value);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  const out: string[] = [];
+  print(value, options, indent, out);
+  return out.join('');
+}
+
+/** Appends to one list of parts: thousands of hosts' files print without intermediate strings. */
+function print(value: unknown, options: PrintOptions, indent: string, out: string[]): void {
+  if (value instanceof NixCode) {
+    out.push(value.code.includes('\n') ? value.code.replace(/\n/g, `\n${indent}`) : value.code);
+    return;
+  }
+  if (value === null) return void out.push('null');
+  if (typeof value === 'string') return void out.push(nixString(value));
+  if (typeof value === 'boolean') return void out.push(value ? 'true' : 'false');
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw new Error(`nixValue: only integers are emitted, got ${value}`);
-    return value < 0 ? `(${value})` : String(value);
+    return void out.push(value < 0 ? `(${value})` : String(value));
   }
   const inner = indent + '  ';
   if (Array.isArray(value)) {
-    if (value.length === 0) return '[ ]';
-    const items = value.map((item) => {
-      const text = nixValue(item, options, inner);
+    if (value.length === 0) return void out.push('[ ]');
+    out.push('[\n');
+    for (const item of value) {
+      out.push(inner);
       // A function application or negative number inside a list must be parenthesised.
-      return item instanceof NixCode && /\s/.test(item.code.trim()) && !/^[[{(]/.test(item.code.trim()) ? `(${text})` : text;
-    });
-    return `[\n${items.map((item) => `${inner}${item}`).join('\n')}\n${indent}]`;
+      const parenthesise = item instanceof NixCode && /\s/.test(item.code.trim()) && !/^[[{(]/.test(item.code.trim());
+      if (parenthesise) out.push('(');
+      print(item, options, inner, out);
+      if (parenthesise) out.push(')');
+      out.push('\n');
+    }
+    out.push(indent, ']');
+    return;
   }
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    if (entries.length === 0) return '{ }';
-    const lines = entries.map(([key, v]) => {
-      let path = nixAttrName(key);
-      let current = v;
+    const record = value as Record<string, unknown>;
+    let first = true;
+    for (const key of Object.keys(record)) {
+      let current = record[key];
+      if (current === undefined) continue;
+      out.push(first ? '{\n' : '\n');
+      first = false;
+      out.push(inner, nixAttrName(key));
       while (options.collapsePaths && isCollapsible(current)) {
-        const [[childKey, childValue]] = Object.entries(current as Record<string, unknown>) as [[string, unknown]];
-        path += `.${nixAttrName(childKey)}`;
-        current = childValue;
+        const childKey = Object.keys(current as Record<string, unknown>)[0]!;
+        out.push('.', nixAttrName(childKey));
+        current = (current as Record<string, unknown>)[childKey];
       }
-      return `${inner}${path} = ${nixValue(current, options, inner)};`;
-    });
-    return `{\n${lines.join('\n')}\n${indent}}`;
+      out.push(' = ');
+      print(current, options, inner, out);
+      out.push(';');
+    }
+    out.push(first ? '{ }' : `\n${indent}}`);
+    return;
   }
   throw new Error(`nixValue: cannot print ${typeof value}`);
 }

@@ -1,0 +1,93 @@
+// The parse cache on disk: one file in the cache directory (which git ignores), checked by a
+// checksum and the parser's version, read whole at start and rewritten atomically when it grew.
+// A missing, stale, truncated or corrupted file is an empty cache, never an error.
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { ParseCache } from './parse-cache.ts';
+import { PARSER_VERSION } from './parse.ts';
+
+export const CACHE_DIR_NAME = '.fleetc-cache';
+const FILE_NAME = 'parse.bin';
+const MAGIC = 'fleetc-parse-cache';
+/** Entries kept beyond those this run used: enough for a plan's two revisions and a branch switch. */
+const EXTRA_ENTRIES = 2000;
+
+interface Header {
+  magic: string;
+  parser: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface LoadedCache {
+  cache: ParseCache;
+  /** Why an existing cache file was ignored, for FLEETC_DEBUG and tests. */
+  ignored?: string;
+}
+
+/** The default cache directory: beside the fleet directory, i.e. the repository root for fleet/. */
+export function defaultCacheDir(fleetDir: string): string {
+  return path.join(path.dirname(path.resolve(fleetDir)), CACHE_DIR_NAME);
+}
+
+export function loadParseCache(cacheDir: string): LoadedCache {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(path.join(cacheDir, FILE_NAME));
+  } catch {
+    return { cache: new ParseCache() };
+  }
+  try {
+    const newline = bytes.indexOf(10);
+    if (newline < 0) throw new Error('no header');
+    const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as Header;
+    if (header.magic !== MAGIC) throw new Error('not a fleetc parse cache');
+    if (header.parser !== PARSER_VERSION) throw new Error(`written by another parser (${header.parser})`);
+    const payload = bytes.subarray(newline + 1);
+    if (payload.length !== header.bytes) throw new Error('truncated');
+    if (createHash('sha256').update(payload).digest('hex') !== header.sha256) throw new Error('checksum mismatch');
+    const entries = v8.deserialize(payload) as unknown;
+    if (!Array.isArray(entries)) throw new Error('not a list of entries');
+    const map = new Map<string, unknown>();
+    for (const entry of entries) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || entry[1] === undefined) throw new Error('malformed entry');
+      map.set(entry[0], entry[1]);
+    }
+    return { cache: new ParseCache(map) };
+  } catch (error) {
+    return { cache: new ParseCache(), ignored: (error as Error).message };
+  }
+}
+
+/**
+ * Writes the cache when this run added entries: every entry it used, and a bounded number of
+ * others. Best effort: a cache that cannot be written only makes the next run slower.
+ */
+export function saveParseCache(cacheDir: string, cache: ParseCache): boolean {
+  if (!cache.changed) return false;
+  const entries: Array<[string, unknown]> = [];
+  const limit = cache.used.size + EXTRA_ENTRIES;
+  for (const entry of cache.ordered()) {
+    if (entries.length >= limit) break;
+    entries.push(entry);
+  }
+  const payload = v8.serialize(entries);
+  const header: Header = { magic: MAGIC, parser: PARSER_VERSION, bytes: payload.length, sha256: createHash('sha256').update(payload).digest('hex') };
+  const target = path.join(cacheDir, FILE_NAME);
+  const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    // Ignored by git even where the repository's .gitignore does not name the directory.
+    const ignore = path.join(cacheDir, '.gitignore');
+    if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
+    fs.writeFileSync(temp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), payload]));
+    fs.renameSync(temp, target);
+    cache.changed = false;
+    return true;
+  } catch {
+    fs.rmSync(temp, { force: true });
+    return false;
+  }
+}

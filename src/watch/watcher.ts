@@ -1,0 +1,202 @@
+// fleetc watch: watches the fleet and nix/ directories, and after each burst of changes (debounced)
+// rebuilds incrementally and writes the output directory. An invalid fleet leaves the last good
+// output in place. Never prints: it reports events to its caller.
+import { lstatSync } from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { hasErrors } from '../diagnostics/diagnostic.ts';
+import type { SourceRegistry } from '../diagnostics/source.ts';
+import { IncrementalCompiler } from '../compile/incremental.ts';
+import { relativeNixDir, type Paths } from '../compile/index.ts';
+import type { Artifact, ArtifactKind } from '../emit/artifact.ts';
+import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
+import { readFleetDirSync, readFleetFile, readNixDir } from '../load/read-dir.ts';
+import type { RawFleet } from '../load/types.ts';
+import { writeOutputSync, type FileChange } from '../write/index.ts';
+
+export const DEFAULT_DEBOUNCE_MS = 30;
+const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
+
+export interface WatchOptions {
+  paths: Paths;
+  debounceMs?: number;
+  /** The parse cache's directory: read at start, written after the first build. */
+  cacheDir?: string;
+}
+
+export interface HostChange {
+  host: string;
+  change: 'added' | 'modified' | 'removed';
+  /** Kinds of the host's artifacts that changed (for modified hosts). */
+  kinds: ArtifactKind[];
+}
+
+export type WatchEvent =
+  | { kind: 'built'; first: boolean; milliseconds: number; hosts: number; files: number; changes: FileChange[]; hostChanges: HostChange[]; diagnostics: Diagnostic[]; sources: SourceRegistry }
+  | { kind: 'invalid'; milliseconds: number; diagnostics: Diagnostic[]; sources: SourceRegistry; outDir: string }
+  | { kind: 'failed'; message: string };
+
+export interface WatchHandle {
+  /** Resolves once the watchers are set up and the first build is done. */
+  ready: Promise<void>;
+  /** Stops watching; resolves when every watcher is closed. */
+  stop(): Promise<void>;
+}
+
+const YAML = /\.ya?ml$/;
+
+export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) => void): WatchHandle {
+  const { paths } = options;
+  const fleetRoot = path.resolve(paths.fleetDir);
+  const nixRoot = path.resolve(paths.nixDir);
+  const compiler = new IncrementalCompiler({ nixDirFromOut: relativeNixDir(paths) }, options.cacheDir === undefined ? undefined : loadParseCache(options.cacheDir).cache);
+  let raw: RawFleet = readFleetDirSync(paths.fleetDir, paths.nixDir);
+  let files = new Map(raw.files.map((f) => [f.relPath, f]));
+  let known: Map<string, string> | undefined;
+  let lastArtifacts = new Map<string, Artifact>();
+  let lastHosts: Set<string> | undefined;
+  const changedFiles = new Set<string>();
+  let rereadAll = false;
+  let rereadNix = false;
+  let timer: NodeJS.Timeout | undefined;
+  let recheckTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  /** Files changed lately: chokidar drops a second change event within 50 ms, so look again later. */
+  const recheck = new Set<string>();
+
+  const rebuild = (first: boolean): void => {
+    const started = performance.now();
+    if (rereadAll) {
+      raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
+      files = new Map(raw.files.map((f) => [f.relPath, f]));
+    } else {
+      for (const relPath of changedFiles) {
+        // Gone: no longer a fleet file. Anything there (a dangling link too) is read as the walk would.
+        if (!lstatSync(path.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
+        else files.set(relPath, readFleetFile(paths.fleetDir, relPath));
+      }
+      const nix = rereadNix ? readNixDir(paths.nixDir) : raw;
+      raw = { ...raw, nixFiles: nix.nixFiles, nixSources: nix.nixSources, files: [...files.values()].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0)) };
+    }
+    for (const relPath of changedFiles) recheck.add(relPath);
+    changedFiles.clear();
+    rereadAll = rereadNix = false;
+    clearTimeout(recheckTimer);
+    recheckTimer = setTimeout(verifyRecent, CHOKIDAR_CHANGE_THROTTLE_MS + 20);
+
+    const result = compiler.compile(raw);
+    if (hasErrors(result.diagnostics) || !result.artifacts || !result.fleet) {
+      onEvent({ kind: 'invalid', milliseconds: performance.now() - started, diagnostics: result.diagnostics, sources: result.sources, outDir: paths.outDir });
+      return;
+    }
+    let changes: FileChange[];
+    try {
+      changes = writeOutputSync(paths.outDir, result.artifacts, undefined, known ? { known } : {}).changes;
+    } catch (error) {
+      known = undefined; // read the directory again next time
+      onEvent({ kind: 'failed', message: (error as Error).message });
+      return;
+    }
+    const artifacts = new Map(result.artifacts.map((a) => [a.path, a]));
+    const hosts = new Set(result.fleet.hosts.map((h) => h.name));
+    const hostChanges = first ? [] : describeHostChanges(changes, lastArtifacts, artifacts, lastHosts ?? new Set(), hosts);
+    known = new Map(result.artifacts.map((a) => [a.path, a.contents]));
+    lastArtifacts = artifacts;
+    lastHosts = hosts;
+    if (first && options.cacheDir !== undefined) saveParseCache(options.cacheDir, compiler.parseCache);
+    onEvent({ kind: 'built', first, milliseconds: performance.now() - started, hosts: hosts.size, files: result.artifacts.length, changes, hostChanges, diagnostics: result.diagnostics, sources: result.sources });
+  };
+
+  /** A bug in a rebuild is reported, and the watch goes on. */
+  const guarded = (run: () => void): void => {
+    try {
+      run();
+    } catch (error) {
+      onEvent({ kind: 'failed', message: `internal error: ${(error as Error).message}` });
+    }
+  };
+
+  const verifyRecent = (): void => {
+    if (stopped) return;
+    for (const relPath of recheck) {
+      const onDisk = lstatSync(path.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : undefined;
+      const built = files.get(relPath);
+      if (onDisk?.bytes && built?.bytes ? !Buffer.from(onDisk.bytes).equals(built.bytes) : Boolean(onDisk) !== Boolean(built)) changedFiles.add(relPath);
+    }
+    recheck.clear();
+    if (changedFiles.size > 0) schedule();
+  };
+
+  const schedule = (): void => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (!stopped) guarded(() => rebuild(false));
+    }, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+  };
+
+  const watchers: FSWatcher[] = [];
+  const onFleet = (event: string, absPath: string): void => {
+    const relPath = path.relative(fleetRoot, absPath).split(path.sep).join('/');
+    if (relPath === '' || relPath.startsWith('..') || relPath.split('/').some((s) => s.startsWith('.'))) return;
+    if ((event === 'add' || event === 'change' || event === 'unlink') && YAML.test(relPath)) changedFiles.add(relPath);
+    else if (event === 'addDir' || event === 'unlinkDir' || YAML.test(relPath)) rereadAll = true;
+    else return; // not a fleet file
+    schedule();
+  };
+  const onNix = (): void => {
+    rereadNix = true;
+    schedule();
+  };
+  const hidden = (root: string) => (p: string) => path.relative(root, p).split(path.sep).some((s) => s.startsWith('.') && s !== '..');
+  const ready = (async () => {
+    const fleetWatcher = watch(fleetRoot, { ignoreInitial: true, ignored: hidden(fleetRoot) });
+    const nixWatcher = watch(nixRoot, { ignoreInitial: true, ignored: hidden(nixRoot) });
+    watchers.push(fleetWatcher, nixWatcher);
+    fleetWatcher.on('all', onFleet);
+    nixWatcher.on('all', onNix);
+    for (const w of watchers) w.on('error', (error) => onEvent({ kind: 'failed', message: `watching: ${(error as Error).message}` }));
+    await Promise.all(watchers.map((w) => new Promise<void>((resolve) => w.once('ready', () => resolve()))));
+    // Changes made while the watchers started are part of this first build: read everything.
+    changedFiles.clear();
+    rereadAll = true;
+    if (!stopped) guarded(() => rebuild(true));
+  })();
+
+  return {
+    ready,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      clearTimeout(recheckTimer);
+      await ready.catch(() => undefined);
+      await Promise.all(watchers.map((w) => w.close()));
+    },
+  };
+}
+
+/** Per host, what changed: its own files, or its part of a shared file (flake.nix). */
+export function describeHostChanges(changes: readonly FileChange[], before: ReadonlyMap<string, Artifact>, after: ReadonlyMap<string, Artifact>, hostsBefore: ReadonlySet<string>, hostsAfter: ReadonlySet<string>): HostChange[] {
+  const out = new Map<string, HostChange>();
+  for (const host of hostsAfter) if (!hostsBefore.has(host)) out.set(host, { host, change: 'added', kinds: [] });
+  for (const host of hostsBefore) if (!hostsAfter.has(host)) out.set(host, { host, change: 'removed', kinds: [] });
+  const modified = (host: string, kind: ArtifactKind): void => {
+    if (!hostsAfter.has(host) || !hostsBefore.has(host)) return;
+    const entry = out.get(host) ?? { host, change: 'modified' as const, kinds: [] };
+    if (!entry.kinds.includes(kind)) entry.kinds.push(kind);
+    out.set(host, entry);
+  };
+  for (const change of changes) {
+    const old = before.get(change.path);
+    const now = after.get(change.path);
+    const artifact = now ?? old;
+    if (!artifact) continue;
+    if (artifact.host) modified(artifact.host, artifact.kind);
+    for (const host of new Set([...Object.keys(old?.fragments ?? {}), ...Object.keys(now?.fragments ?? {})])) {
+      if (old?.fragments?.[host] !== now?.fragments?.[host]) modified(host, artifact.kind);
+    }
+  }
+  return [...out.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+}
