@@ -9,8 +9,9 @@ import { registerValidate } from './commands/validate.ts';
 import { registerWatch } from './commands/watch.ts';
 import { EXIT } from './exit-codes.ts';
 import { processIo, type Io } from './io.ts';
+import { packageFile } from '../package-root.ts';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode: number = EXIT.ok;

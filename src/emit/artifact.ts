@@ -12,8 +12,12 @@ export interface Artifact {
   kind: ArtifactKind;
   /** The host this file belongs to, for per-host files. */
   host?: string;
-  /** For shared files (flake.nix, dhcpd.conf): each host's own part, so plan can attribute changes. */
+  /**
+   * For shared files (flake.nix, dhcpd.conf): each host's own part, so plan can attribute changes.
+   * A host's part of the file is fragmentBase (what every host depends on) followed by its fragment.
+   */
   fragments?: Record<string, string>;
+  fragmentBase?: string;
 }
 
 export interface EmitContext {

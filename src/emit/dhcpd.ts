@@ -7,6 +7,7 @@ import { bootScriptUrl, DHCP_DIR } from './boot-layout.ts';
 import { dhcpSubnets } from './dhcp-model.ts';
 import { dhcpdAddress, dhcpdAddresses, dhcpdComment, dhcpdMac, dhcpdName, dhcpdNumber, dhcpdString } from './dhcpd/quote.ts';
 import { compileTemplate, registerEscaper } from './templates.ts';
+import { packageFile } from '../package-root.ts';
 
 export const DHCPD_PATH = `${DHCP_DIR}/dhcpd.conf`;
 
@@ -38,25 +39,38 @@ interface DhcpdContext {
     leaseSeconds: number;
     pool: { start: string; end: string } | null;
   }>;
+}
+
+interface ReservationsContext {
   reservations: Array<{ name: string; mac: string; address: string | null; hostName: string }>;
 }
 
-const render = compileTemplate<DhcpdContext>('dhcpd.conf', readFileSync(new URL('./templates/dhcpd.conf.hbs', import.meta.url), 'utf8'));
+/** The file is the shared part (settings, subnets) followed by the host reservations. */
+const renderShared = compileTemplate<DhcpdContext>('dhcpd.conf', readFileSync(packageFile('src/emit/templates/dhcpd.conf.hbs'), 'utf8'));
+const renderReservations = compileTemplate<ReservationsContext>('dhcpd-hosts', readFileSync(packageFile('src/emit/templates/dhcpd-hosts.hbs'), 'utf8'));
 
 export const emitDhcpd: Emitter = (fleet) => {
+  const shared = renderSharedPart(fleet);
   const artifact: Artifact = {
     path: DHCPD_PATH,
     kind: 'dhcp',
-    contents: renderDhcpd(fleet, fleet.hosts),
+    contents: shared + reservationsOf(fleet, fleet.hosts),
     // A host's part: the configuration as if it were the fleet's only host (shared settings + its reservations).
-    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, renderDhcpd(fleet, [host])])),
+    fragmentBase: shared,
+    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, reservationsOf(fleet, [host])])),
   };
   return [artifact];
 };
 
-function renderDhcpd(fleet: Fleet, hosts: readonly Host[]): string {
-  const subnets = dhcpSubnets(fleet, hosts);
-  return render({
+function reservationsOf(fleet: Fleet, hosts: readonly Host[]): string {
+  // Reservations are global in dhcpd: a fixed-address applies in the subnet it lies in.
+  const reservations = dhcpSubnets(fleet, hosts).flatMap((subnet) => subnet.reservations);
+  return renderReservations({ reservations: reservations.map((r) => ({ name: r.name, mac: r.mac, address: r.address ?? null, hostName: r.hostName })) });
+}
+
+function renderSharedPart(fleet: Fleet): string {
+  const subnets = dhcpSubnets(fleet, []);
+  return renderShared({
     header: GENERATED_HEADER,
     fleet: fleet.name,
     tftp: fleet.boot.tftp,
@@ -74,7 +88,5 @@ function renderDhcpd(fleet: Fleet, hosts: readonly Host[]): string {
       leaseSeconds: subnet.leaseSeconds,
       pool: subnet.pool ?? null,
     })),
-    // Reservations are global in dhcpd: a fixed-address applies in the subnet it lies in.
-    reservations: subnets.flatMap((subnet) => subnet.reservations).map((r) => ({ name: r.name, mac: r.mac, address: r.address ?? null, hostName: r.hostName })),
   });
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Artifact, Emitter } from './artifact.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { compileTemplate } from './templates.ts';
+import { packageFile } from '../package-root.ts';
 
 interface FlakeContext {
   header: string;
@@ -11,7 +12,7 @@ interface FlakeContext {
   hosts: Array<{ name: string; path: string }>;
 }
 
-const render = compileTemplate<FlakeContext>('flake.nix', readFileSync(new URL('./templates/flake.nix.hbs', import.meta.url), 'utf8'));
+const render = compileTemplate<FlakeContext>('flake.nix', readFileSync(packageFile('src/emit/templates/flake.nix.hbs'), 'utf8'));
 
 export const emitFlake: Emitter = (fleet) => {
   const inputs = Object.entries(fleet.inputs).map(([name, input]) => ({ name, pinned: input.pinned }));
@@ -22,7 +23,8 @@ export const emitFlake: Emitter = (fleet) => {
     kind: 'flake',
     contents: render({ header: GENERATED_HEADER, description: `${fleet.name}: NixOS hosts compiled by fleetc`, inputs, hosts }),
     // Every host depends on the pinned inputs and on its own nixosConfigurations entry.
-    fragments: Object.fromEntries(hosts.map((h) => [h.name, `${inputsFragment}\n${h.name}=${h.path}`])),
+    fragmentBase: inputsFragment,
+    fragments: Object.fromEntries(hosts.map((h) => [h.name, `${h.name}=${h.path}`])),
   };
   return [artifact];
 };

@@ -7,6 +7,7 @@ import { GENERATED_HEADER } from './artifact.ts';
 import { bootInterface, bootScriptUrl, hostKernelArguments, hostScriptPath, imageUrl, IPXE_DIR, profileImagesUrl } from './boot-layout.ts';
 import { ipxeComment, ipxeLabel, ipxeText, ipxeWord } from './ipxe/quote.ts';
 import { compileTemplate, registerEscaper } from './templates.ts';
+import { packageFile } from '../package-root.ts';
 
 export const BOOT_SCRIPT_PATH = `${IPXE_DIR}/boot.ipxe`;
 
@@ -42,7 +43,7 @@ interface HostContext {
   bootScript: string;
 }
 
-const template = (name: string) => readFileSync(new URL(`./templates/${name}.hbs`, import.meta.url), 'utf8');
+const template = (name: string) => readFileSync(packageFile(`src/emit/templates/${name}.hbs`), 'utf8');
 const renderBoot = compileTemplate<BootContext>('boot.ipxe', template('boot.ipxe'));
 const renderHost = compileTemplate<HostContext>('host.ipxe', template('host.ipxe'));
 
@@ -53,7 +54,8 @@ export const emitIpxe: Emitter = (fleet) => {
     path: BOOT_SCRIPT_PATH,
     kind: 'ipxe',
     contents: renderBootScript(fleet, true),
-    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, chainOnly])),
+    fragmentBase: chainOnly,
+    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, ''])),
   };
   return [boot, ...fleet.hosts.map((host) => hostScript(fleet, host))];
 };

@@ -4,7 +4,7 @@ import type { Fleet, Host } from '../model/fleet.ts';
 import type { Artifact, Emitter } from './artifact.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { bootScriptUrl, DHCP_DIR } from './boot-layout.ts';
-import { dhcpSubnets, IPXE_ENCAP_OPTION, IPXE_USER_CLASS, PXE_ARCH } from './dhcp-model.ts';
+import { dhcpSubnets, IPXE_ENCAP_OPTION, IPXE_USER_CLASS, PXE_ARCH, type Reservation } from './dhcp-model.ts';
 
 export const KEA_PATH = `${DHCP_DIR}/kea-dhcp4.json`;
 
@@ -16,10 +16,16 @@ export const emitKea: Emitter = (fleet) => {
     path: KEA_PATH,
     kind: 'dhcp',
     contents: renderKea(fleet, fleet.hosts),
-    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, renderKea(fleet, [host])])),
+    // A host's part: the configuration without reservations, then the host's reservations.
+    fragmentBase: renderKea(fleet, []),
+    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, `${JSON.stringify(dhcpSubnets(fleet, [host]).flatMap((s) => s.reservations.map(keaReservation)), null, 2)}\n`])),
   };
   return [artifact];
 };
+
+function keaReservation(r: Reservation): Record<string, string> {
+  return { 'hw-address': r.mac, ...(r.address !== undefined ? { 'ip-address': r.address } : {}), hostname: r.hostName };
+}
 
 function renderKea(fleet: Fleet, hosts: readonly Host[]): string {
   return `${JSON.stringify(keaConfig(fleet, hosts), null, 2)}\n`;
@@ -69,11 +75,7 @@ export function keaConfig(fleet: Fleet, hosts: readonly Host[] = fleet.hosts): R
           ...(subnet.network.dns.length > 0 ? [{ name: 'domain-name-servers', data: subnet.network.dns.join(', ') }] : []),
           { name: 'domain-name', data: fleet.domain },
         ],
-        reservations: subnet.reservations.map((r) => ({
-          'hw-address': r.mac,
-          ...(r.address !== undefined ? { 'ip-address': r.address } : {}),
-          hostname: r.hostName,
-        })),
+        reservations: subnet.reservations.map(keaReservation),
       })),
       loggers: [{ name: 'kea-dhcp4', output_options: [{ output: 'stdout' }], severity: 'INFO' }],
     },

@@ -4,7 +4,7 @@ import type { Fleet, Host } from '../model/fleet.ts';
 import type { Artifact, ArtifactKind, EmitContext } from './artifact.ts';
 
 export const MANIFEST_PATH = 'manifest.json';
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 
 export interface ManifestEntry {
   kind: ArtifactKind;
@@ -16,13 +16,22 @@ export interface Manifest {
   version: number;
   fleet: string;
   files: Record<string, ManifestEntry>;
+  /** Every hand-written Nix file (relative to nix/) → sha256. */
+  nix: Record<string, string>;
   hosts: Record<string, {
     profile: string;
     /** The host's own files, and its fragments of shared files as "<path>#<host>". */
     artifacts: Record<string, ManifestEntry>;
-    /** Hand-written Nix files (relative to nix/) the host's configuration includes. */
-    nix: Record<string, string>;
+    /** The hand-written Nix files (keys of nix) the host's configuration includes. */
+    nix: string[];
   }>;
+}
+
+/** The hashes of the hand-written Nix files a host includes. */
+export function hostNixHashes(manifest: Manifest | undefined, host: string): Record<string, string> {
+  const entry = manifest?.hosts[host];
+  if (!manifest || !entry) return {};
+  return Object.fromEntries(entry.nix.map((path) => [path, manifest.nix[path]!]));
 }
 
 export function sha256(text: string): string {
@@ -53,15 +62,17 @@ function fragmentHash(fragment: string): string {
 }
 
 export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], context: EmitContext): Artifact {
-  const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: fleet.name, files: {}, hosts: {} };
   const sortedNix = sortedNixFiles(context.nixFiles);
-  for (const host of fleet.hosts) manifest.hosts[host.name] = { profile: host.profile, artifacts: {}, nix: nixDependencies(host, context.nixFiles, sortedNix) };
+  const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: fleet.name, files: {}, nix: Object.fromEntries(sortedNix), hosts: {} };
+  for (const host of fleet.hosts) manifest.hosts[host.name] = { profile: host.profile, artifacts: {}, nix: nixDependencies(host, sortedNix) };
   for (const artifact of [...artifacts].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const entry: ManifestEntry = { kind: artifact.kind, sha256: artifactHash(artifact) };
     manifest.files[artifact.path] = entry;
     if (artifact.host) manifest.hosts[artifact.host]!.artifacts[artifact.path] = entry;
+    // The shared base is hashed once; a host's part is identified by that hash and its own text.
+    const base = artifact.fragmentBase === undefined ? '' : `${fragmentHash(artifact.fragmentBase)}\n`;
     for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) {
-      manifest.hosts[host]!.artifacts[`${artifact.path}#${host}`] = { kind: artifact.kind, sha256: fragmentHash(fragment) };
+      manifest.hosts[host]!.artifacts[`${artifact.path}#${host}`] = { kind: artifact.kind, sha256: sha256(base + fragment) };
     }
   }
   for (const host of Object.values(manifest.hosts)) host.artifacts = sortKeys(host.artifacts);
@@ -77,14 +88,14 @@ export function isBootServerNixFile(path: string): boolean {
  * Which hand-written Nix files shape a host: its profile's modules and its services' modules, and
  * every shared file (anything outside profiles/ and services/, but the boot server's), since any host may import those.
  */
-export function nixDependencies(host: Host, nixFiles: Map<string, string>, sorted = sortedNixFiles(nixFiles)): Record<string, string> {
-  const deps: Record<string, string> = {};
+export function nixDependencies(host: Host, sorted: ReadonlyArray<readonly [string, string]>): string[] {
   const services = new Set(host.services.map((s) => `services/${s}.nix`));
   const modules = new Set(host.modules);
-  for (const [path, hash] of sorted) {
+  const deps: string[] = [];
+  for (const [path] of sorted) {
     if (isBootServerNixFile(path)) continue;
     const specific = path.startsWith('profiles/') || path.startsWith('services/');
-    if (!specific || modules.has(path) || services.has(path)) deps[path] = hash;
+    if (!specific || modules.has(path) || services.has(path)) deps.push(path);
   }
   return deps;
 }

@@ -6,6 +6,7 @@ import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.ts';
 import { NO_RANGE } from '../diagnostics/diagnostic.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import { SourceRegistry, type SourceText } from '../diagnostics/source.ts';
+import { fastParse } from './fast-parse.ts';
 import { locate } from './locate.ts';
 import { blobIdOf, type ParseCache } from './parse-cache.ts';
 import type { FileKind, LoadedDocument, LoadedFleet, PathSegment, RawFile, RawFleet } from './types.ts';
@@ -14,7 +15,7 @@ const MAX_ALIAS_COUNT = 100;
 /** The options every parse uses. */
 export const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' } as const;
 /** What a cached parse depends on: bump the first number whenever parseText's result could change. */
-export const PARSER_VERSION = `1 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
+export const PARSER_VERSION = `2 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
 
 export function parseFleet(raw: RawFleet, sources: SourceRegistry, cache?: ParseCache): StageResult<LoadedFleet> {
   const diagnostics: Diagnostic[] = [...raw.problems];
@@ -77,6 +78,9 @@ export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry
  * cache keeps, so a cached file has no parse diagnostics).
  */
 export function parseText(text: string, relPath: string, path: string): { data: unknown } | { diagnostics: Diagnostic[] } {
+  const fast = fastParse(text);
+  // A NUL decoded from an escape is reported by the slow path, which knows where it is.
+  if (fast !== undefined && !hasNul(fast)) return { data: fast };
   const docs = parseAllDocuments(text, YAML_OPTIONS);
   const documents: Document.Parsed[] = Array.isArray(docs) ? docs : [];
   const diagnostics: Diagnostic[] = [];

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { NO_RANGE } from '../diagnostics/diagnostic.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import type { RawFile, RawFleet } from './types.ts';
+import { walkFiles } from '../util/walk-files.ts';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -113,24 +114,7 @@ export async function readTree(absDir: string): Promise<Map<string, Buffer>> {
 }
 
 export function readTreeSync(absDir: string): Map<string, Buffer> {
-  const texts = new Map<string, Buffer>();
-  const visit = (dir: string, rel: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      const abs = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(abs, relPath);
-      else if (entry.isFile()) texts.set(relPath, fs.readFileSync(abs));
-    }
-  };
-  visit(absDir, '');
-  return new Map([...texts].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return new Map(walkFiles(absDir, { skipHidden: true, regularOnly: true }).map((rel) => [rel, fs.readFileSync(path.join(absDir, rel))]));
 }
 
 function statOrUndefined(p: string): fs.Stats | undefined {

@@ -3,7 +3,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Artifact } from '../emit/artifact.ts';
 import type { Manifest, ManifestEntry } from '../emit/manifest.ts';
-import { MANIFEST_PATH } from '../emit/manifest.ts';
+import { hostNixHashes, MANIFEST_PATH } from '../emit/manifest.ts';
 import type { Fleet, Host } from '../model/fleet.ts';
 import { describeHostChanges } from './reasons.ts';
 import { HOST_ACTIONS, PLAN_FORMAT_VERSION, type ArtifactDiff, type HostAction, type HostPlan, type Plan, type RevisionInfo, type SharedChange } from './types.ts';
@@ -62,7 +62,7 @@ function indexSide(side: PlanSide): SideIndex {
   for (const artifact of side.artifacts ?? []) {
     if (artifact.path === MANIFEST_PATH) manifest = JSON.parse(artifact.contents) as Manifest;
     contents.set(artifact.path, artifact.contents);
-    for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) contents.set(`${artifact.path}#${host}`, fragment);
+    for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) contents.set(`${artifact.path}#${host}`, fragmentText(artifact, fragment));
   }
   const raftGroups = new Map<string, string[]>();
   for (const cluster of Object.values(side.fleet?.clusters ?? {})) {
@@ -80,8 +80,8 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
   const baseArtifacts = b.manifest?.hosts[name]?.artifacts ?? {};
   const headArtifacts = h.manifest?.hosts[name]?.artifacts ?? {};
   const artifacts = diffArtifacts(baseArtifacts, headArtifacts, b, h);
-  const baseNix = b.manifest?.hosts[name]?.nix ?? {};
-  const headNix = h.manifest?.hosts[name]?.nix ?? {};
+  const baseNix = hostNixHashes(b.manifest, name);
+  const headNix = hostNixHashes(h.manifest, name);
   const nixChanged = [...new Set([...Object.keys(baseNix), ...Object.keys(headNix)])].filter((p) => baseNix[p] !== headNix[p]).sort();
 
   const reasons: string[] = [];
@@ -134,6 +134,11 @@ function diffArtifacts(base: Record<string, ManifestEntry>, head: Record<string,
     });
   }
   return out;
+}
+
+/** A host's part of a shared file, as the plan shows it: the shared base, then the host's own part. */
+export function fragmentText(artifact: Artifact, fragment: string): string {
+  return artifact.fragmentBase === undefined ? fragment : `${artifact.fragmentBase}${artifact.fragmentBase.endsWith('\n') || artifact.fragmentBase === '' ? '' : '\n'}${fragment}`;
 }
 
 export function unifiedDiff(path: string, before: string, after: string): string {
@@ -193,7 +198,7 @@ function sharedChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideInde
     const before = base.nixSources.get(path);
     const after = head.nixSources.get(path);
     if (before === after) continue;
-    const users = (index: SideIndex) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => path in entry.nix).map(([name]) => name);
+    const users = (index: SideIndex) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path)).map(([name]) => name);
     out.push({
       path: `${head.nixDir}/${path}`,
       change: before === undefined ? 'added' : after === undefined ? 'removed' : 'modified',

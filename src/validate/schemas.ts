@@ -1,15 +1,15 @@
 // The JSON Schemas of the fleet file kinds, compiled once per process and reused.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { FileKind } from '../load/types.ts';
+import { packageFile } from '../package-root.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 type AddFormats = (ajv: Ajv2020, formats: string[]) => Ajv2020;
 export const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
-export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
+export const SCHEMA_DIR = `${packageFile('schema')}/`;
 
 export const SCHEMA_FILES: Record<FileKind, string> = {
   fleet: 'fleet.schema.json',

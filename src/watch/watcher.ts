@@ -194,8 +194,9 @@ export function describeHostChanges(changes: readonly FileChange[], before: Read
     const artifact = now ?? old;
     if (!artifact) continue;
     if (artifact.host) modified(artifact.host, artifact.kind);
+    const baseChanged = old?.fragmentBase !== now?.fragmentBase;
     for (const host of new Set([...Object.keys(old?.fragments ?? {}), ...Object.keys(now?.fragments ?? {})])) {
-      if (old?.fragments?.[host] !== now?.fragments?.[host]) modified(host, artifact.kind);
+      if (baseChanged || old?.fragments?.[host] !== now?.fragments?.[host]) modified(host, artifact.kind);
     }
   }
   return [...out.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));

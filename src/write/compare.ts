@@ -1,7 +1,8 @@
 // What a build would change in the output directory: added, modified and removed files.
-import fs, { type Dirent } from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Artifact } from '../emit/artifact.ts';
+import { walkFiles } from '../util/walk-files.ts';
 
 export type FileChangeKind = 'added' | 'modified' | 'removed';
 
@@ -60,20 +61,5 @@ export async function listFiles(dir: string): Promise<string[]> {
 }
 
 export function listFilesSync(dir: string): string[] {
-  const out: string[] = [];
-  const visit = (abs: string, rel: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = fs.readdirSync(abs, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) visit(path.join(abs, entry.name), relPath);
-      else out.push(relPath);
-    }
-  };
-  visit(dir, '');
-  return out.sort();
+  return walkFiles(dir);
 }

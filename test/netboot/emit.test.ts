@@ -11,6 +11,7 @@ import type { Fleet } from '../../src/model/fleet.ts';
 import { compileFleet, makeFleet, type FleetFiles } from '../helpers/fleet.ts';
 import { MINIMAL_FLEET } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { fragmentText } from '../../src/plan/build.ts';
 
 const CONTEXT: EmitContext = { nixDir: '../nix', nixFiles: new Map() };
 
@@ -52,7 +53,7 @@ describe('dhcpd.conf', () => {
     const fleet = await minimal(t);
     const [artifact] = emitDhcpd(fleet, CONTEXT);
     const [alone] = emitDhcpd(only(fleet, 'cp-2'), CONTEXT);
-    assert.equal(artifact!.fragments!['cp-2'], alone!.contents);
+    assert.equal(fragmentText(artifact!, artifact!.fragments!['cp-2']!), alone!.contents);
     assert.deepEqual(Object.keys(artifact!.fragments!).sort(), ['cp-1', 'cp-2', 'cp-3', 'wk-1']);
   });
 
@@ -145,7 +146,7 @@ describe('iPXE scripts', () => {
       assert.ok(boot.contents.includes(`\n:profile-${profile}\nkernel http://10.0.0.2:8080/boot/images/${profile}/\${fleet-system}/kernel initrd=initrd fleet.profile=${profile} fleet.mac=\${netX/mac} console=tty0 || goto failed\n`), profile);
     }
     // A host's part of boot.ipxe is the chain logic, without the menu of profiles.
-    const fragment = boot.fragments!['cp-1']!;
+    const fragment = fragmentText(boot, boot.fragments!['cp-1']!);
     assert.ok(fragment.includes('chain --autofree'));
     assert.ok(!fragment.includes('item profile-'));
   });
