@@ -68,10 +68,12 @@ export interface DiskOptions {
   validateOnly?: boolean;
   /** The parse cache's directory (see load/cache-store.ts); none: parse every file. */
   cacheDir?: string;
+  /** The files, when the caller has read them already. */
+  raw?: RawFleet;
 }
 
 export async function compileFromDisk(paths: Paths, options: DiskOptions = {}): Promise<Compilation> {
-  const raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
+  const raw = options.raw ?? readFleetDirSync(paths.fleetDir, paths.nixDir);
   const parseCache = options.cacheDir === undefined ? undefined : loadParseCache(options.cacheDir).cache;
   const result = compileRaw(raw, { nixDirFromOut: relativeNixDir(paths), validateOnly: options.validateOnly, parseCache });
   if (parseCache) saveParseCache(options.cacheDir!, parseCache);

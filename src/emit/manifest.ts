@@ -72,7 +72,7 @@ export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], cont
     // The shared base is hashed once; a host's part is identified by that hash and its own text.
     const base = artifact.fragmentBase === undefined ? '' : `${fragmentHash(artifact.fragmentBase)}\n`;
     for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) {
-      manifest.hosts[host]!.artifacts[`${artifact.path}#${host}`] = { kind: artifact.kind, sha256: sha256(base + fragment) };
+      manifest.hosts[host]!.artifacts[`${artifact.path}#${host}`] = { kind: artifact.kind, sha256: fragmentHash(base + fragment) };
     }
   }
   for (const host of Object.values(manifest.hosts)) host.artifacts = sortKeys(host.artifacts);
@@ -105,5 +105,8 @@ function sortedNixFiles(nixFiles: Map<string, string>): Array<[string, string]> 
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  const keys = Object.keys(record);
+  // Usually already in order (artifacts are visited by path): then there is nothing to rebuild.
+  if (keys.every((key, i) => i === 0 || keys[i - 1]! < key)) return record;
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -16,7 +16,7 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, 
 
 function setup(root: string, clones: number): string[] {
   const bare = path.join(root, 'remote.git');
-  git(root, 'init', '-q', '--bare', bare);
+  git(root, 'init', '-q', '--bare', '--initial-branch=main', bare);
   const seed = path.join(root, 'seed');
   git(root, 'init', '-q', seed);
   git(seed, 'commit', '-q', '--allow-empty', '-m', 'seed');

@@ -135,7 +135,9 @@ export class Lab {
 
   /** Every call of the nixos-rebuild and nixos-anywhere doubles, in order, with its exact argv. */
   doubleCalls(): DoubleCall[] {
-    return readFileSync(path.join(this.dir, 'doubles.log'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as DoubleCall);
+    // A double may be writing its line right now (the fault test reads while it runs): whole lines only.
+    const text = readFileSync(path.join(this.dir, 'doubles.log'), 'utf8');
+    return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((line) => JSON.parse(line) as DoubleCall);
   }
 
   setFlag(name: string, flag: 'unhealthy' | 'fail-build' | 'fail-activation' | 'delay', value = 'any'): void {
@@ -212,7 +214,7 @@ export class Lab {
   /** Gives the repository a bare remote (origin) holding main, as CI's checkout would have. */
   addRemote(): string {
     const bare = path.join(this.root, 'remote.git');
-    execFileSync('git', ['init', '-q', '--bare', bare]);
+    execFileSync('git', ['init', '-q', '--bare', '--initial-branch=main', bare]);
     this.repo.git('remote', 'add', 'origin', bare);
     this.repo.git('push', '-q', 'origin', 'HEAD:refs/heads/main');
     return bare;

@@ -1,7 +1,9 @@
 // fleetc build: validate, then write the output directory atomically (or, with --check, compare only).
 import type { Command } from 'commander';
 import { hasErrors } from '../../diagnostics/diagnostic.ts';
-import { compileFromDisk } from '../../compile/index.ts';
+import { buildKey, outputMatches, readStamp, writeStamp } from '../../compile/build-stamp.ts';
+import { compileFromDisk, relativeNixDir } from '../../compile/index.ts';
+import { readFleetDirSync } from '../../load/index.ts';
 import { compareWithDisk, writeOutput, WriteRefused } from '../../write/index.ts';
 import { addCacheOptions, addFormatOption, addPathOptions, cacheDirFrom, formatFrom, pathsFrom } from '../arguments.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -21,7 +23,16 @@ export function registerBuild(program: Command, io: Io, setExit: (code: number) 
     const paths = pathsFrom(options);
     const check = Boolean(options.check);
     const started = performance.now();
-    const result = await compileFromDisk(paths, { cacheDir: cacheDirFrom(options) });
+    const cacheDir = cacheDirFrom(options);
+    const raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
+    // Nothing changed since the last clean build: the output is known to be current.
+    const key = cacheDir === undefined ? undefined : buildKey(raw, paths.outDir, relativeNixDir(paths));
+    const stamp = key === undefined ? undefined : readStamp(cacheDir!);
+    if (stamp && stamp.key === key && outputMatches(stamp, paths.outDir)) {
+      io.stderr(renderBuildResult({ outDir: paths.outDir, check, changes: [], hosts: stamp.hosts, files: Object.keys(stamp.files).length, milliseconds: performance.now() - started }));
+      return setExit(EXIT.ok);
+    }
+    const result = await compileFromDisk(paths, { cacheDir, raw });
     io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources));
     if (hasErrors(result.diagnostics) || !result.artifacts) {
       io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched\n`);
@@ -30,6 +41,9 @@ export function registerBuild(program: Command, io: Io, setExit: (code: number) 
     try {
       const changes = check ? await compareWithDisk(paths.outDir, result.artifacts) : (await writeOutput(paths.outDir, result.artifacts)).changes;
       io.stderr(renderBuildResult({ outDir: paths.outDir, check, changes, hosts: result.hostCount, files: result.artifacts.length, milliseconds: performance.now() - started }));
+      // Only a build without diagnostics is stamped: warnings are printed on every build.
+      const current = !check || changes.length === 0;
+      if (key !== undefined && current && result.diagnostics.length === 0) writeStamp(cacheDir!, key, result.hostCount, paths.outDir);
       setExit(check && changes.length > 0 ? EXIT.failed : EXIT.ok);
     } catch (error) {
       if (!(error instanceof WriteRefused)) throw error;
