@@ -17,7 +17,3 @@ export async function readSecret(ref: SecretRef): Promise<string> {
     throw new SecretUnavailable(`cannot read secret file ${ref.file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
 }
-
-export function describeSecret(ref: SecretRef): string {
-  return 'env' in ref ? `$${ref.env}` : ref.file;
-}

@@ -5,7 +5,7 @@ import type { HostAction } from '../plan/types.ts';
 import type { EventSink, HostResult } from './events.ts';
 import type { HealthCheck, HealthChecker } from './health.ts';
 import type { BmcClient } from './transports/bmc.ts';
-import type { NixDeployer } from './transports/nix.ts';
+import { SWITCHED_WITH_FAILED_UNITS, type NixDeployer } from './transports/nix.ts';
 import { pinnedTarget, type Ssh, type SshTarget } from './transports/ssh.ts';
 
 export interface HostJob {
@@ -73,7 +73,7 @@ async function update(job: HostJob, ctx: StepContext, step: Step): Promise<JobOu
   step('nixos-rebuild switch');
   const switched = await ctx.nix.rebuild(target, 'switch');
   if (!switched.ok) {
-    const reason = switched.exitCode === 4 ? 'switched, but some units failed to start (exit 4)' : switched.timedOut ? 'nixos-rebuild switch timed out' : `nixos-rebuild switch failed (exit ${switched.exitCode})`;
+    const reason = switched.exitCode === SWITCHED_WITH_FAILED_UNITS ? `switched, but some units failed to start (exit ${SWITCHED_WITH_FAILED_UNITS})` : switched.timedOut ? 'nixos-rebuild switch timed out' : `nixos-rebuild switch failed (exit ${switched.exitCode})`;
     if ((await readLink(ctx, target, '/run/current-system')) === before) return { result: 'failed', error: `${reason}; the running system did not change` };
     return rollback(job, ctx, step, target, reason);
   }

@@ -43,7 +43,8 @@ function fleetcCode(): string {
 export function buildKey(raw: RawFleet, outDir: string, nixDirFromOut: string): string | undefined {
   if (raw.problems.length > 0 || raw.files.some((f) => f.problem)) return undefined;
   const hash = createHash('sha256').update(`${STAMP_VERSION}\0${fleetcCode()}\0${path.resolve(outDir)}\0${nixDirFromOut}\0${raw.displayDir}\n`);
-  for (const file of raw.files) hash.update(`${file.relPath}\0${file.blobId ?? blobIdOf(file.bytes!)}\n`);
+  // The blob id is kept on the file: the parse cache that reads these files next looks entries up by it.
+  for (const file of raw.files) hash.update(`${file.relPath}\0${(file.blobId ??= blobIdOf(file.bytes!))}\n`);
   for (const [file, sha] of raw.nixFiles) hash.update(`nix/${file}\0${sha}\n`);
   return hash.digest('hex');
 }
@@ -85,8 +86,4 @@ export function writeStamp(cacheDir: string, key: string, hosts: number, outDir:
   } catch {
     // Nothing to do: the next build compiles.
   }
-}
-
-export function removeStamp(cacheDir: string): void {
-  fs.rmSync(path.join(cacheDir, FILE_NAME), { force: true });
 }

@@ -25,6 +25,11 @@ export function revisionLabel(info: RevisionInfo): string {
   return `${info.ref}${commit}${notes.length ? ` [${notes.join(', ')}]` : ''}`;
 }
 
+/** The lines of a unified diff without its ---/+++ header. */
+export function diffBody(diff: string): string[] {
+  return diff.split('\n').slice(2);
+}
+
 /** Changed hosts, the most dangerous first, then by name. */
 export function changedHosts(plan: Plan): HostPlan[] {
   return plan.hosts.filter((h) => h.action !== 'unchanged').sort((a, b) => HOST_ACTIONS.indexOf(a.action) - HOST_ACTIONS.indexOf(b.action) || (a.name < b.name ? -1 : 1));

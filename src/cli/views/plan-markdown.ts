@@ -2,7 +2,7 @@
 // waves, and one collapsible block per host. Kept under GitHub's 65,536-character limit by design.
 import type { ArtifactDiff, HostPlan, Plan } from '../../plan/types.ts';
 import { HOST_ACTIONS } from '../../plan/types.ts';
-import { changedHosts, revisionLabel, summarySentence } from './plan-common.ts';
+import { changedHosts, diffBody, revisionLabel, summarySentence } from './plan-common.ts';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
 /** Room kept for the tail (the "more hosts" note) and for GitHub's own additions. */
@@ -74,7 +74,7 @@ function sharedBlock(change: Plan['shared'][number]): string {
 }
 
 function diffBlock(title: string, artifact: Pick<ArtifactDiff, 'diff' | 'change'>): string[] {
-  const body = artifact.diff.split('\n').slice(2).filter((l, i, all) => l !== '' || i < all.length - 1);
+  const body = diffBody(artifact.diff).filter((l, i, all) => l !== '' || i < all.length - 1);
   const cut = body.length > MAX_DIFF_LINES;
   const shown = cut ? body.slice(0, MAX_DIFF_LINES) : body;
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(shown.join('\n')) + 1));

@@ -1,6 +1,6 @@
 // The plan for a terminal: one block per changed host with reasons and diffs, then the rollout.
 import type { Plan } from '../../plan/types.ts';
-import { changedHosts, revisionLabel, summarySentence } from './plan-common.ts';
+import { changedHosts, diffBody, revisionLabel, summarySentence } from './plan-common.ts';
 
 const MARKS: Record<string, string> = { destructive: '!', decommission: '-', provision: '+', 'reboot-required': '~', update: '~', 'network-only': '~' };
 
@@ -13,14 +13,14 @@ export function renderPlanText(plan: Plan, options: { diffs: boolean }): string 
     if (options.diffs) {
       for (const artifact of host.artifacts) {
         lines.push(`    ${artifact.change} ${artifact.path}`);
-        for (const line of artifact.diff.split('\n').slice(2)) if (line !== '') lines.push(`      ${line}`);
+        for (const line of diffBody(artifact.diff)) if (line !== '') lines.push(`      ${line}`);
       }
     }
     lines.push('');
   }
   for (const change of plan.shared) {
     lines.push(`* ${change.path} ${change.change} (used by ${change.hosts.join(', ') || 'no host'})`);
-    if (options.diffs) for (const line of change.diff.split('\n').slice(2)) if (line !== '') lines.push(`      ${line}`);
+    if (options.diffs) for (const line of diffBody(change.diff)) if (line !== '') lines.push(`      ${line}`);
     lines.push('');
   }
   if (plan.waves.length > 0) {
