@@ -175,8 +175,8 @@ name: bench
 description: A synthetic fleet for the fleetc benchmark
 domain: bench.example.net
 inputs:
-  nixpkgs: { url: "github:NixOS/nixpkgs/nixos-25.05", rev: "4a3fb3ec5a1b6d2e8c9f0d7e2b1a6c5d4e3f2a10" }
-  disko: { url: "github:nix-community/disko", rev: "8b1d0c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c" }
+  nixpkgs: { url: "github:NixOS/nixpkgs/nixos-26.05", rev: "7c8764b7c7b09b34f632464276218ef9090eaa11", narHash: "sha256-MWhktfFtFE8Jl7bf9Pkp7TR5MSdYCjCswSo0Gkb4ywc=", lastModified: 1791426274 }
+  disko: { url: "github:nix-community/disko", rev: "de5708739256238fb912c62f03988815db89ec9a", narHash: "sha256-CNzzBsRhq7gg4BMBuTDObiWDH/rFYHEuDRVOwCcwXw4=", lastModified: 1768920986 }
 networks:
   prov:
     cidr: 10.0.0.0/16

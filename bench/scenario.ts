@@ -30,7 +30,7 @@ async function run(): Promise<Record<string, unknown>> {
       t.push(performance.now());
       const resolved = resolveFleet(checked.value);
       t.push(performance.now());
-      const artifacts = emitFleet(resolved.value, { nixDir: '../nix', nixFiles: raw.nixFiles });
+      const artifacts = emitFleet(resolved.value, { nixDir: '../nix', outDirFromRoot: 'generated', nixFiles: raw.nixFiles });
       t.push(performance.now());
       writeOutputSync(paths.outDir, artifacts);
       t.push(performance.now());

@@ -2,7 +2,7 @@
 // roll the changes out in waves, record each host's state as soon as it succeeds, release the lock.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { relativeNixDir, type Paths } from '../compile/index.ts';
+import { outputLayout, rootDirOf, type Paths } from '../compile/index.ts';
 import { openRepository, repoRelative, resolveCommit } from '../git/repository.ts';
 import type { Host } from '../model/fleet.ts';
 import type { HostPlan, Plan } from '../plan/types.ts';
@@ -62,7 +62,7 @@ export class ApplyError extends Error {}
 export async function apply(request: ApplyRequest): Promise<ApplyOutcome> {
   const repo = await openRepository(request.cwd);
   const remote = await defaultRemote(repo, request.remote);
-  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), nixDirFromOut: relativeNixDir(request.paths) });
+  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths) });
   const given = request.planFile ? await loadPlanFile(request.planFile) : undefined;
   const headCommit = given ? given.head.commit! : await resolveCommit(repo, 'HEAD');
 
@@ -106,8 +106,9 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   if (selected.length === 0) return { status: 'nothing-to-do', message: 'nothing to deploy: every host matches the recorded state', plan, results: {} };
 
   const outDir = repoRelative(run.repo, request.paths.outDir);
-  const stale = await staleGeneratedFiles(run.repo, run.headCommit, outDir, head.side.artifacts ?? []);
-  if (stale.length > 0) throw new ApplyError(`${outDir}/ at ${run.headCommit.slice(0, 12)} is not what its fleet compiles to (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''}); run fleetc build and commit ${outDir}/`);
+  const rootDir = repoRelative(run.repo, rootDirOf(request.paths));
+  const stale = await staleGeneratedFiles(run.repo, run.headCommit, { outDir, rootDir }, head.side.artifacts ?? []);
+  if (stale.length > 0) throw new ApplyError(`the flake at ${run.headCommit.slice(0, 12)} (flake.nix, flake.lock, ${outDir}/) is not what its fleet compiles to (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''}); run fleetc build and commit what it wrote`);
 
   const models = new Map<string, Host>();
   for (const hostPlan of selected) models.set(hostPlan.name, await hostModel(hostPlan, run));
@@ -124,7 +125,8 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
 
   const runner: CommandRunner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit);
   const ssh = new Ssh(runner, { knownHostsFile, identityFile: request.identityFile, connectTimeoutSeconds: 10 });
-  const flake = `git+file://${run.repo.root}?dir=${outDir}&rev=${run.headCommit}`;
+  // The fleet's flake lives at the fleet root (flake.nix beside generated/), pinned to the commit.
+  const flake = `git+file://${run.repo.root}?${rootDir === '' ? '' : `dir=${rootDir}&`}rev=${run.headCommit}`;
   const context: StepContext = {
     ssh,
     nix: new NixDeployer(runner, ssh, { flake, timeoutMs: request.stepTimeoutSeconds * 1000 }),

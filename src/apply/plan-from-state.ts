@@ -2,7 +2,7 @@
 // ref) to the head commit. Hosts never deployed by fleetc count as deployed at --base when given
 // (adopting a running fleet), else as new.
 import { hasErrors } from '../diagnostics/diagnostic.ts';
-import { compileRaw } from '../compile/index.ts';
+import { compileRaw, type OutputLayout } from '../compile/index.ts';
 import type { Repository } from '../git/repository.ts';
 import { readFleetAt } from '../git/tree-reader.ts';
 import { buildPlan, type PlanSide } from '../plan/build.ts';
@@ -19,7 +19,7 @@ export interface CompiledRevision {
 export interface RevisionSource {
   fleetDir: string;
   nixDir: string;
-  nixDirFromOut: string;
+  layout: OutputLayout;
 }
 
 /** Compiles the fleet at a commit from git objects; cached per commit. */
@@ -41,7 +41,7 @@ export class RevisionCompiler {
     const raw = await readFleetAt(this.repo, commit, this.source.fleetDir, this.source.nixDir, `${ref.slice(0, 12)}:${this.source.fleetDir}`);
     const info = { ref, commit, fleetExists: raw.existed };
     if (!raw.existed) return { side: { info, nixSources: new Map(), nixDir: this.source.nixDir } };
-    const compiled = compileRaw(raw, { nixDirFromOut: this.source.nixDirFromOut });
+    const compiled = compileRaw(raw, this.source.layout);
     const side: PlanSide = { info, fleet: compiled.fleet, artifacts: compiled.artifacts, nixSources: raw.nixSources, nixDir: this.source.nixDir };
     if (hasErrors(compiled.diagnostics)) {
       const first = compiled.diagnostics.find((d) => d.severity === 'error')!;

@@ -1,6 +1,7 @@
 // Options shared by commands, parsed into typed values.
+import path from 'node:path';
 import { Option, InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_PATHS, type Paths } from '../compile/index.ts';
+import { DEFAULT_PATHS, rootDirOf, type Paths } from '../compile/index.ts';
 import { defaultCacheDir } from '../load/cache-store.ts';
 import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from './views/diagnostics.ts';
 
@@ -15,8 +16,26 @@ export function addFormatOption(command: Command): Command {
   return command.addOption(new Option('--format <format>', 'diagnostics format').choices(DIAGNOSTIC_FORMATS).default('text'));
 }
 
-export function pathsFrom(options: Record<string, unknown>): Paths {
-  return { fleetDir: String(options.fleet), outDir: String(options.out), nixDir: String(options.nix) };
+/** A command line that cannot be run as given: printed without a stack trace, exit 2. */
+export class UsageError extends Error {}
+
+/**
+ * The paths, checked for the flake's layout unless only validating: the flake at the fleet root
+ * (the fleet directory's parent) imports the output and the nix directory, so both must lie inside
+ * it, or the flake would evaluate as a git checkout only (NixOS/nix#4414: a path: copy or an archive
+ * forbids access outside the flake).
+ */
+export function pathsFrom(options: Record<string, unknown>, check: { layout: boolean } = { layout: true }): Paths {
+  const paths: Paths = { fleetDir: String(options.fleet), outDir: String(options.out), nixDir: String(options.nix) };
+  if (!check.layout) return paths;
+  const root = rootDirOf(paths);
+  const inside = (dir: string) => {
+    const relative = path.relative(root, path.resolve(dir));
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  };
+  if (!inside(paths.outDir)) throw new UsageError(`--out ${paths.outDir} must be a directory inside the fleet repository root ${root} (the parent of --fleet), where flake.nix is written`);
+  if (!inside(paths.nixDir)) throw new UsageError(`--nix ${paths.nixDir} must be a directory inside the fleet repository root ${root} (the parent of --fleet), so that the flake there can import it`);
+  return paths;
 }
 
 export function formatFrom(options: Record<string, unknown>): DiagnosticFormat {

@@ -46,7 +46,7 @@ export class IncrementalCompiler {
     const { compilation, checked } = compileStages(raw, { ...this.options, parseCache: this.parseCache, validateOnly: true });
     if (!compilation.fleet || !checked) return { ...compilation, emittedHosts: [], removedHosts: [] };
     const fleet = compilation.fleet;
-    const context: EmitContext = { nixDir: this.options.nixDirFromOut, nixFiles: raw.nixFiles };
+    const context: EmitContext = { nixDir: this.options.nixDirFromOut, outDirFromRoot: this.options.outDirFromRoot, nixFiles: raw.nixFiles };
     const sharedKey = sharedInputs(fleet, checked, context);
     const hostInputs = new Map<string, unknown>(checked.hosts.map((c) => [c.name, c.data]));
     const previous = this.last;

@@ -18,6 +18,8 @@ export interface Paths {
   fleetDir: string;
   outDir: string;
   nixDir: string;
+  /** The fleet repository root, where flake.nix and flake.lock live; default: the fleet directory's parent. */
+  rootDir?: string;
 }
 
 export const DEFAULT_PATHS: Paths = { fleetDir: 'fleet', outDir: 'generated', nixDir: 'nix' };
@@ -33,9 +35,7 @@ export interface Compilation {
   profileCount: number;
 }
 
-export interface CompileOptions {
-  /** Path from the output directory to the nix directory, '/'-separated. */
-  nixDirFromOut: string;
+export interface CompileOptions extends OutputLayout {
   /** Stop after validation (fleetc validate). */
   validateOnly?: boolean;
   /** Serves the parse of files seen before; the result is the same with or without it. */
@@ -60,7 +60,7 @@ export function compileStages(raw: RawFleet, options: CompileOptions): { compila
   result.diagnostics = [...result.diagnostics, ...resolved.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   result.fleet = resolved.value;
-  if (!options.validateOnly) result.artifacts = emitFleet(resolved.value, { nixDir: options.nixDirFromOut, nixFiles: raw.nixFiles });
+  if (!options.validateOnly) result.artifacts = emitFleet(resolved.value, { nixDir: options.nixDirFromOut, outDirFromRoot: options.outDirFromRoot, nixFiles: raw.nixFiles });
   return { compilation: finish(result), checked: checked.value };
 }
 
@@ -75,13 +75,33 @@ export interface DiskOptions {
 export async function compileFromDisk(paths: Paths, options: DiskOptions = {}): Promise<Compilation> {
   const raw = options.raw ?? readFleetDirSync(paths.fleetDir, paths.nixDir);
   const parseCache = options.cacheDir === undefined ? undefined : loadParseCache(options.cacheDir).cache;
-  const result = compileRaw(raw, { nixDirFromOut: relativeNixDir(paths), validateOnly: options.validateOnly, parseCache });
+  const result = compileRaw(raw, { ...outputLayout(paths), validateOnly: options.validateOnly, parseCache });
   if (parseCache) saveParseCache(options.cacheDir!, parseCache);
   return result;
 }
 
+/** Where the generated files point to: the nix directory from the output, the output from the root. */
+export interface OutputLayout {
+  /** Path from the output directory to the nix directory, '/'-separated. */
+  nixDirFromOut: string;
+  /** Path from the fleet repository root to the output directory, '/'-separated, inside the root. */
+  outDirFromRoot: string;
+}
+
+export function outputLayout(paths: Paths): OutputLayout {
+  return { nixDirFromOut: relativeNixDir(paths), outDirFromRoot: relativePosix(rootDirOf(paths), paths.outDir) };
+}
+
+export function rootDirOf(paths: Paths): string {
+  return path.resolve(paths.rootDir ?? path.dirname(path.resolve(paths.fleetDir)));
+}
+
 export function relativeNixDir(paths: Paths): string {
-  const relative = path.relative(path.resolve(paths.outDir), path.resolve(paths.nixDir)).split(path.sep).join('/');
+  return relativePosix(paths.outDir, paths.nixDir);
+}
+
+function relativePosix(from: string, to: string): string {
+  const relative = path.relative(path.resolve(from), path.resolve(to)).split(path.sep).join('/');
   return relative === '' ? '.' : relative;
 }
 

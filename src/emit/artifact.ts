@@ -6,8 +6,10 @@ export const ARTIFACT_KINDS = ['flake', 'host-data', 'nixos', 'disko', 'dhcp', '
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
 export interface Artifact {
-  /** '/'-separated path relative to the output root. */
+  /** '/'-separated path relative to the output root (or, with root, to the fleet repository root). */
   path: string;
+  /** The file lives at the fleet repository root (flake.nix, flake.lock), not in the output directory. */
+  root?: true;
   contents: string;
   kind: ArtifactKind;
   /** The host this file belongs to, for per-host files. */
@@ -23,6 +25,8 @@ export interface Artifact {
 export interface EmitContext {
   /** Path from the output root to the hand-written nix/ directory, e.g. "../nix". */
   nixDir: string;
+  /** Path from the fleet repository root (where flake.nix lives) to the output root, e.g. "generated". */
+  outDirFromRoot: string;
   /** Hand-written Nix files: path relative to nix/ → sha256. */
   nixFiles: Map<string, string>;
 }

@@ -1,30 +1,52 @@
-// flake.nix: the pinned inputs and one nixosConfigurations.<host> per host.
+// flake.nix and flake.lock, at the fleet repository root: the pinned inputs, the platform's overlays
+// and modules, and one nixosConfigurations.<host> per host.
 import { readFileSync } from 'node:fs';
 import type { Artifact, Emitter } from './artifact.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { compileTemplate } from './templates.ts';
 import { packageFile } from '../package-root.ts';
+import { renderFlakeLock } from './flake-lock.ts';
 
 interface FlakeContext {
   header: string;
   description: string;
-  inputs: Array<{ name: string; pinned: string }>;
+  inputs: Array<{ name: string; pinned: string; follows: Array<{ name: string; target: string }> }>;
+  platform?: { overlays: Array<{ input: string; name: string }>; modules: Array<{ input: string; name: string }> };
   hosts: Array<{ name: string; path: string }>;
 }
 
 const render = compileTemplate<FlakeContext>('flake.nix', readFileSync(packageFile('src/emit/templates/flake.nix.hbs'), 'utf8'));
 
-export const emitFlake: Emitter = (fleet) => {
-  const inputs = Object.entries(fleet.inputs).map(([name, input]) => ({ name, pinned: input.pinned }));
-  const hosts = fleet.hosts.map((host) => ({ name: host.name, path: `./hosts/${host.name}` }));
-  const inputsFragment = inputs.map((i) => `${i.name}=${i.pinned}`).join('\n');
-  const artifact: Artifact = {
-    path: 'flake.nix',
+export const FLAKE_PATH = 'flake.nix';
+export const FLAKE_LOCK_PATH = 'flake.lock';
+
+export const emitFlake: Emitter = (fleet, context) => {
+  const inputs = Object.values(fleet.inputs).map((input) => ({
+    name: input.name,
+    pinned: input.pinned,
+    follows: Object.entries(input.follows).map(([name, target]) => ({ name, target })),
+  }));
+  const platform = fleet.platform && {
+    overlays: fleet.platform.overlays.map((name) => ({ input: fleet.platform!.input, name })),
+    modules: fleet.platform.modules.map((name) => ({ input: fleet.platform!.input, name })),
+  };
+  const hosts = fleet.hosts.map((host) => ({ name: host.name, path: `./${context.outDirFromRoot}/hosts/${host.name}` }));
+  // Every host depends on the pinned inputs (with their hashes) and the platform, and on its own entry.
+  const inputsFragment = [
+    ...Object.values(fleet.inputs).flatMap((i) => [
+      `${i.name}=${i.pinned}${'narHash' in i.lock.locked ? ` ${i.lock.locked.narHash}` : ''}`,
+      ...Object.entries(i.follows).map(([name, target]) => `${i.name}.inputs.${name}.follows=${target}`),
+    ]),
+    ...(fleet.platform ? [`platform=${fleet.platform.input} overlays=${fleet.platform.overlays.join(',')} modules=${fleet.platform.modules.join(',')}`] : []),
+  ].join('\n');
+  const flake: Artifact = {
+    path: FLAKE_PATH,
+    root: true,
     kind: 'flake',
-    contents: render({ header: GENERATED_HEADER, description: `${fleet.name}: NixOS hosts compiled by fleetc`, inputs, hosts }),
-    // Every host depends on the pinned inputs and on its own nixosConfigurations entry.
+    contents: render({ header: GENERATED_HEADER, description: `${fleet.name}: NixOS hosts compiled by fleetc`, inputs, ...(platform ? { platform } : {}), hosts }),
     fragmentBase: inputsFragment,
     fragments: Object.fromEntries(hosts.map((h) => [h.name, `${h.name}=${h.path}`])),
   };
-  return [artifact];
+  const lock: Artifact = { path: FLAKE_LOCK_PATH, root: true, kind: 'flake', contents: renderFlakeLock(fleet) };
+  return [flake, lock];
 };

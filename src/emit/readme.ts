@@ -12,7 +12,7 @@ export const emitReadme: Emitter = (fleet) => [
       'build. Do not edit these files: change the fleet and rebuild. CI runs `fleetc build --check` to',
       'make sure this directory matches the fleet.',
       '',
-      '- `flake.nix` — one `nixosConfigurations.<host>` per host (deploy with `nixos-rebuild --flake ./generated#<host>`)',
+      '- `../flake.nix` and `../flake.lock` (at the fleet repository root, written by the same build) — the pinned inputs and one `nixosConfigurations.<host>` per host (`nixos-rebuild --flake .#<host>` from the root)',
       '- `hosts/<host>/` — `host.nix` (resolved data), `default.nix` (NixOS module), `disko.nix` (disk layout), `first-boot.json` (first-boot steps, see docs/first-boot.md)',
       '- `dhcp/` — `dhcpd.conf` and `kea-dhcp4.json`: reservations and PXE/iPXE boot detection (docs/network-boot.md)',
       '- `ipxe/` — `boot.ipxe` (entry script and menu) and `hosts/<mac>.ipxe` (one per boot NIC), served over HTTP',

@@ -5,10 +5,31 @@ import type { Arch, Filesystem, Firmware, SecretRef } from './input.ts';
 export type System = 'x86_64-linux' | 'aarch64-linux';
 
 export interface FlakeInput {
+  name: string;
   url: string;
-  rev: string;
+  /** The pinned commit; absent for a path:./ input (the fleet's own commit pins it). */
+  rev?: string;
   /** The flake reference with the revision pinned in, as written into flake.nix. */
   pinned: string;
+  /** The input's own inputs → the fleet input each follows (flake.nix and flake.lock). */
+  follows: Record<string, string>;
+  /** Its node in flake.lock: what Nix records as `original` and `locked`. */
+  lock: FlakeLockNode;
+}
+
+/** A flake.lock node's attributes, as Nix writes them (src/libflake/lockfile.cc). */
+export interface FlakeLockNode {
+  original: Record<string, string | number>;
+  locked: Record<string, string | number>;
+  /** Present for a relative path: input: the input path of the flake it is relative to ([] = the root). */
+  parent?: string[];
+}
+
+/** The flake that packages the platform: its overlays and NixOS modules reach every host. */
+export interface Platform {
+  input: string;
+  overlays: string[];
+  modules: string[];
 }
 
 export interface Network {
@@ -188,6 +209,7 @@ export interface Fleet {
   description?: string;
   domain: string;
   inputs: Record<string, FlakeInput>;
+  platform?: Platform;
   networks: Record<string, Network>;
   boot: BootServer;
   deploy: DeployPolicy;

@@ -8,7 +8,18 @@ export type SecretRef = { file: string } | { env: string };
 
 export interface FlakeInputSpec {
   url: string;
-  rev: string;
+  /** Required (with narHash) for a remote input; absent for a path:./ input. */
+  rev?: string;
+  narHash?: string;
+  lastModified?: number;
+  /** The input's own inputs → the fleet input each follows. */
+  follows?: Record<string, string>;
+}
+
+export interface PlatformInput {
+  input: string;
+  overlays?: string[];
+  modules?: string[];
 }
 
 export interface NetworkInput {
@@ -40,6 +51,7 @@ export interface FleetInput {
   description?: string;
   domain: string;
   inputs: Record<string, FlakeInputSpec> & { nixpkgs: FlakeInputSpec; disko: FlakeInputSpec };
+  platform?: PlatformInput;
   networks: Record<string, NetworkInput>;
   boot: { http: string; tftp: string; interfaces?: string[]; ipxe?: { bios?: string; uefi?: string; arm64?: string }; menuTimeoutSeconds?: number };
   deploy?: { order?: string[]; maxParallel?: number; healthTimeoutSeconds?: number; powerOffDecommissioned?: boolean };

@@ -157,9 +157,13 @@ function inputChanges(base: Fleet, head: Fleet): string[] {
     const b = head.inputs[name];
     if (a?.pinned === b?.pinned) continue;
     if (!a || !b) out.push(`flake input ${name} ${a ? 'removed' : 'added'}`);
-    else out.push(a.url === b.url ? `${name} ${a.rev.slice(0, 7)} → ${b.rev.slice(0, 7)}` : `${name} ${a.url} → ${b.url} (${b.rev.slice(0, 7)})`);
+    else out.push(a.url === b.url ? `${name} ${short(a.rev)} → ${short(b.rev)}` : `${name} ${a.url} → ${b.url}${b.rev ? ` (${short(b.rev)})` : ''}`);
   }
   return out;
+}
+
+function short(rev: string | undefined): string {
+  return rev === undefined ? 'local' : rev.slice(0, 7);
 }
 
 /** Boot-time changes: the kernel or its command line, the firmware, or nixpkgs (which brings the kernel). */

@@ -3,7 +3,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
-import { compileRaw, relativeNixDir, type Paths } from '../compile/index.ts';
+import { compileRaw, outputLayout, type OutputLayout, type Paths } from '../compile/index.ts';
 import { openRepository, repoRelative, resolveCommit, type Repository } from '../git/repository.ts';
 import { readFleetAt } from '../git/tree-reader.ts';
 import { loadParseCache, ParseCache, readFleetDirSync, saveParseCache } from '../load/index.ts';
@@ -39,12 +39,12 @@ export async function computePlan(request: PlanRequest): Promise<PlanOutcome> {
   const repo = await openRepository(request.cwd);
   const fleetDir = repoRelative(repo, request.paths.fleetDir);
   const nixDir = repoRelative(repo, request.paths.nixDir);
-  const nixDirFromOut = relativeNixDir(request.paths);
+  const layout = outputLayout(request.paths);
   const warnings: SideDiagnostics[] = [];
   // One parse cache for both sides: a file the two revisions share is parsed once.
   const cache = request.cacheDir === undefined ? new ParseCache() : loadParseCache(request.cacheDir).cache;
   try {
-    return await planWith(request, repo, { fleetDir, nixDir, nixDirFromOut, warnings, cache });
+    return await planWith(request, repo, { fleetDir, nixDir, layout, warnings, cache });
   } finally {
     if (request.cacheDir !== undefined) saveParseCache(request.cacheDir, cache);
   }
@@ -53,14 +53,14 @@ export async function computePlan(request: PlanRequest): Promise<PlanOutcome> {
 interface PlanContext {
   fleetDir: string;
   nixDir: string;
-  nixDirFromOut: string;
+  layout: OutputLayout;
   warnings: SideDiagnostics[];
   cache: ParseCache;
 }
 
-async function planWith(request: PlanRequest, repo: Repository, { fleetDir, nixDir, nixDirFromOut, warnings, cache }: PlanContext): Promise<PlanOutcome> {
+async function planWith(request: PlanRequest, repo: Repository, { fleetDir, nixDir, layout, warnings, cache }: PlanContext): Promise<PlanOutcome> {
   const base = await readRevision(repo, request.base, fleetDir, nixDir);
-  const baseSide = compileSide('base', base.raw, base.info, nixDirFromOut, nixDir, cache);
+  const baseSide = compileSide('base', base.raw, base.info, layout, nixDir, cache);
   if (baseSide.failed) {
     if (!request.allowInvalidBase) return { ok: false, reason: `the fleet at base ${request.base} has errors; fix them there, or pass --allow-invalid-base to plan against an empty fleet`, failed: baseSide.failed };
     baseSide.side = { info: { ...base.info, treatedAsEmpty: true }, nixSources: new Map(), nixDir };
@@ -68,7 +68,7 @@ async function planWith(request: PlanRequest, repo: Repository, { fleetDir, nixD
   const head = request.head === undefined
     ? { raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }
     : await readRevision(repo, request.head, fleetDir, nixDir);
-  const headSide = compileSide('head', head.raw, head.info, nixDirFromOut, nixDir, cache);
+  const headSide = compileSide('head', head.raw, head.info, layout, nixDir, cache);
   if (headSide.failed) return { ok: false, reason: `the fleet at head (${head.info.ref}) has errors`, failed: headSide.failed };
   for (const s of [baseSide, headSide]) if (s.warnings) warnings.push(s.warnings);
   return { ok: true, plan: buildPlan(baseSide.side, headSide.side), warnings };
@@ -80,9 +80,9 @@ async function readRevision(repo: Repository, revision: string, fleetDir: string
   return { raw: raw.existed ? raw : undefined, info: { ref: revision, commit, fleetExists: raw.existed } };
 }
 
-function compileSide(side: 'base' | 'head', raw: RawFleet | undefined, info: PlanSide['info'], nixDirFromOut: string, nixDir: string, parseCache: ParseCache): { side: PlanSide; failed?: SideDiagnostics; warnings?: SideDiagnostics } {
+function compileSide(side: 'base' | 'head', raw: RawFleet | undefined, info: PlanSide['info'], layout: OutputLayout, nixDir: string, parseCache: ParseCache): { side: PlanSide; failed?: SideDiagnostics; warnings?: SideDiagnostics } {
   if (!raw) return { side: { info, nixSources: new Map(), nixDir } };
-  const compilation = compileRaw(raw, { nixDirFromOut, parseCache });
+  const compilation = compileRaw(raw, { ...layout, parseCache });
   const report = { side, diagnostics: compilation.diagnostics, sources: compilation.sources };
   if (hasErrors(compilation.diagnostics)) return { side: { info, nixSources: raw.nixSources, nixDir }, failed: report };
   return {

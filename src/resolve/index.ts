@@ -70,7 +70,8 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
     name: input.name,
     ...(input.description !== undefined ? { description: input.description } : {}),
     domain: input.domain,
-    inputs: Object.fromEntries(Object.keys(input.inputs).sort().map((name) => [name, pinFlakeInput(input.inputs[name]!)])),
+    inputs: Object.fromEntries(Object.keys(input.inputs).sort().map((name) => [name, pinFlakeInput(name, input.inputs[name]!)])),
+    ...(input.platform ? { platform: { input: input.platform.input, overlays: input.platform.overlays ?? ['default'], modules: input.platform.modules ?? ['default'] } } : {}),
     networks,
     boot: {
       http: input.boot.http.replace(/\/+$/, ''),

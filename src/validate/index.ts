@@ -6,6 +6,7 @@ import { checkAddresses } from './checks/addresses.ts';
 import { checkFirstBoot } from './checks/first-boot.ts';
 import { checkBoot } from './checks/boot.ts';
 import { checkHardware } from './checks/hardware.ts';
+import { checkInputs } from './checks/inputs.ts';
 import { checkNames } from './checks/names.ts';
 import { checkNetworks } from './checks/networks.ts';
 import { checkReferences } from './checks/references.ts';
@@ -47,6 +48,7 @@ export function validateFleet(loaded: LoadedFleet): StageResult<CheckedFleet> {
   const report = new Reporter();
   checkNames(checked, report);
   checkReferences(checked, report);
+  checkInputs(checked, report);
   const networks = checkNetworks(checked, report);
   checkAddresses(checked, networks, report);
   checkHardware(checked, report);

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
 import { IncrementalCompiler } from '../compile/incremental.ts';
-import { relativeNixDir, type Paths } from '../compile/index.ts';
+import { outputLayout, rootDirOf, type Paths } from '../compile/index.ts';
 import type { Artifact, ArtifactKind } from '../emit/artifact.ts';
 import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
 import { readFleetDirSync, readFleetFile, readNixDir } from '../load/read-dir.ts';
@@ -50,7 +50,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
   const { paths } = options;
   const fleetRoot = path.resolve(paths.fleetDir);
   const nixRoot = path.resolve(paths.nixDir);
-  const compiler = new IncrementalCompiler({ nixDirFromOut: relativeNixDir(paths) }, options.cacheDir === undefined ? undefined : loadParseCache(options.cacheDir).cache);
+  const compiler = new IncrementalCompiler(outputLayout(paths), options.cacheDir === undefined ? undefined : loadParseCache(options.cacheDir).cache);
   let raw: RawFleet = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
   let known: Map<string, string> | undefined;
@@ -92,7 +92,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
     }
     let changes: FileChange[];
     try {
-      changes = writeOutputSync(paths.outDir, result.artifacts, undefined, known ? { known } : {}).changes;
+      changes = writeOutputSync(paths.outDir, result.artifacts, undefined, { rootDir: rootDirOf(paths), ...(known ? { known } : {}) }).changes;
     } catch (error) {
       known = undefined; // read the directory again next time
       onEvent({ kind: 'failed', message: (error as Error).message });

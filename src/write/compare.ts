@@ -9,18 +9,32 @@ export type FileChangeKind = 'added' | 'modified' | 'removed';
 export interface FileChange {
   path: string;
   change: FileChangeKind;
+  /** A file at the fleet repository root (flake.nix, flake.lock), not in the output directory. */
+  root?: true;
 }
-
-/** Files the writer keeps although no emitter produces them (written by other tools). */
-export const KEPT_FILES = new Set(['flake.lock']);
 
 /**
  * Compares with the files on disk, reading each one: exact whatever happened to the directory
  * since the last build (hand edits, a checkout). Synchronous reads of thousands of small files are
  * several times faster than through the thread pool.
  */
-export async function compareWithDisk(outDir: string, artifacts: readonly Artifact[]): Promise<FileChange[]> {
-  return compareWithDiskSync(outDir, artifacts);
+export async function compareWithDisk(outDir: string, artifacts: readonly Artifact[], rootDir = path.dirname(path.resolve(outDir))): Promise<FileChange[]> {
+  return [...compareWithDiskSync(outDir, artifacts.filter((a) => !a.root)), ...compareRootFiles(rootDir, artifacts)];
+}
+
+/** The root artifacts (flake.nix, flake.lock) against the files at the fleet root; never stale. */
+export function compareRootFiles(rootDir: string, artifacts: readonly Artifact[]): FileChange[] {
+  const changes: FileChange[] = [];
+  for (const artifact of artifacts.filter((a) => a.root)) {
+    let contents: string | undefined;
+    try {
+      contents = fs.readFileSync(path.join(rootDir, artifact.path), 'utf8');
+    } catch {
+      contents = undefined;
+    }
+    if (contents !== artifact.contents) changes.push({ path: artifact.path, change: contents === undefined ? 'added' : 'modified', root: true });
+  }
+  return changes;
 }
 
 export function compareWithDiskSync(outDir: string, artifacts: readonly Artifact[]): FileChange[] {
@@ -51,7 +65,7 @@ function compareWith(existing: ReadonlySet<string>, artifacts: readonly Artifact
     if (contents === undefined) changes.push({ path: artifact.path, change: existing.has(artifact.path) ? 'modified' : 'added' });
     else if (contents !== artifact.contents) changes.push({ path: artifact.path, change: 'modified' });
   }
-  for (const file of existing) if (!emitted.has(file) && !KEPT_FILES.has(file)) changes.push({ path: file, change: 'removed' });
+  for (const file of existing) if (!emitted.has(file)) changes.push({ path: file, change: 'removed' });
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

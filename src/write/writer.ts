@@ -12,7 +12,8 @@ import path from 'node:path';
 import type { Artifact } from '../emit/artifact.ts';
 import { isSafeRelativePath } from '../emit/index.ts';
 import { MANIFEST_PATH } from '../emit/manifest.ts';
-import { compareWithDiskSync, compareWithKnown, KEPT_FILES, type FileChange } from './compare.ts';
+import { compareRootFiles, compareWithDiskSync, compareWithKnown, type FileChange } from './compare.ts';
+import { GENERATED_HEADER } from '../emit/artifact.ts';
 
 export class WriteRefused extends Error {}
 
@@ -31,6 +32,8 @@ export interface WriteOptions {
    * (fleetc watch): changes are computed from it instead of reading every file.
    */
   known?: ReadonlyMap<string, string>;
+  /** The fleet repository root, where root artifacts (flake.nix, flake.lock) go; default: outDir's parent. */
+  rootDir?: string;
 }
 
 interface Journal {
@@ -45,6 +48,35 @@ export async function writeOutput(outDir: string, artifacts: readonly Artifact[]
 }
 
 export function writeOutputSync(outDir: string, artifacts: readonly Artifact[], crashAt?: (point: CrashPoint) => void, options: WriteOptions = {}): WriteResult {
+  const rootDir = path.resolve(options.rootDir ?? path.dirname(path.resolve(outDir)));
+  const rootArtifacts = artifacts.filter((a) => a.root);
+  const rootChanges = compareRootFiles(rootDir, rootArtifacts);
+  refuseForeignRootFiles(rootDir, rootChanges);
+  const tree = writeTreeSync(outDir, artifacts.filter((a) => !a.root), crashAt, options);
+  // After the tree: a flake.nix never names hosts the output directory does not have yet.
+  for (const change of rootChanges) {
+    const artifact = rootArtifacts.find((a) => a.path === change.path)!;
+    const file = path.join(rootDir, artifact.path);
+    writeFileAtomically(file, `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`, artifact.contents);
+  }
+  return { changes: [...tree.changes, ...rootChanges], wrote: tree.wrote || rootChanges.length > 0 };
+}
+
+/** flake.nix and flake.lock at the root are replaced only when fleetc wrote the flake.nix there. */
+function refuseForeignRootFiles(rootDir: string, changes: readonly FileChange[]): void {
+  if (!changes.some((c) => c.change === 'modified')) return;
+  let flake: string | undefined;
+  try {
+    flake = fs.readFileSync(path.join(rootDir, 'flake.nix'), 'utf8');
+  } catch {
+    flake = undefined;
+  }
+  if (flake !== undefined && !flake.startsWith(`# ${GENERATED_HEADER}`)) {
+    throw new WriteRefused(`${path.join(rootDir, 'flake.nix')} was not written by fleetc; refusing to replace it and its flake.lock (move it away, or keep the fleet in a repository of its own)`);
+  }
+}
+
+function writeTreeSync(outDir: string, artifacts: readonly Artifact[], crashAt: ((point: CrashPoint) => void) | undefined, options: WriteOptions): WriteResult {
   const target = path.resolve(outDir);
   for (const artifact of artifacts) {
     if (!isSafeRelativePath(artifact.path)) throw new Error(`refusing to write outside the output directory: ${artifact.path}`);
@@ -67,7 +99,6 @@ export function writeOutputSync(outDir: string, artifacts: readonly Artifact[], 
     throw error;
   }
   if (!hadOld) {
-    for (const kept of KEPT_FILES) copyIfExists(path.join(target, kept), path.join(staging, kept));
     fs.rmSync(target, { recursive: true, force: true }); // an empty directory, or none
     fs.renameSync(staging, target);
     return { changes, wrote: true };
@@ -236,14 +267,6 @@ function refuseForeignDirectory(target: string): boolean {
 function writeFileAtomically(file: string, temp: string, contents: string): void {
   fs.writeFileSync(temp, contents);
   fs.renameSync(temp, file);
-}
-
-function copyIfExists(from: string, to: string): void {
-  try {
-    fs.copyFileSync(from, to);
-  } catch {
-    // nothing to keep
-  }
 }
 
 function isDirectory(p: string): boolean {

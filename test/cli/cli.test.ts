@@ -5,7 +5,6 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { hasStackTrace, runFleetc } from '../helpers/cli.ts';
 import { makeFleet } from '../helpers/fleet.ts';
-import { REPO_NIX } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const BROKEN_MAC = { 'hosts/wk-1.yaml': readFileSync(new URL('../fixtures/diagnostics/mac-duplicate/hosts/wk-1.yaml', import.meta.url), 'utf8') };
@@ -13,7 +12,7 @@ const BROKEN_MAC = { 'hosts/wk-1.yaml': readFileSync(new URL('../fixtures/diagno
 function workspace(t: Parameters<typeof tempDir>[0], overlay = {}) {
   const root = tempDir(t);
   makeFleet(root, overlay);
-  return { root, args: ['--fleet', 'fleet', '--out', 'generated', '--nix', path.relative(root, REPO_NIX)] };
+  return { root, args: ['--fleet', 'fleet', '--out', 'generated', '--nix', 'nix'] };
 }
 
 describe('fleetc validate', () => {

@@ -11,8 +11,8 @@ import { EXAMPLE_PATHS } from '../helpers/example.ts';
 
 async function twoOrders(fleetDir: string, nixDir: string): Promise<[string, string]> {
   const raw = await readFleetDir(fleetDir, nixDir);
-  const forward = compileRaw(raw, { nixDirFromOut: '../nix' });
-  const reversed = compileRaw({ ...raw, files: [...raw.files].reverse(), nixFiles: new Map([...raw.nixFiles].reverse()) }, { nixDirFromOut: '../nix' });
+  const forward = compileRaw(raw, { nixDirFromOut: '../nix', outDirFromRoot: 'generated' });
+  const reversed = compileRaw({ ...raw, files: [...raw.files].reverse(), nixFiles: new Map([...raw.nixFiles].reverse()) }, { nixDirFromOut: '../nix', outDirFromRoot: 'generated' });
   const text = (c: typeof forward) => JSON.stringify([c.artifacts?.map((a) => [a.path, a.contents]), c.diagnostics]);
   return [text(forward), text(reversed)];
 }

@@ -34,9 +34,9 @@ const step = fc.record({ version: arbitraryFleet({ maxHosts: 5 }), pick: fc.arra
 test('incremental compiles equal full compiles over random edit sequences', async () => {
   await fc.assert(
     fc.property(arbitraryFleet({ maxHosts: 5 }), fc.array(step, { minLength: 1, maxLength: 6 }), (initial, steps) => {
-      const compiler = new IncrementalCompiler({ nixDirFromOut: '../nix' });
+      const compiler = new IncrementalCompiler({ nixDirFromOut: '../nix', outDirFromRoot: 'generated' });
       let files: Record<string, string> = { ...(initial as Record<string, string>) };
-      assert.equal(output(compiler.compile(rawOf(files))), output(compileRaw(rawOf(files), { nixDirFromOut: '../nix' })));
+      assert.equal(output(compiler.compile(rawOf(files))), output(compileRaw(rawOf(files), { nixDirFromOut: '../nix', outDirFromRoot: 'generated' })));
       for (const { version, pick, hostsOnly, broken } of steps) {
         const paths = [...new Set([...Object.keys(files), ...Object.keys(version as FleetFiles)])].sort();
         const next: Record<string, string> = { ...files };
@@ -49,7 +49,7 @@ test('incremental compiles equal full compiles over random edit sequences', asyn
         if (broken !== undefined && paths[broken] !== undefined) next[paths[broken]!] = 'profile: [worker\n';
         files = next;
         const incremental = compiler.compile(rawOf(files));
-        const full = compileRaw(rawOf(files), { nixDirFromOut: '../nix' });
+        const full = compileRaw(rawOf(files), { nixDirFromOut: '../nix', outDirFromRoot: 'generated' });
         assert.equal(output(incremental), output(full));
       }
     }),
@@ -58,14 +58,14 @@ test('incremental compiles equal full compiles over random edit sequences', asyn
 });
 
 test('a one-host edit emits only that host again', () => {
-  const compiler = new IncrementalCompiler({ nixDirFromOut: '../nix' });
+  const compiler = new IncrementalCompiler({ nixDirFromOut: '../nix', outDirFromRoot: 'generated' });
   const raw = readFleetDirSync(EXAMPLE_PATHS.fleetDir, REPO_NIX);
   const first = compiler.compile(raw);
   assert.equal(first.emittedHosts.length, 7);
   const files = raw.files.map((f) => (f.relPath === 'hosts/wk-1.yaml' ? { ...f, bytes: new TextEncoder().encode(new TextDecoder().decode(f.bytes).replace('unit: u20', 'unit: u21')) } : f));
   const second = compiler.compile({ ...raw, files });
   assert.deepEqual(second.emittedHosts, ['wk-1']);
-  assert.equal(output(second), output(compileRaw({ ...raw, files }, { nixDirFromOut: '../nix' })));
+  assert.equal(output(second), output(compileRaw({ ...raw, files }, { nixDirFromOut: '../nix', outDirFromRoot: 'generated' })));
   const profileEdit = files.map((f) => (f.relPath === 'profiles/worker.yaml' ? { ...f, bytes: new TextEncoder().encode(`${new TextDecoder().decode(f.bytes)}\npackages: [jq]\n`) } : f));
   assert.equal(compiler.compile({ ...raw, files: profileEdit }).emittedHosts.length, 7, 'a profile edit emits every host again');
 });

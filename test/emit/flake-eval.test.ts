@@ -3,12 +3,10 @@
 // from flake.nix → hosts/<host>/default.nix → host.nix, disko.nix and the hand-written nix/ modules.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync } from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 import { compileExample } from '../helpers/example.ts';
-import { FIXTURES, REPO_ROOT } from '../helpers/paths.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { exampleFlakeRepository } from '../helpers/flake-repo.ts';
+import { FIXTURES } from '../helpers/paths.ts';
 import { NIX_ENV, requireTools } from '../helpers/tools.ts';
 
 const SUMMARY = `configurations: builtins.mapAttrs (name: system: let c = system.config; in {
@@ -19,27 +17,24 @@ const SUMMARY = `configurations: builtins.mapAttrs (name: system: let c = system
   disks = builtins.attrNames c.disko.devices.disk;
   kernelParams = c.boot.kernelParams;
   hostData = builtins.fromJSON c.environment.etc."fleet/host.json".text;
+  platform = c.environment.etc."photon/platform".text;
 }) configurations`;
 
-test('nix eval of every nixosConfiguration gives the host its name, services, disks and data', async (t) => {
+test('nix eval of every nixosConfiguration gives the host its name, services, disks, data and the platform module', async (t) => {
   if (!requireTools(t, 'nix', 'unshare', 'git')) return;
   const { fleet } = await compileExample();
   if (!fleet) return assert.fail('the example fleet does not compile');
-  // A git repository holding generated/ and nix/: the flake lives in a subdirectory and imports ../nix.
-  const repo = tempDir(t);
-  cpSync(path.join(REPO_ROOT, 'generated'), path.join(repo, 'generated'), { recursive: true });
-  cpSync(path.join(REPO_ROOT, 'nix'), path.join(repo, 'nix'), { recursive: true });
-  const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args]);
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'snapshot');
+  // The flake at the repository root, as the example keeps it; the platform flake is passed on the
+  // command line (Nix 2.8 cannot read its lock entry, see dropRelativeLocks).
+  const { repo } = exampleFlakeRepository(t);
   // An empty network namespace: Nix must not (and cannot) reach the github: inputs it was given.
   const output = execFileSync('unshare', ['-n', 'nix', 'eval', '--json', '--no-write-lock-file',
-    `git+file://${repo}?dir=generated#nixosConfigurations`,
+    `git+file://${repo}#nixosConfigurations`,
     '--override-input', 'nixpkgs', `path:${FIXTURES}/stub-flakes/nixpkgs`,
     '--override-input', 'disko', `path:${FIXTURES}/stub-flakes/disko`,
+    '--override-input', 'platform', `path:${repo}/platform`,
     '--apply', SUMMARY], { env: NIX_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const evaluated = JSON.parse(output) as Record<string, { hostName: string; domain: string; chainfire: boolean; flaredbAfter: string[] | null; disks: string[]; kernelParams: string[]; hostData: unknown }>;
+  const evaluated = JSON.parse(output) as Record<string, { hostName: string; domain: string; chainfire: boolean; flaredbAfter: string[] | null; disks: string[]; kernelParams: string[]; hostData: unknown; platform: string }>;
 
   assert.deepEqual(Object.keys(evaluated).sort(), fleet.hosts.map((h) => h.name).sort());
   for (const host of fleet.hosts) {
@@ -51,5 +46,6 @@ test('nix eval of every nixosConfiguration gives the host its name, services, di
     assert.deepEqual(c.disks.sort(), Object.keys(host.disks).sort());
     assert.deepEqual(c.kernelParams, host.kernel.params);
     assert.deepEqual(c.hostData, JSON.parse(JSON.stringify(host)));
+    assert.match(c.platform, /stand-in platform/, `${host.name} imports the platform flake's NixOS module`);
   }
 });

@@ -62,8 +62,8 @@ export function arbitraryFleet(options: ArbitraryFleetOptions = {}): fc.Arbitrar
           description: fleetDescription,
           domain: 'arb.test',
           inputs: {
-            nixpkgs: { url: 'github:NixOS/nixpkgs/nixos-25.05', rev: 'a'.repeat(40) },
-            disko: { url: 'github:nix-community/disko', rev: 'b'.repeat(40) },
+            nixpkgs: { url: 'github:NixOS/nixpkgs/nixos-26.05', rev: '7c8764b7c7b09b34f632464276218ef9090eaa11', narHash: 'sha256-MWhktfFtFE8Jl7bf9Pkp7TR5MSdYCjCswSo0Gkb4ywc=', lastModified: 1791426274 },
+            disko: { url: 'github:nix-community/disko', rev: 'de5708739256238fb912c62f03988815db89ec9a', narHash: 'sha256-CNzzBsRhq7gg4BMBuTDObiWDH/rFYHEuDRVOwCcwXw4=', lastModified: 1768920986 },
           },
           networks: {
             prov: { cidr: '10.60.0.0/24', gateway: '10.60.0.1', dns: ['10.60.0.2'], dhcp: withPool ? { pool: { start: '10.60.0.200', end: '10.60.0.250' } } : {} },

@@ -9,14 +9,17 @@ export type FleetFiles = Record<string, string | null>;
 
 /**
  * Copies a fixture fleet (none: start empty) to <root>/fleet and applies the overlay; returns the
- * paths to compile it, with the repository's nix/ as the hand-written Nix.
+ * paths to compile it, with a copy of the repository's nix/ as the hand-written Nix.
  */
 export function makeFleet(root: string, overlay: FleetFiles = {}, fixture: string | null = MINIMAL_FLEET): Paths {
   const fleetDir = path.join(root, 'fleet');
   if (fixture) cpSync(fixture, fleetDir, { recursive: true });
   else mkdirSync(fleetDir, { recursive: true });
   applyOverlay(fleetDir, overlay);
-  return { fleetDir, outDir: path.join(root, 'generated'), nixDir: REPO_NIX };
+  // nix/ inside the root, as the flake at the root needs it (a copy, so tests may change it).
+  const nixDir = path.join(root, 'nix');
+  cpSync(REPO_NIX, nixDir, { recursive: true });
+  return { fleetDir, outDir: path.join(root, 'generated'), nixDir };
 }
 
 export function applyOverlay(dir: string, overlay: FleetFiles): void {

@@ -7,7 +7,6 @@ import { describe, test } from 'node:test';
 import { listFiles } from '../../src/write/index.ts';
 import { hasStackTrace, runFleetc } from '../helpers/cli.ts';
 import { makeFleet } from '../helpers/fleet.ts';
-import { REPO_NIX } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 interface BadInput {
@@ -43,7 +42,7 @@ describe('bad inputs', () => {
     test(c.name, async (t) => {
       const root = tempDir(t);
       const paths = makeFleet(root);
-      const args = ['--fleet', 'fleet', '--out', 'generated', '--nix', path.relative(root, REPO_NIX)];
+      const args = ['--fleet', 'fleet', '--out', 'generated', '--nix', 'nix'];
       assert.equal((await runFleetc(['build', ...args], { cwd: root })).exitCode, 0);
       const before = await snapshot(path.join(root, 'generated'));
       c.damage(paths.fleetDir);

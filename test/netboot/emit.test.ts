@@ -13,7 +13,7 @@ import { MINIMAL_FLEET } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { fragmentText } from '../../src/plan/build.ts';
 
-const CONTEXT: EmitContext = { nixDir: '../nix', nixFiles: new Map() };
+const CONTEXT: EmitContext = { nixDir: '../nix', outDirFromRoot: 'generated', nixFiles: new Map() };
 
 async function minimal(t: TestContext, overlay: FleetFiles = {}): Promise<Fleet> {
   const result = await compileFleet(makeFleet(tempDir(t), overlay));

@@ -115,7 +115,7 @@ const fleetCase: fc.Arbitrary<FleetCase> = fc
       'fleet.yaml': yaml({
         name: 'prop',
         domain: 'prop.test',
-        inputs: { nixpkgs: { url: 'github:NixOS/nixpkgs/nixos-25.05', rev: '1'.repeat(40) }, disko: { url: 'github:nix-community/disko', rev: '2'.repeat(40) } },
+        inputs: { nixpkgs: { url: 'github:NixOS/nixpkgs/nixos-26.05', rev: '7c8764b7c7b09b34f632464276218ef9090eaa11', narHash: 'sha256-MWhktfFtFE8Jl7bf9Pkp7TR5MSdYCjCswSo0Gkb4ywc=', lastModified: 1791426274 }, disko: { url: 'github:nix-community/disko', rev: 'de5708739256238fb912c62f03988815db89ec9a', narHash: 'sha256-CNzzBsRhq7gg4BMBuTDObiWDH/rFYHEuDRVOwCcwXw4=', lastModified: 1768920986 } },
         networks,
         boot: { http: `http://${tftp}:${c.port}${c.urlPath}`, tftp, interfaces: c.interfaces, ipxe: c.ipxe },
       }),

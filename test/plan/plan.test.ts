@@ -95,10 +95,12 @@ describe('plan scenarios', () => {
 
   test('bump nixpkgs: every host needs a reboot', async (t) => {
     const repo = baseRepo(t);
-    repo.rewrite('fleet/fleet.yaml', (s) => s.replace('1111111111111111111111111111111111111111', '3333333333333333333333333333333333333333')).commit('bump');
+    // Another nixos-26.05 commit (in the public flake.lock of pr0d1r2/nix-hk), with its own hash and time.
+    const other = 'rev: "5e2305d577ca00acbba631b05cb1094d172b29f3", narHash: "sha256-/eLCD/X9kaWJqPR47+fDozEC87Hjmm3i8gJbYmDAD7g=", lastModified: 1790450978';
+    repo.rewrite('fleet/fleet.yaml', (s) => s.replace(/rev: "7c8764b7c7b09b34f632464276218ef9090eaa11", narHash: "[^"]+", lastModified: \d+/, other)).commit('bump');
     const p = await plan(repo, 'HEAD~1', 'HEAD');
     assert.deepEqual(new Set(Object.values(actions(p))), new Set(['reboot-required']));
-    assert.deepEqual(reasons(p, 'cp-1'), ['nixpkgs 1111111 → 3333333']);
+    assert.deepEqual(reasons(p, 'cp-1'), ['nixpkgs 7c8764b → 5e2305d']);
     // Control plane first, one Raft voter at a time, then the worker.
     assert.deepEqual(p.waves.map((w) => [w.profile, w.hosts]), [['control-plane', ['cp-1']], ['control-plane', ['cp-2']], ['control-plane', ['cp-3']], ['worker', ['wk-1']]]);
   });

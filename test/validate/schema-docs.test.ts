@@ -7,11 +7,14 @@ import { readSchema, SCHEMA_DIR } from '../../src/validate/schemas.ts';
 
 type Schema = Record<string, unknown>;
 
+/** Conditional subschemas (if/then/else) constrain properties declared, and documented, beside them. */
+const NOT_DECLARATIONS = new Set(['examples', 'if', 'then', 'else']);
+
 function walk(schema: unknown, path: string, visit: (node: Schema, path: string) => void): void {
   if (Array.isArray(schema)) schema.forEach((item, i) => walk(item, `${path}/${i}`, visit));
   else if (schema && typeof schema === 'object') {
     visit(schema as Schema, path);
-    for (const [key, value] of Object.entries(schema)) if (key !== 'examples') walk(value, `${path}/${key}`, visit);
+    for (const [key, value] of Object.entries(schema)) if (!NOT_DECLARATIONS.has(key)) walk(value, `${path}/${key}`, visit);
   }
 }
 

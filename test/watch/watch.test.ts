@@ -9,7 +9,7 @@ import { renderWatchEvent } from '../../src/cli/views/watch.ts';
 import { startWatch, type WatchEvent } from '../../src/watch/watcher.ts';
 import { listFiles, listFilesSync } from '../../src/write/index.ts';
 import { makeFleet } from '../helpers/fleet.ts';
-import { FLEETC_BIN, REPO_NIX } from '../helpers/paths.ts';
+import { FLEETC_BIN } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 /** Events as a queue the test can wait on. */
@@ -84,7 +84,7 @@ test('watch rebuilds on an edit, keeps the last good output on an invalid one, a
 test('fleetc watch stops cleanly on SIGINT', async (t) => {
   const root = tempDir(t);
   makeFleet(root);
-  const child = execa(process.execPath, [FLEETC_BIN, 'watch', '--fleet', 'fleet', '--out', 'generated', '--nix', path.relative(root, REPO_NIX)], { cwd: root, reject: false });
+  const child = execa(process.execPath, [FLEETC_BIN, 'watch', '--fleet', 'fleet', '--out', 'generated', '--nix', 'nix'], { cwd: root, reject: false });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no first build: ${out}`)), 20_000);

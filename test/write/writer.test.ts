@@ -1,18 +1,18 @@
-// The writer replaces the output directory as a whole: stale files go, flake.lock stays, a crash at
-// any point leaves the previous output (or recovers it on the next run), foreign directories are refused.
+// The writer replaces the output directory as a whole: stale files go, a crash at any point leaves
+// the previous output (or recovers it on the next run), foreign directories and flakes are refused.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { Artifact } from '../../src/emit/artifact.ts';
+import { GENERATED_HEADER, type Artifact } from '../../src/emit/artifact.ts';
 import { recoverInterruptedSwap, writeOutput, WriteRefused, type CrashPoint } from '../../src/write/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const manifest = (tag: string): Artifact => ({ path: 'manifest.json', kind: 'manifest', contents: JSON.stringify({ generator: 'fleetc', tag }) });
 const file = (p: string, contents: string): Artifact => ({ path: p, kind: 'nixos', contents });
 
-test('writes, replaces, removes stale files and keeps flake.lock', async (t) => {
+test('writes, replaces, and removes stale files (a generated/flake.lock of an older fleetc too)', async (t) => {
   const out = path.join(tempDir(t), 'generated');
   const first = await writeOutput(out, [file('a.nix', '1'), file('hosts/x/default.nix', 'x'), manifest('1')]);
   assert.equal(first.wrote, true);
@@ -20,14 +20,41 @@ test('writes, replaces, removes stale files and keeps flake.lock', async (t) => 
   writeFileSync(path.join(out, 'flake.lock'), '{"lock":true}');
 
   const second = await writeOutput(out, [file('a.nix', '2'), manifest('2')]);
-  assert.deepEqual(second.changes.map((c) => `${c.change} ${c.path}`), ['modified a.nix', 'removed hosts/x/default.nix', 'modified manifest.json']);
+  assert.deepEqual(second.changes.map((c) => `${c.change} ${c.path}`), ['modified a.nix', 'removed flake.lock', 'removed hosts/x/default.nix', 'modified manifest.json']);
   assert.equal(readFileSync(path.join(out, 'a.nix'), 'utf8'), '2');
   assert.equal(existsSync(path.join(out, 'hosts')), false);
-  assert.equal(readFileSync(path.join(out, 'flake.lock'), 'utf8'), '{"lock":true}');
+  assert.equal(existsSync(path.join(out, 'flake.lock')), false);
   assert.deepEqual(readdirSync(path.dirname(out)), ['generated'], 'no temporary siblings left');
 
   const third = await writeOutput(out, [file('a.nix', '2'), manifest('2')]);
   assert.equal(third.wrote, false);
+});
+
+const rootFile = (p: string, contents: string): Artifact => ({ path: p, root: true, kind: 'flake', contents });
+const FLAKE = (hosts: string) => `# ${GENERATED_HEADER}\n{ outputs = _: { hosts = "${hosts}"; }; }\n`;
+
+test('root artifacts (flake.nix, flake.lock) go to the fleet root, are replaced when changed, and never count as stale', async (t) => {
+  const root = tempDir(t);
+  const out = path.join(root, 'generated');
+  const first = await writeOutput(out, [file('a.nix', '1'), manifest('1'), rootFile('flake.nix', FLAKE('a')), rootFile('flake.lock', '{}\n')], undefined, { rootDir: root });
+  assert.deepEqual(first.changes.map((c) => `${c.change} ${c.root ? 'root:' : ''}${c.path}`), ['added a.nix', 'added manifest.json', 'added root:flake.nix', 'added root:flake.lock']);
+  assert.equal(readFileSync(path.join(root, 'flake.nix'), 'utf8'), FLAKE('a'));
+  assert.equal(existsSync(path.join(out, 'flake.nix')), false);
+  const second = await writeOutput(out, [file('a.nix', '1'), manifest('1'), rootFile('flake.nix', FLAKE('b')), rootFile('flake.lock', '{}\n')], undefined, { rootDir: root });
+  assert.deepEqual(second.changes.map((c) => `${c.change} ${c.path}`), ['modified flake.nix']);
+  assert.equal(readFileSync(path.join(root, 'flake.nix'), 'utf8'), FLAKE('b'));
+  assert.deepEqual(readdirSync(root).sort(), ['flake.lock', 'flake.nix', 'generated'], 'no temporary files left at the root');
+});
+
+test('a flake.nix at the fleet root that fleetc did not write is refused, with its flake.lock and the output untouched', async (t) => {
+  const root = tempDir(t);
+  const out = path.join(root, 'generated');
+  writeFileSync(path.join(root, 'flake.nix'), '{ outputs = _: { }; }\n');
+  writeFileSync(path.join(root, 'flake.lock'), 'theirs');
+  await assert.rejects(writeOutput(out, [file('a.nix', '1'), manifest('1'), rootFile('flake.nix', FLAKE('a')), rootFile('flake.lock', '{}\n')], undefined, { rootDir: root }), WriteRefused);
+  assert.equal(readFileSync(path.join(root, 'flake.nix'), 'utf8'), '{ outputs = _: { }; }\n');
+  assert.equal(readFileSync(path.join(root, 'flake.lock'), 'utf8'), 'theirs');
+  assert.equal(existsSync(out), false);
 });
 
 for (const point of ['after-temp-written', 'after-old-moved'] as CrashPoint[]) {
@@ -90,18 +117,17 @@ for (const point of ALL_POINTS) {
   test(`a crash ${point} of an incremental write recovers a whole tree, old or new, never a mix`, async (t) => {
     const out = path.join(tempDir(t), 'generated');
     await writeOutput(out, OLD_TREE);
-    writeFileSync(path.join(out, 'flake.lock'), 'lock');
     await assert.rejects(writeOutput(out, NEW_TREE, (at) => {
       if (at === point) throw new Error('simulated crash');
     }), /simulated crash/);
     await recoverInterruptedSwap(out);
     const tree = treeOf(out);
     // Before the first step touches the old tree the old one comes back; after, the new one is finished.
-    const expected = ['after-temp-written', 'after-journal-written', 'after-old-moved'].includes(point) ? asTree(OLD_TREE, { 'flake.lock': 'lock' }) : asTree(NEW_TREE, { 'flake.lock': 'lock' });
+    const expected = ['after-temp-written', 'after-journal-written', 'after-old-moved'].includes(point) ? asTree(OLD_TREE) : asTree(NEW_TREE);
     assert.deepEqual(tree, expected);
     assert.deepEqual(readdirSync(path.dirname(out)), ['generated'], 'no staging, journal or work directory left');
     await writeOutput(out, NEW_TREE);
-    assert.deepEqual(treeOf(out), asTree(NEW_TREE, { 'flake.lock': 'lock' }));
+    assert.deepEqual(treeOf(out), asTree(NEW_TREE));
   });
 }
 

@@ -113,5 +113,5 @@
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOq7gq0cZ0fS6xPp3kVYd9bJm2QnL1wR5tU8eA4hK3sD ops@photon-lab"
   ];
   timezone = "UTC";
-  stateVersion = "25.05";
+  stateVersion = "26.05";
 }

@@ -1,8 +1,9 @@
 // fleetc build: validate, then write the output directory atomically (or, with --check, compare only).
+import path from 'node:path';
 import type { Command } from 'commander';
 import { hasErrors } from '../../diagnostics/diagnostic.ts';
 import { buildKey, outputMatches, readStamp, writeStamp } from '../../compile/build-stamp.ts';
-import { compileFromDisk, relativeNixDir } from '../../compile/index.ts';
+import { compileFromDisk, relativeNixDir, rootDirOf } from '../../compile/index.ts';
 import { readFleetDirSync } from '../../load/index.ts';
 import { compareWithDisk, writeOutput, WriteRefused } from '../../write/index.ts';
 import { addCacheOptions, addFormatOption, addPathOptions, cacheDirFrom, formatFrom, pathsFrom } from '../arguments.ts';
@@ -29,7 +30,7 @@ export function registerBuild(program: Command, io: Io, setExit: (code: number) 
     const key = cacheDir === undefined ? undefined : buildKey(raw, paths.outDir, relativeNixDir(paths));
     const stamp = key === undefined ? undefined : readStamp(cacheDir!);
     if (stamp && stamp.key === key && outputMatches(stamp, paths.outDir)) {
-      io.stderr(renderBuildResult({ outDir: paths.outDir, check, changes: [], hosts: stamp.hosts, files: Object.keys(stamp.files).length, milliseconds: performance.now() - started }));
+      io.stderr(renderBuildResult({ outDir: paths.outDir, rootDir: '.', check, changes: [], hosts: stamp.hosts, files: Object.keys(stamp.files).length, milliseconds: performance.now() - started }));
       return setExit(EXIT.ok);
     }
     const result = await compileFromDisk(paths, { cacheDir, raw });
@@ -39,8 +40,9 @@ export function registerBuild(program: Command, io: Io, setExit: (code: number) 
       return setExit(EXIT.failed);
     }
     try {
-      const changes = check ? await compareWithDisk(paths.outDir, result.artifacts) : (await writeOutput(paths.outDir, result.artifacts)).changes;
-      io.stderr(renderBuildResult({ outDir: paths.outDir, check, changes, hosts: result.hostCount, files: result.artifacts.length, milliseconds: performance.now() - started }));
+      const rootDir = rootDirOf(paths);
+      const changes = check ? await compareWithDisk(paths.outDir, result.artifacts, rootDir) : (await writeOutput(paths.outDir, result.artifacts, undefined, { rootDir })).changes;
+      io.stderr(renderBuildResult({ outDir: paths.outDir, rootDir: path.relative(process.cwd(), rootDir) || '.', check, changes, hosts: result.hostCount, files: result.artifacts.length, milliseconds: performance.now() - started }));
       // Only a build without diagnostics is stamped: warnings are printed on every build.
       const current = !check || changes.length === 0;
       if (key !== undefined && current && result.diagnostics.length === 0) writeStamp(cacheDir!, key, result.hostCount, paths.outDir);

@@ -13,7 +13,7 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
   addFormatOption(command);
   addCacheOptions(command);
   command.action(async (options: Record<string, unknown>) => {
-    const paths = pathsFrom(options);
+    const paths = pathsFrom(options, { layout: false });
     const format = formatFrom(options);
     const result = await compileFromDisk(paths, { validateOnly: true, cacheDir: cacheDirFrom(options) });
     io.stdout(renderDiagnostics(format, result.diagnostics, result.sources));
