@@ -11,7 +11,7 @@
     };
     nixpkgs.url = "github:NixOS/nixpkgs/7c8764b7c7b09b34f632464276218ef9090eaa11";
     platform = {
-      url = "path:./platform";
+      url = "path:./nix/platform";
       inputs.nixpkgs.follows = "nixpkgs";
     };
   };

@@ -53,7 +53,7 @@ export function compileStages(raw: RawFleet, options: CompileOptions): { compila
   const loaded = parseFleet(raw, sources, options.parseCache);
   const result: Compilation = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
   if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
-  const checked = validateFleet(loaded.value);
+  const checked = validateFleet(loaded.value, { nixDirFromRoot: path.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) });
   result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   const resolved = resolveFleet(checked.value);

@@ -40,7 +40,7 @@ export const DIAGNOSTIC_CODES = {
   SERVICE_UNKNOWN: 'A profile names a service the fleet does not define.',
   CLUSTER_UNKNOWN: 'A host names a cluster the fleet does not define.',
   INPUT_UNKNOWN: 'A follows or the platform names a flake input that fleet.yaml does not define.',
-  INPUT_PATH_INVALID: 'A path: flake input is not a directory below the fleet repository root.',
+  INPUT_PATH_INVALID: 'A path: flake input is not a directory under the fleet\'s nix directory.',
   INPUT_PLACEHOLDER: 'A flake input is pinned by a placeholder rev or narHash, not a real one.',
   NIX_MODULE_MISSING: 'A profile imports a Nix module that does not exist under nix/.',
 

@@ -23,7 +23,13 @@ export type { Checked, CheckedFleet } from './context.ts';
  */
 const passedSchema = new WeakMap<object, LoadedDocument['kind']>();
 
-export function validateFleet(loaded: LoadedFleet): StageResult<CheckedFleet> {
+/** Where the fleet's files sit in the repository, for the checks that depend on it. */
+export interface RepositoryLayout {
+  /** The nix directory relative to the fleet repository root, '/'-separated (e.g. "nix"). */
+  nixDirFromRoot: string;
+}
+
+export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout): StageResult<CheckedFleet> {
   const diagnostics: Diagnostic[] = [];
   const check = <T>(document: LoadedDocument): Checked<T> | undefined => {
     const data = document.data as object;
@@ -48,7 +54,7 @@ export function validateFleet(loaded: LoadedFleet): StageResult<CheckedFleet> {
   const report = new Reporter();
   checkNames(checked, report);
   checkReferences(checked, report);
-  checkInputs(checked, report);
+  checkInputs(checked, report, layout);
   const networks = checkNetworks(checked, report);
   checkAddresses(checked, networks, report);
   checkHardware(checked, report);

@@ -32,7 +32,7 @@ test('nix eval of every nixosConfiguration gives the host its name, services, di
     `git+file://${repo}#nixosConfigurations`,
     '--override-input', 'nixpkgs', `path:${FIXTURES}/stub-flakes/nixpkgs`,
     '--override-input', 'disko', `path:${FIXTURES}/stub-flakes/disko`,
-    '--override-input', 'platform', `path:${repo}/platform`,
+    '--override-input', 'platform', `path:${repo}/nix/platform`,
     '--apply', SUMMARY], { env: NIX_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const evaluated = JSON.parse(output) as Record<string, { hostName: string; domain: string; chainfire: boolean; flaredbAfter: string[] | null; disks: string[]; kernelParams: string[]; hostData: unknown; platform: string }>;
 

@@ -32,8 +32,8 @@ test('each kind of input gets the locked and original attributes Nix records for
   assert.deepEqual(git.lock.original, { type: 'git', url: 'https://git.example.com/photon/platform.git', ref: 'release', rev: 'c'.repeat(40) });
   // A flake of the same repository: Nix >= 2.26 locks it by its path relative to the root flake
   // (src/libflake/flake.cc: `parent`, no narHash), as in public lock files written by Nix itself.
-  const local = pinFlakeInput('platform', { url: 'path:./platform', follows: { nixpkgs: 'nixpkgs' } });
-  assert.deepEqual(local.lock, { original: { path: './platform', type: 'path' }, locked: { path: './platform', type: 'path' }, parent: [] });
+  const local = pinFlakeInput('platform', { url: 'path:./nix/platform', follows: { nixpkgs: 'nixpkgs' } });
+  assert.deepEqual(local.lock, { original: { path: './nix/platform', type: 'path' }, locked: { path: './nix/platform', type: 'path' }, parent: [] });
   assert.deepEqual(pinFlakeInput('disko', { url: 'github:nix-community/disko', ...DISKO }).follows, { nixpkgs: 'nixpkgs' }, 'disko follows nixpkgs by default');
 });
 
@@ -121,7 +121,7 @@ test('the example flake and its lock are read by Nix 2.8 with only nixpkgs repla
   const { storePath } = await flakeRepository(t, sources, true); // puts disko's source in the store
   const { repo, relative } = exampleFlakeRepository(t);
   assert.deepEqual(relative, ['platform']);
-  const run = archive(repo, '--override-input', 'nixpkgs', `path:${FIXTURES}/stub-flakes/nixpkgs`, '--override-input', 'platform', `path:${repo}/platform`);
+  const run = archive(repo, '--override-input', 'nixpkgs', `path:${FIXTURES}/stub-flakes/nixpkgs`, '--override-input', 'platform', `path:${repo}/nix/platform`);
   assert.equal(run.status, 0, run.stderr);
   const inputs = (JSON.parse(run.stdout) as { inputs: Record<string, { path: string }> }).inputs;
   assert.equal(inputs.disko!.path, storePath, "the example's disko node is the real disko 1.13.0 source");

@@ -8,7 +8,7 @@ import { REPO_ROOT } from './paths.ts';
 import { tempDir } from './tmp.ts';
 
 /** What the example repository holds that the flake reads. */
-export const FLAKE_TREE = ['flake.nix', 'flake.lock', 'generated', 'nix', 'platform'];
+export const FLAKE_TREE = ['flake.nix', 'flake.lock', 'generated', 'nix'];
 
 /**
  * Nix 2.8 predates lock entries of relative path inputs (Nix 2.26, NixOS/nix#10089, written with

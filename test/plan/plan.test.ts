@@ -123,6 +123,16 @@ describe('plan scenarios', () => {
     assert.match(p.shared[0]!.diff, /^\+# tuned$/m);
   });
 
+  test('edit the platform flake kept under nix/: every host, since every host gets its overlay and modules', async (t) => {
+    const repo = baseRepo(t);
+    repo.rewrite('fleet/fleet.yaml', (s) => s.replace(/^(  disko: .*)$/m, '$1\n  platform: { url: "path:./nix/platform", follows: { nixpkgs: nixpkgs } }') + 'platform: { input: platform }\n').commit('platform input');
+    repo.rewrite('nix/platform/flake.nix', (s) => s.replace('stand-in platform of the fleetc example', 'stand-in platform, release 2')).commit('platform release 2');
+    const p = await plan(repo, 'HEAD~1', 'HEAD');
+    assert.deepEqual(new Set(Object.values(actions(p))), new Set(['update']));
+    assert.deepEqual(reasons(p, 'wk-1'), ['nix/platform/flake.nix changed']);
+    assert.match(p.shared[0]!.diff, /^\+.*release 2/m);
+  });
+
   test('rename a host: decommission + provision, flagged as one machine', async (t) => {
     const repo = baseRepo(t);
     const text = readFileSync(`${repo.paths.fleetDir}/hosts/wk-1.yaml`, 'utf8');

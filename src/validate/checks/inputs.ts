@@ -1,14 +1,15 @@
-// Flake inputs: follows and the platform name real inputs, path: inputs stay inside the repository,
+// Flake inputs: follows and the platform name real inputs, path: inputs are flakes kept under nix/,
 // and no pin is a placeholder (a rev or hash made of one repeated character, or the schema's sample).
 import type { FleetInput } from '../../model/input.ts';
 import type { Checked, CheckedFleet } from '../context.ts';
+import type { RepositoryLayout } from '../index.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
 import { closestMatch } from '../suggest.ts';
 
 /** Placeholders seen in examples and templates: never a real commit or NAR hash. */
 const PLACEHOLDER_REVS = new Set(['0123456789abcdef0123456789abcdef01234567', '89abcdef0123456789abcdef0123456789abcdef', 'deadbeefdeadbeefdeadbeefdeadbeefdeadbeef']);
 
-export function checkInputs(fleet: CheckedFleet, report: Reporter): void {
+export function checkInputs(fleet: CheckedFleet, report: Reporter, layout?: RepositoryLayout): void {
   const file = fleet.fleet;
   if (!file) return;
   const inputs = file.data.inputs;
@@ -22,18 +23,29 @@ export function checkInputs(fleet: CheckedFleet, report: Reporter): void {
       if (target === name) report.at(file.document, ['inputs', name, 'follows', own], { code: 'INPUT_UNKNOWN', message: `input ${name} cannot follow itself`, hint: 'follow another input of the fleet, usually nixpkgs' });
       else if (!(target in inputs)) unknown(['inputs', name, 'follows', own], target, `inputs.${name}.follows.${own}`);
     }
-    if (input.url.startsWith('path:')) checkPath(file, name, input.url, report);
+    if (input.url.startsWith('path:')) checkPath(file, name, input.url, report, layout);
     else checkPins(file, name, input, report);
   }
   const platform = file.data.platform;
   if (platform && !(platform.input in inputs)) unknown(['platform', 'input'], platform.input, 'platform.input');
 }
 
-/** A path: input is a flake of this repository: a directory below the root, never the root itself. */
-function checkPath(file: Checked<FleetInput>, name: string, url: string, report: Reporter): void {
+/**
+ * A path: input is a flake of this repository, kept under the nix directory: fleetc hashes every file
+ * there into the manifest, so plan and apply see a change to it on every host (Nix pins it only by
+ * the commit, with no hash of its own in flake.lock).
+ */
+function checkPath(file: Checked<FleetInput>, name: string, url: string, report: Reporter, layout: RepositoryLayout | undefined): void {
   const segments = url.slice('path:'.length).split('/').filter((s) => s !== '' && s !== '.');
-  if (segments.length === 0 || segments.includes('..')) {
-    report.at(file.document, ['inputs', name, 'url'], { code: 'INPUT_PATH_INVALID', message: `input ${name} (${url}) is not a directory below the fleet repository root`, hint: 'a path: input names a flake kept in this repository, e.g. path:./platform; pin other flakes by url, rev, narHash and lastModified' });
+  // A nix directory outside the root (only `fleetc validate` allows one) cannot hold the flake's inputs.
+  const nixDir = layout && !layout.nixDirFromRoot.startsWith('..') ? layout.nixDirFromRoot.split('/').filter((s) => s !== '' && s !== '.') : undefined;
+  const underNix = nixDir === undefined || (segments.length > nixDir.length && nixDir.every((part, i) => segments[i] === part));
+  if (segments.length === 0 || segments.includes('..') || !underNix) {
+    report.at(file.document, ['inputs', name, 'url'], {
+      code: 'INPUT_PATH_INVALID',
+      message: `input ${name} (${url}) is not a directory under the fleet's nix directory${nixDir ? ` (${nixDir.join('/')}/)` : ''}`,
+      hint: `keep a flake of this repository under nix/, e.g. path:./${nixDir?.join('/') ?? 'nix'}/platform; pin other flakes by url, rev, narHash and lastModified`,
+    });
   }
 }
 
