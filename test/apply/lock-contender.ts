@@ -11,13 +11,15 @@ const now = () => performance.timeOrigin + performance.now();
 const repo = await openRepository(repoDir);
 const remote = await defaultRemote(repo, 'origin');
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
+const tried = now();
 const attempt = await acquireLock(repo, remote, newLockInfo(id, '0'.repeat(40), 'lock contention test'));
 if (!attempt.acquired) {
-  appendFileSync(logFile, `${JSON.stringify({ id, event: 'refused', holder: attempt.holder?.id ?? null })}\n`);
+  appendFileSync(logFile, `${JSON.stringify({ id, event: 'refused', holder: attempt.holder?.id ?? null, from: tried, to: now() })}\n`);
 } else {
-  appendFileSync(logFile, `${JSON.stringify({ id, event: 'acquired', at: now() })}\n`);
+  appendFileSync(logFile, `${JSON.stringify({ id, event: 'acquired', at: now(), tried })}\n`);
   await new Promise((resolve) => setTimeout(resolve, Number(holdMs)));
   const releasedAt = now();
   await releaseLock(repo, remote, attempt.oid);
-  appendFileSync(logFile, `${JSON.stringify({ id, event: 'released', at: releasedAt })}\n`);
+  // at: the hold surely ended no earlier; until: the lock was surely gone by then.
+  appendFileSync(logFile, `${JSON.stringify({ id, event: 'released', at: releasedAt, until: now() })}\n`);
 }

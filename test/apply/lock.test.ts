@@ -1,5 +1,5 @@
 // The deploy lock under contention: several applies race for it against one bare remote, round after
-// round; exactly one holds it each round and no two holds ever overlap. Also: unlock by id only.
+// round; no two holds ever overlap and a contender is refused only while another holds it. Also: unlock by id only.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ function setup(root: string, clones: number): string[] {
   });
 }
 
-test(`${ROUNDS} rounds of 5 concurrent contenders against one bare remote: one holder per round, 0 double acquisitions`, async (t) => {
+test(`${ROUNDS} rounds of 5 concurrent contenders against one bare remote: never two holders at once, and a refusal only while the lock is held`, async (t) => {
   const root = tempDir(t);
   const clones = setup(root, 4);
   // Five contenders: four clones, two of them sharing the first clone (local compare-and-swap too).
@@ -47,15 +47,24 @@ test(`${ROUNDS} rounds of 5 concurrent contenders against one bare remote: one h
         }),
       ),
     );
-    const events = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; event: string; at?: number });
-    const holds = events.filter((e) => e.event === 'acquired').map((a) => ({ id: a.id, from: a.at!, to: events.find((e) => e.event === 'released' && e.id === a.id)!.at! }));
+    const events = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; event: string; at?: number; tried?: number; until?: number; from?: number; to?: number });
+    // [from, to]: surely held (acquire returned, release not begun); [taken, gone]: possibly held.
+    const holds = events.filter((e) => e.event === 'acquired').map((a) => {
+      const released = events.find((e) => e.event === 'released' && e.id === a.id)!;
+      return { id: a.id, from: a.at!, to: released.at!, taken: a.tried!, gone: released.until! };
+    });
     for (const [i, a] of holds.entries()) for (const b of holds.slice(i + 1)) if (a.from < b.to && b.from < a.to) doubleAcquisitions++;
     holders.push(holds.length);
     assert.equal(events.filter((e) => e.event === 'refused').length + holds.length, seats.length);
+    // A refusal is right only while somebody held the lock. (On a loaded machine a contender may
+    // start after the holder released: it then rightly takes the lock, and a round has two holders.)
+    for (const refusal of events.filter((e) => e.event === 'refused')) {
+      assert.ok(holds.some((h) => h.taken <= refusal.to! && refusal.from! <= h.gone), `${refusal.id} was refused while nobody held the lock`);
+    }
   }
   console.log(`lock contention: ${ROUNDS} rounds × ${seats.length} contenders; holders per round ${JSON.stringify(holders)}; double acquisitions ${doubleAcquisitions}`);
   assert.equal(doubleAcquisitions, 0);
-  assert.deepEqual(holders, Array(ROUNDS).fill(1), 'exactly one contender holds the lock each round');
+  assert.ok(holders.every((n) => n >= 1), 'every round somebody holds the lock');
   // Every round released its lock: nothing is left on the remote.
   assert.equal(git(clones[1]!, 'ls-remote', 'origin', 'refs/fleetc/lock').trim(), '');
 });
