@@ -61,6 +61,8 @@ export const DIAGNOSTIC_CODES = {
   // validate: network boot
   BOOT_NETWORK_NO_DHCP: "A host's boot interface is on a network without a DHCP server (no dhcp:).",
   BOOT_NETWORK_TAGGED: "A host's boot interface is on a tagged VLAN network, which PXE firmware cannot use.",
+  VLAN_MTU_EXCEEDS_NIC: 'A tagged network needs a larger MTU than the untagged network that shares its NIC.',
+  PORT_NOT_OPEN: 'A service port is not opened on a network fleetc itself connects to it over (health checks, Raft peers).',
   BOOT_ADDRESS_MISSING: 'A boot interface has no address and its network has no dynamic pool.',
   BOOT_URL_INVALID: 'The boot server URL does not parse, or carries credentials or a query string.',
   KERNEL_PARAM_UNSAFE: 'A kernel parameter cannot be written into an iPXE script unchanged (${, a leading #, ||, &&, ;).',

@@ -96,14 +96,14 @@ function firstBootConfig(fleet: Fleet, host: Host, hosts: Map<string, Host>, gro
       const peer = hosts.get(name)!;
       const reach = reachableAddress(peer, host, policy.network)!;
       const ports = fleet.services[group.service]!.ports;
-      return { name, address: reach.address, network: reach.network, ports: { api: ports.api!, raft: ports.raft! } };
+      return { name, address: reach.address, network: reach.network, ports: { api: ports.api!.port, raft: ports.raft!.port } };
     }),
   }));
   const iamService = policy.iam && role === 'bootstrap' && raft.some((g) => g.service === policy.iam!.service) ? policy.iam.service : undefined;
   const health = host.services.flatMap((name): HealthCheck[] => {
     const check = fleet.services[name]!.health;
     if (!check) return [];
-    const port = fleet.services[name]!.ports[check.port]!;
+    const port = fleet.services[name]!.ports[check.port]!.port;
     return [{ service: name, kind: check.http !== undefined ? 'http' : 'tcp', address: ownAddress, port, ...(check.http !== undefined ? { path: check.http } : {}) }];
   });
 
@@ -140,7 +140,7 @@ function firstBootConfig(fleet: Fleet, host: Host, hosts: Map<string, Host>, gro
     ...(policy.joinToken !== undefined ? { joinToken: secretReference(fleet, policy.joinToken) } : {}),
     raft,
     ...(iamService !== undefined
-      ? { iam: { service: iamService, address: ownAddress, port: fleet.services[iamService]!.ports.api!, adminUser: policy.iam!.adminUser, adminPassword: secretReference(fleet, policy.iam!.adminPassword) } }
+      ? { iam: { service: iamService, address: ownAddress, port: fleet.services[iamService]!.ports.api!.port, adminUser: policy.iam!.adminUser, adminPassword: secretReference(fleet, policy.iam!.adminPassword) } }
       : {}),
     health,
     steps,

@@ -6,6 +6,11 @@ export type Filesystem = 'ext4' | 'xfs' | 'btrfs';
 
 export type SecretRef = { file: string } | { env: string };
 
+export type Protocol = 'tcp' | 'udp';
+
+/** A plain number is a TCP port open on every network of the host. */
+export type ServicePortInput = number | { port: number; protocols?: Protocol[]; networks?: string[] };
+
 export interface FlakeInputSpec {
   url: string;
   rev: string;
@@ -24,7 +29,7 @@ export interface NetworkInput {
 export interface ServiceInput {
   description?: string;
   raft?: boolean;
-  ports?: Record<string, number>;
+  ports?: Record<string, ServicePortInput>;
   health?: { http?: string; port?: string };
   after?: string[];
 }
@@ -104,6 +109,8 @@ export interface InterfaceInput {
   network: string;
   address?: string;
   boot?: boolean;
+  /** Runs this interface's network at this MTU on this host (default: the network's). */
+  mtu?: number;
 }
 
 export interface BmcInput {

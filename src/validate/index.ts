@@ -7,7 +7,9 @@ import { checkFirstBoot } from './checks/first-boot.ts';
 import { checkBoot } from './checks/boot.ts';
 import { checkHardware } from './checks/hardware.ts';
 import { checkNames } from './checks/names.ts';
+import { checkMtus } from './checks/mtu.ts';
 import { checkNetworks } from './checks/networks.ts';
+import { checkPorts } from './checks/ports.ts';
 import { checkReferences } from './checks/references.ts';
 import { Reporter } from '../diagnostics/reporter.ts';
 import type { Checked, CheckedFleet } from './context.ts';
@@ -49,6 +51,8 @@ export function validateFleet(loaded: LoadedFleet): StageResult<CheckedFleet> {
   checkReferences(checked, report);
   const networks = checkNetworks(checked, report);
   checkAddresses(checked, networks, report);
+  checkMtus(checked, report);
+  checkPorts(checked, report);
   checkHardware(checked, report);
   checkFirstBoot(checked, report);
   checkBoot(checked, report);
