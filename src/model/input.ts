@@ -4,7 +4,7 @@ export type Arch = 'x86_64' | 'aarch64';
 export type Firmware = 'uefi' | 'bios';
 export type Filesystem = 'ext4' | 'xfs' | 'btrfs';
 
-export type SecretRef = { file: string } | { env: string };
+export type SecretRef = { file: string } | { env: string } | { host: string };
 
 export type Protocol = 'tcp' | 'udp';
 

@@ -27,6 +27,8 @@ let
     unitConfig = mkOption { default = { }; type = types.attrsOf unitOption; description = "The [Unit] section."; };
     startLimitIntervalSec = mkOption { type = types.int; description = "StartLimitIntervalSec= of [Unit]."; };
     startLimitBurst = mkOption { type = types.int; description = "StartLimitBurst= of [Unit]."; };
+    # stage2CommonUnitOptions: a changed item makes a switch restart the unit.
+    restartTriggers = mkOption { default = [ ]; type = types.listOf types.unspecified; description = "Restart the unit when these change."; };
   };
 
   # systemd-unit-options.nix checkService: the values of Type= and Restart= NixOS itself checks.
