@@ -79,6 +79,8 @@ export const DIAGNOSTIC_CODES = {
   SECRET_UNKNOWN: 'A setting names a secret that fleet.yaml does not define under secrets:.',
   RAFT_PORTS_MISSING: 'A Raft service lacks the api or raft port that first boot uses.',
   IAM_SERVICE_INVALID: 'firstBoot.iam.service is not a Raft service of the fleet.',
+  SECRET_NOT_READABLE: 'A secret fleetc apply must read itself (a BMC password) is a { host } reference, which exists only on the host.',
+  SECRET_NOT_DELIVERED: 'A first-boot secret { host } path is one no tool delivers a secret to: inside the Nix store (world-readable) or fleetc\'s own credential directory.',
 
   // resolve: the fleet as a whole
   RAFT_EVEN_VOTERS: 'A Raft cluster has an even number of voters (no extra fault tolerance).',

@@ -11,6 +11,7 @@ import { checkMtus } from './checks/mtu.ts';
 import { checkNetworks } from './checks/networks.ts';
 import { checkPorts } from './checks/ports.ts';
 import { checkReferences } from './checks/references.ts';
+import { checkSecrets } from './checks/secrets.ts';
 import { Reporter } from '../diagnostics/reporter.ts';
 import type { Checked, CheckedFleet } from './context.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
@@ -55,6 +56,7 @@ export function validateFleet(loaded: LoadedFleet): StageResult<CheckedFleet> {
   checkPorts(checked, report);
   checkHardware(checked, report);
   checkFirstBoot(checked, report);
+  checkSecrets(checked, report);
   checkBoot(checked, report);
   return { value: checked, diagnostics: [...diagnostics, ...report.diagnostics] };
 }
