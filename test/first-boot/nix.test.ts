@@ -107,3 +107,48 @@ describe('first-boot NixOS module', () => {
     assert.deepEqual(e.plan.secrets.clusterJoinToken, { path: '/run/agenix/join-token', delivery: 'host' });
   });
 });
+
+describe('first-boot units read by systemd itself', () => {
+  // Directives systemd 254 added (systemd.service(5)); Debian 12's systemd-analyze (252) reports them
+  // as unknown. NixOS ships systemd 258 (pkgs/os-specific/linux/systemd/default.nix).
+  const SINCE_254 = ['RestartMode', 'RestartSteps', 'RestartMaxDelaySec'];
+
+  test('systemd-analyze verify accepts every step, the timer and the platform units of cp-1 and wk-1', async (t) => {
+    if (!requireTools(t, 'nix-instantiate', 'tar', 'systemd-analyze')) return;
+    const { execFile } = await import('node:child_process');
+    const { writeFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { renderUnit } = await import('../nixos-standin/unit-files.ts');
+    const { tempDir } = await import('../helpers/tmp.ts');
+    const tree = await compiledTree(t);
+    const dir = standinDir(t);
+    const read = `{
+      services = lib.genAttrs (map (s: s.unit) (builtins.fromJSON (builtins.readFile c.fleet.firstBoot.configFile)).steps ++ c.fleet.host.services) (name: let u = c.systemd.services.\${name}; in { inherit (u) description wants requires after before unitConfig serviceConfig; } // lib.optionalAttrs (builtins.tryEval u.startLimitIntervalSec).success { startLimitIntervalSec = u.startLimitIntervalSec; });
+      timer = { inherit (c.systemd.timers.fleet-first-boot) description timerConfig; };
+    }`;
+    for (const host of ['cp-1', 'wk-1']) {
+      const e = await evalJson<{ services: Record<string, Record<string, unknown> & { serviceConfig: Record<string, unknown> }>; timer: Record<string, unknown> }>(dir, hostExpr(tree, host, read));
+      const units = tempDir(t);
+      const files: string[] = [];
+      for (const [name, unit] of Object.entries(e.services)) {
+        const serviceConfig = { ...unit.serviceConfig };
+        for (const key of SINCE_254) delete serviceConfig[key];
+        // The store paths do not exist here: verify checks that ExecStart= is executable.
+        serviceConfig.ExecStart = String(serviceConfig.ExecStart).replace(/^\S+/, process.execPath);
+        const file = path.join(units, `${name}.service`);
+        writeFileSync(file, renderUnit({ ...unit, serviceConfig }));
+        files.push(file);
+      }
+      const timer = path.join(units, 'fleet-first-boot.timer');
+      writeFileSync(timer, renderUnit(e.timer));
+      files.push(timer);
+      const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
+        execFile('systemd-analyze', ['verify', '--man=no', '--generators=no', '--recursive-errors=no', ...files], { cwd: units }, (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr }));
+      });
+      assert.equal(output.trim(), '', `${host}: systemd-analyze verify says:\n${output}`);
+      assert.equal(code, 0);
+      const step = Object.values(e.services).find((u) => u.serviceConfig.RestartMode !== undefined)!;
+      assert.deepEqual(SINCE_254.map((key) => step.serviceConfig[key] !== undefined), [true, true, true], 'the v254 directives are set (checked above against systemd.service(5))');
+    }
+  });
+});
