@@ -21,6 +21,7 @@ declare -A PACKAGES=(
   [redfishtool]=redfishtool
   [openssl]=openssl
   [unshare]=util-linux
+  [systemd-analyze]=systemd
 )
 # Files (not commands) the boot tests need.
 declare -A FILES=(

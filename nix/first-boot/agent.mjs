@@ -3,7 +3,8 @@
 // it), create the initial IAM administrator, or check health — retrying with backoff, writing the
 // step's marker only on success, and logging one JSON object per line to stdout.
 // Usage: agent.mjs --config FILE --step NAME --state-dir DIR. Exit 0: done (or done before);
-// 1: the step failed after its last attempt; 2: bad arguments or configuration.
+// 1: the step failed after its last attempt (systemd restarts it); 2: bad arguments or configuration.
+// Secrets are systemd credentials: the file $CREDENTIALS_DIRECTORY/<name> (LoadCredential= of the unit).
 // Plain JavaScript for Node 20+, no dependencies. The HTTP contract it speaks and the operator guide
 // are in docs/first-boot.md.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import path from 'node:path';
 
 const EXIT = { ok: 0, failed: 1, invalid: 2 };
 const USAGE = 'usage: agent.mjs --config FILE --step NAME --state-dir DIR';
-const CONFIG_VERSION = 1;
+const CONFIG_VERSION = 2;
 const SNIPPET_CHARS = 200;
 
 /** One attempt failed; the next attempt may succeed. */
@@ -105,20 +106,20 @@ function configProblem(config) {
   return undefined;
 }
 
-/** Reads a secret at run time from its file or environment variable, and redacts it from the log. */
-function readSecret(ref) {
+/**
+ * Reads a secret at run time from the credential systemd passed to this unit ($CREDENTIALS_DIRECTORY,
+ * systemd.exec(5)), and redacts it from the log. One trailing newline is dropped.
+ */
+function readSecret(name) {
+  const directory = process.env.CREDENTIALS_DIRECTORY;
+  if (!directory) throw new AttemptError(`secret ${name}: no $CREDENTIALS_DIRECTORY; run the step through its systemd unit (or fleet-first-boot), which loads it with LoadCredential=`);
   let value;
-  if (typeof ref.file === 'string') {
-    try {
-      value = readFileSync(ref.file, 'utf8').replace(/\r?\n$/, '');
-    } catch (error) {
-      throw new AttemptError(`cannot read secret ${ref.secret} from ${ref.file} (${error.code ?? error.message})`);
-    }
-  } else {
-    value = process.env[ref.env];
-    if (value === undefined) throw new AttemptError(`secret ${ref.secret}: environment variable ${ref.env} is not set`);
+  try {
+    value = readFileSync(path.join(directory, name), 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new AttemptError(`cannot read credential ${name} from $CREDENTIALS_DIRECTORY (${error.code ?? error.message})`);
   }
-  if (value === '') throw new AttemptError(`secret ${ref.secret} is empty`);
+  if (value === '') throw new AttemptError(`secret ${name} is empty`);
   secretValues.add(value);
   return value;
 }

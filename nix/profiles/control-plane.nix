@@ -9,5 +9,7 @@
   # Unattended upgrades would reboot Raft voters at random; fleetc apply rolls them one by one.
   system.autoUpgrade.enable = lib.mkForce false;
 
-  services.journald.extraConfig = lib.mkAfter "Storage=persistent";
+  # Raft voters keep their logs across reboots. The option, not extraConfig: NixOS's journald module
+  # already writes Storage= from it (nixos/modules/system/boot/systemd/journald.nix).
+  services.journald.storage = "persistent";
 }

@@ -16,6 +16,7 @@ import { buildPlan } from '../plan/build.ts';
 import { defaultRemote, type Remote } from './remote.ts';
 import { FAILURES, runRollout, type RolloutJob } from './rollout.ts';
 import { staleGeneratedFiles } from './generated-check.ts';
+import { deliveredSecrets, readCredentials, type Credential } from './credentials.ts';
 import { readStates, writeState, STATE_REF_PREFIX, type HostState, type StoredState } from './state.ts';
 import { runHostJob, type HostJob, type StepContext } from './steps.ts';
 import { bmcFor } from './transports/bmc.ts';
@@ -113,6 +114,16 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   const models = new Map<string, Host>();
   for (const hostPlan of selected) models.set(hostPlan.name, await hostModel(hostPlan, run));
   const refusals = refuse(selected, models, request);
+  // First-boot secrets are read now, before anything is touched: one that cannot be read refuses the run.
+  const needed = deliveredSecrets(fleet);
+  const credentials = new Map<string, Credential[]>();
+  for (const hostPlan of selected.filter((h) => ['provision', 'update', 'reboot-required', 'destructive'].includes(h.action))) {
+    const names = needed.get(hostPlan.name) ?? [];
+    // A dry run shows the deliveries without reading a value.
+    const read = request.dryRun ? { credentials: names.map((name) => ({ name, value: '' })), problems: [] } : await readCredentials(fleet, names);
+    credentials.set(hostPlan.name, read.credentials);
+    for (const problem of read.problems) refusals.push(`refused: ${hostPlan.name} needs first-boot ${problem}`);
+  }
   if (refusals.length > 0) return { status: 'refused', message: refusals.join('\n'), plan, results: {} };
 
   const runDir = path.join(request.logDir, request.runId);
@@ -155,7 +166,7 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
     run: async (job) => {
       const host = models.get(job.name)!;
       const checks = job.action === 'decommission' ? [] : healthChecksFor(host, fleet);
-      const outcome = await runHostJob({ name: job.name, action: job.action, host, checks } satisfies HostJob, context);
+      const outcome = await runHostJob({ name: job.name, action: job.action, host, checks, credentials: credentials.get(job.name) ?? [] } satisfies HostJob, context);
       if (request.dryRun) return outcome;
       try {
         await record(run, planned.get(job.name)!, outcome.result, outcome.error, request.runId);

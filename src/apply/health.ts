@@ -16,7 +16,7 @@ export function healthChecksFor(host: Host, fleet: Fleet): HealthCheck[] {
   for (const name of host.services) {
     const service = fleet.services[name]!;
     if (!service.health) continue;
-    const port = service.ports[service.health.port];
+    const port = service.ports[service.health.port]?.port;
     if (port === undefined) continue;
     checks.push(service.health.http ? { kind: 'http', port, path: service.health.http } : { kind: 'tcp', port });
   }

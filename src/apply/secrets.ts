@@ -6,6 +6,7 @@ import type { SecretRef } from '../model/input.ts';
 export class SecretUnavailable extends Error {}
 
 export async function readSecret(ref: SecretRef): Promise<string> {
+  if ('host' in ref) throw new SecretUnavailable(`the secret is kept on the host (${ref.host}), which apply cannot read`);
   if ('env' in ref) {
     const value = process.env[ref.env];
     if (value === undefined || value === '') throw new SecretUnavailable(`environment variable ${ref.env} is not set`);

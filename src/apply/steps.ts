@@ -2,6 +2,7 @@
 // health-check, boot and reboot, install through the BMC and nixos-anywhere, with rollback.
 import type { Host } from '../model/fleet.ts';
 import type { HostAction } from '../plan/types.ts';
+import { installCredentialCommand, stageExtraFiles, type Credential } from './credentials.ts';
 import type { EventSink, HostResult } from './events.ts';
 import type { HealthCheck, HealthChecker } from './health.ts';
 import type { BmcClient } from './transports/bmc.ts';
@@ -14,6 +15,8 @@ export interface HostJob {
   /** The host at head (at base for a decommission). */
   host: Host;
   checks: HealthCheck[];
+  /** First-boot secrets apply delivers to this host, read before the rollout started. */
+  credentials: Credential[];
 }
 
 export interface StepContext {
@@ -70,6 +73,8 @@ async function update(job: HostJob, ctx: StepContext, step: Step): Promise<JobOu
   const target = pinnedTarget(job.host);
   step('read the running generation');
   const before = await readLink(ctx, target, '/run/current-system');
+  const undelivered = await deliverCredentials(job, ctx, step, target);
+  if (undelivered) return { result: 'failed', error: `${undelivered}; the running system did not change` };
   step('nixos-rebuild switch');
   const switched = await ctx.nix.rebuild(target, 'switch');
   if (!switched.ok) {
@@ -98,6 +103,8 @@ async function rebootUpdate(job: HostJob, ctx: StepContext, step: Step): Promise
   const profile = '/nix/var/nix/profiles/system';
   step('read the boot generation');
   const before = await readLink(ctx, target, profile);
+  const undelivered = await deliverCredentials(job, ctx, step, target);
+  if (undelivered) return { result: 'failed', error: `${undelivered}; the boot entry did not change` };
   step('nixos-rebuild boot');
   const built = await ctx.nix.rebuild(target, 'boot');
   if (!built.ok) {
@@ -157,7 +164,13 @@ async function install(job: HostJob, ctx: StepContext, step: Step, reinstall: bo
     if (!(await waitForSsh(ctx, installer))) return { result: 'failed', error: `the installer did not answer on ${pinned.address}:${pinned.port} within ${ctx.rebootTimeoutMs / 1000} s` };
   }
   step(reinstall ? 'nixos-anywhere: repartition and reinstall' : 'nixos-anywhere: partition and install');
-  const installed = await ctx.nix.install(installer, reinstall);
+  const staged = job.credentials.length > 0 && !ctx.dryRun ? await stageExtraFiles(job.credentials) : undefined;
+  let installed;
+  try {
+    installed = await ctx.nix.install(installer, reinstall, staged?.dir ?? (job.credentials.length > 0 ? '<first-boot credentials>' : undefined));
+  } finally {
+    await staged?.cleanup();
+  }
   if (!installed.ok) return { result: 'failed', error: `nixos-anywhere failed (exit ${installed.exitCode})` };
   const system = job.host.ssh.hostKey ? pinned : firstContact('system');
   step('wait for the installed system');
@@ -165,6 +178,17 @@ async function install(job: HostJob, ctx: StepContext, step: Step, reinstall: bo
   step('health check');
   const health = await ctx.health.waitHealthy(system, job.checks, ctx.healthTimeoutMs);
   return health.ok ? { result: 'deployed' } : { result: 'failed', error: `health check failed: ${health.failures.join('; ')}` };
+}
+
+/** Writes each first-boot credential on the running host (value on stdin); the first failure, or undefined. */
+async function deliverCredentials(job: HostJob, ctx: StepContext, step: Step, target: SshTarget): Promise<string | undefined> {
+  if (job.credentials.length === 0) return undefined;
+  step(`deliver first-boot credentials (${job.credentials.map((c) => c.name).join(', ')})`);
+  for (const { name, value } of job.credentials) {
+    const result = await ctx.ssh.run(target, [installCredentialCommand(name)], 30_000, value);
+    if (!result.ok) return `delivering secret ${name} failed (exit ${result.exitCode})`;
+  }
+  return undefined;
 }
 
 async function waitForSsh(ctx: StepContext, target: SshTarget): Promise<boolean> {

@@ -64,6 +64,8 @@ export const DIAGNOSTIC_CODES = {
   // validate: network boot
   BOOT_NETWORK_NO_DHCP: "A host's boot interface is on a network without a DHCP server (no dhcp:).",
   BOOT_NETWORK_TAGGED: "A host's boot interface is on a tagged VLAN network, which PXE firmware cannot use.",
+  VLAN_MTU_EXCEEDS_NIC: 'A tagged network needs a larger MTU than the untagged network that shares its NIC.',
+  PORT_NOT_OPEN: 'A service port is not opened on a network fleetc itself connects to it over (health checks, Raft peers).',
   BOOT_ADDRESS_MISSING: 'A boot interface has no address and its network has no dynamic pool.',
   BOOT_URL_INVALID: 'The boot server URL does not parse, or carries credentials or a query string.',
   KERNEL_PARAM_UNSAFE: 'A kernel parameter cannot be written into an iPXE script unchanged (${, a leading #, ||, &&, ;).',
@@ -80,6 +82,8 @@ export const DIAGNOSTIC_CODES = {
   SECRET_UNKNOWN: 'A setting names a secret that fleet.yaml does not define under secrets:.',
   RAFT_PORTS_MISSING: 'A Raft service lacks the api or raft port that first boot uses.',
   IAM_SERVICE_INVALID: 'firstBoot.iam.service is not a Raft service of the fleet.',
+  SECRET_NOT_READABLE: 'A secret fleetc apply must read itself (a BMC password) is a { host } reference, which exists only on the host.',
+  SECRET_NOT_DELIVERED: 'A first-boot secret { host } path is one no tool delivers a secret to: inside the Nix store (world-readable) or fleetc\'s own credential directory.',
 
   // resolve: the fleet as a whole
   RAFT_EVEN_VOTERS: 'A Raft cluster has an even number of voters (no extra fault tolerance).',

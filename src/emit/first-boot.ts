@@ -1,18 +1,26 @@
 // hosts/<host>/first-boot.json: what the first-boot agent of one host does, in order, and whom it asks.
 import type { Cluster, Fleet, Host, RetryPolicy } from '../model/fleet.ts';
 import { reachableAddress, serviceNeeds } from '../model/first-boot.ts';
+import { secretSource, type SecretSource } from '../model/secrets.ts';
 import type { Artifact, Emitter } from './artifact.ts';
 
-/** Bumped when the agent could misread an older file; schema/first-boot.schema.json pins it. */
-export const FIRST_BOOT_VERSION = 1;
+/** Bumped when the agent could misread an older file; schema/first-boot.schema.json pins it. 2: secrets are systemd credentials. */
+export const FIRST_BOOT_VERSION = 2;
 
 /** Health checks of a host without a static address (possible only without Raft groups) go here. */
 const LOOPBACK = '127.0.0.1';
 
 export type StepKind = 'raft-join' | 'iam-setup' | 'health-check';
 
-/** A secret by reference: its fleet name and where the agent reads it at run time. */
-export type SecretReference = { secret: string; file: string } | { secret: string; env: string };
+/**
+ * How systemd restarts a step whose agent gave up (exit 1), until it succeeds: RestartSec= the first
+ * time, growing over RestartSteps= restarts to RestartMaxDelaySec= (systemd.service(5), v254+).
+ */
+export interface RestartPolicy {
+  delaySeconds: number;
+  maxDelaySeconds: number;
+  steps: number;
+}
 
 export interface Peer {
   name: string;
@@ -49,6 +57,8 @@ export interface Step {
   after: string[];
   /** Platform services of this host the step talks to: started first (Wants=, After=). */
   localServices: string[];
+  /** Secrets (by fleet name) the unit loads as credentials; the agent reads $CREDENTIALS_DIRECTORY/<name>. */
+  credentials: string[];
 }
 
 export interface FirstBootConfig {
@@ -62,24 +72,34 @@ export interface FirstBootConfig {
   address?: string;
   network?: string;
   retry: RetryPolicy;
-  joinToken?: SecretReference;
+  restart: RestartPolicy;
+  /** Every secret a step loads: the file on the host, and who puts it there. Never a value. */
+  secrets: Record<string, SecretSource>;
+  /** Secret names. */
+  joinToken?: string;
   raft: RaftMembership[];
-  iam?: { service: string; address: string; port: number; adminUser: string; adminPassword: SecretReference };
+  iam?: { service: string; address: string; port: number; adminUser: string; adminPassword: string };
   health: HealthCheck[];
   steps: Step[];
 }
 
 export const emitFirstBoot: Emitter = Object.assign((fleet: Fleet) => {
-  const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
-  const groups = new Map(Object.values(fleet.clusters).map((c) => [c.name, raftOrder(fleet, c)]));
+  const configs = firstBootConfigs(fleet);
   return fleet.hosts.map((host): Artifact => ({
     path: `hosts/${host.name}/first-boot.json`,
     kind: 'first-boot',
     host: host.name,
-    contents: `${JSON.stringify(firstBootConfig(fleet, host, hosts, groups.get(host.cluster)!), null, 2)}\n`,
+    contents: `${JSON.stringify(configs.get(host.name)!, null, 2)}\n`,
   }));
   // Each host's file lists its peers' addresses: an edit of one host changes its peers' files.
 }, { crossHost: true });
+
+/** Every host's first-boot plan, by host name (apply reads the secrets each host needs from it). */
+export function firstBootConfigs(fleet: Fleet): Map<string, FirstBootConfig> {
+  const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
+  const groups = new Map(Object.values(fleet.clusters).map((c) => [c.name, raftOrder(fleet, c)]));
+  return new Map(fleet.hosts.map((host) => [host.name, firstBootConfig(fleet, host, hosts, groups.get(host.cluster)!)]));
+}
 
 /** Keys are written in a fixed order, so the same fleet gives the same bytes. */
 function firstBootConfig(fleet: Fleet, host: Host, hosts: Map<string, Host>, groups: Cluster['raft']): FirstBootConfig {
@@ -96,22 +116,23 @@ function firstBootConfig(fleet: Fleet, host: Host, hosts: Map<string, Host>, gro
       const peer = hosts.get(name)!;
       const reach = reachableAddress(peer, host, policy.network)!;
       const ports = fleet.services[group.service]!.ports;
-      return { name, address: reach.address, network: reach.network, ports: { api: ports.api!, raft: ports.raft! } };
+      return { name, address: reach.address, network: reach.network, ports: { api: ports.api!.port, raft: ports.raft!.port } };
     }),
   }));
   const iamService = policy.iam && role === 'bootstrap' && raft.some((g) => g.service === policy.iam!.service) ? policy.iam.service : undefined;
   const health = host.services.flatMap((name): HealthCheck[] => {
     const check = fleet.services[name]!.health;
     if (!check) return [];
-    const port = fleet.services[name]!.ports[check.port]!;
+    const port = fleet.services[name]!.ports[check.port]!.port;
     return [{ service: name, kind: check.http !== undefined ? 'http' : 'tcp', address: ownAddress, port, ...(check.http !== undefined ? { path: check.http } : {}) }];
   });
 
   const steps: Step[] = [];
+  const token = policy.joinToken !== undefined ? [policy.joinToken] : [];
   // One chain: each step after the one before it.
-  const add = ({ localServices, ...step }: Omit<Step, 'after'>): void => {
+  const add = ({ localServices, credentials, ...step }: Omit<Step, 'after'>): void => {
     const previous = steps[steps.length - 1];
-    steps.push({ ...step, after: previous ? [previous.name] : [], localServices });
+    steps.push({ ...step, after: previous ? [previous.name] : [], localServices, credentials });
   };
   for (const group of raft) {
     add({
@@ -121,12 +142,15 @@ function firstBootConfig(fleet: Fleet, host: Host, hosts: Map<string, Host>, gro
       description: group.mode === 'voter' ? `Join the ${group.service} Raft group of cluster ${cluster.name} (bootstrap it on ${group.bootstrap})` : `Register with the ${group.service} Raft group of cluster ${cluster.name} as a client`,
       service: group.service,
       localServices: group.mode === 'voter' ? [group.service] : [],
+      credentials: token,
     });
   }
   if (iamService !== undefined) {
-    add({ name: 'iam-setup', unit: 'iam-initial-setup', kind: 'iam-setup', description: `Create the initial IAM administrator of cluster ${cluster.name}`, service: iamService, localServices: [iamService] });
+    add({ name: 'iam-setup', unit: 'iam-initial-setup', kind: 'iam-setup', description: `Create the initial IAM administrator of cluster ${cluster.name}`, service: iamService, localServices: [iamService], credentials: [...token, policy.iam!.adminPassword] });
   }
-  add({ name: 'health-check', unit: 'cluster-health-check', kind: 'health-check', description: `Check that the platform services of ${host.name} are healthy`, localServices: health.map((h) => h.service) });
+  // The health check asks for membership (with the token) only in groups the host votes in.
+  add({ name: 'health-check', unit: 'cluster-health-check', kind: 'health-check', description: `Check that the platform services of ${host.name} are healthy`, localServices: health.map((h) => h.service), credentials: raft.some((g) => g.mode === 'voter') ? token : [] });
+  const used = [...new Set(steps.flatMap((s) => s.credentials))].sort();
 
   return {
     version: FIRST_BOOT_VERSION,
@@ -137,10 +161,12 @@ function firstBootConfig(fleet: Fleet, host: Host, hosts: Map<string, Host>, gro
     ...(cluster.bootstrap !== undefined ? { bootstrapHost: cluster.bootstrap } : {}),
     ...(own ? { address: own.address, network: own.network } : {}),
     retry: policy.retry,
-    ...(policy.joinToken !== undefined ? { joinToken: secretReference(fleet, policy.joinToken) } : {}),
+    restart: restartPolicy(policy.retry),
+    secrets: Object.fromEntries(used.map((name) => [name, secretSource(name, fleet.secrets[name]!)])),
+    ...(policy.joinToken !== undefined && used.includes(policy.joinToken) ? { joinToken: policy.joinToken } : {}),
     raft,
     ...(iamService !== undefined
-      ? { iam: { service: iamService, address: ownAddress, port: fleet.services[iamService]!.ports.api!, adminUser: policy.iam!.adminUser, adminPassword: secretReference(fleet, policy.iam!.adminPassword) } }
+      ? { iam: { service: iamService, address: ownAddress, port: fleet.services[iamService]!.ports.api!.port, adminUser: policy.iam!.adminUser, adminPassword: policy.iam!.adminPassword } }
       : {}),
     health,
     steps,
@@ -160,7 +186,13 @@ function raftOrder(fleet: Fleet, cluster: Cluster): Cluster['raft'] {
   return ordered;
 }
 
-function secretReference(fleet: Fleet, name: string): SecretReference {
-  const ref = fleet.secrets[name]!;
-  return 'file' in ref ? { secret: name, file: ref.file } : { secret: name, env: ref.env };
+/**
+ * The unit-level retry after the agent's own attempts: from the policy's first wait (at least 1 s, so a
+ * fast failure cannot spin) to its cap, growing by about `backoff` per restart.
+ */
+export function restartPolicy(retry: RetryPolicy): RestartPolicy {
+  const delaySeconds = Math.max(1, Math.ceil(retry.delaySeconds));
+  const maxDelaySeconds = Math.max(delaySeconds, Math.ceil(retry.maxDelaySeconds));
+  const steps = retry.backoff > 1 && maxDelaySeconds > delaySeconds ? Math.ceil(Math.log(maxDelaySeconds / delaySeconds) / Math.log(retry.backoff)) : 0;
+  return { delaySeconds, maxDelaySeconds, steps };
 }

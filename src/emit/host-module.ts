@@ -72,14 +72,10 @@ function networking(host: Host): Record<string, unknown> {
     if (nic.vlan !== undefined) vlans[nic.device] = { id: nic.vlan, interface: nic.name };
     interfaces[nic.device] = {
       ...(nic.address !== undefined ? { ipv4: { addresses: [{ address: nic.address, prefixLength: nic.prefixLength! }] } } : { useDHCP: true }),
-      ...(nic.mtu !== undefined ? { mtu: nic.mtu } : {}),
+      // A NIC's MTU is set by fleetc's own .link file (linkFiles); NixOS's 40-<nic>.link would never
+      // apply. A VLAN device matches no fleetc file, so NixOS's 40-<nic>.<vlan>.link sets it.
+      ...(nic.vlan !== undefined && nic.mtu !== undefined ? { mtu: nic.mtu } : {}),
     };
-  }
-  // A tagged VLAN cannot carry frames larger than its parent NIC: raise the parent's MTU to match.
-  for (const nic of host.interfaces) {
-    if (nic.vlan === undefined || nic.mtu === undefined) continue;
-    const parent = (interfaces[nic.name] ??= {}) as { mtu?: number };
-    parent.mtu = Math.max(parent.mtu ?? 0, nic.mtu);
   }
   return {
     useDHCP: false,
@@ -90,17 +86,46 @@ function networking(host: Host): Record<string, unknown> {
   };
 }
 
-/** Pin each NIC's name to its MAC, so eno1 is eno1 whatever order the kernel finds the cards in. */
+/**
+ * Pin each NIC's name to its MAC, so eno1 is eno1 whatever order the kernel finds the cards in, and set
+ * its MTU here: udev applies only the first matching .link file (systemd.link(5)), and this one, 10-,
+ * sorts before NixOS's 40-<nic>.link (nixos/modules/tasks/network-interfaces-scripted.nix), which is
+ * the only place NixOS's scripted networking sets an MTU. PermanentMACAddress= matches the NIC alone,
+ * not the VLAN devices on it, which share its current MAC but have no permanent one.
+ */
 function linkFiles(interfaces: readonly Interface[]): Record<string, unknown> {
   const links: Record<string, unknown> = {};
-  for (const nic of interfaces) links[`10-${nic.name}`] ??= { matchConfig: { PermanentMACAddress: nic.mac }, linkConfig: { Name: nic.name } };
+  for (const nic of interfaces) {
+    const mtu = nicMtu(interfaces, nic.name);
+    links[`10-${nic.name}`] ??= { matchConfig: { PermanentMACAddress: nic.mac }, linkConfig: { Name: nic.name, ...(mtu !== undefined ? { MTUBytes: String(mtu) } : {}) } };
+  }
   return links;
 }
 
-/** Ordering dependencies count only between services that run on the same host. */
+/**
+ * The MTU of a NIC: its untagged network's, else the largest of its VLANs' (a VLAN cannot carry frames
+ * larger than its NIC; validate refuses a VLAN larger than the untagged network of its NIC).
+ */
+export function nicMtu(interfaces: readonly Interface[], name: string): number | undefined {
+  const onNic = interfaces.filter((i) => i.name === name);
+  const untagged = onNic.find((i) => i.vlan === undefined);
+  if (untagged) return untagged.mtu;
+  const mtus = onNic.flatMap((i) => (i.mtu !== undefined ? [i.mtu] : []));
+  return mtus.length > 0 ? Math.max(...mtus) : undefined;
+}
+
+/**
+ * Ordering dependencies count only between services that run on the same host. Each port lists the
+ * host's devices it is opened on: those on its networks, or every device without a networks list.
+ */
 function serviceConfig(service: Service, host: Host): Record<string, unknown> {
   const after = service.after.filter((dependency) => host.services.includes(dependency));
-  return { enable: true, ports: service.ports, ...(after.length > 0 ? { after } : {}) };
+  const ports = Object.fromEntries(Object.entries(service.ports).map(([name, spec]) => [name, {
+    port: spec.port,
+    protocols: spec.protocols,
+    interfaces: [...new Set(host.interfaces.filter((nic) => !spec.networks || spec.networks.includes(nic.network)).map((nic) => nic.device))],
+  }]));
+  return { enable: true, ports, ...(after.length > 0 ? { after } : {}) };
 }
 
 /** ZFS refuses to import a pool written by another host id: derive a stable one from the name. */

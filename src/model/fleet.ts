@@ -1,6 +1,6 @@
 // The resolved fleet: profiles merged into hosts, defaults applied, everything normalised.
 // Later stages trust these types; a Host is plain data (it is exactly what host.nix holds).
-import type { Arch, Filesystem, Firmware, SecretRef } from './input.ts';
+import type { Arch, Filesystem, Firmware, Protocol, SecretRef } from './input.ts';
 
 export type System = 'x86_64-linux' | 'aarch64-linux';
 
@@ -46,11 +46,18 @@ export interface Network {
   dhcp?: { pool?: { start: string; end: string }; leaseSeconds: number };
 }
 
+export interface ServicePort {
+  port: number;
+  protocols: Protocol[];
+  /** Fleet networks the port is opened on; absent: every network of the host. */
+  networks?: string[];
+}
+
 export interface Service {
   name: string;
   description?: string;
   raft: boolean;
-  ports: Record<string, number>;
+  ports: Record<string, ServicePort>;
   health?: { http?: string; port: string };
   after: string[];
 }
@@ -99,6 +106,7 @@ export interface Interface {
   /** The device the address lives on: the NIC, or <nic>.<vlan> on a VLAN network. */
   device: string;
   vlan?: number;
+  /** The interface's own MTU (host file), else its network's; absent: the kernel's default (1500). */
   mtu?: number;
   /** Static address; absent means DHCP. */
   address?: string;

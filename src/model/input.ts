@@ -4,7 +4,12 @@ export type Arch = 'x86_64' | 'aarch64';
 export type Firmware = 'uefi' | 'bios';
 export type Filesystem = 'ext4' | 'xfs' | 'btrfs';
 
-export type SecretRef = { file: string } | { env: string };
+export type SecretRef = { file: string } | { env: string } | { host: string };
+
+export type Protocol = 'tcp' | 'udp';
+
+/** A plain number is a TCP port open on every network of the host. */
+export type ServicePortInput = number | { port: number; protocols?: Protocol[]; networks?: string[] };
 
 export interface FlakeInputSpec {
   url: string;
@@ -35,7 +40,7 @@ export interface NetworkInput {
 export interface ServiceInput {
   description?: string;
   raft?: boolean;
-  ports?: Record<string, number>;
+  ports?: Record<string, ServicePortInput>;
   health?: { http?: string; port?: string };
   after?: string[];
 }
@@ -116,6 +121,8 @@ export interface InterfaceInput {
   network: string;
   address?: string;
   boot?: boolean;
+  /** Runs this interface's network at this MTU on this host (default: the network's). */
+  mtu?: number;
 }
 
 export interface BmcInput {

@@ -69,7 +69,7 @@ function resolveInterface(nic: HostInput['interfaces'][number], network: Network
     boot: nic.boot ?? false,
     device: network.vlan === undefined ? nic.name : `${nic.name}.${network.vlan}`,
     ...(network.vlan !== undefined ? { vlan: network.vlan } : {}),
-    ...(network.mtu !== undefined ? { mtu: network.mtu } : {}),
+    ...((nic.mtu ?? network.mtu) !== undefined ? { mtu: nic.mtu ?? network.mtu } : {}),
     ...(nic.address !== undefined ? { address: nic.address, prefixLength: network.prefixLength } : {}),
   };
 }

@@ -1,8 +1,8 @@
 // resolve: checked documents → the typed Fleet model (profiles merged, defaults applied, normalised).
 import type { StageResult } from '../diagnostics/diagnostic.ts';
 import { Reporter } from '../diagnostics/reporter.ts';
-import type { Fleet, Host, Network, Service } from '../model/fleet.ts';
-import type { HostInput } from '../model/input.ts';
+import type { Fleet, Host, Network, Service, ServicePort } from '../model/fleet.ts';
+import type { HostInput, ServicePortInput } from '../model/input.ts';
 import { intToIpv4, netmask, parseCidr } from '../model/ipv4.ts';
 import { compareText } from '../diagnostics/diagnostic.ts';
 import type { Checked, CheckedFleet } from '../validate/context.ts';
@@ -46,7 +46,7 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
   const services: Record<string, Service> = {};
   for (const name of Object.keys(input.services ?? {}).sort()) {
     const spec = input.services![name]!;
-    const ports = spec.ports ?? {};
+    const ports = Object.fromEntries(Object.entries(spec.ports ?? {}).map(([name, port]) => [name, resolvePort(port)]));
     const firstPort = Object.keys(ports)[0];
     services[name] = {
       name,
@@ -94,4 +94,10 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
     hosts,
   };
   return { value: fleet, diagnostics: report.diagnostics };
+}
+
+/** The plain-number form is a TCP port open on every network of the host. */
+function resolvePort(input: ServicePortInput): ServicePort {
+  if (typeof input === 'number') return { port: input, protocols: ['tcp'] };
+  return { port: input.port, protocols: input.protocols ?? ['tcp'], ...(input.networks ? { networks: input.networks } : {}) };
 }

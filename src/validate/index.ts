@@ -8,8 +8,11 @@ import { checkBoot } from './checks/boot.ts';
 import { checkHardware } from './checks/hardware.ts';
 import { checkInputs } from './checks/inputs.ts';
 import { checkNames } from './checks/names.ts';
+import { checkMtus } from './checks/mtu.ts';
 import { checkNetworks } from './checks/networks.ts';
+import { checkPorts } from './checks/ports.ts';
 import { checkReferences } from './checks/references.ts';
+import { checkSecrets } from './checks/secrets.ts';
 import { Reporter } from '../diagnostics/reporter.ts';
 import type { Checked, CheckedFleet } from './context.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
@@ -57,8 +60,11 @@ export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout): S
   checkInputs(checked, report, layout);
   const networks = checkNetworks(checked, report);
   checkAddresses(checked, networks, report);
+  checkMtus(checked, report);
+  checkPorts(checked, report);
   checkHardware(checked, report);
   checkFirstBoot(checked, report);
+  checkSecrets(checked, report);
   checkBoot(checked, report);
   return { value: checked, diagnostics: [...diagnostics, ...report.diagnostics] };
 }

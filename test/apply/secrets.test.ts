@@ -1,5 +1,6 @@
 // Secrets are references: with known secret values planted in the referenced files and variables, an
-// apply that uses them (BMC power control for two new machines) leaves 0 hits in generated/, the plan,
+// apply that uses them (BMC power control for two new machines, their first-boot join token delivered
+// through nixos-anywhere --extra-files) leaves 0 hits in generated/, the plan,
 // the run logs, the doubles' records, the output, and the command line of every process on the machine.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { tempDir } from '../helpers/tmp.ts';
 import { requireTools } from '../helpers/tools.ts';
 
 // IPMI v2 passwords are at most 20 characters.
-const SECRETS = { bmcFile: 'Zq7-bmcfile-9d1e', bmcEnv: 'Zq7-bmcenv-4c7b', iam: 'Zq7-iam-admin-2a6f' };
+const SECRETS = { bmcFile: 'Zq7-bmcfile-9d1e', bmcEnv: 'Zq7-bmcenv-4c7b', iam: 'Zq7-iam-admin-2a6f', join: 'Zq7-join-token-5b1d' };
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join((e as unknown as { parentPath: string }).parentPath ?? (e as unknown as { path: string }).path, e.name));
@@ -32,10 +33,10 @@ test('planted secret values appear nowhere: files, plan, logs, output, process c
     { name: 'new-a', profile: 'worker', octet: 31, extra: `bmc: { kind: ipmi, address: ${subnet}.41, port: 19626, user: admin, password: { file: ${root}/bmc-a-password } }` },
     { name: 'new-b', profile: 'worker', octet: 32, extra: `bmc: { kind: ipmi, address: ${subnet}.42, port: 19626, user: admin, password: { env: FLEETC_PLANTED_BMC } }` },
   ], subnet);
-  lab.writeFleet({ 'fleet.yaml': readFileSync(`${lab.repo.paths.fleetDir}/fleet.yaml`, 'utf8') + `secrets:\n  iamAdminPassword: { file: ${root}/iam-admin }\nfirstBoot:\n  iam: { service: chainfire, adminUser: admin, adminPassword: iamAdminPassword }\n` });
+  lab.writeFleet({ 'fleet.yaml': readFileSync(`${lab.repo.paths.fleetDir}/fleet.yaml`, 'utf8') + `secrets:\n  iamAdminPassword: { file: ${root}/iam-admin }\n  joinToken: { env: FLEETC_PLANTED_JOIN }\nfirstBoot:\n  joinToken: joinToken\n  iam: { service: chainfire, adminUser: admin, adminPassword: iamAdminPassword }\n` });
   await lab.start();
   t.after(() => lab.stop());
-  const env = { ...lab.env, FLEETC_PLANTED_BMC: SECRETS.bmcEnv };
+  const env = { ...lab.env, FLEETC_PLANTED_BMC: SECRETS.bmcEnv, FLEETC_PLANTED_JOIN: SECRETS.join };
   await lab.commit('fleet');
 
   // Watch every process's command line while apply runs.
@@ -60,6 +61,8 @@ test('planted secret values appear nowhere: files, plan, logs, output, process c
   assert.equal(run.exitCode, 0, run.stdout + run.stderr);
   assert.deepEqual([simA.power(), simB.power()], ['1', '1'], 'both BMCs were really used');
   assert.ok([...cmdlines].some((c) => c.startsWith('ipmitool ')), 'the watcher saw the ipmitool processes');
+  assert.ok([...cmdlines].some((c) => c.includes('nixos-anywhere') && c.includes('--extra-files')), 'the watcher saw the installs with their credential trees');
+  for (const host of ['new-a', 'new-b']) assert.equal(readFileSync(path.join(lab.hostDir(host), 'root/var/lib/fleetc/credentials/joinToken'), 'utf8'), SECRETS.join, `${host} got its join token`);
 
   const haystacks: Array<[string, string]> = [
     ['plan', plan.stdout],
@@ -72,5 +75,5 @@ test('planted secret values appear nowhere: files, plan, logs, output, process c
   const hits = haystacks.flatMap(([where, text]) => Object.values(SECRETS).filter((s) => text.includes(s)).map((s) => `${s} in ${where}`));
   console.log(`secret scan: ${haystacks.length} places (${cmdlines.size} process command lines), ${hits.length} hits`);
   assert.deepEqual(hits, []);
-  assert.ok(readFileSync(path.join(lab.repo.paths.outDir, 'hosts/cp-1/first-boot.json'), 'utf8').includes(`${root}/iam-admin`), 'first boot carries the reference');
+  assert.ok(readFileSync(path.join(lab.repo.paths.outDir, 'hosts/cp-1/first-boot.json'), 'utf8').includes('"iamAdminPassword"'), 'first boot names the secret');
 });

@@ -1,5 +1,5 @@
-// The generated flake's wiring, evaluated by real Nix offline: stub flakes replace nixpkgs and disko
-// (their lib.nixosSystem imports the modules and merges them), so every host's configuration is built
+// The generated flake's wiring, evaluated by real Nix offline: the NixOS stand-in (test/nixos-standin:
+// nixpkgs' real lib and evalModules) replaces nixpkgs and a stub flake replaces disko, so every host's configuration is built
 // from flake.nix → hosts/<host>/default.nix → host.nix, disko.nix and the hand-written nix/ modules.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { compileExample } from '../helpers/example.ts';
 import { exampleFlakeRepository } from '../helpers/flake-repo.ts';
 import { FIXTURES } from '../helpers/paths.ts';
 import { NIX_ENV, requireTools } from '../helpers/tools.ts';
+import { standinDir } from '../nixos-standin/standin.ts';
 
 const SUMMARY = `configurations: builtins.mapAttrs (name: system: let c = system.config; in {
   hostName = c.networking.hostName;
@@ -30,7 +31,7 @@ test('nix eval of every nixosConfiguration gives the host its name, services, di
   // An empty network namespace: Nix must not (and cannot) reach the github: inputs it was given.
   const output = execFileSync('unshare', ['-n', 'nix', 'eval', '--json', '--no-write-lock-file',
     `git+file://${repo}#nixosConfigurations`,
-    '--override-input', 'nixpkgs', `path:${FIXTURES}/stub-flakes/nixpkgs`,
+    '--override-input', 'nixpkgs', `path:${standinDir(t)}`,
     '--override-input', 'disko', `path:${FIXTURES}/stub-flakes/disko`,
     '--override-input', 'platform', `path:${repo}/nix/platform`,
     '--apply', SUMMARY], { env: NIX_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -8,10 +8,11 @@ import { test, type TestContext } from 'node:test';
 import { pinFlakeInput } from '../../src/resolve/inputs.ts';
 import { compileExample } from '../helpers/example.ts';
 import { applyOverlay, compileFleet, makeFleet } from '../helpers/fleet.ts';
-import { FIXTURES, REPO_ROOT } from '../helpers/paths.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
 import { requireNixSources, unpackNixSources } from '../helpers/nix-src.ts';
 import { commitAll, exampleFlakeRepository } from '../helpers/flake-repo.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { standinDir } from '../nixos-standin/standin.ts';
 import { NIX_ENV, requireTools } from '../helpers/tools.ts';
 
 const DISKO = { rev: 'de5708739256238fb912c62f03988815db89ec9a', narHash: 'sha256-CNzzBsRhq7gg4BMBuTDObiWDH/rFYHEuDRVOwCcwXw4=', lastModified: 1768920986 };
@@ -121,7 +122,7 @@ test('the example flake and its lock are read by Nix 2.8 with only nixpkgs repla
   const { storePath } = await flakeRepository(t, sources, true); // puts disko's source in the store
   const { repo, relative } = exampleFlakeRepository(t);
   assert.deepEqual(relative, ['platform']);
-  const run = archive(repo, '--override-input', 'nixpkgs', `path:${FIXTURES}/stub-flakes/nixpkgs`, '--override-input', 'platform', `path:${repo}/nix/platform`);
+  const run = archive(repo, '--override-input', 'nixpkgs', `path:${standinDir(t)}`, '--override-input', 'platform', `path:${repo}/nix/platform`);
   assert.equal(run.status, 0, run.stderr);
   const inputs = (JSON.parse(run.stdout) as { inputs: Record<string, { path: string }> }).inputs;
   assert.equal(inputs.disko!.path, storePath, "the example's disko node is the real disko 1.13.0 source");

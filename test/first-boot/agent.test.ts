@@ -8,10 +8,11 @@ import type { FirstBootConfig } from '../../src/emit/first-boot.ts';
 import type { RetryPolicy } from '../../src/model/fleet.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { FakePlatform, type Fault } from './fake-platform.ts';
-import { ALL_RUNS, JOIN_TOKEN_ENV, LOG_FIELDS, OUTCOMES, compiledConfigs, describeRun, last, localize, prepareHost, runAgent, sleep, type AgentRun, type Host } from './harness.ts';
+import { ALL_RUNS, LOG_FIELDS, OUTCOMES, compiledConfigs, describeRun, last, localize, prepareHost, runAgent, sleep, type AgentRun, type Host } from './harness.ts';
 
 const TOKEN = 'join-token-7c1f0e';
-const ENV = { [JOIN_TOKEN_ENV]: TOKEN };
+/** Secrets reach the agent as credential files (prepareHost); the environment carries none. */
+const ENV = {};
 const CONTROL_PLANE = ['cp-1', 'cp-2', 'cp-3'];
 
 let configs: Map<string, FirstBootConfig>;
@@ -24,15 +25,18 @@ before(async () => {
 });
 
 /** A fresh platform and the given hosts prepared against it, cleaned up after the test. */
-async function setup(t: { after: (fn: () => Promise<void> | void) => void }, hosts: string[], options: { retry?: Partial<RetryPolicy>; password?: string } = {}) {
+async function setup(t: { after: (fn: () => Promise<void> | void) => void }, hosts: string[], options: { retry?: Partial<RetryPolicy>; password?: string; token?: string } = {}) {
   const platform = new FakePlatform();
-  platform.token = TOKEN;
+  platform.token = options.token ?? TOKEN;
   t.after(() => platform.close());
   const root = tempDir(t);
-  const secretFile = path.join(root, 'iam-admin-password');
-  writeFileSync(secretFile, `${options.password ?? 'unused-password'}\n`);
+  const credentials = { joinToken: options.token ?? TOKEN, adminPassword: options.password ?? 'unused-password' };
   const prepared: Record<string, Host> = {};
-  for (const name of hosts) prepared[name] = prepareHost(root, await localize(configs.get(name)!, platform, { retry: options.retry, secretFile }));
+  for (const name of hosts) {
+    const config = await localize(configs.get(name)!, platform, { retry: options.retry });
+    // Like LoadCredential=: a unit gets only the secrets its steps load.
+    prepared[name] = prepareHost(root, config, Object.fromEntries(Object.keys(config.secrets).map((secret) => [secret, credentials[secret as keyof typeof credentials]])));
+  }
   return { platform, hosts: prepared, root };
 }
 
@@ -235,28 +239,28 @@ describe('first-boot agent', () => {
     assertOk(done);
     assert.equal(iam.cluster!.iam!.adminPassword, password);
     assert.ok(!done.stdout.includes(password));
-    // The password is not on the agent's command line or in its config: only the file's path is.
+    // The password is not on the agent's command line or in its config: only the secret's name is.
     assert.ok(!readFileSync(path.join(hosts['cp-1']!.dir, 'first-boot.json'), 'utf8').includes(password));
   });
 
   test('a secret as short as one letter is redacted from values without breaking the log', async (t) => {
-    const { platform, hosts } = await setup(t, CONTROL_PLANE);
-    platform.token = 'e';
-    const run = await runAgent(hosts['cp-1']!, 'chainfire-join', { env: { [JOIN_TOKEN_ENV]: 'e' } });
+    const { platform, hosts } = await setup(t, CONTROL_PLANE, { token: 'e' });
+    const run = await runAgent(hosts['cp-1']!, 'chainfire-join', { env: ENV });
     assertOk(run);
     assert.equal(last(run).message, 'bootstrapp[redacted]d a n[redacted]w chainfir[redacted] clust[redacted]r ' + platform.bootstraps[0]!.clusterId.replaceAll('e', '[redacted]'));
   });
 
-  test('IAM: a missing secret file is a clear, retried error', async (t) => {
+  test('IAM: a credential the unit did not load is a clear, retried error; outside systemd too', async (t) => {
     const { hosts } = await setup(t, CONTROL_PLANE, { retry: { attempts: 2 } });
     await formControlPlane(hosts);
-    const config = structuredClone(hosts['cp-1']!.config);
-    if ('file' in config.iam!.adminPassword) config.iam!.adminPassword.file = '/nonexistent/iam-admin-password';
-    const host = prepareHost(hosts['cp-1']!.dir.replace(/cp-1$/, 'cp-1-missing-secret'), config);
+    const host = prepareHost(hosts['cp-1']!.dir.replace(/cp-1$/, 'cp-1-missing-secret'), hosts['cp-1']!.config, { joinToken: TOKEN });
     cpSync(hosts['cp-1']!.stateDir, host.stateDir, { recursive: true });
     const run = await runAgent(host, 'iam-setup', { env: ENV });
     assert.equal(run.exitCode, 1);
-    assert.equal(last(run).error, 'cannot read secret adminPassword from /nonexistent/iam-admin-password (ENOENT)');
+    assert.equal(last(run).error, 'cannot read credential adminPassword from $CREDENTIALS_DIRECTORY (ENOENT)');
+    const outside = await runAgent(host, 'iam-setup', { env: { CREDENTIALS_DIRECTORY: '' } });
+    assert.equal(outside.exitCode, 1);
+    assert.match(last(outside).error!, /^secret joinToken: no \$CREDENTIALS_DIRECTORY; run the step through its systemd unit/);
   });
 
   test('health check: an unhealthy service fails the step with its name; healthy, it passes', async (t) => {
@@ -291,10 +295,10 @@ describe('first-boot agent', () => {
     const unknownStep = await runAgent(host, 'nope', { args: ['--config', path.join(host.dir, 'first-boot.json'), '--step', 'nope', '--state-dir', host.stateDir] });
     assert.equal(unknownStep.exitCode, 2);
     assert.match(last(unknownStep).error!, /has no step nope \(steps: chainfire-join, flaredb-join, iam-setup, health-check\)/);
-    writeFileSync(path.join(host.dir, 'broken.json'), '{"version": 2}');
+    writeFileSync(path.join(host.dir, 'broken.json'), '{"version": 1}');
     const wrongVersion = await runAgent(host, 'chainfire-join', { args: ['--config', path.join(host.dir, 'broken.json'), '--step', 'chainfire-join', '--state-dir', host.stateDir] });
     assert.equal(wrongVersion.exitCode, 2);
-    assert.match(last(wrongVersion).error!, /version 2 is not 1/);
+    assert.match(last(wrongVersion).error!, /version 1 is not 2/);
   });
 
   test('every log line of every run above is one JSON object with the documented fields', () => {

@@ -60,9 +60,11 @@ describe('first-boot.json', () => {
       ['flaredb', 'voter', 'cp-1', ['cp-1=10.30.0.11:2479/2480@storage', 'cp-2=10.30.0.12:2479/2480@storage', 'cp-3=10.30.0.13:2479/2480@storage']],
     ]);
     assert.deepEqual(cp2.retry, { attempts: 5, delaySeconds: 10, backoff: 2, maxDelaySeconds: 120, timeoutSeconds: 10 });
-    assert.deepEqual(cp2.joinToken, { secret: 'clusterJoinToken', env: 'PHOTON_JOIN_TOKEN' });
+    assert.equal(cp2.joinToken, 'clusterJoinToken');
+    assert.deepEqual(cp2.secrets, { clusterJoinToken: { path: '/var/lib/fleetc/credentials/clusterJoinToken', delivery: 'fleetc-apply' } });
+    assert.deepEqual(cp2.restart, { delaySeconds: 10, maxDelaySeconds: 120, steps: 4 });
     assert.equal(cp2.iam, undefined, 'only the bootstrap host sets up IAM');
-    assert.deepEqual(files.get('cp-1')!.config.iam, { service: 'flaredb', address: '10.30.0.11', port: 2479, adminUser: 'admin', adminPassword: { secret: 'iamAdminPassword', file: '/run/secrets/iam-admin-password' } });
+    assert.deepEqual(files.get('cp-1')!.config.iam, { service: 'flaredb', address: '10.30.0.11', port: 2479, adminUser: 'admin', adminPassword: 'iamAdminPassword' });
     assert.deepEqual(files.get('wk-1')!.config.raft.map((g) => g.mode), ['client', 'client']);
     assert.deepEqual(files.get('edge-1')!.config.raft.map((g) => g.peers.map((p) => p.name)), [['edge-1'], ['edge-1']]);
     assert.deepEqual(files.get('cp-1')!.config.steps.map((s) => [s.unit, s.after, s.localServices.length]), [
@@ -119,7 +121,8 @@ describe('first-boot.json', () => {
     assert.deepEqual(stepNames(files.get('cp-1')!.config), ['chainfire-join', 'flaredb-join', 'health-check']);
     assert.equal(files.get('cp-1')!.config.iam, undefined);
     const configured = await compile(t, { 'fleet.yaml': testFleetYaml() });
-    assert.deepEqual(configured.get('cp-1')!.config.iam?.adminPassword, { secret: 'adminPassword', file: '/run/secrets/admin' });
+    assert.equal(configured.get('cp-1')!.config.iam?.adminPassword, 'adminPassword');
+    assert.deepEqual(configured.get('cp-1')!.config.secrets.adminPassword, { path: '/var/lib/fleetc/credentials/adminPassword', delivery: 'fleetc-apply' });
   });
 
   test('Raft groups are joined in after: order, not name order', async (t) => {
@@ -156,10 +159,12 @@ describe('first-boot.json', () => {
     for (const artifact of result.artifacts) assert.ok(!artifact.contents.includes(planted), artifact.path);
   });
 
-  test('the schema is rejecting: a plan with a secret value instead of a reference fails it', async (t) => {
+  test('the schema is rejecting: a plan with a secret value instead of a name or path fails it', async (t) => {
     const config = (await compile(t, {}, EXAMPLE_FLEET)).get('cp-1')!.config;
     const validate = validator();
-    assert.ok(!validate({ ...config, iam: { ...config.iam!, adminPassword: 'hunter2' } }));
+    assert.ok(!validate({ ...config, iam: { ...config.iam!, adminPassword: 'hunter 2!' } }));
+    assert.ok(!validate({ ...config, secrets: { ...config.secrets, iamAdminPassword: { path: '/var/lib/fleetc/credentials/iamAdminPassword', delivery: 'fleetc-apply', value: 'hunter2' } } }));
+    assert.ok(!validate({ ...config, secrets: { x: { path: 'hunter2', delivery: 'fleetc-apply' } } }));
     assert.ok(!validate({ ...config, steps: [] }));
     assert.ok(!validate({ ...config, extra: true }));
   });

@@ -61,7 +61,7 @@ export async function compiledConfigs(root: string, fleetYaml = testFleetYaml())
 }
 
 /** The host's config with every address and port pointed at the fakes, and the test's policy. */
-export async function localize(config: FirstBootConfig, platform: FakePlatform, options: { retry?: Partial<RetryPolicy>; secretFile?: string } = {}): Promise<FirstBootConfig> {
+export async function localize(config: FirstBootConfig, platform: FakePlatform, options: { retry?: Partial<RetryPolicy> } = {}): Promise<FirstBootConfig> {
   const local = structuredClone(config);
   if (local.address !== undefined) local.address = LOOPBACK;
   for (const group of local.raft) {
@@ -78,7 +78,6 @@ export async function localize(config: FirstBootConfig, platform: FakePlatform, 
   if (local.iam) {
     local.iam.address = LOOPBACK;
     local.iam.port = (await platform.node(local.iam.service, local.host)).port;
-    if ('file' in local.iam.adminPassword && options.secretFile) local.iam.adminPassword.file = options.secretFile;
   }
   local.retry = { ...TEST_RETRY, ...options.retry };
   return local;
@@ -102,14 +101,19 @@ export interface Host {
   /** This host's directory: config file and state (markers). */
   dir: string;
   stateDir: string;
+  /** What systemd's LoadCredential= would give the unit: one file per secret ($CREDENTIALS_DIRECTORY). */
+  credentialsDir: string;
 }
 
-export function prepareHost(root: string, config: FirstBootConfig): Host {
+/** A host's directory with its config, and its credentials as files (values by secret name). */
+export function prepareHost(root: string, config: FirstBootConfig, credentials: Record<string, string> = {}): Host {
   const dir = path.join(root, config.host);
   const stateDir = path.join(dir, 'state');
-  mkdirSync(dir, { recursive: true });
+  const credentialsDir = path.join(dir, 'credentials');
+  mkdirSync(credentialsDir, { recursive: true, mode: 0o700 });
   writeFileSync(path.join(dir, 'first-boot.json'), `${JSON.stringify(config, null, 2)}\n`);
-  return { config, dir, stateDir };
+  for (const [name, value] of Object.entries(credentials)) writeFileSync(path.join(credentialsDir, name), `${value}\n`, { mode: 0o400 });
+  return { config, dir, stateDir, credentialsDir };
 }
 
 /** Spawns the real agent for one step; every line of its stdout must be a log object. */
@@ -117,7 +121,7 @@ export function runAgent(host: Host, step: string, options: { env?: Record<strin
   const args = options.args ?? ['--config', path.join(host.dir, 'first-boot.json'), '--step', step, '--state-dir', host.stateDir];
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AGENT, ...args], { env: { PATH: process.env.PATH ?? '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [AGENT, ...args], { env: { PATH: process.env.PATH ?? '', CREDENTIALS_DIRECTORY: host.credentialsDir, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

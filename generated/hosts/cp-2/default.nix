@@ -40,7 +40,6 @@ in
         ];
         mtu = 9000;
       };
-      eno2.mtu = 9000;
     };
     defaultGateway = {
       address = "10.20.0.1";
@@ -69,22 +68,59 @@ in
     };
     "10-eno2" = {
       matchConfig.PermanentMACAddress = "52:54:00:30:00:12";
-      linkConfig.Name = "eno2";
+      linkConfig = {
+        Name = "eno2";
+        MTUBytes = "9000";
+      };
     };
   };
   platform.services = {
     chainfire = {
       enable = true;
       ports = {
-        api = 2379;
-        raft = 2380;
+        api = {
+          port = 2379;
+          protocols = [
+            "tcp"
+          ];
+          interfaces = [
+            "eno1"
+            "eno2.30"
+          ];
+        };
+        raft = {
+          port = 2380;
+          protocols = [
+            "tcp"
+          ];
+          interfaces = [
+            "eno2.30"
+          ];
+        };
       };
     };
     flaredb = {
       enable = true;
       ports = {
-        api = 2479;
-        raft = 2480;
+        api = {
+          port = 2479;
+          protocols = [
+            "tcp"
+          ];
+          interfaces = [
+            "eno1"
+            "eno2.30"
+          ];
+        };
+        raft = {
+          port = 2480;
+          protocols = [
+            "tcp"
+          ];
+          interfaces = [
+            "eno2.30"
+          ];
+        };
       };
       after = [
         "chainfire"
@@ -92,18 +128,45 @@ in
     };
     novanet = {
       enable = true;
-      ports.api = 7080;
+      ports.api = {
+        port = 7080;
+        protocols = [
+          "tcp"
+        ];
+        interfaces = [
+          "eno1"
+          "eno2.30"
+        ];
+      };
     };
     plasmavmc = {
       enable = true;
-      ports.api = 7070;
+      ports.api = {
+        port = 7070;
+        protocols = [
+          "tcp"
+        ];
+        interfaces = [
+          "eno1"
+          "eno2.30"
+        ];
+      };
       after = [
         "novanet"
       ];
     };
     fiberlb = {
       enable = true;
-      ports.api = 7090;
+      ports.api = {
+        port = 7090;
+        protocols = [
+          "tcp"
+        ];
+        interfaces = [
+          "eno1"
+          "eno2.30"
+        ];
+      };
       after = [
         "novanet"
       ];
@@ -111,8 +174,27 @@ in
     flashdns = {
       enable = true;
       ports = {
-        api = 7100;
-        dns = 53;
+        api = {
+          port = 7100;
+          protocols = [
+            "tcp"
+          ];
+          interfaces = [
+            "eno1"
+            "eno2.30"
+          ];
+        };
+        dns = {
+          port = 53;
+          protocols = [
+            "udp"
+            "tcp"
+          ];
+          interfaces = [
+            "eno1"
+            "eno2.30"
+          ];
+        };
       };
       after = [
         "flaredb"
@@ -121,8 +203,26 @@ in
     lightningstor = {
       enable = true;
       ports = {
-        api = 7110;
-        s3 = 9000;
+        api = {
+          port = 7110;
+          protocols = [
+            "tcp"
+          ];
+          interfaces = [
+            "eno1"
+            "eno2.30"
+          ];
+        };
+        s3 = {
+          port = 9000;
+          protocols = [
+            "tcp"
+          ];
+          interfaces = [
+            "eno1"
+            "eno2.30"
+          ];
+        };
       };
       after = [
         "flaredb"
@@ -130,7 +230,16 @@ in
     };
     k8shost = {
       enable = true;
-      ports.api = 6443;
+      ports.api = {
+        port = 6443;
+        protocols = [
+          "tcp"
+        ];
+        interfaces = [
+          "eno1"
+          "eno2.30"
+        ];
+      };
       after = [
         "chainfire"
         "flaredb"

@@ -41,7 +41,6 @@ in
         ];
         mtu = 9000;
       };
-      eno2.mtu = 9000;
     };
     defaultGateway = {
       address = "10.20.0.1";
@@ -70,17 +69,38 @@ in
     };
     "10-eno2" = {
       matchConfig.PermanentMACAddress = "52:54:00:30:00:21";
-      linkConfig.Name = "eno2";
+      linkConfig = {
+        Name = "eno2";
+        MTUBytes = "9000";
+      };
     };
   };
   platform.services = {
     novanet = {
       enable = true;
-      ports.api = 7080;
+      ports.api = {
+        port = 7080;
+        protocols = [
+          "tcp"
+        ];
+        interfaces = [
+          "eno1"
+          "eno2.30"
+        ];
+      };
     };
     plasmavmc = {
       enable = true;
-      ports.api = 7070;
+      ports.api = {
+        port = 7070;
+        protocols = [
+          "tcp"
+        ];
+        interfaces = [
+          "eno1"
+          "eno2.30"
+        ];
+      };
       after = [
         "novanet"
       ];

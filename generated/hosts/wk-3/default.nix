@@ -25,15 +25,12 @@ in
       interface = "enp1s0";
     };
     interfaces = {
-      enp1s0 = {
-        ipv4.addresses = [
-          {
-            address = "10.20.0.23";
-            prefixLength = 24;
-          }
-        ];
-        mtu = 9000;
-      };
+      enp1s0.ipv4.addresses = [
+        {
+          address = "10.20.0.23";
+          prefixLength = 24;
+        }
+      ];
       "enp1s0.30" = {
         ipv4.addresses = [
           {
@@ -41,7 +38,7 @@ in
             prefixLength = 24;
           }
         ];
-        mtu = 9000;
+        mtu = 1500;
       };
     };
     defaultGateway = {
@@ -68,11 +65,29 @@ in
   platform.services = {
     novanet = {
       enable = true;
-      ports.api = 7080;
+      ports.api = {
+        port = 7080;
+        protocols = [
+          "tcp"
+        ];
+        interfaces = [
+          "enp1s0"
+          "enp1s0.30"
+        ];
+      };
     };
     plasmavmc = {
       enable = true;
-      ports.api = 7070;
+      ports.api = {
+        port = 7070;
+        protocols = [
+          "tcp"
+        ];
+        interfaces = [
+          "enp1s0"
+          "enp1s0.30"
+        ];
+      };
       after = [
         "novanet"
       ];

@@ -56,7 +56,7 @@
       boot = false;
       device = "enp1s0.30";
       vlan = 30;
-      mtu = 9000;
+      mtu = 1500;
       address = "10.30.0.23";
       prefixLength = 24;
     }

@@ -11,6 +11,8 @@ export interface CommandSpec {
   timeoutMs: number;
   /** Exit codes that count as success (default [0]). */
   okExitCodes?: readonly number[];
+  /** Written to the process's stdin (a secret never goes on a command line); never reported. */
+  input?: string;
 }
 
 export interface CommandResult {
@@ -35,7 +37,7 @@ export class ProcessRunner implements CommandRunner {
     const [file, ...args] = spec.argv;
     this.emit({ type: 'command', host: spec.host, argv: spec.argv, ...(spec.env ? { env: Object.keys(spec.env) } : {}) });
     const started = performance.now();
-    const result = await execa(file!, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, stdin: 'ignore', all: true, forceKillAfterDelay: 5_000 });
+    const result = await execa(file!, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, ...(spec.input === undefined ? { stdin: 'ignore' as const } : { input: spec.input }), all: true, forceKillAfterDelay: 5_000 });
     const exitCode = result.exitCode ?? (result.timedOut ? 124 : 255);
     const ok = !result.timedOut && (spec.okExitCodes ?? [0]).includes(exitCode);
     this.emit({ type: 'command-finished', host: spec.host, argv: spec.argv, exitCode, durationMs: performance.now() - started, timedOut: Boolean(result.timedOut), output: String(result.all ?? '') });

@@ -27,9 +27,10 @@ export class NixDeployer {
   /**
    * nixos-anywhere --flake …#host user@addr: repartitions (disko) and installs. On a reinstall the
    * host's existing SSH host keys are kept (--copy-host-keys), so its pinned key stays valid.
+   * --extra-files: a tree copied into the installed system's root (the host's first-boot credentials).
    */
-  install(target: SshTarget, keepHostKeys: boolean): Promise<CommandResult> {
-    const argv = ['nixos-anywhere', '--flake', `${this.settings.flake}#${target.host}`, '-p', String(target.port), ...(keepHostKeys ? ['--copy-host-keys'] : []), ...this.ssh.anywhereOptions(target), `${target.user}@${target.address}`];
+  install(target: SshTarget, keepHostKeys: boolean, extraFiles?: string): Promise<CommandResult> {
+    const argv = ['nixos-anywhere', '--flake', `${this.settings.flake}#${target.host}`, '-p', String(target.port), ...(keepHostKeys ? ['--copy-host-keys'] : []), ...(extraFiles ? ['--extra-files', extraFiles] : []), ...this.ssh.anywhereOptions(target), `${target.user}@${target.address}`];
     return this.runner.run({ host: target.host, argv, timeoutMs: this.settings.timeoutMs });
   }
 }

@@ -71,8 +71,8 @@ export class Ssh {
     return ['ssh', '-F', '/dev/null', ...sshOptions(this.settings, target).flatMap((o) => ['-o', o]), '-p', String(target.port), `${target.user}@${target.address}`, '--', ...command];
   }
 
-  run(target: SshTarget, command: readonly string[], timeoutMs = 60_000): Promise<CommandResult> {
-    return this.runner.run({ host: target.host, argv: this.argv(target, command), timeoutMs });
+  run(target: SshTarget, command: readonly string[], timeoutMs = 60_000, input?: string): Promise<CommandResult> {
+    return this.runner.run({ host: target.host, argv: this.argv(target, command), timeoutMs, ...(input !== undefined ? { input } : {}) });
   }
 
   /** NIX_SSHOPTS for nixos-rebuild (space-separated, so paths must not contain spaces). */

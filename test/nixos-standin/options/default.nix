@@ -1,0 +1,23 @@
+# Every stand-in option module, one per nixpkgs file it mirrors (see ../README.md).
+[
+  ./systemd.nix
+  ./networkd.nix
+  ./network-interfaces.nix
+  ./firewall.nix
+  ./users-groups.nix
+  ./sshd.nix
+  ./journald.nix
+  ./timesyncd.nix
+  ./etc.nix
+  ./system-path.nix
+  ./nix.nix
+  ./nixpkgs.nix
+  ./version.nix
+  ./locale.nix
+  ./kernel.nix
+  ./sysctl.nix
+  ./filesystems.nix
+  ./swraid.nix
+  ./boot-loader.nix
+  ./misc.nix
+]

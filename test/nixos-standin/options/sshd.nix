@@ -1,0 +1,32 @@
+# Stand-in for nixos/modules/services/networking/ssh/sshd.nix: services.openssh.enable, settings (a
+# freeform submodule with the typed keys fleetc sets) and users.users.<name>.openssh.authorizedKeys.keys.
+{ lib, ... }:
+let
+  inherit (lib) mkOption types;
+in
+{
+  options.services.openssh = {
+    enable = mkOption { default = false; type = types.bool; description = "Whether to run sshd."; };
+    settings = mkOption {
+      default = { };
+      type = types.submodule {
+        freeformType = types.attrsOf (types.nullOr (types.oneOf [ types.bool types.int types.str (types.listOf types.str) ]));
+        options = {
+          PasswordAuthentication = mkOption { type = types.bool; default = true; description = "Password logins."; };
+          KbdInteractiveAuthentication = mkOption { type = types.bool; default = true; description = "Keyboard-interactive logins."; };
+          PermitRootLogin = mkOption {
+            type = types.enum [ "yes" "without-password" "prohibit-password" "forced-commands-only" "no" ];
+            default = "prohibit-password";
+            description = "Root logins.";
+          };
+        };
+      };
+      description = "sshd_config settings.";
+    };
+  };
+  options.users.users = mkOption {
+    type = types.attrsOf (types.submodule {
+      options.openssh.authorizedKeys.keys = mkOption { type = types.listOf types.singleLineStr; default = [ ]; description = "Authorized public keys."; };
+    });
+  };
+}
