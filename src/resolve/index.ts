@@ -89,6 +89,7 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
     clusters,
     secrets: input.secrets ?? {},
     firstBoot,
+    authorizedKeys: input.ssh?.authorizedKeys ?? [],
     profiles,
     hosts,
   };
