@@ -145,10 +145,10 @@ for (const firmware of ['bios', 'uefi'] as Firmware[]) {
 }
 
 describe('UEFI network boot of values that need escaping, and of an unknown machine', () => {
-  test('kernel parameters with ; # $ reach the command line unchanged, an HTTP error is retried, an unknown MAC reaches the menu and retries', { timeout: 2 * BOOT_TIMEOUT_MS }, async (t) => {
+  test('kernel parameters with ; # $ and a leading - reach the command line unchanged, an HTTP error is retried, an unknown MAC reaches the menu and retries', { timeout: 2 * BOOT_TIMEOUT_MS }, async (t) => {
     if (!requireTools(t, 'ip', 'qemu-system-x86_64', 'dnsmasq', 'nix-instantiate', 'busybox', 'cpio', 'dhcpd') || !requireTestKernel(t)) return;
     const root = tempDir(t, 'fleetc-boot-escaping-');
-    const params = ['fleet.test=a;b', 'x#y=1', 'dollar=$HOME', 'braces=}{', 'amp=a&&b', 'pipe=a||b', 'pct=%41'];
+    const params = ['fleet.test=a;b', 'x#y=1', 'dollar=$HOME', 'braces=}{', 'amp=a&&b', 'pipe=a||b', 'pct=%41', '-v'];
     const overlay = {
       'fleet.yaml': readFileSync(`${EXAMPLE_FLEET}/fleet.yaml`, 'utf8').replace('  interfaces: [eno1]\n', '  interfaces: [eno1]\n  menuTimeoutSeconds: 2\n'),
       'hosts/cp-1.yaml': readFileSync(`${EXAMPLE_FLEET}/hosts/cp-1.yaml`, 'utf8').replace('params: ["console=ttyS0,115200"]', `params: ${JSON.stringify(['console=ttyS0,115200', ...params])}`),
