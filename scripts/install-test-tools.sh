@@ -22,6 +22,8 @@ declare -A PACKAGES=(
   [openssl]=openssl
   [unshare]=util-linux
   [systemd-analyze]=systemd
+  [cpio]=cpio
+  [busybox]=busybox-static
 )
 # Files (not commands) the boot tests need.
 declare -A FILES=(
@@ -38,18 +40,35 @@ for file in "${!FILES[@]}"; do
   [ -e "$file" ] || missing+=("${FILES[$file]}")
 done
 
-if [ "${#missing[@]}" -eq 0 ]; then
+# The boot tests' stand-in images boot a real Linux kernel: Debian's cloud kernel, unpacked from its
+# package into this file (not installed: no modules, no initramfs hooks).
+TEST_KERNEL=/var/cache/fleetc-test/vmlinuz
+
+if [ "${#missing[@]}" -eq 0 ] && [ -e "$TEST_KERNEL" ]; then
   echo "install-test-tools: all test tools present"
   exit 0
 fi
-
-mapfile -t unique < <(printf '%s\n' "${missing[@]}" | sort -u)
-echo "install-test-tools: installing ${unique[*]}"
 if [ "$(id -u)" -ne 0 ]; then
-  echo "install-test-tools: need root to apt-get install ${unique[*]}" >&2
+  echo "install-test-tools: need root to install ${missing[*]:-} ${TEST_KERNEL}" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${unique[@]}" >/dev/null
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  mapfile -t unique < <(printf '%s\n' "${missing[@]}" | sort -u)
+  echo "install-test-tools: installing ${unique[*]}"
+  apt-get install -y -qq --no-install-recommends "${unique[@]}" >/dev/null
+fi
+
+if [ ! -e "$TEST_KERNEL" ]; then
+  kernel_package=$(apt-cache depends linux-image-cloud-amd64 | awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')
+  echo "install-test-tools: unpacking the kernel of $kernel_package into $TEST_KERNEL"
+  work=$(mktemp -d)
+  (cd "$work" && apt-get download -qq "$kernel_package" 2>/dev/null)
+  mkdir -p "$(dirname "$TEST_KERNEL")"
+  dpkg-deb --fsys-tarfile "$work"/*.deb | tar -x -O --wildcards './boot/vmlinuz-*' > "$TEST_KERNEL.tmp"
+  mv "$TEST_KERNEL.tmp" "$TEST_KERNEL"
+  rm -rf "$work"
+fi
 echo "install-test-tools: done"

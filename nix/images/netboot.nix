@@ -1,65 +1,76 @@
-# What every netboot installer image of the fleet has in common: NixOS's netboot module, the files
-# the boot server serves (images/<profile>/<system>/kernel and initrd), and the host identity that
-# fleetc's iPXE scripts put on the kernel command line. nix/images/netboot-<profile>.nix imports
-# this file with the profile's modules; nix/modules/pxe-server.nix builds and serves the result.
+# What every netboot installer image of the fleet has in common: NixOS's netboot module, SSH that
+# the fleet's keys (and only they) can log into, and the tree the boot server publishes as
+# images/<profile>/<system>/. nix/images/netboot-<profile>.nix imports this file; the boot server
+# (nix/modules/pxe-server.nix) evaluates it with the fleet's data from generated/netboot/installer.json.
 #
-#   nix-build '<nixpkgs/nixos>' -I nixos-config=nix/images/netboot-worker.nix -A config.system.build.fleetNetboot
+# The installer installs nothing by itself: `fleetc apply` waits until it answers on SSH, then runs
+# nixos-anywhere against it, which partitions the disks and installs the host (docs/network-boot.md).
 { config, lib, pkgs, modulesPath, ... }:
 let
-  # The stage 2 init of this system, as plain text: without the store reference the ramdisk does
-  # not carry a second copy of the system (the squashfs already holds it).
-  stage2Init = pkgs.writeText "fleet-stage-2-init" (builtins.unsafeDiscardStringContext "${config.system.build.toplevel}/init");
+  cfg = config.fleet.netboot;
+  inherit (lib) mkOption types;
+  inherit (config.system.boot.loader) kernelFile;
 
-  # The netboot ramdisk, plus the file that names stage 2.
-  ramdisk = pkgs.makeInitrdNG {
-    name = "fleet-netboot-initrd";
-    inherit (config.boot.initrd) compressor;
-    prepend = [ "${config.system.build.netbootRamdisk}/initrd" ];
-    contents = [ { object = stage2Init; symlink = "/fleet-stage-2-init"; } ];
-  };
+  # Its own command line (init=, boot.kernelParams) lives in the image's script, not in fleetc's.
+  ipxeScript = pkgs.writeText "netboot.ipxe" (import ./netboot-ipxe.nix { inherit lib; } {
+    inherit kernelFile;
+    init = "${config.system.build.toplevel}/init";
+    inherit (config.boot) kernelParams;
+  });
 in
 {
   imports = [ (modulesPath + "/installer/netboot/netboot-minimal.nix") ];
 
-  options.fleet.netboot.profile = lib.mkOption {
-    type = lib.types.str;
-    example = "worker";
-    description = "The fleet profile whose installer this image is; the boot server serves it as images/<profile>/<system>/.";
+  options.fleet.netboot = {
+    profile = mkOption {
+      type = types.str;
+      example = "worker";
+      description = "The fleet profile whose installer this image is; the boot server serves it as images/<profile>/<system>/.";
+    };
+    authorizedKeys = mkOption {
+      type = types.listOf types.singleLineStr;
+      description = "SSH public keys that may log into the installer: the fleet's ssh.authorizedKeys (generated/netboot/installer.json).";
+    };
+    ssh = {
+      ports = mkOption {
+        type = types.listOf types.port;
+        default = [ 22 ];
+        description = "Ports the installer's sshd listens on: every ssh.port of the fleet's hosts, since apply reaches a new host's installer where it will reach the host.";
+      };
+      users = mkOption {
+        type = types.listOf types.str;
+        default = [ "root" ];
+        description = "Users apply logs in as (every ssh.user of the fleet's hosts); a user other than root gets passwordless sudo through wheel.";
+      };
+    };
   };
 
   config = {
-    # fleetc's iPXE scripts name the kernel and initrd but no init= (its store path changes with
-    # every build): stage 1 links the new root's /init to this system's stage 2 instead.
-    boot.initrd.postMountCommands = ''
-      if [ -f /fleet-stage-2-init ] && [ ! -e "$targetRoot/init" ]; then
-        ln -s "$(cat /fleet-stage-2-init)" "$targetRoot/init"
-      fi
-    '';
+    assertions = [
+      {
+        assertion = cfg.authorizedKeys != [ ];
+        message = "fleet.netboot.authorizedKeys is empty: nobody could log into the installer. Add ssh.authorizedKeys to fleet.yaml and run fleetc build.";
+      }
+    ];
 
-    # The identity iPXE passed (fleet.host, fleet.profile, fleet.mac, fleet.first-boot) as an
-    # environment file for the first-boot service. systemd.hostname= has already set the hostname.
-    systemd.services.fleet-boot-identity = {
-      description = "Record the fleet identity from the kernel command line";
-      wantedBy = [ "multi-user.target" ];
-      serviceConfig = { Type = "oneshot"; RemainAfterExit = true; };
-      script = ''
-        mkdir -p /run/fleet
-        : > /run/fleet/boot.env
-        for word in $(cat /proc/cmdline); do
-          case "$word" in
-            fleet.host=*) echo "FLEET_HOST=''${word#fleet.host=}" >> /run/fleet/boot.env ;;
-            fleet.profile=*) echo "FLEET_PROFILE=''${word#fleet.profile=}" >> /run/fleet/boot.env ;;
-            fleet.mac=*) echo "FLEET_MAC=''${word#fleet.mac=}" >> /run/fleet/boot.env ;;
-            fleet.first-boot=*) echo "FLEET_FIRST_BOOT_URL=''${word#fleet.first-boot=}" >> /run/fleet/boot.env ;;
-          esac
-        done
-      '';
+    # nix/profiles/base.nix turns passwords off; the fleet's keys are the only way in.
+    services.openssh = {
+      enable = true;
+      inherit (cfg.ssh) ports;
     };
+    users.users = lib.genAttrs cfg.ssh.users (user: {
+      openssh.authorizedKeys.keys = cfg.authorizedKeys;
+    } // lib.optionalAttrs (user != "root") {
+      isNormalUser = true;
+      extraGroups = [ "wheel" ];
+    });
 
-    # What the boot server publishes: images/<profile>/<system>/{kernel,initrd}.
-    system.build.fleetNetboot = pkgs.linkFarm "fleet-netboot-${config.fleet.netboot.profile}-${pkgs.stdenv.hostPlatform.system}" [
-      { name = "kernel"; path = "${config.system.build.kernel}/${config.system.boot.loader.kernelFile}"; }
-      { name = "initrd"; path = "${ramdisk}/initrd"; }
+    # What the boot server publishes: images/<profile>/<system>/{netboot.ipxe,<kernel>,initrd}, the
+    # tree NixOS's own netboot builds have. The ramdisk is NixOS's (system.build.netbootRamdisk).
+    system.build.fleetNetboot = pkgs.linkFarm "fleet-netboot-${cfg.profile}-${pkgs.stdenv.hostPlatform.system}" [
+      { name = "netboot.ipxe"; path = ipxeScript; }
+      { name = kernelFile; path = "${config.system.build.kernel}/${kernelFile}"; }
+      { name = "initrd"; path = "${config.system.build.netbootRamdisk}/initrd"; }
     ];
   };
 }

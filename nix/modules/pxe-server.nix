@@ -1,70 +1,69 @@
 # The fleet's network boot server: DHCP (Kea, or ISC dhcpd) configured from generated/dhcp, TFTP for
-# the iPXE binaries plain PXE firmware asks for, and HTTP for generated/ipxe, the netboot images of
-# the fleet's profiles (nix/images/netboot-<profile>.nix) and each host's first-boot file.
-# The boot URL, the TFTP file names and the DHCP interfaces are read from generated/dhcp, so the
-# fleet YAML stays the only place they are written. See docs/network-boot.md.
+# the iPXE binaries plain PXE firmware asks for, and HTTP for generated/ipxe and the netboot
+# installer images of the fleet's profiles (nix/images/netboot-<profile>.nix). What it serves —
+# the boot URL, the DHCP interfaces, the TFTP file names, which images and which iPXE builds the
+# fleet's machines need — is read from generated/netboot/boot-server.json, and the installers carry
+# generated/netboot/installer.json, so the fleet YAML stays the only place any of it is written.
+# See docs/network-boot.md.
 #
 #   imports = [ ./nix/modules/pxe-server.nix ];
-#   services.fleet-pxe = {
-#     enable = true;
-#     generated = ./generated;
-#     profiles = [ "base" "control-plane" "worker" "all-in-one" ];
-#   };
+#   services.fleet-pxe = { enable = true; generated = ./generated; };
 { config, lib, pkgs, ... }:
 let
   cfg = config.services.fleet-pxe;
   inherit (lib) mkEnableOption mkIf mkOption types;
 
-  kea = builtins.fromJSON (builtins.readFile (cfg.generated + "/dhcp/kea-dhcp4.json"));
-  bootFile = class:
-    (lib.findFirst (c: c.name == class) (throw "fleet-pxe: generated/dhcp/kea-dhcp4.json has no client class ${class}; rebuild generated/ with fleetc build") kea.Dhcp4."client-classes")."boot-file-name";
+  server = lib.importJSON (cfg.generated + "/netboot/boot-server.json");
+  installer = lib.importJSON (cfg.generated + "/netboot/installer.json");
 
-  # http://host[:port][/path]/boot.ipxe, as the DHCP server hands it to iPXE.
-  bootUrl = builtins.match "(https?)://[^/:]+(:([0-9]+))?(/.*)?/boot\\.ipxe" (bootFile "ipxe");
-  urlPort = if bootUrl == null || builtins.elemAt bootUrl 2 == null then 80 else lib.toInt (builtins.elemAt bootUrl 2);
-  urlPath = if bootUrl == null || builtins.elemAt bootUrl 3 == null then "" else builtins.elemAt bootUrl 3;
-
-  # One netboot installer per profile and system, evaluated from nix/images/netboot-<profile>.nix.
-  netbootImage = profile: system:
+  # One installer per profile and system. Its platform is set modularly: eval-config's legacy
+  # `system` argument is null (nixos/lib/eval-config.nix), nixpkgs.hostPlatform names the system.
+  netbootImage = name:
+    let
+      parts = lib.splitString "/" name;
+      profile = builtins.elemAt parts 0;
+    in
     (import (pkgs.path + "/nixos/lib/eval-config.nix") {
-      inherit system;
-      modules = [ (../images + "/netboot-${profile}.nix") ];
+      system = null;
+      modules = [
+        (../images + "/netboot-${profile}.nix")
+        { nixpkgs.hostPlatform = builtins.elemAt parts 1; fleet.netboot = installer; }
+      ];
     }).config.system.build.fleetNetboot;
 
-  images = lib.listToAttrs (lib.concatMap
-    (profile: map (system: lib.nameValuePair "${profile}/${system}" (netbootImage profile system)) cfg.systems)
-    cfg.profiles) // cfg.extraImages;
+  images = lib.genAttrs cfg.images netbootImage // cfg.extraImages;
 
+  # iPXE for the firmware of one architecture: this server's own build when it runs on that
+  # architecture, a cross build otherwise (pkgs/by-name/ip/ipxe/package.nix builds undionly.kpxe and
+  # the x86_64 ipxe.efi only for x86, the arm64 ipxe.efi only for aarch64).
+  platform = pkgs.stdenv.hostPlatform;
+  x86Ipxe = if platform.isx86_64 then pkgs.ipxe else pkgs.pkgsCross.gnu64.ipxe;
+  arm64Ipxe = if platform.isAarch64 then pkgs.ipxe else pkgs.pkgsCross.aarch64-multiplatform.ipxe;
   # The tree served under the boot URL's path.
   httpRoot = pkgs.runCommand "fleet-boot-http" { } ''
-    mkdir -p $out/images $out/hosts
+    mkdir -p $out/images
     cp -r ${cfg.generated + "/ipxe"}/. $out/
     ${lib.concatStrings (lib.mapAttrsToList (name: image: ''
-      mkdir -p $out/images/${lib.escapeShellArg name}
-      ln -s ${image}/kernel ${image}/initrd $out/images/${lib.escapeShellArg name}/
+      mkdir -p $out/images/${lib.escapeShellArg (dirOf name)}
+      ln -s ${image} $out/images/${lib.escapeShellArg name}
     '') images)}
-    # Each host's first-boot file (written by fleetc into generated/hosts/<host>/first-boot.json).
-    for dir in ${cfg.generated + "/hosts"}/*/; do
-      host=$(basename "$dir")
-      if [ -f "$dir/first-boot.json" ]; then
-        mkdir -p "$out/hosts/$host"
-        cp "$dir/first-boot.json" "$out/hosts/$host/"
-      fi
-    done
   '';
 
   # The TFTP root: the iPXE binaries under the names the DHCP configuration hands out.
   tftpRoot = pkgs.runCommand "fleet-boot-tftp" { } ''
     mkdir -p $out
-    install -D -m 0444 ${cfg.ipxe.bios} $out/${lib.escapeShellArg (bootFile "pxe-bios")}
-    install -D -m 0444 ${cfg.ipxe.uefi} $out/${lib.escapeShellArg (bootFile "pxe-uefi-x64")}
-    ${lib.optionalString (cfg.ipxe.arm64 != null) ''
-      install -D -m 0444 ${cfg.ipxe.arm64} $out/${lib.escapeShellArg (bootFile "pxe-uefi-arm64")}
-    ''}
+    ${lib.concatStrings (lib.mapAttrsToList (kind: binary: lib.optionalString (binary != null) ''
+      install -D -m 0444 ${binary} $out/${lib.escapeShellArg server.ipxe.${kind}.file}
+    '') cfg.ipxe)}
   '';
 
-  interfaces = kea.Dhcp4."interfaces-config".interfaces;
-  arm64Ipxe = if pkgs.stdenv.hostPlatform.isAarch64 then pkgs.ipxe else pkgs.pkgsCross.aarch64-multiplatform.ipxe;
+  # A binary is built only when one of the fleet's machines boots with that firmware.
+  ipxeOption = kind: description: default: defaultText: mkOption {
+    type = types.nullOr types.path;
+    default = if server.ipxe.${kind}.needed then default else null;
+    defaultText = lib.literalMD "`${defaultText}` when a host of the fleet boots with this firmware (generated/netboot/boot-server.json), else `null`";
+    description = "${description}, served over TFTP under the file name generated/netboot/boot-server.json gives; null serves none.";
+  };
 in
 {
   options.services.fleet-pxe = {
@@ -87,45 +86,25 @@ in
       description = "ISC dhcpd, which nixpkgs no longer ships (end of life); needed only with dhcpServer = \"dhcpd\".";
     };
 
-    profiles = mkOption {
-      type = types.listOf types.str;
-      default = [ ];
-      example = [ "control-plane" "worker" ];
-      description = "Profiles whose netboot images are built and served (each needs nix/images/netboot-<profile>.nix).";
-    };
-
-    systems = mkOption {
-      type = types.listOf (types.enum [ "x86_64-linux" "aarch64-linux" ]);
-      default = [ "x86_64-linux" ];
-      description = "Systems to build each profile's netboot image for (aarch64 needs a builder or binfmt emulation).";
+    images = mkOption {
+      type = types.listOf (types.strMatching "[A-Za-z0-9_][A-Za-z0-9._-]*/(x86_64|aarch64)-linux");
+      default = server.images;
+      defaultText = lib.literalMD "every `<profile>/<system>` a host of the fleet boots (generated/netboot/boot-server.json)";
+      example = [ "worker/x86_64-linux" "base/x86_64-linux" ];
+      description = "Netboot installers to build and serve, as <profile>/<system> (each needs nix/images/netboot-<profile>.nix; an image for another architecture needs a builder or binfmt emulation). Add images the fallback menu of unknown machines should offer.";
     };
 
     extraImages = mkOption {
       type = types.attrsOf types.package;
       default = { };
       example = lib.literalExpression ''{ "worker/aarch64-linux" = prebuiltImage; }'';
-      description = "Netboot images by <profile>/<system>, each a directory with kernel and initrd; they override the built ones.";
+      description = "Netboot images by <profile>/<system>, each a directory with netboot.ipxe, the kernel and initrd; they override the built ones.";
     };
 
     ipxe = {
-      bios = mkOption {
-        type = types.path;
-        default = "${pkgs.ipxe}/undionly.kpxe";
-        defaultText = lib.literalExpression ''"''${pkgs.ipxe}/undionly.kpxe"'';
-        description = "iPXE for BIOS PXE firmware.";
-      };
-      uefi = mkOption {
-        type = types.path;
-        default = "${pkgs.ipxe}/ipxe.efi";
-        defaultText = lib.literalExpression ''"''${pkgs.ipxe}/ipxe.efi"'';
-        description = "iPXE for x86_64 UEFI firmware.";
-      };
-      arm64 = mkOption {
-        type = types.nullOr types.path;
-        default = "${arm64Ipxe}/ipxe.efi";
-        defaultText = lib.literalExpression ''"''${pkgs.pkgsCross.aarch64-multiplatform.ipxe}/ipxe.efi"'';
-        description = "iPXE for aarch64 UEFI firmware; null when the fleet has no aarch64 machines.";
-      };
+      bios = ipxeOption "bios" "iPXE for BIOS PXE firmware" "${x86Ipxe}/undionly.kpxe" "\${pkgs.ipxe}/undionly.kpxe (pkgsCross.gnu64 on a server that is not x86_64)";
+      uefi = ipxeOption "uefi" "iPXE for x86_64 UEFI firmware" "${x86Ipxe}/ipxe.efi" "\${pkgs.ipxe}/ipxe.efi (pkgsCross.gnu64 on a server that is not x86_64)";
+      arm64 = ipxeOption "arm64" "iPXE for aarch64 UEFI firmware" "${arm64Ipxe}/ipxe.efi" "\${pkgs.ipxe}/ipxe.efi (pkgsCross.aarch64-multiplatform on a server that is not aarch64)";
     };
   };
 
@@ -136,7 +115,7 @@ in
         message = "services.fleet-pxe: dhcpServer = \"dhcpd\" needs dhcpdPackage (nixpkgs no longer ships ISC dhcpd); use Kea otherwise.";
       }
       {
-        assertion = bootUrl != null && builtins.elemAt bootUrl 0 == "http";
+        assertion = server.http.scheme == "http";
         message = "services.fleet-pxe serves plain HTTP; the fleet's boot.http must be an http:// URL (put a TLS proxy in front for https).";
       }
     ];
@@ -154,7 +133,7 @@ in
       serviceConfig = {
         ExecStartPre = "${pkgs.coreutils}/bin/touch /var/lib/fleet-dhcpd/dhcpd.leases";
         ExecStart = lib.escapeShellArgs ([ "${cfg.dhcpdPackage}/bin/dhcpd" "-4" "-f" "-cf" "${cfg.generated + "/dhcp/dhcpd.conf"}" "-lf" "/var/lib/fleet-dhcpd/dhcpd.leases" "--no-pid" ]
-          ++ lib.filter (name: name != "*") interfaces);
+          ++ lib.filter (name: name != "*") server.dhcp.interfaces);
         StateDirectory = "fleet-dhcpd";
         Restart = "on-failure";
       };
@@ -173,14 +152,14 @@ in
     services.nginx = {
       enable = true;
       virtualHosts.fleet-boot = {
-        listen = [ { addr = "0.0.0.0"; port = urlPort; } ];
-        locations."${urlPath}/".alias = "${httpRoot}/";
+        listen = [ { addr = "0.0.0.0"; inherit (server.http) port; } ];
+        locations."${server.http.path}/".alias = "${httpRoot}/";
       };
     };
 
     networking.firewall = {
       allowedUDPPorts = [ 67 69 ];
-      allowedTCPPorts = [ urlPort ];
+      allowedTCPPorts = [ server.http.port ];
     };
   };
 }

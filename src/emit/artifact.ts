@@ -2,7 +2,7 @@
 import type { Fleet } from '../model/fleet.ts';
 
 /** A closed set: plan classifies a host's change by the kinds of its artifacts that changed. */
-export const ARTIFACT_KINDS = ['flake', 'host-data', 'nixos', 'disko', 'dhcp', 'ipxe', 'first-boot', 'manifest', 'doc'] as const;
+export const ARTIFACT_KINDS = ['flake', 'host-data', 'nixos', 'disko', 'dhcp', 'ipxe', 'netboot', 'first-boot', 'manifest', 'doc'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
 export interface Artifact {

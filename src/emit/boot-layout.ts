@@ -21,14 +21,27 @@ export function profileImagesUrl(fleet: Fleet, profile: string): string {
   return `${fleet.boot.http}/images/${profile}`;
 }
 
-/** The directory URL of a profile's netboot image for one system: it holds `kernel` and `initrd`. */
+/**
+ * The directory URL of a profile's netboot image for one system: the image's own iPXE script
+ * (IMAGE_SCRIPT), its kernel and its initrd, as nix/images/netboot.nix publishes them.
+ */
 export function imageUrl(fleet: Fleet, profile: string, system: System): string {
   return `${profileImagesUrl(fleet, profile)}/${system}`;
 }
 
-/** Where the machine fetches its first-boot configuration (written by the first-boot emitter). */
-export function firstBootUrl(fleet: Fleet, host: Host): string {
-  return `${fleet.boot.http}/hosts/${host.name}/first-boot.json`;
+/**
+ * The script each image publishes (nix/images/netboot-ipxe.nix): it loads the image's kernel with
+ * the image's own command line (init=, boot.kernelParams) followed by the iPXE setting
+ * IMAGE_CMDLINE_SETTING, which fleetc's scripts set before they chain to it.
+ */
+export const IMAGE_SCRIPT = 'netboot.ipxe';
+
+/** The setting an image's script appends to its command line; NixOS's own netboot.ipxe reads the same one. */
+export const IMAGE_CMDLINE_SETTING = 'cmdline';
+
+/** The (profile, system) pairs the fleet's hosts boot, as "<profile>/<system>", sorted. */
+export function bootedImages(fleet: Fleet): string[] {
+  return [...new Set(fleet.hosts.map((host) => `${host.profile}/${host.system}`))].sort();
 }
 
 /** The NIC that PXE-boots the host; validate guarantees exactly one. */
@@ -39,17 +52,11 @@ export function bootInterface(host: Host): Interface {
 }
 
 /**
- * The host's identity on the kernel command line, then its kernel parameters (profile's, then
- * host's). The command line is world-readable on the booted machine (/proc/cmdline): it carries
- * names and URLs only, never a secret.
+ * What the host script adds to the image's command line: the host's identity (its hostname, and
+ * fleet.host/profile/mac, which say on the console and in /proc/cmdline which machine the installer
+ * booted as), then its kernel parameters (profile's, then host's). The command line is
+ * world-readable on the booted machine: names only, never a secret.
  */
-export function hostKernelArguments(fleet: Fleet, host: Host): string[] {
-  return [
-    `systemd.hostname=${host.name}`,
-    `fleet.host=${host.name}`,
-    `fleet.profile=${host.profile}`,
-    `fleet.mac=${bootInterface(host).mac}`,
-    `fleet.first-boot=${firstBootUrl(fleet, host)}`,
-    ...host.kernel.params,
-  ];
+export function hostKernelArguments(host: Host): string[] {
+  return [`systemd.hostname=${host.name}`, `fleet.host=${host.name}`, `fleet.profile=${host.profile}`, `fleet.mac=${bootInterface(host).mac}`, ...host.kernel.params];
 }

@@ -1,10 +1,11 @@
 // ipxe/boot.ipxe and ipxe/hosts/<mac>.ipxe: the entry script with its fallback menu of profiles, and
-// one script per boot NIC that boots the host's profile image with the host's identity.
+// one script per boot NIC that boots the host's profile image with the host's identity. Both chain
+// to the image's own script (IMAGE_SCRIPT), so the image's command line reaches the kernel too.
 import { readFileSync } from 'node:fs';
 import type { Fleet, Host } from '../model/fleet.ts';
 import type { Artifact, Emitter } from './artifact.ts';
 import { GENERATED_HEADER } from './artifact.ts';
-import { bootInterface, bootScriptUrl, hostKernelArguments, hostScriptPath, imageUrl, IPXE_DIR, profileImagesUrl } from './boot-layout.ts';
+import { bootInterface, bootScriptUrl, hostKernelArguments, hostScriptPath, IMAGE_CMDLINE_SETTING, IMAGE_SCRIPT, imageUrl, IPXE_DIR, profileImagesUrl } from './boot-layout.ts';
 import { ipxeComment, ipxeLabel, ipxeText, ipxeWord } from './ipxe/quote.ts';
 import { compileTemplate, registerEscaper } from './templates.ts';
 import { packageFile } from '../package-root.ts';
@@ -26,6 +27,8 @@ interface BootContext {
   hostsUrl: string;
   timeoutSeconds: number;
   timeoutMilliseconds: number;
+  cmdlineSetting: string;
+  imageScript: string;
   profiles: Array<{ label: string; name: string; text: string; imageUrl: string; params: string[] }>;
 }
 
@@ -37,8 +40,8 @@ interface HostContext {
   firmware: string;
   nic: string;
   mac: string;
-  kernelUrl: string;
-  initrdUrl: string;
+  cmdlineSetting: string;
+  imageScript: string;
   args: string[];
   bootScript: string;
 }
@@ -68,6 +71,8 @@ function renderBootScript(fleet: Fleet, withProfiles: boolean): string {
     hostsUrl: `${fleet.boot.http}/hosts`,
     timeoutSeconds: fleet.boot.menuTimeoutSeconds,
     timeoutMilliseconds: fleet.boot.menuTimeoutSeconds * 1000,
+    cmdlineSetting: IMAGE_CMDLINE_SETTING,
+    imageScript: IMAGE_SCRIPT,
     profiles: profiles.map((profile) => ({
       label: `profile-${profile.name}`,
       name: profile.name,
@@ -80,7 +85,6 @@ function renderBootScript(fleet: Fleet, withProfiles: boolean): string {
 
 function hostScript(fleet: Fleet, host: Host): Artifact {
   const nic = bootInterface(host);
-  const image = imageUrl(fleet, host.profile, host.system);
   return {
     path: `${IPXE_DIR}/${hostScriptPath(nic.mac)}`,
     kind: 'ipxe',
@@ -93,9 +97,9 @@ function hostScript(fleet: Fleet, host: Host): Artifact {
       firmware: host.firmware,
       nic: nic.name,
       mac: nic.mac,
-      kernelUrl: `${image}/kernel`,
-      initrdUrl: `${image}/initrd`,
-      args: hostKernelArguments(fleet, host),
+      cmdlineSetting: IMAGE_CMDLINE_SETTING,
+      imageScript: `${imageUrl(fleet, host.profile, host.system)}/${IMAGE_SCRIPT}`,
+      args: hostKernelArguments(host),
       bootScript: bootScriptUrl(fleet),
     }),
   };

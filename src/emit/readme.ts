@@ -16,6 +16,7 @@ export const emitReadme: Emitter = (fleet) => [
       '- `hosts/<host>/` — `host.nix` (resolved data), `default.nix` (NixOS module), `disko.nix` (disk layout), `first-boot.json` (first-boot steps, see docs/first-boot.md)',
       '- `dhcp/` — `dhcpd.conf` and `kea-dhcp4.json`: reservations and PXE/iPXE boot detection (docs/network-boot.md)',
       '- `ipxe/` — `boot.ipxe` (entry script and menu) and `hosts/<mac>.ipxe` (one per boot NIC), served over HTTP',
+      '- `netboot/` — `installer.json` (the SSH keys and ports of the netboot installers) and `boot-server.json` (what the boot server builds and serves), read by nix/modules/pxe-server.nix',
       '- `manifest.json` — the hash of every file, per host, which `fleetc plan` compares',
       '',
     ].join('\n'),

@@ -225,6 +225,8 @@ export interface Fleet {
   clusters: Record<string, Cluster>;
   secrets: Record<string, SecretRef>;
   firstBoot: FirstBootPolicy;
+  /** ssh.authorizedKeys: who may log into every host and every netboot installer. */
+  authorizedKeys: string[];
   profiles: Record<string, Profile>;
   /** Sorted by name. */
   hosts: Host[];

@@ -90,6 +90,7 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
     clusters,
     secrets: input.secrets ?? {},
     firstBoot,
+    authorizedKeys: input.ssh?.authorizedKeys ?? [],
     profiles,
     hosts,
   };

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { parse } from 'yaml';
 import { compileFromDisk, DEFAULT_PATHS } from '../../src/compile/index.ts';
 import { bootInterface } from '../../src/emit/boot-layout.ts';
 import { KEA_CLASSES } from '../../src/emit/kea.ts';
@@ -68,25 +69,38 @@ describe('the example fleet network boot output', () => {
   test('Nix parses the PXE server module and the netboot image of every profile', (t) => {
     if (!requireTools(t, 'nix-instantiate')) return;
     const profiles = readdirSync(`${EXAMPLE_FLEET}/profiles`).map((f) => f.replace(/\.yaml$/, ''));
-    const files = ['modules/pxe-server.nix', 'images/netboot.nix', ...profiles.map((p) => `images/netboot-${p}.nix`)];
+    const files = ['modules/pxe-server.nix', 'images/netboot.nix', 'images/netboot-ipxe.nix', ...profiles.map((p) => `images/netboot-${p}.nix`)];
     for (const file of files) {
       const result = run('nix-instantiate', ['--parse', `${REPO_ROOT}nix/${file}`], NIX_ENV);
       assert.equal(result.status, 0, `${file}: ${result.output}`);
     }
   });
 
-  test('what the PXE server module reads from kea-dhcp4.json is there, as Nix reads it', (t) => {
+  test('what the PXE server module reads from generated/netboot is there, as Nix reads it, and agrees with the DHCP configuration', (t) => {
     if (!requireTools(t, 'nix-instantiate')) return;
     const module = readFileSync(`${REPO_ROOT}nix/modules/pxe-server.nix`, 'utf8');
-    for (const name of Object.values(KEA_CLASSES)) assert.ok(module.includes(`"${name}"`), `the module reads client class ${name}`);
-    const regex = /bootUrl = builtins\.match ("(?:[^"\\]|\\.)*")/.exec(module)?.[1];
-    assert.ok(regex, 'the module parses the boot URL with builtins.match');
-    const expression = `let kea = builtins.fromJSON (builtins.readFile ${GENERATED}/dhcp/kea-dhcp4.json);
-      file = name: (builtins.head (builtins.filter (c: c.name == name) kea.Dhcp4."client-classes"))."boot-file-name";
-    in { url = builtins.match ${regex} (file "${KEA_CLASSES.ipxe}"); bios = file "${KEA_CLASSES.bios}"; uefi = file "${KEA_CLASSES.uefiX64}"; arm64 = file "${KEA_CLASSES.uefiArm64}"; interfaces = kea.Dhcp4."interfaces-config".interfaces; }`;
-    const result = run('nix-instantiate', ['--eval', '--strict', '--json', '--expr', expression], NIX_ENV);
-    assert.equal(result.status, 0, result.output);
-    assert.deepEqual(JSON.parse(result.output), { url: ['http', ':8080', '8080', '/boot'], bios: 'undionly.kpxe', uefi: 'ipxe.efi', arm64: 'ipxe-arm64.efi', interfaces: ['eno1'] });
+    for (const file of ['netboot/boot-server.json', 'netboot/installer.json']) assert.ok(module.includes(`lib.importJSON (cfg.generated + "/${file}")`), `the module reads ${file}`);
+    // lib.importJSON is builtins.fromJSON of builtins.readFile (nixpkgs lib/trivial.nix).
+    const read = (file: string) => {
+      const result = run('nix-instantiate', ['--eval', '--strict', '--json', '--expr', `builtins.fromJSON (builtins.readFile ${GENERATED}/${file})`], NIX_ENV);
+      assert.equal(result.status, 0, result.output);
+      return JSON.parse(result.output) as Record<string, any>;
+    };
+    const server = read('netboot/boot-server.json');
+    assert.deepEqual(server.http, { url: 'http://10.20.0.2:8080/boot', scheme: 'http', port: 8080, path: '/boot' });
+    assert.deepEqual(server.dhcp, { interfaces: ['eno1'] });
+    // The TFTP names the server serves are the boot files the DHCP servers hand out.
+    const kea = JSON.parse(readFileSync(`${GENERATED}/dhcp/kea-dhcp4.json`, 'utf8')) as { Dhcp4: { 'client-classes': Array<{ name: string; 'boot-file-name': string }>; 'interfaces-config': { interfaces: string[] } } };
+    const bootFile = (name: string) => kea.Dhcp4['client-classes'].find((c) => c.name === name)!['boot-file-name'];
+    assert.deepEqual([server.ipxe.bios.file, server.ipxe.uefi.file, server.ipxe.arm64.file], [bootFile(KEA_CLASSES.bios), bootFile(KEA_CLASSES.uefiX64), bootFile(KEA_CLASSES.uefiArm64)]);
+    assert.equal(bootFile(KEA_CLASSES.ipxe), `${server.http.url}/boot.ipxe`);
+    assert.deepEqual(server.dhcp.interfaces, kea.Dhcp4['interfaces-config'].interfaces);
+    const dhcpd = readFileSync(`${GENERATED}/dhcp/dhcpd.conf`, 'utf8');
+    for (const kind of ['bios', 'uefi', 'arm64']) assert.ok(dhcpd.includes(`filename "${server.ipxe[kind].file}";`), `dhcpd hands out ${server.ipxe[kind].file}`);
+    // The example fleet has BIOS, x86_64 UEFI and aarch64 UEFI hosts, and its installers its keys.
+    assert.deepEqual([server.ipxe.bios.needed, server.ipxe.uefi.needed, server.ipxe.arm64.needed], [true, true, true]);
+    const keys = (parse(readFileSync(`${EXAMPLE_FLEET}/fleet.yaml`, 'utf8')) as { ssh: { authorizedKeys: string[] } }).ssh.authorizedKeys;
+    assert.deepEqual(read('netboot/installer.json'), { authorizedKeys: keys, ssh: { ports: [22], users: ['root'] } });
   });
 
   test('the manifest records each host\'s DHCP and iPXE artifacts by kind', () => {

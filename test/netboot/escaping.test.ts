@@ -47,11 +47,10 @@ describe('escaping', () => {
     t.after(() => lab.close());
     lab.run(['kea-dhcp4', '-t', `${out}/dhcp/kea-dhcp4.json`]);
 
-    // iPXE: every parameter is one word of the kernel line, written as is; labels are not carried.
+    // iPXE: every parameter is one word of the command line the script sets, written as is; labels are not carried.
     const script = read(`${out}/ipxe/hosts/52:54:00:20:00:11.ipxe`);
-    const kernel = script.split('\n').find((line) => line.startsWith('kernel '))!;
-    const words = kernel.split(' ');
-    assert.deepEqual(words.slice(words.indexOf('||') - PARAMS.length, words.indexOf('||')), PARAMS);
+    const cmdline = script.split('\n').find((line) => line.startsWith('set cmdline '))!;
+    assert.deepEqual(cmdline.split(' ').slice(-PARAMS.length), PARAMS);
     for (const file of [script, dhcpd, read(`${out}/dhcp/kea-dhcp4.json`), read(`${out}/ipxe/boot.ipxe`)]) {
       assert.ok(!file.includes('quoted'), 'labels stay out of the DHCP and iPXE files');
     }

@@ -142,21 +142,25 @@ const OWN_SETTINGS = new Set(['${netX/mac}', '${fleet-system}', '${buildarch}', 
 function checkIpxeScript(file: string, text: string): void {
   const lines = text.split('\n');
   assert.equal(lines[0], '#!ipxe', file);
-  for (const line of lines) {
+  lines.forEach((line, index) => {
     const words = line.split(/\s+/).filter(Boolean);
-    if (words.length === 0 || words[0]!.startsWith('#') || words[0]!.startsWith(':')) continue;
+    if (words.length === 0 || words[0]!.startsWith('#') || words[0]!.startsWith(':')) return;
     // A # word starts a comment: nothing fleetc writes on a command line may be one.
     assert.ok(!words.some((w) => w.startsWith('#')), `${file}: a word starts a comment in: ${line}`);
     for (const match of line.matchAll(/\$\{[^}]*\}/g)) assert.ok(OWN_SETTINGS.has(match[0]), `${file}: unexpected expansion ${match[0]} in: ${line}`);
     const separators = words.filter((w) => w === '||' || w === '&&' || w === ';');
     assert.ok(separators.every((w) => w === '||' || w === '&&'), `${file}: ; in: ${line}`);
-    if (words[0] === 'kernel') {
-      // Every word up to the || is the image URL or one kernel parameter, written as is.
-      const end = words.indexOf('||');
-      for (const word of words.slice(1, end)) assert.equal(ipxeWordProblem(word.replace(/\$\{(netX\/mac|fleet-system)\}/g, 'x')), undefined, `${file}: ${word}`);
-      assert.deepEqual(words.slice(end), ['||', 'goto', 'failed'], `${file}: ${line}`);
+    if (words[0] === 'set' && words[1] === 'cmdline') {
+      // Every word after the setting's name is one kernel parameter, written as is; the next line
+      // hands them to the image's own script, which returns here when it fails.
+      for (const word of words.slice(2)) assert.equal(ipxeWordProblem(word.replace(/\$\{netX\/mac\}/g, 'x')), undefined, `${file}: ${word}`);
+      const next = lines[index + 1]!.split(' ');
+      assert.equal(next[0], 'chain', `${file}: ${line} is not followed by chain`);
+      assert.match(next[1]!, /\/images\/[^/]+\/[^/]+\/netboot\.ipxe$/, `${file}: ${lines[index + 1]}`);
+      assert.deepEqual(next.slice(2), ['||', 'goto', 'failed'], `${file}: ${lines[index + 1]}`);
     }
-  }
+  });
+  if (file.startsWith('hosts/')) assert.ok(lines.some((line) => line.startsWith('set cmdline systemd.hostname=')), `${file} sets the host's command line`);
 }
 
 test('whatever validate accepts, dhcpd, Kea and the iPXE word rules accept', { timeout: 300_000 }, async (t) => {

@@ -8,8 +8,8 @@ export type Firmware = 'bios' | 'uefi';
 
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
-/** iPXE binaries from Debian's ipxe package: served over TFTP, and reused as stand-in kernels. */
-export const IPXE_FILES = { bios: '/usr/lib/ipxe/undionly.kpxe', uefi: '/usr/lib/ipxe/ipxe.efi', lkrn: '/usr/lib/ipxe/ipxe.lkrn' };
+/** iPXE binaries from Debian's ipxe package, served over TFTP. */
+export const IPXE_FILES = { bios: '/usr/lib/ipxe/undionly.kpxe', uefi: '/usr/lib/ipxe/ipxe.efi' };
 
 export interface QemuRun {
   process: LabProcess;
