@@ -19,6 +19,8 @@ const SUMMARY = `configurations: builtins.mapAttrs (name: system: let c = system
   kernelParams = c.boot.kernelParams;
   hostData = builtins.fromJSON c.environment.etc."fleet/host.json".text;
   platform = c.environment.etc."photon/platform".text;
+  # The platform flake's overlay gives pkgs its packages: the unit runs the overlay's chainfire.
+  chainfireExec = if c.platform.services.chainfire.enable then c.systemd.services.chainfire.serviceConfig.ExecStart else null;
 }) configurations`;
 
 test('nix eval of every nixosConfiguration gives the host its name, services, disks, data and the platform module', async (t) => {
@@ -35,7 +37,7 @@ test('nix eval of every nixosConfiguration gives the host its name, services, di
     '--override-input', 'disko', `path:${FIXTURES}/stub-flakes/disko`,
     '--override-input', 'platform', `path:${repo}/nix/platform`,
     '--apply', SUMMARY], { env: NIX_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const evaluated = JSON.parse(output) as Record<string, { hostName: string; domain: string; chainfire: boolean; flaredbAfter: string[] | null; disks: string[]; kernelParams: string[]; hostData: unknown; platform: string }>;
+  const evaluated = JSON.parse(output) as Record<string, { hostName: string; domain: string; chainfire: boolean; flaredbAfter: string[] | null; disks: string[]; kernelParams: string[]; hostData: unknown; platform: string; chainfireExec: string | null }>;
 
   assert.deepEqual(Object.keys(evaluated).sort(), fleet.hosts.map((h) => h.name).sort());
   for (const host of fleet.hosts) {
@@ -48,5 +50,7 @@ test('nix eval of every nixosConfiguration gives the host its name, services, di
     assert.deepEqual(c.kernelParams, host.kernel.params);
     assert.deepEqual(c.hostData, JSON.parse(JSON.stringify(host)));
     assert.match(c.platform, /stand-in platform/, `${host.name} imports the platform flake's NixOS module`);
+    if (host.services.includes('chainfire')) assert.match(c.chainfireExec!, /^\/nix\/store\/[a-z0-9]{32}-chainfire\/bin\/chainfire --config \/etc\/photon\/chainfire.json$/, `${host.name}: chainfire from the platform overlay`);
+    else assert.equal(c.chainfireExec, null);
   }
 });

@@ -22,7 +22,7 @@ export async function compiledTree(t: TestContext, overlay: FleetFiles = {}): Pr
   const result = await compileFleet({ ...paths, nixDir: path.join(root, 'nix') });
   if (!result.fleet || !result.artifacts) throw new Error(`the fleet does not compile: ${result.diagnostics.map((d) => d.code).join(', ')}`);
   for (const artifact of result.artifacts) {
-    const file = path.join(root, 'generated', artifact.path);
+    const file = path.join(root, artifact.root ? '' : 'generated', artifact.path);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, artifact.contents);
   }
@@ -31,14 +31,14 @@ export async function compiledTree(t: TestContext, overlay: FleetFiles = {}): Pr
 
 /**
  * `let s = <host's nixosSystem>; in READ`. disko is replaced by its one option (its types are checked
- * elsewhere); the platform's packages by an overlay of writeShellApplication stand-ins, as the platform
- * flake's overlay would provide them.
+ * elsewhere); the platform is the example's platform flake (nix/platform/flake.nix), its outputs called
+ * with the stand-in as nixpkgs: its overlay and NixOS module, as the generated flake.nix applies them.
  */
 export function hostExpr(tree: CompiledTree, host: string, read: string): string {
-  const services = Object.keys(tree.fleet.services).map((s) => JSON.stringify(s)).join(' ');
   return `let
   disko = { lib, ... }: { options.disko.devices = lib.mkOption { type = lib.types.attrs; default = { }; }; };
-  platform = { nixpkgs.overlays = [ (final: prev: lib.genAttrs [ ${services} ] (name: final.writeShellApplication { inherit name; text = "exec sleep infinity"; })) ]; };
+  platformFlake = (import ${tree.root}/nix/platform/flake.nix).outputs { self = platformFlake; nixpkgs = { inherit lib; }; };
+  platform = { imports = [ platformFlake.nixosModules.default ]; nixpkgs.overlays = [ platformFlake.overlays.default ]; };
   s = lib.nixosSystem { modules = [ ${tree.root}/generated/hosts/${host}/default.nix disko platform ]; };
   c = s.config;
 in

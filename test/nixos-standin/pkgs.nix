@@ -22,6 +22,8 @@ let
     smartmontools = standIn "smartmontools" { }; # pkgs/by-name/sm/smartmontools/package.nix
     ipmitool = standIn "ipmitool" { };          # pkgs/by-name/ip/ipmitool/package.nix
     nodejs = standIn "nodejs" { };              # pkgs/top-level/all-packages.nix (nodejs = nodejs_<LTS>)
+    jq = standIn "jq" { };                      # pkgs/by-name/jq/jq/package.nix (the platform stand-in's runtimeInputs)
+    python3 = standIn "python3" { };            # pkgs/top-level/all-packages.nix (python3 = python313)
     linuxPackages = { kernel = standIn "linux" { }; }; # pkgs/top-level/linux-kernels.nix via all-packages.nix
 
     # pkgs/build-support/trivial-builders/default.nix
