@@ -14,14 +14,14 @@ export interface GptGeometry {
   sectorBytes: number;
   alignmentSectors: number;
   firstUsableSector: number;
-  /** Sectors at the end of the disk that the backup table and the last usable sector leave out. */
-  trailingSectors: number;
+  /** The backup table's sectors at the end of the disk (its entries, then its header). */
+  backupSectors: number;
 }
 
 /** Both sector sizes a disk may have; a layout must fit with either (fleet files do not say which). */
 export const GPT_GEOMETRIES: readonly GptGeometry[] = [
-  { sectorBytes: 512, alignmentSectors: 2048, firstUsableSector: 34, trailingSectors: 34 },
-  { sectorBytes: 4096, alignmentSectors: 256, firstUsableSector: 6, trailingSectors: 6 },
+  { sectorBytes: 512, alignmentSectors: 2048, firstUsableSector: 34, backupSectors: 33 },
+  { sectorBytes: 4096, alignmentSectors: 256, firstUsableSector: 6, backupSectors: 5 },
 ];
 
 /** LVM's defaults: the first extent starts 1 MiB into the physical volume; extents are 4 MiB. */
@@ -93,7 +93,7 @@ const alignDown = (value: number, alignment: number) => Math.floor(value / align
  */
 export function placePartitions(diskBytes: number, partitions: readonly { name: string; size: string; content: PartitionContent }[], geometry: GptGeometry): Placement {
   const sectors = Math.floor(diskBytes / geometry.sectorBytes);
-  const lastUsable = sectors - geometry.trailingSectors - 1;
+  const lastUsable = sectors - geometry.backupSectors - 1;
   const placed: PlacedPartition[] = [];
   let next = geometry.firstUsableSector;
   for (const [index, partition] of partitions.entries()) {

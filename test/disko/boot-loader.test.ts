@@ -50,39 +50,44 @@ async function bootOf(host: LayoutHost, utilLinux = '/usr'): Promise<BootEvaluat
 const bootPartitions = (host: LayoutHost) =>
   host.plan.disks.flatMap((disk) => disk.partitions.flatMap((p) => (p.content.kind === 'esp' || p.content.kind === 'boot' ? [{ disk: disk.name, mount: p.content.mount, kind: p.content.kind }] : [])));
 
+/** What every host's boot must be, from its firmware and disk plan. */
+async function assertBootsFromEveryDisk(host: LayoutHost, label: string): Promise<void> {
+  const boot = await bootOf(host);
+  const { grub } = boot.loader;
+  assert.deepEqual(boot.failedAssertions, [], label);
+  const disks = host.plan.disks.map((d) => d.name);
+  const boots = bootPartitions(host);
+  if (host.host.firmware === 'uefi') {
+    // An ESP on every disk, a plain vfat file system (firmware cannot read an md device).
+    assert.deepEqual(boots.map((b) => b.disk), disks, `${label}: an ESP on every disk`);
+    for (const b of boots) assert.equal(boot.fileSystems[b.mount]?.fsType, 'vfat', `${label}: ${b.mount}`);
+    if (disks.length === 1) {
+      assert.deepEqual([boot.loader.systemdBoot, grub.enable], [true, false], `${label}: systemd-boot`);
+      return;
+    }
+    assert.deepEqual([boot.loader.systemdBoot, grub.enable, grub.efiSupport, grub.efiInstallAsRemovable, boot.loader.canTouchEfiVariables], [false, true, true, true, false], `${label}: GRUB on the removable path`);
+    assert.deepEqual(grub.mirroredBoots, boots.map((b) => ({ path: b.mount, devices: ['nodev'] })), `${label}: GRUB on every ESP`);
+    for (const b of boots) assert.ok(boot.fileSystems[b.mount]!.options.includes('nofail'), `${label}: a dead disk's ESP does not stop the boot`);
+    return;
+  }
+  assert.equal(grub.enable, true, label);
+  assert.equal(grub.zfsSupport, false, `${label}: GRUB never reads ZFS`);
+  const installed = grub.mirroredBoots.flatMap((b) => b.devices).sort();
+  assert.deepEqual(installed, disks.map((d) => host.host.disks[d]!.device).sort(), `${label}: GRUB on every disk, once`);
+  // /boot must be a file system GRUB reads: never the ZFS pool.
+  assert.notEqual(boot.fileSystems['/boot']?.fsType ?? boot.fileSystems['/']!.fsType, 'zfs', `${label}: /boot outside the pool`);
+  if (host.host.layout.kind === 'zfs') {
+    assert.deepEqual(boots.map((b) => [b.disk, b.kind]), disks.map((d) => [d, 'boot']), `${label}: an ext4 /boot on every disk`);
+    for (const b of boots) assert.equal(boot.fileSystems[b.mount]?.fsType, 'ext4', `${label}: ${b.mount}`);
+    assert.deepEqual(grub.mirroredBoots.map((b) => b.path), boots.map((b) => b.mount), `${label}: each disk's GRUB reads its own /boot`);
+  }
+}
+
 test('every host boots from each of its disks, and no boot loader assertion fails', async (t) => {
   if (!requireTools(t, 'nix-instantiate')) return;
   for (const host of hosts) {
-    const boot = await bootOf(host);
-    const { grub } = boot.loader;
-    const label = `${host.dir}`;
-    assert.deepEqual(boot.failedAssertions, [], label);
-    const disks = host.plan.disks.map((d) => d.name);
-    const boots = bootPartitions(host);
-    if (host.host.firmware === 'uefi') {
-      // An ESP on every disk, a plain vfat file system (firmware cannot read an md device).
-      assert.deepEqual(boots.map((b) => b.disk), disks, `${label}: an ESP on every disk`);
-      for (const b of boots) assert.equal(boot.fileSystems[b.mount]?.fsType, 'vfat', `${label}: ${b.mount}`);
-      if (disks.length === 1) {
-        assert.deepEqual([boot.loader.systemdBoot, grub.enable], [true, false], `${label}: systemd-boot`);
-      } else {
-        assert.deepEqual([boot.loader.systemdBoot, grub.enable, grub.efiSupport, grub.efiInstallAsRemovable, boot.loader.canTouchEfiVariables], [false, true, true, true, false], `${label}: GRUB on the removable path`);
-        assert.deepEqual(grub.mirroredBoots, boots.map((b) => ({ path: b.mount, devices: ['nodev'] })), `${label}: GRUB on every ESP`);
-        for (const b of boots) assert.ok(boot.fileSystems[b.mount]!.options.includes('nofail'), `${label}: a dead disk's ESP does not stop the boot`);
-      }
-    } else {
-      assert.equal(grub.enable, true, label);
-      assert.equal(grub.zfsSupport, false, `${label}: GRUB never reads ZFS`);
-      const installed = grub.mirroredBoots.flatMap((b) => b.devices).sort();
-      assert.deepEqual(installed, disks.map((d) => host.host.disks[d]!.device).sort(), `${label}: GRUB on every disk, once`);
-      // /boot must be a file system GRUB reads: never the ZFS pool.
-      assert.notEqual(boot.fileSystems['/boot']?.fsType ?? boot.fileSystems['/']!.fsType, 'zfs', `${label}: /boot outside the pool`);
-      if (host.host.layout.kind === 'zfs') {
-        assert.deepEqual(boots.map((b) => [b.disk, b.kind]), disks.map((d) => [d, 'boot']), `${label}: an ext4 /boot on every disk`);
-        for (const b of boots) assert.equal(boot.fileSystems[b.mount]?.fsType, 'ext4', `${label}: ${b.mount}`);
-        assert.deepEqual(grub.mirroredBoots.map((b) => b.path), boots.map((b) => b.mount), `${label}: each disk's GRUB reads its own /boot`);
-      }
-    }
+    const label = `${example.includes(host) ? 'example' : 'disk-layouts'} ${host.name} (${host.host.firmware}, ${host.host.layout.kind} over ${host.plan.disks.length})`;
+    await t.test(label, () => assertBootsFromEveryDisk(host, label));
   }
 });
 
