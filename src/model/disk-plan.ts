@@ -36,13 +36,11 @@ export interface PlannedDisk {
   partitions: PlannedPartition[];
 }
 
+/** An md RAID1 array over one partition of every disk, holding a file system. */
 export interface PlannedArray {
   name: string;
   fs: Filesystem;
   mount: string;
-  /** The member partitions' size as written (all members are alike). */
-  size: string;
-  at: LayoutPath;
 }
 
 export interface PlannedVolume {
@@ -130,7 +128,7 @@ export function planLayout(layout: LayoutInput, firmware: Firmware): LayoutPlan 
             { name: 'root', size: layout.root?.size ?? REST, typeCode: TYPE_CODES.linux, priority: PRIORITY.data, content: { kind: 'md-member', array: 'root' }, at: rootAt(layout.root) },
           ],
         })),
-        mdadm: [{ name: 'root', fs: layout.root?.fs ?? DEFAULT_ROOT_FS, mount: '/', size: layout.root?.size ?? REST, at: rootAt(layout.root) }],
+        mdadm: [{ name: 'root', fs: layout.root?.fs ?? DEFAULT_ROOT_FS, mount: '/' }],
       };
     case 'zfs': {
       const pool = layout.pool ?? DEFAULT_ZFS_POOL;

@@ -7,15 +7,15 @@ import path from 'node:path';
 import { unpackNixSources } from '../helpers/disko.ts';
 import { assertCreatedAsPlanned } from '../helpers/layout-check.ts';
 import { exampleLayoutHosts } from '../helpers/layout-fleets.ts';
-import { createOnLoopDevices } from '../helpers/loop-devices.ts';
+import { createOnLoopDevices, eachConcurrently } from '../helpers/loop-devices.ts';
 import { LOOP_TOOLS } from '../helpers/loop-tools.ts';
 import { requireTools } from '../helpers/tools.ts';
 
 test('every layout of the example fleet is created by disko on disks of its declared sizes', async (t) => {
   if (!requireTools(t, ...LOOP_TOOLS)) return;
   const sources = unpackNixSources(t);
-  for (const host of await exampleLayoutHosts()) {
+  await eachConcurrently(await exampleLayoutHosts(), 4, async (host) => {
     const run = await createOnLoopDevices(t, sources, path.join(host.dir, 'disko.nix'), host.diskBytes);
     assertCreatedAsPlanned(run, host.plan, host.diskBytes, `example ${host.name}`);
-  }
+  });
 });

@@ -157,3 +157,15 @@ function probe(device: string): Record<string, string> {
     return {};
   }
 }
+
+/**
+ * Runs `fn` over the items, `limit` at a time. Loop-device runs mostly wait (sgdisk sleeps a second
+ * after every write), so several at once cost little CPU; each run has its own devices and LVM.
+ */
+export async function eachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
