@@ -24,6 +24,23 @@ declare -A PACKAGES=(
   [systemd-analyze]=systemd
   [cpio]=cpio
   [busybox]=busybox-static
+  # disko's _create on loop devices (test/disko/); md, device-mapper and ZFS are shimmed there
+  [losetup]=mount
+  [blockdev]=util-linux
+  [blkid]=util-linux
+  [mkswap]=util-linux
+  [logger]=bsdutils
+  [udevadm]=udev
+  [sgdisk]=gdisk
+  [partprobe]=parted
+  [mkfs.vfat]=dosfstools
+  [mkfs.ext4]=e2fsprogs
+  [mkfs.xfs]=xfsprogs
+  [mkfs.btrfs]=btrfs-progs
+  [lvcreate]=lvm2
+  [shellcheck]=shellcheck
+  [tar]=tar
+  [gzip]=gzip
 )
 # Files (not commands) the boot tests need.
 declare -A FILES=(

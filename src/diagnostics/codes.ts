@@ -75,7 +75,8 @@ export const DIAGNOSTIC_CODES = {
   DISK_UNKNOWN: 'A disk layout references a disk the host does not declare.',
   DISK_DUPLICATE_DEVICE: 'Two disks of a host name the same device.',
   LAYOUT_INVALID: 'A disk layout is inconsistent (no root, a mount point twice, too few disks).',
-  LAYOUT_TOO_LARGE: 'A disk layout needs more space than the disk has.',
+  LAYOUT_TOO_LARGE: 'A partition or volume does not fit on its disk, counted as sgdisk and LVM count.',
+  PARTITION_TOO_SMALL: 'A partition or volume is smaller than its content needs (a file system, a boot partition).',
   CLUSTER_BOOTSTRAP_INVALID: 'A cluster names a bootstrap host that is not one of its Raft voters.',
 
   // validate: first boot

@@ -1,6 +1,6 @@
-// hosts/<host>/disko.nix: the host's disk layout in disko's format (disko.devices).
-import type { Host, Layout, RootFs } from '../model/fleet.ts';
-import { BIOS_BOOT_SIZE } from '../model/layout-defaults.ts';
+// hosts/<host>/disko.nix: the host's disk layout in disko's format (disko.devices), from its disk plan.
+import type { Host, Layout } from '../model/fleet.ts';
+import { planLayout, TYPE_CODES, type PartitionContent, type PlannedPartition } from '../model/disk-plan.ts';
 import type { Artifact, Emitter } from './artifact.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { nixValue } from './nix/printer.ts';
@@ -22,110 +22,82 @@ export function describeLayout(layout: Layout): string {
   }
 }
 
-type Partitions = Record<string, Record<string, unknown>>;
-
-const ESP_MOUNT_OPTIONS = ['umask=0077'];
-
 export function diskoDevices(host: Host): Record<string, unknown> {
-  const layout = host.layout;
-  const uefi = host.firmware === 'uefi';
-  const disk = (name: string, partitions: Partitions) => [name, { type: 'disk', device: host.disks[name]!.device, content: { type: 'gpt', partitions } }] as const;
-  // Partitions are ordered by priority: boot first, the partition that takes the rest last.
-  const bootPartition = (content: Record<string, unknown> | undefined): Partitions =>
-    uefi
-      ? { ESP: { priority: 1, size: layout.esp, type: 'EF00', content: content ?? espFilesystem() } }
-      : { boot: { priority: 1, size: BIOS_BOOT_SIZE, type: 'EF02' } };
+  const plan = planLayout(host.layout, host.firmware);
+  return {
+    disk: Object.fromEntries(
+      plan.disks.map((disk) => [
+        disk.name,
+        { type: 'disk', device: host.disks[disk.name]!.device, content: { type: 'gpt', partitions: Object.fromEntries(disk.partitions.map((p) => [p.name, partition(p)])) } },
+      ]),
+    ),
+    ...(plan.mdadm.length > 0
+      ? { mdadm: Object.fromEntries(plan.mdadm.map((array) => [array.name, { type: 'mdadm', level: 1, content: filesystem(array.fs, array.mount) }])) }
+      : {}),
+    ...(plan.pool
+      ? {
+          zpool: {
+            [plan.pool.name]: {
+              type: 'zpool',
+              mode: plan.pool.mode === 'stripe' ? '' : plan.pool.mode,
+              options: { ashift: '12' },
+              rootFsOptions: { mountpoint: 'none', compression: 'zstd', acltype: 'posixacl', xattr: 'sa' },
+              datasets: Object.fromEntries(
+                Object.entries(plan.pool.datasets).map(([name, dataset]) => [
+                  name,
+                  {
+                    type: 'zfs_fs',
+                    ...(dataset.mount !== undefined ? { mountpoint: dataset.mount } : {}),
+                    options: { ...(dataset.mount !== undefined ? { mountpoint: 'legacy' } : {}), ...dataset.options },
+                  },
+                ]),
+              ),
+            },
+          },
+        }
+      : {}),
+    ...(plan.volumeGroup
+      ? {
+          lvm_vg: {
+            [plan.volumeGroup.name]: {
+              type: 'lvm_vg',
+              lvs: Object.fromEntries(
+                plan.volumeGroup.volumes.map((volume) => [
+                  volume.name,
+                  {
+                    // LVM spells "the rest of the volume group" as 100%FREE.
+                    size: volume.size === '100%' ? '100%FREE' : volume.size,
+                    content: volume.content.kind === 'swap' ? { type: 'swap' } : filesystem(volume.content.fs, volume.content.mount),
+                  },
+                ]),
+              ),
+            },
+          },
+        }
+      : {}),
+  };
+}
 
-  switch (layout.kind) {
-    case 'single':
-      return {
-        disk: Object.fromEntries([
-          disk(layout.disk, {
-            ...bootPartition(undefined),
-            ...(layout.swap ? { swap: { priority: 2, size: layout.swap, content: { type: 'swap', discardPolicy: 'both' } } } : {}),
-            root: { priority: 3, size: layout.root.size, content: rootFilesystem(layout.root) },
-          }),
-        ]),
-      };
-    case 'raid1':
-      return {
-        disk: Object.fromEntries(
-          layout.disks.map((name) =>
-            disk(name, {
-              ...bootPartition({ type: 'mdraid', name: 'boot' }),
-              ...(layout.swap ? { swap: { priority: 2, size: layout.swap, content: { type: 'swap', randomEncryption: true } } } : {}),
-              root: { priority: 3, size: layout.root.size, content: { type: 'mdraid', name: 'root' } },
-            }),
-          ),
-        ),
-        mdadm: {
-          // Metadata 1.0 sits at the end of the partition, so firmware sees each ESP half as plain FAT.
-          ...(uefi ? { boot: { type: 'mdadm', level: 1, metadata: '1.0', content: espFilesystem() } } : {}),
-          root: { type: 'mdadm', level: 1, content: rootFilesystem(layout.root) },
-        },
-      };
-    case 'zfs':
-      return {
-        disk: Object.fromEntries(
-          layout.disks.map((name, i) =>
-            disk(name, {
-              ...(uefi ? (i === 0 ? bootPartition(undefined) : {}) : bootPartition(undefined)),
-              zfs: { priority: 2, size: '100%', content: { type: 'zfs', pool: layout.pool } },
-            }),
-          ),
-        ),
-        zpool: {
-          [layout.pool]: {
-            type: 'zpool',
-            mode: layout.mode === 'stripe' ? '' : layout.mode,
-            options: { ashift: '12' },
-            rootFsOptions: { mountpoint: 'none', compression: 'zstd', acltype: 'posixacl', xattr: 'sa' },
-            datasets: Object.fromEntries(
-              Object.entries(layout.datasets).map(([name, dataset]) => [
-                name,
-                {
-                  type: 'zfs_fs',
-                  ...(dataset.mount !== undefined ? { mountpoint: dataset.mount } : {}),
-                  options: { ...(dataset.mount !== undefined ? { mountpoint: 'legacy' } : {}), ...dataset.options },
-                },
-              ]),
-            ),
-          },
-        },
-      };
-    case 'lvm':
-      return {
-        disk: Object.fromEntries([
-          disk(layout.disk, {
-            ...bootPartition(undefined),
-            lvm: { priority: 2, size: '100%', content: { type: 'lvm_pv', vg: layout.vg } },
-          }),
-        ]),
-        lvm_vg: {
-          [layout.vg]: {
-            type: 'lvm_vg',
-            lvs: Object.fromEntries(
-              Object.entries(layout.volumes).map(([name, volume]) => [
-                name,
-                {
-                  // LVM spells "the rest of the volume group" as 100%FREE.
-                  size: volume.size === '100%' ? '100%FREE' : volume.size,
-                  content: volume.swap
-                    ? { type: 'swap' }
-                    : { type: 'filesystem', format: volume.fs!, ...(volume.mount !== undefined ? { mountpoint: volume.mount } : {}) },
-                },
-              ]),
-            ),
-          },
-        },
-      };
+function partition(p: PlannedPartition): Record<string, unknown> {
+  const content = partitionContent(p.content);
+  // disko's default type is 8300, or 8200 for swap: write only the others.
+  const defaultType = p.content.kind === 'swap' ? TYPE_CODES.swap : TYPE_CODES.linux;
+  return { priority: p.priority, size: p.size, ...(p.typeCode !== defaultType ? { type: p.typeCode } : {}), ...(content ? { content } : {}) };
+}
+
+function partitionContent(content: PartitionContent): Record<string, unknown> | undefined {
+  switch (content.kind) {
+    case 'esp': return { type: 'filesystem', format: 'vfat', mountpoint: content.mount, mountOptions: content.mountOptions };
+    case 'boot': return { type: 'filesystem', format: 'ext4', mountpoint: content.mount, ...(content.mountOptions.length > 0 ? { mountOptions: content.mountOptions } : {}) };
+    case 'bios-boot': return undefined;
+    case 'swap': return { type: 'swap', ...(content.randomEncryption ? { randomEncryption: true } : { discardPolicy: 'both' }) };
+    case 'filesystem': return filesystem(content.fs, content.mount);
+    case 'md-member': return { type: 'mdraid', name: content.array };
+    case 'zfs-member': return { type: 'zfs', pool: content.pool };
+    case 'lvm-pv': return { type: 'lvm_pv', vg: content.vg };
   }
 }
 
-function espFilesystem(): Record<string, unknown> {
-  return { type: 'filesystem', format: 'vfat', mountpoint: '/boot', mountOptions: ESP_MOUNT_OPTIONS };
-}
-
-function rootFilesystem(root: RootFs): Record<string, unknown> {
-  return { type: 'filesystem', format: root.fs, mountpoint: '/' };
+function filesystem(format: string, mountpoint: string | undefined): Record<string, unknown> {
+  return { type: 'filesystem', format, ...(mountpoint !== undefined ? { mountpoint } : {}) };
 }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Fleet, Host, Interface, Service } from '../model/fleet.ts';
 import type { Artifact, EmitContext, Emitter } from './artifact.ts';
+import { bootConfig } from './boot-loader.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { nixCode, nixValue, type NixCode } from './nix/printer.ts';
 
@@ -47,22 +48,6 @@ function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): strin
     nixValue(module, { collapsePaths: true }),
     '',
   ].join('\n');
-}
-
-function bootConfig(host: Host): Record<string, unknown> {
-  const loader =
-    host.firmware === 'uefi'
-      ? { 'systemd-boot': { enable: true }, efi: { canTouchEfiVariables: true } }
-      : // disko adds every EF02 partition's disk to boot.loader.grub.devices.
-        { grub: { enable: true, ...(host.layout.kind === 'zfs' ? { zfsSupport: true } : {}) } };
-  return {
-    loader,
-    kernelParams: nixCode('host.kernel.params'),
-    ...(host.kernel.modules.length > 0 ? { kernelModules: nixCode('host.kernel.modules') } : {}),
-    ...(host.kernel.package !== undefined ? { kernelPackages: nixCode(`pkgs.${host.kernel.package}`) } : {}),
-    ...(host.layout.kind === 'zfs' ? { supportedFilesystems: ['zfs'] } : {}),
-    ...(host.layout.kind === 'raid1' ? { swraid: { enable: true, mdadmConf: 'MAILADDR root' } } : {}),
-  };
 }
 
 function networking(host: Host): Record<string, unknown> {

@@ -19,3 +19,11 @@ export function formatBytes(bytes: number): string {
   }
   return `${bytes}B`;
 }
+
+/** Bytes without rounding up: in whole T, G or M when they divide, else in MiB with two decimals cut off. */
+export function formatBytesExact(bytes: number): string {
+  for (const unit of ['T', 'G', 'M'] as const) {
+    if (bytes >= UNIT_BYTES[unit]! && bytes % UNIT_BYTES[unit]! === 0) return `${bytes / UNIT_BYTES[unit]!}${unit}`;
+  }
+  return `${(Math.floor((bytes / UNIT_BYTES.M!) * 100) / 100).toFixed(2)}M`;
+}

@@ -45,11 +45,16 @@ test('disko layouts: single, mdadm mirror, ZFS mirror, LVM, and BIOS boot partit
   assert.equal(single.disk.main.content.partitions.ESP.type, 'EF00');
   assert.equal(single.disk.main.content.partitions.root.content.mountpoint, '/');
 
+  // Firmware reads no md device: each disk of the mirror has a plain ESP of its own (docs/disks.md).
   const mirror = devices('cp-2');
-  assert.equal(mirror.mdadm.boot.metadata, '1.0');
+  assert.deepEqual(Object.keys(mirror.mdadm), ['root']);
   assert.equal(mirror.mdadm.root.level, 1);
   assert.equal(mirror.mdadm.root.content.format, 'xfs');
-  for (const disk of ['a', 'b']) assert.equal(mirror.disk[disk].content.partitions.root.content.name, 'root');
+  for (const [disk, mount] of [['a', '/boot'], ['b', '/boot-b']] as const) {
+    assert.equal(mirror.disk[disk].content.partitions.root.content.name, 'root');
+    assert.equal(mirror.disk[disk].content.partitions.ESP.content.format, 'vfat');
+    assert.equal(mirror.disk[disk].content.partitions.ESP.content.mountpoint, mount);
+  }
 
   const biosMirror = devices('cp-3');
   for (const disk of ['a', 'b']) assert.equal(biosMirror.disk[disk].content.partitions.boot.type, 'EF02');
@@ -59,7 +64,7 @@ test('disko layouts: single, mdadm mirror, ZFS mirror, LVM, and BIOS boot partit
   assert.equal(zfs.zpool.rpool.mode, 'mirror');
   assert.equal(zfs.zpool.rpool.datasets.root.mountpoint, '/');
   assert.equal(zfs.zpool.rpool.datasets.nix.options.atime, 'off');
-  assert.equal(zfs.disk.nvme1.content.partitions.ESP, undefined, 'only the first disk carries the ESP');
+  assert.equal(zfs.disk.nvme1.content.partitions.ESP.content.mountpoint, '/boot-nvme1', 'every disk of the pool carries an ESP');
 
   const lvm = devices('wk-2');
   assert.equal(lvm.lvm_vg.vg0.lvs.vms.size, '100%FREE');

@@ -24,6 +24,7 @@ let
     nodejs = standIn "nodejs" { };              # pkgs/top-level/all-packages.nix (nodejs = nodejs_<LTS>)
     jq = standIn "jq" { };                      # pkgs/by-name/jq/jq/package.nix (the platform stand-in's runtimeInputs)
     python3 = standIn "python3" { };            # pkgs/top-level/all-packages.nix (python3 = python313)
+    util-linux = standIn "util-linux" { };      # pkgs/by-name/ut/util-linux/package.nix (the mdadm alert's logger)
     linuxPackages = { kernel = standIn "linux" { }; }; # pkgs/top-level/linux-kernels.nix via all-packages.nix
 
     # pkgs/build-support/trivial-builders/default.nix

@@ -52,13 +52,31 @@ in
   time.timeZone = host.timezone;
   boot = {
     loader = {
-      systemd-boot.enable = true;
-      efi.canTouchEfiVariables = true;
+      grub = {
+        enable = true;
+        efiSupport = true;
+        efiInstallAsRemovable = true;
+        mirroredBoots = [
+          {
+            path = "/boot";
+            devices = [
+              "nodev"
+            ];
+          }
+          {
+            path = "/boot-b";
+            devices = [
+              "nodev"
+            ];
+          }
+        ];
+      };
+      efi.canTouchEfiVariables = false;
     };
     kernelParams = host.kernel.params;
     swraid = {
       enable = true;
-      mdadmConf = "MAILADDR root";
+      mdadmConf = "PROGRAM ${pkgs.writeShellScript "mdadm-alert" "case \"$1\" in\n  Fail|FailSpare|DegradedArray|DeviceDisappeared|SparesMissing) priority=daemon.alert ;;\n  *) priority=daemon.notice ;;\nesac\nexec ${pkgs.util-linux}/bin/logger -p \"$priority\" -t mdadm -- \"$1 on $2 $3\"\n"}";
     };
   };
   systemd.network.links = {

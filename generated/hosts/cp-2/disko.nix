@@ -14,8 +14,13 @@
               size = "1G";
               type = "EF00";
               content = {
-                type = "mdraid";
-                name = "boot";
+                type = "filesystem";
+                format = "vfat";
+                mountpoint = "/boot";
+                mountOptions = [
+                  "umask=0077"
+                  "nofail"
+                ];
               };
             };
             root = {
@@ -40,8 +45,13 @@
               size = "1G";
               type = "EF00";
               content = {
-                type = "mdraid";
-                name = "boot";
+                type = "filesystem";
+                format = "vfat";
+                mountpoint = "/boot-b";
+                mountOptions = [
+                  "umask=0077"
+                  "nofail"
+                ];
               };
             };
             root = {
@@ -56,28 +66,13 @@
         };
       };
     };
-    mdadm = {
-      boot = {
-        type = "mdadm";
-        level = 1;
-        metadata = "1.0";
-        content = {
-          type = "filesystem";
-          format = "vfat";
-          mountpoint = "/boot";
-          mountOptions = [
-            "umask=0077"
-          ];
-        };
-      };
-      root = {
-        type = "mdadm";
-        level = 1;
-        content = {
-          type = "filesystem";
-          format = "xfs";
-          mountpoint = "/";
-        };
+    mdadm.root = {
+      type = "mdadm";
+      level = 1;
+      content = {
+        type = "filesystem";
+        format = "xfs";
+        mountpoint = "/";
       };
     };
   };

@@ -55,7 +55,7 @@ in
     kernelParams = host.kernel.params;
     swraid = {
       enable = true;
-      mdadmConf = "MAILADDR root";
+      mdadmConf = "PROGRAM ${pkgs.writeShellScript "mdadm-alert" "case \"$1\" in\n  Fail|FailSpare|DegradedArray|DeviceDisappeared|SparesMissing) priority=daemon.alert ;;\n  *) priority=daemon.notice ;;\nesac\nexec ${pkgs.util-linux}/bin/logger -p \"$priority\" -t mdadm -- \"$1 on $2 $3\"\n"}";
     };
   };
   systemd.network.links = {

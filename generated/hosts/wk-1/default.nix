@@ -53,8 +53,26 @@ in
   time.timeZone = host.timezone;
   boot = {
     loader = {
-      systemd-boot.enable = true;
-      efi.canTouchEfiVariables = true;
+      grub = {
+        enable = true;
+        efiSupport = true;
+        efiInstallAsRemovable = true;
+        mirroredBoots = [
+          {
+            path = "/boot";
+            devices = [
+              "nodev"
+            ];
+          }
+          {
+            path = "/boot-nvme1";
+            devices = [
+              "nodev"
+            ];
+          }
+        ];
+      };
+      efi.canTouchEfiVariables = false;
     };
     kernelParams = host.kernel.params;
     kernelModules = host.kernel.modules;

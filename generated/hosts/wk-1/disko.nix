@@ -19,11 +19,12 @@
                 mountpoint = "/boot";
                 mountOptions = [
                   "umask=0077"
+                  "nofail"
                 ];
               };
             };
             zfs = {
-              priority = 2;
+              priority = 3;
               size = "100%";
               content = {
                 type = "zfs";
@@ -38,12 +39,28 @@
         device = "/dev/disk/by-id/nvme-KIOXIA_KCD6XLUL1T92_X1D0A0011002";
         content = {
           type = "gpt";
-          partitions.zfs = {
-            priority = 2;
-            size = "100%";
-            content = {
-              type = "zfs";
-              pool = "rpool";
+          partitions = {
+            ESP = {
+              priority = 1;
+              size = "1G";
+              type = "EF00";
+              content = {
+                type = "filesystem";
+                format = "vfat";
+                mountpoint = "/boot-nvme1";
+                mountOptions = [
+                  "umask=0077"
+                  "nofail"
+                ];
+              };
+            };
+            zfs = {
+              priority = 3;
+              size = "100%";
+              content = {
+                type = "zfs";
+                pool = "rpool";
+              };
             };
           };
         };

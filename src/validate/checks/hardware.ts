@@ -1,7 +1,9 @@
 // Host hardware: firmware fits the architecture, the layout's disks exist and it fits on them.
 import type { HostInput, LayoutInput } from '../../model/input.ts';
-import { layoutDiskNames, minimumBytesPerDisk, ZFS_MIN_DISKS } from '../../model/layout-defaults.ts';
-import { formatBytes, sizeBytes } from '../../model/size.ts';
+import { planLayout } from '../../model/disk-plan.ts';
+import { layoutDiskNames, ZFS_MIN_DISKS } from '../../model/layout-defaults.ts';
+import { layoutFitProblems, undersizedProblems } from '../../model/layout-fit.ts';
+import { sizeBytes } from '../../model/size.ts';
 import type { Checked, CheckedFleet } from '../context.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
 import { closestMatch } from '../suggest.ts';
@@ -16,7 +18,7 @@ export function checkHardware(fleet: CheckedFleet, report: Reporter): void {
       report.at(host.document, hardware.firmware ? ['hardware', 'firmware'] : ['hardware'], { code: 'FIRMWARE_ARCH_MISMATCH', message: `host ${host.name} is aarch64 with BIOS firmware`, hint: 'aarch64 servers boot through UEFI: set firmware: uefi' });
     }
     checkDevices(host, report);
-    if (checkLayoutDisks(host, report)) checkLayoutShape(host, firmware, report);
+    if (checkLayoutDisks(host, report)) checkLayout(host, firmware, report);
   }
 }
 
@@ -47,9 +49,13 @@ function checkLayoutDisks(host: Checked<HostInput>, report: Reporter): boolean {
   return ok;
 }
 
-function checkLayoutShape(host: Checked<HostInput>, firmware: 'uefi' | 'bios', report: Reporter): void {
+function checkLayout(host: Checked<HostInput>, firmware: 'uefi' | 'bios', report: Reporter): void {
   const layout = host.data.hardware.layout;
-  const at = (path: (string | number)[], message: string, hint: string) => report.at(host.document, ['hardware', 'layout', ...path], { code: 'LAYOUT_INVALID', message, hint });
+  let consistent = true;
+  const at = (path: (string | number)[], message: string, hint: string) => {
+    consistent = false;
+    report.at(host.document, ['hardware', 'layout', ...path], { code: 'LAYOUT_INVALID', message, hint });
+  };
   const mounts = layoutMounts(layout);
   if (mounts && !mounts.some(([, mount]) => mount === '/')) {
     at([layout.kind === 'zfs' ? 'datasets' : 'volumes'], `the ${layout.kind} layout of host ${host.name} mounts nothing at /`, 'give one dataset or volume mount: /');
@@ -74,11 +80,15 @@ function checkLayoutShape(host: Checked<HostInput>, firmware: 'uefi' | 'bios', r
     if (layout.disks.length < needed) at(['mode'], `ZFS ${mode} needs at least ${needed} disks, the layout has ${layout.disks.length}`, 'add disks or choose another mode');
   }
 
-  const needed = minimumBytesPerDisk(layout, firmware);
-  const sizes = layoutDiskNames(layout).map((name) => [name, sizeBytes(host.data.hardware.disks[name]!.size)!] as const);
-  const smallest = sizes.reduce((a, b) => (b[1] < a[1] ? b : a));
-  if (needed > smallest[1]) {
-    report.at(host.document, ['hardware', 'layout'], { code: 'LAYOUT_TOO_LARGE', message: `the layout needs ${formatBytes(needed)} per disk but disk ${smallest[0]} has ${formatBytes(smallest[1])}`, hint: 'shrink the partitions or volumes, or use 100% for the last one' });
+  // Sizes are measured only on a layout that makes sense (two 100% volumes cannot both get the rest).
+  if (!consistent) return;
+  const plan = planLayout(layout, firmware);
+  const diskBytes = Object.fromEntries(layoutDiskNames(layout).map((name) => [name, sizeBytes(host.data.hardware.disks[name]!.size)!]));
+  for (const problem of undersizedProblems(plan)) {
+    report.at(host.document, ['hardware', 'layout', ...problem.at], { code: 'PARTITION_TOO_SMALL', message: `host ${host.name}: ${problem.message}`, hint: 'give it at least that much (docs/disks.md lists the floors)' });
+  }
+  for (const problem of layoutFitProblems(plan, diskBytes)) {
+    report.at(host.document, ['hardware', 'layout', ...problem.at], { code: 'LAYOUT_TOO_LARGE', message: `host ${host.name}: ${problem.message}`, hint: 'shrink this or an earlier partition or volume; docs/disks.md shows how the space is counted' });
   }
 }
 
