@@ -2,14 +2,14 @@
 // reading it — offline, each github node found in the store by its narHash or not at all.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { pinFlakeInput } from '../../src/resolve/inputs.ts';
 import { compileExample } from '../helpers/example.ts';
 import { applyOverlay, compileFleet, makeFleet } from '../helpers/fleet.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
-import { requireNixSources, unpackNixSources } from '../helpers/nix-src.ts';
+import { addDiskoToStore, requireNixSources, unpackNixSources } from '../helpers/nix-src.ts';
 import { commitAll, exampleFlakeRepository } from '../helpers/flake-repo.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { standinDir } from '../nixos-standin/standin.ts';
@@ -83,9 +83,7 @@ async function flakeRepository(t: TestContext, sources: string, nixpkgsAsDisko: 
     writeFileSync(file, artifact.contents);
   }
   commitAll(root, 'fleet');
-  const source = path.join(path.dirname(unpackNixSources(t, sources).disko), 'source');
-  renameSync(path.join(path.dirname(source), 'disko-1.13.0'), source);
-  const storePath = execFileSync('nix-store', ['--add-fixed', '--recursive', 'sha256', source], { env: NIX_ENV, encoding: 'utf8' }).trim();
+  const storePath = addDiskoToStore(t, sources);
   return { repo: root, storePath };
 }
 

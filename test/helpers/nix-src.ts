@@ -1,11 +1,12 @@
 // The real Nix sources the tests evaluate against (disko 1.13.0, nixpkgs' lib): tarballs kept beside
 // the project (shared/nix-src), unpacked by each test into a temporary directory.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { REPO_ROOT } from './paths.ts';
 import { tempDir } from './tmp.ts';
+import { NIX_ENV } from './tools.ts';
 
 export const DISKO_TARBALL = 'disko-1.13.0.tar.gz';
 export const NIXPKGS_LIB_TARBALL = 'nixpkgs-lib-de42d442.tar.gz';
@@ -32,4 +33,15 @@ export function unpackNixSources(t: TestContext, dir: string): { disko: string; 
   execFileSync('tar', ['-xzf', path.join(dir, DISKO_TARBALL), '-C', into]);
   execFileSync('tar', ['-xzf', path.join(dir, NIXPKGS_LIB_TARBALL), '-C', into]);
   return { disko: path.join(into, 'disko-1.13.0'), nixpkgsLib: path.join(into, 'nixpkgs-lib') };
+}
+
+/**
+ * Adds disko's source to the Nix store as a fetched tree is stored (name "source", NAR hash): a
+ * flake.lock node with disko's narHash then resolves to it offline. Returns its store path.
+ */
+export function addDiskoToStore(t: TestContext, dir: string): string {
+  const { disko } = unpackNixSources(t, dir);
+  const source = path.join(path.dirname(disko), 'source');
+  renameSync(disko, source);
+  return execFileSync('nix-store', ['--add-fixed', '--recursive', 'sha256', source], { env: NIX_ENV, encoding: 'utf8' }).trim();
 }
