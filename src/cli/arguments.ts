@@ -1,6 +1,7 @@
 // Options shared by commands, parsed into typed values.
 import { Option, InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_PATHS, type Paths } from '../compile/index.ts';
+import { pathsProblem } from '../compile/paths.ts';
 import { defaultCacheDir } from '../load/cache-store.ts';
 import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from './views/diagnostics.ts';
 
@@ -15,8 +16,19 @@ export function addFormatOption(command: Command): Command {
   return command.addOption(new Option('--format <format>', 'diagnostics format').choices(DIAGNOSTIC_FORMATS).default('text'));
 }
 
+/** A command line that names impossible paths (exit 2), found after commander parsed it. */
+export class UsageError extends Error {}
+
 export function pathsFrom(options: Record<string, unknown>): Paths {
-  return { fleetDir: String(options.fleet), outDir: String(options.out), nixDir: String(options.nix) };
+  const paths = { fleetDir: String(options.fleet), outDir: String(options.out), nixDir: String(options.nix) };
+  const problem = pathsProblem(paths);
+  if (problem) throw new UsageError(problem);
+  return paths;
+}
+
+/** --lock-timeout SECONDS: how long a write waits for another fleetc that holds the output lock. */
+export function addLockTimeoutOption(command: Command): Command {
+  return command.option('--lock-timeout <seconds>', 'wait this long for another fleetc writing the output directory (0: fail at once)', parsePositiveInteger, 30);
 }
 
 export function formatFrom(options: Record<string, unknown>): DiagnosticFormat {

@@ -7,6 +7,7 @@ import { registerApply } from './commands/apply.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerWatch } from './commands/watch.ts';
+import { UsageError } from './arguments.ts';
 import { EXIT } from './exit-codes.ts';
 import { processIo, type Io } from './io.ts';
 import { packageFile } from '../package-root.ts';
@@ -39,6 +40,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (error instanceof CommanderError) {
       const benign = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
       return benign ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.stderr(`fleetc: ${error.message}\n`);
+      return EXIT.usage;
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`fleetc: internal error: ${message}\n`);

@@ -6,8 +6,14 @@ export const ARTIFACT_KINDS = ['flake', 'host-data', 'nixos', 'disko', 'dhcp', '
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
 export interface Artifact {
-  /** '/'-separated path relative to the output root. */
+  /** '/'-separated path relative to the output root (or, with root, to the fleet repository root). */
   path: string;
+  /**
+   * The path is relative to the fleet repository root (the fleet directory's parent), not to the
+   * output directory: the writer puts it there under the same lock and journal, never removes it as
+   * stale, and refuses to overwrite such a file that fleetc did not write.
+   */
+  root?: true;
   contents: string;
   kind: ArtifactKind;
   /** The host this file belongs to, for per-host files. */

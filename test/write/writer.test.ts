@@ -1,12 +1,13 @@
-// The writer replaces the output directory as a whole: stale files go, flake.lock stays, a crash at
-// any point leaves the previous output (or recovers it on the next run), foreign directories are refused.
+// The writer patches the output directory in place under a journal: stale files go, flake.lock stays,
+// the directory never disappears, a crash at any point is finished or undone by the next run (a whole
+// tree, old or new), foreign directories are refused.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Artifact } from '../../src/emit/artifact.ts';
-import { recoverInterruptedSwap, writeOutput, WriteRefused, type CrashPoint } from '../../src/write/index.ts';
+import { CRASH_POINTS, recoverInterruptedWrite, writeOutput, WriteRefused, type CrashPoint } from '../../src/write/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const manifest = (tag: string): Artifact => ({ path: 'manifest.json', kind: 'manifest', contents: JSON.stringify({ generator: 'fleetc', tag }) });
@@ -30,7 +31,7 @@ test('writes, replaces, removes stale files and keeps flake.lock', async (t) => 
   assert.equal(third.wrote, false);
 });
 
-for (const point of ['after-temp-written', 'after-old-moved'] as CrashPoint[]) {
+for (const point of ['after-temp-written', 'after-journal-written'] as CrashPoint[]) {
   test(`a crash ${point} leaves the previous output recoverable`, async (t) => {
     const out = path.join(tempDir(t), 'generated');
     await writeOutput(out, [file('a.nix', 'old'), manifest('old')]);
@@ -40,7 +41,7 @@ for (const point of ['after-temp-written', 'after-old-moved'] as CrashPoint[]) {
       }),
       /simulated crash/,
     );
-    await recoverInterruptedSwap(out);
+    await recoverInterruptedWrite(out);
     assert.equal(readFileSync(path.join(out, 'a.nix'), 'utf8'), 'old');
     assert.deepEqual(readdirSync(path.dirname(out)), ['generated']);
     const next = await writeOutput(out, [file('a.nix', 'new'), manifest('new')]);
@@ -84,7 +85,7 @@ function treeOf(dir: string): Record<string, string> {
 
 const asTree = (artifacts: Artifact[], extra: Record<string, string> = {}) => ({ ...Object.fromEntries(artifacts.map((a) => [a.path, a.contents])), ...extra });
 
-const ALL_POINTS: CrashPoint[] = ['after-temp-written', 'after-journal-written', 'after-old-moved', 'after-first-patch-step', 'after-patched'];
+const ALL_POINTS: readonly CrashPoint[] = CRASH_POINTS;
 
 for (const point of ALL_POINTS) {
   test(`a crash ${point} of an incremental write recovers a whole tree, old or new, never a mix`, async (t) => {
@@ -94,10 +95,11 @@ for (const point of ALL_POINTS) {
     await assert.rejects(writeOutput(out, NEW_TREE, (at) => {
       if (at === point) throw new Error('simulated crash');
     }), /simulated crash/);
-    await recoverInterruptedSwap(out);
+    assert.ok(statSync(out).isDirectory(), 'the output directory never disappears');
+    await recoverInterruptedWrite(out);
     const tree = treeOf(out);
     // Before the first step touches the old tree the old one comes back; after, the new one is finished.
-    const expected = ['after-temp-written', 'after-journal-written', 'after-old-moved'].includes(point) ? asTree(OLD_TREE, { 'flake.lock': 'lock' }) : asTree(NEW_TREE, { 'flake.lock': 'lock' });
+    const expected = ['after-temp-written', 'after-journal-written'].includes(point) ? asTree(OLD_TREE, { 'flake.lock': 'lock' }) : asTree(NEW_TREE, { 'flake.lock': 'lock' });
     assert.deepEqual(tree, expected);
     assert.deepEqual(readdirSync(path.dirname(out)), ['generated'], 'no staging, journal or work directory left');
     await writeOutput(out, NEW_TREE);
@@ -158,7 +160,7 @@ test('random write sequences with random crashes always leave a whole tree', asy
         } catch (error) {
           if ((error as Error).message !== 'crash') throw error;
         }
-        await recoverInterruptedSwap(out);
+        await recoverInterruptedWrite(out);
         const tree = existsSync(out) ? treeOf(out) : {};
         const canonical = (t: Record<string, string>) => JSON.stringify(Object.entries(t).sort(([a], [b]) => (a < b ? -1 : 1)));
         assert.ok([next, current ?? {}].some((e) => canonical(e) === canonical(tree)), `a whole tree: ${canonical(tree)}`);
