@@ -21,6 +21,8 @@ declare -A PACKAGES=(
   [redfishtool]=redfishtool
   [openssl]=openssl
   [unshare]=util-linux
+  [flock]=util-linux
+  [mount]=mount
 )
 # Files (not commands) the boot tests need.
 declare -A FILES=(

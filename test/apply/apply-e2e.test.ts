@@ -46,7 +46,7 @@ describe('fleetc apply', () => {
     for (const [i, host] of ['cp-1', 'cp-2', 'cp-3', 'wk-1'].entries()) {
       const address = lab.address(host);
       const call = calls[i]!;
-      assert.deepEqual(call.argv, ['switch', '--flake', `git+file://${lab.repo.root}?dir=generated&rev=${c1}#${host}`, '--target-host', `root@${address}`]);
+      assert.deepEqual(call.argv, ['switch', '--flake', `git+file://${lab.repo.root}?rev=${c1}&dir=generated#${host}`, '--target-host', `root@${address}`]);
       const knownHosts = /UserKnownHostsFile=(\S+)/.exec(call.NIX_SSHOPTS!)![1]!;
       assert.equal(call.NIX_SSHOPTS, `-F /dev/null -p 2222 -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${knownHosts} -o GlobalKnownHostsFile=/dev/null -o ConnectTimeout=10 -o ServerAliveInterval=10 -o ServerAliveCountMax=3 -o IdentityFile=${lab.clientKey} -o IdentitiesOnly=yes`);
       assert.equal(lab.current(host), c1);
@@ -138,7 +138,7 @@ describe('fleetc apply: actions and refusals', () => {
     assert.equal(call!.tool, 'nixos-anywhere');
     const knownHosts = call!.argv[call!.argv.indexOf('--ssh-option', call!.argv.indexOf('StrictHostKeyChecking=yes')) + 1]!.replace('UserKnownHostsFile=', '');
     assert.deepEqual(call!.argv, [
-      '--flake', `git+file://${lab.repo.root}?dir=generated&rev=${c1}#wk-1`, '-p', '2222', '--copy-host-keys',
+      '--flake', `git+file://${lab.repo.root}?rev=${c1}&dir=generated#wk-1`, '-p', '2222', '--copy-host-keys',
       '--ssh-option', 'BatchMode=yes', '--ssh-option', 'StrictHostKeyChecking=yes', '--ssh-option', `UserKnownHostsFile=${knownHosts}`,
       '--ssh-option', 'GlobalKnownHostsFile=/dev/null', '--ssh-option', 'ConnectTimeout=10', '--ssh-option', 'ServerAliveInterval=10', '--ssh-option', 'ServerAliveCountMax=3',
       '--ssh-option', `IdentityFile=${lab.clientKey}`, '--ssh-option', 'IdentitiesOnly=yes', `root@${lab.address('wk-1')}`,
