@@ -22,6 +22,7 @@ declare -A PACKAGES=(
   [openssl]=openssl
   [unshare]=util-linux
   [flock]=util-linux
+  [setpriv]=util-linux
   [mount]=mount
 )
 # Files (not commands) the boot tests need.

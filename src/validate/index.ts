@@ -9,6 +9,7 @@ import { checkHardware } from './checks/hardware.ts';
 import { checkNames } from './checks/names.ts';
 import { checkNetworks } from './checks/networks.ts';
 import { checkReferences } from './checks/references.ts';
+import { checkSpellings } from './checks/spellings.ts';
 import { Reporter } from '../diagnostics/reporter.ts';
 import type { Checked, CheckedFleet } from './context.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
@@ -49,6 +50,7 @@ export function validateFleet(loaded: LoadedFleet): StageResult<CheckedFleet> {
   checkReferences(checked, report);
   const networks = checkNetworks(checked, report);
   checkAddresses(checked, networks, report);
+  checkSpellings(checked, report);
   checkHardware(checked, report);
   checkFirstBoot(checked, report);
   checkBoot(checked, report);
