@@ -7,6 +7,7 @@ import { NO_RANGE } from '../diagnostics/diagnostic.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import { SourceRegistry, type SourceText } from '../diagnostics/source.ts';
 import { fastParse } from './fast-parse.ts';
+import { secretRanges } from './secret-positions.ts';
 import { unsupportedFeatures } from './yaml-features.ts';
 import { locate } from './locate.ts';
 import { blobIdOf, type ParseCache } from './parse-cache.ts';
@@ -70,6 +71,7 @@ export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry
     return { diagnostics: [fileError('FILE_BINARY', path, `${file.relPath} is not UTF-8 text`, 'fleet files are YAML text; remove binary files from the fleet directory')] };
   }
   const source = sources.add(path, text);
+  source.secrets = () => secretRanges(kind, text);
   const stem = file.relPath.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
   const id = cache ? (file.blobId ?? blobIdOf(bytes)) : undefined;
   const cached = id === undefined ? undefined : cache!.get(id);
