@@ -57,7 +57,8 @@ export async function readBlobs(repo: Repository, ids: readonly string[]): Promi
 export async function readFleetAt(repo: Repository, commit: string, fleetDir: string, nixDir: string, displayDir: string): Promise<RawFleet & { existed: boolean }> {
   const entries = await listTree(repo, commit, [fleetDir, nixDir]);
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
-  const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`));
+  // Regular files only, as the working-tree reader takes them: a link's blob is its target's name.
+  const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`) && e.mode !== '120000');
   // Every link is reported, as the working-tree reader does: a link to a directory is not a YAML name.
   const yaml = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === '120000') && !hidden(e.path.slice(fleetDir.length + 1)));
   const readable = yaml.filter((e) => e.type === 'blob' && e.mode !== '120000' && e.size <= MAX_FILE_BYTES);
