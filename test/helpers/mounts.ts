@@ -2,7 +2,7 @@
 // (CI runs as root). A scope owns a temporary directory and its mounts: after the test it unmounts
 // them, innermost first, and only then removes the directory.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
@@ -18,12 +18,12 @@ export function requireMounts(t: TestContext): boolean {
 
 export class MountScope {
   readonly root: string;
-  private readonly mounted: string[] = [];
 
   constructor(t: TestContext) {
     this.root = mkdtempSync(path.join(tmpdir(), 'fleetc-test-'));
+    // Every mount under the directory, wherever the code under test may have moved it, deepest first.
     t.after(() => {
-      for (const dir of [...this.mounted].reverse()) execFileSync('umount', [dir]);
+      for (const dir of mountsUnder(this.root)) execFileSync('umount', [dir]);
       rmSync(this.root, { recursive: true, force: true });
     });
   }
@@ -32,17 +32,19 @@ export class MountScope {
   tmpfs(dir: string, sizeKb: number): void {
     mkdirSync(dir, { recursive: true });
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k`, 'tmpfs', dir]);
-    this.mounted.push(dir);
   }
 
   /** Makes dir read-only (a read-only bind mount of itself); the returned function makes it writable again. */
   readOnly(dir: string): () => void {
     execFileSync('mount', ['--bind', dir, dir]);
     execFileSync('mount', ['-o', 'remount,bind,ro', dir]);
-    this.mounted.push(dir);
-    return () => {
-      execFileSync('umount', [dir]);
-      this.mounted.splice(this.mounted.lastIndexOf(dir), 1);
-    };
+    return () => execFileSync('umount', [dir]);
   }
+}
+
+/** Mount points at or below dir (from /proc/self/mounts, octal escapes decoded), deepest first. */
+function mountsUnder(dir: string): string[] {
+  const points = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((line) => line.split(' ')[1]).filter((p): p is string => p !== undefined);
+  const decoded = points.map((p) => p.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))));
+  return decoded.filter((p) => p === dir || p.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
 }
