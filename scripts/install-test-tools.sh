@@ -41,6 +41,9 @@ declare -A PACKAGES=(
   [shellcheck]=shellcheck
   [tar]=tar
   [gzip]=gzip
+  [flock]=util-linux
+  [setpriv]=util-linux
+  [mount]=mount
 )
 # Files (not commands) the boot tests need.
 declare -A FILES=(

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { outputLayout, rootDirOf, type Paths } from '../compile/index.ts';
-import { openRepository, repoRelative, resolveCommit } from '../git/repository.ts';
+import { GitError, openRepository, repoRelative, resolveCommit } from '../git/repository.ts';
 import type { Host } from '../model/fleet.ts';
 import type { HostPlan, Plan } from '../plan/types.ts';
 import { planWaves } from '../plan/waves.ts';
@@ -11,8 +11,9 @@ import type { EventSink, HostResult } from './events.ts';
 import { healthChecksFor, HealthChecker } from './health.ts';
 import { acquireLock, newLockInfo, releaseLock, type LockInfo } from './lock.ts';
 import { loadPlanFile } from './plan-file.ts';
-import { planFromState, RevisionCompiler, sameArtifacts, type CompiledRevision } from './plan-from-state.ts';
-import { buildPlan } from '../plan/build.ts';
+import { planFromState, RevisionCompiler, type CompiledRevision } from './plan-from-state.ts';
+import { planDifferences } from './plan-verify.ts';
+import { flakeReference } from './flake-ref.ts';
 import { defaultRemote, type Remote } from './remote.ts';
 import { FAILURES, runRollout, type RolloutJob } from './rollout.ts';
 import { staleGeneratedFiles } from './generated-check.ts';
@@ -65,7 +66,7 @@ export async function apply(request: ApplyRequest): Promise<ApplyOutcome> {
   const remote = await defaultRemote(repo, request.remote);
   const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths) });
   const given = request.planFile ? await loadPlanFile(request.planFile) : undefined;
-  const headCommit = given ? given.head.commit! : await resolveCommit(repo, 'HEAD');
+  const headCommit = given ? await planCommit(repo, given, request.planFile!) : await resolveCommit(repo, 'HEAD');
 
   let lockOid: string | undefined;
   if (!request.dryRun) {
@@ -76,10 +77,15 @@ export async function apply(request: ApplyRequest): Promise<ApplyOutcome> {
   try {
     if (remote && !request.dryRun) await remote.fetchStates();
     const states = await readStates(repo);
-    const head = await compiler.compile(headCommit, given ? given.head.ref : 'HEAD');
+    const head = await compiler.compile(headCommit, given ? headCommit : 'HEAD');
     if (head.errors) throw new ApplyError(`the fleet at ${headCommit.slice(0, 12)} has errors (${head.errors}); run fleetc validate`);
-    const plan = given ?? (await planFromState(compiler, head, states, request.base === undefined ? undefined : await resolveCommit(repo, request.base)));
-    if (given) checkPlanMatches(given, head);
+    // The plan is always the one the commit and the recorded state give; a plan file must say the same.
+    const plan = await planFromState(compiler, head, states, request.base === undefined ? undefined : await resolveCommit(repo, request.base));
+    const differences = given ? planDifferences(given, plan) : [];
+    if (differences.length > 0) {
+      const message = `refused: the plan in ${request.planFile} is not the plan of ${headCommit.slice(0, 12)} and the recorded deployment state:\n${differences.map((d) => `  - ${d}`).join('\n')}\nplan again (fleetc plan --head ${headCommit.slice(0, 12)} --format json) and review the new plan`;
+      return { status: 'refused', message, plan, results: {} };
+    }
     return await execute(request, { repo, remote, compiler, head, states, plan, headCommit });
   } finally {
     if (lockOid) await releaseLock(repo, remote, lockOid);
@@ -137,7 +143,7 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   const runner: CommandRunner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit);
   const ssh = new Ssh(runner, { knownHostsFile, identityFile: request.identityFile, connectTimeoutSeconds: 10 });
   // The fleet's flake lives at the fleet root (flake.nix beside generated/), pinned to the commit.
-  const flake = `git+file://${run.repo.root}?${rootDir === '' ? '' : `dir=${rootDir}&`}rev=${run.headCommit}`;
+  const flake = flakeReference({ repoToplevel: run.repo.root, flakeDir: rootDir, rev: run.headCommit });
   const context: StepContext = {
     ssh,
     nix: new NixDeployer(runner, ssh, { flake, timeoutMs: request.stepTimeoutSeconds * 1000 }),
@@ -246,14 +252,13 @@ async function record(run: Run, hostPlan: HostPlan, result: HostResult, error: s
   run.states.set(hostPlan.name, { oid, state });
 }
 
-/** A given plan must describe the fleet at its head commit as this fleetc compiles it. */
-function checkPlanMatches(plan: Plan, head: CompiledRevision): void {
-  const fresh = new Map(buildPlan(head.side, head.side).hosts.map((h) => [h.name, h.headManifest]));
-  for (const host of plan.hosts) {
-    if (host.action === 'decommission') continue;
-    const manifest = fresh.get(host.name);
-    if (!manifest) throw new ApplyError(`the plan names host ${host.name}, which is not in the fleet at ${plan.head.commit}`);
-    if (!sameArtifacts(manifest, host.headManifest)) throw new ApplyError(`the plan's artifacts for ${host.name} differ from what this fleetc compiles at ${plan.head.commit!.slice(0, 12)}; plan again`);
+/** The commit a plan file names, which must be in this repository. */
+async function planCommit(repo: Run['repo'], plan: Plan, file: string): Promise<string> {
+  try {
+    return await resolveCommit(repo, plan.head.commit!);
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    throw new ApplyError(`the plan in ${file} is of commit ${plan.head.commit}, which is not in this repository (fetch it, or plan again)`);
   }
 }
 

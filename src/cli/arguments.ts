@@ -1,7 +1,7 @@
 // Options shared by commands, parsed into typed values.
-import path from 'node:path';
 import { Option, InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_PATHS, rootDirOf, type Paths } from '../compile/index.ts';
+import { DEFAULT_PATHS, type Paths } from '../compile/index.ts';
+import { pathsProblem } from '../compile/paths.ts';
 import { defaultCacheDir } from '../load/cache-store.ts';
 import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from './views/diagnostics.ts';
 
@@ -16,26 +16,20 @@ export function addFormatOption(command: Command): Command {
   return command.addOption(new Option('--format <format>', 'diagnostics format').choices(DIAGNOSTIC_FORMATS).default('text'));
 }
 
-/** A command line that cannot be run as given: printed without a stack trace, exit 2. */
+/** A command line that names impossible paths (exit 2), found after commander parsed it. */
 export class UsageError extends Error {}
 
-/**
- * The paths, checked for the flake's layout unless only validating: the flake at the fleet root
- * (the fleet directory's parent) imports the output and the nix directory, so both must lie inside
- * it, or the flake would evaluate as a git checkout only (NixOS/nix#4414: a path: copy or an archive
- * forbids access outside the flake).
- */
+/** The paths, checked (fleetc validate writes no flake, so it may name an output outside the root). */
 export function pathsFrom(options: Record<string, unknown>, check: { layout: boolean } = { layout: true }): Paths {
-  const paths: Paths = { fleetDir: String(options.fleet), outDir: String(options.out), nixDir: String(options.nix) };
-  if (!check.layout) return paths;
-  const root = rootDirOf(paths);
-  const inside = (dir: string) => {
-    const relative = path.relative(root, path.resolve(dir));
-    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-  };
-  if (!inside(paths.outDir)) throw new UsageError(`--out ${paths.outDir} must be a directory inside the fleet repository root ${root} (the parent of --fleet), where flake.nix is written`);
-  if (!inside(paths.nixDir)) throw new UsageError(`--nix ${paths.nixDir} must be a directory inside the fleet repository root ${root} (the parent of --fleet), so that the flake there can import it`);
+  const paths = { fleetDir: String(options.fleet), outDir: String(options.out), nixDir: String(options.nix) };
+  const problem = pathsProblem(paths, check);
+  if (problem) throw new UsageError(problem);
   return paths;
+}
+
+/** --lock-timeout SECONDS: how long a write waits for another fleetc that holds the output lock. */
+export function addLockTimeoutOption(command: Command): Command {
+  return command.option('--lock-timeout <seconds>', 'wait this long for another fleetc writing the output directory (0: fail at once)', parsePositiveInteger, 30);
 }
 
 export function formatFrom(options: Record<string, unknown>): DiagnosticFormat {

@@ -1,10 +1,18 @@
 // The record of the last clean build, kept in the cache directory: a build whose inputs are the same
-// bytes (fleet, nix/, fleetc itself, the paths) and whose output files are as that build left them
-// (same names, sizes and modification times) has nothing to do, and skips validate, resolve and emit.
-// Anything else — an edit, a new fleetc, a touched or missing output file, a damaged stamp — builds.
+// bytes (fleet, nix/, fleetc itself, the paths) and whose output files — the output directory and
+// the root files — are as that build left them has nothing to do, and skips validate, resolve and
+// emit. Anything else — an edit, a new fleetc, a touched or missing output file, a damaged stamp —
+// builds. `build --check` never uses it.
+//
+// "As that build left them": the same size, modification and change times and inode. The change
+// time cannot be set by hand (an edit that restores the modification time still moves it); an edit
+// in the same clock tick as the build's own write can leave both times equal, so, as git does for
+// its index, a file whose times are not older than the stamp itself is "racy": the stamp keeps its
+// expected content hash and the check reads and hashes it.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Artifact } from '../emit/artifact.ts';
 import { blobIdOf } from '../load/parse-cache.ts';
 import { PARSER_VERSION } from '../load/parse.ts';
 import type { RawFleet } from '../load/types.ts';
@@ -12,14 +20,19 @@ import { PACKAGE_ROOT } from '../package-root.ts';
 import { walkFiles } from '../util/walk-files.ts';
 
 const FILE_NAME = 'build-stamp.json';
-const STAMP_VERSION = 1;
+const STAMP_VERSION = 2;
+
+/** [size, mtime ms, ctime ms, inode] and, for a racy file, the sha256 of what it must hold. */
+export type StampEntry = [number, number, number, number] | [number, number, number, number, string];
 
 export interface BuildStamp {
   version: number;
   key: string;
   hosts: number;
-  /** Output files: relative path → [size, mtime in ms]. */
-  files: Record<string, [number, number]>;
+  /** Output directory files, by relative path. */
+  files: Record<string, StampEntry>;
+  /** Root files (relative to the fleet repository root). */
+  root: Record<string, StampEntry>;
 }
 
 let codeId: string | undefined;
@@ -39,10 +52,10 @@ function fleetcCode(): string {
   return (codeId = hash.digest('hex'));
 }
 
-/** The key of a build: fleetc, the output and nix paths, and every input file's content. */
-export function buildKey(raw: RawFleet, outDir: string, nixDirFromOut: string): string | undefined {
+/** The key of a build: fleetc, the output, root and nix paths, and every input file's content. */
+export function buildKey(raw: RawFleet, outDir: string, nixDirFromOut: string, rootDir = path.dirname(path.resolve(outDir))): string | undefined {
   if (raw.problems.length > 0 || raw.files.some((f) => f.problem)) return undefined;
-  const hash = createHash('sha256').update(`${STAMP_VERSION}\0${fleetcCode()}\0${path.resolve(outDir)}\0${nixDirFromOut}\0${raw.displayDir}\n`);
+  const hash = createHash('sha256').update(`${STAMP_VERSION}\0${fleetcCode()}\0${path.resolve(outDir)}\0${path.resolve(rootDir)}\0${nixDirFromOut}\0${raw.displayDir}\n`);
   // The blob id is kept on the file: the parse cache that reads these files next looks entries up by it.
   for (const file of raw.files) hash.update(`${file.relPath}\0${(file.blobId ??= blobIdOf(file.bytes!))}\n`);
   for (const [file, sha] of raw.nixFiles) hash.update(`nix/${file}\0${sha}\n`);
@@ -52,38 +65,83 @@ export function buildKey(raw: RawFleet, outDir: string, nixDirFromOut: string): 
 export function readStamp(cacheDir: string): BuildStamp | undefined {
   try {
     const stamp = JSON.parse(fs.readFileSync(path.join(cacheDir, FILE_NAME), 'utf8')) as BuildStamp;
-    return stamp.version === STAMP_VERSION && typeof stamp.key === 'string' && stamp.files && typeof stamp.files === 'object' ? stamp : undefined;
+    const ok = stamp.version === STAMP_VERSION && typeof stamp.key === 'string' && isRecord(stamp.files) && isRecord(stamp.root);
+    return ok ? stamp : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** True when the output directory holds exactly the files the stamp recorded, untouched since. */
-export function outputMatches(stamp: BuildStamp, outDir: string): boolean {
+/** True when the output directory and the root files are exactly as the stamp recorded them. */
+export function outputMatches(stamp: BuildStamp, outDir: string, rootDir = path.dirname(path.resolve(outDir))): boolean {
   const files = walkFiles(outDir);
-  const expected = Object.keys(stamp.files);
-  if (files.length !== expected.length) return false;
+  if (files.length !== Object.keys(stamp.files).length) return false;
   for (const file of files) {
     const recorded = stamp.files[file];
-    const stat = fs.statSync(path.join(outDir, file), { throwIfNoEntry: false });
-    if (!recorded || !stat || stat.size !== recorded[0] || stat.mtimeMs !== recorded[1]) return false;
+    if (!recorded || !entryMatches(recorded, path.join(outDir, file))) return false;
   }
-  return true;
+  return Object.entries(stamp.root).every(([file, recorded]) => entryMatches(recorded, path.join(rootDir, file)));
 }
 
-/** Records a clean build; best effort (a stamp that cannot be written only costs the next build time). */
-export function writeStamp(cacheDir: string, key: string, hosts: number, outDir: string): void {
+function entryMatches(recorded: StampEntry, file: string): boolean {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat || !Array.isArray(recorded) || stat.size !== recorded[0] || stat.mtimeMs !== recorded[1] || stat.ctimeMs !== recorded[2] || stat.ino !== recorded[3]) return false;
+  if (recorded[4] === undefined) return true;
   try {
+    return sha256(fs.readFileSync(file)) === recorded[4];
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Records a clean build, given the artifacts it wrote; best effort (a stamp that cannot be written
+ * only costs the next build time). Call it holding the output lock, right after the write.
+ */
+export function writeStamp(cacheDir: string, key: string, hosts: number, outDir: string, artifacts: readonly Artifact[], rootDir = path.dirname(path.resolve(outDir))): void {
+  const temp = path.join(cacheDir, `.${FILE_NAME}.${randomBytes(4).toString('hex')}`);
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    // The stamp's own time, taken before any output file is looked at: a file not older is racy.
+    fs.writeFileSync(temp, '');
+    const now = fs.statSync(temp).mtimeMs;
+    const expected = new Map(artifacts.map((a) => [`${a.root ? 'root' : 'out'}\0${a.path}`, a.contents]));
+    const entry = (base: string, relPath: string, file: string): StampEntry | undefined => {
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      if (!stat) return undefined;
+      const basic: [number, number, number, number] = [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
+      if (stat.mtimeMs < now && stat.ctimeMs < now) return basic;
+      const contents = expected.get(`${base}\0${relPath}`);
+      // A racy file fleetc did not emit (a kept flake.lock): its current content is what it must hold.
+      return [...basic, sha256(contents === undefined ? fs.readFileSync(file) : Buffer.from(contents, 'utf8'))];
+    };
     const files: BuildStamp['files'] = {};
     for (const file of walkFiles(outDir)) {
-      const stat = fs.statSync(path.join(outDir, file));
-      files[file] = [stat.size, stat.mtimeMs];
+      const recorded = entry('out', file, path.join(outDir, file));
+      if (recorded) files[file] = recorded;
     }
-    fs.mkdirSync(cacheDir, { recursive: true });
-    const temp = path.join(cacheDir, `.${FILE_NAME}.${randomBytes(4).toString('hex')}`);
-    fs.writeFileSync(temp, JSON.stringify({ version: STAMP_VERSION, key, hosts, files } satisfies BuildStamp));
+    const root: BuildStamp['root'] = {};
+    for (const artifact of artifacts) {
+      if (!artifact.root) continue;
+      const recorded = entry('root', artifact.path, path.join(rootDir, artifact.path));
+      if (recorded) root[artifact.path] = recorded;
+    }
+    fs.writeFileSync(temp, JSON.stringify({ version: STAMP_VERSION, key, hosts, files, root } satisfies BuildStamp));
     fs.renameSync(temp, path.join(cacheDir, FILE_NAME));
   } catch {
-    // Nothing to do: the next build compiles.
+    // Nothing to do but tidy up: the next build compiles.
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      // a read-only cache directory holds no temporary file
+    }
   }
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,7 +4,9 @@ export const DIAGNOSTIC_CODES = {
   // load: reading files and YAML syntax
   FLEET_DIR_MISSING: 'The fleet directory does not exist or is not a directory.',
   FLEET_FILE_MISSING: 'The fleet directory has no fleet.yaml.',
-  FILE_UNREADABLE: 'A file could not be read (permissions, a symlink loop, a dangling link).',
+  FILE_DUPLICATE_KIND: 'The fleet directory holds both fleet.yaml and fleet.yml.',
+  FILE_UNREADABLE: 'A file or directory could not be read (permissions).',
+  FILE_SYMLINK: 'A fleet file or directory is a symbolic link, which fleetc does not follow (git stores the link, not its target).',
   FILE_NOT_REGULAR: 'A path ending in .yaml is a directory or another non-regular file.',
   FILE_TOO_LARGE: 'A fleet file is larger than the 1 MiB limit.',
   FILE_EMPTY: 'A fleet file is empty or holds only comments.',
@@ -34,6 +36,7 @@ export const DIAGNOSTIC_CODES = {
   HOST_DUPLICATE_NAME: 'Two hosts have the same name.',
   PROFILE_DUPLICATE_NAME: 'Two profiles have the same name.',
   HOSTNAME_INVALID: 'A host name is not a valid DNS label.',
+  PROFILE_NAME_INVALID: "A profile's name (its file name, when it has no name:) is not a lower-case identifier.",
   LABEL_KEY_RESERVED: 'A label key is reserved by Nix (outPath, __toString, __functor).',
   PROFILE_UNKNOWN: 'A host, profile or deploy order names a profile that does not exist.',
   PROFILE_CYCLE: 'Profiles extend each other in a cycle.',
@@ -59,7 +62,7 @@ export const DIAGNOSTIC_CODES = {
   ADDRESS_IN_POOL: 'A static address lies inside the dynamic DHCP pool.',
   INTERFACE_DUPLICATE_NAME: 'A host has two interfaces with the same name.',
   BOOT_INTERFACE_COUNT: 'A host does not have exactly one boot interface.',
-  BMC_ADDRESS_DUPLICATE: 'Two hosts share a BMC address.',
+  BMC_ADDRESS_DUPLICATE: 'Two hosts share a BMC address (ignoring case and a trailing dot).',
 
   // validate: network boot
   BOOT_NETWORK_NO_DHCP: "A host's boot interface is on a network without a DHCP server (no dhcp:).",
@@ -73,8 +76,9 @@ export const DIAGNOSTIC_CODES = {
   // validate: hardware
   FIRMWARE_ARCH_MISMATCH: 'The firmware cannot boot this architecture (aarch64 needs UEFI).',
   DISK_UNKNOWN: 'A disk layout references a disk the host does not declare.',
-  DISK_DUPLICATE_DEVICE: 'Two disks of a host name the same device.',
-  LAYOUT_INVALID: 'A disk layout is inconsistent (no root, a mount point twice, too few disks).',
+  DISK_DUPLICATE_DEVICE: 'Two disks of a host name the same device (compared as spelled canonically).',
+  DISK_DEVICE_INVALID: 'A disk device path is not plainly a path under /dev (empty, "." or ".." segments, or it leaves /dev).',
+  LAYOUT_INVALID: 'A disk layout is inconsistent (no root, a mount point twice or spelled unusually, too few disks).',
   LAYOUT_TOO_LARGE: 'A partition or volume does not fit on its disk, counted as sgdisk and LVM count.',
   PARTITION_TOO_SMALL: 'A partition or volume is smaller than its content needs (a file system, a boot partition).',
   CLUSTER_BOOTSTRAP_INVALID: 'A cluster names a bootstrap host that is not one of its Raft voters.',

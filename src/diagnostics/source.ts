@@ -1,4 +1,6 @@
-// Source texts by file, with one line counter per file, to turn byte offsets into line:column.
+// Source texts by file, with one line counter per file, to turn byte offsets into line:column; and
+// the lines as a renderer may show them, with whatever is written at a secret position masked.
+import type { SourceRange } from './diagnostic.ts';
 
 export interface Position {
   line: number; // 1-based
@@ -7,11 +9,24 @@ export interface Position {
 
 export class SourceText {
   private lineStarts: number[] | undefined;
+  private secretRanges: SourceRange[] | undefined;
+  /** Where secrets (or values mistaken for them) are written; computed the first time a line is shown. */
+  secrets: (() => SourceRange[]) | undefined;
 
   constructor(
     readonly path: string,
     readonly text: string,
   ) {}
+
+  /** A line for display: every character at a secret position replaced by '*', so carets still align. */
+  displayLine(line: number): string {
+    const text = this.lineText(line);
+    const ranges = (this.secretRanges ??= this.secrets?.() ?? []);
+    const start = this.lineStarts![line - 1] ?? 0;
+    let out = '';
+    for (let i = 0; i < text.length; i++) out += ranges.some((r) => start + i >= r.start && start + i < r.end) ? '*' : text[i];
+    return out;
+  }
 
   position(offset: number): Position {
     const starts = (this.lineStarts ??= computeLineStarts(this.text));

@@ -8,7 +8,11 @@ export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 export interface Artifact {
   /** '/'-separated path relative to the output root (or, with root, to the fleet repository root). */
   path: string;
-  /** The file lives at the fleet repository root (flake.nix, flake.lock), not in the output directory. */
+  /**
+   * The path is relative to the fleet repository root (the fleet directory's parent), not to the
+   * output directory: the writer puts it there under the same lock and journal, never removes it as
+   * stale, and refuses to overwrite such a file that fleetc did not write.
+   */
   root?: true;
   contents: string;
   kind: ArtifactKind;

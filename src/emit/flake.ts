@@ -45,7 +45,8 @@ export const emitFlake: Emitter = (fleet, context) => {
     kind: 'flake',
     contents: render({ header: GENERATED_HEADER, description: `${fleet.name}: NixOS hosts compiled by fleetc`, inputs, ...(platform ? { platform } : {}), hosts }),
     fragmentBase: inputsFragment,
-    fragments: Object.fromEntries(hosts.map((h) => [h.name, `${h.name}=${h.path}`])),
+    // The host's entry, without the output directory's path: where --out is does not change a system.
+    fragments: Object.fromEntries(fleet.hosts.map((h) => [h.name, `${h.name}=hosts/${h.name}`])),
   };
   const lock: Artifact = { path: FLAKE_LOCK_PATH, root: true, kind: 'flake', contents: renderFlakeLock(fleet) };
   return [flake, lock];

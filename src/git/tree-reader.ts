@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { NO_RANGE } from '../diagnostics/diagnostic.ts';
 import { MAX_FILE_BYTES } from '../load/index.ts';
+import { symlinkProblem } from '../load/read-dir.ts';
 import type { RawFile, RawFleet } from '../load/types.ts';
 import type { Repository } from './repository.ts';
 
@@ -56,15 +57,18 @@ export async function readBlobs(repo: Repository, ids: readonly string[]): Promi
 export async function readFleetAt(repo: Repository, commit: string, fleetDir: string, nixDir: string, displayDir: string): Promise<RawFleet & { existed: boolean }> {
   const entries = await listTree(repo, commit, [fleetDir, nixDir]);
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
-  const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`));
-  const yaml = underFleet.filter((e) => /\.ya?ml$/.test(e.path) && !hidden(e.path.slice(fleetDir.length + 1)));
+  // Regular files only, as the working-tree reader takes them: a link's blob is its target's name.
+  const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`) && e.mode !== '120000');
+  // Every link is reported, as the working-tree reader does: a link to a directory is not a YAML name.
+  const yaml = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === '120000') && !hidden(e.path.slice(fleetDir.length + 1)));
   const readable = yaml.filter((e) => e.type === 'blob' && e.mode !== '120000' && e.size <= MAX_FILE_BYTES);
   const blobs = await readBlobs(repo, [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === 'blob').map((e) => e.id)]);
   const files: RawFile[] = yaml.map((entry) => {
     const relPath = entry.path.slice(fleetDir.length + 1);
     const displayPath = `${displayDir}/${relPath}`;
     const problem = (code: Diagnostic['code'], message: string): RawFile => ({ relPath, displayPath, problem: { severity: 'error', code, message, file: displayPath, range: NO_RANGE } });
-    if (entry.type !== 'blob' || entry.mode === '120000') return problem('FILE_NOT_REGULAR', `${relPath} is not a regular file in commit ${commit.slice(0, 12)}`);
+    if (entry.mode === '120000') return { relPath, displayPath, problem: { ...symlinkProblem(relPath, displayDir).problem!, file: displayPath } };
+    if (entry.type !== 'blob') return problem('FILE_NOT_REGULAR', `${relPath} is not a regular file in commit ${commit.slice(0, 12)}`);
     if (entry.size > MAX_FILE_BYTES) return problem('FILE_TOO_LARGE', `${relPath} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
     return { relPath, displayPath, bytes: blobs.get(entry.id)!, blobId: entry.id };
   });

@@ -1,7 +1,8 @@
 // The fast path for the common file: a plain, valid YAML mapping. js-yaml reads it several times
 // faster than the yaml library, with a schema that resolves scalars exactly as YAML 1.2's core
 // schema does (the yaml library's). Anything unusual — a syntax error, duplicate keys, anchors or
-// aliases, tags, several documents, a top level that is not a mapping, a NUL — returns undefined,
+// aliases, tags, directives, merge keys, explicit or collection keys, several documents, a top
+// level that is not a mapping, a NUL — returns undefined,
 // and the yaml library parses the file and reports it with exact positions.
 import jsYaml from 'js-yaml';
 
@@ -41,9 +42,11 @@ const CORE_1_2 = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, 
 const UNUSUAL = /[&*!]|^%/m;
 /** A compact nested sequence ("- - x"), which js-yaml nests differently from the spec when an entry is empty. */
 const NESTED_SEQUENCE = /^[ \t]*-[ \t]+-(?:[ \t]|$)/m;
+/** Merge keys, explicit keys ("? …") and collections used as keys ("[a]: b"), which js-yaml turns into text. */
+const ODD_KEYS = /<<|(?:^|[\s[{,])\?(?:\s|$)|[\]}][ \t]*:(?:\s|$)/m;
 
 export function fastParse(text: string): Record<string, unknown> | undefined {
-  if (UNUSUAL.test(text) || NESTED_SEQUENCE.test(text) || text.includes('\0')) return undefined;
+  if (UNUSUAL.test(text) || NESTED_SEQUENCE.test(text) || ODD_KEYS.test(text) || text.includes('\0')) return undefined;
   let data: unknown;
   try {
     data = jsYaml.load(text, { schema: CORE_1_2, json: false });

@@ -7,6 +7,8 @@ import { NO_RANGE } from '../diagnostics/diagnostic.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import { SourceRegistry, type SourceText } from '../diagnostics/source.ts';
 import { fastParse } from './fast-parse.ts';
+import { secretRanges } from './secret-positions.ts';
+import { unsupportedFeatures } from './yaml-features.ts';
 import { locate } from './locate.ts';
 import { blobIdOf, type ParseCache } from './parse-cache.ts';
 import type { FileKind, LoadedDocument, LoadedFleet, PathSegment, RawFile, RawFleet } from './types.ts';
@@ -15,11 +17,12 @@ const MAX_ALIAS_COUNT = 100;
 /** The options every parse uses. */
 export const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' } as const;
 /** What a cached parse depends on: bump the first number whenever parseText's result could change. */
-export const PARSER_VERSION = `2 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
+export const PARSER_VERSION = `3 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
 
 export function parseFleet(raw: RawFleet, sources: SourceRegistry, cache?: ParseCache): StageResult<LoadedFleet> {
   const diagnostics: Diagnostic[] = [...raw.problems];
   const loaded: LoadedFleet = { displayDir: raw.displayDir, profiles: [], hosts: [], nixFiles: raw.nixFiles };
+  let firstFleetFile: string | undefined;
   for (const file of raw.files) {
     if (file.problem) {
       diagnostics.push(file.problem);
@@ -30,6 +33,11 @@ export function parseFleet(raw: RawFleet, sources: SourceRegistry, cache?: Parse
       diagnostics.push(fileError('FILE_UNKNOWN_KIND', file.displayPath, `${file.relPath} is not fleet.yaml and not under profiles/ or hosts/`, 'move it to profiles/ or hosts/, or give it another extension'));
       continue;
     }
+    if (kind === 'fleet' && firstFleetFile) {
+      diagnostics.push(fileError('FILE_DUPLICATE_KIND', file.displayPath, `${raw.displayDir} holds both ${firstFleetFile} and ${file.relPath}`, `keep one fleet file: merge ${file.relPath} into ${firstFleetFile} and delete it`));
+      continue;
+    }
+    if (kind === 'fleet') firstFleetFile = file.relPath;
     const result = parseFile(file, kind, sources, cache);
     diagnostics.push(...result.diagnostics);
     if (!result.document) continue;
@@ -63,6 +71,7 @@ export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry
     return { diagnostics: [fileError('FILE_BINARY', path, `${file.relPath} is not UTF-8 text`, 'fleet files are YAML text; remove binary files from the fleet directory')] };
   }
   const source = sources.add(path, text);
+  source.secrets = () => secretRanges(kind, text);
   const stem = file.relPath.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
   const id = cache ? (file.blobId ?? blobIdOf(bytes)) : undefined;
   const cached = id === undefined ? undefined : cache!.get(id);
@@ -98,6 +107,8 @@ export function parseText(text: string, relPath: string, path: string): { data: 
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
+  const unsupported = documents.flatMap((doc) => unsupportedFeatures(doc, text, path));
+  if (unsupported.length > 0) return { diagnostics: unsupported };
   if (documents.length > 1) {
     const second = documents[1]!;
     const start = second.range?.[0] ?? 0;

@@ -28,14 +28,18 @@ export function readFleetDirSync(displayDir: string, nixDir?: string): RawFleet 
   if (!rootStat?.isDirectory()) {
     problems.push(fileProblem('FLEET_DIR_MISSING', displayDir, `fleet directory ${displayDir} does not exist or is not a directory`, 'pass the fleet directory with --fleet DIR'));
   } else {
-    const real = fs.realpathSync(root);
-    walk(root, real, '', new Set([real]), displayDir, files);
+    walk(root, '', displayDir, files);
   }
   files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
   return { displayDir, files, problems, ...readNixDir(nixDir) };
 }
 
-function walk(absDir: string, realDir: string, relDir: string, visited: Set<string>, displayDir: string, out: RawFile[]): void {
+/**
+ * The fleet as git stores it: files and directories, never followed through a symbolic link (git
+ * keeps a link as a link, so plan, reading commits, could never see what it points to — and a link
+ * may lead anywhere, /etc/passwd included). Every link is refused, its target never opened.
+ */
+function walk(absDir: string, relDir: string, displayDir: string, out: RawFile[]): void {
   let entries: Dirent[];
   try {
     entries = fs.readdirSync(absDir, { withFileTypes: true });
@@ -48,29 +52,23 @@ function walk(absDir: string, realDir: string, relDir: string, visited: Set<stri
     const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
     const absPath = path.join(absDir, entry.name);
     const isYaml = YAML_EXTENSION.test(entry.name);
-    // The directory entry already tells regular files and directories apart; only links need a stat.
-    if (!isYaml && !entry.isDirectory() && !entry.isSymbolicLink()) continue;
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(absPath);
-    } catch (error) {
-      if (isYaml || entry.isSymbolicLink()) out.push(unreadable(relPath, displayDir, error));
+    if (entry.isSymbolicLink()) {
+      out.push(symlinkProblem(relPath, displayDir));
       continue;
     }
-    if (stat.isDirectory()) {
-      if (isYaml) {
-        out.push(rawProblem(relPath, displayDir, 'FILE_NOT_REGULAR', `${relPath} is a directory, not a YAML file`, 'rename the directory so its name does not end in .yaml'));
-        continue;
-      }
-      const real = entry.isSymbolicLink() ? fs.realpathSync(absPath) : path.join(realDir, entry.name);
-      if (visited.has(real)) {
-        out.push(rawProblem(relPath, displayDir, 'FILE_UNREADABLE', `${relPath} is a symbolic link back into the fleet directory (a loop)`, 'the fleet directory must be a tree: remove the link'));
-        continue;
-      }
-      walk(absPath, real, relPath, new Set([...visited, real]), displayDir, out);
+    if (entry.isDirectory()) {
+      if (isYaml) out.push(rawProblem(relPath, displayDir, 'FILE_NOT_REGULAR', `${relPath} is a directory, not a YAML file`, 'rename the directory so its name does not end in .yaml'));
+      else walk(absPath, relPath, displayDir, out);
       continue;
     }
     if (!isYaml) continue;
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(absPath);
+    } catch (error) {
+      out.push(unreadable(relPath, displayDir, error));
+      continue;
+    }
     out.push(yamlEntry(absPath, relPath, displayDir, stat));
   }
 }
@@ -80,10 +78,11 @@ export function readFleetFile(displayDir: string, relPath: string): RawFile {
   const absPath = path.join(path.resolve(displayDir), relPath);
   let stat: fs.Stats;
   try {
-    stat = fs.statSync(absPath);
+    stat = fs.lstatSync(absPath);
   } catch (error) {
     return unreadable(relPath, displayDir, error);
   }
+  if (stat.isSymbolicLink()) return symlinkProblem(relPath, displayDir);
   if (stat.isDirectory()) return rawProblem(relPath, displayDir, 'FILE_NOT_REGULAR', `${relPath} is a directory, not a YAML file`, 'rename the directory so its name does not end in .yaml');
   return yamlEntry(absPath, relPath, displayDir, stat);
 }
@@ -98,6 +97,11 @@ function yamlEntry(absPath: string, relPath: string, displayDir: string, stat: f
   } catch (error) {
     return unreadable(relPath, displayDir, error);
   }
+}
+
+/** A symbolic link in the fleet directory, as the working tree and as a commit show it. */
+export function symlinkProblem(relPath: string, displayDir: string): RawFile {
+  return rawProblem(relPath, displayDir, 'FILE_SYMLINK', `${relPath} is a symbolic link; fleetc reads fleet files as git stores them and does not follow links`, 'replace the link by the file (or directory) itself');
 }
 
 /** The hand-written Nix files: path → sha256, and their contents. */
@@ -131,15 +135,11 @@ export function joinDisplay(displayDir: string, relPath: string): string {
 
 function unreadable(relPath: string, displayDir: string, error: unknown): RawFile {
   const code = (error as NodeJS.ErrnoException).code;
-  const reason =
-    code === 'ELOOP' ? 'it is a symbolic link loop' :
-    code === 'ENOENT' ? 'it is a dangling symbolic link' :
-    code === 'EACCES' ? 'permission denied' :
-    String((error as Error).message ?? error);
+  const reason = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'it disappeared while fleetc read the directory' : String((error as Error).message ?? error);
   return rawProblem(relPath, displayDir, 'FILE_UNREADABLE', `cannot read ${relPath}: ${reason}`, 'fix or remove the file');
 }
 
-function rawProblem(relPath: string, displayDir: string, code: DiagnosticCode, message: string, hint: string): RawFile {
+export function rawProblem(relPath: string, displayDir: string, code: DiagnosticCode, message: string, hint: string): RawFile {
   const displayPath = joinDisplay(displayDir, relPath);
   return { relPath, displayPath, problem: fileProblem(code, displayPath, message, hint) };
 }

@@ -13,6 +13,7 @@ import { checkNetworks } from './checks/networks.ts';
 import { checkPorts } from './checks/ports.ts';
 import { checkReferences } from './checks/references.ts';
 import { checkSecrets } from './checks/secrets.ts';
+import { checkSpellings } from './checks/spellings.ts';
 import { Reporter } from '../diagnostics/reporter.ts';
 import type { Checked, CheckedFleet } from './context.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
@@ -62,6 +63,7 @@ export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout): S
   checkAddresses(checked, networks, report);
   checkMtus(checked, report);
   checkPorts(checked, report);
+  checkSpellings(checked, report);
   checkHardware(checked, report);
   checkFirstBoot(checked, report);
   checkSecrets(checked, report);

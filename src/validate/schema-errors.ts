@@ -5,6 +5,7 @@ import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import { locate, type NodePart } from '../load/locate.ts';
 import type { LoadedDocument, PathSegment } from '../load/types.ts';
 import { closestMatch } from './suggest.ts';
+import { isSecretPath } from '../load/secret-positions.ts';
 
 interface SchemaNode {
   description?: string;
@@ -34,12 +35,14 @@ function toDiagnostic(document: LoadedDocument, error: ErrorObject): Diagnostic 
   const where = describePath(path);
   const params = error.params as Record<string, unknown>;
 
+  if (isInlineSecret(error)) {
+    return { ...base, code: 'SECRET_INLINE', range: at(path), message: `${where} holds a secret value inline; secrets must be references`, hint: 'write { file: /run/secrets/… } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history' };
+  }
+  // At a secret position the value is never echoed, whatever it is (CI logs are often public).
+  if (isSecretPath(document.kind, path)) return secretDiagnostic(error, base, at, path, where);
   if (error.propertyName !== undefined) {
     const keyPath = [...path, error.propertyName];
     return { ...base, code: codeFor(error.keyword), range: at(keyPath, 'key'), message: `${where ? where + ': ' : ''}key "${error.propertyName}" is not a valid name`, hint: hintFrom(schema) ?? 'use lower-case letters, digits and dashes' };
-  }
-  if (isInlineSecret(error)) {
-    return { ...base, code: 'SECRET_INLINE', range: at(path), message: `${where} holds a secret value inline; secrets must be references`, hint: 'write { file: /run/secrets/… } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history' };
   }
   switch (error.keyword) {
     case 'required': {
@@ -75,6 +78,27 @@ function toDiagnostic(document: LoadedDocument, error: ErrorObject): Diagnostic 
       return { ...base, code: 'SCHEMA_RANGE', range: at(path), message: `${where || 'the value'} ${error.message ?? 'is out of range'}`, hint: hintFrom(schema) };
     default:
       return { ...base, code: 'SCHEMA_INVALID', range: at(path), message: `${where || 'the value'} ${error.message ?? 'is invalid'}`, hint: hintFrom(schema) };
+  }
+}
+
+/** The diagnostic of an error at a secret position: what is wrong, never what is written there. */
+function secretDiagnostic(error: ErrorObject, base: { severity: 'error'; file: string }, at: (p: PathSegment[], part?: NodePart) => Diagnostic['range'], path: PathSegment[], where: string): Diagnostic {
+  const schema = (error.parentSchema ?? {}) as SchemaNode;
+  const params = error.params as Record<string, unknown>;
+  const hint = hintFrom(schema);
+  switch (error.keyword) {
+    case 'required':
+      return { ...base, code: 'SCHEMA_REQUIRED', range: at(path), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: 'a secret is { file: /absolute/path } or { env: VARIABLE_NAME }' };
+    case 'additionalProperties':
+      return { ...base, code: 'SCHEMA_UNKNOWN_PROPERTY', range: at(path), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(', ')}` };
+    case 'type':
+      return { ...base, code: 'SCHEMA_TYPE', range: at(path), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
+    case 'pattern':
+      return { ...base, code: 'SCHEMA_PATTERN', range: at(path), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
+    case 'format':
+      return { ...base, code: 'SCHEMA_FORMAT', range: at(path), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
+    default:
+      return { ...base, code: error.propertyName !== undefined ? codeFor(error.keyword) : 'SCHEMA_INVALID', range: at(path), message: `${where || 'the value'} ${error.message ?? 'is invalid'} (the value is not shown: a secret position)`, hint };
   }
 }
 

@@ -1,19 +1,21 @@
 // fleetc watch: watches the fleet and nix/ directories, and after each burst of changes (debounced)
-// rebuilds incrementally and writes the output directory. An invalid fleet leaves the last good
-// output in place. Never prints: it reports events to its caller.
-import { lstatSync } from 'node:fs';
+// rebuilds incrementally and writes the output directory, holding the output lock for each write.
+// An invalid fleet leaves the last good output in place. Never prints: it reports events to its caller.
+import { lstatSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
 import { IncrementalCompiler } from '../compile/incremental.ts';
-import { outputLayout, rootDirOf, type Paths } from '../compile/index.ts';
+import { outputLayout, type Paths } from '../compile/index.ts';
+import { fleetRepositoryRoot } from '../compile/paths.ts';
+import { MANIFEST_PATH } from '../emit/manifest.ts';
 import type { Artifact, ArtifactKind } from '../emit/artifact.ts';
 import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
 import { readFleetDirSync, readFleetFile, readNixDir } from '../load/read-dir.ts';
 import type { RawFleet } from '../load/types.ts';
-import { writeOutputSync, type FileChange } from '../write/index.ts';
+import { acquireOutputLock, DEFAULT_LOCK_TIMEOUT_MS, writeOutputSync, type FileChange } from '../write/index.ts';
 
 export const DEFAULT_DEBOUNCE_MS = 30;
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
@@ -23,6 +25,8 @@ export interface WatchOptions {
   debounceMs?: number;
   /** The parse cache's directory: read at start, written after the first build. */
   cacheDir?: string;
+  /** How long a rebuild waits for another fleetc writing the output directory. */
+  lockTimeoutMs?: number;
 }
 
 export interface HostChange {
@@ -54,6 +58,8 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
   let raw: RawFleet = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
   let known: Map<string, string> | undefined;
+  /** manifest.json as this watch left it: any other fleetc that writes the output changes it. */
+  let writtenManifest: string | undefined;
   let lastArtifacts = new Map<string, Artifact>();
   let lastHosts: Set<string> | undefined;
   const changedFiles = new Set<string>();
@@ -92,7 +98,15 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
     }
     let changes: FileChange[];
     try {
-      changes = writeOutputSync(paths.outDir, result.artifacts, undefined, { rootDir: rootDirOf(paths), ...(known ? { known } : {}) }).changes;
+      const lock = acquireOutputLock(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: 'fleetc watch', makeParent: true });
+      try {
+        // Another fleetc wrote the output since this watch did: what this watch knows is stale.
+        if (manifestSignature(paths.outDir) !== writtenManifest) known = undefined;
+        changes = writeOutputSync(paths.outDir, result.artifacts, undefined, { rootDir: fleetRepositoryRoot(paths), lock, ...(known ? { known } : {}) }).changes;
+        writtenManifest = manifestSignature(paths.outDir);
+      } finally {
+        lock.release();
+      }
     } catch (error) {
       known = undefined; // read the directory again next time
       onEvent({ kind: 'failed', message: (error as Error).message });
@@ -175,6 +189,11 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
       await Promise.all(watchers.map((w) => w.close()));
     },
   };
+}
+
+function manifestSignature(outDir: string): string | undefined {
+  const stat = statSync(path.join(outDir, MANIFEST_PATH), { throwIfNoEntry: false });
+  return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 
 /** Per host, what changed: its own files, or its part of a shared file (flake.nix). */

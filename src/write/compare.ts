@@ -1,4 +1,5 @@
-// What a build would change in the output directory: added, modified and removed files.
+// What a build would change in the output directory and at the fleet repository root: added,
+// modified and removed files. Root files are never removed (fleetc writes them beside the user's).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Artifact } from '../emit/artifact.ts';
@@ -7,10 +8,15 @@ import { walkFiles } from '../util/walk-files.ts';
 export type FileChangeKind = 'added' | 'modified' | 'removed';
 
 export interface FileChange {
+  /** Relative to the output directory, or with root to the fleet repository root. */
   path: string;
   change: FileChangeKind;
-  /** A file at the fleet repository root (flake.nix, flake.lock), not in the output directory. */
   root?: true;
+}
+
+export interface CompareOptions {
+  /** The fleet repository root, where root artifacts go; default: the output directory's parent. */
+  rootDir?: string;
 }
 
 /**
@@ -18,42 +24,42 @@ export interface FileChange {
  * since the last build (hand edits, a checkout). Synchronous reads of thousands of small files are
  * several times faster than through the thread pool.
  */
-export async function compareWithDisk(outDir: string, artifacts: readonly Artifact[], rootDir = path.dirname(path.resolve(outDir))): Promise<FileChange[]> {
-  return [...compareWithDiskSync(outDir, artifacts.filter((a) => !a.root)), ...compareRootFiles(rootDir, artifacts)];
+export async function compareWithDisk(outDir: string, artifacts: readonly Artifact[], options: CompareOptions = {}): Promise<FileChange[]> {
+  return compareWithDiskSync(outDir, artifacts, options);
 }
 
-/** The root artifacts (flake.nix, flake.lock) against the files at the fleet root; never stale. */
-export function compareRootFiles(rootDir: string, artifacts: readonly Artifact[]): FileChange[] {
-  const changes: FileChange[] = [];
-  for (const artifact of artifacts.filter((a) => a.root)) {
-    let contents: string | undefined;
-    try {
-      contents = fs.readFileSync(path.join(rootDir, artifact.path), 'utf8');
-    } catch {
-      contents = undefined;
-    }
-    if (contents !== artifact.contents) changes.push({ path: artifact.path, change: contents === undefined ? 'added' : 'modified', root: true });
-  }
-  return changes;
-}
-
-export function compareWithDiskSync(outDir: string, artifacts: readonly Artifact[]): FileChange[] {
+export function compareWithDiskSync(outDir: string, artifacts: readonly Artifact[], options: CompareOptions = {}): FileChange[] {
   const existing = new Set(listFilesSync(outDir));
-  return compareWith(existing, artifacts, (file) => {
-    try {
-      return fs.readFileSync(path.join(outDir, file), 'utf8');
-    } catch {
-      return undefined;
-    }
-  });
+  const out = compareWith(existing, outputArtifacts(artifacts), (file) => readOrUndefined(path.join(outDir, file)));
+  return sortChanges([...out, ...compareRootFiles(rootDirOf(outDir, options), artifacts)]);
 }
 
 /**
  * Compares with what the directory is known to hold (what this process wrote there last), without
- * reading it: for `fleetc watch`, the only writer of the directory while it runs.
+ * reading it: for `fleetc watch`, the only writer of the directory while it runs. Root files, a
+ * handful, are always read.
  */
-export function compareWithKnown(known: ReadonlyMap<string, string>, artifacts: readonly Artifact[]): FileChange[] {
-  return compareWith(new Set(known.keys()), artifacts, (file) => known.get(file));
+export function compareWithKnown(known: ReadonlyMap<string, string>, artifacts: readonly Artifact[], outDir: string, options: CompareOptions = {}): FileChange[] {
+  const out = compareWith(new Set(known.keys()), outputArtifacts(artifacts), (file) => known.get(file));
+  return sortChanges([...out, ...compareRootFiles(rootDirOf(outDir, options), artifacts)]);
+}
+
+export function rootDirOf(outDir: string, options: CompareOptions): string {
+  return path.resolve(options.rootDir ?? path.dirname(path.resolve(outDir)));
+}
+
+function outputArtifacts(artifacts: readonly Artifact[]): Artifact[] {
+  return artifacts.filter((a) => !a.root);
+}
+
+function compareRootFiles(rootDir: string, artifacts: readonly Artifact[]): FileChange[] {
+  const changes: FileChange[] = [];
+  for (const artifact of artifacts) {
+    if (!artifact.root) continue;
+    const current = readOrUndefined(path.join(rootDir, artifact.path));
+    if (current !== artifact.contents) changes.push({ path: artifact.path, change: current === undefined ? 'added' : 'modified', root: true });
+  }
+  return changes;
 }
 
 function compareWith(existing: ReadonlySet<string>, artifacts: readonly Artifact[], current: (file: string) => string | undefined): FileChange[] {
@@ -66,7 +72,20 @@ function compareWith(existing: ReadonlySet<string>, artifacts: readonly Artifact
     else if (contents !== artifact.contents) changes.push({ path: artifact.path, change: 'modified' });
   }
   for (const file of existing) if (!emitted.has(file)) changes.push({ path: file, change: 'removed' });
-  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return changes;
+}
+
+/** Output files first, then root files, each by path. */
+function sortChanges(changes: FileChange[]): FileChange[] {
+  return changes.sort((a, b) => Number(a.root ?? false) - Number(b.root ?? false) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function readOrUndefined(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every regular file under dir, as '/'-separated relative paths; empty when dir does not exist. */

@@ -1,3 +1,6 @@
-// write: artifacts → the output directory, atomically; and the comparison used by build --check.
-export { writeOutput, writeOutputSync, recoverInterruptedSwap, recoverInterruptedSwapSync, WriteRefused, type WriteResult, type WriteOptions, type CrashPoint } from './writer.ts';
-export { compareWithDisk, compareWithDiskSync, compareWithKnown, listFiles, listFilesSync, compareRootFiles, type FileChange, type FileChangeKind } from './compare.ts';
+// write: artifacts → the output directory (and the fleet repository root), atomically, under a lock;
+// and the comparison used by build --check.
+export { writeOutput, writeOutputSync, recoverInterruptedWrite, recoverInterruptedWriteSync, hasInterruptedWrite, WriteRefused, WriteFailed, CRASH_POINTS, DEFAULT_LOCK_TIMEOUT_MS, type WriteResult, type WriteOptions, type CrashPoint } from './writer.ts';
+export { LockTimeout, isFileSystemError, describeFileSystemError } from './errors.ts';
+export { acquireOutputLock, acquireOutputLockToRead, lockFileFor, type OutputLock } from './lock.ts';
+export { compareWithDisk, compareWithDiskSync, compareWithKnown, listFiles, listFilesSync, type FileChange, type FileChangeKind } from './compare.ts';

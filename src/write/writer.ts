@@ -1,21 +1,22 @@
-// write: the one writer. The output directory is, at every instant, the complete old tree, absent
-// for the moment of a swap (and completed by the next run), or the complete new tree — never a mix.
-//
-// A first build writes the whole tree beside the output directory and renames it in. Later builds
-// write only the files that changed: into a staging directory first, then a journal naming every
-// step, then the output directory is renamed aside, patched (staged files renamed in, stale files
-// removed) and renamed back. A crash before the patch touched the old tree restores the old tree;
-// a crash after it lets the next run finish the patch from the journal.
+// write: the one writer. Under the output lock, it finishes or undoes what an interrupted write left
+// (see journal.ts), refuses targets that are not fleetc's, then writes only the files that changed:
+// staged beside the output, a journal of the steps, each file renamed into place with its old
+// version kept until the end. The output directory never disappears; a crash leaves a journal the
+// next fleetc completes; a file-system error (read-only, full disk) undoes every step and leaves
+// no staging or journal behind.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Artifact } from '../emit/artifact.ts';
 import { isSafeRelativePath } from '../emit/index.ts';
 import { MANIFEST_PATH } from '../emit/manifest.ts';
-import { compareRootFiles, compareWithDiskSync, compareWithKnown, type FileChange } from './compare.ts';
-import { GENERATED_HEADER } from '../emit/artifact.ts';
+import { compareWithDiskSync, compareWithKnown, rootDirOf, type FileChange } from './compare.ts';
+import { describeFileSystemError, hintFor, isFileSystemError, WriteFailed, WriteRefused } from './errors.ts';
+import { readJournal, rollForward, undo, untouched, prefixOf, writeJournal, WriteLayout, JOURNAL_VERSION, type Journal, type Step } from './journal.ts';
+import { acquireOutputLock, type OutputLock } from './lock.ts';
+import { refuseForeignRootFile } from './root-files.ts';
 
-export class WriteRefused extends Error {}
+export { WriteRefused, WriteFailed } from './errors.ts';
 
 export interface WriteResult {
   changes: FileChange[];
@@ -23,8 +24,9 @@ export interface WriteResult {
   wrote: boolean;
 }
 
-/** Test hook: called between steps so tests can simulate a crash at each point. */
-export type CrashPoint = 'after-temp-written' | 'after-journal-written' | 'after-old-moved' | 'after-first-patch-step' | 'after-patched';
+/** Test hook: called between steps so tests can simulate a crash (or pause a real process) at each point. */
+export type CrashPoint = 'after-temp-written' | 'after-journal-written' | 'after-first-patch-step' | 'after-patched';
+export const CRASH_POINTS: readonly CrashPoint[] = ['after-temp-written', 'after-journal-written', 'after-first-patch-step', 'after-patched'];
 
 export interface WriteOptions {
   /**
@@ -32,212 +34,200 @@ export interface WriteOptions {
    * (fleetc watch): changes are computed from it instead of reading every file.
    */
   known?: ReadonlyMap<string, string>;
-  /** The fleet repository root, where root artifacts (flake.nix, flake.lock) go; default: outDir's parent. */
+  /** The fleet repository root, where root artifacts go; default: the output directory's parent. */
   rootDir?: string;
+  /** The output lock, when the caller holds it already; otherwise the writer takes it for the write. */
+  lock?: OutputLock;
+  /** How long to wait for another fleetc's lock when the writer takes it itself (default 30 s). */
+  lockTimeoutMs?: number;
 }
 
-interface Journal {
-  /** Files to move from the staging directory into the tree, by relative path. */
-  staged: string[];
-  /** Files to remove from the tree. */
-  removed: string[];
-}
+export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 export async function writeOutput(outDir: string, artifacts: readonly Artifact[], crashAt?: (point: CrashPoint) => void, options: WriteOptions = {}): Promise<WriteResult> {
   return writeOutputSync(outDir, artifacts, crashAt, options);
 }
 
 export function writeOutputSync(outDir: string, artifacts: readonly Artifact[], crashAt?: (point: CrashPoint) => void, options: WriteOptions = {}): WriteResult {
-  const rootDir = path.resolve(options.rootDir ?? path.dirname(path.resolve(outDir)));
-  const rootArtifacts = artifacts.filter((a) => a.root);
-  const rootChanges = compareRootFiles(rootDir, rootArtifacts);
-  refuseForeignRootFiles(rootDir, rootChanges);
-  const tree = writeTreeSync(outDir, artifacts.filter((a) => !a.root), crashAt, options);
-  // After the tree: a flake.nix never names hosts the output directory does not have yet.
-  for (const change of rootChanges) {
-    const artifact = rootArtifacts.find((a) => a.path === change.path)!;
-    const file = path.join(rootDir, artifact.path);
-    writeFileAtomically(file, `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`, artifact.contents);
-  }
-  return { changes: [...tree.changes, ...rootChanges], wrote: tree.wrote || rootChanges.length > 0 };
-}
-
-/** flake.nix and flake.lock at the root are replaced only when fleetc wrote the flake.nix there. */
-function refuseForeignRootFiles(rootDir: string, changes: readonly FileChange[]): void {
-  if (!changes.some((c) => c.change === 'modified')) return;
-  let flake: string | undefined;
-  try {
-    flake = fs.readFileSync(path.join(rootDir, 'flake.nix'), 'utf8');
-  } catch {
-    flake = undefined;
-  }
-  if (flake !== undefined && !flake.startsWith(`# ${GENERATED_HEADER}`)) {
-    throw new WriteRefused(`${path.join(rootDir, 'flake.nix')} was not written by fleetc; refusing to replace it and its flake.lock (move it away, or keep the fleet in a repository of its own)`);
-  }
-}
-
-function writeTreeSync(outDir: string, artifacts: readonly Artifact[], crashAt: ((point: CrashPoint) => void) | undefined, options: WriteOptions): WriteResult {
   const target = path.resolve(outDir);
-  for (const artifact of artifacts) {
-    if (!isSafeRelativePath(artifact.path)) throw new Error(`refusing to write outside the output directory: ${artifact.path}`);
+  const rootDir = rootDirOf(target, options);
+  checkArtifactPaths(target, rootDir, artifacts);
+  const lock = options.lock ?? guarded(`write ${outDir}`, () => {
+    refuseNonDirectory(target);
+    return acquireOutputLock(target, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: 'fleetc build', makeParent: true });
+  });
+  try {
+    return guarded(`write ${outDir}`, () => {
+      refuseNonDirectory(target);
+      return writeLocked(target, rootDir, artifacts, crashAt, options.known);
+    });
+  } finally {
+    if (!options.lock) lock.release();
   }
-  recoverInterruptedSwapSync(target);
+}
+
+function writeLocked(target: string, rootDir: string, artifacts: readonly Artifact[], crashAt: ((point: CrashPoint) => void) | undefined, known: ReadonlyMap<string, string> | undefined): WriteResult {
+  recoverInterruptedWriteSync(target, { rootDir });
   const hadOld = refuseForeignDirectory(target);
-  const changes = options.known && hadOld ? compareWithKnown(options.known, artifacts) : compareWithDiskSync(target, artifacts);
+  for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(path.join(rootDir, artifact.path), artifact.contents);
+  const changes = known && hadOld ? compareWithKnown(known, artifacts, target, { rootDir }) : compareWithDiskSync(target, artifacts, { rootDir });
   if (changes.length === 0) return { changes, wrote: false };
 
-  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const staging = siblingPath(target, `tmp-${suffix}`);
-  const byPath = new Map(artifacts.map((a) => [a.path, a]));
-  // A first build (or one into an empty directory) stages the whole tree; a later one the changes.
-  const staged = hadOld ? changes.filter((c) => c.change !== 'removed').map((c) => c.path) : artifacts.map((a) => a.path);
+  const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes(4).toString('hex')}`);
+  const byKey = new Map(artifacts.map((a) => [keyOf(a.root ? 'root' : 'out', a.path), a]));
+  const outExists = fs.existsSync(target);
+  const steps: Step[] = [];
+  const staged: Array<[Step, Artifact]> = [];
+  if (!outExists) {
+    steps.push({ base: 'out', path: '', op: 'whole' });
+    for (const artifact of artifacts) if (!artifact.root) staged.push([{ base: 'out', path: artifact.path, op: 'add' }, artifact]);
+  }
+  // Stale files go first, so a directory can take the place of a removed file of the same name.
+  for (const change of changes) if (change.change === 'removed') steps.push({ base: 'out', path: change.path, op: 'remove' });
+  for (const change of changes) {
+    if (change.change === 'removed' || (!outExists && !change.root)) continue;
+    const step: Step = { base: change.root ? 'root' : 'out', path: change.path, op: change.change === 'added' ? 'add' : 'replace' };
+    steps.push(step);
+    staged.push([step, byKey.get(keyOf(step.base, step.path))!]);
+  }
+  const journal: Journal = { version: JOURNAL_VERSION, rootDir: path.relative(path.dirname(target), rootDir), direction: 'forward', steps };
+  // A read-only mount or directory is found before anything is staged.
+  const written = new Set([path.dirname(target), ...(outExists ? [target] : []), ...(changes.some((c) => c.root) ? [rootDir] : [])]);
+  for (const dir of written) fs.accessSync(dir, fs.constants.W_OK);
+
   try {
-    writeFiles(staging, staged.map((p) => byPath.get(p)!));
+    for (const [step, artifact] of staged) writeStaged(layout.staged(step), artifact.contents);
     crashAt?.('after-temp-written');
+    writeJournal(layout, journal);
   } catch (error) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    if (!isFileSystemError(error)) throw error; // a simulated crash leaves its leftovers, like a real one
+    fs.rmSync(layout.journalPath, { force: true });
+    layout.removeStaging();
+    fs.rmSync(path.join(path.dirname(target), `${prefixOf(target)}tmp-${layout.id}.journal`), { force: true });
     throw error;
   }
-  if (!hadOld) {
-    fs.rmSync(target, { recursive: true, force: true }); // an empty directory, or none
-    fs.renameSync(staging, target);
-    return { changes, wrote: true };
-  }
-
-  const journal: Journal = { staged, removed: changes.filter((c) => c.change === 'removed').map((c) => c.path) };
-  const journalPath = siblingPath(target, `journal-${suffix}`);
-  writeFileAtomically(journalPath, siblingPath(target, `tmp-${suffix}.journal`), JSON.stringify(journal));
   crashAt?.('after-journal-written');
-  const work = siblingPath(target, `work-${suffix}`);
-  fs.renameSync(target, work);
-  crashAt?.('after-old-moved');
-  applyJournal(work, staging, journal, () => crashAt?.('after-first-patch-step'));
+  try {
+    let first = true;
+    rollForward(layout, journal, () => {
+      if (first) crashAt?.('after-first-patch-step');
+      first = false;
+    });
+  } catch (error) {
+    if (!isFileSystemError(error)) throw error;
+    undoAfterFailure(layout, journal, explain(error));
+  }
   crashAt?.('after-patched');
-  fs.renameSync(work, target);
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.rmSync(journalPath, { force: true });
+  finish(layout);
   return { changes, wrote: true };
 }
 
-function writeFiles(root: string, artifacts: readonly Artifact[]): void {
-  fs.mkdirSync(root, { recursive: true });
-  const made = new Set<string>();
-  for (const artifact of artifacts) {
-    const dir = path.posix.dirname(artifact.path);
-    if (dir !== '.' && !made.has(dir)) {
-      fs.mkdirSync(path.join(root, dir), { recursive: true });
-      made.add(dir);
-    }
-    fs.writeFileSync(path.join(root, artifact.path), artifact.contents);
+/** A step failed on the file system: every step is undone, and nothing is left beside the output. */
+function undoAfterFailure(layout: WriteLayout, journal: Journal, cause: NodeJS.ErrnoException): never {
+  try {
+    writeJournal(layout, { ...journal, direction: 'undo' });
+    undo(layout, journal);
+  } catch (error) {
+    if (!isFileSystemError(error)) throw error;
+    throw new WriteFailed(`${describeFileSystemError(cause)}; undoing the partial write failed too: ${describeFileSystemError(error)}`, `fix the file system, then run fleetc build: it finishes or undoes the write from ${layout.journalPath}`);
   }
+  finish(layout);
+  throw cause;
+}
+
+/** A rename into a read-only mount fails as a cross-device rename (EXDEV): say what it really met. */
+function explain(error: NodeJS.ErrnoException): NodeJS.ErrnoException {
+  const dest = (error as NodeJS.ErrnoException & { dest?: string }).dest;
+  if (error.code !== 'EXDEV' || !dest) return error;
+  try {
+    fs.accessSync(path.dirname(dest), fs.constants.W_OK);
+    return error;
+  } catch (probe) {
+    return isFileSystemError(probe) ? probe : error;
+  }
+}
+
+function finish(layout: WriteLayout): void {
+  fs.rmSync(layout.journalPath, { force: true });
+  layout.removeStaging();
+}
+
+function writeStaged(file: string, contents: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, contents);
+}
+
+export async function recoverInterruptedWrite(outDir: string, options: { rootDir?: string } = {}): Promise<void> {
+  recoverInterruptedWriteSync(outDir, options);
 }
 
 /**
- * Removes the stale files, then renames each staged file over its old version. Idempotent: a
- * recovery runs it again from the start, and steps already done are skipped.
+ * Completes what an interrupted write left beside the output directory: a journal whose patch had
+ * begun is finished (or, when finishing fails or it was being undone, undone); a journal whose patch
+ * had not begun is dropped, leaving the old tree. Staging directories without a journal are
+ * removed. Call it holding the output lock.
  */
-function applyJournal(work: string, staging: string, journal: Journal, afterFirstStep: () => void): void {
-  let first = true;
-  const step = (): void => {
-    if (first) afterFirstStep();
-    first = false;
-  };
-  for (const file of journal.removed) {
-    // Stale entries are files; a directory there now is a new one a first attempt already made, and
-    // a file where a parent directory was means the entry is gone already.
-    const stat = lstatOrUndefined(path.join(work, file));
-    if (stat && !stat.isDirectory()) fs.rmSync(path.join(work, file), { force: true });
-    pruneEmptyParents(work, file);
-    step();
-  }
-  for (const file of journal.staged) {
-    const from = path.join(staging, file);
-    if (!fs.existsSync(from)) continue; // moved before a crash
-    const to = path.join(work, file);
-    makeParentDirectory(work, file);
-    if (isDirectory(to)) fs.rmSync(to, { recursive: true, force: true });
-    fs.renameSync(from, to);
-    step();
-  }
-}
-
-/** Creates the parent directories of a file, replacing a file that stands where a directory must. */
-function makeParentDirectory(root: string, file: string): void {
-  const parts = file.split('/').slice(0, -1);
-  let current = root;
-  for (const part of parts) {
-    current = path.join(current, part);
-    const stat = lstatOrUndefined(current);
-    if (stat && !stat.isDirectory()) fs.rmSync(current, { force: true });
-    if (!stat || !stat.isDirectory()) fs.mkdirSync(current);
-  }
-}
-
-function pruneEmptyParents(root: string, file: string): void {
-  for (let dir = path.posix.dirname(file); dir !== '.'; dir = path.posix.dirname(dir)) {
-    try {
-      fs.rmdirSync(path.join(root, dir));
-    } catch {
-      return; // not empty (or already gone)
-    }
-  }
-}
-
-/** A sibling of the output directory, hidden, with a suffix: .generated.tmp-123-ab12cd34. */
-function siblingPath(target: string, suffix: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${suffix}`);
-}
-
-export async function recoverInterruptedSwap(target: string): Promise<void> {
-  recoverInterruptedSwapSync(target);
-}
-
-/**
- * Repairs what a crashed build left beside the output directory. With a journal: if the output
- * directory is aside and the patch has not touched it yet, it is put back (the old output); if the
- * patch had begun, it is finished (the new output). Leftover staging directories are removed.
- * Without a journal, an old tree left aside by an older fleetc's swap is put back.
- */
-export function recoverInterruptedSwapSync(target: string): void {
+export function recoverInterruptedWriteSync(outDir: string, options: { rootDir?: string } = {}): void {
+  const target = path.resolve(outDir);
   const parent = path.dirname(target);
-  const base = `.${path.basename(target)}.`;
-  const siblings = readdirOrEmpty(parent).filter((name) => name.startsWith(base));
-  for (const name of siblings.filter((n) => n.startsWith(`${base}journal-`))) {
-    const suffix = name.slice(`${base}journal-`.length);
-    const journalPath = path.join(parent, name);
-    const work = path.join(parent, `${base}work-${suffix}`);
-    const staging = path.join(parent, `${base}tmp-${suffix}`);
-    let journal: Journal | undefined;
-    try {
-      journal = JSON.parse(fs.readFileSync(journalPath, 'utf8')) as Journal;
-    } catch {
-      journal = undefined; // written atomically, so unreadable means it never finished: nothing began
+  const prefix = prefixOf(target);
+  for (const name of readdirOrEmpty(parent).filter((n) => n.startsWith(`${prefix}journal-`))) {
+    const id = name.slice(`${prefix}journal-`.length);
+    const journal = readJournal(path.join(parent, name));
+    const layout = new WriteLayout(target, journal ? path.resolve(parent, journal.rootDir) : rootDirOf(target, options), id);
+    if (journal && journal.direction === 'undo') undo(layout, journal);
+    else if (journal && !untouched(layout, journal)) {
+      try {
+        rollForward(layout, journal);
+      } catch (error) {
+        if (!isFileSystemError(error)) throw error;
+        writeJournal(layout, { ...journal, direction: 'undo' });
+        undo(layout, journal);
+      }
     }
-    if (journal && !fs.existsSync(target) && fs.existsSync(work)) {
-      if (!untouched(work, staging, journal)) applyJournal(work, staging, journal, () => {});
-      fs.renameSync(work, target);
+    finish(layout);
+  }
+  // An older fleetc swapped the whole directory: its old tree, set aside, is the output.
+  const aside = readdirOrEmpty(parent).filter((n) => n.startsWith(`${prefix}work-`) || n.startsWith(`${prefix}old-`));
+  if (!fs.existsSync(target) && aside.length > 0) fs.renameSync(path.join(parent, aside.shift()!), target);
+  const rootDir = rootDirOf(target, options);
+  for (const dir of new Set([parent, rootDir])) {
+    for (const name of readdirOrEmpty(dir)) {
+      if (name.startsWith(`${prefix}tmp-`) || (dir === parent && aside.includes(name))) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
     }
-    fs.rmSync(staging, { recursive: true, force: true });
-    fs.rmSync(journalPath, { force: true });
-  }
-  const rest = readdirOrEmpty(parent).filter((name) => name.startsWith(base));
-  const olds = rest.filter((name) => name.startsWith(`${base}old-`) || name.startsWith(`${base}work-`));
-  if (!fs.existsSync(target) && olds.length > 0) {
-    fs.renameSync(path.join(parent, olds[0]!), target);
-    olds.shift();
-  }
-  for (const name of [...olds, ...rest.filter((n) => n.startsWith(`${base}tmp-`))]) {
-    fs.rmSync(path.join(parent, name), { recursive: true, force: true });
   }
 }
 
-/** True when no step of the journal has been applied: every staged file waits, every stale file is there. */
-function untouched(work: string, staging: string, journal: Journal): boolean {
-  return journal.staged.every((file) => fs.existsSync(path.join(staging, file))) && journal.removed.every((file) => fs.existsSync(path.join(work, file)));
+/** True when a write was interrupted and its journal or staging is still there (the tree may be mid-patch). */
+export function hasInterruptedWrite(outDir: string, options: { rootDir?: string } = {}): boolean {
+  const target = path.resolve(outDir);
+  const prefix = prefixOf(target);
+  const names = [...readdirOrEmpty(path.dirname(target)), ...readdirOrEmpty(rootDirOf(target, options))];
+  return names.some((n) => n.startsWith(`${prefix}journal-`) || n.startsWith(`${prefix}tmp-`) || n.startsWith(`${prefix}work-`) || n.startsWith(`${prefix}old-`));
+}
+
+function checkArtifactPaths(target: string, rootDir: string, artifacts: readonly Artifact[]): void {
+  for (const artifact of artifacts) {
+    if (!isSafeRelativePath(artifact.path)) throw new Error(`refusing to write outside the output directory: ${artifact.path}`);
+    if (!artifact.root) continue;
+    const file = path.join(rootDir, artifact.path);
+    if (file === target || file.startsWith(`${target}${path.sep}`) || target.startsWith(`${file}${path.sep}`)) throw new Error(`root artifact ${artifact.path} would land in the output directory ${target}`);
+  }
+}
+
+/** --out naming a file (or a link to one, or to nothing) is refused: fleetc never deletes what it did not write. */
+function refuseNonDirectory(target: string): void {
+  const stat = fs.lstatSync(target, { throwIfNoEntry: false });
+  if (!stat) return;
+  const resolved = stat.isSymbolicLink() ? fs.statSync(target, { throwIfNoEntry: false }) : stat;
+  if (!resolved?.isDirectory()) {
+    const what = stat.isSymbolicLink() ? (resolved ? 'a symbolic link to a file' : 'a dangling symbolic link') : stat.isFile() ? 'a file' : 'not a directory';
+    throw new WriteRefused(`${target} is ${what}, not an output directory; refusing to replace it`);
+  }
 }
 
 /**
- * Never replace a directory fleetc did not write: an empty or missing one, or one with our
+ * Never replace a directory fleetc did not write: a missing or empty one, or one with our
  * manifest. True when it holds a previous output (which later builds patch).
  */
 function refuseForeignDirectory(target: string): boolean {
@@ -264,22 +254,18 @@ function refuseForeignDirectory(target: string): boolean {
   return true;
 }
 
-function writeFileAtomically(file: string, temp: string, contents: string): void {
-  fs.writeFileSync(temp, contents);
-  fs.renameSync(temp, file);
-}
-
-function isDirectory(p: string): boolean {
-  return lstatOrUndefined(p)?.isDirectory() ?? false;
-}
-
-/** The entry's lstat, or undefined when there is none (ENOENT, or ENOTDIR: a parent is a file). */
-function lstatOrUndefined(p: string): fs.Stats | undefined {
+/** File-system errors become WriteFailed (a user error: read-only, full disk); bugs stay bugs. */
+function guarded<T>(what: string, run: () => T): T {
   try {
-    return fs.lstatSync(p);
-  } catch {
-    return undefined;
+    return run();
+  } catch (error) {
+    if (isFileSystemError(error)) throw new WriteFailed(`cannot ${what}: ${describeFileSystemError(error)}`, hintFor(error));
+    throw error;
   }
+}
+
+function keyOf(base: 'out' | 'root', file: string): string {
+  return `${base}\0${file}`;
 }
 
 function readdirOrEmpty(dir: string): string[] {

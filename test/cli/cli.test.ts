@@ -1,6 +1,6 @@
 // The fleetc binary as operators and CI use it: formats, exit codes, help, build and build --check.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { hasStackTrace, runFleetc } from '../helpers/cli.ts';
@@ -105,11 +105,17 @@ describe('fleetc build', () => {
     assert.match(readFileSync(path.join(root, 'generated/hosts/wk-1/disko.nix'), 'utf8'), /format = "ext4"/);
   });
 
-  test('refuses to replace a directory fleetc did not write', async (t) => {
+  test('refuses to replace a directory fleetc did not write, and an --out that overlaps the fleet', async (t) => {
     const { root, args } = workspace(t);
-    const r = await runFleetc(['build', ...args.slice(0, 2), '--out', 'fleet', ...args.slice(4)], { cwd: root });
+    mkdirSync(path.join(root, 'docs'));
+    writeFileSync(path.join(root, 'docs/notes.txt'), 'keep me');
+    const r = await runFleetc(['build', ...args.slice(0, 2), '--out', 'docs', ...args.slice(4)], { cwd: root });
     assert.equal(r.exitCode, 1);
     assert.match(r.stderr, /not written by fleetc/);
+    assert.equal(readFileSync(path.join(root, 'docs/notes.txt'), 'utf8'), 'keep me');
+    const overlap = await runFleetc(['build', ...args.slice(0, 2), '--out', 'fleet', ...args.slice(4)], { cwd: root });
+    assert.equal(overlap.exitCode, 2);
+    assert.match(overlap.stderr, /--out fleet and --fleet fleet overlap/);
     assert.ok(readFileSync(path.join(root, 'fleet/fleet.yaml'), 'utf8').includes('name: mini'));
   });
 });

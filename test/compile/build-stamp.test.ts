@@ -1,9 +1,10 @@
 // A build with nothing to do is recognised from the stamp of the last clean build; any change to the
 // inputs, to fleetc, or to the output files makes the next build compile and repair the output.
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { outputMatches, readStamp, writeStamp } from '../../src/compile/build-stamp.ts';
 import { runFleetc } from '../helpers/cli.ts';
 import { makeFleet } from '../helpers/fleet.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -65,4 +66,70 @@ test('a build with warnings is not stamped: the warnings show on every build', a
   const second = await runFleetc(args, { cwd: root });
   assert.match(second.stdout, /warning RAFT_EVEN_VOTERS/);
   assert.equal(existsSync(path.join(root, '.fleetc-cache/build-stamp.json')), false);
+});
+
+test('a same-size edit that keeps the modification time is still noticed, by build and by --check', async (t) => {
+  const root = tempDir(t);
+  makeFleet(root);
+  const args = ['build', '--fleet', 'fleet', '--out', 'generated', '--nix', 'nix'];
+  assert.equal((await runFleetc(args, { cwd: root })).exitCode, 0);
+  const hostModule = path.join(root, 'generated/hosts/wk-1/default.nix');
+  const original = readFileSync(hostModule, 'utf8');
+  // A time utimes can give back exactly, recorded by the next (no-change) build's stamp.
+  const second = new Date(Math.floor(Date.now() / 1000) * 1000);
+  utimesSync(hostModule, second, second);
+  assert.equal((await runFleetc(args, { cwd: root })).exitCode, 0);
+  // The edit a same-tick write makes: the same size, the same modification time.
+  writeFileSync(hostModule, original.replace('networking', 'NETWORKING'));
+  utimesSync(hostModule, second, second);
+  assert.equal(statSync(hostModule).size, Buffer.byteLength(original));
+
+  const check = await runFleetc([...args, '--check'], { cwd: root });
+  assert.equal(check.exitCode, 1, '--check never trusts the stamp');
+  assert.match(check.stderr, /modified +generated\/hosts\/wk-1\/default\.nix/);
+  const repaired = await runFleetc(args, { cwd: root });
+  assert.match(repaired.stderr, /wrote generated: 0 added, 1 modified, 0 removed/);
+  assert.equal(readFileSync(hostModule, 'utf8'), original);
+});
+
+test('a file not older than the stamp is checked by its content', async (t) => {
+  const root = tempDir(t);
+  const out = path.join(root, 'generated');
+  mkdirSync(out);
+  const file = path.join(out, 'a.nix');
+  writeFileSync(file, 'one');
+  // A time not older than the stamp's: what a write in the stamp's own clock tick gets.
+  const soon = new Date(Date.now() + 60_000);
+  utimesSync(file, soon, soon);
+  const cache = path.join(root, 'cache');
+  writeStamp(cache, 'key', 1, out, [{ path: 'a.nix', kind: 'nixos', contents: 'one' }]);
+  const stamp = readStamp(cache)!;
+  const entry = stamp.files['a.nix']!;
+  assert.equal(entry.length, 5, 'a racy file carries its content hash');
+  assert.ok(outputMatches(stamp, out));
+  // An edit in that same tick: same size, and (the stamp is made to record the times it leaves) the
+  // same times and inode. Only the content tells.
+  writeFileSync(file, 'two');
+  utimesSync(file, soon, soon);
+  const now = statSync(file);
+  const sameTimes = [now.size, now.mtimeMs, now.ctimeMs, now.ino] as const;
+  assert.equal(outputMatches({ ...stamp, files: { 'a.nix': [...sameTimes] } }, out), true, 'times alone would miss it');
+  assert.equal(outputMatches({ ...stamp, files: { 'a.nix': [...sameTimes, entry[4]!] } }, out), false, 'the content hash catches it');
+});
+
+test('the stamp covers the root files: a changed or missing root file is not up to date', async (t) => {
+  const root = tempDir(t);
+  const out = path.join(root, 'generated');
+  mkdirSync(out);
+  writeFileSync(path.join(out, 'manifest.json'), '{}');
+  writeFileSync(path.join(root, 'flake.nix'), '# root flake\n');
+  const cache = path.join(root, 'cache');
+  writeStamp(cache, 'key', 1, out, [{ path: 'manifest.json', kind: 'manifest', contents: '{}' }, { path: 'flake.nix', root: true, kind: 'flake', contents: '# root flake\n' }], root);
+  const stamp = readStamp(cache)!;
+  assert.deepEqual(Object.keys(stamp.root), ['flake.nix']);
+  assert.ok(outputMatches(stamp, out, root));
+  appendFileSync(path.join(root, 'flake.nix'), '# edited\n');
+  assert.equal(outputMatches(stamp, out, root), false);
+  rmSync(path.join(root, 'flake.nix'));
+  assert.equal(outputMatches(stamp, out, root), false);
 });

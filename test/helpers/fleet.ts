@@ -1,5 +1,5 @@
 // Builds fleets for tests: copy a fixture fleet, overlay or delete files, compile it.
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileFromDisk, type Compilation, type Paths } from '../../src/compile/index.ts';
 import { MINIMAL_FLEET, REPO_NIX } from './paths.ts';
@@ -45,4 +45,29 @@ export function diagnosticLines(result: Compilation, fleetDir: string): string[]
     const file = path.relative(fleetDir, d.file) || '.';
     return `${file}:${position.line}:${position.column} ${d.severity} ${d.code}`;
   });
+}
+
+/**
+ * Adds count workers to a fleet made from the minimal fixture (its provisioning network widened to
+ * a /16), so a build writes thousands of files: hosts wk-g<N> with static addresses 10.0.<i>.<j>.
+ */
+export function addWorkers(fleetDir: string, count: number): void {
+  const fleetFile = path.join(fleetDir, 'fleet.yaml');
+  writeFileSync(fleetFile, readFileSync(fleetFile, 'utf8').replace('cidr: 10.0.0.0/24', 'cidr: 10.0.0.0/16'));
+  for (let i = 0; i < count; i++) {
+    const hex = (n: number) => n.toString(16).padStart(2, '0');
+    const address = `10.0.${10 + Math.floor(i / 200)}.${10 + (i % 200)}`;
+    writeFileSync(
+      path.join(fleetDir, `hosts/wk-g${i}.yaml`),
+      [
+        'profile: worker',
+        'hardware:',
+        `  disks: { main: { device: /dev/disk/by-id/nvme-g${i}, size: 500G } }`,
+        '  layout: { kind: single, disk: main }',
+        'interfaces:',
+        `  - { name: eno1, mac: "52:54:01:00:${hex(i >> 8)}:${hex(i & 255)}", network: prov, address: ${address}, boot: true }`,
+        '',
+      ].join('\n'),
+    );
+  }
 }

@@ -1,12 +1,15 @@
 // Bad inputs never crash fleetc: each gives located diagnostics, exit 1, no stack trace, and the
 // previously built output directory stays exactly as it was.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { listFiles } from '../../src/write/index.ts';
 import { hasStackTrace, runFleetc } from '../helpers/cli.ts';
 import { makeFleet } from '../helpers/fleet.ts';
+import { FLEETC_BIN, REPO_NIX } from '../helpers/paths.ts';
+import { requireTools } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 interface BadInput {
@@ -27,9 +30,14 @@ const CASES: BadInput[] = [
   { name: 'a binary file', damage: (d) => writeFileSync(wk1(d), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xff, 0xfe])), expected: ['fleet/hosts/wk-1.yaml:1:1 error FILE_BINARY'] },
   { name: 'invalid UTF-8 without NUL bytes', damage: (d) => writeFileSync(wk1(d), Buffer.from('profile: w\xe9rker\n', 'latin1')), expected: ['fleet/hosts/wk-1.yaml:1:1 error FILE_BINARY'] },
   { name: 'a directory named x.yaml', damage: (d) => mkdirSync(path.join(d, 'hosts/x.yaml')), expected: ['fleet/hosts/x.yaml:1:1 error FILE_NOT_REGULAR'] },
-  { name: 'a symlink loop', damage: (d) => symlinkSync('loop.yaml', path.join(d, 'hosts/loop.yaml')), expected: ['fleet/hosts/loop.yaml:1:1 error FILE_UNREADABLE'] },
-  { name: 'a directory symlink back into the fleet', damage: (d) => symlinkSync('..', path.join(d, 'hosts/again')), expected: ['fleet/hosts/again:1:1 error FILE_UNREADABLE'] },
-  { name: 'a dangling symlink', damage: (d) => symlinkSync('nowhere.yaml', path.join(d, 'hosts/gone.yaml')), expected: ['fleet/hosts/gone.yaml:1:1 error FILE_UNREADABLE'] },
+  { name: 'a symlink loop', damage: (d) => symlinkSync('loop.yaml', path.join(d, 'hosts/loop.yaml')), expected: ['fleet/hosts/loop.yaml:1:1 error FILE_SYMLINK'] },
+  { name: 'a directory symlink back into the fleet', damage: (d) => symlinkSync('..', path.join(d, 'hosts/again')), expected: ['fleet/hosts/again:1:1 error FILE_SYMLINK'] },
+  { name: 'a dangling symlink', damage: (d) => symlinkSync('nowhere.yaml', path.join(d, 'hosts/gone.yaml')), expected: ['fleet/hosts/gone.yaml:1:1 error FILE_SYMLINK'] },
+  // Git stores a link as a link: plan, reading commits, would not see its target; build must not either.
+  { name: 'a symlink to a file inside the fleet', damage: (d) => symlinkSync('wk-1.yaml', path.join(d, 'hosts/wk-9.yaml')), expected: ['fleet/hosts/wk-9.yaml:1:1 error FILE_SYMLINK'] },
+  { name: 'a symlink that leaves the repository (/etc/passwd)', damage: (d) => symlinkSync('/etc/passwd', path.join(d, 'hosts/evil.yaml')), expected: ['fleet/hosts/evil.yaml:1:1 error FILE_SYMLINK'] },
+  { name: 'a symlinked directory that leaves the repository', damage: (d) => symlinkSync('/etc', path.join(d, 'profiles/etc')), expected: ['fleet/profiles/etc:1:1 error FILE_SYMLINK'] },
+  { name: 'fleet.yml beside fleet.yaml', damage: (d) => writeFileSync(path.join(d, 'fleet.yml'), readFileSync(path.join(d, 'fleet.yaml'), 'utf8').replace('name: mini', 'name: other')), expected: ['fleet/fleet.yml:1:1 error FILE_DUPLICATE_KIND'] },
 ];
 
 async function snapshot(dir: string): Promise<Record<string, string>> {
@@ -50,6 +58,7 @@ describe('bad inputs', () => {
       const build = await runFleetc(['build', ...args], { cwd: root });
       assert.equal(build.exitCode, 1, build.stderr);
       assert.ok(!hasStackTrace(build.stdout + build.stderr), build.stdout + build.stderr);
+      assert.doesNotMatch(build.stdout + build.stderr, /root:x:0:0/, 'nothing behind a link is read, let alone printed');
       assert.match(build.stderr, /invalid; generated left untouched/);
       assert.deepEqual(await snapshot(path.join(root, 'generated')), before, 'generated/ is untouched');
 
@@ -59,6 +68,18 @@ describe('bad inputs', () => {
       assert.deepEqual(located, c.expected);
     });
   }
+
+  test('a file this user may not read', async (t) => {
+    if (!requireTools(t, 'setpriv')) return;
+    const root = tempDir(t);
+    const paths = makeFleet(root);
+    chmodSync(root, 0o755);
+    chmodSync(path.join(paths.fleetDir, 'hosts/wk-1.yaml'), 0o000);
+    // As an unprivileged user (root reads anything): nobody.
+    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, FLEETC_BIN, 'validate', '--format', 'json', '--no-cache', '--nix', REPO_NIX], { cwd: root, reject: false });
+    assert.equal(r.exitCode, 1, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as Array<{ code: string; file: string; line: number; column: number }>).map((d) => [d.code, d.file, d.line, d.column]), [['FILE_UNREADABLE', 'fleet/hosts/wk-1.yaml', 1, 1]]);
+  });
 
   test('a missing fleet directory', async (t) => {
     const root = tempDir(t);

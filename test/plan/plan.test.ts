@@ -221,6 +221,6 @@ describe('plan output', () => {
     repo.edit(hosts).commit('400 hosts');
     const markdown = renderPlan(await plan(repo, 'HEAD~1', 'HEAD'), 'markdown');
     assert.ok(markdown.length < 65_536, `${markdown.length} characters`);
-    assert.match(markdown, /\d+ more entries are not shown to stay within GitHub's comment limit/);
+    assert.match(markdown, /Not shown, to stay within GitHub's comment limit: \d+ host blocks \(\d+ provision\)/);
   });
 });

@@ -15,6 +15,8 @@ const CASES_DIR = `${FIXTURES}/diagnostics`;
 const COVERED_ELSEWHERE: Record<string, string> = {
   FLEET_DIR_MISSING: 'test/load/bad-inputs.test.ts',
   FILE_UNREADABLE: 'test/load/bad-inputs.test.ts',
+  FILE_SYMLINK: 'test/load/bad-inputs.test.ts',
+  FILE_DUPLICATE_KIND: 'test/load/bad-inputs.test.ts',
   FILE_NOT_REGULAR: 'test/load/bad-inputs.test.ts',
   FILE_TOO_LARGE: 'test/load/bad-inputs.test.ts',
   FILE_BINARY: 'test/load/bad-inputs.test.ts',

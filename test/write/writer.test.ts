@@ -1,12 +1,13 @@
-// The writer replaces the output directory as a whole: stale files go, a crash at any point leaves
-// the previous output (or recovers it on the next run), foreign directories and flakes are refused.
+// The writer patches the output directory in place under a journal: stale files go (a generated/flake.lock of an older fleetc too),
+// the directory never disappears, a crash at any point is finished or undone by the next run (a whole
+// tree, old or new), foreign directories are refused.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { GENERATED_HEADER, type Artifact } from '../../src/emit/artifact.ts';
-import { recoverInterruptedSwap, writeOutput, WriteRefused, type CrashPoint } from '../../src/write/index.ts';
+import type { Artifact } from '../../src/emit/artifact.ts';
+import { CRASH_POINTS, recoverInterruptedWrite, writeOutput, WriteRefused, type CrashPoint } from '../../src/write/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const manifest = (tag: string): Artifact => ({ path: 'manifest.json', kind: 'manifest', contents: JSON.stringify({ generator: 'fleetc', tag }) });
@@ -30,34 +31,7 @@ test('writes, replaces, and removes stale files (a generated/flake.lock of an ol
   assert.equal(third.wrote, false);
 });
 
-const rootFile = (p: string, contents: string): Artifact => ({ path: p, root: true, kind: 'flake', contents });
-const FLAKE = (hosts: string) => `# ${GENERATED_HEADER}\n{ outputs = _: { hosts = "${hosts}"; }; }\n`;
-
-test('root artifacts (flake.nix, flake.lock) go to the fleet root, are replaced when changed, and never count as stale', async (t) => {
-  const root = tempDir(t);
-  const out = path.join(root, 'generated');
-  const first = await writeOutput(out, [file('a.nix', '1'), manifest('1'), rootFile('flake.nix', FLAKE('a')), rootFile('flake.lock', '{}\n')], undefined, { rootDir: root });
-  assert.deepEqual(first.changes.map((c) => `${c.change} ${c.root ? 'root:' : ''}${c.path}`), ['added a.nix', 'added manifest.json', 'added root:flake.nix', 'added root:flake.lock']);
-  assert.equal(readFileSync(path.join(root, 'flake.nix'), 'utf8'), FLAKE('a'));
-  assert.equal(existsSync(path.join(out, 'flake.nix')), false);
-  const second = await writeOutput(out, [file('a.nix', '1'), manifest('1'), rootFile('flake.nix', FLAKE('b')), rootFile('flake.lock', '{}\n')], undefined, { rootDir: root });
-  assert.deepEqual(second.changes.map((c) => `${c.change} ${c.path}`), ['modified flake.nix']);
-  assert.equal(readFileSync(path.join(root, 'flake.nix'), 'utf8'), FLAKE('b'));
-  assert.deepEqual(readdirSync(root).sort(), ['flake.lock', 'flake.nix', 'generated'], 'no temporary files left at the root');
-});
-
-test('a flake.nix at the fleet root that fleetc did not write is refused, with its flake.lock and the output untouched', async (t) => {
-  const root = tempDir(t);
-  const out = path.join(root, 'generated');
-  writeFileSync(path.join(root, 'flake.nix'), '{ outputs = _: { }; }\n');
-  writeFileSync(path.join(root, 'flake.lock'), 'theirs');
-  await assert.rejects(writeOutput(out, [file('a.nix', '1'), manifest('1'), rootFile('flake.nix', FLAKE('a')), rootFile('flake.lock', '{}\n')], undefined, { rootDir: root }), WriteRefused);
-  assert.equal(readFileSync(path.join(root, 'flake.nix'), 'utf8'), '{ outputs = _: { }; }\n');
-  assert.equal(readFileSync(path.join(root, 'flake.lock'), 'utf8'), 'theirs');
-  assert.equal(existsSync(out), false);
-});
-
-for (const point of ['after-temp-written', 'after-old-moved'] as CrashPoint[]) {
+for (const point of ['after-temp-written', 'after-journal-written'] as CrashPoint[]) {
   test(`a crash ${point} leaves the previous output recoverable`, async (t) => {
     const out = path.join(tempDir(t), 'generated');
     await writeOutput(out, [file('a.nix', 'old'), manifest('old')]);
@@ -67,7 +41,7 @@ for (const point of ['after-temp-written', 'after-old-moved'] as CrashPoint[]) {
       }),
       /simulated crash/,
     );
-    await recoverInterruptedSwap(out);
+    await recoverInterruptedWrite(out);
     assert.equal(readFileSync(path.join(out, 'a.nix'), 'utf8'), 'old');
     assert.deepEqual(readdirSync(path.dirname(out)), ['generated']);
     const next = await writeOutput(out, [file('a.nix', 'new'), manifest('new')]);
@@ -111,7 +85,7 @@ function treeOf(dir: string): Record<string, string> {
 
 const asTree = (artifacts: Artifact[], extra: Record<string, string> = {}) => ({ ...Object.fromEntries(artifacts.map((a) => [a.path, a.contents])), ...extra });
 
-const ALL_POINTS: CrashPoint[] = ['after-temp-written', 'after-journal-written', 'after-old-moved', 'after-first-patch-step', 'after-patched'];
+const ALL_POINTS: readonly CrashPoint[] = CRASH_POINTS;
 
 for (const point of ALL_POINTS) {
   test(`a crash ${point} of an incremental write recovers a whole tree, old or new, never a mix`, async (t) => {
@@ -120,10 +94,11 @@ for (const point of ALL_POINTS) {
     await assert.rejects(writeOutput(out, NEW_TREE, (at) => {
       if (at === point) throw new Error('simulated crash');
     }), /simulated crash/);
-    await recoverInterruptedSwap(out);
+    assert.ok(statSync(out).isDirectory(), 'the output directory never disappears');
+    await recoverInterruptedWrite(out);
     const tree = treeOf(out);
     // Before the first step touches the old tree the old one comes back; after, the new one is finished.
-    const expected = ['after-temp-written', 'after-journal-written', 'after-old-moved'].includes(point) ? asTree(OLD_TREE) : asTree(NEW_TREE);
+    const expected = ['after-temp-written', 'after-journal-written'].includes(point) ? asTree(OLD_TREE) : asTree(NEW_TREE);
     assert.deepEqual(tree, expected);
     assert.deepEqual(readdirSync(path.dirname(out)), ['generated'], 'no staging, journal or work directory left');
     await writeOutput(out, NEW_TREE);
@@ -184,7 +159,7 @@ test('random write sequences with random crashes always leave a whole tree', asy
         } catch (error) {
           if ((error as Error).message !== 'crash') throw error;
         }
-        await recoverInterruptedSwap(out);
+        await recoverInterruptedWrite(out);
         const tree = existsSync(out) ? treeOf(out) : {};
         const canonical = (t: Record<string, string>) => JSON.stringify(Object.entries(t).sort(([a], [b]) => (a < b ? -1 : 1)));
         assert.ok([next, current ?? {}].some((e) => canonical(e) === canonical(tree)), `a whole tree: ${canonical(tree)}`);

@@ -6,7 +6,7 @@ import type { Ssh, SshTarget } from './ssh.ts';
 export const SWITCHED_WITH_FAILED_UNITS = 4;
 
 export interface NixSettings {
-  /** Flake reference of the generated flake at the planned commit, e.g. git+file:///repo?dir=generated&rev=… */
+  /** Flake reference of the generated flake at the planned commit, e.g. git+file:///repo?rev=…&dir=generated (see flake-ref.ts) */
   flake: string;
   timeoutMs: number;
 }

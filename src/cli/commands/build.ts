@@ -1,14 +1,17 @@
-// fleetc build: validate, then write the output directory atomically (or, with --check, compare only).
-import path from 'node:path';
+// fleetc build: validate, then write the output directory and the root files atomically, holding the
+// output lock (or, with --check, compare only).
 import type { Command } from 'commander';
 import { hasErrors } from '../../diagnostics/diagnostic.ts';
 import { buildKey, outputMatches, readStamp, writeStamp } from '../../compile/build-stamp.ts';
-import { compileFromDisk, relativeNixDir, rootDirOf } from '../../compile/index.ts';
+import { compileFromDisk, relativeNixDir, type Compilation, type Paths } from '../../compile/index.ts';
+import { fleetRepositoryRoot } from '../../compile/paths.ts';
 import { readFleetDirSync } from '../../load/index.ts';
-import { compareWithDisk, writeOutput, WriteRefused } from '../../write/index.ts';
-import { addCacheOptions, addFormatOption, addPathOptions, cacheDirFrom, formatFrom, pathsFrom } from '../arguments.ts';
+import { acquireOutputLock, acquireOutputLockToRead, compareWithDiskSync, hasInterruptedWrite, LockTimeout, writeOutputSync, WriteFailed, WriteRefused, type FileChange, type OutputLock } from '../../write/index.ts';
+import { addCacheOptions, addFormatOption, addLockTimeoutOption, addPathOptions, cacheDirFrom, formatFrom, pathsFrom } from '../arguments.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
+import { SIGNAL_EXIT, SignalGuard } from '../signals.ts';
+import { testPause } from '../test-pause.ts';
 import { renderBuildResult } from '../views/build.ts';
 import { renderDiagnostics } from '../views/diagnostics.ts';
 
@@ -20,37 +23,82 @@ export function registerBuild(program: Command, io: Io, setExit: (code: number) 
   addPathOptions(command);
   addFormatOption(command);
   addCacheOptions(command);
+  addLockTimeoutOption(command);
   command.action(async (options: Record<string, unknown>) => {
-    const paths = pathsFrom(options);
-    const check = Boolean(options.check);
-    const started = performance.now();
-    const cacheDir = cacheDirFrom(options);
-    const raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
-    // Nothing changed since the last clean build: the output is known to be current.
-    const key = cacheDir === undefined ? undefined : buildKey(raw, paths.outDir, relativeNixDir(paths));
-    const stamp = key === undefined ? undefined : readStamp(cacheDir!);
-    if (stamp && stamp.key === key && outputMatches(stamp, paths.outDir)) {
-      io.stderr(renderBuildResult({ outDir: paths.outDir, rootDir: '.', check, changes: [], hosts: stamp.hosts, files: Object.keys(stamp.files).length, milliseconds: performance.now() - started }));
-      return setExit(EXIT.ok);
-    }
-    const result = await compileFromDisk(paths, { cacheDir, raw });
-    io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources));
-    if (hasErrors(result.diagnostics) || !result.artifacts) {
-      io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched\n`);
-      return setExit(EXIT.failed);
-    }
+    const guard = new SignalGuard();
     try {
-      const rootDir = rootDirOf(paths);
-      const changes = check ? await compareWithDisk(paths.outDir, result.artifacts, rootDir) : (await writeOutput(paths.outDir, result.artifacts, undefined, { rootDir })).changes;
-      io.stderr(renderBuildResult({ outDir: paths.outDir, rootDir: path.relative(process.cwd(), rootDir) || '.', check, changes, hosts: result.hostCount, files: result.artifacts.length, milliseconds: performance.now() - started }));
-      // Only a build without diagnostics is stamped: warnings are printed on every build.
-      const current = !check || changes.length === 0;
-      if (key !== undefined && current && result.diagnostics.length === 0) writeStamp(cacheDir!, key, result.hostCount, paths.outDir);
-      setExit(check && changes.length > 0 ? EXIT.failed : EXIT.ok);
+      setExit(await build(options, io, guard));
     } catch (error) {
-      if (!(error instanceof WriteRefused)) throw error;
-      io.stderr(`fleetc: ${error.message}\n  hint: pass --out with an empty or fleetc-generated directory\n`);
+      if (!(error instanceof WriteRefused || error instanceof WriteFailed || error instanceof LockTimeout)) throw error;
+      io.stderr(`fleetc: ${error.message}\n  hint: ${hintFor(error)}\n`);
       setExit(EXIT.failed);
+    } finally {
+      guard.dispose();
     }
   });
+}
+
+async function build(options: Record<string, unknown>, io: Io, guard: SignalGuard): Promise<number> {
+  const paths = pathsFrom(options);
+  const rootDir = fleetRepositoryRoot(paths);
+  const check = Boolean(options.check);
+  const started = performance.now();
+  const cacheDir = cacheDirFrom(options);
+  const raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
+  const summary = (changes: FileChange[], hosts: number, files: number) => renderBuildResult({ outDir: paths.outDir, rootDir, check, changes, hosts, files, milliseconds: performance.now() - started });
+  // Nothing changed since the last clean build: the output is known to be current. --check always looks.
+  const key = cacheDir === undefined || check ? undefined : buildKey(raw, paths.outDir, relativeNixDir(paths), rootDir);
+  const stamp = key === undefined ? undefined : readStamp(cacheDir!);
+  if (stamp && stamp.key === key && !hasInterruptedWrite(paths.outDir, { rootDir }) && outputMatches(stamp, paths.outDir, rootDir)) {
+    io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
+    return EXIT.ok;
+  }
+  const result = await compileFromDisk(paths, { cacheDir, raw });
+  io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources));
+  if (hasErrors(result.diagnostics) || !result.artifacts) {
+    io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched\n`);
+    return EXIT.failed;
+  }
+  const before = await guard.settle();
+  if (before) {
+    io.stderr(`fleetc build: interrupted (${before}) before writing; ${paths.outDir} left untouched\n`);
+    return SIGNAL_EXIT[before];
+  }
+  const timeoutMs = Number(options.lockTimeout) * 1000;
+  const lock = check ? acquireOutputLockToRead(paths.outDir, { timeoutMs, command: 'fleetc build --check' }) : lockForWrite(paths, timeoutMs);
+  let changes: FileChange[];
+  try {
+    changes = check ? checkOutput(paths, rootDir, result, io) : writeLocked(paths, rootDir, result, lock!, key, cacheDir);
+  } finally {
+    lock?.release();
+  }
+  io.stderr(summary(changes, result.hostCount, result.artifacts.length));
+  const after = await guard.settle();
+  if (after) {
+    io.stderr(`fleetc build: interrupted (${after}); the write in progress was finished first\n`);
+    return SIGNAL_EXIT[after];
+  }
+  return check && changes.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+function lockForWrite(paths: Paths, timeoutMs: number): OutputLock {
+  return acquireOutputLock(paths.outDir, { timeoutMs, command: 'fleetc build', makeParent: true });
+}
+
+function writeLocked(paths: Paths, rootDir: string, result: Compilation, lock: OutputLock, key: string | undefined, cacheDir: string | undefined): FileChange[] {
+  const { changes } = writeOutputSync(paths.outDir, result.artifacts!, testPause(), { rootDir, lock });
+  // Only a build without diagnostics is stamped: warnings are printed on every build.
+  if (key !== undefined && result.diagnostics.length === 0) writeStamp(cacheDir!, key, result.hostCount, paths.outDir, result.artifacts!, rootDir);
+  return changes;
+}
+
+function checkOutput(paths: Paths, rootDir: string, result: Compilation, io: Io): FileChange[] {
+  if (hasInterruptedWrite(paths.outDir, { rootDir })) io.stderr(`fleetc: an interrupted build left its journal beside ${paths.outDir}; \`fleetc build\` finishes or undoes it\n`);
+  return compareWithDiskSync(paths.outDir, result.artifacts!, { rootDir });
+}
+
+function hintFor(error: Error): string {
+  if (error instanceof WriteRefused) return 'pass --out with an empty or fleetc-generated directory, and move files fleetc did not write out of its way';
+  if (error instanceof LockTimeout) return 'wait for the other fleetc to finish, or pass --lock-timeout SECONDS';
+  return (error as WriteFailed).hint;
 }

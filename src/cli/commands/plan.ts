@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { GitError } from '../../git/repository.ts';
+import { describeFileSystemError, isFileSystemError } from '../../write/index.ts';
 import { computePlan } from '../../plan/revisions.ts';
 import { hasChanges, type Plan } from '../../plan/types.ts';
 import { addCacheOptions, addPathOptions, cacheDirFrom, pathsFrom } from '../arguments.ts';
@@ -67,7 +68,15 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
     }
     for (const warning of outcome.warnings) io.stderr(renderDiagnostics('text', warning.diagnostics, warning.sources));
     io.stdout(renderPlan(outcome.plan, format, { diffs: options.diff !== false }));
-    if (options.planFile) await writeFile(String(options.planFile), renderPlan(outcome.plan, options.planFormat as PlanFormat));
+    if (options.planFile) {
+      try {
+        await writeFile(String(options.planFile), renderPlan(outcome.plan, options.planFormat as PlanFormat));
+      } catch (error) {
+        if (!isFileSystemError(error)) throw error;
+        io.stderr(`fleetc plan: cannot write the plan file ${String(options.planFile)}: ${describeFileSystemError(error)}\n`);
+        return setExit(EXIT.failed);
+      }
+    }
     setExit(options.detailedExitcode && hasChanges(outcome.plan) ? EXIT_PLAN_HAS_CHANGES : EXIT.ok);
   });
 }

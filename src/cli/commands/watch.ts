@@ -1,7 +1,7 @@
 // fleetc watch: rebuild the output directory whenever the fleet or nix/ changes, until interrupted.
 import type { Command } from 'commander';
 import { DEFAULT_DEBOUNCE_MS, startWatch } from '../../watch/watcher.ts';
-import { addCacheOptions, addPathOptions, cacheDirFrom, parsePositiveInteger, pathsFrom } from '../arguments.ts';
+import { addCacheOptions, addLockTimeoutOption, addPathOptions, cacheDirFrom, parsePositiveInteger, pathsFrom } from '../arguments.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import { renderWatchEvent } from '../views/watch.ts';
@@ -13,9 +13,10 @@ export function registerWatch(program: Command, io: Io, setExit: (code: number) 
     .option('--debounce <ms>', 'wait this long after a change for more before rebuilding', parsePositiveInteger, DEFAULT_DEBOUNCE_MS);
   addPathOptions(command);
   addCacheOptions(command);
+  addLockTimeoutOption(command);
   command.action(async (options: Record<string, unknown>) => {
     const paths = pathsFrom(options);
-    const handle = startWatch({ paths, debounceMs: options.debounce as number, cacheDir: cacheDirFrom(options) }, (event) => {
+    const handle = startWatch({ paths, debounceMs: options.debounce as number, cacheDir: cacheDirFrom(options), lockTimeoutMs: Number(options.lockTimeout) * 1000 }, (event) => {
       const text = renderWatchEvent(event, paths.outDir);
       if (event.kind === 'built') io.stdout(text);
       else io.stderr(text);

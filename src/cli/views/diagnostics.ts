@@ -41,7 +41,7 @@ export function summaryLine(diagnostics: readonly Diagnostic[]): string {
 function textDiagnostic(d: LocatedDiagnostic, sources: SourceRegistry): string {
   const lines = [`${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`];
   const source = sources.get(d.file);
-  const text = source?.lineText(d.line);
+  const text = source?.displayLine(d.line);
   if (source && text !== undefined && text.trim() !== '') {
     const gutter = String(d.line).length;
     const width = d.endLine === d.line ? Math.max(1, d.endColumn - d.column) : Math.max(1, text.length - d.column + 1);

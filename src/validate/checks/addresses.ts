@@ -4,6 +4,7 @@ import { contains, ipv4ToInt, isIpv4, type Ipv4Network } from '../../model/ipv4.
 import { macProblem, normalizeMac } from '../../model/mac.ts';
 import type { CheckedFleet } from '../context.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
+import { canonicalBmcAddress } from './spellings.ts';
 
 interface FirstUse {
   document: LoadedDocument;
@@ -40,12 +41,15 @@ export function checkAddresses(fleet: CheckedFleet, networks: Map<string, Ipv4Ne
     data.interfaces.forEach((nic, i) => {
       const path: PathSegment[] = ['interfaces', i];
       const mac = normalizeMac(nic.mac);
-      const vlan = networkSpecs[nic.network]?.vlan;
+      const spec = networkSpecs[nic.network];
+      const vlan = spec?.vlan;
       const device = vlan === undefined ? nic.name : `${nic.name}.${vlan}`;
       const knownMac = nicMacs.get(nic.name);
       if (knownMac !== undefined && knownMac !== mac) {
         report.at(document, [...path, 'mac'], { code: 'INTERFACE_DUPLICATE_NAME', message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: 'give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC' });
-      } else if (devices.has(device)) {
+      } else if (spec && devices.has(device)) {
+        // (Without the network's definition — fleet.yaml broken, or the network unknown, reported
+        // there — whether the NIC is tagged is not known: no guess, no cascade into this file.)
         report.at(document, [...path, 'name'], { code: 'INTERFACE_DUPLICATE_NAME', message: `host ${host.name} lists ${device} twice`, hint: vlan === undefined ? 'a NIC carries at most one untagged network' : `VLAN ${vlan} is already on ${nic.name}` });
       }
       devices.add(device);
@@ -64,7 +68,6 @@ export function checkAddresses(fleet: CheckedFleet, networks: Map<string, Ipv4Ne
       if (nic.address === undefined) return;
       claimIp(document, [...path, 'address'], nic.address, `${host.name} ${nic.name}`);
       const net = networks.get(nic.network);
-      const spec = networkSpecs[nic.network];
       if (!net || !spec) return;
       const address = ipv4ToInt(nic.address);
       if (!contains(net, address)) {
@@ -88,9 +91,10 @@ export function checkAddresses(fleet: CheckedFleet, networks: Map<string, Ipv4Ne
 
     const bmc = data.bmc;
     if (bmc) {
-      const earlier = bmcs.get(bmc.address.toLowerCase());
+      // One BMC, one key: case and a trailing dot do not make another machine.
+      const earlier = bmcs.get(canonicalBmcAddress(bmc.address));
       if (earlier) report.at(document, ['bmc', 'address'], { code: 'BMC_ADDRESS_DUPLICATE', message: `BMC address ${bmc.address} is already used by ${earlier.what} in ${earlier.document.file}`, hint: 'each machine has its own BMC' });
-      else bmcs.set(bmc.address.toLowerCase(), { document, what: `the BMC of ${host.name}` });
+      else bmcs.set(canonicalBmcAddress(bmc.address), { document, what: `the BMC of ${host.name}` });
       if (isIpv4(bmc.address) && !earlier) claimIp(document, ['bmc', 'address'], bmc.address, `the BMC of ${host.name}`);
     }
   }

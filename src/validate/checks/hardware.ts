@@ -7,6 +7,7 @@ import { sizeBytes } from '../../model/size.ts';
 import type { Checked, CheckedFleet } from '../context.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
 import { closestMatch } from '../suggest.ts';
+import { canonicalDevice, canonicalMount } from './spellings.ts';
 
 export function checkHardware(fleet: CheckedFleet, report: Reporter): void {
   const defaults = fleet.fleet?.data.defaults ?? {};
@@ -25,9 +26,10 @@ export function checkHardware(fleet: CheckedFleet, report: Reporter): void {
 function checkDevices(host: Checked<HostInput>, report: Reporter): void {
   const seen = new Map<string, string>();
   for (const [name, disk] of Object.entries(host.data.hardware.disks)) {
-    const other = seen.get(disk.device);
+    // Compared as spelled canonically (spellings.ts): /dev/disk/by-id//x is /dev/disk/by-id/x.
+    const other = seen.get(canonicalDevice(disk.device));
     if (other) report.at(host.document, ['hardware', 'disks', name, 'device'], { code: 'DISK_DUPLICATE_DEVICE', message: `disks ${other} and ${name} are the same device ${disk.device}`, hint: 'each disk entry is one physical disk' });
-    else seen.set(disk.device, name);
+    else seen.set(canonicalDevice(disk.device), name);
   }
 }
 
@@ -57,15 +59,15 @@ function checkLayout(host: Checked<HostInput>, firmware: 'uefi' | 'bios', report
     report.at(host.document, ['hardware', 'layout', ...path], { code: 'LAYOUT_INVALID', message, hint });
   };
   const mounts = layoutMounts(layout);
-  if (mounts && !mounts.some(([, mount]) => mount === '/')) {
+  if (mounts && !mounts.some(([, mount]) => mount !== undefined && canonicalMount(mount) === '/')) {
     at([layout.kind === 'zfs' ? 'datasets' : 'volumes'], `the ${layout.kind} layout of host ${host.name} mounts nothing at /`, 'give one dataset or volume mount: /');
   }
   const seenMounts = new Map<string, string>();
   for (const [name, mount] of mounts ?? []) {
     if (mount === undefined) continue;
-    const other = seenMounts.get(mount);
+    const other = seenMounts.get(canonicalMount(mount));
     if (other) at([layout.kind === 'zfs' ? 'datasets' : 'volumes', name, 'mount'], `${name} and ${other} both mount at ${mount}`, 'each mount point once');
-    else seenMounts.set(mount, name);
+    else seenMounts.set(canonicalMount(mount), name);
   }
   if (layout.kind === 'lvm') {
     const rest = Object.entries(layout.volumes).filter(([, v]) => v.size === '100%').map(([name]) => name);

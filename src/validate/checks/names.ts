@@ -4,6 +4,8 @@ import type { Reporter } from '../../diagnostics/reporter.ts';
 import { namePath } from '../context.ts';
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** common.schema.json#/$defs/identifier, which a profile's name: field must match: its file name too. */
+const IDENTIFIER = /^[a-z][a-z0-9-]{0,62}$/;
 
 export function checkNames(fleet: CheckedFleet, report: Reporter): void {
   for (const host of fleet.hosts) {
@@ -17,6 +19,16 @@ export function checkNames(fleet: CheckedFleet, report: Reporter): void {
     const domain = fleet.fleet?.data.domain;
     if (domain && host.name.length + 1 + domain.length > 253) {
       report.at(host.document, namePath(host.data), { code: 'HOSTNAME_INVALID', message: `${host.name}.${domain} is longer than 253 characters`, hint: 'shorten the host name or the fleet domain' });
+    }
+  }
+  for (const profile of fleet.profiles) {
+    // The name appears in iPXE scripts, netboot image names and Nix attributes: the file name must do.
+    if (profile.data.name === undefined && !IDENTIFIER.test(profile.name)) {
+      report.at(profile.document, [], {
+        code: 'PROFILE_NAME_INVALID',
+        message: `profile file ${profile.document.relPath} names the profile "${profile.name}", which is not a lower-case name`,
+        hint: 'rename the file: lower-case letters, digits and dashes, starting with a letter (e.g. profiles/gpu-worker.yaml)',
+      });
     }
   }
   checkFileNames(fleet.hosts, 'host', report);
