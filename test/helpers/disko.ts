@@ -1,16 +1,16 @@
-// disko's own code for tests: its 1.13.0 release and nixpkgs' lib unpacked from ../shared/nix-src/
-// into a temporary directory, and a generated disko.nix evaluated through disko's types with them.
+// disko's own code for tests: its 1.13.0 release and nixpkgs' lib unpacked from shared/nix-src
+// (test/helpers/nix-src.ts finds it) into a temporary directory, and a generated disko.nix evaluated through disko's types with them.
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { DISKO_TARBALL, nixSourcesDir, NIXPKGS_LIB_TARBALL } from './nix-src.ts';
 import { REPO_ROOT } from './paths.ts';
 import { tempDir } from './tmp.ts';
 import { NIX_ENV } from './tools.ts';
 
 const run = promisify(execFile);
 
-export const NIX_SRC = process.env.FLEETC_NIX_SRC ?? path.join(REPO_ROOT, '..', 'shared', 'nix-src');
 const DISKO_EVAL = path.join(REPO_ROOT, 'test', 'disko', 'nix', 'disko-eval.nix');
 export const BOOT_EVAL = path.join(REPO_ROOT, 'test', 'disko', 'nix', 'boot-eval.nix');
 
@@ -23,12 +23,10 @@ export interface NixSources {
 
 /** Unpacks both tarballs into a directory removed after the test (or suite). */
 export function unpackNixSources(t: { after: (fn: () => void) => void }): NixSources {
+  const sources = nixSourcesDir();
+  if (!sources) throw new Error('the real Nix sources (shared/nix-src) were not found: set FLEETC_NIX_SRC to the folder that holds them');
   const dir = tempDir(t, 'fleetc-nix-src-');
-  for (const tarball of ['disko-1.13.0.tar.gz', 'nixpkgs-lib-de42d442.tar.gz']) {
-    const file = path.join(NIX_SRC, tarball);
-    if (!existsSync(file)) throw new Error(`${file} not found (set FLEETC_NIX_SRC to the folder that holds it)`);
-    execFileSync('tar', ['-xzf', file, '-C', dir]);
-  }
+  for (const tarball of [DISKO_TARBALL, NIXPKGS_LIB_TARBALL]) execFileSync('tar', ['-xzf', path.join(sources, tarball), '-C', dir]);
   return { disko: path.join(dir, 'disko-1.13.0'), nixpkgsLib: path.join(dir, 'nixpkgs-lib') };
 }
 

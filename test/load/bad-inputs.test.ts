@@ -1,7 +1,7 @@
 // Bad inputs never crash fleetc: each gives located diagnostics, exit 1, no stack trace, and the
 // previously built output directory stays exactly as it was.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -74,6 +74,15 @@ describe('bad inputs', () => {
     const root = tempDir(t);
     const paths = makeFleet(root);
     chmodSync(root, 0o755);
+    // nobody must reach fleetc itself: a checkout in a private directory (mktemp -d) gets o+x on its
+    // ancestors for the test, restored after it.
+    for (const dir of ancestors(FLEETC_BIN)) {
+      const mode = statSync(dir).mode & 0o7777;
+      if ((mode & 0o001) === 0) {
+        chmodSync(dir, mode | 0o001);
+        t.after(() => chmodSync(dir, mode));
+      }
+    }
     chmodSync(path.join(paths.fleetDir, 'hosts/wk-1.yaml'), 0o000);
     // As an unprivileged user (root reads anything): nobody.
     const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, FLEETC_BIN, 'validate', '--format', 'json', '--no-cache', '--nix', REPO_NIX], { cwd: root, reject: false });
@@ -88,3 +97,12 @@ describe('bad inputs', () => {
     assert.deepEqual((JSON.parse(r.stdout) as Array<{ code: string; file: string; line: number; column: number }>).map((d) => [d.code, d.file, d.line, d.column]), [['FLEET_DIR_MISSING', 'nope', 1, 1]]);
   });
 });
+
+/** The directories above a file, nearest first, up to /. */
+function ancestors(file: string): string[] {
+  const dirs: string[] = [];
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    dirs.push(dir);
+    if (dir === path.dirname(dir)) return dirs;
+  }
+}

@@ -5,14 +5,15 @@
 // read back with `nix show-derivation --recursive`.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
 import type { TestContext } from 'node:test';
+import { NIXPKGS_LIB_TARBALL as NIXPKGS_LIB_FILE, nixSourcesDir } from '../../helpers/nix-src.ts';
 import { REPO_ROOT } from '../../helpers/paths.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 import { NIX_ENV } from '../../helpers/tools.ts';
 
-/** The shared real Nix sources (CONSUMERS.md "Nix"); FLEETC_NIX_SRC overrides where they are. */
-export const NIX_SRC = process.env.FLEETC_NIX_SRC ?? '/work/shared/nix-src';
-export const NIXPKGS_LIB_TARBALL = `${NIX_SRC}/nixpkgs-lib-de42d442.tar.gz`;
+/** The shared real Nix sources (CONSUMERS.md "Nix"), as test/helpers/nix-src.ts finds them. */
+export const NIXPKGS_LIB_TARBALL = path.join(nixSourcesDir() ?? '/work/shared/nix-src', NIXPKGS_LIB_FILE);
 const STAND_IN = `${REPO_ROOT}test/netboot/nixos-stand-in`;
 
 export interface Derivation {
