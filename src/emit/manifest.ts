@@ -61,22 +61,84 @@ function fragmentHash(fragment: string): string {
   return hash;
 }
 
+/**
+ * manifest.json, as JSON.stringify(manifest, null, 2) would write it, but rendered in pieces: each
+ * host's entry is rendered once and remembered by what it holds, so a rebuild that changed a few
+ * hosts (fleetc watch) renders those and joins the rest (test/emit/manifest.test.ts checks the text
+ * against JSON.stringify).
+ */
 export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], context: EmitContext): Artifact {
   const sortedNix = sortedNixFiles(context.nixFiles);
-  const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: fleet.name, files: {}, nix: Object.fromEntries(sortedNix), hosts: {} };
-  for (const host of fleet.hosts) manifest.hosts[host.name] = { profile: host.profile, artifacts: {}, nix: nixDependencies(host, sortedNix) };
-  for (const artifact of [...artifacts].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    const entry: ManifestEntry = { kind: artifact.kind, sha256: artifactHash(artifact) };
-    manifest.files[artifact.path] = entry;
-    if (artifact.host) manifest.hosts[artifact.host]!.artifacts[artifact.path] = entry;
+  const hosts = new Map<string, HostEntry>();
+  for (const host of fleet.hosts) hosts.set(host.name, { profile: host.profile, artifacts: [], nix: nixDependencies(host, sortedNix) });
+  const files: string[] = [];
+  const sorted = isSortedByPath(artifacts) ? artifacts : [...artifacts].sort((a, b) => (a.path < b.path ? -1 : 1));
+  for (const artifact of sorted) {
+    const hash = artifactHash(artifact);
+    files.push(`    ${JSON.stringify(artifact.path)}: ${entryText(artifact.kind, hash, '    ')}`);
+    if (artifact.host) hosts.get(artifact.host)!.artifacts.push([artifact.path, artifact.kind, hash]);
     // The shared base is hashed once; a host's part is identified by that hash and its own text.
     const base = artifact.fragmentBase === undefined ? '' : `${fragmentHash(artifact.fragmentBase)}\n`;
     for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) {
-      manifest.hosts[host]!.artifacts[`${artifact.path}#${host}`] = { kind: artifact.kind, sha256: fragmentHash(base + fragment) };
+      hosts.get(host)!.artifacts.push([`${artifact.path}#${host}`, artifact.kind, fragmentHash(base + fragment)]);
     }
   }
-  for (const host of Object.values(manifest.hosts)) host.artifacts = sortKeys(host.artifacts);
-  return { path: MANIFEST_PATH, kind: 'manifest', contents: `${JSON.stringify(manifest, null, 2)}\n` };
+  const hostTexts: string[] = [];
+  // In the order JSON.stringify gives an object's keys: names that are array indices ("10") first.
+  for (const name of Object.keys(Object.fromEntries([...hosts.keys()].map((n) => [n, 0])))) hostTexts.push(hostText(name, hosts.get(name)!));
+  const nix = JSON.stringify(Object.fromEntries(sortedNix), null, 2).replace(/\n/g, '\n  ');
+  const contents = [
+    '{\n',
+    `  "generator": "fleetc",\n  "version": ${MANIFEST_VERSION},\n  "fleet": ${JSON.stringify(fleet.name)},\n`,
+    `  "files": ${block(files, '  ')},\n`,
+    `  "nix": ${nix},\n`,
+    `  "hosts": ${block(hostTexts, '  ')}\n`,
+    '}\n',
+  ].join('');
+  return { path: MANIFEST_PATH, kind: 'manifest', contents };
+}
+
+interface HostEntry {
+  profile: string;
+  /** [manifest key, kind, sha256]. */
+  artifacts: Array<[string, ArtifactKind, string]>;
+  nix: string[];
+}
+
+/** Host entries rendered before, by what they hold: most hosts are unchanged between two rebuilds. */
+const hostTextMemo = new Map<string, string>();
+const MAX_HOST_MEMO = 200_000;
+
+function hostText(name: string, entry: HostEntry): string {
+  entry.artifacts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const signature = `${name}\0${entry.profile}\0${entry.artifacts.join('\0')}\0${entry.nix.join('\0')}`;
+  let text = hostTextMemo.get(signature);
+  if (text === undefined) {
+    const artifacts = entry.artifacts.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, '        ')}`);
+    const nix = entry.nix.map((file) => `        ${JSON.stringify(file)}`);
+    text = `    ${JSON.stringify(name)}: {\n      "profile": ${JSON.stringify(entry.profile)},\n      "artifacts": ${block(artifacts, '      ')},\n      "nix": ${list(nix, '      ')}\n    }`;
+    if (hostTextMemo.size >= MAX_HOST_MEMO) hostTextMemo.clear();
+    hostTextMemo.set(signature, text);
+  }
+  return text;
+}
+
+function entryText(kind: ArtifactKind, hash: string, indent: string): string {
+  return `{\n${indent}  "kind": ${JSON.stringify(kind)},\n${indent}  "sha256": "${hash}"\n${indent}}`;
+}
+
+/** An object's members, rendered, as JSON.stringify prints them at this indentation. */
+function block(members: readonly string[], indent: string): string {
+  return members.length === 0 ? '{}' : `{\n${members.join(',\n')}\n${indent}}`;
+}
+
+function list(items: readonly string[], indent: string): string {
+  return items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n${indent}]`;
+}
+
+function isSortedByPath(artifacts: readonly Artifact[]): boolean {
+  for (let i = 1; i < artifacts.length; i++) if (!(artifacts[i - 1]!.path < artifacts[i]!.path)) return false;
+  return true;
 }
 
 /** Hand-written Nix files of the boot server (its module, the netboot images): no host's configuration imports them. */
@@ -102,11 +164,4 @@ export function nixDependencies(host: Host, sorted: ReadonlyArray<readonly [stri
 
 function sortedNixFiles(nixFiles: Map<string, string>): Array<[string, string]> {
   return [...nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  const keys = Object.keys(record);
-  // Usually already in order (artifacts are visited by path): then there is nothing to rebuild.
-  if (keys.every((key, i) => i === 0 || keys[i - 1]! < key)) return record;
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -12,7 +12,14 @@ export function isIpv4(text: string): boolean {
   return ipaddr.IPv4.isValidFourPartDecimal(text);
 }
 
+/** Four decimal numbers 0–255 without leading zeros: read directly, as ipaddr.js reads them. */
+const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
 export function ipv4ToInt(text: string): number {
+  const parts = DOTTED.exec(text);
+  if (parts && parts.slice(1).every((p) => (p === '0' || p[0] !== '0') && Number(p) <= 255)) {
+    return ((Number(parts[1]) << 24) | (Number(parts[2]) << 16) | (Number(parts[3]) << 8) | Number(parts[4])) >>> 0;
+  }
   const bytes = ipaddr.IPv4.parse(text).toByteArray();
   return ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
 }

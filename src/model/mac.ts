@@ -1,6 +1,10 @@
 // MAC addresses: every accepted spelling normalised to lower case, colon-separated.
 
+/** Already normalised: the spelling almost every fleet file uses. */
+const CANONICAL = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+
 export function normalizeMac(text: string): string {
+  if (CANONICAL.test(text)) return text;
   const hex = text.toLowerCase().replace(/[^0-9a-f]/g, '');
   return hex.match(/../g)!.join(':');
 }

@@ -9,9 +9,11 @@ export function resolveClusters(hosts: readonly Host[], services: Record<string,
   const declared = fleet.data.clusters ?? {};
   const names = [...new Set([...Object.keys(declared), ...hosts.map((h) => h.cluster)])].sort();
   const raftServices = Object.values(services).filter((s) => s.raft).map((s) => s.name).sort();
+  const byCluster = new Map<string, Host[]>(names.map((name) => [name, []]));
+  for (const host of hosts) byCluster.get(host.cluster)!.push(host);
   const clusters: Record<string, Cluster> = {};
   for (const name of names) {
-    const members = hosts.filter((h) => h.cluster === name);
+    const members = byCluster.get(name)!;
     const spec = declared[name];
     const groups = raftServices
       .map((service) => ({ service, voters: members.filter((h) => h.services.includes(service)).map((h) => h.name).sort() }))

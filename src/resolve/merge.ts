@@ -23,7 +23,8 @@ export function joinLists<T>(first: readonly T[], second: readonly T[]): T[] {
   const out: T[] = [];
   const seen = new Set<string>();
   for (const item of [...first, ...second]) {
-    const key = JSON.stringify(item);
+    // Most lists are of strings: their JSON is the string quoted, a key of its own kind.
+    const key = typeof item === 'string' ? item : `\0${JSON.stringify(item)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(item);

@@ -96,7 +96,8 @@ function writeLocked(target: string, rootDir: string, artifacts: readonly Artifa
   for (const dir of written) fs.accessSync(dir, fs.constants.W_OK);
 
   try {
-    for (const [step, artifact] of staged) writeStaged(layout.staged(step), artifact.contents);
+    const made = new Set<string>();
+    for (const [step, artifact] of staged) writeStaged(layout.staged(step), artifact.contents, made);
     crashAt?.('after-temp-written');
     writeJournal(layout, journal);
   } catch (error) {
@@ -152,8 +153,13 @@ function finish(layout: WriteLayout): void {
   layout.removeStaging();
 }
 
-function writeStaged(file: string, contents: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+/** Each directory is made once per write: thousands of files share a few directories. */
+function writeStaged(file: string, contents: string, made: Set<string>): void {
+  const dir = path.dirname(file);
+  if (!made.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  }
   fs.writeFileSync(file, contents);
 }
 
