@@ -8,10 +8,11 @@ import { emitFleet } from '../emit/index.ts';
 import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
 import { parseFleet, readFleetDirSync } from '../load/index.ts';
 import type { ParseCache } from '../load/parse-cache.ts';
+import type { ParseMemo } from '../load/parse.ts';
 import type { RawFleet } from '../load/types.ts';
 import type { Fleet } from '../model/fleet.ts';
-import { resolveFleet } from '../resolve/index.ts';
-import { validateFleet, type CheckedFleet } from '../validate/index.ts';
+import { resolveFleet, ResolveMemo } from '../resolve/index.ts';
+import { validateFleet, ValidationMemo, type CheckedFleet } from '../validate/index.ts';
 
 export interface Paths {
   /** The fleet directory, as the user named it (diagnostics show paths under it). */
@@ -40,6 +41,19 @@ export interface CompileOptions extends OutputLayout {
   validateOnly?: boolean;
   /** Serves the parse of files seen before; the result is the same with or without it. */
   parseCache?: ParseCache;
+  /** What earlier runs of the same process found, for the stages to reuse; the result is the same. */
+  memo?: CompileMemo;
+}
+
+/** The stages' memos (see each stage): only work on files that changed is done again. */
+export interface CompileMemo {
+  parse: ParseMemo;
+  validation: ValidationMemo;
+  resolve: ResolveMemo;
+}
+
+export function newCompileMemo(): CompileMemo {
+  return { parse: new WeakMap(), validation: new ValidationMemo(), resolve: new ResolveMemo() };
 }
 
 /** Pure: the same raw files give the same diagnostics and byte-identical artifacts. */
@@ -50,13 +64,17 @@ export function compileRaw(raw: RawFleet, options: CompileOptions): Compilation 
 /** compileRaw, also handing out the checked documents (fleetc watch compares them between runs). */
 export function compileStages(raw: RawFleet, options: CompileOptions): { compilation: Compilation; checked?: CheckedFleet } {
   const sources = new SourceRegistry();
-  const loaded = parseFleet(raw, sources, options.parseCache);
+  const A0 = performance.now();
+  const loaded = parseFleet(raw, sources, options.parseCache, options.memo?.parse);
+  const A1 = performance.now();
   const result: Compilation = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
   if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
-  const checked = validateFleet(loaded.value, { nixDirFromRoot: path.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) });
+  const checked = validateFleet(loaded.value, { nixDirFromRoot: path.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, options.memo?.validation);
   result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
-  const resolved = resolveFleet(checked.value);
+  const A2 = performance.now();
+  const resolved = resolveFleet(checked.value, options.memo?.resolve);
+  if (process.env.FLEETC_TIMING) console.error(`  parse ${(A1-A0).toFixed(1)} validate ${(A2-A1).toFixed(1)} resolve ${(performance.now()-A2).toFixed(1)}`);
   result.diagnostics = [...result.diagnostics, ...resolved.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   result.fleet = resolved.value;

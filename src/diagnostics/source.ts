@@ -67,6 +67,11 @@ export class SourceRegistry {
     return source;
   }
 
+  /** A source read by an earlier run (an unchanged file), shared as it is. */
+  adopt(source: SourceText): void {
+    this.texts.set(source.path, source);
+  }
+
   get(path: string): SourceText | undefined {
     return this.texts.get(path);
   }

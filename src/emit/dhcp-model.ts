@@ -58,7 +58,7 @@ export function dhcpSubnets(fleet: Fleet, hosts: readonly Host[] = fleet.hosts):
 }
 
 /** Every interface of the host on the given network (a NIC may carry several networks). */
-function hostReservations(host: Host, network: string): Reservation[] {
+export function hostReservations(host: Host, network: string): Reservation[] {
   return host.interfaces
     .filter((nic) => nic.network === network)
     .map((nic) => ({

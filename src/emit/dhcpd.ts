@@ -4,7 +4,7 @@ import type { Fleet, Host } from '../model/fleet.ts';
 import type { Artifact, Emitter } from './artifact.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { bootScriptUrl, DHCP_DIR } from './boot-layout.ts';
-import { dhcpSubnets } from './dhcp-model.ts';
+import { dhcpSubnets, hostReservations } from './dhcp-model.ts';
 import { dhcpdAddress, dhcpdAddresses, dhcpdComment, dhcpdMac, dhcpdName, dhcpdNumber, dhcpdString } from './dhcpd/quote.ts';
 import { compileTemplate, registerEscaper } from './templates.ts';
 import { packageFile } from '../package-root.ts';
@@ -51,21 +51,44 @@ const renderReservations = compileTemplate<ReservationsContext>('dhcpd-hosts', r
 
 export const emitDhcpd: Emitter = (fleet) => {
   const shared = renderSharedPart(fleet);
+  const networks = dhcpSubnets(fleet, []).map((subnet) => subnet.network.name);
+  const partKey = `\0${networks.join('\0')}`;
+  // Reservations are global in dhcpd: a fixed-address applies in the subnet it lies in. They are
+  // listed subnet by subnet, host by host; the template renders each one on its own, so a host's
+  // reservations on a network are rendered once and kept (hostReservationsText).
+  const all: string[] = [];
+  for (const network of networks) for (const host of fleet.hosts) all.push(hostReservationsText(host, network));
   const artifact: Artifact = {
     path: DHCPD_PATH,
     kind: 'dhcp',
-    contents: shared + reservationsOf(fleet, fleet.hosts),
+    contents: shared + all.join(''),
     // A host's part: the configuration as if it were the fleet's only host (shared settings + its reservations).
     fragmentBase: shared,
-    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, reservationsOf(fleet, [host])])),
+    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, hostReservationsText(host, networks, partKey)])),
   };
   return [artifact];
 };
 
-function reservationsOf(fleet: Fleet, hosts: readonly Host[]): string {
-  // Reservations are global in dhcpd: a fixed-address applies in the subnet it lies in.
-  const reservations = dhcpSubnets(fleet, hosts).flatMap((subnet) => subnet.reservations);
-  return renderReservations({ reservations: reservations.map((r) => ({ name: r.name, mac: r.mac, address: r.address ?? null, hostName: r.hostName })) });
+/**
+ * Rendered reservations by host, and network (or list of networks: the host's part): a Host is
+ * never changed, and an unchanged host keeps its object between rebuilds.
+ */
+const renderedReservations = new WeakMap<Host, Map<string, string>>();
+
+function hostReservationsText(host: Host, networks: string | readonly string[], partKey?: string): string {
+  let byKey = renderedReservations.get(host);
+  if (!byKey) renderedReservations.set(host, (byKey = new Map()));
+  const key = typeof networks === 'string' ? networks : partKey!;
+  let text = byKey.get(key);
+  if (text === undefined) {
+    if (typeof networks !== 'string') text = networks.map((network) => hostReservationsText(host, network)).join('');
+    else {
+      const reservations = hostReservations(host, networks);
+      text = reservations.length === 0 ? '' : renderReservations({ reservations: reservations.map((r) => ({ name: r.name, mac: r.mac, address: r.address ?? null, hostName: r.hostName })) });
+    }
+    byKey.set(key, text);
+  }
+  return text;
 }
 
 function renderSharedPart(fleet: Fleet): string {

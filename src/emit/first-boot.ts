@@ -91,8 +91,8 @@ export const emitFirstBoot: Emitter = Object.assign((fleet: Fleet) => {
     host: host.name,
     contents: `${JSON.stringify(configs.get(host.name)!, null, 2)}\n`,
   }));
-  // Each host's file lists its peers' addresses: an edit of one host changes its peers' files.
-}, { crossHost: true });
+  // Each host's file lists its peers' addresses: an edit of one host changes its cluster's files.
+}, { crossHost: 'cluster' as const });
 
 /** Every host's first-boot plan, by host name (apply reads the secrets each host needs from it). */
 export function firstBootConfigs(fleet: Fleet): Map<string, FirstBootConfig> {

@@ -39,15 +39,26 @@ export const emitFlake: Emitter = (fleet, context) => {
     ]),
     ...(fleet.platform ? [`platform=${fleet.platform.input} overlays=${fleet.platform.overlays.join(',')} modules=${fleet.platform.modules.join(',')}`] : []),
   ].join('\n');
-  const flake: Artifact = {
-    path: FLAKE_PATH,
-    root: true,
-    kind: 'flake',
-    contents: render({ header: GENERATED_HEADER, description: `${fleet.name}: NixOS hosts compiled by fleetc`, inputs, ...(platform ? { platform } : {}), hosts }),
-    fragmentBase: inputsFragment,
-    // The host's entry, without the output directory's path: where --out is does not change a system.
-    fragments: Object.fromEntries(fleet.hosts.map((h) => [h.name, `${h.name}=hosts/${h.name}`])),
-  };
+  const flakeContext: FlakeContext = { header: GENERATED_HEADER, description: `${fleet.name}: NixOS hosts compiled by fleetc`, inputs, ...(platform ? { platform } : {}), hosts };
+  // An edit of a host rarely changes the flake (its host list and inputs): the same artifact then.
+  const key = JSON.stringify([flakeContext, inputsFragment]);
+  if (lastFlake?.key !== key) {
+    lastFlake = {
+      key,
+      flake: {
+        path: FLAKE_PATH,
+        root: true,
+        kind: 'flake',
+        contents: render(flakeContext),
+        fragmentBase: inputsFragment,
+        // The host's entry, without the output directory's path: where --out is does not change a system.
+        fragments: Object.fromEntries(fleet.hosts.map((h) => [h.name, `${h.name}=hosts/${h.name}`])),
+      },
+    };
+  }
   const lock: Artifact = { path: FLAKE_LOCK_PATH, root: true, kind: 'flake', contents: renderFlakeLock(fleet) };
-  return [flake, lock];
+  return [lastFlake.flake, lock];
 };
+
+/** The last flake.nix emitted, by everything it was rendered from. */
+let lastFlake: { key: string; flake: Artifact } | undefined;

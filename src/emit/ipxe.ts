@@ -50,6 +50,7 @@ const template = (name: string) => readFileSync(packageFile(`src/emit/templates/
 const renderBoot = compileTemplate<BootContext>('boot.ipxe', template('boot.ipxe'));
 const renderHost = compileTemplate<HostContext>('host.ipxe', template('host.ipxe'));
 
+/** boot.ipxe: shared by every host. */
 export const emitIpxe: Emitter = (fleet) => {
   // A known host only meets the menu when its own script fails: its part of boot.ipxe is the chain logic.
   const chainOnly = renderBootScript(fleet, false);
@@ -60,8 +61,11 @@ export const emitIpxe: Emitter = (fleet) => {
     fragmentBase: chainOnly,
     fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, ''])),
   };
-  return [boot, ...fleet.hosts.map((host) => hostScript(fleet, host))];
+  return [boot];
 };
+
+/** ipxe/hosts/<mac>.ipxe: one per host (a separate emitter, so a rebuild renders only the hosts that changed). */
+export const emitIpxeHosts: Emitter = (fleet) => fleet.hosts.map((host) => hostScript(fleet, host));
 
 function renderBootScript(fleet: Fleet, withProfiles: boolean): string {
   const profiles = withProfiles ? Object.values(fleet.profiles) : [];

@@ -4,7 +4,7 @@ import type { Fleet, Host } from '../model/fleet.ts';
 import type { Artifact, Emitter } from './artifact.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { bootScriptUrl, DHCP_DIR } from './boot-layout.ts';
-import { dhcpSubnets, IPXE_ENCAP_OPTION, IPXE_USER_CLASS, PXE_ARCH, type Reservation } from './dhcp-model.ts';
+import { dhcpSubnets, hostReservations, IPXE_ENCAP_OPTION, IPXE_USER_CLASS, PXE_ARCH, type Reservation } from './dhcp-model.ts';
 
 export const KEA_PATH = `${DHCP_DIR}/kea-dhcp4.json`;
 
@@ -12,13 +12,15 @@ export const KEA_PATH = `${DHCP_DIR}/kea-dhcp4.json`;
 export const KEA_CLASSES = { ipxe: 'ipxe', uefiX64: 'pxe-uefi-x64', uefiArm64: 'pxe-uefi-arm64', bios: 'pxe-bios' } as const;
 
 export const emitKea: Emitter = (fleet) => {
+  const networks = dhcpSubnets(fleet, []).map((subnet) => subnet.network.name);
+  const fragmentKey = `\0${networks.join('\0')}`;
   const artifact: Artifact = {
     path: KEA_PATH,
     kind: 'dhcp',
-    contents: renderKea(fleet, fleet.hosts),
+    contents: renderKea(fleet, networks),
     // A host's part: the configuration without reservations, then the host's reservations.
-    fragmentBase: renderKea(fleet, []),
-    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, `${JSON.stringify(dhcpSubnets(fleet, [host]).flatMap((s) => s.reservations.map(keaReservation)), null, 2)}\n`])),
+    fragmentBase: `${JSON.stringify(keaConfig(fleet, []), null, 2)}\n`,
+    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, hostFragment(host, networks, fragmentKey)])),
   };
   return [artifact];
 };
@@ -27,8 +29,50 @@ function keaReservation(r: Reservation): Record<string, string> {
   return { 'hw-address': r.mac, ...(r.address !== undefined ? { 'ip-address': r.address } : {}), hostname: r.hostName };
 }
 
-function renderKea(fleet: Fleet, hosts: readonly Host[]): string {
-  return `${JSON.stringify(keaConfig(fleet, hosts), null, 2)}\n`;
+/** NUL cannot be in fleet data (load refuses it): a placeholder no value can spell. */
+const PLACEHOLDER = '\u0000reservations:';
+
+/**
+ * JSON.stringify(keaConfig(fleet), null, 2), with each subnet's reservations spliced in from the
+ * hosts' rendered reservations (kept per host: a rebuild renders only the hosts that changed).
+ */
+function renderKea(fleet: Fleet, networks: readonly string[]): string {
+  const config = keaConfig(fleet, []) as { Dhcp4: { subnet4: Array<{ reservations: unknown }> } };
+  config.Dhcp4.subnet4.forEach((subnet, i) => (subnet.reservations = `${PLACEHOLDER}${i}`));
+  const text = `${JSON.stringify(config, null, 2)}\n`;
+  return text.replace(/^( *)"reservations": "\\u0000reservations:(\d+)"/gm, (_, indent: string, index: string) => {
+    const key = `${networks[Number(index)]!}\0${indent}  `;
+    const items = fleet.hosts.map((host) => hostItems(host, key)).filter((item) => item !== '');
+    return items.length === 0 ? `${indent}"reservations": []` : `${indent}"reservations": [\n${items.join(',\n')}\n${indent}]`;
+  });
+}
+
+/**
+ * A host's reservations on a network as array items at an indentation (',\n'-separated), by host
+ * and "<network>\0<indent>"; and its part, by "\0" and the networks. A Host never changes.
+ */
+const renderedItems = new WeakMap<Host, Map<string, string>>();
+
+function kept(host: Host, key: string, render: () => string): string {
+  let byKey = renderedItems.get(host);
+  if (!byKey) renderedItems.set(host, (byKey = new Map()));
+  let text = byKey.get(key);
+  if (text === undefined) byKey.set(key, (text = render()));
+  return text;
+}
+
+function hostItems(host: Host, key: string): string {
+  return kept(host, key, () => {
+    const [network, indent] = key.split('\0') as [string, string];
+    return hostReservations(host, network).map((r) => indent + JSON.stringify(keaReservation(r), null, 2).replace(/\n/g, `\n${indent}`)).join(',\n');
+  });
+}
+
+function hostFragment(host: Host, networks: readonly string[], key: string): string {
+  return kept(host, key, () => {
+    const items = networks.map((network) => hostItems(host, `${network}\0  `)).filter((item) => item !== '');
+    return items.length === 0 ? '[]\n' : `[\n${items.join(',\n')}\n]\n`;
+  });
 }
 
 export function keaConfig(fleet: Fleet, hosts: readonly Host[] = fleet.hosts): Record<string, unknown> {

@@ -39,12 +39,14 @@ export function sha256(text: string): string {
 }
 
 /**
- * Hashes remembered per artifact object and per fragment text: a rebuild that reuses the artifacts
- * of unchanged hosts (fleetc watch) hashes only what is new. Pure memos; the results are the same.
+ * Hashes remembered per artifact object and per host part: a rebuild that reuses the artifacts of
+ * unchanged hosts (fleetc watch) hashes only what is new. Pure memos; the results are the same.
  */
 const artifactHashes = new WeakMap<Artifact, string>();
-const fragmentHashes = new Map<string, string>();
-const MAX_FRAGMENT_MEMO = 200_000;
+/** Hash of a host's part of a shared file, by the hash of the file's shared base, then the host's own text. */
+const partHashes = new Map<string, Map<string, string>>();
+const MAX_PART_MEMO = 200_000;
+let partCount = 0;
 
 function artifactHash(artifact: Artifact): string {
   let hash = artifactHashes.get(artifact);
@@ -52,74 +54,125 @@ function artifactHash(artifact: Artifact): string {
   return hash;
 }
 
-function fragmentHash(fragment: string): string {
-  let hash = fragmentHashes.get(fragment);
+/** The shared base is hashed once; a host's part is identified by that hash and its own text. */
+function partHash(baseHash: string | undefined, fragment: string): string {
+  const key = baseHash ?? '';
+  let byFragment = partHashes.get(key);
+  if (!byFragment) partHashes.set(key, (byFragment = new Map()));
+  let hash = byFragment.get(fragment);
   if (hash === undefined) {
-    if (fragmentHashes.size >= MAX_FRAGMENT_MEMO) fragmentHashes.clear();
-    fragmentHashes.set(fragment, (hash = sha256(fragment)));
+    if (partCount >= MAX_PART_MEMO) {
+      partHashes.clear();
+      partCount = 0;
+      partHashes.set(key, byFragment);
+    }
+    byFragment.set(fragment, (hash = sha256(baseHash === undefined ? fragment : `${baseHash}\n${fragment}`)));
+    partCount++;
   }
   return hash;
 }
 
+/** The rendered line of an artifact in the files section. */
+const fileLines = new WeakMap<Artifact, string>();
+
 /**
  * manifest.json, as JSON.stringify(manifest, null, 2) would write it, but rendered in pieces: each
- * host's entry is rendered once and remembered by what it holds, so a rebuild that changed a few
- * hosts (fleetc watch) renders those and joins the rest (test/emit/manifest.test.ts checks the text
- * against JSON.stringify).
+ * host's entry is rendered once and remembered with what it was made of (its own artifacts, its
+ * parts of shared files, its nix/ files), so a rebuild that changed a few hosts (fleetc watch)
+ * renders those and joins the rest (test/emit/manifest.test.ts checks the text against
+ * JSON.stringify).
  */
-export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], context: EmitContext): Artifact {
+export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], context: EmitContext, memo?: ManifestMemo): Artifact {
   const sortedNix = sortedNixFiles(context.nixFiles);
-  const hosts = new Map<string, HostEntry>();
-  for (const host of fleet.hosts) hosts.set(host.name, { profile: host.profile, artifacts: [], nix: nixDependencies(host, sortedNix) });
-  const files: string[] = [];
+  const own = new Map<string, Artifact[]>(fleet.hosts.map((host) => [host.name, []]));
+  const shared: Array<{ artifact: Artifact; baseHash: string | undefined }> = [];
+  const parts: string[] = ['{\n', `  "generator": "fleetc",\n  "version": ${MANIFEST_VERSION},\n  "fleet": ${JSON.stringify(fleet.name)},\n`];
   const sorted = isSortedByPath(artifacts) ? artifacts : [...artifacts].sort((a, b) => (a.path < b.path ? -1 : 1));
-  for (const artifact of sorted) {
-    const hash = artifactHash(artifact);
-    files.push(`    ${JSON.stringify(artifact.path)}: ${entryText(artifact.kind, hash, '    ')}`);
-    if (artifact.host) hosts.get(artifact.host)!.artifacts.push([artifact.path, artifact.kind, hash]);
-    // The shared base is hashed once; a host's part is identified by that hash and its own text.
-    const base = artifact.fragmentBase === undefined ? '' : `${fragmentHash(artifact.fragmentBase)}\n`;
-    for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) {
-      hosts.get(host)!.artifacts.push([`${artifact.path}#${host}`, artifact.kind, fragmentHash(base + fragment)]);
+  parts.push(sorted.length === 0 ? '  "files": {}' : '  "files": {\n');
+  sorted.forEach((artifact, i) => {
+    let line = fileLines.get(artifact);
+    if (line === undefined) fileLines.set(artifact, (line = `    ${JSON.stringify(artifact.path)}: ${entryText(artifact.kind, artifactHash(artifact), '    ')}`));
+    parts.push(line, i === sorted.length - 1 ? '\n  }' : ',\n');
+    if (artifact.host) own.get(artifact.host)!.push(artifact);
+    if (artifact.fragments) shared.push({ artifact, baseHash: artifact.fragmentBase === undefined ? undefined : partHash(undefined, artifact.fragmentBase) });
+  });
+  parts.push(`,\n  "nix": ${JSON.stringify(Object.fromEntries(sortedNix), null, 2).replace(/\n/g, '\n  ')},\n`);
+  const hosts = jsonKeyOrder(fleet.hosts);
+  parts.push(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
+  hosts.forEach((host, i) => parts.push(hostText(host, own.get(host.name)!, shared, nixDependenciesOf(host, context.nixFiles, sortedNix)), i === hosts.length - 1 ? '\n  }' : ',\n'));
+  parts.push('\n}\n');
+  return { path: MANIFEST_PATH, kind: 'manifest', contents: memo ? memo.join(parts) : parts.join('') };
+}
+
+/**
+ * The last manifest's pieces and text: when only a few pieces changed (fleetc watch after an edit),
+ * the new text is the old one with those pieces replaced — slices of the old string, which the
+ * engine joins without copying until the text is written.
+ */
+export class ManifestMemo {
+  private last: { parts: string[]; starts: Float64Array; contents: string } | undefined;
+
+  join(parts: string[]): string {
+    const last = this.last;
+    let contents: string | undefined;
+    if (last && last.parts.length === parts.length) {
+      const changed: number[] = [];
+      for (let i = 0; i < parts.length && changed.length <= MAX_PATCHED_PIECES; i++) if (parts[i] !== last.parts[i]) changed.push(i);
+      if (changed.length <= MAX_PATCHED_PIECES) {
+        const out: string[] = [];
+        let from = 0;
+        for (const i of changed) {
+          out.push(last.contents.slice(from, last.starts[i]!), parts[i]!);
+          from = last.starts[i]! + last.parts[i]!.length;
+        }
+        out.push(last.contents.slice(from));
+        contents = out.length === 1 ? out[0]! : out.reduce((a, b) => a + b);
+      }
     }
+    contents ??= parts.join('');
+    const starts = new Float64Array(parts.length);
+    for (let i = 1; i < parts.length; i++) starts[i] = starts[i - 1]! + parts[i - 1]!.length;
+    this.last = { parts, starts, contents };
+    return contents;
   }
-  const hostTexts: string[] = [];
-  // In the order JSON.stringify gives an object's keys: names that are array indices ("10") first.
-  for (const name of Object.keys(Object.fromEntries([...hosts.keys()].map((n) => [n, 0])))) hostTexts.push(hostText(name, hosts.get(name)!));
-  const nix = JSON.stringify(Object.fromEntries(sortedNix), null, 2).replace(/\n/g, '\n  ');
-  const contents = [
-    '{\n',
-    `  "generator": "fleetc",\n  "version": ${MANIFEST_VERSION},\n  "fleet": ${JSON.stringify(fleet.name)},\n`,
-    `  "files": ${block(files, '  ')},\n`,
-    `  "nix": ${nix},\n`,
-    `  "hosts": ${block(hostTexts, '  ')}\n`,
-    '}\n',
-  ].join('');
-  return { path: MANIFEST_PATH, kind: 'manifest', contents };
 }
 
-interface HostEntry {
-  profile: string;
-  /** [manifest key, kind, sha256]. */
-  artifacts: Array<[string, ArtifactKind, string]>;
+/** Past this many changed pieces the text is joined anew. */
+const MAX_PATCHED_PIECES = 256;
+
+/** Hosts in the order JSON.stringify gives an object's keys: names that are array indices ("10") first, by number. */
+function jsonKeyOrder(hosts: readonly Host[]): readonly Host[] {
+  if (!hosts.some((h) => /^(?:0|[1-9][0-9]{0,9})$/.test(h.name))) return hosts;
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  return Object.keys(Object.fromEntries(hosts.map((h) => [h.name, 0]))).map((name) => byName.get(name)!);
+}
+
+interface HostMade {
+  own: Artifact[];
+  /** Per shared file, in order: its path, the hash of its base, the host's own text. */
+  shared: Array<[string, string | undefined, string | undefined]>;
   nix: string[];
+  text: string;
 }
 
-/** Host entries rendered before, by what they hold: most hosts are unchanged between two rebuilds. */
-const hostTextMemo = new Map<string, string>();
-const MAX_HOST_MEMO = 200_000;
+/** Host entries rendered before, with what they were made of: most hosts are unchanged between two rebuilds. */
+const hostTexts = new WeakMap<Host, HostMade>();
 
-function hostText(name: string, entry: HostEntry): string {
-  entry.artifacts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const signature = `${name}\0${entry.profile}\0${entry.artifacts.join('\0')}\0${entry.nix.join('\0')}`;
-  let text = hostTextMemo.get(signature);
-  if (text === undefined) {
-    const artifacts = entry.artifacts.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, '        ')}`);
-    const nix = entry.nix.map((file) => `        ${JSON.stringify(file)}`);
-    text = `    ${JSON.stringify(name)}: {\n      "profile": ${JSON.stringify(entry.profile)},\n      "artifacts": ${block(artifacts, '      ')},\n      "nix": ${list(nix, '      ')}\n    }`;
-    if (hostTextMemo.size >= MAX_HOST_MEMO) hostTextMemo.clear();
-    hostTextMemo.set(signature, text);
+function hostText(host: Host, own: Artifact[], shared: ReadonlyArray<{ artifact: Artifact; baseHash: string | undefined }>, nix: string[]): string {
+  const kept = hostTexts.get(host);
+  if (kept && kept.nix === nix && kept.own.length === own.length && own.every((a, i) => kept.own[i] === a) && kept.shared.length === shared.length
+    && shared.every(({ artifact, baseHash }, i) => kept.shared[i]![0] === artifact.path && kept.shared[i]![1] === baseHash && kept.shared[i]![2] === artifact.fragments![host.name])) {
+    return kept.text;
   }
+  const entries: Array<[string, ArtifactKind, string]> = own.map((a) => [a.path, a.kind, artifactHash(a)]);
+  for (const { artifact, baseHash } of shared) {
+    const fragment = artifact.fragments![host.name];
+    if (fragment !== undefined) entries.push([`${artifact.path}#${host.name}`, artifact.kind, partHash(baseHash, fragment)]);
+  }
+  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, '        ')}`);
+  const text = `    ${JSON.stringify(host.name)}: {\n      "profile": ${JSON.stringify(host.profile)},\n      "artifacts": ${block(lines, '      ')},\n      "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), '      ')}\n    }`;
+  hostTexts.set(host, { own, shared: shared.map(({ artifact, baseHash }) => [artifact.path, baseHash, artifact.fragments![host.name]]), nix, text });
   return text;
 }
 
@@ -139,6 +192,19 @@ function list(items: readonly string[], indent: string): string {
 function isSortedByPath(artifacts: readonly Artifact[]): boolean {
   for (let i = 1; i < artifacts.length; i++) if (!(artifacts[i - 1]!.path < artifacts[i]!.path)) return false;
   return true;
+}
+
+/** nixDependencies, kept by the nix files and the profile's lists (hosts of a profile share them): the same array for the same inputs. */
+const nixDependencyMemo = new WeakMap<Map<string, string>, WeakMap<readonly string[], WeakMap<readonly string[], string[]>>>();
+
+function nixDependenciesOf(host: Host, nixFiles: Map<string, string>, sorted: ReadonlyArray<readonly [string, string]>): string[] {
+  let byModules = nixDependencyMemo.get(nixFiles);
+  if (!byModules) nixDependencyMemo.set(nixFiles, (byModules = new WeakMap()));
+  let byServices = byModules.get(host.modules);
+  if (!byServices) byModules.set(host.modules, (byServices = new WeakMap()));
+  let deps = byServices.get(host.services);
+  if (!deps) byServices.set(host.services, (deps = nixDependencies(host, sorted)));
+  return deps;
 }
 
 /** Hand-written Nix files of the boot server (its module, the netboot images): no host's configuration imports them. */

@@ -19,7 +19,13 @@ export const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: tru
 /** What a cached parse depends on: bump the first number whenever parseText's result could change. */
 export const PARSER_VERSION = `3 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
 
-export function parseFleet(raw: RawFleet, sources: SourceRegistry, cache?: ParseCache): StageResult<LoadedFleet> {
+/**
+ * Files parsed by earlier runs, by the RawFile object: fleetc watch keeps the RawFile of a file that
+ * did not change, so its document (and the findings later stages keep by it) is the same object.
+ */
+export type ParseMemo = WeakMap<RawFile, ParsedFile>;
+
+export function parseFleet(raw: RawFleet, sources: SourceRegistry, cache?: ParseCache, memo?: ParseMemo): StageResult<LoadedFleet> {
   const diagnostics: Diagnostic[] = [...raw.problems];
   const loaded: LoadedFleet = { displayDir: raw.displayDir, profiles: [], hosts: [], nixFiles: raw.nixFiles };
   let firstFleetFile: string | undefined;
@@ -38,7 +44,10 @@ export function parseFleet(raw: RawFleet, sources: SourceRegistry, cache?: Parse
       continue;
     }
     if (kind === 'fleet') firstFleetFile = file.relPath;
-    const result = parseFile(file, kind, sources, cache);
+    const kept = memo?.get(file);
+    if (kept?.document) sources.adopt(kept.document.source);
+    const result = kept ?? parseFile(file, kind, sources, cache);
+    if (memo && !kept && result.document && cache) memo.set(file, result);
     diagnostics.push(...result.diagnostics);
     if (!result.document) continue;
     if (kind === 'fleet') loaded.fleet = result.document;
@@ -58,7 +67,7 @@ export function kindOf(relPath: string): FileKind | undefined {
   return undefined;
 }
 
-interface ParsedFile {
+export interface ParsedFile {
   document?: LoadedDocument;
   diagnostics: Diagnostic[];
 }

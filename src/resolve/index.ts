@@ -11,6 +11,9 @@ import { checkPeerAddresses, resolveFirstBootPolicy } from './first-boot.ts';
 import { resolveHost } from './hosts.ts';
 import { pinFlakeInput } from './inputs.ts';
 import { resolveProfiles } from './profiles.ts';
+import type { ResolveMemo } from './memo.ts';
+
+export { ResolveMemo } from './memo.ts';
 
 export const DEFAULT_LEASE_SECONDS = 3600;
 export const DEFAULT_MAX_PARALLEL = 1;
@@ -19,8 +22,12 @@ export const DEFAULT_DHCP_INTERFACES = ['*'];
 export const DEFAULT_IPXE_BINARIES = { bios: 'undionly.kpxe', uefi: 'ipxe.efi', arm64: 'ipxe-arm64.efi' };
 export const DEFAULT_MENU_TIMEOUT_SECONDS = 30;
 
-/** Needs a CheckedFleet without errors: it trusts every reference validate has checked. */
-export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
+/**
+ * Needs a CheckedFleet without errors: it trusts every reference validate has checked. Given a
+ * ResolveMemo, hosts whose file, profile and fleet.yaml are the same as in an earlier run are the
+ * same Host objects (which later stages compare by identity; nobody changes a Host).
+ */
+export function resolveFleet(checked: CheckedFleet, memo?: ResolveMemo): StageResult<Fleet> {
   const fleetFile = checked.fleet!;
   const input = fleetFile.data;
   const report = new Reporter();
@@ -57,12 +64,13 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
       after: spec.after ?? [],
     };
   }
-  const profiles = resolveProfiles(checked.profiles);
+  const profiles = memo ? memo.profiles(checked.profiles, () => resolveProfiles(checked.profiles)) : resolveProfiles(checked.profiles);
   const hostDocs = new Map<string, Checked<HostInput>>();
   for (const host of checked.hosts) if (!hostDocs.has(host.name)) hostDocs.set(host.name, host);
+  const resolve = (host: Checked<HostInput>) => resolveHost(host.name, host.data, input, profiles[host.data.profile]!, networks);
   const hosts: Host[] = [...hostDocs.values()]
     .sort((a, b) => compareText(a.name, b.name))
-    .map((host) => resolveHost(host.name, host.data, input, profiles[host.data.profile]!, networks));
+    .map((host) => (memo ? memo.host(host, input, profiles[host.data.profile]!, () => resolve(host)) : resolve(host)));
   const clusters = resolveClusters(hosts, services, fleetFile, hostDocs, report);
   const firstBoot = resolveFirstBootPolicy(input.firstBoot);
   checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report);

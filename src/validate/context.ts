@@ -1,6 +1,7 @@
 // What the semantic checks share: the documents that passed their schema, with typed data.
 import type { LoadedDocument, PathSegment } from '../load/types.ts';
 import type { FleetInput, HostInput, ProfileInput } from '../model/input.ts';
+import type { Ipv4Network } from '../model/ipv4.ts';
 
 export interface Checked<T> {
   document: LoadedDocument;
@@ -23,4 +24,15 @@ export interface CheckedFleet {
 /** Where a name comes from: the name: field if present, else the start of the file. */
 export function namePath(data: { name?: unknown }): PathSegment[] {
   return data.name === undefined ? [] : ['name'];
+}
+
+/**
+ * What the checks of one host file read besides the file itself: fleet.yaml (when it passed its
+ * schema), its networks as parsed, and the names of the profile files. A host's findings are a
+ * function of its file and of this, which is what lets validation keep them between runs.
+ */
+export interface HostContext {
+  fleet?: Checked<FleetInput>;
+  networks: Map<string, Ipv4Network>;
+  allProfileNames: Set<string>;
 }

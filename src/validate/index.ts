@@ -1,25 +1,28 @@
 // validate: JSON Schema per file, then the cross-file semantic checks; diagnostics, never exceptions.
+// A host file's own checks (host-checks.ts) depend on the file and on a few fleet-wide facts
+// (HostContext); given a ValidationMemo, their findings are kept and only files that changed, or
+// all when the context changed, are checked again. The fleet-wide rules run every time.
 import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.ts';
 import type { LoadedDocument, LoadedFleet } from '../load/types.ts';
 import type { FleetInput, HostInput, ProfileInput } from '../model/input.ts';
-import { checkAddresses } from './checks/addresses.ts';
+import { checkClaims } from './checks/addresses.ts';
 import { checkFirstBoot } from './checks/first-boot.ts';
 import { checkBoot } from './checks/boot.ts';
-import { checkHardware } from './checks/hardware.ts';
 import { checkInputs } from './checks/inputs.ts';
 import { checkNames } from './checks/names.ts';
-import { checkMtus } from './checks/mtu.ts';
 import { checkNetworks } from './checks/networks.ts';
 import { checkPorts } from './checks/ports.ts';
 import { checkReferences } from './checks/references.ts';
 import { checkSecrets } from './checks/secrets.ts';
-import { checkSpellings } from './checks/spellings.ts';
 import { Reporter } from '../diagnostics/reporter.ts';
-import type { Checked, CheckedFleet } from './context.ts';
+import type { Checked, CheckedFleet, HostContext } from './context.ts';
+import { checkHost } from './host-checks.ts';
+import type { ValidationMemo } from './memo.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
 import { schemaValidators } from './schemas.ts';
 
 export type { Checked, CheckedFleet } from './context.ts';
+export { ValidationMemo } from './memo.ts';
 
 /**
  * Data that passed its kind's schema. Parse-cache data is frozen and shared between compiles (fleetc
@@ -33,7 +36,7 @@ export interface RepositoryLayout {
   nixDirFromRoot: string;
 }
 
-export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout): StageResult<CheckedFleet> {
+export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout, memo?: ValidationMemo): StageResult<CheckedFleet> {
   const diagnostics: Diagnostic[] = [];
   const check = <T>(document: LoadedDocument): Checked<T> | undefined => {
     const data = document.data as object;
@@ -59,12 +62,16 @@ export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout): S
   checkNames(checked, report);
   checkReferences(checked, report);
   checkInputs(checked, report, layout);
-  const networks = checkNetworks(checked, report);
-  checkAddresses(checked, networks, report);
-  checkMtus(checked, report);
+  const context: HostContext = { fleet, networks: checkNetworks(checked, report), allProfileNames: checked.allProfileNames };
+  memo?.useContext(context);
+  const hosts = checked.hosts.map((host) => {
+    const result = memo?.get(host) ?? checkHost(host, context);
+    memo?.set(host, result);
+    report.diagnostics.push(...result.diagnostics);
+    return { host, claims: result.claims };
+  });
+  checkClaims(checked, hosts, report);
   checkPorts(checked, report);
-  checkSpellings(checked, report);
-  checkHardware(checked, report);
   checkFirstBoot(checked, report);
   checkSecrets(checked, report);
   checkBoot(checked, report);

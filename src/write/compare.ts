@@ -40,8 +40,23 @@ export function compareWithDiskSync(outDir: string, artifacts: readonly Artifact
  * handful, are always read.
  */
 export function compareWithKnown(known: ReadonlyMap<string, string>, artifacts: readonly Artifact[], outDir: string, options: CompareOptions = {}): FileChange[] {
-  const out = compareWith(new Set(known.keys()), outputArtifacts(artifacts), (file) => known.get(file));
-  return sortChanges([...out, ...compareRootFiles(rootDirOf(outDir, options), artifacts)]);
+  const changes: FileChange[] = [];
+  let kept = 0;
+  for (const artifact of artifacts) {
+    if (artifact.root) continue;
+    const contents = known.get(artifact.path);
+    if (contents === undefined) changes.push({ path: artifact.path, change: 'added' });
+    else {
+      kept++;
+      if (contents !== artifact.contents) changes.push({ path: artifact.path, change: 'modified' });
+    }
+  }
+  // Every known file is still emitted unless fewer were kept than are known (a few thousand lookups saved).
+  if (kept < known.size) {
+    const emitted = new Set(artifacts.filter((a) => !a.root).map((a) => a.path));
+    for (const file of known.keys()) if (!emitted.has(file)) changes.push({ path: file, change: 'removed' });
+  }
+  return sortChanges([...changes, ...compareRootFiles(rootDirOf(outDir, options), artifacts)]);
 }
 
 export function rootDirOf(outDir: string, options: CompareOptions): string {

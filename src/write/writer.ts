@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Artifact } from '../emit/artifact.ts';
-import { isSafeRelativePath } from '../emit/index.ts';
+import { checkArtifactPath } from '../emit/index.ts';
 import { MANIFEST_PATH } from '../emit/manifest.ts';
 import { compareWithDiskSync, compareWithKnown, rootDirOf, type FileChange } from './compare.ts';
 import { describeFileSystemError, hintFor, isFileSystemError, WriteFailed, WriteRefused } from './errors.ts';
@@ -74,7 +74,11 @@ function writeLocked(target: string, rootDir: string, artifacts: readonly Artifa
   if (changes.length === 0) return { changes, wrote: false };
 
   const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes(4).toString('hex')}`);
-  const byKey = new Map(artifacts.map((a) => [keyOf(a.root ? 'root' : 'out', a.path), a]));
+  // The changed artifacts by key, found in one pass (a patch changes a few of thousands).
+  const changedKeys = new Set(changes.map((c) => keyOf(c.root ? 'root' : 'out', c.path)));
+  const changedPaths = new Set(changes.map((c) => c.path));
+  const byKey = new Map<string, Artifact>();
+  for (const a of artifacts) if (changedPaths.has(a.path) && changedKeys.has(keyOf(a.root ? 'root' : 'out', a.path))) byKey.set(keyOf(a.root ? 'root' : 'out', a.path), a);
   const outExists = fs.existsSync(target);
   const steps: Step[] = [];
   const staged: Array<[Step, Artifact]> = [];
@@ -214,7 +218,7 @@ export function hasInterruptedWrite(outDir: string, options: { rootDir?: string 
 
 function checkArtifactPaths(target: string, rootDir: string, artifacts: readonly Artifact[]): void {
   for (const artifact of artifacts) {
-    if (!isSafeRelativePath(artifact.path)) throw new Error(`refusing to write outside the output directory: ${artifact.path}`);
+    checkArtifactPath(artifact, 'refusing to write outside the output directory:');
     if (!artifact.root) continue;
     const file = path.join(rootDir, artifact.path);
     if (file === target || file.startsWith(`${target}${path.sep}`) || target.startsWith(`${file}${path.sep}`)) throw new Error(`root artifact ${artifact.path} would land in the output directory ${target}`);
@@ -239,18 +243,13 @@ function refuseNonDirectory(target: string): void {
 function refuseForeignDirectory(target: string): boolean {
   const entries = readdirOrEmpty(target);
   if (entries.length === 0) return false;
-  let manifest: string | undefined;
-  try {
-    manifest = fs.readFileSync(path.join(target, MANIFEST_PATH), 'utf8');
-  } catch {
-    manifest = undefined;
-  }
-  // The generator field comes first: no need to parse megabytes of manifest to find it.
-  const head = manifest?.slice(0, 200);
+  const file = path.join(target, MANIFEST_PATH);
+  // The generator field comes first: no need to read megabytes of manifest to find it.
+  const head = readHead(file, 200);
   let generator: unknown;
   try {
     const match = head === undefined ? null : /^\{\s*"generator"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(head);
-    generator = match ? JSON.parse(match[1]!) : manifest === undefined ? undefined : (JSON.parse(manifest) as { generator?: unknown }).generator;
+    generator = match ? JSON.parse(match[1]!) : head === undefined ? undefined : (JSON.parse(fs.readFileSync(file, 'utf8')) as { generator?: unknown }).generator;
   } catch {
     generator = undefined;
   }
@@ -272,6 +271,20 @@ function guarded<T>(what: string, run: () => T): T {
 
 function keyOf(base: 'out' | 'root', file: string): string {
   return `${base}\0${file}`;
+}
+
+/** The first bytes of a file as text; undefined when it cannot be read. */
+function readHead(file: string, bytes: number): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const buffer = Buffer.alloc(bytes);
+    return buffer.subarray(0, fs.readSync(fd, buffer, 0, bytes, 0)).toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 function readdirOrEmpty(dir: string): string[] {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test, type TestContext } from 'node:test';
 import { emitDhcpd } from '../../src/emit/dhcpd.ts';
-import { emitIpxe } from '../../src/emit/ipxe.ts';
+import { emitIpxe, emitIpxeHosts } from '../../src/emit/ipxe.ts';
 import { emitKea, KEA_CLASSES } from '../../src/emit/kea.ts';
 import { emitNetboot } from '../../src/emit/netboot.ts';
 import type { Artifact, EmitContext } from '../../src/emit/artifact.ts';
@@ -105,7 +105,7 @@ describe('kea-dhcp4.json', () => {
 describe('iPXE scripts', () => {
   test('one script per boot NIC, named by its MAC: it sets the host identity as the image\'s extra command line and chains to the image\'s script', async (t) => {
     const fleet = await minimal(t);
-    const artifacts = emitIpxe(fleet, CONTEXT);
+    const artifacts = [...emitIpxe(fleet, CONTEXT), ...emitIpxeHosts(fleet, CONTEXT)];
     assert.deepEqual(artifacts.map((a) => a.path).sort(), ['ipxe/boot.ipxe', 'ipxe/hosts/52:54:00:00:00:11.ipxe', 'ipxe/hosts/52:54:00:00:00:12.ipxe', 'ipxe/hosts/52:54:00:00:00:13.ipxe', 'ipxe/hosts/52:54:00:00:00:21.ipxe']);
     const script = byPath(artifacts, 'ipxe/hosts/52:54:00:00:00:21.ipxe');
     assert.equal(script.host, 'wk-1');

@@ -2,45 +2,48 @@
 // an address there; the boot URL carries no credentials; kernel parameters fit in an iPXE script.
 import { ipxeWordProblem } from '../../emit/ipxe/quote.ts';
 import type { LoadedDocument } from '../../load/types.ts';
-import type { KernelInput } from '../../model/input.ts';
+import type { HostInput, KernelInput } from '../../model/input.ts';
 import { ipv4ToInt } from '../../model/ipv4.ts';
-import type { CheckedFleet } from '../context.ts';
+import type { Checked, CheckedFleet, HostContext } from '../context.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
 
+/** Profiles' kernel parameters and the boot server (hosts' own are checkHostBoot's). */
 export function checkBoot(fleet: CheckedFleet, report: Reporter): void {
   for (const profile of fleet.profiles) checkKernelParams(profile.document, profile.data.kernel, report);
-  for (const host of fleet.hosts) checkKernelParams(host.document, host.data.kernel, report);
   const fleetFile = fleet.fleet;
   if (!fleetFile) return;
   checkBootUrl(fleetFile.document, fleetFile.data.boot.http, report);
   checkBootServerOutsidePools(fleet, report);
+}
 
-  const networks = fleetFile.data.networks;
-  for (const host of fleet.hosts) {
-    host.data.interfaces.forEach((nic, i) => {
-      const network = networks[nic.network];
-      if (!nic.boot || !network) return;
-      if (network.dhcp === undefined) {
-        report.at(host.document, ['interfaces', i, 'network'], {
-          code: 'BOOT_NETWORK_NO_DHCP',
-          message: `host ${host.name} boots from network ${nic.network}, which has no DHCP server`,
-          hint: `add dhcp: {} to network ${nic.network} in fleet.yaml, or boot from an interface on a network that has one`,
-        });
-      } else if (network.vlan !== undefined) {
-        report.at(host.document, ['interfaces', i, 'network'], {
-          code: 'BOOT_NETWORK_TAGGED',
-          message: `host ${host.name} boots from network ${nic.network}, which is tagged VLAN ${network.vlan}`,
-          hint: 'PXE firmware sends untagged frames: boot from an untagged network',
-        });
-      } else if (nic.address === undefined && network.dhcp.pool === undefined) {
-        report.at(host.document, ['interfaces', i], {
-          code: 'BOOT_ADDRESS_MISSING',
-          message: `boot interface ${nic.name} of host ${host.name} has no address, and network ${nic.network} has no dynamic pool to lease one from`,
-          hint: `give the interface an address: in ${network.cidr} (its DHCP reservation)`,
-        });
-      }
-    });
-  }
+/** A host's kernel parameters, and its boot NIC on an untagged network that fleetc's DHCP serves. */
+export function checkHostBoot(host: Checked<HostInput>, context: HostContext, report: Reporter): void {
+  checkKernelParams(host.document, host.data.kernel, report);
+  const networks = context.fleet?.data.networks;
+  if (!networks) return;
+  host.data.interfaces.forEach((nic, i) => {
+    const network = networks[nic.network];
+    if (!nic.boot || !network) return;
+    if (network.dhcp === undefined) {
+      report.at(host.document, ['interfaces', i, 'network'], {
+        code: 'BOOT_NETWORK_NO_DHCP',
+        message: `host ${host.name} boots from network ${nic.network}, which has no DHCP server`,
+        hint: `add dhcp: {} to network ${nic.network} in fleet.yaml, or boot from an interface on a network that has one`,
+      });
+    } else if (network.vlan !== undefined) {
+      report.at(host.document, ['interfaces', i, 'network'], {
+        code: 'BOOT_NETWORK_TAGGED',
+        message: `host ${host.name} boots from network ${nic.network}, which is tagged VLAN ${network.vlan}`,
+        hint: 'PXE firmware sends untagged frames: boot from an untagged network',
+      });
+    } else if (nic.address === undefined && network.dhcp.pool === undefined) {
+      report.at(host.document, ['interfaces', i], {
+        code: 'BOOT_ADDRESS_MISSING',
+        message: `boot interface ${nic.name} of host ${host.name} has no address, and network ${nic.network} has no dynamic pool to lease one from`,
+        hint: `give the interface an address: in ${network.cidr} (its DHCP reservation)`,
+      });
+    }
+  });
 }
 
 /** iPXE writes each kernel parameter as one word of its command line; see src/emit/ipxe/quote.ts. */

@@ -4,23 +4,21 @@ import { planLayout } from '../../model/disk-plan.ts';
 import { layoutDiskNames, ZFS_MIN_DISKS } from '../../model/layout-defaults.ts';
 import { layoutFitProblems, undersizedProblems } from '../../model/layout-fit.ts';
 import { sizeBytes } from '../../model/size.ts';
-import type { Checked, CheckedFleet } from '../context.ts';
+import type { Checked, HostContext } from '../context.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
 import { closestMatch } from '../suggest.ts';
 import { canonicalDevice, canonicalMount } from './spellings.ts';
 
-export function checkHardware(fleet: CheckedFleet, report: Reporter): void {
-  const defaults = fleet.fleet?.data.defaults ?? {};
-  for (const host of fleet.hosts) {
-    const hardware = host.data.hardware;
-    const arch = hardware.arch ?? defaults.arch ?? 'x86_64';
-    const firmware = hardware.firmware ?? defaults.firmware ?? 'uefi';
-    if (arch === 'aarch64' && firmware === 'bios') {
-      report.at(host.document, hardware.firmware ? ['hardware', 'firmware'] : ['hardware'], { code: 'FIRMWARE_ARCH_MISMATCH', message: `host ${host.name} is aarch64 with BIOS firmware`, hint: 'aarch64 servers boot through UEFI: set firmware: uefi' });
-    }
-    checkDevices(host, report);
-    if (checkLayoutDisks(host, report)) checkLayout(host, firmware, report);
+export function checkHostHardware(host: Checked<HostInput>, context: HostContext, report: Reporter): void {
+  const defaults = context.fleet?.data.defaults ?? {};
+  const hardware = host.data.hardware;
+  const arch = hardware.arch ?? defaults.arch ?? 'x86_64';
+  const firmware = hardware.firmware ?? defaults.firmware ?? 'uefi';
+  if (arch === 'aarch64' && firmware === 'bios') {
+    report.at(host.document, hardware.firmware ? ['hardware', 'firmware'] : ['hardware'], { code: 'FIRMWARE_ARCH_MISMATCH', message: `host ${host.name} is aarch64 with BIOS firmware`, hint: 'aarch64 servers boot through UEFI: set firmware: uefi' });
   }
+  checkDevices(host, report);
+  if (checkLayoutDisks(host, report)) checkLayout(host, firmware, report);
 }
 
 function checkDevices(host: Checked<HostInput>, report: Reporter): void {

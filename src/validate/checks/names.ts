@@ -1,5 +1,6 @@
 // Host and profile names: DNS-label form, agreement with the file name, no duplicates.
-import type { Checked, CheckedFleet } from '../context.ts';
+import type { HostInput } from '../../model/input.ts';
+import type { Checked, CheckedFleet, HostContext } from '../context.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
 import { namePath } from '../context.ts';
 
@@ -7,20 +8,24 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** common.schema.json#/$defs/identifier, which a profile's name: field must match: its file name too. */
 const IDENTIFIER = /^[a-z][a-z0-9-]{0,62}$/;
 
-export function checkNames(fleet: CheckedFleet, report: Reporter): void {
-  for (const host of fleet.hosts) {
-    if (!DNS_LABEL.test(host.name)) {
-      report.at(host.document, namePath(host.data), {
-        code: 'HOSTNAME_INVALID',
-        message: `host name "${host.name}" is not a valid DNS label`,
-        hint: 'use 1–63 lower-case letters, digits and dashes, not starting or ending with a dash',
-      });
-    }
-    const domain = fleet.fleet?.data.domain;
-    if (domain && host.name.length + 1 + domain.length > 253) {
-      report.at(host.document, namePath(host.data), { code: 'HOSTNAME_INVALID', message: `${host.name}.${domain} is longer than 253 characters`, hint: 'shorten the host name or the fleet domain' });
-    }
+/** The host's own name: a DNS label, short enough with the domain, the file's name. */
+export function checkHostName(host: Checked<HostInput>, context: HostContext, report: Reporter): void {
+  if (!DNS_LABEL.test(host.name)) {
+    report.at(host.document, namePath(host.data), {
+      code: 'HOSTNAME_INVALID',
+      message: `host name "${host.name}" is not a valid DNS label`,
+      hint: 'use 1–63 lower-case letters, digits and dashes, not starting or ending with a dash',
+    });
   }
+  const domain = context.fleet?.data.domain;
+  if (domain && host.name.length + 1 + domain.length > 253) {
+    report.at(host.document, namePath(host.data), { code: 'HOSTNAME_INVALID', message: `${host.name}.${domain} is longer than 253 characters`, hint: 'shorten the host name or the fleet domain' });
+  }
+  checkFileNames([host], 'host', report);
+}
+
+/** Profile names, and names used twice (hosts' own names are checkHostName's). */
+export function checkNames(fleet: CheckedFleet, report: Reporter): void {
   for (const profile of fleet.profiles) {
     // The name appears in iPXE scripts, netboot image names and Nix attributes: the file name must do.
     if (profile.data.name === undefined && !IDENTIFIER.test(profile.name)) {
@@ -31,7 +36,6 @@ export function checkNames(fleet: CheckedFleet, report: Reporter): void {
       });
     }
   }
-  checkFileNames(fleet.hosts, 'host', report);
   checkFileNames(fleet.profiles, 'profile', report);
   checkDuplicates(fleet.hosts, 'HOST_DUPLICATE_NAME', 'host', report);
   checkDuplicates(fleet.profiles, 'PROFILE_DUPLICATE_NAME', 'profile', report);

@@ -11,6 +11,7 @@ export function checkPorts(fleet: CheckedFleet, report: Reporter): void {
   const data = fleetFile.data;
   const known = Object.keys(data.networks);
   const peerNetwork = data.firstBoot?.network ?? DEFAULT_FIRST_BOOT_NETWORK;
+  const bootNetworks = bootNetworksByService(fleet);
   for (const [service, spec] of Object.entries(data.services ?? {})) {
     const firstPort = Object.keys(spec.ports ?? {})[0];
     for (const [portName, port] of Object.entries(spec.ports ?? {})) {
@@ -23,7 +24,7 @@ export function checkPorts(fleet: CheckedFleet, report: Reporter): void {
       });
       const needed: Array<[string, string]> = [];
       if (spec.health && (spec.health.port ?? firstPort) === portName) {
-        for (const network of bootNetworks(fleet, service)) needed.push([network, 'fleetc apply checks its health from the deployer on the host\'s boot address']);
+        for (const network of bootNetworks(service)) needed.push([network, 'fleetc apply checks its health from the deployer on the host\'s boot address']);
       }
       if (spec.raft && (RAFT_PORTS as readonly string[]).includes(portName)) needed.push([peerNetwork, 'Raft peers and first boot reach it on firstBoot.network']);
       for (const [network, why] of needed) {
@@ -35,20 +36,31 @@ export function checkPorts(fleet: CheckedFleet, report: Reporter): void {
   }
 }
 
-/** The networks of the boot interfaces of the hosts whose profiles run the service. */
-function bootNetworks(fleet: CheckedFleet, service: string): string[] {
+/** The networks of the boot interfaces of the hosts whose profiles run each service (one pass over the hosts). */
+function bootNetworksByService(fleet: CheckedFleet): (service: string) => string[] {
   const profiles = new Map(fleet.profiles.map((p) => [p.name, p.data]));
-  const runs = (profile: string | undefined, seen = new Set<string>()): boolean => {
-    const data = profile === undefined || seen.has(profile) ? undefined : profiles.get(profile);
-    if (!data) return false;
-    seen.add(profile!);
-    return (data.services ?? []).includes(service) || runs(data.extends, seen);
+  const servicesOf = new Map<string, Set<string>>();
+  const services = (profile: string): Set<string> => {
+    let known = servicesOf.get(profile);
+    if (known) return known;
+    known = new Set();
+    const seen = new Set<string>();
+    for (let name: string | undefined = profile; name !== undefined && !seen.has(name); name = profiles.get(name)?.extends) {
+      seen.add(name);
+      for (const service of profiles.get(name)?.services ?? []) known.add(service);
+    }
+    servicesOf.set(profile, known);
+    return known;
   };
-  const networks = new Set<string>();
+  const networks = new Map<string, Set<string>>();
   for (const host of fleet.hosts) {
-    if (!runs(host.data.profile)) continue;
     const boot = host.data.interfaces.find((nic) => nic.boot);
-    if (boot) networks.add(boot.network);
+    if (!boot) continue;
+    for (const service of services(host.data.profile)) {
+      let set = networks.get(service);
+      if (!set) networks.set(service, (set = new Set()));
+      set.add(boot.network);
+    }
   }
-  return [...networks].sort();
+  return (service) => [...(networks.get(service) ?? [])].sort();
 }

@@ -1,28 +1,51 @@
 // References between files: profiles, their extends chains, services, clusters, networks, Nix modules.
 import type { LoadedDocument, PathSegment } from '../../load/types.ts';
-import type { ProfileInput } from '../../model/input.ts';
-import type { Checked, CheckedFleet } from '../context.ts';
+import type { HostInput, ProfileInput } from '../../model/input.ts';
+import type { Checked, CheckedFleet, HostContext } from '../context.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
 import { closestMatch } from '../suggest.ts';
 
 /** Keys Nix gives meaning to inside an attribute set: a label named so would change host.nix's value. */
 const NIX_RESERVED_KEYS = new Set(['outPath', '__toString', '__functor', '__ignoreNulls']);
 
-export function checkReferences(fleet: CheckedFleet, report: Reporter): void {
-  const profileNames = [...fleet.allProfileNames];
-  const unknownProfile = (document: LoadedDocument, path: PathSegment[], name: string, what: string): void => {
-    if (fleet.allProfileNames.has(name)) return;
-    const suggestion = closestMatch(name, profileNames);
-    report.at(document, path, {
-      code: 'PROFILE_UNKNOWN',
-      message: `${what} names profile "${name}", which does not exist`,
-      hint: suggestion ? `did you mean "${suggestion}"?` : `create profiles/${name}.yaml or use one of: ${profileNames.sort().join(', ') || '(no profiles)'}`,
-    });
-  };
+/** A profile name that no profile file defines, with a suggestion from the sorted names (never from another file's findings). */
+function unknownProfile(report: Reporter, allProfileNames: ReadonlySet<string>, document: LoadedDocument, path: PathSegment[], name: string, what: string): void {
+  if (allProfileNames.has(name)) return;
+  const profileNames = [...allProfileNames].sort();
+  const suggestion = closestMatch(name, profileNames);
+  report.at(document, path, {
+    code: 'PROFILE_UNKNOWN',
+    message: `${what} names profile "${name}", which does not exist`,
+    hint: suggestion ? `did you mean "${suggestion}"?` : `create profiles/${name}.yaml or use one of: ${profileNames.join(', ') || '(no profiles)'}`,
+  });
+}
 
-  for (const host of fleet.hosts) unknownProfile(host.document, ['profile'], host.data.profile, `host "${host.name}"`);
+/** What one host file names: its profile, cluster and networks; and its label keys. */
+export function checkHostReferences(host: Checked<HostInput>, context: HostContext, report: Reporter): void {
+  unknownProfile(report, context.allProfileNames, host.document, ['profile'], host.data.profile, `host "${host.name}"`);
+  checkLabels(host.document, host.data.labels, report);
+  const fleetData = context.fleet?.data;
+  if (!fleetData) return;
+  const clusters = fleetData.clusters ? Object.keys(fleetData.clusters) : undefined;
+  if (clusters && host.data.cluster !== undefined && !clusters.includes(host.data.cluster)) unknownCluster(report, clusters, host.document, ['cluster'], host.data.cluster);
+  const networks = Object.keys(fleetData.networks);
+  host.data.interfaces.forEach((nic, i) => {
+    if (networks.includes(nic.network)) return;
+    const suggestion = closestMatch(nic.network, networks);
+    report.at(host.document, ['interfaces', i, 'network'], { code: 'NETWORK_UNKNOWN', message: `network "${nic.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(', ')}` });
+  });
+}
+
+function unknownCluster(report: Reporter, clusters: string[], document: LoadedDocument, path: PathSegment[], name: string): void {
+  if (clusters.includes(name)) return;
+  const suggestion = closestMatch(name, clusters);
+  report.at(document, path, { code: 'CLUSTER_UNKNOWN', message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(', ')}` });
+}
+
+/** References of the profiles and of fleet.yaml (hosts' own are checkHostReferences'). */
+export function checkReferences(fleet: CheckedFleet, report: Reporter): void {
   for (const profile of fleet.profiles) {
-    if (profile.data.extends !== undefined) unknownProfile(profile.document, ['extends'], profile.data.extends, `profile "${profile.name}"`);
+    if (profile.data.extends !== undefined) unknownProfile(report, fleet.allProfileNames, profile.document, ['extends'], profile.data.extends, `profile "${profile.name}"`);
   }
   checkCycles(fleet.profiles, report);
 
@@ -35,11 +58,10 @@ export function checkReferences(fleet: CheckedFleet, report: Reporter): void {
       report.at(profile.document, ['modules', i], { code: 'NIX_MODULE_MISSING', message: `module ${module} does not exist under nix/`, hint: suggestion ? `did you mean "${suggestion}"?` : 'paths are relative to the nix/ directory beside the fleet' });
     });
   }
-  for (const host of fleet.hosts) checkLabels(host.document, host.data.labels, report);
   if (!fleetFile) return;
 
   const fleetData = fleetFile.data;
-  (fleetData.deploy?.order ?? []).forEach((name, i) => unknownProfile(fleetFile.document, ['deploy', 'order', i], name, 'deploy.order'));
+  (fleetData.deploy?.order ?? []).forEach((name, i) => unknownProfile(report, fleet.allProfileNames, fleetFile.document, ['deploy', 'order', i], name, 'deploy.order'));
 
   const services = Object.keys(fleetData.services ?? {});
   const unknownService = (document: LoadedDocument, path: PathSegment[], name: string): void => {
@@ -57,24 +79,7 @@ export function checkReferences(fleet: CheckedFleet, report: Reporter): void {
   }
 
   const clusters = fleetData.clusters ? Object.keys(fleetData.clusters) : undefined;
-  if (clusters) {
-    const unknownCluster = (document: LoadedDocument, path: PathSegment[], name: string): void => {
-      if (clusters.includes(name)) return;
-      const suggestion = closestMatch(name, clusters);
-      report.at(document, path, { code: 'CLUSTER_UNKNOWN', message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(', ')}` });
-    };
-    if (fleetData.defaults?.cluster !== undefined) unknownCluster(fleetFile.document, ['defaults', 'cluster'], fleetData.defaults.cluster);
-    for (const host of fleet.hosts) if (host.data.cluster !== undefined) unknownCluster(host.document, ['cluster'], host.data.cluster);
-  }
-
-  const networks = Object.keys(fleetData.networks);
-  for (const host of fleet.hosts) {
-    host.data.interfaces.forEach((nic, i) => {
-      if (networks.includes(nic.network)) return;
-      const suggestion = closestMatch(nic.network, networks);
-      report.at(host.document, ['interfaces', i, 'network'], { code: 'NETWORK_UNKNOWN', message: `network "${nic.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(', ')}` });
-    });
-  }
+  if (clusters && fleetData.defaults?.cluster !== undefined) unknownCluster(report, clusters, fleetFile.document, ['defaults', 'cluster'], fleetData.defaults.cluster);
 }
 
 function checkCycles(profiles: Checked<ProfileInput>[], report: Reporter): void {

@@ -2,19 +2,21 @@
 // deployer ({ file } or { env }); a first-boot secret is delivered by apply ({ file }, { env }) or kept
 // on the host by another tool ({ host }), but never from the Nix store or fleetc's own directory.
 import { CREDENTIALS_DIR, readableByApply } from '../../model/secrets.ts';
-import type { CheckedFleet } from '../context.ts';
+import type { HostInput } from '../../model/input.ts';
+import type { Checked, CheckedFleet } from '../context.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
 
+export function checkHostSecrets(host: Checked<HostInput>, report: Reporter): void {
+  const password = host.data.bmc?.password;
+  if (!password || readableByApply(password)) return;
+  report.at(host.document, ['bmc', 'password', 'host'], {
+    code: 'SECRET_NOT_READABLE',
+    message: `the BMC password of ${host.name} is kept on the host, but fleetc apply reads it on the deployer to power the machine on before it runs`,
+    hint: 'give it as { file: /path/on/the/deployer } or { env: VARIABLE }',
+  });
+}
+
 export function checkSecrets(fleet: CheckedFleet, report: Reporter): void {
-  for (const host of fleet.hosts) {
-    const password = host.data.bmc?.password;
-    if (!password || readableByApply(password)) continue;
-    report.at(host.document, ['bmc', 'password', 'host'], {
-      code: 'SECRET_NOT_READABLE',
-      message: `the BMC password of ${host.name} is kept on the host, but fleetc apply reads it on the deployer to power the machine on before it runs`,
-      hint: 'give it as { file: /path/on/the/deployer } or { env: VARIABLE }',
-    });
-  }
   const fleetFile = fleet.fleet;
   if (!fleetFile) return;
   const firstBoot = fleetFile.data.firstBoot;
