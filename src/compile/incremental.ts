@@ -1,20 +1,14 @@
 // The compile pipeline run again and again on a changing fleet (fleetc watch): each stage keeps what
 // it found for files that did not change (CompileMemo), and per-host emitters run only for the
-// hosts whose inputs changed. The artifacts are byte-identical to a full compileRaw.
-//
-// What a host's own artifacts may depend on: its Host (resolve gives an unchanged host the same
-// object), and everything fleet-wide (the resolved fleet apart from its host list — clusters
-// included —, fleet.yaml, the profiles, the nix/ files and the output paths). When anything
-// fleet-wide changes, every host is emitted again. An emitter whose host files read the other hosts
-// of the cluster (Emitter.crossHost 'cluster') runs again on every host of a cluster with a changed,
-// added or removed host; one whose files read any host (crossHost true) runs on the whole fleet.
+// hosts a change can touch (affected.ts says which, by the emitters' scopes). The artifacts are
+// byte-identical to a full compileRaw.
 import type { Artifact, EmitContext, Emitter } from '../emit/artifact.ts';
 import { EMITTERS, finishArtifacts } from '../emit/index.ts';
 import { ManifestMemo } from '../emit/manifest.ts';
 import { ParseCache } from '../load/parse-cache.ts';
 import type { RawFleet } from '../load/types.ts';
-import type { Fleet, Host } from '../model/fleet.ts';
-import type { CheckedFleet } from '../validate/index.ts';
+import type { Fleet } from '../model/fleet.ts';
+import { affectedHosts, fleetShape, hostsToEmit, type FleetShape } from './affected.ts';
 import { compileStages, newCompileMemo, type Compilation, type CompileMemo, type CompileOptions } from './index.ts';
 
 export interface IncrementalCompilation extends Compilation {
@@ -33,8 +27,7 @@ interface EmitterState {
 }
 
 interface LastGood {
-  sharedKey: string;
-  hosts: Map<string, Host>;
+  shape: FleetShape;
   emitters: EmitterState[];
   order: Map<string, number>;
 }
@@ -54,17 +47,15 @@ export class IncrementalCompiler {
     if (!compilation.fleet || !checked) return { ...compilation, emittedHosts: [], removedHosts: [] };
     const fleet = compilation.fleet;
     const context: EmitContext = { nixDir: this.options.nixDirFromOut, outDirFromRoot: this.options.outDirFromRoot, nixFiles: raw.nixFiles };
-    const sharedKey = sharedInputs(fleet, checked, context);
-    const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
+    const shape = fleetShape(fleet, checked, context);
     const previous = this.last;
-    const removedHosts = previous ? [...previous.hosts.keys()].filter((name) => !hosts.has(name)).sort() : [];
+    const affected = previous ? affectedHosts(previous.shape, shape) : undefined;
 
     let emitters: EmitterState[] | undefined;
-    let emittedHosts: string[];
-    if (previous && previous.sharedKey === sharedKey) {
-      const changed = fleet.hosts.filter((host) => previous.hosts.get(host.name) !== host);
-      emitters = emitChanged(fleet, context, previous, changed, removedHosts);
-      emittedHosts = changed.map((h) => h.name);
+    let emittedHosts: string[] = [];
+    if (previous && affected && !affected.all) {
+      emitters = emitChanged(fleet, context, previous.emitters, affected.host, affected.cluster, affected.removed);
+      emittedHosts = fleet.hosts.filter((h) => affected.host.has(h.name)).map((h) => h.name);
     }
     if (!emitters) {
       emitters = emitAll(fleet, context);
@@ -73,9 +64,64 @@ export class IncrementalCompiler {
     const emitted = emitters.flatMap((state) => [...state.byHost.values()].flat());
     const arranged = previous && inLastOrder(emitted, previous.order);
     const artifacts = finishArtifacts(fleet, arranged || emitted, context, this.manifest);
-    this.last = { sharedKey, hosts, emitters, order: arranged ? previous.order : pathOrder(artifacts) };
-    return { ...compilation, artifacts, emittedHosts: emittedHosts!, removedHosts };
+    this.last = { shape, emitters, order: arranged ? previous.order : pathOrder(artifacts) };
+    const removedHosts = previous ? [...previous.shape.hosts.keys()].filter((name) => !shape.hosts.has(name)).sort() : [];
+    return { ...compilation, artifacts, emittedHosts, removedHosts };
   }
+}
+
+const SHARED = '';
+
+function scopeOf(emit: Emitter, artifacts: readonly Artifact[]): Scope {
+  if (emit.crossHost === true || artifacts.length === 0 || !artifacts.every((a) => a.host !== undefined && !a.fragments)) return 'fleet';
+  return emit.crossHost === 'cluster' ? 'cluster' : 'host';
+}
+
+/** Every emitter on the whole fleet; each one's artifacts filed by host ('' for shared files). */
+function emitAll(fleet: Fleet, context: EmitContext): EmitterState[] {
+  return EMITTERS.map((emit) => {
+    const artifacts = emit(fleet, context);
+    const scope = scopeOf(emit, artifacts);
+    return { emit, scope, byHost: fileByHost(artifacts, scope !== 'fleet') };
+  });
+}
+
+/**
+ * Per-host emitters for the hosts they must write again only (on a fleet holding just the hosts they
+ * need to see), whole-fleet emitters again; undefined when an emitter does not behave as its scope
+ * promised (then all run).
+ */
+function emitChanged(fleet: Fleet, context: EmitContext, previous: EmitterState[], host: Set<string>, cluster: Set<string>, removed: string[]): EmitterState[] | undefined {
+  const out: EmitterState[] = [];
+  for (const state of previous) {
+    if (state.scope === 'fleet') {
+      out.push({ ...state, byHost: fileByHost(state.emit(fleet, context), false) });
+      continue;
+    }
+    const names = state.scope === 'cluster' ? cluster : host;
+    const byHost = new Map(state.byHost);
+    for (const name of [...names, ...removed]) byHost.delete(name);
+    if (names.size > 0) {
+      const seen = hostsToEmit(fleet, names, state.scope);
+      const seenNames = new Set(seen.map((h) => h.name));
+      const artifacts = state.emit({ ...fleet, hosts: seen }, context);
+      if (!artifacts.every((a) => a.host !== undefined && seenNames.has(a.host) && !a.fragments)) return undefined;
+      for (const [name, list] of fileByHost(artifacts.filter((a) => names.has(a.host!)), true)) byHost.set(name, list);
+    }
+    out.push({ ...state, byHost });
+  }
+  return out;
+}
+
+function fileByHost(artifacts: Artifact[], perHost: boolean): Map<string, Artifact[]> {
+  const byHost = new Map<string, Artifact[]>();
+  for (const artifact of artifacts) {
+    const key = perHost ? artifact.host! : SHARED;
+    const list = byHost.get(key);
+    if (list) list.push(artifact);
+    else byHost.set(key, [artifact]);
+  }
+  return byHost;
 }
 
 /** Each path's place among the last run's artifacts (the manifest aside). */
@@ -96,67 +142,4 @@ function inLastOrder(artifacts: readonly Artifact[], order: Map<string, number>)
     placed[index] = artifact;
   }
   return placed;
-}
-
-const SHARED = '';
-
-function scopeOf(emit: Emitter, artifacts: readonly Artifact[]): Scope {
-  if (emit.crossHost === true || artifacts.length === 0 || !artifacts.every((a) => a.host !== undefined && !a.fragments)) return 'fleet';
-  return emit.crossHost === 'cluster' ? 'cluster' : 'host';
-}
-
-/** Every emitter on the whole fleet; each one's artifacts filed by host ('' for shared files). */
-function emitAll(fleet: Fleet, context: EmitContext): EmitterState[] {
-  return EMITTERS.map((emit) => {
-    const artifacts = emit(fleet, context);
-    const scope = scopeOf(emit, artifacts);
-    return { emit, scope, byHost: fileByHost(artifacts, scope !== 'fleet') };
-  });
-}
-
-/**
- * Per-host emitters for the hosts they must see again only (on a fleet holding just those hosts),
- * whole-fleet emitters again; undefined when an emitter does not behave as its kind promised (then
- * all run).
- */
-function emitChanged(fleet: Fleet, context: EmitContext, previous: LastGood, changed: Host[], removed: string[]): EmitterState[] | undefined {
-  const changedNames = new Set(changed.map((h) => h.name));
-  // A cluster whose member changed, came or left: every member's cluster-wide files are emitted again.
-  const clusters = new Set([...changed.map((h) => h.cluster), ...changed.map((h) => previous.hosts.get(h.name)?.cluster), ...removed.map((name) => previous.hosts.get(name)!.cluster)]);
-  const inChangedCluster = fleet.hosts.filter((h) => clusters.has(h.cluster));
-  const out: EmitterState[] = [];
-  for (const state of previous.emitters) {
-    if (state.scope === 'fleet') {
-      out.push({ ...state, byHost: fileByHost(state.emit(fleet, context), false) });
-      continue;
-    }
-    const again = state.scope === 'cluster' ? inChangedCluster : changed;
-    const againNames = state.scope === 'cluster' ? new Set(again.map((h) => h.name)) : changedNames;
-    const byHost = new Map(state.byHost);
-    for (const name of [...againNames, ...removed]) byHost.delete(name);
-    if (again.length > 0) {
-      const artifacts = state.emit({ ...fleet, hosts: again }, context);
-      if (!artifacts.every((a) => a.host !== undefined && againNames.has(a.host) && !a.fragments)) return undefined;
-      for (const [host, list] of fileByHost(artifacts, true)) byHost.set(host, list);
-    }
-    out.push({ ...state, byHost });
-  }
-  return out;
-}
-
-function fileByHost(artifacts: Artifact[], perHost: boolean): Map<string, Artifact[]> {
-  const byHost = new Map<string, Artifact[]>();
-  for (const artifact of artifacts) {
-    const key = perHost ? artifact.host! : SHARED;
-    const list = byHost.get(key);
-    if (list) list.push(artifact);
-    else byHost.set(key, [artifact]);
-  }
-  return byHost;
-}
-
-/** Everything a host's artifacts may depend on besides its own Host, as one comparable string. */
-function sharedInputs(fleet: Fleet, checked: CheckedFleet, context: EmitContext): string {
-  const { hosts: _hosts, ...rest } = fleet;
-  return JSON.stringify([rest, checked.fleet?.data, checked.profiles.map((p) => [p.name, p.data]), context.nixDir, context.outDirFromRoot, [...context.nixFiles]]);
 }

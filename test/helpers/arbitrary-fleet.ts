@@ -26,6 +26,7 @@ interface HostShape {
   kernelParams: string[];
   storage: boolean;
   bmc: 'none' | 'ipmi' | 'redfish';
+  cluster: 'main' | 'east';
 }
 
 const hostShape: fc.Arbitrary<HostShape> = fc.record({
@@ -39,10 +40,13 @@ const hostShape: fc.Arbitrary<HostShape> = fc.record({
   kernelParams: fc.uniqueArray(kernelParam, { maxLength: 3 }),
   storage: fc.boolean(),
   bmc: fc.constantFrom('none', 'ipmi', 'redfish'),
+  cluster: fc.constantFrom('main', 'east'),
 });
 
 export interface ArbitraryFleetOptions {
   maxHosts?: number;
+  /** Two clusters (main and east), each host in one of them. */
+  clusters?: boolean;
 }
 
 /** A whole valid fleet directory as files. */
@@ -75,6 +79,7 @@ export function arbitraryFleet(options: ArbitraryFleetOptions = {}): fc.Arbitrar
             novanet: { ports: { api: 7080 } },
           },
           defaults: { cluster: 'main' },
+          ...(options.clusters ? { clusters: { main: {}, east: {} } } : {}),
         }),
         'profiles/base.yaml': stringify({ description: profileDescription, modules: ['profiles/base.nix'], kernel: { params: baseParams } }),
         'profiles/control-plane.yaml': stringify({ extends: 'base', services: ['chainfire', 'novanet'] }),
@@ -82,7 +87,7 @@ export function arbitraryFleet(options: ArbitraryFleetOptions = {}): fc.Arbitrar
       };
       hosts.forEach((shape, i) => {
         const name = `h${i}${shape.suffix ? `-${shape.suffix}` : ''}`;
-        files[`hosts/${name}.yaml`] = stringify(hostYaml(shape, i));
+        files[`hosts/${name}.yaml`] = stringify({ ...hostYaml(shape, i), ...(options.clusters ? { cluster: shape.cluster } : {}) });
       });
       return files;
     });
