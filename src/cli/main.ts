@@ -1,5 +1,4 @@
 // The fleetc command line: parses arguments, runs a command, maps the outcome to an exit code.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerBuild } from './commands/build.ts';
 import { registerPlan } from './commands/plan.ts';
@@ -10,9 +9,8 @@ import { registerWatch } from './commands/watch.ts';
 import { UsageError } from './arguments.ts';
 import { EXIT } from './exit-codes.ts';
 import { processIo, type Io } from './io.ts';
-import { packageFile } from '../package-root.ts';
+import { FLEETC_VERSION } from '../compile/source-key.ts';
 
-const VERSION = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -21,7 +19,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   };
   const program = new Command('fleetc')
     .description('Compile a bare-metal NixOS fleet from YAML: validate, build, plan and apply.')
-    .version(VERSION, '-V, --version')
+    .version(FLEETC_VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)');

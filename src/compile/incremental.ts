@@ -9,7 +9,7 @@ import { ParseCache } from '../load/parse-cache.ts';
 import type { RawFleet } from '../load/types.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { affectedHosts, fleetShape, hostsToEmit, type FleetShape } from './affected.ts';
-import { compileStages, newCompileMemo, type Compilation, type CompileMemo, type CompileOptions } from './index.ts';
+import { compileStages, emitContext, newCompileMemo, type Compilation, type CompileMemo, type CompileOptions } from './index.ts';
 
 export interface IncrementalCompilation extends Compilation {
   /** Hosts emitted again by this run (new or changed inputs); every host on the first run. */
@@ -46,7 +46,7 @@ export class IncrementalCompiler {
     const { compilation, checked } = compileStages(raw, { ...this.options, parseCache: this.parseCache, memo: this.memo, validateOnly: true });
     if (!compilation.fleet || !checked) return { ...compilation, emittedHosts: [], removedHosts: [] };
     const fleet = compilation.fleet;
-    const context: EmitContext = { nixDir: this.options.nixDirFromOut, outDirFromRoot: this.options.outDirFromRoot, nixFiles: raw.nixFiles };
+    const context = emitContext(raw, this.options);
     const shape = fleetShape(fleet, checked, context);
     const previous = this.last;
     const affected = previous ? affectedHosts(previous.shape, shape) : undefined;

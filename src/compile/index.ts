@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.ts';
 import { SourceRegistry } from '../diagnostics/source.ts';
-import type { Artifact } from '../emit/artifact.ts';
+import type { Artifact, EmitContext } from '../emit/artifact.ts';
 import { emitFleet } from '../emit/index.ts';
 import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
 import { parseFleet, readFleetDirSync } from '../load/index.ts';
@@ -13,6 +13,7 @@ import type { RawFleet } from '../load/types.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { resolveFleet, ResolveMemo } from '../resolve/index.ts';
 import { validateFleet, ValidationMemo, type CheckedFleet } from '../validate/index.ts';
+import { sourceKey } from './source-key.ts';
 
 export interface Paths {
   /** The fleet directory, as the user named it (diagnostics show paths under it). */
@@ -78,8 +79,13 @@ export function compileStages(raw: RawFleet, options: CompileOptions): { compila
   result.diagnostics = [...result.diagnostics, ...resolved.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   result.fleet = resolved.value;
-  if (!options.validateOnly) result.artifacts = emitFleet(resolved.value, { nixDir: options.nixDirFromOut, outDirFromRoot: options.outDirFromRoot, nixFiles: raw.nixFiles });
+  if (!options.validateOnly) result.artifacts = emitFleet(resolved.value, emitContext(raw, options));
   return { compilation: finish(result), checked: checked.value };
+}
+
+/** What the emitters are told: where the output and nix directories are, the nix files, the inputs' key. */
+export function emitContext(raw: RawFleet, layout: OutputLayout): EmitContext {
+  return { nixDir: layout.nixDirFromOut, outDirFromRoot: layout.outDirFromRoot, nixFiles: raw.nixFiles, source: sourceKey(raw, layout) };
 }
 
 export interface DiskOptions {

@@ -35,6 +35,8 @@ export interface EmitContext {
   outDirFromRoot: string;
   /** Hand-written Nix files: path relative to nix/ → sha256. */
   nixFiles: Map<string, string>;
+  /** The key of the build's inputs (compile/source-key.ts), recorded in manifest.json. */
+  source?: string;
 }
 
 export interface Emitter {

@@ -15,6 +15,8 @@ export interface Manifest {
   generator: 'fleetc';
   version: number;
   fleet: string;
+  /** The key of the build's inputs (compile/source-key.ts); plan checks a committed manifest by it. */
+  source?: string;
   files: Record<string, ManifestEntry>;
   /** Every hand-written Nix file (relative to nix/) → sha256. */
   nix: Record<string, string>;
@@ -86,7 +88,7 @@ export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], cont
   const sortedNix = sortedNixFiles(context.nixFiles);
   const own = new Map<string, Artifact[]>(fleet.hosts.map((host) => [host.name, []]));
   const shared: Array<{ artifact: Artifact; baseHash: string | undefined }> = [];
-  const parts: string[] = ['{\n', `  "generator": "fleetc",\n  "version": ${MANIFEST_VERSION},\n  "fleet": ${JSON.stringify(fleet.name)},\n`];
+  const parts: string[] = ['{\n', `  "generator": "fleetc",\n  "version": ${MANIFEST_VERSION},\n  "fleet": ${JSON.stringify(fleet.name)},\n`, context.source === undefined ? '' : `  "source": ${JSON.stringify(context.source)},\n`];
   const sorted = isSortedByPath(artifacts) ? artifacts : [...artifacts].sort((a, b) => (a.path < b.path ? -1 : 1));
   parts.push(sorted.length === 0 ? '  "files": {}' : '  "files": {\n');
   sorted.forEach((artifact, i) => {

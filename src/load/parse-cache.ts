@@ -1,10 +1,22 @@
 // The parse cache: a file's parsed data by the git blob id of its bytes, so a file whose content was
 // parsed before (in this process, or in an earlier run through the cache store) is not parsed again.
 import { createHash } from 'node:crypto';
+import type { RawFile } from './types.ts';
 
 /** The git blob id of some bytes: sha1 of "blob <length>\0" and the bytes, as `git hash-object` prints. */
 export function blobIdOf(bytes: Uint8Array): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+/** Blob ids computed for files read from disk, by the file object (the bytes of a RawFile never change). */
+const computedIds = new WeakMap<RawFile, string>();
+
+/** A raw file's blob id: known from git, or computed once per file object. */
+export function blobIdOfFile(file: RawFile): string {
+  if (file.blobId !== undefined) return file.blobId;
+  let id = computedIds.get(file);
+  if (id === undefined) computedIds.set(file, (id = blobIdOf(file.bytes ?? new Uint8Array())));
+  return id;
 }
 
 export class ParseCache {

@@ -10,7 +10,7 @@ import { fastParse } from './fast-parse.ts';
 import { secretRanges } from './secret-positions.ts';
 import { unsupportedFeatures } from './yaml-features.ts';
 import { locate } from './locate.ts';
-import { blobIdOf, type ParseCache } from './parse-cache.ts';
+import { blobIdOfFile, type ParseCache } from './parse-cache.ts';
 import type { FileKind, LoadedDocument, LoadedFleet, PathSegment, RawFile, RawFleet } from './types.ts';
 
 const MAX_ALIAS_COUNT = 100;
@@ -82,7 +82,7 @@ export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry
   const source = sources.add(path, text);
   source.secrets = () => secretRanges(kind, text);
   const stem = file.relPath.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
-  const id = cache ? (file.blobId ?? blobIdOf(bytes)) : undefined;
+  const id = cache ? blobIdOfFile(file) : undefined;
   const cached = id === undefined ? undefined : cache!.get(id);
   if (cached !== undefined) return { document: loadedDocument(kind, file, stem, cached, source), diagnostics: [] };
   const parsed = parseText(text, file.relPath, path);

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { compileRaw } from '../../src/compile/index.ts';
+import { sourceKey } from '../../src/compile/source-key.ts';
 import type { Artifact } from '../../src/emit/artifact.ts';
 import { MANIFEST_PATH, MANIFEST_VERSION, nixDependencies, type Manifest } from '../../src/emit/manifest.ts';
 import type { Fleet } from '../../src/model/fleet.ts';
@@ -15,9 +16,9 @@ import { rawOf } from '../helpers/raw-fleet.ts';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The manifest as an object, built the straightforward way (what fleetc's manifest always was). */
-function referenceManifest(fleet: Fleet, artifacts: readonly Artifact[], nixFiles: Map<string, string>): Manifest {
+function referenceManifest(fleet: Fleet, artifacts: readonly Artifact[], nixFiles: Map<string, string>, source: string): Manifest {
   const sortedNix = [...nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: fleet.name, files: {}, nix: Object.fromEntries(sortedNix), hosts: {} };
+  const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: fleet.name, source, files: {}, nix: Object.fromEntries(sortedNix), hosts: {} };
   for (const host of fleet.hosts) manifest.hosts[host.name] = { profile: host.profile, artifacts: {}, nix: nixDependencies(host, sortedNix) };
   for (const artifact of artifacts) {
     const entry = { kind: artifact.kind, sha256: sha256(artifact.contents) };
@@ -32,11 +33,12 @@ function referenceManifest(fleet: Fleet, artifacts: readonly Artifact[], nixFile
 
 function checkManifest(files: Record<string, string>): void {
   const raw = rawOf(files);
-  const compiled = compileRaw(raw, { nixDirFromOut: '../nix', outDirFromRoot: 'generated' });
+  const layout = { nixDirFromOut: '../nix', outDirFromRoot: 'generated' };
+  const compiled = compileRaw(raw, layout);
   assert.ok(compiled.artifacts && compiled.fleet, JSON.stringify(compiled.diagnostics.map((d) => d.code)));
   const manifest = compiled.artifacts.find((a) => a.path === MANIFEST_PATH)!;
   const others = compiled.artifacts.filter((a) => a !== manifest);
-  assert.equal(manifest.contents, `${JSON.stringify(referenceManifest(compiled.fleet, others, raw.nixFiles), null, 2)}\n`);
+  assert.equal(manifest.contents, `${JSON.stringify(referenceManifest(compiled.fleet, others, raw.nixFiles, sourceKey(raw, layout)), null, 2)}\n`);
 }
 
 test('manifest.json is JSON.stringify of the manifest, for random fleets', () => {

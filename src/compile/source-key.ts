@@ -1,0 +1,24 @@
+// The key of a build's inputs, recorded in manifest.json as "source": every fleet file by its git blob
+// id, every nix/ file by its sha256, the output layout and fleetc's version. plan computes the same
+// key from a commit's tree alone (git names every blob), so it knows whether the output committed
+// there is the build of exactly that commit's fleet (src/plan/committed.ts).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { blobIdOfFile } from '../load/parse-cache.ts';
+import type { RawFleet } from '../load/types.ts';
+import { packageFile } from '../package-root.ts';
+import type { OutputLayout } from './index.ts';
+
+export const FLEETC_VERSION = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
+
+/** Bumped when what the key covers changes. */
+const KEY_VERSION = 1;
+
+/** Needs every file read (no problems): a fleet with unreadable files never builds. */
+export function sourceKey(raw: RawFleet, layout: OutputLayout): string {
+  const hash = createHash('sha256').update(`fleetc-source ${KEY_VERSION}\nfleetc ${FLEETC_VERSION}\nout ${layout.outDirFromRoot}\nnix ${layout.nixDirFromOut}\n`);
+  const files = raw.files.every((f, i) => i === 0 || raw.files[i - 1]!.relPath < f.relPath) ? raw.files : [...raw.files].sort((a, b) => (a.relPath < b.relPath ? -1 : 1));
+  for (const file of files) hash.update(`fleet ${file.relPath} ${blobIdOfFile(file)}\n`);
+  for (const [file, sha] of [...raw.nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`nix ${file} ${sha}\n`);
+  return hash.digest('hex');
+}
