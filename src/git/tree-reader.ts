@@ -53,8 +53,11 @@ export async function readBlobs(repo: Repository, ids: readonly string[]): Promi
   return blobs;
 }
 
-/** The RawFleet of a commit, as readFleetDir would see it had the commit been checked out. */
-export async function readFleetAt(repo: Repository, commit: string, fleetDir: string, nixDir: string, displayDir: string): Promise<RawFleet & { existed: boolean }> {
+/**
+ * The RawFleet of a commit, as readFleetDir would see it had the commit been checked out. Blobs in
+ * `known` (by id: the other side of a plan holds most of them) are not read again.
+ */
+export async function readFleetAt(repo: Repository, commit: string, fleetDir: string, nixDir: string, displayDir: string, known?: ReadonlyMap<string, Uint8Array>): Promise<RawFleet & { existed: boolean }> {
   const entries = await listTree(repo, commit, [fleetDir, nixDir]);
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
   // Regular files only, as the working-tree reader takes them: a link's blob is its target's name.
@@ -62,7 +65,9 @@ export async function readFleetAt(repo: Repository, commit: string, fleetDir: st
   // Every link is reported, as the working-tree reader does: a link to a directory is not a YAML name.
   const yaml = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === '120000') && !hidden(e.path.slice(fleetDir.length + 1)));
   const readable = yaml.filter((e) => e.type === 'blob' && e.mode !== '120000' && e.size <= MAX_FILE_BYTES);
-  const blobs = await readBlobs(repo, [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === 'blob').map((e) => e.id)]);
+  const wanted = [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === 'blob').map((e) => e.id)];
+  const blobs: Map<string, Uint8Array> = await readBlobs(repo, known ? wanted.filter((id) => !known.has(id)) : wanted);
+  for (const id of wanted) if (!blobs.has(id)) blobs.set(id, known!.get(id)!);
   const files: RawFile[] = yaml.map((entry) => {
     const relPath = entry.path.slice(fleetDir.length + 1);
     const displayPath = `${displayDir}/${relPath}`;
@@ -76,12 +81,20 @@ export async function readFleetAt(repo: Repository, commit: string, fleetDir: st
   const nixSources = new Map<string, string>();
   for (const entry of underNix.filter((e) => e.type === 'blob' && !hidden(e.path.slice(nixDir.length + 1)))) {
     const relPath = entry.path.slice(nixDir.length + 1);
-    nixFiles.set(relPath, createHash('sha256').update(blobs.get(entry.id)!).digest('hex'));
-    nixSources.set(relPath, blobs.get(entry.id)!.toString('utf8'));
+    const bytes = blobs.get(entry.id)!;
+    nixFiles.set(relPath, createHash('sha256').update(bytes).digest('hex'));
+    nixSources.set(relPath, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   }
   return { displayDir, files, problems: [], nixFiles, nixSources, existed: underFleet.length > 0 };
 }
 
 function hidden(relPath: string): boolean {
   return relPath.split('/').some((segment) => segment.startsWith('.'));
+}
+
+/** One file of a commit (e.g. a committed manifest.json), or undefined when the commit has no such blob. */
+export async function readFileAt(repo: Repository, commit: string, file: string): Promise<Buffer | undefined> {
+  const entries = await listTree(repo, commit, [file]);
+  const entry = entries.find((e) => e.path === file && e.type === 'blob' && e.mode !== '120000');
+  return entry ? (await readBlobs(repo, [entry.id])).get(entry.id) : undefined;
 }

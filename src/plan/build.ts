@@ -18,6 +18,11 @@ export interface PlanSide {
   nixSources: Map<string, string>;
   /** Directory of the hand-written Nix files, for display ("nix"). */
   nixDir: string;
+  /**
+   * Instead of artifacts: the manifest, and the texts of the files (and hosts' parts of shared
+   * files) that may differ, by manifest key (plan/partial.ts emits only those).
+   */
+  emitted?: { manifest: Manifest; contents: ReadonlyMap<string, string> };
 }
 
 const NETWORK_KINDS = new Set(['dhcp', 'ipxe']);
@@ -51,14 +56,14 @@ interface SideIndex {
   hosts: Map<string, Host>;
   manifest?: Manifest;
   /** Contents by manifest key: "<path>" or "<path>#<host>" for a host's part of a shared file. */
-  contents: Map<string, string>;
+  contents: ReadonlyMap<string, string>;
   raftGroups: Map<string, string[]>;
 }
 
 function indexSide(side: PlanSide): SideIndex {
   const hosts = new Map((side.fleet?.hosts ?? []).map((h) => [h.name, h]));
   const contents = new Map<string, string>();
-  let manifest: Manifest | undefined;
+  let manifest: Manifest | undefined = side.emitted?.manifest;
   for (const artifact of side.artifacts ?? []) {
     if (artifact.path === MANIFEST_PATH) manifest = JSON.parse(artifact.contents) as Manifest;
     contents.set(artifact.path, artifact.contents);
@@ -70,7 +75,7 @@ function indexSide(side: PlanSide): SideIndex {
       for (const voter of group.voters) raftGroups.set(voter, [...(raftGroups.get(voter) ?? []), `${cluster.name}/${group.service}`]);
     }
   }
-  return { hosts, manifest, contents, raftGroups };
+  return { hosts, manifest, contents: side.emitted?.contents ?? contents, raftGroups };
 }
 
 function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex): HostPlan {

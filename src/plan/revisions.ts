@@ -1,14 +1,20 @@
 // Compiles the fleet at two revisions for a plan: a commit read straight from git objects, or the
-// working tree. This is plan's I/O; buildPlan itself is pure.
+// working tree. This is plan's I/O; buildPlan itself is pure. Both sides are validated and resolved
+// sharing what they share (the base's files that the head has too are not parsed, checked or
+// resolved again); then only the hosts a change can touch are emitted (partial.ts), the others'
+// hashes coming from the base commit's committed output when it is the build of that commit
+// (committed.ts). --full-base (fullBase) compiles both sides in full, as plans always did.
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
-import { compileRaw, outputLayout, type OutputLayout, type Paths } from '../compile/index.ts';
+import { compileRaw, compileStages, emitContext, newCompileMemo, outputLayout, type CompileMemo, type OutputLayout, type Paths } from '../compile/index.ts';
 import { openRepository, repoRelative, resolveCommit, type Repository } from '../git/repository.ts';
 import { readFleetAt } from '../git/tree-reader.ts';
-import { loadParseCache, ParseCache, readFleetDirSync, saveParseCache } from '../load/index.ts';
+import { blobIdOfFile, loadParseCache, ParseCache, readFleetDirSync, saveParseCache } from '../load/index.ts';
 import type { RawFleet } from '../load/types.ts';
 import { buildPlan, type PlanSide } from './build.ts';
+import { committedProblem, fleetcCodeProblem, readCommittedManifest } from './committed.ts';
+import { partialSides, type PartialReport, type ResolvedSide } from './partial.ts';
 import type { Plan } from './types.ts';
 
 export const WORKING_TREE = 'working tree';
@@ -23,10 +29,12 @@ export interface PlanRequest {
   cwd: string;
   /** The parse cache's directory; none: parse every file (still once for both revisions). */
   cacheDir?: string;
+  /** Compile both revisions in full: no output taken from the base commit, every host emitted on both sides. */
+  fullBase?: boolean;
 }
 
 export type PlanOutcome =
-  | { ok: true; plan: Plan; warnings: SideDiagnostics[] }
+  | { ok: true; plan: Plan; warnings: SideDiagnostics[]; partial?: PartialReport }
   | { ok: false; reason: string; failed?: SideDiagnostics };
 
 export interface SideDiagnostics {
@@ -37,56 +45,86 @@ export interface SideDiagnostics {
 
 export async function computePlan(request: PlanRequest): Promise<PlanOutcome> {
   const repo = await openRepository(request.cwd);
-  const fleetDir = repoRelative(repo, request.paths.fleetDir);
-  const nixDir = repoRelative(repo, request.paths.nixDir);
+  const dirs = { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), outDir: repoRelative(repo, request.paths.outDir) };
   const layout = outputLayout(request.paths);
-  const warnings: SideDiagnostics[] = [];
   // One parse cache for both sides: a file the two revisions share is parsed once.
   const cache = request.cacheDir === undefined ? new ParseCache() : loadParseCache(request.cacheDir).cache;
   try {
-    return await planWith(request, repo, { fleetDir, nixDir, layout, warnings, cache });
+    return await planWith(request, repo, dirs, layout, cache);
   } finally {
     if (request.cacheDir !== undefined) saveParseCache(request.cacheDir, cache);
   }
 }
 
-interface PlanContext {
+interface RepoDirs {
   fleetDir: string;
   nixDir: string;
-  layout: OutputLayout;
-  warnings: SideDiagnostics[];
-  cache: ParseCache;
+  outDir: string;
 }
 
-async function planWith(request: PlanRequest, repo: Repository, { fleetDir, nixDir, layout, warnings, cache }: PlanContext): Promise<PlanOutcome> {
-  const base = await readRevision(repo, request.base, fleetDir, nixDir);
-  const baseSide = compileSide('base', base.raw, base.info, layout, nixDir, cache);
+interface Revision {
+  raw: RawFleet | undefined;
+  info: PlanSide['info'];
+}
+
+async function planWith(request: PlanRequest, repo: Repository, dirs: RepoDirs, layout: OutputLayout, cache: ParseCache): Promise<PlanOutcome> {
+  const baseCommit = await resolveCommit(repo, request.base);
+  const head: Revision = request.head === undefined
+    ? { raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }
+    : await readRevision(repo, request.head, await resolveCommit(repo, request.head), dirs);
+  // The head's file contents serve the base wherever the two have the same blob.
+  const known = new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes!]));
+  const base = await readRevision(repo, request.base, baseCommit, dirs, known);
+  const memo = newCompileMemo();
+  const compiled = { head: compileSide('head', head, layout, dirs.nixDir, cache, memo, !request.fullBase), base: compileSide('base', base, layout, dirs.nixDir, cache, memo, !request.fullBase) };
+  let baseSide = compiled.base;
   if (baseSide.failed) {
     if (!request.allowInvalidBase) return { ok: false, reason: `the fleet at base ${request.base} has errors; fix them there, or pass --allow-invalid-base to plan against an empty fleet`, failed: baseSide.failed };
-    baseSide.side = { info: { ...base.info, treatedAsEmpty: true }, nixSources: new Map(), nixDir };
+    baseSide = { side: { info: { ...base.info, treatedAsEmpty: true }, nixSources: new Map(), nixDir: dirs.nixDir } };
   }
-  const head = request.head === undefined
-    ? { raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }
-    : await readRevision(repo, request.head, fleetDir, nixDir);
-  const headSide = compileSide('head', head.raw, head.info, layout, nixDir, cache);
+  const headSide = compiled.head;
   if (headSide.failed) return { ok: false, reason: `the fleet at head (${head.info.ref}) has errors`, failed: headSide.failed };
-  for (const s of [baseSide, headSide]) if (s.warnings) warnings.push(s.warnings);
-  return { ok: true, plan: buildPlan(baseSide.side, headSide.side), warnings };
+  const warnings = [baseSide.warnings, headSide.warnings].filter((w) => w !== undefined);
+  if (baseSide.resolved && headSide.resolved) {
+    const committed = await readCommittedManifest(repo, baseCommit, dirs.outDir);
+    const problem = committedProblem(committed, base.raw!, layout) ?? (await fleetcCodeProblem(repo, baseCommit));
+    const sides = partialSides(baseSide.resolved, headSide.resolved, committed, problem);
+    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head), warnings, partial: sides.report };
+  }
+  return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo)), warnings };
 }
 
-async function readRevision(repo: Repository, revision: string, fleetDir: string, nixDir: string): Promise<{ raw: RawFleet | undefined; info: PlanSide['info'] }> {
-  const commit = await resolveCommit(repo, revision);
-  const raw = await readFleetAt(repo, commit, fleetDir, nixDir, `${revision}:${fleetDir}`);
+async function readRevision(repo: Repository, revision: string, commit: string, dirs: RepoDirs, known?: ReadonlyMap<string, Uint8Array>): Promise<Revision> {
+  const raw = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, known);
   return { raw: raw.existed ? raw : undefined, info: { ref: revision, commit, fleetExists: raw.existed } };
 }
 
-function compileSide(side: 'base' | 'head', raw: RawFleet | undefined, info: PlanSide['info'], layout: OutputLayout, nixDir: string, parseCache: ParseCache): { side: PlanSide; failed?: SideDiagnostics; warnings?: SideDiagnostics } {
+interface CompiledSide {
+  side: PlanSide;
+  failed?: SideDiagnostics;
+  warnings?: SideDiagnostics;
+  /** The side validated and resolved, not yet emitted. */
+  resolved?: ResolvedSide;
+}
+
+/** Validates and resolves one side; emits it in full only when asked (--full-base). */
+function compileSide(side: 'base' | 'head', revision: Revision, layout: OutputLayout, nixDir: string, parseCache: ParseCache, memo: CompileMemo, partial: boolean): CompiledSide {
+  const { raw, info } = revision;
   if (!raw) return { side: { info, nixSources: new Map(), nixDir } };
-  const compilation = compileRaw(raw, { ...layout, parseCache });
+  const stages = partial ? compileStages(raw, { ...layout, parseCache, memo, validateOnly: true }) : { compilation: compileRaw(raw, { ...layout, parseCache, memo }), checked: undefined };
+  const { compilation, checked } = stages;
   const report = { side, diagnostics: compilation.diagnostics, sources: compilation.sources };
-  if (hasErrors(compilation.diagnostics)) return { side: { info, nixSources: raw.nixSources, nixDir }, failed: report };
+  const nixSources = raw.nixSources;
+  if (hasErrors(compilation.diagnostics)) return { side: { info, nixSources, nixDir }, failed: report };
   return {
-    side: { info, fleet: compilation.fleet, artifacts: compilation.artifacts, nixSources: raw.nixSources, nixDir },
+    side: { info, fleet: compilation.fleet, artifacts: compilation.artifacts, nixSources, nixDir },
     ...(compilation.diagnostics.length > 0 ? { warnings: report } : {}),
+    ...(checked && compilation.fleet ? { resolved: { info, fleet: compilation.fleet, checked, context: emitContext(raw, layout), nixSources, nixDir } } : {}),
   };
+}
+
+/** A side with every artifact, compiled now if it was only resolved. */
+function fullSide(compiled: CompiledSide, revision: Revision, layout: OutputLayout, parseCache: ParseCache, memo: CompileMemo): PlanSide {
+  if (compiled.side.artifacts || !compiled.side.fleet || !revision.raw) return compiled.side;
+  return { ...compiled.side, artifacts: compileRaw(revision.raw, { ...layout, parseCache, memo }).artifacts };
 }

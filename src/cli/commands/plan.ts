@@ -41,7 +41,8 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
     .addOption(new Option('--plan-format <format>', 'format of --plan-file').choices(PLAN_FORMATS).default('json'))
     .option('--no-diff', 'text format: reasons only, without the artifact diffs')
     .option('--allow-invalid-base', 'plan against an empty fleet when the base revision\'s fleet has errors')
-    .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when it has none');
+    .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when it has none')
+    .option('--full-base', 'compile both revisions in full instead of taking unchanged hosts from the base commit\'s committed output');
   addPathOptions(command);
   addCacheOptions(command);
   command.action(async (options: Record<string, unknown>) => {
@@ -55,6 +56,7 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
         allowInvalidBase: Boolean(options.allowInvalidBase),
         cwd: process.cwd(),
         cacheDir: cacheDirFrom(options),
+        fullBase: Boolean(options.fullBase),
       });
     } catch (error) {
       if (!(error instanceof GitError)) throw error;

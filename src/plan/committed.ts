@@ -1,0 +1,66 @@
+// The output a commit carries (CI keeps generated/ committed and checked): its manifest.json, and
+// whether it is what this fleetc would build from that commit's fleet — then plan takes the hashes
+// of the hosts a change does not touch from it instead of compiling them (docs/scale.md says when).
+import path from 'node:path';
+import { sourceKey, FLEETC_VERSION } from '../compile/source-key.ts';
+import type { OutputLayout } from '../compile/index.ts';
+import { MANIFEST_PATH, MANIFEST_VERSION, type Manifest } from '../emit/manifest.ts';
+import { blobIdOf } from '../load/parse-cache.ts';
+import type { RawFleet } from '../load/types.ts';
+import { listTree, readFileAt } from '../git/tree-reader.ts';
+import type { Repository } from '../git/repository.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
+import { walkFiles } from '../util/walk-files.ts';
+import { readFileSync } from 'node:fs';
+
+/** The manifest.json of a commit's output directory, parsed; undefined when there is none or it is not JSON. */
+export async function readCommittedManifest(repo: Repository, commit: string, outDir: string): Promise<Manifest | undefined> {
+  const bytes = await readFileAt(repo, commit, `${outDir}/${MANIFEST_PATH}`);
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(bytes.toString('utf8')) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why a committed manifest cannot stand for the build of the commit's fleet (undefined: it can): it
+ * must be fleetc's, of this manifest version, and record the key (compile/source-key.ts) of exactly
+ * that commit's fleet and nix/ files, this output layout and this fleetc's version.
+ */
+export function committedProblem(manifest: Manifest | undefined, raw: RawFleet, layout: OutputLayout): string | undefined {
+  if (!manifest) return 'no manifest.json committed';
+  if (manifest.generator !== 'fleetc' || manifest.version !== MANIFEST_VERSION) return `manifest.json is not a version ${MANIFEST_VERSION} fleetc manifest`;
+  if (manifest.source === undefined) return 'manifest.json records no source key';
+  if (manifest.source !== sourceKey(raw, layout)) return `manifest.json was built from other inputs, another layout or another fleetc than ${FLEETC_VERSION}`;
+  return undefined;
+}
+
+/** What decides fleetc's output, relative to its package root: its code, schemas and pinned dependencies. */
+const CODE = ['src', 'schema', 'package.json', 'package-lock.json'];
+
+/**
+ * When fleetc runs from a checkout inside the fleet repository (fleetc's own repository, a vendored
+ * copy), its version says nothing about edits: the commit's copy of its code must be the running
+ * code, blob for blob. Undefined when it is (or when fleetc lives outside the repository).
+ */
+export async function fleetcCodeProblem(repo: Repository, commit: string): Promise<string | undefined> {
+  const relative = path.relative(repo.root, PACKAGE_ROOT).split(path.sep).join('/');
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  const prefix = relative === '' ? '' : `${relative}/`;
+  const committed = new Map((await listTree(repo, commit, CODE.map((p) => `${prefix}${p}`))).filter((e) => e.type === 'blob').map((e) => [e.path.slice(prefix.length), e.id]));
+  const running = new Map<string, string>();
+  for (const entry of CODE) {
+    const files = entry.includes('.') ? [entry] : walkFiles(path.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
+    for (const file of files) {
+      try {
+        running.set(file, blobIdOf(readFileSync(path.join(PACKAGE_ROOT, file))));
+      } catch {
+        // a file the package does not have
+      }
+    }
+  }
+  const differs = [...new Set([...committed.keys(), ...running.keys()])].find((file) => committed.get(file) !== running.get(file));
+  return differs === undefined ? undefined : `fleetc's own ${differs} differs from the commit's`;
+}
