@@ -46,7 +46,7 @@ export class IncrementalCompiler {
     const { compilation, checked } = compileStages(raw, { ...this.options, parseCache: this.parseCache, memo: this.memo, validateOnly: true });
     if (!compilation.fleet || !checked) return { ...compilation, emittedHosts: [], removedHosts: [] };
     const fleet = compilation.fleet;
-    const context = emitContext(raw, this.options);
+    const context = emitContext(raw, this.options, compilation.diagnostics);
     const shape = fleetShape(fleet, checked, context);
     const previous = this.last;
     const affected = previous ? affectedHosts(previous.shape, shape) : undefined;

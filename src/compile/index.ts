@@ -44,6 +44,8 @@ export interface CompileOptions extends OutputLayout {
   parseCache?: ParseCache;
   /** What earlier runs of the same process found, for the stages to reuse; the result is the same. */
   memo?: CompileMemo;
+  /** Host files known to find nothing of their own (validate/index.ts ValidationReuse). */
+  knownClean?: (relPath: string, blobId: string) => boolean;
 }
 
 /** The stages' memos (see each stage): only work on files that changed is done again. */
@@ -70,7 +72,7 @@ export function compileStages(raw: RawFleet, options: CompileOptions): { compila
   const A1 = performance.now();
   const result: Compilation = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
   if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
-  const checked = validateFleet(loaded.value, { nixDirFromRoot: path.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, options.memo?.validation);
+  const checked = validateFleet(loaded.value, { nixDirFromRoot: path.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean });
   result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   const A2 = performance.now();
@@ -79,13 +81,17 @@ export function compileStages(raw: RawFleet, options: CompileOptions): { compila
   result.diagnostics = [...result.diagnostics, ...resolved.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   result.fleet = resolved.value;
-  if (!options.validateOnly) result.artifacts = emitFleet(resolved.value, emitContext(raw, options));
+  if (!options.validateOnly) result.artifacts = emitFleet(resolved.value, emitContext(raw, options, result.diagnostics));
   return { compilation: finish(result), checked: checked.value };
 }
 
-/** What the emitters are told: where the output and nix directories are, the nix files, the inputs' key. */
-export function emitContext(raw: RawFleet, layout: OutputLayout): EmitContext {
-  return { nixDir: layout.nixDirFromOut, outDirFromRoot: layout.outDirFromRoot, nixFiles: raw.nixFiles, source: sourceKey(raw, layout) };
+/**
+ * What the emitters are told: where the output and nix directories are, the nix files, and the
+ * inputs' key — only for a build without diagnostics, so that a committed manifest with a key is
+ * also the proof that its fleet had nothing to report (plan relies on both).
+ */
+export function emitContext(raw: RawFleet, layout: OutputLayout, diagnostics: readonly Diagnostic[]): EmitContext {
+  return { nixDir: layout.nixDirFromOut, outDirFromRoot: layout.outDirFromRoot, nixFiles: raw.nixFiles, ...(diagnostics.length === 0 ? { source: sourceKey(raw, layout) } : {}) };
 }
 
 export interface DiskOptions {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { ParseCache } from './parse-cache.ts';
+import type { FileKind } from './types.ts';
 import { PARSER_VERSION } from './parse.ts';
 
 export const CACHE_DIR_NAME = '.fleetc-cache';
@@ -17,6 +18,8 @@ const EXTRA_ENTRIES = 2000;
 interface Header {
   magic: string;
   parser: string;
+  /** The schemas' fingerprint under which the files of `validated` passed (ParseCache.passedSchema). */
+  schemas?: string;
   bytes: number;
   sha256: string;
 }
@@ -48,14 +51,21 @@ export function loadParseCache(cacheDir: string): LoadedCache {
     const payload = bytes.subarray(newline + 1);
     if (payload.length !== header.bytes) throw new Error('truncated');
     if (createHash('sha256').update(payload).digest('hex') !== header.sha256) throw new Error('checksum mismatch');
-    const entries = v8.deserialize(payload) as unknown;
-    if (!Array.isArray(entries)) throw new Error('not a list of entries');
+    const stored = v8.deserialize(payload) as unknown;
+    // [entries, validated ids and kinds]; an older store held the entries alone.
+    const [entries, validated] = (Array.isArray(stored) && stored.length === 2 && Array.isArray(stored[0]) && Array.isArray(stored[1]) && header.schemas !== undefined ? stored : [stored, []]) as [unknown, unknown];
+    if (!Array.isArray(entries) || !Array.isArray(validated)) throw new Error('not a list of entries');
     const map = new Map<string, unknown>();
     for (const entry of entries) {
       if (!Array.isArray(entry) || typeof entry[0] !== 'string' || entry[1] === undefined) throw new Error('malformed entry');
       map.set(entry[0], entry[1]);
     }
-    return { cache: new ParseCache(map) };
+    const kinds = new Map<string, FileKind>();
+    for (const entry of validated) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !['fleet', 'profile', 'host'].includes(entry[1])) throw new Error('malformed schema record');
+      kinds.set(entry[0], entry[1] as FileKind);
+    }
+    return { cache: new ParseCache(map, header.schemas === undefined ? undefined : { schemas: header.schemas, kinds }) };
   } catch (error) {
     return { cache: new ParseCache(), ignored: (error as Error).message };
   }
@@ -73,8 +83,9 @@ export function saveParseCache(cacheDir: string, cache: ParseCache): boolean {
     if (entries.length >= limit) break;
     entries.push(entry);
   }
-  const payload = v8.serialize(entries);
-  const header: Header = { magic: MAGIC, parser: PARSER_VERSION, bytes: payload.length, sha256: createHash('sha256').update(payload).digest('hex') };
+  const validated = cache.validatedFor(new Set(entries.map(([id]) => id)));
+  const payload = v8.serialize(validated ? [entries, validated.kinds] : entries);
+  const header: Header = { magic: MAGIC, parser: PARSER_VERSION, ...(validated ? { schemas: validated.schemas } : {}), bytes: payload.length, sha256: createHash('sha256').update(payload).digest('hex') };
   const target = path.join(cacheDir, FILE_NAME);
   const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {

@@ -1,7 +1,7 @@
 // The parse cache: a file's parsed data by the git blob id of its bytes, so a file whose content was
 // parsed before (in this process, or in an earlier run through the cache store) is not parsed again.
 import { createHash } from 'node:crypto';
-import type { RawFile } from './types.ts';
+import type { FileKind, RawFile } from './types.ts';
 
 /** The git blob id of some bytes: sha1 of "blob <length>\0" and the bytes, as `git hash-object` prints. */
 export function blobIdOf(bytes: Uint8Array): string {
@@ -27,9 +27,37 @@ export class ParseCache {
   misses = 0;
   /** True when an entry was added since the cache was created or loaded. */
   changed = false;
+  /**
+   * Files (by blob id) known to pass their kind's JSON Schema, under the schemas of `schemas` (a
+   * fingerprint of the schema files; validate/schemas.ts): validate does not check them again.
+   */
+  private validated: Map<string, FileKind>;
+  private schemas: string | undefined;
 
-  constructor(entries: Map<string, unknown> = new Map()) {
+  constructor(entries: Map<string, unknown> = new Map(), validated?: { schemas: string; kinds: Map<string, FileKind> }) {
     this.entries = entries;
+    this.schemas = validated?.schemas;
+    this.validated = validated?.kinds ?? new Map();
+  }
+
+  passedSchema(id: string, kind: FileKind, schemas: string): boolean {
+    return this.schemas === schemas && this.validated.get(id) === kind;
+  }
+
+  markPassed(id: string, kind: FileKind, schemas: string): void {
+    if (this.schemas !== schemas) {
+      this.schemas = schemas;
+      this.validated = new Map();
+    }
+    if (this.validated.get(id) === kind) return;
+    this.validated.set(id, kind);
+    this.changed = true;
+  }
+
+  /** The schema record, for a store: kept for entries the store keeps. */
+  validatedFor(ids: ReadonlySet<string>): { schemas: string; kinds: Array<[string, FileKind]> } | undefined {
+    if (this.schemas === undefined) return undefined;
+    return { schemas: this.schemas, kinds: [...this.validated].filter(([id]) => ids.has(id)) };
   }
 
   get(id: string): unknown {
@@ -40,7 +68,8 @@ export class ParseCache {
     }
     this.hits++;
     this.used.add(id);
-    return data;
+    // Entries read from the store arrive unfrozen: frozen on first use, they are shared like the rest.
+    return deepFreeze(data);
   }
 
   /** Data is frozen on the way in: every compile that is served the entry shares it. */

@@ -84,11 +84,11 @@ export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry
   const stem = file.relPath.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
   const id = cache ? blobIdOfFile(file) : undefined;
   const cached = id === undefined ? undefined : cache!.get(id);
-  if (cached !== undefined) return { document: loadedDocument(kind, file, stem, cached, source), diagnostics: [] };
+  if (cached !== undefined) return { document: loadedDocument(kind, file, stem, cached, source, id), diagnostics: [] };
   const parsed = parseText(text, file.relPath, path);
   if (!('data' in parsed)) return parsed;
   if (id !== undefined) cache!.set(id, parsed.data);
-  return { document: loadedDocument(kind, file, stem, parsed.data, source), diagnostics: [] };
+  return { document: loadedDocument(kind, file, stem, parsed.data, source, id), diagnostics: [] };
 }
 
 /**
@@ -148,10 +148,10 @@ export function parseText(text: string, relPath: string, path: string): { data: 
  * A parsed document. Its YAML document (node positions, for diagnostics) is not kept: it is parsed
  * again from the text the first time a diagnostic needs a position, which few files ever do.
  */
-function loadedDocument(kind: FileKind, file: RawFile, stem: string, data: unknown, source: SourceText): LoadedDocument {
+function loadedDocument(kind: FileKind, file: RawFile, stem: string, data: unknown, source: SourceText, blobId: string | undefined): LoadedDocument {
   let doc: Document.Parsed | undefined;
   return {
-    kind, file: file.displayPath, relPath: file.relPath, stem, data, source,
+    kind, file: file.displayPath, relPath: file.relPath, stem, data, source, ...(blobId !== undefined ? { blobId } : {}),
     get doc(): Document.Parsed {
       return (doc ??= (parseAllDocuments(source.text, YAML_OPTIONS) as Document.Parsed[])[0]!);
     },

@@ -39,6 +39,8 @@ export interface LoadedDocument {
   stem: string;
   /** The document as plain data (YAML 1.2 core schema). Shared with the parse cache: never mutate it. */
   data: unknown;
+  /** The git blob id of the file, when the parse cache looked it up by it. */
+  blobId?: string;
   /** The YAML document with node positions; parsed again from the source on first use. */
   readonly doc: Document.Parsed;
   source: SourceText;

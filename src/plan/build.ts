@@ -31,6 +31,7 @@ const ROLLED_OUT: ReadonlySet<HostAction> = new Set(['provision', 'update', 'reb
 export function buildPlan(base: PlanSide, head: PlanSide): Plan {
   const baseIndex = indexSide(base);
   const headIndex = indexSide(head);
+  if (JSON.stringify(baseIndex.manifest?.nix) === JSON.stringify(headIndex.manifest?.nix)) baseIndex.nixSame = headIndex;
   const names = [...new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
   const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex));
   detectRenames(hosts, baseIndex, headIndex);
@@ -58,6 +59,8 @@ interface SideIndex {
   /** Contents by manifest key: "<path>" or "<path>#<host>" for a host's part of a shared file. */
   contents: ReadonlyMap<string, string>;
   raftGroups: Map<string, string[]>;
+  /** The other side, when both manifests list the same nix/ files with the same hashes. */
+  nixSame?: SideIndex;
 }
 
 function indexSide(side: PlanSide): SideIndex {
@@ -84,9 +87,11 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
   const current = (headHost ?? baseHost)!;
   const baseArtifacts = b.manifest?.hosts[name]?.artifacts ?? {};
   const headArtifacts = h.manifest?.hosts[name]?.artifacts ?? {};
-  const artifacts = diffArtifacts(baseArtifacts, headArtifacts, b, h);
-  const baseNix = hostNixHashes(b.manifest, name);
-  const headNix = hostNixHashes(h.manifest, name);
+  // One entry object on both sides, with the same nix/ files (plan/partial.ts): nothing to compare.
+  const sameEntry = baseArtifacts === headArtifacts && b.nixSame === h;
+  const artifacts = sameEntry ? [] : diffArtifacts(baseArtifacts, headArtifacts, b, h);
+  const baseNix = sameEntry ? {} : hostNixHashes(b.manifest, name);
+  const headNix = sameEntry ? {} : hostNixHashes(h.manifest, name);
   const nixChanged = [...new Set([...Object.keys(baseNix), ...Object.keys(headNix)])].filter((p) => baseNix[p] !== headNix[p]).sort();
 
   const reasons: string[] = [];

@@ -7,6 +7,8 @@ const MAX_VALUE_LENGTH = 60;
 
 /** "profile worker → control-plane", "services +chainfire −novanet", "interface eno1: mac a → b". */
 export function describeHostChanges(base: Host, head: Host): string[] {
+  // The same object (an unchanged host on both sides of a plan): nothing can differ.
+  if (base === head) return [];
   const reasons: string[] = [];
   const scalar = (label: string, a: Json, b: Json) => {
     if (!same(a, b)) reasons.push(`${label} ${show(a)} → ${show(b)}`);

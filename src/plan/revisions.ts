@@ -75,8 +75,15 @@ async function planWith(request: PlanRequest, repo: Repository, dirs: RepoDirs, 
   // The head's file contents serve the base wherever the two have the same blob.
   const known = new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes!]));
   const base = await readRevision(repo, request.base, baseCommit, dirs, known);
+  // The base's committed output, when it is the (clean) build of the base: its files need no checks of their own.
+  const committed = base.raw && !request.fullBase ? await readCommittedManifest(repo, baseCommit, dirs.outDir) : undefined;
+  const problem = !base.raw || request.fullBase ? 'not used' : (committedProblem(committed, base.raw, layout) ?? (await fleetcCodeProblem(repo, baseCommit)));
+  const clean = problem ? undefined : cleanFiles(base.raw!, head.raw);
   const memo = newCompileMemo();
-  const compiled = { head: compileSide('head', head, layout, dirs.nixDir, cache, memo, !request.fullBase), base: compileSide('base', base, layout, dirs.nixDir, cache, memo, !request.fullBase) };
+  const compiled = {
+    head: compileSide('head', head, layout, dirs.nixDir, cache, memo, !request.fullBase, clean?.head),
+    base: compileSide('base', base, layout, dirs.nixDir, cache, memo, !request.fullBase, clean?.base),
+  };
   let baseSide = compiled.base;
   if (baseSide.failed) {
     if (!request.allowInvalidBase) return { ok: false, reason: `the fleet at base ${request.base} has errors; fix them there, or pass --allow-invalid-base to plan against an empty fleet`, failed: baseSide.failed };
@@ -86,8 +93,6 @@ async function planWith(request: PlanRequest, repo: Repository, dirs: RepoDirs, 
   if (headSide.failed) return { ok: false, reason: `the fleet at head (${head.info.ref}) has errors`, failed: headSide.failed };
   const warnings = [baseSide.warnings, headSide.warnings].filter((w) => w !== undefined);
   if (baseSide.resolved && headSide.resolved) {
-    const committed = await readCommittedManifest(repo, baseCommit, dirs.outDir);
-    const problem = committedProblem(committed, base.raw!, layout) ?? (await fleetcCodeProblem(repo, baseCommit));
     const sides = partialSides(baseSide.resolved, headSide.resolved, committed, problem);
     if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head), warnings, partial: sides.report };
   }
@@ -107,11 +112,29 @@ interface CompiledSide {
   resolved?: ResolvedSide;
 }
 
+/**
+ * Host files whose own checks find nothing, given a base whose build was clean: every base file; and
+ * the head's files that are the base's, when the head has the base's fleet.yaml and profile files
+ * (what a host file's checks read besides the file).
+ */
+function cleanFiles(base: RawFleet, head: RawFleet | undefined): { base: KnownClean; head?: KnownClean } {
+  const ids = (raw: RawFleet) => new Map(raw.files.map((f) => [f.relPath, blobIdOfFile(f)]));
+  const baseIds = ids(base);
+  const known: KnownClean = (relPath, blobId) => baseIds.get(relPath) === blobId;
+  if (!head) return { base: known };
+  const headIds = ids(head);
+  const shared = (relPath: string) => !relPath.startsWith('hosts/');
+  const sameContext = [...baseIds, ...headIds].every(([relPath]) => !shared(relPath) || baseIds.get(relPath) === headIds.get(relPath));
+  return { base: known, ...(sameContext ? { head: known } : {}) };
+}
+
+type KnownClean = (relPath: string, blobId: string) => boolean;
+
 /** Validates and resolves one side; emits it in full only when asked (--full-base). */
-function compileSide(side: 'base' | 'head', revision: Revision, layout: OutputLayout, nixDir: string, parseCache: ParseCache, memo: CompileMemo, partial: boolean): CompiledSide {
+function compileSide(side: 'base' | 'head', revision: Revision, layout: OutputLayout, nixDir: string, parseCache: ParseCache, memo: CompileMemo, partial: boolean, knownClean?: KnownClean): CompiledSide {
   const { raw, info } = revision;
   if (!raw) return { side: { info, nixSources: new Map(), nixDir } };
-  const stages = partial ? compileStages(raw, { ...layout, parseCache, memo, validateOnly: true }) : { compilation: compileRaw(raw, { ...layout, parseCache, memo }), checked: undefined };
+  const stages = partial ? compileStages(raw, { ...layout, parseCache, memo, validateOnly: true, knownClean }) : { compilation: compileRaw(raw, { ...layout, parseCache, memo }), checked: undefined };
   const { compilation, checked } = stages;
   const report = { side, diagnostics: compilation.diagnostics, sources: compilation.sources };
   const nixSources = raw.nixSources;
@@ -119,7 +142,7 @@ function compileSide(side: 'base' | 'head', revision: Revision, layout: OutputLa
   return {
     side: { info, fleet: compilation.fleet, artifacts: compilation.artifacts, nixSources, nixDir },
     ...(compilation.diagnostics.length > 0 ? { warnings: report } : {}),
-    ...(checked && compilation.fleet ? { resolved: { info, fleet: compilation.fleet, checked, context: emitContext(raw, layout), nixSources, nixDir } } : {}),
+    ...(checked && compilation.fleet ? { resolved: { info, fleet: compilation.fleet, checked, context: emitContext(raw, layout, compilation.diagnostics), nixSources, nixDir } } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
 import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.ts';
 import type { LoadedDocument, LoadedFleet } from '../load/types.ts';
 import type { FleetInput, HostInput, ProfileInput } from '../model/input.ts';
-import { checkClaims } from './checks/addresses.ts';
+import { checkClaims, hostClaims } from './checks/addresses.ts';
 import { checkFirstBoot } from './checks/first-boot.ts';
 import { checkBoot } from './checks/boot.ts';
 import { checkInputs } from './checks/inputs.ts';
@@ -19,7 +19,7 @@ import type { Checked, CheckedFleet, HostContext } from './context.ts';
 import { checkHost } from './host-checks.ts';
 import type { ValidationMemo } from './memo.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
-import { schemaValidators } from './schemas.ts';
+import { schemaFingerprint, schemaValidators } from './schemas.ts';
 
 export type { Checked, CheckedFleet } from './context.ts';
 export { ValidationMemo } from './memo.ts';
@@ -36,14 +36,38 @@ export interface RepositoryLayout {
   nixDirFromRoot: string;
 }
 
-export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout, memo?: ValidationMemo): StageResult<CheckedFleet> {
+/** Files known to pass their schema from earlier runs, by blob id (the parse cache keeps them). */
+export interface SchemaRecord {
+  passedSchema(id: string, kind: LoadedDocument['kind'], schemas: string): boolean;
+  markPassed(id: string, kind: LoadedDocument['kind'], schemas: string): void;
+}
+
+/** What validation may reuse (each optional; the diagnostics are the same with or without them). */
+export interface ValidationReuse {
+  memo?: ValidationMemo;
+  schemas?: SchemaRecord;
+  /**
+   * Host files known to find nothing of their own: the same file (path and blob) of a commit whose
+   * build had no diagnostics, under the same fleet.yaml and profile files (a plan's base).
+   */
+  knownClean?: (relPath: string, blobId: string) => boolean;
+}
+
+export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout, reuse: ValidationReuse = {}): StageResult<CheckedFleet> {
+  const { memo, schemas: record, knownClean } = reuse;
   const diagnostics: Diagnostic[] = [];
   const check = <T>(document: LoadedDocument): Checked<T> | undefined => {
     const data = document.data as object;
     if (passedSchema.get(data) === document.kind) return { document, data: data as T, name: nameOf(document) };
+    const id = record && Object.isFrozen(data) ? document.blobId : undefined;
+    if (id !== undefined && record!.passedSchema(id, document.kind, schemaFingerprint())) {
+      passedSchema.set(data, document.kind);
+      return { document, data: data as T, name: nameOf(document) };
+    }
     const validate = schemaValidators()[document.kind];
     if (validate(document.data)) {
       if (Object.isFrozen(data)) passedSchema.set(data, document.kind);
+      if (id !== undefined) record!.markPassed(id, document.kind, schemaFingerprint());
       return { document, data: document.data as T, name: nameOf(document) };
     }
     diagnostics.push(...schemaDiagnostics(document, validate.errors ?? []));
@@ -65,7 +89,8 @@ export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout, me
   const context: HostContext = { fleet, networks: checkNetworks(checked, report), allProfileNames: checked.allProfileNames };
   memo?.useContext(context);
   const hosts = checked.hosts.map((host) => {
-    const result = memo?.get(host) ?? checkHost(host, context);
+    const blobId = host.document.blobId;
+    const result = memo?.get(host) ?? (blobId !== undefined && knownClean?.(host.document.relPath, blobId) ? { diagnostics: [], claims: hostClaims(host) } : checkHost(host, context));
     memo?.set(host, result);
     report.diagnostics.push(...result.diagnostics);
     return { host, claims: result.claims };

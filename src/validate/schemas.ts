@@ -1,5 +1,7 @@
 // The JSON Schemas of the fleet file kinds, compiled once per process and reused.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { FileKind } from '../load/types.ts';
@@ -19,6 +21,10 @@ export const SCHEMA_FILES: Record<FileKind, string> = {
 
 let compiled: Record<FileKind, ValidateFunction> | undefined;
 
+const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, discriminator: true } as const;
+const packageVersion = (name: string) => (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+const AJV_VERSION = `${packageVersion('ajv')} ajv-formats ${packageVersion('ajv-formats')}`;
+
 export function readSchema(fileName: string): Record<string, unknown> {
   return JSON.parse(readFileSync(SCHEMA_DIR + fileName, 'utf8')) as Record<string, unknown>;
 }
@@ -26,7 +32,7 @@ export function readSchema(fileName: string): Record<string, unknown> {
 /** One Ajv instance for the process: compiling is the expensive part. */
 export function schemaValidators(): Record<FileKind, ValidateFunction> {
   if (compiled) return compiled;
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, discriminator: true });
+  const ajv = new Ajv2020(AJV_OPTIONS);
   addFormats(ajv, ['ipv4', 'hostname', 'uri']);
   ajv.addSchema(readSchema('common.schema.json'), 'common.schema.json');
   const compile = (kind: FileKind): ValidateFunction => {
@@ -36,4 +42,14 @@ export function schemaValidators(): Record<FileKind, ValidateFunction> {
   };
   compiled = { fleet: compile('fleet'), profile: compile('profile'), host: compile('host') };
   return compiled;
+}
+
+let fingerprint: string | undefined;
+
+/** What decides whether a file passes its schema: the schema files, ajv's and ajv-formats' versions, the options. */
+export function schemaFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const hash = createHash('sha256').update(`ajv ${AJV_VERSION} ${JSON.stringify(AJV_OPTIONS)}\n`);
+  for (const file of ['common.schema.json', ...Object.values(SCHEMA_FILES)]) hash.update(`${file}\0${readFileSync(SCHEMA_DIR + file, 'utf8')}\0`);
+  return (fingerprint = hash.digest('hex'));
 }

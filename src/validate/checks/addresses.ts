@@ -30,7 +30,6 @@ export interface HostClaims {
 export function checkHostAddresses(host: Checked<HostInput>, context: HostContext, report: Reporter): HostClaims {
   const { document, data } = host;
   const networkSpecs = context.fleet?.data.networks ?? {};
-  const claims: HostClaims = { claims: [] };
   // One NIC may appear once per network it carries (untagged once, tagged VLANs besides).
   const nicMacs = new Map<string, string>();
   const devices = new Set<string>();
@@ -54,11 +53,9 @@ export function checkHostAddresses(host: Checked<HostInput>, context: HostContex
 
     const problem = macProblem(mac);
     if (problem) report.at(document, [...path, 'mac'], { code: 'MAC_INVALID', message: `MAC ${nic.mac} ${problem}`, hint: 'copy the MAC from the NIC label or the BMC inventory' });
-    claims.claims.push({ kind: 'mac', key: mac, path: [...path, 'mac'], what: `${host.name} ${nic.name}`, check: knownMac !== mac });
     nicMacs.set(nic.name, nicMacs.get(nic.name) ?? mac);
 
     if (nic.address === undefined) return;
-    claims.claims.push({ kind: 'ip', key: nic.address, path: [...path, 'address'], what: `${host.name} ${nic.name}`, check: true });
     const net = context.networks.get(nic.network);
     if (!net || !spec) return;
     const address = ipv4ToInt(nic.address);
@@ -80,8 +77,23 @@ export function checkHostAddresses(host: Checked<HostInput>, context: HostContex
       hint: 'mark exactly one interface with boot: true (the NIC that PXE-boots)',
     });
   }
+  return hostClaims(host);
+}
+
+/** What a host file claims fleet-wide, without checking anything (checkHostAddresses checks it). */
+export function hostClaims(host: Checked<HostInput>): HostClaims {
+  const claims: HostClaims = { claims: [] };
+  const nicMacs = new Map<string, string>();
+  host.data.interfaces.forEach((nic, i) => {
+    const mac = normalizeMac(nic.mac);
+    const knownMac = nicMacs.get(nic.name);
+    claims.claims.push({ kind: 'mac', key: mac, path: ['interfaces', i, 'mac'], what: `${host.name} ${nic.name}`, check: knownMac !== mac });
+    nicMacs.set(nic.name, knownMac ?? mac);
+    if (nic.address !== undefined) claims.claims.push({ kind: 'ip', key: nic.address, path: ['interfaces', i, 'address'], what: `${host.name} ${nic.name}`, check: true });
+  });
   // One BMC, one key: case and a trailing dot do not make another machine.
-  if (data.bmc) claims.bmc = { key: canonicalBmcAddress(data.bmc.address), address: data.bmc.address, what: `the BMC of ${host.name}`, isIpv4: isIpv4(data.bmc.address) };
+  const bmc = host.data.bmc;
+  if (bmc) claims.bmc = { key: canonicalBmcAddress(bmc.address), address: bmc.address, what: `the BMC of ${host.name}`, isIpv4: isIpv4(bmc.address) };
   return claims;
 }
 
