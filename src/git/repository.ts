@@ -1,6 +1,6 @@
 // The git repository fleetc runs in: its root, the working directory's place in it, revisions.
 import path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 
 export class GitError extends Error {}
 
@@ -11,6 +11,8 @@ export interface Repository {
 }
 
 export async function openRepository(cwd: string): Promise<Repository> {
+  // Loaded by the commands that read git (plan, apply, status), not by build or watch.
+  const { simpleGit } = await import('simple-git');
   const git = simpleGit({ baseDir: cwd });
   let root: string;
   try {

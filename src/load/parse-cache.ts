@@ -68,8 +68,9 @@ export class ParseCache {
     }
     this.hits++;
     this.used.add(id);
-    // Entries read from the store arrive unfrozen: frozen on first use, they are shared like the rest.
-    return deepFreeze(data);
+    // Entries read from the store arrive unfrozen: frozen on first use (the top object, which is what
+    // says "shared data" to later stages; nothing writes to parsed data), they are shared like the rest.
+    return Object.isFrozen(data) ? data : Object.freeze(data);
   }
 
   /** Data is frozen on the way in: every compile that is served the entry shares it. */

@@ -1,6 +1,5 @@
 // The one way fleetc starts processes during apply: argument arrays (never a shell string), a
 // timeout, and every command and its output reported per host. A dry run only records.
-import { execa } from 'execa';
 import type { EventSink } from '../events.ts';
 
 export interface CommandSpec {
@@ -37,6 +36,8 @@ export class ProcessRunner implements CommandRunner {
     const [file, ...args] = spec.argv;
     this.emit({ type: 'command', host: spec.host, argv: spec.argv, ...(spec.env ? { env: Object.keys(spec.env) } : {}) });
     const started = performance.now();
+    // Loaded when a command first runs: only apply starts processes, and execa takes long to load.
+    const { execa } = await import('execa');
     const result = await execa(file!, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, ...(spec.input === undefined ? { stdin: 'ignore' as const } : { input: spec.input }), all: true, forceKillAfterDelay: 5_000 });
     const exitCode = result.exitCode ?? (result.timedOut ? 124 : 255);
     const ok = !result.timedOut && (spec.okExitCodes ?? [0]).includes(exitCode);
