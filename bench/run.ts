@@ -39,7 +39,7 @@ function setUp(root: string, hosts: number): { dir: string; base: string; head: 
   const dir = path.join(root, `fleet-${hosts}`);
   const fleet = generateFleet(hosts, 42);
   writeFleet(path.join(dir, 'fleet'), fleet);
-  cpSync(path.join(REPO, 'nix'), path.join(dir, 'nix'), { recursive: true });
+  cpSync(path.join(REPO, 'examples/photon-lab/nix'), path.join(dir, 'nix'), { recursive: true });
   writeFileSync(path.join(dir, '.gitignore'), '.fleetc-cache/\ngenerated/\n');
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');

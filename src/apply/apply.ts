@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { outputLayout, rootDirOf, type Paths } from '../compile/index.ts';
+import { libraryDirOf } from '../git/repository.ts';
 import { GitError, openRepository, repoRelative, resolveCommit } from '../git/repository.ts';
 import type { Host } from '../model/fleet.ts';
 import type { HostPlan, Plan } from '../plan/types.ts';
@@ -64,7 +65,7 @@ export class ApplyError extends Error {}
 export async function apply(request: ApplyRequest): Promise<ApplyOutcome> {
   const repo = await openRepository(request.cwd);
   const remote = await defaultRemote(repo, request.remote);
-  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths) });
+  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
   const given = request.planFile ? await loadPlanFile(request.planFile) : undefined;
   const headCommit = given ? await planCommit(repo, given, request.planFile!) : await resolveCommit(repo, 'HEAD');
 

@@ -5,6 +5,7 @@ import { hasErrors } from '../diagnostics/diagnostic.ts';
 import { compileRaw, type OutputLayout } from '../compile/index.ts';
 import type { Repository } from '../git/repository.ts';
 import { readFleetAt } from '../git/tree-reader.ts';
+import { installedLibrary } from '../library/index.ts';
 import { buildPlan, type PlanSide } from '../plan/build.ts';
 import type { HostPlan, Plan, SharedChange } from '../plan/types.ts';
 import { HOST_ACTIONS } from '../plan/types.ts';
@@ -20,6 +21,8 @@ export interface RevisionSource {
   fleetDir: string;
   nixDir: string;
   layout: OutputLayout;
+  /** The output directory's fleetc/ (repository-relative): the library a commit was built with. */
+  libraryDir: string;
 }
 
 /** Compiles the fleet at a commit from git objects; cached per commit. */
@@ -38,11 +41,11 @@ export class RevisionCompiler {
   }
 
   private async load(commit: string, ref: string): Promise<CompiledRevision> {
-    const raw = await readFleetAt(this.repo, commit, this.source.fleetDir, this.source.nixDir, `${ref.slice(0, 12)}:${this.source.fleetDir}`);
+    const raw = await readFleetAt(this.repo, commit, this.source.fleetDir, this.source.nixDir, `${ref.slice(0, 12)}:${this.source.fleetDir}`, this.source.libraryDir);
     const info = { ref, commit, fleetExists: raw.existed };
-    if (!raw.existed) return { side: { info, nixSources: new Map(), nixDir: this.source.nixDir } };
+    if (!raw.existed) return { side: { info, nixSources: new Map(), nixDir: this.source.nixDir, librarySources: new Map() } };
     const compiled = compileRaw(raw, this.source.layout);
-    const side: PlanSide = { info, fleet: compiled.fleet, artifacts: compiled.artifacts, nixSources: raw.nixSources, nixDir: this.source.nixDir };
+    const side: PlanSide = { info, fleet: compiled.fleet, artifacts: compiled.artifacts, nixSources: raw.nixSources, nixDir: this.source.nixDir, librarySources: (raw.library ?? installedLibrary()).sources };
     if (hasErrors(compiled.diagnostics)) {
       const first = compiled.diagnostics.find((d) => d.severity === 'error')!;
       return { side, errors: `${compiled.diagnostics.filter((d) => d.severity === 'error').length} error(s), first: ${first.file}: ${first.code} ${first.message}` };
@@ -55,7 +58,7 @@ export async function planFromState(compiler: RevisionCompiler, head: CompiledRe
   const headSide = head.side;
   const headPlan = buildPlan(headSide, headSide);
   const headManifest = new Map(headPlan.hosts.map((h) => [h.name, h.headManifest]));
-  const empty: PlanSide = { info: { ref: 'nothing deployed', fleetExists: false }, nixSources: new Map(), nixDir: headSide.nixDir };
+  const empty: PlanSide = { info: { ref: 'nothing deployed', fleetExists: false }, nixSources: new Map(), nixDir: headSide.nixDir, librarySources: new Map() };
 
   // Hosts grouped by the commit they are deployed at ('' = nothing deployed).
   const groups = new Map<string, string[]>();

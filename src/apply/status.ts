@@ -1,6 +1,7 @@
 // fleetc status: per host, what is deployed (commit), whether changes are pending, the last result;
 // and who holds the deploy lock.
 import { outputLayout, type Paths } from '../compile/index.ts';
+import { libraryDirOf } from '../git/repository.ts';
 import { openRepository, repoRelative, resolveCommit } from '../git/repository.ts';
 import { buildPlan } from '../plan/build.ts';
 import { readLock, type LockInfo } from './lock.ts';
@@ -29,7 +30,7 @@ export async function fleetStatus(cwd: string, paths: Paths, remoteName: string 
   const remote = await defaultRemote(repo, remoteName);
   if (remote && fetch) await remote.fetchStates();
   const head = await resolveCommit(repo, 'HEAD');
-  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, paths.fleetDir), nixDir: repoRelative(repo, paths.nixDir), layout: outputLayout(paths) });
+  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, paths.fleetDir), nixDir: repoRelative(repo, paths.nixDir), layout: outputLayout(paths), libraryDir: libraryDirOf(repo, paths) });
   const compiled = await compiler.compile(head, 'HEAD');
   const manifests = new Map(buildPlan(compiled.side, compiled.side).hosts.map((h) => [h.name, h.headManifest]));
   const states = await readStates(repo);

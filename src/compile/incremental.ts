@@ -12,6 +12,7 @@ import { ParseCache } from '../load/parse-cache.ts';
 import type { RawFleet } from '../load/types.ts';
 import type { Fleet, Host } from '../model/fleet.ts';
 import type { CheckedFleet } from '../validate/index.ts';
+import { installedLibrary } from '../library/index.ts';
 import { compileStages, type Compilation, type CompileOptions } from './index.ts';
 
 export interface IncrementalCompilation extends Compilation {
@@ -46,7 +47,7 @@ export class IncrementalCompiler {
     const { compilation, checked } = compileStages(raw, { ...this.options, parseCache: this.parseCache, validateOnly: true });
     if (!compilation.fleet || !checked) return { ...compilation, emittedHosts: [], removedHosts: [] };
     const fleet = compilation.fleet;
-    const context: EmitContext = { nixDir: this.options.nixDirFromOut, outDirFromRoot: this.options.outDirFromRoot, nixFiles: raw.nixFiles };
+    const context: EmitContext = { nixDir: this.options.nixDirFromOut, outDirFromRoot: this.options.outDirFromRoot, nixFiles: raw.nixFiles, library: raw.library ?? installedLibrary() };
     const sharedKey = sharedInputs(fleet, checked, context);
     const hostInputs = new Map<string, unknown>(checked.hosts.map((c) => [c.name, c.data]));
     const previous = this.last;
@@ -119,5 +120,5 @@ function fileByHost(artifacts: Artifact[], perHost: boolean): Map<string, Artifa
 /** Everything a host's artifacts may depend on besides its own file, as one comparable string. */
 function sharedInputs(fleet: Fleet, checked: CheckedFleet, context: EmitContext): string {
   const { hosts: _hosts, ...rest } = fleet;
-  return JSON.stringify([rest, checked.fleet?.data, checked.profiles.map((p) => [p.name, p.data]), context.nixDir, [...context.nixFiles]]);
+  return JSON.stringify([rest, checked.fleet?.data, checked.profiles.map((p) => [p.name, p.data]), context.nixDir, [...context.nixFiles], [...context.library.files]]);
 }

@@ -5,6 +5,7 @@ import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.ts';
 import { SourceRegistry } from '../diagnostics/source.ts';
 import type { Artifact } from '../emit/artifact.ts';
 import { emitFleet } from '../emit/index.ts';
+import { installedLibrary } from '../library/index.ts';
 import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
 import { parseFleet, readFleetDirSync } from '../load/index.ts';
 import type { ParseCache } from '../load/parse-cache.ts';
@@ -60,7 +61,7 @@ export function compileStages(raw: RawFleet, options: CompileOptions): { compila
   result.diagnostics = [...result.diagnostics, ...resolved.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   result.fleet = resolved.value;
-  if (!options.validateOnly) result.artifacts = emitFleet(resolved.value, { nixDir: options.nixDirFromOut, outDirFromRoot: options.outDirFromRoot, nixFiles: raw.nixFiles });
+  if (!options.validateOnly) result.artifacts = emitFleet(resolved.value, { nixDir: options.nixDirFromOut, outDirFromRoot: options.outDirFromRoot, nixFiles: raw.nixFiles, library: raw.library ?? installedLibrary() });
   return { compilation: finish(result), checked: checked.value };
 }
 

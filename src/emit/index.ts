@@ -9,13 +9,14 @@ import { emitHostData } from './host-data.ts';
 import { emitHostModules } from './host-module.ts';
 import { emitIpxe } from './ipxe.ts';
 import { emitKea } from './kea.ts';
+import { emitLibrary } from './library.ts';
 import { emitNetboot } from './netboot.ts';
 import { buildManifest } from './manifest.ts';
 import { emitReadme } from './readme.ts';
 
 export type { Artifact, ArtifactKind, EmitContext } from './artifact.ts';
 
-export const EMITTERS: readonly Emitter[] = [emitReadme, emitFlake, emitHostData, emitHostModules, emitDisko, emitFirstBoot, emitDhcpd, emitKea, emitIpxe, emitNetboot];
+export const EMITTERS: readonly Emitter[] = [emitReadme, emitFlake, emitHostData, emitHostModules, emitDisko, emitFirstBoot, emitDhcpd, emitKea, emitIpxe, emitLibrary, emitNetboot];
 
 /** Every artifact of the fleet, sorted by path, the manifest last. */
 export function emitFleet(fleet: Fleet, context: EmitContext): Artifact[] {

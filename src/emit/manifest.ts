@@ -2,9 +2,10 @@
 import { createHash } from 'node:crypto';
 import type { Fleet, Host } from '../model/fleet.ts';
 import type { Artifact, ArtifactKind, EmitContext } from './artifact.ts';
+import { isBootServerFile } from '../library/index.ts';
 
 export const MANIFEST_PATH = 'manifest.json';
-export const MANIFEST_VERSION = 2;
+export const MANIFEST_VERSION = 3;
 
 export interface ManifestEntry {
   kind: ArtifactKind;
@@ -18,6 +19,11 @@ export interface Manifest {
   files: Record<string, ManifestEntry>;
   /** Every hand-written Nix file (relative to nix/) → sha256. */
   nix: Record<string, string>;
+  /**
+   * fleetc's own Nix (relative to generated/fleetc/) → sha256. Every host includes all of it but the
+   * boot server's files (library/index.ts isBootServerFile).
+   */
+  library: Record<string, string>;
   hosts: Record<string, {
     profile: string;
     /** The host's own files, and its fragments of shared files as "<path>#<host>". */
@@ -25,6 +31,11 @@ export interface Manifest {
     /** The hand-written Nix files (keys of nix) the host's configuration includes. */
     nix: string[];
   }>;
+}
+
+/** The hashes of fleetc's own Nix files every host includes. */
+export function hostLibraryHashes(manifest: Manifest | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path]) => !isBootServerFile(path)));
 }
 
 /** The hashes of the hand-written Nix files a host includes. */
@@ -63,7 +74,7 @@ function fragmentHash(fragment: string): string {
 
 export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], context: EmitContext): Artifact {
   const sortedNix = sortedNixFiles(context.nixFiles);
-  const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: fleet.name, files: {}, nix: Object.fromEntries(sortedNix), hosts: {} };
+  const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: fleet.name, files: {}, nix: Object.fromEntries(sortedNix), library: Object.fromEntries(context.library.files), hosts: {} };
   for (const host of fleet.hosts) manifest.hosts[host.name] = { profile: host.profile, artifacts: {}, nix: nixDependencies(host, sortedNix) };
   for (const artifact of [...artifacts].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const entry: ManifestEntry = { kind: artifact.kind, sha256: artifactHash(artifact) };
@@ -79,23 +90,17 @@ export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], cont
   return { path: MANIFEST_PATH, kind: 'manifest', contents: `${JSON.stringify(manifest, null, 2)}\n` };
 }
 
-/** Hand-written Nix files of the boot server (its module, the netboot images): no host's configuration imports them. */
-export function isBootServerNixFile(path: string): boolean {
-  return path.startsWith('images/') || path === 'modules/pxe-server.nix';
-}
-
 /**
- * Which hand-written Nix files shape a host: its profile's modules and its services' modules, and
- * every shared file (anything outside profiles/ and services/, but the boot server's), since any host may import those.
+ * Which hand-written Nix files shape a host: its profile's modules, and every shared file (anything
+ * outside profiles/), since any host may import those — but the boot server's installer modules
+ * (images/), which no host's configuration imports.
  */
 export function nixDependencies(host: Host, sorted: ReadonlyArray<readonly [string, string]>): string[] {
-  const services = new Set(host.services.map((s) => `services/${s}.nix`));
   const modules = new Set(host.modules);
   const deps: string[] = [];
   for (const [path] of sorted) {
-    if (isBootServerNixFile(path)) continue;
-    const specific = path.startsWith('profiles/') || path.startsWith('services/');
-    if (!specific || modules.has(path) || services.has(path)) deps.push(path);
+    if (path.startsWith('images/')) continue;
+    if (!path.startsWith('profiles/') || modules.has(path)) deps.push(path);
   }
   return deps;
 }

@@ -8,6 +8,7 @@ import { MAX_FILE_BYTES } from '../load/index.ts';
 import { symlinkProblem } from '../load/read-dir.ts';
 import type { RawFile, RawFleet } from '../load/types.ts';
 import type { Repository } from './repository.ts';
+import { libraryFrom } from '../library/index.ts';
 
 interface TreeEntry {
   mode: string;
@@ -53,16 +54,21 @@ export async function readBlobs(repo: Repository, ids: readonly string[]): Promi
   return blobs;
 }
 
-/** The RawFleet of a commit, as readFleetDir would see it had the commit been checked out. */
-export async function readFleetAt(repo: Repository, commit: string, fleetDir: string, nixDir: string, displayDir: string): Promise<RawFleet & { existed: boolean }> {
-  const entries = await listTree(repo, commit, [fleetDir, nixDir]);
+/**
+ * The RawFleet of a commit, as readFleetDir would see it had the commit been checked out. With
+ * libraryDir (the output directory's fleetc/, repository-relative), fleetc's own Nix as committed
+ * there: the commit compiles with the library it was built with, when it has one.
+ */
+export async function readFleetAt(repo: Repository, commit: string, fleetDir: string, nixDir: string, displayDir: string, libraryDir?: string): Promise<RawFleet & { existed: boolean }> {
+  const entries = await listTree(repo, commit, [fleetDir, nixDir, ...(libraryDir ? [libraryDir] : [])]);
+  const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === 'blob' && e.mode !== '120000' && !hidden(e.path.slice(libraryDir.length + 1))) : [];
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
   // Regular files only, as the working-tree reader takes them: a link's blob is its target's name.
   const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`) && e.mode !== '120000');
   // Every link is reported, as the working-tree reader does: a link to a directory is not a YAML name.
   const yaml = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === '120000') && !hidden(e.path.slice(fleetDir.length + 1)));
   const readable = yaml.filter((e) => e.type === 'blob' && e.mode !== '120000' && e.size <= MAX_FILE_BYTES);
-  const blobs = await readBlobs(repo, [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === 'blob').map((e) => e.id)]);
+  const blobs = await readBlobs(repo, [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === 'blob').map((e) => e.id), ...underLibrary.map((e) => e.id)]);
   const files: RawFile[] = yaml.map((entry) => {
     const relPath = entry.path.slice(fleetDir.length + 1);
     const displayPath = `${displayDir}/${relPath}`;
@@ -79,7 +85,8 @@ export async function readFleetAt(repo: Repository, commit: string, fleetDir: st
     nixFiles.set(relPath, createHash('sha256').update(blobs.get(entry.id)!).digest('hex'));
     nixSources.set(relPath, blobs.get(entry.id)!.toString('utf8'));
   }
-  return { displayDir, files, problems: [], nixFiles, nixSources, existed: underFleet.length > 0 };
+  const library = underLibrary.length > 0 ? libraryFrom(new Map(underLibrary.map((e) => [e.path.slice(libraryDir!.length + 1), blobs.get(e.id)!]))) : undefined;
+  return { displayDir, files, problems: [], nixFiles, nixSources, ...(library ? { library } : {}), existed: underFleet.length > 0 };
 }
 
 function hidden(relPath: string): boolean {

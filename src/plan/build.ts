@@ -3,7 +3,8 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Artifact } from '../emit/artifact.ts';
 import type { Manifest, ManifestEntry } from '../emit/manifest.ts';
-import { hostNixHashes, MANIFEST_PATH } from '../emit/manifest.ts';
+import { hostLibraryHashes, hostNixHashes, MANIFEST_PATH } from '../emit/manifest.ts';
+import { isBootServerFile, LIBRARY_DIR } from '../library/index.ts';
 import type { Fleet, Host } from '../model/fleet.ts';
 import { describeHostChanges } from './reasons.ts';
 import { HOST_ACTIONS, PLAN_FORMAT_VERSION, type ArtifactDiff, type HostAction, type HostPlan, type Plan, type RevisionInfo, type SharedChange } from './types.ts';
@@ -18,6 +19,8 @@ export interface PlanSide {
   nixSources: Map<string, string>;
   /** Directory of the hand-written Nix files, for display ("nix"). */
   nixDir: string;
+  /** fleetc's own Nix at this revision (generated/fleetc/): path → contents. */
+  librarySources: Map<string, string>;
 }
 
 const NETWORK_KINDS = new Set(['dhcp', 'ipxe']);
@@ -82,7 +85,10 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
   const artifacts = diffArtifacts(baseArtifacts, headArtifacts, b, h);
   const baseNix = hostNixHashes(b.manifest, name);
   const headNix = hostNixHashes(h.manifest, name);
-  const nixChanged = [...new Set([...Object.keys(baseNix), ...Object.keys(headNix)])].filter((p) => baseNix[p] !== headNix[p]).sort();
+  const changedKeys = (a: Record<string, string>, z: Record<string, string>) => [...new Set([...Object.keys(a), ...Object.keys(z)])].filter((p) => a[p] !== z[p]).sort();
+  const nixChanged = changedKeys(baseNix, headNix);
+  // fleetc's own Nix: a fleetc upgrade (or a committed generated/fleetc/ of another fleetc).
+  const libraryChanged = changedKeys(hostLibraryHashes(b.manifest), hostLibraryHashes(h.manifest));
 
   const reasons: string[] = [];
   let action: HostAction;
@@ -96,10 +102,12 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
     reasons.push(...describeHostChanges(baseHost, headHost));
     reasons.push(...inputChanges(base.fleet!, head.fleet!));
     reasons.push(...nixChanged.map((p) => `${head.nixDir}/${p} ${!(p in baseNix) ? 'now included' : !(p in headNix) ? 'no longer included' : 'changed'}`));
+    reasons.push(...libraryChanged.map((p) => `fleetc's ${LIBRARY_DIR}/${p} changed`));
+    const sourcesChanged = nixChanged.length + libraryChanged.length > 0;
     const kinds = new Set(artifacts.map((a) => a.kind));
-    if (artifacts.length === 0 && nixChanged.length === 0) action = 'unchanged';
+    if (artifacts.length === 0 && !sourcesChanged) action = 'unchanged';
     else if (kinds.has('disko')) action = 'destructive';
-    else if (nixChanged.length === 0 && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = 'network-only';
+    else if (!sourcesChanged && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = 'network-only';
     else if (needsReboot(baseHost, headHost, base.fleet!, head.fleet!)) action = 'reboot-required';
     else action = 'update';
     if (action !== 'unchanged' && reasons.length === 0) reasons.push(...artifacts.map((a) => `${a.path} ${a.change}`));
@@ -196,6 +204,29 @@ function detectRenames(hosts: HostPlan[], b: SideIndex, h: SideIndex): void {
 }
 
 function sharedChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex): SharedChange[] {
+  return [...nixChanges(base, head, b, h), ...libraryChanges(base, head, b, h)];
+}
+
+/** fleetc's own Nix files that differ: every host includes them, but the boot server's. */
+function libraryChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex): SharedChange[] {
+  const paths = [...new Set([...base.librarySources.keys(), ...head.librarySources.keys()])].sort();
+  const out: SharedChange[] = [];
+  for (const path of paths) {
+    const before = base.librarySources.get(path);
+    const after = head.librarySources.get(path);
+    if (before === after) continue;
+    const display = `${LIBRARY_DIR}/${path}`;
+    out.push({
+      path: display,
+      change: before === undefined ? 'added' : after === undefined ? 'removed' : 'modified',
+      hosts: isBootServerFile(path) ? [] : [...new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
+      diff: unifiedDiff(display, before ?? '', after ?? ''),
+    });
+  }
+  return out;
+}
+
+function nixChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex): SharedChange[] {
   const paths = [...new Set([...base.nixSources.keys(), ...head.nixSources.keys()])].sort();
   const out: SharedChange[] = [];
   for (const path of paths) {

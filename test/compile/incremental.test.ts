@@ -10,9 +10,9 @@ import type { RawFleet } from '../../src/load/types.ts';
 import { arbitraryFleet } from '../helpers/arbitrary-fleet.ts';
 import type { FleetFiles } from '../helpers/fleet.ts';
 import { EXAMPLE_PATHS } from '../helpers/example.ts';
-import { REPO_NIX } from '../helpers/paths.ts';
+import { EXAMPLE_NIX } from '../helpers/paths.ts';
 
-const nix = readFleetDirSync(EXAMPLE_PATHS.fleetDir, REPO_NIX);
+const nix = readFleetDirSync(EXAMPLE_PATHS.fleetDir, EXAMPLE_NIX);
 
 function rawOf(files: Record<string, string>): RawFleet {
   const encoder = new TextEncoder();
@@ -59,7 +59,7 @@ test('incremental compiles equal full compiles over random edit sequences', asyn
 
 test('a one-host edit emits only that host again', () => {
   const compiler = new IncrementalCompiler({ nixDirFromOut: '../nix', outDirFromRoot: 'generated' });
-  const raw = readFleetDirSync(EXAMPLE_PATHS.fleetDir, REPO_NIX);
+  const raw = readFleetDirSync(EXAMPLE_PATHS.fleetDir, EXAMPLE_NIX);
   const first = compiler.compile(raw);
   assert.equal(first.emittedHosts.length, 7);
   const files = raw.files.map((f) => (f.relPath === 'hosts/wk-1.yaml' ? { ...f, bytes: new TextEncoder().encode(new TextDecoder().decode(f.bytes).replace('unit: u20', 'unit: u21')) } : f));

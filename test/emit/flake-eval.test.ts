@@ -13,14 +13,14 @@ import { standinDir } from '../nixos-standin/standin.ts';
 const SUMMARY = `configurations: builtins.mapAttrs (name: system: let c = system.config; in {
   hostName = c.networking.hostName;
   domain = c.networking.domain;
-  chainfire = c.platform.services.chainfire.enable;
-  flaredbAfter = if c.platform.services.flaredb.enable then c.systemd.services.flaredb.after else null;
+  chainfire = c.platform.services ? chainfire && c.platform.services.chainfire.enable;
+  flaredbAfter = if c.platform.services ? flaredb then c.systemd.services.flaredb.after else null;
   disks = builtins.attrNames c.disko.devices.disk;
   kernelParams = c.boot.kernelParams;
   hostData = builtins.fromJSON c.environment.etc."fleet/host.json".text;
   platform = c.environment.etc."photon/platform".text;
   # The platform flake's overlay gives pkgs its packages: the unit runs the overlay's chainfire.
-  chainfireExec = if c.platform.services.chainfire.enable then c.systemd.services.chainfire.serviceConfig.ExecStart else null;
+  chainfireExec = if c.platform.services ? chainfire then c.systemd.services.chainfire.serviceConfig.ExecStart else null;
 }) configurations`;
 
 test('nix eval of every nixosConfiguration gives the host its name, services, disks, data and the platform module', async (t) => {
