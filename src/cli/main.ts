@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerBuild } from './commands/build.ts';
+import { registerInit } from './commands/init.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerApply } from './commands/apply.ts';
 import { registerStatus } from './commands/status.ts';
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)');
+  registerInit(program, io, setExit);
   registerValidate(program, io, setExit);
   registerBuild(program, io, setExit);
   registerPlan(program, io, setExit);
