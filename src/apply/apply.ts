@@ -10,7 +10,8 @@ import type { HostPlan, Plan } from '../plan/types.ts';
 import { planWaves } from '../plan/waves.ts';
 import type { EventSink, HostResult } from './events.ts';
 import { healthChecksFor, HealthChecker } from './health.ts';
-import { acquireLock, newLockInfo, releaseLock, type LockInfo } from './lock.ts';
+import { acquireLock, newLockInfo, releaseLock, renewLock, type LockInfo } from './lock.ts';
+import { StopControl } from './stop.ts';
 import { loadPlanFile } from './plan-file.ts';
 import { planFromState, RevisionCompiler, type CompiledRevision } from './plan-from-state.ts';
 import { planDifferences } from './plan-verify.ts';
@@ -48,9 +49,17 @@ export interface ApplyRequest {
   logDir: string;
   runId: string;
   emit: EventSink;
+  /** The deploy lock's lease: apply renews the lock at least this often, so a dead run's lock goes stale. */
+  lockLeaseSeconds: number;
+  /** Signals and a lost lock stop the run through this. */
+  stop?: StopControl;
+  /** The remote's branch a deployed commit must be on (default: the remote's HEAD branch, else main). */
+  deployBranch?: string;
+  /** Deploy a commit that is not on the deploy branch. */
+  allowOffBranch?: boolean;
 }
 
-export type ApplyStatus = 'ok' | 'nothing-to-do' | 'error' | 'lock-held' | 'refused' | 'failed-rolled-back' | 'rollback-failed';
+export type ApplyStatus = 'ok' | 'nothing-to-do' | 'error' | 'lock-held' | 'refused' | 'failed-rolled-back' | 'rollback-failed' | 'stopped';
 
 export interface ApplyOutcome {
   status: ApplyStatus;
@@ -68,16 +77,15 @@ export async function apply(request: ApplyRequest): Promise<ApplyOutcome> {
   const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
   const given = request.planFile ? await loadPlanFile(request.planFile) : undefined;
   const headCommit = given ? await planCommit(repo, given, request.planFile!) : await resolveCommit(repo, 'HEAD');
+  const stop = request.stop ?? new StopControl();
+  const offBranch = remote && !request.allowOffBranch ? await offBranchRefusal(remote, headCommit, request.deployBranch) : undefined;
+  if (offBranch) return { status: 'refused', message: offBranch, results: {} };
 
-  let lockOid: string | undefined;
-  if (!request.dryRun) {
-    const attempt = await lockWithTimeout(repo, remote, newLockInfo(request.runId, headCommit, process.argv.slice(2).join(' ') + (process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_RUN_ID})` : '')), request.lockTimeoutSeconds);
-    if (!attempt.acquired) return { status: 'lock-held', message: describeHolder(attempt.holder), results: {}, ...(attempt.holder ? { lockHolder: attempt.holder } : {}) };
-    lockOid = attempt.oid;
-  }
+  const lock = request.dryRun ? undefined : await takeLock(request, repo, remote, headCommit, stop);
+  if (lock && !lock.held) return lock.refusal;
   try {
-    if (remote && !request.dryRun) await remote.fetchStates();
-    const states = await readStates(repo);
+    // A dry run reads the remote's state without changing a ref here; a run makes it the local copy.
+    const states = !remote ? await readStates(repo) : request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix)) : await remote.fetchStates().then(() => readStates(repo));
     const head = await compiler.compile(headCommit, given ? headCommit : 'HEAD');
     if (head.errors) throw new ApplyError(`the fleet at ${headCommit.slice(0, 12)} has errors (${head.errors}); run fleetc validate`);
     // The plan is always the one the commit and the recorded state give; a plan file must say the same.
@@ -87,10 +95,58 @@ export async function apply(request: ApplyRequest): Promise<ApplyOutcome> {
       const message = `refused: the plan in ${request.planFile} is not the plan of ${headCommit.slice(0, 12)} and the recorded deployment state:\n${differences.map((d) => `  - ${d}`).join('\n')}\nplan again (fleetc plan --head ${headCommit.slice(0, 12)} --format json) and review the new plan`;
       return { status: 'refused', message, plan, results: {} };
     }
-    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit });
+    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit, stop });
   } finally {
-    if (lockOid) await releaseLock(repo, remote, lockOid);
+    if (lock?.held) await lock.release();
   }
+}
+
+type TakenLock = { held: true; release: () => Promise<void> } | { held: false; refusal: ApplyOutcome };
+
+/**
+ * Takes the deploy lock (a stale one — its holder stopped renewing it — is taken over, and said so)
+ * and renews its lease while the run lasts; a lease that cannot be renewed (the lock was broken or
+ * taken over) stops the run: no new host starts.
+ */
+async function takeLock(request: ApplyRequest, repo: Run['repo'], remote: Remote | undefined, commit: string, stop: StopControl): Promise<TakenLock> {
+  const info = newLockInfo(request.runId, commit, process.argv.slice(2).join(' ') + (process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_RUN_ID})` : ''), request.lockLeaseSeconds);
+  const attempt = await lockWithTimeout(repo, remote, info, request.lockTimeoutSeconds);
+  if (!attempt.acquired) return { held: false, refusal: { status: 'lock-held', message: describeHolder(attempt.holder), results: {}, ...(attempt.holder ? { lockHolder: attempt.holder } : {}) } };
+  if (attempt.tookOver) request.emit({ type: 'notice', message: `took over the stale deploy lock of run ${attempt.tookOver.id} (${attempt.tookOver.who}@${attempt.tookOver.machine}, pid ${attempt.tookOver.pid}): its lease ran out at ${staleSince(attempt.tookOver)}` });
+  let oid: string | undefined = attempt.oid;
+  let renewing: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = renewing.then(async () => {
+      if (!oid) return;
+      const next = await renewLock(repo, remote, oid, info).catch(() => undefined);
+      if (next) oid = next;
+      else {
+        oid = undefined;
+        stop.stop('the deploy lock was lost (broken with fleetc unlock, or taken over after its lease ran out)');
+      }
+    });
+  }, Math.max(500, (request.lockLeaseSeconds * 1000) / 3));
+  return {
+    held: true,
+    release: async () => {
+      clearInterval(timer);
+      await renewing;
+      if (oid) await releaseLock(repo, remote, oid);
+    },
+  };
+}
+
+function staleSince(info: LockInfo): string {
+  return new Date(Date.parse(info.renewedAt ?? info.startedAt) + (info.leaseSeconds ?? 0) * 1000).toISOString();
+}
+
+/** A commit that is not on the remote's deploy branch is refused: deploys follow what was merged. */
+async function offBranchRefusal(remote: Remote, commit: string, requested: string | undefined): Promise<string | undefined> {
+  const branch = requested ?? (await remote.defaultBranch()) ?? 'main';
+  const contains = await remote.branchContains(branch, commit);
+  if (contains) return undefined;
+  const where = contains === undefined ? `the remote ${remote.name} has no branch ${branch}` : `${commit.slice(0, 12)} is not on ${remote.name}/${branch}`;
+  return `refused: ${where}; apply deploys what is merged to the deploy branch. Push or merge the commit first, name the branch with --deploy-branch, or deploy it anyway with --allow-off-branch`;
 }
 
 interface Run {
@@ -101,6 +157,7 @@ interface Run {
   states: Map<string, StoredState>;
   plan: Plan;
   headCommit: string;
+  stop: StopControl;
 }
 
 async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
@@ -141,14 +198,14 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
     await writeFile(knownHostsFile, knownHostsFor([...fleet.hosts, ...[...models.values()].filter((m) => !fleet.hosts.includes(m))]));
   }
 
-  const runner: CommandRunner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit);
+  const runner: CommandRunner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit, run.stop);
   const ssh = new Ssh(runner, { knownHostsFile, identityFile: request.identityFile, connectTimeoutSeconds: 10 });
   // The fleet's flake lives at the fleet root (flake.nix beside generated/), pinned to the commit.
   const flake = flakeReference({ repoToplevel: run.repo.root, flakeDir: rootDir, rev: run.headCommit });
   const context: StepContext = {
     ssh,
     nix: new NixDeployer(runner, ssh, { flake, timeoutMs: request.stepTimeoutSeconds * 1000 }),
-    health: new HealthChecker(ssh, request.emit, request.dryRun),
+    health: new HealthChecker(ssh, request.emit, request.dryRun, run.stop),
     emit: request.emit,
     bmc: (host) => (host.bmc ? bmcFor(host, host.bmc, { runner, emit: request.emit, timeoutMs: 60_000 }) : undefined),
     firstContactDir: path.resolve(runDir, 'first-contact'),
@@ -156,6 +213,7 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
     rebootTimeoutMs: request.rebootTimeoutSeconds * 1000,
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
     dryRun: request.dryRun,
+    stop: run.stop,
   };
 
   const jobs = new Map<string, RolloutJob>(selected.map((h) => [h.name, { name: h.name, action: h.action, raftGroups: h.raftGroups }]));
@@ -170,6 +228,7 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   const results = await runRollout(waves, jobs, after, {
     sequential: request.dryRun,
     emit: request.emit,
+    stop: run.stop,
     run: async (job) => {
       const host = models.get(job.name)!;
       const checks = job.action === 'decommission' ? [] : healthChecksFor(host, fleet);
@@ -204,9 +263,23 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   request.emit({ type: 'run-finished', results, durationMs: performance.now() - started });
 
   const values = Object.values(results);
+  if (run.stop.reason && !values.includes('rollback-failed')) return { status: 'stopped', message: stoppedMessage(run.stop.reason, results), plan, results };
   const status: ApplyStatus = values.includes('rollback-failed') ? 'rollback-failed' : values.some((r) => FAILURES.has(r)) ? 'failed-rolled-back' : 'ok';
   const message = status === 'ok' ? `${request.dryRun ? 'dry run: ' : ''}${values.length} host(s) done` : `halted: ${Object.entries(results).filter(([, r]) => FAILURES.has(r)).map(([h, r]) => `${h} ${r}`).join(', ')}`;
   return { status, message, plan, results };
+}
+
+/** What a stopped run did and what it left undone. */
+function stoppedMessage(reason: string, results: Record<string, HostResult>): string {
+  const hosts = (wanted: (r: HostResult) => boolean) => Object.entries(results).filter(([, r]) => wanted(r)).map(([h, r]) => (r === 'skipped' ? h : `${h} ${r}`)).sort();
+  const done = hosts((r) => r !== 'skipped');
+  const undone = hosts((r) => r === 'skipped');
+  return [
+    `stopped (${reason}); the deploy lock is released.`,
+    `  finished and recorded: ${done.join(', ') || 'none'}`,
+    `  left undone, not started: ${undone.join(', ') || 'none'}`,
+    undone.length > 0 || done.some((d) => !d.endsWith(' deployed') && !d.endsWith(' recorded')) ? '  run fleetc apply again to deploy what is left' : '',
+  ].filter(Boolean).join('\n');
 }
 
 /** What the host looks like: at head, or at its deployed commit when it was removed. */

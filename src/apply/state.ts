@@ -19,13 +19,14 @@ export interface StoredState {
   state: HostState;
 }
 
-export async function readStates(repo: Repository): Promise<Map<string, StoredState>> {
-  const listing = await repo.git.raw(['for-each-ref', '--format=%(refname) %(objectname)', STATE_REF_PREFIX]);
+/** The states under prefix (default: this repository's own state refs). */
+export async function readStates(repo: Repository, prefix = STATE_REF_PREFIX): Promise<Map<string, StoredState>> {
+  const listing = await repo.git.raw(['for-each-ref', '--format=%(refname) %(objectname)', prefix]);
   const states = new Map<string, StoredState>();
   for (const line of listing.split('\n').filter(Boolean)) {
     const [ref, oid] = line.split(' ') as [string, string];
     const text = await repo.git.raw(['cat-file', 'blob', `${oid}:state.json`]);
-    states.set(ref.slice(STATE_REF_PREFIX.length), { oid, state: JSON.parse(text) as HostState });
+    states.set(ref.slice(prefix.length), { oid, state: JSON.parse(text) as HostState });
   }
   return states;
 }

@@ -4,7 +4,7 @@ import { outputLayout, type Paths } from '../compile/index.ts';
 import { libraryDirOf } from '../git/repository.ts';
 import { openRepository, repoRelative, resolveCommit } from '../git/repository.ts';
 import { buildPlan } from '../plan/build.ts';
-import { readLock, type LockInfo } from './lock.ts';
+import { isStale, leaseExpiry, readLock, type LockInfo } from './lock.ts';
 import { RevisionCompiler, sameArtifacts } from './plan-from-state.ts';
 import { defaultRemote } from './remote.ts';
 import { readStates, type HostState } from './state.ts';
@@ -22,7 +22,8 @@ export interface HostStatus {
 export interface FleetStatus {
   head: string;
   hosts: HostStatus[];
-  lock?: LockInfo & { where: 'remote' | 'local' };
+  /** stale: the holder stopped renewing its lease (the run is gone); a later apply takes it over. */
+  lock?: LockInfo & { where: 'remote' | 'local'; stale: boolean; leaseExpiresAt?: string };
 }
 
 export async function fleetStatus(cwd: string, paths: Paths, remoteName: string | undefined, fetch: boolean): Promise<FleetStatus> {
@@ -45,5 +46,6 @@ export async function fleetStatus(cwd: string, paths: Paths, remoteName: string 
     return { host, pending, ...(state?.deployed ? { deployedCommit: state.deployed.commit, deployedAt: state.deployed.at } : {}), ...(state?.last ? { last: state.last } : {}) };
   });
   const lock = await readLock(repo, remote);
-  return { head, hosts, ...(lock ? { lock: { ...lock.info, where: lock.where } } : {}) };
+  const expiry = lock ? leaseExpiry(lock.info) : undefined;
+  return { head, hosts, ...(lock ? { lock: { ...lock.info, where: lock.where, stale: isStale(lock.info), ...(expiry ? { leaseExpiresAt: expiry.toISOString() } : {}) } } : {}) };
 }

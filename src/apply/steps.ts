@@ -8,6 +8,9 @@ import type { HealthCheck, HealthChecker } from './health.ts';
 import type { BmcClient } from './transports/bmc.ts';
 import { SWITCHED_WITH_FAILED_UNITS, type NixDeployer } from './transports/nix.ts';
 import { pinnedTarget, type Ssh, type SshTarget } from './transports/ssh.ts';
+import type { StopControl } from './stop.ts';
+
+const ABORTED = 'stopped by a second signal';
 
 export interface HostJob {
   name: string;
@@ -31,6 +34,7 @@ export interface StepContext {
   rebootTimeoutMs: number;
   powerOffDecommissioned: boolean;
   dryRun: boolean;
+  stop: StopControl;
 }
 
 export interface JobOutcome {
@@ -78,12 +82,14 @@ async function update(job: HostJob, ctx: StepContext, step: Step): Promise<JobOu
   step('nixos-rebuild switch');
   const switched = await ctx.nix.rebuild(target, 'switch');
   if (!switched.ok) {
-    const reason = switched.exitCode === SWITCHED_WITH_FAILED_UNITS ? `switched, but some units failed to start (exit ${SWITCHED_WITH_FAILED_UNITS})` : switched.timedOut ? 'nixos-rebuild switch timed out' : `nixos-rebuild switch failed (exit ${switched.exitCode})`;
+    const reason = ctx.stop.aborted ? `${ABORTED}: nixos-rebuild switch was cut short` : switched.exitCode === SWITCHED_WITH_FAILED_UNITS ? `switched, but some units failed to start (exit ${SWITCHED_WITH_FAILED_UNITS})` : switched.timedOut ? 'nixos-rebuild switch timed out' : `nixos-rebuild switch failed (exit ${switched.exitCode})`;
     if ((await readLink(ctx, target, '/run/current-system')) === before) return { result: 'failed', error: `${reason}; the running system did not change` };
     return rollback(job, ctx, step, target, reason);
   }
+  if (ctx.stop.aborted) return rollback(job, ctx, step, target, ABORTED);
   step('health check');
   const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  if (ctx.stop.aborted) return rollback(job, ctx, step, target, ABORTED);
   if (!health.ok) return rollback(job, ctx, step, target, `health check failed: ${health.failures.join('; ')}`);
   return { result: 'deployed' };
 }
@@ -93,7 +99,7 @@ async function rollback(job: HostJob, ctx: StepContext, step: Step, target: SshT
   const back = await ctx.nix.rebuild(target, 'switch', true);
   if (!back.ok) return { result: 'rollback-failed', error: `${reason}; rollback failed (exit ${back.exitCode})` };
   step('health check after rollback');
-  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs, undefined, false);
   if (!health.ok) return { result: 'rollback-failed', error: `${reason}; still unhealthy after rollback: ${health.failures.join('; ')}` };
   return { result: 'rolled-back', error: reason };
 }
@@ -107,6 +113,11 @@ async function rebootUpdate(job: HostJob, ctx: StepContext, step: Step): Promise
   if (undelivered) return { result: 'failed', error: `${undelivered}; the boot entry did not change` };
   step('nixos-rebuild boot');
   const built = await ctx.nix.rebuild(target, 'boot');
+  if (built.ok && ctx.stop.aborted) {
+    step('restore the previous boot entry');
+    const back = await ctx.nix.rebuild(target, 'boot', true);
+    return back.ok ? { result: 'rolled-back', error: `${ABORTED}: the previous boot entry is restored, no reboot` } : { result: 'rollback-failed', error: `${ABORTED}; restoring the boot entry failed` };
+  }
   if (!built.ok) {
     const reason = built.timedOut ? 'nixos-rebuild boot timed out' : `nixos-rebuild boot failed (exit ${built.exitCode})`;
     if ((await readLink(ctx, target, profile)) === before) return { result: 'failed', error: `${reason}; the boot entry did not change` };
@@ -125,7 +136,7 @@ async function rebootUpdate(job: HostJob, ctx: StepContext, step: Step): Promise
   if (!back.ok) return { result: 'rollback-failed', error: `${reason}; rollback failed (exit ${back.exitCode})` };
   const again = await reboot(ctx, step, target);
   if (!again.ok) return { result: 'rollback-failed', error: `${reason}; ${again.error}` };
-  const after = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  const after = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs, undefined, false);
   return after.ok ? { result: 'rolled-back', error: reason } : { result: 'rollback-failed', error: `${reason}; still unhealthy after rollback` };
 }
 
@@ -171,7 +182,7 @@ async function install(job: HostJob, ctx: StepContext, step: Step, reinstall: bo
   } finally {
     await staged?.cleanup();
   }
-  if (!installed.ok) return { result: 'failed', error: `nixos-anywhere failed (exit ${installed.exitCode})` };
+  if (!installed.ok) return { result: 'failed', error: ctx.stop.aborted ? `${ABORTED}: nixos-anywhere was cut short, the host needs a new install` : `nixos-anywhere failed (exit ${installed.exitCode})` };
   const system = job.host.ssh.hostKey ? pinned : firstContact('system');
   step('wait for the installed system');
   if (!(await waitForSsh(ctx, system))) return { result: 'failed', error: 'the installed system did not come up' };
@@ -194,6 +205,7 @@ async function deliverCredentials(job: HostJob, ctx: StepContext, step: Step, ta
 async function waitForSsh(ctx: StepContext, target: SshTarget): Promise<boolean> {
   const deadline = Date.now() + ctx.rebootTimeoutMs;
   do {
+    if (ctx.stop.aborted) return false;
     if ((await ctx.ssh.run(target, ['true'], 15_000)).ok) return true;
     await sleep(2_000);
   } while (Date.now() < deadline);

@@ -140,7 +140,7 @@ export class Lab {
     return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((line) => JSON.parse(line) as DoubleCall);
   }
 
-  setFlag(name: string, flag: 'unhealthy' | 'fail-build' | 'fail-activation' | 'delay', value = 'any'): void {
+  setFlag(name: string, flag: 'unhealthy' | 'fail-build' | 'fail-activation' | 'delay' | 'delay-after', value = 'any'): void {
     writeFileSync(path.join(this.hostDir(name), flag), `${value}\n`);
   }
 
@@ -211,21 +211,26 @@ export class Lab {
     ].join('\n');
   }
 
-  /** Gives the repository a bare remote (origin) holding main, as CI's checkout would have. */
+  /** Gives the repository a bare remote (origin) holding main, as CI's checkout would have; later commits are pushed (merged) to it. */
   addRemote(): string {
     const bare = path.join(this.root, 'remote.git');
     execFileSync('git', ['init', '-q', '--bare', '--initial-branch=main', bare]);
     this.repo.git('remote', 'add', 'origin', bare);
     this.repo.git('push', '-q', 'origin', 'HEAD:refs/heads/main');
+    this.pushes = true;
     return bare;
   }
 
-  /** Builds generated/ from the fleet (as an operator would before committing) and commits both. */
-  async commit(message: string): Promise<string> {
+  private pushes = false;
+
+  /** Builds generated/ from the fleet (as an operator would before committing) and commits both (and merges them to the remote's main, if there is one). */
+  async commit(message: string, options: { push?: boolean } = {}): Promise<string> {
     const result = await compileFromDisk(this.repo.paths);
     if (!result.artifacts) throw new Error(`lab fleet invalid: ${result.diagnostics.map((d) => `${d.file} ${d.code} ${d.message}`).join('; ')}`);
     await writeOutput(this.repo.paths.outDir, result.artifacts);
-    return this.repo.commit(message);
+    const commit = this.repo.commit(message);
+    if (this.pushes && options.push !== false) this.repo.git('push', '-q', 'origin', 'HEAD:refs/heads/main');
+    return commit;
   }
 
   /** Starts every host's sshd and its chainfire health endpoint (200 unless the host is unhealthy). */
