@@ -21,11 +21,13 @@ import { FAILURES, runRollout, type RolloutJob } from './rollout.ts';
 import { staleGeneratedFiles } from './generated-check.ts';
 import { deliveredSecrets, readCredentials, type Credential } from './credentials.ts';
 import { readStates, writeState, STATE_REF_PREFIX, type HostState, type StoredState } from './state.ts';
-import { runHostJob, type HostJob, type StepContext } from './steps.ts';
+import { runHostJob, type HostJob, type JobOutcome, type StepContext } from './steps.ts';
 import { bmcFor } from './transports/bmc.ts';
 import { DryRunRunner, ProcessRunner, type CommandRunner } from './transports/command.ts';
 import { NixDeployer } from './transports/nix.ts';
 import { knownHostsFor, pinnedTarget, Ssh, type FirstContact } from './transports/ssh.ts';
+import { effectiveHostKey, withHostKey } from './host-keys.ts';
+import { fingerprintOf } from '../model/ssh-key.ts';
 
 export interface ApplyRequest {
   cwd: string;
@@ -90,6 +92,7 @@ export async function apply(request: ApplyRequest): Promise<ApplyOutcome> {
     if (head.errors) throw new ApplyError(`the fleet at ${headCommit.slice(0, 12)} has errors (${head.errors}); run fleetc validate`);
     // The plan is always the one the commit and the recorded state give; a plan file must say the same.
     const plan = await planFromState(compiler, head, states, request.base === undefined ? undefined : await resolveCommit(repo, request.base));
+    showRecordedKeys(plan, head, states);
     const differences = given ? planDifferences(given, plan) : [];
     if (differences.length > 0) {
       const message = `refused: the plan in ${request.planFile} is not the plan of ${headCommit.slice(0, 12)} and the recorded deployment state:\n${differences.map((d) => `  - ${d}`).join('\n')}\nplan again (fleetc plan --head ${headCommit.slice(0, 12)} --format json) and review the new plan`;
@@ -175,9 +178,12 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   const stale = await staleGeneratedFiles(run.repo, run.headCommit, { outDir, rootDir }, head.side.artifacts ?? []);
   if (stale.length > 0) throw new ApplyError(`the flake at ${run.headCommit.slice(0, 12)} (flake.nix, flake.lock, ${outDir}/) is not what its fleet compiles to (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''}); run fleetc build and commit what it wrote`);
 
+  // Every host as apply connects to it: with the key it pins (the fleet's, or the one fleetc recorded).
+  const keyed = (host: Host) => withHostKey(host, effectiveHostKey(host, run.states.get(host.name)?.state).key);
+  const fleetHosts = new Map(fleet.hosts.map((h) => [h.name, keyed(h)]));
   const models = new Map<string, Host>();
-  for (const hostPlan of selected) models.set(hostPlan.name, await hostModel(hostPlan, run));
-  const refusals = refuse(selected, models, request);
+  for (const hostPlan of selected) models.set(hostPlan.name, keyed(await hostModel(hostPlan, run)));
+  const refusals = refuse(selected, models, request, plan);
   // First-boot secrets are read now, before anything is touched: one that cannot be read refuses the run.
   const needed = deliveredSecrets(fleet);
   const credentials = new Map<string, Credential[]>();
@@ -195,8 +201,12 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   const knownHostsFile = path.resolve(runDir, 'known_hosts');
   if (!request.dryRun) {
     await mkdir(path.join(runDir, 'first-contact'), { recursive: true });
-    await writeFile(knownHostsFile, knownHostsFor([...fleet.hosts, ...[...models.values()].filter((m) => !fleet.hosts.includes(m))]));
   }
+  const pinned = new Map([...fleetHosts, ...[...models].filter(([name]) => !fleetHosts.has(name))]);
+  const writeKnownHosts = async () => {
+    if (!request.dryRun) await writeFile(knownHostsFile, knownHostsFor([...pinned.values()]));
+  };
+  await writeKnownHosts();
 
   const runner: CommandRunner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit, run.stop);
   const ssh = new Ssh(runner, { knownHostsFile, identityFile: request.identityFile, connectTimeoutSeconds: 10 });
@@ -214,6 +224,10 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
     dryRun: request.dryRun,
     stop: run.stop,
+    pinKey: async (name, key) => {
+      for (const map of [pinned, models, fleetHosts]) if (map.has(name)) map.set(name, withHostKey(map.get(name)!, key));
+      await writeKnownHosts();
+    },
   };
 
   const jobs = new Map<string, RolloutJob>(selected.map((h) => [h.name, { name: h.name, action: h.action, raftGroups: h.raftGroups }]));
@@ -232,10 +246,10 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
     run: async (job) => {
       const host = models.get(job.name)!;
       const checks = job.action === 'decommission' ? [] : healthChecksFor(host, fleet);
-      const outcome = await runHostJob({ name: job.name, action: job.action, host, checks, credentials: credentials.get(job.name) ?? [] } satisfies HostJob, context);
+      const outcome = await runHostJob({ name: job.name, action: job.action, host, checks, credentials: credentials.get(job.name) ?? [], renamedTo: planned.get(job.name)!.renamedTo } satisfies HostJob, context);
       if (request.dryRun) return outcome;
       try {
-        await record(run, planned.get(job.name)!, outcome.result, outcome.error, request.runId);
+        await record(run, planned.get(job.name)!, outcome, request.runId, fleet.hosts.find((h) => h.name === job.name)?.ssh.hostKey);
       } catch (error) {
         return { result: 'failed', error: `${outcome.error ? `${outcome.error}; ` : ''}recording the state failed: ${(error as Error).message}` };
       }
@@ -253,7 +267,7 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
       }
       const unhealthy: string[] = [];
       for (const name of [...peers].sort()) {
-        const peer = fleet.hosts.find((h) => h.name === name)!;
+        const peer = fleetHosts.get(name)!;
         const report = await context.health.check(pinnedTarget(peer), healthChecksFor(peer, fleet));
         if (!report.ok) unhealthy.push(`${name} (${report.failures.join('; ')})`);
       }
@@ -294,22 +308,40 @@ async function hostModel(hostPlan: HostPlan, run: Run): Promise<Host> {
   return host;
 }
 
-function refuse(selected: readonly HostPlan[], models: ReadonlyMap<string, Host>, request: ApplyRequest): string[] {
+/** Actions that erase a host's disks: each needs its host approved by name (--approve-destructive). */
+function erasesDisks(host: HostPlan): boolean {
+  return host.action === 'destructive' || host.action === 'replace' || (host.action === 'provision' && host.renamedFrom !== undefined);
+}
+
+function refuse(selected: readonly HostPlan[], models: ReadonlyMap<string, Host>, request: ApplyRequest, plan: Plan): string[] {
   const refusals: string[] = [];
-  const destructive = selected.filter((h) => h.action === 'destructive').map((h) => h.name);
-  const unapproved = destructive.filter((name) => !request.approveDestructive.includes(name));
-  if (unapproved.length > 0) refusals.push(`refused: destructive changes (the disks are repartitioned and erased) need approval by name: --approve-destructive ${unapproved.join(' ')}`);
-  const stray = request.approveDestructive.filter((name) => !destructive.includes(name));
+  const erasing = selected.filter(erasesDisks);
+  const why = (h: HostPlan) => (h.action === 'destructive' ? 'repartitioned' : h.action === 'replace' ? 'new hardware, installed from scratch; the old disks are lost' : `renamed from ${h.renamedFrom}: the machine is reinstalled`);
+  const unapproved = erasing.filter((h) => !request.approveDestructive.includes(h.name));
+  if (unapproved.length > 0) refusals.push(`refused: changes that erase disks need approval by name: ${unapproved.map((h) => `${h.name} (${why(h)})`).join(', ')}; approve with --approve-destructive ${unapproved.map((h) => h.name).join(' ')}`);
+  const stray = request.approveDestructive.filter((name) => !erasing.some((h) => h.name === name));
   if (stray.length > 0) refusals.push(`refused: --approve-destructive names hosts without a destructive change in this plan: ${stray.join(', ')}`);
+  const installing = selected.filter((h) => h.action === 'provision' || h.action === 'replace');
+  if (installing.length > 0 && request.firstContact !== 'accept-new') {
+    const all = plan.hosts.length > 1 && plan.hosts.every((h) => h.action === 'provision' || h.action === 'decommission');
+    refusals.push(
+      `refused: installing ${installing.map((h) => h.name).join(', ')} means talking to ${installing.length === 1 ? 'its installer, whose key' : 'their installers, whose keys'} cannot be known in advance. ` +
+        `For new machines (or replaced hardware), pass --first-contact accept-new: apply then accepts the installer's first key, installs the host (erasing its disks) with a host key it generates, and records that key. ` +
+        `For machines that already run (the deployment state was lost, or never recorded), do not: record them with fleetc adopt, which reads what each host runs over SSH and touches nothing` +
+        (all ? `. Every host of the fleet is planned as new: if the fleet already runs, its state refs (refs/fleetc/deployed/*) are missing here — see the recovery runbook (docs/lifecycle.md)` : ''),
+    );
+  }
   for (const host of selected) {
     const pinned = models.get(host.name)!.ssh.hostKey !== undefined;
-    if (['update', 'reboot-required', 'destructive'].includes(host.action) && !pinned) refusals.push(`refused: ${host.name} has no pinned SSH host key (ssh.hostKey); fleetc only connects to hosts it can authenticate`);
-    if (host.action === 'provision' && request.firstContact !== 'accept-new') refusals.push(`refused: provisioning ${host.name} talks to its installer, whose key cannot be known in advance; pass --first-contact accept-new to accept the first key it shows`);
+    if (['update', 'reboot-required', 'destructive'].includes(host.action) && !pinned) {
+      refusals.push(`refused: ${host.name} has no pinned SSH host key: fleetc connects only to hosts it can authenticate. fleetc records the key it installs when it provisions a host; for a host it did not install, pin its public key in ssh.hostKey of its host file — from the machine itself (cat /etc/ssh/ssh_host_ed25519_key.pub on its console) or ssh-keyscan -t ed25519 ${host.address ?? host.name} over a network you trust`);
+    }
   }
   return refusals;
 }
 
-async function record(run: Run, hostPlan: HostPlan, result: HostResult, error: string | undefined, runId: string): Promise<void> {
+async function record(run: Run, hostPlan: HostPlan, outcome: JobOutcome, runId: string, fleetPin: string | undefined): Promise<void> {
+  const { result, error } = outcome;
   const at = new Date().toISOString();
   const previous = run.states.get(hostPlan.name);
   const state: HostState = { ...(previous?.state ?? {}), host: hostPlan.name, last: { result, commit: run.headCommit, at, run: runId, ...(error ? { error } : {}) } };
@@ -320,6 +352,8 @@ async function record(run: Run, hostPlan: HostPlan, result: HostResult, error: s
       delete state.decommissioned;
     }
   }
+  // A key apply installed is the machine's key from now on, even if the rest of the install failed.
+  if (outcome.hostKey) state.hostKey = { key: outcome.hostKey, ...(fleetPin ? { fleetPin } : {}), commit: run.headCommit, at, run: runId };
   const oid = await writeState(run.repo, state, previous?.oid);
   const ref = `${STATE_REF_PREFIX}${hostPlan.name}`;
   if (run.remote && !(await run.remote.compareAndSwap(ref, oid, previous?.oid))) throw new Error(`the remote's ${ref} moved during the run`);
@@ -348,4 +382,14 @@ async function lockWithTimeout(repo: Run['repo'], remote: Remote | undefined, in
 function describeHolder(holder: LockInfo | undefined): string {
   if (!holder) return 'the deploy lock is held by another run (its details could not be read)';
   return `the deploy lock is held by run ${holder.id}: ${holder.who}@${holder.machine} (pid ${holder.pid}) since ${holder.startedAt}, deploying ${holder.commit.slice(0, 12)} (${holder.run}). If that run is gone, break the lock with: fleetc unlock ${holder.id}`;
+}
+
+/** The plan shows the key apply will pin where fleetc recorded it (the pure plan knows only the fleet's pins). */
+function showRecordedKeys(plan: Plan, head: CompiledRevision, states: ReadonlyMap<string, StoredState>): void {
+  for (const hostPlan of plan.hosts) {
+    const host = head.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
+    if (!host || hostPlan.hostKey?.source === 'new') continue;
+    const effective = effectiveHostKey(host, states.get(host.name)?.state);
+    if (effective.source === 'recorded') hostPlan.hostKey = { source: 'recorded', fingerprint: fingerprintOf(effective.key!)! };
+  }
 }

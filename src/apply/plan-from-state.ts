@@ -6,7 +6,8 @@ import { compileRaw, type OutputLayout } from '../compile/index.ts';
 import type { Repository } from '../git/repository.ts';
 import { readFleetAt } from '../git/tree-reader.ts';
 import { installedLibrary } from '../library/index.ts';
-import { buildPlan, type PlanSide } from '../plan/build.ts';
+import { buildPlan, detectRenames, type PlanSide } from '../plan/build.ts';
+import type { Host } from '../model/fleet.ts';
 import type { HostPlan, Plan, SharedChange } from '../plan/types.ts';
 import { HOST_ACTIONS } from '../plan/types.ts';
 import { planWaves } from '../plan/waves.ts';
@@ -77,8 +78,11 @@ export async function planFromState(compiler: RevisionCompiler, head: CompiledRe
   const hosts: HostPlan[] = [...unchanged];
   const shared = new Map<string, SharedChange>();
   const baseCommits = new Set<string>();
+  // Each host as it was deployed: a rename pairs a host removed since its commit with one never deployed.
+  const deployedHosts = new Map<string, Host>();
   for (const [commit, names] of groups) {
     const base = commit ? await compiler.compile(commit) : { side: empty };
+    for (const host of base.side.fleet?.hosts ?? []) if (names.includes(host.name)) deployedHosts.set(host.name, host);
     if (commit) baseCommits.add(commit);
     const plan = buildPlan(base.side, headSide);
     for (const name of names) {
@@ -94,6 +98,7 @@ export async function planFromState(compiler: RevisionCompiler, head: CompiledRe
     for (const change of plan.shared) shared.set(`${change.path}\0${change.diff}`, change);
   }
   hosts.sort((a, b) => (a.name < b.name ? -1 : 1));
+  detectRenames(hosts, (name) => deployedHosts.get(name), (name) => headSide.fleet?.hosts.find((h) => h.name === name));
   const policy = { order: headSide.fleet?.deploy.order ?? [], maxParallel: headSide.fleet?.deploy.maxParallel ?? 1 };
   const rolledOut = new Set(['provision', 'update', 'reboot-required', 'destructive']);
   const only = baseCommits.size === 1 ? [...baseCommits][0] : undefined;

@@ -4,6 +4,7 @@
 import type { Repository } from '../git/repository.ts';
 import type { HostResult } from './events.ts';
 import { gitWithIdentity, ZERO_OID } from './git-objects.ts';
+import type { RecordedHostKey } from './host-keys.ts';
 
 export const STATE_REF_PREFIX = 'refs/fleetc/deployed/';
 
@@ -12,6 +13,8 @@ export interface HostState {
   deployed?: { commit: string; artifacts: Record<string, string>; at: string; run: string };
   decommissioned?: { commit: string; at: string; run: string };
   last?: { result: HostResult; commit: string; at: string; run: string; error?: string };
+  /** The host key fleetc generated and installed (provision, replace): later deploys pin it. */
+  hostKey?: RecordedHostKey;
 }
 
 export interface StoredState {

@@ -20,6 +20,8 @@ export interface HostJob {
   checks: HealthCheck[];
   /** First-boot secrets apply delivers to this host, read before the rollout started. */
   credentials: Credential[];
+  /** A decommission that is half of a rename: the machine lives on under this name, it is not powered off. */
+  renamedTo?: string;
 }
 
 export interface StepContext {
@@ -35,11 +37,15 @@ export interface StepContext {
   powerOffDecommissioned: boolean;
   dryRun: boolean;
   stop: StopControl;
+  /** Pins a host's new key for the rest of the run (the known_hosts file every connection uses). */
+  pinKey(host: string, key: string): Promise<void>;
 }
 
 export interface JobOutcome {
   result: HostResult;
   error?: string;
+  /** The host key apply generated and installed: recorded with the host's state. */
+  hostKey?: string;
 }
 
 export async function runHostJob(job: HostJob, ctx: StepContext): Promise<JobOutcome> {
@@ -51,11 +57,12 @@ export async function runHostJob(job: HostJob, ctx: StepContext): Promise<JobOut
       case 'reboot-required':
         return await rebootUpdate(job, ctx, step);
       case 'provision':
+      case 'replace':
         return await install(job, ctx, step, false);
       case 'destructive':
         return await install(job, ctx, step, true);
       case 'decommission': {
-        const bmc = ctx.powerOffDecommissioned ? ctx.bmc(job.host) : undefined;
+        const bmc = ctx.powerOffDecommissioned && !job.renamedTo ? ctx.bmc(job.host) : undefined;
         if (bmc) {
           step('power off through the BMC');
           await bmc.power('off');
@@ -156,8 +163,9 @@ async function reboot(ctx: StepContext, step: Step, target: SshTarget): Promise<
 }
 
 /**
- * provision: a new machine boots the installer over PXE (set through its BMC) and is installed by
- * nixos-anywhere; its keys cannot be known yet, so first contact is accepted for it alone.
+ * provision and replace: the machine boots the installer over PXE (set through its BMC) and is
+ * installed by nixos-anywhere with a host key pair generated here, so the installed system is
+ * pinned from its first connection; only the installer's key is accepted on first contact.
  * destructive (approved): nixos-anywhere reinstalls the running host, keeping its pinned host keys.
  */
 async function install(job: HostJob, ctx: StepContext, step: Step, reinstall: boolean): Promise<JobOutcome> {
@@ -174,21 +182,26 @@ async function install(job: HostJob, ctx: StepContext, step: Step, reinstall: bo
     step('wait for the installer');
     if (!(await waitForSsh(ctx, installer))) return { result: 'failed', error: `the installer did not answer on ${pinned.address}:${pinned.port} within ${ctx.rebootTimeoutMs / 1000} s` };
   }
-  step(reinstall ? 'nixos-anywhere: repartition and reinstall' : 'nixos-anywhere: partition and install');
-  const staged = job.credentials.length > 0 && !ctx.dryRun ? await stageExtraFiles(job.credentials) : undefined;
+  step(reinstall ? 'nixos-anywhere: repartition and reinstall' : 'nixos-anywhere: generate the host key, partition and install');
+  const generateKey = !reinstall;
+  const staged = (job.credentials.length > 0 || generateKey) && !ctx.dryRun ? await stageExtraFiles(job.credentials, generateKey ? job.name : undefined) : undefined;
+  const placeholder = [generateKey ? 'a new host key' : '', job.credentials.length > 0 ? 'first-boot credentials' : ''].filter(Boolean).join(' and ');
   let installed;
   try {
-    installed = await ctx.nix.install(installer, reinstall, staged?.dir ?? (job.credentials.length > 0 ? '<first-boot credentials>' : undefined));
+    installed = await ctx.nix.install(installer, reinstall, staged?.dir ?? (placeholder ? `<${placeholder}>` : undefined));
   } finally {
     await staged?.cleanup();
   }
   if (!installed.ok) return { result: 'failed', error: ctx.stop.aborted ? `${ABORTED}: nixos-anywhere was cut short, the host needs a new install` : `nixos-anywhere failed (exit ${installed.exitCode})` };
-  const system = job.host.ssh.hostKey ? pinned : firstContact('system');
-  step('wait for the installed system');
-  if (!(await waitForSsh(ctx, system))) return { result: 'failed', error: 'the installed system did not come up' };
+  const hostKey = staged?.publicKey;
+  if (hostKey) await ctx.pinKey(job.name, hostKey);
+  const system = hostKey || job.host.ssh.hostKey || ctx.dryRun ? pinned : firstContact('system');
+  step(hostKey ? 'wait for the installed system (pinned to its new host key)' : 'wait for the installed system');
+  const keyed = (outcome: JobOutcome): JobOutcome => (hostKey ? { ...outcome, hostKey } : outcome);
+  if (!(await waitForSsh(ctx, system))) return keyed({ result: 'failed', error: 'the installed system did not come up' });
   step('health check');
   const health = await ctx.health.waitHealthy(system, job.checks, ctx.healthTimeoutMs);
-  return health.ok ? { result: 'deployed' } : { result: 'failed', error: `health check failed: ${health.failures.join('; ')}` };
+  return keyed(health.ok ? { result: 'deployed' } : { result: 'failed', error: `health check failed: ${health.failures.join('; ')}` });
 }
 
 /** Writes each first-boot credential on the running host (value on stdin); the first failure, or undefined. */

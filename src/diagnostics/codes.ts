@@ -35,6 +35,8 @@ export const DIAGNOSTIC_CODES = {
   NAME_FILE_MISMATCH: 'A name: field differs from its file name.',
   HOST_DUPLICATE_NAME: 'Two hosts have the same name.',
   PROFILE_DUPLICATE_NAME: 'Two profiles have the same name.',
+  HOST_KEY_INVALID: 'A pinned SSH host key (ssh.hostKey) does not parse as an OpenSSH public key, or its type is not the one it names.',
+  HOST_KEY_DUPLICATE: 'Two hosts pin the same SSH host key.',
   HOSTNAME_INVALID: 'A host name is not a valid DNS label.',
   PROFILE_NAME_INVALID: "A profile's name (its file name, when it has no name:) is not a lower-case identifier.",
   LABEL_KEY_RESERVED: 'A label key is reserved by Nix (outPath, __toString, __functor).',
