@@ -2,13 +2,15 @@
 import type { FleetStatus } from '../../apply/status.ts';
 
 export function renderStatus(status: FleetStatus): string {
+  const probed = status.hosts.some((h) => h.probe);
   const rows = status.hosts.map((h) => [
     h.host,
     h.pending,
     h.deployedCommit ? h.deployedCommit.slice(0, 12) : '-',
+    ...(probed ? [h.probe ? `${h.probe.state === 'drift' ? 'DRIFT' : h.probe.state}: ${h.probe.detail}` : '-'] : []),
     h.last ? `${h.last.result} ${h.last.at.replace(/\.\d+Z$/, 'Z')}${h.last.error ? ` (${h.last.error.slice(0, 60)})` : ''}` : '-',
   ]);
-  const header = ['host', 'state', 'deployed', 'last result'];
+  const header = ['host', 'state', 'deployed', ...(probed ? ['running (probed)'] : []), 'last result'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
   const format = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   const lock = !status.lock
