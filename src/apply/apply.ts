@@ -28,6 +28,7 @@ import { NixDeployer } from './transports/nix.ts';
 import { knownHostsFor, pinnedTarget, Ssh, type FirstContact } from './transports/ssh.ts';
 import { effectiveHostKey, withHostKey } from './host-keys.ts';
 import { fingerprintOf } from '../model/ssh-key.ts';
+import { RaftCoordinator } from './raft.ts';
 
 export interface ApplyRequest {
   cwd: string;
@@ -187,14 +188,27 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   // First-boot secrets are read now, before anything is touched: one that cannot be read refuses the run.
   const needed = deliveredSecrets(fleet);
   const credentials = new Map<string, Credential[]>();
-  for (const hostPlan of selected.filter((h) => ['provision', 'update', 'reboot-required', 'destructive'].includes(h.action))) {
+  for (const hostPlan of selected.filter((h) => ['provision', 'replace', 'update', 'reboot-required', 'destructive'].includes(h.action))) {
     const names = needed.get(hostPlan.name) ?? [];
     // A dry run shows the deliveries without reading a value.
     const read = request.dryRun ? { credentials: names.map((name) => ({ name, value: '' })), problems: [] } : await readCredentials(fleet, names);
     credentials.set(hostPlan.name, read.credentials);
     for (const problem of read.problems) refusals.push(`refused: ${hostPlan.name} needs first-boot ${problem}`);
   }
+  // The membership contract takes the join token too: read now, like the first-boot secrets.
+  let joinToken: string | undefined;
+  const raftJobs = selected.some((h) => h.raftGroups.length > 0 && ['provision', 'replace', 'destructive', 'decommission'].includes(h.action));
+  if (raftJobs && fleet.firstBoot.joinToken && !request.dryRun) {
+    const read = await readCredentials(fleet, [fleet.firstBoot.joinToken]);
+    joinToken = read.credentials[0]?.value;
+    for (const problem of read.problems) refusals.push(`refused: Raft membership changes need the join ${problem}`);
+  }
   if (refusals.length > 0) return { status: 'refused', message: refusals.join('\n'), plan, results: {} };
+
+  // Which voters run now: deployed before and not being reinstalled here, or deployed in this run.
+  const reinstalling = new Set(selected.filter((h) => ['provision', 'replace', 'destructive'].includes(h.action)).map((h) => h.name));
+  const deployedNow = new Set<string>();
+  const running = (name: string) => deployedNow.has(name) || (run.states.get(name)?.state.deployed !== undefined && !reinstalling.has(name));
 
   const runDir = path.join(request.logDir, request.runId);
   if (/\s/.test(path.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
@@ -224,6 +238,7 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
     dryRun: request.dryRun,
     stop: run.stop,
+    raft: new RaftCoordinator({ fleet, host: (name) => fleetHosts.get(name) ?? models.get(name), running, ...(joinToken !== undefined ? { token: joinToken } : {}), emit: request.emit, dryRun: request.dryRun, requestTimeoutMs: fleet.firstBoot.retry.timeoutSeconds * 1000 }),
     pinKey: async (name, key) => {
       for (const map of [pinned, models, fleetHosts]) if (map.has(name)) map.set(name, withHostKey(map.get(name)!, key));
       await writeKnownHosts();
@@ -231,7 +246,7 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   };
 
   const jobs = new Map<string, RolloutJob>(selected.map((h) => [h.name, { name: h.name, action: h.action, raftGroups: h.raftGroups }]));
-  const rolledOut = selected.filter((h) => ['provision', 'update', 'reboot-required', 'destructive'].includes(h.action));
+  const rolledOut = selected.filter((h) => ['provision', 'replace', 'update', 'reboot-required', 'destructive'].includes(h.action));
   const policy = { order: plan.policy.order, maxParallel: request.maxParallel ?? plan.policy.maxParallel };
   const waves = planWaves(rolledOut.map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
   const after = selected.filter((h) => !rolledOut.includes(h)).map((h) => jobs.get(h.name)!);
@@ -246,7 +261,9 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
     run: async (job) => {
       const host = models.get(job.name)!;
       const checks = job.action === 'decommission' ? [] : healthChecksFor(host, fleet);
-      const outcome = await runHostJob({ name: job.name, action: job.action, host, checks, credentials: credentials.get(job.name) ?? [], renamedTo: planned.get(job.name)!.renamedTo } satisfies HostJob, context);
+      const outcome = await runHostJob({ name: job.name, action: job.action, host, checks, credentials: credentials.get(job.name) ?? [], renamedTo: planned.get(job.name)!.renamedTo, raftGroups: job.raftGroups } satisfies HostJob, context);
+      if (outcome.result === 'deployed') deployedNow.add(job.name);
+      reinstalling.delete(job.name);
       if (request.dryRun) return outcome;
       try {
         await record(run, planned.get(job.name)!, outcome, request.runId, fleet.hosts.find((h) => h.name === job.name)?.ssh.hostKey);
@@ -260,9 +277,8 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
       for (const group of job.raftGroups) {
         const [cluster, service] = group.split('/') as [string, string];
         for (const voter of fleet.clusters[cluster]?.raft.find((g) => g.service === service)?.voters ?? []) {
-          // A peer that runs now: deployed before, or adopted, or simply not new in this plan.
-          const exists = run.states.get(voter)?.state.deployed !== undefined || plan.hosts.find((h) => h.name === voter)?.action !== 'provision';
-          if (voter !== job.name && exists) peers.add(voter);
+          // A peer that runs now: deployed (or adopted) and not being reinstalled, or deployed in this run.
+          if (voter !== job.name && running(voter)) peers.add(voter);
         }
       }
       const unhealthy: string[] = [];

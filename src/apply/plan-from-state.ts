@@ -100,7 +100,7 @@ export async function planFromState(compiler: RevisionCompiler, head: CompiledRe
   hosts.sort((a, b) => (a.name < b.name ? -1 : 1));
   detectRenames(hosts, (name) => deployedHosts.get(name), (name) => headSide.fleet?.hosts.find((h) => h.name === name));
   const policy = { order: headSide.fleet?.deploy.order ?? [], maxParallel: headSide.fleet?.deploy.maxParallel ?? 1 };
-  const rolledOut = new Set(['provision', 'update', 'reboot-required', 'destructive']);
+  const rolledOut = new Set(['provision', 'replace', 'update', 'reboot-required', 'destructive']);
   const only = baseCommits.size === 1 ? [...baseCommits][0] : undefined;
   return {
     formatVersion: headPlan.formatVersion,

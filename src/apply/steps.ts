@@ -9,6 +9,7 @@ import type { BmcClient } from './transports/bmc.ts';
 import { SWITCHED_WITH_FAILED_UNITS, type NixDeployer } from './transports/nix.ts';
 import { pinnedTarget, type Ssh, type SshTarget } from './transports/ssh.ts';
 import type { StopControl } from './stop.ts';
+import type { RaftCoordinator } from './raft.ts';
 
 const ABORTED = 'stopped by a second signal';
 
@@ -22,6 +23,8 @@ export interface HostJob {
   credentials: Credential[];
   /** A decommission that is half of a rename: the machine lives on under this name, it is not powered off. */
   renamedTo?: string;
+  /** Raft groups the host votes in ("cluster/service"): at head, or at base for a decommission. */
+  raftGroups: readonly string[];
 }
 
 export interface StepContext {
@@ -39,6 +42,8 @@ export interface StepContext {
   stop: StopControl;
   /** Pins a host's new key for the rest of the run (the known_hosts file every connection uses). */
   pinKey(host: string, key: string): Promise<void>;
+  /** Membership changes of Raft voters, through the membership contract. */
+  raft: RaftCoordinator;
 }
 
 export interface JobOutcome {
@@ -62,6 +67,11 @@ export async function runHostJob(job: HostJob, ctx: StepContext): Promise<JobOut
       case 'destructive':
         return await install(job, ctx, step, true);
       case 'decommission': {
+        if (job.raftGroups.length > 0) {
+          step(`Raft: leave ${job.raftGroups.join(', ')} while the rest stay a majority`);
+          const refused = await ctx.raft.leave(job.host, job.raftGroups);
+          if (refused) return { result: 'blocked', error: refused };
+        }
         const bmc = ctx.powerOffDecommissioned && !job.renamedTo ? ctx.bmc(job.host) : undefined;
         if (bmc) {
           step('power off through the BMC');
@@ -201,7 +211,13 @@ async function install(job: HostJob, ctx: StepContext, step: Step, reinstall: bo
   if (!(await waitForSsh(ctx, system))) return keyed({ result: 'failed', error: 'the installed system did not come up' });
   step('health check');
   const health = await ctx.health.waitHealthy(system, job.checks, ctx.healthTimeoutMs);
-  return keyed(health.ok ? { result: 'deployed' } : { result: 'failed', error: `health check failed: ${health.failures.join('; ')}` });
+  if (!health.ok) return keyed({ result: 'failed', error: `health check failed: ${health.failures.join('; ')}` });
+  if (job.raftGroups.length > 0) {
+    step(`Raft: wait until it is a member of ${job.raftGroups.join(', ')}`);
+    const notMember = await ctx.raft.join(job.host, job.raftGroups, ctx.healthTimeoutMs);
+    if (notMember) return keyed({ result: 'failed', error: notMember });
+  }
+  return keyed({ result: 'deployed' });
 }
 
 /** Writes each first-boot credential on the running host (value on stdin); the first failure, or undefined. */

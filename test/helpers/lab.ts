@@ -4,12 +4,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { compileFromDisk } from '../../src/compile/index.ts';
 import { writeOutput } from '../../src/write/index.ts';
 import { FleetRepo } from './git-repo.ts';
+import { FakePlatform } from '../first-boot/fake-platform.ts';
 import { FIXTURES } from './paths.ts';
 
 export interface LabHost {
@@ -83,7 +83,8 @@ export class Lab {
   readonly dir: string;
   readonly clientKey: string;
   private readonly daemons: ChildProcess[] = [];
-  private readonly servers: http.Server[] = [];
+  /** chainfire on every control-plane host: the membership contract's fake, enforcing quorum. */
+  readonly platform = new FakePlatform();
 
   constructor(
     readonly root: string,
@@ -92,7 +93,7 @@ export class Lab {
   ) {
     this.dir = path.join(root, 'lab');
     mkdirSync(path.join(this.dir, 'bin'), { recursive: true });
-    for (const tool of ['nixos-rebuild', 'nixos-anywhere']) {
+    for (const tool of ['nixos-rebuild', 'nixos-anywhere', 'fake-first-boot.sh']) {
       writeFileSync(path.join(this.dir, 'bin', tool), readFileSync(path.join(FIXTURES, 'lab', tool)), { mode: 0o755 });
     }
     writeFileSync(path.join(this.dir, 'doubles.log'), '');
@@ -106,7 +107,7 @@ export class Lab {
 
   /** The environment apply runs with: the doubles first on PATH, the lab for the doubles. */
   get env(): Record<string, string> {
-    return { ...(process.env as Record<string, string>), PATH: `${path.join(this.dir, 'bin')}:${process.env.PATH}`, FLEETC_LAB: this.dir };
+    return { ...(process.env as Record<string, string>), PATH: `${path.join(this.dir, 'bin')}:${process.env.PATH}`, FLEETC_LAB: this.dir, FLEETC_LAB_NODE: process.execPath };
   }
 
   /** A host's address, by name or last octet. */
@@ -140,7 +141,8 @@ export class Lab {
     return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((line) => JSON.parse(line) as DoubleCall);
   }
 
-  setFlag(name: string, flag: 'unhealthy' | 'fail-build' | 'fail-activation' | 'delay' | 'delay-after', value = 'any'): void {
+  /** down: the machine is off (or not installed yet): its services do not answer, until an install. */
+  setFlag(name: string, flag: 'unhealthy' | 'fail-build' | 'fail-activation' | 'delay' | 'delay-after' | 'down', value = 'any'): void {
     writeFileSync(path.join(this.hostDir(name), flag), `${value}\n`);
   }
 
@@ -233,20 +235,20 @@ export class Lab {
     return commit;
   }
 
-  /** Starts every host's sshd and its chainfire health endpoint (200 unless the host is unhealthy). */
+  /**
+   * Starts every host's sshd and, on control-plane hosts, chainfire: a fake node of the membership
+   * contract on the api port, healthy unless the host is flagged unhealthy, unreachable while down.
+   */
   async start(): Promise<void> {
     mkdirSync('/run/sshd', { recursive: true });
     for (const host of this.hosts) {
       const daemon = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(this.hostDir(host), 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
       this.daemons.push(daemon);
       if (host.profile === 'control-plane') {
-        const server = http.createServer((_, res) => {
-          const flag = path.join(this.hostDir(host), 'unhealthy');
-          const bad = existsSync(flag) && ['any', this.current(host.name)].includes(readFileSync(flag, 'utf8').trim());
-          res.writeHead(bad ? 503 : 200).end(bad ? 'unhealthy' : 'ok');
-        });
-        await new Promise<void>((resolve, reject) => server.once('error', reject).listen(HEALTH_PORT, this.address(host), resolve));
-        this.servers.push(server);
+        const node = await this.platform.node('chainfire', host.name, { address: this.address(host), port: HEALTH_PORT });
+        const flag = path.join(this.hostDir(host), 'unhealthy');
+        node.isHealthy = () => !(existsSync(flag) && ['any', this.current(host.name)].includes(readFileSync(flag, 'utf8').trim()));
+        node.isUp = () => !existsSync(path.join(this.hostDir(host), 'down'));
       }
     }
     await Promise.all(this.hosts.map((h) => waitForPort(this.address(h), SSH_PORT)));
@@ -255,7 +257,7 @@ export class Lab {
   async stop(): Promise<void> {
     for (const daemon of this.daemons) daemon.kill('SIGTERM');
     await Promise.all(this.daemons.map((d) => (d.exitCode === null ? new Promise((resolve) => d.once('exit', resolve)) : undefined)));
-    await Promise.all(this.servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    await this.platform.close();
     releaseSubnet(this.subnet);
   }
 }
