@@ -8,6 +8,7 @@ import { GitError, openRepository, repoRelative, resolveCommit } from '../git/re
 import type { Host } from '../model/fleet.ts';
 import type { HostPlan, Plan } from '../plan/types.ts';
 import { planWaves } from '../plan/waves.ts';
+import { bootServerFirst } from '../plan/build.ts';
 import type { EventSink, HostResult } from './events.ts';
 import { healthChecksFor, HealthChecker } from './health.ts';
 import { acquireLock, newLockInfo, releaseLock, renewLock, type LockInfo } from './lock.ts';
@@ -29,6 +30,7 @@ import { knownHostsFor, pinnedTarget, Ssh, type FirstContact } from './transport
 import { effectiveHostKey, withHostKey } from './host-keys.ts';
 import { fingerprintOf } from '../model/ssh-key.ts';
 import { RaftCoordinator } from './raft.ts';
+import { BootServerCheck } from './boot-server.ts';
 
 export interface ApplyRequest {
   cwd: string;
@@ -238,6 +240,9 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
     dryRun: request.dryRun,
     stop: run.stop,
+    ...(fleet.boot.server && fleet.hosts.some((h) => h.name === fleet.boot.server)
+      ? { bootServer: { name: fleet.boot.server, check: new BootServerCheck({ name: fleet.boot.server, url: fleet.boot.http, manifest: plan.hosts.find((h) => h.name === fleet.boot.server)!.headManifest, artifacts: head.side.artifacts ?? [], states: run.states, emit: request.emit, dryRun: request.dryRun }) } }
+      : {}),
     raft: new RaftCoordinator({ fleet, host: (name) => fleetHosts.get(name) ?? models.get(name), running, ...(joinToken !== undefined ? { token: joinToken } : {}), emit: request.emit, dryRun: request.dryRun, requestTimeoutMs: fleet.firstBoot.retry.timeoutSeconds * 1000 }),
     pinKey: async (name, key) => {
       for (const map of [pinned, models, fleetHosts]) if (map.has(name)) map.set(name, withHostKey(map.get(name)!, key));
@@ -247,7 +252,7 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
 
   const jobs = new Map<string, RolloutJob>(selected.map((h) => [h.name, { name: h.name, action: h.action, raftGroups: h.raftGroups }]));
   const rolledOut = selected.filter((h) => ['provision', 'replace', 'update', 'reboot-required', 'destructive'].includes(h.action));
-  const policy = { order: plan.policy.order, maxParallel: request.maxParallel ?? plan.policy.maxParallel };
+  const policy = { order: plan.policy.order, maxParallel: request.maxParallel ?? plan.policy.maxParallel, ...bootServerFirst(fleet) };
   const waves = planWaves(rolledOut.map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
   const after = selected.filter((h) => !rolledOut.includes(h)).map((h) => jobs.get(h.name)!);
   const planned = new Map(selected.map((h) => [h.name, h]));

@@ -6,7 +6,7 @@ import { compileRaw, type OutputLayout } from '../compile/index.ts';
 import type { Repository } from '../git/repository.ts';
 import { readFleetAt } from '../git/tree-reader.ts';
 import { installedLibrary } from '../library/index.ts';
-import { buildPlan, detectRenames, type PlanSide } from '../plan/build.ts';
+import { bootServerFirst, buildPlan, detectRenames, type PlanSide } from '../plan/build.ts';
 import type { Host } from '../model/fleet.ts';
 import type { HostPlan, Plan, SharedChange } from '../plan/types.ts';
 import { HOST_ACTIONS } from '../plan/types.ts';
@@ -108,7 +108,7 @@ export async function planFromState(compiler: RevisionCompiler, head: CompiledRe
     base: { ref: 'deployed state', ...(only ? { commit: only } : {}), fleetExists: states.size > 0 || adoptAt !== undefined },
     head: headSide.info,
     summary: Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length])) as Plan['summary'],
-    waves: planWaves(hosts.filter((h) => rolledOut.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy),
+    waves: planWaves(hosts.filter((h) => rolledOut.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), { ...policy, ...bootServerFirst(headSide.fleet) }),
     policy,
     hosts,
     shared: [...shared.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),

@@ -10,6 +10,7 @@ import { SWITCHED_WITH_FAILED_UNITS, type NixDeployer } from './transports/nix.t
 import { pinnedTarget, type Ssh, type SshTarget } from './transports/ssh.ts';
 import type { StopControl } from './stop.ts';
 import type { RaftCoordinator } from './raft.ts';
+import type { BootServerCheck } from './boot-server.ts';
 
 const ABORTED = 'stopped by a second signal';
 
@@ -44,6 +45,8 @@ export interface StepContext {
   pinKey(host: string, key: string): Promise<void>;
   /** Membership changes of Raft voters, through the membership contract. */
   raft: RaftCoordinator;
+  /** The fleet's boot server (boot.server), when it is a host of the fleet. */
+  bootServer?: { name: string; check: BootServerCheck };
 }
 
 export interface JobOutcome {
@@ -79,7 +82,11 @@ export async function runHostJob(job: HostJob, ctx: StepContext): Promise<JobOut
         }
         return { result: 'recorded' };
       }
-      case 'network-only':
+      case 'network-only': {
+        // Recorded only once the boot server serves the change (it is deployed first, in its own wave).
+        const waiting = ctx.bootServer?.check.notReady();
+        return waiting ? { result: 'blocked', error: `${waiting}; not recorded` } : { result: 'recorded' };
+      }
       case 'unchanged':
         return { result: 'recorded' };
     }
@@ -182,7 +189,14 @@ async function install(job: HostJob, ctx: StepContext, step: Step, reinstall: bo
   const pinned = pinnedTarget(job.host);
   const firstContact = (phase: string): SshTarget => ({ ...pinned, trust: { kind: 'first-contact', knownHostsFile: `${ctx.firstContactDir}/${job.name}.${phase}.known_hosts` } });
   const installer = reinstall ? pinned : firstContact('installer');
-  if (!reinstall) {
+  const isBootServer = ctx.bootServer?.name === job.name;
+  if (!reinstall && isBootServer) step('the boot server does not boot from the network (it serves the boot): wait for an installer, or any Linux, on SSH (nixos-anywhere kexecs into its own)');
+  if (!reinstall && !isBootServer) {
+    if (ctx.bootServer) {
+      step(`check that the boot server ${ctx.bootServer.name} serves this commit`);
+      const stale = await ctx.bootServer.check.servesFor(job.host);
+      if (stale) return { result: 'failed', error: stale };
+    }
     const bmc = ctx.bmc(job.host);
     if (bmc) {
       step('BMC: boot from the network once, power on');

@@ -40,7 +40,7 @@ export function buildPlan(base: PlanSide, head: PlanSide): Plan {
   const shared = base.fleet ? sharedChanges(base, head, baseIndex, headIndex) : [];
   const summary = Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length])) as Record<HostAction, number>;
   const policy = { order: head.fleet?.deploy.order ?? base.fleet?.deploy.order ?? [], maxParallel: head.fleet?.deploy.maxParallel ?? 1 };
-  const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
+  const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), { ...policy, ...bootServerFirst(head.fleet) });
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     fleet: head.fleet?.name ?? base.fleet?.name ?? '',
@@ -92,7 +92,9 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
   const changedKeys = (a: Record<string, string>, z: Record<string, string>) => [...new Set([...Object.keys(a), ...Object.keys(z)])].filter((p) => a[p] !== z[p]).sort();
   const nixChanged = changedKeys(baseNix, headNix);
   // fleetc's own Nix: a fleetc upgrade (or a committed generated/fleetc/ of another fleetc).
-  const libraryChanged = changedKeys(hostLibraryHashes(b.manifest), hostLibraryHashes(h.manifest));
+  const libraryChanged = changedKeys(hostLibraryHashes(b.manifest, name), hostLibraryHashes(h.manifest, name));
+  // The boot server's configuration is built from the DHCP, iPXE and netboot files: their change updates it.
+  const bootServer = h.manifest?.bootServer === name;
 
   const reasons: string[] = [];
   let action: HostAction;
@@ -115,7 +117,7 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
       reasons.unshift(`hardware replaced (${replaced.join(', ')}): ${REPLACE_NOTE}`);
     } else if (artifacts.length === 0 && !sourcesChanged) action = 'unchanged';
     else if (kinds.has('disko')) action = 'destructive';
-    else if (!sourcesChanged && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = 'network-only';
+    else if (!sourcesChanged && !bootServer && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = 'network-only';
     else if (needsReboot(baseHost, headHost, base.fleet!, head.fleet!)) action = 'reboot-required';
     else action = 'update';
     if (action !== 'unchanged' && reasons.length === 0) reasons.push(...artifacts.map((a) => `${a.path} ${a.change}`));
@@ -238,7 +240,7 @@ function libraryChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideInd
     out.push({
       path: display,
       change: before === undefined ? 'added' : after === undefined ? 'removed' : 'modified',
-      hosts: isBootServerFile(path) ? [] : [...new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
+      hosts: isBootServerFile(path) ? [...new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== undefined).sort() : [...new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
       diff: unifiedDiff(display, before ?? '', after ?? ''),
     });
   }
@@ -261,4 +263,9 @@ function nixChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex):
     });
   }
   return out;
+}
+
+/** The boot server goes first, in a wave of its own: the others boot from what it serves. */
+export function bootServerFirst(fleet: Fleet | undefined): { first?: string } {
+  return fleet?.boot.server !== undefined ? { first: fleet.boot.server } : {};
 }

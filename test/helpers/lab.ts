@@ -4,6 +4,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { compileFromDisk } from '../../src/compile/index.ts';
@@ -14,7 +15,8 @@ import { FIXTURES } from './paths.ts';
 
 export interface LabHost {
   name: string;
-  profile: 'control-plane' | 'worker';
+  /** control-plane hosts run chainfire (a fake of the membership contract); boot-server runs nothing. */
+  profile: 'control-plane' | 'worker' | 'boot-server';
   /** Last octet of the host's address in the lab's loopback /24. */
   octet: number;
   /** Extra YAML lines for the host file (e.g. a bmc: block). */
@@ -193,6 +195,7 @@ export class Lab {
       'profiles/base.yaml': 'modules: [profiles/base.nix]\n',
       'profiles/control-plane.yaml': 'extends: base\nservices: [chainfire, novanet]\n',
       'profiles/worker.yaml': 'extends: base\nservices: [novanet]\n',
+      'profiles/boot-server.yaml': 'extends: base\n',
       ...Object.fromEntries(this.hosts.map((h, i) => [`hosts/${h.name}.yaml`, this.hostYaml(h, i)])),
       ...overrides,
     };
@@ -254,7 +257,33 @@ export class Lab {
     await Promise.all(this.hosts.map((h) => waitForPort(this.address(h), SSH_PORT)));
   }
 
+  /**
+   * The boot server's HTTP side, as fleetc's pxe-server module serves it under boot.http: the
+   * generated/ipxe tree and fleet-revision of the commit the host runs (its `current`); with the
+   * host's `boot-stale` flag (a commit id) it serves that commit instead, as a server rolled back
+   * or changed by other means would.
+   */
+  async serveBoot(host: string): Promise<void> {
+    const server = http.createServer((req, res) => {
+      const stale = path.join(this.hostDir(host), 'boot-stale');
+      const commit = existsSync(stale) ? readFileSync(stale, 'utf8').trim() : this.current(host);
+      const file = (req.url ?? '').replace(/^\/boot\//, '');
+      if (!/^[0-9a-f]{40}$/.test(commit) || !/^(fleet-revision|boot\.ipxe|hosts\/[0-9a-f:]+\.ipxe)$/.test(file)) return void res.writeHead(404).end();
+      if (file === 'fleet-revision') return void res.writeHead(200).end(`${commit}\n`);
+      try {
+        res.writeHead(200).end(execFileSync('git', ['-C', this.repo.root, 'show', `${commit}:generated/ipxe/${file}`]));
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(8080, this.address(host), resolve));
+    this.servers.push(server);
+  }
+
+  private readonly servers: http.Server[] = [];
+
   async stop(): Promise<void> {
+    await Promise.all(this.servers.map((s) => new Promise((resolve) => s.close(resolve))));
     for (const daemon of this.daemons) daemon.kill('SIGTERM');
     await Promise.all(this.daemons.map((d) => (d.exitCode === null ? new Promise((resolve) => d.once('exit', resolve)) : undefined)));
     await this.platform.close();
