@@ -190,8 +190,8 @@ function secretPatterns(kind) {
   patterns ??= Object.fromEntries(Object.keys(SCHEMA_FILES).map((k) => [k, collect(SCHEMA_FILES[k])]));
   return patterns[kind];
 }
-function isSecretPath(kind, path26) {
-  return secretPatterns(kind).some((pattern) => pattern.length <= path26.length && pattern.every((segment, i) => segment === "*" || segment === path26[i]));
+function isSecretPath(kind, path27) {
+  return secretPatterns(kind).some((pattern) => pattern.length <= path27.length && pattern.every((segment, i) => segment === "*" || segment === path27[i]));
 }
 function secretRanges(kind, text) {
   const found = secretPatterns(kind);
@@ -331,12 +331,12 @@ function describeKey(value) {
 
 // src/load/locate.ts
 import { isMap as isMap3, isPair as isPair3, isScalar as isScalar3, isSeq as isSeq2 } from "yaml";
-function locate(doc, path26, part = "value") {
+function locate(doc, path27, part = "value") {
   let node = doc.contents;
   let best = rangeOf2(node) ?? { start: 0, end: 0 };
-  for (let i = 0; i < path26.length; i++) {
-    const segment = path26[i];
-    const isLast = i === path26.length - 1;
+  for (let i = 0; i < path27.length; i++) {
+    const segment = path27[i];
+    const isLast = i === path27.length - 1;
     if (isMap3(node)) {
       const pair = node.items.find((item) => isPair3(item) && keyText(item.key) === String(segment));
       if (!pair) return best;
@@ -406,24 +406,24 @@ function kindOf(relPath) {
   return void 0;
 }
 function parseFile(file, kind, sources, cache) {
-  const path26 = file.displayPath;
+  const path27 = file.displayPath;
   const bytes = file.bytes ?? new Uint8Array();
   const text = decodeUtf8(bytes);
   if (text === void 0) {
-    return { diagnostics: [fileError("FILE_BINARY", path26, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
+    return { diagnostics: [fileError("FILE_BINARY", path27, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
   }
-  const source = sources.add(path26, text);
+  const source = sources.add(path27, text);
   source.secrets = () => secretRanges(kind, text);
   const stem = file.relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
   const id = cache ? file.blobId ?? blobIdOf(bytes) : void 0;
   const cached = id === void 0 ? void 0 : cache.get(id);
   if (cached !== void 0) return { document: loadedDocument(kind, file, stem, cached, source), diagnostics: [] };
-  const parsed = parseText(text, file.relPath, path26);
+  const parsed = parseText(text, file.relPath, path27);
   if (!("data" in parsed)) return parsed;
   if (id !== void 0) cache.set(id, parsed.data);
   return { document: loadedDocument(kind, file, stem, parsed.data, source), diagnostics: [] };
 }
-function parseText(text, relPath, path26) {
+function parseText(text, relPath, path27) {
   const fast = fastParse(text);
   if (fast !== void 0 && !hasNul(fast)) return { data: fast };
   const docs = parseAllDocuments2(text, YAML_OPTIONS);
@@ -436,43 +436,43 @@ function parseText(text, relPath, path26) {
         severity: "error",
         code: code2,
         message: firstLine(error.message),
-        file: path26,
+        file: path27,
         range: { start: error.pos[0], end: error.pos[1] },
         hint: code2 === "YAML_DUPLICATE_KEY" ? "remove or rename one of the two keys" : void 0
       });
     }
     for (const warning of doc2.warnings) {
-      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path26, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
+      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path27, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
-  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path26));
+  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path27));
   if (unsupported.length > 0) return { diagnostics: unsupported };
   if (documents.length > 1) {
     const second = documents[1];
     const start = second.range?.[0] ?? 0;
-    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path26, range: { start, end: start + 3 } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path27, range: { start, end: start + 3 } }] };
   }
   const doc = documents[0];
   if (!doc || doc.contents === null || doc.contents.value === null) {
-    return { diagnostics: [fileError("FILE_EMPTY", path26, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
+    return { diagnostics: [fileError("FILE_EMPTY", path27, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
   }
   if (!isMap4(doc.contents)) {
     const range = doc.contents.range;
-    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path26, range: { start: range[0], end: range[1] } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path27, range: { start: range[0], end: range[1] } }] };
   }
   let data;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { diagnostics: [fileError("YAML_UNSUPPORTED", path26, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
+    return { diagnostics: [fileError("YAML_UNSUPPORTED", path27, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
   }
   const nulDiagnostics = (hasNul(data) ? findNulStrings(data, []) : []).map((p) => ({
     severity: "error",
     code: "VALUE_CONTROL_CHARACTER",
     message: "this string holds a NUL character",
     hint: "remove the \\0 escape",
-    file: path26,
+    file: path27,
     range: locate(doc, p)
   }));
   if (nulDiagnostics.length > 0) return { diagnostics: nulDiagnostics };
@@ -500,11 +500,11 @@ function hasNul(value) {
   }
   return false;
 }
-function findNulStrings(value, path26) {
-  if (typeof value === "string") return value.includes("\0") ? [path26] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path26, i]));
+function findNulStrings(value, path27) {
+  if (typeof value === "string") return value.includes("\0") ? [path27] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path27, i]));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path26, key]] : findNulStrings(item, [...path26, key]));
+    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path27, key]] : findNulStrings(item, [...path27, key]));
   }
   return [];
 }
@@ -650,8 +650,8 @@ import path7 from "node:path";
 
 // src/diagnostics/source.ts
 var SourceText = class {
-  constructor(path26, text) {
-    this.path = path26;
+  constructor(path27, text) {
+    this.path = path27;
     this.text = text;
   }
   path;
@@ -697,16 +697,16 @@ function computeLineStarts(text) {
 }
 var SourceRegistry = class {
   texts = /* @__PURE__ */ new Map();
-  add(path26, text) {
-    const source = new SourceText(path26, text);
-    this.texts.set(path26, source);
+  add(path27, text) {
+    const source = new SourceText(path27, text);
+    this.texts.set(path27, source);
     return source;
   }
-  get(path26) {
-    return this.texts.get(path26);
+  get(path27) {
+    return this.texts.get(path27);
   }
-  position(path26, offset) {
-    return this.texts.get(path26)?.position(offset) ?? { line: 1, column: 1 };
+  position(path27, offset) {
+    return this.texts.get(path27)?.position(offset) ?? { line: 1, column: 1 };
   }
 };
 
@@ -959,9 +959,9 @@ var ESCAPERS = {
   nixAttr: (value) => nixAttrName(String(value)),
   nixComment: (value) => String(value).replace(/[\r\n]+/g, " "),
   nixPath: (value) => {
-    const path26 = String(value);
-    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path26)) throw new Error(`not a Nix path literal: ${path26}`);
-    return path26;
+    const path27 = String(value);
+    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path27)) throw new Error(`not a Nix path literal: ${path27}`);
+    return path27;
   }
 };
 var BLOCK_HELPERS = /* @__PURE__ */ new Set(["each", "if", "unless"]);
@@ -1634,15 +1634,15 @@ function fileProblem(code2, file, message, hint) {
 
 // src/library/index.ts
 var LIBRARY_DIR = "fleetc";
-function isBootServerFile(path26) {
-  return path26.startsWith("images/") || path26 === "modules/pxe-server.nix";
+function isBootServerFile(path27) {
+  return path27.startsWith("images/") || path27 === "modules/pxe-server.nix";
 }
 function libraryFrom(tree) {
   const files = /* @__PURE__ */ new Map();
   const sources = /* @__PURE__ */ new Map();
-  for (const [path26, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    files.set(path26, createHash4("sha256").update(bytes).digest("hex"));
-    sources.set(path26, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  for (const [path27, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    files.set(path27, createHash4("sha256").update(bytes).digest("hex"));
+    sources.set(path27, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
   }
   return { files, sources };
 }
@@ -1665,9 +1665,12 @@ function libraryPathFromHost(relative) {
   return nixCode(`../../${LIBRARY_DIR}/${relative}`);
 }
 function renderHostModule(fleet, host, context) {
+  const bootServer = fleet.boot.server === host.name;
   const module = {
-    imports: [nixCode("./disko.nix"), libraryPathFromHost("modules/fleet.nix"), libraryPathFromHost("modules/first-boot.nix"), ...host.modules.map((m) => nixPathFromHost(context, m))],
+    imports: [nixCode("./disko.nix"), libraryPathFromHost("modules/fleet.nix"), libraryPathFromHost("modules/first-boot.nix"), ...bootServer ? [libraryPathFromHost("modules/pxe-server.nix")] : [], ...host.modules.map((m) => nixPathFromHost(context, m))],
     fleet: { host: nixCode("host"), firstBoot: { configFile: nixCode("./first-boot.json") } },
+    // The boot server (boot.server) serves this very output: DHCP, iPXE scripts and the netboot images.
+    ...bootServer ? { services: { "fleet-pxe": { enable: true, generated: nixCode("../..") } } } : {},
     networking: {
       hostName: nixCode("host.name"),
       domain: nixCode("host.domain"),
@@ -1912,7 +1915,7 @@ function keaConfig(fleet, hosts = fleet.hosts) {
 }
 
 // src/emit/library.ts
-var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path26, contents]) => ({ path: `${LIBRARY_DIR}/${path26}`, kind: "library", contents }));
+var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path27, contents]) => ({ path: `${LIBRARY_DIR}/${path27}`, kind: "library", contents }));
 
 // src/emit/netboot.ts
 var INSTALLER_DATA_PATH = "netboot/installer.json";
@@ -1938,8 +1941,8 @@ function bootServerData(fleet) {
     images: bootedImages(fleet)
   };
 }
-function json(path26, value) {
-  return { path: path26, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
+function json(path27, value) {
+  return { path: path27, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
 ` };
 }
 
@@ -1947,13 +1950,15 @@ function json(path26, value) {
 import { createHash as createHash6 } from "node:crypto";
 var MANIFEST_PATH = "manifest.json";
 var MANIFEST_VERSION = 3;
-function hostLibraryHashes(manifest) {
-  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path26]) => !isBootServerFile(path26)));
+function hostLibraryHashes(manifest, host) {
+  const server = host !== void 0 && manifest?.bootServer === host;
+  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path27]) => server || !isBootServerFile(path27)));
 }
+var BOOT_SERVER_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe", "netboot"]);
 function hostNixHashes(manifest, host) {
   const entry = manifest?.hosts[host];
   if (!manifest || !entry) return {};
-  return Object.fromEntries(entry.nix.map((path26) => [path26, manifest.nix[path26]]));
+  return Object.fromEntries(entry.nix.map((path27) => [path27, manifest.nix[path27]]));
 }
 function sha2562(text) {
   return createHash6("sha256").update(text).digest("hex");
@@ -1976,12 +1981,14 @@ function fragmentHash(fragment) {
 }
 function buildManifest(fleet, artifacts, context) {
   const sortedNix = sortedNixFiles(context.nixFiles);
-  const manifest = { generator: "fleetc", version: MANIFEST_VERSION, fleet: fleet.name, files: {}, nix: Object.fromEntries(sortedNix), library: Object.fromEntries(context.library.files), hosts: {} };
-  for (const host of fleet.hosts) manifest.hosts[host.name] = { profile: host.profile, artifacts: {}, nix: nixDependencies(host, sortedNix) };
+  const server = fleet.boot.server !== void 0 && fleet.hosts.some((h) => h.name === fleet.boot.server) ? fleet.boot.server : void 0;
+  const manifest = { generator: "fleetc", version: MANIFEST_VERSION, fleet: fleet.name, files: {}, nix: Object.fromEntries(sortedNix), library: Object.fromEntries(context.library.files), ...server ? { bootServer: server } : {}, hosts: {} };
+  for (const host of fleet.hosts) manifest.hosts[host.name] = { profile: host.profile, artifacts: {}, nix: nixDependencies(host, sortedNix, host.name === server) };
   for (const artifact of [...artifacts].sort((a, b) => a.path < b.path ? -1 : 1)) {
     const entry = { kind: artifact.kind, sha256: artifactHash(artifact) };
     manifest.files[artifact.path] = entry;
     if (artifact.host) manifest.hosts[artifact.host].artifacts[artifact.path] = entry;
+    if (server && BOOT_SERVER_KINDS.has(artifact.kind)) manifest.hosts[server].artifacts[artifact.path] = entry;
     const base = artifact.fragmentBase === void 0 ? "" : `${fragmentHash(artifact.fragmentBase)}
 `;
     for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) {
@@ -1992,12 +1999,12 @@ function buildManifest(fleet, artifacts, context) {
   return { path: MANIFEST_PATH, kind: "manifest", contents: `${JSON.stringify(manifest, null, 2)}
 ` };
 }
-function nixDependencies(host, sorted) {
+function nixDependencies(host, sorted, bootServer = false) {
   const modules = new Set(host.modules);
   const deps = [];
-  for (const [path26] of sorted) {
-    if (path26.startsWith("images/")) continue;
-    if (!path26.startsWith("profiles/") || modules.has(path26)) deps.push(path26);
+  for (const [path27] of sorted) {
+    if (path27.startsWith("images/") && !bootServer) continue;
+    if (!path27.startsWith("profiles/") || modules.has(path27)) deps.push(path27);
   }
   return deps;
 }
@@ -2049,8 +2056,8 @@ function finishArtifacts(fleet, emitted, context) {
   artifacts.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return [...artifacts, buildManifest(fleet, artifacts, context)];
 }
-function isSafeRelativePath(path26) {
-  return path26.length > 0 && !path26.startsWith("/") && path26.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
+function isSafeRelativePath(path27) {
+  return path27.length > 0 && !path27.startsWith("/") && path27.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
 }
 
 // src/load/cache-store.ts
@@ -2124,14 +2131,14 @@ function saveParseCache(cacheDir, cache) {
 var Reporter = class {
   diagnostics = [];
   /** A finding located at a data path of a document. */
-  at(document, path26, finding) {
+  at(document, path27, finding) {
     this.diagnostics.push({
       severity: finding.severity ?? "error",
       code: finding.code,
       message: finding.message,
       hint: finding.hint,
       file: document.file,
-      range: locate(document.doc, path26, finding.part ?? "value")
+      range: locate(document.doc, path27, finding.part ?? "value")
     });
   }
 };
@@ -2182,9 +2189,9 @@ function chooseBootstrap(cluster, members, groups, fleet, hostDocs, report) {
   if (chosen !== void 0) {
     const missing = groups.filter((g) => !g.voters.includes(chosen)).map((g) => g.service);
     if (groups.length === 0 || missing.length > 0) {
-      const [document, path26] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
+      const [document, path27] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
       const who = named !== void 0 ? `cluster ${cluster} names ${chosen} as bootstrap host` : `host ${chosen} claims to bootstrap cluster ${cluster}`;
-      report.at(document, path26, {
+      report.at(document, path27, {
         code: "CLUSTER_BOOTSTRAP_INVALID",
         message: groups.length === 0 ? `${who}, but the cluster has no Raft services to bootstrap` : `${who}, but it is not a ${missing.join(" and ")} voter`,
         hint: groups.length === 0 ? "remove the bootstrap setting" : `hosts that vote in every Raft group of ${cluster}: ${eligible.join(", ") || "none"}`
@@ -2251,6 +2258,38 @@ function checkPeerAddresses(hosts, clusters, policy, hostDocs, report) {
       }
     }
   }
+}
+
+// src/model/ssh-key.ts
+import sshpk from "sshpk";
+function parsePublicKey(line) {
+  const [type, blob] = line.trim().split(/\s+/);
+  if (!type || !blob) return { ok: false, problem: 'it is not "<type> <base64 key>"' };
+  const inner = blobType(blob);
+  if (inner !== void 0 && inner !== type) return { ok: false, problem: `the line names ${type}, but the key inside is ${/^[\x21-\x7e]{1,64}$/.test(inner) ? inner : "of no known type"}` };
+  let key;
+  try {
+    key = sshpk.parseKey(`${type} ${blob}`, "ssh");
+  } catch (error) {
+    return { ok: false, problem: `the key does not parse (${error.message.replace(/^Failed to parse \(unnamed\) as a valid ssh format key: /, "")})` };
+  }
+  const canonical2 = key.toString("ssh").split(" ").slice(0, 2).join(" ");
+  if (canonical2 !== `${type} ${blob}`) return { ok: false, problem: `the line says ${type}, but the key inside is ${canonical2.split(" ")[0]} (or its base64 is not canonical)` };
+  return { ok: true, key: { canonical: canonical2, fingerprint: key.fingerprint("sha256").toString() } };
+}
+function canonicalPublicKey(line) {
+  const parsed = parsePublicKey(line);
+  return parsed.ok ? parsed.key.canonical : line;
+}
+function fingerprintOf(line) {
+  const parsed = parsePublicKey(line);
+  return parsed.ok ? parsed.key.fingerprint : void 0;
+}
+function blobType(blob) {
+  const bytes = Buffer.from(blob, "base64");
+  if (bytes.length < 4) return void 0;
+  const length = bytes.readUInt32BE(0);
+  return length <= bytes.length - 4 ? bytes.subarray(4, 4 + length).toString("latin1") : void 0;
 }
 
 // src/model/mac.ts
@@ -2341,7 +2380,7 @@ function resolveHost(name, input, fleet, profile, networks) {
       }
     } : {},
     labels,
-    ssh: { port: input.ssh?.port ?? 22, user: input.ssh?.user ?? "root", ...input.ssh?.hostKey !== void 0 ? { hostKey: input.ssh.hostKey } : {} },
+    ssh: { port: input.ssh?.port ?? 22, user: input.ssh?.user ?? "root", ...input.ssh?.hostKey !== void 0 ? { hostKey: canonicalPublicKey(input.ssh.hostKey) } : {} },
     authorizedKeys: fleet.ssh?.authorizedKeys ?? [],
     timezone: defaults.timezone ?? DEFAULT_TIMEZONE,
     stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION
@@ -2541,7 +2580,8 @@ function resolveFleet(checked) {
       tftp: input.boot.tftp,
       interfaces: input.boot.interfaces ?? DEFAULT_DHCP_INTERFACES,
       ipxe: { ...DEFAULT_IPXE_BINARIES, ...input.boot.ipxe },
-      menuTimeoutSeconds: input.boot.menuTimeoutSeconds ?? DEFAULT_MENU_TIMEOUT_SECONDS
+      menuTimeoutSeconds: input.boot.menuTimeoutSeconds ?? DEFAULT_MENU_TIMEOUT_SECONDS,
+      ...input.boot.server !== void 0 ? { server: input.boot.server } : {}
     },
     deploy: {
       order: input.deploy?.order ?? [],
@@ -2609,14 +2649,14 @@ function checkAddresses(fleet, networks, report) {
   const ips = /* @__PURE__ */ new Map();
   const bmcs = /* @__PURE__ */ new Map();
   const networkSpecs = fleet.fleet?.data.networks ?? {};
-  if (fleet.fleet) {
+  if (fleet.fleet && fleet.fleet.data.boot.server === void 0) {
     const tftp = fleet.fleet.data.boot.tftp;
     ips.set(tftp, { document: fleet.fleet.document, what: "the boot server (boot.tftp)" });
   }
-  const claimIp = (document, path26, address, what) => {
+  const claimIp = (document, path27, address, what) => {
     const earlier = ips.get(address);
     if (earlier) {
-      report.at(document, path26, { code: "IP_DUPLICATE", message: `${address} is already used by ${earlier.what}${earlier.document === document ? "" : ` in ${earlier.document.file}`}`, hint: "every address in the fleet must be unique" });
+      report.at(document, path27, { code: "IP_DUPLICATE", message: `${address} is already used by ${earlier.what}${earlier.document === document ? "" : ` in ${earlier.document.file}`}`, hint: "every address in the fleet must be unique" });
     } else {
       ips.set(address, { document, what });
     }
@@ -2627,46 +2667,46 @@ function checkAddresses(fleet, networks, report) {
     const devices = /* @__PURE__ */ new Set();
     const bootIndexes = [];
     data.interfaces.forEach((nic, i) => {
-      const path26 = ["interfaces", i];
+      const path27 = ["interfaces", i];
       const mac = normalizeMac(nic.mac);
       const spec = networkSpecs[nic.network];
       const vlan = spec?.vlan;
       const device = vlan === void 0 ? nic.name : `${nic.name}.${vlan}`;
       const knownMac = nicMacs.get(nic.name);
       if (knownMac !== void 0 && knownMac !== mac) {
-        report.at(document, [...path26, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
+        report.at(document, [...path27, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
       } else if (spec && devices.has(device)) {
-        report.at(document, [...path26, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
+        report.at(document, [...path27, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
       }
       devices.add(device);
       if (nic.boot) bootIndexes.push(i);
       const problem = macProblem(mac);
-      if (problem) report.at(document, [...path26, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
+      if (problem) report.at(document, [...path27, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
       const earlierMac = knownMac === mac ? void 0 : macs.get(mac);
       nicMacs.set(nic.name, nicMacs.get(nic.name) ?? mac);
       if (earlierMac) {
-        report.at(document, [...path26, "mac"], { code: "MAC_DUPLICATE", message: `MAC ${mac} is already used by ${earlierMac.what}${earlierMac.document === document ? "" : ` in ${earlierMac.document.file}`}`, hint: "MACs are compared ignoring case and separators; each NIC has its own" });
+        report.at(document, [...path27, "mac"], { code: "MAC_DUPLICATE", message: `MAC ${mac} is already used by ${earlierMac.what}${earlierMac.document === document ? "" : ` in ${earlierMac.document.file}`}`, hint: "MACs are compared ignoring case and separators; each NIC has its own" });
       } else {
         macs.set(mac, { document, what: `${host.name} ${nic.name}` });
       }
       if (nic.address === void 0) return;
-      claimIp(document, [...path26, "address"], nic.address, `${host.name} ${nic.name}`);
+      claimIp(document, [...path27, "address"], nic.address, `${host.name} ${nic.name}`);
       const net2 = networks.get(nic.network);
       if (!net2 || !spec) return;
       const address = ipv4ToInt(nic.address);
       if (!contains(net2, address)) {
-        report.at(document, [...path26, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
+        report.at(document, [...path27, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
       } else if (address === net2.network || address === net2.broadcast) {
-        report.at(document, [...path26, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
+        report.at(document, [...path27, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
       } else if (spec.gateway === nic.address) {
-        report.at(document, [...path26, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
+        report.at(document, [...path27, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
       } else if (spec.dhcp?.pool && address >= ipv4ToInt(spec.dhcp.pool.start) && address <= ipv4ToInt(spec.dhcp.pool.end)) {
-        report.at(document, [...path26, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
+        report.at(document, [...path27, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
       }
     });
     if (bootIndexes.length !== 1) {
-      const path26 = bootIndexes.length === 0 ? ["interfaces"] : ["interfaces", bootIndexes[1], "boot"];
-      report.at(document, path26, {
+      const path27 = bootIndexes.length === 0 ? ["interfaces"] : ["interfaces", bootIndexes[1], "boot"];
+      report.at(document, path27, {
         code: "BOOT_INTERFACE_COUNT",
         message: bootIndexes.length === 0 ? `host ${host.name} has no boot interface` : `host ${host.name} has ${bootIndexes.length} boot interfaces`,
         hint: "mark exactly one interface with boot: true (the NIC that PXE-boots)"
@@ -2733,18 +2773,18 @@ function checkFirstBoot(fleet, report) {
     report.at(fleetFile.document, ["firstBoot", "network"], { code: "NETWORK_UNKNOWN", message: `network "${spec.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
   }
   const secrets = Object.keys(data.secrets ?? {});
-  const secretName = (path27, value) => {
+  const secretName = (path28, value) => {
     if (secrets.includes(value)) return;
-    report.at(fleetFile.document, path27, { code: "SECRET_UNKNOWN", message: `firstBoot.${path27.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
+    report.at(fleetFile.document, path28, { code: "SECRET_UNKNOWN", message: `firstBoot.${path28.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
   };
   if (spec.joinToken !== void 0) secretName(["firstBoot", "joinToken"], spec.joinToken);
   if (!spec.iam) return;
   secretName(["firstBoot", "iam", "adminPassword"], spec.iam.adminPassword);
   const iamService = spec.iam.service ?? DEFAULT_IAM_SERVICE;
-  const path26 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
+  const path27 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
   const raftServices = Object.keys(services).filter((name) => services[name].raft);
   if (services[iamService]?.raft) return;
-  report.at(fleetFile.document, path26, {
+  report.at(fleetFile.document, path27, {
     code: "IAM_SERVICE_INVALID",
     message: services[iamService] ? `IAM service ${iamService} is not a Raft service` : `IAM service ${iamService} is not defined in fleet.yaml`,
     hint: raftServices.length ? `IAM lives in a Raft service that the bootstrap host runs; set firstBoot.iam.service to one of: ${raftServices.join(", ")}` : "the fleet has no Raft service to hold IAM"
@@ -2759,6 +2799,7 @@ function checkBoot(fleet, report) {
   if (!fleetFile) return;
   checkBootUrl(fleetFile.document, fleetFile.data.boot.http, report);
   checkBootServerOutsidePools(fleet, report);
+  checkBootServerHost(fleet, report);
   const networks = fleetFile.data.networks;
   for (const host of fleet.hosts) {
     host.data.interfaces.forEach((nic, i) => {
@@ -2797,15 +2838,15 @@ function checkKernelParams(document, kernel, report) {
     });
   });
 }
-function checkBootUrl(document, http2, report) {
+function checkBootUrl(document, http4, report) {
   let url;
   try {
-    url = new URL(http2);
+    url = new URL(http4);
   } catch {
-    report.at(document, ["boot", "http"], { code: "BOOT_URL_INVALID", message: `boot.http ${JSON.stringify(http2)} is not a valid URL`, hint: "write an absolute http(s) URL such as http://10.20.0.2:8080/boot" });
+    report.at(document, ["boot", "http"], { code: "BOOT_URL_INVALID", message: `boot.http ${JSON.stringify(http4)} is not a valid URL`, hint: "write an absolute http(s) URL such as http://10.20.0.2:8080/boot" });
     return;
   }
-  const problem = url.username !== "" || url.password !== "" ? "carries credentials, which would be written into every boot script and DHCP configuration" : url.search !== "" || http2.includes("?") ? "has a query string, so file paths cannot be appended to it" : url.hostname === "" ? "has no host" : void 0;
+  const problem = url.username !== "" || url.password !== "" ? "carries credentials, which would be written into every boot script and DHCP configuration" : url.search !== "" || http4.includes("?") ? "has a query string, so file paths cannot be appended to it" : url.hostname === "" ? "has no host" : void 0;
   if (problem) {
     report.at(document, ["boot", "http"], { code: "BOOT_URL_INVALID", message: `boot.http ${problem}`, hint: "write a plain base URL such as http://10.20.0.2:8080/boot; protect the boot server by network, not by a password in the URL" });
   }
@@ -2819,6 +2860,31 @@ function checkBootServerOutsidePools(fleet, report) {
     if (server >= ipv4ToInt(pool.start) && server <= ipv4ToInt(pool.end)) {
       report.at(fleetFile.document, ["networks", name, "dhcp", "pool"], { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the boot server ${fleetFile.data.boot.tftp} (boot.tftp)`, hint: "move the pool so it leaves the boot server out" });
     }
+  }
+}
+function checkBootServerHost(fleet, report) {
+  const fleetFile = fleet.fleet;
+  const name = fleetFile.data.boot.server;
+  if (name === void 0) return;
+  const host = fleet.hosts.find((h) => h.name === name);
+  if (!host) {
+    if (!fleet.allHostNames.has(name)) report.at(fleetFile.document, ["boot", "server"], { code: "BOOT_SERVER_UNKNOWN", message: `boot.server names ${name}, which is not a host of the fleet`, hint: "name the host whose file describes the boot server (hosts/<name>.yaml), or add it" });
+    return;
+  }
+  const addresses = host.data.interfaces.map((i) => i.address).filter((a) => a !== void 0);
+  let httpHost;
+  try {
+    httpHost = new URL(fleetFile.data.boot.http).hostname;
+  } catch {
+    return;
+  }
+  for (const [key, value] of [["tftp", fleetFile.data.boot.tftp], ["http", httpHost]]) {
+    if (addresses.includes(value)) continue;
+    report.at(fleetFile.document, ["boot", key], {
+      code: "BOOT_SERVER_MISMATCH",
+      message: `boot.${key} points at ${value}, which is not an address of the boot server ${name} (${addresses.join(", ") || "it has no static address"})`,
+      hint: `machines must reach the boot server at its own static address: use one of ${name}'s addresses, or give its boot interface that address`
+    });
   }
 }
 
@@ -2966,20 +3032,20 @@ function checkLayoutDisks(host, report) {
   const declared = Object.keys(host.data.hardware.disks);
   let ok = true;
   const refs = layout.kind === "single" || layout.kind === "lvm" ? [[layout.disk, ["hardware", "layout", "disk"]]] : layout.disks.map((disk, i) => [disk, ["hardware", "layout", "disks", i]]);
-  for (const [disk, path26] of refs) {
+  for (const [disk, path27] of refs) {
     if (declared.includes(disk)) continue;
     ok = false;
     const suggestion = closestMatch(disk, declared);
-    report.at(host.document, path26, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
+    report.at(host.document, path27, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
   }
   return ok;
 }
 function checkLayout(host, firmware, report) {
   const layout = host.data.hardware.layout;
   let consistent = true;
-  const at = (path26, message, hint) => {
+  const at = (path27, message, hint) => {
     consistent = false;
-    report.at(host.document, ["hardware", "layout", ...path26], { code: "LAYOUT_INVALID", message, hint });
+    report.at(host.document, ["hardware", "layout", ...path27], { code: "LAYOUT_INVALID", message, hint });
   };
   const mounts = layoutMounts(layout);
   if (mounts && !mounts.some(([, mount]) => mount !== void 0 && canonicalMount(mount) === "/")) {
@@ -3020,6 +3086,24 @@ function layoutMounts(layout) {
   return void 0;
 }
 
+// src/validate/checks/host-keys.ts
+function checkHostKeys(fleet, report) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const host of fleet.hosts) {
+    const line = host.data.ssh?.hostKey;
+    if (line === void 0) continue;
+    const parsed = parsePublicKey(line);
+    if (!parsed.ok) {
+      report.at(host.document, ["ssh", "hostKey"], { code: "HOST_KEY_INVALID", message: `ssh.hostKey of host ${host.name} is not an SSH public key: ${parsed.problem}`, hint: "copy the whole line of the host's /etc/ssh/ssh_host_ed25519_key.pub, or leave ssh.hostKey out: fleetc records the key it installs when it provisions the host" });
+      continue;
+    }
+    const other = seen.get(parsed.key.canonical);
+    if (other !== void 0) {
+      report.at(host.document, ["ssh", "hostKey"], { code: "HOST_KEY_DUPLICATE", message: `host ${host.name} pins the same SSH host key as ${other} (${parsed.key.fingerprint})`, hint: "every machine has its own host key: pin each host's own /etc/ssh/ssh_host_ed25519_key.pub" });
+    } else seen.set(parsed.key.canonical, host.name);
+  }
+}
+
 // src/validate/checks/inputs.ts
 var PLACEHOLDER_REVS = /* @__PURE__ */ new Set(["0123456789abcdef0123456789abcdef01234567", "89abcdef0123456789abcdef0123456789abcdef", "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef"]);
 function checkInputs(fleet, report, layout) {
@@ -3027,9 +3111,9 @@ function checkInputs(fleet, report, layout) {
   if (!file) return;
   const inputs = file.data.inputs;
   const names = Object.keys(inputs);
-  const unknown = (path26, name, what) => {
+  const unknown = (path27, name, what) => {
     const suggestion = closestMatch(name, names);
-    report.at(file.document, path26, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
+    report.at(file.document, path27, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
   };
   for (const [name, input] of Object.entries(inputs)) {
     for (const [own, target] of Object.entries(input.follows ?? {})) {
@@ -3201,16 +3285,16 @@ function checkGateway(name, spec, net2, fleet, report) {
 function checkPool(name, spec, net2, fleet, report) {
   const pool = spec.dhcp?.pool;
   if (!pool) return;
-  const path26 = ["networks", name, "dhcp", "pool"];
+  const path27 = ["networks", name, "dhcp", "pool"];
   const start = ipv4ToInt(pool.start);
   const end = ipv4ToInt(pool.end);
   const usable = (a) => contains(net2, a) && a !== net2.network && a !== net2.broadcast;
   if (!usable(start) || !usable(end)) {
-    report.at(fleet.fleet.document, path26, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
+    report.at(fleet.fleet.document, path27, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
   } else if (start > end) {
-    report.at(fleet.fleet.document, path26, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
+    report.at(fleet.fleet.document, path27, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
   } else if (spec.gateway !== void 0 && ipv4ToInt(spec.gateway) >= start && ipv4ToInt(spec.gateway) <= end) {
-    report.at(fleet.fleet.document, path26, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
+    report.at(fleet.fleet.document, path27, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
   }
 }
 
@@ -3225,11 +3309,11 @@ function checkPorts(fleet, report) {
     const firstPort = Object.keys(spec.ports ?? {})[0];
     for (const [portName, port] of Object.entries(spec.ports ?? {})) {
       if (typeof port === "number" || port.networks === void 0) continue;
-      const path26 = ["services", service, "ports", portName, "networks"];
+      const path27 = ["services", service, "ports", portName, "networks"];
       port.networks.forEach((network, i) => {
         if (known.includes(network)) return;
         const suggestion = closestMatch(network, known);
-        report.at(fleetFile.document, [...path26, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
+        report.at(fleetFile.document, [...path27, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
       });
       const needed = [];
       if (spec.health && (spec.health.port ?? firstPort) === portName) {
@@ -3238,7 +3322,7 @@ function checkPorts(fleet, report) {
       if (spec.raft && RAFT_PORTS.includes(portName)) needed.push([peerNetwork, "Raft peers and first boot reach it on firstBoot.network"]);
       for (const [network, why] of needed) {
         if (port.networks.includes(network) || !known.includes(network)) continue;
-        report.at(fleetFile.document, path26, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
+        report.at(fleetFile.document, path27, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
         break;
       }
     }
@@ -3265,10 +3349,10 @@ function bootNetworks(fleet, service) {
 var NIX_RESERVED_KEYS = /* @__PURE__ */ new Set(["outPath", "__toString", "__functor", "__ignoreNulls"]);
 function checkReferences(fleet, report) {
   const profileNames = [...fleet.allProfileNames];
-  const unknownProfile = (document, path26, name, what) => {
+  const unknownProfile = (document, path27, name, what) => {
     if (fleet.allProfileNames.has(name)) return;
     const suggestion = closestMatch(name, profileNames);
-    report.at(document, path26, {
+    report.at(document, path27, {
       code: "PROFILE_UNKNOWN",
       message: `${what} names profile "${name}", which does not exist`,
       hint: suggestion ? `did you mean "${suggestion}"?` : `create profiles/${name}.yaml or use one of: ${profileNames.sort().join(", ") || "(no profiles)"}`
@@ -3293,10 +3377,10 @@ function checkReferences(fleet, report) {
   const fleetData = fleetFile.data;
   (fleetData.deploy?.order ?? []).forEach((name, i) => unknownProfile(fleetFile.document, ["deploy", "order", i], name, "deploy.order"));
   const services = Object.keys(fleetData.services ?? {});
-  const unknownService = (document, path26, name) => {
+  const unknownService = (document, path27, name) => {
     if (services.includes(name)) return;
     const suggestion = closestMatch(name, services);
-    report.at(document, path26, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
+    report.at(document, path27, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
   };
   for (const profile of fleet.profiles) (profile.data.services ?? []).forEach((name, i) => unknownService(profile.document, ["services", i], name));
   for (const [service, spec] of Object.entries(fleetData.services ?? {})) {
@@ -3308,10 +3392,10 @@ function checkReferences(fleet, report) {
   }
   const clusters = fleetData.clusters ? Object.keys(fleetData.clusters) : void 0;
   if (clusters) {
-    const unknownCluster = (document, path26, name) => {
+    const unknownCluster = (document, path27, name) => {
       if (clusters.includes(name)) return;
       const suggestion = closestMatch(name, clusters);
-      report.at(document, path26, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
+      report.at(document, path27, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
     };
     if (fleetData.defaults?.cluster !== void 0) unknownCluster(fleetFile.document, ["defaults", "cluster"], fleetData.defaults.cluster);
     for (const host of fleet.hosts) if (host.data.cluster !== void 0) unknownCluster(host.document, ["cluster"], host.data.cluster);
@@ -3396,49 +3480,49 @@ function schemaDiagnostics(document, errors) {
   return out;
 }
 function toDiagnostic(document, error) {
-  const path26 = pointerToPath(error.instancePath);
+  const path27 = pointerToPath(error.instancePath);
   const schema = error.parentSchema ?? {};
   const at = (p, part = "value") => locate(document.doc, p, part);
   const base = { severity: "error", file: document.file };
-  const where = describePath(path26);
+  const where = describePath(path27);
   const params = error.params;
   if (isInlineSecret(error)) {
-    return { ...base, code: "SECRET_INLINE", range: at(path26), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
+    return { ...base, code: "SECRET_INLINE", range: at(path27), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
   }
-  if (isSecretPath(document.kind, path26)) return secretDiagnostic(error, base, at, path26, where);
+  if (isSecretPath(document.kind, path27)) return secretDiagnostic(error, base, at, path27, where);
   if (error.propertyName !== void 0) {
-    const keyPath = [...path26, error.propertyName];
+    const keyPath = [...path27, error.propertyName];
     return { ...base, code: codeFor(error.keyword), range: at(keyPath, "key"), message: `${where ? where + ": " : ""}key "${error.propertyName}" is not a valid name`, hint: hintFrom(schema) ?? "use lower-case letters, digits and dashes" };
   }
   switch (error.keyword) {
     case "required": {
       const missing = String(params.missingProperty);
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path26), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path27), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
     }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
       const allowed = Object.keys(schema.properties ?? {});
       const suggestion = closestMatch(extra, allowed);
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path26, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path27, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
     }
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path26), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path27), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
     case "enum":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path26), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path27), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
     case "const":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path26), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path27), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
     case "discriminator": {
       const tag = String(params.tag);
       const allowed = (schema.oneOf ?? []).map((branch) => (branch.properties?.[tag] ?? {}).const).filter((v) => v !== void 0);
-      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path26, tag]), message: `${describePath([...path26, tag])} must be a string` };
-      return { ...base, code: "SCHEMA_ENUM", range: at([...path26, tag]), message: `${describePath([...path26, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
+      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path27, tag]), message: `${describePath([...path27, tag])} must be a string` };
+      return { ...base, code: "SCHEMA_ENUM", range: at([...path27, tag]), message: `${describePath([...path27, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
     }
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path26), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path27), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path26), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path27), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "uniqueItems":
-      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path26, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
+      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path27, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -3449,28 +3533,28 @@ function toDiagnostic(document, error) {
     case "maxItems":
     case "minProperties":
     case "maxProperties":
-      return { ...base, code: "SCHEMA_RANGE", range: at(path26), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_RANGE", range: at(path27), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
     default:
-      return { ...base, code: "SCHEMA_INVALID", range: at(path26), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_INVALID", range: at(path27), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
   }
 }
-function secretDiagnostic(error, base, at, path26, where) {
+function secretDiagnostic(error, base, at, path27, where) {
   const schema = error.parentSchema ?? {};
   const params = error.params;
   const hint = hintFrom(schema);
   switch (error.keyword) {
     case "required":
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path26), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path27), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
     case "additionalProperties":
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path26), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path27), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path26), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path27), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path26), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path27), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path26), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path27), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
     default:
-      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path26), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path27), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
   }
 }
 function isInlineSecret(error) {
@@ -3486,9 +3570,9 @@ function pointerToPath(pointer) {
     return /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : segment;
   });
 }
-function describePath(path26) {
+function describePath(path27) {
   let out = "";
-  for (const segment of path26) {
+  for (const segment of path27) {
     if (typeof segment === "number") out += `[${segment}]`;
     else out += out ? /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]` : segment;
   }
@@ -3558,6 +3642,7 @@ function validateFleet(loaded, layout) {
   checkFirstBoot(checked, report);
   checkSecrets(checked, report);
   checkBoot(checked, report);
+  checkHostKeys(checked, report);
   return { value: checked, diagnostics: [...diagnostics, ...report.diagnostics] };
 }
 function nameOf(document) {
@@ -4372,7 +4457,9 @@ var EXIT = {
   /** apply: another run holds the deploy lock. */
   lockHeld: 6,
   /** apply: refused before touching anything (destructive change not approved, host key not pinned, …). */
-  refused: 7
+  refused: 7,
+  /** apply: stopped by a signal (or a lost deploy lock): the hosts in flight finished, the others are pending. */
+  applyStopped: 8
 };
 
 // src/cli/signals.ts
@@ -4825,17 +4912,17 @@ function keyed(label, a, b, out, summary) {
     else out.push(`${label} ${key}: ${show(a[key])} \u2192 ${show(b[key])}`);
   }
 }
-function generic(prefix, a, b, out, path26 = "") {
+function generic(prefix, a, b, out, path27 = "") {
   if (same(a, b)) return;
   if (isObject(a) && isObject(b)) {
-    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path26 ? `${path26}.${key}` : key);
+    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path27 ? `${path27}.${key}` : key);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((x) => typeof x === "string")) {
-    list(`${prefix}: ${path26}`, a, b, out);
+    list(`${prefix}: ${path27}`, a, b, out);
     return;
   }
-  out.push(`${prefix}: ${path26 ? `${path26} ` : ""}${show(a)} \u2192 ${show(b)}`);
+  out.push(`${prefix}: ${path27 ? `${path27} ` : ""}${show(a)} \u2192 ${show(b)}`);
 }
 function byKey(items, key) {
   return Object.fromEntries(items.map((item) => [key(item), item]));
@@ -4851,22 +4938,36 @@ function show(value) {
   const text = typeof value === "string" ? value : JSON.stringify(value);
   return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}\u2026` : text;
 }
+function hardwareIdentityChanges(base, head) {
+  const out = [];
+  const bootMac = (host) => host.interfaces.find((i) => i.boot)?.mac;
+  if (bootMac(base) !== bootMac(head)) out.push(`boot MAC ${show(bootMac(base))} \u2192 ${show(bootMac(head))}`);
+  if (base.bmc && head.bmc && base.bmc.address !== head.bmc.address) out.push(`BMC ${base.bmc.address} \u2192 ${head.bmc.address}`);
+  for (const [name, disk] of Object.entries(head.disks)) {
+    const before = base.disks[name]?.device;
+    if (before && before !== disk.device && before.startsWith(BY_ID) && disk.device.startsWith(BY_ID)) out.push(`disk ${name} ${before.slice(BY_ID.length)} \u2192 ${disk.device.slice(BY_ID.length)}`);
+  }
+  return out;
+}
+var BY_ID = "/dev/disk/by-id/";
 
 // src/plan/types.ts
 var PLAN_FORMAT_VERSION = 1;
-var HOST_ACTIONS = ["destructive", "decommission", "provision", "reboot-required", "update", "network-only", "unchanged"];
+var HOST_ACTIONS = ["destructive", "replace", "decommission", "provision", "reboot-required", "update", "network-only", "unchanged"];
 function hasChanges(plan) {
   return plan.hosts.some((h) => h.action !== "unchanged");
 }
 
 // src/plan/waves.ts
-function planWaves(hosts, policy) {
+function planWaves(all, policy) {
+  const leading = all.find((h) => h.name === policy.first);
+  const hosts = leading ? all.filter((h) => h !== leading) : all;
   const rank = (profile) => {
     const index = policy.order.indexOf(profile);
     return index < 0 ? policy.order.length : index;
   };
   const profiles = [...new Set(hosts.map((h) => h.profile))].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  const waves = [];
+  const waves = leading ? [{ index: 1, profile: leading.profile, hosts: [leading.name] }] : [];
   for (const profile of profiles) {
     const group = [];
     const members = hosts.filter((h) => h.profile === profile).sort((a, b) => a.name < b.name ? -1 : 1);
@@ -4885,17 +4986,18 @@ function planWaves(hosts, policy) {
 
 // src/plan/build.ts
 var NETWORK_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe"]);
-var ROLLED_OUT = /* @__PURE__ */ new Set(["provision", "update", "reboot-required", "destructive"]);
+var ROLLED_OUT = /* @__PURE__ */ new Set(["provision", "replace", "update", "reboot-required", "destructive"]);
+var REPLACE_NOTE = "installed from scratch through its BMC and the network boot, like a new machine: whatever was on the old disks is lost";
 function buildPlan(base, head) {
   const baseIndex = indexSide(base);
   const headIndex = indexSide(head);
   const names = [.../* @__PURE__ */ new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
   const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex));
-  detectRenames(hosts, baseIndex, headIndex);
+  detectRenames(hosts, (name) => baseIndex.hosts.get(name), (name) => headIndex.hosts.get(name));
   const shared = base.fleet ? sharedChanges(base, head, baseIndex, headIndex) : [];
   const summary = Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length]));
   const policy = { order: head.fleet?.deploy.order ?? base.fleet?.deploy.order ?? [], maxParallel: head.fleet?.deploy.maxParallel ?? 1 };
-  const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
+  const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), { ...policy, ...bootServerFirst(head.fleet) });
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     fleet: head.fleet?.name ?? base.fleet?.name ?? "",
@@ -4936,7 +5038,8 @@ function planHost(name, base, head, b, h) {
   const headNix = hostNixHashes(h.manifest, name);
   const changedKeys = (a, z) => [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(z)])].filter((p) => a[p] !== z[p]).sort();
   const nixChanged = changedKeys(baseNix, headNix);
-  const libraryChanged = changedKeys(hostLibraryHashes(b.manifest), hostLibraryHashes(h.manifest));
+  const libraryChanged = changedKeys(hostLibraryHashes(b.manifest, name), hostLibraryHashes(h.manifest, name));
+  const bootServer = h.manifest?.bootServer === name;
   const reasons = [];
   let action;
   if (!baseHost) {
@@ -4952,14 +5055,20 @@ function planHost(name, base, head, b, h) {
     reasons.push(...libraryChanged.map((p) => `fleetc's ${LIBRARY_DIR}/${p} changed`));
     const sourcesChanged = nixChanged.length + libraryChanged.length > 0;
     const kinds = new Set(artifacts.map((a) => a.kind));
-    if (artifacts.length === 0 && !sourcesChanged) action = "unchanged";
+    const replaced = hardwareIdentityChanges(baseHost, headHost);
+    if (replaced.length > 0) {
+      action = "replace";
+      reasons.unshift(`hardware replaced (${replaced.join(", ")}): ${REPLACE_NOTE}`);
+    } else if (artifacts.length === 0 && !sourcesChanged) action = "unchanged";
     else if (kinds.has("disko")) action = "destructive";
-    else if (!sourcesChanged && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = "network-only";
+    else if (!sourcesChanged && !bootServer && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = "network-only";
     else if (needsReboot(baseHost, headHost, base.fleet, head.fleet)) action = "reboot-required";
     else action = "update";
     if (action !== "unchanged" && reasons.length === 0) reasons.push(...artifacts.map((a) => `${a.path} ${a.change}`));
   }
   const address = current.interfaces.find((i) => i.boot)?.address;
+  const pin = headHost?.ssh.hostKey;
+  const hostKey = action === "provision" || action === "replace" ? { source: "new" } : pin ? { source: "pinned", fingerprint: fingerprintOf(pin) } : void 0;
   return {
     name,
     action,
@@ -4968,23 +5077,24 @@ function planHost(name, base, head, b, h) {
     cluster: current.cluster,
     raftGroups: (headHost ? h : b).raftGroups.get(name) ?? [],
     ...address ? { address } : {},
+    ...hostKey ? { hostKey } : {},
     artifacts,
-    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path26, entry]) => [path26, entry.sha256]))
+    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path27, entry]) => [path27, entry.sha256]))
   };
 }
 function diffArtifacts(base, head, b, h) {
   const out = [];
-  for (const path26 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
-    const before = base[path26];
-    const after = head[path26];
+  for (const path27 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
+    const before = base[path27];
+    const after = head[path27];
     if (before?.sha256 === after?.sha256) continue;
     out.push({
-      path: path26,
+      path: path27,
       kind: (after ?? before).kind,
       change: !before ? "added" : !after ? "removed" : "modified",
       ...before ? { baseSha256: before.sha256 } : {},
       ...after ? { headSha256: after.sha256 } : {},
-      diff: unifiedDiff(path26, b.contents.get(path26) ?? "", h.contents.get(path26) ?? "")
+      diff: unifiedDiff(path27, b.contents.get(path27) ?? "", h.contents.get(path27) ?? "")
     });
   }
   return out;
@@ -4992,8 +5102,8 @@ function diffArtifacts(base, head, b, h) {
 function fragmentText(artifact, fragment) {
   return artifact.fragmentBase === void 0 ? fragment : `${artifact.fragmentBase}${artifact.fragmentBase.endsWith("\n") || artifact.fragmentBase === "" ? "" : "\n"}${fragment}`;
 }
-function unifiedDiff(path26, before, after) {
-  const patch = createTwoFilesPatch(`a/${path26}`, `b/${path26}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context: 3 });
+function unifiedDiff(path27, before, after) {
+  const patch = createTwoFilesPatch(`a/${path27}`, `b/${path27}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context: 3 });
   return patch.replace(/^=+\n/, "");
 }
 function ensureNewline(text) {
@@ -5017,19 +5127,23 @@ function short(rev) {
 function needsReboot(base, head, baseFleet, headFleet) {
   return JSON.stringify(base.kernel) !== JSON.stringify(head.kernel) || base.firmware !== head.firmware || baseFleet.inputs.nixpkgs?.pinned !== headFleet.inputs.nixpkgs?.pinned;
 }
-function detectRenames(hosts, b, h) {
+function detectRenames(hosts, base, head) {
   const identity = (host) => [
     ...host.interfaces.filter((i) => i.boot).map((i) => `boot MAC ${i.mac}`),
     ...host.bmc ? [`BMC ${host.bmc.address}`] : []
   ];
   for (const removed of hosts.filter((x) => x.action === "decommission")) {
-    const before = identity(b.hosts.get(removed.name));
+    const removedHost = base(removed.name);
+    if (!removedHost || removed.renamedTo && hosts.find((x) => x.name === removed.renamedTo)?.renamedFrom === removed.name) continue;
+    const before = identity(removedHost);
     for (const added of hosts.filter((x) => x.action === "provision" && !x.renamedFrom)) {
-      const shared = identity(h.hosts.get(added.name)).filter((id) => before.includes(id));
+      const shared = identity(head(added.name)).filter((id) => before.includes(id));
       if (shared.length === 0) continue;
-      removed.renamedTo = added.name;
+      if (removed.renamedTo !== added.name) {
+        removed.renamedTo = added.name;
+        removed.reasons.push(`looks like a rename to ${added.name} (same ${shared.join(", ")}): the machine will be reinstalled`);
+      }
       added.renamedFrom = removed.name;
-      removed.reasons.push(`looks like a rename to ${added.name} (same ${shared.join(", ")}): the machine will be reinstalled`);
       added.reasons.push(`looks like a rename of ${removed.name} (same ${shared.join(", ")}): the machine will be reinstalled`);
       break;
     }
@@ -5041,15 +5155,15 @@ function sharedChanges(base, head, b, h) {
 function libraryChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.librarySources.keys(), ...head.librarySources.keys()])].sort();
   const out = [];
-  for (const path26 of paths) {
-    const before = base.librarySources.get(path26);
-    const after = head.librarySources.get(path26);
+  for (const path27 of paths) {
+    const before = base.librarySources.get(path27);
+    const after = head.librarySources.get(path27);
     if (before === after) continue;
-    const display = `${LIBRARY_DIR}/${path26}`;
+    const display = `${LIBRARY_DIR}/${path27}`;
     out.push({
       path: display,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
-      hosts: isBootServerFile(path26) ? [] : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
+      hosts: isBootServerFile(path27) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
       diff: unifiedDiff(display, before ?? "", after ?? "")
     });
   }
@@ -5058,19 +5172,22 @@ function libraryChanges(base, head, b, h) {
 function nixChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.nixSources.keys(), ...head.nixSources.keys()])].sort();
   const out = [];
-  for (const path26 of paths) {
-    const before = base.nixSources.get(path26);
-    const after = head.nixSources.get(path26);
+  for (const path27 of paths) {
+    const before = base.nixSources.get(path27);
+    const after = head.nixSources.get(path27);
     if (before === after) continue;
-    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path26)).map(([name]) => name);
+    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path27)).map(([name]) => name);
     out.push({
-      path: `${head.nixDir}/${path26}`,
+      path: `${head.nixDir}/${path27}`,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
       hosts: [.../* @__PURE__ */ new Set([...users(b), ...users(h)])].sort(),
-      diff: unifiedDiff(`${head.nixDir}/${path26}`, before ?? "", after ?? "")
+      diff: unifiedDiff(`${head.nixDir}/${path27}`, before ?? "", after ?? "")
     });
   }
   return out;
+}
+function bootServerFirst(fleet) {
+  return fleet?.boot.server !== void 0 ? { first: fleet.boot.server } : {};
 }
 
 // src/plan/revisions.ts
@@ -5121,6 +5238,7 @@ function compileSide(side, raw, info, layout, nixDir, parseCache) {
 // src/cli/views/plan-common.ts
 var ACTION_PHRASES = {
   destructive: "destructive",
+  replace: "to replace (new hardware)",
   decommission: "to decommission",
   provision: "to provision",
   "reboot-required": "to update with a reboot",
@@ -5169,9 +5287,9 @@ function renderPlanMarkdown(plan) {
     "",
     "| action | hosts |",
     "|---|---:|",
-    ...HOST_ACTIONS.filter((a) => plan.summary[a] > 0).map((a) => `| ${a === "destructive" ? "\u26A0\uFE0F " : ""}${a} | ${plan.summary[a]} |`),
+    ...HOST_ACTIONS.filter((a) => plan.summary[a] > 0).map((a) => `| ${a === "destructive" || a === "replace" ? "\u26A0\uFE0F " : ""}${a} | ${plan.summary[a]} |`),
     "",
-    ...destructiveWarning(plan.hosts.filter((h) => h.action === "destructive"), cut),
+    ...destructiveWarning(plan.hosts.filter((h) => h.action === "destructive" || h.action === "replace"), cut),
     ...renameCaution(plan.hosts.filter((h) => h.renamedFrom), cut),
     ...rollout(plan, cut)
   ];
@@ -5227,7 +5345,7 @@ function destructiveWarning(destructive, cut) {
 }
 function renameCaution(renamed, cut) {
   if (renamed.length === 0) return [];
-  const lines = ["> [!CAUTION]", "> A rename is a decommission plus a provision: the machine is reinstalled."];
+  const lines = ["> [!CAUTION]", "> A rename is a decommission plus a provision: the machine is reinstalled under its new name and its disks are erased; `fleetc apply` needs the new name approved with `--approve-destructive`."];
   let used = lines.join("\n").length;
   let listed = 0;
   for (const host of renamed) {
@@ -5342,13 +5460,15 @@ function code(text) {
 }
 
 // src/cli/views/plan-text.ts
-var MARKS = { destructive: "!", decommission: "-", provision: "+", "reboot-required": "~", update: "~", "network-only": "~" };
+var MARKS = { destructive: "!", replace: "!", decommission: "-", provision: "+", "reboot-required": "~", update: "~", "network-only": "~" };
 function renderPlanText(plan, options) {
   const lines = [`Plan for fleet ${plan.fleet}: ${revisionLabel(plan.base)} \u2192 ${revisionLabel(plan.head)}`, ""];
   for (const host of changedHosts(plan)) {
     const extra = [host.profile, host.raftGroups.length ? `voter in ${host.raftGroups.join(", ")}` : ""].filter(Boolean).join("; ");
     lines.push(`${MARKS[host.action]} ${host.name}: ${host.action} (${extra})`);
     for (const reason of host.reasons) lines.push(`    ${reason}`);
+    if (host.hostKey?.source === "new") lines.push("    SSH host key: a new key pair is generated, installed with the system and recorded; later deploys pin it, with no ssh.hostKey to write by hand");
+    else if (host.hostKey) lines.push(`    SSH host key ${host.hostKey.fingerprint} (${host.hostKey.source === "pinned" ? "ssh.hostKey in the fleet" : "recorded by fleetc when it installed the host"})`);
     if (options.diffs) {
       for (const artifact of host.artifacts) {
         lines.push(`    ${artifact.change} ${artifact.path}`);
@@ -5434,6 +5554,7 @@ function registerPlan(program, io, setExit) {
 
 // src/cli/commands/apply.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
+import { mkdirSync as mkdirSync2, writeFileSync } from "node:fs";
 import path24 from "node:path";
 import { Option as Option3 } from "commander";
 
@@ -5456,14 +5577,16 @@ function healthChecksFor(host, fleet) {
   return checks;
 }
 var HealthChecker = class {
-  constructor(ssh, emit, dryRun) {
+  constructor(ssh, emit, dryRun, stop) {
     this.ssh = ssh;
     this.emit = emit;
     this.dryRun = dryRun;
+    this.stop = stop;
   }
   ssh;
   emit;
   dryRun;
+  stop;
   async check(target, checks) {
     const failures = [];
     for (const check of checks) {
@@ -5472,10 +5595,14 @@ var HealthChecker = class {
     }
     return { ok: failures.length === 0, failures };
   }
-  /** Checks until all pass or the timeout runs out; the last report is returned. */
-  async waitHealthy(target, checks, timeoutMs, intervalMs = 2e3) {
+  /**
+   * Checks until all pass or the timeout runs out; the last report is returned. An abort (a second
+   * signal) ends the wait at once, unless the wait is a rollback's, which must see it through.
+   */
+  async waitHealthy(target, checks, timeoutMs, intervalMs = 2e3, interruptible = true) {
     const deadline = Date.now() + timeoutMs;
     for (; ; ) {
+      if (interruptible && this.stop?.aborted) return { ok: false, failures: ["stopped by a second signal"] };
       const report = await this.check(target, checks);
       if (report.ok || this.dryRun || Date.now() + intervalMs > deadline) return report;
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
@@ -5516,14 +5643,14 @@ function tcpOpen(address, port, timeoutMs = 5e3) {
     socket.on("error", (error) => done(`port ${port}: ${error.message}`));
   });
 }
-function httpOk(address, port, path26, timeoutMs = 5e3) {
+function httpOk(address, port, path27, timeoutMs = 5e3) {
   return new Promise((resolve) => {
-    const request = http.get({ host: address, port, path: path26, timeout: timeoutMs }, (response) => {
+    const request = http.get({ host: address, port, path: path27, timeout: timeoutMs }, (response) => {
       response.resume();
-      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path26} answered ${response.statusCode}`);
+      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path27} answered ${response.statusCode}`);
     });
     request.on("timeout", () => request.destroy(new Error("timed out")));
-    request.on("error", (error) => resolve(`http://${address}:${port}${path26}: ${error.message}`));
+    request.on("error", (error) => resolve(`http://${address}:${port}${path27}: ${error.message}`));
   });
 }
 
@@ -5553,32 +5680,66 @@ function gitWithIdentity(repo) {
 
 // src/apply/lock.ts
 var LOCK_REF = "refs/fleetc/lock";
-function newLockInfo(id, commit, run) {
+function newLockInfo(id, commit, run, leaseSeconds) {
   let who = process.env.GITHUB_ACTOR ?? "";
   try {
     who ||= userInfo().username;
   } catch {
     who ||= "unknown";
   }
-  return { id, who, machine: hostname(), pid: process.pid, startedAt: (/* @__PURE__ */ new Date()).toISOString(), commit, run };
+  const now = (/* @__PURE__ */ new Date()).toISOString();
+  return { id, who, machine: hostname(), pid: process.pid, startedAt: now, commit, run, ...leaseSeconds !== void 0 ? { leaseSeconds, renewedAt: now } : {} };
 }
-async function acquireLock(repo, remote, info) {
+function leaseExpiry(info) {
+  if (info.leaseSeconds === void 0) return void 0;
+  return new Date(Date.parse(info.renewedAt ?? info.startedAt) + info.leaseSeconds * 1e3);
+}
+function isStale(info, now = /* @__PURE__ */ new Date()) {
+  const expiry = leaseExpiry(info);
+  return expiry !== void 0 && expiry.getTime() < now.getTime();
+}
+async function lockCommit(repo, info) {
   const git = gitWithIdentity(repo);
   const blob = (await git(["hash-object", "-w", "--stdin"], `${JSON.stringify(info, null, 2)}
 `)).trim();
   const tree = (await git(["mktree"], `100644 blob ${blob}	lock.json
 `)).trim();
-  const oid = (await git(["commit-tree", tree, "-m", `fleetc lock ${info.id} by ${info.who}@${info.machine}`])).trim();
+  return (await git(["commit-tree", tree, "-m", `fleetc lock ${info.id} by ${info.who}@${info.machine}`])).trim();
+}
+async function acquireLock(repo, remote, info) {
+  const git = gitWithIdentity(repo);
+  const oid = await lockCommit(repo, info);
+  let tookOver;
+  let localOld = ZERO_OID;
   try {
     await git(["update-ref", LOCK_REF, oid, ZERO_OID]);
   } catch {
-    return { acquired: false, holder: await readLocalLock(repo) };
+    const local = await readLocalLockRef(repo);
+    if (!local || !isStale(local.info)) return { acquired: false, holder: local?.info };
+    try {
+      await git(["update-ref", LOCK_REF, oid, local.oid]);
+    } catch {
+      return { acquired: false, holder: await readLocalLock(repo) };
+    }
+    tookOver = local.info;
+    localOld = local.oid;
   }
   if (remote && !await remote.compareAndSwap(LOCK_REF, oid, void 0)) {
-    await git(["update-ref", "-d", LOCK_REF, oid]).catch(() => void 0);
-    return { acquired: false, holder: (await readRemoteLock(repo, remote))?.info };
+    const held = await readRemoteLock(repo, remote);
+    if (!held || !isStale(held.info) || !await remote.compareAndSwap(LOCK_REF, oid, held.oid)) {
+      await git(["update-ref", ...localOld === ZERO_OID ? ["-d", LOCK_REF, oid] : [LOCK_REF, localOld, oid]]).catch(() => void 0);
+      return { acquired: false, holder: held?.info ?? (await readRemoteLock(repo, remote))?.info };
+    }
+    tookOver = held.info;
   }
-  return { acquired: true, oid };
+  return { acquired: true, oid, ...tookOver ? { tookOver } : {} };
+}
+async function renewLock(repo, remote, oid, info) {
+  const git = gitWithIdentity(repo);
+  const next = await lockCommit(repo, { ...info, renewedAt: (/* @__PURE__ */ new Date()).toISOString() });
+  if (remote && !await remote.compareAndSwap(LOCK_REF, next, oid)) return void 0;
+  await git(["update-ref", LOCK_REF, next, oid]).catch(() => void 0);
+  return next;
 }
 async function releaseLock(repo, remote, oid) {
   const git = gitWithIdentity(repo);
@@ -5622,6 +5783,32 @@ async function readRemoteLock(repo, remote) {
 async function readLockObject(repo, oid) {
   return JSON.parse(await gitWithIdentity(repo)(["cat-file", "blob", `${oid}:lock.json`]));
 }
+
+// src/apply/stop.ts
+var StopControl = class {
+  /** Why the run stops; undefined while it runs on. */
+  reason;
+  aborted = false;
+  abortListeners = /* @__PURE__ */ new Set();
+  stop(reason) {
+    this.reason ??= reason;
+  }
+  abort(reason) {
+    this.stop(reason);
+    if (this.aborted) return;
+    this.aborted = true;
+    for (const listener of this.abortListeners) listener();
+  }
+  /** Calls listener on abort (at once if already aborted); returns the function that unsubscribes. */
+  onAbort(listener) {
+    if (this.aborted) {
+      listener();
+      return () => void 0;
+    }
+    this.abortListeners.add(listener);
+    return () => this.abortListeners.delete(listener);
+  }
+};
 
 // src/apply/plan-file.ts
 import { readFile } from "node:fs/promises";
@@ -5694,8 +5881,10 @@ async function planFromState(compiler, head, states, adoptAt) {
   const hosts = [...unchanged];
   const shared = /* @__PURE__ */ new Map();
   const baseCommits = /* @__PURE__ */ new Set();
+  const deployedHosts = /* @__PURE__ */ new Map();
   for (const [commit, names] of groups) {
     const base = commit ? await compiler.compile(commit) : { side: empty };
+    for (const host of base.side.fleet?.hosts ?? []) if (names.includes(host.name)) deployedHosts.set(host.name, host);
     if (commit) baseCommits.add(commit);
     const plan = buildPlan(base.side, headSide);
     for (const name of names) {
@@ -5710,8 +5899,9 @@ async function planFromState(compiler, head, states, adoptAt) {
     for (const change of plan.shared) shared.set(`${change.path}\0${change.diff}`, change);
   }
   hosts.sort((a, b) => a.name < b.name ? -1 : 1);
+  detectRenames(hosts, (name) => deployedHosts.get(name), (name) => headSide.fleet?.hosts.find((h) => h.name === name));
   const policy = { order: headSide.fleet?.deploy.order ?? [], maxParallel: headSide.fleet?.deploy.maxParallel ?? 1 };
-  const rolledOut = /* @__PURE__ */ new Set(["provision", "update", "reboot-required", "destructive"]);
+  const rolledOut = /* @__PURE__ */ new Set(["provision", "replace", "update", "reboot-required", "destructive"]);
   const only = baseCommits.size === 1 ? [...baseCommits][0] : void 0;
   return {
     formatVersion: headPlan.formatVersion,
@@ -5719,7 +5909,7 @@ async function planFromState(compiler, head, states, adoptAt) {
     base: { ref: "deployed state", ...only ? { commit: only } : {}, fleetExists: states.size > 0 || adoptAt !== void 0 },
     head: headSide.info,
     summary: Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length])),
-    waves: planWaves(hosts.filter((h) => rolledOut.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy),
+    waves: planWaves(hosts.filter((h) => rolledOut.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), { ...policy, ...bootServerFirst(headSide.fleet) }),
     policy,
     hosts,
     shared: [...shared.values()].sort((a, b) => a.path < b.path ? -1 : 1)
@@ -5802,6 +5992,40 @@ var Remote = class {
   async fetchStates() {
     await this.git(["fetch", "--quiet", "--no-tags", "--prune", this.name, "+refs/fleetc/deployed/*:refs/fleetc/deployed/*"]);
   }
+  /**
+   * Read-only (apply --dry-run): the remote's state refs are fetched into a private namespace, read
+   * with read(prefix), and removed again, so no ref of this repository changes.
+   */
+  async observeStates(read) {
+    const prefix = `refs/fleetc/observed/${process.pid}/deployed/`;
+    try {
+      await this.git(["fetch", "--quiet", "--no-tags", this.name, `+refs/fleetc/deployed/*:${prefix}*`]);
+      return await read(prefix);
+    } finally {
+      await this.deleteRefs(prefix);
+    }
+  }
+  /** The branch the remote's HEAD points to (its default branch), if it says. */
+  async defaultBranch() {
+    const listing = await this.git(["ls-remote", "--symref", this.name, "HEAD"]).catch(() => "");
+    return /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(listing)?.[1];
+  }
+  /** Whether commit is on the remote's branch (the branch's tip or one of its ancestors); undefined: no such branch. */
+  async branchContains(branch, commit) {
+    const scratch = `refs/fleetc/observed/${process.pid}/branch`;
+    const tip = await this.fetchRef(`refs/heads/${branch}`, scratch);
+    if (!tip) return void 0;
+    try {
+      return await this.git(["merge-base", "--is-ancestor", commit, scratch]).then(() => true, () => false);
+    } finally {
+      await this.git(["update-ref", "-d", scratch]).catch(() => void 0);
+    }
+  }
+  async deleteRefs(prefix) {
+    const refs = (await this.git(["for-each-ref", "--format=%(refname)", prefix]).catch(() => "")).split("\n").filter(Boolean);
+    if (refs.length > 0) await this.git(["update-ref", "--stdin"], refs.map((r) => `delete ${r}
+`).join("")).catch(() => void 0);
+  }
   /** Moves ref on the remote to oid if it is still at expected (undefined: absent). False when it was not. */
   async compareAndSwap(ref, oid, expected) {
     return this.push([`--force-with-lease=${ref}:${expected ?? ""}`, `${oid}:${ref}`]);
@@ -5842,19 +6066,27 @@ var FAILURES = /* @__PURE__ */ new Set(["rolled-back", "rollback-failed", "faile
 async function runRollout(waves, jobs, after, deps) {
   const results = {};
   let halted = false;
+  let stopped = false;
+  const stopNow = () => {
+    if (stopped || !deps.stop?.reason) return stopped;
+    stopped = halted = true;
+    deps.emit({ type: "halted", reason: `${deps.stop.reason}: no further host is started` });
+    return true;
+  };
   const runOne = async (job, changesHost) => {
     const started = performance.now();
     deps.emit({ type: "host-started", host: job.name, action: job.action });
     let outcome;
     const unhealthy = changesHost && job.raftGroups.length > 0 ? await deps.unhealthyPeers(job) : [];
     if (unhealthy.length > 0) outcome = { result: "blocked", error: `other voters are unhealthy: ${unhealthy.join(", ")}; not touching a second voter` };
+    else if (deps.stop?.reason) outcome = { result: "skipped", error: `not started: ${deps.stop.reason}` };
     else outcome = await deps.run(job);
     results[job.name] = outcome.result;
     deps.emit({ type: "host-finished", host: job.name, action: job.action, result: outcome.result, durationMs: performance.now() - started, ...outcome.error ? { error: outcome.error } : {} });
   };
   for (const wave of waves) {
     const wavejobs = wave.hosts.map((name) => jobs.get(name));
-    if (halted) {
+    if (halted || stopNow()) {
       for (const job of wavejobs) results[job.name] = "skipped";
       continue;
     }
@@ -5862,13 +6094,13 @@ async function runRollout(waves, jobs, after, deps) {
     if (deps.sequential) for (const job of wavejobs) await runOne(job, true);
     else await Promise.all(wavejobs.map((job) => runOne(job, true)));
     const failed = wavejobs.filter((job) => FAILURES.has(results[job.name]));
-    if (failed.length > 0) {
+    if (failed.length > 0 && !stopped) {
       halted = true;
       deps.emit({ type: "halted", reason: `${failed.map((j) => `${j.name} ${results[j.name]}`).join(", ")}: no further host is started` });
     }
   }
   for (const job of after) {
-    if (halted) results[job.name] = "skipped";
+    if (halted || stopNow()) results[job.name] = "skipped";
     else await runOne(job, false);
   }
   return results;
@@ -5894,7 +6126,9 @@ async function staleGeneratedFiles(repo, commit, dirs, artifacts) {
 }
 
 // src/apply/credentials.ts
-import { chmod, mkdir, mkdtemp, rm, writeFile as writeFile2 } from "node:fs/promises";
+import { execFile as execFile2 } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile as readFile3, rm, writeFile as writeFile2 } from "node:fs/promises";
+import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import path21 from "node:path";
 
@@ -5937,21 +6171,38 @@ async function readCredentials(fleet, names) {
   }
   return { credentials, problems };
 }
-async function stageExtraFiles(credentials) {
+var HOST_KEY_PATH = "/etc/ssh/ssh_host_ed25519_key";
+async function stageExtraFiles(credentials, hostKeyFor) {
   const dir = await mkdtemp(path21.join(tmpdir(), "fleetc-extra-files-"));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
-    let parent = dir;
-    for (const part of path21.dirname(CREDENTIALS_DIR).split("/").filter(Boolean)) {
-      parent = path21.join(parent, part);
-      await mkdir(parent, { mode: 493 });
-      await chmod(parent, 493);
+    const parents = async (of) => {
+      let parent = dir;
+      for (const part of of.split("/").filter(Boolean)) {
+        parent = path21.join(parent, part);
+        await mkdir(parent, { mode: 493 }).catch((error) => {
+          if (error.code !== "EEXIST") throw error;
+        });
+        await chmod(parent, 493);
+      }
+    };
+    if (credentials.length > 0) {
+      await parents(path21.dirname(CREDENTIALS_DIR));
+      const target = path21.join(dir, CREDENTIALS_DIR);
+      await mkdir(target, { mode: 448 });
+      for (const { name, value } of credentials) await writeFile2(path21.join(target, name), value, { mode: 256 });
     }
-    const target = path21.join(dir, CREDENTIALS_DIR);
-    await mkdir(target, { mode: 448 });
-    for (const { name, value } of credentials) await writeFile2(path21.join(target, name), value, { mode: 256 });
+    let publicKey;
+    if (hostKeyFor !== void 0) {
+      await parents(path21.dirname(HOST_KEY_PATH));
+      const file = path21.join(dir, HOST_KEY_PATH);
+      await promisify(execFile2)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
+      await chmod(file, 384);
+      await chmod(`${file}.pub`, 420);
+      publicKey = (await readFile3(`${file}.pub`, "utf8")).trim().split(" ").slice(0, 2).join(" ");
+    }
     await chmod(dir, 493);
-    return { dir, cleanup };
+    return { dir, ...publicKey ? { publicKey } : {}, cleanup };
   } catch (error) {
     await cleanup();
     throw error;
@@ -5964,13 +6215,13 @@ function installCredentialCommand(name) {
 
 // src/apply/state.ts
 var STATE_REF_PREFIX = "refs/fleetc/deployed/";
-async function readStates(repo) {
-  const listing = await repo.git.raw(["for-each-ref", "--format=%(refname) %(objectname)", STATE_REF_PREFIX]);
+async function readStates(repo, prefix = STATE_REF_PREFIX) {
+  const listing = await repo.git.raw(["for-each-ref", "--format=%(refname) %(objectname)", prefix]);
   const states = /* @__PURE__ */ new Map();
   for (const line of listing.split("\n").filter(Boolean)) {
     const [ref, oid] = line.split(" ");
     const text = await repo.git.raw(["cat-file", "blob", `${oid}:state.json`]);
-    states.set(ref.slice(STATE_REF_PREFIX.length), { oid, state: JSON.parse(text) });
+    states.set(ref.slice(prefix.length), { oid, state: JSON.parse(text) });
   }
   return states;
 }
@@ -6065,6 +6316,7 @@ var Ssh = class {
 };
 
 // src/apply/steps.ts
+var ABORTED = "stopped by a second signal";
 async function runHostJob(job, ctx) {
   const step = (name) => ctx.emit({ type: "step", host: job.name, step: name });
   try {
@@ -6074,18 +6326,27 @@ async function runHostJob(job, ctx) {
       case "reboot-required":
         return await rebootUpdate(job, ctx, step);
       case "provision":
+      case "replace":
         return await install(job, ctx, step, false);
       case "destructive":
         return await install(job, ctx, step, true);
       case "decommission": {
-        const bmc = ctx.powerOffDecommissioned ? ctx.bmc(job.host) : void 0;
+        if (job.raftGroups.length > 0) {
+          step(`Raft: leave ${job.raftGroups.join(", ")} while the rest stay a majority`);
+          const refused = await ctx.raft.leave(job.host, job.raftGroups);
+          if (refused) return { result: "blocked", error: refused };
+        }
+        const bmc = ctx.powerOffDecommissioned && !job.renamedTo ? ctx.bmc(job.host) : void 0;
         if (bmc) {
           step("power off through the BMC");
           await bmc.power("off");
         }
         return { result: "recorded" };
       }
-      case "network-only":
+      case "network-only": {
+        const waiting = ctx.bootServer?.check.notReady();
+        return waiting ? { result: "blocked", error: `${waiting}; not recorded` } : { result: "recorded" };
+      }
       case "unchanged":
         return { result: "recorded" };
     }
@@ -6102,12 +6363,14 @@ async function update(job, ctx, step) {
   step("nixos-rebuild switch");
   const switched = await ctx.nix.rebuild(target, "switch");
   if (!switched.ok) {
-    const reason = switched.exitCode === SWITCHED_WITH_FAILED_UNITS ? `switched, but some units failed to start (exit ${SWITCHED_WITH_FAILED_UNITS})` : switched.timedOut ? "nixos-rebuild switch timed out" : `nixos-rebuild switch failed (exit ${switched.exitCode})`;
+    const reason = ctx.stop.aborted ? `${ABORTED}: nixos-rebuild switch was cut short` : switched.exitCode === SWITCHED_WITH_FAILED_UNITS ? `switched, but some units failed to start (exit ${SWITCHED_WITH_FAILED_UNITS})` : switched.timedOut ? "nixos-rebuild switch timed out" : `nixos-rebuild switch failed (exit ${switched.exitCode})`;
     if (await readLink(ctx, target, "/run/current-system") === before) return { result: "failed", error: `${reason}; the running system did not change` };
     return rollback(job, ctx, step, target, reason);
   }
+  if (ctx.stop.aborted) return rollback(job, ctx, step, target, ABORTED);
   step("health check");
   const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  if (ctx.stop.aborted) return rollback(job, ctx, step, target, ABORTED);
   if (!health.ok) return rollback(job, ctx, step, target, `health check failed: ${health.failures.join("; ")}`);
   return { result: "deployed" };
 }
@@ -6116,7 +6379,7 @@ async function rollback(job, ctx, step, target, reason) {
   const back = await ctx.nix.rebuild(target, "switch", true);
   if (!back.ok) return { result: "rollback-failed", error: `${reason}; rollback failed (exit ${back.exitCode})` };
   step("health check after rollback");
-  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs, void 0, false);
   if (!health.ok) return { result: "rollback-failed", error: `${reason}; still unhealthy after rollback: ${health.failures.join("; ")}` };
   return { result: "rolled-back", error: reason };
 }
@@ -6129,6 +6392,11 @@ async function rebootUpdate(job, ctx, step) {
   if (undelivered) return { result: "failed", error: `${undelivered}; the boot entry did not change` };
   step("nixos-rebuild boot");
   const built = await ctx.nix.rebuild(target, "boot");
+  if (built.ok && ctx.stop.aborted) {
+    step("restore the previous boot entry");
+    const back2 = await ctx.nix.rebuild(target, "boot", true);
+    return back2.ok ? { result: "rolled-back", error: `${ABORTED}: the previous boot entry is restored, no reboot` } : { result: "rollback-failed", error: `${ABORTED}; restoring the boot entry failed` };
+  }
   if (!built.ok) {
     const reason2 = built.timedOut ? "nixos-rebuild boot timed out" : `nixos-rebuild boot failed (exit ${built.exitCode})`;
     if (await readLink(ctx, target, profile) === before) return { result: "failed", error: `${reason2}; the boot entry did not change` };
@@ -6147,7 +6415,7 @@ async function rebootUpdate(job, ctx, step) {
   if (!back.ok) return { result: "rollback-failed", error: `${reason}; rollback failed (exit ${back.exitCode})` };
   const again = await reboot(ctx, step, target);
   if (!again.ok) return { result: "rollback-failed", error: `${reason}; ${again.error}` };
-  const after = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  const after = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs, void 0, false);
   return after.ok ? { result: "rolled-back", error: reason } : { result: "rollback-failed", error: `${reason}; still unhealthy after rollback` };
 }
 async function reboot(ctx, step, target) {
@@ -6167,7 +6435,14 @@ async function install(job, ctx, step, reinstall) {
   const pinned = pinnedTarget(job.host);
   const firstContact = (phase) => ({ ...pinned, trust: { kind: "first-contact", knownHostsFile: `${ctx.firstContactDir}/${job.name}.${phase}.known_hosts` } });
   const installer = reinstall ? pinned : firstContact("installer");
-  if (!reinstall) {
+  const isBootServer = ctx.bootServer?.name === job.name;
+  if (!reinstall && isBootServer) step("the boot server does not boot from the network (it serves the boot): wait for an installer, or any Linux, on SSH (nixos-anywhere kexecs into its own)");
+  if (!reinstall && !isBootServer) {
+    if (ctx.bootServer) {
+      step(`check that the boot server ${ctx.bootServer.name} serves this commit`);
+      const stale = await ctx.bootServer.check.servesFor(job.host);
+      if (stale) return { result: "failed", error: stale };
+    }
     const bmc = ctx.bmc(job.host);
     if (bmc) {
       step("BMC: boot from the network once, power on");
@@ -6177,21 +6452,32 @@ async function install(job, ctx, step, reinstall) {
     step("wait for the installer");
     if (!await waitForSsh(ctx, installer)) return { result: "failed", error: `the installer did not answer on ${pinned.address}:${pinned.port} within ${ctx.rebootTimeoutMs / 1e3} s` };
   }
-  step(reinstall ? "nixos-anywhere: repartition and reinstall" : "nixos-anywhere: partition and install");
-  const staged = job.credentials.length > 0 && !ctx.dryRun ? await stageExtraFiles(job.credentials) : void 0;
+  step(reinstall ? "nixos-anywhere: repartition and reinstall" : "nixos-anywhere: generate the host key, partition and install");
+  const generateKey = !reinstall;
+  const staged = (job.credentials.length > 0 || generateKey) && !ctx.dryRun ? await stageExtraFiles(job.credentials, generateKey ? job.name : void 0) : void 0;
+  const placeholder = [generateKey ? "a new host key" : "", job.credentials.length > 0 ? "first-boot credentials" : ""].filter(Boolean).join(" and ");
   let installed2;
   try {
-    installed2 = await ctx.nix.install(installer, reinstall, staged?.dir ?? (job.credentials.length > 0 ? "<first-boot credentials>" : void 0));
+    installed2 = await ctx.nix.install(installer, reinstall, staged?.dir ?? (placeholder ? `<${placeholder}>` : void 0));
   } finally {
     await staged?.cleanup();
   }
-  if (!installed2.ok) return { result: "failed", error: `nixos-anywhere failed (exit ${installed2.exitCode})` };
-  const system = job.host.ssh.hostKey ? pinned : firstContact("system");
-  step("wait for the installed system");
-  if (!await waitForSsh(ctx, system)) return { result: "failed", error: "the installed system did not come up" };
+  if (!installed2.ok) return { result: "failed", error: ctx.stop.aborted ? `${ABORTED}: nixos-anywhere was cut short, the host needs a new install` : `nixos-anywhere failed (exit ${installed2.exitCode})` };
+  const hostKey = staged?.publicKey;
+  if (hostKey) await ctx.pinKey(job.name, hostKey);
+  const system = hostKey || job.host.ssh.hostKey || ctx.dryRun ? pinned : firstContact("system");
+  step(hostKey ? "wait for the installed system (pinned to its new host key)" : "wait for the installed system");
+  const keyed2 = (outcome) => hostKey ? { ...outcome, hostKey } : outcome;
+  if (!await waitForSsh(ctx, system)) return keyed2({ result: "failed", error: "the installed system did not come up" });
   step("health check");
   const health = await ctx.health.waitHealthy(system, job.checks, ctx.healthTimeoutMs);
-  return health.ok ? { result: "deployed" } : { result: "failed", error: `health check failed: ${health.failures.join("; ")}` };
+  if (!health.ok) return keyed2({ result: "failed", error: `health check failed: ${health.failures.join("; ")}` });
+  if (job.raftGroups.length > 0) {
+    step(`Raft: wait until it is a member of ${job.raftGroups.join(", ")}`);
+    const notMember = await ctx.raft.join(job.host, job.raftGroups, ctx.healthTimeoutMs);
+    if (notMember) return keyed2({ result: "failed", error: notMember });
+  }
+  return keyed2({ result: "deployed" });
 }
 async function deliverCredentials(job, ctx, step, target) {
   if (job.credentials.length === 0) return void 0;
@@ -6205,13 +6491,14 @@ async function deliverCredentials(job, ctx, step, target) {
 async function waitForSsh(ctx, target) {
   const deadline = Date.now() + ctx.rebootTimeoutMs;
   do {
+    if (ctx.stop.aborted) return false;
     if ((await ctx.ssh.run(target, ["true"], 15e3)).ok) return true;
     await sleep(2e3);
   } while (Date.now() < deadline);
   return false;
 }
-async function readLink(ctx, target, path26) {
-  const result = await ctx.ssh.run(target, ["readlink", "-f", path26]);
+async function readLink(ctx, target, path27) {
+  const result = await ctx.ssh.run(target, ["readlink", "-f", path27]);
   if (!result.ok && !ctx.dryRun) throw new Error(`cannot reach ${target.address}:${target.port} over SSH (exit ${result.exitCode}): ${result.stderr.trim().split("\n").pop() ?? ""}`);
   return result.stdout.trim();
 }
@@ -6258,7 +6545,7 @@ var IpmiBmc = class {
 };
 
 // src/apply/transports/redfish.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 import https from "node:https";
 var RESET_TYPES = { on: "On", off: "ForceOff", cycle: "PowerCycle" };
 var RedfishBmc = class {
@@ -6301,20 +6588,20 @@ var RedfishBmc = class {
     return this.spec.systemId ? `/redfish/v1/Systems/${this.spec.systemId}` : "/redfish/v1/Systems/<the only member>";
   }
   /** The request as a report line: method, URL and body, never the credentials. */
-  argv(method, path26, body) {
-    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path26}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+  argv(method, path27, body) {
+    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path27}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
   }
-  dryRun(method, path26, value, body) {
-    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path26, body) });
+  dryRun(method, path27, value, body) {
+    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path27, body) });
     return value;
   }
-  async request(method, path26, body) {
-    const argv = this.argv(method, path26, body);
+  async request(method, path27, body) {
+    const argv = this.argv(method, path27, body);
     this.options.emit({ type: "command", host: this.host.name, argv });
     const started = performance.now();
     const report = (exitCode, output) => this.options.emit({ type: "command-finished", host: this.host.name, argv, exitCode, durationMs: performance.now() - started, timedOut: false, output });
     try {
-      const answer = await this.send(method, path26, body);
+      const answer = await this.send(method, path27, body);
       report(0, JSON.stringify(answer).slice(0, 2e3));
       return answer;
     } catch (error) {
@@ -6322,16 +6609,16 @@ var RedfishBmc = class {
       throw error;
     }
   }
-  async send(method, path26, body) {
+  async send(method, path27, body) {
     const password = await readSecret(this.spec.password);
-    const ca = this.spec.caFile ? await readFile3(this.spec.caFile) : void 0;
+    const ca = this.spec.caFile ? await readFile4(this.spec.caFile) : void 0;
     const payload = body === void 0 ? void 0 : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const request = https.request(
         {
           host: this.spec.address,
           port: this.spec.port,
-          path: path26,
+          path: path27,
           method,
           ca,
           rejectUnauthorized: true,
@@ -6349,17 +6636,17 @@ var RedfishBmc = class {
           response.on("end", () => {
             const text = Buffer.concat(chunks).toString("utf8");
             const status = response.statusCode ?? 0;
-            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path26}: HTTP ${status} ${text.slice(0, 200)}`));
+            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path27}: HTTP ${status} ${text.slice(0, 200)}`));
             try {
               resolve(text ? JSON.parse(text) : {});
             } catch {
-              reject(new BmcError(`Redfish ${method} ${path26}: the answer is not JSON`));
+              reject(new BmcError(`Redfish ${method} ${path27}: the answer is not JSON`));
             }
           });
         }
       );
-      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path26}: timed out`)));
-      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path26}: ${error.message}`)));
+      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path27}: timed out`)));
+      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path27}: ${error.message}`)));
       if (payload) request.write(payload);
       request.end();
     });
@@ -6376,16 +6663,26 @@ function bmcFor(host, spec, options) {
 // src/apply/transports/command.ts
 import { execa } from "execa";
 var ProcessRunner = class {
-  constructor(emit) {
+  constructor(emit, stop) {
     this.emit = emit;
+    this.stop = stop;
   }
   emit;
+  stop;
   dryRun = false;
   async run(spec) {
     const [file, ...args] = spec.argv;
     this.emit({ type: "command", host: spec.host, argv: spec.argv, ...spec.env ? { env: Object.keys(spec.env) } : {} });
     const started = performance.now();
-    const result = await execa(file, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, ...spec.input === void 0 ? { stdin: "ignore" } : { input: spec.input }, all: true, forceKillAfterDelay: 5e3 });
+    const subprocess = execa(file, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, detached: true, ...spec.input === void 0 ? { stdin: "ignore" } : { input: spec.input }, all: true, forceKillAfterDelay: 5e3 });
+    const endGroup = () => {
+      try {
+        if (subprocess.pid) process.kill(-subprocess.pid, "SIGTERM");
+      } catch {
+      }
+    };
+    const unsubscribe = this.stop?.aborted ? () => void 0 : this.stop?.onAbort(endGroup) ?? (() => void 0);
+    const result = await subprocess.finally(unsubscribe);
     const exitCode = result.exitCode ?? (result.timedOut ? 124 : 255);
     const ok = !result.timedOut && (spec.okExitCodes ?? [0]).includes(exitCode);
     this.emit({ type: "command-finished", host: spec.host, argv: spec.argv, exitCode, durationMs: performance.now() - started, timedOut: Boolean(result.timedOut), output: String(result.all ?? "") });
@@ -6404,6 +6701,190 @@ var DryRunRunner = class {
   }
 };
 
+// src/apply/host-keys.ts
+function effectiveHostKey(host, state) {
+  const recorded = state?.hostKey;
+  const pin = host.ssh.hostKey;
+  if (recorded && (pin === void 0 || pin === recorded.fleetPin)) return { key: recorded.key, source: "recorded" };
+  return pin ? { key: pin, source: "pinned" } : {};
+}
+function withHostKey(host, key) {
+  if (key === host.ssh.hostKey) return host;
+  const { hostKey: _pin, ...ssh } = host.ssh;
+  return { ...host, ssh: key === void 0 ? ssh : { ...ssh, hostKey: key } };
+}
+
+// src/apply/raft.ts
+import http2 from "node:http";
+var RaftCoordinator = class {
+  constructor(settings) {
+    this.settings = settings;
+    this.configs = firstBootConfigs(settings.fleet);
+  }
+  settings;
+  configs;
+  /** The voters of a group ("cluster/service") at head. */
+  voters(group) {
+    const [cluster, service] = group.split("/");
+    return this.settings.fleet.clusters[cluster]?.raft.find((g) => g.service === service)?.voters ?? [];
+  }
+  /**
+   * After a voter's install: bootstraps a group no other voter runs, then waits until the voter is a
+   * member with a leader in each group. Returns why not, or undefined.
+   */
+  async join(host, groups, timeoutMs) {
+    for (const group of groups) {
+      const service = group.split("/")[1];
+      const fresh = this.voters(group).every((v) => v === host.name || !this.settings.running(v));
+      if (fresh) {
+        const status = await this.status(host, service);
+        if (status && !status.member) {
+          const config = this.configs.get(host.name);
+          const raftPort = this.settings.fleet.services[service].ports.raft.port;
+          await this.request(host, service, "POST", "/cluster/v1/bootstrap", { name: host.name, address: config?.address ?? pinnedTarget(host).address, raftPort });
+        }
+      }
+      const deadline = Date.now() + timeoutMs;
+      let last;
+      for (; ; ) {
+        last = await this.status(host, service);
+        if (this.settings.dryRun || last?.member && last.leader) break;
+        if (Date.now() > deadline) return `${host.name} is not a member of ${group} after ${Math.round(timeoutMs / 1e3)} s (${last ? last.member ? "no leader" : "not a member yet" : "its api does not answer"}); the next voter is not started`;
+        await new Promise((resolve) => setTimeout(resolve, 1e3));
+      }
+    }
+    return void 0;
+  }
+  /**
+   * Before a voter is powered off (decommission): it leaves each group it is a member of, through a
+   * member that stays, and only while the members that stay and answer are a majority of the group
+   * without it. Returns why it cannot, or undefined.
+   */
+  async leave(host, groups) {
+    for (const group of groups) {
+      const service = group.split("/")[1];
+      const others = [...new Set(this.voters(group))].filter((v) => v !== host.name).map((v) => this.settings.host(v)).filter((h) => h !== void 0);
+      const answers = /* @__PURE__ */ new Map();
+      for (const other of others) answers.set(other.name, await this.status(other, service));
+      const own = await this.status(host, service);
+      const view = [...answers.values(), own].find((s) => s?.member && s.leader) ?? [...answers.values(), own].find((s) => s?.member);
+      if (this.settings.dryRun) {
+        await this.request(others[0] ?? host, service, "DELETE", `/cluster/v1/members/${encodeURIComponent(host.name)}`);
+        continue;
+      }
+      if (!view || !view.members.some((m) => m.name === host.name)) continue;
+      const staying = view.members.filter((m) => m.name !== host.name);
+      if (staying.length === 0) continue;
+      const alive = staying.filter((m) => answers.get(m.name)?.member && answers.get(m.name)?.clusterId === view.clusterId);
+      const majority = Math.floor(staying.length / 2) + 1;
+      if (alive.length < majority) {
+        return `${host.name} cannot leave ${group}: of the ${staying.length} members that stay (${staying.map((m) => m.name).join(", ")}) only ${alive.length} answer as members (${alive.map((m) => m.name).join(", ") || "none"}), fewer than the majority of ${majority} the group needs without it; it stays in the group and is not powered off`;
+      }
+      const through = alive.find((m) => m.name === view.leader) ?? alive[0];
+      const answer = await this.request(this.settings.host(through.name), service, "DELETE", `/cluster/v1/members/${encodeURIComponent(host.name)}`);
+      const after = answer;
+      if (!after || !Array.isArray(after.members) || after.members.some((m) => m.name === host.name)) return `${host.name} could not leave ${group} through ${through.name}`;
+    }
+    return void 0;
+  }
+  async status(host, service) {
+    const answer = await this.request(host, service, "GET", "/cluster/v1/status");
+    return answer && typeof answer.member === "boolean" ? { member: answer.member, clusterId: answer.clusterId ?? null, leader: answer.leader ?? null, members: Array.isArray(answer.members) ? answer.members : [] } : void 0;
+  }
+  /** One request, reported like a command; undefined when there is no 2xx JSON answer. */
+  async request(host, service, method, path27, body) {
+    const address = pinnedTarget(host).address;
+    const port = this.settings.fleet.services[service]?.ports.api?.port;
+    const argv = ["raft", method, `http://${address}:${port}${path27}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+    this.settings.emit({ type: "command", host: host.name, argv });
+    if (this.settings.dryRun || port === void 0) return void 0;
+    const started = performance.now();
+    const { status, text } = await send(address, port, method, path27, body, this.settings.token, this.settings.requestTimeoutMs);
+    const ok = status >= 200 && status < 300;
+    this.settings.emit({ type: "command-finished", host: host.name, argv, exitCode: ok ? 0 : 1, durationMs: performance.now() - started, timedOut: false, output: status ? `HTTP ${status} ${text.slice(0, 300)}` : text });
+    if (!ok) return void 0;
+    try {
+      return JSON.parse(text);
+    } catch {
+      return void 0;
+    }
+  }
+};
+function send(address, port, method, path27, body, token, timeoutMs) {
+  const payload = body === void 0 ? void 0 : JSON.stringify(body);
+  return new Promise((resolve) => {
+    const request = http2.request(
+      { host: address, port, path: path27, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
+      (response) => {
+        const chunks = [];
+        response.on("data", (c) => chunks.push(c));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      }
+    );
+    request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs / 1e3} s`)));
+    request.on("error", (error) => resolve({ status: 0, text: error.message }));
+    if (payload) request.write(payload);
+    request.end();
+  });
+}
+
+// src/apply/boot-server.ts
+import http3 from "node:http";
+import https2 from "node:https";
+var BootServerCheck = class {
+  constructor(settings) {
+    this.settings = settings;
+  }
+  settings;
+  /** Why the boot server does not serve the commit yet (as recorded), or undefined when it does. */
+  notReady() {
+    const deployed = this.settings.states.get(this.settings.name)?.state.deployed;
+    if (this.settings.dryRun || deployed && sameArtifacts(deployed.artifacts, this.settings.manifest)) return void 0;
+    return `the boot server ${this.settings.name} is not deployed at this commit${deployed ? ` (it is recorded at ${deployed.commit.slice(0, 12)})` : ""}; its DHCP and iPXE files are what this change needs`;
+  }
+  /** Before host is network-booted: the boot server serves its recorded commit and this commit's boot scripts. */
+  async servesFor(host) {
+    const waiting = this.notReady();
+    if (waiting) return waiting;
+    const recorded = this.settings.states.get(this.settings.name)?.state.deployed?.commit;
+    const revision = await this.fetch(host, "/fleet-revision");
+    if (revision !== void 0 && !this.settings.dryRun && revision.body.trim() !== recorded) {
+      return `the boot server ${this.settings.name} serves revision ${revision.body.trim().slice(0, 40) || "(none)"} at ${this.settings.url}/fleet-revision, not ${recorded?.slice(0, 12)} it is recorded at: it was changed or rolled back by other means; not booting ${host.name} from it`;
+    }
+    const mac = host.interfaces.find((i) => i.boot)?.mac;
+    for (const path27 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
+      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path27}`)?.contents;
+      const served = await this.fetch(host, path27);
+      if (this.settings.dryRun) continue;
+      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path27}; not booting ${host.name} from it`;
+      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path27} than this commit's generated/ipxe${path27}; not booting ${host.name} from it`;
+    }
+    return void 0;
+  }
+  /** A GET reported like a command; undefined when there is no 200 answer. */
+  async fetch(host, path27) {
+    const url = `${this.settings.url}${path27}`;
+    const argv = ["http-get", url];
+    this.settings.emit({ type: "command", host: host.name, argv });
+    if (this.settings.dryRun) return void 0;
+    const started = performance.now();
+    const answer = await get(url);
+    this.settings.emit({ type: "command-finished", host: host.name, argv, exitCode: answer.status === 200 ? 0 : 1, durationMs: performance.now() - started, timedOut: false, output: answer.status ? `HTTP ${answer.status}` : answer.body });
+    return answer.status === 200 ? { body: answer.body } : void 0;
+  }
+};
+function get(url, timeoutMs = 1e4) {
+  return new Promise((resolve) => {
+    const request = (url.startsWith("https:") ? https2 : http3).get(url, { timeout: timeoutMs }, (response) => {
+      const chunks = [];
+      response.on("data", (c) => chunks.push(c));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs / 1e3} s`)));
+    request.on("error", (error) => resolve({ status: 0, body: error.message }));
+  });
+}
+
 // src/apply/apply.ts
 var ApplyError = class extends Error {
 };
@@ -6413,18 +6894,17 @@ async function apply(request) {
   const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
   const given = request.planFile ? await loadPlanFile(request.planFile) : void 0;
   const headCommit = given ? await planCommit(repo, given, request.planFile) : await resolveCommit(repo, "HEAD");
-  let lockOid;
-  if (!request.dryRun) {
-    const attempt = await lockWithTimeout(repo, remote, newLockInfo(request.runId, headCommit, process.argv.slice(2).join(" ") + (process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_RUN_ID})` : "")), request.lockTimeoutSeconds);
-    if (!attempt.acquired) return { status: "lock-held", message: describeHolder(attempt.holder), results: {}, ...attempt.holder ? { lockHolder: attempt.holder } : {} };
-    lockOid = attempt.oid;
-  }
+  const stop = request.stop ?? new StopControl();
+  const offBranch = remote && !request.allowOffBranch ? await offBranchRefusal(remote, headCommit, request.deployBranch) : void 0;
+  if (offBranch) return { status: "refused", message: offBranch, results: {} };
+  const lock = request.dryRun ? void 0 : await takeLock(request, repo, remote, headCommit, stop);
+  if (lock && !lock.held) return lock.refusal;
   try {
-    if (remote && !request.dryRun) await remote.fetchStates();
-    const states = await readStates(repo);
+    const states = !remote ? await readStates(repo) : request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix)) : await remote.fetchStates().then(() => readStates(repo));
     const head = await compiler.compile(headCommit, given ? headCommit : "HEAD");
     if (head.errors) throw new ApplyError(`the fleet at ${headCommit.slice(0, 12)} has errors (${head.errors}); run fleetc validate`);
     const plan = await planFromState(compiler, head, states, request.base === void 0 ? void 0 : await resolveCommit(repo, request.base));
+    showRecordedKeys(plan, head, states);
     const differences = given ? planDifferences(given, plan) : [];
     if (differences.length > 0) {
       const message = `refused: the plan in ${request.planFile} is not the plan of ${headCommit.slice(0, 12)} and the recorded deployment state:
@@ -6432,10 +6912,47 @@ ${differences.map((d) => `  - ${d}`).join("\n")}
 plan again (fleetc plan --head ${headCommit.slice(0, 12)} --format json) and review the new plan`;
       return { status: "refused", message, plan, results: {} };
     }
-    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit });
+    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit, stop });
   } finally {
-    if (lockOid) await releaseLock(repo, remote, lockOid);
+    if (lock?.held) await lock.release();
   }
+}
+async function takeLock(request, repo, remote, commit, stop) {
+  const info = newLockInfo(request.runId, commit, process.argv.slice(2).join(" ") + (process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_RUN_ID})` : ""), request.lockLeaseSeconds);
+  const attempt = await lockWithTimeout(repo, remote, info, request.lockTimeoutSeconds);
+  if (!attempt.acquired) return { held: false, refusal: { status: "lock-held", message: describeHolder(attempt.holder), results: {}, ...attempt.holder ? { lockHolder: attempt.holder } : {} } };
+  if (attempt.tookOver) request.emit({ type: "notice", message: `took over the stale deploy lock of run ${attempt.tookOver.id} (${attempt.tookOver.who}@${attempt.tookOver.machine}, pid ${attempt.tookOver.pid}): its lease ran out at ${staleSince(attempt.tookOver)}` });
+  let oid = attempt.oid;
+  let renewing = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = renewing.then(async () => {
+      if (!oid) return;
+      const next = await renewLock(repo, remote, oid, info).catch(() => void 0);
+      if (next) oid = next;
+      else {
+        oid = void 0;
+        stop.stop("the deploy lock was lost (broken with fleetc unlock, or taken over after its lease ran out)");
+      }
+    });
+  }, Math.max(500, request.lockLeaseSeconds * 1e3 / 3));
+  return {
+    held: true,
+    release: async () => {
+      clearInterval(timer);
+      await renewing;
+      if (oid) await releaseLock(repo, remote, oid);
+    }
+  };
+}
+function staleSince(info) {
+  return new Date(Date.parse(info.renewedAt ?? info.startedAt) + (info.leaseSeconds ?? 0) * 1e3).toISOString();
+}
+async function offBranchRefusal(remote, commit, requested) {
+  const branch = requested ?? await remote.defaultBranch() ?? "main";
+  const contains2 = await remote.branchContains(branch, commit);
+  if (contains2) return void 0;
+  const where = contains2 === void 0 ? `the remote ${remote.name} has no branch ${branch}` : `${commit.slice(0, 12)} is not on ${remote.name}/${branch}`;
+  return `refused: ${where}; apply deploys what is merged to the deploy branch. Push or merge the commit first, name the branch with --deploy-branch, or deploy it anyway with --allow-off-branch`;
 }
 async function execute(request, run) {
   const { plan, head } = run;
@@ -6449,43 +6966,66 @@ async function execute(request, run) {
   const rootDir = repoRelative(run.repo, rootDirOf(request.paths));
   const stale = await staleGeneratedFiles(run.repo, run.headCommit, { outDir, rootDir }, head.side.artifacts ?? []);
   if (stale.length > 0) throw new ApplyError(`the flake at ${run.headCommit.slice(0, 12)} (flake.nix, flake.lock, ${outDir}/) is not what its fleet compiles to (${stale.slice(0, 5).join(", ")}${stale.length > 5 ? ", \u2026" : ""}); run fleetc build and commit what it wrote`);
+  const keyed2 = (host) => withHostKey(host, effectiveHostKey(host, run.states.get(host.name)?.state).key);
+  const fleetHosts = new Map(fleet.hosts.map((h) => [h.name, keyed2(h)]));
   const models = /* @__PURE__ */ new Map();
-  for (const hostPlan of selected) models.set(hostPlan.name, await hostModel(hostPlan, run));
-  const refusals = refuse(selected, models, request);
+  for (const hostPlan of selected) models.set(hostPlan.name, keyed2(await hostModel(hostPlan, run)));
+  const refusals = refuse(selected, models, request, plan);
   const needed = deliveredSecrets(fleet);
   const credentials = /* @__PURE__ */ new Map();
-  for (const hostPlan of selected.filter((h) => ["provision", "update", "reboot-required", "destructive"].includes(h.action))) {
+  for (const hostPlan of selected.filter((h) => ["provision", "replace", "update", "reboot-required", "destructive"].includes(h.action))) {
     const names = needed.get(hostPlan.name) ?? [];
     const read = request.dryRun ? { credentials: names.map((name) => ({ name, value: "" })), problems: [] } : await readCredentials(fleet, names);
     credentials.set(hostPlan.name, read.credentials);
     for (const problem of read.problems) refusals.push(`refused: ${hostPlan.name} needs first-boot ${problem}`);
   }
+  let joinToken;
+  const raftJobs = selected.some((h) => h.raftGroups.length > 0 && ["provision", "replace", "destructive", "decommission"].includes(h.action));
+  if (raftJobs && fleet.firstBoot.joinToken && !request.dryRun) {
+    const read = await readCredentials(fleet, [fleet.firstBoot.joinToken]);
+    joinToken = read.credentials[0]?.value;
+    for (const problem of read.problems) refusals.push(`refused: Raft membership changes need the join ${problem}`);
+  }
   if (refusals.length > 0) return { status: "refused", message: refusals.join("\n"), plan, results: {} };
+  const reinstalling = new Set(selected.filter((h) => ["provision", "replace", "destructive"].includes(h.action)).map((h) => h.name));
+  const deployedNow = /* @__PURE__ */ new Set();
+  const running = (name) => deployedNow.has(name) || run.states.get(name)?.state.deployed !== void 0 && !reinstalling.has(name);
   const runDir = path22.join(request.logDir, request.runId);
   if (/\s/.test(path22.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
   const knownHostsFile = path22.resolve(runDir, "known_hosts");
   if (!request.dryRun) {
     await mkdir2(path22.join(runDir, "first-contact"), { recursive: true });
-    await writeFile3(knownHostsFile, knownHostsFor([...fleet.hosts, ...[...models.values()].filter((m) => !fleet.hosts.includes(m))]));
   }
-  const runner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit);
+  const pinned = new Map([...fleetHosts, ...[...models].filter(([name]) => !fleetHosts.has(name))]);
+  const writeKnownHosts = async () => {
+    if (!request.dryRun) await writeFile3(knownHostsFile, knownHostsFor([...pinned.values()]));
+  };
+  await writeKnownHosts();
+  const runner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit, run.stop);
   const ssh = new Ssh(runner, { knownHostsFile, identityFile: request.identityFile, connectTimeoutSeconds: 10 });
   const flake = flakeReference({ repoToplevel: run.repo.root, flakeDir: rootDir, rev: run.headCommit });
   const context = {
     ssh,
     nix: new NixDeployer(runner, ssh, { flake, timeoutMs: request.stepTimeoutSeconds * 1e3 }),
-    health: new HealthChecker(ssh, request.emit, request.dryRun),
+    health: new HealthChecker(ssh, request.emit, request.dryRun, run.stop),
     emit: request.emit,
     bmc: (host) => host.bmc ? bmcFor(host, host.bmc, { runner, emit: request.emit, timeoutMs: 6e4 }) : void 0,
     firstContactDir: path22.resolve(runDir, "first-contact"),
     healthTimeoutMs: (request.healthTimeoutSeconds ?? fleet.deploy.healthTimeoutSeconds) * 1e3,
     rebootTimeoutMs: request.rebootTimeoutSeconds * 1e3,
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
-    dryRun: request.dryRun
+    dryRun: request.dryRun,
+    stop: run.stop,
+    ...fleet.boot.server && fleet.hosts.some((h) => h.name === fleet.boot.server) ? { bootServer: { name: fleet.boot.server, check: new BootServerCheck({ name: fleet.boot.server, url: fleet.boot.http, manifest: plan.hosts.find((h) => h.name === fleet.boot.server).headManifest, artifacts: head.side.artifacts ?? [], states: run.states, emit: request.emit, dryRun: request.dryRun }) } } : {},
+    raft: new RaftCoordinator({ fleet, host: (name) => fleetHosts.get(name) ?? models.get(name), running, ...joinToken !== void 0 ? { token: joinToken } : {}, emit: request.emit, dryRun: request.dryRun, requestTimeoutMs: fleet.firstBoot.retry.timeoutSeconds * 1e3 }),
+    pinKey: async (name, key) => {
+      for (const map of [pinned, models, fleetHosts]) if (map.has(name)) map.set(name, withHostKey(map.get(name), key));
+      await writeKnownHosts();
+    }
   };
   const jobs = new Map(selected.map((h) => [h.name, { name: h.name, action: h.action, raftGroups: h.raftGroups }]));
-  const rolledOut = selected.filter((h) => ["provision", "update", "reboot-required", "destructive"].includes(h.action));
-  const policy = { order: plan.policy.order, maxParallel: request.maxParallel ?? plan.policy.maxParallel };
+  const rolledOut = selected.filter((h) => ["provision", "replace", "update", "reboot-required", "destructive"].includes(h.action));
+  const policy = { order: plan.policy.order, maxParallel: request.maxParallel ?? plan.policy.maxParallel, ...bootServerFirst(fleet) };
   const waves = planWaves(rolledOut.map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
   const after = selected.filter((h) => !rolledOut.includes(h)).map((h) => jobs.get(h.name));
   const planned = new Map(selected.map((h) => [h.name, h]));
@@ -6494,13 +7034,16 @@ async function execute(request, run) {
   const results = await runRollout(waves, jobs, after, {
     sequential: request.dryRun,
     emit: request.emit,
+    stop: run.stop,
     run: async (job) => {
       const host = models.get(job.name);
       const checks = job.action === "decommission" ? [] : healthChecksFor(host, fleet);
-      const outcome = await runHostJob({ name: job.name, action: job.action, host, checks, credentials: credentials.get(job.name) ?? [] }, context);
+      const outcome = await runHostJob({ name: job.name, action: job.action, host, checks, credentials: credentials.get(job.name) ?? [], renamedTo: planned.get(job.name).renamedTo, raftGroups: job.raftGroups }, context);
+      if (outcome.result === "deployed") deployedNow.add(job.name);
+      reinstalling.delete(job.name);
       if (request.dryRun) return outcome;
       try {
-        await record(run, planned.get(job.name), outcome.result, outcome.error, request.runId);
+        await record(run, planned.get(job.name), outcome, request.runId, fleet.hosts.find((h) => h.name === job.name)?.ssh.hostKey);
       } catch (error) {
         return { result: "failed", error: `${outcome.error ? `${outcome.error}; ` : ""}recording the state failed: ${error.message}` };
       }
@@ -6511,13 +7054,12 @@ async function execute(request, run) {
       for (const group of job.raftGroups) {
         const [cluster, service] = group.split("/");
         for (const voter of fleet.clusters[cluster]?.raft.find((g) => g.service === service)?.voters ?? []) {
-          const exists = run.states.get(voter)?.state.deployed !== void 0 || plan.hosts.find((h) => h.name === voter)?.action !== "provision";
-          if (voter !== job.name && exists) peers.add(voter);
+          if (voter !== job.name && running(voter)) peers.add(voter);
         }
       }
       const unhealthy = [];
       for (const name of [...peers].sort()) {
-        const peer = fleet.hosts.find((h) => h.name === name);
+        const peer = fleetHosts.get(name);
         const report = await context.health.check(pinnedTarget(peer), healthChecksFor(peer, fleet));
         if (!report.ok) unhealthy.push(`${name} (${report.failures.join("; ")})`);
       }
@@ -6526,9 +7068,21 @@ async function execute(request, run) {
   });
   request.emit({ type: "run-finished", results, durationMs: performance.now() - started });
   const values = Object.values(results);
+  if (run.stop.reason && !values.includes("rollback-failed")) return { status: "stopped", message: stoppedMessage(run.stop.reason, results), plan, results };
   const status = values.includes("rollback-failed") ? "rollback-failed" : values.some((r) => FAILURES.has(r)) ? "failed-rolled-back" : "ok";
   const message = status === "ok" ? `${request.dryRun ? "dry run: " : ""}${values.length} host(s) done` : `halted: ${Object.entries(results).filter(([, r]) => FAILURES.has(r)).map(([h, r]) => `${h} ${r}`).join(", ")}`;
   return { status, message, plan, results };
+}
+function stoppedMessage(reason, results) {
+  const hosts = (wanted) => Object.entries(results).filter(([, r]) => wanted(r)).map(([h, r]) => r === "skipped" ? h : `${h} ${r}`).sort();
+  const done = hosts((r) => r !== "skipped");
+  const undone = hosts((r) => r === "skipped");
+  return [
+    `stopped (${reason}); the deploy lock is released.`,
+    `  finished and recorded: ${done.join(", ") || "none"}`,
+    `  left undone, not started: ${undone.join(", ") || "none"}`,
+    undone.length > 0 || done.some((d) => !d.endsWith(" deployed") && !d.endsWith(" recorded")) ? "  run fleetc apply again to deploy what is left" : ""
+  ].filter(Boolean).join("\n");
 }
 async function hostModel(hostPlan, run) {
   const atHead = run.head.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
@@ -6540,21 +7094,34 @@ async function hostModel(hostPlan, run) {
   if (!host) throw new ApplyError(`host ${hostPlan.name} is not in the fleet at ${commit.slice(0, 12)}`);
   return host;
 }
-function refuse(selected, models, request) {
+function erasesDisks(host) {
+  return host.action === "destructive" || host.action === "replace" || host.action === "provision" && host.renamedFrom !== void 0;
+}
+function refuse(selected, models, request, plan) {
   const refusals = [];
-  const destructive = selected.filter((h) => h.action === "destructive").map((h) => h.name);
-  const unapproved = destructive.filter((name) => !request.approveDestructive.includes(name));
-  if (unapproved.length > 0) refusals.push(`refused: destructive changes (the disks are repartitioned and erased) need approval by name: --approve-destructive ${unapproved.join(" ")}`);
-  const stray = request.approveDestructive.filter((name) => !destructive.includes(name));
+  const erasing = selected.filter(erasesDisks);
+  const why = (h) => h.action === "destructive" ? "repartitioned" : h.action === "replace" ? "new hardware, installed from scratch; the old disks are lost" : `renamed from ${h.renamedFrom}: the machine is reinstalled`;
+  const unapproved = erasing.filter((h) => !request.approveDestructive.includes(h.name));
+  if (unapproved.length > 0) refusals.push(`refused: changes that erase disks need approval by name: ${unapproved.map((h) => `${h.name} (${why(h)})`).join(", ")}; approve with --approve-destructive ${unapproved.map((h) => h.name).join(" ")}`);
+  const stray = request.approveDestructive.filter((name) => !erasing.some((h) => h.name === name));
   if (stray.length > 0) refusals.push(`refused: --approve-destructive names hosts without a destructive change in this plan: ${stray.join(", ")}`);
+  const installing = selected.filter((h) => h.action === "provision" || h.action === "replace");
+  if (installing.length > 0 && request.firstContact !== "accept-new") {
+    const all = plan.hosts.length > 1 && plan.hosts.every((h) => h.action === "provision" || h.action === "decommission");
+    refusals.push(
+      `refused: installing ${installing.map((h) => h.name).join(", ")} means talking to ${installing.length === 1 ? "its installer, whose key" : "their installers, whose keys"} cannot be known in advance. For new machines (or replaced hardware), pass --first-contact accept-new: apply then accepts the installer's first key, installs the host (erasing its disks) with a host key it generates, and records that key. For machines that already run (the deployment state was lost, or never recorded), do not: record them with fleetc adopt, which reads what each host runs over SSH and touches nothing` + (all ? `. Every host of the fleet is planned as new: if the fleet already runs, its state refs (refs/fleetc/deployed/*) are missing here \u2014 see the recovery runbook (docs/lifecycle.md)` : "")
+    );
+  }
   for (const host of selected) {
     const pinned = models.get(host.name).ssh.hostKey !== void 0;
-    if (["update", "reboot-required", "destructive"].includes(host.action) && !pinned) refusals.push(`refused: ${host.name} has no pinned SSH host key (ssh.hostKey); fleetc only connects to hosts it can authenticate`);
-    if (host.action === "provision" && request.firstContact !== "accept-new") refusals.push(`refused: provisioning ${host.name} talks to its installer, whose key cannot be known in advance; pass --first-contact accept-new to accept the first key it shows`);
+    if (["update", "reboot-required", "destructive"].includes(host.action) && !pinned) {
+      refusals.push(`refused: ${host.name} has no pinned SSH host key: fleetc connects only to hosts it can authenticate. fleetc records the key it installs when it provisions a host; for a host it did not install, pin its public key in ssh.hostKey of its host file \u2014 from the machine itself (cat /etc/ssh/ssh_host_ed25519_key.pub on its console) or ssh-keyscan -t ed25519 ${host.address ?? host.name} over a network you trust`);
+    }
   }
   return refusals;
 }
-async function record(run, hostPlan, result, error, runId) {
+async function record(run, hostPlan, outcome, runId, fleetPin) {
+  const { result, error } = outcome;
   const at = (/* @__PURE__ */ new Date()).toISOString();
   const previous = run.states.get(hostPlan.name);
   const state = { ...previous?.state ?? {}, host: hostPlan.name, last: { result, commit: run.headCommit, at, run: runId, ...error ? { error } : {} } };
@@ -6565,6 +7132,7 @@ async function record(run, hostPlan, result, error, runId) {
       delete state.decommissioned;
     }
   }
+  if (outcome.hostKey) state.hostKey = { key: outcome.hostKey, ...fleetPin ? { fleetPin } : {}, commit: run.headCommit, at, run: runId };
   const oid = await writeState(run.repo, state, previous?.oid);
   const ref = `${STATE_REF_PREFIX}${hostPlan.name}`;
   if (run.remote && !await run.remote.compareAndSwap(ref, oid, previous?.oid)) throw new Error(`the remote's ${ref} moved during the run`);
@@ -6589,6 +7157,14 @@ async function lockWithTimeout(repo, remote, info, timeoutSeconds) {
 function describeHolder(holder) {
   if (!holder) return "the deploy lock is held by another run (its details could not be read)";
   return `the deploy lock is held by run ${holder.id}: ${holder.who}@${holder.machine} (pid ${holder.pid}) since ${holder.startedAt}, deploying ${holder.commit.slice(0, 12)} (${holder.run}). If that run is gone, break the lock with: fleetc unlock ${holder.id}`;
+}
+function showRecordedKeys(plan, head, states) {
+  for (const hostPlan of plan.hosts) {
+    const host = head.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
+    if (!host || hostPlan.hostKey?.source === "new") continue;
+    const effective = effectiveHostKey(host, states.get(host.name)?.state);
+    if (effective.source === "recorded") hostPlan.hostKey = { source: "recorded", fingerprint: fingerprintOf(effective.key) };
+  }
 }
 
 // src/cli/views/monitor.ts
@@ -6641,6 +7217,8 @@ function terminalMonitor(io, format, options) {
         return line(`${event.host}: ${event.result}${dryRun ? " (dry run: nothing ran)" : ` (${(event.durationMs / 1e3).toFixed(1)} s)`}${event.error ? `: ${event.error}` : ""}`);
       case "halted":
         return line(`HALTED: ${event.reason}`);
+      case "notice":
+        return line(`note: ${event.message}`);
       case "run-finished":
         if (statusShown) io.stdout("\r\x1B[K");
         statusShown = false;
@@ -6680,15 +7258,19 @@ var STATUS_EXIT = {
   "failed-rolled-back": EXIT.applyFailedRolledBack,
   "rollback-failed": EXIT.applyRollbackFailed,
   "lock-held": EXIT.lockHeld,
-  refused: EXIT.refused
+  refused: EXIT.refused,
+  stopped: EXIT.applyStopped
 };
 function registerApply(program, io, setExit) {
-  const command = program.command("apply").description("deploy the hosts whose configuration differs from what is recorded as deployed, in safe waves").option("--plan <file>", "execute this plan (fleetc plan --format json --head <commit>) instead of planning").option("--base <rev>", "hosts never deployed by fleetc count as deployed at this revision (adopting a running fleet)").option("--dry-run", "print every command that would run, in order; touch nothing").option("--approve-destructive <host...>", "allow the destructive (repartitioning) change of these hosts").option("--max-parallel <n>", "most hosts changed at once (0: unlimited); default: the fleet deploy.maxParallel", parsePositiveInteger).option("--only <host...>", "deploy only these hosts; the others stay pending").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state and lock in this repository only").addOption(new Option3("--first-contact <policy>", "new machines: accept the first SSH host key their installer shows, or refuse").choices(["refuse", "accept-new"]).default("refuse")).option("--identity <file>", "SSH private key to log in with").option("--lock-timeout <seconds>", "wait this long for a lock held by another run (0: fail at once)", parsePositiveInteger, 0).option("--step-timeout <seconds>", "timeout of each nixos-rebuild / nixos-anywhere command", parsePositiveInteger, 3600).option("--health-timeout <seconds>", "how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)", parsePositiveInteger).option("--reboot-timeout <seconds>", "how long a host may take to come back after a reboot or to boot its installer", parsePositiveInteger, 900).option("--log-dir <dir>", "per-run directory of host logs and known_hosts files", ".fleetc/runs").addOption(new Option3("--output <format>", "progress as text lines or JSON lines").choices(["text", "json"]).default("text")).option("--verbose", "also show successful command exits");
+  const command = program.command("apply").description("deploy the hosts whose configuration differs from what is recorded as deployed, in safe waves").option("--plan <file>", "execute this plan (fleetc plan --format json --head <commit>) instead of planning").option("--base <rev>", "hosts never deployed by fleetc count as deployed at this revision (adopting a running fleet)").option("--dry-run", "print every command that would run, in order; touch nothing").option("--approve-destructive <host...>", "allow the destructive (repartitioning) change of these hosts").option("--max-parallel <n>", "most hosts changed at once (0: unlimited); default: the fleet deploy.maxParallel", parsePositiveInteger).option("--only <host...>", "deploy only these hosts; the others stay pending").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state and lock in this repository only").addOption(new Option3("--first-contact <policy>", "new machines: accept the first SSH host key their installer shows, or refuse").choices(["refuse", "accept-new"]).default("refuse")).option("--identity <file>", "SSH private key to log in with").option("--lock-timeout <seconds>", "wait this long for a lock held by another run (0: fail at once)", parsePositiveInteger, 0).option("--lock-lease <seconds>", "the deploy lock's lease, renewed while the run lasts: a lock not renewed for this long is stale and may be taken over", parsePositiveInteger, 300).option("--deploy-branch <branch>", "the remote branch a deployed commit must be on (default: the remote's HEAD branch, else main)").option("--allow-off-branch", "deploy a commit that is not on the deploy branch").option("--step-timeout <seconds>", "timeout of each nixos-rebuild / nixos-anywhere command", parsePositiveInteger, 3600).option("--health-timeout <seconds>", "how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)", parsePositiveInteger).option("--reboot-timeout <seconds>", "how long a host may take to come back after a reboot or to boot its installer", parsePositiveInteger, 900).option("--log-dir <dir>", "per-run directory of host logs and known_hosts files", ".fleetc/runs").addOption(new Option3("--output <format>", "progress as text lines or JSON lines").choices(["text", "json"]).default("text")).option("--verbose", "also show successful command exits");
   addPathOptions(command);
   command.action(async (options) => {
     const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes5(3).toString("hex")}`;
     const logDir = String(options.logDir);
+    if (!options.dryRun) ignoredByGit(logDir);
     const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose) }), ...options.dryRun ? [] : [logFiles(path24.join(logDir, runId))]);
+    const stop = new StopControl();
+    const release = stopOnSignals(stop, emit);
     try {
       const outcome = await apply({
         cwd: process.cwd(),
@@ -6708,7 +7290,11 @@ function registerApply(program, io, setExit) {
         rebootTimeoutSeconds: Number(options.rebootTimeout),
         logDir,
         runId,
-        emit
+        emit,
+        lockLeaseSeconds: Math.max(1, Number(options.lockLease)),
+        stop,
+        deployBranch: options.deployBranch,
+        allowOffBranch: Boolean(options.allowOffBranch)
       });
       if (outcome.plan && (options.dryRun || outcome.status === "refused") && options.output !== "json") io.stderr(renderPlanText(outcome.plan, { diffs: false }));
       io.stderr(`fleetc apply: ${outcome.message}
@@ -6719,15 +7305,213 @@ function registerApply(program, io, setExit) {
       io.stderr(`fleetc apply: ${error.message}
 `);
       setExit(EXIT.failed);
+    } finally {
+      release();
+    }
+  });
+}
+function stopOnSignals(stop, emit) {
+  const handler = (signal) => {
+    if (stop.reason === void 0) {
+      stop.stop(`stopped by ${signal}`);
+      emit({ type: "notice", message: `${signal}: stopping \u2014 no new host starts; the hosts in flight finish and are recorded (a second signal rolls them back)` });
+    } else if (!stop.aborted) {
+      stop.abort(`stopped by ${signal}`);
+      emit({ type: "notice", message: `${signal} again: ending the commands in flight and rolling their hosts back` });
+    }
+  };
+  for (const signal of HANDLED_SIGNALS) process.on(signal, handler);
+  return () => {
+    for (const signal of HANDLED_SIGNALS) process.off(signal, handler);
+  };
+}
+function ignoredByGit(logDir) {
+  mkdirSync2(logDir, { recursive: true });
+  writeFileSync(path24.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
+}
+
+// src/cli/commands/adopt.ts
+import { randomBytes as randomBytes6 } from "node:crypto";
+import { Option as Option4 } from "commander";
+
+// src/apply/drift.ts
+var ManifestReader = class {
+  constructor(repo, compiler) {
+    this.repo = repo;
+    this.compiler = compiler;
+  }
+  repo;
+  compiler;
+  cache = /* @__PURE__ */ new Map();
+  /** The host's artifacts at commit; undefined when the commit is not here, has errors, or lacks the host. */
+  async hostAt(commit, host) {
+    let entry = this.cache.get(commit);
+    if (!entry) this.cache.set(commit, entry = this.load(commit));
+    return (await entry)?.get(host);
+  }
+  async load(commit) {
+    try {
+      await resolveCommit(this.repo, commit);
+    } catch {
+      return void 0;
+    }
+    const compiled2 = await this.compiler.compile(commit);
+    if (compiled2.errors || !compiled2.side.fleet) return void 0;
+    return new Map(buildPlan(compiled2.side, compiled2.side).hosts.map((h) => [h.name, h.headManifest]));
+  }
+};
+async function driftOf(probe, state, manifests) {
+  switch (probe.outcome) {
+    case "no-key":
+      return { state: "not probed", detail: "no pinned or recorded SSH host key to check it by" };
+    case "unreachable":
+      return { state: "unreachable", detail: probe.detail };
+    case "no-revision":
+      return { state: state?.deployed ? "drift" : "not recorded", detail: probe.detail };
+  }
+  const runs = probe.commit;
+  const deployed = state?.deployed;
+  if (!deployed) return { state: "not recorded", runs, detail: `runs ${runs.slice(0, 12)}, nothing recorded (fleetc adopt records it)` };
+  if (deployed.commit === runs) return { state: "in sync", runs, detail: `runs ${runs.slice(0, 12)}, as recorded` };
+  const running = await manifests.hostAt(runs, probe.host);
+  if (!running) return { state: "drift", runs, detail: `runs ${runs.slice(0, 12)}, which is not a commit of this repository's fleet with this host; recorded ${deployed.commit.slice(0, 12)}` };
+  if (sameArtifacts(running, deployed.artifacts)) return { state: "in sync", runs, detail: `runs ${runs.slice(0, 12)}: the same configuration as recorded at ${deployed.commit.slice(0, 12)}` };
+  return { state: "drift", runs, detail: `runs ${runs.slice(0, 12)}, recorded ${deployed.commit.slice(0, 12)}: another configuration` };
+}
+
+// src/apply/probe.ts
+import { mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import path25 from "node:path";
+var PARALLEL = 8;
+async function probeHosts(hosts, states, options = {}) {
+  const keyed2 = hosts.map((h) => withHostKey(h, effectiveHostKey(h, states.get(h.name)?.state).key));
+  const dir = await mkdtemp2(path25.join(tmpdir2(), "fleetc-probe-"));
+  try {
+    const knownHostsFile = path25.join(dir, "known_hosts");
+    await writeFile4(knownHostsFile, knownHostsFor(keyed2));
+    const ssh = new Ssh(new ProcessRunner(() => void 0), { knownHostsFile, identityFile: options.identityFile, connectTimeoutSeconds: options.timeoutSeconds ?? 10 });
+    const probes = /* @__PURE__ */ new Map();
+    const queue = [...keyed2];
+    const worker = async () => {
+      for (let host = queue.shift(); host; host = queue.shift()) probes.set(host.name, await probeOne(ssh, host));
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, worker));
+    return probes;
+  } finally {
+    await rm2(dir, { recursive: true, force: true });
+  }
+}
+async function probeOne(ssh, host) {
+  if (!host.ssh.hostKey) return { host: host.name, outcome: "no-key" };
+  const result = await ssh.run(pinnedTarget(host), ["nixos-version", "--json"], 3e4);
+  if (!result.ok) return { host: host.name, outcome: "unreachable", detail: result.stderr.trim().split("\n").pop() || `exit ${result.exitCode}` };
+  try {
+    const revision = JSON.parse(result.stdout).configurationRevision;
+    if (typeof revision === "string" && /^[0-9a-f]{40}$/.test(revision)) return { host: host.name, outcome: "runs", commit: revision };
+    return { host: host.name, outcome: "no-revision", detail: typeof revision === "string" ? `it runs ${revision}, not a commit` : "its system records no configurationRevision (not built by fleetc from a commit)" };
+  } catch {
+    return { host: host.name, outcome: "no-revision", detail: "nixos-version --json did not answer JSON" };
+  }
+}
+
+// src/apply/adopt.ts
+async function adopt(request) {
+  const repo = await openRepository(request.cwd);
+  const remote = await defaultRemote(repo, request.remote);
+  const head = await resolveCommit(repo, "HEAD");
+  let lock;
+  if (!request.dryRun) {
+    const attempt = await acquireLock(repo, remote, newLockInfo(request.runId, head, `fleetc adopt`, 300));
+    if (!attempt.acquired) return { status: "lock-held", ...attempt.holder ? { holder: attempt.holder } : {} };
+    lock = attempt.oid;
+  }
+  try {
+    const states = remote ? request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix)) : await remote.fetchStates().then(() => readStates(repo)) : await readStates(repo);
+    const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
+    const compiled2 = await compiler.compile(head, "HEAD");
+    const fleetHosts = (compiled2.side.fleet?.hosts ?? []).filter((h) => !request.only?.length || request.only.includes(h.name));
+    const probes = await probeHosts(fleetHosts, states, { ...request.identityFile ? { identityFile: request.identityFile } : {} });
+    const manifests = new ManifestReader(repo, compiler);
+    const results = [];
+    for (const host of fleetHosts) {
+      const probe = probes.get(host.name);
+      if (probe.outcome !== "runs") {
+        results.push({ host: host.name, outcome: "not adopted", detail: probe.outcome === "no-key" ? "no pinned or recorded SSH host key: pin ssh.hostKey in its host file" : probe.detail });
+        continue;
+      }
+      const artifacts = await manifests.hostAt(probe.commit, host.name);
+      if (!artifacts) {
+        results.push({ host: host.name, outcome: "not adopted", commit: probe.commit, detail: `runs ${probe.commit.slice(0, 12)}, which is not a commit of this repository with this host (git fetch it, then adopt again)` });
+        continue;
+      }
+      const previous = states.get(host.name);
+      const deployed = previous?.state.deployed;
+      if (deployed?.commit === probe.commit && sameArtifacts(deployed.artifacts, artifacts)) {
+        results.push({ host: host.name, outcome: "already recorded", commit: probe.commit, detail: `runs ${probe.commit.slice(0, 12)}, as recorded` });
+        continue;
+      }
+      const detail = deployed ? `runs ${probe.commit.slice(0, 12)}; was recorded at ${deployed.commit.slice(0, 12)}` : `runs ${probe.commit.slice(0, 12)}`;
+      if (!request.dryRun) {
+        const at = (/* @__PURE__ */ new Date()).toISOString();
+        const state = { ...previous?.state ?? {}, host: host.name, deployed: { commit: probe.commit, artifacts, at, run: request.runId }, last: { result: "recorded", commit: probe.commit, at, run: request.runId } };
+        delete state.decommissioned;
+        const oid = await writeState(repo, state, previous?.oid);
+        if (remote && !await remote.compareAndSwap(`${STATE_REF_PREFIX}${host.name}`, oid, previous?.oid)) {
+          results.push({ host: host.name, outcome: "not adopted", commit: probe.commit, detail: `the remote's state of ${host.name} moved meanwhile; adopt again` });
+          continue;
+        }
+      }
+      results.push({ host: host.name, outcome: "recorded", commit: probe.commit, detail });
+    }
+    return { status: results.some((r) => r.outcome === "not adopted") ? "partial" : "done", hosts: results };
+  } finally {
+    if (lock) await releaseLock(repo, remote, lock);
+  }
+}
+
+// src/cli/commands/adopt.ts
+function registerAdopt(program, io, setExit) {
+  const command = program.command("adopt").description("record each host as deployed at the fleet commit it really runs (read over SSH with pinned keys); touches no host").option("--only <host...>", "adopt only these hosts").option("--dry-run", "show what would be recorded; write no ref").option("--identity <file>", "SSH private key to log in with").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state in this repository only").addOption(new Option4("--format <format>", "output format").choices(["text", "json"]).default("text"));
+  addPathOptions(command);
+  command.action(async (options) => {
+    try {
+      const outcome = await adopt({
+        cwd: process.cwd(),
+        paths: pathsFrom(options),
+        remote: options.remote === false ? "" : options.remote,
+        only: options.only,
+        dryRun: Boolean(options.dryRun),
+        identityFile: options.identity,
+        runId: `adopt-${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes6(3).toString("hex")}`
+      });
+      if (outcome.status === "lock-held") {
+        io.stderr(`fleetc adopt: the deploy lock is held${outcome.holder ? ` by run ${outcome.holder.id} (${outcome.holder.who}@${outcome.holder.machine})` : ""}; try again when it is free
+`);
+        return setExit(EXIT.lockHeld);
+      }
+      if (options.format === "json") io.stdout(`${JSON.stringify(outcome, null, 2)}
+`);
+      else {
+        const width = Math.max(4, ...outcome.hosts.map((h) => h.host.length));
+        for (const h of outcome.hosts) io.stdout(`${h.host.padEnd(width)}  ${(options.dryRun && h.outcome === "recorded" ? "would record" : h.outcome).padEnd(16)}  ${h.detail}
+`);
+      }
+      setExit(outcome.status === "done" ? EXIT.ok : EXIT.failed);
+    } catch (error) {
+      if (!(error instanceof GitError || error instanceof GitCommandError)) throw error;
+      io.stderr(`fleetc adopt: ${error.message}
+`);
+      setExit(EXIT.failed);
     }
   });
 }
 
 // src/cli/commands/status.ts
-import { Option as Option4 } from "commander";
+import { Option as Option5 } from "commander";
 
 // src/apply/status.ts
-async function fleetStatus(cwd, paths, remoteName, fetch) {
+async function fleetStatus(cwd, paths, remoteName, fetch, probe) {
   const repo = await openRepository(cwd);
   const remote = await defaultRemote(repo, remoteName);
   if (remote && fetch) await remote.fetchStates();
@@ -6746,35 +7530,47 @@ async function fleetStatus(cwd, paths, remoteName, fetch) {
     else pending = sameArtifacts(state.deployed.artifacts, manifest) ? "up to date" : "changes pending";
     return { host, pending, ...state?.deployed ? { deployedCommit: state.deployed.commit, deployedAt: state.deployed.at } : {}, ...state?.last ? { last: state.last } : {} };
   });
+  if (probe && compiled2.side.fleet) {
+    const probes = await probeHosts(compiled2.side.fleet.hosts, states, probe);
+    const manifestReader = new ManifestReader(repo, compiler);
+    for (const status of hosts) {
+      const found = probes.get(status.host);
+      if (found) status.probe = await driftOf(found, states.get(status.host)?.state, manifestReader);
+    }
+  }
   const lock = await readLock(repo, remote);
-  return { head, hosts, ...lock ? { lock: { ...lock.info, where: lock.where } } : {} };
+  const expiry = lock ? leaseExpiry(lock.info) : void 0;
+  return { head, hosts, ...lock ? { lock: { ...lock.info, where: lock.where, stale: isStale(lock.info), ...expiry ? { leaseExpiresAt: expiry.toISOString() } : {} } } : {} };
 }
 
 // src/cli/views/status.ts
 function renderStatus(status) {
+  const probed = status.hosts.some((h) => h.probe);
   const rows = status.hosts.map((h) => [
     h.host,
     h.pending,
     h.deployedCommit ? h.deployedCommit.slice(0, 12) : "-",
+    ...probed ? [h.probe ? `${h.probe.state === "drift" ? "DRIFT" : h.probe.state}: ${h.probe.detail}` : "-"] : [],
     h.last ? `${h.last.result} ${h.last.at.replace(/\.\d+Z$/, "Z")}${h.last.error ? ` (${h.last.error.slice(0, 60)})` : ""}` : "-"
   ]);
-  const header = ["host", "state", "deployed", "last result"];
+  const header = ["host", "state", "deployed", ...probed ? ["running (probed)"] : [], "last result"];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i].length)));
   const format = (cells) => cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i])).join("  ");
-  const lock = status.lock ? `deploy lock (${status.lock.where}): held by run ${status.lock.id}, ${status.lock.who}@${status.lock.machine} since ${status.lock.startedAt}` : "deploy lock: free";
+  const lock = !status.lock ? "deploy lock: free" : status.lock.stale ? `deploy lock (${status.lock.where}): STALE \u2014 run ${status.lock.id}, ${status.lock.who}@${status.lock.machine} (pid ${status.lock.pid}) stopped renewing it; its lease ran out at ${status.lock.leaseExpiresAt}. The next fleetc apply takes it over (or: fleetc unlock ${status.lock.id})` : `deploy lock (${status.lock.where}): held by run ${status.lock.id}, ${status.lock.who}@${status.lock.machine} since ${status.lock.startedAt}${status.lock.leaseExpiresAt ? `, lease renewed until ${status.lock.leaseExpiresAt}` : ""}`;
   return [`HEAD ${status.head.slice(0, 12)}`, format(header), ...rows.map(format), lock, ""].join("\n");
 }
 
 // src/cli/commands/status.ts
 function registerStatus(program, io, setExit) {
-  const status = program.command("status").description("show per host the deployed commit, pending changes and the last result, and the deploy lock").addOption(new Option4("--format <format>", "output format").choices(["text", "json"]).default("text")).option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "read the state in this repository only").option("--no-fetch", "do not fetch the state refs from the remote first");
+  const status = program.command("status").description("show per host the deployed commit, pending changes and the last result, and the deploy lock").addOption(new Option5("--format <format>", "output format").choices(["text", "json"]).default("text")).option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "read the state in this repository only").option("--no-fetch", "do not fetch the state refs from the remote first").option("--probe", "also read what each host runs over SSH (pinned host keys only) and report drift; exits 1 when a host drifts").option("--identity <file>", "SSH private key for --probe");
   addPathOptions(status);
   status.action(async (options) => {
     await guarded2(io, setExit, async () => {
-      const result = await fleetStatus(process.cwd(), pathsFrom(options), options.remote === false ? "" : options.remote, options.fetch !== false);
+      const probe = options.probe ? { ...options.identity ? { identityFile: String(options.identity) } : {} } : void 0;
+      const result = await fleetStatus(process.cwd(), pathsFrom(options), options.remote === false ? "" : options.remote, options.fetch !== false, probe);
       io.stdout(options.format === "json" ? `${JSON.stringify(result, null, 2)}
 ` : renderStatus(result));
-      setExit(EXIT.ok);
+      setExit(result.hosts.some((h) => h.probe?.state === "drift") ? EXIT.failed : EXIT.ok);
     });
   });
   program.command("unlock").description("break a stale deploy lock; only with the id of the lock (fleetc status shows it)").argument("<lock-id>", "the id of the lock to break").option("--remote <name>", "git remote holding the lock ref (default: origin, when it exists)").option("--no-remote", "the lock in this repository only").action(async (lockId, options) => {
@@ -6828,7 +7624,7 @@ function registerValidate(program, io, setExit) {
 
 // src/watch/watcher.ts
 import { lstatSync, statSync } from "node:fs";
-import path25 from "node:path";
+import path26 from "node:path";
 import { watch } from "chokidar";
 
 // src/compile/incremental.ts
@@ -6914,8 +7710,8 @@ var CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 var YAML = /\.ya?ml$/;
 function startWatch(options, onEvent) {
   const { paths } = options;
-  const fleetRoot = path25.resolve(paths.fleetDir);
-  const nixRoot = path25.resolve(paths.nixDir);
+  const fleetRoot = path26.resolve(paths.fleetDir);
+  const nixRoot = path26.resolve(paths.nixDir);
   const compiler = new IncrementalCompiler(outputLayout(paths), options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache);
   let raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
@@ -6937,7 +7733,7 @@ function startWatch(options, onEvent) {
       files = new Map(raw.files.map((f) => [f.relPath, f]));
     } else {
       for (const relPath of changedFiles) {
-        if (!lstatSync(path25.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
+        if (!lstatSync(path26.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
         else files.set(relPath, readFleetFile(paths.fleetDir, relPath));
       }
       const nix = rereadNix ? readNixDir(paths.nixDir) : raw;
@@ -6987,7 +7783,7 @@ function startWatch(options, onEvent) {
   const verifyRecent = () => {
     if (stopped) return;
     for (const relPath of recheck) {
-      const onDisk = lstatSync(path25.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
+      const onDisk = lstatSync(path26.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
       const built = files.get(relPath);
       if (onDisk?.bytes && built?.bytes ? !Buffer.from(onDisk.bytes).equals(built.bytes) : Boolean(onDisk) !== Boolean(built)) changedFiles.add(relPath);
     }
@@ -7004,7 +7800,7 @@ function startWatch(options, onEvent) {
   };
   const watchers = [];
   const onFleet = (event, absPath) => {
-    const relPath = path25.relative(fleetRoot, absPath).split(path25.sep).join("/");
+    const relPath = path26.relative(fleetRoot, absPath).split(path26.sep).join("/");
     if (relPath === "" || relPath.startsWith("..") || relPath.split("/").some((s) => s.startsWith("."))) return;
     if ((event === "add" || event === "change" || event === "unlink") && YAML.test(relPath)) changedFiles.add(relPath);
     else if (event === "addDir" || event === "unlinkDir" || YAML.test(relPath)) rereadAll = true;
@@ -7015,7 +7811,7 @@ function startWatch(options, onEvent) {
     rereadNix = true;
     schedule();
   };
-  const hidden2 = (root) => (p) => path25.relative(root, p).split(path25.sep).some((s) => s.startsWith(".") && s !== "..");
+  const hidden2 = (root) => (p) => path26.relative(root, p).split(path26.sep).some((s) => s.startsWith(".") && s !== "..");
   const ready = (async () => {
     const fleetWatcher = watch(fleetRoot, { ignoreInitial: true, ignored: hidden2(fleetRoot) });
     const nixWatcher = watch(nixRoot, { ignoreInitial: true, ignored: hidden2(nixRoot) });
@@ -7040,7 +7836,7 @@ function startWatch(options, onEvent) {
   };
 }
 function manifestSignature(outDir) {
-  const stat = statSync(path25.join(outDir, MANIFEST_PATH), { throwIfNoEntry: false });
+  const stat = statSync(path26.join(outDir, MANIFEST_PATH), { throwIfNoEntry: false });
   return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 function describeHostChanges2(changes, before, after, hostsBefore, hostsAfter) {
@@ -7122,9 +7918,19 @@ function registerWatch(program, io, setExit) {
 }
 
 // src/cli/io.ts
+function closable(stream) {
+  let closed = false;
+  stream.on("error", (error) => {
+    if (error.code !== "EPIPE") throw error;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
 var processIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: closable(process.stdout),
+  stderr: closable(process.stderr),
   isTty: Boolean(process.stdout.isTTY)
 };
 
@@ -7142,6 +7948,7 @@ async function main(argv, io = processIo) {
   registerPlan(program, io, setExit);
   registerApply(program, io, setExit);
   registerStatus(program, io, setExit);
+  registerAdopt(program, io, setExit);
   registerWatch(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {

@@ -29,9 +29,12 @@
         }
         inputs.platform.nixosModules.default
       ];
+      # Every host records the fleet commit it was built from (nixos-version --json shows it), which
+      # fleetc status --probe and fleetc adopt read back. A dirty tree records <rev>-dirty.
+      revision = { system.configurationRevision = self.rev or self.dirtyRev or null; };
       host = path: nixpkgs.lib.nixosSystem {
         specialArgs = { inherit inputs; };
-        modules = shared ++ [ path ];
+        modules = shared ++ [ revision path ];
       };
     in
     {

@@ -6,7 +6,8 @@ import { compileRaw, type OutputLayout } from '../compile/index.ts';
 import type { Repository } from '../git/repository.ts';
 import { readFleetAt } from '../git/tree-reader.ts';
 import { installedLibrary } from '../library/index.ts';
-import { buildPlan, type PlanSide } from '../plan/build.ts';
+import { bootServerFirst, buildPlan, detectRenames, type PlanSide } from '../plan/build.ts';
+import type { Host } from '../model/fleet.ts';
 import type { HostPlan, Plan, SharedChange } from '../plan/types.ts';
 import { HOST_ACTIONS } from '../plan/types.ts';
 import { planWaves } from '../plan/waves.ts';
@@ -77,8 +78,11 @@ export async function planFromState(compiler: RevisionCompiler, head: CompiledRe
   const hosts: HostPlan[] = [...unchanged];
   const shared = new Map<string, SharedChange>();
   const baseCommits = new Set<string>();
+  // Each host as it was deployed: a rename pairs a host removed since its commit with one never deployed.
+  const deployedHosts = new Map<string, Host>();
   for (const [commit, names] of groups) {
     const base = commit ? await compiler.compile(commit) : { side: empty };
+    for (const host of base.side.fleet?.hosts ?? []) if (names.includes(host.name)) deployedHosts.set(host.name, host);
     if (commit) baseCommits.add(commit);
     const plan = buildPlan(base.side, headSide);
     for (const name of names) {
@@ -94,8 +98,9 @@ export async function planFromState(compiler: RevisionCompiler, head: CompiledRe
     for (const change of plan.shared) shared.set(`${change.path}\0${change.diff}`, change);
   }
   hosts.sort((a, b) => (a.name < b.name ? -1 : 1));
+  detectRenames(hosts, (name) => deployedHosts.get(name), (name) => headSide.fleet?.hosts.find((h) => h.name === name));
   const policy = { order: headSide.fleet?.deploy.order ?? [], maxParallel: headSide.fleet?.deploy.maxParallel ?? 1 };
-  const rolledOut = new Set(['provision', 'update', 'reboot-required', 'destructive']);
+  const rolledOut = new Set(['provision', 'replace', 'update', 'reboot-required', 'destructive']);
   const only = baseCommits.size === 1 ? [...baseCommits][0] : undefined;
   return {
     formatVersion: headPlan.formatVersion,
@@ -103,7 +108,7 @@ export async function planFromState(compiler: RevisionCompiler, head: CompiledRe
     base: { ref: 'deployed state', ...(only ? { commit: only } : {}), fleetExists: states.size > 0 || adoptAt !== undefined },
     head: headSide.info,
     summary: Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length])) as Plan['summary'],
-    waves: planWaves(hosts.filter((h) => rolledOut.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy),
+    waves: planWaves(hosts.filter((h) => rolledOut.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), { ...policy, ...bootServerFirst(headSide.fleet) }),
     policy,
     hosts,
     shared: [...shared.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),

@@ -5,6 +5,7 @@ import { registerBuild } from './commands/build.ts';
 import { registerInit } from './commands/init.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerApply } from './commands/apply.ts';
+import { registerAdopt } from './commands/adopt.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerWatch } from './commands/watch.ts';
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   registerPlan(program, io, setExit);
   registerApply(program, io, setExit);
   registerStatus(program, io, setExit);
+  registerAdopt(program, io, setExit);
   registerWatch(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 

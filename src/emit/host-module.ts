@@ -26,9 +26,12 @@ function libraryPathFromHost(relative: string): NixCode {
 }
 
 function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): string {
+  const bootServer = fleet.boot.server === host.name;
   const module: Record<string, unknown> = {
-    imports: [nixCode('./disko.nix'), libraryPathFromHost('modules/fleet.nix'), libraryPathFromHost('modules/first-boot.nix'), ...host.modules.map((m) => nixPathFromHost(context, m))],
+    imports: [nixCode('./disko.nix'), libraryPathFromHost('modules/fleet.nix'), libraryPathFromHost('modules/first-boot.nix'), ...(bootServer ? [libraryPathFromHost('modules/pxe-server.nix')] : []), ...host.modules.map((m) => nixPathFromHost(context, m))],
     fleet: { host: nixCode('host'), firstBoot: { configFile: nixCode('./first-boot.json') } },
+    // The boot server (boot.server) serves this very output: DHCP, iPXE scripts and the netboot images.
+    ...(bootServer ? { services: { 'fleet-pxe': { enable: true, generated: nixCode('../..') } } } : {}),
     networking: {
       hostName: nixCode('host.name'),
       domain: nixCode('host.domain'),

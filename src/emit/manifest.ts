@@ -24,6 +24,8 @@ export interface Manifest {
    * boot server's files (library/index.ts isBootServerFile).
    */
   library: Record<string, string>;
+  /** The host that is the boot server (boot.server): its artifacts are the DHCP, iPXE and netboot files. */
+  bootServer?: string;
   hosts: Record<string, {
     profile: string;
     /** The host's own files, and its fragments of shared files as "<path>#<host>". */
@@ -33,10 +35,14 @@ export interface Manifest {
   }>;
 }
 
-/** The hashes of fleetc's own Nix files every host includes. */
-export function hostLibraryHashes(manifest: Manifest | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path]) => !isBootServerFile(path)));
+/** The hashes of fleetc's own Nix files a host includes: all but the boot server's, which only the boot server host includes. */
+export function hostLibraryHashes(manifest: Manifest | undefined, host?: string): Record<string, string> {
+  const server = host !== undefined && manifest?.bootServer === host;
+  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path]) => server || !isBootServerFile(path)));
 }
+
+/** What the boot server serves and builds from: these artifacts are the boot server host's own. */
+export const BOOT_SERVER_KINDS: ReadonlySet<ArtifactKind> = new Set<ArtifactKind>(['dhcp', 'ipxe', 'netboot']);
 
 /** The hashes of the hand-written Nix files a host includes. */
 export function hostNixHashes(manifest: Manifest | undefined, host: string): Record<string, string> {
@@ -74,12 +80,14 @@ function fragmentHash(fragment: string): string {
 
 export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], context: EmitContext): Artifact {
   const sortedNix = sortedNixFiles(context.nixFiles);
-  const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: fleet.name, files: {}, nix: Object.fromEntries(sortedNix), library: Object.fromEntries(context.library.files), hosts: {} };
-  for (const host of fleet.hosts) manifest.hosts[host.name] = { profile: host.profile, artifacts: {}, nix: nixDependencies(host, sortedNix) };
+  const server = fleet.boot.server !== undefined && fleet.hosts.some((h) => h.name === fleet.boot.server) ? fleet.boot.server : undefined;
+  const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: fleet.name, files: {}, nix: Object.fromEntries(sortedNix), library: Object.fromEntries(context.library.files), ...(server ? { bootServer: server } : {}), hosts: {} };
+  for (const host of fleet.hosts) manifest.hosts[host.name] = { profile: host.profile, artifacts: {}, nix: nixDependencies(host, sortedNix, host.name === server) };
   for (const artifact of [...artifacts].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const entry: ManifestEntry = { kind: artifact.kind, sha256: artifactHash(artifact) };
     manifest.files[artifact.path] = entry;
     if (artifact.host) manifest.hosts[artifact.host]!.artifacts[artifact.path] = entry;
+    if (server && BOOT_SERVER_KINDS.has(artifact.kind)) manifest.hosts[server]!.artifacts[artifact.path] = entry;
     // The shared base is hashed once; a host's part is identified by that hash and its own text.
     const base = artifact.fragmentBase === undefined ? '' : `${fragmentHash(artifact.fragmentBase)}\n`;
     for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) {
@@ -93,13 +101,13 @@ export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], cont
 /**
  * Which hand-written Nix files shape a host: its profile's modules, and every shared file (anything
  * outside profiles/), since any host may import those — but the boot server's installer modules
- * (images/), which no host's configuration imports.
+ * (images/), which only the boot server host's configuration builds.
  */
-export function nixDependencies(host: Host, sorted: ReadonlyArray<readonly [string, string]>): string[] {
+export function nixDependencies(host: Host, sorted: ReadonlyArray<readonly [string, string]>, bootServer = false): string[] {
   const modules = new Set(host.modules);
   const deps: string[] = [];
   for (const [path] of sorted) {
-    if (path.startsWith('images/')) continue;
+    if (path.startsWith('images/') && !bootServer) continue;
     if (!path.startsWith('profiles/') || modules.has(path)) deps.push(path);
   }
   return deps;

@@ -6,7 +6,8 @@ import type { Manifest, ManifestEntry } from '../emit/manifest.ts';
 import { hostLibraryHashes, hostNixHashes, MANIFEST_PATH } from '../emit/manifest.ts';
 import { isBootServerFile, LIBRARY_DIR } from '../library/index.ts';
 import type { Fleet, Host } from '../model/fleet.ts';
-import { describeHostChanges } from './reasons.ts';
+import { describeHostChanges, hardwareIdentityChanges } from './reasons.ts';
+import { fingerprintOf } from '../model/ssh-key.ts';
 import { HOST_ACTIONS, PLAN_FORMAT_VERSION, type ArtifactDiff, type HostAction, type HostPlan, type Plan, type RevisionInfo, type SharedChange } from './types.ts';
 import { planWaves } from './waves.ts';
 
@@ -24,19 +25,22 @@ export interface PlanSide {
 }
 
 const NETWORK_KINDS = new Set(['dhcp', 'ipxe']);
-const ROLLED_OUT: ReadonlySet<HostAction> = new Set(['provision', 'update', 'reboot-required', 'destructive']);
+const ROLLED_OUT: ReadonlySet<HostAction> = new Set(['provision', 'replace', 'update', 'reboot-required', 'destructive']);
+
+/** What replace tells the reviewer and the operator about the machine's disks. */
+export const REPLACE_NOTE = 'installed from scratch through its BMC and the network boot, like a new machine: whatever was on the old disks is lost';
 
 export function buildPlan(base: PlanSide, head: PlanSide): Plan {
   const baseIndex = indexSide(base);
   const headIndex = indexSide(head);
   const names = [...new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
   const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex));
-  detectRenames(hosts, baseIndex, headIndex);
+  detectRenames(hosts, (name) => baseIndex.hosts.get(name), (name) => headIndex.hosts.get(name));
   // Against an empty base every hand-written file is new; listing them all says nothing.
   const shared = base.fleet ? sharedChanges(base, head, baseIndex, headIndex) : [];
   const summary = Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length])) as Record<HostAction, number>;
   const policy = { order: head.fleet?.deploy.order ?? base.fleet?.deploy.order ?? [], maxParallel: head.fleet?.deploy.maxParallel ?? 1 };
-  const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
+  const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), { ...policy, ...bootServerFirst(head.fleet) });
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     fleet: head.fleet?.name ?? base.fleet?.name ?? '',
@@ -88,7 +92,9 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
   const changedKeys = (a: Record<string, string>, z: Record<string, string>) => [...new Set([...Object.keys(a), ...Object.keys(z)])].filter((p) => a[p] !== z[p]).sort();
   const nixChanged = changedKeys(baseNix, headNix);
   // fleetc's own Nix: a fleetc upgrade (or a committed generated/fleetc/ of another fleetc).
-  const libraryChanged = changedKeys(hostLibraryHashes(b.manifest), hostLibraryHashes(h.manifest));
+  const libraryChanged = changedKeys(hostLibraryHashes(b.manifest, name), hostLibraryHashes(h.manifest, name));
+  // The boot server's configuration is built from the DHCP, iPXE and netboot files: their change updates it.
+  const bootServer = h.manifest?.bootServer === name;
 
   const reasons: string[] = [];
   let action: HostAction;
@@ -105,14 +111,20 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
     reasons.push(...libraryChanged.map((p) => `fleetc's ${LIBRARY_DIR}/${p} changed`));
     const sourcesChanged = nixChanged.length + libraryChanged.length > 0;
     const kinds = new Set(artifacts.map((a) => a.kind));
-    if (artifacts.length === 0 && !sourcesChanged) action = 'unchanged';
+    const replaced = hardwareIdentityChanges(baseHost, headHost);
+    if (replaced.length > 0) {
+      action = 'replace';
+      reasons.unshift(`hardware replaced (${replaced.join(', ')}): ${REPLACE_NOTE}`);
+    } else if (artifacts.length === 0 && !sourcesChanged) action = 'unchanged';
     else if (kinds.has('disko')) action = 'destructive';
-    else if (!sourcesChanged && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = 'network-only';
+    else if (!sourcesChanged && !bootServer && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = 'network-only';
     else if (needsReboot(baseHost, headHost, base.fleet!, head.fleet!)) action = 'reboot-required';
     else action = 'update';
     if (action !== 'unchanged' && reasons.length === 0) reasons.push(...artifacts.map((a) => `${a.path} ${a.change}`));
   }
   const address = current.interfaces.find((i) => i.boot)?.address;
+  const pin = headHost?.ssh.hostKey;
+  const hostKey: HostPlan['hostKey'] = action === 'provision' || action === 'replace' ? { source: 'new' } : pin ? { source: 'pinned', fingerprint: fingerprintOf(pin)! } : undefined;
   return {
     name,
     action,
@@ -121,6 +133,7 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
     cluster: current.cluster,
     raftGroups: (headHost ? h : b).raftGroups.get(name) ?? [],
     ...(address ? { address } : {}),
+    ...(hostKey ? { hostKey } : {}),
     artifacts,
     headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path, entry]) => [path, entry.sha256])),
   };
@@ -183,20 +196,28 @@ function needsReboot(base: Host, head: Host, baseFleet: Fleet, headFleet: Fleet)
   );
 }
 
-/** A removed and an added host with the same boot MAC or BMC address are probably one machine renamed. */
-function detectRenames(hosts: HostPlan[], b: SideIndex, h: SideIndex): void {
+/**
+ * A removed and an added host with the same boot MAC or BMC address are probably one machine renamed.
+ * base and head look a host up as it was before (a removed one) and as it is now (an added one).
+ */
+export function detectRenames(hosts: HostPlan[], base: (name: string) => Host | undefined, head: (name: string) => Host | undefined): void {
   const identity = (host: Host) => [
     ...host.interfaces.filter((i) => i.boot).map((i) => `boot MAC ${i.mac}`),
     ...(host.bmc ? [`BMC ${host.bmc.address}`] : []),
   ];
   for (const removed of hosts.filter((x) => x.action === 'decommission')) {
-    const before = identity(b.hosts.get(removed.name)!);
+    const removedHost = base(removed.name);
+    // Already paired both ways (apply re-pairs across the plans of several deployed commits).
+    if (!removedHost || (removed.renamedTo && hosts.find((x) => x.name === removed.renamedTo)?.renamedFrom === removed.name)) continue;
+    const before = identity(removedHost);
     for (const added of hosts.filter((x) => x.action === 'provision' && !x.renamedFrom)) {
-      const shared = identity(h.hosts.get(added.name)!).filter((id) => before.includes(id));
+      const shared = identity(head(added.name)!).filter((id) => before.includes(id));
       if (shared.length === 0) continue;
-      removed.renamedTo = added.name;
+      if (removed.renamedTo !== added.name) {
+        removed.renamedTo = added.name;
+        removed.reasons.push(`looks like a rename to ${added.name} (same ${shared.join(', ')}): the machine will be reinstalled`);
+      }
       added.renamedFrom = removed.name;
-      removed.reasons.push(`looks like a rename to ${added.name} (same ${shared.join(', ')}): the machine will be reinstalled`);
       added.reasons.push(`looks like a rename of ${removed.name} (same ${shared.join(', ')}): the machine will be reinstalled`);
       break;
     }
@@ -219,7 +240,7 @@ function libraryChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideInd
     out.push({
       path: display,
       change: before === undefined ? 'added' : after === undefined ? 'removed' : 'modified',
-      hosts: isBootServerFile(path) ? [] : [...new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
+      hosts: isBootServerFile(path) ? [...new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== undefined).sort() : [...new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
       diff: unifiedDiff(display, before ?? '', after ?? ''),
     });
   }
@@ -242,4 +263,9 @@ function nixChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex):
     });
   }
   return out;
+}
+
+/** The boot server goes first, in a wave of its own: the others boot from what it serves. */
+export function bootServerFirst(fleet: Fleet | undefined): { first?: string } {
+  return fleet?.boot.server !== undefined ? { first: fleet.boot.server } : {};
 }

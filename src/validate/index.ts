@@ -6,6 +6,7 @@ import { checkAddresses } from './checks/addresses.ts';
 import { checkFirstBoot } from './checks/first-boot.ts';
 import { checkBoot } from './checks/boot.ts';
 import { checkHardware } from './checks/hardware.ts';
+import { checkHostKeys } from './checks/host-keys.ts';
 import { checkInputs } from './checks/inputs.ts';
 import { checkNames } from './checks/names.ts';
 import { checkMtus } from './checks/mtu.ts';
@@ -68,6 +69,7 @@ export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout): S
   checkFirstBoot(checked, report);
   checkSecrets(checked, report);
   checkBoot(checked, report);
+  checkHostKeys(checked, report);
   return { value: checked, diagnostics: [...diagnostics, ...report.diagnostics] };
 }
 

@@ -76,3 +76,26 @@ test('nix eval of every nixosConfiguration gives the host its name, services, di
   }
   assert.ok(diskoSource.startsWith('/nix/store/'));
 });
+
+test('every host records the fleet commit it is built from: system.configurationRevision is the flake\'s self.rev (or dirtyRev)', async (t) => {
+  if (!requireTools(t, 'nix', 'git')) return;
+  // Nix 2.8 drops self.rev under --override-input, so the flake's outputs function is called here
+  // with its inputs given directly: the NixOS stand-in as nixpkgs, disko's real module, the platform flake.
+  const sources = requireNixSources(t);
+  if (!sources) return;
+  const diskoSource = addDiskoToStore(t, sources);
+  const { repo } = exampleFlakeRepository(t);
+  const revisions = (self: string) => JSON.parse(execFileSync('nix-instantiate', ['--eval', '--strict', '--json', '-E', `
+    let
+      nixpkgs = import ${standinDir(t)};
+      disko = { nixosModules.disko = ${diskoSource}/module.nix; };
+      platform = (import ${repo}/nix/platform/flake.nix).outputs { self = platform; inherit nixpkgs; };
+      flake = (import ${repo}/flake.nix).outputs { self = ${self} // { outPath = ${repo}; }; inherit nixpkgs disko platform; };
+    in builtins.mapAttrs (name: system: system.config.system.configurationRevision) flake.nixosConfigurations`], { env: NIX_ENV, encoding: 'utf8' })) as Record<string, string | null>;
+  const commit = 'c0ffee0000000000000000000000000000000001';
+  const clean = revisions(`{ rev = "${commit}"; }`);
+  assert.ok(Object.keys(clean).length >= 7);
+  for (const [host, revision] of Object.entries(clean)) assert.equal(revision, commit, host);
+  for (const revision of Object.values(revisions(`{ dirtyRev = "${commit}-dirty"; }`))) assert.equal(revision, `${commit}-dirty`);
+  for (const revision of Object.values(revisions('{ }'))) assert.equal(revision, null);
+});

@@ -20,12 +20,12 @@ test('plan: text by default, markdown and JSON on request, exit codes', async (t
   repo.rewrite('fleet/hosts/wk-1.yaml', (s) => s.replace('52:54:00:00:00:21', '52:54:00:00:00:98'));
   const text = await runFleetc(['plan', '--base', 'HEAD', '--detailed-exitcode', '--plan-file', 'plan.json'], { cwd: repo.root });
   assert.equal(text.exitCode, 2, 'changes present');
-  assert.match(text.stdout, /^~ wk-1: update \(worker\)$/m);
+  assert.match(text.stdout, /^! wk-1: replace \(worker\)$/m);
   assert.match(text.stdout, /^ {4}interface eno1: mac 52:54:00:00:00:21 → 52:54:00:00:00:98$/m);
   assert.match(text.stdout, /^ {6}\+ {4}matchConfig\.PermanentMACAddress = "52:54:00:00:00:98";$/m);
   const saved = JSON.parse(readFileSync(path.join(repo.root, 'plan.json'), 'utf8'));
   assert.equal(saved.formatVersion, 1);
-  assert.equal(saved.hosts.find((h: { name: string }) => h.name === 'wk-1').action, 'update');
+  assert.equal(saved.hosts.find((h: { name: string }) => h.name === 'wk-1').action, 'replace');
 
   const plain = await runFleetc(['plan', '--base', 'HEAD'], { cwd: repo.root });
   assert.equal(plain.exitCode, 0, 'without --detailed-exitcode changes are success');

@@ -87,12 +87,24 @@ describe('plan scenarios', () => {
     assert.match(disko.diff, /^\+\s+size = "150G";$/m);
   });
 
-  test('change only a MAC: the NIC is renamed by MAC on the host, so an update', async (t) => {
+  test('change only the boot NIC\'s MAC: other hardware under the name, so a replace that says the old disks are lost', async (t) => {
     const repo = baseRepo(t);
     repo.rewrite('fleet/hosts/wk-1.yaml', (s) => s.replace('52:54:00:00:00:21', '52:54:00:00:00:99')).commit('new NIC');
     const p = await plan(repo, 'HEAD~1', 'HEAD');
-    assert.deepEqual(Object.entries(actions(p)).filter(([, a]) => a !== 'unchanged'), [['wk-1', 'update']]);
-    assert.deepEqual(reasons(p, 'wk-1'), ['interface eno1: mac 52:54:00:00:00:21 → 52:54:00:00:00:99']);
+    assert.deepEqual(Object.entries(actions(p)).filter(([, a]) => a !== 'unchanged'), [['wk-1', 'replace']]);
+    assert.deepEqual(reasons(p, 'wk-1'), [
+      'hardware replaced (boot MAC 52:54:00:00:00:21 → 52:54:00:00:00:99): installed from scratch through its BMC and the network boot, like a new machine: whatever was on the old disks is lost',
+      'interface eno1: mac 52:54:00:00:00:21 → 52:54:00:00:00:99',
+    ]);
+    assert.deepEqual(p.hosts.find((h) => h.name === 'wk-1')!.hostKey, { source: 'new' });
+  });
+
+  test('change the MAC of a NIC that does not boot: the NIC is renamed by MAC on the host, so an update', async (t) => {
+    const repo = baseRepo(t);
+    repo.rewrite('fleet/hosts/cp-1.yaml', (s) => s.replace('52:54:00:00:01:11', '52:54:00:00:01:99')).commit('new storage NIC');
+    const p = await plan(repo, 'HEAD~1', 'HEAD');
+    assert.deepEqual(Object.entries(actions(p)).filter(([, a]) => a !== 'unchanged'), [['cp-1', 'update']]);
+    assert.deepEqual(reasons(p, 'cp-1'), ['interface eno2.30: mac 52:54:00:00:01:11 → 52:54:00:00:01:99']);
   });
 
   test('bump nixpkgs: every host needs a reboot', async (t) => {

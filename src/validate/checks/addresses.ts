@@ -18,7 +18,8 @@ export function checkAddresses(fleet: CheckedFleet, networks: Map<string, Ipv4Ne
   const networkSpecs = fleet.fleet?.data.networks ?? {};
 
   // Fleet-level addresses that hosts must not take.
-  if (fleet.fleet) {
+  // (A boot server that is a host of the fleet holds that address itself: boot.server.)
+  if (fleet.fleet && fleet.fleet.data.boot.server === undefined) {
     const tftp = fleet.fleet.data.boot.tftp;
     ips.set(tftp, { document: fleet.fleet.document, what: 'the boot server (boot.tftp)' });
   }

@@ -39,10 +39,14 @@ let
   platform = pkgs.stdenv.hostPlatform;
   x86Ipxe = if platform.isx86_64 then pkgs.ipxe else pkgs.pkgsCross.gnu64.ipxe;
   arm64Ipxe = if platform.isAarch64 then pkgs.ipxe else pkgs.pkgsCross.aarch64-multiplatform.ipxe;
+  # The fleet commit this boot server was built from (the generated flake sets it): served as
+  # <boot.http>/fleet-revision, which fleetc apply reads before it network-boots any machine.
+  revision = config.system.configurationRevision or null;
   # The tree served under the boot URL's path.
   httpRoot = pkgs.runCommand "fleet-boot-http" { } ''
     mkdir -p $out/images
     cp -r ${cfg.generated + "/ipxe"}/. $out/
+    ${lib.optionalString (revision != null) "printf '%s\\n' ${lib.escapeShellArg revision} > $out/fleet-revision"}
     ${lib.concatStrings (lib.mapAttrsToList (name: image: ''
       mkdir -p $out/images/${lib.escapeShellArg (dirOf name)}
       ln -s ${image} $out/images/${lib.escapeShellArg name}
