@@ -77,7 +77,7 @@ function setUp(root: string, hosts: number): Fleet {
   const dir = path.join(root, `fleet-${hosts}`);
   const fleet = generateFleet(hosts, 42);
   writeFleet(path.join(dir, 'fleet'), fleet);
-  cpSync(path.join(REPO, 'nix'), path.join(dir, 'nix'), { recursive: true });
+  cpSync(path.join(REPO, 'examples/photon-lab/nix'), path.join(dir, 'nix'), { recursive: true });
   writeFileSync(path.join(dir, '.gitignore'), '.fleetc-cache/\nfloor-out/\n');
   return { dir, hostFiles: fleet.hostFiles };
 }

@@ -1,5 +1,6 @@
 // One benchmark measurement, run in a fresh process so its timings and peak RSS are its own.
 // Prints one JSON line. Used by bench/run.ts; `tsx bench/scenario.ts <scenario> <dir> [args…]`.
+import { installedLibrary } from '../src/library/index.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main } from '../src/cli/main.ts';
@@ -30,7 +31,7 @@ async function run(): Promise<Record<string, unknown>> {
       t.push(performance.now());
       const resolved = resolveFleet(checked.value);
       t.push(performance.now());
-      const artifacts = emitFleet(resolved.value, { nixDir: '../nix', outDirFromRoot: 'generated', nixFiles: raw.nixFiles });
+      const artifacts = emitFleet(resolved.value, { nixDir: '../nix', outDirFromRoot: 'generated', nixFiles: raw.nixFiles, library: installedLibrary() });
       t.push(performance.now());
       writeOutputSync(paths.outDir, artifacts);
       t.push(performance.now());

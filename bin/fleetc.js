@@ -1,31 +1,28 @@
 #!/usr/bin/env node
-// Entry point. Runs the bundle that `npm ci` builds (dist/fleetc.mjs, see `npm run build:cli`) when
-// it is newer than every source file, which starts several times faster; otherwise the TypeScript
-// sources through tsx's loader, so an edited checkout never runs stale code.
-import { readdirSync, statSync } from 'node:fs';
+// Entry point. Runs the bundle dist/fleetc.mjs, which ships with fleetc (committed, rebuilt by
+// `npm run build:cli`): an installed fleetc has no src/ and needs no install script. In a checkout
+// whose src/ differs from the sources the bundle was built from (the hash in dist/build-info.json),
+// it runs the TypeScript sources through tsx instead, so an edited checkout never runs stale code.
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { sourceHash } from './source-hash.js';
 
 const bundle = new URL('../dist/fleetc.mjs', import.meta.url);
+const sources = fileURLToPath(new URL('../src', import.meta.url));
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = `${dir}/${entry.name}`;
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function bundleIsFresh() {
+function bundleIsCurrent() {
+  if (!existsSync(fileURLToPath(bundle))) return false;
+  if (!existsSync(sources)) return true;
   try {
-    return statSync(bundle).mtimeMs >= newestSource(fileURLToPath(new URL('../src', import.meta.url)));
+    const info = JSON.parse(readFileSync(new URL('../dist/build-info.json', import.meta.url), 'utf8'));
+    return info.sourceHash === sourceHash(sources);
   } catch {
     return false;
   }
 }
 
 let main;
-if (process.env.FLEETC_FROM_SOURCE !== '1' && bundleIsFresh()) {
+if (process.env.FLEETC_FROM_SOURCE !== '1' && bundleIsCurrent()) {
   ({ main } = await import(bundle.href));
 } else {
   const { register } = await import('tsx/esm/api');

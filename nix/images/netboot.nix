@@ -1,7 +1,8 @@
 # What every netboot installer image of the fleet has in common: NixOS's netboot module, SSH that
 # the fleet's keys (and only they) can log into, and the tree the boot server publishes as
-# images/<profile>/<system>/. nix/images/netboot-<profile>.nix imports this file; the boot server
-# (nix/modules/pxe-server.nix) evaluates it with the fleet's data from generated/netboot/installer.json.
+# images/<profile>/<system>/. The boot server (modules/pxe-server.nix) evaluates it once per profile
+# and system with the fleet's data from generated/netboot/installer.json, and the profile's own extra
+# modules (services.fleet-pxe.imageModules).
 #
 # The installer installs nothing by itself: `fleetc apply` waits until it answers on SSH, then runs
 # nixos-anywhere against it, which partitions the disks and installs the host (docs/network-boot.md).
@@ -53,10 +54,15 @@ in
       }
     ];
 
-    # nix/profiles/base.nix turns passwords off; the fleet's keys are the only way in.
+    # Keys only: the fleet's keys are the only way in.
     services.openssh = {
       enable = true;
       inherit (cfg.ssh) ports;
+      settings = {
+        PasswordAuthentication = false;
+        KbdInteractiveAuthentication = false;
+        PermitRootLogin = "prohibit-password";
+      };
     };
     users.users = lib.genAttrs cfg.ssh.users (user: {
       openssh.authorizedKeys.keys = cfg.authorizedKeys;

@@ -1,10 +1,7 @@
-# Imported by every generated host: the fleet.host option and the platform's service modules.
+# Imported by every generated host: the fleet.host option and the platform's services.
 { config, lib, ... }:
-let
-  serviceFiles = builtins.attrNames (builtins.readDir ../services);
-in
 {
-  imports = map (file: ../services + "/${file}") serviceFiles;
+  imports = [ ../lib/platform-services.nix ];
 
   options.fleet.host = lib.mkOption {
     type = lib.types.attrs;

@@ -1,12 +1,12 @@
 # The fleet's network boot server: DHCP (Kea, or ISC dhcpd) configured from generated/dhcp, TFTP for
 # the iPXE binaries plain PXE firmware asks for, and HTTP for generated/ipxe and the netboot
-# installer images of the fleet's profiles (nix/images/netboot-<profile>.nix). What it serves —
+# installer images of the fleet's profiles (fleetc's images/netboot.nix, one per profile and system). What it serves —
 # the boot URL, the DHCP interfaces, the TFTP file names, which images and which iPXE builds the
 # fleet's machines need — is read from generated/netboot/boot-server.json, and the installers carry
 # generated/netboot/installer.json, so the fleet YAML stays the only place any of it is written.
 # See docs/network-boot.md.
 #
-#   imports = [ ./nix/modules/pxe-server.nix ];
+#   imports = [ ./generated/fleetc/modules/pxe-server.nix ];
 #   services.fleet-pxe = { enable = true; generated = ./generated; };
 { config, lib, pkgs, ... }:
 let
@@ -26,9 +26,9 @@ let
     (import (pkgs.path + "/nixos/lib/eval-config.nix") {
       system = null;
       modules = [
-        (../images + "/netboot-${profile}.nix")
-        { nixpkgs.hostPlatform = builtins.elemAt parts 1; fleet.netboot = installer; }
-      ];
+        ../images/netboot.nix
+        { nixpkgs.hostPlatform = builtins.elemAt parts 1; fleet.netboot = installer // { inherit profile; }; }
+      ] ++ cfg.imageModules.${profile} or [ ];
     }).config.system.build.fleetNetboot;
 
   images = lib.genAttrs cfg.images netbootImage // cfg.extraImages;
@@ -39,10 +39,14 @@ let
   platform = pkgs.stdenv.hostPlatform;
   x86Ipxe = if platform.isx86_64 then pkgs.ipxe else pkgs.pkgsCross.gnu64.ipxe;
   arm64Ipxe = if platform.isAarch64 then pkgs.ipxe else pkgs.pkgsCross.aarch64-multiplatform.ipxe;
+  # The fleet commit this boot server was built from (the generated flake sets it): served as
+  # <boot.http>/fleet-revision, which fleetc apply reads before it network-boots any machine.
+  revision = config.system.configurationRevision or null;
   # The tree served under the boot URL's path.
   httpRoot = pkgs.runCommand "fleet-boot-http" { } ''
     mkdir -p $out/images
     cp -r ${cfg.generated + "/ipxe"}/. $out/
+    ${lib.optionalString (revision != null) "printf '%s\\n' ${lib.escapeShellArg revision} > $out/fleet-revision"}
     ${lib.concatStrings (lib.mapAttrsToList (name: image: ''
       mkdir -p $out/images/${lib.escapeShellArg (dirOf name)}
       ln -s ${image} $out/images/${lib.escapeShellArg name}
@@ -91,7 +95,14 @@ in
       default = server.images;
       defaultText = lib.literalMD "every `<profile>/<system>` a host of the fleet boots (generated/netboot/boot-server.json)";
       example = [ "worker/x86_64-linux" "base/x86_64-linux" ];
-      description = "Netboot installers to build and serve, as <profile>/<system> (each needs nix/images/netboot-<profile>.nix; an image for another architecture needs a builder or binfmt emulation). Add images the fallback menu of unknown machines should offer.";
+      description = "Netboot installers to build and serve, as <profile>/<system> (an image for another architecture needs a builder or binfmt emulation). Add images the fallback menu of unknown machines should offer.";
+    };
+
+    imageModules = mkOption {
+      type = types.attrsOf (types.listOf types.deferredModule);
+      default = { };
+      example = lib.literalExpression ''{ worker = [ ./nix/images/worker.nix ]; }'';
+      description = "More NixOS modules for the installer of a profile, by profile name: the drivers or firmware its machines need to be installed. Every installer already is fleetc's netboot image with the fleet's SSH keys.";
     };
 
     extraImages = mkOption {

@@ -3,13 +3,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { outputLayout, rootDirOf, type Paths } from '../compile/index.ts';
+import { libraryDirOf } from '../git/repository.ts';
 import { GitError, openRepository, repoRelative, resolveCommit } from '../git/repository.ts';
 import type { Host } from '../model/fleet.ts';
 import type { HostPlan, Plan } from '../plan/types.ts';
 import { planWaves } from '../plan/waves.ts';
+import { bootServerFirst } from '../plan/build.ts';
 import type { EventSink, HostResult } from './events.ts';
 import { healthChecksFor, HealthChecker } from './health.ts';
-import { acquireLock, newLockInfo, releaseLock, type LockInfo } from './lock.ts';
+import { acquireLock, newLockInfo, releaseLock, renewLock, type LockInfo } from './lock.ts';
+import { StopControl } from './stop.ts';
 import { loadPlanFile } from './plan-file.ts';
 import { planFromState, RevisionCompiler, type CompiledRevision } from './plan-from-state.ts';
 import { planDifferences } from './plan-verify.ts';
@@ -19,11 +22,15 @@ import { FAILURES, runRollout, type RolloutJob } from './rollout.ts';
 import { staleGeneratedFiles } from './generated-check.ts';
 import { deliveredSecrets, readCredentials, type Credential } from './credentials.ts';
 import { readStates, writeState, STATE_REF_PREFIX, type HostState, type StoredState } from './state.ts';
-import { runHostJob, type HostJob, type StepContext } from './steps.ts';
+import { runHostJob, type HostJob, type JobOutcome, type StepContext } from './steps.ts';
 import { bmcFor } from './transports/bmc.ts';
 import { DryRunRunner, ProcessRunner, type CommandRunner } from './transports/command.ts';
 import { NixDeployer } from './transports/nix.ts';
 import { knownHostsFor, pinnedTarget, Ssh, type FirstContact } from './transports/ssh.ts';
+import { effectiveHostKey, withHostKey } from './host-keys.ts';
+import { fingerprintOf } from '../model/ssh-key.ts';
+import { RaftCoordinator } from './raft.ts';
+import { BootServerCheck } from './boot-server.ts';
 
 export interface ApplyRequest {
   cwd: string;
@@ -47,9 +54,17 @@ export interface ApplyRequest {
   logDir: string;
   runId: string;
   emit: EventSink;
+  /** The deploy lock's lease: apply renews the lock at least this often, so a dead run's lock goes stale. */
+  lockLeaseSeconds: number;
+  /** Signals and a lost lock stop the run through this. */
+  stop?: StopControl;
+  /** The remote's branch a deployed commit must be on (default: the remote's HEAD branch, else main). */
+  deployBranch?: string;
+  /** Deploy a commit that is not on the deploy branch. */
+  allowOffBranch?: boolean;
 }
 
-export type ApplyStatus = 'ok' | 'nothing-to-do' | 'error' | 'lock-held' | 'refused' | 'failed-rolled-back' | 'rollback-failed';
+export type ApplyStatus = 'ok' | 'nothing-to-do' | 'error' | 'lock-held' | 'refused' | 'failed-rolled-back' | 'rollback-failed' | 'stopped';
 
 export interface ApplyOutcome {
   status: ApplyStatus;
@@ -64,32 +79,80 @@ export class ApplyError extends Error {}
 export async function apply(request: ApplyRequest): Promise<ApplyOutcome> {
   const repo = await openRepository(request.cwd);
   const remote = await defaultRemote(repo, request.remote);
-  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths) });
+  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
   const given = request.planFile ? await loadPlanFile(request.planFile) : undefined;
   const headCommit = given ? await planCommit(repo, given, request.planFile!) : await resolveCommit(repo, 'HEAD');
+  const stop = request.stop ?? new StopControl();
+  const offBranch = remote && !request.allowOffBranch ? await offBranchRefusal(remote, headCommit, request.deployBranch) : undefined;
+  if (offBranch) return { status: 'refused', message: offBranch, results: {} };
 
-  let lockOid: string | undefined;
-  if (!request.dryRun) {
-    const attempt = await lockWithTimeout(repo, remote, newLockInfo(request.runId, headCommit, process.argv.slice(2).join(' ') + (process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_RUN_ID})` : '')), request.lockTimeoutSeconds);
-    if (!attempt.acquired) return { status: 'lock-held', message: describeHolder(attempt.holder), results: {}, ...(attempt.holder ? { lockHolder: attempt.holder } : {}) };
-    lockOid = attempt.oid;
-  }
+  const lock = request.dryRun ? undefined : await takeLock(request, repo, remote, headCommit, stop);
+  if (lock && !lock.held) return lock.refusal;
   try {
-    if (remote && !request.dryRun) await remote.fetchStates();
-    const states = await readStates(repo);
+    // A dry run reads the remote's state without changing a ref here; a run makes it the local copy.
+    const states = !remote ? await readStates(repo) : request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix)) : await remote.fetchStates().then(() => readStates(repo));
     const head = await compiler.compile(headCommit, given ? headCommit : 'HEAD');
     if (head.errors) throw new ApplyError(`the fleet at ${headCommit.slice(0, 12)} has errors (${head.errors}); run fleetc validate`);
     // The plan is always the one the commit and the recorded state give; a plan file must say the same.
     const plan = await planFromState(compiler, head, states, request.base === undefined ? undefined : await resolveCommit(repo, request.base));
+    showRecordedKeys(plan, head, states);
     const differences = given ? planDifferences(given, plan) : [];
     if (differences.length > 0) {
       const message = `refused: the plan in ${request.planFile} is not the plan of ${headCommit.slice(0, 12)} and the recorded deployment state:\n${differences.map((d) => `  - ${d}`).join('\n')}\nplan again (fleetc plan --head ${headCommit.slice(0, 12)} --format json) and review the new plan`;
       return { status: 'refused', message, plan, results: {} };
     }
-    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit });
+    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit, stop });
   } finally {
-    if (lockOid) await releaseLock(repo, remote, lockOid);
+    if (lock?.held) await lock.release();
   }
+}
+
+type TakenLock = { held: true; release: () => Promise<void> } | { held: false; refusal: ApplyOutcome };
+
+/**
+ * Takes the deploy lock (a stale one — its holder stopped renewing it — is taken over, and said so)
+ * and renews its lease while the run lasts; a lease that cannot be renewed (the lock was broken or
+ * taken over) stops the run: no new host starts.
+ */
+async function takeLock(request: ApplyRequest, repo: Run['repo'], remote: Remote | undefined, commit: string, stop: StopControl): Promise<TakenLock> {
+  const info = newLockInfo(request.runId, commit, process.argv.slice(2).join(' ') + (process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_RUN_ID})` : ''), request.lockLeaseSeconds);
+  const attempt = await lockWithTimeout(repo, remote, info, request.lockTimeoutSeconds);
+  if (!attempt.acquired) return { held: false, refusal: { status: 'lock-held', message: describeHolder(attempt.holder), results: {}, ...(attempt.holder ? { lockHolder: attempt.holder } : {}) } };
+  if (attempt.tookOver) request.emit({ type: 'notice', message: `took over the stale deploy lock of run ${attempt.tookOver.id} (${attempt.tookOver.who}@${attempt.tookOver.machine}, pid ${attempt.tookOver.pid}): its lease ran out at ${staleSince(attempt.tookOver)}` });
+  let oid: string | undefined = attempt.oid;
+  let renewing: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = renewing.then(async () => {
+      if (!oid) return;
+      const next = await renewLock(repo, remote, oid, info).catch(() => undefined);
+      if (next) oid = next;
+      else {
+        oid = undefined;
+        stop.stop('the deploy lock was lost (broken with fleetc unlock, or taken over after its lease ran out)');
+      }
+    });
+  }, Math.max(500, (request.lockLeaseSeconds * 1000) / 3));
+  return {
+    held: true,
+    release: async () => {
+      clearInterval(timer);
+      await renewing;
+      if (oid) await releaseLock(repo, remote, oid);
+    },
+  };
+}
+
+function staleSince(info: LockInfo): string {
+  return new Date(Date.parse(info.renewedAt ?? info.startedAt) + (info.leaseSeconds ?? 0) * 1000).toISOString();
+}
+
+/** A commit that is not on the remote's deploy branch is refused: deploys follow what was merged. */
+async function offBranchRefusal(remote: Remote, commit: string, requested: string | undefined): Promise<string | undefined> {
+  const branch = requested ?? (await remote.defaultBranch()) ?? 'main';
+  const contains = await remote.branchContains(branch, commit);
+  if (contains) return undefined;
+  const where = contains === undefined ? `the remote ${remote.name} has no branch ${branch}` : `${commit.slice(0, 12)} is not on ${remote.name}/${branch}`;
+  return `refused: ${where}; apply deploys what is merged to the deploy branch. Push or merge the commit first, name the branch with --deploy-branch, or deploy it anyway with --allow-off-branch`;
 }
 
 interface Run {
@@ -100,6 +163,7 @@ interface Run {
   states: Map<string, StoredState>;
   plan: Plan;
   headCommit: string;
+  stop: StopControl;
 }
 
 async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
@@ -117,37 +181,57 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   const stale = await staleGeneratedFiles(run.repo, run.headCommit, { outDir, rootDir }, head.side.artifacts ?? []);
   if (stale.length > 0) throw new ApplyError(`the flake at ${run.headCommit.slice(0, 12)} (flake.nix, flake.lock, ${outDir}/) is not what its fleet compiles to (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''}); run fleetc build and commit what it wrote`);
 
+  // Every host as apply connects to it: with the key it pins (the fleet's, or the one fleetc recorded).
+  const keyed = (host: Host) => withHostKey(host, effectiveHostKey(host, run.states.get(host.name)?.state).key);
+  const fleetHosts = new Map(fleet.hosts.map((h) => [h.name, keyed(h)]));
   const models = new Map<string, Host>();
-  for (const hostPlan of selected) models.set(hostPlan.name, await hostModel(hostPlan, run));
-  const refusals = refuse(selected, models, request);
+  for (const hostPlan of selected) models.set(hostPlan.name, keyed(await hostModel(hostPlan, run)));
+  const refusals = refuse(selected, models, request, plan);
   // First-boot secrets are read now, before anything is touched: one that cannot be read refuses the run.
   const needed = deliveredSecrets(fleet);
   const credentials = new Map<string, Credential[]>();
-  for (const hostPlan of selected.filter((h) => ['provision', 'update', 'reboot-required', 'destructive'].includes(h.action))) {
+  for (const hostPlan of selected.filter((h) => ['provision', 'replace', 'update', 'reboot-required', 'destructive'].includes(h.action))) {
     const names = needed.get(hostPlan.name) ?? [];
     // A dry run shows the deliveries without reading a value.
     const read = request.dryRun ? { credentials: names.map((name) => ({ name, value: '' })), problems: [] } : await readCredentials(fleet, names);
     credentials.set(hostPlan.name, read.credentials);
     for (const problem of read.problems) refusals.push(`refused: ${hostPlan.name} needs first-boot ${problem}`);
   }
+  // The membership contract takes the join token too: read now, like the first-boot secrets.
+  let joinToken: string | undefined;
+  const raftJobs = selected.some((h) => h.raftGroups.length > 0 && ['provision', 'replace', 'destructive', 'decommission'].includes(h.action));
+  if (raftJobs && fleet.firstBoot.joinToken && !request.dryRun) {
+    const read = await readCredentials(fleet, [fleet.firstBoot.joinToken]);
+    joinToken = read.credentials[0]?.value;
+    for (const problem of read.problems) refusals.push(`refused: Raft membership changes need the join ${problem}`);
+  }
   if (refusals.length > 0) return { status: 'refused', message: refusals.join('\n'), plan, results: {} };
+
+  // Which voters run now: deployed before and not being reinstalled here, or deployed in this run.
+  const reinstalling = new Set(selected.filter((h) => ['provision', 'replace', 'destructive'].includes(h.action)).map((h) => h.name));
+  const deployedNow = new Set<string>();
+  const running = (name: string) => deployedNow.has(name) || (run.states.get(name)?.state.deployed !== undefined && !reinstalling.has(name));
 
   const runDir = path.join(request.logDir, request.runId);
   if (/\s/.test(path.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
   const knownHostsFile = path.resolve(runDir, 'known_hosts');
   if (!request.dryRun) {
     await mkdir(path.join(runDir, 'first-contact'), { recursive: true });
-    await writeFile(knownHostsFile, knownHostsFor([...fleet.hosts, ...[...models.values()].filter((m) => !fleet.hosts.includes(m))]));
   }
+  const pinned = new Map([...fleetHosts, ...[...models].filter(([name]) => !fleetHosts.has(name))]);
+  const writeKnownHosts = async () => {
+    if (!request.dryRun) await writeFile(knownHostsFile, knownHostsFor([...pinned.values()]));
+  };
+  await writeKnownHosts();
 
-  const runner: CommandRunner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit);
+  const runner: CommandRunner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit, run.stop);
   const ssh = new Ssh(runner, { knownHostsFile, identityFile: request.identityFile, connectTimeoutSeconds: 10 });
   // The fleet's flake lives at the fleet root (flake.nix beside generated/), pinned to the commit.
   const flake = flakeReference({ repoToplevel: run.repo.root, flakeDir: rootDir, rev: run.headCommit });
   const context: StepContext = {
     ssh,
     nix: new NixDeployer(runner, ssh, { flake, timeoutMs: request.stepTimeoutSeconds * 1000 }),
-    health: new HealthChecker(ssh, request.emit, request.dryRun),
+    health: new HealthChecker(ssh, request.emit, request.dryRun, run.stop),
     emit: request.emit,
     bmc: (host) => (host.bmc ? bmcFor(host, host.bmc, { runner, emit: request.emit, timeoutMs: 60_000 }) : undefined),
     firstContactDir: path.resolve(runDir, 'first-contact'),
@@ -155,11 +239,20 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
     rebootTimeoutMs: request.rebootTimeoutSeconds * 1000,
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
     dryRun: request.dryRun,
+    stop: run.stop,
+    ...(fleet.boot.server && fleet.hosts.some((h) => h.name === fleet.boot.server)
+      ? { bootServer: { name: fleet.boot.server, check: new BootServerCheck({ name: fleet.boot.server, url: fleet.boot.http, manifest: plan.hosts.find((h) => h.name === fleet.boot.server)!.headManifest, artifacts: head.side.artifacts ?? [], states: run.states, emit: request.emit, dryRun: request.dryRun }) } }
+      : {}),
+    raft: new RaftCoordinator({ fleet, host: (name) => fleetHosts.get(name) ?? models.get(name), running, ...(joinToken !== undefined ? { token: joinToken } : {}), emit: request.emit, dryRun: request.dryRun, requestTimeoutMs: fleet.firstBoot.retry.timeoutSeconds * 1000 }),
+    pinKey: async (name, key) => {
+      for (const map of [pinned, models, fleetHosts]) if (map.has(name)) map.set(name, withHostKey(map.get(name)!, key));
+      await writeKnownHosts();
+    },
   };
 
   const jobs = new Map<string, RolloutJob>(selected.map((h) => [h.name, { name: h.name, action: h.action, raftGroups: h.raftGroups }]));
-  const rolledOut = selected.filter((h) => ['provision', 'update', 'reboot-required', 'destructive'].includes(h.action));
-  const policy = { order: plan.policy.order, maxParallel: request.maxParallel ?? plan.policy.maxParallel };
+  const rolledOut = selected.filter((h) => ['provision', 'replace', 'update', 'reboot-required', 'destructive'].includes(h.action));
+  const policy = { order: plan.policy.order, maxParallel: request.maxParallel ?? plan.policy.maxParallel, ...bootServerFirst(fleet) };
   const waves = planWaves(rolledOut.map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
   const after = selected.filter((h) => !rolledOut.includes(h)).map((h) => jobs.get(h.name)!);
   const planned = new Map(selected.map((h) => [h.name, h]));
@@ -169,13 +262,16 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   const results = await runRollout(waves, jobs, after, {
     sequential: request.dryRun,
     emit: request.emit,
+    stop: run.stop,
     run: async (job) => {
       const host = models.get(job.name)!;
       const checks = job.action === 'decommission' ? [] : healthChecksFor(host, fleet);
-      const outcome = await runHostJob({ name: job.name, action: job.action, host, checks, credentials: credentials.get(job.name) ?? [] } satisfies HostJob, context);
+      const outcome = await runHostJob({ name: job.name, action: job.action, host, checks, credentials: credentials.get(job.name) ?? [], renamedTo: planned.get(job.name)!.renamedTo, raftGroups: job.raftGroups } satisfies HostJob, context);
+      if (outcome.result === 'deployed') deployedNow.add(job.name);
+      reinstalling.delete(job.name);
       if (request.dryRun) return outcome;
       try {
-        await record(run, planned.get(job.name)!, outcome.result, outcome.error, request.runId);
+        await record(run, planned.get(job.name)!, outcome, request.runId, fleet.hosts.find((h) => h.name === job.name)?.ssh.hostKey);
       } catch (error) {
         return { result: 'failed', error: `${outcome.error ? `${outcome.error}; ` : ''}recording the state failed: ${(error as Error).message}` };
       }
@@ -186,14 +282,13 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
       for (const group of job.raftGroups) {
         const [cluster, service] = group.split('/') as [string, string];
         for (const voter of fleet.clusters[cluster]?.raft.find((g) => g.service === service)?.voters ?? []) {
-          // A peer that runs now: deployed before, or adopted, or simply not new in this plan.
-          const exists = run.states.get(voter)?.state.deployed !== undefined || plan.hosts.find((h) => h.name === voter)?.action !== 'provision';
-          if (voter !== job.name && exists) peers.add(voter);
+          // A peer that runs now: deployed (or adopted) and not being reinstalled, or deployed in this run.
+          if (voter !== job.name && running(voter)) peers.add(voter);
         }
       }
       const unhealthy: string[] = [];
       for (const name of [...peers].sort()) {
-        const peer = fleet.hosts.find((h) => h.name === name)!;
+        const peer = fleetHosts.get(name)!;
         const report = await context.health.check(pinnedTarget(peer), healthChecksFor(peer, fleet));
         if (!report.ok) unhealthy.push(`${name} (${report.failures.join('; ')})`);
       }
@@ -203,9 +298,23 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   request.emit({ type: 'run-finished', results, durationMs: performance.now() - started });
 
   const values = Object.values(results);
+  if (run.stop.reason && !values.includes('rollback-failed')) return { status: 'stopped', message: stoppedMessage(run.stop.reason, results), plan, results };
   const status: ApplyStatus = values.includes('rollback-failed') ? 'rollback-failed' : values.some((r) => FAILURES.has(r)) ? 'failed-rolled-back' : 'ok';
   const message = status === 'ok' ? `${request.dryRun ? 'dry run: ' : ''}${values.length} host(s) done` : `halted: ${Object.entries(results).filter(([, r]) => FAILURES.has(r)).map(([h, r]) => `${h} ${r}`).join(', ')}`;
   return { status, message, plan, results };
+}
+
+/** What a stopped run did and what it left undone. */
+function stoppedMessage(reason: string, results: Record<string, HostResult>): string {
+  const hosts = (wanted: (r: HostResult) => boolean) => Object.entries(results).filter(([, r]) => wanted(r)).map(([h, r]) => (r === 'skipped' ? h : `${h} ${r}`)).sort();
+  const done = hosts((r) => r !== 'skipped');
+  const undone = hosts((r) => r === 'skipped');
+  return [
+    `stopped (${reason}); the deploy lock is released.`,
+    `  finished and recorded: ${done.join(', ') || 'none'}`,
+    `  left undone, not started: ${undone.join(', ') || 'none'}`,
+    undone.length > 0 || done.some((d) => !d.endsWith(' deployed') && !d.endsWith(' recorded')) ? '  run fleetc apply again to deploy what is left' : '',
+  ].filter(Boolean).join('\n');
 }
 
 /** What the host looks like: at head, or at its deployed commit when it was removed. */
@@ -220,22 +329,40 @@ async function hostModel(hostPlan: HostPlan, run: Run): Promise<Host> {
   return host;
 }
 
-function refuse(selected: readonly HostPlan[], models: ReadonlyMap<string, Host>, request: ApplyRequest): string[] {
+/** Actions that erase a host's disks: each needs its host approved by name (--approve-destructive). */
+function erasesDisks(host: HostPlan): boolean {
+  return host.action === 'destructive' || host.action === 'replace' || (host.action === 'provision' && host.renamedFrom !== undefined);
+}
+
+function refuse(selected: readonly HostPlan[], models: ReadonlyMap<string, Host>, request: ApplyRequest, plan: Plan): string[] {
   const refusals: string[] = [];
-  const destructive = selected.filter((h) => h.action === 'destructive').map((h) => h.name);
-  const unapproved = destructive.filter((name) => !request.approveDestructive.includes(name));
-  if (unapproved.length > 0) refusals.push(`refused: destructive changes (the disks are repartitioned and erased) need approval by name: --approve-destructive ${unapproved.join(' ')}`);
-  const stray = request.approveDestructive.filter((name) => !destructive.includes(name));
+  const erasing = selected.filter(erasesDisks);
+  const why = (h: HostPlan) => (h.action === 'destructive' ? 'repartitioned' : h.action === 'replace' ? 'new hardware, installed from scratch; the old disks are lost' : `renamed from ${h.renamedFrom}: the machine is reinstalled`);
+  const unapproved = erasing.filter((h) => !request.approveDestructive.includes(h.name));
+  if (unapproved.length > 0) refusals.push(`refused: changes that erase disks need approval by name: ${unapproved.map((h) => `${h.name} (${why(h)})`).join(', ')}; approve with --approve-destructive ${unapproved.map((h) => h.name).join(' ')}`);
+  const stray = request.approveDestructive.filter((name) => !erasing.some((h) => h.name === name));
   if (stray.length > 0) refusals.push(`refused: --approve-destructive names hosts without a destructive change in this plan: ${stray.join(', ')}`);
+  const installing = selected.filter((h) => h.action === 'provision' || h.action === 'replace');
+  if (installing.length > 0 && request.firstContact !== 'accept-new') {
+    const all = plan.hosts.length > 1 && plan.hosts.every((h) => h.action === 'provision' || h.action === 'decommission');
+    refusals.push(
+      `refused: installing ${installing.map((h) => h.name).join(', ')} means talking to ${installing.length === 1 ? 'its installer, whose key' : 'their installers, whose keys'} cannot be known in advance. ` +
+        `For new machines (or replaced hardware), pass --first-contact accept-new: apply then accepts the installer's first key, installs the host (erasing its disks) with a host key it generates, and records that key. ` +
+        `For machines that already run (the deployment state was lost, or never recorded), do not: record them with fleetc adopt, which reads what each host runs over SSH and touches nothing` +
+        (all ? `. Every host of the fleet is planned as new: if the fleet already runs, its state refs (refs/fleetc/deployed/*) are missing here — see the recovery runbook (docs/lifecycle.md)` : ''),
+    );
+  }
   for (const host of selected) {
     const pinned = models.get(host.name)!.ssh.hostKey !== undefined;
-    if (['update', 'reboot-required', 'destructive'].includes(host.action) && !pinned) refusals.push(`refused: ${host.name} has no pinned SSH host key (ssh.hostKey); fleetc only connects to hosts it can authenticate`);
-    if (host.action === 'provision' && request.firstContact !== 'accept-new') refusals.push(`refused: provisioning ${host.name} talks to its installer, whose key cannot be known in advance; pass --first-contact accept-new to accept the first key it shows`);
+    if (['update', 'reboot-required', 'destructive'].includes(host.action) && !pinned) {
+      refusals.push(`refused: ${host.name} has no pinned SSH host key: fleetc connects only to hosts it can authenticate. fleetc records the key it installs when it provisions a host; for a host it did not install, pin its public key in ssh.hostKey of its host file — from the machine itself (cat /etc/ssh/ssh_host_ed25519_key.pub on its console) or ssh-keyscan -t ed25519 ${host.address ?? host.name} over a network you trust`);
+    }
   }
   return refusals;
 }
 
-async function record(run: Run, hostPlan: HostPlan, result: HostResult, error: string | undefined, runId: string): Promise<void> {
+async function record(run: Run, hostPlan: HostPlan, outcome: JobOutcome, runId: string, fleetPin: string | undefined): Promise<void> {
+  const { result, error } = outcome;
   const at = new Date().toISOString();
   const previous = run.states.get(hostPlan.name);
   const state: HostState = { ...(previous?.state ?? {}), host: hostPlan.name, last: { result, commit: run.headCommit, at, run: runId, ...(error ? { error } : {}) } };
@@ -246,6 +373,8 @@ async function record(run: Run, hostPlan: HostPlan, result: HostResult, error: s
       delete state.decommissioned;
     }
   }
+  // A key apply installed is the machine's key from now on, even if the rest of the install failed.
+  if (outcome.hostKey) state.hostKey = { key: outcome.hostKey, ...(fleetPin ? { fleetPin } : {}), commit: run.headCommit, at, run: runId };
   const oid = await writeState(run.repo, state, previous?.oid);
   const ref = `${STATE_REF_PREFIX}${hostPlan.name}`;
   if (run.remote && !(await run.remote.compareAndSwap(ref, oid, previous?.oid))) throw new Error(`the remote's ${ref} moved during the run`);
@@ -274,4 +403,14 @@ async function lockWithTimeout(repo: Run['repo'], remote: Remote | undefined, in
 function describeHolder(holder: LockInfo | undefined): string {
   if (!holder) return 'the deploy lock is held by another run (its details could not be read)';
   return `the deploy lock is held by run ${holder.id}: ${holder.who}@${holder.machine} (pid ${holder.pid}) since ${holder.startedAt}, deploying ${holder.commit.slice(0, 12)} (${holder.run}). If that run is gone, break the lock with: fleetc unlock ${holder.id}`;
+}
+
+/** The plan shows the key apply will pin where fleetc recorded it (the pure plan knows only the fleet's pins). */
+function showRecordedKeys(plan: Plan, head: CompiledRevision, states: ReadonlyMap<string, StoredState>): void {
+  for (const hostPlan of plan.hosts) {
+    const host = head.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
+    if (!host || hostPlan.hostKey?.source === 'new') continue;
+    const effective = effectiveHostKey(host, states.get(host.name)?.state);
+    if (effective.source === 'recorded') hostPlan.hostKey = { source: 'recorded', fingerprint: fingerprintOf(effective.key!)! };
+  }
 }

@@ -4,7 +4,9 @@
 // --extra-files tree (copied into the installed system's root); to a running host over SSH, the value
 // on stdin. Values stay in memory, a staging directory of the machine's temporary directory (0700,
 // removed after the install) and the host; never in logs, state or a command line.
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { firstBootConfigs } from '../emit/first-boot.ts';
@@ -41,24 +43,47 @@ export async function readCredentials(fleet: Fleet, names: readonly string[]): P
   return { credentials, problems };
 }
 
-/** A tree for nixos-anywhere --extra-files: <dir>/var/lib/fleetc/credentials/<name>. Remove it with cleanup(). */
-export async function stageExtraFiles(credentials: readonly Credential[]): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+/** Where the installed system's sshd finds its ed25519 host key (nixpkgs nixos/modules/services/networking/ssh/sshd.nix, services.openssh.hostKeys). */
+export const HOST_KEY_PATH = '/etc/ssh/ssh_host_ed25519_key';
+
+/**
+ * The tree for nixos-anywhere --extra-files: <dir>/var/lib/fleetc/credentials/<name>, and with
+ * hostKeyFor a new ed25519 host key pair at <dir>/etc/ssh/ (made by ssh-keygen, so the installed
+ * system's key is known before anyone connects to it). Remove it with cleanup().
+ */
+export async function stageExtraFiles(credentials: readonly Credential[], hostKeyFor?: string): Promise<{ dir: string; publicKey?: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'fleetc-extra-files-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
     // nixos-anywhere extracts the tree into the new root keeping modes (tar -p), so the parents
     // must be 0755 and the credential directory 0700 here already.
-    let parent = dir;
-    for (const part of path.dirname(CREDENTIALS_DIR).split('/').filter(Boolean)) {
-      parent = path.join(parent, part);
-      await mkdir(parent, { mode: 0o755 });
-      await chmod(parent, 0o755);
+    const parents = async (of: string) => {
+      let parent = dir;
+      for (const part of of.split('/').filter(Boolean)) {
+        parent = path.join(parent, part);
+        await mkdir(parent, { mode: 0o755 }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EEXIST') throw error;
+        });
+        await chmod(parent, 0o755);
+      }
+    };
+    if (credentials.length > 0) {
+      await parents(path.dirname(CREDENTIALS_DIR));
+      const target = path.join(dir, CREDENTIALS_DIR);
+      await mkdir(target, { mode: 0o700 });
+      for (const { name, value } of credentials) await writeFile(path.join(target, name), value, { mode: 0o400 });
     }
-    const target = path.join(dir, CREDENTIALS_DIR);
-    await mkdir(target, { mode: 0o700 });
-    for (const { name, value } of credentials) await writeFile(path.join(target, name), value, { mode: 0o400 });
+    let publicKey: string | undefined;
+    if (hostKeyFor !== undefined) {
+      await parents(path.dirname(HOST_KEY_PATH));
+      const file = path.join(dir, HOST_KEY_PATH);
+      await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `root@${hostKeyFor}`, '-f', file]);
+      await chmod(file, 0o600);
+      await chmod(`${file}.pub`, 0o644);
+      publicKey = (await readFile(`${file}.pub`, 'utf8')).trim().split(' ').slice(0, 2).join(' ');
+    }
     await chmod(dir, 0o755);
-    return { dir, cleanup };
+    return { dir, ...(publicKey ? { publicKey } : {}), cleanup };
   } catch (error) {
     await cleanup();
     throw error;

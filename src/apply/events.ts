@@ -19,6 +19,7 @@ export type RolloutEvent =
   | { type: 'command-finished'; host: string; argv: readonly string[]; exitCode: number; durationMs: number; timedOut: boolean; output: string }
   | { type: 'host-finished'; host: string; action: HostAction; result: HostResult; durationMs: number; error?: string }
   | { type: 'halted'; reason: string }
+  | { type: 'notice'; message: string }
   | { type: 'run-finished'; results: Record<string, HostResult>; durationMs: number };
 
 export type EventSink = (event: RolloutEvent) => void;

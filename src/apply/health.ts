@@ -4,6 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { Fleet, Host } from '../model/fleet.ts';
 import type { EventSink } from './events.ts';
+import type { StopControl } from './stop.ts';
 import type { Ssh, SshTarget } from './transports/ssh.ts';
 
 export type HealthCheck =
@@ -33,6 +34,7 @@ export class HealthChecker {
     private readonly ssh: Ssh,
     private readonly emit: EventSink,
     private readonly dryRun: boolean,
+    private readonly stop?: StopControl,
   ) {}
 
   async check(target: SshTarget, checks: readonly HealthCheck[]): Promise<HealthReport> {
@@ -44,10 +46,14 @@ export class HealthChecker {
     return { ok: failures.length === 0, failures };
   }
 
-  /** Checks until all pass or the timeout runs out; the last report is returned. */
-  async waitHealthy(target: SshTarget, checks: readonly HealthCheck[], timeoutMs: number, intervalMs = 2_000): Promise<HealthReport> {
+  /**
+   * Checks until all pass or the timeout runs out; the last report is returned. An abort (a second
+   * signal) ends the wait at once, unless the wait is a rollback's, which must see it through.
+   */
+  async waitHealthy(target: SshTarget, checks: readonly HealthCheck[], timeoutMs: number, intervalMs = 2_000, interruptible = true): Promise<HealthReport> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (interruptible && this.stop?.aborted) return { ok: false, failures: ['stopped by a second signal'] };
       const report = await this.check(target, checks);
       if (report.ok || this.dryRun || Date.now() + intervalMs > deadline) return report;
       await new Promise((resolve) => setTimeout(resolve, intervalMs));

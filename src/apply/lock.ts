@@ -1,6 +1,9 @@
 // The deploy lock: refs/fleetc/lock, taken with compare-and-swap locally (git update-ref with the
 // all-zero old value: "must not exist") and on the remote (a push that must find no lock there).
-// It holds who took it, where, when and for which run; it is released at the end of the run.
+// It holds who took it, where, when and for which run, and a lease: the run renews it while it runs
+// (a new lock commit, swapped in for the one it holds), so a lock whose lease ran out belongs to a
+// run that is gone, and the next run may take it over (swapping it out by its id). It is released
+// at the end of the run.
 import { hostname, userInfo } from 'node:os';
 import type { Repository } from '../git/repository.ts';
 import { gitWithIdentity, ZERO_OID } from './git-objects.ts';
@@ -18,35 +21,89 @@ export interface LockInfo {
   commit: string;
   /** What took the lock: the command line, and the CI run when there is one. */
   run: string;
+  /** The lease: the holder renews the lock at least this often; absent in locks of older fleetc (never stale). */
+  leaseSeconds?: number;
+  /** When the holder last renewed the lock (its own clock). */
+  renewedAt?: string;
 }
 
-export type LockAttempt = { acquired: true; oid: string } | { acquired: false; holder?: LockInfo };
+/** tookOver: the stale lock this one replaced. */
+export type LockAttempt = { acquired: true; oid: string; tookOver?: LockInfo } | { acquired: false; holder?: LockInfo };
 
-export function newLockInfo(id: string, commit: string, run: string): LockInfo {
+export function newLockInfo(id: string, commit: string, run: string, leaseSeconds?: number): LockInfo {
   let who = process.env.GITHUB_ACTOR ?? '';
   try {
     who ||= userInfo().username;
   } catch {
     who ||= 'unknown';
   }
-  return { id, who, machine: hostname(), pid: process.pid, startedAt: new Date().toISOString(), commit, run };
+  const now = new Date().toISOString();
+  return { id, who, machine: hostname(), pid: process.pid, startedAt: now, commit, run, ...(leaseSeconds !== undefined ? { leaseSeconds, renewedAt: now } : {}) };
 }
 
-export async function acquireLock(repo: Repository, remote: Remote | undefined, info: LockInfo): Promise<LockAttempt> {
+/** When the lease of a lock runs out, or undefined for a lock without one. */
+export function leaseExpiry(info: LockInfo): Date | undefined {
+  if (info.leaseSeconds === undefined) return undefined;
+  return new Date(Date.parse(info.renewedAt ?? info.startedAt) + info.leaseSeconds * 1000);
+}
+
+/** A lock whose holder stopped renewing it: the run is gone (or cut off from the remote). */
+export function isStale(info: LockInfo, now = new Date()): boolean {
+  const expiry = leaseExpiry(info);
+  return expiry !== undefined && expiry.getTime() < now.getTime();
+}
+
+async function lockCommit(repo: Repository, info: LockInfo): Promise<string> {
   const git = gitWithIdentity(repo);
   const blob = (await git(['hash-object', '-w', '--stdin'], `${JSON.stringify(info, null, 2)}\n`)).trim();
   const tree = (await git(['mktree'], `100644 blob ${blob}\tlock.json\n`)).trim();
-  const oid = (await git(['commit-tree', tree, '-m', `fleetc lock ${info.id} by ${info.who}@${info.machine}`])).trim();
+  return (await git(['commit-tree', tree, '-m', `fleetc lock ${info.id} by ${info.who}@${info.machine}`])).trim();
+}
+
+/**
+ * Takes the lock: it must be free, or held under a lease that ran out (a stale lock, swapped out by
+ * its exact id, so of two runs taking over the same stale lock only one wins).
+ */
+export async function acquireLock(repo: Repository, remote: Remote | undefined, info: LockInfo): Promise<LockAttempt> {
+  const git = gitWithIdentity(repo);
+  const oid = await lockCommit(repo, info);
+  let tookOver: LockInfo | undefined;
+  let localOld = ZERO_OID;
   try {
     await git(['update-ref', LOCK_REF, oid, ZERO_OID]);
   } catch {
-    return { acquired: false, holder: await readLocalLock(repo) };
+    const local = await readLocalLockRef(repo);
+    if (!local || !isStale(local.info)) return { acquired: false, holder: local?.info };
+    try {
+      await git(['update-ref', LOCK_REF, oid, local.oid]);
+    } catch {
+      return { acquired: false, holder: await readLocalLock(repo) };
+    }
+    tookOver = local.info;
+    localOld = local.oid;
   }
   if (remote && !(await remote.compareAndSwap(LOCK_REF, oid, undefined))) {
-    await git(['update-ref', '-d', LOCK_REF, oid]).catch(() => undefined);
-    return { acquired: false, holder: (await readRemoteLock(repo, remote))?.info };
+    const held = await readRemoteLock(repo, remote);
+    if (!held || !isStale(held.info) || !(await remote.compareAndSwap(LOCK_REF, oid, held.oid))) {
+      await git(['update-ref', ...(localOld === ZERO_OID ? ['-d', LOCK_REF, oid] : [LOCK_REF, localOld, oid])]).catch(() => undefined);
+      return { acquired: false, holder: held?.info ?? (await readRemoteLock(repo, remote))?.info };
+    }
+    tookOver = held.info;
   }
-  return { acquired: true, oid };
+  return { acquired: true, oid, ...(tookOver ? { tookOver } : {}) };
+}
+
+/**
+ * Renews the lease of the lock held as oid: a new lock commit swapped in for it, here and on the
+ * remote. Returns the new oid, or undefined when the lock is no longer this run's (broken by
+ * fleetc unlock, or taken over after the lease ran out).
+ */
+export async function renewLock(repo: Repository, remote: Remote | undefined, oid: string, info: LockInfo): Promise<string | undefined> {
+  const git = gitWithIdentity(repo);
+  const next = await lockCommit(repo, { ...info, renewedAt: new Date().toISOString() });
+  if (remote && !(await remote.compareAndSwap(LOCK_REF, next, oid))) return undefined;
+  await git(['update-ref', LOCK_REF, next, oid]).catch(() => undefined);
+  return next;
 }
 
 export async function releaseLock(repo: Repository, remote: Remote | undefined, oid: string): Promise<void> {

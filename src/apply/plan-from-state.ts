@@ -5,7 +5,9 @@ import { hasErrors } from '../diagnostics/diagnostic.ts';
 import { compileRaw, type OutputLayout } from '../compile/index.ts';
 import type { Repository } from '../git/repository.ts';
 import { readFleetAt } from '../git/tree-reader.ts';
-import { buildPlan, type PlanSide } from '../plan/build.ts';
+import { installedLibrary } from '../library/index.ts';
+import { bootServerFirst, buildPlan, detectRenames, type PlanSide } from '../plan/build.ts';
+import type { Host } from '../model/fleet.ts';
 import type { HostPlan, Plan, SharedChange } from '../plan/types.ts';
 import { HOST_ACTIONS } from '../plan/types.ts';
 import { planWaves } from '../plan/waves.ts';
@@ -20,6 +22,8 @@ export interface RevisionSource {
   fleetDir: string;
   nixDir: string;
   layout: OutputLayout;
+  /** The output directory's fleetc/ (repository-relative): the library a commit was built with. */
+  libraryDir: string;
 }
 
 /** Compiles the fleet at a commit from git objects; cached per commit. */
@@ -38,11 +42,11 @@ export class RevisionCompiler {
   }
 
   private async load(commit: string, ref: string): Promise<CompiledRevision> {
-    const raw = await readFleetAt(this.repo, commit, this.source.fleetDir, this.source.nixDir, `${ref.slice(0, 12)}:${this.source.fleetDir}`);
+    const raw = await readFleetAt(this.repo, commit, this.source.fleetDir, this.source.nixDir, `${ref.slice(0, 12)}:${this.source.fleetDir}`, this.source.libraryDir);
     const info = { ref, commit, fleetExists: raw.existed };
-    if (!raw.existed) return { side: { info, nixSources: new Map(), nixDir: this.source.nixDir } };
+    if (!raw.existed) return { side: { info, nixSources: new Map(), nixDir: this.source.nixDir, librarySources: new Map() } };
     const compiled = compileRaw(raw, this.source.layout);
-    const side: PlanSide = { info, fleet: compiled.fleet, artifacts: compiled.artifacts, nixSources: raw.nixSources, nixDir: this.source.nixDir };
+    const side: PlanSide = { info, fleet: compiled.fleet, artifacts: compiled.artifacts, nixSources: raw.nixSources, nixDir: this.source.nixDir, librarySources: (raw.library ?? installedLibrary()).sources };
     if (hasErrors(compiled.diagnostics)) {
       const first = compiled.diagnostics.find((d) => d.severity === 'error')!;
       return { side, errors: `${compiled.diagnostics.filter((d) => d.severity === 'error').length} error(s), first: ${first.file}: ${first.code} ${first.message}` };
@@ -55,7 +59,7 @@ export async function planFromState(compiler: RevisionCompiler, head: CompiledRe
   const headSide = head.side;
   const headPlan = buildPlan(headSide, headSide);
   const headManifest = new Map(headPlan.hosts.map((h) => [h.name, h.headManifest]));
-  const empty: PlanSide = { info: { ref: 'nothing deployed', fleetExists: false }, nixSources: new Map(), nixDir: headSide.nixDir };
+  const empty: PlanSide = { info: { ref: 'nothing deployed', fleetExists: false }, nixSources: new Map(), nixDir: headSide.nixDir, librarySources: new Map() };
 
   // Hosts grouped by the commit they are deployed at ('' = nothing deployed).
   const groups = new Map<string, string[]>();
@@ -74,8 +78,11 @@ export async function planFromState(compiler: RevisionCompiler, head: CompiledRe
   const hosts: HostPlan[] = [...unchanged];
   const shared = new Map<string, SharedChange>();
   const baseCommits = new Set<string>();
+  // Each host as it was deployed: a rename pairs a host removed since its commit with one never deployed.
+  const deployedHosts = new Map<string, Host>();
   for (const [commit, names] of groups) {
     const base = commit ? await compiler.compile(commit) : { side: empty };
+    for (const host of base.side.fleet?.hosts ?? []) if (names.includes(host.name)) deployedHosts.set(host.name, host);
     if (commit) baseCommits.add(commit);
     const plan = buildPlan(base.side, headSide);
     for (const name of names) {
@@ -91,8 +98,9 @@ export async function planFromState(compiler: RevisionCompiler, head: CompiledRe
     for (const change of plan.shared) shared.set(`${change.path}\0${change.diff}`, change);
   }
   hosts.sort((a, b) => (a.name < b.name ? -1 : 1));
+  detectRenames(hosts, (name) => deployedHosts.get(name), (name) => headSide.fleet?.hosts.find((h) => h.name === name));
   const policy = { order: headSide.fleet?.deploy.order ?? [], maxParallel: headSide.fleet?.deploy.maxParallel ?? 1 };
-  const rolledOut = new Set(['provision', 'update', 'reboot-required', 'destructive']);
+  const rolledOut = new Set(['provision', 'replace', 'update', 'reboot-required', 'destructive']);
   const only = baseCommits.size === 1 ? [...baseCommits][0] : undefined;
   return {
     formatVersion: headPlan.formatVersion,
@@ -100,7 +108,7 @@ export async function planFromState(compiler: RevisionCompiler, head: CompiledRe
     base: { ref: 'deployed state', ...(only ? { commit: only } : {}), fleetExists: states.size > 0 || adoptAt !== undefined },
     head: headSide.info,
     summary: Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length])) as Plan['summary'],
-    waves: planWaves(hosts.filter((h) => rolledOut.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy),
+    waves: planWaves(hosts.filter((h) => rolledOut.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), { ...policy, ...bootServerFirst(headSide.fleet) }),
     policy,
     hosts,
     shared: [...shared.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),

@@ -19,6 +19,43 @@ export class Remote {
     await this.git(['fetch', '--quiet', '--no-tags', '--prune', this.name, '+refs/fleetc/deployed/*:refs/fleetc/deployed/*']);
   }
 
+  /**
+   * Read-only (apply --dry-run): the remote's state refs are fetched into a private namespace, read
+   * with read(prefix), and removed again, so no ref of this repository changes.
+   */
+  async observeStates<T>(read: (prefix: string) => Promise<T>): Promise<T> {
+    const prefix = `refs/fleetc/observed/${process.pid}/deployed/`;
+    try {
+      await this.git(['fetch', '--quiet', '--no-tags', this.name, `+refs/fleetc/deployed/*:${prefix}*`]);
+      return await read(prefix);
+    } finally {
+      await this.deleteRefs(prefix);
+    }
+  }
+
+  /** The branch the remote's HEAD points to (its default branch), if it says. */
+  async defaultBranch(): Promise<string | undefined> {
+    const listing = await this.git(['ls-remote', '--symref', this.name, 'HEAD']).catch(() => '');
+    return /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(listing)?.[1];
+  }
+
+  /** Whether commit is on the remote's branch (the branch's tip or one of its ancestors); undefined: no such branch. */
+  async branchContains(branch: string, commit: string): Promise<boolean | undefined> {
+    const scratch = `refs/fleetc/observed/${process.pid}/branch`;
+    const tip = await this.fetchRef(`refs/heads/${branch}`, scratch);
+    if (!tip) return undefined;
+    try {
+      return await this.git(['merge-base', '--is-ancestor', commit, scratch]).then(() => true, () => false);
+    } finally {
+      await this.git(['update-ref', '-d', scratch]).catch(() => undefined);
+    }
+  }
+
+  private async deleteRefs(prefix: string): Promise<void> {
+    const refs = (await this.git(['for-each-ref', '--format=%(refname)', prefix]).catch(() => '')).split('\n').filter(Boolean);
+    if (refs.length > 0) await this.git(['update-ref', '--stdin'], refs.map((r) => `delete ${r}\n`).join('')).catch(() => undefined);
+  }
+
   /** Moves ref on the remote to oid if it is still at expected (undefined: absent). False when it was not. */
   async compareAndSwap(ref: string, oid: string, expected: string | undefined): Promise<boolean> {
     return this.push([`--force-with-lease=${ref}:${expected ?? ''}`, `${oid}:${ref}`]);

@@ -4,6 +4,7 @@
 import type { Repository } from '../git/repository.ts';
 import type { HostResult } from './events.ts';
 import { gitWithIdentity, ZERO_OID } from './git-objects.ts';
+import type { RecordedHostKey } from './host-keys.ts';
 
 export const STATE_REF_PREFIX = 'refs/fleetc/deployed/';
 
@@ -12,6 +13,8 @@ export interface HostState {
   deployed?: { commit: string; artifacts: Record<string, string>; at: string; run: string };
   decommissioned?: { commit: string; at: string; run: string };
   last?: { result: HostResult; commit: string; at: string; run: string; error?: string };
+  /** The host key fleetc generated and installed (provision, replace): later deploys pin it. */
+  hostKey?: RecordedHostKey;
 }
 
 export interface StoredState {
@@ -19,13 +22,14 @@ export interface StoredState {
   state: HostState;
 }
 
-export async function readStates(repo: Repository): Promise<Map<string, StoredState>> {
-  const listing = await repo.git.raw(['for-each-ref', '--format=%(refname) %(objectname)', STATE_REF_PREFIX]);
+/** The states under prefix (default: this repository's own state refs). */
+export async function readStates(repo: Repository, prefix = STATE_REF_PREFIX): Promise<Map<string, StoredState>> {
+  const listing = await repo.git.raw(['for-each-ref', '--format=%(refname) %(objectname)', prefix]);
   const states = new Map<string, StoredState>();
   for (const line of listing.split('\n').filter(Boolean)) {
     const [ref, oid] = line.split(' ') as [string, string];
     const text = await repo.git.raw(['cat-file', 'blob', `${oid}:state.json`]);
-    states.set(ref.slice(STATE_REF_PREFIX.length), { oid, state: JSON.parse(text) as HostState });
+    states.set(ref.slice(prefix.length), { oid, state: JSON.parse(text) as HostState });
   }
   return states;
 }

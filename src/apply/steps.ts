@@ -8,6 +8,11 @@ import type { HealthCheck, HealthChecker } from './health.ts';
 import type { BmcClient } from './transports/bmc.ts';
 import { SWITCHED_WITH_FAILED_UNITS, type NixDeployer } from './transports/nix.ts';
 import { pinnedTarget, type Ssh, type SshTarget } from './transports/ssh.ts';
+import type { StopControl } from './stop.ts';
+import type { RaftCoordinator } from './raft.ts';
+import type { BootServerCheck } from './boot-server.ts';
+
+const ABORTED = 'stopped by a second signal';
 
 export interface HostJob {
   name: string;
@@ -17,6 +22,10 @@ export interface HostJob {
   checks: HealthCheck[];
   /** First-boot secrets apply delivers to this host, read before the rollout started. */
   credentials: Credential[];
+  /** A decommission that is half of a rename: the machine lives on under this name, it is not powered off. */
+  renamedTo?: string;
+  /** Raft groups the host votes in ("cluster/service"): at head, or at base for a decommission. */
+  raftGroups: readonly string[];
 }
 
 export interface StepContext {
@@ -31,11 +40,20 @@ export interface StepContext {
   rebootTimeoutMs: number;
   powerOffDecommissioned: boolean;
   dryRun: boolean;
+  stop: StopControl;
+  /** Pins a host's new key for the rest of the run (the known_hosts file every connection uses). */
+  pinKey(host: string, key: string): Promise<void>;
+  /** Membership changes of Raft voters, through the membership contract. */
+  raft: RaftCoordinator;
+  /** The fleet's boot server (boot.server), when it is a host of the fleet. */
+  bootServer?: { name: string; check: BootServerCheck };
 }
 
 export interface JobOutcome {
   result: HostResult;
   error?: string;
+  /** The host key apply generated and installed: recorded with the host's state. */
+  hostKey?: string;
 }
 
 export async function runHostJob(job: HostJob, ctx: StepContext): Promise<JobOutcome> {
@@ -47,18 +65,28 @@ export async function runHostJob(job: HostJob, ctx: StepContext): Promise<JobOut
       case 'reboot-required':
         return await rebootUpdate(job, ctx, step);
       case 'provision':
+      case 'replace':
         return await install(job, ctx, step, false);
       case 'destructive':
         return await install(job, ctx, step, true);
       case 'decommission': {
-        const bmc = ctx.powerOffDecommissioned ? ctx.bmc(job.host) : undefined;
+        if (job.raftGroups.length > 0) {
+          step(`Raft: leave ${job.raftGroups.join(', ')} while the rest stay a majority`);
+          const refused = await ctx.raft.leave(job.host, job.raftGroups);
+          if (refused) return { result: 'blocked', error: refused };
+        }
+        const bmc = ctx.powerOffDecommissioned && !job.renamedTo ? ctx.bmc(job.host) : undefined;
         if (bmc) {
           step('power off through the BMC');
           await bmc.power('off');
         }
         return { result: 'recorded' };
       }
-      case 'network-only':
+      case 'network-only': {
+        // Recorded only once the boot server serves the change (it is deployed first, in its own wave).
+        const waiting = ctx.bootServer?.check.notReady();
+        return waiting ? { result: 'blocked', error: `${waiting}; not recorded` } : { result: 'recorded' };
+      }
       case 'unchanged':
         return { result: 'recorded' };
     }
@@ -78,12 +106,14 @@ async function update(job: HostJob, ctx: StepContext, step: Step): Promise<JobOu
   step('nixos-rebuild switch');
   const switched = await ctx.nix.rebuild(target, 'switch');
   if (!switched.ok) {
-    const reason = switched.exitCode === SWITCHED_WITH_FAILED_UNITS ? `switched, but some units failed to start (exit ${SWITCHED_WITH_FAILED_UNITS})` : switched.timedOut ? 'nixos-rebuild switch timed out' : `nixos-rebuild switch failed (exit ${switched.exitCode})`;
+    const reason = ctx.stop.aborted ? `${ABORTED}: nixos-rebuild switch was cut short` : switched.exitCode === SWITCHED_WITH_FAILED_UNITS ? `switched, but some units failed to start (exit ${SWITCHED_WITH_FAILED_UNITS})` : switched.timedOut ? 'nixos-rebuild switch timed out' : `nixos-rebuild switch failed (exit ${switched.exitCode})`;
     if ((await readLink(ctx, target, '/run/current-system')) === before) return { result: 'failed', error: `${reason}; the running system did not change` };
     return rollback(job, ctx, step, target, reason);
   }
+  if (ctx.stop.aborted) return rollback(job, ctx, step, target, ABORTED);
   step('health check');
   const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  if (ctx.stop.aborted) return rollback(job, ctx, step, target, ABORTED);
   if (!health.ok) return rollback(job, ctx, step, target, `health check failed: ${health.failures.join('; ')}`);
   return { result: 'deployed' };
 }
@@ -93,7 +123,7 @@ async function rollback(job: HostJob, ctx: StepContext, step: Step, target: SshT
   const back = await ctx.nix.rebuild(target, 'switch', true);
   if (!back.ok) return { result: 'rollback-failed', error: `${reason}; rollback failed (exit ${back.exitCode})` };
   step('health check after rollback');
-  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs, undefined, false);
   if (!health.ok) return { result: 'rollback-failed', error: `${reason}; still unhealthy after rollback: ${health.failures.join('; ')}` };
   return { result: 'rolled-back', error: reason };
 }
@@ -107,6 +137,11 @@ async function rebootUpdate(job: HostJob, ctx: StepContext, step: Step): Promise
   if (undelivered) return { result: 'failed', error: `${undelivered}; the boot entry did not change` };
   step('nixos-rebuild boot');
   const built = await ctx.nix.rebuild(target, 'boot');
+  if (built.ok && ctx.stop.aborted) {
+    step('restore the previous boot entry');
+    const back = await ctx.nix.rebuild(target, 'boot', true);
+    return back.ok ? { result: 'rolled-back', error: `${ABORTED}: the previous boot entry is restored, no reboot` } : { result: 'rollback-failed', error: `${ABORTED}; restoring the boot entry failed` };
+  }
   if (!built.ok) {
     const reason = built.timedOut ? 'nixos-rebuild boot timed out' : `nixos-rebuild boot failed (exit ${built.exitCode})`;
     if ((await readLink(ctx, target, profile)) === before) return { result: 'failed', error: `${reason}; the boot entry did not change` };
@@ -125,7 +160,7 @@ async function rebootUpdate(job: HostJob, ctx: StepContext, step: Step): Promise
   if (!back.ok) return { result: 'rollback-failed', error: `${reason}; rollback failed (exit ${back.exitCode})` };
   const again = await reboot(ctx, step, target);
   if (!again.ok) return { result: 'rollback-failed', error: `${reason}; ${again.error}` };
-  const after = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  const after = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs, undefined, false);
   return after.ok ? { result: 'rolled-back', error: reason } : { result: 'rollback-failed', error: `${reason}; still unhealthy after rollback` };
 }
 
@@ -145,15 +180,23 @@ async function reboot(ctx: StepContext, step: Step, target: SshTarget): Promise<
 }
 
 /**
- * provision: a new machine boots the installer over PXE (set through its BMC) and is installed by
- * nixos-anywhere; its keys cannot be known yet, so first contact is accepted for it alone.
+ * provision and replace: the machine boots the installer over PXE (set through its BMC) and is
+ * installed by nixos-anywhere with a host key pair generated here, so the installed system is
+ * pinned from its first connection; only the installer's key is accepted on first contact.
  * destructive (approved): nixos-anywhere reinstalls the running host, keeping its pinned host keys.
  */
 async function install(job: HostJob, ctx: StepContext, step: Step, reinstall: boolean): Promise<JobOutcome> {
   const pinned = pinnedTarget(job.host);
   const firstContact = (phase: string): SshTarget => ({ ...pinned, trust: { kind: 'first-contact', knownHostsFile: `${ctx.firstContactDir}/${job.name}.${phase}.known_hosts` } });
   const installer = reinstall ? pinned : firstContact('installer');
-  if (!reinstall) {
+  const isBootServer = ctx.bootServer?.name === job.name;
+  if (!reinstall && isBootServer) step('the boot server does not boot from the network (it serves the boot): wait for an installer, or any Linux, on SSH (nixos-anywhere kexecs into its own)');
+  if (!reinstall && !isBootServer) {
+    if (ctx.bootServer) {
+      step(`check that the boot server ${ctx.bootServer.name} serves this commit`);
+      const stale = await ctx.bootServer.check.servesFor(job.host);
+      if (stale) return { result: 'failed', error: stale };
+    }
     const bmc = ctx.bmc(job.host);
     if (bmc) {
       step('BMC: boot from the network once, power on');
@@ -163,21 +206,32 @@ async function install(job: HostJob, ctx: StepContext, step: Step, reinstall: bo
     step('wait for the installer');
     if (!(await waitForSsh(ctx, installer))) return { result: 'failed', error: `the installer did not answer on ${pinned.address}:${pinned.port} within ${ctx.rebootTimeoutMs / 1000} s` };
   }
-  step(reinstall ? 'nixos-anywhere: repartition and reinstall' : 'nixos-anywhere: partition and install');
-  const staged = job.credentials.length > 0 && !ctx.dryRun ? await stageExtraFiles(job.credentials) : undefined;
+  step(reinstall ? 'nixos-anywhere: repartition and reinstall' : 'nixos-anywhere: generate the host key, partition and install');
+  const generateKey = !reinstall;
+  const staged = (job.credentials.length > 0 || generateKey) && !ctx.dryRun ? await stageExtraFiles(job.credentials, generateKey ? job.name : undefined) : undefined;
+  const placeholder = [generateKey ? 'a new host key' : '', job.credentials.length > 0 ? 'first-boot credentials' : ''].filter(Boolean).join(' and ');
   let installed;
   try {
-    installed = await ctx.nix.install(installer, reinstall, staged?.dir ?? (job.credentials.length > 0 ? '<first-boot credentials>' : undefined));
+    installed = await ctx.nix.install(installer, reinstall, staged?.dir ?? (placeholder ? `<${placeholder}>` : undefined));
   } finally {
     await staged?.cleanup();
   }
-  if (!installed.ok) return { result: 'failed', error: `nixos-anywhere failed (exit ${installed.exitCode})` };
-  const system = job.host.ssh.hostKey ? pinned : firstContact('system');
-  step('wait for the installed system');
-  if (!(await waitForSsh(ctx, system))) return { result: 'failed', error: 'the installed system did not come up' };
+  if (!installed.ok) return { result: 'failed', error: ctx.stop.aborted ? `${ABORTED}: nixos-anywhere was cut short, the host needs a new install` : `nixos-anywhere failed (exit ${installed.exitCode})` };
+  const hostKey = staged?.publicKey;
+  if (hostKey) await ctx.pinKey(job.name, hostKey);
+  const system = hostKey || job.host.ssh.hostKey || ctx.dryRun ? pinned : firstContact('system');
+  step(hostKey ? 'wait for the installed system (pinned to its new host key)' : 'wait for the installed system');
+  const keyed = (outcome: JobOutcome): JobOutcome => (hostKey ? { ...outcome, hostKey } : outcome);
+  if (!(await waitForSsh(ctx, system))) return keyed({ result: 'failed', error: 'the installed system did not come up' });
   step('health check');
   const health = await ctx.health.waitHealthy(system, job.checks, ctx.healthTimeoutMs);
-  return health.ok ? { result: 'deployed' } : { result: 'failed', error: `health check failed: ${health.failures.join('; ')}` };
+  if (!health.ok) return keyed({ result: 'failed', error: `health check failed: ${health.failures.join('; ')}` });
+  if (job.raftGroups.length > 0) {
+    step(`Raft: wait until it is a member of ${job.raftGroups.join(', ')}`);
+    const notMember = await ctx.raft.join(job.host, job.raftGroups, ctx.healthTimeoutMs);
+    if (notMember) return keyed({ result: 'failed', error: notMember });
+  }
+  return keyed({ result: 'deployed' });
 }
 
 /** Writes each first-boot credential on the running host (value on stdin); the first failure, or undefined. */
@@ -194,6 +248,7 @@ async function deliverCredentials(job: HostJob, ctx: StepContext, step: Step, ta
 async function waitForSsh(ctx: StepContext, target: SshTarget): Promise<boolean> {
   const deadline = Date.now() + ctx.rebootTimeoutMs;
   do {
+    if (ctx.stop.aborted) return false;
     if ((await ctx.ssh.run(target, ['true'], 15_000)).ok) return true;
     await sleep(2_000);
   } while (Date.now() < deadline);

@@ -1,15 +1,17 @@
 // Options shared by commands, parsed into typed values.
 import { Option, InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_PATHS, type Paths } from '../compile/index.ts';
+import type { Paths } from '../compile/index.ts';
 import { pathsProblem } from '../compile/paths.ts';
 import { defaultCacheDir } from '../load/cache-store.ts';
+import { resolvePaths, RootMarkerInvalid } from './fleet-root.ts';
 import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from './views/diagnostics.ts';
 
+/** --fleet, --out and --nix; without them, the directories fleetc.json of the fleet root names. */
 export function addPathOptions(command: Command): Command {
   return command
-    .option('--fleet <dir>', 'fleet directory', DEFAULT_PATHS.fleetDir)
-    .option('--out <dir>', 'output directory', DEFAULT_PATHS.outDir)
-    .option('--nix <dir>', 'hand-written Nix directory the generated files import', DEFAULT_PATHS.nixDir);
+    .option('--fleet <dir>', 'fleet directory (default: fleet/ of the fleet root, found upward by fleetc.json, or of the current directory)')
+    .option('--out <dir>', 'output directory (default: generated/ of the fleet root)')
+    .option('--nix <dir>', 'hand-written Nix directory the generated files import (default: nix/ of the fleet root)');
 }
 
 export function addFormatOption(command: Command): Command {
@@ -21,7 +23,13 @@ export class UsageError extends Error {}
 
 /** The paths, checked (fleetc validate writes no flake, so it may name an output outside the root). */
 export function pathsFrom(options: Record<string, unknown>, check: { layout: boolean } = { layout: true }): Paths {
-  const paths = { fleetDir: String(options.fleet), outDir: String(options.out), nixDir: String(options.nix) };
+  let paths: Paths;
+  try {
+    paths = resolvePaths(options);
+  } catch (error) {
+    if (error instanceof RootMarkerInvalid) throw new UsageError(error.message);
+    throw error;
+  }
   const problem = pathsProblem(paths, check);
   if (problem) throw new UsageError(problem);
   return paths;
@@ -51,5 +59,5 @@ export function addCacheOptions(command: Command): Command {
 /** The cache directory to use, or undefined for none. */
 export function cacheDirFrom(options: Record<string, unknown>): string | undefined {
   if (options.cache === false) return undefined;
-  return options.cacheDir === undefined ? defaultCacheDir(String(options.fleet)) : String(options.cacheDir);
+  return options.cacheDir === undefined ? defaultCacheDir(resolvePaths(options).fleetDir) : String(options.cacheDir);
 }

@@ -15,4 +15,6 @@ export const EXIT = {
   lockHeld: 6,
   /** apply: refused before touching anything (destructive change not approved, host key not pinned, …). */
   refused: 7,
+  /** apply: stopped by a signal (or a lost deploy lock): the hosts in flight finished, the others are pending. */
+  applyStopped: 8,
 } as const;

@@ -1,8 +1,10 @@
 // The fleetc command line: parses arguments, runs a command, maps the outcome to an exit code.
 import { Command, CommanderError } from 'commander';
 import { registerBuild } from './commands/build.ts';
+import { registerInit } from './commands/init.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerApply } from './commands/apply.ts';
+import { registerAdopt } from './commands/adopt.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerWatch } from './commands/watch.ts';
@@ -23,11 +25,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)');
+  registerInit(program, io, setExit);
   registerValidate(program, io, setExit);
   registerBuild(program, io, setExit);
   registerPlan(program, io, setExit);
   registerApply(program, io, setExit);
   registerStatus(program, io, setExit);
+  registerAdopt(program, io, setExit);
   registerWatch(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 

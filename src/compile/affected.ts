@@ -2,7 +2,8 @@
 // the two sides of a plan). The rules follow the emitters' scopes (Emitter.crossHost):
 //
 // - everything, when anything fleet-wide differs: the resolved fleet apart from its hosts and
-//   clusters, fleet.yaml, the profiles, the nix/ files, the output paths;
+//   clusters (the boot server's name among it), fleet.yaml, the profiles, the nix/ files, fleetc's
+//   own Nix, the output paths;
 // - a host's own files ('host' scope), when its Host differs (resolve gives an unchanged host the
 //   same object) — they read nothing of the other hosts, nor of the clusters;
 // - a host's cluster-wide files ('cluster' scope: first boot), also when its cluster's entry (name,
@@ -24,7 +25,7 @@ export interface FleetShape {
 
 export function fleetShape(fleet: Fleet, checked: CheckedFleet, context: EmitContext): FleetShape {
   const { hosts: _hosts, clusters, ...rest } = fleet;
-  const shared = JSON.stringify([rest, checked.fleet?.data, checked.profiles.map((p) => [p.name, p.data]), context.nixDir, context.outDirFromRoot, [...context.nixFiles]]);
+  const shared = JSON.stringify([rest, checked.fleet?.data, checked.profiles.map((p) => [p.name, p.data]), context.nixDir, context.outDirFromRoot, [...context.nixFiles], [...context.library.files]]);
   return {
     shared,
     hosts: new Map(fleet.hosts.map((h) => [h.name, h])),

@@ -41,7 +41,7 @@ let codeId: string | undefined;
 function fleetcCode(): string {
   if (codeId) return codeId;
   const hash = createHash('sha256').update(PARSER_VERSION);
-  for (const dir of ['src', 'schema', 'dist', 'package.json']) {
+  for (const dir of ['src', 'schema', 'nix', 'dist', 'package.json']) {
     const root = path.join(PACKAGE_ROOT, dir);
     const files = fs.statSync(root, { throwIfNoEntry: false })?.isFile() ? [''] : walkFiles(root);
     for (const file of files) {

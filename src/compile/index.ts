@@ -5,6 +5,7 @@ import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.ts';
 import { SourceRegistry } from '../diagnostics/source.ts';
 import type { Artifact, EmitContext } from '../emit/artifact.ts';
 import { emitFleet } from '../emit/index.ts';
+import { installedLibrary } from '../library/index.ts';
 import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
 import { parseFleet, readFleetDirSync } from '../load/index.ts';
 import type { ParseCache } from '../load/parse-cache.ts';
@@ -67,17 +68,13 @@ export function compileRaw(raw: RawFleet, options: CompileOptions): Compilation 
 /** compileRaw, also handing out the checked documents (fleetc watch compares them between runs). */
 export function compileStages(raw: RawFleet, options: CompileOptions): { compilation: Compilation; checked?: CheckedFleet } {
   const sources = new SourceRegistry();
-  const A0 = performance.now();
   const loaded = parseFleet(raw, sources, options.parseCache, options.memo?.parse);
-  const A1 = performance.now();
   const result: Compilation = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
   if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
   const checked = validateFleet(loaded.value, { nixDirFromRoot: path.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean });
   result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
-  const A2 = performance.now();
   const resolved = resolveFleet(checked.value, options.memo?.resolve);
-  if (process.env.FLEETC_TIMING) console.error(`  parse ${(A1-A0).toFixed(1)} validate ${(A2-A1).toFixed(1)} resolve ${(performance.now()-A2).toFixed(1)}`);
   result.diagnostics = [...result.diagnostics, ...resolved.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   result.fleet = resolved.value;
@@ -86,12 +83,14 @@ export function compileStages(raw: RawFleet, options: CompileOptions): { compila
 }
 
 /**
- * What the emitters are told: where the output and nix directories are, the nix files, and the
- * inputs' key — only for a build without diagnostics, so that a committed manifest with a key is
- * also the proof that its fleet had nothing to report (plan relies on both).
+ * What the emitters are told: where the output and nix directories are, the nix files, fleetc's own
+ * Nix (the one committed with a revision, else the running fleetc's), and the inputs' key — only
+ * for a build without diagnostics, so that a committed manifest with a key is also the proof that
+ * its fleet had nothing to report (plan relies on both).
  */
 export function emitContext(raw: RawFleet, layout: OutputLayout, diagnostics: readonly Diagnostic[]): EmitContext {
-  return { nixDir: layout.nixDirFromOut, outDirFromRoot: layout.outDirFromRoot, nixFiles: raw.nixFiles, ...(diagnostics.length === 0 ? { source: sourceKey(raw, layout) } : {}) };
+  const library = raw.library ?? installedLibrary();
+  return { nixDir: layout.nixDirFromOut, outDirFromRoot: layout.outDirFromRoot, nixFiles: raw.nixFiles, library, ...(diagnostics.length === 0 ? { source: sourceKey(raw, layout, library) } : {}) };
 }
 
 export interface DiskOptions {

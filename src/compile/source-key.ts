@@ -1,10 +1,12 @@
 // The key of a build's inputs, recorded in manifest.json as "source": every fleet file by its git blob
-// id, every nix/ file by its sha256, the output layout and fleetc's version. plan computes the same
+// id, every nix/ file and every file of fleetc's own Nix (the library) by its sha256, the output
+// layout and fleetc's version. plan computes the same
 // key from a commit's tree alone (git names every blob), so it knows whether the output committed
 // there is the build of exactly that commit's fleet (src/plan/committed.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { blobIdOfFile } from '../load/parse-cache.ts';
+import type { Library } from '../library/index.ts';
 import type { RawFleet } from '../load/types.ts';
 import { packageFile } from '../package-root.ts';
 import type { OutputLayout } from './index.ts';
@@ -12,13 +14,17 @@ import type { OutputLayout } from './index.ts';
 export const FLEETC_VERSION = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 
 /** Bumped when what the key covers changes. */
-const KEY_VERSION = 1;
+const KEY_VERSION = 2;
 
-/** Needs every file read (no problems): a fleet with unreadable files never builds. */
-export function sourceKey(raw: RawFleet, layout: OutputLayout): string {
+/**
+ * Needs every file read (no problems): a fleet with unreadable files never builds. `library` is the
+ * one the build writes: the revision's committed one, or the running fleetc's.
+ */
+export function sourceKey(raw: RawFleet, layout: OutputLayout, library: Library): string {
   const hash = createHash('sha256').update(`fleetc-source ${KEY_VERSION}\nfleetc ${FLEETC_VERSION}\nout ${layout.outDirFromRoot}\nnix ${layout.nixDirFromOut}\n`);
   const files = raw.files.every((f, i) => i === 0 || raw.files[i - 1]!.relPath < f.relPath) ? raw.files : [...raw.files].sort((a, b) => (a.relPath < b.relPath ? -1 : 1));
   for (const file of files) hash.update(`fleet ${file.relPath} ${blobIdOfFile(file)}\n`);
   for (const [file, sha] of [...raw.nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`nix ${file} ${sha}\n`);
+  for (const [file, sha] of [...library.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`library ${file} ${sha}\n`);
   return hash.digest('hex');
 }

@@ -35,6 +35,8 @@ export const DIAGNOSTIC_CODES = {
   NAME_FILE_MISMATCH: 'A name: field differs from its file name.',
   HOST_DUPLICATE_NAME: 'Two hosts have the same name.',
   PROFILE_DUPLICATE_NAME: 'Two profiles have the same name.',
+  HOST_KEY_INVALID: 'A pinned SSH host key (ssh.hostKey) does not parse as an OpenSSH public key, or its type is not the one it names.',
+  HOST_KEY_DUPLICATE: 'Two hosts pin the same SSH host key.',
   HOSTNAME_INVALID: 'A host name is not a valid DNS label.',
   PROFILE_NAME_INVALID: "A profile's name (its file name, when it has no name:) is not a lower-case identifier.",
   LABEL_KEY_RESERVED: 'A label key is reserved by Nix (outPath, __toString, __functor).',
@@ -70,6 +72,8 @@ export const DIAGNOSTIC_CODES = {
   VLAN_MTU_EXCEEDS_NIC: 'A tagged network needs a larger MTU than the untagged network that shares its NIC.',
   PORT_NOT_OPEN: 'A service port is not opened on a network fleetc itself connects to it over (health checks, Raft peers).',
   BOOT_ADDRESS_MISSING: 'A boot interface has no address and its network has no dynamic pool.',
+  BOOT_SERVER_UNKNOWN: 'boot.server names a host the fleet does not have.',
+  BOOT_SERVER_MISMATCH: "boot.tftp or boot.http's host is not a static address of the boot server host (boot.server).",
   BOOT_URL_INVALID: 'The boot server URL does not parse, or carries credentials or a query string.',
   KERNEL_PARAM_UNSAFE: 'A kernel parameter cannot be written into an iPXE script unchanged (${, a leading #, ||, &&, ;).',
 

@@ -1,8 +1,9 @@
 // What emitters return: files as data. Emitters never touch the file system.
+import type { Library } from '../library/index.ts';
 import type { Fleet } from '../model/fleet.ts';
 
 /** A closed set: plan classifies a host's change by the kinds of its artifacts that changed. */
-export const ARTIFACT_KINDS = ['flake', 'host-data', 'nixos', 'disko', 'dhcp', 'ipxe', 'netboot', 'first-boot', 'manifest', 'doc'] as const;
+export const ARTIFACT_KINDS = ['flake', 'host-data', 'nixos', 'disko', 'dhcp', 'ipxe', 'netboot', 'first-boot', 'library', 'manifest', 'doc'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
 export interface Artifact {
@@ -35,6 +36,8 @@ export interface EmitContext {
   outDirFromRoot: string;
   /** Hand-written Nix files: path relative to nix/ → sha256. */
   nixFiles: Map<string, string>;
+  /** fleetc's own Nix, written into generated/fleetc/. */
+  library: Library;
   /** The key of the build's inputs (compile/source-key.ts), recorded in manifest.json. */
   source?: string;
 }

@@ -46,8 +46,8 @@ interface ReservationsContext {
 }
 
 /** The file is the shared part (settings, subnets) followed by the host reservations. */
-const renderShared = compileTemplate<DhcpdContext>('dhcpd.conf', readFileSync(packageFile('src/emit/templates/dhcpd.conf.hbs'), 'utf8'));
-const renderReservations = compileTemplate<ReservationsContext>('dhcpd-hosts', readFileSync(packageFile('src/emit/templates/dhcpd-hosts.hbs'), 'utf8'));
+const renderShared = compileTemplate<DhcpdContext>('dhcpd.conf', readFileSync(packageFile('templates/dhcpd.conf.hbs'), 'utf8'));
+const renderReservations = compileTemplate<ReservationsContext>('dhcpd-hosts', readFileSync(packageFile('templates/dhcpd-hosts.hbs'), 'utf8'));
 
 export const emitDhcpd: Emitter = (fleet) => {
   const shared = renderSharedPart(fleet);

@@ -15,7 +15,7 @@ interface FlakeContext {
   hosts: Array<{ name: string; path: string }>;
 }
 
-const render = compileTemplate<FlakeContext>('flake.nix', readFileSync(packageFile('src/emit/templates/flake.nix.hbs'), 'utf8'));
+const render = compileTemplate<FlakeContext>('flake.nix', readFileSync(packageFile('templates/flake.nix.hbs'), 'utf8'));
 
 export const FLAKE_PATH = 'flake.nix';
 export const FLAKE_LOCK_PATH = 'flake.lock';

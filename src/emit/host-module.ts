@@ -5,6 +5,7 @@ import type { Artifact, EmitContext, Emitter } from './artifact.ts';
 import { bootConfig } from './boot-loader.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { nixCode, nixValue, type NixCode } from './nix/printer.ts';
+import { LIBRARY_DIR } from '../library/index.ts';
 
 export const emitHostModules: Emitter = (fleet, context) =>
   fleet.hosts.map((host): Artifact => ({
@@ -19,10 +20,18 @@ export function nixPathFromHost(context: EmitContext, relative: string): NixCode
   return nixCode(`../../${context.nixDir}/${relative}`);
 }
 
+/** Path from hosts/<host>/ to a file of fleetc's own Nix, which build writes into generated/fleetc/. */
+function libraryPathFromHost(relative: string): NixCode {
+  return nixCode(`../../${LIBRARY_DIR}/${relative}`);
+}
+
 function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): string {
+  const bootServer = fleet.boot.server === host.name;
   const module: Record<string, unknown> = {
-    imports: [nixCode('./disko.nix'), nixPathFromHost(context, 'modules/fleet.nix'), nixPathFromHost(context, 'modules/first-boot.nix'), ...host.modules.map((m) => nixPathFromHost(context, m))],
+    imports: [nixCode('./disko.nix'), libraryPathFromHost('modules/fleet.nix'), libraryPathFromHost('modules/first-boot.nix'), ...(bootServer ? [libraryPathFromHost('modules/pxe-server.nix')] : []), ...host.modules.map((m) => nixPathFromHost(context, m))],
     fleet: { host: nixCode('host'), firstBoot: { configFile: nixCode('./first-boot.json') } },
+    // The boot server (boot.server) serves this very output: DHCP, iPXE scripts and the netboot images.
+    ...(bootServer ? { services: { 'fleet-pxe': { enable: true, generated: nixCode('../..') } } } : {}),
     networking: {
       hostName: nixCode('host.name'),
       domain: nixCode('host.domain'),
@@ -110,7 +119,7 @@ function serviceConfig(service: Service, host: Host): Record<string, unknown> {
     protocols: spec.protocols,
     interfaces: [...new Set(host.interfaces.filter((nic) => !spec.networks || spec.networks.includes(nic.network)).map((nic) => nic.device))],
   }]));
-  return { enable: true, ports, ...(after.length > 0 ? { after } : {}) };
+  return { enable: true, ...(service.description !== undefined ? { description: service.description } : {}), ports, ...(after.length > 0 ? { after } : {}) };
 }
 
 /** ZFS refuses to import a pool written by another host id: derive a stable one from the name. */

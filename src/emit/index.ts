@@ -9,13 +9,14 @@ import { emitHostData } from './host-data.ts';
 import { emitHostModules } from './host-module.ts';
 import { emitIpxe, emitIpxeHosts } from './ipxe.ts';
 import { emitKea } from './kea.ts';
+import { emitLibrary } from './library.ts';
 import { emitNetboot } from './netboot.ts';
 import { buildManifest, type ManifestMemo } from './manifest.ts';
 import { emitReadme } from './readme.ts';
 
 export type { Artifact, ArtifactKind, EmitContext } from './artifact.ts';
 
-export const EMITTERS: readonly Emitter[] = [emitReadme, emitFlake, emitHostData, emitHostModules, emitDisko, emitFirstBoot, emitDhcpd, emitKea, emitIpxe, emitIpxeHosts, emitNetboot];
+export const EMITTERS: readonly Emitter[] = [emitReadme, emitFlake, emitHostData, emitHostModules, emitDisko, emitFirstBoot, emitDhcpd, emitKea, emitIpxe, emitIpxeHosts, emitLibrary, emitNetboot];
 
 /** Every artifact of the fleet, sorted by path, the manifest last. */
 export function emitFleet(fleet: Fleet, context: EmitContext): Artifact[] {

@@ -46,7 +46,7 @@ interface HostContext {
   bootScript: string;
 }
 
-const template = (name: string) => readFileSync(packageFile(`src/emit/templates/${name}.hbs`), 'utf8');
+const template = (name: string) => readFileSync(packageFile(`templates/${name}.hbs`), 'utf8');
 const renderBoot = compileTemplate<BootContext>('boot.ipxe', template('boot.ipxe'));
 const renderHost = compileTemplate<HostContext>('host.ipxe', template('host.ipxe'));
 

@@ -2,9 +2,10 @@
 import { createHash } from 'node:crypto';
 import type { Fleet, Host } from '../model/fleet.ts';
 import type { Artifact, ArtifactKind, EmitContext } from './artifact.ts';
+import { isBootServerFile } from '../library/index.ts';
 
 export const MANIFEST_PATH = 'manifest.json';
-export const MANIFEST_VERSION = 2;
+export const MANIFEST_VERSION = 3;
 
 export interface ManifestEntry {
   kind: ArtifactKind;
@@ -20,6 +21,13 @@ export interface Manifest {
   files: Record<string, ManifestEntry>;
   /** Every hand-written Nix file (relative to nix/) → sha256. */
   nix: Record<string, string>;
+  /**
+   * fleetc's own Nix (relative to generated/fleetc/) → sha256. Every host includes all of it but the
+   * boot server's files (library/index.ts isBootServerFile).
+   */
+  library: Record<string, string>;
+  /** The host that is the boot server (boot.server): its artifacts are the DHCP, iPXE and netboot files. */
+  bootServer?: string;
   hosts: Record<string, {
     profile: string;
     /** The host's own files, and its fragments of shared files as "<path>#<host>". */
@@ -28,6 +36,15 @@ export interface Manifest {
     nix: string[];
   }>;
 }
+
+/** The hashes of fleetc's own Nix files a host includes: all but the boot server's, which only the boot server host includes. */
+export function hostLibraryHashes(manifest: Manifest | undefined, host?: string): Record<string, string> {
+  const server = host !== undefined && manifest?.bootServer === host;
+  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path]) => server || !isBootServerFile(path)));
+}
+
+/** What the boot server serves and builds from: these artifacts are the boot server host's own. */
+export const BOOT_SERVER_KINDS: ReadonlySet<ArtifactKind> = new Set<ArtifactKind>(['dhcp', 'ipxe', 'netboot']);
 
 /** The hashes of the hand-written Nix files a host includes. */
 export function hostNixHashes(manifest: Manifest | undefined, host: string): Record<string, string> {
@@ -86,6 +103,7 @@ const fileLines = new WeakMap<Artifact, string>();
  */
 export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], context: EmitContext, memo?: ManifestMemo): Artifact {
   const sortedNix = sortedNixFiles(context.nixFiles);
+  const server = fleet.boot.server !== undefined && fleet.hosts.some((h) => h.name === fleet.boot.server) ? fleet.boot.server : undefined;
   const own = new Map<string, Artifact[]>(fleet.hosts.map((host) => [host.name, []]));
   const shared: Array<{ artifact: Artifact; baseHash: string | undefined }> = [];
   const parts: string[] = ['{\n', `  "generator": "fleetc",\n  "version": ${MANIFEST_VERSION},\n  "fleet": ${JSON.stringify(fleet.name)},\n`, context.source === undefined ? '' : `  "source": ${JSON.stringify(context.source)},\n`];
@@ -96,12 +114,14 @@ export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], cont
     if (line === undefined) fileLines.set(artifact, (line = `    ${JSON.stringify(artifact.path)}: ${entryText(artifact.kind, artifactHash(artifact), '    ')}`));
     parts.push(line, i === sorted.length - 1 ? '\n  }' : ',\n');
     if (artifact.host) own.get(artifact.host)!.push(artifact);
+    // What the boot server serves and builds from is its own too (BOOT_SERVER_KINDS).
+    if (server && artifact.host !== server && BOOT_SERVER_KINDS.has(artifact.kind)) own.get(server)!.push(artifact);
     if (artifact.fragments) shared.push({ artifact, baseHash: artifact.fragmentBase === undefined ? undefined : partHash(undefined, artifact.fragmentBase) });
   });
-  parts.push(`,\n  "nix": ${JSON.stringify(Object.fromEntries(sortedNix), null, 2).replace(/\n/g, '\n  ')},\n`);
+  parts.push(`,\n  "nix": ${indented(Object.fromEntries(sortedNix))},\n  "library": ${indented(Object.fromEntries(context.library.files))},\n`, server ? `  "bootServer": ${JSON.stringify(server)},\n` : '');
   const hosts = jsonKeyOrder(fleet.hosts);
   parts.push(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
-  hosts.forEach((host, i) => parts.push(hostText(host, own.get(host.name)!, shared, nixDependenciesOf(host, context.nixFiles, sortedNix)), i === hosts.length - 1 ? '\n  }' : ',\n'));
+  hosts.forEach((host, i) => parts.push(hostText(host, own.get(host.name)!, shared, nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server)), i === hosts.length - 1 ? '\n  }' : ',\n'));
   parts.push('\n}\n');
   return { path: MANIFEST_PATH, kind: 'manifest', contents: memo ? memo.join(parts) : parts.join('') };
 }
@@ -191,41 +211,39 @@ function list(items: readonly string[], indent: string): string {
   return items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n${indent}]`;
 }
 
+/** A section's JSON at the manifest's second level. */
+function indented(record: Record<string, string>): string {
+  return JSON.stringify(record, null, 2).replace(/\n/g, '\n  ');
+}
+
 function isSortedByPath(artifacts: readonly Artifact[]): boolean {
   for (let i = 1; i < artifacts.length; i++) if (!(artifacts[i - 1]!.path < artifacts[i]!.path)) return false;
   return true;
 }
 
-/** nixDependencies, kept by the nix files and the profile's lists (hosts of a profile share them): the same array for the same inputs. */
-const nixDependencyMemo = new WeakMap<Map<string, string>, WeakMap<readonly string[], WeakMap<readonly string[], string[]>>>();
+/** nixDependencies, kept by the nix files and the profile's module list (hosts of a profile share it): the same array for the same inputs. */
+const nixDependencyMemo = [false, true].map(() => new WeakMap<Map<string, string>, WeakMap<readonly string[], string[]>>());
 
-function nixDependenciesOf(host: Host, nixFiles: Map<string, string>, sorted: ReadonlyArray<readonly [string, string]>): string[] {
-  let byModules = nixDependencyMemo.get(nixFiles);
-  if (!byModules) nixDependencyMemo.set(nixFiles, (byModules = new WeakMap()));
-  let byServices = byModules.get(host.modules);
-  if (!byServices) byModules.set(host.modules, (byServices = new WeakMap()));
-  let deps = byServices.get(host.services);
-  if (!deps) byServices.set(host.services, (deps = nixDependencies(host, sorted)));
+function nixDependenciesOf(host: Host, nixFiles: Map<string, string>, sorted: ReadonlyArray<readonly [string, string]>, bootServer: boolean): string[] {
+  const memo = nixDependencyMemo[bootServer ? 1 : 0]!;
+  let byModules = memo.get(nixFiles);
+  if (!byModules) memo.set(nixFiles, (byModules = new WeakMap()));
+  let deps = byModules.get(host.modules);
+  if (!deps) byModules.set(host.modules, (deps = nixDependencies(host, sorted, bootServer)));
   return deps;
 }
 
-/** Hand-written Nix files of the boot server (its module, the netboot images): no host's configuration imports them. */
-export function isBootServerNixFile(path: string): boolean {
-  return path.startsWith('images/') || path === 'modules/pxe-server.nix';
-}
-
 /**
- * Which hand-written Nix files shape a host: its profile's modules and its services' modules, and
- * every shared file (anything outside profiles/ and services/, but the boot server's), since any host may import those.
+ * Which hand-written Nix files shape a host: its profile's modules, and every shared file (anything
+ * outside profiles/), since any host may import those — but the boot server's installer modules
+ * (images/), which only the boot server host's configuration builds.
  */
-export function nixDependencies(host: Host, sorted: ReadonlyArray<readonly [string, string]>): string[] {
-  const services = new Set(host.services.map((s) => `services/${s}.nix`));
+export function nixDependencies(host: Host, sorted: ReadonlyArray<readonly [string, string]>, bootServer = false): string[] {
   const modules = new Set(host.modules);
   const deps: string[] = [];
   for (const [path] of sorted) {
-    if (isBootServerNixFile(path)) continue;
-    const specific = path.startsWith('profiles/') || path.startsWith('services/');
-    if (!specific || modules.has(path) || services.has(path)) deps.push(path);
+    if (path.startsWith('images/') && !bootServer) continue;
+    if (!path.startsWith('profiles/') || modules.has(path)) deps.push(path);
   }
   return deps;
 }

@@ -1,6 +1,7 @@
 // The git repository fleetc runs in: its root, the working directory's place in it, revisions.
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
+import { LIBRARY_DIR } from '../library/index.ts';
 
 export class GitError extends Error {}
 
@@ -36,4 +37,9 @@ export function repoRelative(repo: Repository, dir: string): string {
   const relative = path.relative(repo.root, path.resolve(dir)).split(path.sep).join('/');
   if (relative.startsWith('..') || path.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
   return relative;
+}
+
+/** The output directory's fleetc/ (where build writes fleetc's own Nix), relative to the repository. */
+export function libraryDirOf(repo: Repository, paths: { outDir: string }): string {
+  return `${repoRelative(repo, paths.outDir)}/${LIBRARY_DIR}`;
 }

@@ -8,6 +8,7 @@ import { MAX_FILE_BYTES } from '../load/index.ts';
 import { symlinkProblem } from '../load/read-dir.ts';
 import type { RawFile, RawFleet } from '../load/types.ts';
 import type { Repository } from './repository.ts';
+import { libraryFrom } from '../library/index.ts';
 
 interface TreeEntry {
   mode: string;
@@ -54,18 +55,21 @@ export async function readBlobs(repo: Repository, ids: readonly string[]): Promi
 }
 
 /**
- * The RawFleet of a commit, as readFleetDir would see it had the commit been checked out. Blobs in
- * `known` (by id: the other side of a plan holds most of them) are not read again.
+ * The RawFleet of a commit, as readFleetDir would see it had the commit been checked out. With
+ * libraryDir (the output directory's fleetc/, repository-relative), fleetc's own Nix as committed
+ * there: the commit compiles with the library it was built with, when it has one. Blobs in `known`
+ * (by id: the other side of a plan holds most of them) are not read again.
  */
-export async function readFleetAt(repo: Repository, commit: string, fleetDir: string, nixDir: string, displayDir: string, known?: ReadonlyMap<string, Uint8Array>): Promise<RawFleet & { existed: boolean }> {
-  const entries = await listTree(repo, commit, [fleetDir, nixDir]);
+export async function readFleetAt(repo: Repository, commit: string, fleetDir: string, nixDir: string, displayDir: string, libraryDir?: string, known?: ReadonlyMap<string, Uint8Array>): Promise<RawFleet & { existed: boolean }> {
+  const entries = await listTree(repo, commit, [fleetDir, nixDir, ...(libraryDir ? [libraryDir] : [])]);
+  const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === 'blob' && e.mode !== '120000' && !hidden(e.path.slice(libraryDir.length + 1))) : [];
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
   // Regular files only, as the working-tree reader takes them: a link's blob is its target's name.
   const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`) && e.mode !== '120000');
   // Every link is reported, as the working-tree reader does: a link to a directory is not a YAML name.
   const yaml = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === '120000') && !hidden(e.path.slice(fleetDir.length + 1)));
   const readable = yaml.filter((e) => e.type === 'blob' && e.mode !== '120000' && e.size <= MAX_FILE_BYTES);
-  const wanted = [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === 'blob').map((e) => e.id)];
+  const wanted = [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === 'blob').map((e) => e.id), ...underLibrary.map((e) => e.id)];
   const blobs: Map<string, Uint8Array> = await readBlobs(repo, known ? wanted.filter((id) => !known.has(id)) : wanted);
   for (const id of wanted) if (!blobs.has(id)) blobs.set(id, known!.get(id)!);
   const files: RawFile[] = yaml.map((entry) => {
@@ -83,9 +87,14 @@ export async function readFleetAt(repo: Repository, commit: string, fleetDir: st
     const relPath = entry.path.slice(nixDir.length + 1);
     const bytes = blobs.get(entry.id)!;
     nixFiles.set(relPath, createHash('sha256').update(bytes).digest('hex'));
-    nixSources.set(relPath, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    nixSources.set(relPath, asBuffer(bytes).toString('utf8'));
   }
-  return { displayDir, files, problems: [], nixFiles, nixSources, existed: underFleet.length > 0 };
+  const library = underLibrary.length > 0 ? libraryFrom(new Map(underLibrary.map((e) => [e.path.slice(libraryDir!.length + 1), asBuffer(blobs.get(e.id)!)]))) : undefined;
+  return { displayDir, files, problems: [], nixFiles, nixSources, ...(library ? { library } : {}), existed: underFleet.length > 0 };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function hidden(relPath: string): boolean {

@@ -26,7 +26,7 @@ export function readFleetDirSync(displayDir: string, nixDir?: string): RawFleet 
   const root = path.resolve(displayDir);
   const rootStat = statOrUndefined(root);
   if (!rootStat?.isDirectory()) {
-    problems.push(fileProblem('FLEET_DIR_MISSING', displayDir, `fleet directory ${displayDir} does not exist or is not a directory`, 'pass the fleet directory with --fleet DIR'));
+    problems.push(fileProblem('FLEET_DIR_MISSING', displayDir, `fleet directory ${displayDir} does not exist or is not a directory`, 'pass the fleet directory with --fleet DIR, or run fleetc inside a fleet repository (a directory with fleetc.json, which fleetc init writes)'));
   } else {
     walk(root, '', displayDir, files);
   }

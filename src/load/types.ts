@@ -2,6 +2,7 @@
 import type { Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { SourceText } from '../diagnostics/source.ts';
+import type { Library } from '../library/index.ts';
 
 export type FileKind = 'fleet' | 'profile' | 'host';
 
@@ -29,6 +30,11 @@ export interface RawFleet {
   nixFiles: Map<string, string>;
   /** The same files' contents (plan shows their diffs). */
   nixSources: Map<string, string>;
+  /**
+   * fleetc's own Nix to write into generated/fleetc/: for a committed revision, the one committed
+   * with it; absent means the running fleetc's.
+   */
+  library?: Library;
 }
 
 export interface LoadedDocument {

@@ -183,6 +183,8 @@ export interface BootServer {
   ipxe: { bios: string; uefi: string; arm64: string };
   /** How long the fallback menu of an unknown machine waits before it retries. */
   menuTimeoutSeconds: number;
+  /** The host of the fleet that is the boot server (its configuration is fleetc's PXE server module). */
+  server?: string;
 }
 
 export interface DeployPolicy {

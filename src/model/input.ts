@@ -58,7 +58,7 @@ export interface FleetInput {
   inputs: Record<string, FlakeInputSpec> & { nixpkgs: FlakeInputSpec; disko: FlakeInputSpec };
   platform?: PlatformInput;
   networks: Record<string, NetworkInput>;
-  boot: { http: string; tftp: string; interfaces?: string[]; ipxe?: { bios?: string; uefi?: string; arm64?: string }; menuTimeoutSeconds?: number };
+  boot: { http: string; tftp: string; interfaces?: string[]; ipxe?: { bios?: string; uefi?: string; arm64?: string }; menuTimeoutSeconds?: number; server?: string };
   deploy?: { order?: string[]; maxParallel?: number; healthTimeoutSeconds?: number; powerOffDecommissioned?: boolean };
   services?: Record<string, ServiceInput>;
   clusters?: Record<string, { description?: string; bootstrap?: string }>;

@@ -3,9 +3,11 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Artifact } from '../emit/artifact.ts';
 import type { Manifest, ManifestEntry } from '../emit/manifest.ts';
-import { hostNixHashes, MANIFEST_PATH } from '../emit/manifest.ts';
+import { hostLibraryHashes, hostNixHashes, MANIFEST_PATH } from '../emit/manifest.ts';
+import { isBootServerFile, LIBRARY_DIR } from '../library/index.ts';
 import type { Fleet, Host } from '../model/fleet.ts';
-import { describeHostChanges } from './reasons.ts';
+import { describeHostChanges, hardwareIdentityChanges } from './reasons.ts';
+import { fingerprintOf } from '../model/ssh-key.ts';
 import { HOST_ACTIONS, PLAN_FORMAT_VERSION, type ArtifactDiff, type HostAction, type HostPlan, type Plan, type RevisionInfo, type SharedChange } from './types.ts';
 import { planWaves } from './waves.ts';
 
@@ -18,6 +20,8 @@ export interface PlanSide {
   nixSources: Map<string, string>;
   /** Directory of the hand-written Nix files, for display ("nix"). */
   nixDir: string;
+  /** fleetc's own Nix at this revision (generated/fleetc/): path → contents. */
+  librarySources: Map<string, string>;
   /**
    * Instead of artifacts: the manifest, and the texts of the files (and hosts' parts of shared
    * files) that may differ, by manifest key (plan/partial.ts emits only those).
@@ -26,20 +30,23 @@ export interface PlanSide {
 }
 
 const NETWORK_KINDS = new Set(['dhcp', 'ipxe']);
-const ROLLED_OUT: ReadonlySet<HostAction> = new Set(['provision', 'update', 'reboot-required', 'destructive']);
+const ROLLED_OUT: ReadonlySet<HostAction> = new Set(['provision', 'replace', 'update', 'reboot-required', 'destructive']);
+
+/** What replace tells the reviewer and the operator about the machine's disks. */
+export const REPLACE_NOTE = 'installed from scratch through its BMC and the network boot, like a new machine: whatever was on the old disks is lost';
 
 export function buildPlan(base: PlanSide, head: PlanSide): Plan {
   const baseIndex = indexSide(base);
   const headIndex = indexSide(head);
-  if (JSON.stringify(baseIndex.manifest?.nix) === JSON.stringify(headIndex.manifest?.nix)) baseIndex.nixSame = headIndex;
+  if (JSON.stringify([baseIndex.manifest?.nix, baseIndex.manifest?.library, baseIndex.manifest?.bootServer]) === JSON.stringify([headIndex.manifest?.nix, headIndex.manifest?.library, headIndex.manifest?.bootServer])) baseIndex.nixSame = headIndex;
   const names = [...new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
   const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex));
-  detectRenames(hosts, baseIndex, headIndex);
+  detectRenames(hosts, (name) => baseIndex.hosts.get(name), (name) => headIndex.hosts.get(name));
   // Against an empty base every hand-written file is new; listing them all says nothing.
   const shared = base.fleet ? sharedChanges(base, head, baseIndex, headIndex) : [];
   const summary = Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length])) as Record<HostAction, number>;
   const policy = { order: head.fleet?.deploy.order ?? base.fleet?.deploy.order ?? [], maxParallel: head.fleet?.deploy.maxParallel ?? 1 };
-  const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
+  const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), { ...policy, ...bootServerFirst(head.fleet) });
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     fleet: head.fleet?.name ?? base.fleet?.name ?? '',
@@ -59,7 +66,7 @@ interface SideIndex {
   /** Contents by manifest key: "<path>" or "<path>#<host>" for a host's part of a shared file. */
   contents: ReadonlyMap<string, string>;
   raftGroups: Map<string, string[]>;
-  /** The other side, when both manifests list the same nix/ files with the same hashes. */
+  /** The other side, when both manifests list the same nix/ and library files (same hashes) and boot server. */
   nixSame?: SideIndex;
 }
 
@@ -87,12 +94,17 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
   const current = (headHost ?? baseHost)!;
   const baseArtifacts = b.manifest?.hosts[name]?.artifacts ?? {};
   const headArtifacts = h.manifest?.hosts[name]?.artifacts ?? {};
-  // One entry object on both sides, with the same nix/ files (plan/partial.ts): nothing to compare.
+  // One entry object on both sides, with the same nix/ and library files (plan/partial.ts): nothing to compare.
   const sameEntry = baseArtifacts === headArtifacts && b.nixSame === h;
   const artifacts = sameEntry ? [] : diffArtifacts(baseArtifacts, headArtifacts, b, h);
+  const changedKeys = (a: Record<string, string>, z: Record<string, string>) => [...new Set([...Object.keys(a), ...Object.keys(z)])].filter((p) => a[p] !== z[p]).sort();
   const baseNix = sameEntry ? {} : hostNixHashes(b.manifest, name);
   const headNix = sameEntry ? {} : hostNixHashes(h.manifest, name);
-  const nixChanged = [...new Set([...Object.keys(baseNix), ...Object.keys(headNix)])].filter((p) => baseNix[p] !== headNix[p]).sort();
+  const nixChanged = changedKeys(baseNix, headNix);
+  // fleetc's own Nix: a fleetc upgrade (or a committed generated/fleetc/ of another fleetc).
+  const libraryChanged = sameEntry ? [] : changedKeys(hostLibraryHashes(b.manifest, name), hostLibraryHashes(h.manifest, name));
+  // The boot server's configuration is built from the DHCP, iPXE and netboot files: their change updates it.
+  const bootServer = h.manifest?.bootServer === name;
 
   const reasons: string[] = [];
   let action: HostAction;
@@ -106,15 +118,23 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
     reasons.push(...describeHostChanges(baseHost, headHost));
     reasons.push(...inputChanges(base.fleet!, head.fleet!));
     reasons.push(...nixChanged.map((p) => `${head.nixDir}/${p} ${!(p in baseNix) ? 'now included' : !(p in headNix) ? 'no longer included' : 'changed'}`));
+    reasons.push(...libraryChanged.map((p) => `fleetc's ${LIBRARY_DIR}/${p} changed`));
+    const sourcesChanged = nixChanged.length + libraryChanged.length > 0;
     const kinds = new Set(artifacts.map((a) => a.kind));
-    if (artifacts.length === 0 && nixChanged.length === 0) action = 'unchanged';
+    const replaced = hardwareIdentityChanges(baseHost, headHost);
+    if (replaced.length > 0) {
+      action = 'replace';
+      reasons.unshift(`hardware replaced (${replaced.join(', ')}): ${REPLACE_NOTE}`);
+    } else if (artifacts.length === 0 && !sourcesChanged) action = 'unchanged';
     else if (kinds.has('disko')) action = 'destructive';
-    else if (nixChanged.length === 0 && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = 'network-only';
+    else if (!sourcesChanged && !bootServer && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = 'network-only';
     else if (needsReboot(baseHost, headHost, base.fleet!, head.fleet!)) action = 'reboot-required';
     else action = 'update';
     if (action !== 'unchanged' && reasons.length === 0) reasons.push(...artifacts.map((a) => `${a.path} ${a.change}`));
   }
   const address = current.interfaces.find((i) => i.boot)?.address;
+  const pin = headHost?.ssh.hostKey;
+  const hostKey: HostPlan['hostKey'] = action === 'provision' || action === 'replace' ? { source: 'new' } : pin ? { source: 'pinned', fingerprint: fingerprintOf(pin)! } : undefined;
   return {
     name,
     action,
@@ -123,6 +143,7 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
     cluster: current.cluster,
     raftGroups: (headHost ? h : b).raftGroups.get(name) ?? [],
     ...(address ? { address } : {}),
+    ...(hostKey ? { hostKey } : {}),
     artifacts,
     headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path, entry]) => [path, entry.sha256])),
   };
@@ -185,20 +206,28 @@ function needsReboot(base: Host, head: Host, baseFleet: Fleet, headFleet: Fleet)
   );
 }
 
-/** A removed and an added host with the same boot MAC or BMC address are probably one machine renamed. */
-function detectRenames(hosts: HostPlan[], b: SideIndex, h: SideIndex): void {
+/**
+ * A removed and an added host with the same boot MAC or BMC address are probably one machine renamed.
+ * base and head look a host up as it was before (a removed one) and as it is now (an added one).
+ */
+export function detectRenames(hosts: HostPlan[], base: (name: string) => Host | undefined, head: (name: string) => Host | undefined): void {
   const identity = (host: Host) => [
     ...host.interfaces.filter((i) => i.boot).map((i) => `boot MAC ${i.mac}`),
     ...(host.bmc ? [`BMC ${host.bmc.address}`] : []),
   ];
   for (const removed of hosts.filter((x) => x.action === 'decommission')) {
-    const before = identity(b.hosts.get(removed.name)!);
+    const removedHost = base(removed.name);
+    // Already paired both ways (apply re-pairs across the plans of several deployed commits).
+    if (!removedHost || (removed.renamedTo && hosts.find((x) => x.name === removed.renamedTo)?.renamedFrom === removed.name)) continue;
+    const before = identity(removedHost);
     for (const added of hosts.filter((x) => x.action === 'provision' && !x.renamedFrom)) {
-      const shared = identity(h.hosts.get(added.name)!).filter((id) => before.includes(id));
+      const shared = identity(head(added.name)!).filter((id) => before.includes(id));
       if (shared.length === 0) continue;
-      removed.renamedTo = added.name;
+      if (removed.renamedTo !== added.name) {
+        removed.renamedTo = added.name;
+        removed.reasons.push(`looks like a rename to ${added.name} (same ${shared.join(', ')}): the machine will be reinstalled`);
+      }
       added.renamedFrom = removed.name;
-      removed.reasons.push(`looks like a rename to ${added.name} (same ${shared.join(', ')}): the machine will be reinstalled`);
       added.reasons.push(`looks like a rename of ${removed.name} (same ${shared.join(', ')}): the machine will be reinstalled`);
       break;
     }
@@ -206,6 +235,29 @@ function detectRenames(hosts: HostPlan[], b: SideIndex, h: SideIndex): void {
 }
 
 function sharedChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex): SharedChange[] {
+  return [...nixChanges(base, head, b, h), ...libraryChanges(base, head, b, h)];
+}
+
+/** fleetc's own Nix files that differ: every host includes them, but the boot server's. */
+function libraryChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex): SharedChange[] {
+  const paths = [...new Set([...base.librarySources.keys(), ...head.librarySources.keys()])].sort();
+  const out: SharedChange[] = [];
+  for (const path of paths) {
+    const before = base.librarySources.get(path);
+    const after = head.librarySources.get(path);
+    if (before === after) continue;
+    const display = `${LIBRARY_DIR}/${path}`;
+    out.push({
+      path: display,
+      change: before === undefined ? 'added' : after === undefined ? 'removed' : 'modified',
+      hosts: isBootServerFile(path) ? [...new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== undefined).sort() : [...new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
+      diff: unifiedDiff(display, before ?? '', after ?? ''),
+    });
+  }
+  return out;
+}
+
+function nixChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex): SharedChange[] {
   const paths = [...new Set([...base.nixSources.keys(), ...head.nixSources.keys()])].sort();
   const out: SharedChange[] = [];
   for (const path of paths) {
@@ -221,4 +273,9 @@ function sharedChanges(base: PlanSide, head: PlanSide, b: SideIndex, h: SideInde
     });
   }
   return out;
+}
+
+/** The boot server goes first, in a wave of its own: the others boot from what it serves. */
+export function bootServerFirst(fleet: Fleet | undefined): { first?: string } {
+  return fleet?.boot.server !== undefined ? { first: fleet.boot.server } : {};
 }

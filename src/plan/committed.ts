@@ -7,6 +7,7 @@ import type { OutputLayout } from '../compile/index.ts';
 import { MANIFEST_PATH, MANIFEST_VERSION, type Manifest } from '../emit/manifest.ts';
 import { blobIdOf } from '../load/parse-cache.ts';
 import type { RawFleet } from '../load/types.ts';
+import { installedLibrary } from '../library/index.ts';
 import { listTree, readFileAt } from '../git/tree-reader.ts';
 import type { Repository } from '../git/repository.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
@@ -27,18 +28,22 @@ export async function readCommittedManifest(repo: Repository, commit: string, ou
 /**
  * Why a committed manifest cannot stand for the build of the commit's fleet (undefined: it can): it
  * must be fleetc's, of this manifest version, and record the key (compile/source-key.ts) of exactly
- * that commit's fleet and nix/ files, this output layout and this fleetc's version.
+ * that commit's fleet and nix/ files, the library the commit compiles with (its committed
+ * generated/fleetc/, else this fleetc's), this output layout and this fleetc's version.
  */
 export function committedProblem(manifest: Manifest | undefined, raw: RawFleet, layout: OutputLayout): string | undefined {
   if (!manifest) return 'no manifest.json committed';
   if (manifest.generator !== 'fleetc' || manifest.version !== MANIFEST_VERSION) return `manifest.json is not a version ${MANIFEST_VERSION} fleetc manifest`;
   if (manifest.source === undefined) return 'manifest.json records no source key';
-  if (manifest.source !== sourceKey(raw, layout)) return `manifest.json was built from other inputs, another layout or another fleetc than ${FLEETC_VERSION}`;
+  if (manifest.source !== sourceKey(raw, layout, raw.library ?? installedLibrary())) return `manifest.json was built from other inputs, another layout or another fleetc than ${FLEETC_VERSION}`;
   return undefined;
 }
 
-/** What decides fleetc's output, relative to its package root: its code, schemas and pinned dependencies. */
-const CODE = ['src', 'schema', 'package.json', 'package-lock.json'];
+/**
+ * What decides fleetc's output, relative to its package root: its code, templates, schemas and pinned
+ * dependencies (its own Nix, nix/, is in the key itself).
+ */
+const CODE = ['src', 'templates', 'schema', 'package.json', 'package-lock.json'];
 
 /**
  * When fleetc runs from a checkout inside the fleet repository (fleetc's own repository, a vendored

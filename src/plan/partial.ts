@@ -6,8 +6,12 @@
 // manifest and the texts of the files it may diff: the plan is the one a full compile gives.
 import { affectedHosts, fleetShape, hostsToEmit } from '../compile/affected.ts';
 import type { Artifact, EmitContext } from '../emit/artifact.ts';
+import { emitDhcpd } from '../emit/dhcpd.ts';
 import { EMITTERS } from '../emit/index.ts';
-import { buildManifest, MANIFEST_VERSION, type Manifest } from '../emit/manifest.ts';
+import { emitIpxe } from '../emit/ipxe.ts';
+import { emitKea } from '../emit/kea.ts';
+import { BOOT_SERVER_KINDS, buildManifest, MANIFEST_VERSION, nixDependencies, sha256, type Manifest, type ManifestEntry } from '../emit/manifest.ts';
+import { emitNetboot } from '../emit/netboot.ts';
 import type { Fleet } from '../model/fleet.ts';
 import type { CheckedFleet } from '../validate/index.ts';
 import { fragmentText, type PlanSide } from './build.ts';
@@ -19,6 +23,7 @@ export interface ResolvedSide {
   context: EmitContext;
   nixSources: Map<string, string>;
   nixDir: string;
+  librarySources: Map<string, string>;
 }
 
 interface Emitted {
@@ -38,21 +43,31 @@ export interface PartialReport {
 export function partialSides(base: ResolvedSide, head: ResolvedSide, committed: Manifest | undefined, committedProblem: string | undefined): { base: PlanSide; head: PlanSide; report: PartialReport } | undefined {
   const affected = affectedHosts(fleetShape(base.fleet, base.checked, base.context), fleetShape(head.fleet, head.checked, head.context));
   if (affected.all) return undefined;
-  const touched = new Set([...affected.cluster, ...affected.removed]);
+  // The boot server's entry lists every file it serves, which any host's change may touch: it is
+  // always composed anew (withServedFiles), from its own entry emitted here.
+  const servers = [base.fleet.boot.server, head.fleet.boot.server].filter((s) => s !== undefined);
+  const touched = new Set([...affected.cluster, ...affected.removed, ...servers]);
   const baseEmitted = emitHosts(base.fleet, touched, base.context);
   const headEmitted = emitHosts(head.fleet, touched, head.context);
+  const headHosts: Manifest['hosts'] = {};
+  const baseHosts: Manifest['hosts'] = {};
   // The committed entries must be what this fleetc gives the hosts compiled here: a check on every run.
   let problem = committedProblem;
   if (!problem) {
-    const differs = Object.keys(baseEmitted.hosts).find((name) => JSON.stringify(baseEmitted.hosts[name]) !== JSON.stringify(committed!.hosts[name]));
+    for (const host of base.fleet.hosts) baseHosts[host.name] = touched.has(host.name) ? baseEmitted.hosts[host.name]! : committed!.hosts[host.name]!;
+    if (base.fleet.hosts.every((h) => baseHosts[h.name] !== undefined)) withServedFiles(base.fleet, baseHosts, base.context, baseEmitted.contents);
+    const differs = Object.keys(baseEmitted.hosts).find((name) => JSON.stringify(baseHosts[name]) !== JSON.stringify(committed!.hosts[name]));
     if (differs !== undefined) problem = `the committed entry of ${differs} is not what this fleetc builds`;
     else if (base.fleet.hosts.some((h) => !committed!.hosts[h.name]) || Object.keys(committed!.hosts).length !== base.fleet.hosts.length) problem = 'the committed manifest lists other hosts';
   }
   const rest = problem ? emitHosts(head.fleet, new Set(head.fleet.hosts.map((h) => h.name)), head.context).hosts : committed!.hosts;
-  const headHosts: Manifest['hosts'] = {};
   for (const host of head.fleet.hosts) headHosts[host.name] = touched.has(host.name) ? headEmitted.hosts[host.name]! : rest[host.name]!;
-  const baseHosts: Manifest['hosts'] = {};
-  for (const host of base.fleet.hosts) baseHosts[host.name] = touched.has(host.name) ? baseEmitted.hosts[host.name]! : headHosts[host.name]!;
+  withServedFiles(head.fleet, headHosts, head.context, headEmitted.contents);
+  // Without a problem, the base's entries are the ones just checked: the untouched ones are committed on both sides.
+  if (problem) {
+    for (const host of base.fleet.hosts) baseHosts[host.name] = touched.has(host.name) ? baseEmitted.hosts[host.name]! : headHosts[host.name]!;
+    withServedFiles(base.fleet, baseHosts, base.context, baseEmitted.contents);
+  }
   return {
     base: side(base, baseHosts, baseEmitted.contents),
     head: side(head, headHosts, headEmitted.contents),
@@ -62,8 +77,41 @@ export function partialSides(base: ResolvedSide, head: ResolvedSide, committed: 
 
 function side(resolved: ResolvedSide, hosts: Manifest['hosts'], contents: Map<string, string>): PlanSide {
   const nix = Object.fromEntries([...resolved.context.nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: resolved.fleet.name, files: {}, nix, hosts };
-  return { info: resolved.info, fleet: resolved.fleet, nixSources: resolved.nixSources, nixDir: resolved.nixDir, emitted: { manifest, contents } };
+  const server = serverOf(resolved.fleet);
+  const manifest: Manifest = { generator: 'fleetc', version: MANIFEST_VERSION, fleet: resolved.fleet.name, files: {}, nix, library: Object.fromEntries(resolved.context.library.files), ...(server ? { bootServer: server } : {}), hosts };
+  return { info: resolved.info, fleet: resolved.fleet, nixSources: resolved.nixSources, nixDir: resolved.nixDir, librarySources: resolved.librarySources, emitted: { manifest, contents } };
+}
+
+/** The boot server named by boot.server, when it is a host of the fleet. */
+function serverOf(fleet: Fleet): string | undefined {
+  const name = fleet.boot.server;
+  return name !== undefined && fleet.hosts.some((h) => h.name === name) ? name : undefined;
+}
+
+/** The emitters of the files the boot server serves that belong to no host (emit/manifest.ts BOOT_SERVER_KINDS). */
+const SERVED_SHARED = [emitDhcpd, emitKea, emitIpxe, emitNetboot];
+
+/**
+ * The boot server's entry as a full build writes it: its own entry (emitted as any host's), plus
+ * every file it serves and builds from — each host's own (their entries hold them) and the shared
+ * ones, emitted here on the whole fleet (their texts join `contents`, for the plan's diffs).
+ */
+function withServedFiles(fleet: Fleet, hosts: Manifest['hosts'], context: EmitContext, contents: Map<string, string>): void {
+  const server = serverOf(fleet);
+  if (server === undefined) return;
+  const own = hosts[server]!;
+  const artifacts: Record<string, ManifestEntry> = { ...own.artifacts };
+  for (const host of fleet.hosts) {
+    for (const [key, entry] of Object.entries(hosts[host.name]!.artifacts)) if (!key.includes('#') && BOOT_SERVER_KINDS.has(entry.kind)) artifacts[key] = entry;
+  }
+  for (const artifact of SERVED_SHARED.flatMap((emit) => emit(fleet, context))) {
+    if (artifact.host !== undefined || !BOOT_SERVER_KINDS.has(artifact.kind)) continue;
+    artifacts[artifact.path] = { kind: artifact.kind, sha256: sha256(artifact.contents) };
+    contents.set(artifact.path, artifact.contents);
+  }
+  const sortedNix = [...context.nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const serverHost = fleet.hosts.find((h) => h.name === server)!;
+  hosts[server] = { profile: own.profile, artifacts: Object.fromEntries(Object.entries(artifacts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), nix: nixDependencies(serverHost, sortedNix, true) };
 }
 
 /**
@@ -85,7 +133,8 @@ function emitHosts(fleet: Fleet, names: ReadonlySet<string>, context: EmitContex
       }
     }
   }
-  const manifest = JSON.parse(buildManifest(some, artifacts, context).contents) as Manifest;
+  // Each host's entry on its own: withServedFiles adds what the boot server serves to its entry.
+  const manifest = JSON.parse(buildManifest({ ...some, boot: { ...fleet.boot, server: undefined } }, artifacts, context).contents) as Manifest;
   const contents = new Map<string, string>();
   for (const artifact of artifacts) {
     if (artifact.host !== undefined) contents.set(artifact.path, artifact.contents);

@@ -94,3 +94,21 @@ function show(value: Json): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
 }
+
+/**
+ * What says another machine now stands under this name: the boot NIC's MAC, the BMC's address, or
+ * the serial of a disk (a /dev/disk/by-id/ name, which carries the serial). Empty: the same machine.
+ */
+export function hardwareIdentityChanges(base: Host, head: Host): string[] {
+  const out: string[] = [];
+  const bootMac = (host: Host) => host.interfaces.find((i) => i.boot)?.mac;
+  if (bootMac(base) !== bootMac(head)) out.push(`boot MAC ${show(bootMac(base))} → ${show(bootMac(head))}`);
+  if (base.bmc && head.bmc && base.bmc.address !== head.bmc.address) out.push(`BMC ${base.bmc.address} → ${head.bmc.address}`);
+  for (const [name, disk] of Object.entries(head.disks)) {
+    const before = base.disks[name]?.device;
+    if (before && before !== disk.device && before.startsWith(BY_ID) && disk.device.startsWith(BY_ID)) out.push(`disk ${name} ${before.slice(BY_ID.length)} → ${disk.device.slice(BY_ID.length)}`);
+  }
+  return out;
+}
+
+const BY_ID = '/dev/disk/by-id/';

@@ -8,8 +8,9 @@ import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
 import { compileRaw, compileStages, emitContext, newCompileMemo, outputLayout, type CompileMemo, type OutputLayout, type Paths } from '../compile/index.ts';
-import { openRepository, repoRelative, resolveCommit, type Repository } from '../git/repository.ts';
+import { libraryDirOf, openRepository, repoRelative, resolveCommit, type Repository } from '../git/repository.ts';
 import { readFleetAt } from '../git/tree-reader.ts';
+import { installedLibrary } from '../library/index.ts';
 import { blobIdOfFile, loadParseCache, ParseCache, readFleetDirSync, saveParseCache } from '../load/index.ts';
 import type { RawFleet } from '../load/types.ts';
 import { buildPlan, type PlanSide } from './build.ts';
@@ -45,7 +46,7 @@ export interface SideDiagnostics {
 
 export async function computePlan(request: PlanRequest): Promise<PlanOutcome> {
   const repo = await openRepository(request.cwd);
-  const dirs = { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), outDir: repoRelative(repo, request.paths.outDir) };
+  const dirs = { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), outDir: repoRelative(repo, request.paths.outDir), libraryDir: libraryDirOf(repo, request.paths) };
   const layout = outputLayout(request.paths);
   // One parse cache for both sides: a file the two revisions share is parsed once.
   const cache = request.cacheDir === undefined ? new ParseCache() : loadParseCache(request.cacheDir).cache;
@@ -60,6 +61,8 @@ interface RepoDirs {
   fleetDir: string;
   nixDir: string;
   outDir: string;
+  /** The output directory's fleetc/: a commit compiles with the library committed there. */
+  libraryDir: string;
 }
 
 interface Revision {
@@ -87,7 +90,7 @@ async function planWith(request: PlanRequest, repo: Repository, dirs: RepoDirs, 
   let baseSide = compiled.base;
   if (baseSide.failed) {
     if (!request.allowInvalidBase) return { ok: false, reason: `the fleet at base ${request.base} has errors; fix them there, or pass --allow-invalid-base to plan against an empty fleet`, failed: baseSide.failed };
-    baseSide = { side: { info: { ...base.info, treatedAsEmpty: true }, nixSources: new Map(), nixDir: dirs.nixDir } };
+    baseSide = { side: { info: { ...base.info, treatedAsEmpty: true }, nixSources: new Map(), nixDir: dirs.nixDir, librarySources: new Map() } };
   }
   const headSide = compiled.head;
   if (headSide.failed) return { ok: false, reason: `the fleet at head (${head.info.ref}) has errors`, failed: headSide.failed };
@@ -100,7 +103,7 @@ async function planWith(request: PlanRequest, repo: Repository, dirs: RepoDirs, 
 }
 
 async function readRevision(repo: Repository, revision: string, commit: string, dirs: RepoDirs, known?: ReadonlyMap<string, Uint8Array>): Promise<Revision> {
-  const raw = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, known);
+  const raw = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known);
   return { raw: raw.existed ? raw : undefined, info: { ref: revision, commit, fleetExists: raw.existed } };
 }
 
@@ -133,16 +136,17 @@ type KnownClean = (relPath: string, blobId: string) => boolean;
 /** Validates and resolves one side; emits it in full only when asked (--full-base). */
 function compileSide(side: 'base' | 'head', revision: Revision, layout: OutputLayout, nixDir: string, parseCache: ParseCache, memo: CompileMemo, partial: boolean, knownClean?: KnownClean): CompiledSide {
   const { raw, info } = revision;
-  if (!raw) return { side: { info, nixSources: new Map(), nixDir } };
+  if (!raw) return { side: { info, nixSources: new Map(), nixDir, librarySources: new Map() } };
   const stages = partial ? compileStages(raw, { ...layout, parseCache, memo, validateOnly: true, knownClean }) : { compilation: compileRaw(raw, { ...layout, parseCache, memo }), checked: undefined };
   const { compilation, checked } = stages;
   const report = { side, diagnostics: compilation.diagnostics, sources: compilation.sources };
   const nixSources = raw.nixSources;
-  if (hasErrors(compilation.diagnostics)) return { side: { info, nixSources, nixDir }, failed: report };
+  if (hasErrors(compilation.diagnostics)) return { side: { info, nixSources, nixDir, librarySources: new Map() }, failed: report };
+  const librarySources = (raw.library ?? installedLibrary()).sources;
   return {
-    side: { info, fleet: compilation.fleet, artifacts: compilation.artifacts, nixSources, nixDir },
+    side: { info, fleet: compilation.fleet, artifacts: compilation.artifacts, nixSources, nixDir, librarySources },
     ...(compilation.diagnostics.length > 0 ? { warnings: report } : {}),
-    ...(checked && compilation.fleet ? { resolved: { info, fleet: compilation.fleet, checked, context: emitContext(raw, layout, compilation.diagnostics), nixSources, nixDir } } : {}),
+    ...(checked && compilation.fleet ? { resolved: { info, fleet: compilation.fleet, checked, context: emitContext(raw, layout, compilation.diagnostics), nixSources, nixDir, librarySources } } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
 export const PLAN_FORMAT_VERSION = 1;
 
 /** Ordered by how much care they need: the order of the summary and of the pull-request comment. */
-export const HOST_ACTIONS = ['destructive', 'decommission', 'provision', 'reboot-required', 'update', 'network-only', 'unchanged'] as const;
+export const HOST_ACTIONS = ['destructive', 'replace', 'decommission', 'provision', 'reboot-required', 'update', 'network-only', 'unchanged'] as const;
 export type HostAction = (typeof HOST_ACTIONS)[number];
 
 export type ArtifactChange = 'added' | 'modified' | 'removed';
@@ -35,6 +35,11 @@ export interface HostPlan {
   renamedTo?: string;
   /** Boot interface address at head (or base), where deploy tooling reaches the host. */
   address?: string;
+  /**
+   * The SSH host key apply pins for the host: the fleet's ssh.hostKey, the key fleetc recorded when it
+   * provisioned the host, or a new key pair apply generates and installs (provision, replace).
+   */
+  hostKey?: { source: 'pinned' | 'recorded' | 'new'; fingerprint?: string };
   artifacts: ArtifactDiff[];
   /** Every artifact hash of the host at head: what apply records as deployed. */
   headManifest: Record<string, string>;

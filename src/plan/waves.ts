@@ -12,15 +12,19 @@ export interface RolloutHost {
 export interface RolloutPolicy {
   order: readonly string[];
   maxParallel: number;
+  /** A host that goes alone in the first wave (the boot server, which the others boot from). */
+  first?: string;
 }
 
-export function planWaves(hosts: readonly RolloutHost[], policy: RolloutPolicy): Wave[] {
+export function planWaves(all: readonly RolloutHost[], policy: RolloutPolicy): Wave[] {
+  const leading = all.find((h) => h.name === policy.first);
+  const hosts = leading ? all.filter((h) => h !== leading) : all;
   const rank = (profile: string) => {
     const index = policy.order.indexOf(profile);
     return index < 0 ? policy.order.length : index;
   };
   const profiles = [...new Set(hosts.map((h) => h.profile))].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  const waves: Wave[] = [];
+  const waves: Wave[] = leading ? [{ index: 1, profile: leading.profile, hosts: [leading.name] }] : [];
   for (const profile of profiles) {
     const group: Array<{ hosts: string[]; groups: Set<string> }> = [];
     const members = hosts.filter((h) => h.profile === profile).sort((a, b) => (a.name < b.name ? -1 : 1));

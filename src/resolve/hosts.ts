@@ -1,5 +1,6 @@
 // One host: its profile merged in, fleet defaults applied, interfaces and layout normalised.
 import type { FleetInput, HostInput, LayoutInput } from '../model/input.ts';
+import { canonicalPublicKey } from '../model/ssh-key.ts';
 import type { Host, Interface, Layout, Network, Profile } from '../model/fleet.ts';
 import { DEFAULT_ESP_SIZE, DEFAULT_ROOT_FS, DEFAULT_VG, DEFAULT_ZFS_POOL } from '../model/layout-defaults.ts';
 import { normalizeMac } from '../model/mac.ts';
@@ -54,7 +55,7 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
         }
       : {}),
     labels,
-    ssh: { port: input.ssh?.port ?? 22, user: input.ssh?.user ?? 'root', ...(input.ssh?.hostKey !== undefined ? { hostKey: input.ssh.hostKey } : {}) },
+    ssh: { port: input.ssh?.port ?? 22, user: input.ssh?.user ?? 'root', ...(input.ssh?.hostKey !== undefined ? { hostKey: canonicalPublicKey(input.ssh.hostKey) } : {}) },
     authorizedKeys: fleet.ssh?.authorizedKeys ?? [],
     timezone: defaults.timezone ?? DEFAULT_TIMEZONE,
     stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION,

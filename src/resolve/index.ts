@@ -87,6 +87,7 @@ export function resolveFleet(checked: CheckedFleet, memo?: ResolveMemo): StageRe
       interfaces: input.boot.interfaces ?? DEFAULT_DHCP_INTERFACES,
       ipxe: { ...DEFAULT_IPXE_BINARIES, ...input.boot.ipxe },
       menuTimeoutSeconds: input.boot.menuTimeoutSeconds ?? DEFAULT_MENU_TIMEOUT_SECONDS,
+      ...(input.boot.server !== undefined ? { server: input.boot.server } : {}),
     },
     deploy: {
       order: input.deploy?.order ?? [],

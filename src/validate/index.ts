@@ -8,6 +8,7 @@ import type { FleetInput, HostInput, ProfileInput } from '../model/input.ts';
 import { checkClaims, hostClaims } from './checks/addresses.ts';
 import { checkFirstBoot } from './checks/first-boot.ts';
 import { checkBoot } from './checks/boot.ts';
+import { checkHostKeys } from './checks/host-keys.ts';
 import { checkInputs } from './checks/inputs.ts';
 import { checkNames } from './checks/names.ts';
 import { checkNetworks } from './checks/networks.ts';
@@ -100,6 +101,7 @@ export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout, re
   checkFirstBoot(checked, report);
   checkSecrets(checked, report);
   checkBoot(checked, report);
+  checkHostKeys(checked, report);
   return { value: checked, diagnostics: [...diagnostics, ...report.diagnostics] };
 }
 

@@ -101,7 +101,10 @@ describe('fleetc apply', () => {
   test('a host showing another SSH host key is refused', async (t) => {
     if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git')) return;
     const lab = await startLab(t);
-    const impostor = lab.publicHostKey(lab.hosts[1]!);
+    // A key of no host of the fleet (pinning another host's key would be HOST_KEY_DUPLICATE).
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', `${lab.dir}/impostor`]);
+    const impostor = (await import('node:fs')).readFileSync(`${lab.dir}/impostor.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
     await lab.commit('fleet');
     assert.equal((await apply(lab, '--base', 'HEAD')).exitCode, 0);
     lab.repo.edit({ 'hosts/cp-1.yaml': lab.hostYaml(lab.hosts[0]!, 0, impostor).replace('profile: control-plane', 'profile: control-plane\nlabels: { moved: "yes" }') });
@@ -126,7 +129,7 @@ describe('fleetc apply: actions and refusals', () => {
 
     const refused = await apply(lab);
     assert.equal(refused.exitCode, 7);
-    assert.match(refused.stderr, /refused: destructive changes .* --approve-destructive wk-1/);
+    assert.match(refused.stderr, /refused: changes that erase disks need approval by name: wk-1 \(repartitioned\); approve with --approve-destructive wk-1/);
     assert.deepEqual(lab.doubleCalls(), []);
     const typo = await apply(lab, '--approve-destructive', 'wk-1', 'cp-1');
     assert.equal(typo.exitCode, 7);
@@ -186,7 +189,7 @@ describe('fleetc apply: actions and refusals', () => {
     const c0 = await lab.commit('fleet with a new machine');
     const refused = await apply(lab);
     assert.equal(refused.exitCode, 7);
-    assert.match(refused.stderr, /refused: provisioning new-1 .* --first-contact accept-new/);
+    assert.match(refused.stderr, /refused: installing cp-1, new-1 means talking to their installers, .*--first-contact accept-new: .*For machines that already run .*fleetc adopt/);
 
     const run = await apply(lab, '--first-contact', 'accept-new', '--only', 'new-1');
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);

@@ -54,7 +54,7 @@ describe('apply --plan verifies the plan file', () => {
     const result = await p.applyPlan(() => {}, '--dry-run');
     assert.equal(result.exitCode, 7);
     assert.doesNotMatch(result.stderr, /is not the plan of/);
-    assert.match(result.stderr, /destructive changes .* need approval by name: --approve-destructive cp-2/);
+    assert.match(result.stderr, /changes that erase disks need approval by name: cp-2 \(repartitioned\); approve with --approve-destructive cp-2/);
   });
 
   test('a destructive change relabelled as an update is refused: no state written, no lock left', async (t) => {

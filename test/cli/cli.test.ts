@@ -1,6 +1,6 @@
 // The fleetc binary as operators and CI use it: formats, exit codes, help, build and build --check.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { hasStackTrace, runFleetc } from '../helpers/cli.ts';
@@ -117,5 +117,43 @@ describe('fleetc build', () => {
     assert.equal(overlap.exitCode, 2);
     assert.match(overlap.stderr, /--out fleet and --fleet fleet overlap/);
     assert.ok(readFileSync(path.join(root, 'fleet/fleet.yaml'), 'utf8').includes('name: mini'));
+  });
+});
+
+describe('the fleet repository root', () => {
+  test('is found upward by fleetc.json: build from a subdirectory writes the root\'s flake and generated/', async (t) => {
+    const root = tempDir(t);
+    makeFleet(root);
+    writeFileSync(path.join(root, 'fleetc.json'), '{ "fleet": "fleet", "nix": "nix", "out": "generated" }\n');
+    const r = await runFleetc(['build'], { cwd: path.join(root, 'fleet', 'hosts') });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /^wrote \.\.\/\.\.\/generated: /m);
+    assert.ok(readFileSync(path.join(root, 'flake.nix'), 'utf8').includes('./generated/hosts/cp-1'));
+    assert.equal((await runFleetc(['build', '--check'], { cwd: path.join(root, 'nix') })).exitCode, 0);
+  });
+
+  test('names other directories: they are taken from fleetc.json, relative to the root', async (t) => {
+    const root = tempDir(t);
+    const paths = makeFleet(root);
+    mkdirSync(path.join(root, 'infra'));
+    renameSync(paths.fleetDir, path.join(root, 'infra/machines'));
+    renameSync(paths.nixDir, path.join(root, 'infra/nix'));
+    writeFileSync(path.join(root, 'fleetc.json'), '{ "fleet": "infra/machines", "nix": "infra/nix", "out": "infra/out" }\n');
+    const r = await runFleetc(['build'], { cwd: root });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.ok(readFileSync(path.join(root, 'flake.nix'), 'utf8').includes('./infra/out/hosts/cp-1'));
+    assert.match(readFileSync(path.join(root, 'infra/out/hosts/cp-1/default.nix'), 'utf8'), /\.\.\/\.\.\/\.\.\/nix\/profiles\/base\.nix/);
+  });
+
+  test('a fleetc.json that is not what fleetc writes is a usage error, without a stack trace', async (t) => {
+    const root = tempDir(t);
+    makeFleet(root);
+    for (const text of ['{ "fleet": ', '[]', '{ "fleet": "../elsewhere" }', '{ "flet": "fleet" }']) {
+      writeFileSync(path.join(root, 'fleetc.json'), text);
+      const r = await runFleetc(['validate'], { cwd: root });
+      assert.equal(r.exitCode, 2, `${text}: ${r.stderr}`);
+      assert.match(r.stderr, /fleetc\.json/);
+      assert.ok(!hasStackTrace(r.stderr));
+    }
   });
 });

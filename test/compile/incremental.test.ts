@@ -13,7 +13,7 @@ import { readFleetDirSync } from '../../src/load/index.ts';
 import { arbitraryFleet } from '../helpers/arbitrary-fleet.ts';
 import { applyEdit, fleetEdit, type Files } from '../helpers/fleet-edits.ts';
 import { EXAMPLE_PATHS } from '../helpers/example.ts';
-import { REPO_NIX } from '../helpers/paths.ts';
+import { EXAMPLE_NIX } from '../helpers/paths.ts';
 import { rawOf } from '../helpers/raw-fleet.ts';
 
 const LAYOUT = { nixDirFromOut: '../nix', outDirFromRoot: 'generated' };
@@ -21,7 +21,7 @@ const output = (c: Compilation) => JSON.stringify({ artifacts: c.artifacts?.map(
 
 test('incremental compiles equal full compiles over random edit sequences', () => {
   fc.assert(
-    fc.property(arbitraryFleet({ maxHosts: 6, clusters: true }), fc.array(fleetEdit, { minLength: 1, maxLength: 8 }), (initial, steps) => {
+    fc.property(arbitraryFleet({ maxHosts: 6, clusters: true, bootServer: true }), fc.array(fleetEdit, { minLength: 1, maxLength: 8 }), (initial, steps) => {
       const compiler = new IncrementalCompiler(LAYOUT);
       let files: Files = { ...(initial as Files) };
       assert.equal(output(compiler.compile(rawOf(files))), output(compileRaw(rawOf(files), LAYOUT)));
@@ -36,7 +36,7 @@ test('incremental compiles equal full compiles over random edit sequences', () =
 
 test('a one-host edit emits only that host again', () => {
   const compiler = new IncrementalCompiler(LAYOUT);
-  const raw = readFleetDirSync(EXAMPLE_PATHS.fleetDir, REPO_NIX);
+  const raw = readFleetDirSync(EXAMPLE_PATHS.fleetDir, EXAMPLE_NIX);
   const first = compiler.compile(raw);
   assert.equal(first.emittedHosts.length, 7);
   const files = raw.files.map((f) => (f.relPath === 'hosts/wk-1.yaml' ? { ...f, bytes: new TextEncoder().encode(new TextDecoder().decode(f.bytes).replace('unit: u20', 'unit: u21')) } : f));

@@ -2,13 +2,13 @@
 // reading it — offline, each github node found in the store by its narHash or not at all.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { pinFlakeInput } from '../../src/resolve/inputs.ts';
 import { compileExample } from '../helpers/example.ts';
 import { applyOverlay, compileFleet, makeFleet } from '../helpers/fleet.ts';
-import { REPO_ROOT } from '../helpers/paths.ts';
+import { EXAMPLE_FLEET, EXAMPLE_ROOT } from '../helpers/paths.ts';
 import { addDiskoToStore, requireNixSources, unpackNixSources } from '../helpers/nix-src.ts';
 import { commitAll, exampleFlakeRepository } from '../helpers/flake-repo.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -41,7 +41,7 @@ test('each kind of input gets the locked and original attributes Nix records for
 test('the example lock is what Nix writes: version 7, sorted keys, two-space indent, follows as input paths', async () => {
   const { artifacts } = await compileExample();
   const lock = artifacts!.find((a) => a.root && a.path === 'flake.lock')!;
-  assert.equal(lock.contents, readFileSync(path.join(REPO_ROOT, 'flake.lock'), 'utf8'));
+  assert.equal(lock.contents, readFileSync(path.join(EXAMPLE_ROOT, 'flake.lock'), 'utf8'));
   const parsed = JSON.parse(lock.contents) as { version: number; root: string; nodes: Record<string, { inputs?: Record<string, unknown>; locked?: Record<string, unknown> }> };
   assert.equal(parsed.version, 7);
   assert.equal(lock.contents, `${JSON.stringify(sortDeep(parsed), null, 2)}\n`);
@@ -56,7 +56,7 @@ test("disko's narHash is the NAR hash of the disko 1.13.0 release source", (t) =
   if (!sources) return;
   const hash = execFileSync('nix', ['hash', 'path', unpackNixSources(t, sources).disko], { env: NIX_ENV, encoding: 'utf8' }).trim();
   assert.equal(hash, DISKO.narHash);
-  const example = readFileSync(path.join(REPO_ROOT, 'fleet/fleet.yaml'), 'utf8');
+  const example = readFileSync(path.join(EXAMPLE_FLEET, 'fleet.yaml'), 'utf8');
   assert.ok(example.includes(`rev: ${DISKO.rev}`) && example.includes(`narHash: ${DISKO.narHash}`), 'the example pins this disko');
 });
 
@@ -74,7 +74,6 @@ async function flakeRepository(t: TestContext, sources: string, nixpkgsAsDisko: 
   let fleetYaml = readFileSync(path.join(paths.fleetDir, 'fleet.yaml'), 'utf8').replace(/^  disko: .*$/m, `  disko: ${disko}`);
   if (nixpkgs) fleetYaml = fleetYaml.replace(/^  nixpkgs: .*$/m, `  nixpkgs: ${nixpkgs}`);
   applyOverlay(paths.fleetDir, { 'fleet.yaml': fleetYaml });
-  cpSync(path.join(REPO_ROOT, 'nix'), path.join(root, 'nix'), { recursive: true });
   const result = await compileFleet({ ...paths, nixDir: path.join(root, 'nix') });
   assert.ok(result.artifacts, JSON.stringify(result.diagnostics));
   for (const artifact of result.artifacts) {

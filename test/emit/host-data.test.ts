@@ -1,5 +1,6 @@
 // host.nix is the model: nix-instantiate --eval --strict --json on it gives back exactly the host's
 // JSON, for the example fleet and for random fleets full of hostile strings.
+import { installedLibrary } from '../../src/library/index.ts';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -38,7 +39,7 @@ test('host.nix of every example host evaluates to the model', async (t) => {
   const { fleet } = await compileExample();
   if (!fleet) return assert.fail('the example fleet does not compile');
   const dir = tempDir(t);
-  for (const artifact of emitHostData(fleet, { nixDir: '../nix', outDirFromRoot: 'generated', nixFiles: new Map() })) {
+  for (const artifact of emitHostData(fleet, { nixDir: '../nix', outDirFromRoot: 'generated', nixFiles: new Map(), library: installedLibrary() })) {
     const file = path.join(dir, `${artifact.host}.nix`);
     writeFileSync(file, artifact.contents);
     const model: Host | undefined = fleet.hosts.find((candidate) => candidate.name === artifact.host);
@@ -54,7 +55,7 @@ test('host.nix round-trips random fleets with hostile labels and descriptions', 
       const paths = makeFleet(root, files, null);
       const { fleet, diagnostics } = await compileFleet(paths);
       if (!fleet) return assert.fail(JSON.stringify(diagnostics.filter((d) => d.severity === 'error')));
-      for (const artifact of emitHostData(fleet, { nixDir: '../nix', outDirFromRoot: 'generated', nixFiles: new Map() })) {
+      for (const artifact of emitHostData(fleet, { nixDir: '../nix', outDirFromRoot: 'generated', nixFiles: new Map(), library: installedLibrary() })) {
         const file = path.join(root, `${artifact.host}.nix`);
         writeFileSync(file, artifact.contents);
         assert.deepEqual(nixEvalJson(file), JSON.parse(JSON.stringify(fleet.hosts.find((h) => h.name === artifact.host))));

@@ -5,10 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { REPO_ROOT } from '../helpers/paths.ts';
+import { EXAMPLE_GENERATED, EXAMPLE_NIX, LIBRARY_NIX } from '../helpers/paths.ts';
 import { NIX_ENV, requireTools } from '../helpers/tools.ts';
 
-const GENERATED = path.join(REPO_ROOT, 'generated');
+const GENERATED = EXAMPLE_GENERATED;
 
 function nixFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -23,7 +23,7 @@ function evalJson(file: string): any {
 
 test('every generated and hand-written .nix file parses', (t) => {
   if (!requireTools(t, 'nix-instantiate')) return;
-  const files = [...nixFiles(GENERATED), ...nixFiles(path.join(REPO_ROOT, 'nix'))];
+  const files = [...nixFiles(GENERATED), ...nixFiles(EXAMPLE_NIX), ...nixFiles(LIBRARY_NIX)];
   assert.ok(files.length > 20);
   // One nix-instantiate for all files: it parses each argument and stops at the first error.
   execFileSync('nix-instantiate', ['--parse', ...files], { env: NIX_ENV, stdio: ['ignore', 'ignore', 'pipe'] });

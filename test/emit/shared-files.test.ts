@@ -10,11 +10,12 @@ import { compileRaw } from '../../src/compile/index.ts';
 import { dhcpSubnets } from '../../src/emit/dhcp-model.ts';
 import { emitDhcpd } from '../../src/emit/dhcpd.ts';
 import { emitKea, keaConfig } from '../../src/emit/kea.ts';
+import { installedLibrary } from '../../src/library/index.ts';
 import type { Fleet } from '../../src/model/fleet.ts';
 import { arbitraryFleet } from '../helpers/arbitrary-fleet.ts';
 import { rawOf } from '../helpers/raw-fleet.ts';
 
-const CONTEXT = { nixDir: '../nix', outDirFromRoot: 'generated', nixFiles: new Map<string, string>() };
+const CONTEXT = { nixDir: '../nix', outDirFromRoot: 'generated', nixFiles: new Map<string, string>(), library: installedLibrary() };
 
 function fleetOf(files: Record<string, string>, storageDhcp: boolean): Fleet {
   const fleetYaml = parse(files['fleet.yaml']!) as { networks: Record<string, Record<string, unknown>> };

@@ -7,11 +7,10 @@ import type { Compilation } from '../../src/compile/index.ts';
 import type { FirstBootConfig } from '../../src/emit/first-boot.ts';
 import { addFormats, readSchema } from '../../src/validate/schemas.ts';
 import { compileFleet, makeFleet, type FleetFiles } from '../helpers/fleet.ts';
-import { MINIMAL_FLEET, REPO_ROOT } from '../helpers/paths.ts';
+import { EXAMPLE_FLEET, EXAMPLE_GENERATED, MINIMAL_FLEET } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { testFleetYaml } from './harness.ts';
 
-const EXAMPLE_FLEET = `${REPO_ROOT}fleet`;
 
 function validator() {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
@@ -86,7 +85,7 @@ describe('first-boot.json', () => {
 
   test('the committed generated/ holds exactly what the emitter writes', async (t) => {
     for (const [host, { text }] of await compile(t, {}, EXAMPLE_FLEET)) {
-      assert.equal(readFileSync(`${REPO_ROOT}generated/hosts/${host}/first-boot.json`, 'utf8'), text, `generated/hosts/${host}/first-boot.json is stale: run fleetc build`);
+      assert.equal(readFileSync(`${EXAMPLE_GENERATED}/hosts/${host}/first-boot.json`, 'utf8'), text, `generated/hosts/${host}/first-boot.json is stale: run fleetc build`);
     }
   });
 

@@ -1,5 +1,8 @@
 // Fake Raft services that speak exactly the membership, IAM and health contract of docs/first-boot.md,
-// one HTTP server per (service, host) on 127.0.0.1, sharing cluster state like a real Raft group would.
+// one HTTP server per (service, host) on 127.0.0.1 (or a given address and port), sharing cluster
+// state like a real Raft group would — and enforcing quorum as Raft does: a membership change (a
+// member added or removed) is committed only while a majority of the current members is up and in
+// the cluster, and a member of a cluster that lost its majority reports itself unhealthy.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +38,10 @@ export class FakeNode {
   /** Consulted for every request with its 0-based index; a fault replaces the proper answer. */
   fault?: (request: RecordedRequest, index: number) => Fault | undefined;
   healthy = true;
+  /** Whether the service answers its health endpoint with 200 (when its cluster has a majority). */
+  isHealthy: () => boolean = () => this.healthy;
+  /** While false the node is down: every connection is reset, as for a machine that is off. */
+  isUp: () => boolean = () => true;
   /** How long a 'slow' answer takes. */
   slowMilliseconds = 2000;
   port = 0;
@@ -46,10 +53,15 @@ export class FakeNode {
     readonly host: string,
   ) {}
 
-  async start(): Promise<void> {
+  async start(listen: { address: string; port: number } = { address: '127.0.0.1', port: 0 }): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => this.server!.once('error', reject).listen(listen.port, listen.address, resolve));
     this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** Up and a member of the cluster: a member that counts towards its quorum. */
+  alive(cluster: FakeCluster): boolean {
+    return this.isUp() && this.cluster === cluster;
   }
 
   async close(): Promise<void> {
@@ -63,6 +75,10 @@ export class FakeNode {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.isUp()) {
+      req.socket.destroy();
+      return;
+    }
     const request: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', at: Date.now(), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
     const index = this.requests.push(request) - 1;
     const text = await readBody(req);
@@ -87,7 +103,10 @@ export class FakeNode {
 
   private answer(request: RecordedRequest, text: string): { status: number; body: unknown } {
     const route = `${request.method} ${request.path}`;
-    if (route === 'GET /health') return this.healthy ? { status: 200, body: { status: 'ok' } } : { status: 503, body: { error: 'not ready' } };
+    if (route === 'GET /health') {
+      if (this.cluster && !this.platform.quorate(this.cluster)) return { status: 503, body: { error: 'the cluster has lost its majority' } };
+      return this.isHealthy() ? { status: 200, body: { status: 'ok' } } : { status: 503, body: { error: 'not ready' } };
+    }
     if (this.platform.token !== undefined && request.authorization !== `Bearer ${this.platform.token}`) return { status: 401, body: { error: 'missing or wrong bearer token' } };
     let body: Record<string, unknown> = {};
     if (text !== '') {
@@ -124,8 +143,10 @@ export class FakeNode {
         const problem = bad(memberFields);
         if (problem) return { status: 400, body: { error: problem } };
         if (!this.cluster) return { status: 503, body: { error: 'not a member of a cluster' } };
+        if (!this.platform.quorate(this.cluster)) return { status: 503, body: { error: 'no quorum: a majority of the members must be up to change the membership' } };
         const added = member(body);
         this.cluster.members = [...this.cluster.members.filter((m) => m.name !== added.name), added];
+        this.platform.changes.push({ service: this.service, change: 'add', member: added.name, via: this.host });
         return { status: 200, body: view(this.cluster) };
       }
       case 'POST /cluster/v1/join': {
@@ -155,8 +176,21 @@ export class FakeNode {
         this.cluster.iam = { adminUser: String(body.adminUser), adminPassword: String(body.adminPassword) };
         return { status: 201, body: { initialized: true } };
       }
-      default:
-        return { status: 404, body: { error: `no route ${route}` } };
+      default: {
+        const removal = /^DELETE \/cluster\/v1\/members\/([^/]+)$/.exec(route);
+        if (!removal) return { status: 404, body: { error: `no route ${route}` } };
+        if (this.platform.token !== undefined && request.authorization !== `Bearer ${this.platform.token}`) return { status: 401, body: { error: 'missing or wrong bearer token' } };
+        if (!this.cluster) return { status: 503, body: { error: 'not a member of a cluster' } };
+        if (!this.platform.quorate(this.cluster)) return { status: 503, body: { error: 'no quorum: a majority of the members must be up to change the membership' } };
+        const name = decodeURIComponent(removal[1]!);
+        const cluster = this.cluster;
+        cluster.members = cluster.members.filter((m) => m.name !== name);
+        if (cluster.leader === name) cluster.leader = cluster.members.find((m) => this.platform.nodes.get(`${this.service}/${m.name}`)?.alive(cluster))?.name ?? cluster.members[0]?.name ?? '';
+        const leaving = this.platform.nodes.get(`${this.service}/${name}`);
+        if (leaving?.cluster === cluster) leaving.cluster = undefined;
+        this.platform.changes.push({ service: this.service, change: 'remove', member: name, via: this.host });
+        return { status: 200, body: view(cluster) };
+      }
     }
   }
 }
@@ -165,19 +199,27 @@ export class FakePlatform {
   readonly nodes = new Map<string, FakeNode>();
   readonly clusters = new Map<string, FakeCluster>();
   readonly bootstraps: Array<{ service: string; host: string; clusterId: string }> = [];
+  /** Every committed membership change, in order. */
+  readonly changes: Array<{ service: string; change: 'add' | 'remove'; member: string; via: string }> = [];
   /** When set, membership and IAM requests must carry it as a bearer token. */
   token?: string;
 
-  /** The node of `service` on `host`, started on first use. */
-  async node(service: string, host: string): Promise<FakeNode> {
+  /** The node of `service` on `host`, started on first use (on listen, or a free port of 127.0.0.1). */
+  async node(service: string, host: string, listen?: { address: string; port: number }): Promise<FakeNode> {
     const key = `${service}/${host}`;
     let node = this.nodes.get(key);
     if (!node) {
       node = new FakeNode(this, service, host);
       this.nodes.set(key, node);
-      await node.start();
+      await node.start(listen);
     }
     return node;
+  }
+
+  /** Whether a majority of the cluster's members is up and in it: Raft can commit. */
+  quorate(cluster: FakeCluster): boolean {
+    const alive = cluster.members.filter((m) => this.nodes.get(`${cluster.service}/${m.name}`)?.alive(cluster)).length;
+    return alive >= Math.floor(cluster.members.length / 2) + 1;
   }
 
   get(service: string, host: string): FakeNode {

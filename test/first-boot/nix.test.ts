@@ -8,6 +8,7 @@ import { CREDENTIALS_DIR } from '../../src/model/secrets.ts';
 import { requireTools } from '../helpers/tools.ts';
 import { compiledTree, hostExpr } from '../nixos-standin/hosts.ts';
 import { evalJson, standinDir } from '../nixos-standin/standin.ts';
+import { EXAMPLE_FLEET } from '../helpers/paths.ts';
 
 interface Unit {
   wantedBy: string[];
@@ -99,8 +100,7 @@ describe('first-boot NixOS module', () => {
   test('a secret kept on the host by another tool ({ host: path }) is loaded from that path', async (t) => {
     if (!requireTools(t, 'nix-instantiate', 'tar')) return;
     const { readFileSync } = await import('node:fs');
-    const { REPO_ROOT } = await import('../helpers/paths.ts');
-    const fleetYaml = readFileSync(`${REPO_ROOT}fleet/fleet.yaml`, 'utf8').replace(/clusterJoinToken: \{[^}]*\}/, 'clusterJoinToken: { host: /run/agenix/join-token }');
+    const fleetYaml = readFileSync(`${EXAMPLE_FLEET}/fleet.yaml`, 'utf8').replace(/clusterJoinToken: \{[^}]*\}/, 'clusterJoinToken: { host: /run/agenix/join-token }');
     const tree = await compiledTree(t, { 'fleet.yaml': fleetYaml });
     const e = await evalJson<Evaluated>(standinDir(t), hostExpr(tree, 'cp-2', READ));
     assert.deepEqual(e.units['chainfire-cluster-join']!.serviceConfig.LoadCredential, ['clusterJoinToken:/run/agenix/join-token']);

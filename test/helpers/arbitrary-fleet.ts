@@ -47,6 +47,8 @@ export interface ArbitraryFleetOptions {
   maxHosts?: number;
   /** Two clusters (main and east), each host in one of them. */
   clusters?: boolean;
+  /** Maybe a boot server that is a host of the fleet (boot.server: the first host, at its address). */
+  bootServer?: boolean;
 }
 
 /** A whole valid fleet directory as files. */
@@ -58,8 +60,10 @@ export function arbitraryFleet(options: ArbitraryFleetOptions = {}): fc.Arbitrar
       profileDescription: hostileString,
       fleetDescription: hostileString,
       withPool: fc.boolean(),
+      withServer: options.bootServer ? fc.boolean() : fc.constant(false),
     })
-    .map(({ hosts, baseParams, profileDescription, fleetDescription, withPool }) => {
+    .map(({ hosts, baseParams, profileDescription, fleetDescription, withPool, withServer }) => {
+      const names = hosts.map((shape, i) => `h${i}${shape.suffix ? `-${shape.suffix}` : ''}`);
       const files: FleetFiles = {
         'fleet.yaml': stringify({
           name: 'arb',
@@ -73,7 +77,7 @@ export function arbitraryFleet(options: ArbitraryFleetOptions = {}): fc.Arbitrar
             prov: { cidr: '10.60.0.0/24', gateway: '10.60.0.1', dns: ['10.60.0.2'], dhcp: withPool ? { pool: { start: '10.60.0.200', end: '10.60.0.250' } } : {} },
             storage: { cidr: '10.61.0.0/24', vlan: 61, mtu: 9000 },
           },
-          boot: { http: 'http://10.60.0.2:8080/boot', tftp: '10.60.0.2' },
+          boot: withServer ? { http: 'http://10.60.0.10:8080/boot', tftp: '10.60.0.10', server: names[0] } : { http: 'http://10.60.0.2:8080/boot', tftp: '10.60.0.2' },
           services: {
             chainfire: { raft: true, ports: { api: 2379, raft: 2380 } },
             novanet: { ports: { api: 7080 } },
@@ -86,8 +90,7 @@ export function arbitraryFleet(options: ArbitraryFleetOptions = {}): fc.Arbitrar
         'profiles/worker.yaml': stringify({ extends: 'base', services: ['novanet'], labels: { tier: 'compute' } }),
       };
       hosts.forEach((shape, i) => {
-        const name = `h${i}${shape.suffix ? `-${shape.suffix}` : ''}`;
-        files[`hosts/${name}.yaml`] = stringify({ ...hostYaml(shape, i), ...(options.clusters ? { cluster: shape.cluster } : {}) });
+        files[`hosts/${names[i]}.yaml`] = stringify({ ...hostYaml(shape, i), ...(options.clusters ? { cluster: shape.cluster } : {}) });
       });
       return files;
     });

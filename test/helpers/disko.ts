@@ -1,7 +1,7 @@
 // disko's own code for tests: its 1.13.0 release and nixpkgs' lib unpacked from shared/nix-src
 // (test/helpers/nix-src.ts finds it) into a temporary directory, and a generated disko.nix evaluated through disko's types with them.
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DISKO_TARBALL, nixSourcesDir, NIXPKGS_LIB_TARBALL } from './nix-src.ts';

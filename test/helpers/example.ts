@@ -1,9 +1,8 @@
 // The example fleet of the repository, compiled as `fleetc build` would from the repository root.
-import path from 'node:path';
 import { compileFromDisk, type Compilation, type Paths } from '../../src/compile/index.ts';
-import { REPO_ROOT } from './paths.ts';
+import { EXAMPLE_FLEET, EXAMPLE_GENERATED, EXAMPLE_NIX } from './paths.ts';
 
-export const EXAMPLE_PATHS: Paths = { fleetDir: path.join(REPO_ROOT, 'fleet'), outDir: path.join(REPO_ROOT, 'generated'), nixDir: path.join(REPO_ROOT, 'nix') };
+export const EXAMPLE_PATHS: Paths = { fleetDir: EXAMPLE_FLEET, outDir: EXAMPLE_GENERATED, nixDir: EXAMPLE_NIX };
 
 export async function compileExample(): Promise<Compilation> {
   return compileFromDisk(EXAMPLE_PATHS);

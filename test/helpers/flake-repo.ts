@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { REPO_ROOT } from './paths.ts';
+import { EXAMPLE_ROOT } from './paths.ts';
 import { tempDir } from './tmp.ts';
 
 /** What the example repository holds that the flake reads. */
@@ -36,7 +36,7 @@ export function commitAll(repo: string, message: string): void {
 /** The example's flake in a fresh git repository, relative locks dropped for Nix 2.8. */
 export function exampleFlakeRepository(t: TestContext): { repo: string; relative: string[] } {
   const repo = tempDir(t);
-  for (const entry of FLAKE_TREE) cpSync(path.join(REPO_ROOT, entry), path.join(repo, entry), { recursive: true });
+  for (const entry of FLAKE_TREE) cpSync(path.join(EXAMPLE_ROOT, entry), path.join(repo, entry), { recursive: true });
   const relative = dropRelativeLocks(path.join(repo, 'flake.lock'));
   commitAll(repo, 'example');
   return { repo, relative };

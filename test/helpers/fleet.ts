@@ -2,7 +2,7 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileFromDisk, type Compilation, type Paths } from '../../src/compile/index.ts';
-import { MINIMAL_FLEET, REPO_NIX } from './paths.ts';
+import { MINIMAL_FLEET, EXAMPLE_NIX } from './paths.ts';
 
 /** Files to write into a fleet directory; null deletes the file. */
 export type FleetFiles = Record<string, string | null>;
@@ -18,7 +18,7 @@ export function makeFleet(root: string, overlay: FleetFiles = {}, fixture: strin
   applyOverlay(fleetDir, overlay);
   // nix/ inside the root, as the flake at the root needs it (a copy, so tests may change it).
   const nixDir = path.join(root, 'nix');
-  cpSync(REPO_NIX, nixDir, { recursive: true });
+  cpSync(EXAMPLE_NIX, nixDir, { recursive: true });
   return { fleetDir, outDir: path.join(root, 'generated'), nixDir };
 }
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { applyOverlay, type FleetFiles } from './fleet.ts';
-import { MINIMAL_FLEET, REPO_NIX } from './paths.ts';
+import { MINIMAL_FLEET, EXAMPLE_NIX } from './paths.ts';
 import type { Paths } from '../../src/compile/index.ts';
 
 /** Fixed dates make commit ids depend on content alone. */
@@ -15,7 +15,7 @@ export class FleetRepo {
   constructor(readonly root: string, fixture: string | null = MINIMAL_FLEET) {
     this.paths = { fleetDir: path.join(root, 'fleet'), outDir: path.join(root, 'generated'), nixDir: path.join(root, 'nix') };
     if (fixture) cpSync(fixture, this.paths.fleetDir, { recursive: true });
-    cpSync(REPO_NIX, this.paths.nixDir, { recursive: true });
+    cpSync(EXAMPLE_NIX, this.paths.nixDir, { recursive: true });
     this.git('init', '-q', '-b', 'main');
   }
 

@@ -10,11 +10,13 @@ import path from 'node:path';
 import { compileFromDisk } from '../../src/compile/index.ts';
 import { writeOutput } from '../../src/write/index.ts';
 import { FleetRepo } from './git-repo.ts';
+import { FakePlatform } from '../first-boot/fake-platform.ts';
 import { FIXTURES } from './paths.ts';
 
 export interface LabHost {
   name: string;
-  profile: 'control-plane' | 'worker';
+  /** control-plane hosts run chainfire (a fake of the membership contract); boot-server runs nothing. */
+  profile: 'control-plane' | 'worker' | 'boot-server';
   /** Last octet of the host's address in the lab's loopback /24. */
   octet: number;
   /** Extra YAML lines for the host file (e.g. a bmc: block). */
@@ -83,7 +85,8 @@ export class Lab {
   readonly dir: string;
   readonly clientKey: string;
   private readonly daemons: ChildProcess[] = [];
-  private readonly servers: http.Server[] = [];
+  /** chainfire on every control-plane host: the membership contract's fake, enforcing quorum. */
+  readonly platform = new FakePlatform();
 
   constructor(
     readonly root: string,
@@ -92,7 +95,7 @@ export class Lab {
   ) {
     this.dir = path.join(root, 'lab');
     mkdirSync(path.join(this.dir, 'bin'), { recursive: true });
-    for (const tool of ['nixos-rebuild', 'nixos-anywhere']) {
+    for (const tool of ['nixos-rebuild', 'nixos-anywhere', 'fake-first-boot.sh']) {
       writeFileSync(path.join(this.dir, 'bin', tool), readFileSync(path.join(FIXTURES, 'lab', tool)), { mode: 0o755 });
     }
     writeFileSync(path.join(this.dir, 'doubles.log'), '');
@@ -106,7 +109,7 @@ export class Lab {
 
   /** The environment apply runs with: the doubles first on PATH, the lab for the doubles. */
   get env(): Record<string, string> {
-    return { ...(process.env as Record<string, string>), PATH: `${path.join(this.dir, 'bin')}:${process.env.PATH}`, FLEETC_LAB: this.dir };
+    return { ...(process.env as Record<string, string>), PATH: `${path.join(this.dir, 'bin')}:${process.env.PATH}`, FLEETC_LAB: this.dir, FLEETC_LAB_NODE: process.execPath };
   }
 
   /** A host's address, by name or last octet. */
@@ -140,7 +143,8 @@ export class Lab {
     return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((line) => JSON.parse(line) as DoubleCall);
   }
 
-  setFlag(name: string, flag: 'unhealthy' | 'fail-build' | 'fail-activation' | 'delay', value = 'any'): void {
+  /** down: the machine is off (or not installed yet): its services do not answer, until an install. */
+  setFlag(name: string, flag: 'unhealthy' | 'fail-build' | 'fail-activation' | 'delay' | 'delay-after' | 'down', value = 'any'): void {
     writeFileSync(path.join(this.hostDir(name), flag), `${value}\n`);
   }
 
@@ -191,6 +195,7 @@ export class Lab {
       'profiles/base.yaml': 'modules: [profiles/base.nix]\n',
       'profiles/control-plane.yaml': 'extends: base\nservices: [chainfire, novanet]\n',
       'profiles/worker.yaml': 'extends: base\nservices: [novanet]\n',
+      'profiles/boot-server.yaml': 'extends: base\n',
       ...Object.fromEntries(this.hosts.map((h, i) => [`hosts/${h.name}.yaml`, this.hostYaml(h, i)])),
       ...overrides,
     };
@@ -211,46 +216,77 @@ export class Lab {
     ].join('\n');
   }
 
-  /** Gives the repository a bare remote (origin) holding main, as CI's checkout would have. */
+  /** Gives the repository a bare remote (origin) holding main, as CI's checkout would have; later commits are pushed (merged) to it. */
   addRemote(): string {
     const bare = path.join(this.root, 'remote.git');
     execFileSync('git', ['init', '-q', '--bare', '--initial-branch=main', bare]);
     this.repo.git('remote', 'add', 'origin', bare);
     this.repo.git('push', '-q', 'origin', 'HEAD:refs/heads/main');
+    this.pushes = true;
     return bare;
   }
 
-  /** Builds generated/ from the fleet (as an operator would before committing) and commits both. */
-  async commit(message: string): Promise<string> {
+  private pushes = false;
+
+  /** Builds generated/ from the fleet (as an operator would before committing) and commits both (and merges them to the remote's main, if there is one). */
+  async commit(message: string, options: { push?: boolean } = {}): Promise<string> {
     const result = await compileFromDisk(this.repo.paths);
     if (!result.artifacts) throw new Error(`lab fleet invalid: ${result.diagnostics.map((d) => `${d.file} ${d.code} ${d.message}`).join('; ')}`);
     await writeOutput(this.repo.paths.outDir, result.artifacts);
-    return this.repo.commit(message);
+    const commit = this.repo.commit(message);
+    if (this.pushes && options.push !== false) this.repo.git('push', '-q', 'origin', 'HEAD:refs/heads/main');
+    return commit;
   }
 
-  /** Starts every host's sshd and its chainfire health endpoint (200 unless the host is unhealthy). */
+  /**
+   * Starts every host's sshd and, on control-plane hosts, chainfire: a fake node of the membership
+   * contract on the api port, healthy unless the host is flagged unhealthy, unreachable while down.
+   */
   async start(): Promise<void> {
     mkdirSync('/run/sshd', { recursive: true });
     for (const host of this.hosts) {
       const daemon = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(this.hostDir(host), 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
       this.daemons.push(daemon);
       if (host.profile === 'control-plane') {
-        const server = http.createServer((_, res) => {
-          const flag = path.join(this.hostDir(host), 'unhealthy');
-          const bad = existsSync(flag) && ['any', this.current(host.name)].includes(readFileSync(flag, 'utf8').trim());
-          res.writeHead(bad ? 503 : 200).end(bad ? 'unhealthy' : 'ok');
-        });
-        await new Promise<void>((resolve, reject) => server.once('error', reject).listen(HEALTH_PORT, this.address(host), resolve));
-        this.servers.push(server);
+        const node = await this.platform.node('chainfire', host.name, { address: this.address(host), port: HEALTH_PORT });
+        const flag = path.join(this.hostDir(host), 'unhealthy');
+        node.isHealthy = () => !(existsSync(flag) && ['any', this.current(host.name)].includes(readFileSync(flag, 'utf8').trim()));
+        node.isUp = () => !existsSync(path.join(this.hostDir(host), 'down'));
       }
     }
     await Promise.all(this.hosts.map((h) => waitForPort(this.address(h), SSH_PORT)));
   }
 
+  /**
+   * The boot server's HTTP side, as fleetc's pxe-server module serves it under boot.http: the
+   * generated/ipxe tree and fleet-revision of the commit the host runs (its `current`); with the
+   * host's `boot-stale` flag (a commit id) it serves that commit instead, as a server rolled back
+   * or changed by other means would.
+   */
+  async serveBoot(host: string): Promise<void> {
+    const server = http.createServer((req, res) => {
+      const stale = path.join(this.hostDir(host), 'boot-stale');
+      const commit = existsSync(stale) ? readFileSync(stale, 'utf8').trim() : this.current(host);
+      const file = (req.url ?? '').replace(/^\/boot\//, '');
+      if (!/^[0-9a-f]{40}$/.test(commit) || !/^(fleet-revision|boot\.ipxe|hosts\/[0-9a-f:]+\.ipxe)$/.test(file)) return void res.writeHead(404).end();
+      if (file === 'fleet-revision') return void res.writeHead(200).end(`${commit}\n`);
+      try {
+        res.writeHead(200).end(execFileSync('git', ['-C', this.repo.root, 'show', `${commit}:generated/ipxe/${file}`]));
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(8080, this.address(host), resolve));
+    this.servers.push(server);
+  }
+
+  private readonly servers: http.Server[] = [];
+
   async stop(): Promise<void> {
+    await Promise.all(this.servers.map((s) => new Promise((resolve) => s.close(resolve))));
     for (const daemon of this.daemons) daemon.kill('SIGTERM');
     await Promise.all(this.daemons.map((d) => (d.exitCode === null ? new Promise((resolve) => d.once('exit', resolve)) : undefined)));
-    await Promise.all(this.servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    await this.platform.close();
     releaseSubnet(this.subnet);
   }
 }

@@ -8,7 +8,7 @@ import type { Host } from '../../src/model/fleet.ts';
 import { planLayout, type LayoutPlan } from '../../src/model/disk-plan.ts';
 import { sizeBytes } from '../../src/model/size.ts';
 import { compileExample } from './example.ts';
-import { FIXTURES, REPO_NIX, REPO_ROOT } from './paths.ts';
+import { EXAMPLE_GENERATED, EXAMPLE_NIX, FIXTURES } from './paths.ts';
 import { tempDir } from './tmp.ts';
 
 export const DISK_LAYOUTS_FLEET = path.join(FIXTURES, 'fleets', 'disk-layouts');
@@ -32,13 +32,13 @@ function layoutHost(host: Host, dir: string): LayoutHost {
 export async function exampleLayoutHosts(): Promise<LayoutHost[]> {
   const compiled = await compileExample();
   if (!compiled.fleet) throw new Error('the example fleet does not compile');
-  return compiled.fleet.hosts.map((host) => layoutHost(host, path.join(REPO_ROOT, 'generated', 'hosts', host.name)));
+  return compiled.fleet.hosts.map((host) => layoutHost(host, path.join(EXAMPLE_GENERATED, 'hosts', host.name)));
 }
 
 /** A fleet directory compiled and its per-host files written to a temporary generated/. */
 export async function compiledLayoutHosts(t: { after: (fn: () => void) => void }, fleetDir: string): Promise<LayoutHost[]> {
   const out = path.join(tempDir(t, 'fleetc-layouts-'), 'generated');
-  const compiled = await compileFromDisk({ fleetDir, outDir: out, nixDir: REPO_NIX });
+  const compiled = await compileFromDisk({ fleetDir, outDir: out, nixDir: EXAMPLE_NIX });
   if (!compiled.fleet || !compiled.artifacts) throw new Error(`${fleetDir} does not compile: ${compiled.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
   for (const artifact of compiled.artifacts) {
     if (!artifact.path.startsWith('hosts/')) continue;

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { listFiles } from '../../src/write/index.ts';
 import { hasStackTrace, runFleetc } from '../helpers/cli.ts';
 import { makeFleet } from '../helpers/fleet.ts';
-import { FLEETC_BIN, REPO_NIX } from '../helpers/paths.ts';
+import { FLEETC_BIN, EXAMPLE_NIX } from '../helpers/paths.ts';
 import { requireTools } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -85,7 +85,7 @@ describe('bad inputs', () => {
     }
     chmodSync(path.join(paths.fleetDir, 'hosts/wk-1.yaml'), 0o000);
     // As an unprivileged user (root reads anything): nobody.
-    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, FLEETC_BIN, 'validate', '--format', 'json', '--no-cache', '--nix', REPO_NIX], { cwd: root, reject: false });
+    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, FLEETC_BIN, 'validate', '--format', 'json', '--no-cache', '--nix', EXAMPLE_NIX], { cwd: root, reject: false });
     assert.equal(r.exitCode, 1, r.stderr);
     assert.deepEqual((JSON.parse(r.stdout) as Array<{ code: string; file: string; line: number; column: number }>).map((d) => [d.code, d.file, d.line, d.column]), [['FILE_UNREADABLE', 'fleet/hosts/wk-1.yaml', 1, 1]]);
   });

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { fastParse } from '../../src/load/fast-parse.ts';
 import { YAML_OPTIONS } from '../../src/load/parse.ts';
-import { FIXTURES, REPO_ROOT } from '../helpers/paths.ts';
+import { EXAMPLE_FLEET, FIXTURES } from '../helpers/paths.ts';
 
 function slowParse(text: string): unknown {
   const docs = parseAllDocuments(text, YAML_OPTIONS);
@@ -54,7 +54,7 @@ test('on random documents of tricky plain scalars, the fast path agrees with the
 });
 
 test('every fixture and example fleet file reads the same on both paths', () => {
-  const files = [path.join(REPO_ROOT, 'fleet'), path.join(FIXTURES, 'fleets'), path.join(FIXTURES, 'diagnostics')].flatMap((dir) =>
+  const files = [EXAMPLE_FLEET, path.join(FIXTURES, 'fleets'), path.join(FIXTURES, 'diagnostics')].flatMap((dir) =>
     readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => path.join((e as unknown as { parentPath: string }).parentPath, e.name)),
   );
   assert.ok(files.length > 80);

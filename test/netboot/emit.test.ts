@@ -1,5 +1,6 @@
 // The DHCP and iPXE emitters on small fleets: exact text where it matters, and the per-host
 // fragments the manifest hashes. Real consumers check the same output in consumers.test.ts.
+import { installedLibrary } from '../../src/library/index.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test, type TestContext } from 'node:test';
@@ -14,7 +15,7 @@ import { MINIMAL_FLEET } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { fragmentText } from '../../src/plan/build.ts';
 
-const CONTEXT: EmitContext = { nixDir: '../nix', outDirFromRoot: 'generated', nixFiles: new Map() };
+const CONTEXT: EmitContext = { nixDir: '../nix', outDirFromRoot: 'generated', nixFiles: new Map(), library: installedLibrary() };
 
 async function minimal(t: TestContext, overlay: FleetFiles = {}): Promise<Fleet> {
   const result = await compileFleet(makeFleet(tempDir(t), overlay));

@@ -14,7 +14,7 @@ import { hasErrors } from '../../src/diagnostics/diagnostic.ts';
 import { ipxeWordProblem } from '../../src/emit/ipxe/quote.ts';
 import { intToIpv4 } from '../../src/model/ipv4.ts';
 import { writeOutput } from '../../src/write/index.ts';
-import { REPO_NIX } from '../helpers/paths.ts';
+import { EXAMPLE_NIX } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { requireTools } from '../helpers/tools.ts';
 import { Lab } from './support/lab.ts';
@@ -182,7 +182,7 @@ test('whatever validate accepts, dhcpd, Kea and the iPXE word rules accept', { t
         mkdirSync(path.dirname(path.join(dir, 'fleet', rel)), { recursive: true });
         writeFileSync(path.join(dir, 'fleet', rel), text);
       }
-      const paths = { fleetDir: path.join(dir, 'fleet'), outDir: path.join(dir, 'generated'), nixDir: REPO_NIX };
+      const paths = { fleetDir: path.join(dir, 'fleet'), outDir: path.join(dir, 'generated'), nixDir: EXAMPLE_NIX };
       const result = await compileFromDisk(paths);
       if (hasErrors(result.diagnostics)) {
         invalid++;

@@ -36,7 +36,7 @@ test('the boot server properties have a description and examples', () => {
   const missing: string[] = [];
   undocumented(boot, 'fleet#/properties/boot', missing, readSchema(SCHEMA_FILES.fleet));
   assert.deepEqual(missing, []);
-  assert.deepEqual(Object.keys(boot.properties as Node), ['http', 'tftp', 'interfaces', 'ipxe', 'menuTimeoutSeconds']);
+  assert.deepEqual(Object.keys(boot.properties as Node), ['http', 'tftp', 'interfaces', 'ipxe', 'menuTimeoutSeconds', 'server']);
   assert.equal(boot.additionalProperties, false);
   assert.equal(((boot.properties as Record<string, Node>).ipxe!).additionalProperties, false);
 });

@@ -1,11 +1,11 @@
 // Generated host modules under the NixOS stand-in: compiles a fleet (the example by default) into a
 // temporary tree laid out like the repository (generated/ beside nix/) and builds the Nix expression
 // that evaluates one host's nixosSystem with disko's option and a platform overlay stubbed.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { compileFleet, makeFleet, type FleetFiles } from '../helpers/fleet.ts';
-import { REPO_ROOT } from '../helpers/paths.ts';
+import { EXAMPLE_FLEET } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import type { Fleet } from '../../src/model/fleet.ts';
 
@@ -17,8 +17,7 @@ export interface CompiledTree {
 /** Compiles the example fleet (plus an overlay of fleet files) into <tmp>/generated, with nix/ copied beside it. */
 export async function compiledTree(t: TestContext, overlay: FleetFiles = {}): Promise<CompiledTree> {
   const root = tempDir(t, 'fleetc-hosts-');
-  const paths = makeFleet(root, overlay, path.join(REPO_ROOT, 'fleet'));
-  cpSync(path.join(REPO_ROOT, 'nix'), path.join(root, 'nix'), { recursive: true });
+  const paths = makeFleet(root, overlay, EXAMPLE_FLEET);
   const result = await compileFleet({ ...paths, nixDir: path.join(root, 'nix') });
   if (!result.fleet || !result.artifacts) throw new Error(`the fleet does not compile: ${result.diagnostics.map((d) => d.code).join(', ')}`);
   for (const artifact of result.artifacts) {

@@ -1,6 +1,6 @@
 // A plan that compiles only what differs, taking the other hosts' hashes from the base commit's
 // committed output, is the plan of a full compile of both revisions (--full-base): over random
-// fleets (and the minimal fixture, whose build is clean) and random edits, with the head committed or left in the working tree, with and without
+// fleets (and the minimal fixture, whose build is clean, with and without a boot server host) and random edits, with the head committed or left in the working tree, with and without
 // output committed at the base (a clean build records its key, one with warnings does not), and with
 // a committed output that is stale or altered (then the plan must notice and compile the head in full).
 import assert from 'node:assert/strict';
@@ -36,6 +36,8 @@ const STALE = ['none', 'key', 'host-entry'] as const;
 
 /** The minimal fixture fleet, whose build has no diagnostics (random fleets often have warnings). */
 const MINIMAL: Files = Object.fromEntries(walkFiles(MINIMAL_FLEET).map((file) => [file, readFileSync(path.join(MINIMAL_FLEET, file), 'utf8')]));
+/** The same with cp-1 as its boot server (boot.server), also clean. */
+const MINIMAL_SERVER: Files = { ...MINIMAL, 'fleet.yaml': MINIMAL['fleet.yaml']!.replace('boot: { http: "http://10.0.0.2:8080/boot", tftp: 10.0.0.2 }', 'boot: { http: "http://10.0.0.11:8080/boot", tftp: 10.0.0.11, server: cp-1 }') };
 
 function comparable(outcome: PlanOutcome): unknown {
   if (!outcome.ok) return { reason: outcome.reason, failed: outcome.failed?.diagnostics };
@@ -45,9 +47,10 @@ function comparable(outcome: PlanOutcome): unknown {
 test('a plan from the committed base output equals a plan of both revisions compiled in full', async (t) => {
   let partialRuns = 0;
   let committedUsed = 0;
+  let committedWithServer = 0;
   await fc.assert(
     fc.asyncProperty(
-      fc.oneof({ arbitrary: arbitraryFleet({ maxHosts: 6, clusters: true }), weight: 1 }, { arbitrary: fc.constant(MINIMAL), weight: 1 }),
+      fc.oneof({ arbitrary: arbitraryFleet({ maxHosts: 6, clusters: true, bootServer: true }), weight: 2 }, { arbitrary: fc.constant(MINIMAL), weight: 1 }, { arbitrary: fc.constant(MINIMAL_SERVER), weight: 1 }),
       fc.array(fleetEdit, { minLength: 1, maxLength: 3 }),
       fc.record({
         committedBase: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
@@ -86,6 +89,7 @@ test('a plan from the committed base output equals a plan of both revisions comp
           partialRuns++;
           if (report.committed === undefined) committedUsed++;
           else if (baseBuilt && how.stale === 'none') assert.fail(`the committed output was not used: ${report.committed}`);
+          if (report.committed === undefined && /\bserver: /.test(head['fleet.yaml'] ?? '')) committedWithServer++;
           // An altered entry of a host the plan compiles is noticed; one that keeps the source key and
           // belongs only to hosts the change does not touch cannot be (docs/scale.md: CI's build --check).
           if (how.stale === 'host-entry' && baseBuilt) {
@@ -96,9 +100,11 @@ test('a plan from the committed base output equals a plan of both revisions comp
         assert.deepEqual(comparable(partial), comparable(full));
       },
     ),
-    { numRuns: 70 },
+    { numRuns: 100 },
   );
   // The property must have been exercised: plans built partially, some from committed output.
   assert.ok(partialRuns >= 15, `only ${partialRuns} partial plans`);
   assert.ok(committedUsed >= 3, `committed output used only ${committedUsed} times`);
+  // The boot server's entry (every file it serves) composed from committed entries, too.
+  assert.ok(committedWithServer >= 1, `committed output used with a boot server only ${committedWithServer} times`);
 });

@@ -20,12 +20,12 @@ test('plan: text by default, markdown and JSON on request, exit codes', async (t
   repo.rewrite('fleet/hosts/wk-1.yaml', (s) => s.replace('52:54:00:00:00:21', '52:54:00:00:00:98'));
   const text = await runFleetc(['plan', '--base', 'HEAD', '--detailed-exitcode', '--plan-file', 'plan.json'], { cwd: repo.root });
   assert.equal(text.exitCode, 2, 'changes present');
-  assert.match(text.stdout, /^~ wk-1: update \(worker\)$/m);
+  assert.match(text.stdout, /^! wk-1: replace \(worker\)$/m);
   assert.match(text.stdout, /^ {4}interface eno1: mac 52:54:00:00:00:21 → 52:54:00:00:00:98$/m);
   assert.match(text.stdout, /^ {6}\+ {4}matchConfig\.PermanentMACAddress = "52:54:00:00:00:98";$/m);
   const saved = JSON.parse(readFileSync(path.join(repo.root, 'plan.json'), 'utf8'));
   assert.equal(saved.formatVersion, 1);
-  assert.equal(saved.hosts.find((h: { name: string }) => h.name === 'wk-1').action, 'update');
+  assert.equal(saved.hosts.find((h: { name: string }) => h.name === 'wk-1').action, 'replace');
 
   const plain = await runFleetc(['plan', '--base', 'HEAD'], { cwd: repo.root });
   assert.equal(plain.exitCode, 0, 'without --detailed-exitcode changes are success');
@@ -55,21 +55,26 @@ test('plan: bad revision, invalid head, outside a repository — messages, exit 
   for (const r of [bad, invalid, outside]) assert.ok(!hasStackTrace(r.stdout + r.stderr));
 });
 
-test('the GitHub workflows pass a real workflow validator', () => {
+test('the GitHub workflows, fleetc\'s actions and the workflows fleetc init writes pass a real workflow validator', () => {
+  const validator = path.join(REPO_ROOT, 'node_modules/.bin/action-validator');
   const dir = path.join(REPO_ROOT, '.github/workflows');
   const files = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort();
   assert.deepEqual(files, ['apply.yml', 'pr.yml', 'validate.yml']);
-  for (const file of files) {
-    execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/action-validator'), [path.join(dir, file)], { stdio: 'pipe' });
-  }
+  const actions = ['validate', 'plan', 'apply'].map((name) => path.join(REPO_ROOT, 'actions', name, 'action.yml'));
+  const initWorkflows = ['pr.yml', 'apply.yml'].map((name) => path.join(REPO_ROOT, 'templates/init/workflows', name));
+  for (const file of [...files.map((f) => path.join(dir, f)), ...actions, ...initWorkflows]) execFileSync(validator, [file], { stdio: 'pipe' });
+  // The repository's workflows and a fleet repository's run the same steps: fleetc's actions.
   const pr = readFileSync(path.join(dir, 'pr.yml'), 'utf8');
-  assert.match(pr, /uses: \.\/\.github\/workflows\/validate\.yml/);
-  assert.match(pr, /fleetc plan --base "origin\/\$BASE_REF"/);
-  assert.match(pr, /<!-- fleetc-plan -->/);
+  assert.match(pr, /uses: \.\/actions\/validate\n/);
+  assert.match(pr, /uses: \.\/actions\/plan\n/);
+  assert.match(readFileSync(initWorkflows[0]!, 'utf8'), /uses: \.\/node_modules\/fleetc\/actions\/plan\n/);
+  const plan = readFileSync(actions[1]!, 'utf8');
+  assert.match(plan, /fleetc plan --base "origin\/\$BASE_REF"/);
+  assert.match(plan, /<!-- fleetc-plan -->/);
   const applyWorkflow = readFileSync(path.join(dir, 'apply.yml'), 'utf8');
   assert.match(applyWorkflow, /branches: \[main\]/);
   assert.match(applyWorkflow, /concurrency:\n  group: fleetc-apply\n  cancel-in-progress: false/);
-  assert.match(applyWorkflow, /npx fleetc apply/);
+  assert.match(readFileSync(actions[2]!, 'utf8'), /npx --no-install fleetc apply/);
 });
 
 test('the validator rejects a broken workflow (it is not a rubber stamp)', (t) => {

@@ -1,10 +1,12 @@
 // Plans computed from real git repositories: each scenario commits a fleet change and checks the
 // classification and reasons of every host.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { GitError } from '../../src/git/repository.ts';
+import { installedLibrary } from '../../src/library/index.ts';
 import { computePlan } from '../../src/plan/revisions.ts';
 import type { HostAction, Plan } from '../../src/plan/types.ts';
 import { renderPlan } from '../../src/cli/commands/plan.ts';
@@ -85,12 +87,24 @@ describe('plan scenarios', () => {
     assert.match(disko.diff, /^\+\s+size = "150G";$/m);
   });
 
-  test('change only a MAC: the NIC is renamed by MAC on the host, so an update', async (t) => {
+  test('change only the boot NIC\'s MAC: other hardware under the name, so a replace that says the old disks are lost', async (t) => {
     const repo = baseRepo(t);
     repo.rewrite('fleet/hosts/wk-1.yaml', (s) => s.replace('52:54:00:00:00:21', '52:54:00:00:00:99')).commit('new NIC');
     const p = await plan(repo, 'HEAD~1', 'HEAD');
-    assert.deepEqual(Object.entries(actions(p)).filter(([, a]) => a !== 'unchanged'), [['wk-1', 'update']]);
-    assert.deepEqual(reasons(p, 'wk-1'), ['interface eno1: mac 52:54:00:00:00:21 → 52:54:00:00:00:99']);
+    assert.deepEqual(Object.entries(actions(p)).filter(([, a]) => a !== 'unchanged'), [['wk-1', 'replace']]);
+    assert.deepEqual(reasons(p, 'wk-1'), [
+      'hardware replaced (boot MAC 52:54:00:00:00:21 → 52:54:00:00:00:99): installed from scratch through its BMC and the network boot, like a new machine: whatever was on the old disks is lost',
+      'interface eno1: mac 52:54:00:00:00:21 → 52:54:00:00:00:99',
+    ]);
+    assert.deepEqual(p.hosts.find((h) => h.name === 'wk-1')!.hostKey, { source: 'new' });
+  });
+
+  test('change the MAC of a NIC that does not boot: the NIC is renamed by MAC on the host, so an update', async (t) => {
+    const repo = baseRepo(t);
+    repo.rewrite('fleet/hosts/cp-1.yaml', (s) => s.replace('52:54:00:00:01:11', '52:54:00:00:01:99')).commit('new storage NIC');
+    const p = await plan(repo, 'HEAD~1', 'HEAD');
+    assert.deepEqual(Object.entries(actions(p)).filter(([, a]) => a !== 'unchanged'), [['cp-1', 'update']]);
+    assert.deepEqual(reasons(p, 'cp-1'), ['interface eno2.30: mac 52:54:00:00:01:11 → 52:54:00:00:01:99']);
   });
 
   test('bump nixpkgs: every host needs a reboot', async (t) => {
@@ -115,11 +129,12 @@ describe('plan scenarios', () => {
 
   test('edit a hand-written Nix file: the hosts that include it, with the file diff once', async (t) => {
     const repo = baseRepo(t);
-    repo.rewrite('nix/services/flaredb.nix', (s) => `${s}# tuned\n`).commit('touch flaredb module');
+    repo.rewrite('fleet/profiles/control-plane.yaml', (s) => `${s}modules: [profiles/control-plane.nix]\n`).commit('the control plane imports its module');
+    repo.rewrite('nix/profiles/control-plane.nix', (s) => `${s}# tuned\n`).commit('touch the control-plane module');
     const p = await plan(repo, 'HEAD~1', 'HEAD');
     assert.deepEqual(actions(p), { 'cp-1': 'update', 'cp-2': 'update', 'cp-3': 'update', 'wk-1': 'unchanged' });
-    assert.deepEqual(reasons(p, 'cp-1'), ['nix/services/flaredb.nix changed']);
-    assert.deepEqual(p.shared.map((s) => [s.path, s.change, s.hosts]), [['nix/services/flaredb.nix', 'modified', ['cp-1', 'cp-2', 'cp-3']]]);
+    assert.deepEqual(reasons(p, 'cp-1'), ['nix/profiles/control-plane.nix changed']);
+    assert.deepEqual(p.shared.map((s) => [s.path, s.change, s.hosts]), [['nix/profiles/control-plane.nix', 'modified', ['cp-1', 'cp-2', 'cp-3']]]);
     assert.match(p.shared[0]!.diff, /^\+# tuned$/m);
   });
 
@@ -131,6 +146,22 @@ describe('plan scenarios', () => {
     assert.deepEqual(new Set(Object.values(actions(p))), new Set(['update']));
     assert.deepEqual(reasons(p, 'wk-1'), ['nix/platform/flake.nix changed']);
     assert.match(p.shared[0]!.diff, /^\+.*release 2/m);
+  });
+
+  test('upgrade fleetc: its own Nix changes on every host that includes it, the boot server\'s on none', async (t) => {
+    const repo = baseRepo(t);
+    // The base was built by an older fleetc: its generated/fleetc/ differs in two files.
+    for (const [file, contents] of installedLibrary().sources) {
+      const older = file === 'modules/first-boot.nix' || file === 'modules/pxe-server.nix' ? `${contents}# older fleetc\n` : contents;
+      mkdirSync(path.dirname(path.join(repo.paths.outDir, 'fleetc', file)), { recursive: true });
+      writeFileSync(path.join(repo.paths.outDir, 'fleetc', file), older);
+    }
+    repo.commit('built by an older fleetc');
+    const p = await plan(repo, 'HEAD');
+    assert.deepEqual(new Set(Object.values(actions(p))), new Set(['update']));
+    assert.deepEqual(reasons(p, 'wk-1'), ["fleetc's fleetc/modules/first-boot.nix changed"]);
+    assert.deepEqual(p.shared.map((s) => [s.path, s.hosts.length]), [['fleetc/modules/first-boot.nix', 4], ['fleetc/modules/pxe-server.nix', 0]]);
+    assert.match(p.shared[0]!.diff, /^-# older fleetc$/m);
   });
 
   test('rename a host: decommission + provision, flagged as one machine', async (t) => {

@@ -7,7 +7,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { compileFromDisk } from '../../src/compile/index.ts';
-import { REPO_NIX, REPO_ROOT } from '../helpers/paths.ts';
+import { EXAMPLE_FLEET, EXAMPLE_NIX } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const DAMAGES: Array<[string, (text: string) => string]> = [
@@ -20,9 +20,9 @@ const DAMAGES: Array<[string, (text: string) => string]> = [
 test('a damaged file gets every diagnostic of the run: no cascade into untouched files', async (t) => {
   const root = tempDir(t);
   const fleet = path.join(root, 'fleet');
-  cpSync(path.join(REPO_ROOT, 'fleet'), fleet, { recursive: true });
+  cpSync(EXAMPLE_FLEET, fleet, { recursive: true });
   const files = ['fleet.yaml', ...['profiles', 'hosts'].flatMap((dir) => readdirSync(path.join(fleet, dir)).map((f) => `${dir}/${f}`))];
-  const paths = { fleetDir: fleet, outDir: path.join(root, 'generated'), nixDir: REPO_NIX };
+  const paths = { fleetDir: fleet, outDir: path.join(root, 'generated'), nixDir: EXAMPLE_NIX };
   const stray: string[] = [];
   for (const file of files) {
     const original = readFileSync(path.join(fleet, file), 'utf8');

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { readSchema, SCHEMA_DIR } from '../../src/validate/schemas.ts';
+import { EXAMPLE_FLEET } from '../helpers/paths.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -37,8 +38,7 @@ for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.jso
 
 test('every example fleet file names its schema for yaml-language-server', async () => {
   const { readFileSync } = await import('node:fs');
-  const { REPO_ROOT } = await import('../helpers/paths.ts');
-  const files = readdirSync(`${REPO_ROOT}fleet`, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.yaml'));
+  const files = readdirSync(EXAMPLE_FLEET, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.yaml'));
   assert.ok(files.length >= 12);
   for (const entry of files) {
     const dir = (entry as unknown as { parentPath?: string; path: string }).parentPath ?? (entry as unknown as { path: string }).path;

@@ -1,6 +1,7 @@
 // The one way fleetc starts processes during apply: argument arrays (never a shell string), a
 // timeout, and every command and its output reported per host. A dry run only records.
 import type { EventSink } from '../events.ts';
+import type { StopControl } from '../stop.ts';
 
 export interface CommandSpec {
   host: string;
@@ -27,10 +28,18 @@ export interface CommandRunner {
   run(spec: CommandSpec): Promise<CommandResult>;
 }
 
+/**
+ * Commands run in a process group of their own (detached), so the Ctrl-C a terminal sends to its
+ * whole foreground group reaches fleetc alone, which lets them finish; an abort (a second signal)
+ * ends the commands running at that moment, and commands started after it (rollbacks) run.
+ */
 export class ProcessRunner implements CommandRunner {
   readonly dryRun = false;
 
-  constructor(private readonly emit: EventSink) {}
+  constructor(
+    private readonly emit: EventSink,
+    private readonly stop?: StopControl,
+  ) {}
 
   async run(spec: CommandSpec): Promise<CommandResult> {
     const [file, ...args] = spec.argv;
@@ -38,7 +47,17 @@ export class ProcessRunner implements CommandRunner {
     const started = performance.now();
     // Loaded when a command first runs: only apply starts processes, and execa takes long to load.
     const { execa } = await import('execa');
-    const result = await execa(file!, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, ...(spec.input === undefined ? { stdin: 'ignore' as const } : { input: spec.input }), all: true, forceKillAfterDelay: 5_000 });
+    const subprocess = execa(file!, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, detached: true, ...(spec.input === undefined ? { stdin: 'ignore' as const } : { input: spec.input }), all: true, forceKillAfterDelay: 5_000 });
+    // The whole group: a tool's own children (ssh, nix) end with it.
+    const endGroup = () => {
+      try {
+        if (subprocess.pid) process.kill(-subprocess.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    };
+    const unsubscribe = this.stop?.aborted ? () => undefined : (this.stop?.onAbort(endGroup) ?? (() => undefined));
+    const result = await subprocess.finally(unsubscribe);
     const exitCode = result.exitCode ?? (result.timedOut ? 124 : 255);
     const ok = !result.timedOut && (spec.okExitCodes ?? [0]).includes(exitCode);
     this.emit({ type: 'command-finished', host: spec.host, argv: spec.argv, exitCode, durationMs: performance.now() - started, timedOut: Boolean(result.timedOut), output: String(result.all ?? '') });

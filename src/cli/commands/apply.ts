@@ -1,11 +1,15 @@
 // fleetc apply: deploy the changed hosts in safe waves; state and lock live in git refs.
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { apply, ApplyError, type ApplyStatus } from '../../apply/apply.ts';
 import { PlanFileError } from '../../apply/plan-file.ts';
 import { GitCommandError } from '../../apply/git-objects.ts';
 import { GitError } from '../../git/repository.ts';
+import { StopControl } from '../../apply/stop.ts';
+import type { EventSink } from '../../apply/events.ts';
+import { HANDLED_SIGNALS } from '../signals.ts';
 import { addPathOptions, parsePositiveInteger, pathsFrom } from '../arguments.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
@@ -20,6 +24,7 @@ const STATUS_EXIT: Record<ApplyStatus, number> = {
   'rollback-failed': EXIT.applyRollbackFailed,
   'lock-held': EXIT.lockHeld,
   refused: EXIT.refused,
+  stopped: EXIT.applyStopped,
 };
 
 export function registerApply(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -37,6 +42,9 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
     .addOption(new Option('--first-contact <policy>', 'new machines: accept the first SSH host key their installer shows, or refuse').choices(['refuse', 'accept-new']).default('refuse'))
     .option('--identity <file>', 'SSH private key to log in with')
     .option('--lock-timeout <seconds>', 'wait this long for a lock held by another run (0: fail at once)', parsePositiveInteger, 0)
+    .option('--lock-lease <seconds>', 'the deploy lock\'s lease, renewed while the run lasts: a lock not renewed for this long is stale and may be taken over', parsePositiveInteger, 300)
+    .option('--deploy-branch <branch>', 'the remote branch a deployed commit must be on (default: the remote\'s HEAD branch, else main)')
+    .option('--allow-off-branch', 'deploy a commit that is not on the deploy branch')
     .option('--step-timeout <seconds>', 'timeout of each nixos-rebuild / nixos-anywhere command', parsePositiveInteger, 3600)
     .option('--health-timeout <seconds>', 'how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)', parsePositiveInteger)
     .option('--reboot-timeout <seconds>', 'how long a host may take to come back after a reboot or to boot its installer', parsePositiveInteger, 900)
@@ -47,7 +55,10 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
   command.action(async (options: Record<string, unknown>) => {
     const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
     const logDir = String(options.logDir);
+    if (!options.dryRun) ignoredByGit(logDir);
     const emit = fanOut(terminalMonitor(io, options.output as MonitorFormat, { verbose: Boolean(options.verbose) }), ...(options.dryRun ? [] : [logFiles(path.join(logDir, runId))]));
+    const stop = new StopControl();
+    const release = stopOnSignals(stop, emit);
     try {
       const outcome = await apply({
         cwd: process.cwd(),
@@ -68,6 +79,10 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
         logDir,
         runId,
         emit,
+        lockLeaseSeconds: Math.max(1, Number(options.lockLease)),
+        stop,
+        deployBranch: options.deployBranch as string | undefined,
+        allowOffBranch: Boolean(options.allowOffBranch),
       });
       if (outcome.plan && (options.dryRun || outcome.status === 'refused') && options.output !== 'json') io.stderr(renderPlanText(outcome.plan, { diffs: false }));
       io.stderr(`fleetc apply: ${outcome.message}\n`);
@@ -76,6 +91,35 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
       if (!(error instanceof ApplyError || error instanceof GitError || error instanceof GitCommandError || error instanceof PlanFileError)) throw error;
       io.stderr(`fleetc apply: ${error.message}\n`);
       setExit(EXIT.failed);
+    } finally {
+      release();
     }
   });
+}
+
+/**
+ * The first SIGINT, SIGTERM or SIGHUP stops the run: no new host starts, the hosts in flight finish
+ * and are recorded, the lock is released. A second one aborts: the commands in flight are ended and
+ * their hosts rolled back. Returns the function that removes the handlers.
+ */
+function stopOnSignals(stop: StopControl, emit: EventSink): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stop.reason === undefined) {
+      stop.stop(`stopped by ${signal}`);
+      emit({ type: 'notice', message: `${signal}: stopping — no new host starts; the hosts in flight finish and are recorded (a second signal rolls them back)` });
+    } else if (!stop.aborted) {
+      stop.abort(`stopped by ${signal}`);
+      emit({ type: 'notice', message: `${signal} again: ending the commands in flight and rolling their hosts back` });
+    }
+  };
+  for (const signal of HANDLED_SIGNALS) process.on(signal, handler);
+  return () => {
+    for (const signal of HANDLED_SIGNALS) process.off(signal, handler);
+  };
+}
+
+/** Run logs and known_hosts files never show up as untracked files in the fleet repository. */
+function ignoredByGit(logDir: string): void {
+  mkdirSync(logDir, { recursive: true });
+  writeFileSync(path.join(logDir, '.gitignore'), '# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n');
 }

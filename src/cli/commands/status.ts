@@ -17,13 +17,16 @@ export function registerStatus(program: Command, io: Io, setExit: (code: number)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--remote <name>', 'git remote holding the state and lock refs (default: origin, when it exists)')
     .option('--no-remote', 'read the state in this repository only')
-    .option('--no-fetch', 'do not fetch the state refs from the remote first');
+    .option('--no-fetch', 'do not fetch the state refs from the remote first')
+    .option('--probe', 'also read what each host runs over SSH (pinned host keys only) and report drift; exits 1 when a host drifts')
+    .option('--identity <file>', 'SSH private key for --probe');
   addPathOptions(status);
   status.action(async (options: Record<string, unknown>) => {
     await guarded(io, setExit, async () => {
-      const result = await fleetStatus(process.cwd(), pathsFrom(options), options.remote === false ? '' : (options.remote as string | undefined), options.fetch !== false);
+      const probe = options.probe ? { ...(options.identity ? { identityFile: String(options.identity) } : {}) } : undefined;
+      const result = await fleetStatus(process.cwd(), pathsFrom(options), options.remote === false ? '' : (options.remote as string | undefined), options.fetch !== false, probe);
       io.stdout(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderStatus(result));
-      setExit(EXIT.ok);
+      setExit(result.hosts.some((h) => h.probe?.state === 'drift') ? EXIT.failed : EXIT.ok);
     });
   });
 

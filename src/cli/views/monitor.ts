@@ -54,6 +54,8 @@ export function terminalMonitor(io: Io, format: MonitorFormat, options: { verbos
         return line(`${event.host}: ${event.result}${dryRun ? ' (dry run: nothing ran)' : ` (${(event.durationMs / 1000).toFixed(1)} s)`}${event.error ? `: ${event.error}` : ''}`);
       case 'halted':
         return line(`HALTED: ${event.reason}`);
+      case 'notice':
+        return line(`note: ${event.message}`);
       case 'run-finished':
         if (statusShown) io.stdout('\r\x1b[K');
         statusShown = false;

@@ -4,6 +4,7 @@ import { HOST_ACTIONS } from '../../plan/types.ts';
 
 export const ACTION_PHRASES: Record<HostAction, string> = {
   destructive: 'destructive',
+  replace: 'to replace (new hardware)',
   decommission: 'to decommission',
   provision: 'to provision',
   'reboot-required': 'to update with a reboot',

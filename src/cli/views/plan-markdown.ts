@@ -34,9 +34,9 @@ export function renderPlanMarkdown(plan: Plan): string {
     '',
     '| action | hosts |',
     '|---|---:|',
-    ...HOST_ACTIONS.filter((a) => plan.summary[a] > 0).map((a) => `| ${a === 'destructive' ? '⚠️ ' : ''}${a} | ${plan.summary[a]} |`),
+    ...HOST_ACTIONS.filter((a) => plan.summary[a] > 0).map((a) => `| ${a === 'destructive' || a === 'replace' ? '⚠️ ' : ''}${a} | ${plan.summary[a]} |`),
     '',
-    ...destructiveWarning(plan.hosts.filter((h) => h.action === 'destructive'), cut),
+    ...destructiveWarning(plan.hosts.filter((h) => h.action === 'destructive' || h.action === 'replace'), cut),
     ...renameCaution(plan.hosts.filter((h) => h.renamedFrom), cut),
     ...rollout(plan, cut),
   ];
@@ -94,7 +94,7 @@ function destructiveWarning(destructive: HostPlan[], cut: string[]): string[] {
 
 function renameCaution(renamed: HostPlan[], cut: string[]): string[] {
   if (renamed.length === 0) return [];
-  const lines = ['> [!CAUTION]', '> A rename is a decommission plus a provision: the machine is reinstalled.'];
+  const lines = ['> [!CAUTION]', '> A rename is a decommission plus a provision: the machine is reinstalled under its new name and its disks are erased; `fleetc apply` needs the new name approved with `--approve-destructive`.'];
   let used = lines.join('\n').length;
   let listed = 0;
   for (const host of renamed) {

@@ -2,7 +2,7 @@
 import type { Plan } from '../../plan/types.ts';
 import { changedHosts, diffBody, revisionLabel, summarySentence } from './plan-common.ts';
 
-const MARKS: Record<string, string> = { destructive: '!', decommission: '-', provision: '+', 'reboot-required': '~', update: '~', 'network-only': '~' };
+const MARKS: Record<string, string> = { destructive: '!', replace: '!', decommission: '-', provision: '+', 'reboot-required': '~', update: '~', 'network-only': '~' };
 
 export function renderPlanText(plan: Plan, options: { diffs: boolean }): string {
   const lines = [`Plan for fleet ${plan.fleet}: ${revisionLabel(plan.base)} → ${revisionLabel(plan.head)}`, ''];
@@ -10,6 +10,8 @@ export function renderPlanText(plan: Plan, options: { diffs: boolean }): string 
     const extra = [host.profile, host.raftGroups.length ? `voter in ${host.raftGroups.join(', ')}` : ''].filter(Boolean).join('; ');
     lines.push(`${MARKS[host.action]} ${host.name}: ${host.action} (${extra})`);
     for (const reason of host.reasons) lines.push(`    ${reason}`);
+    if (host.hostKey?.source === 'new') lines.push('    SSH host key: a new key pair is generated, installed with the system and recorded; later deploys pin it, with no ssh.hostKey to write by hand');
+    else if (host.hostKey) lines.push(`    SSH host key ${host.hostKey.fingerprint} (${host.hostKey.source === 'pinned' ? 'ssh.hostKey in the fleet' : 'recorded by fleetc when it installed the host'})`);
     if (options.diffs) {
       for (const artifact of host.artifacts) {
         lines.push(`    ${artifact.change} ${artifact.path}`);

@@ -107,7 +107,8 @@ export function checkClaims(fleet: CheckedFleet, hosts: ReadonlyArray<{ host: Ch
   const ips = new Map<string, number>();
   const bmcs = new Map<string, number>();
   // Fleet-level addresses that hosts must not take.
-  if (fleet.fleet) ips.set(fleet.fleet.data.boot.tftp, -1);
+  // (A boot server that is a host of the fleet holds that address itself: boot.server.)
+  if (fleet.fleet && fleet.fleet.data.boot.server === undefined) ips.set(fleet.fleet.data.boot.tftp, -1);
   const earlier = (index: number, kind: Claim['kind'], key: string): { document: LoadedDocument; what: string } => {
     if (index < 0) return { document: fleet.fleet!.document, what: 'the boot server (boot.tftp)' };
     const { host, claims } = hosts[index]!;

@@ -14,6 +14,7 @@ export function checkBoot(fleet: CheckedFleet, report: Reporter): void {
   if (!fleetFile) return;
   checkBootUrl(fleetFile.document, fleetFile.data.boot.http, report);
   checkBootServerOutsidePools(fleet, report);
+  checkBootServerHost(fleet, report);
 }
 
 /** A host's kernel parameters, and its boot NIC on an untagged network that fleetc's DHCP serves. */
@@ -87,5 +88,32 @@ function checkBootServerOutsidePools(fleet: CheckedFleet, report: Reporter): voi
     if (server >= ipv4ToInt(pool.start) && server <= ipv4ToInt(pool.end)) {
       report.at(fleetFile.document, ['networks', name, 'dhcp', 'pool'], { code: 'POOL_INVALID', message: `DHCP pool ${pool.start}–${pool.end} covers the boot server ${fleetFile.data.boot.tftp} (boot.tftp)`, hint: 'move the pool so it leaves the boot server out' });
     }
+  }
+}
+
+/** boot.server names a host of the fleet, and boot.tftp and boot.http's host are its static addresses. */
+function checkBootServerHost(fleet: CheckedFleet, report: Reporter): void {
+  const fleetFile = fleet.fleet!;
+  const name = fleetFile.data.boot.server;
+  if (name === undefined) return;
+  const host = fleet.hosts.find((h) => h.name === name);
+  if (!host) {
+    if (!fleet.allHostNames.has(name)) report.at(fleetFile.document, ['boot', 'server'], { code: 'BOOT_SERVER_UNKNOWN', message: `boot.server names ${name}, which is not a host of the fleet`, hint: 'name the host whose file describes the boot server (hosts/<name>.yaml), or add it' });
+    return;
+  }
+  const addresses = host.data.interfaces.map((i) => i.address).filter((a) => a !== undefined);
+  let httpHost: string | undefined;
+  try {
+    httpHost = new URL(fleetFile.data.boot.http).hostname;
+  } catch {
+    return; // BOOT_URL_INVALID says so
+  }
+  for (const [key, value] of [['tftp', fleetFile.data.boot.tftp], ['http', httpHost]] as const) {
+    if (addresses.includes(value)) continue;
+    report.at(fleetFile.document, ['boot', key], {
+      code: 'BOOT_SERVER_MISMATCH',
+      message: `boot.${key} points at ${value}, which is not an address of the boot server ${name} (${addresses.join(', ') || 'it has no static address'})`,
+      hint: `machines must reach the boot server at its own static address: use one of ${name}'s addresses, or give its boot interface that address`,
+    });
   }
 }

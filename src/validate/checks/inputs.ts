@@ -23,7 +23,7 @@ export function checkInputs(fleet: CheckedFleet, report: Reporter, layout?: Repo
       if (target === name) report.at(file.document, ['inputs', name, 'follows', own], { code: 'INPUT_UNKNOWN', message: `input ${name} cannot follow itself`, hint: 'follow another input of the fleet, usually nixpkgs' });
       else if (!(target in inputs)) unknown(['inputs', name, 'follows', own], target, `inputs.${name}.follows.${own}`);
     }
-    if (input.url.startsWith('path:')) checkPath(file, name, input.url, report, layout);
+    if (input.url.startsWith('path:')) checkPath(file, name, input.url, report, layout, fleet.nixFiles);
     else checkPins(file, name, input, report);
   }
   const platform = file.data.platform;
@@ -35,7 +35,7 @@ export function checkInputs(fleet: CheckedFleet, report: Reporter, layout?: Repo
  * there into the manifest, so plan and apply see a change to it on every host (Nix pins it only by
  * the commit, with no hash of its own in flake.lock).
  */
-function checkPath(file: Checked<FleetInput>, name: string, url: string, report: Reporter, layout: RepositoryLayout | undefined): void {
+function checkPath(file: Checked<FleetInput>, name: string, url: string, report: Reporter, layout: RepositoryLayout | undefined, nixFiles: ReadonlyMap<string, string>): void {
   const segments = url.slice('path:'.length).split('/').filter((s) => s !== '' && s !== '.');
   // A nix directory outside the root (only `fleetc validate` allows one) cannot hold the flake's inputs.
   const nixDir = layout && !layout.nixDirFromRoot.startsWith('..') ? layout.nixDirFromRoot.split('/').filter((s) => s !== '' && s !== '.') : undefined;
@@ -46,6 +46,12 @@ function checkPath(file: Checked<FleetInput>, name: string, url: string, report:
       message: `input ${name} (${url}) is not a directory under the fleet's nix directory${nixDir ? ` (${nixDir.join('/')}/)` : ''}`,
       hint: `keep a flake of this repository under nix/, e.g. path:./${nixDir?.join('/') ?? 'nix'}/platform; pin other flakes by url, rev, narHash and lastModified`,
     });
+    return;
+  }
+  // The flake Nix will read: a missing one is a located error here, not a broken flake later.
+  const flakeFile = nixDir ? [...segments.slice(nixDir.length), 'flake.nix'].join('/') : undefined;
+  if (flakeFile !== undefined && !nixFiles.has(flakeFile)) {
+    report.at(file.document, ['inputs', name, 'url'], { code: 'INPUT_PATH_INVALID', message: `input ${name} (${url}) has no flake.nix: ${nixDir!.join('/')}/${flakeFile} does not exist`, hint: 'create the flake there, or point the input at the directory that holds it' });
   }
 }
 

@@ -5,10 +5,10 @@ import { hasErrors } from '../../../src/diagnostics/diagnostic.ts';
 import type { Fleet } from '../../../src/model/fleet.ts';
 import { writeOutput } from '../../../src/write/index.ts';
 import { compileFleet, diagnosticLines, makeFleet, type FleetFiles } from '../../helpers/fleet.ts';
-import { REPO_ROOT } from '../../helpers/paths.ts';
+import { EXAMPLE_FLEET } from '../../helpers/paths.ts';
 import type { Paths } from '../../../src/compile/index.ts';
 
-export const EXAMPLE_FLEET = `${REPO_ROOT}fleet`;
+export { EXAMPLE_FLEET } from '../../helpers/paths.ts';
 
 export interface Built {
   paths: Paths;

@@ -20,4 +20,8 @@
   ./swraid.nix
   ./boot-loader.nix
   ./misc.nix
+  ./assertions.nix
+  ./swap.nix
+  ./top-level.nix
+  ./stage-1.nix
 ]

@@ -1,0 +1,8596 @@
+// src/cli/main.ts
+import { Command, CommanderError } from "commander";
+
+// src/diagnostics/diagnostic.ts
+var NO_RANGE = { start: 0, end: 0 };
+function hasErrors(diagnostics) {
+  return diagnostics.some((d) => d.severity === "error");
+}
+function countBySeverity(diagnostics) {
+  const counts = { error: 0, warning: 0 };
+  for (const d of diagnostics) counts[d.severity]++;
+  return counts;
+}
+function sortDiagnostics(diagnostics) {
+  const seen = /* @__PURE__ */ new Set();
+  const unique = diagnostics.filter((d) => {
+    const key = `${d.file}\0${d.range.start}\0${d.code}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.sort(
+    (a, b) => compareText(a.file, b.file) || a.range.start - b.range.start || compareText(a.code, b.code) || compareText(a.message, b.message)
+  );
+}
+function compareText(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/compile/build-stamp.ts
+import { createHash as createHash3, randomBytes } from "node:crypto";
+import fs2 from "node:fs";
+import path3 from "node:path";
+
+// src/load/parse-cache.ts
+import { createHash } from "node:crypto";
+function blobIdOf(bytes) {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+var computedIds = /* @__PURE__ */ new WeakMap();
+function blobIdOfFile(file) {
+  if (file.blobId !== void 0) return file.blobId;
+  let id = computedIds.get(file);
+  if (id === void 0) computedIds.set(file, id = blobIdOf(file.bytes ?? new Uint8Array()));
+  return id;
+}
+var ParseCache = class {
+  entries;
+  /** Ids asked for or added during this process's use, which a store keeps first. */
+  used = /* @__PURE__ */ new Set();
+  hits = 0;
+  misses = 0;
+  /** True when an entry was added since the cache was created or loaded. */
+  changed = false;
+  /**
+   * Files (by blob id) known to pass their kind's JSON Schema, under the schemas of `schemas` (a
+   * fingerprint of the schema files; validate/schemas.ts): validate does not check them again.
+   */
+  validated;
+  schemas;
+  constructor(entries = /* @__PURE__ */ new Map(), validated) {
+    this.entries = entries;
+    this.schemas = validated?.schemas;
+    this.validated = validated?.kinds ?? /* @__PURE__ */ new Map();
+  }
+  passedSchema(id, kind, schemas) {
+    return this.schemas === schemas && this.validated.get(id) === kind;
+  }
+  markPassed(id, kind, schemas) {
+    if (this.schemas !== schemas) {
+      this.schemas = schemas;
+      this.validated = /* @__PURE__ */ new Map();
+    }
+    if (this.validated.get(id) === kind) return;
+    this.validated.set(id, kind);
+    this.changed = true;
+  }
+  /** The schema record, for a store: kept for entries the store keeps. */
+  validatedFor(ids) {
+    if (this.schemas === void 0) return void 0;
+    return { schemas: this.schemas, kinds: [...this.validated].filter(([id]) => ids.has(id)) };
+  }
+  get(id) {
+    const data = this.entries.get(id);
+    if (data === void 0) {
+      this.misses++;
+      return void 0;
+    }
+    this.hits++;
+    this.used.add(id);
+    return Object.isFrozen(data) ? data : Object.freeze(data);
+  }
+  /** Data is frozen on the way in: every compile that is served the entry shares it. */
+  set(id, data) {
+    this.entries.set(id, deepFreeze(data));
+    this.used.add(id);
+    this.changed = true;
+  }
+  get size() {
+    return this.entries.size;
+  }
+  /** Entries for a store: those used in this process first, then the rest. */
+  *ordered() {
+    for (const id of this.used) yield [id, this.entries.get(id)];
+    for (const entry of this.entries) if (!this.used.has(entry[0])) yield entry;
+  }
+};
+function deepFreeze(value) {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze(value[key]);
+  }
+  return value;
+}
+
+// src/load/parse.ts
+import { createRequire as createRequire2 } from "node:module";
+import { parseAllDocuments as parseAllDocuments2, isMap as isMap4 } from "yaml";
+
+// src/load/fast-parse.ts
+import jsYaml from "js-yaml";
+var nullType = new jsYaml.Type("tag:yaml.org,2002:null", {
+  kind: "scalar",
+  resolve: (data) => data === "" || /^(?:~|null|Null|NULL)$/.test(data),
+  construct: () => null
+});
+var boolType = new jsYaml.Type("tag:yaml.org,2002:bool", {
+  kind: "scalar",
+  resolve: (data) => /^(?:true|True|TRUE|false|False|FALSE)$/.test(data),
+  construct: (data) => data === "true" || data === "True" || data === "TRUE"
+});
+var intType = new jsYaml.Type("tag:yaml.org,2002:int", {
+  kind: "scalar",
+  resolve: (data) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(data),
+  construct: (data) => data.startsWith("0o") ? parseInt(data.slice(2), 8) : data.startsWith("0x") ? parseInt(data.slice(2), 16) : parseInt(data, 10)
+});
+var floatType = new jsYaml.Type("tag:yaml.org,2002:float", {
+  kind: "scalar",
+  resolve: (data) => /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(data),
+  construct: (data) => {
+    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(data)) return data.startsWith("-") ? -Infinity : Infinity;
+    if (/^\.(?:nan|NaN|NAN)$/.test(data)) return NaN;
+    return parseFloat(data);
+  }
+});
+var CORE_1_2 = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] });
+var UNUSUAL = /[&*!]|^%/m;
+var NESTED_SEQUENCE = /^[ \t]*-[ \t]+-(?:[ \t]|$)/m;
+var ODD_KEYS = /<<|(?:^|[\s[{,])\?(?:\s|$)|[\]}][ \t]*:(?:\s|$)/m;
+function fastParse(text) {
+  if (UNUSUAL.test(text) || NESTED_SEQUENCE.test(text) || ODD_KEYS.test(text) || text.includes("\0")) return void 0;
+  let data;
+  try {
+    data = jsYaml.load(text, { schema: CORE_1_2, json: false });
+  } catch {
+    return void 0;
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data) || hasNullKey(data)) return void 0;
+  return data;
+}
+function hasNullKey(value) {
+  if (Array.isArray(value)) return value.some(hasNullKey);
+  if (typeof value !== "object" || value === null) return false;
+  for (const [key, item] of Object.entries(value)) if (key === "null" || hasNullKey(item)) return true;
+  return false;
+}
+
+// src/load/secret-positions.ts
+import { parseAllDocuments, isMap, isPair, isScalar, isSeq } from "yaml";
+
+// src/validate/schemas.ts
+import { createHash as createHash2 } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+
+// src/package-root.ts
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+function findPackageRoot(start) {
+  for (let dir = path.dirname(start); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json")) && existsSync(path.join(dir, "schema"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`fleetc: cannot find its package directory above ${start}`);
+  }
+}
+var PACKAGE_ROOT = findPackageRoot(fileURLToPath(import.meta.url));
+function packageFile(relative) {
+  return path.join(PACKAGE_ROOT, relative);
+}
+
+// src/validate/schemas.ts
+var addFormats = addFormatsModule.default ?? addFormatsModule;
+var SCHEMA_DIR = `${packageFile("schema")}/`;
+var SCHEMA_FILES = {
+  fleet: "fleet.schema.json",
+  profile: "profile.schema.json",
+  host: "host.schema.json"
+};
+var compiled;
+var AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, discriminator: true };
+var packageVersion = (name) => createRequire(import.meta.url)(`${name}/package.json`).version;
+var AJV_VERSION = `${packageVersion("ajv")} ajv-formats ${packageVersion("ajv-formats")}`;
+function readSchema(fileName) {
+  return JSON.parse(readFileSync(SCHEMA_DIR + fileName, "utf8"));
+}
+function schemaValidators() {
+  if (compiled) return compiled;
+  const ajv = new Ajv2020(AJV_OPTIONS);
+  addFormats(ajv, ["ipv4", "hostname", "uri"]);
+  ajv.addSchema(readSchema("common.schema.json"), "common.schema.json");
+  const compile = (kind) => {
+    const file = SCHEMA_FILES[kind];
+    ajv.addSchema(readSchema(file), file);
+    return ajv.getSchema(file);
+  };
+  compiled = { fleet: compile("fleet"), profile: compile("profile"), host: compile("host") };
+  return compiled;
+}
+var fingerprint;
+function schemaFingerprint() {
+  if (fingerprint) return fingerprint;
+  const hash = createHash2("sha256").update(`ajv ${AJV_VERSION} ${JSON.stringify(AJV_OPTIONS)}
+`);
+  for (const file of ["common.schema.json", ...Object.values(SCHEMA_FILES)]) hash.update(`${file}\0${readFileSync(SCHEMA_DIR + file, "utf8")}\0`);
+  return fingerprint = hash.digest("hex");
+}
+
+// src/load/secret-positions.ts
+var SECRET_REF = /\/\$defs\/secretRef$/;
+var patterns;
+function secretPatterns(kind) {
+  patterns ??= Object.fromEntries(Object.keys(SCHEMA_FILES).map((k) => [k, collect(SCHEMA_FILES[k])]));
+  return patterns[kind];
+}
+function isSecretPath(kind, path28) {
+  return secretPatterns(kind).some((pattern) => pattern.length <= path28.length && pattern.every((segment, i) => segment === "*" || segment === path28[i]));
+}
+function secretRanges(kind, text) {
+  const found = secretPatterns(kind);
+  if (found.length === 0) return [];
+  const doc = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, strict: false });
+  const first = Array.isArray(doc) ? doc[0] : void 0;
+  const out = [];
+  const visit2 = (node, pattern) => {
+    if (pattern.length === 0) {
+      const range = node?.range;
+      if (range) out.push({ start: range[0], end: range[1] });
+      return;
+    }
+    const [segment, ...rest] = pattern;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? String(pair.key.value) : void 0;
+        if (segment === "*" || key === segment) visit2(pair.value, rest);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        if (segment === "*" || segment === i) visit2(item, rest);
+      });
+    }
+  };
+  for (const pattern of found) visit2(first?.contents, pattern);
+  return out;
+}
+function collect(file) {
+  const out = [];
+  const schemas = /* @__PURE__ */ new Map();
+  const load = (name) => {
+    let schema = schemas.get(name);
+    if (!schema) schemas.set(name, schema = readSchema(name));
+    return schema;
+  };
+  const resolve = (ref, current) => {
+    const [target, pointer = ""] = ref.split("#");
+    const name = target || current;
+    let node = load(name);
+    for (const part of pointer.split("/").filter(Boolean)) node = node[part.replace(/~1/g, "/").replace(/~0/g, "~")];
+    return [node, name];
+  };
+  const walk2 = (schema, current, pattern, refs) => {
+    if (!schema || typeof schema !== "object") return;
+    const node = schema;
+    if (typeof node.$ref === "string") {
+      if (SECRET_REF.test(node.$ref)) {
+        out.push(pattern);
+        return;
+      }
+      const key = `${current}|${node.$ref}`;
+      if (!refs.has(key)) {
+        const [target, name] = resolve(node.$ref, current);
+        walk2(target, name, pattern, /* @__PURE__ */ new Set([...refs, key]));
+      }
+    }
+    for (const [name, sub] of Object.entries(node.properties ?? {})) walk2(sub, current, [...pattern, name], refs);
+    for (const sub of Object.values(node.patternProperties ?? {})) walk2(sub, current, [...pattern, "*"], refs);
+    if (typeof node.additionalProperties === "object") walk2(node.additionalProperties, current, [...pattern, "*"], refs);
+    if (typeof node.items === "object") walk2(node.items, current, [...pattern, "*"], refs);
+    for (const keyword of ["oneOf", "anyOf", "allOf"]) for (const sub of node[keyword] ?? []) walk2(sub, current, pattern, refs);
+    for (const keyword of ["then", "else"]) walk2(node[keyword], current, pattern, refs);
+  };
+  walk2(load(file), file, [], /* @__PURE__ */ new Set());
+  return [...new Map(out.map((p) => [JSON.stringify(p), p])).values()];
+}
+
+// src/load/yaml-features.ts
+import { isAlias, isCollection, isMap as isMap2, isPair as isPair2, isScalar as isScalar2, visit } from "yaml";
+var PLAIN_YAML = "use plain YAML 1.2: mappings, lists, strings, numbers and booleans, without tags or directives";
+function unsupportedFeatures(doc, text, file) {
+  const out = [];
+  const at = (code2, start, end, message, hint) => out.push({ severity: "error", code: code2, message, hint, file, range: { start, end } });
+  if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== "1.2") {
+    const directive = /^%YAML[^\n]*/m.exec(text);
+    const start = directive?.index ?? 0;
+    at("YAML_UNSUPPORTED", start, start + (directive?.[0].length ?? 0), `the %YAML ${doc.directives.yaml.version} directive would read this file by other rules (YAML 1.1 reads 022 as 18 and yes as true)`, "remove the directive: fleet files are YAML 1.2");
+  }
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isPair2(pair)) return;
+      const key = pair.key;
+      if (key && !isScalar2(key) && !isAlias(key)) {
+        const [start, end] = rangeOf(key);
+        at("YAML_UNSUPPORTED", start, end, "a key that is a list or a mapping cannot name a property", "write keys as plain words");
+      } else if (isScalar2(key) && key.value === "<<" && key.type === "PLAIN") {
+        const [start, end] = rangeOf(key);
+        at("YAML_UNSUPPORTED", start, end, "merge keys (<<) are not supported: they hide where a value comes from", "write the values out, or move what hosts share into a profile");
+      }
+    },
+    Node(_, node) {
+      if (isScalar2(node) || isCollection(node)) {
+        if (node.tag !== void 0) {
+          const [start, end] = tagRange(node, text);
+          at("YAML_UNSUPPORTED", start, end, `the tag ${tagName(text.slice(start, end), node.tag)} is not supported`, PLAIN_YAML);
+        }
+      }
+      if (isMap2(node)) {
+        const seen = /* @__PURE__ */ new Map();
+        for (const item of node.items) {
+          const key = item.key;
+          if (!isScalar2(key)) continue;
+          const name = key.value === null ? "" : String(key.value);
+          const earlier = seen.get(name);
+          if (earlier && isScalar2(earlier) && earlier.value !== key.value) {
+            const [start, end] = rangeOf(key);
+            at("YAML_DUPLICATE_KEY", start, end, `the key ${describeKey(key.value)} is the same key as ${describeKey(earlier.value)} once read (keys are text)`, "remove or rename one of the two keys");
+          } else if (!earlier) seen.set(name, key);
+        }
+      }
+    }
+  });
+  return out;
+}
+function rangeOf(node) {
+  return node.range ? [node.range[0], node.range[1]] : [0, 0];
+}
+function tagRange(node, text) {
+  const [start] = rangeOf(node);
+  for (let bang = text.lastIndexOf("!", start); bang !== -1; bang = text.lastIndexOf("!", bang - 1)) {
+    const end = bang + /^!\S*/.exec(text.slice(bang))[0].length;
+    if (end > start || !/^(?:\s|&\S+)*$/.test(text.slice(end, start))) continue;
+    let first = bang;
+    while (first > 0 && text[first - 1] === "!") first--;
+    return [first, end];
+  }
+  return rangeOf(node);
+}
+function tagName(written, resolved2) {
+  return written.startsWith("!") ? written : resolved2;
+}
+function describeKey(value) {
+  return typeof value === "string" ? JSON.stringify(value) : `${String(value)} (a ${value === null ? "null" : typeof value})`;
+}
+
+// src/load/locate.ts
+import { isMap as isMap3, isPair as isPair3, isScalar as isScalar3, isSeq as isSeq2 } from "yaml";
+function locate(doc, path28, part = "value") {
+  let node = doc.contents;
+  let best = rangeOf2(node) ?? { start: 0, end: 0 };
+  for (let i = 0; i < path28.length; i++) {
+    const segment = path28[i];
+    const isLast = i === path28.length - 1;
+    if (isMap3(node)) {
+      const pair = node.items.find((item) => isPair3(item) && keyText(item.key) === String(segment));
+      if (!pair) return best;
+      const keyRange = rangeOf2(pair.key);
+      if (isLast && part === "key" && keyRange) return keyRange;
+      node = pair.value;
+      best = rangeOf2(node) ?? keyRange ?? best;
+    } else if (isSeq2(node) && typeof segment === "number") {
+      node = node.items[segment];
+      if (node === void 0) return best;
+      best = rangeOf2(node) ?? best;
+    } else {
+      return best;
+    }
+  }
+  return best;
+}
+function keyText(key) {
+  if (isScalar3(key)) return String(key.value);
+  return void 0;
+}
+function rangeOf2(node) {
+  const range = node?.range;
+  if (!range) return void 0;
+  return { start: range[0], end: range[1] };
+}
+
+// src/load/parse.ts
+var MAX_ALIAS_COUNT = 100;
+var YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" };
+var PARSER_VERSION = `3 yaml@${createRequire2(import.meta.url)("yaml/package.json").version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
+function parseFleet(raw, sources, cache, memo) {
+  const diagnostics = [...raw.problems];
+  const loaded = { displayDir: raw.displayDir, profiles: [], hosts: [], nixFiles: raw.nixFiles };
+  let firstFleetFile;
+  for (const file of raw.files) {
+    if (file.problem) {
+      diagnostics.push(file.problem);
+      continue;
+    }
+    const kind = kindOf(file.relPath);
+    if (!kind) {
+      diagnostics.push(fileError("FILE_UNKNOWN_KIND", file.displayPath, `${file.relPath} is not fleet.yaml and not under profiles/ or hosts/`, "move it to profiles/ or hosts/, or give it another extension"));
+      continue;
+    }
+    if (kind === "fleet" && firstFleetFile) {
+      diagnostics.push(fileError("FILE_DUPLICATE_KIND", file.displayPath, `${raw.displayDir} holds both ${firstFleetFile} and ${file.relPath}`, `keep one fleet file: merge ${file.relPath} into ${firstFleetFile} and delete it`));
+      continue;
+    }
+    if (kind === "fleet") firstFleetFile = file.relPath;
+    const kept2 = memo?.get(file);
+    if (kept2?.document) sources.adopt(kept2.document.source);
+    const result = kept2 ?? parseFile(file, kind, sources, cache);
+    if (memo && !kept2 && result.document && cache) memo.set(file, result);
+    diagnostics.push(...result.diagnostics);
+    if (!result.document) continue;
+    if (kind === "fleet") loaded.fleet = result.document;
+    else if (kind === "profile") loaded.profiles.push(result.document);
+    else loaded.hosts.push(result.document);
+  }
+  if (raw.problems.length === 0 && !raw.files.some((f) => kindOf(f.relPath) === "fleet")) {
+    diagnostics.push(fileError("FLEET_FILE_MISSING", raw.displayDir, `no fleet.yaml in ${raw.displayDir}`, "every fleet directory needs a fleet.yaml with the name, networks and boot server"));
+  }
+  return { value: loaded, diagnostics };
+}
+function kindOf(relPath) {
+  if (relPath === "fleet.yaml" || relPath === "fleet.yml") return "fleet";
+  if (relPath.startsWith("profiles/")) return "profile";
+  if (relPath.startsWith("hosts/")) return "host";
+  return void 0;
+}
+function parseFile(file, kind, sources, cache) {
+  const path28 = file.displayPath;
+  const bytes = file.bytes ?? new Uint8Array();
+  const text = decodeUtf8(bytes);
+  if (text === void 0) {
+    return { diagnostics: [fileError("FILE_BINARY", path28, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
+  }
+  const source = sources.add(path28, text);
+  source.secrets = () => secretRanges(kind, text);
+  const stem = file.relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
+  const id = cache ? blobIdOfFile(file) : void 0;
+  const cached = id === void 0 ? void 0 : cache.get(id);
+  if (cached !== void 0) return { document: loadedDocument(kind, file, stem, cached, source, id), diagnostics: [] };
+  const parsed = parseText(text, file.relPath, path28);
+  if (!("data" in parsed)) return parsed;
+  if (id !== void 0) cache.set(id, parsed.data);
+  return { document: loadedDocument(kind, file, stem, parsed.data, source, id), diagnostics: [] };
+}
+function parseText(text, relPath, path28) {
+  const fast = fastParse(text);
+  if (fast !== void 0 && !hasNul(fast)) return { data: fast };
+  const docs = parseAllDocuments2(text, YAML_OPTIONS);
+  const documents = Array.isArray(docs) ? docs : [];
+  const diagnostics = [];
+  for (const doc2 of documents) {
+    for (const error of doc2.errors) {
+      const code2 = error.code === "DUPLICATE_KEY" ? "YAML_DUPLICATE_KEY" : "YAML_SYNTAX";
+      diagnostics.push({
+        severity: "error",
+        code: code2,
+        message: firstLine(error.message),
+        file: path28,
+        range: { start: error.pos[0], end: error.pos[1] },
+        hint: code2 === "YAML_DUPLICATE_KEY" ? "remove or rename one of the two keys" : void 0
+      });
+    }
+    for (const warning of doc2.warnings) {
+      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path28, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
+    }
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path28));
+  if (unsupported.length > 0) return { diagnostics: unsupported };
+  if (documents.length > 1) {
+    const second = documents[1];
+    const start = second.range?.[0] ?? 0;
+    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path28, range: { start, end: start + 3 } }] };
+  }
+  const doc = documents[0];
+  if (!doc || doc.contents === null || doc.contents.value === null) {
+    return { diagnostics: [fileError("FILE_EMPTY", path28, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
+  }
+  if (!isMap4(doc.contents)) {
+    const range = doc.contents.range;
+    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path28, range: { start: range[0], end: range[1] } }] };
+  }
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return { diagnostics: [fileError("YAML_UNSUPPORTED", path28, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
+  }
+  const nulDiagnostics = (hasNul(data) ? findNulStrings(data, []) : []).map((p) => ({
+    severity: "error",
+    code: "VALUE_CONTROL_CHARACTER",
+    message: "this string holds a NUL character",
+    hint: "remove the \\0 escape",
+    file: path28,
+    range: locate(doc, p)
+  }));
+  if (nulDiagnostics.length > 0) return { diagnostics: nulDiagnostics };
+  return { data };
+}
+function loadedDocument(kind, file, stem, data, source, blobId2) {
+  let doc;
+  return {
+    kind,
+    file: file.displayPath,
+    relPath: file.relPath,
+    stem,
+    data,
+    source,
+    ...blobId2 !== void 0 ? { blobId: blobId2 } : {},
+    get doc() {
+      return doc ??= parseAllDocuments2(source.text, YAML_OPTIONS)[0];
+    }
+  };
+}
+function hasNul(value) {
+  if (typeof value === "string") return value.includes("\0");
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value && typeof value === "object") {
+    for (const key of Object.keys(value)) if (key.includes("\0") || hasNul(value[key])) return true;
+  }
+  return false;
+}
+function findNulStrings(value, path28) {
+  if (typeof value === "string") return value.includes("\0") ? [path28] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path28, i]));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path28, key]] : findNulStrings(item, [...path28, key]));
+  }
+  return [];
+}
+var utf8 = new TextDecoder("utf-8", { fatal: true });
+function decodeUtf8(bytes) {
+  if (bytes.includes(0)) return void 0;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return void 0;
+  }
+}
+function firstLine(message) {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+}
+function fileError(code2, file, message, hint) {
+  return { severity: "error", code: code2, message, hint, file, range: NO_RANGE };
+}
+
+// src/util/walk-files.ts
+import fs from "node:fs";
+import path2 from "node:path";
+function walkFiles(root, options = {}) {
+  const out = [];
+  const visit2 = (dir, rel) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (options.skipHidden && entry.name.startsWith(".")) continue;
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) visit2(path2.join(dir, entry.name), relPath);
+      else if (!options.regularOnly || entry.isFile()) out.push(relPath);
+    }
+  };
+  visit2(root, "");
+  return out.sort();
+}
+
+// src/compile/build-stamp.ts
+var FILE_NAME = "build-stamp.json";
+var STAMP_VERSION = 2;
+var codeId;
+function fleetcCode() {
+  if (codeId) return codeId;
+  const hash = createHash3("sha256").update(PARSER_VERSION);
+  for (const dir of ["src", "schema", "nix", "dist", "package.json"]) {
+    const root = path3.join(PACKAGE_ROOT, dir);
+    const files = fs2.statSync(root, { throwIfNoEntry: false })?.isFile() ? [""] : walkFiles(root);
+    for (const file of files) {
+      const stat = fs2.statSync(path3.join(root, file), { throwIfNoEntry: false });
+      if (stat) hash.update(`${dir}/${file}\0${stat.size}\0${stat.mtimeMs}
+`);
+    }
+  }
+  return codeId = hash.digest("hex");
+}
+function buildKey(raw, outDir, nixDirFromOut, rootDir = path3.dirname(path3.resolve(outDir))) {
+  if (raw.problems.length > 0 || raw.files.some((f) => f.problem)) return void 0;
+  const hash = createHash3("sha256").update(`${STAMP_VERSION}\0${fleetcCode()}\0${path3.resolve(outDir)}\0${path3.resolve(rootDir)}\0${nixDirFromOut}\0${raw.displayDir}
+`);
+  for (const file of raw.files) hash.update(`${file.relPath}\0${file.blobId ??= blobIdOf(file.bytes)}
+`);
+  for (const [file, sha] of raw.nixFiles) hash.update(`nix/${file}\0${sha}
+`);
+  return hash.digest("hex");
+}
+function readStamp(cacheDir) {
+  try {
+    const stamp = JSON.parse(fs2.readFileSync(path3.join(cacheDir, FILE_NAME), "utf8"));
+    const ok = stamp.version === STAMP_VERSION && typeof stamp.key === "string" && isRecord(stamp.files) && isRecord(stamp.root);
+    return ok ? stamp : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function outputMatches(stamp, outDir, rootDir = path3.dirname(path3.resolve(outDir))) {
+  const files = walkFiles(outDir);
+  if (files.length !== Object.keys(stamp.files).length) return false;
+  for (const file of files) {
+    const recorded = stamp.files[file];
+    if (!recorded || !entryMatches(recorded, path3.join(outDir, file))) return false;
+  }
+  return Object.entries(stamp.root).every(([file, recorded]) => entryMatches(recorded, path3.join(rootDir, file)));
+}
+function entryMatches(recorded, file) {
+  const stat = fs2.statSync(file, { throwIfNoEntry: false });
+  if (!stat || !Array.isArray(recorded) || stat.size !== recorded[0] || stat.mtimeMs !== recorded[1] || stat.ctimeMs !== recorded[2] || stat.ino !== recorded[3]) return false;
+  if (recorded[4] === void 0) return true;
+  try {
+    return sha256(fs2.readFileSync(file)) === recorded[4];
+  } catch {
+    return false;
+  }
+}
+function writeStamp(cacheDir, key, hosts, outDir, artifacts, rootDir = path3.dirname(path3.resolve(outDir))) {
+  const temp = path3.join(cacheDir, `.${FILE_NAME}.${randomBytes(4).toString("hex")}`);
+  try {
+    fs2.mkdirSync(cacheDir, { recursive: true });
+    fs2.writeFileSync(temp, "");
+    const now = fs2.statSync(temp).mtimeMs;
+    const expected = new Map(artifacts.map((a) => [`${a.root ? "root" : "out"}\0${a.path}`, a.contents]));
+    const entry = (base, relPath, file) => {
+      const stat = fs2.statSync(file, { throwIfNoEntry: false });
+      if (!stat) return void 0;
+      const basic = [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
+      if (stat.mtimeMs < now && stat.ctimeMs < now) return basic;
+      const contents = expected.get(`${base}\0${relPath}`);
+      return [...basic, sha256(contents === void 0 ? fs2.readFileSync(file) : Buffer.from(contents, "utf8"))];
+    };
+    const files = {};
+    for (const file of walkFiles(outDir)) {
+      const recorded = entry("out", file, path3.join(outDir, file));
+      if (recorded) files[file] = recorded;
+    }
+    const root = {};
+    for (const artifact of artifacts) {
+      if (!artifact.root) continue;
+      const recorded = entry("root", artifact.path, path3.join(rootDir, artifact.path));
+      if (recorded) root[artifact.path] = recorded;
+    }
+    fs2.writeFileSync(temp, JSON.stringify({ version: STAMP_VERSION, key, hosts, files, root }));
+    fs2.renameSync(temp, path3.join(cacheDir, FILE_NAME));
+  } catch {
+    try {
+      fs2.rmSync(temp, { force: true });
+    } catch {
+    }
+  }
+}
+function sha256(bytes) {
+  return createHash3("sha256").update(bytes).digest("hex");
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/compile/index.ts
+import path7 from "node:path";
+
+// src/diagnostics/source.ts
+var SourceText = class {
+  constructor(path28, text) {
+    this.path = path28;
+    this.text = text;
+  }
+  path;
+  text;
+  lineStarts;
+  secretRanges;
+  /** Where secrets (or values mistaken for them) are written; computed the first time a line is shown. */
+  secrets;
+  /** A line for display: every character at a secret position replaced by '*', so carets still align. */
+  displayLine(line) {
+    const text = this.lineText(line);
+    const ranges = this.secretRanges ??= this.secrets?.() ?? [];
+    const start = this.lineStarts[line - 1] ?? 0;
+    let out = "";
+    for (let i = 0; i < text.length; i++) out += ranges.some((r) => start + i >= r.start && start + i < r.end) ? "*" : text[i];
+    return out;
+  }
+  position(offset) {
+    const starts = this.lineStarts ??= computeLineStarts(this.text);
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = low + high + 1 >> 1;
+      if (starts[mid] <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: clamped - starts[low] + 1 };
+  }
+  /** The text of a 1-based line, without its line break. */
+  lineText(line) {
+    const starts = this.lineStarts ??= computeLineStarts(this.text);
+    const start = starts[line - 1];
+    if (start === void 0) return "";
+    const next = starts[line];
+    return this.text.slice(start, next === void 0 ? void 0 : next).replace(/\r?\n$/, "");
+  }
+};
+function computeLineStarts(text) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+var SourceRegistry = class {
+  texts = /* @__PURE__ */ new Map();
+  add(path28, text) {
+    const source = new SourceText(path28, text);
+    this.texts.set(path28, source);
+    return source;
+  }
+  /** A source read by an earlier run (an unchanged file), shared as it is. */
+  adopt(source) {
+    this.texts.set(source.path, source);
+  }
+  get(path28) {
+    return this.texts.get(path28);
+  }
+  position(path28, offset) {
+    return this.texts.get(path28)?.position(offset) ?? { line: 1, column: 1 };
+  }
+};
+
+// src/emit/dhcpd.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+
+// src/emit/artifact.ts
+var GENERATED_HEADER = "Generated by fleetc. Do not edit: change the fleet YAML and run `fleetc build`.";
+
+// src/emit/boot-layout.ts
+var DHCP_DIR = "dhcp";
+var IPXE_DIR = "ipxe";
+function bootScriptUrl(fleet) {
+  return `${fleet.boot.http}/boot.ipxe`;
+}
+function hostScriptPath(mac) {
+  return `hosts/${mac}.ipxe`;
+}
+function profileImagesUrl(fleet, profile) {
+  return `${fleet.boot.http}/images/${profile}`;
+}
+function imageUrl(fleet, profile, system) {
+  return `${profileImagesUrl(fleet, profile)}/${system}`;
+}
+var IMAGE_SCRIPT = "netboot.ipxe";
+var IMAGE_CMDLINE_SETTING = "cmdline";
+function bootedImages(fleet) {
+  return [...new Set(fleet.hosts.map((host) => `${host.profile}/${host.system}`))].sort();
+}
+function bootInterface(host) {
+  const nic = host.interfaces.find((candidate) => candidate.boot);
+  if (!nic) throw new Error(`emit: host ${host.name} has no boot interface (validate should have refused it)`);
+  return nic;
+}
+function hostKernelArguments(host) {
+  return [`systemd.hostname=${host.name}`, `fleet.host=${host.name}`, `fleet.profile=${host.profile}`, `fleet.mac=${bootInterface(host).mac}`, ...host.kernel.params];
+}
+
+// src/model/ipv4.ts
+import ipaddr from "ipaddr.js";
+function isIpv4(text) {
+  return ipaddr.IPv4.isValidFourPartDecimal(text);
+}
+var DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+function ipv4ToInt(text) {
+  const parts = DOTTED.exec(text);
+  if (parts && parts.slice(1).every((p) => (p === "0" || p[0] !== "0") && Number(p) <= 255)) {
+    return (Number(parts[1]) << 24 | Number(parts[2]) << 16 | Number(parts[3]) << 8 | Number(parts[4])) >>> 0;
+  }
+  const bytes = ipaddr.IPv4.parse(text).toByteArray();
+  return (bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]) >>> 0;
+}
+function intToIpv4(value) {
+  return [value >>> 24, value >>> 16 & 255, value >>> 8 & 255, value & 255].join(".");
+}
+function parseCidr(text) {
+  let parsed;
+  try {
+    parsed = ipaddr.IPv4.parseCIDR(text);
+  } catch {
+    return { ok: false, reason: "is not a valid IPv4 CIDR" };
+  }
+  const [address, prefixLength] = parsed;
+  if (!isIpv4(address.toString()) || text.split("/")[0] !== address.toString()) return { ok: false, reason: "is not a valid IPv4 CIDR" };
+  if (prefixLength < 8 || prefixLength > 30) return { ok: false, reason: `has prefix /${prefixLength}; fleet networks are /8 to /30` };
+  const mask = prefixLength === 0 ? 0 : 4294967295 << 32 - prefixLength >>> 0;
+  const network = (ipv4ToInt(address.toString()) & mask) >>> 0;
+  const canonical2 = `${intToIpv4(network)}/${prefixLength}`;
+  if (canonical2 !== text) return { ok: false, reason: "has host bits set", canonical: canonical2 };
+  return { ok: true, value: { network, broadcast: (network | ~mask) >>> 0, prefixLength }, canonical: canonical2 };
+}
+function contains(net2, address) {
+  return address >= net2.network && address <= net2.broadcast;
+}
+function overlaps(a, b) {
+  return a.network <= b.broadcast && b.network <= a.broadcast;
+}
+function netmask(prefixLength) {
+  return intToIpv4(4294967295 << 32 - prefixLength >>> 0);
+}
+
+// src/emit/dhcp-model.ts
+var PXE_ARCH = {
+  /** x86 BIOS. */
+  bios: 0,
+  /** x86_64 UEFI (EFI BC, and EFI x86-64 as some firmware sends it). */
+  uefiX64: [7, 9],
+  /** aarch64 UEFI. */
+  uefiArm64: 11
+};
+var IPXE_USER_CLASS = "iPXE";
+var IPXE_ENCAP_OPTION = 175;
+function dhcpSubnets(fleet, hosts = fleet.hosts) {
+  return Object.values(fleet.networks).filter((network) => network.dhcp !== void 0).map((network) => {
+    const address = network.cidr.split("/")[0];
+    return {
+      network,
+      address,
+      id: ipv4ToInt(address) + 1,
+      ...network.dhcp.pool ? { pool: network.dhcp.pool } : {},
+      leaseSeconds: network.dhcp.leaseSeconds,
+      reservations: hosts.flatMap((host) => hostReservations(host, network.name))
+    };
+  });
+}
+function hostReservations(host, network) {
+  return host.interfaces.filter((nic) => nic.network === network).map((nic) => ({
+    name: `${host.name}.${nic.device}`,
+    host: host.name,
+    hostName: host.name,
+    mac: nic.mac,
+    ...nic.address !== void 0 ? { address: nic.address } : {},
+    network
+  }));
+}
+
+// src/emit/dhcpd/quote.ts
+function dhcpdString(text) {
+  let out = '"';
+  for (const byte of Buffer.from(text, "utf8")) {
+    if (byte === 34) out += '\\"';
+    else if (byte === 92) out += "\\\\";
+    else if (byte >= 32 && byte < 127) out += String.fromCharCode(byte);
+    else out += `\\${byte.toString(8).padStart(3, "0")}`;
+  }
+  return `${out}"`;
+}
+var DECLARATION_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+function dhcpdName(name) {
+  if (!DECLARATION_NAME.test(name)) throw new Error(`dhcpd: not a declaration name: ${JSON.stringify(name)}`);
+  return name;
+}
+function dhcpdAddress(address) {
+  if (!isIpv4(address)) throw new Error(`dhcpd: not an IPv4 address: ${JSON.stringify(address)}`);
+  return address;
+}
+function dhcpdAddresses(addresses) {
+  if (addresses.length === 0) throw new Error("dhcpd: an empty address list");
+  return addresses.map(dhcpdAddress).join(", ");
+}
+function dhcpdMac(mac) {
+  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(mac)) throw new Error(`dhcpd: not a normalised MAC: ${JSON.stringify(mac)}`);
+  return mac;
+}
+function dhcpdNumber(value) {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`dhcpd: not a non-negative integer: ${value}`);
+  return String(value);
+}
+function dhcpdComment(text) {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
+}
+
+// src/emit/templates.ts
+import Handlebars from "handlebars";
+
+// src/emit/nix/printer.ts
+var NixCode = class {
+  constructor(code2) {
+    this.code = code2;
+  }
+  code;
+};
+var nixCode = (code2) => new NixCode(code2);
+var KEYWORDS = /* @__PURE__ */ new Set(["if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or"]);
+var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
+function nixString(text) {
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "\\") out += "\\\\";
+    else if (ch === '"') out += '\\"';
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "	") out += "\\t";
+    else if (ch === "$" && text[i + 1] === "{") out += "\\$";
+    else out += ch;
+  }
+  return out + '"';
+}
+var NEEDS_ESCAPE = /[\\"\n\r\t]|\$\{/;
+var attrNames = /* @__PURE__ */ new Map();
+function nixAttrName(name) {
+  let spelled = attrNames.get(name);
+  if (spelled === void 0) {
+    spelled = IDENTIFIER.test(name) && !KEYWORDS.has(name) ? name : nixString(name);
+    if (attrNames.size < 1e5) attrNames.set(name, spelled);
+  }
+  return spelled;
+}
+function nixValue(value, options = {}, indent = "") {
+  const out = [];
+  print(value, options, indent, out);
+  return out.join("");
+}
+function print(value, options, indent, out) {
+  if (value instanceof NixCode) {
+    out.push(value.code.includes("\n") ? value.code.replace(/\n/g, `
+${indent}`) : value.code);
+    return;
+  }
+  if (value === null) return void out.push("null");
+  if (typeof value === "string") return void out.push(nixString(value));
+  if (typeof value === "boolean") return void out.push(value ? "true" : "false");
+  if (typeof value === "number") {
+    if (!Number.isSafeInteger(value)) throw new Error(`nixValue: only integers are emitted, got ${value}`);
+    return void out.push(value < 0 ? `(${value})` : String(value));
+  }
+  const inner = indent + "  ";
+  if (Array.isArray(value)) {
+    if (value.length === 0) return void out.push("[ ]");
+    out.push("[\n");
+    for (const item of value) {
+      out.push(inner);
+      const parenthesise = item instanceof NixCode && /\s/.test(item.code.trim()) && !/^[[{(]/.test(item.code.trim());
+      if (parenthesise) out.push("(");
+      print(item, options, inner, out);
+      if (parenthesise) out.push(")");
+      out.push("\n");
+    }
+    out.push(indent, "]");
+    return;
+  }
+  if (typeof value === "object") {
+    const record2 = value;
+    let first = true;
+    for (const key of Object.keys(record2)) {
+      let current = record2[key];
+      if (current === void 0) continue;
+      out.push(first ? "{\n" : "\n");
+      first = false;
+      out.push(inner, nixAttrName(key));
+      while (options.collapsePaths && isCollapsible(current)) {
+        const childKey = Object.keys(current)[0];
+        out.push(".", nixAttrName(childKey));
+        current = current[childKey];
+      }
+      out.push(" = ");
+      print(current, options, inner, out);
+      out.push(";");
+    }
+    out.push(first ? "{ }" : `
+${indent}}`);
+    return;
+  }
+  throw new Error(`nixValue: cannot print ${typeof value}`);
+}
+function isCollapsible(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof NixCode) && Object.keys(value).length === 1;
+}
+
+// src/emit/templates.ts
+var ESCAPERS = {
+  nixString: (value) => nixString(String(value)),
+  nixAttr: (value) => nixAttrName(String(value)),
+  nixComment: (value) => String(value).replace(/[\r\n]+/g, " "),
+  nixPath: (value) => {
+    const path28 = String(value);
+    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path28)) throw new Error(`not a Nix path literal: ${path28}`);
+    return path28;
+  }
+};
+var BLOCK_HELPERS = /* @__PURE__ */ new Set(["each", "if", "unless"]);
+function registerEscaper(name, escape) {
+  ESCAPERS[name] = escape;
+}
+var instance = Handlebars.create();
+function compileTemplate(name, source) {
+  checkExplicitEscaping(name, Handlebars.parse(source));
+  for (const [helper, escape] of Object.entries(ESCAPERS)) {
+    instance.registerHelper(helper, (value) => new instance.SafeString(escape(value)));
+  }
+  const template3 = instance.compile(source, { strict: true, noEscape: false, preventIndent: true });
+  return (context) => template3(context);
+}
+function checkExplicitEscaping(name, program) {
+  const visit2 = (node) => {
+    if (node.type === "MustacheStatement") {
+      const mustache = node;
+      const helper = mustache.path.original;
+      if (!(helper in ESCAPERS) || mustache.params.length !== 1 || !mustache.escaped) {
+        throw new Error(`template ${name} line ${mustache.loc.start.line}: {{${helper}}} must be {{<escaper> value}} with one of: ${Object.keys(ESCAPERS).join(", ")}`);
+      }
+    } else if (node.type === "BlockStatement") {
+      const block2 = node;
+      const helper = block2.path.original;
+      if (!BLOCK_HELPERS.has(helper)) throw new Error(`template ${name}: block helper ${helper} is not allowed`);
+      if (block2.program) visit2(block2.program);
+      if (block2.inverse) visit2(block2.inverse);
+    } else if (node.type === "Program") {
+      for (const child of node.body) visit2(child);
+    } else if (node.type === "PartialStatement" || node.type === "PartialBlockStatement" || node.type === "DecoratorBlock") {
+      throw new Error(`template ${name}: partials and decorators are not used`);
+    }
+  };
+  visit2(program);
+}
+
+// src/emit/dhcpd.ts
+var DHCPD_PATH = `${DHCP_DIR}/dhcpd.conf`;
+registerEscaper("dhcpdString", (value) => dhcpdString(String(value)));
+registerEscaper("dhcpdName", (value) => dhcpdName(String(value)));
+registerEscaper("dhcpdAddress", (value) => dhcpdAddress(String(value)));
+registerEscaper("dhcpdAddresses", (value) => dhcpdAddresses(value));
+registerEscaper("dhcpdMac", (value) => dhcpdMac(String(value)));
+registerEscaper("dhcpdNumber", (value) => dhcpdNumber(value));
+registerEscaper("dhcpdComment", (value) => dhcpdComment(String(value)));
+var renderShared = compileTemplate("dhcpd.conf", readFileSync2(packageFile("templates/dhcpd.conf.hbs"), "utf8"));
+var renderReservations = compileTemplate("dhcpd-hosts", readFileSync2(packageFile("templates/dhcpd-hosts.hbs"), "utf8"));
+var emitDhcpd = (fleet) => {
+  const shared = renderSharedPart(fleet);
+  const networks = dhcpSubnets(fleet, []).map((subnet) => subnet.network.name);
+  const partKey = `\0${networks.join("\0")}`;
+  const all = [];
+  for (const network of networks) for (const host of fleet.hosts) all.push(hostReservationsText(host, network));
+  const artifact = {
+    path: DHCPD_PATH,
+    kind: "dhcp",
+    contents: shared + all.join(""),
+    // A host's part: the configuration as if it were the fleet's only host (shared settings + its reservations).
+    fragmentBase: shared,
+    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, hostReservationsText(host, networks, partKey)]))
+  };
+  return [artifact];
+};
+var renderedReservations = /* @__PURE__ */ new WeakMap();
+function hostReservationsText(host, networks, partKey) {
+  let byKey2 = renderedReservations.get(host);
+  if (!byKey2) renderedReservations.set(host, byKey2 = /* @__PURE__ */ new Map());
+  const key = typeof networks === "string" ? networks : partKey;
+  let text = byKey2.get(key);
+  if (text === void 0) {
+    if (typeof networks !== "string") text = networks.map((network) => hostReservationsText(host, network)).join("");
+    else {
+      const reservations = hostReservations(host, networks);
+      text = reservations.length === 0 ? "" : renderReservations({ reservations: reservations.map((r) => ({ name: r.name, mac: r.mac, address: r.address ?? null, hostName: r.hostName })) });
+    }
+    byKey2.set(key, text);
+  }
+  return text;
+}
+function renderSharedPart(fleet) {
+  const subnets = dhcpSubnets(fleet, []);
+  return renderShared({
+    header: GENERATED_HEADER,
+    fleet: fleet.name,
+    tftp: fleet.boot.tftp,
+    bootScript: bootScriptUrl(fleet),
+    ...fleet.boot.ipxe,
+    subnets: subnets.map((subnet) => ({
+      name: subnet.network.name,
+      description: subnet.network.description ?? null,
+      address: subnet.address,
+      netmask: subnet.network.netmask,
+      broadcast: subnet.network.broadcast,
+      gateway: subnet.network.gateway ?? null,
+      dns: subnet.network.dns,
+      domain: fleet.domain,
+      leaseSeconds: subnet.leaseSeconds,
+      pool: subnet.pool ?? null
+    }))
+  });
+}
+
+// src/model/layout-defaults.ts
+var DEFAULT_ESP_SIZE = "1G";
+var BIOS_BOOT_SIZE = "1M";
+var DEFAULT_ROOT_FS = "ext4";
+var DEFAULT_ZFS_POOL = "rpool";
+var DEFAULT_VG = "vg0";
+function layoutDiskNames(layout) {
+  return layout.kind === "single" || layout.kind === "lvm" ? [layout.disk] : layout.disks;
+}
+var ZFS_MIN_DISKS = { stripe: 1, mirror: 2, raidz1: 2, raidz2: 3, raidz3: 4 };
+
+// src/model/size.ts
+var UNIT_BYTES = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+var REST = "100%";
+function sizeBytes(size) {
+  if (size === REST) return void 0;
+  const match = /^([1-9][0-9]*)([KMGT])$/.exec(size);
+  if (!match) throw new Error(`not a size: ${size}`);
+  return Number(match[1]) * UNIT_BYTES[match[2]];
+}
+function formatBytes(bytes) {
+  for (const unit of ["T", "G", "M", "K"]) {
+    const value = bytes / UNIT_BYTES[unit];
+    if (value >= 1) return `${Number.isInteger(value) ? value : value.toFixed(1)}${unit}`;
+  }
+  return `${bytes}B`;
+}
+function formatBytesExact(bytes) {
+  for (const unit of ["T", "G", "M"]) {
+    if (bytes >= UNIT_BYTES[unit] && bytes % UNIT_BYTES[unit] === 0) return `${bytes / UNIT_BYTES[unit]}${unit}`;
+  }
+  return `${(Math.floor(bytes / UNIT_BYTES.M * 100) / 100).toFixed(2)}M`;
+}
+
+// src/model/disk-plan.ts
+var TYPE_CODES = { esp: "EF00", biosBoot: "EF02", linux: "8300", swap: "8200" };
+var PRIORITY = { boot: 1, bootFs: 2, swap: 2, lvm: 2, data: 3 };
+function bootMountPoint(diskIndex, disk) {
+  return diskIndex === 0 ? "/boot" : `/boot-${disk}`;
+}
+function planLayout(layout, firmware) {
+  const disks = layoutDiskNames(layout);
+  const uefi = firmware === "uefi";
+  const multiDisk = disks.length > 1;
+  const bootMountOptions = (options) => multiDisk ? [...options, "nofail"] : options;
+  const espAt = layout.esp !== void 0 ? ["esp"] : [];
+  const esp = layout.esp ?? DEFAULT_ESP_SIZE;
+  const bootPartitions = (disk, index, withBootFs) => uefi ? [{ name: "ESP", size: esp, typeCode: TYPE_CODES.esp, priority: PRIORITY.boot, content: { kind: "esp", mount: bootMountPoint(index, disk), mountOptions: bootMountOptions(["umask=0077"]) }, at: espAt }] : [
+    { name: "boot", size: BIOS_BOOT_SIZE, typeCode: TYPE_CODES.biosBoot, priority: PRIORITY.boot, content: { kind: "bios-boot" }, at: [] },
+    ...withBootFs ? [{ name: "bootfs", size: esp, typeCode: TYPE_CODES.linux, priority: PRIORITY.bootFs, content: { kind: "boot", mount: bootMountPoint(index, disk), mountOptions: bootMountOptions([]) }, at: espAt }] : []
+  ];
+  const swapPartition = (size, randomEncryption) => size ? [{ name: "swap", size, typeCode: TYPE_CODES.swap, priority: PRIORITY.swap, content: { kind: "swap", randomEncryption }, at: ["swap"] }] : [];
+  const rootAt = (root) => root?.size !== void 0 ? ["root", "size"] : root ? ["root"] : [];
+  switch (layout.kind) {
+    case "single":
+      return {
+        disks: [{
+          name: layout.disk,
+          partitions: [
+            ...bootPartitions(layout.disk, 0, false),
+            ...swapPartition(layout.swap, false),
+            { name: "root", size: layout.root?.size ?? REST, typeCode: TYPE_CODES.linux, priority: PRIORITY.data, content: { kind: "filesystem", fs: layout.root?.fs ?? DEFAULT_ROOT_FS, mount: "/" }, at: rootAt(layout.root) }
+          ]
+        }],
+        mdadm: []
+      };
+    case "raid1":
+      return {
+        disks: disks.map((disk, i) => ({
+          name: disk,
+          partitions: [
+            ...bootPartitions(disk, i, false),
+            // Swap is not mirrored: each disk swaps on its own, encrypted with a key made at boot.
+            ...swapPartition(layout.swap, true),
+            { name: "root", size: layout.root?.size ?? REST, typeCode: TYPE_CODES.linux, priority: PRIORITY.data, content: { kind: "md-member", array: "root" }, at: rootAt(layout.root) }
+          ]
+        })),
+        mdadm: [{ name: "root", fs: layout.root?.fs ?? DEFAULT_ROOT_FS, mount: "/" }]
+      };
+    case "zfs": {
+      const pool = layout.pool ?? DEFAULT_ZFS_POOL;
+      return {
+        disks: disks.map((disk, i) => ({
+          name: disk,
+          partitions: [
+            // GRUB cannot be trusted to read a pool with every feature enabled: BIOS keeps /boot out of it.
+            ...bootPartitions(disk, i, true),
+            { name: "zfs", size: REST, typeCode: TYPE_CODES.linux, priority: PRIORITY.data, content: { kind: "zfs-member", pool }, at: [] }
+          ]
+        })),
+        mdadm: [],
+        pool: {
+          name: pool,
+          mode: layout.mode ?? (disks.length > 1 ? "mirror" : "stripe"),
+          datasets: Object.fromEntries(Object.entries(layout.datasets).map(([name, d]) => [name, { ...d.mount !== void 0 ? { mount: d.mount } : {}, options: d.options ?? {} }]))
+        }
+      };
+    }
+    case "lvm": {
+      const vg = layout.vg ?? DEFAULT_VG;
+      const volumes = Object.entries(layout.volumes).map(([name, v]) => ({
+        name,
+        size: v.size,
+        content: v.swap ? { kind: "swap" } : { kind: "filesystem", fs: v.fs ?? DEFAULT_ROOT_FS, ...v.mount !== void 0 ? { mount: v.mount } : {} },
+        at: ["volumes", name, "size"]
+      }));
+      const byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+      return {
+        disks: [{
+          name: layout.disk,
+          partitions: [
+            ...bootPartitions(layout.disk, 0, false),
+            { name: "lvm", size: REST, typeCode: TYPE_CODES.linux, priority: PRIORITY.lvm, content: { kind: "lvm-pv", vg }, at: [] }
+          ]
+        }],
+        mdadm: [],
+        volumeGroup: { name: vg, volumes: [...volumes.filter((v) => v.size !== REST).sort(byName), ...volumes.filter((v) => v.size === REST).sort(byName)] }
+      };
+    }
+  }
+}
+
+// src/emit/disko.ts
+var emitDisko = (fleet) => fleet.hosts.map((host) => ({
+  path: `hosts/${host.name}/disko.nix`,
+  kind: "disko",
+  host: host.name,
+  contents: `# ${GENERATED_HEADER}
+# Disk layout of host ${host.name} (${describeLayout(host.layout)}), for disko.
+${nixValue({ disko: { devices: diskoDevices(host) } }, { collapsePaths: true })}
+`
+}));
+function describeLayout(layout) {
+  switch (layout.kind) {
+    case "single":
+      return `single disk ${layout.disk}`;
+    case "raid1":
+      return `mdadm RAID1 over ${layout.disks.join(", ")}`;
+    case "zfs":
+      return `ZFS ${layout.mode} pool ${layout.pool} over ${layout.disks.join(", ")}`;
+    case "lvm":
+      return `LVM volume group ${layout.vg} on ${layout.disk}`;
+  }
+}
+function diskoDevices(host) {
+  const plan = planLayout(host.layout, host.firmware);
+  return {
+    disk: Object.fromEntries(
+      plan.disks.map((disk) => [
+        disk.name,
+        { type: "disk", device: host.disks[disk.name].device, content: { type: "gpt", partitions: Object.fromEntries(disk.partitions.map((p) => [p.name, partition(p)])) } }
+      ])
+    ),
+    ...plan.mdadm.length > 0 ? { mdadm: Object.fromEntries(plan.mdadm.map((array) => [array.name, { type: "mdadm", level: 1, content: filesystem(array.fs, array.mount) }])) } : {},
+    ...plan.pool ? {
+      zpool: {
+        [plan.pool.name]: {
+          type: "zpool",
+          mode: plan.pool.mode === "stripe" ? "" : plan.pool.mode,
+          options: { ashift: "12" },
+          rootFsOptions: { mountpoint: "none", compression: "zstd", acltype: "posixacl", xattr: "sa" },
+          datasets: Object.fromEntries(
+            Object.entries(plan.pool.datasets).map(([name, dataset]) => [
+              name,
+              {
+                type: "zfs_fs",
+                ...dataset.mount !== void 0 ? { mountpoint: dataset.mount } : {},
+                options: { ...dataset.mount !== void 0 ? { mountpoint: "legacy" } : {}, ...dataset.options }
+              }
+            ])
+          )
+        }
+      }
+    } : {},
+    ...plan.volumeGroup ? {
+      lvm_vg: {
+        [plan.volumeGroup.name]: {
+          type: "lvm_vg",
+          lvs: Object.fromEntries(
+            plan.volumeGroup.volumes.map((volume) => [
+              volume.name,
+              {
+                // LVM spells "the rest of the volume group" as 100%FREE.
+                size: volume.size === "100%" ? "100%FREE" : volume.size,
+                content: volume.content.kind === "swap" ? { type: "swap" } : filesystem(volume.content.fs, volume.content.mount)
+              }
+            ])
+          )
+        }
+      }
+    } : {}
+  };
+}
+function partition(p) {
+  const content = partitionContent(p.content);
+  const defaultType = p.content.kind === "swap" ? TYPE_CODES.swap : TYPE_CODES.linux;
+  return { priority: p.priority, size: p.size, ...p.typeCode !== defaultType ? { type: p.typeCode } : {}, ...content ? { content } : {} };
+}
+function partitionContent(content) {
+  switch (content.kind) {
+    case "esp":
+      return { type: "filesystem", format: "vfat", mountpoint: content.mount, mountOptions: content.mountOptions };
+    case "boot":
+      return { type: "filesystem", format: "ext4", mountpoint: content.mount, ...content.mountOptions.length > 0 ? { mountOptions: content.mountOptions } : {} };
+    case "bios-boot":
+      return void 0;
+    case "swap":
+      return { type: "swap", ...content.randomEncryption ? { randomEncryption: true } : { discardPolicy: "both" } };
+    case "filesystem":
+      return filesystem(content.fs, content.mount);
+    case "md-member":
+      return { type: "mdraid", name: content.array };
+    case "zfs-member":
+      return { type: "zfs", pool: content.pool };
+    case "lvm-pv":
+      return { type: "lvm_pv", vg: content.vg };
+  }
+}
+function filesystem(format, mountpoint) {
+  return { type: "filesystem", format, ...mountpoint !== void 0 ? { mountpoint } : {} };
+}
+
+// src/model/first-boot.ts
+var DEFAULT_FIRST_BOOT_NETWORK = "storage";
+var DEFAULT_RETRY = { attempts: 5, delaySeconds: 10, backoff: 2, maxDelaySeconds: 120, timeoutSeconds: 10 };
+var DEFAULT_IAM_SERVICE = "flaredb";
+var DEFAULT_IAM_ADMIN_USER = "admin";
+var RAFT_PORTS = ["api", "raft"];
+function reachableAddress(peer, viewer, network) {
+  const preferred = peer.interfaces.find((nic) => nic.network === network && nic.address !== void 0);
+  if (preferred && viewer.interfaces.some((nic) => nic.network === network)) return { address: preferred.address, network };
+  const boot = peer.interfaces.find((nic) => nic.boot && nic.address !== void 0);
+  return boot ? { address: boot.address, network: boot.network } : void 0;
+}
+function serviceNeeds(services, service) {
+  const needs = /* @__PURE__ */ new Set();
+  const visit2 = (name) => {
+    for (const dep of services[name]?.after ?? []) {
+      if (needs.has(dep)) continue;
+      needs.add(dep);
+      visit2(dep);
+    }
+  };
+  visit2(service);
+  return needs;
+}
+
+// src/model/secrets.ts
+var CREDENTIALS_DIR = "/var/lib/fleetc/credentials";
+function secretSource(name, ref) {
+  return "host" in ref ? { path: ref.host, delivery: "host" } : { path: `${CREDENTIALS_DIR}/${name}`, delivery: "fleetc-apply" };
+}
+function readableByApply(ref) {
+  return !("host" in ref);
+}
+
+// src/emit/first-boot.ts
+var FIRST_BOOT_VERSION = 2;
+var LOOPBACK = "127.0.0.1";
+var emitFirstBoot = Object.assign((fleet) => {
+  const configs = firstBootConfigs(fleet);
+  return fleet.hosts.map((host) => ({
+    path: `hosts/${host.name}/first-boot.json`,
+    kind: "first-boot",
+    host: host.name,
+    contents: `${JSON.stringify(configs.get(host.name), null, 2)}
+`
+  }));
+}, { crossHost: "cluster" });
+function firstBootConfigs(fleet) {
+  const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
+  const groups = new Map(Object.values(fleet.clusters).map((c) => [c.name, raftOrder(fleet, c)]));
+  return new Map(fleet.hosts.map((host) => [host.name, firstBootConfig(fleet, host, hosts, groups.get(host.cluster))]));
+}
+function firstBootConfig(fleet, host, hosts, groups) {
+  const policy = fleet.firstBoot;
+  const cluster = fleet.clusters[host.cluster];
+  const own = reachableAddress(host, host, policy.network);
+  const ownAddress = own?.address ?? LOOPBACK;
+  const role = cluster.bootstrap === host.name ? "bootstrap" : "join";
+  const raft = groups.map((group) => ({
+    service: group.service,
+    mode: group.voters.includes(host.name) ? "voter" : "client",
+    bootstrap: group.bootstrap,
+    peers: group.voters.map((name) => {
+      const peer = hosts.get(name);
+      const reach = reachableAddress(peer, host, policy.network);
+      const ports = fleet.services[group.service].ports;
+      return { name, address: reach.address, network: reach.network, ports: { api: ports.api.port, raft: ports.raft.port } };
+    })
+  }));
+  const iamService = policy.iam && role === "bootstrap" && raft.some((g) => g.service === policy.iam.service) ? policy.iam.service : void 0;
+  const health = host.services.flatMap((name) => {
+    const check = fleet.services[name].health;
+    if (!check) return [];
+    const port = fleet.services[name].ports[check.port].port;
+    return [{ service: name, kind: check.http !== void 0 ? "http" : "tcp", address: ownAddress, port, ...check.http !== void 0 ? { path: check.http } : {} }];
+  });
+  const steps = [];
+  const token = policy.joinToken !== void 0 ? [policy.joinToken] : [];
+  const add = ({ localServices, credentials, ...step }) => {
+    const previous = steps[steps.length - 1];
+    steps.push({ ...step, after: previous ? [previous.name] : [], localServices, credentials });
+  };
+  for (const group of raft) {
+    add({
+      name: `${group.service}-join`,
+      unit: `${group.service}-cluster-join`,
+      kind: "raft-join",
+      description: group.mode === "voter" ? `Join the ${group.service} Raft group of cluster ${cluster.name} (bootstrap it on ${group.bootstrap})` : `Register with the ${group.service} Raft group of cluster ${cluster.name} as a client`,
+      service: group.service,
+      localServices: group.mode === "voter" ? [group.service] : [],
+      credentials: token
+    });
+  }
+  if (iamService !== void 0) {
+    add({ name: "iam-setup", unit: "iam-initial-setup", kind: "iam-setup", description: `Create the initial IAM administrator of cluster ${cluster.name}`, service: iamService, localServices: [iamService], credentials: [...token, policy.iam.adminPassword] });
+  }
+  add({ name: "health-check", unit: "cluster-health-check", kind: "health-check", description: `Check that the platform services of ${host.name} are healthy`, localServices: health.map((h) => h.service), credentials: raft.some((g) => g.mode === "voter") ? token : [] });
+  const used = [...new Set(steps.flatMap((s) => s.credentials))].sort();
+  return {
+    version: FIRST_BOOT_VERSION,
+    fleet: fleet.name,
+    host: host.name,
+    cluster: cluster.name,
+    role,
+    ...cluster.bootstrap !== void 0 ? { bootstrapHost: cluster.bootstrap } : {},
+    ...own ? { address: own.address, network: own.network } : {},
+    retry: policy.retry,
+    restart: restartPolicy(policy.retry),
+    secrets: Object.fromEntries(used.map((name) => [name, secretSource(name, fleet.secrets[name])])),
+    ...policy.joinToken !== void 0 && used.includes(policy.joinToken) ? { joinToken: policy.joinToken } : {},
+    raft,
+    ...iamService !== void 0 ? { iam: { service: iamService, address: ownAddress, port: fleet.services[iamService].ports.api.port, adminUser: policy.iam.adminUser, adminPassword: policy.iam.adminPassword } } : {},
+    health,
+    steps
+  };
+}
+function raftOrder(fleet, cluster) {
+  const needs = new Map(cluster.raft.map((group) => [group.service, serviceNeeds(fleet.services, group.service)]));
+  const pending = [...cluster.raft];
+  const ordered = [];
+  while (pending.length > 0) {
+    const ready = pending.findIndex((group) => !pending.some((other) => other !== group && needs.get(group.service).has(other.service)));
+    ordered.push(...pending.splice(Math.max(ready, 0), 1));
+  }
+  return ordered;
+}
+function restartPolicy(retry) {
+  const delaySeconds = Math.max(1, Math.ceil(retry.delaySeconds));
+  const maxDelaySeconds = Math.max(delaySeconds, Math.ceil(retry.maxDelaySeconds));
+  const steps = retry.backoff > 1 && maxDelaySeconds > delaySeconds ? Math.ceil(Math.log(maxDelaySeconds / delaySeconds) / Math.log(retry.backoff)) : 0;
+  return { delaySeconds, maxDelaySeconds, steps };
+}
+
+// src/emit/flake.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+
+// src/emit/flake-lock.ts
+function renderFlakeLock(fleet) {
+  const nodes = {};
+  const root = {};
+  for (const input of Object.values(fleet.inputs)) {
+    root[input.name] = input.name;
+    const node = { locked: input.lock.locked, original: input.lock.original };
+    if (Object.keys(input.follows).length > 0) node.inputs = Object.fromEntries(Object.entries(input.follows).map(([name, target]) => [name, [target]]));
+    if (input.lock.parent) node.parent = input.lock.parent;
+    nodes[input.name] = node;
+  }
+  nodes.root = { inputs: root };
+  return `${JSON.stringify(sortKeys({ nodes, root: "root", version: 7 }), null, 2)}
+`;
+}
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]));
+}
+
+// src/emit/flake.ts
+var render = compileTemplate("flake.nix", readFileSync3(packageFile("templates/flake.nix.hbs"), "utf8"));
+var FLAKE_PATH = "flake.nix";
+var FLAKE_LOCK_PATH = "flake.lock";
+var emitFlake = (fleet, context) => {
+  const inputs = Object.values(fleet.inputs).map((input) => ({
+    name: input.name,
+    pinned: input.pinned,
+    follows: Object.entries(input.follows).map(([name, target]) => ({ name, target }))
+  }));
+  const platform = fleet.platform && {
+    overlays: fleet.platform.overlays.map((name) => ({ input: fleet.platform.input, name })),
+    modules: fleet.platform.modules.map((name) => ({ input: fleet.platform.input, name }))
+  };
+  const hosts = fleet.hosts.map((host) => ({ name: host.name, path: `./${context.outDirFromRoot}/hosts/${host.name}` }));
+  const inputsFragment = [
+    ...Object.values(fleet.inputs).flatMap((i) => [
+      `${i.name}=${i.pinned}${"narHash" in i.lock.locked ? ` ${i.lock.locked.narHash}` : ""}`,
+      ...Object.entries(i.follows).map(([name, target]) => `${i.name}.inputs.${name}.follows=${target}`)
+    ]),
+    ...fleet.platform ? [`platform=${fleet.platform.input} overlays=${fleet.platform.overlays.join(",")} modules=${fleet.platform.modules.join(",")}`] : []
+  ].join("\n");
+  const flakeContext = { header: GENERATED_HEADER, description: `${fleet.name}: NixOS hosts compiled by fleetc`, inputs, ...platform ? { platform } : {}, hosts };
+  const key = JSON.stringify([flakeContext, inputsFragment]);
+  if (lastFlake?.key !== key) {
+    lastFlake = {
+      key,
+      flake: {
+        path: FLAKE_PATH,
+        root: true,
+        kind: "flake",
+        contents: render(flakeContext),
+        fragmentBase: inputsFragment,
+        // The host's entry, without the output directory's path: where --out is does not change a system.
+        fragments: Object.fromEntries(fleet.hosts.map((h) => [h.name, `${h.name}=hosts/${h.name}`]))
+      }
+    };
+  }
+  const lock = { path: FLAKE_LOCK_PATH, root: true, kind: "flake", contents: renderFlakeLock(fleet) };
+  return [lastFlake.flake, lock];
+};
+var lastFlake;
+
+// src/emit/host-data.ts
+var emitHostData = (fleet) => fleet.hosts.map((host) => ({
+  path: `hosts/${host.name}/host.nix`,
+  kind: "host-data",
+  host: host.name,
+  contents: `# ${GENERATED_HEADER}
+# The resolved data of host ${host.name}; nix-instantiate --eval --strict --json gives back the model.
+${nixValue(host)}
+`
+}));
+
+// src/emit/host-module.ts
+import { createHash as createHash6 } from "node:crypto";
+
+// src/emit/boot-loader.ts
+function bootConfig(host) {
+  return {
+    loader: bootLoader(host),
+    kernelParams: nixCode("host.kernel.params"),
+    ...host.kernel.modules.length > 0 ? { kernelModules: nixCode("host.kernel.modules") } : {},
+    ...host.kernel.package !== void 0 ? { kernelPackages: nixCode(`pkgs.${host.kernel.package}`) } : {},
+    ...host.layout.kind === "zfs" ? { supportedFilesystems: ["zfs"] } : {},
+    ...host.layout.kind === "raid1" ? { swraid: { enable: true, mdadmConf: nixCode(`"PROGRAM \${${MDADM_ALERT}}"`) } } : {}
+  };
+}
+function bootLoader(host) {
+  const boots = planLayout(host.layout, host.firmware).disks.flatMap(
+    (disk) => disk.partitions.flatMap((p) => p.content.kind === "esp" || p.content.kind === "boot" ? [{ disk: disk.name, path: p.content.mount }] : [])
+  );
+  if (host.firmware === "uefi") {
+    if (boots.length <= 1) return { "systemd-boot": { enable: true }, efi: { canTouchEfiVariables: true } };
+    return {
+      grub: { enable: true, efiSupport: true, efiInstallAsRemovable: true, mirroredBoots: boots.map((b) => ({ path: b.path, devices: ["nodev"] })) },
+      efi: { canTouchEfiVariables: false }
+    };
+  }
+  if (boots.length <= 1) return { grub: { enable: true } };
+  return {
+    grub: {
+      enable: true,
+      devices: nixCode("lib.mkForce [ ]"),
+      mirroredBoots: boots.map((b) => ({ path: b.path, devices: [host.disks[b.disk].device] }))
+    }
+  };
+}
+var ALERT_SCRIPT = [
+  'case "$1" in',
+  "  Fail|FailSpare|DegradedArray|DeviceDisappeared|SparesMissing) priority=daemon.alert ;;",
+  "  *) priority=daemon.notice ;;",
+  "esac",
+  'exec @logger@ -p "$priority" -t mdadm -- "$1 on $2 $3"',
+  ""
+].join("\n");
+var MDADM_ALERT = `pkgs.writeShellScript "mdadm-alert" ${nixString(ALERT_SCRIPT).replace("@logger@", "${pkgs.util-linux}/bin/logger")}`;
+
+// src/library/index.ts
+import { createHash as createHash5 } from "node:crypto";
+
+// src/load/read-dir.ts
+import { createHash as createHash4 } from "node:crypto";
+import fs3 from "node:fs";
+import path4 from "node:path";
+var MAX_FILE_BYTES = 1024 * 1024;
+var YAML_EXTENSION = /\.ya?ml$/;
+function readFleetDirSync(displayDir, nixDir) {
+  const problems = [];
+  const files = [];
+  const root = path4.resolve(displayDir);
+  const rootStat = statOrUndefined(root);
+  if (!rootStat?.isDirectory()) {
+    problems.push(fileProblem("FLEET_DIR_MISSING", displayDir, `fleet directory ${displayDir} does not exist or is not a directory`, "pass the fleet directory with --fleet DIR, or run fleetc inside a fleet repository (a directory with fleetc.json, which fleetc init writes)"));
+  } else {
+    walk(root, "", displayDir, files);
+  }
+  files.sort((a, b) => a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0);
+  return { displayDir, files, problems, ...readNixDir(nixDir) };
+}
+function walk(absDir, relDir, displayDir, out) {
+  let entries;
+  try {
+    entries = fs3.readdirSync(absDir, { withFileTypes: true });
+  } catch (error) {
+    out.push(unreadable(relDir || ".", displayDir, error));
+    return;
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith(".")) continue;
+    const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
+    const absPath = path4.join(absDir, entry.name);
+    const isYaml = YAML_EXTENSION.test(entry.name);
+    if (entry.isSymbolicLink()) {
+      out.push(symlinkProblem(relPath, displayDir));
+      continue;
+    }
+    if (entry.isDirectory()) {
+      if (isYaml) out.push(rawProblem(relPath, displayDir, "FILE_NOT_REGULAR", `${relPath} is a directory, not a YAML file`, "rename the directory so its name does not end in .yaml"));
+      else walk(absPath, relPath, displayDir, out);
+      continue;
+    }
+    if (!isYaml) continue;
+    let stat;
+    try {
+      stat = fs3.lstatSync(absPath);
+    } catch (error) {
+      out.push(unreadable(relPath, displayDir, error));
+      continue;
+    }
+    out.push(yamlEntry(absPath, relPath, displayDir, stat));
+  }
+}
+function readFleetFile(displayDir, relPath) {
+  const absPath = path4.join(path4.resolve(displayDir), relPath);
+  let stat;
+  try {
+    stat = fs3.lstatSync(absPath);
+  } catch (error) {
+    return unreadable(relPath, displayDir, error);
+  }
+  if (stat.isSymbolicLink()) return symlinkProblem(relPath, displayDir);
+  if (stat.isDirectory()) return rawProblem(relPath, displayDir, "FILE_NOT_REGULAR", `${relPath} is a directory, not a YAML file`, "rename the directory so its name does not end in .yaml");
+  return yamlEntry(absPath, relPath, displayDir, stat);
+}
+function yamlEntry(absPath, relPath, displayDir, stat) {
+  if (!stat.isFile()) return rawProblem(relPath, displayDir, "FILE_NOT_REGULAR", `${relPath} is not a regular file`, "fleet files must be regular files");
+  if (stat.size > MAX_FILE_BYTES) {
+    return rawProblem(relPath, displayDir, "FILE_TOO_LARGE", `${relPath} is ${stat.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`, "a host or profile file is a few dozen lines; split or fix this file");
+  }
+  try {
+    return { relPath, displayPath: joinDisplay(displayDir, relPath), bytes: fs3.readFileSync(absPath) };
+  } catch (error) {
+    return unreadable(relPath, displayDir, error);
+  }
+}
+function symlinkProblem(relPath, displayDir) {
+  return rawProblem(relPath, displayDir, "FILE_SYMLINK", `${relPath} is a symbolic link; fleetc reads fleet files as git stores them and does not follow links`, "replace the link by the file (or directory) itself");
+}
+function readNixDir(nixDir) {
+  const nixTree = nixDir ? readTreeSync(path4.resolve(nixDir)) : /* @__PURE__ */ new Map();
+  const nixFiles = new Map([...nixTree].map(([file, bytes]) => [file, createHash4("sha256").update(bytes).digest("hex")]));
+  const nixSources = new Map([...nixTree].map(([file, bytes]) => [file, bytes.toString("utf8")]));
+  return { nixFiles, nixSources };
+}
+function readTreeSync(absDir) {
+  return new Map(walkFiles(absDir, { skipHidden: true, regularOnly: true }).map((rel) => [rel, fs3.readFileSync(path4.join(absDir, rel))]));
+}
+function statOrUndefined(p) {
+  try {
+    return fs3.statSync(p);
+  } catch {
+    return void 0;
+  }
+}
+function joinDisplay(displayDir, relPath) {
+  return path4.posix.join(displayDir.split(path4.sep).join("/"), relPath);
+}
+function unreadable(relPath, displayDir, error) {
+  const code2 = error.code;
+  const reason = code2 === "EACCES" ? "permission denied" : code2 === "ENOENT" ? "it disappeared while fleetc read the directory" : String(error.message ?? error);
+  return rawProblem(relPath, displayDir, "FILE_UNREADABLE", `cannot read ${relPath}: ${reason}`, "fix or remove the file");
+}
+function rawProblem(relPath, displayDir, code2, message, hint) {
+  const displayPath = joinDisplay(displayDir, relPath);
+  return { relPath, displayPath, problem: fileProblem(code2, displayPath, message, hint) };
+}
+function fileProblem(code2, file, message, hint) {
+  return { severity: "error", code: code2, message, hint, file, range: NO_RANGE };
+}
+
+// src/library/index.ts
+var LIBRARY_DIR = "fleetc";
+function isBootServerFile(path28) {
+  return path28.startsWith("images/") || path28 === "modules/pxe-server.nix";
+}
+function libraryFrom(tree) {
+  const files = /* @__PURE__ */ new Map();
+  const sources = /* @__PURE__ */ new Map();
+  for (const [path28, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    files.set(path28, createHash5("sha256").update(bytes).digest("hex"));
+    sources.set(path28, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  }
+  return { files, sources };
+}
+var installed;
+function installedLibrary() {
+  return installed ??= libraryFrom(readTreeSync(packageFile("nix")));
+}
+
+// src/emit/host-module.ts
+var emitHostModules = (fleet, context) => fleet.hosts.map((host) => ({
+  path: `hosts/${host.name}/default.nix`,
+  kind: "nixos",
+  host: host.name,
+  contents: renderHostModule(fleet, host, context)
+}));
+function nixPathFromHost(context, relative) {
+  return nixCode(`../../${context.nixDir}/${relative}`);
+}
+function libraryPathFromHost(relative) {
+  return nixCode(`../../${LIBRARY_DIR}/${relative}`);
+}
+function renderHostModule(fleet, host, context) {
+  const bootServer = fleet.boot.server === host.name;
+  const module = {
+    imports: [nixCode("./disko.nix"), libraryPathFromHost("modules/fleet.nix"), libraryPathFromHost("modules/first-boot.nix"), ...bootServer ? [libraryPathFromHost("modules/pxe-server.nix")] : [], ...host.modules.map((m) => nixPathFromHost(context, m))],
+    fleet: { host: nixCode("host"), firstBoot: { configFile: nixCode("./first-boot.json") } },
+    // The boot server (boot.server) serves this very output: DHCP, iPXE scripts and the netboot images.
+    ...bootServer ? { services: { "fleet-pxe": { enable: true, generated: nixCode("../..") } } } : {},
+    networking: {
+      hostName: nixCode("host.name"),
+      domain: nixCode("host.domain"),
+      ...host.layout.kind === "zfs" ? { hostId: zfsHostId(host.name) } : {},
+      ...networking(host)
+    },
+    nixpkgs: { hostPlatform: nixCode("host.system") },
+    system: { stateVersion: nixCode("host.stateVersion") },
+    time: { timeZone: nixCode("host.timezone") },
+    boot: bootConfig(host),
+    systemd: { network: { links: linkFiles(host.interfaces) } },
+    platform: { services: Object.fromEntries(host.services.map((name) => [name, serviceConfig(fleet.services[name], host)])) },
+    users: { users: { root: { openssh: { authorizedKeys: { keys: nixCode("host.authorizedKeys") } } } } },
+    ...host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}
+  };
+  return [
+    `# ${GENERATED_HEADER}`,
+    `# NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.`,
+    "{ lib, pkgs, ... }:",
+    "let",
+    "  host = import ./host.nix;",
+    "in",
+    nixValue(module, { collapsePaths: true }),
+    ""
+  ].join("\n");
+}
+function networking(host) {
+  const interfaces = {};
+  const vlans = {};
+  for (const nic of host.interfaces) {
+    if (nic.vlan !== void 0) vlans[nic.device] = { id: nic.vlan, interface: nic.name };
+    interfaces[nic.device] = {
+      ...nic.address !== void 0 ? { ipv4: { addresses: [{ address: nic.address, prefixLength: nic.prefixLength }] } } : { useDHCP: true },
+      // A NIC's MTU is set by fleetc's own .link file (linkFiles); NixOS's 40-<nic>.link would never
+      // apply. A VLAN device matches no fleetc file, so NixOS's 40-<nic>.<vlan>.link sets it.
+      ...nic.vlan !== void 0 && nic.mtu !== void 0 ? { mtu: nic.mtu } : {}
+    };
+  }
+  return {
+    useDHCP: false,
+    ...Object.keys(vlans).length > 0 ? { vlans } : {},
+    interfaces,
+    ...host.gateway ? { defaultGateway: { address: host.gateway.address, interface: host.gateway.device } } : {},
+    nameservers: nixCode("host.nameservers")
+  };
+}
+function linkFiles(interfaces) {
+  const links = {};
+  for (const nic of interfaces) {
+    const mtu = nicMtu(interfaces, nic.name);
+    links[`10-${nic.name}`] ??= { matchConfig: { PermanentMACAddress: nic.mac }, linkConfig: { Name: nic.name, ...mtu !== void 0 ? { MTUBytes: String(mtu) } : {} } };
+  }
+  return links;
+}
+function nicMtu(interfaces, name) {
+  const onNic = interfaces.filter((i) => i.name === name);
+  const untagged = onNic.find((i) => i.vlan === void 0);
+  if (untagged) return untagged.mtu;
+  const mtus = onNic.flatMap((i) => i.mtu !== void 0 ? [i.mtu] : []);
+  return mtus.length > 0 ? Math.max(...mtus) : void 0;
+}
+function serviceConfig(service, host) {
+  const after = service.after.filter((dependency) => host.services.includes(dependency));
+  const ports = Object.fromEntries(Object.entries(service.ports).map(([name, spec]) => [name, {
+    port: spec.port,
+    protocols: spec.protocols,
+    interfaces: [...new Set(host.interfaces.filter((nic) => !spec.networks || spec.networks.includes(nic.network)).map((nic) => nic.device))]
+  }]));
+  return { enable: true, ...service.description !== void 0 ? { description: service.description } : {}, ports, ...after.length > 0 ? { after } : {} };
+}
+function zfsHostId(name) {
+  return createHash6("sha256").update(name).digest("hex").slice(0, 8);
+}
+
+// src/emit/ipxe.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+
+// src/emit/ipxe/quote.ts
+function ipxeWordProblem(word) {
+  if (word.length === 0) return "is empty";
+  if (/[\s\u0000-\u001f\u007f]/.test(word)) return "contains whitespace or a control character";
+  if (word.includes("${")) return 'contains "${", which iPXE expands as a setting';
+  if (word === "||" || word === "&&" || word === ";") return `is "${word}", which iPXE reads as a command separator`;
+  if (word.startsWith("#")) return 'starts with "#", which iPXE reads as the start of a comment';
+  return void 0;
+}
+function ipxeWord(word) {
+  const problem = ipxeWordProblem(word);
+  if (problem) throw new Error(`iPXE: ${JSON.stringify(word)} ${problem}`);
+  return word;
+}
+function ipxeLabel(name) {
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`iPXE: not a label: ${JSON.stringify(name)}`);
+  return name;
+}
+var REPLACEMENTS = { "\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201C": '"', "\u201D": '"', "\u2026": "..." };
+function ipxeText(text, maxLength = 72) {
+  const ascii = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\u0000-\u007f]/g, (ch) => REPLACEMENTS[ch] ?? "?").replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/[$#]/g, "?").replace(/[{]/g, "(").replace(/[}]/g, ")").replace(/[|&;]/g, "/").replace(/\s+/g, " ").trim();
+  const clipped = ascii.length > maxLength ? `${ascii.slice(0, maxLength - 3).trimEnd()}...` : ascii;
+  return clipped === "" ? "(none)" : clipped;
+}
+function ipxeComment(text) {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
+}
+
+// src/emit/ipxe.ts
+var BOOT_SCRIPT_PATH = `${IPXE_DIR}/boot.ipxe`;
+registerEscaper("ipxeWord", (value) => ipxeWord(String(value)));
+registerEscaper("ipxeLabel", (value) => ipxeLabel(String(value)));
+registerEscaper("ipxeText", (value) => ipxeText(String(value)));
+registerEscaper("ipxeComment", (value) => ipxeComment(String(value)));
+registerEscaper("ipxeNumber", (value) => {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`iPXE: not a non-negative integer: ${String(value)}`);
+  return String(value);
+});
+var template = (name) => readFileSync4(packageFile(`templates/${name}.hbs`), "utf8");
+var renderBoot = compileTemplate("boot.ipxe", template("boot.ipxe"));
+var renderHost = compileTemplate("host.ipxe", template("host.ipxe"));
+var emitIpxe = (fleet) => {
+  const chainOnly = renderBootScript(fleet, false);
+  const boot = {
+    path: BOOT_SCRIPT_PATH,
+    kind: "ipxe",
+    contents: renderBootScript(fleet, true),
+    fragmentBase: chainOnly,
+    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, ""]))
+  };
+  return [boot];
+};
+var emitIpxeHosts = (fleet) => fleet.hosts.map((host) => hostScript(fleet, host));
+function renderBootScript(fleet, withProfiles) {
+  const profiles = withProfiles ? Object.values(fleet.profiles) : [];
+  return renderBoot({
+    header: GENERATED_HEADER,
+    fleet: fleet.name,
+    hostsUrl: `${fleet.boot.http}/hosts`,
+    timeoutSeconds: fleet.boot.menuTimeoutSeconds,
+    timeoutMilliseconds: fleet.boot.menuTimeoutSeconds * 1e3,
+    cmdlineSetting: IMAGE_CMDLINE_SETTING,
+    imageScript: IMAGE_SCRIPT,
+    profiles: profiles.map((profile) => ({
+      label: `profile-${profile.name}`,
+      name: profile.name,
+      text: profile.description !== void 0 ? `${profile.name}: ${profile.description}` : profile.name,
+      imageUrl: profileImagesUrl(fleet, profile.name),
+      params: profile.kernel.params
+    }))
+  });
+}
+function hostScript(fleet, host) {
+  const nic = bootInterface(host);
+  return {
+    path: `${IPXE_DIR}/${hostScriptPath(nic.mac)}`,
+    kind: "ipxe",
+    host: host.name,
+    contents: renderHost({
+      header: GENERATED_HEADER,
+      host: host.name,
+      profile: host.profile,
+      system: host.system,
+      firmware: host.firmware,
+      nic: nic.name,
+      mac: nic.mac,
+      cmdlineSetting: IMAGE_CMDLINE_SETTING,
+      imageScript: `${imageUrl(fleet, host.profile, host.system)}/${IMAGE_SCRIPT}`,
+      args: hostKernelArguments(host),
+      bootScript: bootScriptUrl(fleet)
+    })
+  };
+}
+
+// src/emit/kea.ts
+var KEA_PATH = `${DHCP_DIR}/kea-dhcp4.json`;
+var KEA_CLASSES = { ipxe: "ipxe", uefiX64: "pxe-uefi-x64", uefiArm64: "pxe-uefi-arm64", bios: "pxe-bios" };
+var emitKea = (fleet) => {
+  const networks = dhcpSubnets(fleet, []).map((subnet) => subnet.network.name);
+  const fragmentKey = `\0${networks.join("\0")}`;
+  const artifact = {
+    path: KEA_PATH,
+    kind: "dhcp",
+    contents: renderKea(fleet, networks),
+    // A host's part: the configuration without reservations, then the host's reservations.
+    fragmentBase: `${JSON.stringify(keaConfig(fleet, []), null, 2)}
+`,
+    fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, hostFragment(host, networks, fragmentKey)]))
+  };
+  return [artifact];
+};
+function keaReservation(r) {
+  return { "hw-address": r.mac, ...r.address !== void 0 ? { "ip-address": r.address } : {}, hostname: r.hostName };
+}
+var PLACEHOLDER = "\0reservations:";
+function renderKea(fleet, networks) {
+  const config = keaConfig(fleet, []);
+  config.Dhcp4.subnet4.forEach((subnet, i) => subnet.reservations = `${PLACEHOLDER}${i}`);
+  const text = `${JSON.stringify(config, null, 2)}
+`;
+  return text.replace(/^( *)"reservations": "\\u0000reservations:(\d+)"/gm, (_, indent, index) => {
+    const key = `${networks[Number(index)]}\0${indent}  `;
+    const items = fleet.hosts.map((host) => hostItems(host, key)).filter((item) => item !== "");
+    return items.length === 0 ? `${indent}"reservations": []` : `${indent}"reservations": [
+${items.join(",\n")}
+${indent}]`;
+  });
+}
+var renderedItems = /* @__PURE__ */ new WeakMap();
+function kept(host, key, render2) {
+  let byKey2 = renderedItems.get(host);
+  if (!byKey2) renderedItems.set(host, byKey2 = /* @__PURE__ */ new Map());
+  let text = byKey2.get(key);
+  if (text === void 0) byKey2.set(key, text = render2());
+  return text;
+}
+function hostItems(host, key) {
+  return kept(host, key, () => {
+    const [network, indent] = key.split("\0");
+    return hostReservations(host, network).map((r) => indent + JSON.stringify(keaReservation(r), null, 2).replace(/\n/g, `
+${indent}`)).join(",\n");
+  });
+}
+function hostFragment(host, networks, key) {
+  return kept(host, key, () => {
+    const items = networks.map((network) => hostItems(host, `${network}\0  `)).filter((item) => item !== "");
+    return items.length === 0 ? "[]\n" : `[
+${items.join(",\n")}
+]
+`;
+  });
+}
+function keaConfig(fleet, hosts = fleet.hosts) {
+  const hex = (value) => `0x${value.toString(16).padStart(4, "0")}`;
+  const notIpxe = `not member('${KEA_CLASSES.ipxe}')`;
+  return {
+    Dhcp4: {
+      comment: `${GENERATED_HEADER} Kea DHCPv4 configuration of fleet ${fleet.name}; check with kea-dhcp4 -t.`,
+      "interfaces-config": { interfaces: fleet.boot.interfaces },
+      // Kea's default lease file (/var/lib/kea/kea-leases4.csv); the lease file cleanup runs hourly.
+      "lease-database": { type: "memfile", persist: true, "lfc-interval": 3600 },
+      authoritative: true,
+      "next-server": fleet.boot.tftp,
+      "client-classes": [
+        {
+          name: KEA_CLASSES.ipxe,
+          test: `option[${IPXE_ENCAP_OPTION}].exists or option[77].hex == '${IPXE_USER_CLASS}'`,
+          "boot-file-name": bootScriptUrl(fleet)
+        },
+        {
+          name: KEA_CLASSES.uefiX64,
+          test: `${notIpxe} and (${PXE_ARCH.uefiX64.map((arch) => `option[93].hex == ${hex(arch)}`).join(" or ")})`,
+          "boot-file-name": fleet.boot.ipxe.uefi
+        },
+        {
+          name: KEA_CLASSES.uefiArm64,
+          test: `${notIpxe} and option[93].hex == ${hex(PXE_ARCH.uefiArm64)}`,
+          "boot-file-name": fleet.boot.ipxe.arm64
+        },
+        {
+          name: KEA_CLASSES.bios,
+          test: `${notIpxe} and not member('${KEA_CLASSES.uefiX64}') and not member('${KEA_CLASSES.uefiArm64}')`,
+          "boot-file-name": fleet.boot.ipxe.bios
+        }
+      ],
+      subnet4: dhcpSubnets(fleet, hosts).map((subnet) => ({
+        id: subnet.id,
+        subnet: subnet.network.cidr,
+        comment: `network ${subnet.network.name}${subnet.network.description !== void 0 ? `: ${subnet.network.description}` : ""}`,
+        "valid-lifetime": subnet.leaseSeconds,
+        pools: subnet.pool ? [{ pool: `${subnet.pool.start} - ${subnet.pool.end}` }] : [],
+        "option-data": [
+          ...subnet.network.gateway !== void 0 ? [{ name: "routers", data: subnet.network.gateway }] : [],
+          ...subnet.network.dns.length > 0 ? [{ name: "domain-name-servers", data: subnet.network.dns.join(", ") }] : [],
+          { name: "domain-name", data: fleet.domain }
+        ],
+        reservations: subnet.reservations.map(keaReservation)
+      })),
+      loggers: [{ name: "kea-dhcp4", output_options: [{ output: "stdout" }], severity: "INFO" }]
+    }
+  };
+}
+
+// src/emit/library.ts
+var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path28, contents]) => ({ path: `${LIBRARY_DIR}/${path28}`, kind: "library", contents }));
+
+// src/emit/netboot.ts
+var INSTALLER_DATA_PATH = "netboot/installer.json";
+var BOOT_SERVER_DATA_PATH = "netboot/boot-server.json";
+var emitNetboot = (fleet) => [json(INSTALLER_DATA_PATH, installerData(fleet)), json(BOOT_SERVER_DATA_PATH, bootServerData(fleet))];
+function installerData(fleet) {
+  const ports = [.../* @__PURE__ */ new Set([22, ...fleet.hosts.map((h) => h.ssh.port)])].sort((a, b) => a - b);
+  const users = [.../* @__PURE__ */ new Set(["root", ...fleet.hosts.map((h) => h.ssh.user)])].sort();
+  return { authorizedKeys: fleet.authorizedKeys, ssh: { ports, users } };
+}
+function bootServerData(fleet) {
+  const url = new URL(fleet.boot.http);
+  const scheme = url.protocol.replace(/:$/, "");
+  const boots = (wanted) => fleet.hosts.some(wanted);
+  return {
+    http: { url: fleet.boot.http, scheme, port: url.port === "" ? scheme === "https" ? 443 : 80 : Number(url.port), path: url.pathname.replace(/\/+$/, "") },
+    dhcp: { interfaces: fleet.boot.interfaces },
+    ipxe: {
+      bios: { file: fleet.boot.ipxe.bios, needed: boots((h) => h.firmware === "bios") },
+      uefi: { file: fleet.boot.ipxe.uefi, needed: boots((h) => h.firmware === "uefi" && h.arch === "x86_64") },
+      arm64: { file: fleet.boot.ipxe.arm64, needed: boots((h) => h.firmware === "uefi" && h.arch === "aarch64") }
+    },
+    images: bootedImages(fleet)
+  };
+}
+function json(path28, value) {
+  return { path: path28, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
+` };
+}
+
+// src/emit/manifest.ts
+import { createHash as createHash7 } from "node:crypto";
+var MANIFEST_PATH = "manifest.json";
+var MANIFEST_VERSION = 3;
+function hostLibraryHashes(manifest, host) {
+  const server = host !== void 0 && manifest?.bootServer === host;
+  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path28]) => server || !isBootServerFile(path28)));
+}
+var BOOT_SERVER_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe", "netboot"]);
+function hostNixHashes(manifest, host) {
+  const entry = manifest?.hosts[host];
+  if (!manifest || !entry) return {};
+  return Object.fromEntries(entry.nix.map((path28) => [path28, manifest.nix[path28]]));
+}
+function sha2562(text) {
+  return createHash7("sha256").update(text).digest("hex");
+}
+var artifactHashes = /* @__PURE__ */ new WeakMap();
+var partHashes = /* @__PURE__ */ new Map();
+var MAX_PART_MEMO = 2e5;
+var partCount = 0;
+function artifactHash(artifact) {
+  let hash = artifactHashes.get(artifact);
+  if (hash === void 0) artifactHashes.set(artifact, hash = sha2562(artifact.contents));
+  return hash;
+}
+function partHash(baseHash, fragment) {
+  const key = baseHash ?? "";
+  let byFragment = partHashes.get(key);
+  if (!byFragment) partHashes.set(key, byFragment = /* @__PURE__ */ new Map());
+  let hash = byFragment.get(fragment);
+  if (hash === void 0) {
+    if (partCount >= MAX_PART_MEMO) {
+      partHashes.clear();
+      partCount = 0;
+      partHashes.set(key, byFragment);
+    }
+    byFragment.set(fragment, hash = sha2562(baseHash === void 0 ? fragment : `${baseHash}
+${fragment}`));
+    partCount++;
+  }
+  return hash;
+}
+var fileLines = /* @__PURE__ */ new WeakMap();
+function buildManifest(fleet, artifacts, context, memo) {
+  const sortedNix = sortedNixFiles(context.nixFiles);
+  const server = fleet.boot.server !== void 0 && fleet.hosts.some((h) => h.name === fleet.boot.server) ? fleet.boot.server : void 0;
+  const own = new Map(fleet.hosts.map((host) => [host.name, []]));
+  const shared = [];
+  const parts = ["{\n", `  "generator": "fleetc",
+  "version": ${MANIFEST_VERSION},
+  "fleet": ${JSON.stringify(fleet.name)},
+`, context.source === void 0 ? "" : `  "source": ${JSON.stringify(context.source)},
+`];
+  const sorted = isSortedByPath(artifacts) ? artifacts : [...artifacts].sort((a, b) => a.path < b.path ? -1 : 1);
+  parts.push(sorted.length === 0 ? '  "files": {}' : '  "files": {\n');
+  sorted.forEach((artifact, i) => {
+    let line = fileLines.get(artifact);
+    if (line === void 0) fileLines.set(artifact, line = `    ${JSON.stringify(artifact.path)}: ${entryText(artifact.kind, artifactHash(artifact), "    ")}`);
+    parts.push(line, i === sorted.length - 1 ? "\n  }" : ",\n");
+    if (artifact.host) own.get(artifact.host).push(artifact);
+    if (server && artifact.host !== server && BOOT_SERVER_KINDS.has(artifact.kind)) own.get(server).push(artifact);
+    if (artifact.fragments) shared.push({ artifact, baseHash: artifact.fragmentBase === void 0 ? void 0 : partHash(void 0, artifact.fragmentBase) });
+  });
+  parts.push(`,
+  "nix": ${indented(Object.fromEntries(sortedNix))},
+  "library": ${indented(Object.fromEntries(context.library.files))},
+`, server ? `  "bootServer": ${JSON.stringify(server)},
+` : "");
+  const hosts = jsonKeyOrder(fleet.hosts);
+  parts.push(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
+  hosts.forEach((host, i) => parts.push(hostText(host, own.get(host.name), shared, nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server)), i === hosts.length - 1 ? "\n  }" : ",\n"));
+  parts.push("\n}\n");
+  return { path: MANIFEST_PATH, kind: "manifest", contents: memo ? memo.join(parts) : parts.join("") };
+}
+var ManifestMemo = class {
+  last;
+  join(parts) {
+    const last = this.last;
+    let contents;
+    if (last && last.parts.length === parts.length) {
+      const changed = [];
+      for (let i = 0; i < parts.length && changed.length <= MAX_PATCHED_PIECES; i++) if (parts[i] !== last.parts[i]) changed.push(i);
+      if (changed.length <= MAX_PATCHED_PIECES) {
+        const out = [];
+        let from = 0;
+        for (const i of changed) {
+          out.push(last.contents.slice(from, last.starts[i]), parts[i]);
+          from = last.starts[i] + last.parts[i].length;
+        }
+        out.push(last.contents.slice(from));
+        contents = out.length === 1 ? out[0] : out.reduce((a, b) => a + b);
+      }
+    }
+    contents ??= parts.join("");
+    const starts = new Float64Array(parts.length);
+    for (let i = 1; i < parts.length; i++) starts[i] = starts[i - 1] + parts[i - 1].length;
+    this.last = { parts, starts, contents };
+    return contents;
+  }
+};
+var MAX_PATCHED_PIECES = 256;
+function jsonKeyOrder(hosts) {
+  if (!hosts.some((h) => /^(?:0|[1-9][0-9]{0,9})$/.test(h.name))) return hosts;
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  return Object.keys(Object.fromEntries(hosts.map((h) => [h.name, 0]))).map((name) => byName.get(name));
+}
+var hostTexts = /* @__PURE__ */ new WeakMap();
+function hostText(host, own, shared, nix) {
+  const kept2 = hostTexts.get(host);
+  if (kept2 && kept2.nix === nix && kept2.own.length === own.length && own.every((a, i) => kept2.own[i] === a) && kept2.shared.length === shared.length && shared.every(({ artifact, baseHash }, i) => kept2.shared[i][0] === artifact.path && kept2.shared[i][1] === baseHash && kept2.shared[i][2] === artifact.fragments[host.name])) {
+    return kept2.text;
+  }
+  const entries = own.map((a) => [a.path, a.kind, artifactHash(a)]);
+  for (const { artifact, baseHash } of shared) {
+    const fragment = artifact.fragments[host.name];
+    if (fragment !== void 0) entries.push([`${artifact.path}#${host.name}`, artifact.kind, partHash(baseHash, fragment)]);
+  }
+  entries.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, "        ")}`);
+  const text = `    ${JSON.stringify(host.name)}: {
+      "profile": ${JSON.stringify(host.profile)},
+      "artifacts": ${block(lines, "      ")},
+      "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), "      ")}
+    }`;
+  hostTexts.set(host, { own, shared: shared.map(({ artifact, baseHash }) => [artifact.path, baseHash, artifact.fragments[host.name]]), nix, text });
+  return text;
+}
+function entryText(kind, hash, indent) {
+  return `{
+${indent}  "kind": ${JSON.stringify(kind)},
+${indent}  "sha256": "${hash}"
+${indent}}`;
+}
+function block(members, indent) {
+  return members.length === 0 ? "{}" : `{
+${members.join(",\n")}
+${indent}}`;
+}
+function list(items, indent) {
+  return items.length === 0 ? "[]" : `[
+${items.join(",\n")}
+${indent}]`;
+}
+function indented(record2) {
+  return JSON.stringify(record2, null, 2).replace(/\n/g, "\n  ");
+}
+function isSortedByPath(artifacts) {
+  for (let i = 1; i < artifacts.length; i++) if (!(artifacts[i - 1].path < artifacts[i].path)) return false;
+  return true;
+}
+var nixDependencyMemo = [false, true].map(() => /* @__PURE__ */ new WeakMap());
+function nixDependenciesOf(host, nixFiles, sorted, bootServer) {
+  const memo = nixDependencyMemo[bootServer ? 1 : 0];
+  let byModules = memo.get(nixFiles);
+  if (!byModules) memo.set(nixFiles, byModules = /* @__PURE__ */ new WeakMap());
+  let deps = byModules.get(host.modules);
+  if (!deps) byModules.set(host.modules, deps = nixDependencies(host, sorted, bootServer));
+  return deps;
+}
+function nixDependencies(host, sorted, bootServer = false) {
+  const modules = new Set(host.modules);
+  const deps = [];
+  for (const [path28] of sorted) {
+    if (path28.startsWith("images/") && !bootServer) continue;
+    if (!path28.startsWith("profiles/") || modules.has(path28)) deps.push(path28);
+  }
+  return deps;
+}
+function sortedNixFiles(nixFiles) {
+  return [...nixFiles].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+}
+
+// src/emit/readme.ts
+var emitReadme = (fleet) => [
+  {
+    path: "README.md",
+    kind: "doc",
+    contents: [
+      `# generated/ \u2014 compiled output of fleet ${fleet.name}`,
+      "",
+      "Every file here is written by `fleetc build` from the fleet YAML and replaced as a whole on each",
+      "build. Do not edit these files: change the fleet and rebuild. CI runs `fleetc build --check` to",
+      "make sure this directory matches the fleet.",
+      "",
+      "- `../flake.nix` and `../flake.lock` (at the fleet repository root, written by the same build) \u2014 the pinned inputs and one `nixosConfigurations.<host>` per host (`nixos-rebuild --flake .#<host>` from the root)",
+      "- `hosts/<host>/` \u2014 `host.nix` (resolved data), `default.nix` (NixOS module), `disko.nix` (disk layout), `first-boot.json` (first-boot steps, see docs/first-boot.md)",
+      "- `dhcp/` \u2014 `dhcpd.conf` and `kea-dhcp4.json`: reservations and PXE/iPXE boot detection (docs/network-boot.md)",
+      "- `ipxe/` \u2014 `boot.ipxe` (entry script and menu) and `hosts/<mac>.ipxe` (one per boot NIC), served over HTTP",
+      "- `netboot/` \u2014 `installer.json` (the SSH keys and ports of the netboot installers) and `boot-server.json` (what the boot server builds and serves), read by nix/modules/pxe-server.nix",
+      "- `manifest.json` \u2014 the hash of every file, per host, which `fleetc plan` compares",
+      ""
+    ].join("\n")
+  }
+];
+
+// src/emit/index.ts
+var EMITTERS = [emitReadme, emitFlake, emitHostData, emitHostModules, emitDisko, emitFirstBoot, emitDhcpd, emitKea, emitIpxe, emitIpxeHosts, emitLibrary, emitNetboot];
+function emitFleet(fleet, context) {
+  return finishArtifacts(fleet, EMITTERS.flatMap((emit) => emit(fleet, context)), context);
+}
+var safeArtifacts = /* @__PURE__ */ new WeakSet();
+function checkArtifactPath(artifact, what = "emit: unsafe artifact path") {
+  if (safeArtifacts.has(artifact)) return;
+  if (!isSafeRelativePath(artifact.path)) throw new Error(`${what} ${artifact.path}`);
+  safeArtifacts.add(artifact);
+}
+function finishArtifacts(fleet, emitted, context, manifest) {
+  const artifacts = [...emitted];
+  for (const artifact of artifacts) checkArtifactPath(artifact);
+  if (!artifacts.every((a, i) => i === 0 || artifacts[i - 1].path <= a.path)) artifacts.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  artifacts.forEach((a, i) => {
+    if (i > 0 && artifacts[i - 1].path === a.path) throw new Error(`emit: two artifacts at ${a.path}`);
+  });
+  return [...artifacts, buildManifest(fleet, artifacts, context, manifest)];
+}
+function isSafeRelativePath(path28) {
+  return path28.length > 0 && !path28.startsWith("/") && path28.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
+}
+
+// src/load/cache-store.ts
+import { createHash as createHash8, randomBytes as randomBytes2 } from "node:crypto";
+import fs4 from "node:fs";
+import path5 from "node:path";
+import v8 from "node:v8";
+var CACHE_DIR_NAME = ".fleetc-cache";
+var FILE_NAME2 = "parse.bin";
+var MAGIC = "fleetc-parse-cache";
+var EXTRA_ENTRIES = 2e3;
+function defaultCacheDir(fleetDir) {
+  return path5.join(path5.dirname(path5.resolve(fleetDir)), CACHE_DIR_NAME);
+}
+function loadParseCache(cacheDir) {
+  let bytes;
+  try {
+    bytes = fs4.readFileSync(path5.join(cacheDir, FILE_NAME2));
+  } catch {
+    return { cache: new ParseCache() };
+  }
+  try {
+    const newline = bytes.indexOf(10);
+    if (newline < 0) throw new Error("no header");
+    const header = JSON.parse(bytes.subarray(0, newline).toString("utf8"));
+    if (header.magic !== MAGIC) throw new Error("not a fleetc parse cache");
+    if (header.parser !== PARSER_VERSION) throw new Error(`written by another parser (${header.parser})`);
+    const payload = bytes.subarray(newline + 1);
+    if (payload.length !== header.bytes) throw new Error("truncated");
+    if (createHash8("sha256").update(payload).digest("hex") !== header.sha256) throw new Error("checksum mismatch");
+    const stored = v8.deserialize(payload);
+    const [entries, validated] = Array.isArray(stored) && stored.length === 2 && Array.isArray(stored[0]) && Array.isArray(stored[1]) && header.schemas !== void 0 ? stored : [stored, []];
+    if (!Array.isArray(entries) || !Array.isArray(validated)) throw new Error("not a list of entries");
+    const map = /* @__PURE__ */ new Map();
+    for (const entry of entries) {
+      if (!Array.isArray(entry) || typeof entry[0] !== "string" || entry[1] === void 0) throw new Error("malformed entry");
+      map.set(entry[0], entry[1]);
+    }
+    const kinds = /* @__PURE__ */ new Map();
+    for (const entry of validated) {
+      if (!Array.isArray(entry) || typeof entry[0] !== "string" || !["fleet", "profile", "host"].includes(entry[1])) throw new Error("malformed schema record");
+      kinds.set(entry[0], entry[1]);
+    }
+    return { cache: new ParseCache(map, header.schemas === void 0 ? void 0 : { schemas: header.schemas, kinds }) };
+  } catch (error) {
+    return { cache: new ParseCache(), ignored: error.message };
+  }
+}
+function saveParseCache(cacheDir, cache) {
+  if (!cache.changed) return false;
+  const entries = [];
+  const limit = cache.used.size + EXTRA_ENTRIES;
+  for (const entry of cache.ordered()) {
+    if (entries.length >= limit) break;
+    entries.push(entry);
+  }
+  const validated = cache.validatedFor(new Set(entries.map(([id]) => id)));
+  const payload = v8.serialize(validated ? [entries, validated.kinds] : entries);
+  const header = { magic: MAGIC, parser: PARSER_VERSION, ...validated ? { schemas: validated.schemas } : {}, bytes: payload.length, sha256: createHash8("sha256").update(payload).digest("hex") };
+  const target = path5.join(cacheDir, FILE_NAME2);
+  const temp = `${target}.tmp-${process.pid}-${randomBytes2(4).toString("hex")}`;
+  try {
+    fs4.mkdirSync(cacheDir, { recursive: true });
+    const ignore = path5.join(cacheDir, ".gitignore");
+    if (!fs4.existsSync(ignore)) fs4.writeFileSync(ignore, "*\n");
+    fs4.writeFileSync(temp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}
+`), payload]));
+    fs4.renameSync(temp, target);
+    cache.changed = false;
+    return true;
+  } catch {
+    fs4.rmSync(temp, { force: true });
+    return false;
+  }
+}
+
+// src/diagnostics/reporter.ts
+var Reporter = class {
+  diagnostics = [];
+  /** A finding located at a data path of a document. */
+  at(document, path28, finding) {
+    this.diagnostics.push({
+      severity: finding.severity ?? "error",
+      code: finding.code,
+      message: finding.message,
+      hint: finding.hint,
+      file: document.file,
+      range: locate(document.doc, path28, finding.part ?? "value")
+    });
+  }
+};
+
+// src/resolve/clusters.ts
+function resolveClusters(hosts, services, fleet, hostDocs, report) {
+  const declared = fleet.data.clusters ?? {};
+  const names = [.../* @__PURE__ */ new Set([...Object.keys(declared), ...hosts.map((h) => h.cluster)])].sort();
+  const raftServices = Object.values(services).filter((s) => s.raft).map((s) => s.name).sort();
+  const byCluster = new Map(names.map((name) => [name, []]));
+  for (const host of hosts) byCluster.get(host.cluster).push(host);
+  const clusters = {};
+  for (const name of names) {
+    const members = byCluster.get(name);
+    const spec = declared[name];
+    const groups = raftServices.map((service) => ({ service, voters: members.filter((h) => h.services.includes(service)).map((h) => h.name).sort() })).filter((group) => group.voters.length > 0);
+    const bootstrap = chooseBootstrap(name, members, groups, fleet, hostDocs, report);
+    const raft = groups.map((group) => ({ ...group, bootstrap: bootstrap ?? group.voters[0] }));
+    for (const { service, voters } of raft) {
+      const where = (code2, message, hint) => {
+        if (spec) report.at(fleet.document, ["clusters", name], { code: code2, severity: "warning", part: "key", message, hint });
+        else report.at(hostDocs.get(voters[0]).document, ["profile"], { code: code2, severity: "warning", message, hint });
+      };
+      if (voters.length % 2 === 0) {
+        where("RAFT_EVEN_VOTERS", `${service} in cluster ${name} has ${voters.length} voters (${voters.join(", ")}), an even number`, `${voters.length} voters tolerate no more failures than ${voters.length - 1}; add or remove one`);
+      }
+      if (voters.length < 3 && members.length > 1) {
+        where("RAFT_FEW_VOTERS", `${service} in cluster ${name} has only ${voters.length} voter(s) for ${members.length} hosts`, "with fewer than 3 voters one failure stops the cluster; run 3 or 5");
+      }
+    }
+    checkNeededRaftServices(name, members, raftServices.filter((s) => !groups.some((g) => g.service === s)), services, hostDocs, report);
+    clusters[name] = { name, ...spec?.description !== void 0 ? { description: spec.description } : {}, hosts: members.map((h) => h.name), raft, ...bootstrap !== void 0 ? { bootstrap } : {} };
+  }
+  return clusters;
+}
+function chooseBootstrap(cluster, members, groups, fleet, hostDocs, report) {
+  const named = fleet.data.clusters?.[cluster]?.bootstrap;
+  const claims = members.filter((h) => hostDocs.get(h.name).data.firstBoot?.bootstrap === true).map((h) => h.name);
+  const conflicting = named !== void 0 ? claims.filter((host) => host !== named) : claims.slice(1);
+  for (const host of conflicting) {
+    report.at(hostDocs.get(host).document, ["firstBoot", "bootstrap"], {
+      code: "CLUSTER_BOOTSTRAP_CONFLICT",
+      message: named !== void 0 ? `host ${host} claims to bootstrap cluster ${cluster}, but fleet.yaml names ${named}` : `hosts ${claims.join(", ")} all claim to bootstrap cluster ${cluster}`,
+      hint: "a cluster has exactly one bootstrap host: keep one claim"
+    });
+  }
+  if (conflicting.length > 0) return void 0;
+  const eligible = members.filter((h) => groups.every((g) => g.voters.includes(h.name))).map((h) => h.name);
+  const chosen = named ?? claims[0];
+  if (chosen !== void 0) {
+    const missing = groups.filter((g) => !g.voters.includes(chosen)).map((g) => g.service);
+    if (groups.length === 0 || missing.length > 0) {
+      const [document, path28] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
+      const who = named !== void 0 ? `cluster ${cluster} names ${chosen} as bootstrap host` : `host ${chosen} claims to bootstrap cluster ${cluster}`;
+      report.at(document, path28, {
+        code: "CLUSTER_BOOTSTRAP_INVALID",
+        message: groups.length === 0 ? `${who}, but the cluster has no Raft services to bootstrap` : `${who}, but it is not a ${missing.join(" and ")} voter`,
+        hint: groups.length === 0 ? "remove the bootstrap setting" : `hosts that vote in every Raft group of ${cluster}: ${eligible.join(", ") || "none"}`
+      });
+    }
+    return chosen;
+  }
+  if (groups.length === 0) return void 0;
+  if (eligible.length > 0) return eligible[0];
+  const message = `cluster ${cluster} has no host that votes in every Raft group (${groups.map((g) => `${g.service}: ${g.voters.join(", ")}`).join("; ")}), so none can bootstrap it`;
+  const hint = "first boot bootstraps all Raft groups of a cluster from one host: run every Raft service on at least one host";
+  if (fleet.data.clusters?.[cluster]) report.at(fleet.document, ["clusters", cluster], { code: "CLUSTER_BOOTSTRAP_NONE", part: "key", message, hint });
+  else report.at(hostDocs.get(groups[0].voters[0]).document, ["profile"], { code: "CLUSTER_BOOTSTRAP_NONE", message, hint });
+  return void 0;
+}
+function checkNeededRaftServices(cluster, members, absent, services, hostDocs, report) {
+  if (absent.length === 0) return;
+  for (const host of members) {
+    const needs = host.services.map((service) => ({ service, needs: serviceNeeds(services, service) }));
+    const missing = absent.filter((s) => needs.some((n) => n.needs.has(s)));
+    if (missing.length === 0) continue;
+    const dependents = needs.filter((n) => missing.some((s) => n.needs.has(s))).map((n) => n.service);
+    report.at(hostDocs.get(host.name).document, ["profile"], {
+      code: "RAFT_NO_VOTERS",
+      message: `host ${host.name} runs ${dependents.join(" and ")}, which need${dependents.length === 1 ? "s" : ""} ${missing.join(" and ")}, but no host of cluster ${cluster} runs ${missing.length === 1 ? "it" : "them"}`,
+      hint: `give some hosts of ${cluster} a profile with ${missing.join(" and ")} (3 or 5 voters), or move ${host.name} to a cluster that has them`
+    });
+  }
+}
+
+// src/resolve/first-boot.ts
+function resolveFirstBootPolicy(input) {
+  const spec = input ?? {};
+  return {
+    network: spec.network ?? DEFAULT_FIRST_BOOT_NETWORK,
+    retry: {
+      attempts: spec.attempts ?? DEFAULT_RETRY.attempts,
+      delaySeconds: spec.delaySeconds ?? DEFAULT_RETRY.delaySeconds,
+      backoff: spec.backoff ?? DEFAULT_RETRY.backoff,
+      maxDelaySeconds: spec.maxDelaySeconds ?? DEFAULT_RETRY.maxDelaySeconds,
+      timeoutSeconds: spec.timeoutSeconds ?? DEFAULT_RETRY.timeoutSeconds
+    },
+    ...spec.joinToken !== void 0 ? { joinToken: spec.joinToken } : {},
+    ...spec.iam ? { iam: { service: spec.iam.service ?? DEFAULT_IAM_SERVICE, adminUser: spec.iam.adminUser ?? DEFAULT_IAM_ADMIN_USER, adminPassword: spec.iam.adminPassword } } : {}
+  };
+}
+function checkPeerAddresses(hosts, clusters, policy, hostDocs, report) {
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  const reported = /* @__PURE__ */ new Set();
+  for (const cluster of Object.values(clusters)) {
+    if (cluster.raft.length === 0) continue;
+    const voters = [...new Set(cluster.raft.flatMap((g) => g.voters))].sort().map((name) => byName.get(name));
+    for (const viewer of cluster.hosts.map((name) => byName.get(name))) {
+      for (const peer of [viewer, ...voters]) {
+        if (reported.has(peer.name) || reachableAddress(peer, viewer, policy.network)) continue;
+        reported.add(peer.name);
+        const role = voters.includes(peer) ? `votes in cluster ${cluster.name}` : `is a member of cluster ${cluster.name}`;
+        const reachableByOthers = reachableAddress(peer, peer, policy.network) !== void 0;
+        report.at(hostDocs.get(peer.name).document, ["interfaces"], {
+          code: "PEER_ADDRESS_MISSING",
+          message: reachableByOthers ? `host ${peer.name} ${role} but ${viewer.name} cannot reach it: ${viewer.name} has no interface on network ${policy.network} and ${peer.name}'s boot interface has no static address` : `host ${peer.name} ${role} but has no static address on network ${policy.network} or on its boot interface`,
+          hint: `first boot reaches hosts on their static address on ${policy.network} (firstBoot.network) or on their boot interface: give ${peer.name} one`
+        });
+      }
+    }
+  }
+}
+
+// src/model/ssh-key.ts
+import sshpk from "sshpk";
+function parsePublicKey(line) {
+  const [type, blob] = line.trim().split(/\s+/);
+  if (!type || !blob) return { ok: false, problem: 'it is not "<type> <base64 key>"' };
+  const inner = blobType(blob);
+  if (inner !== void 0 && inner !== type) return { ok: false, problem: `the line names ${type}, but the key inside is ${/^[\x21-\x7e]{1,64}$/.test(inner) ? inner : "of no known type"}` };
+  let key;
+  try {
+    key = sshpk.parseKey(`${type} ${blob}`, "ssh");
+  } catch (error) {
+    return { ok: false, problem: `the key does not parse (${error.message.replace(/^Failed to parse \(unnamed\) as a valid ssh format key: /, "")})` };
+  }
+  const canonical2 = key.toString("ssh").split(" ").slice(0, 2).join(" ");
+  if (canonical2 !== `${type} ${blob}`) return { ok: false, problem: `the line says ${type}, but the key inside is ${canonical2.split(" ")[0]} (or its base64 is not canonical)` };
+  return { ok: true, key: { canonical: canonical2, fingerprint: key.fingerprint("sha256").toString() } };
+}
+function canonicalPublicKey(line) {
+  const parsed = parsePublicKey(line);
+  return parsed.ok ? parsed.key.canonical : line;
+}
+function fingerprintOf(line) {
+  const parsed = parsePublicKey(line);
+  return parsed.ok ? parsed.key.fingerprint : void 0;
+}
+function blobType(blob) {
+  const bytes = Buffer.from(blob, "base64");
+  if (bytes.length < 4) return void 0;
+  const length = bytes.readUInt32BE(0);
+  return length <= bytes.length - 4 ? bytes.subarray(4, 4 + length).toString("latin1") : void 0;
+}
+
+// src/model/mac.ts
+var CANONICAL = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+function normalizeMac(text) {
+  if (CANONICAL.test(text)) return text;
+  const hex = text.toLowerCase().replace(/[^0-9a-f]/g, "");
+  return hex.match(/../g).join(":");
+}
+function macProblem(normalized) {
+  if (normalized === "00:00:00:00:00:00") return "is all zeros";
+  if (parseInt(normalized.slice(0, 2), 16) & 1) return "is a multicast address (its first octet is odd)";
+  return void 0;
+}
+
+// src/resolve/merge.ts
+function mergeLayers(parent, child) {
+  return merge(parent, child);
+}
+function merge(parent, child) {
+  if (child === void 0) return parent;
+  if (parent === void 0) return child;
+  if (Array.isArray(parent) && Array.isArray(child)) return joinLists(parent, child);
+  if (isPlain(parent) && isPlain(child)) {
+    const out = {};
+    for (const key of /* @__PURE__ */ new Set([...Object.keys(parent), ...Object.keys(child)])) out[key] = merge(parent[key], child[key]);
+    return out;
+  }
+  return child;
+}
+function joinLists(first, second) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const item of [...first, ...second]) {
+    const key = typeof item === "string" ? item : `\0${JSON.stringify(item)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(item);
+  }
+  return out;
+}
+function isPlain(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/resolve/hosts.ts
+var DEFAULT_CLUSTER = "main";
+var DEFAULT_TIMEZONE = "UTC";
+var DEFAULT_STATE_VERSION = "25.05";
+function resolveHost(name, input, fleet, profile, networks) {
+  const defaults = fleet.defaults ?? {};
+  const arch = input.hardware.arch ?? defaults.arch ?? "x86_64";
+  const interfaces = input.interfaces.map((nic) => resolveInterface(nic, networks[nic.network]));
+  const gatewayNic = [...interfaces].sort((a, b) => Number(b.boot) - Number(a.boot)).find((nic) => nic.address !== void 0 && networks[nic.network].gateway !== void 0);
+  const labels = { ...profile.labels, ...input.labels ?? {} };
+  const kernelPackage = input.kernel?.package ?? profile.kernel.package;
+  return {
+    name,
+    fqdn: `${name}.${fleet.domain}`,
+    domain: fleet.domain,
+    ...input.description !== void 0 ? { description: input.description } : {},
+    profile: profile.name,
+    profiles: profile.chain,
+    cluster: input.cluster ?? defaults.cluster ?? DEFAULT_CLUSTER,
+    arch,
+    firmware: input.hardware.firmware ?? defaults.firmware ?? "uefi",
+    system: `${arch}-linux`,
+    services: profile.services,
+    modules: profile.modules,
+    packages: profile.packages,
+    kernel: {
+      params: joinLists(profile.kernel.params, input.kernel?.params ?? []),
+      modules: joinLists(profile.kernel.modules, input.kernel?.modules ?? []),
+      ...kernelPackage !== void 0 ? { package: kernelPackage } : {}
+    },
+    interfaces,
+    ...gatewayNic ? { gateway: { address: networks[gatewayNic.network].gateway, device: gatewayNic.device } } : {},
+    nameservers: joinLists([], interfaces.flatMap((nic) => networks[nic.network].dns)),
+    disks: Object.fromEntries(Object.entries(input.hardware.disks).map(([disk, spec]) => [disk, { device: spec.device, size: spec.size }])),
+    layout: resolveLayout(input.hardware.layout),
+    ...input.bmc ? {
+      bmc: {
+        kind: input.bmc.kind,
+        address: input.bmc.address,
+        port: input.bmc.port ?? (input.bmc.kind === "ipmi" ? 623 : 443),
+        user: input.bmc.user,
+        password: input.bmc.password,
+        ...input.bmc.caFile !== void 0 ? { caFile: input.bmc.caFile } : {},
+        ...input.bmc.systemId !== void 0 ? { systemId: input.bmc.systemId } : {}
+      }
+    } : {},
+    labels,
+    ssh: { port: input.ssh?.port ?? 22, user: input.ssh?.user ?? "root", ...input.ssh?.hostKey !== void 0 ? { hostKey: canonicalPublicKey(input.ssh.hostKey) } : {} },
+    authorizedKeys: fleet.ssh?.authorizedKeys ?? [],
+    timezone: defaults.timezone ?? DEFAULT_TIMEZONE,
+    stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION
+  };
+}
+function resolveInterface(nic, network) {
+  return {
+    name: nic.name,
+    mac: normalizeMac(nic.mac),
+    network: network.name,
+    boot: nic.boot ?? false,
+    device: network.vlan === void 0 ? nic.name : `${nic.name}.${network.vlan}`,
+    ...network.vlan !== void 0 ? { vlan: network.vlan } : {},
+    ...(nic.mtu ?? network.mtu) !== void 0 ? { mtu: nic.mtu ?? network.mtu } : {},
+    ...nic.address !== void 0 ? { address: nic.address, prefixLength: network.prefixLength } : {}
+  };
+}
+function resolveLayout(layout) {
+  const root = (input) => ({ fs: input?.fs ?? DEFAULT_ROOT_FS, size: input?.size ?? "100%" });
+  switch (layout.kind) {
+    case "single":
+      return { kind: "single", disk: layout.disk, esp: layout.esp ?? DEFAULT_ESP_SIZE, ...layout.swap ? { swap: layout.swap } : {}, root: root(layout.root) };
+    case "raid1":
+      return { kind: "raid1", disks: layout.disks, esp: layout.esp ?? DEFAULT_ESP_SIZE, ...layout.swap ? { swap: layout.swap } : {}, root: root(layout.root) };
+    case "zfs":
+      return {
+        kind: "zfs",
+        disks: layout.disks,
+        mode: layout.mode ?? (layout.disks.length > 1 ? "mirror" : "stripe"),
+        pool: layout.pool ?? DEFAULT_ZFS_POOL,
+        esp: layout.esp ?? DEFAULT_ESP_SIZE,
+        datasets: Object.fromEntries(Object.entries(layout.datasets).map(([name, d]) => [name, { ...d.mount !== void 0 ? { mount: d.mount } : {}, options: d.options ?? {} }]))
+      };
+    case "lvm":
+      return {
+        kind: "lvm",
+        disk: layout.disk,
+        esp: layout.esp ?? DEFAULT_ESP_SIZE,
+        vg: layout.vg ?? DEFAULT_VG,
+        volumes: Object.fromEntries(Object.entries(layout.volumes).map(([name, v]) => [name, {
+          size: v.size,
+          ...v.swap ? {} : { fs: v.fs ?? DEFAULT_ROOT_FS },
+          ...v.mount !== void 0 ? { mount: v.mount } : {},
+          swap: v.swap ?? false
+        }]))
+      };
+  }
+}
+
+// src/resolve/inputs.ts
+var DEFAULT_FOLLOWS = { disko: { nixpkgs: "nixpkgs" } };
+function pinFlakeInput(name, spec) {
+  const follows = spec.follows ?? DEFAULT_FOLLOWS[name] ?? {};
+  const parsed = parseFlakeUrl(spec.url);
+  if (parsed.kind === "path") {
+    const attrs = { path: parsed.path, type: "path" };
+    return { name, url: spec.url, pinned: spec.url, follows, lock: { original: attrs, locked: { ...attrs }, parent: [] } };
+  }
+  const rev = spec.rev;
+  const pinned = pinnedReference(parsed, rev);
+  const original = { ...parsed.attrs, rev };
+  const locked = { ...original, narHash: spec.narHash };
+  if (spec.lastModified !== void 0) locked.lastModified = spec.lastModified;
+  const lock = { original, locked };
+  return { name, url: spec.url, rev, pinned, follows, lock };
+}
+function parseFlakeUrl(url) {
+  if (url.startsWith("path:")) return { kind: "path", path: url.slice("path:".length).replace(/\/+$/, "") };
+  const [base, query] = splitQuery(url);
+  const params = new URLSearchParams(query);
+  params.delete("rev");
+  const forge = /^(github|gitlab|sourcehut):([^/]+)\/([^/]+)(?:\/.*)?$/.exec(base);
+  if (forge) {
+    params.delete("ref");
+    const attrs2 = { owner: forge[2], repo: forge[3], type: forge[1] };
+    for (const key of ["dir", "host"]) {
+      const value = params.get(key);
+      if (value !== null) attrs2[key] = value;
+    }
+    return { kind: "forge", scheme: forge[1], attrs: attrs2, params };
+  }
+  const attrs = { type: "git", url: base.slice("git+".length) };
+  for (const key of ["ref", "dir"]) {
+    const value = params.get(key);
+    if (value !== null) attrs[key] = value;
+  }
+  return { kind: "git", base, attrs, params };
+}
+function pinnedReference(parsed, rev) {
+  if (parsed.kind === "forge") {
+    const rest = parsed.params.toString();
+    return `${parsed.scheme}:${parsed.attrs.owner}/${parsed.attrs.repo}/${rev}${rest ? `?${rest}` : ""}`;
+  }
+  const params = new URLSearchParams(parsed.params);
+  params.set("rev", rev);
+  return `${parsed.base}?${params.toString()}`;
+}
+function splitQuery(url) {
+  const index = url.indexOf("?");
+  return index < 0 ? [url, ""] : [url.slice(0, index), url.slice(index + 1)];
+}
+
+// src/resolve/profiles.ts
+function resolveProfiles(profiles) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const profile of profiles) if (!byName.has(profile.name)) byName.set(profile.name, profile);
+  const resolved2 = {};
+  for (const name of [...byName.keys()].sort()) {
+    const chain = [];
+    for (let current = byName.get(name); current; current = current.data.extends === void 0 ? void 0 : byName.get(current.data.extends)) {
+      chain.unshift(current);
+    }
+    const merged = chain.reduce((acc, layer) => mergeLayers(acc, mergeablePart(layer.data)), {});
+    const own = byName.get(name).data;
+    resolved2[name] = {
+      name,
+      ...own.description !== void 0 ? { description: own.description } : {},
+      chain: chain.map((c) => c.name),
+      services: merged.services ?? [],
+      modules: merged.modules ?? [],
+      packages: merged.packages ?? [],
+      kernel: {
+        params: merged.kernel?.params ?? [],
+        modules: merged.kernel?.modules ?? [],
+        ...merged.kernel?.package !== void 0 ? { package: merged.kernel.package } : {}
+      },
+      labels: merged.labels ?? {}
+    };
+  }
+  return resolved2;
+}
+function mergeablePart(profile) {
+  const { name: _name, extends: _extends, description: _description, ...rest } = profile;
+  return rest;
+}
+
+// src/resolve/memo.ts
+var ResolveMemo = class {
+  kept;
+  hosts = /* @__PURE__ */ new WeakMap();
+  profiles(inputs, resolve) {
+    const kept2 = this.kept;
+    if (kept2 && kept2.inputs.length === inputs.length && inputs.every((p, i) => kept2.inputs[i][0] === p.name && kept2.inputs[i][1] === p.data && Object.isFrozen(p.data))) return kept2.profiles;
+    const profiles = resolve();
+    this.kept = { inputs: inputs.map((p) => [p.name, p.data]), profiles };
+    return profiles;
+  }
+  host(checked, fleet, profile, resolve) {
+    const data = checked.data;
+    const list3 = this.hosts.get(data);
+    const found = list3?.find((k) => k.name === checked.name && k.fleet === fleet && k.profile === profile);
+    if (found) return found.host;
+    const host = resolve();
+    if (Object.isFrozen(data) && Object.isFrozen(fleet)) {
+      this.hosts.set(data, [...(list3 ?? []).slice(-3), { name: checked.name, fleet, profile, host }]);
+    }
+    return host;
+  }
+};
+
+// src/resolve/index.ts
+var DEFAULT_LEASE_SECONDS = 3600;
+var DEFAULT_MAX_PARALLEL = 1;
+var DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;
+var DEFAULT_DHCP_INTERFACES = ["*"];
+var DEFAULT_IPXE_BINARIES = { bios: "undionly.kpxe", uefi: "ipxe.efi", arm64: "ipxe-arm64.efi" };
+var DEFAULT_MENU_TIMEOUT_SECONDS = 30;
+function resolveFleet(checked, memo) {
+  const fleetFile = checked.fleet;
+  const input = fleetFile.data;
+  const report = new Reporter();
+  const networks = {};
+  for (const name of Object.keys(input.networks).sort()) {
+    const spec = input.networks[name];
+    const cidr = parseCidr(spec.cidr);
+    if (!cidr.ok) throw new Error(`resolve: unchecked CIDR ${spec.cidr}`);
+    networks[name] = {
+      name,
+      ...spec.description !== void 0 ? { description: spec.description } : {},
+      cidr: spec.cidr,
+      prefixLength: cidr.value.prefixLength,
+      netmask: netmask(cidr.value.prefixLength),
+      broadcast: intToIpv4(cidr.value.broadcast),
+      ...spec.gateway !== void 0 ? { gateway: spec.gateway } : {},
+      dns: spec.dns ?? [],
+      ...spec.vlan !== void 0 ? { vlan: spec.vlan } : {},
+      ...spec.mtu !== void 0 ? { mtu: spec.mtu } : {},
+      ...spec.dhcp ? { dhcp: { ...spec.dhcp.pool ? { pool: spec.dhcp.pool } : {}, leaseSeconds: spec.dhcp.leaseSeconds ?? DEFAULT_LEASE_SECONDS } } : {}
+    };
+  }
+  const services = {};
+  for (const name of Object.keys(input.services ?? {}).sort()) {
+    const spec = input.services[name];
+    const ports = Object.fromEntries(Object.entries(spec.ports ?? {}).map(([name2, port]) => [name2, resolvePort(port)]));
+    const firstPort = Object.keys(ports)[0];
+    services[name] = {
+      name,
+      ...spec.description !== void 0 ? { description: spec.description } : {},
+      raft: spec.raft ?? false,
+      ports,
+      ...spec.health && (spec.health.port ?? firstPort) !== void 0 ? { health: { ...spec.health.http !== void 0 ? { http: spec.health.http } : {}, port: spec.health.port ?? firstPort } } : {},
+      after: spec.after ?? []
+    };
+  }
+  const profiles = memo ? memo.profiles(checked.profiles, () => resolveProfiles(checked.profiles)) : resolveProfiles(checked.profiles);
+  const hostDocs = /* @__PURE__ */ new Map();
+  for (const host of checked.hosts) if (!hostDocs.has(host.name)) hostDocs.set(host.name, host);
+  const resolve = (host) => resolveHost(host.name, host.data, input, profiles[host.data.profile], networks);
+  const hosts = [...hostDocs.values()].sort((a, b) => compareText(a.name, b.name)).map((host) => memo ? memo.host(host, input, profiles[host.data.profile], () => resolve(host)) : resolve(host));
+  const clusters = resolveClusters(hosts, services, fleetFile, hostDocs, report);
+  const firstBoot = resolveFirstBootPolicy(input.firstBoot);
+  checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report);
+  const fleet = {
+    name: input.name,
+    ...input.description !== void 0 ? { description: input.description } : {},
+    domain: input.domain,
+    inputs: Object.fromEntries(Object.keys(input.inputs).sort().map((name) => [name, pinFlakeInput(name, input.inputs[name])])),
+    ...input.platform ? { platform: { input: input.platform.input, overlays: input.platform.overlays ?? ["default"], modules: input.platform.modules ?? ["default"] } } : {},
+    networks,
+    boot: {
+      http: input.boot.http.replace(/\/+$/, ""),
+      tftp: input.boot.tftp,
+      interfaces: input.boot.interfaces ?? DEFAULT_DHCP_INTERFACES,
+      ipxe: { ...DEFAULT_IPXE_BINARIES, ...input.boot.ipxe },
+      menuTimeoutSeconds: input.boot.menuTimeoutSeconds ?? DEFAULT_MENU_TIMEOUT_SECONDS,
+      ...input.boot.server !== void 0 ? { server: input.boot.server } : {}
+    },
+    deploy: {
+      order: input.deploy?.order ?? [],
+      maxParallel: input.deploy?.maxParallel ?? DEFAULT_MAX_PARALLEL,
+      healthTimeoutSeconds: input.deploy?.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS,
+      powerOffDecommissioned: input.deploy?.powerOffDecommissioned ?? false
+    },
+    services,
+    clusters,
+    secrets: input.secrets ?? {},
+    firstBoot,
+    authorizedKeys: input.ssh?.authorizedKeys ?? [],
+    profiles,
+    hosts
+  };
+  return { value: fleet, diagnostics: report.diagnostics };
+}
+function resolvePort(input) {
+  if (typeof input === "number") return { port: input, protocols: ["tcp"] };
+  return { port: input.port, protocols: input.protocols ?? ["tcp"], ...input.networks ? { networks: input.networks } : {} };
+}
+
+// src/validate/checks/spellings.ts
+import path6 from "node:path";
+function canonicalDevice(device) {
+  return path6.posix.normalize(device).replace(/\/$/, "");
+}
+function canonicalMount(mount) {
+  const normalized = path6.posix.normalize(mount);
+  return normalized.length > 1 ? normalized.replace(/\/$/, "") : normalized;
+}
+function canonicalBmcAddress(address) {
+  return address.toLowerCase().replace(/\.$/, "");
+}
+function checkHostSpellings(host, report) {
+  for (const [name, disk] of Object.entries(host.data.hardware.disks)) {
+    const canonical2 = canonicalDevice(disk.device);
+    if (!canonical2.startsWith("/dev/") || canonical2 === "/dev") {
+      report.at(host.document, ["hardware", "disks", name, "device"], { code: "DISK_DEVICE_INVALID", message: `disk ${name}'s device ${disk.device} is ${canonical2} once its "." and ".." are read: not under /dev`, hint: "name the disk by its /dev/disk/by-id/\u2026 path" });
+    } else if (canonical2 !== disk.device) {
+      report.at(host.document, ["hardware", "disks", name, "device"], { code: "DISK_DEVICE_INVALID", message: `disk ${name}'s device ${disk.device} is spelled unusually; it is ${canonical2}`, hint: `write ${canonical2}` });
+    }
+  }
+  const layout = host.data.hardware.layout;
+  const mounts = layout.kind === "zfs" ? Object.entries(layout.datasets).map(([n, d]) => [["datasets", n, "mount"], d.mount]) : layout.kind === "lvm" ? Object.entries(layout.volumes).map(([n, v]) => [["volumes", n, "mount"], v.mount]) : [];
+  for (const [where, mount] of mounts) {
+    if (mount === void 0 || canonicalMount(mount) === mount) continue;
+    report.at(host.document, ["hardware", "layout", ...where], { code: "LAYOUT_INVALID", message: `mount point ${mount} is spelled unusually; it is ${canonicalMount(mount)}`, hint: `write ${canonicalMount(mount)}` });
+  }
+  const bmc = host.data.bmc;
+  if (bmc && /^[0-9.]+$/.test(bmc.address) && !isCanonicalIpv4(bmc.address)) {
+    report.at(host.document, ["bmc", "address"], { code: "SCHEMA_FORMAT", message: `BMC address ${bmc.address} is not an IPv4 address in its usual form; tools read such numbers differently (inet_aton takes 010 as octal 8)`, hint: "write four numbers 0\u2013255 without leading zeros, e.g. 10.20.1.11" });
+  }
+}
+function isCanonicalIpv4(text) {
+  const parts = text.split(".");
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+// src/validate/checks/addresses.ts
+function checkHostAddresses(host, context, report) {
+  const { document, data } = host;
+  const networkSpecs = context.fleet?.data.networks ?? {};
+  const nicMacs = /* @__PURE__ */ new Map();
+  const devices = /* @__PURE__ */ new Set();
+  const bootIndexes = [];
+  data.interfaces.forEach((nic, i) => {
+    const path28 = ["interfaces", i];
+    const mac = normalizeMac(nic.mac);
+    const spec = networkSpecs[nic.network];
+    const vlan = spec?.vlan;
+    const device = vlan === void 0 ? nic.name : `${nic.name}.${vlan}`;
+    const knownMac = nicMacs.get(nic.name);
+    if (knownMac !== void 0 && knownMac !== mac) {
+      report.at(document, [...path28, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
+    } else if (spec && devices.has(device)) {
+      report.at(document, [...path28, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
+    }
+    devices.add(device);
+    if (nic.boot) bootIndexes.push(i);
+    const problem = macProblem(mac);
+    if (problem) report.at(document, [...path28, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
+    nicMacs.set(nic.name, nicMacs.get(nic.name) ?? mac);
+    if (nic.address === void 0) return;
+    const net2 = context.networks.get(nic.network);
+    if (!net2 || !spec) return;
+    const address = ipv4ToInt(nic.address);
+    if (!contains(net2, address)) {
+      report.at(document, [...path28, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
+    } else if (address === net2.network || address === net2.broadcast) {
+      report.at(document, [...path28, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
+    } else if (spec.gateway === nic.address) {
+      report.at(document, [...path28, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
+    } else if (spec.dhcp?.pool && address >= ipv4ToInt(spec.dhcp.pool.start) && address <= ipv4ToInt(spec.dhcp.pool.end)) {
+      report.at(document, [...path28, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
+    }
+  });
+  if (bootIndexes.length !== 1) {
+    const path28 = bootIndexes.length === 0 ? ["interfaces"] : ["interfaces", bootIndexes[1], "boot"];
+    report.at(document, path28, {
+      code: "BOOT_INTERFACE_COUNT",
+      message: bootIndexes.length === 0 ? `host ${host.name} has no boot interface` : `host ${host.name} has ${bootIndexes.length} boot interfaces`,
+      hint: "mark exactly one interface with boot: true (the NIC that PXE-boots)"
+    });
+  }
+  return hostClaims(host);
+}
+function hostClaims(host) {
+  const claims = { claims: [] };
+  const nicMacs = /* @__PURE__ */ new Map();
+  host.data.interfaces.forEach((nic, i) => {
+    const mac = normalizeMac(nic.mac);
+    const knownMac = nicMacs.get(nic.name);
+    claims.claims.push({ kind: "mac", key: mac, path: ["interfaces", i, "mac"], what: `${host.name} ${nic.name}`, check: knownMac !== mac });
+    nicMacs.set(nic.name, knownMac ?? mac);
+    if (nic.address !== void 0) claims.claims.push({ kind: "ip", key: nic.address, path: ["interfaces", i, "address"], what: `${host.name} ${nic.name}`, check: true });
+  });
+  const bmc = host.data.bmc;
+  if (bmc) claims.bmc = { key: canonicalBmcAddress(bmc.address), address: bmc.address, what: `the BMC of ${host.name}`, isIpv4: isIpv4(bmc.address) };
+  return claims;
+}
+function checkClaims(fleet, hosts, report) {
+  const macs = /* @__PURE__ */ new Map();
+  const ips = /* @__PURE__ */ new Map();
+  const bmcs = /* @__PURE__ */ new Map();
+  if (fleet.fleet && fleet.fleet.data.boot.server === void 0) ips.set(fleet.fleet.data.boot.tftp, -1);
+  const earlier = (index, kind, key) => {
+    if (index < 0) return { document: fleet.fleet.document, what: "the boot server (boot.tftp)" };
+    const { host, claims } = hosts[index];
+    const claim = claims.claims.find((c) => c.kind === kind && c.key === key);
+    return { document: host.document, what: claim ? claim.what : claims.bmc.what };
+  };
+  const claimIp = (index, document, path28, address) => {
+    const first = ips.get(address);
+    if (first === void 0) return void ips.set(address, index);
+    const use = earlier(first, "ip", address);
+    report.at(document, path28, { code: "IP_DUPLICATE", message: `${address} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "every address in the fleet must be unique" });
+  };
+  hosts.forEach(({ host, claims }, index) => {
+    const { document } = host;
+    for (const claim of claims.claims) {
+      if (claim.kind === "ip") {
+        claimIp(index, document, claim.path, claim.key);
+        continue;
+      }
+      const first2 = claim.check ? macs.get(claim.key) : void 0;
+      if (first2 === void 0) {
+        macs.set(claim.key, index);
+        continue;
+      }
+      const use = earlier(first2, "mac", claim.key);
+      report.at(document, claim.path, { code: "MAC_DUPLICATE", message: `MAC ${claim.key} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "MACs are compared ignoring case and separators; each NIC has its own" });
+    }
+    const bmc = claims.bmc;
+    if (!bmc) return;
+    const first = bmcs.get(bmc.key);
+    if (first !== void 0) {
+      const other = hosts[first];
+      report.at(document, ["bmc", "address"], { code: "BMC_ADDRESS_DUPLICATE", message: `BMC address ${bmc.address} is already used by ${other.claims.bmc.what} in ${other.host.document.file}`, hint: "each machine has its own BMC" });
+    } else {
+      bmcs.set(bmc.key, index);
+      if (bmc.isIpv4) claimIp(index, document, ["bmc", "address"], bmc.address);
+    }
+  });
+}
+
+// src/validate/suggest.ts
+function closestMatch(input, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(input.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const tolerance = Math.max(1, Math.floor(input.length / 3));
+  return bestDistance <= tolerance ? best : void 0;
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+// src/validate/checks/first-boot.ts
+function checkFirstBoot(fleet, report) {
+  const fleetFile = fleet.fleet;
+  if (!fleetFile) return;
+  const data = fleetFile.data;
+  const services = data.services ?? {};
+  for (const [name, service] of Object.entries(services)) {
+    if (!service.raft) continue;
+    const missing = RAFT_PORTS.filter((port) => service.ports?.[port] === void 0);
+    if (missing.length === 0) continue;
+    report.at(fleetFile.document, service.ports ? ["services", name, "ports"] : ["services", name], {
+      code: "RAFT_PORTS_MISSING",
+      message: `Raft service ${name} has no ${missing.join(" or ")} port`,
+      hint: "first boot calls the membership API on the port named api and advertises the port named raft to peers"
+    });
+  }
+  const spec = data.firstBoot;
+  if (!spec) return;
+  const networks = Object.keys(data.networks);
+  if (spec.network !== void 0 && !networks.includes(spec.network)) {
+    const suggestion = closestMatch(spec.network, networks);
+    report.at(fleetFile.document, ["firstBoot", "network"], { code: "NETWORK_UNKNOWN", message: `network "${spec.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
+  }
+  const secrets = Object.keys(data.secrets ?? {});
+  const secretName = (path29, value) => {
+    if (secrets.includes(value)) return;
+    report.at(fleetFile.document, path29, { code: "SECRET_UNKNOWN", message: `firstBoot.${path29.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
+  };
+  if (spec.joinToken !== void 0) secretName(["firstBoot", "joinToken"], spec.joinToken);
+  if (!spec.iam) return;
+  secretName(["firstBoot", "iam", "adminPassword"], spec.iam.adminPassword);
+  const iamService = spec.iam.service ?? DEFAULT_IAM_SERVICE;
+  const path28 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
+  const raftServices = Object.keys(services).filter((name) => services[name].raft);
+  if (services[iamService]?.raft) return;
+  report.at(fleetFile.document, path28, {
+    code: "IAM_SERVICE_INVALID",
+    message: services[iamService] ? `IAM service ${iamService} is not a Raft service` : `IAM service ${iamService} is not defined in fleet.yaml`,
+    hint: raftServices.length ? `IAM lives in a Raft service that the bootstrap host runs; set firstBoot.iam.service to one of: ${raftServices.join(", ")}` : "the fleet has no Raft service to hold IAM"
+  });
+}
+
+// src/validate/checks/boot.ts
+function checkBoot(fleet, report) {
+  for (const profile of fleet.profiles) checkKernelParams(profile.document, profile.data.kernel, report);
+  const fleetFile = fleet.fleet;
+  if (!fleetFile) return;
+  checkBootUrl(fleetFile.document, fleetFile.data.boot.http, report);
+  checkBootServerOutsidePools(fleet, report);
+  checkBootServerHost(fleet, report);
+}
+function checkHostBoot(host, context, report) {
+  checkKernelParams(host.document, host.data.kernel, report);
+  const networks = context.fleet?.data.networks;
+  if (!networks) return;
+  host.data.interfaces.forEach((nic, i) => {
+    const network = networks[nic.network];
+    if (!nic.boot || !network) return;
+    if (network.dhcp === void 0) {
+      report.at(host.document, ["interfaces", i, "network"], {
+        code: "BOOT_NETWORK_NO_DHCP",
+        message: `host ${host.name} boots from network ${nic.network}, which has no DHCP server`,
+        hint: `add dhcp: {} to network ${nic.network} in fleet.yaml, or boot from an interface on a network that has one`
+      });
+    } else if (network.vlan !== void 0) {
+      report.at(host.document, ["interfaces", i, "network"], {
+        code: "BOOT_NETWORK_TAGGED",
+        message: `host ${host.name} boots from network ${nic.network}, which is tagged VLAN ${network.vlan}`,
+        hint: "PXE firmware sends untagged frames: boot from an untagged network"
+      });
+    } else if (nic.address === void 0 && network.dhcp.pool === void 0) {
+      report.at(host.document, ["interfaces", i], {
+        code: "BOOT_ADDRESS_MISSING",
+        message: `boot interface ${nic.name} of host ${host.name} has no address, and network ${nic.network} has no dynamic pool to lease one from`,
+        hint: `give the interface an address: in ${network.cidr} (its DHCP reservation)`
+      });
+    }
+  });
+}
+function checkKernelParams(document, kernel, report) {
+  (kernel?.params ?? []).forEach((param, i) => {
+    const problem = ipxeWordProblem(param);
+    if (!problem) return;
+    report.at(document, ["kernel", "params", i], {
+      code: "KERNEL_PARAM_UNSAFE",
+      message: `kernel parameter ${JSON.stringify(param)} ${problem}, so the iPXE boot script cannot pass it on`,
+      hint: 'iPXE has no quoting: write the parameter without "${", and not as a word that is #\u2026, ||, && or ;'
+    });
+  });
+}
+function checkBootUrl(document, http4, report) {
+  let url;
+  try {
+    url = new URL(http4);
+  } catch {
+    report.at(document, ["boot", "http"], { code: "BOOT_URL_INVALID", message: `boot.http ${JSON.stringify(http4)} is not a valid URL`, hint: "write an absolute http(s) URL such as http://10.20.0.2:8080/boot" });
+    return;
+  }
+  const problem = url.username !== "" || url.password !== "" ? "carries credentials, which would be written into every boot script and DHCP configuration" : url.search !== "" || http4.includes("?") ? "has a query string, so file paths cannot be appended to it" : url.hostname === "" ? "has no host" : void 0;
+  if (problem) {
+    report.at(document, ["boot", "http"], { code: "BOOT_URL_INVALID", message: `boot.http ${problem}`, hint: "write a plain base URL such as http://10.20.0.2:8080/boot; protect the boot server by network, not by a password in the URL" });
+  }
+}
+function checkBootServerOutsidePools(fleet, report) {
+  const fleetFile = fleet.fleet;
+  const server = ipv4ToInt(fleetFile.data.boot.tftp);
+  for (const [name, network] of Object.entries(fleetFile.data.networks)) {
+    const pool = network.dhcp?.pool;
+    if (!pool) continue;
+    if (server >= ipv4ToInt(pool.start) && server <= ipv4ToInt(pool.end)) {
+      report.at(fleetFile.document, ["networks", name, "dhcp", "pool"], { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the boot server ${fleetFile.data.boot.tftp} (boot.tftp)`, hint: "move the pool so it leaves the boot server out" });
+    }
+  }
+}
+function checkBootServerHost(fleet, report) {
+  const fleetFile = fleet.fleet;
+  const name = fleetFile.data.boot.server;
+  if (name === void 0) return;
+  const host = fleet.hosts.find((h) => h.name === name);
+  if (!host) {
+    if (!fleet.allHostNames.has(name)) report.at(fleetFile.document, ["boot", "server"], { code: "BOOT_SERVER_UNKNOWN", message: `boot.server names ${name}, which is not a host of the fleet`, hint: "name the host whose file describes the boot server (hosts/<name>.yaml), or add it" });
+    return;
+  }
+  const addresses = host.data.interfaces.map((i) => i.address).filter((a) => a !== void 0);
+  let httpHost;
+  try {
+    httpHost = new URL(fleetFile.data.boot.http).hostname;
+  } catch {
+    return;
+  }
+  for (const [key, value] of [["tftp", fleetFile.data.boot.tftp], ["http", httpHost]]) {
+    if (addresses.includes(value)) continue;
+    report.at(fleetFile.document, ["boot", key], {
+      code: "BOOT_SERVER_MISMATCH",
+      message: `boot.${key} points at ${value}, which is not an address of the boot server ${name} (${addresses.join(", ") || "it has no static address"})`,
+      hint: `machines must reach the boot server at its own static address: use one of ${name}'s addresses, or give its boot interface that address`
+    });
+  }
+}
+
+// src/validate/checks/host-keys.ts
+function checkHostKeys(fleet, report) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const host of fleet.hosts) {
+    const line = host.data.ssh?.hostKey;
+    if (line === void 0) continue;
+    const parsed = parsePublicKey(line);
+    if (!parsed.ok) {
+      report.at(host.document, ["ssh", "hostKey"], { code: "HOST_KEY_INVALID", message: `ssh.hostKey of host ${host.name} is not an SSH public key: ${parsed.problem}`, hint: "copy the whole line of the host's /etc/ssh/ssh_host_ed25519_key.pub, or leave ssh.hostKey out: fleetc records the key it installs when it provisions the host" });
+      continue;
+    }
+    const other = seen.get(parsed.key.canonical);
+    if (other !== void 0) {
+      report.at(host.document, ["ssh", "hostKey"], { code: "HOST_KEY_DUPLICATE", message: `host ${host.name} pins the same SSH host key as ${other} (${parsed.key.fingerprint})`, hint: "every machine has its own host key: pin each host's own /etc/ssh/ssh_host_ed25519_key.pub" });
+    } else seen.set(parsed.key.canonical, host.name);
+  }
+}
+
+// src/validate/checks/inputs.ts
+var PLACEHOLDER_REVS = /* @__PURE__ */ new Set(["0123456789abcdef0123456789abcdef01234567", "89abcdef0123456789abcdef0123456789abcdef", "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef"]);
+function checkInputs(fleet, report, layout) {
+  const file = fleet.fleet;
+  if (!file) return;
+  const inputs = file.data.inputs;
+  const names = Object.keys(inputs);
+  const unknown = (path28, name, what) => {
+    const suggestion = closestMatch(name, names);
+    report.at(file.document, path28, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
+  };
+  for (const [name, input] of Object.entries(inputs)) {
+    for (const [own, target] of Object.entries(input.follows ?? {})) {
+      if (target === name) report.at(file.document, ["inputs", name, "follows", own], { code: "INPUT_UNKNOWN", message: `input ${name} cannot follow itself`, hint: "follow another input of the fleet, usually nixpkgs" });
+      else if (!(target in inputs)) unknown(["inputs", name, "follows", own], target, `inputs.${name}.follows.${own}`);
+    }
+    if (input.url.startsWith("path:")) checkPath(file, name, input.url, report, layout, fleet.nixFiles);
+    else checkPins(file, name, input, report);
+  }
+  const platform = file.data.platform;
+  if (platform && !(platform.input in inputs)) unknown(["platform", "input"], platform.input, "platform.input");
+}
+function checkPath(file, name, url, report, layout, nixFiles) {
+  const segments = url.slice("path:".length).split("/").filter((s) => s !== "" && s !== ".");
+  const nixDir = layout && !layout.nixDirFromRoot.startsWith("..") ? layout.nixDirFromRoot.split("/").filter((s) => s !== "" && s !== ".") : void 0;
+  const underNix = nixDir === void 0 || segments.length > nixDir.length && nixDir.every((part, i) => segments[i] === part);
+  if (segments.length === 0 || segments.includes("..") || !underNix) {
+    report.at(file.document, ["inputs", name, "url"], {
+      code: "INPUT_PATH_INVALID",
+      message: `input ${name} (${url}) is not a directory under the fleet's nix directory${nixDir ? ` (${nixDir.join("/")}/)` : ""}`,
+      hint: `keep a flake of this repository under nix/, e.g. path:./${nixDir?.join("/") ?? "nix"}/platform; pin other flakes by url, rev, narHash and lastModified`
+    });
+    return;
+  }
+  const flakeFile = nixDir ? [...segments.slice(nixDir.length), "flake.nix"].join("/") : void 0;
+  if (flakeFile !== void 0 && !nixFiles.has(flakeFile)) {
+    report.at(file.document, ["inputs", name, "url"], { code: "INPUT_PATH_INVALID", message: `input ${name} (${url}) has no flake.nix: ${nixDir.join("/")}/${flakeFile} does not exist`, hint: "create the flake there, or point the input at the directory that holds it" });
+  }
+}
+function checkPins(file, name, input, report) {
+  const oneCharacter = (text) => new Set(text).size === 1;
+  if (input.rev !== void 0 && (oneCharacter(input.rev) || PLACEHOLDER_REVS.has(input.rev))) {
+    report.at(file.document, ["inputs", name, "rev"], { code: "INPUT_PLACEHOLDER", message: `input ${name}'s rev ${input.rev} is a placeholder, not a commit`, hint: "copy the commit and its narHash and lastModified from the input's node in a flake.lock that pins it" });
+  }
+  const hash = input.narHash?.slice("sha256-".length, -1);
+  if (hash !== void 0 && oneCharacter(hash)) {
+    report.at(file.document, ["inputs", name, "narHash"], { code: "INPUT_PLACEHOLDER", message: `input ${name}'s narHash is a placeholder, not the hash of its source`, hint: "run `nix flake prefetch --json <url>/<rev>` where the network is reachable, or copy it from a flake.lock that pins the same rev" });
+  }
+}
+
+// src/validate/context.ts
+function namePath(data) {
+  return data.name === void 0 ? [] : ["name"];
+}
+
+// src/validate/checks/names.ts
+var DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+var IDENTIFIER2 = /^[a-z][a-z0-9-]{0,62}$/;
+function checkHostName(host, context, report) {
+  if (!DNS_LABEL.test(host.name)) {
+    report.at(host.document, namePath(host.data), {
+      code: "HOSTNAME_INVALID",
+      message: `host name "${host.name}" is not a valid DNS label`,
+      hint: "use 1\u201363 lower-case letters, digits and dashes, not starting or ending with a dash"
+    });
+  }
+  const domain = context.fleet?.data.domain;
+  if (domain && host.name.length + 1 + domain.length > 253) {
+    report.at(host.document, namePath(host.data), { code: "HOSTNAME_INVALID", message: `${host.name}.${domain} is longer than 253 characters`, hint: "shorten the host name or the fleet domain" });
+  }
+  checkFileNames([host], "host", report);
+}
+function checkNames(fleet, report) {
+  for (const profile of fleet.profiles) {
+    if (profile.data.name === void 0 && !IDENTIFIER2.test(profile.name)) {
+      report.at(profile.document, [], {
+        code: "PROFILE_NAME_INVALID",
+        message: `profile file ${profile.document.relPath} names the profile "${profile.name}", which is not a lower-case name`,
+        hint: "rename the file: lower-case letters, digits and dashes, starting with a letter (e.g. profiles/gpu-worker.yaml)"
+      });
+    }
+  }
+  checkFileNames(fleet.profiles, "profile", report);
+  checkDuplicates(fleet.hosts, "HOST_DUPLICATE_NAME", "host", report);
+  checkDuplicates(fleet.profiles, "PROFILE_DUPLICATE_NAME", "profile", report);
+}
+function checkFileNames(items, noun, report) {
+  for (const item of items) {
+    if (item.data.name !== void 0 && item.data.name !== item.document.stem) {
+      report.at(item.document, ["name"], {
+        code: "NAME_FILE_MISMATCH",
+        severity: "warning",
+        message: `${noun} "${item.data.name}" is defined in a file named ${item.document.stem}.yaml`,
+        hint: `rename the file to ${item.data.name}.yaml so the fleet is easy to navigate`
+      });
+    }
+  }
+}
+function checkDuplicates(items, code2, noun, report) {
+  const first = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const earlier = first.get(item.name);
+    if (!earlier) {
+      first.set(item.name, item);
+      continue;
+    }
+    report.at(item.document, namePath(item.data), {
+      code: code2,
+      message: `${noun} "${item.name}" is also defined in ${earlier.document.file}`,
+      hint: `every ${noun} needs its own name; rename or remove one of the two`
+    });
+  }
+}
+
+// src/validate/checks/networks.ts
+function checkNetworks(fleet, report) {
+  const parsed = /* @__PURE__ */ new Map();
+  const fleetFile = fleet.fleet;
+  if (!fleetFile) return parsed;
+  const document = fleetFile.document;
+  const entries = Object.entries(fleetFile.data.networks);
+  for (const [name, spec] of entries) {
+    const result = parseCidr(spec.cidr);
+    if (!result.ok) {
+      report.at(document, ["networks", name, "cidr"], { code: "NETWORK_CIDR_INVALID", message: `network ${name}: ${spec.cidr} ${result.reason}`, hint: result.canonical ? `did you mean ${result.canonical}?` : "write the network address and prefix, e.g. 10.20.0.0/24" });
+      continue;
+    }
+    parsed.set(name, result.value);
+    checkGateway(name, spec, result.value, fleet, report);
+    checkPool(name, spec, result.value, fleet, report);
+  }
+  const seenVlans = /* @__PURE__ */ new Map();
+  const names = [...parsed.keys()];
+  for (const [i, name] of names.entries()) {
+    for (const other of names.slice(0, i)) {
+      if (overlaps(parsed.get(name), parsed.get(other))) {
+        report.at(document, ["networks", name, "cidr"], { code: "NETWORK_OVERLAP", message: `network ${name} (${fleetFile.data.networks[name].cidr}) overlaps network ${other} (${fleetFile.data.networks[other].cidr})`, hint: "give every network its own address range" });
+      }
+    }
+  }
+  for (const [name, spec] of entries) {
+    if (spec.vlan === void 0) continue;
+    const other = seenVlans.get(spec.vlan);
+    if (other) report.at(document, ["networks", name, "vlan"], { code: "VLAN_DUPLICATE", message: `network ${name} uses VLAN ${spec.vlan}, like network ${other}`, hint: "each network needs its own VLAN id" });
+    else seenVlans.set(spec.vlan, name);
+  }
+  return parsed;
+}
+function checkGateway(name, spec, net2, fleet, report) {
+  if (spec.gateway === void 0) return;
+  const gateway = ipv4ToInt(spec.gateway);
+  if (!contains(net2, gateway) || gateway === net2.network || gateway === net2.broadcast) {
+    report.at(fleet.fleet.document, ["networks", name, "gateway"], { code: "GATEWAY_OUTSIDE_NETWORK", message: `gateway ${spec.gateway} is not a usable address of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
+  }
+}
+function checkPool(name, spec, net2, fleet, report) {
+  const pool = spec.dhcp?.pool;
+  if (!pool) return;
+  const path28 = ["networks", name, "dhcp", "pool"];
+  const start = ipv4ToInt(pool.start);
+  const end = ipv4ToInt(pool.end);
+  const usable = (a) => contains(net2, a) && a !== net2.network && a !== net2.broadcast;
+  if (!usable(start) || !usable(end)) {
+    report.at(fleet.fleet.document, path28, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
+  } else if (start > end) {
+    report.at(fleet.fleet.document, path28, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
+  } else if (spec.gateway !== void 0 && ipv4ToInt(spec.gateway) >= start && ipv4ToInt(spec.gateway) <= end) {
+    report.at(fleet.fleet.document, path28, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
+  }
+}
+
+// src/validate/checks/ports.ts
+function checkPorts(fleet, report) {
+  const fleetFile = fleet.fleet;
+  if (!fleetFile) return;
+  const data = fleetFile.data;
+  const known = Object.keys(data.networks);
+  const peerNetwork = data.firstBoot?.network ?? DEFAULT_FIRST_BOOT_NETWORK;
+  const bootNetworks = bootNetworksByService(fleet);
+  for (const [service, spec] of Object.entries(data.services ?? {})) {
+    const firstPort = Object.keys(spec.ports ?? {})[0];
+    for (const [portName, port] of Object.entries(spec.ports ?? {})) {
+      if (typeof port === "number" || port.networks === void 0) continue;
+      const path28 = ["services", service, "ports", portName, "networks"];
+      port.networks.forEach((network, i) => {
+        if (known.includes(network)) return;
+        const suggestion = closestMatch(network, known);
+        report.at(fleetFile.document, [...path28, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
+      });
+      const needed = [];
+      if (spec.health && (spec.health.port ?? firstPort) === portName) {
+        for (const network of bootNetworks(service)) needed.push([network, "fleetc apply checks its health from the deployer on the host's boot address"]);
+      }
+      if (spec.raft && RAFT_PORTS.includes(portName)) needed.push([peerNetwork, "Raft peers and first boot reach it on firstBoot.network"]);
+      for (const [network, why] of needed) {
+        if (port.networks.includes(network) || !known.includes(network)) continue;
+        report.at(fleetFile.document, path28, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
+        break;
+      }
+    }
+  }
+}
+function bootNetworksByService(fleet) {
+  const profiles = new Map(fleet.profiles.map((p) => [p.name, p.data]));
+  const servicesOf = /* @__PURE__ */ new Map();
+  const services = (profile) => {
+    let known = servicesOf.get(profile);
+    if (known) return known;
+    known = /* @__PURE__ */ new Set();
+    const seen = /* @__PURE__ */ new Set();
+    for (let name = profile; name !== void 0 && !seen.has(name); name = profiles.get(name)?.extends) {
+      seen.add(name);
+      for (const service of profiles.get(name)?.services ?? []) known.add(service);
+    }
+    servicesOf.set(profile, known);
+    return known;
+  };
+  const networks = /* @__PURE__ */ new Map();
+  for (const host of fleet.hosts) {
+    const boot = host.data.interfaces.find((nic) => nic.boot);
+    if (!boot) continue;
+    for (const service of services(host.data.profile)) {
+      let set = networks.get(service);
+      if (!set) networks.set(service, set = /* @__PURE__ */ new Set());
+      set.add(boot.network);
+    }
+  }
+  return (service) => [...networks.get(service) ?? []].sort();
+}
+
+// src/validate/checks/references.ts
+var NIX_RESERVED_KEYS = /* @__PURE__ */ new Set(["outPath", "__toString", "__functor", "__ignoreNulls"]);
+function unknownProfile(report, allProfileNames, document, path28, name, what) {
+  if (allProfileNames.has(name)) return;
+  const profileNames = [...allProfileNames].sort();
+  const suggestion = closestMatch(name, profileNames);
+  report.at(document, path28, {
+    code: "PROFILE_UNKNOWN",
+    message: `${what} names profile "${name}", which does not exist`,
+    hint: suggestion ? `did you mean "${suggestion}"?` : `create profiles/${name}.yaml or use one of: ${profileNames.join(", ") || "(no profiles)"}`
+  });
+}
+function checkHostReferences(host, context, report) {
+  unknownProfile(report, context.allProfileNames, host.document, ["profile"], host.data.profile, `host "${host.name}"`);
+  checkLabels(host.document, host.data.labels, report);
+  const fleetData = context.fleet?.data;
+  if (!fleetData) return;
+  const clusters = fleetData.clusters ? Object.keys(fleetData.clusters) : void 0;
+  if (clusters && host.data.cluster !== void 0 && !clusters.includes(host.data.cluster)) unknownCluster(report, clusters, host.document, ["cluster"], host.data.cluster);
+  const networks = Object.keys(fleetData.networks);
+  host.data.interfaces.forEach((nic, i) => {
+    if (networks.includes(nic.network)) return;
+    const suggestion = closestMatch(nic.network, networks);
+    report.at(host.document, ["interfaces", i, "network"], { code: "NETWORK_UNKNOWN", message: `network "${nic.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
+  });
+}
+function unknownCluster(report, clusters, document, path28, name) {
+  if (clusters.includes(name)) return;
+  const suggestion = closestMatch(name, clusters);
+  report.at(document, path28, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
+}
+function checkReferences(fleet, report) {
+  for (const profile of fleet.profiles) {
+    if (profile.data.extends !== void 0) unknownProfile(report, fleet.allProfileNames, profile.document, ["extends"], profile.data.extends, `profile "${profile.name}"`);
+  }
+  checkCycles(fleet.profiles, report);
+  const fleetFile = fleet.fleet;
+  for (const profile of fleet.profiles) {
+    checkLabels(profile.document, profile.data.labels, report);
+    (profile.data.modules ?? []).forEach((module, i) => {
+      if (fleet.nixFiles.has(module)) return;
+      const suggestion = closestMatch(module, [...fleet.nixFiles.keys()]);
+      report.at(profile.document, ["modules", i], { code: "NIX_MODULE_MISSING", message: `module ${module} does not exist under nix/`, hint: suggestion ? `did you mean "${suggestion}"?` : "paths are relative to the nix/ directory beside the fleet" });
+    });
+  }
+  if (!fleetFile) return;
+  const fleetData = fleetFile.data;
+  (fleetData.deploy?.order ?? []).forEach((name, i) => unknownProfile(report, fleet.allProfileNames, fleetFile.document, ["deploy", "order", i], name, "deploy.order"));
+  const services = Object.keys(fleetData.services ?? {});
+  const unknownService = (document, path28, name) => {
+    if (services.includes(name)) return;
+    const suggestion = closestMatch(name, services);
+    report.at(document, path28, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
+  };
+  for (const profile of fleet.profiles) (profile.data.services ?? []).forEach((name, i) => unknownService(profile.document, ["services", i], name));
+  for (const [service, spec] of Object.entries(fleetData.services ?? {})) {
+    (spec.after ?? []).forEach((name, i) => unknownService(fleetFile.document, ["services", service, "after", i], name));
+    const ports = Object.keys(spec.ports ?? {});
+    if (spec.health?.port !== void 0 && !ports.includes(spec.health.port)) {
+      report.at(fleetFile.document, ["services", service, "health", "port"], { code: "SERVICE_UNKNOWN", message: `service "${service}" has no port named "${spec.health.port}"`, hint: `named ports: ${ports.join(", ") || "none"}` });
+    }
+  }
+  const clusters = fleetData.clusters ? Object.keys(fleetData.clusters) : void 0;
+  if (clusters && fleetData.defaults?.cluster !== void 0) unknownCluster(report, clusters, fleetFile.document, ["defaults", "cluster"], fleetData.defaults.cluster);
+}
+function checkCycles(profiles, report) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const profile of profiles) if (!byName.has(profile.name)) byName.set(profile.name, profile);
+  const reported = /* @__PURE__ */ new Set();
+  for (const start of byName.values()) {
+    const chain = [];
+    let current = start;
+    while (current && !chain.includes(current.name)) {
+      chain.push(current.name);
+      current = current.data.extends === void 0 ? void 0 : byName.get(current.data.extends);
+    }
+    if (!current) continue;
+    const cycle = chain.slice(chain.indexOf(current.name));
+    const text = [...cycle, cycle[0]].join(" \u2192 ");
+    for (const member of cycle) {
+      if (reported.has(member)) continue;
+      reported.add(member);
+      report.at(byName.get(member).document, ["extends"], { code: "PROFILE_CYCLE", message: `profiles extend each other in a cycle: ${text}`, hint: "break the cycle: one profile of it must not extend another" });
+    }
+  }
+}
+function checkLabels(document, labels, report) {
+  for (const key of Object.keys(labels ?? {})) {
+    if (NIX_RESERVED_KEYS.has(key)) {
+      report.at(document, ["labels", key], { code: "LABEL_KEY_RESERVED", part: "key", message: `label key "${key}" is reserved by Nix`, hint: "Nix treats this attribute name specially; choose another key" });
+    }
+  }
+}
+
+// src/validate/checks/secrets.ts
+function checkHostSecrets(host, report) {
+  const password = host.data.bmc?.password;
+  if (!password || readableByApply(password)) return;
+  report.at(host.document, ["bmc", "password", "host"], {
+    code: "SECRET_NOT_READABLE",
+    message: `the BMC password of ${host.name} is kept on the host, but fleetc apply reads it on the deployer to power the machine on before it runs`,
+    hint: "give it as { file: /path/on/the/deployer } or { env: VARIABLE }"
+  });
+}
+function checkSecrets(fleet, report) {
+  const fleetFile = fleet.fleet;
+  if (!fleetFile) return;
+  const firstBoot = fleetFile.data.firstBoot;
+  const names = [firstBoot?.joinToken, firstBoot?.iam?.adminPassword].filter((n) => n !== void 0);
+  for (const name of new Set(names)) {
+    const ref = fleetFile.data.secrets?.[name];
+    if (!ref || !("host" in ref)) continue;
+    const inStore = ref.host.startsWith("/nix/store/");
+    if (!inStore && !ref.host.startsWith(`${CREDENTIALS_DIR}/`)) continue;
+    report.at(fleetFile.document, ["secrets", name, "host"], {
+      code: "SECRET_NOT_DELIVERED",
+      message: inStore ? `secret ${name} would be read from the Nix store, which every user of the host can read and no secret tool writes to` : `secret ${name} points into ${CREDENTIALS_DIR}, where fleetc apply writes the { file } and { env } secrets it delivers`,
+      hint: "use { file } or { env } to have fleetc apply deliver it, or the path your secret tool (sops-nix, agenix) writes, e.g. /run/agenix/<name>"
+    });
+  }
+}
+
+// src/model/layout-fit.ts
+var KIB = 1024;
+var MIB = 1024 * KIB;
+var GPT_GEOMETRIES = [
+  { sectorBytes: 512, alignmentSectors: 2048, firstUsableSector: 34, backupSectors: 33 },
+  { sectorBytes: 4096, alignmentSectors: 256, firstUsableSector: 6, backupSectors: 5 }
+];
+var LVM_PE_START_BYTES = 1 * MIB;
+var LVM_EXTENT_BYTES = 4 * MIB;
+var MD_RESERVE_BYTES = 130 * MIB;
+var MIN_BYTES = { filesystem: 512 * MIB, boot: 256 * MIB, swap: 1 * MIB, zfsMember: 64 * MIB };
+function contentFloorBytes(content) {
+  switch (content.kind) {
+    case "esp":
+    case "boot":
+      return MIN_BYTES.boot;
+    case "swap":
+      return MIN_BYTES.swap;
+    case "filesystem":
+      return MIN_BYTES.filesystem;
+    case "md-member":
+      return MIN_BYTES.filesystem + MD_RESERVE_BYTES;
+    case "zfs-member":
+      return MIN_BYTES.zfsMember;
+    case "bios-boot":
+    case "lvm-pv":
+      return void 0;
+  }
+}
+function volumeFloorBytes(volume) {
+  return volume.content.kind === "swap" ? MIN_BYTES.swap : MIN_BYTES.filesystem;
+}
+var alignUp = (value, alignment) => Math.ceil(value / alignment) * alignment;
+var alignDown = (value, alignment) => Math.floor(value / alignment) * alignment;
+function placePartitions(diskBytes, partitions, geometry) {
+  const sectors = Math.floor(diskBytes / geometry.sectorBytes);
+  const lastUsable = sectors - geometry.backupSectors - 1;
+  const placed = [];
+  let next = geometry.firstUsableSector;
+  for (const [index, partition2] of partitions.entries()) {
+    const start = alignUp(next, geometry.alignmentSectors);
+    const availableBytes = Math.max(0, lastUsable - start + 1) * geometry.sectorBytes;
+    let end;
+    if (partition2.size === REST) {
+      const aligned = alignDown(lastUsable + 1, geometry.alignmentSectors) - 1;
+      end = aligned >= start ? aligned : lastUsable;
+      const bytes = (end - start + 1) * geometry.sectorBytes;
+      if (end < start || bytes < (contentFloorBytes(partition2.content) ?? 1)) return { fits: false, index, availableBytes, placed };
+    } else {
+      end = start + Math.max(1, Math.floor(sizeBytes(partition2.size) / geometry.sectorBytes)) - 1;
+      if (end > lastUsable) return { fits: false, index, availableBytes, placed };
+    }
+    placed.push({ name: partition2.name, startSector: start, endSector: end, bytes: (end - start + 1) * geometry.sectorBytes });
+    next = end + 1;
+  }
+  return { fits: true, partitions: placed };
+}
+function volumeGroupExtents(pvBytes) {
+  return Math.max(0, Math.floor((pvBytes - LVM_PE_START_BYTES) / LVM_EXTENT_BYTES));
+}
+function allocateVolumes(pvBytes, volumes) {
+  let free = volumeGroupExtents(pvBytes);
+  const extents = /* @__PURE__ */ new Map();
+  for (const [index, volume] of volumes.entries()) {
+    const floor = Math.ceil(volumeFloorBytes(volume) / LVM_EXTENT_BYTES);
+    const needed = volume.size === REST ? floor : Math.max(1, Math.ceil(sizeBytes(volume.size) / LVM_EXTENT_BYTES));
+    if (needed > free) return { fits: false, index, freeExtents: free, neededExtents: needed };
+    const taken = volume.size === REST ? free : needed;
+    extents.set(volume.name, taken);
+    free -= taken;
+  }
+  return { fits: true, extents };
+}
+function layoutFitProblems(plan, diskBytes) {
+  const problems = /* @__PURE__ */ new Map();
+  const add = (at, message) => {
+    const key = JSON.stringify(at);
+    if (!problems.has(key)) problems.set(key, { at, message });
+  };
+  for (const disk of plan.disks) {
+    const bytes = diskBytes[disk.name];
+    for (const geometry of GPT_GEOMETRIES) {
+      const placement = placePartitions(bytes, disk.partitions, geometry);
+      if (!placement.fits) {
+        const partition2 = disk.partitions[placement.index];
+        const what = `partition ${partition2.name} (${partition2.size})`;
+        const room = `disk ${disk.name} (${formatBytes(bytes)}) has ${formatBytesExact(placement.availableBytes)} left for it`;
+        const sectors = geometry.sectorBytes === 512 ? "" : ` with ${geometry.sectorBytes}-byte sectors`;
+        add(partition2.at, partition2.size === REST ? `${what} needs at least ${formatBytes(contentFloorBytes(partition2.content) ?? 1)}, but ${room}${sectors} after GPT's tables and 1 MiB alignment` : `${what} does not fit: ${room}${sectors} after GPT's tables and 1 MiB alignment`);
+        break;
+      }
+      if (plan.volumeGroup) {
+        const pv = disk.partitions.findIndex((p) => p.content.kind === "lvm-pv");
+        if (pv < 0) continue;
+        const allocation = allocateVolumes(placement.partitions[pv].bytes, plan.volumeGroup.volumes);
+        if (!allocation.fits) {
+          const volume = plan.volumeGroup.volumes[allocation.index];
+          add(volume.at, `volume ${volume.name} (${volume.size}) needs ${allocation.neededExtents} extents of 4M, but volume group ${plan.volumeGroup.name} on disk ${disk.name} (${formatBytes(bytes)}) has ${allocation.freeExtents} left`);
+          break;
+        }
+      }
+    }
+  }
+  return [...problems.values()];
+}
+function undersizedProblems(plan) {
+  const problems = /* @__PURE__ */ new Map();
+  const check = (at, what, size, floor) => {
+    if (size === REST || floor === void 0 || sizeBytes(size) >= floor) return;
+    const key = JSON.stringify(at);
+    if (!problems.has(key)) problems.set(key, { at, message: `${what} (${size}) is smaller than the ${formatBytes(floor)} it needs at least` });
+  };
+  for (const disk of plan.disks) for (const p of disk.partitions) check(p.at, `partition ${p.name}`, p.size, contentFloorBytes(p.content));
+  for (const v of plan.volumeGroup?.volumes ?? []) check(v.at, `volume ${v.name}`, v.size, volumeFloorBytes(v));
+  return [...problems.values()];
+}
+
+// src/validate/checks/hardware.ts
+function checkHostHardware(host, context, report) {
+  const defaults = context.fleet?.data.defaults ?? {};
+  const hardware = host.data.hardware;
+  const arch = hardware.arch ?? defaults.arch ?? "x86_64";
+  const firmware = hardware.firmware ?? defaults.firmware ?? "uefi";
+  if (arch === "aarch64" && firmware === "bios") {
+    report.at(host.document, hardware.firmware ? ["hardware", "firmware"] : ["hardware"], { code: "FIRMWARE_ARCH_MISMATCH", message: `host ${host.name} is aarch64 with BIOS firmware`, hint: "aarch64 servers boot through UEFI: set firmware: uefi" });
+  }
+  checkDevices(host, report);
+  if (checkLayoutDisks(host, report)) checkLayout(host, firmware, report);
+}
+function checkDevices(host, report) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const [name, disk] of Object.entries(host.data.hardware.disks)) {
+    const other = seen.get(canonicalDevice(disk.device));
+    if (other) report.at(host.document, ["hardware", "disks", name, "device"], { code: "DISK_DUPLICATE_DEVICE", message: `disks ${other} and ${name} are the same device ${disk.device}`, hint: "each disk entry is one physical disk" });
+    else seen.set(canonicalDevice(disk.device), name);
+  }
+}
+function checkLayoutDisks(host, report) {
+  const layout = host.data.hardware.layout;
+  const declared = Object.keys(host.data.hardware.disks);
+  let ok = true;
+  const refs = layout.kind === "single" || layout.kind === "lvm" ? [[layout.disk, ["hardware", "layout", "disk"]]] : layout.disks.map((disk, i) => [disk, ["hardware", "layout", "disks", i]]);
+  for (const [disk, path28] of refs) {
+    if (declared.includes(disk)) continue;
+    ok = false;
+    const suggestion = closestMatch(disk, declared);
+    report.at(host.document, path28, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
+  }
+  return ok;
+}
+function checkLayout(host, firmware, report) {
+  const layout = host.data.hardware.layout;
+  let consistent = true;
+  const at = (path28, message, hint) => {
+    consistent = false;
+    report.at(host.document, ["hardware", "layout", ...path28], { code: "LAYOUT_INVALID", message, hint });
+  };
+  const mounts = layoutMounts(layout);
+  if (mounts && !mounts.some(([, mount]) => mount !== void 0 && canonicalMount(mount) === "/")) {
+    at([layout.kind === "zfs" ? "datasets" : "volumes"], `the ${layout.kind} layout of host ${host.name} mounts nothing at /`, "give one dataset or volume mount: /");
+  }
+  const seenMounts = /* @__PURE__ */ new Map();
+  for (const [name, mount] of mounts ?? []) {
+    if (mount === void 0) continue;
+    const other = seenMounts.get(canonicalMount(mount));
+    if (other) at([layout.kind === "zfs" ? "datasets" : "volumes", name, "mount"], `${name} and ${other} both mount at ${mount}`, "each mount point once");
+    else seenMounts.set(canonicalMount(mount), name);
+  }
+  if (layout.kind === "lvm") {
+    const rest = Object.entries(layout.volumes).filter(([, v]) => v.size === "100%").map(([name]) => name);
+    if (rest.length > 1) at(["volumes", rest[1], "size"], `volumes ${rest.join(" and ")} both take 100% of the free space`, "only one volume can take the rest");
+    for (const [name, volume] of Object.entries(layout.volumes)) {
+      if (volume.swap && (volume.fs || volume.mount)) at(["volumes", name], `volume ${name} is swap and also has a file system or mount`, "a swap volume has neither fs nor mount");
+    }
+  }
+  if (layout.kind === "zfs") {
+    const mode = layout.mode ?? (layout.disks.length > 1 ? "mirror" : "stripe");
+    const needed = ZFS_MIN_DISKS[mode];
+    if (layout.disks.length < needed) at(["mode"], `ZFS ${mode} needs at least ${needed} disks, the layout has ${layout.disks.length}`, "add disks or choose another mode");
+  }
+  if (!consistent) return;
+  const plan = planLayout(layout, firmware);
+  const diskBytes = Object.fromEntries(layoutDiskNames(layout).map((name) => [name, sizeBytes(host.data.hardware.disks[name].size)]));
+  for (const problem of undersizedProblems(plan)) {
+    report.at(host.document, ["hardware", "layout", ...problem.at], { code: "PARTITION_TOO_SMALL", message: `host ${host.name}: ${problem.message}`, hint: "give it at least that much (docs/disks.md lists the floors)" });
+  }
+  for (const problem of layoutFitProblems(plan, diskBytes)) {
+    report.at(host.document, ["hardware", "layout", ...problem.at], { code: "LAYOUT_TOO_LARGE", message: `host ${host.name}: ${problem.message}`, hint: "shrink this or an earlier partition or volume; docs/disks.md shows how the space is counted" });
+  }
+}
+function layoutMounts(layout) {
+  if (layout.kind === "zfs") return Object.entries(layout.datasets).map(([name, d]) => [name, d.mount]);
+  if (layout.kind === "lvm") return Object.entries(layout.volumes).map(([name, v]) => [name, v.mount]);
+  return void 0;
+}
+
+// src/validate/checks/mtu.ts
+var DEFAULT_MTU = 1500;
+function checkHostMtus(host, context, report) {
+  const networks = context.fleet?.data.networks;
+  if (!networks) return;
+  const nics = host.data.interfaces.map((nic, index) => ({ nic, index, network: networks[nic.network] })).filter((n) => n.network !== void 0);
+  for (const tagged of nics) {
+    if (tagged.network.vlan === void 0) continue;
+    const untagged = nics.find((n) => n.nic.name === tagged.nic.name && n.network.vlan === void 0);
+    if (!untagged) continue;
+    const parentMtu = untagged.nic.mtu ?? untagged.network.mtu ?? DEFAULT_MTU;
+    const mtu = tagged.nic.mtu ?? tagged.network.mtu ?? DEFAULT_MTU;
+    if (mtu <= parentMtu) continue;
+    report.at(host.document, ["interfaces", tagged.index, tagged.nic.mtu !== void 0 ? "mtu" : "network"], {
+      code: "VLAN_MTU_EXCEEDS_NIC",
+      message: `network ${tagged.nic.network} (VLAN ${tagged.network.vlan}) needs MTU ${mtu}, but ${tagged.nic.name} runs at ${parentMtu} for its untagged network ${untagged.nic.network}, so the VLAN cannot carry such frames`,
+      hint: `run ${tagged.nic.network} at ${parentMtu} on this host (mtu: ${parentMtu} on this interface), or give ${untagged.nic.network} MTU ${mtu} if every host and switch port on it takes jumbo frames`
+    });
+  }
+}
+
+// src/validate/host-checks.ts
+function checkHost(host, context) {
+  const report = new Reporter();
+  checkHostName(host, context, report);
+  checkHostReferences(host, context, report);
+  const claims = checkHostAddresses(host, context, report);
+  checkHostMtus(host, context, report);
+  checkHostSpellings(host, report);
+  checkHostHardware(host, context, report);
+  checkHostSecrets(host, report);
+  checkHostBoot(host, context, report);
+  return { diagnostics: report.diagnostics, claims };
+}
+
+// src/validate/schema-errors.ts
+function schemaDiagnostics(document, errors) {
+  const secretPaths = new Set(errors.filter((e) => isInlineSecret(e)).map((e) => e.instancePath));
+  const nestedNameErrors = new Set(errors.filter((e) => e.propertyName !== void 0 && e.keyword !== "propertyNames").map((e) => e.instancePath));
+  const out = [];
+  for (const error of errors) {
+    if (secretPaths.has(error.instancePath) && !isInlineSecret(error)) continue;
+    if (error.keyword === "propertyNames" && nestedNameErrors.has(error.instancePath)) continue;
+    if (error.keyword === "if" || error.keyword === "oneOf" || error.keyword === "anyOf") continue;
+    out.push(toDiagnostic(document, error));
+  }
+  return out;
+}
+function toDiagnostic(document, error) {
+  const path28 = pointerToPath(error.instancePath);
+  const schema = error.parentSchema ?? {};
+  const at = (p, part = "value") => locate(document.doc, p, part);
+  const base = { severity: "error", file: document.file };
+  const where = describePath(path28);
+  const params = error.params;
+  if (isInlineSecret(error)) {
+    return { ...base, code: "SECRET_INLINE", range: at(path28), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
+  }
+  if (isSecretPath(document.kind, path28)) return secretDiagnostic(error, base, at, path28, where);
+  if (error.propertyName !== void 0) {
+    const keyPath = [...path28, error.propertyName];
+    return { ...base, code: codeFor(error.keyword), range: at(keyPath, "key"), message: `${where ? where + ": " : ""}key "${error.propertyName}" is not a valid name`, hint: hintFrom(schema) ?? "use lower-case letters, digits and dashes" };
+  }
+  switch (error.keyword) {
+    case "required": {
+      const missing = String(params.missingProperty);
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path28), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
+    }
+    case "additionalProperties": {
+      const extra = String(params.additionalProperty);
+      const allowed = Object.keys(schema.properties ?? {});
+      const suggestion = closestMatch(extra, allowed);
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path28, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
+    }
+    case "type":
+      return { ...base, code: "SCHEMA_TYPE", range: at(path28), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
+    case "enum":
+      return { ...base, code: "SCHEMA_ENUM", range: at(path28), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
+    case "const":
+      return { ...base, code: "SCHEMA_ENUM", range: at(path28), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
+    case "discriminator": {
+      const tag = String(params.tag);
+      const allowed = (schema.oneOf ?? []).map((branch) => (branch.properties?.[tag] ?? {}).const).filter((v) => v !== void 0);
+      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path28, tag]), message: `${describePath([...path28, tag])} must be a string` };
+      return { ...base, code: "SCHEMA_ENUM", range: at([...path28, tag]), message: `${describePath([...path28, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
+    }
+    case "pattern":
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path28), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+    case "format":
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path28), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+    case "uniqueItems":
+      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path28, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+    case "minLength":
+    case "maxLength":
+    case "minItems":
+    case "maxItems":
+    case "minProperties":
+    case "maxProperties":
+      return { ...base, code: "SCHEMA_RANGE", range: at(path28), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
+    default:
+      return { ...base, code: "SCHEMA_INVALID", range: at(path28), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
+  }
+}
+function secretDiagnostic(error, base, at, path28, where) {
+  const schema = error.parentSchema ?? {};
+  const params = error.params;
+  const hint = hintFrom(schema);
+  switch (error.keyword) {
+    case "required":
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path28), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
+    case "additionalProperties":
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path28), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
+    case "type":
+      return { ...base, code: "SCHEMA_TYPE", range: at(path28), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
+    case "pattern":
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path28), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
+    case "format":
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path28), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
+    default:
+      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path28), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
+  }
+}
+function isInlineSecret(error) {
+  return error.keyword === "type" && error.schemaPath.includes("/secretRef/") && (typeof error.data === "string" || typeof error.data === "number");
+}
+function codeFor(keyword) {
+  return keyword === "pattern" ? "SCHEMA_PATTERN" : keyword === "maxLength" || keyword === "minLength" ? "SCHEMA_RANGE" : "SCHEMA_INVALID";
+}
+function pointerToPath(pointer) {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map((raw) => {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    return /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : segment;
+  });
+}
+function describePath(path28) {
+  let out = "";
+  for (const segment of path28) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else out += out ? /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]` : segment;
+  }
+  return out;
+}
+function hintFrom(schema) {
+  const example = schema.examples?.[0];
+  const exampleText = example === void 0 ? "" : typeof example === "string" ? example : JSON.stringify(example);
+  if (schema.description && exampleText) return `${schema.description} Example: ${exampleText}`;
+  return schema.description ?? (exampleText ? `example: ${exampleText}` : void 0);
+}
+function typeHint(data, expected) {
+  if (expected === "string" && typeof data === "number") return "quote the value so YAML reads it as a string";
+  if (expected === "string" && typeof data === "boolean") return "quote the value: YAML reads true/false as booleans";
+  if (expected === "array" && typeof data === "string") return 'write a list: [a, b] or one "- item" per line';
+  return void 0;
+}
+function suggestValue(value, allowed) {
+  const match = typeof value === "string" ? closestMatch(value, allowed.filter((v) => typeof v === "string")) : void 0;
+  return match ? `did you mean "${match}"?` : void 0;
+}
+function describeType(value) {
+  if (value === null) return "null (an empty value)";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `${article(typeof value)} (${JSON.stringify(value)})`;
+}
+function article(type) {
+  const names = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "a boolean (true or false)", null: "null" };
+  return type.split(",").map((t) => names[t] ?? t).join(" or ");
+}
+
+// src/validate/memo.ts
+var ValidationMemo = class {
+  context;
+  findings = /* @__PURE__ */ new WeakMap();
+  /** Forgets every finding when the fleet-wide facts changed. */
+  useContext(context) {
+    const key = { fleetData: context.fleet?.data, profileNames: [...context.allProfileNames].sort().join("\0") };
+    if (!this.context || this.context.fleetData !== key.fleetData || this.context.profileNames !== key.profileNames) this.findings = /* @__PURE__ */ new WeakMap();
+    this.context = key;
+  }
+  /** The findings of a file checked before, shown under this document's path (a plan's base names files by revision). */
+  get(host) {
+    const found = this.findings.get(host.data)?.get(host.document.relPath);
+    if (!found) return void 0;
+    const file = host.document.file;
+    return found.diagnostics.every((d) => d.file === file) ? found : { claims: found.claims, diagnostics: found.diagnostics.map((d) => ({ ...d, file })) };
+  }
+  set(host, findings) {
+    if (!Object.isFrozen(host.data)) return;
+    let byPath = this.findings.get(host.data);
+    if (!byPath) this.findings.set(host.data, byPath = /* @__PURE__ */ new Map());
+    byPath.set(host.document.relPath, findings);
+  }
+};
+
+// src/validate/index.ts
+var passedSchema = /* @__PURE__ */ new WeakMap();
+function validateFleet(loaded, layout, reuse = {}) {
+  const { memo, schemas: record2, knownClean } = reuse;
+  const diagnostics = [];
+  const check = (document) => {
+    const data = document.data;
+    if (passedSchema.get(data) === document.kind) return { document, data, name: nameOf(document) };
+    const id = record2 && Object.isFrozen(data) ? document.blobId : void 0;
+    if (id !== void 0 && record2.passedSchema(id, document.kind, schemaFingerprint())) {
+      passedSchema.set(data, document.kind);
+      return { document, data, name: nameOf(document) };
+    }
+    const validate = schemaValidators()[document.kind];
+    if (validate(document.data)) {
+      if (Object.isFrozen(data)) passedSchema.set(data, document.kind);
+      if (id !== void 0) record2.markPassed(id, document.kind, schemaFingerprint());
+      return { document, data: document.data, name: nameOf(document) };
+    }
+    diagnostics.push(...schemaDiagnostics(document, validate.errors ?? []));
+    return void 0;
+  };
+  const fleet = loaded.fleet ? check(loaded.fleet) : void 0;
+  const checked = {
+    fleet,
+    profiles: loaded.profiles.map((d) => check(d)).filter((c) => c !== void 0),
+    hosts: loaded.hosts.map((d) => check(d)).filter((c) => c !== void 0),
+    nixFiles: loaded.nixFiles,
+    allProfileNames: new Set(loaded.profiles.map(nameOf)),
+    allHostNames: new Set(loaded.hosts.map(nameOf))
+  };
+  const report = new Reporter();
+  checkNames(checked, report);
+  checkReferences(checked, report);
+  checkInputs(checked, report, layout);
+  const context = { fleet, networks: checkNetworks(checked, report), allProfileNames: checked.allProfileNames };
+  memo?.useContext(context);
+  const hosts = checked.hosts.map((host) => {
+    const blobId2 = host.document.blobId;
+    const result = memo?.get(host) ?? (blobId2 !== void 0 && knownClean?.(host.document.relPath, blobId2) ? { diagnostics: [], claims: hostClaims(host) } : checkHost(host, context));
+    memo?.set(host, result);
+    report.diagnostics.push(...result.diagnostics);
+    return { host, claims: result.claims };
+  });
+  checkClaims(checked, hosts, report);
+  checkPorts(checked, report);
+  checkFirstBoot(checked, report);
+  checkSecrets(checked, report);
+  checkBoot(checked, report);
+  checkHostKeys(checked, report);
+  return { value: checked, diagnostics: [...diagnostics, ...report.diagnostics] };
+}
+function nameOf(document) {
+  const name = document.data.name;
+  return typeof name === "string" ? name : document.stem;
+}
+
+// src/compile/source-key.ts
+import { createHash as createHash9 } from "node:crypto";
+import { readFileSync as readFileSync5 } from "node:fs";
+var FLEETC_VERSION = JSON.parse(readFileSync5(packageFile("package.json"), "utf8")).version;
+var KEY_VERSION = 2;
+function sourceKey(raw, layout, library) {
+  const hash = createHash9("sha256").update(`fleetc-source ${KEY_VERSION}
+fleetc ${FLEETC_VERSION}
+out ${layout.outDirFromRoot}
+nix ${layout.nixDirFromOut}
+`);
+  const files = raw.files.every((f, i) => i === 0 || raw.files[i - 1].relPath < f.relPath) ? raw.files : [...raw.files].sort((a, b) => a.relPath < b.relPath ? -1 : 1);
+  for (const file of files) hash.update(`fleet ${file.relPath} ${blobIdOfFile(file)}
+`);
+  for (const [file, sha] of [...raw.nixFiles].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) hash.update(`nix ${file} ${sha}
+`);
+  for (const [file, sha] of [...library.files].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) hash.update(`library ${file} ${sha}
+`);
+  return hash.digest("hex");
+}
+
+// src/compile/index.ts
+function newCompileMemo() {
+  return { parse: /* @__PURE__ */ new WeakMap(), validation: new ValidationMemo(), resolve: new ResolveMemo() };
+}
+function compileRaw(raw, options) {
+  return compileStages(raw, options).compilation;
+}
+function compileStages(raw, options) {
+  const sources = new SourceRegistry();
+  const loaded = parseFleet(raw, sources, options.parseCache, options.memo?.parse);
+  const result = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
+  if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
+  const checked = validateFleet(loaded.value, { nixDirFromRoot: path7.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean });
+  result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
+  if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
+  const resolved2 = resolveFleet(checked.value, options.memo?.resolve);
+  result.diagnostics = [...result.diagnostics, ...resolved2.diagnostics];
+  if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
+  result.fleet = resolved2.value;
+  if (!options.validateOnly) result.artifacts = emitFleet(resolved2.value, emitContext(raw, options, result.diagnostics));
+  return { compilation: finish(result), checked: checked.value };
+}
+function emitContext(raw, layout, diagnostics) {
+  const library = raw.library ?? installedLibrary();
+  return { nixDir: layout.nixDirFromOut, outDirFromRoot: layout.outDirFromRoot, nixFiles: raw.nixFiles, library, ...diagnostics.length === 0 ? { source: sourceKey(raw, layout, library) } : {} };
+}
+async function compileFromDisk(paths, options = {}) {
+  const raw = options.raw ?? readFleetDirSync(paths.fleetDir, paths.nixDir);
+  const parseCache = options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache;
+  const result = compileRaw(raw, { ...outputLayout(paths), validateOnly: options.validateOnly, parseCache });
+  if (parseCache) saveParseCache(options.cacheDir, parseCache);
+  return result;
+}
+function outputLayout(paths) {
+  return { nixDirFromOut: relativeNixDir(paths), outDirFromRoot: relativePosix(rootDirOf(paths), paths.outDir) };
+}
+function rootDirOf(paths) {
+  return path7.resolve(paths.rootDir ?? path7.dirname(path7.resolve(paths.fleetDir)));
+}
+function relativeNixDir(paths) {
+  return relativePosix(paths.outDir, paths.nixDir);
+}
+function relativePosix(from, to) {
+  const relative = path7.relative(path7.resolve(from), path7.resolve(to)).split(path7.sep).join("/");
+  return relative === "" ? "." : relative;
+}
+function finish(result) {
+  result.diagnostics = sortDiagnostics(result.diagnostics);
+  return result;
+}
+
+// src/compile/paths.ts
+import fs5 from "node:fs";
+import path8 from "node:path";
+var NIX_PATH_SEGMENT = /^[A-Za-z0-9._+-]+$/;
+function fleetRepositoryRoot(paths) {
+  return rootDirOf(paths);
+}
+function pathsProblem(paths, check = { layout: true }) {
+  if (check.layout) {
+    const root = rootDirOf(paths);
+    for (const [flag, dir, what] of [["--out", paths.outDir, "where flake.nix is written"], ["--nix", paths.nixDir, "so that the flake there can import it"]]) {
+      if (!isInside(path8.resolve(dir), root)) return `${flag} ${dir} must be a directory inside the fleet repository root ${root} (the parent of --fleet), ${what}`;
+    }
+  }
+  const nixFromOut = relativeNixDir(paths);
+  const bad = nixFromOut.split("/").find((segment) => !NIX_PATH_SEGMENT.test(segment));
+  if (bad !== void 0) {
+    return `--nix ${paths.nixDir}: the generated files import it by the Nix path ${nixFromOut}, and "${bad}" cannot be part of a Nix path (only letters, digits and . _ + -); rename the directory or pass another --nix`;
+  }
+  const out = resolved(paths.outDir);
+  for (const [flag, dir] of [["--fleet", paths.fleetDir], ["--nix", paths.nixDir]]) {
+    const other = resolved(dir);
+    if (out === other || isInside(out, other) || isInside(other, out)) {
+      return `--out ${paths.outDir} and ${flag} ${dir} overlap; the output directory must be a directory of its own, outside the fleet and nix directories`;
+    }
+  }
+  return void 0;
+}
+function resolved(dir) {
+  let existing = path8.resolve(dir);
+  const rest = [];
+  while (!fs5.existsSync(existing) && path8.dirname(existing) !== existing) {
+    rest.unshift(path8.basename(existing));
+    existing = path8.dirname(existing);
+  }
+  return path8.join(fs5.realpathSync(existing), ...rest);
+}
+function isInside(child, parent) {
+  const relative = path8.relative(parent, child);
+  return relative !== "" && !relative.startsWith("..") && !path8.isAbsolute(relative);
+}
+
+// src/write/writer.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+import fs10 from "node:fs";
+import path13 from "node:path";
+
+// src/write/compare.ts
+import fs6 from "node:fs";
+import path9 from "node:path";
+function compareWithDiskSync(outDir, artifacts, options = {}) {
+  const existing = new Set(listFilesSync(outDir));
+  const out = compareWith(existing, outputArtifacts(artifacts), (file) => readOrUndefined(path9.join(outDir, file)));
+  return sortChanges([...out, ...compareRootFiles(rootDirOf2(outDir, options), artifacts)]);
+}
+function compareWithKnown(known, artifacts, outDir, options = {}) {
+  const changes = [];
+  let kept2 = 0;
+  for (const artifact of artifacts) {
+    if (artifact.root) continue;
+    const contents = known.get(artifact.path);
+    if (contents === void 0) changes.push({ path: artifact.path, change: "added" });
+    else {
+      kept2++;
+      if (contents !== artifact.contents) changes.push({ path: artifact.path, change: "modified" });
+    }
+  }
+  if (kept2 < known.size) {
+    const emitted = new Set(artifacts.filter((a) => !a.root).map((a) => a.path));
+    for (const file of known.keys()) if (!emitted.has(file)) changes.push({ path: file, change: "removed" });
+  }
+  return sortChanges([...changes, ...compareRootFiles(rootDirOf2(outDir, options), artifacts)]);
+}
+function rootDirOf2(outDir, options) {
+  return path9.resolve(options.rootDir ?? path9.dirname(path9.resolve(outDir)));
+}
+function outputArtifacts(artifacts) {
+  return artifacts.filter((a) => !a.root);
+}
+function compareRootFiles(rootDir, artifacts) {
+  const changes = [];
+  for (const artifact of artifacts) {
+    if (!artifact.root) continue;
+    const current = readOrUndefined(path9.join(rootDir, artifact.path));
+    if (current !== artifact.contents) changes.push({ path: artifact.path, change: current === void 0 ? "added" : "modified", root: true });
+  }
+  return changes;
+}
+function compareWith(existing, artifacts, current) {
+  const changes = [];
+  const emitted = /* @__PURE__ */ new Set();
+  for (const artifact of artifacts) {
+    emitted.add(artifact.path);
+    const contents = existing.has(artifact.path) ? current(artifact.path) : void 0;
+    if (contents === void 0) changes.push({ path: artifact.path, change: existing.has(artifact.path) ? "modified" : "added" });
+    else if (contents !== artifact.contents) changes.push({ path: artifact.path, change: "modified" });
+  }
+  for (const file of existing) if (!emitted.has(file)) changes.push({ path: file, change: "removed" });
+  return changes;
+}
+function sortChanges(changes) {
+  return changes.sort((a, b) => Number(a.root ?? false) - Number(b.root ?? false) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+function readOrUndefined(file) {
+  try {
+    return fs6.readFileSync(file, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function listFilesSync(dir) {
+  return walkFiles(dir);
+}
+
+// src/write/errors.ts
+var WriteRefused = class extends Error {
+};
+var WriteFailed = class extends Error {
+  constructor(message, hint) {
+    super(message);
+    this.hint = hint;
+  }
+  hint;
+};
+var LockTimeout = class extends Error {
+};
+var REASONS = {
+  EROFS: "read-only file system",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EIO: "input/output error",
+  ENOTDIR: "a path component is not a directory",
+  EISDIR: "is a directory",
+  ENOTEMPTY: "directory not empty",
+  EEXIST: "already exists",
+  ENAMETOOLONG: "file name too long",
+  EMFILE: "too many open files",
+  ENFILE: "too many open files",
+  EXDEV: "on another file system",
+  ELOOP: "too many symbolic links",
+  ENOENT: "no such file or directory",
+  EBUSY: "device or resource busy"
+};
+function isFileSystemError(error) {
+  const code2 = error?.code;
+  return typeof code2 === "string" && code2 in REASONS;
+}
+function hintFor(error) {
+  const space = error.code === "ENOSPC" || error.code === "EDQUOT";
+  return `${space ? "free some space" : "make the output directory and its parent writable"}, then build again; nothing was changed`;
+}
+function describeFileSystemError(error) {
+  const where = [error.syscall, error.path].filter(Boolean).join(" ");
+  return `${REASONS[error.code] ?? error.message} (${error.code}${where ? `, ${where}` : ""})`;
+}
+
+// src/write/journal.ts
+import fs7 from "node:fs";
+import path10 from "node:path";
+var JOURNAL_VERSION = 2;
+var WriteLayout = class {
+  constructor(outDir, rootDir, id) {
+    this.id = id;
+    this.outDir = path10.resolve(outDir);
+    this.rootDir = path10.resolve(rootDir);
+    this.journalPath = path10.join(path10.dirname(this.outDir), `${prefixOf(this.outDir)}journal-${id}`);
+  }
+  id;
+  outDir;
+  rootDir;
+  journalPath;
+  /** The staging directory of a base's parent: holds out/ and root/ subtrees. */
+  stagingDir(base) {
+    return path10.join(base === "out" ? path10.dirname(this.outDir) : this.rootDir, `${prefixOf(this.outDir)}tmp-${this.id}`);
+  }
+  baseDir(base) {
+    return base === "out" ? this.outDir : this.rootDir;
+  }
+  target(step) {
+    return step.op === "whole" ? this.outDir : path10.join(this.baseDir(step.base), step.path);
+  }
+  staged(step) {
+    return path10.join(this.stagingDir(step.base), step.base, "new", step.path);
+  }
+  backup(step) {
+    return path10.join(this.stagingDir(step.base), step.base, "old", step.path);
+  }
+  /** Removes the staging directories (after the patch is done or undone). */
+  removeStaging() {
+    for (const base of ["out", "root"]) fs7.rmSync(this.stagingDir(base), { recursive: true, force: true });
+  }
+};
+function prefixOf(outDir) {
+  return `.${path10.basename(path10.resolve(outDir))}.`;
+}
+function writeJournal(layout, journal) {
+  const temp = path10.join(path10.dirname(layout.outDir), `${prefixOf(layout.outDir)}tmp-${layout.id}.journal`);
+  fs7.writeFileSync(temp, JSON.stringify(journal));
+  fs7.renameSync(temp, layout.journalPath);
+}
+function readJournal(file) {
+  try {
+    const journal = JSON.parse(fs7.readFileSync(file, "utf8"));
+    return journal.version === JOURNAL_VERSION && Array.isArray(journal.steps) ? journal : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function isDone(layout, step) {
+  switch (step.op) {
+    case "add":
+    case "replace":
+    case "whole":
+      return !lexists(layout.staged(step));
+    case "remove": {
+      if (lexists(layout.backup(step))) return true;
+      const stat = lstat(layout.target(step));
+      return !stat || stat.isDirectory();
+    }
+  }
+}
+function untouched(layout, journal) {
+  return journal.steps.every((step) => !isDone(layout, step) && !(step.op === "replace" && lexists(layout.backup(step))));
+}
+function rollForward(layout, journal, afterStep = () => {
+}) {
+  for (const step of journal.steps) {
+    if (isDone(layout, step)) continue;
+    doStep(layout, step);
+    afterStep();
+  }
+}
+function undo(layout, journal) {
+  for (const step of [...journal.steps].reverse()) undoStep(layout, step);
+}
+function doStep(layout, step) {
+  const target = layout.target(step);
+  switch (step.op) {
+    case "whole":
+      fs7.renameSync(layout.staged(step), target);
+      return;
+    case "add":
+      makeParents(layout.baseDir(step.base), step.path);
+      fs7.renameSync(layout.staged(step), target);
+      return;
+    case "replace": {
+      const backup = layout.backup(step);
+      if (!lexists(backup)) keepOld(target, backup);
+      fs7.renameSync(layout.staged(step), target);
+      return;
+    }
+    case "remove": {
+      const backup = layout.backup(step);
+      fs7.mkdirSync(path10.dirname(backup), { recursive: true });
+      fs7.renameSync(target, backup);
+      if (step.base === "out") pruneEmptyParents(layout.outDir, step.path);
+      return;
+    }
+  }
+}
+function undoStep(layout, step) {
+  const target = layout.target(step);
+  const backup = layout.backup(step);
+  switch (step.op) {
+    case "whole":
+      if (isDone(layout, step) && lexists(target)) fs7.renameSync(target, layout.staged(step));
+      return;
+    case "add":
+      if (!isDone(layout, step)) return;
+      fs7.rmSync(target, { force: true });
+      if (step.base === "out") pruneEmptyParents(layout.outDir, step.path);
+      return;
+    case "replace":
+      if (!lexists(backup)) return;
+      if (isDone(layout, step)) fs7.renameSync(backup, target);
+      else fs7.rmSync(backup, { force: true });
+      return;
+    case "remove":
+      if (!lexists(backup)) return;
+      makeParents(layout.baseDir(step.base), step.path);
+      fs7.renameSync(backup, target);
+      return;
+  }
+}
+function keepOld(file, backup) {
+  fs7.mkdirSync(path10.dirname(backup), { recursive: true });
+  try {
+    fs7.linkSync(file, backup);
+  } catch (error) {
+    if (!["EPERM", "EXDEV", "ENOTSUP", "EMLINK", "EOPNOTSUPP"].includes(error.code ?? "")) throw error;
+    fs7.copyFileSync(file, backup, fs7.constants.COPYFILE_EXCL);
+  }
+}
+function makeParents(root, file) {
+  const dir = path10.posix.dirname(file);
+  if (dir !== ".") fs7.mkdirSync(path10.join(root, dir), { recursive: true });
+}
+function pruneEmptyParents(root, file) {
+  for (let dir = path10.posix.dirname(file); dir !== "."; dir = path10.posix.dirname(dir)) {
+    try {
+      fs7.rmdirSync(path10.join(root, dir));
+    } catch {
+      return;
+    }
+  }
+}
+function lstat(p) {
+  try {
+    return fs7.lstatSync(p);
+  } catch {
+    return void 0;
+  }
+}
+function lexists(p) {
+  return lstat(p) !== void 0;
+}
+
+// src/write/lock.ts
+import { spawnSync } from "node:child_process";
+import fs8 from "node:fs";
+import path11 from "node:path";
+function lockFileFor(outDir) {
+  const target = path11.resolve(outDir);
+  return path11.join(path11.dirname(target), `.${path11.basename(target)}.lock`);
+}
+function acquireOutputLockToRead(outDir, options) {
+  try {
+    fs8.closeSync(fs8.openSync(lockFileFor(outDir), "a", 420));
+  } catch (error) {
+    if (["EROFS", "EACCES", "EPERM", "ENOENT"].includes(error.code ?? "")) return void 0;
+  }
+  return acquireOutputLock(outDir, options);
+}
+function acquireOutputLock(outDir, options) {
+  const file = lockFileFor(outDir);
+  const deadline = Date.now() + options.timeoutMs;
+  for (; ; ) {
+    let fd;
+    try {
+      if (options.makeParent) fs8.mkdirSync(path11.dirname(file), { recursive: true });
+      fd = fs8.openSync(file, "a", 420);
+    } catch (error) {
+      if (isFileSystemError(error)) throw new WriteFailed(`cannot lock ${outDir}: ${describeFileSystemError(error)}`, hintFor(error));
+      throw error;
+    }
+    const waitSeconds = Math.max(0, deadline - Date.now()) / 1e3;
+    const result = spawnSync("flock", ["--exclusive", ...waitSeconds > 0 ? ["--wait", waitSeconds.toFixed(3)] : ["--nonblock"], "3"], { stdio: ["ignore", "ignore", "pipe", fd] });
+    if (result.error) {
+      fs8.closeSync(fd);
+      const missing = result.error.code === "ENOENT";
+      throw new WriteFailed(missing ? `cannot lock ${outDir}: flock(1) is not installed` : `cannot lock ${outDir}: ${result.error.message}`, "install util-linux, which provides flock(1)");
+    }
+    if (result.status !== 0 && result.status !== 1) {
+      fs8.closeSync(fd);
+      throw new WriteFailed(`cannot lock ${outDir}: flock: ${String(result.stderr).trim() || `exit ${result.status}`}`, "the lock file is on a file system without flock(2); put the output directory on a local file system");
+    }
+    if (result.status === 1) {
+      const holder = readHolder(file);
+      fs8.closeSync(fd);
+      const who = holder ? `fleetc (pid ${holder.pid}, \`${holder.command}\`, since ${holder.since})` : "another fleetc";
+      throw new LockTimeout(`${outDir} is being written by ${who}; waited ${Math.round(options.timeoutMs / 1e3)} s`);
+    }
+    const held = fs8.fstatSync(fd);
+    const current = fs8.statSync(file, { throwIfNoEntry: false });
+    if (!current || current.ino !== held.ino || current.dev !== held.dev) {
+      fs8.closeSync(fd);
+      continue;
+    }
+    try {
+      fs8.ftruncateSync(fd, 0);
+      fs8.writeSync(fd, JSON.stringify({ pid: process.pid, command: options.command ?? "fleetc", since: (/* @__PURE__ */ new Date()).toISOString() }));
+    } catch {
+    }
+    let released = false;
+    return {
+      file,
+      release() {
+        if (released) return;
+        released = true;
+        fs8.rmSync(file, { force: true });
+        fs8.closeSync(fd);
+      }
+    };
+  }
+}
+function readHolder(file) {
+  try {
+    const holder = JSON.parse(fs8.readFileSync(file, "utf8"));
+    return typeof holder.pid === "number" ? holder : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/write/root-files.ts
+import fs9 from "node:fs";
+import path12 from "node:path";
+function rootFileState(target) {
+  const stat = fs9.lstatSync(target, { throwIfNoEntry: false });
+  if (!stat) return { kind: "absent" };
+  if (!stat.isFile()) return { kind: "foreign", reason: stat.isDirectory() ? "it is a directory" : stat.isSymbolicLink() ? "it is a symbolic link" : "it is not a regular file" };
+  const contents = fs9.readFileSync(target, "utf8");
+  if (hasGeneratedHeader(contents)) return { kind: "ours" };
+  if (path12.basename(target) === "flake.lock") {
+    const flake = path12.join(path12.dirname(target), "flake.nix");
+    const beside = fs9.lstatSync(flake, { throwIfNoEntry: false });
+    if (beside?.isFile() && hasGeneratedHeader(fs9.readFileSync(flake, "utf8"))) return { kind: "ours" };
+    return { kind: "foreign", reason: beside ? "the flake.nix beside it was not written by fleetc" : "there is no fleetc flake.nix beside it" };
+  }
+  return { kind: "foreign", reason: "its first line is not fleetc's generated header" };
+}
+function refuseForeignRootFile(target, contents) {
+  const state = rootFileState(target);
+  if (state.kind !== "foreign") return;
+  const current = fs9.lstatSync(target).isFile() ? fs9.readFileSync(target, "utf8") : void 0;
+  if (current === contents) return;
+  throw new WriteRefused(`${target} was not written by fleetc (${state.reason}); refusing to overwrite it`);
+}
+function hasGeneratedHeader(text) {
+  const end = text.indexOf("\n");
+  return (end === -1 ? text : text.slice(0, end)).includes(GENERATED_HEADER);
+}
+
+// src/write/writer.ts
+var CRASH_POINTS = ["after-temp-written", "after-journal-written", "after-first-patch-step", "after-patched"];
+var DEFAULT_LOCK_TIMEOUT_MS = 3e4;
+function writeOutputSync(outDir, artifacts, crashAt, options = {}) {
+  const target = path13.resolve(outDir);
+  const rootDir = rootDirOf2(target, options);
+  checkArtifactPaths(target, rootDir, artifacts);
+  const lock = options.lock ?? guarded(`write ${outDir}`, () => {
+    refuseNonDirectory(target);
+    return acquireOutputLock(target, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: "fleetc build", makeParent: true });
+  });
+  try {
+    return guarded(`write ${outDir}`, () => {
+      refuseNonDirectory(target);
+      return writeLocked(target, rootDir, artifacts, crashAt, options.known);
+    });
+  } finally {
+    if (!options.lock) lock.release();
+  }
+}
+function writeLocked(target, rootDir, artifacts, crashAt, known) {
+  recoverInterruptedWriteSync(target, { rootDir });
+  const hadOld = refuseForeignDirectory(target);
+  for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(path13.join(rootDir, artifact.path), artifact.contents);
+  const changes = known && hadOld ? compareWithKnown(known, artifacts, target, { rootDir }) : compareWithDiskSync(target, artifacts, { rootDir });
+  if (changes.length === 0) return { changes, wrote: false };
+  const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes3(4).toString("hex")}`);
+  const changedKeys = new Set(changes.map((c) => keyOf(c.root ? "root" : "out", c.path)));
+  const changedPaths = new Set(changes.map((c) => c.path));
+  const byKey2 = /* @__PURE__ */ new Map();
+  for (const a of artifacts) if (changedPaths.has(a.path) && changedKeys.has(keyOf(a.root ? "root" : "out", a.path))) byKey2.set(keyOf(a.root ? "root" : "out", a.path), a);
+  const outExists = fs10.existsSync(target);
+  const steps = [];
+  const staged = [];
+  if (!outExists) {
+    steps.push({ base: "out", path: "", op: "whole" });
+    for (const artifact of artifacts) if (!artifact.root) staged.push([{ base: "out", path: artifact.path, op: "add" }, artifact]);
+  }
+  for (const change of changes) if (change.change === "removed") steps.push({ base: "out", path: change.path, op: "remove" });
+  for (const change of changes) {
+    if (change.change === "removed" || !outExists && !change.root) continue;
+    const step = { base: change.root ? "root" : "out", path: change.path, op: change.change === "added" ? "add" : "replace" };
+    steps.push(step);
+    staged.push([step, byKey2.get(keyOf(step.base, step.path))]);
+  }
+  const journal = { version: JOURNAL_VERSION, rootDir: path13.relative(path13.dirname(target), rootDir), direction: "forward", steps };
+  const written = /* @__PURE__ */ new Set([path13.dirname(target), ...outExists ? [target] : [], ...changes.some((c) => c.root) ? [rootDir] : []]);
+  for (const dir of written) fs10.accessSync(dir, fs10.constants.W_OK);
+  try {
+    const made = /* @__PURE__ */ new Set();
+    for (const [step, artifact] of staged) writeStaged(layout.staged(step), artifact.contents, made);
+    crashAt?.("after-temp-written");
+    writeJournal(layout, journal);
+  } catch (error) {
+    if (!isFileSystemError(error)) throw error;
+    fs10.rmSync(layout.journalPath, { force: true });
+    layout.removeStaging();
+    fs10.rmSync(path13.join(path13.dirname(target), `${prefixOf(target)}tmp-${layout.id}.journal`), { force: true });
+    throw error;
+  }
+  crashAt?.("after-journal-written");
+  try {
+    let first = true;
+    rollForward(layout, journal, () => {
+      if (first) crashAt?.("after-first-patch-step");
+      first = false;
+    });
+  } catch (error) {
+    if (!isFileSystemError(error)) throw error;
+    undoAfterFailure(layout, journal, explain(error));
+  }
+  crashAt?.("after-patched");
+  finish2(layout);
+  return { changes, wrote: true };
+}
+function undoAfterFailure(layout, journal, cause) {
+  try {
+    writeJournal(layout, { ...journal, direction: "undo" });
+    undo(layout, journal);
+  } catch (error) {
+    if (!isFileSystemError(error)) throw error;
+    throw new WriteFailed(`${describeFileSystemError(cause)}; undoing the partial write failed too: ${describeFileSystemError(error)}`, `fix the file system, then run fleetc build: it finishes or undoes the write from ${layout.journalPath}`);
+  }
+  finish2(layout);
+  throw cause;
+}
+function explain(error) {
+  const dest = error.dest;
+  if (error.code !== "EXDEV" || !dest) return error;
+  try {
+    fs10.accessSync(path13.dirname(dest), fs10.constants.W_OK);
+    return error;
+  } catch (probe) {
+    return isFileSystemError(probe) ? probe : error;
+  }
+}
+function finish2(layout) {
+  fs10.rmSync(layout.journalPath, { force: true });
+  layout.removeStaging();
+}
+function writeStaged(file, contents, made) {
+  const dir = path13.dirname(file);
+  if (!made.has(dir)) {
+    fs10.mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  }
+  fs10.writeFileSync(file, contents);
+}
+function recoverInterruptedWriteSync(outDir, options = {}) {
+  const target = path13.resolve(outDir);
+  const parent = path13.dirname(target);
+  const prefix = prefixOf(target);
+  for (const name of readdirOrEmpty(parent).filter((n) => n.startsWith(`${prefix}journal-`))) {
+    const id = name.slice(`${prefix}journal-`.length);
+    const journal = readJournal(path13.join(parent, name));
+    const layout = new WriteLayout(target, journal ? path13.resolve(parent, journal.rootDir) : rootDirOf2(target, options), id);
+    if (journal && journal.direction === "undo") undo(layout, journal);
+    else if (journal && !untouched(layout, journal)) {
+      try {
+        rollForward(layout, journal);
+      } catch (error) {
+        if (!isFileSystemError(error)) throw error;
+        writeJournal(layout, { ...journal, direction: "undo" });
+        undo(layout, journal);
+      }
+    }
+    finish2(layout);
+  }
+  const aside = readdirOrEmpty(parent).filter((n) => n.startsWith(`${prefix}work-`) || n.startsWith(`${prefix}old-`));
+  if (!fs10.existsSync(target) && aside.length > 0) fs10.renameSync(path13.join(parent, aside.shift()), target);
+  const rootDir = rootDirOf2(target, options);
+  for (const dir of /* @__PURE__ */ new Set([parent, rootDir])) {
+    for (const name of readdirOrEmpty(dir)) {
+      if (name.startsWith(`${prefix}tmp-`) || dir === parent && aside.includes(name)) fs10.rmSync(path13.join(dir, name), { recursive: true, force: true });
+    }
+  }
+}
+function hasInterruptedWrite(outDir, options = {}) {
+  const target = path13.resolve(outDir);
+  const prefix = prefixOf(target);
+  const names = [...readdirOrEmpty(path13.dirname(target)), ...readdirOrEmpty(rootDirOf2(target, options))];
+  return names.some((n) => n.startsWith(`${prefix}journal-`) || n.startsWith(`${prefix}tmp-`) || n.startsWith(`${prefix}work-`) || n.startsWith(`${prefix}old-`));
+}
+function checkArtifactPaths(target, rootDir, artifacts) {
+  for (const artifact of artifacts) {
+    checkArtifactPath(artifact, "refusing to write outside the output directory:");
+    if (!artifact.root) continue;
+    const file = path13.join(rootDir, artifact.path);
+    if (file === target || file.startsWith(`${target}${path13.sep}`) || target.startsWith(`${file}${path13.sep}`)) throw new Error(`root artifact ${artifact.path} would land in the output directory ${target}`);
+  }
+}
+function refuseNonDirectory(target) {
+  const stat = fs10.lstatSync(target, { throwIfNoEntry: false });
+  if (!stat) return;
+  const resolved2 = stat.isSymbolicLink() ? fs10.statSync(target, { throwIfNoEntry: false }) : stat;
+  if (!resolved2?.isDirectory()) {
+    const what = stat.isSymbolicLink() ? resolved2 ? "a symbolic link to a file" : "a dangling symbolic link" : stat.isFile() ? "a file" : "not a directory";
+    throw new WriteRefused(`${target} is ${what}, not an output directory; refusing to replace it`);
+  }
+}
+function refuseForeignDirectory(target) {
+  const entries = readdirOrEmpty(target);
+  if (entries.length === 0) return false;
+  const file = path13.join(target, MANIFEST_PATH);
+  const head = readHead(file, 200);
+  let generator;
+  try {
+    const match = head === void 0 ? null : /^\{\s*"generator"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(head);
+    generator = match ? JSON.parse(match[1]) : head === void 0 ? void 0 : JSON.parse(fs10.readFileSync(file, "utf8")).generator;
+  } catch {
+    generator = void 0;
+  }
+  if (generator !== "fleetc") {
+    throw new WriteRefused(`${target} is not empty and was not written by fleetc (no fleetc ${MANIFEST_PATH}); refusing to replace it`);
+  }
+  return true;
+}
+function guarded(what, run) {
+  try {
+    return run();
+  } catch (error) {
+    if (isFileSystemError(error)) throw new WriteFailed(`cannot ${what}: ${describeFileSystemError(error)}`, hintFor(error));
+    throw error;
+  }
+}
+function keyOf(base, file) {
+  return `${base}\0${file}`;
+}
+function readHead(file, bytes) {
+  let fd;
+  try {
+    fd = fs10.openSync(file, "r");
+    const buffer = Buffer.alloc(bytes);
+    return buffer.subarray(0, fs10.readSync(fd, buffer, 0, bytes, 0)).toString("utf8");
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) fs10.closeSync(fd);
+  }
+}
+function readdirOrEmpty(dir) {
+  try {
+    return fs10.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+// src/cli/arguments.ts
+import { Option, InvalidArgumentError } from "commander";
+
+// src/cli/fleet-root.ts
+import fs11 from "node:fs";
+import path14 from "node:path";
+var ROOT_MARKER = "fleetc.json";
+var DEFAULT_MARKER = { fleet: "fleet", nix: "nix", out: "generated" };
+var RootMarkerInvalid = class extends Error {
+};
+function findFleetRoot(from) {
+  for (let dir = path14.resolve(from); ; dir = path14.dirname(dir)) {
+    if (fs11.statSync(path14.join(dir, ROOT_MARKER), { throwIfNoEntry: false })?.isFile()) return dir;
+    if (path14.dirname(dir) === dir) return void 0;
+  }
+}
+function readRootMarker(root) {
+  const file = path14.join(root, ROOT_MARKER);
+  let data;
+  try {
+    data = JSON.parse(fs11.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new RootMarkerInvalid(`${file} is not JSON (${error.message}); it names the fleet's directories, as fleetc init writes it`);
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) throw new RootMarkerInvalid(`${file} must be a JSON object such as ${JSON.stringify(DEFAULT_MARKER)}`);
+  const marker2 = { ...DEFAULT_MARKER };
+  for (const [key, value] of Object.entries(data)) {
+    if (key === "$schema" || key === "fleetc") continue;
+    if (!(key in DEFAULT_MARKER)) throw new RootMarkerInvalid(`${file}: unknown key "${key}" (known: ${Object.keys(DEFAULT_MARKER).join(", ")})`);
+    const inside = typeof value === "string" && value !== "" && !path14.isAbsolute(value) && !path14.normalize(value).startsWith("..");
+    if (!inside) throw new RootMarkerInvalid(`${file}: "${key}" must be a directory below the root, not ${JSON.stringify(value)}`);
+    marker2[key] = value;
+  }
+  return marker2;
+}
+function resolvePaths(given, cwd = process.cwd()) {
+  const root = findFleetRoot(cwd);
+  const marker2 = root ? readRootMarker(root) : DEFAULT_MARKER;
+  const shown = (dir) => path14.relative(cwd, dir) || ".";
+  const pick = (value, key) => typeof value === "string" ? value : root ? shown(path14.join(root, marker2[key])) : marker2[key];
+  return { fleetDir: pick(given.fleet, "fleet"), outDir: pick(given.out, "out"), nixDir: pick(given.nix, "nix"), ...root ? { rootDir: root } : {} };
+}
+
+// src/cli/views/diagnostics.ts
+var DIAGNOSTIC_FORMATS = ["text", "json", "github"];
+function locateAll(diagnostics, sources) {
+  return diagnostics.map(({ range, ...rest }) => {
+    const start = sources.position(rest.file, range.start);
+    const end = sources.position(rest.file, range.end);
+    return { ...rest, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+  });
+}
+function renderDiagnostics(format, diagnostics, sources) {
+  const located = locateAll(diagnostics, sources);
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(located, null, 2)}
+`;
+    case "github":
+      return located.map(githubAnnotation).join("");
+    case "text":
+      return located.map((d) => textDiagnostic(d, sources)).join("");
+  }
+}
+function summaryLine(diagnostics) {
+  const { error, warning } = countBySeverity(diagnostics);
+  return `${error} error${error === 1 ? "" : "s"}, ${warning} warning${warning === 1 ? "" : "s"}`;
+}
+function textDiagnostic(d, sources) {
+  const lines = [`${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`];
+  const source = sources.get(d.file);
+  const text = source?.displayLine(d.line);
+  if (source && text !== void 0 && text.trim() !== "") {
+    const gutter = String(d.line).length;
+    const width = d.endLine === d.line ? Math.max(1, d.endColumn - d.column) : Math.max(1, text.length - d.column + 1);
+    lines.push(`  ${d.line} | ${text}`);
+    lines.push(`  ${" ".repeat(gutter)} | ${" ".repeat(Math.max(0, d.column - 1))}${"^".repeat(Math.min(width, 200))}`);
+  }
+  if (d.hint) lines.push(`  hint: ${d.hint}`);
+  return `${lines.join("\n")}
+`;
+}
+function githubAnnotation(d) {
+  const level = d.severity === "error" ? "error" : "warning";
+  const properties = [
+    d.file ? `file=${escapeProperty(d.file)}` : void 0,
+    `line=${d.line}`,
+    `col=${d.column}`,
+    `endLine=${d.endLine}`,
+    `endColumn=${d.endColumn}`,
+    `title=${escapeProperty(d.code)}`
+  ].filter(Boolean);
+  const message = d.hint ? `${d.message}
+hint: ${d.hint}` : d.message;
+  return `::${level} ${properties.join(",")}::${escapeData(message)}
+`;
+}
+function escapeData(text) {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(text) {
+  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+// src/cli/arguments.ts
+function addPathOptions(command) {
+  return command.option("--fleet <dir>", "fleet directory (default: fleet/ of the fleet root, found upward by fleetc.json, or of the current directory)").option("--out <dir>", "output directory (default: generated/ of the fleet root)").option("--nix <dir>", "hand-written Nix directory the generated files import (default: nix/ of the fleet root)");
+}
+function addFormatOption(command) {
+  return command.addOption(new Option("--format <format>", "diagnostics format").choices(DIAGNOSTIC_FORMATS).default("text"));
+}
+var UsageError = class extends Error {
+};
+function pathsFrom(options, check = { layout: true }) {
+  let paths;
+  try {
+    paths = resolvePaths(options);
+  } catch (error) {
+    if (error instanceof RootMarkerInvalid) throw new UsageError(error.message);
+    throw error;
+  }
+  const problem = pathsProblem(paths, check);
+  if (problem) throw new UsageError(problem);
+  return paths;
+}
+function addLockTimeoutOption(command) {
+  return command.option("--lock-timeout <seconds>", "wait this long for another fleetc writing the output directory (0: fail at once)", parsePositiveInteger, 30);
+}
+function formatFrom(options) {
+  return options.format;
+}
+function parsePositiveInteger(value) {
+  if (!/^[0-9]+$/.test(value)) throw new InvalidArgumentError("expected a whole number");
+  return Number(value);
+}
+function addCacheOptions(command) {
+  return command.option("--cache-dir <dir>", "parse cache directory (default: .fleetc-cache beside the fleet directory)").option("--no-cache", "parse every file, and read or write no cache");
+}
+function cacheDirFrom(options) {
+  if (options.cache === false) return void 0;
+  return options.cacheDir === void 0 ? defaultCacheDir(resolvePaths(options).fleetDir) : String(options.cacheDir);
+}
+
+// src/cli/exit-codes.ts
+var EXIT = {
+  ok: 0,
+  /** Diagnostics with errors, or build --check found changes. */
+  failed: 1,
+  /** Bad command line. */
+  usage: 2,
+  /** A bug in fleetc (reported without a stack trace unless FLEETC_DEBUG=1). */
+  internal: 3,
+  /** apply: a host failed; it was rolled back (or nothing had changed) and the rollout halted. */
+  applyFailedRolledBack: 4,
+  /** apply: a host failed and its rollback failed too: it needs a human. */
+  applyRollbackFailed: 5,
+  /** apply: another run holds the deploy lock. */
+  lockHeld: 6,
+  /** apply: refused before touching anything (destructive change not approved, host key not pinned, …). */
+  refused: 7,
+  /** apply: stopped by a signal (or a lost deploy lock): the hosts in flight finished, the others are pending. */
+  applyStopped: 8
+};
+
+// src/cli/signals.ts
+var HANDLED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+var SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+var SignalGuard = class {
+  received;
+  handler = (signal) => {
+    this.received ??= signal;
+  };
+  constructor() {
+    for (const signal of HANDLED_SIGNALS) process.on(signal, this.handler);
+  }
+  /** The first signal received so far, after letting any pending one be delivered. */
+  async settle() {
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    return this.received;
+  }
+  dispose() {
+    for (const signal of HANDLED_SIGNALS) process.off(signal, this.handler);
+  }
+};
+
+// src/cli/test-pause.ts
+function testPause(env = process.env) {
+  const match = /^([a-z-]+):([0-9]+)$/.exec(env.FLEETC_TEST_PAUSE ?? "");
+  if (!match || !CRASH_POINTS.includes(match[1])) return void 0;
+  const [, at, ms] = match;
+  return (point) => {
+    if (point !== at) return;
+    process.stderr.write(`fleetc: test pause at ${point}
+`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(ms));
+  };
+}
+
+// src/cli/views/build.ts
+import path15 from "node:path";
+function renderBuildResult(summary) {
+  const { outDir, check, changes } = summary;
+  const timing = `${summary.hosts} hosts, ${summary.files} files, ${Math.round(summary.milliseconds)} ms`;
+  if (changes.length === 0) return `${outDir} is up to date (${timing})
+`;
+  const count = (kind) => changes.filter((c) => c.change === kind).length;
+  const counts = `${count("added")} added, ${count("modified")} modified, ${count("removed")} removed`;
+  const root = path15.relative(process.cwd(), summary.rootDir);
+  const shown = (c) => c.root ? root ? `${root}/${c.path}` : c.path : `${outDir}/${c.path}`;
+  if (!check) return `wrote ${outDir}: ${counts} (${timing})
+`;
+  const list3 = changes.map((c) => `  ${c.change.padEnd(8)} ${shown(c)}
+`).join("");
+  const rootFiles = changes.some((c) => c.root) ? ` and the root files` : "";
+  return `${outDir} is out of date: ${counts}
+${list3}hint: run \`fleetc build\` and commit ${outDir}${rootFiles}
+`;
+}
+
+// src/cli/commands/build.ts
+function registerBuild(program, io, setExit) {
+  const command = program.command("build").description("validate the fleet and write the output directory (flake, host modules, disko, manifest)").option("--check", "write nothing; list the files that would change and exit 1 if any would");
+  addPathOptions(command);
+  addFormatOption(command);
+  addCacheOptions(command);
+  addLockTimeoutOption(command);
+  command.action(async (options) => {
+    const guard = new SignalGuard();
+    try {
+      setExit(await build(options, io, guard));
+    } catch (error) {
+      if (!(error instanceof WriteRefused || error instanceof WriteFailed || error instanceof LockTimeout)) throw error;
+      io.stderr(`fleetc: ${error.message}
+  hint: ${hintFor2(error)}
+`);
+      setExit(EXIT.failed);
+    } finally {
+      guard.dispose();
+    }
+  });
+}
+async function build(options, io, guard) {
+  const paths = pathsFrom(options);
+  const rootDir = fleetRepositoryRoot(paths);
+  const check = Boolean(options.check);
+  const started = performance.now();
+  const cacheDir = cacheDirFrom(options);
+  const raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
+  const summary = (changes2, hosts, files) => renderBuildResult({ outDir: paths.outDir, rootDir, check, changes: changes2, hosts, files, milliseconds: performance.now() - started });
+  const key = cacheDir === void 0 || check ? void 0 : buildKey(raw, paths.outDir, relativeNixDir(paths), rootDir);
+  const stamp = key === void 0 ? void 0 : readStamp(cacheDir);
+  if (stamp && stamp.key === key && !hasInterruptedWrite(paths.outDir, { rootDir }) && outputMatches(stamp, paths.outDir, rootDir)) {
+    io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
+    return EXIT.ok;
+  }
+  const result = await compileFromDisk(paths, { cacheDir, raw });
+  io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources));
+  if (hasErrors(result.diagnostics) || !result.artifacts) {
+    io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched
+`);
+    return EXIT.failed;
+  }
+  const before = await guard.settle();
+  if (before) {
+    io.stderr(`fleetc build: interrupted (${before}) before writing; ${paths.outDir} left untouched
+`);
+    return SIGNAL_EXIT[before];
+  }
+  const timeoutMs = Number(options.lockTimeout) * 1e3;
+  const lock = check ? acquireOutputLockToRead(paths.outDir, { timeoutMs, command: "fleetc build --check" }) : lockForWrite(paths, timeoutMs);
+  let changes;
+  try {
+    changes = check ? checkOutput(paths, rootDir, result, io) : writeLocked2(paths, rootDir, result, lock, key, cacheDir);
+  } finally {
+    lock?.release();
+  }
+  io.stderr(summary(changes, result.hostCount, result.artifacts.length));
+  const after = await guard.settle();
+  if (after) {
+    io.stderr(`fleetc build: interrupted (${after}); the write in progress was finished first
+`);
+    return SIGNAL_EXIT[after];
+  }
+  return check && changes.length > 0 ? EXIT.failed : EXIT.ok;
+}
+function lockForWrite(paths, timeoutMs) {
+  return acquireOutputLock(paths.outDir, { timeoutMs, command: "fleetc build", makeParent: true });
+}
+function writeLocked2(paths, rootDir, result, lock, key, cacheDir) {
+  const { changes } = writeOutputSync(paths.outDir, result.artifacts, testPause(), { rootDir, lock });
+  if (key !== void 0 && result.diagnostics.length === 0) writeStamp(cacheDir, key, result.hostCount, paths.outDir, result.artifacts, rootDir);
+  return changes;
+}
+function checkOutput(paths, rootDir, result, io) {
+  if (hasInterruptedWrite(paths.outDir, { rootDir })) io.stderr(`fleetc: an interrupted build left its journal beside ${paths.outDir}; \`fleetc build\` finishes or undoes it
+`);
+  return compareWithDiskSync(paths.outDir, result.artifacts, { rootDir });
+}
+function hintFor2(error) {
+  if (error instanceof WriteRefused) return "pass --out with an empty or fleetc-generated directory, and move files fleetc did not write out of its way";
+  if (error instanceof LockTimeout) return "wait for the other fleetc to finish, or pass --lock-timeout SECONDS";
+  return error.hint;
+}
+
+// src/cli/commands/init.ts
+import fs13 from "node:fs";
+import path18 from "node:path";
+
+// src/init/files.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+import path16 from "node:path";
+registerEscaper("yamlString", (value) => JSON.stringify(String(value)));
+registerEscaper("yamlPath", (value) => {
+  const text = String(value);
+  if (!/^[A-Za-z0-9._/@+-]+$/.test(text)) throw new Error(`not a plain relative path: ${text}`);
+  return text;
+});
+var template2 = (name) => compileTemplate(name, readFileSync6(packageFile(`templates/init/${name}`), "utf8"));
+var GITIGNORE = readFileSync6(packageFile("templates/init/gitignore"), "utf8");
+function gitignoreAdditions(existing) {
+  if (existing === void 0) return GITIGNORE;
+  const have = new Set(existing.split("\n").map((line) => line.trim()));
+  const missing = GITIGNORE.split("\n").filter((line) => line !== "" && !line.startsWith("#") && !have.has(line));
+  return missing.length === 0 ? "" : `${existing.endsWith("\n") || existing === "" ? "" : "\n"}# fleetc
+${missing.join("\n")}
+`;
+}
+function minimalFleet(options) {
+  const network = ipv4ToInt(options.cidr.split("/")[0]);
+  const at = (offset) => intToIpv4(network + offset);
+  const values = {
+    name: options.name,
+    domain: options.domain,
+    cidr: options.cidr,
+    gateway: at(1),
+    bootServer: at(2),
+    bootUrl: `http://${at(2)}:8080/boot`,
+    poolStart: at(200),
+    poolEnd: at(250),
+    hostAddress: at(11),
+    authorizedKeys: options.authorizedKeys
+  };
+  const schema = (file) => schemaFrom(file, options);
+  return [
+    marker(),
+    { path: "fleet/fleet.yaml", contents: template2("fleet.yaml.hbs")({ ...values, schema: schema("fleet/fleet.yaml") }) },
+    { path: "fleet/profiles/base.yaml", contents: template2("profile.yaml.hbs")({ schema: schema("fleet/profiles/base.yaml") }) },
+    { path: "fleet/hosts/node-1.yaml", contents: template2("host.yaml.hbs")({ ...values, name: "node-1", schema: schema("fleet/hosts/node-1.yaml") }) },
+    { path: "nix/profiles/base.nix", contents: readFileSync6(packageFile("templates/init/base.nix"), "utf8") },
+    ...workflows()
+  ];
+}
+function exampleFleet(options) {
+  const example = packageFile("examples/photon-lab");
+  const files = [marker()];
+  for (const dir of ["fleet", "nix"]) {
+    for (const [rel, bytes] of readTreeSync(path16.join(example, dir))) {
+      const file = `${dir}/${rel}`;
+      const text = bytes.toString("utf8");
+      files.push({ path: file, contents: text.replace(/^(# yaml-language-server: \$schema=)(?:\.\.\/)+schema\//, `$1${schemaFrom(file, options)}/`) });
+    }
+  }
+  return [...files, ...workflows()];
+}
+function marker() {
+  return { path: ROOT_MARKER, contents: `${JSON.stringify(DEFAULT_MARKER, null, 2)}
+` };
+}
+function workflows() {
+  return ["pr.yml", "apply.yml"].map((name) => ({ path: `.github/workflows/${name}`, contents: readFileSync6(packageFile(`templates/init/workflows/${name}`), "utf8") }));
+}
+function schemaFrom(file, { root, schemaDir: schemaDir2 }) {
+  return path16.relative(path16.join(root, path16.dirname(file)), schemaDir2).split(path16.sep).join("/") || ".";
+}
+
+// src/init/write.ts
+import fs12 from "node:fs";
+import path17 from "node:path";
+import { randomBytes as randomBytes4 } from "node:crypto";
+var ALLOWED = /* @__PURE__ */ new Set([".git", "node_modules", "package.json", "package-lock.json", ".gitignore"]);
+var InitRefused = class extends Error {
+};
+function writeNewRepository(dir, files) {
+  const target = path17.resolve(dir);
+  const stat = fs12.statSync(target, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) throw new InitRefused(`${dir} is not a directory`);
+  const present = stat ? fs12.readdirSync(target).filter((name) => !ALLOWED.has(name)) : [];
+  if (present.length > 0) throw new InitRefused(`${dir} is not empty (${present.slice(0, 5).join(", ")}${present.length > 5 ? ", \u2026" : ""}); fleetc init writes a new fleet repository into an empty directory (or one with only .git, .gitignore and an npm install of fleetc)`);
+  fs12.mkdirSync(target, { recursive: true });
+  const staging = path17.join(target, `.fleetc-init.tmp-${randomBytes4(4).toString("hex")}`);
+  const moved = [];
+  try {
+    for (const file of files) {
+      const to = path17.join(staging, file.path);
+      fs12.mkdirSync(path17.dirname(to), { recursive: true });
+      fs12.writeFileSync(to, file.contents, { flag: "wx" });
+    }
+    for (const entry of fs12.readdirSync(staging)) {
+      fs12.renameSync(path17.join(staging, entry), path17.join(target, entry));
+      moved.push(entry);
+    }
+    const gitignore = path17.join(target, ".gitignore");
+    const existing = fs12.existsSync(gitignore) ? fs12.readFileSync(gitignore, "utf8") : void 0;
+    const additions = gitignoreAdditions(existing);
+    if (additions !== "") fs12.appendFileSync(gitignore, additions);
+  } catch (error) {
+    for (const entry of moved) fs12.rmSync(path17.join(target, entry), { recursive: true, force: true });
+    throw error;
+  } finally {
+    fs12.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+// src/cli/commands/init.ts
+var LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+function registerInit(program, io, setExit) {
+  program.command("init").description("write a new fleet repository (fleetc.json, fleet/, nix/, .gitignore, GitHub workflows) that validates and builds at once").argument("[dir]", "the directory of the new repository (empty, or holding only .git and an npm install of fleetc)", ".").option("--example", "write the photon-lab example fleet instead of a minimal one").option("--name <name>", "the fleet's name, a DNS label (default: the directory's name)").option("--domain <domain>", "DNS domain of the hosts (default: <name>.internal)").option("--network <cidr>", "the provisioning network, /8 to /24", "10.0.0.0/24").option("--authorized-key <file...>", "public key files whose keys may log into the hosts and installers").action(async (dir, options) => {
+    const root = path18.resolve(dir);
+    const files = options.example ? exampleFleet({ root, schemaDir: schemaDir(root) }) : minimalFleet(minimalOptions(root, options));
+    try {
+      writeNewRepository(root, files);
+    } catch (error) {
+      if (!(error instanceof InitRefused)) throw error;
+      io.stderr(`fleetc: ${error.message}
+`);
+      return setExit(EXIT.failed);
+    }
+    const shown = path18.relative(process.cwd(), root) || ".";
+    const result = await compileFromDisk({ fleetDir: path18.join(root, "fleet"), outDir: path18.join(root, "generated"), nixDir: path18.join(root, "nix"), rootDir: root }, { validateOnly: true });
+    io.stdout(renderDiagnostics("text", result.diagnostics, result.sources));
+    io.stderr(`wrote a fleet repository in ${shown}: ${files.length} files (${result.hostCount} hosts, ${result.profileCount} profiles; ${hasErrors(result.diagnostics) ? "invalid" : "valid"})
+`);
+    if (!hasErrors(result.diagnostics)) io.stderr(`next: cd ${shown} && fleetc build, then commit fleet/, nix/, flake.nix, flake.lock and generated/
+`);
+    setExit(hasErrors(result.diagnostics) ? EXIT.failed : EXIT.ok);
+  });
+}
+function minimalOptions(root, options) {
+  const name = options.name ?? path18.basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  if (!LABEL.test(name)) throw new UsageError(`the fleet's name must be a DNS label (lower-case letters, digits and -), not ${JSON.stringify(name)}: pass --name`);
+  const cidr = parseCidr(String(options.network));
+  if (!cidr.ok || cidr.value.prefixLength > 24) throw new UsageError(`--network ${String(options.network)}: ${cidr.ok ? "needs room for the pool (.200\u2013.250): /24 or larger" : cidr.reason}`);
+  const keys = (options.authorizedKey ?? []).flatMap((file) => {
+    try {
+      return fs13.readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+    } catch (error) {
+      throw new UsageError(`--authorized-key ${file}: ${error.message}`);
+    }
+  });
+  return { name, domain: options.domain ?? `${name}.internal`, cidr: cidr.canonical, authorizedKeys: keys, root, schemaDir: schemaDir(root) };
+}
+function schemaDir(root) {
+  const local = path18.join(root, "node_modules", "fleetc", "schema");
+  return fs13.existsSync(local) ? local : path18.join(PACKAGE_ROOT, "schema");
+}
+
+// src/cli/commands/plan.ts
+import { writeFile } from "node:fs/promises";
+import { Option as Option2 } from "commander";
+
+// src/git/repository.ts
+import path19 from "node:path";
+var GitError = class extends Error {
+};
+async function openRepository(cwd) {
+  const { simpleGit } = await import("simple-git");
+  const git = simpleGit({ baseDir: cwd });
+  let root;
+  try {
+    root = (await git.revparse(["--show-toplevel"])).trim();
+  } catch {
+    throw new GitError(`${cwd} is not inside a git repository`);
+  }
+  return { git: simpleGit({ baseDir: root }), root };
+}
+async function resolveCommit(repo, revision) {
+  if (revision.startsWith("-")) throw new GitError(`"${revision}" is not a revision`);
+  const commit = await repo.git.revparse(["--verify", "--quiet", "--end-of-options", `${revision}^{commit}`]).then((out) => out.trim(), () => "");
+  if (!/^[0-9a-f]{40}$/.test(commit)) throw new GitError(`unknown revision "${revision}"`);
+  return commit;
+}
+function repoRelative(repo, dir) {
+  const relative = path19.relative(repo.root, path19.resolve(dir)).split(path19.sep).join("/");
+  if (relative.startsWith("..") || path19.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
+  return relative;
+}
+function libraryDirOf(repo, paths) {
+  return `${repoRelative(repo, paths.outDir)}/${LIBRARY_DIR}`;
+}
+
+// src/git/tree-reader.ts
+import { spawn } from "node:child_process";
+import { createHash as createHash10 } from "node:crypto";
+async function listTree(repo, commit, dirs) {
+  const output = await repo.git.raw(["ls-tree", "-r", "-z", "--long", "--full-tree", commit, "--", ...dirs]);
+  return output.split("\0").filter(Boolean).map((line) => {
+    const tab = line.indexOf("	");
+    const [mode, type, id, size] = line.slice(0, tab).split(/\s+/);
+    return { mode, type, id, size: size === "-" ? 0 : Number(size), path: line.slice(tab + 1) };
+  });
+}
+async function readBlobs(repo, ids) {
+  const unique = [...new Set(ids)];
+  const blobs = /* @__PURE__ */ new Map();
+  if (unique.length === 0) return blobs;
+  const child = spawn("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", "pipe", "pipe"] });
+  const chunks = [];
+  child.stdout.on("data", (chunk) => chunks.push(chunk));
+  const done = new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code2) => code2 === 0 ? resolve() : reject(new Error(`git cat-file exited with ${code2}`)));
+  });
+  child.stdin.end(unique.join("\n") + "\n");
+  await done;
+  const output = Buffer.concat(chunks);
+  let offset = 0;
+  for (const id of unique) {
+    const headerEnd = output.indexOf(10, offset);
+    const [objectId, , size] = output.subarray(offset, headerEnd).toString("utf8").split(" ");
+    if (objectId !== id || size === void 0) throw new Error(`git cat-file: unexpected answer for ${id}`);
+    const start = headerEnd + 1;
+    blobs.set(id, output.subarray(start, start + Number(size)));
+    offset = start + Number(size) + 1;
+  }
+  return blobs;
+}
+async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDir, known) {
+  const entries = await listTree(repo, commit, [fleetDir, nixDir, ...libraryDir ? [libraryDir] : []]);
+  const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === "blob" && e.mode !== "120000" && !hidden(e.path.slice(libraryDir.length + 1))) : [];
+  const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
+  const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`) && e.mode !== "120000");
+  const yaml = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === "120000") && !hidden(e.path.slice(fleetDir.length + 1)));
+  const readable = yaml.filter((e) => e.type === "blob" && e.mode !== "120000" && e.size <= MAX_FILE_BYTES);
+  const wanted = [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === "blob").map((e) => e.id), ...underLibrary.map((e) => e.id)];
+  const blobs = await readBlobs(repo, known ? wanted.filter((id) => !known.has(id)) : wanted);
+  for (const id of wanted) if (!blobs.has(id)) blobs.set(id, known.get(id));
+  const files = yaml.map((entry) => {
+    const relPath = entry.path.slice(fleetDir.length + 1);
+    const displayPath = `${displayDir}/${relPath}`;
+    const problem = (code2, message) => ({ relPath, displayPath, problem: { severity: "error", code: code2, message, file: displayPath, range: NO_RANGE } });
+    if (entry.mode === "120000") return { relPath, displayPath, problem: { ...symlinkProblem(relPath, displayDir).problem, file: displayPath } };
+    if (entry.type !== "blob") return problem("FILE_NOT_REGULAR", `${relPath} is not a regular file in commit ${commit.slice(0, 12)}`);
+    if (entry.size > MAX_FILE_BYTES) return problem("FILE_TOO_LARGE", `${relPath} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
+    return { relPath, displayPath, bytes: blobs.get(entry.id), blobId: entry.id };
+  });
+  const nixFiles = /* @__PURE__ */ new Map();
+  const nixSources = /* @__PURE__ */ new Map();
+  for (const entry of underNix.filter((e) => e.type === "blob" && !hidden(e.path.slice(nixDir.length + 1)))) {
+    const relPath = entry.path.slice(nixDir.length + 1);
+    const bytes = blobs.get(entry.id);
+    nixFiles.set(relPath, createHash10("sha256").update(bytes).digest("hex"));
+    nixSources.set(relPath, asBuffer(bytes).toString("utf8"));
+  }
+  const library = underLibrary.length > 0 ? libraryFrom(new Map(underLibrary.map((e) => [e.path.slice(libraryDir.length + 1), asBuffer(blobs.get(e.id))]))) : void 0;
+  return { displayDir, files, problems: [], nixFiles, nixSources, ...library ? { library } : {}, existed: underFleet.length > 0 };
+}
+function asBuffer(bytes) {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+function hidden(relPath) {
+  return relPath.split("/").some((segment) => segment.startsWith("."));
+}
+async function readFileAt(repo, commit, file) {
+  const entries = await listTree(repo, commit, [file]);
+  const entry = entries.find((e) => e.path === file && e.type === "blob" && e.mode !== "120000");
+  return entry ? (await readBlobs(repo, [entry.id])).get(entry.id) : void 0;
+}
+
+// src/plan/build.ts
+import { createTwoFilesPatch } from "diff";
+
+// src/plan/reasons.ts
+var MAX_VALUE_LENGTH = 60;
+function describeHostChanges(base, head) {
+  if (base === head) return [];
+  const reasons = [];
+  const scalar = (label, a, b) => {
+    if (!same(a, b)) reasons.push(`${label} ${show(a)} \u2192 ${show(b)}`);
+  };
+  scalar("profile", base.profile, head.profile);
+  scalar("cluster", base.cluster, head.cluster);
+  scalar("architecture", base.arch, head.arch);
+  scalar("firmware", base.firmware, head.firmware);
+  list2("services", base.services, head.services, reasons);
+  list2("Nix modules", base.modules, head.modules, reasons);
+  list2("packages", base.packages, head.packages, reasons);
+  list2("kernel params", base.kernel.params, head.kernel.params, reasons);
+  list2("kernel modules", base.kernel.modules, head.kernel.modules, reasons);
+  scalar("kernel package", base.kernel.package, head.kernel.package);
+  keyed("interface", byKey(base.interfaces, (i) => i.device), byKey(head.interfaces, (i) => i.device), reasons, (i) => `${i.network}${i.address ? `, ${i.address}` : ", DHCP"}`);
+  scalar("default gateway", base.gateway && `${base.gateway.address} via ${base.gateway.device}`, head.gateway && `${head.gateway.address} via ${head.gateway.device}`);
+  list2("nameservers", base.nameservers, head.nameservers, reasons);
+  keyed("disk", base.disks, head.disks, reasons, (d) => `${d.device}, ${d.size}`);
+  if (base.layout.kind !== head.layout.kind) reasons.push(`disk layout ${base.layout.kind} \u2192 ${head.layout.kind}`);
+  else generic(`disk layout (${head.layout.kind})`, base.layout, head.layout, reasons);
+  if (!same(base.bmc, head.bmc)) {
+    if (!base.bmc || !head.bmc) reasons.push(`BMC ${base.bmc ? "removed" : "added"}`);
+    else generic("BMC", base.bmc, head.bmc, reasons);
+  }
+  keyed("label", base.labels, head.labels, reasons, (v) => v);
+  list2("authorized SSH keys", base.authorizedKeys, head.authorizedKeys, reasons, true);
+  scalar("SSH host key", base.ssh.hostKey && "pinned", head.ssh.hostKey && (base.ssh.hostKey && base.ssh.hostKey !== head.ssh.hostKey ? "replaced" : "pinned"));
+  scalar("SSH port", base.ssh.port, head.ssh.port);
+  scalar("SSH user", base.ssh.user, head.ssh.user);
+  for (const key of ["domain", "timezone", "stateVersion", "description"]) scalar(key, base[key], head[key]);
+  return reasons;
+}
+function list2(label, a, b, out, countOnly = false) {
+  const added = b.filter((x) => !a.includes(x));
+  const removed = a.filter((x) => !b.includes(x));
+  if (added.length === 0 && removed.length === 0) {
+    if (!same(a, b)) out.push(`${label} reordered`);
+    return;
+  }
+  if (countOnly) out.push(`${label}: ${added.length} added, ${removed.length} removed`);
+  else out.push(`${label} ${[...added.map((x) => `+${x}`), ...removed.map((x) => `\u2212${x}`)].join(" ")}`);
+}
+function keyed(label, a, b, out, summary) {
+  for (const key of Object.keys(b)) if (!(key in a)) out.push(`${label} ${key} added (${summary(b[key])})`);
+  for (const key of Object.keys(a)) if (!(key in b)) out.push(`${label} ${key} removed (${summary(a[key])})`);
+  for (const key of Object.keys(b)) {
+    if (!(key in a) || same(a[key], b[key])) continue;
+    if (typeof b[key] === "object") generic(`${label} ${key}`, a[key], b[key], out);
+    else out.push(`${label} ${key}: ${show(a[key])} \u2192 ${show(b[key])}`);
+  }
+}
+function generic(prefix, a, b, out, path28 = "") {
+  if (same(a, b)) return;
+  if (isObject(a) && isObject(b)) {
+    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path28 ? `${path28}.${key}` : key);
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((x) => typeof x === "string")) {
+    list2(`${prefix}: ${path28}`, a, b, out);
+    return;
+  }
+  out.push(`${prefix}: ${path28 ? `${path28} ` : ""}${show(a)} \u2192 ${show(b)}`);
+}
+function byKey(items, key) {
+  return Object.fromEntries(items.map((item) => [key(item), item]));
+}
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function same(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+function show(value) {
+  if (value === void 0 || value === null) return "(none)";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}\u2026` : text;
+}
+function hardwareIdentityChanges(base, head) {
+  const out = [];
+  const bootMac = (host) => host.interfaces.find((i) => i.boot)?.mac;
+  if (bootMac(base) !== bootMac(head)) out.push(`boot MAC ${show(bootMac(base))} \u2192 ${show(bootMac(head))}`);
+  if (base.bmc && head.bmc && base.bmc.address !== head.bmc.address) out.push(`BMC ${base.bmc.address} \u2192 ${head.bmc.address}`);
+  for (const [name, disk] of Object.entries(head.disks)) {
+    const before = base.disks[name]?.device;
+    if (before && before !== disk.device && before.startsWith(BY_ID) && disk.device.startsWith(BY_ID)) out.push(`disk ${name} ${before.slice(BY_ID.length)} \u2192 ${disk.device.slice(BY_ID.length)}`);
+  }
+  return out;
+}
+var BY_ID = "/dev/disk/by-id/";
+
+// src/plan/types.ts
+var PLAN_FORMAT_VERSION = 1;
+var HOST_ACTIONS = ["destructive", "replace", "decommission", "provision", "reboot-required", "update", "network-only", "unchanged"];
+function hasChanges(plan) {
+  return plan.hosts.some((h) => h.action !== "unchanged");
+}
+
+// src/plan/waves.ts
+function planWaves(all, policy) {
+  const leading = all.find((h) => h.name === policy.first);
+  const hosts = leading ? all.filter((h) => h !== leading) : all;
+  const rank = (profile) => {
+    const index = policy.order.indexOf(profile);
+    return index < 0 ? policy.order.length : index;
+  };
+  const profiles = [...new Set(hosts.map((h) => h.profile))].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const waves = leading ? [{ index: 1, profile: leading.profile, hosts: [leading.name] }] : [];
+  for (const profile of profiles) {
+    const group = [];
+    const members = hosts.filter((h) => h.profile === profile).sort((a, b) => a.name < b.name ? -1 : 1);
+    members.sort((a, b) => Number(b.raftGroups.length > 0) - Number(a.raftGroups.length > 0));
+    for (const host of members) {
+      const fits = (wave2) => (policy.maxParallel === 0 || wave2.hosts.length < policy.maxParallel) && host.raftGroups.every((g) => !wave2.groups.has(g));
+      let wave = group.find(fits);
+      if (!wave) group.push(wave = { hosts: [], groups: /* @__PURE__ */ new Set() });
+      wave.hosts.push(host.name);
+      for (const g of host.raftGroups) wave.groups.add(g);
+    }
+    for (const wave of group) waves.push({ index: waves.length + 1, profile, hosts: [...wave.hosts].sort() });
+  }
+  return waves;
+}
+
+// src/plan/build.ts
+var NETWORK_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe"]);
+var ROLLED_OUT = /* @__PURE__ */ new Set(["provision", "replace", "update", "reboot-required", "destructive"]);
+var REPLACE_NOTE = "installed from scratch through its BMC and the network boot, like a new machine: whatever was on the old disks is lost";
+function buildPlan(base, head) {
+  const baseIndex = indexSide(base);
+  const headIndex = indexSide(head);
+  if (JSON.stringify([baseIndex.manifest?.nix, baseIndex.manifest?.library, baseIndex.manifest?.bootServer]) === JSON.stringify([headIndex.manifest?.nix, headIndex.manifest?.library, headIndex.manifest?.bootServer])) baseIndex.nixSame = headIndex;
+  const names = [.../* @__PURE__ */ new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
+  const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex));
+  detectRenames(hosts, (name) => baseIndex.hosts.get(name), (name) => headIndex.hosts.get(name));
+  const shared = base.fleet ? sharedChanges(base, head, baseIndex, headIndex) : [];
+  const summary = Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length]));
+  const policy = { order: head.fleet?.deploy.order ?? base.fleet?.deploy.order ?? [], maxParallel: head.fleet?.deploy.maxParallel ?? 1 };
+  const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), { ...policy, ...bootServerFirst(head.fleet) });
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    fleet: head.fleet?.name ?? base.fleet?.name ?? "",
+    base: base.info,
+    head: head.info,
+    summary,
+    waves,
+    policy,
+    hosts,
+    shared
+  };
+}
+function indexSide(side2) {
+  const hosts = new Map((side2.fleet?.hosts ?? []).map((h) => [h.name, h]));
+  const contents = /* @__PURE__ */ new Map();
+  let manifest = side2.emitted?.manifest;
+  for (const artifact of side2.artifacts ?? []) {
+    if (artifact.path === MANIFEST_PATH) manifest = JSON.parse(artifact.contents);
+    contents.set(artifact.path, artifact.contents);
+    for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) contents.set(`${artifact.path}#${host}`, fragmentText(artifact, fragment));
+  }
+  const raftGroups = /* @__PURE__ */ new Map();
+  for (const cluster of Object.values(side2.fleet?.clusters ?? {})) {
+    for (const group of cluster.raft) {
+      for (const voter of group.voters) raftGroups.set(voter, [...raftGroups.get(voter) ?? [], `${cluster.name}/${group.service}`]);
+    }
+  }
+  return { hosts, manifest, contents: side2.emitted?.contents ?? contents, raftGroups };
+}
+function planHost(name, base, head, b, h) {
+  const baseHost = b.hosts.get(name);
+  const headHost = h.hosts.get(name);
+  const current = headHost ?? baseHost;
+  const baseArtifacts = b.manifest?.hosts[name]?.artifacts ?? {};
+  const headArtifacts = h.manifest?.hosts[name]?.artifacts ?? {};
+  const sameEntry = baseArtifacts === headArtifacts && b.nixSame === h;
+  const artifacts = sameEntry ? [] : diffArtifacts(baseArtifacts, headArtifacts, b, h);
+  const changedKeys = (a, z) => [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(z)])].filter((p) => a[p] !== z[p]).sort();
+  const baseNix = sameEntry ? {} : hostNixHashes(b.manifest, name);
+  const headNix = sameEntry ? {} : hostNixHashes(h.manifest, name);
+  const nixChanged = changedKeys(baseNix, headNix);
+  const libraryChanged = sameEntry ? [] : changedKeys(hostLibraryHashes(b.manifest, name), hostLibraryHashes(h.manifest, name));
+  const bootServer = h.manifest?.bootServer === name;
+  const reasons = [];
+  let action;
+  if (!baseHost) {
+    action = "provision";
+    reasons.push(`new host (profile ${headHost.profile})`);
+  } else if (!headHost) {
+    action = "decommission";
+    reasons.push("removed from the fleet");
+  } else {
+    reasons.push(...describeHostChanges(baseHost, headHost));
+    reasons.push(...inputChanges(base.fleet, head.fleet));
+    reasons.push(...nixChanged.map((p) => `${head.nixDir}/${p} ${!(p in baseNix) ? "now included" : !(p in headNix) ? "no longer included" : "changed"}`));
+    reasons.push(...libraryChanged.map((p) => `fleetc's ${LIBRARY_DIR}/${p} changed`));
+    const sourcesChanged = nixChanged.length + libraryChanged.length > 0;
+    const kinds = new Set(artifacts.map((a) => a.kind));
+    const replaced = hardwareIdentityChanges(baseHost, headHost);
+    if (replaced.length > 0) {
+      action = "replace";
+      reasons.unshift(`hardware replaced (${replaced.join(", ")}): ${REPLACE_NOTE}`);
+    } else if (artifacts.length === 0 && !sourcesChanged) action = "unchanged";
+    else if (kinds.has("disko")) action = "destructive";
+    else if (!sourcesChanged && !bootServer && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = "network-only";
+    else if (needsReboot(baseHost, headHost, base.fleet, head.fleet)) action = "reboot-required";
+    else action = "update";
+    if (action !== "unchanged" && reasons.length === 0) reasons.push(...artifacts.map((a) => `${a.path} ${a.change}`));
+  }
+  const address = current.interfaces.find((i) => i.boot)?.address;
+  const pin = headHost?.ssh.hostKey;
+  const hostKey = action === "provision" || action === "replace" ? { source: "new" } : pin ? { source: "pinned", fingerprint: fingerprintOf(pin) } : void 0;
+  return {
+    name,
+    action,
+    reasons,
+    profile: current.profile,
+    cluster: current.cluster,
+    raftGroups: (headHost ? h : b).raftGroups.get(name) ?? [],
+    ...address ? { address } : {},
+    ...hostKey ? { hostKey } : {},
+    artifacts,
+    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path28, entry]) => [path28, entry.sha256]))
+  };
+}
+function diffArtifacts(base, head, b, h) {
+  const out = [];
+  for (const path28 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
+    const before = base[path28];
+    const after = head[path28];
+    if (before?.sha256 === after?.sha256) continue;
+    out.push({
+      path: path28,
+      kind: (after ?? before).kind,
+      change: !before ? "added" : !after ? "removed" : "modified",
+      ...before ? { baseSha256: before.sha256 } : {},
+      ...after ? { headSha256: after.sha256 } : {},
+      diff: unifiedDiff(path28, b.contents.get(path28) ?? "", h.contents.get(path28) ?? "")
+    });
+  }
+  return out;
+}
+function fragmentText(artifact, fragment) {
+  return artifact.fragmentBase === void 0 ? fragment : `${artifact.fragmentBase}${artifact.fragmentBase.endsWith("\n") || artifact.fragmentBase === "" ? "" : "\n"}${fragment}`;
+}
+function unifiedDiff(path28, before, after) {
+  const patch = createTwoFilesPatch(`a/${path28}`, `b/${path28}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context: 3 });
+  return patch.replace(/^=+\n/, "");
+}
+function ensureNewline(text) {
+  return text === "" || text.endsWith("\n") ? text : `${text}
+`;
+}
+function inputChanges(base, head) {
+  const out = [];
+  for (const name of [.../* @__PURE__ */ new Set([...Object.keys(base.inputs), ...Object.keys(head.inputs)])].sort()) {
+    const a = base.inputs[name];
+    const b = head.inputs[name];
+    if (a?.pinned === b?.pinned) continue;
+    if (!a || !b) out.push(`flake input ${name} ${a ? "removed" : "added"}`);
+    else out.push(a.url === b.url ? `${name} ${short(a.rev)} \u2192 ${short(b.rev)}` : `${name} ${a.url} \u2192 ${b.url}${b.rev ? ` (${short(b.rev)})` : ""}`);
+  }
+  return out;
+}
+function short(rev) {
+  return rev === void 0 ? "local" : rev.slice(0, 7);
+}
+function needsReboot(base, head, baseFleet, headFleet) {
+  return JSON.stringify(base.kernel) !== JSON.stringify(head.kernel) || base.firmware !== head.firmware || baseFleet.inputs.nixpkgs?.pinned !== headFleet.inputs.nixpkgs?.pinned;
+}
+function detectRenames(hosts, base, head) {
+  const identity = (host) => [
+    ...host.interfaces.filter((i) => i.boot).map((i) => `boot MAC ${i.mac}`),
+    ...host.bmc ? [`BMC ${host.bmc.address}`] : []
+  ];
+  for (const removed of hosts.filter((x) => x.action === "decommission")) {
+    const removedHost = base(removed.name);
+    if (!removedHost || removed.renamedTo && hosts.find((x) => x.name === removed.renamedTo)?.renamedFrom === removed.name) continue;
+    const before = identity(removedHost);
+    for (const added of hosts.filter((x) => x.action === "provision" && !x.renamedFrom)) {
+      const shared = identity(head(added.name)).filter((id) => before.includes(id));
+      if (shared.length === 0) continue;
+      if (removed.renamedTo !== added.name) {
+        removed.renamedTo = added.name;
+        removed.reasons.push(`looks like a rename to ${added.name} (same ${shared.join(", ")}): the machine will be reinstalled`);
+      }
+      added.renamedFrom = removed.name;
+      added.reasons.push(`looks like a rename of ${removed.name} (same ${shared.join(", ")}): the machine will be reinstalled`);
+      break;
+    }
+  }
+}
+function sharedChanges(base, head, b, h) {
+  return [...nixChanges(base, head, b, h), ...libraryChanges(base, head, b, h)];
+}
+function libraryChanges(base, head, b, h) {
+  const paths = [.../* @__PURE__ */ new Set([...base.librarySources.keys(), ...head.librarySources.keys()])].sort();
+  const out = [];
+  for (const path28 of paths) {
+    const before = base.librarySources.get(path28);
+    const after = head.librarySources.get(path28);
+    if (before === after) continue;
+    const display = `${LIBRARY_DIR}/${path28}`;
+    out.push({
+      path: display,
+      change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
+      hosts: isBootServerFile(path28) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
+      diff: unifiedDiff(display, before ?? "", after ?? "")
+    });
+  }
+  return out;
+}
+function nixChanges(base, head, b, h) {
+  const paths = [.../* @__PURE__ */ new Set([...base.nixSources.keys(), ...head.nixSources.keys()])].sort();
+  const out = [];
+  for (const path28 of paths) {
+    const before = base.nixSources.get(path28);
+    const after = head.nixSources.get(path28);
+    if (before === after) continue;
+    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path28)).map(([name]) => name);
+    out.push({
+      path: `${head.nixDir}/${path28}`,
+      change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
+      hosts: [.../* @__PURE__ */ new Set([...users(b), ...users(h)])].sort(),
+      diff: unifiedDiff(`${head.nixDir}/${path28}`, before ?? "", after ?? "")
+    });
+  }
+  return out;
+}
+function bootServerFirst(fleet) {
+  return fleet?.boot.server !== void 0 ? { first: fleet.boot.server } : {};
+}
+
+// src/plan/committed.ts
+import path20 from "node:path";
+import { readFileSync as readFileSync7 } from "node:fs";
+async function readCommittedManifest(repo, commit, outDir) {
+  const bytes = await readFileAt(repo, commit, `${outDir}/${MANIFEST_PATH}`);
+  if (!bytes) return void 0;
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function committedProblem(manifest, raw, layout) {
+  if (!manifest) return "no manifest.json committed";
+  if (manifest.generator !== "fleetc" || manifest.version !== MANIFEST_VERSION) return `manifest.json is not a version ${MANIFEST_VERSION} fleetc manifest`;
+  if (manifest.source === void 0) return "manifest.json records no source key";
+  if (manifest.source !== sourceKey(raw, layout, raw.library ?? installedLibrary())) return `manifest.json was built from other inputs, another layout or another fleetc than ${FLEETC_VERSION}`;
+  return void 0;
+}
+var CODE = ["src", "templates", "schema", "package.json", "package-lock.json"];
+async function fleetcCodeProblem(repo, commit) {
+  const relative = path20.relative(repo.root, PACKAGE_ROOT).split(path20.sep).join("/");
+  if (relative.startsWith("..") || path20.isAbsolute(relative)) return void 0;
+  const prefix = relative === "" ? "" : `${relative}/`;
+  const committed = new Map((await listTree(repo, commit, CODE.map((p) => `${prefix}${p}`))).filter((e) => e.type === "blob").map((e) => [e.path.slice(prefix.length), e.id]));
+  const running = /* @__PURE__ */ new Map();
+  for (const entry of CODE) {
+    const files = entry.includes(".") ? [entry] : walkFiles(path20.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
+    for (const file of files) {
+      try {
+        running.set(file, blobIdOf(readFileSync7(path20.join(PACKAGE_ROOT, file))));
+      } catch {
+      }
+    }
+  }
+  const differs = [.../* @__PURE__ */ new Set([...committed.keys(), ...running.keys()])].find((file) => committed.get(file) !== running.get(file));
+  return differs === void 0 ? void 0 : `fleetc's own ${differs} differs from the commit's`;
+}
+
+// src/compile/affected.ts
+function fleetShape(fleet, checked, context) {
+  const { hosts: _hosts, clusters, ...rest } = fleet;
+  const shared = JSON.stringify([rest, checked.fleet?.data, checked.profiles.map((p) => [p.name, p.data]), context.nixDir, context.outDirFromRoot, [...context.nixFiles], [...context.library.files]]);
+  return {
+    shared,
+    hosts: new Map(fleet.hosts.map((h) => [h.name, h])),
+    clusters: new Map(Object.values(clusters).map((c) => [c.name, JSON.stringify({ ...c, hosts: void 0 })])),
+    voters: new Map(Object.values(clusters).map((c) => [c.name, new Set(c.raft.flatMap((g) => g.voters))]))
+  };
+}
+function affectedHosts(before, after) {
+  if (before.shared !== after.shared) return { all: true };
+  const removed = [...before.hosts.keys()].filter((name) => !after.hosts.has(name)).sort();
+  const host = /* @__PURE__ */ new Set();
+  for (const [name, h] of after.hosts) if (before.hosts.get(name) !== h) host.add(name);
+  const differs = /* @__PURE__ */ new Set([...host, ...removed]);
+  const touched = /* @__PURE__ */ new Set();
+  for (const name of /* @__PURE__ */ new Set([...before.clusters.keys(), ...after.clusters.keys()])) {
+    const votersChanged = [...before.voters.get(name) ?? [], ...after.voters.get(name) ?? []].some((voter) => differs.has(voter));
+    if (votersChanged || before.clusters.get(name) !== after.clusters.get(name)) touched.add(name);
+  }
+  const cluster = new Set(host);
+  for (const [name, h] of after.hosts) if (touched.has(h.cluster)) cluster.add(name);
+  return { all: false, host, cluster, removed };
+}
+function hostsToEmit(fleet, names, scope) {
+  if (scope === "host") return fleet.hosts.filter((h) => names.has(h.name));
+  const voters = /* @__PURE__ */ new Set();
+  for (const h of fleet.hosts) if (names.has(h.name)) for (const group of fleet.clusters[h.cluster]?.raft ?? []) for (const voter of group.voters) voters.add(voter);
+  return fleet.hosts.filter((h) => names.has(h.name) || voters.has(h.name));
+}
+
+// src/plan/partial.ts
+function partialSides(base, head, committed, committedProblem2) {
+  const affected = affectedHosts(fleetShape(base.fleet, base.checked, base.context), fleetShape(head.fleet, head.checked, head.context));
+  if (affected.all) return void 0;
+  const servers = [base.fleet.boot.server, head.fleet.boot.server].filter((s) => s !== void 0);
+  const touched = /* @__PURE__ */ new Set([...affected.cluster, ...affected.removed, ...servers]);
+  const baseEmitted = emitHosts(base.fleet, touched, base.context);
+  const headEmitted = emitHosts(head.fleet, touched, head.context);
+  const headHosts = {};
+  const baseHosts = {};
+  let problem = committedProblem2;
+  if (!problem) {
+    for (const host of base.fleet.hosts) baseHosts[host.name] = touched.has(host.name) ? baseEmitted.hosts[host.name] : committed.hosts[host.name];
+    if (base.fleet.hosts.every((h) => baseHosts[h.name] !== void 0)) withServedFiles(base.fleet, baseHosts, base.context, baseEmitted.contents);
+    const differs = Object.keys(baseEmitted.hosts).find((name) => JSON.stringify(baseHosts[name]) !== JSON.stringify(committed.hosts[name]));
+    if (differs !== void 0) problem = `the committed entry of ${differs} is not what this fleetc builds`;
+    else if (base.fleet.hosts.some((h) => !committed.hosts[h.name]) || Object.keys(committed.hosts).length !== base.fleet.hosts.length) problem = "the committed manifest lists other hosts";
+  }
+  const rest = problem ? emitHosts(head.fleet, new Set(head.fleet.hosts.map((h) => h.name)), head.context).hosts : committed.hosts;
+  for (const host of head.fleet.hosts) headHosts[host.name] = touched.has(host.name) ? headEmitted.hosts[host.name] : rest[host.name];
+  withServedFiles(head.fleet, headHosts, head.context, headEmitted.contents);
+  if (problem) {
+    for (const host of base.fleet.hosts) baseHosts[host.name] = touched.has(host.name) ? baseEmitted.hosts[host.name] : headHosts[host.name];
+    withServedFiles(base.fleet, baseHosts, base.context, baseEmitted.contents);
+  }
+  return {
+    base: side(base, baseHosts, baseEmitted.contents),
+    head: side(head, headHosts, headEmitted.contents),
+    report: { emittedBase: Object.keys(baseEmitted.hosts).length, emittedHead: problem ? head.fleet.hosts.length : Object.keys(headEmitted.hosts).length, ...problem ? { committed: problem } : {} }
+  };
+}
+function side(resolved2, hosts, contents) {
+  const nix = Object.fromEntries([...resolved2.context.nixFiles].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+  const server = serverOf(resolved2.fleet);
+  const manifest = { generator: "fleetc", version: MANIFEST_VERSION, fleet: resolved2.fleet.name, files: {}, nix, library: Object.fromEntries(resolved2.context.library.files), ...server ? { bootServer: server } : {}, hosts };
+  return { info: resolved2.info, fleet: resolved2.fleet, nixSources: resolved2.nixSources, nixDir: resolved2.nixDir, librarySources: resolved2.librarySources, emitted: { manifest, contents } };
+}
+function serverOf(fleet) {
+  const name = fleet.boot.server;
+  return name !== void 0 && fleet.hosts.some((h) => h.name === name) ? name : void 0;
+}
+var SERVED_SHARED = [emitDhcpd, emitKea, emitIpxe, emitNetboot];
+function withServedFiles(fleet, hosts, context, contents) {
+  const server = serverOf(fleet);
+  if (server === void 0) return;
+  const own = hosts[server];
+  const artifacts = { ...own.artifacts };
+  for (const host of fleet.hosts) {
+    for (const [key, entry] of Object.entries(hosts[host.name].artifacts)) if (!key.includes("#") && BOOT_SERVER_KINDS.has(entry.kind)) artifacts[key] = entry;
+  }
+  for (const artifact of SERVED_SHARED.flatMap((emit) => emit(fleet, context))) {
+    if (artifact.host !== void 0 || !BOOT_SERVER_KINDS.has(artifact.kind)) continue;
+    artifacts[artifact.path] = { kind: artifact.kind, sha256: sha2562(artifact.contents) };
+    contents.set(artifact.path, artifact.contents);
+  }
+  const sortedNix = [...context.nixFiles].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  const serverHost = fleet.hosts.find((h) => h.name === server);
+  hosts[server] = { profile: own.profile, artifacts: Object.fromEntries(Object.entries(artifacts).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)), nix: nixDependencies(serverHost, sortedNix, true) };
+}
+function emitHosts(fleet, names, context) {
+  const hosts = fleet.hosts.filter((h) => names.has(h.name));
+  const some = { ...fleet, hosts };
+  const artifacts = [];
+  for (const emit of EMITTERS) {
+    const seen = emit.crossHost === true ? fleet : emit.crossHost === "cluster" ? { ...fleet, hosts: hostsToEmit(fleet, names, "cluster") } : some;
+    for (const artifact of emit(seen, context)) {
+      if (artifact.host !== void 0) {
+        if (names.has(artifact.host)) artifacts.push(artifact);
+      } else if (artifact.fragments) {
+        artifacts.push({ ...artifact, fragments: Object.fromEntries(Object.entries(artifact.fragments).filter(([host]) => names.has(host))) });
+      }
+    }
+  }
+  const manifest = JSON.parse(buildManifest({ ...some, boot: { ...fleet.boot, server: void 0 } }, artifacts, context).contents);
+  const contents = /* @__PURE__ */ new Map();
+  for (const artifact of artifacts) {
+    if (artifact.host !== void 0) contents.set(artifact.path, artifact.contents);
+    for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) contents.set(`${artifact.path}#${host}`, fragmentText(artifact, fragment));
+  }
+  return { hosts: manifest.hosts, contents };
+}
+
+// src/plan/revisions.ts
+var WORKING_TREE = "working tree";
+async function computePlan(request) {
+  const repo = await openRepository(request.cwd);
+  const dirs = { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), outDir: repoRelative(repo, request.paths.outDir), libraryDir: libraryDirOf(repo, request.paths) };
+  const layout = outputLayout(request.paths);
+  const cache = request.cacheDir === void 0 ? new ParseCache() : loadParseCache(request.cacheDir).cache;
+  try {
+    return await planWith(request, repo, dirs, layout, cache);
+  } finally {
+    if (request.cacheDir !== void 0) saveParseCache(request.cacheDir, cache);
+  }
+}
+async function planWith(request, repo, dirs, layout, cache) {
+  const baseCommit = await resolveCommit(repo, request.base);
+  const head = request.head === void 0 ? { raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } } : await readRevision(repo, request.head, await resolveCommit(repo, request.head), dirs);
+  const known = new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes]));
+  const base = await readRevision(repo, request.base, baseCommit, dirs, known);
+  const committed = base.raw && !request.fullBase ? await readCommittedManifest(repo, baseCommit, dirs.outDir) : void 0;
+  const problem = !base.raw || request.fullBase ? "not used" : committedProblem(committed, base.raw, layout) ?? await fleetcCodeProblem(repo, baseCommit);
+  const clean = problem ? void 0 : cleanFiles(base.raw, head.raw);
+  const memo = newCompileMemo();
+  const compiled2 = {
+    head: compileSide("head", head, layout, dirs.nixDir, cache, memo, !request.fullBase, clean?.head),
+    base: compileSide("base", base, layout, dirs.nixDir, cache, memo, !request.fullBase, clean?.base)
+  };
+  let baseSide = compiled2.base;
+  if (baseSide.failed) {
+    if (!request.allowInvalidBase) return { ok: false, reason: `the fleet at base ${request.base} has errors; fix them there, or pass --allow-invalid-base to plan against an empty fleet`, failed: baseSide.failed };
+    baseSide = { side: { info: { ...base.info, treatedAsEmpty: true }, nixSources: /* @__PURE__ */ new Map(), nixDir: dirs.nixDir, librarySources: /* @__PURE__ */ new Map() } };
+  }
+  const headSide = compiled2.head;
+  if (headSide.failed) return { ok: false, reason: `the fleet at head (${head.info.ref}) has errors`, failed: headSide.failed };
+  const warnings = [baseSide.warnings, headSide.warnings].filter((w) => w !== void 0);
+  if (baseSide.resolved && headSide.resolved) {
+    const sides = partialSides(baseSide.resolved, headSide.resolved, committed, problem);
+    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head), warnings, partial: sides.report };
+  }
+  return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo)), warnings };
+}
+async function readRevision(repo, revision, commit, dirs, known) {
+  const raw = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known);
+  return { raw: raw.existed ? raw : void 0, info: { ref: revision, commit, fleetExists: raw.existed } };
+}
+function cleanFiles(base, head) {
+  const ids = (raw) => new Map(raw.files.map((f) => [f.relPath, blobIdOfFile(f)]));
+  const baseIds = ids(base);
+  const known = (relPath, blobId2) => baseIds.get(relPath) === blobId2;
+  if (!head) return { base: known };
+  const headIds = ids(head);
+  const shared = (relPath) => !relPath.startsWith("hosts/");
+  const sameContext = [...baseIds, ...headIds].every(([relPath]) => !shared(relPath) || baseIds.get(relPath) === headIds.get(relPath));
+  return { base: known, ...sameContext ? { head: known } : {} };
+}
+function compileSide(side2, revision, layout, nixDir, parseCache, memo, partial, knownClean) {
+  const { raw, info } = revision;
+  if (!raw) return { side: { info, nixSources: /* @__PURE__ */ new Map(), nixDir, librarySources: /* @__PURE__ */ new Map() } };
+  const stages = partial ? compileStages(raw, { ...layout, parseCache, memo, validateOnly: true, knownClean }) : { compilation: compileRaw(raw, { ...layout, parseCache, memo }), checked: void 0 };
+  const { compilation, checked } = stages;
+  const report = { side: side2, diagnostics: compilation.diagnostics, sources: compilation.sources };
+  const nixSources = raw.nixSources;
+  if (hasErrors(compilation.diagnostics)) return { side: { info, nixSources, nixDir, librarySources: /* @__PURE__ */ new Map() }, failed: report };
+  const librarySources = (raw.library ?? installedLibrary()).sources;
+  return {
+    side: { info, fleet: compilation.fleet, artifacts: compilation.artifacts, nixSources, nixDir, librarySources },
+    ...compilation.diagnostics.length > 0 ? { warnings: report } : {},
+    ...checked && compilation.fleet ? { resolved: { info, fleet: compilation.fleet, checked, context: emitContext(raw, layout, compilation.diagnostics), nixSources, nixDir, librarySources } } : {}
+  };
+}
+function fullSide(compiled2, revision, layout, parseCache, memo) {
+  if (compiled2.side.artifacts || !compiled2.side.fleet || !revision.raw) return compiled2.side;
+  return { ...compiled2.side, artifacts: compileRaw(revision.raw, { ...layout, parseCache, memo }).artifacts };
+}
+
+// src/cli/views/plan-common.ts
+var ACTION_PHRASES = {
+  destructive: "destructive",
+  replace: "to replace (new hardware)",
+  decommission: "to decommission",
+  provision: "to provision",
+  "reboot-required": "to update with a reboot",
+  update: "to update",
+  "network-only": "network-only",
+  unchanged: "unchanged"
+};
+function summarySentence(plan) {
+  const parts = HOST_ACTIONS.filter((a) => a !== "unchanged" && plan.summary[a] > 0).map((a) => `${plan.summary[a]} ${ACTION_PHRASES[a]}`);
+  const unchanged = plan.summary.unchanged;
+  if (parts.length === 0) return `No changes. ${unchanged} host${unchanged === 1 ? "" : "s"} unchanged.`;
+  return `${parts.join(", ")}; ${unchanged} unchanged.`;
+}
+function revisionLabel(info) {
+  const commit = info.commit ? ` (${info.commit.slice(0, 7)})` : "";
+  const notes = [!info.fleetExists ? "no fleet yet" : "", info.treatedAsEmpty ? "invalid, treated as empty" : ""].filter(Boolean);
+  return `${info.ref}${commit}${notes.length ? ` [${notes.join(", ")}]` : ""}`;
+}
+function diffBody(diff) {
+  return diff.split("\n").slice(2);
+}
+function changedHosts(plan) {
+  return plan.hosts.filter((h) => h.action !== "unchanged").sort((a, b) => HOST_ACTIONS.indexOf(a.action) - HOST_ACTIONS.indexOf(b.action) || (a.name < b.name ? -1 : 1));
+}
+
+// src/cli/views/plan-markdown.ts
+var GITHUB_COMMENT_LIMIT = 65536;
+var BUDGET = GITHUB_COMMENT_LIMIT - 4e3;
+var WARNING_BUDGET = 12e3;
+var RENAME_BUDGET = 4e3;
+var ROLLOUT_BUDGET = 6e3;
+var APPROVAL_LIST_BUDGET = 2e3;
+var BLOCK_BUDGET = 16e3;
+var MAX_DIFF_LINES = 120;
+var MAX_LINE_LENGTH = 300;
+var COMMENT_MARKER = "<!-- fleetc-plan -->";
+function renderPlanMarkdown(plan) {
+  const cut = [];
+  const head = [
+    COMMENT_MARKER,
+    `## fleetc plan \xB7 ${escapeMd(plan.fleet)}`,
+    "",
+    `**${escapeMd(summarySentence(plan))}**`,
+    "",
+    `Base \`${code(revisionLabel(plan.base))}\` \u2192 head \`${code(revisionLabel(plan.head))}\``,
+    "",
+    "| action | hosts |",
+    "|---|---:|",
+    ...HOST_ACTIONS.filter((a) => plan.summary[a] > 0).map((a) => `| ${a === "destructive" || a === "replace" ? "\u26A0\uFE0F " : ""}${a} | ${plan.summary[a]} |`),
+    "",
+    ...destructiveWarning(plan.hosts.filter((h) => h.action === "destructive" || h.action === "replace"), cut),
+    ...renameCaution(plan.hosts.filter((h) => h.renamedFrom), cut),
+    ...rollout(plan, cut)
+  ];
+  let text = head.join("\n");
+  const hosts = changedHosts(plan);
+  const blocks = [...hosts.map((h) => ({ host: h, text: hostBlock(h) })), ...plan.shared.map((c) => ({ host: void 0, text: sharedBlock(c) }))];
+  if (hosts.length > 0) text += "\n### Changes by host\n\n";
+  const hidden2 = /* @__PURE__ */ new Map();
+  for (const block2 of blocks) {
+    if (text.length + block2.text.length <= BUDGET) text += block2.text;
+    else {
+      const kind = block2.host?.action ?? "shared";
+      hidden2.set(kind, (hidden2.get(kind) ?? 0) + 1);
+    }
+  }
+  if (hidden2.size > 0) {
+    const hostCount = [...hidden2].filter(([k]) => k !== "shared").reduce((n, [, v]) => n + v, 0);
+    const parts = [...HOST_ACTIONS.filter((a) => hidden2.has(a)).map((a) => `${hidden2.get(a)} ${a}`)];
+    const blocksNote = hostCount > 0 ? `${hostCount} host ${hostCount === 1 ? "block" : "blocks"} (${parts.join(", ")})` : "";
+    const shared = hidden2.get("shared") ? `${hidden2.get("shared")} shared-file ${hidden2.get("shared") === 1 ? "diff" : "diffs"}` : "";
+    cut.unshift([blocksNote, shared].filter(Boolean).join(" and "));
+  }
+  if (cut.length > 0) text += `
+_Not shown, to stay within GitHub's comment limit: ${cut.join("; ")}. The full plan is attached to the workflow run as an artifact._
+`;
+  return bounded(text);
+}
+function destructiveWarning(destructive, cut) {
+  if (destructive.length === 0) return [];
+  const names = destructive.map((h) => h.name);
+  const approval = `--approve-destructive ${names.join(" ")}`;
+  const command = approval.length <= APPROVAL_LIST_BUDGET ? `approved with \`${approval}\`` : `each is approved by name with \`--approve-destructive\` (the ${names.length} names are in the plan artifact)`;
+  const lines = ["> [!WARNING]", `> **${destructive.length} destructive change${destructive.length === 1 ? "" : "s"}: the disks of these hosts will be repartitioned and erased.** \`fleetc apply\` refuses them unless ${command}.`];
+  const groups = /* @__PURE__ */ new Map();
+  for (const host of destructive) {
+    const reasons = escapeMd(clip(host.reasons.join("; "), 1e3));
+    groups.set(reasons, [...groups.get(reasons) ?? [], host.name]);
+  }
+  let used = lines.join("\n").length;
+  let listed = 0;
+  for (const [reasons, group] of groups) {
+    const line = `> - ${hostList(group)}: ${reasons}`;
+    if (used + line.length > WARNING_BUDGET) break;
+    lines.push(line);
+    used += line.length + 1;
+    listed += group.length;
+  }
+  if (listed < destructive.length) {
+    lines.push(`> - \u2026and ${destructive.length - listed} more`);
+    cut.push(`${destructive.length - listed} of the ${destructive.length} destructive hosts in the warning`);
+  }
+  return [...lines, ""];
+}
+function renameCaution(renamed, cut) {
+  if (renamed.length === 0) return [];
+  const lines = ["> [!CAUTION]", "> A rename is a decommission plus a provision: the machine is reinstalled under its new name and its disks are erased; `fleetc apply` needs the new name approved with `--approve-destructive`."];
+  let used = lines.join("\n").length;
+  let listed = 0;
+  for (const host of renamed) {
+    const line = `> - **${host.renamedFrom}** \u2192 **${host.name}**`;
+    if (used + line.length > RENAME_BUDGET) break;
+    lines.push(line);
+    used += line.length + 1;
+    listed++;
+  }
+  if (listed < renamed.length) {
+    lines.push(`> - \u2026and ${renamed.length - listed} more`);
+    cut.push(`${renamed.length - listed} of the ${renamed.length} renames`);
+  }
+  return [...lines, ""];
+}
+function rollout(plan, cut) {
+  if (plan.waves.length === 0) return [];
+  const node = (wave, names2) => `  w${wave.index}["wave ${wave.index} \xB7 ${wave.profile}<br/>${names2 ? wave.hosts.join(", ") : `${wave.hosts.length} host${wave.hosts.length === 1 ? "" : "s"}`}"]`;
+  const withNames = plan.waves.map((w) => node(w, true));
+  const names = withNames.join("\n").length <= ROLLOUT_BUDGET / 2;
+  const nodes = [];
+  let used = 0;
+  let shown = 0;
+  for (const wave of plan.waves) {
+    const line = node(wave, names);
+    if (used + line.length > ROLLOUT_BUDGET) break;
+    nodes.push(line);
+    used += line.length + 1;
+    shown++;
+  }
+  const ids = plan.waves.slice(0, shown).map((w) => `w${w.index}`);
+  if (shown < plan.waves.length) {
+    const rest = plan.waves.slice(shown);
+    nodes.push(`  more["waves ${rest[0].index}\u2013${rest.at(-1).index} \xB7 ${rest.reduce((n, w) => n + w.hosts.length, 0)} hosts"]`);
+    ids.push("more");
+    cut.push(`${rest.length} of the ${plan.waves.length} waves in the flowchart`);
+  }
+  if (!names) cut.push("the host names of the waves (counts are shown)");
+  const lines = ["### Rollout", "", "```mermaid", "flowchart LR", ...nodes];
+  if (ids.length > 1) lines.push(`  ${ids.join(" --> ")}`);
+  lines.push("```", "", `At most ${plan.policy.maxParallel === 0 ? "unlimited" : plan.policy.maxParallel} hosts at once; one voter of each Raft group at a time.`, "");
+  return lines;
+}
+function clip(text, length) {
+  return text.length > length ? `${text.slice(0, length)} \u2026` : text;
+}
+function hostList(names) {
+  const shown = names.slice(0, 20).map((n) => `**${n}**`).join(", ");
+  return names.length > 20 ? `${shown} and ${names.length - 20} more hosts` : shown;
+}
+function hostBlock(host) {
+  const lines = [`<details><summary><b>${host.name}</b> \xB7 ${host.action} \xB7 ${escapeHtml(neutralise(host.profile))}</summary>`, ""];
+  for (const reason of host.reasons) lines.push(`- ${escapeMd(clip(reason, MAX_LINE_LENGTH))}`);
+  lines.push("");
+  for (const artifact of host.artifacts) lines.push(...diffBlock(artifact.path, artifact));
+  return closeBlock(lines);
+}
+function sharedBlock(change) {
+  return closeBlock([`<details><summary><b>${escapeHtml(neutralise(change.path))}</b> \xB7 ${change.change} \xB7 used by ${change.hosts.length} host${change.hosts.length === 1 ? "" : "s"}</summary>`, "", ...diffBlock(change.path, change)]);
+}
+function closeBlock(lines) {
+  const end = ["</details>", "", ""];
+  let text = lines.join("\n");
+  if (text.length + 20 > BLOCK_BUDGET) {
+    let kept2 = 0;
+    let length = 0;
+    while (kept2 < lines.length && length + lines[kept2].length + 1 < BLOCK_BUDGET - 400) length += lines[kept2++].length + 1;
+    const open = lines.slice(0, kept2).filter((l) => /^`{3,}/.test(l)).length % 2 === 1;
+    const fence = open ? [...lines.slice(0, kept2)].reverse().find((l) => /^`{3,}/.test(l)).match(/^`+/)[0] : "";
+    text = [...lines.slice(0, kept2), ...open ? [fence] : [], "", "_This block is cut here; see the full plan artifact._", ""].join("\n");
+  }
+  return `${text}
+${end.join("\n")}`;
+}
+function diffBlock(title, artifact) {
+  const body = diffBody(artifact.diff).filter((l, i, all) => l !== "" || i < all.length - 1);
+  const cut = body.length > MAX_DIFF_LINES;
+  const shown = (cut ? body.slice(0, MAX_DIFF_LINES) : body).map((l) => l.length > MAX_LINE_LENGTH ? `${l.slice(0, MAX_LINE_LENGTH)} \u2026` : l);
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(shown.join("\n")) + 1));
+  return [
+    `\`${code(title)}\` (${artifact.change})`,
+    "",
+    `${fence}diff`,
+    ...shown,
+    fence,
+    ...cut ? [`_${body.length - MAX_DIFF_LINES} more lines cut; see the full plan artifact._`] : [],
+    ""
+  ];
+}
+function bounded(text) {
+  const limit = GITHUB_COMMENT_LIMIT - 200;
+  if (text.length <= limit) return text;
+  return `${text.slice(0, text.lastIndexOf("\n", limit - 200))}
+
+_The comment is cut here to stay within GitHub's comment limit; the full plan is attached to the workflow run as an artifact._
+`;
+}
+function longestBacktickRun(text) {
+  return Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+}
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function neutralise(text) {
+  return text.replace(/(^|[^\w])@(?=[A-Za-z0-9])/g, "$1@\u200B").replace(/#(?=[0-9])/g, "#\u200B");
+}
+function escapeMd(text) {
+  return escapeHtml(neutralise(text)).replace(/([\\`*_[\]{}()#+|!~])/g, "\\$1").replace(/\r?\n/g, " ");
+}
+function code(text) {
+  return text.replace(/`/g, "'");
+}
+
+// src/cli/views/plan-text.ts
+var MARKS = { destructive: "!", replace: "!", decommission: "-", provision: "+", "reboot-required": "~", update: "~", "network-only": "~" };
+function renderPlanText(plan, options) {
+  const lines = [`Plan for fleet ${plan.fleet}: ${revisionLabel(plan.base)} \u2192 ${revisionLabel(plan.head)}`, ""];
+  for (const host of changedHosts(plan)) {
+    const extra = [host.profile, host.raftGroups.length ? `voter in ${host.raftGroups.join(", ")}` : ""].filter(Boolean).join("; ");
+    lines.push(`${MARKS[host.action]} ${host.name}: ${host.action} (${extra})`);
+    for (const reason of host.reasons) lines.push(`    ${reason}`);
+    if (host.hostKey?.source === "new") lines.push("    SSH host key: a new key pair is generated, installed with the system and recorded; later deploys pin it, with no ssh.hostKey to write by hand");
+    else if (host.hostKey) lines.push(`    SSH host key ${host.hostKey.fingerprint} (${host.hostKey.source === "pinned" ? "ssh.hostKey in the fleet" : "recorded by fleetc when it installed the host"})`);
+    if (options.diffs) {
+      for (const artifact of host.artifacts) {
+        lines.push(`    ${artifact.change} ${artifact.path}`);
+        for (const line of diffBody(artifact.diff)) if (line !== "") lines.push(`      ${line}`);
+      }
+    }
+    lines.push("");
+  }
+  for (const change of plan.shared) {
+    lines.push(`* ${change.path} ${change.change} (used by ${change.hosts.join(", ") || "no host"})`);
+    if (options.diffs) {
+      for (const line of diffBody(change.diff)) if (line !== "") lines.push(`      ${line}`);
+    }
+    lines.push("");
+  }
+  if (plan.waves.length > 0) {
+    lines.push(`Rollout (max ${plan.policy.maxParallel === 0 ? "unlimited" : plan.policy.maxParallel} at once, one Raft voter per group at a time):`);
+    for (const wave of plan.waves) lines.push(`  wave ${wave.index} (${wave.profile}): ${wave.hosts.join(", ")}`);
+    lines.push("");
+  }
+  lines.push(`Plan: ${summarySentence(plan)}`);
+  return `${lines.join("\n")}
+`;
+}
+
+// src/cli/commands/plan.ts
+var PLAN_FORMATS = ["text", "markdown", "json"];
+var EXIT_PLAN_HAS_CHANGES = 2;
+function renderPlan(plan, format, options = { diffs: true }) {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(plan, null, 2)}
+`;
+    case "markdown":
+      return renderPlanMarkdown(plan);
+    case "text":
+      return renderPlanText(plan, options);
+  }
+}
+function registerPlan(program, io, setExit) {
+  const command = program.command("plan").description("show what a change does to each host: compile the fleet at two revisions and compare").requiredOption("--base <rev>", "the revision to compare against (e.g. origin/main, HEAD)").option("--head <rev>", "the revision to plan (default: the working tree, uncommitted edits included)").addOption(new Option2("--format <format>", "output format").choices(PLAN_FORMATS).default("text")).option("--plan-file <file>", "also write the plan to this file, in --plan-format").addOption(new Option2("--plan-format <format>", "format of --plan-file").choices(PLAN_FORMATS).default("json")).option("--no-diff", "text format: reasons only, without the artifact diffs").option("--allow-invalid-base", "plan against an empty fleet when the base revision's fleet has errors").option("--detailed-exitcode", "exit 2 when the plan has changes, 0 when it has none").option("--full-base", "compile both revisions in full instead of taking unchanged hosts from the base commit's committed output");
+  addPathOptions(command);
+  addCacheOptions(command);
+  command.action(async (options) => {
+    const format = options.format;
+    let outcome;
+    try {
+      outcome = await computePlan({
+        base: String(options.base),
+        head: options.head === void 0 ? void 0 : String(options.head),
+        paths: pathsFrom(options),
+        allowInvalidBase: Boolean(options.allowInvalidBase),
+        cwd: process.cwd(),
+        cacheDir: cacheDirFrom(options),
+        fullBase: Boolean(options.fullBase)
+      });
+    } catch (error) {
+      if (!(error instanceof GitError)) throw error;
+      io.stderr(`fleetc plan: ${error.message}
+`);
+      return setExit(EXIT.failed);
+    }
+    if (!outcome.ok) {
+      if (outcome.failed) io.stderr(renderDiagnostics("text", outcome.failed.diagnostics, outcome.failed.sources));
+      io.stderr(`fleetc plan: ${outcome.reason}
+`);
+      return setExit(EXIT.failed);
+    }
+    for (const warning of outcome.warnings) io.stderr(renderDiagnostics("text", warning.diagnostics, warning.sources));
+    io.stdout(renderPlan(outcome.plan, format, { diffs: options.diff !== false }));
+    if (options.planFile) {
+      try {
+        await writeFile(String(options.planFile), renderPlan(outcome.plan, options.planFormat));
+      } catch (error) {
+        if (!isFileSystemError(error)) throw error;
+        io.stderr(`fleetc plan: cannot write the plan file ${String(options.planFile)}: ${describeFileSystemError(error)}
+`);
+        return setExit(EXIT.failed);
+      }
+    }
+    setExit(options.detailedExitcode && hasChanges(outcome.plan) ? EXIT_PLAN_HAS_CHANGES : EXIT.ok);
+  });
+}
+
+// src/cli/commands/apply.ts
+import { randomBytes as randomBytes5 } from "node:crypto";
+import { mkdirSync as mkdirSync2, writeFileSync } from "node:fs";
+import path25 from "node:path";
+import { Option as Option3 } from "commander";
+
+// src/apply/apply.ts
+import { mkdir as mkdir2, writeFile as writeFile3 } from "node:fs/promises";
+import path23 from "node:path";
+
+// src/apply/health.ts
+import http from "node:http";
+import net from "node:net";
+function healthChecksFor(host, fleet) {
+  const checks = [{ kind: "units", units: host.services.map((s) => `${s}.service`) }];
+  for (const name of host.services) {
+    const service = fleet.services[name];
+    if (!service.health) continue;
+    const port = service.ports[service.health.port]?.port;
+    if (port === void 0) continue;
+    checks.push(service.health.http ? { kind: "http", port, path: service.health.http } : { kind: "tcp", port });
+  }
+  return checks;
+}
+var HealthChecker = class {
+  constructor(ssh, emit, dryRun, stop) {
+    this.ssh = ssh;
+    this.emit = emit;
+    this.dryRun = dryRun;
+    this.stop = stop;
+  }
+  ssh;
+  emit;
+  dryRun;
+  stop;
+  async check(target, checks) {
+    const failures = [];
+    for (const check of checks) {
+      const failure = await this.run(target, check);
+      if (failure) failures.push(failure);
+    }
+    return { ok: failures.length === 0, failures };
+  }
+  /**
+   * Checks until all pass or the timeout runs out; the last report is returned. An abort (a second
+   * signal) ends the wait at once, unless the wait is a rollback's, which must see it through.
+   */
+  async waitHealthy(target, checks, timeoutMs, intervalMs = 2e3, interruptible = true) {
+    const deadline = Date.now() + timeoutMs;
+    for (; ; ) {
+      if (interruptible && this.stop?.aborted) return { ok: false, failures: ["stopped by a second signal"] };
+      const report = await this.check(target, checks);
+      if (report.ok || this.dryRun || Date.now() + intervalMs > deadline) return report;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+  async run(target, check) {
+    switch (check.kind) {
+      case "units": {
+        if (check.units.length === 0) return void 0;
+        const result = await this.ssh.run(target, ["systemctl", "is-active", "--quiet", ...check.units], 3e4);
+        return result.ok ? void 0 : `units not active: ${check.units.join(", ")}${result.stdout.trim() ? ` (${result.stdout.trim().replace(/\s+/g, " ")})` : ""}`;
+      }
+      case "tcp":
+        return this.probe(target, ["tcp-connect", `${target.address}:${check.port}`], () => tcpOpen(target.address, check.port));
+      case "http":
+        return this.probe(target, ["http-get", `http://${target.address}:${check.port}${check.path}`], () => httpOk(target.address, check.port, check.path));
+    }
+  }
+  /** Network probes are reported like commands, so a dry run shows them and logs record them. */
+  async probe(target, argv, attempt) {
+    this.emit({ type: "command", host: target.host, argv });
+    if (this.dryRun) return void 0;
+    const started = performance.now();
+    const failure = await attempt();
+    this.emit({ type: "command-finished", host: target.host, argv, exitCode: failure ? 1 : 0, durationMs: performance.now() - started, timedOut: false, output: failure ?? "ok" });
+    return failure;
+  }
+};
+function tcpOpen(address, port, timeoutMs = 5e3) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: address, port });
+    const done = (failure) => {
+      socket.destroy();
+      resolve(failure);
+    };
+    socket.setTimeout(timeoutMs, () => done(`port ${port} did not answer within ${timeoutMs / 1e3} s`));
+    socket.on("connect", () => done(void 0));
+    socket.on("error", (error) => done(`port ${port}: ${error.message}`));
+  });
+}
+function httpOk(address, port, path28, timeoutMs = 5e3) {
+  return new Promise((resolve) => {
+    const request = http.get({ host: address, port, path: path28, timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path28} answered ${response.statusCode}`);
+    });
+    request.on("timeout", () => request.destroy(new Error("timed out")));
+    request.on("error", (error) => resolve(`http://${address}:${port}${path28}: ${error.message}`));
+  });
+}
+
+// src/apply/lock.ts
+import { hostname, userInfo } from "node:os";
+
+// src/apply/git-objects.ts
+import { execFile } from "node:child_process";
+var ZERO_OID = "0000000000000000000000000000000000000000";
+var IDENTITY = { GIT_AUTHOR_NAME: "fleetc", GIT_AUTHOR_EMAIL: "fleetc@localhost", GIT_COMMITTER_NAME: "fleetc", GIT_COMMITTER_EMAIL: "fleetc@localhost" };
+var GitCommandError = class extends Error {
+  constructor(message, stderr) {
+    super(message);
+    this.stderr = stderr;
+  }
+  stderr;
+};
+function gitWithIdentity(repo) {
+  return (args, input) => new Promise((resolve, reject) => {
+    const child = execFile("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new GitCommandError(`git ${args[0]} failed: ${stderr.trim() || error.message}`, stderr));
+      else resolve(stdout);
+    });
+    if (input !== void 0) child.stdin.end(input);
+  });
+}
+
+// src/apply/lock.ts
+var LOCK_REF = "refs/fleetc/lock";
+function newLockInfo(id, commit, run, leaseSeconds) {
+  let who = process.env.GITHUB_ACTOR ?? "";
+  try {
+    who ||= userInfo().username;
+  } catch {
+    who ||= "unknown";
+  }
+  const now = (/* @__PURE__ */ new Date()).toISOString();
+  return { id, who, machine: hostname(), pid: process.pid, startedAt: now, commit, run, ...leaseSeconds !== void 0 ? { leaseSeconds, renewedAt: now } : {} };
+}
+function leaseExpiry(info) {
+  if (info.leaseSeconds === void 0) return void 0;
+  return new Date(Date.parse(info.renewedAt ?? info.startedAt) + info.leaseSeconds * 1e3);
+}
+function isStale(info, now = /* @__PURE__ */ new Date()) {
+  const expiry = leaseExpiry(info);
+  return expiry !== void 0 && expiry.getTime() < now.getTime();
+}
+async function lockCommit(repo, info) {
+  const git = gitWithIdentity(repo);
+  const blob = (await git(["hash-object", "-w", "--stdin"], `${JSON.stringify(info, null, 2)}
+`)).trim();
+  const tree = (await git(["mktree"], `100644 blob ${blob}	lock.json
+`)).trim();
+  return (await git(["commit-tree", tree, "-m", `fleetc lock ${info.id} by ${info.who}@${info.machine}`])).trim();
+}
+async function acquireLock(repo, remote, info) {
+  const git = gitWithIdentity(repo);
+  const oid = await lockCommit(repo, info);
+  let tookOver;
+  let localOld = ZERO_OID;
+  try {
+    await git(["update-ref", LOCK_REF, oid, ZERO_OID]);
+  } catch {
+    const local = await readLocalLockRef(repo);
+    if (!local || !isStale(local.info)) return { acquired: false, holder: local?.info };
+    try {
+      await git(["update-ref", LOCK_REF, oid, local.oid]);
+    } catch {
+      return { acquired: false, holder: await readLocalLock(repo) };
+    }
+    tookOver = local.info;
+    localOld = local.oid;
+  }
+  if (remote && !await remote.compareAndSwap(LOCK_REF, oid, void 0)) {
+    const held = await readRemoteLock(repo, remote);
+    if (!held || !isStale(held.info) || !await remote.compareAndSwap(LOCK_REF, oid, held.oid)) {
+      await git(["update-ref", ...localOld === ZERO_OID ? ["-d", LOCK_REF, oid] : [LOCK_REF, localOld, oid]]).catch(() => void 0);
+      return { acquired: false, holder: held?.info ?? (await readRemoteLock(repo, remote))?.info };
+    }
+    tookOver = held.info;
+  }
+  return { acquired: true, oid, ...tookOver ? { tookOver } : {} };
+}
+async function renewLock(repo, remote, oid, info) {
+  const git = gitWithIdentity(repo);
+  const next = await lockCommit(repo, { ...info, renewedAt: (/* @__PURE__ */ new Date()).toISOString() });
+  if (remote && !await remote.compareAndSwap(LOCK_REF, next, oid)) return void 0;
+  await git(["update-ref", LOCK_REF, next, oid]).catch(() => void 0);
+  return next;
+}
+async function releaseLock(repo, remote, oid) {
+  const git = gitWithIdentity(repo);
+  if (remote) await remote.compareAndDelete(LOCK_REF, oid);
+  await git(["update-ref", "-d", LOCK_REF, oid]).catch(() => void 0);
+}
+async function readLock(repo, remote) {
+  const onRemote = remote ? await readRemoteLock(repo, remote) : void 0;
+  if (onRemote) return { ...onRemote, where: "remote" };
+  const local = await readLocalLockRef(repo);
+  return local ? { ...local, where: "local" } : void 0;
+}
+async function breakLock(repo, remote, id) {
+  const current = await readLock(repo, remote);
+  if (!current) return { broken: false };
+  if (current.info.id !== id) return { broken: false, lock: current.info };
+  if (current.where === "remote" && !await remote.compareAndDelete(LOCK_REF, current.oid)) return { broken: false, lock: current.info };
+  const local = await readLocalLockRef(repo);
+  if (local && local.info.id === id) await gitWithIdentity(repo)(["update-ref", "-d", LOCK_REF, local.oid]).catch(() => void 0);
+  return { broken: true, lock: current.info };
+}
+async function readLocalLock(repo) {
+  return (await readLocalLockRef(repo))?.info;
+}
+async function readLocalLockRef(repo) {
+  const oid = await gitWithIdentity(repo)(["rev-parse", "--verify", "--quiet", LOCK_REF]).then((o) => o.trim(), () => "");
+  return oid ? { oid, info: await readLockObject(repo, oid) } : void 0;
+}
+async function readRemoteLock(repo, remote) {
+  const scratch = `refs/fleetc/observed/lock-${process.pid}`;
+  const oid = await remote.fetchRef(LOCK_REF, scratch);
+  if (!oid) return void 0;
+  try {
+    return { oid, info: await readLockObject(repo, oid) };
+  } catch {
+    return void 0;
+  } finally {
+    await gitWithIdentity(repo)(["update-ref", "-d", scratch]).catch(() => void 0);
+  }
+}
+async function readLockObject(repo, oid) {
+  return JSON.parse(await gitWithIdentity(repo)(["cat-file", "blob", `${oid}:lock.json`]));
+}
+
+// src/apply/stop.ts
+var StopControl = class {
+  /** Why the run stops; undefined while it runs on. */
+  reason;
+  aborted = false;
+  abortListeners = /* @__PURE__ */ new Set();
+  stop(reason) {
+    this.reason ??= reason;
+  }
+  abort(reason) {
+    this.stop(reason);
+    if (this.aborted) return;
+    this.aborted = true;
+    for (const listener of this.abortListeners) listener();
+  }
+  /** Calls listener on abort (at once if already aborted); returns the function that unsubscribes. */
+  onAbort(listener) {
+    if (this.aborted) {
+      listener();
+      return () => void 0;
+    }
+    this.abortListeners.add(listener);
+    return () => this.abortListeners.delete(listener);
+  }
+};
+
+// src/apply/plan-file.ts
+import { readFile } from "node:fs/promises";
+import { Ajv2020 as Ajv20202 } from "ajv/dist/2020.js";
+var PlanFileError = class extends Error {
+};
+var validatePlan;
+async function loadPlanFile(file) {
+  let data;
+  try {
+    data = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new PlanFileError(`cannot read plan ${file}: ${error.message}`);
+  }
+  validatePlan ??= new Ajv20202({ allErrors: true, strict: false }).compile(readSchema("plan.schema.json"));
+  if (!validatePlan(data)) {
+    const first = validatePlan.errors?.[0];
+    throw new PlanFileError(`${file} is not a fleetc plan: ${first?.instancePath || "/"} ${first?.message ?? ""}`);
+  }
+  const plan = data;
+  if (plan.formatVersion !== PLAN_FORMAT_VERSION) throw new PlanFileError(`${file} has plan format ${plan.formatVersion}; this fleetc reads ${PLAN_FORMAT_VERSION}`);
+  if (!plan.head.commit) throw new PlanFileError(`${file} plans the working tree; apply deploys commits: plan with --head <commit>`);
+  return plan;
+}
+
+// src/apply/plan-from-state.ts
+var RevisionCompiler = class {
+  constructor(repo, source) {
+    this.repo = repo;
+    this.source = source;
+  }
+  repo;
+  source;
+  cache = /* @__PURE__ */ new Map();
+  compile(commit, ref = commit) {
+    let entry = this.cache.get(commit);
+    if (!entry) this.cache.set(commit, entry = this.load(commit, ref));
+    return entry;
+  }
+  async load(commit, ref) {
+    const raw = await readFleetAt(this.repo, commit, this.source.fleetDir, this.source.nixDir, `${ref.slice(0, 12)}:${this.source.fleetDir}`, this.source.libraryDir);
+    const info = { ref, commit, fleetExists: raw.existed };
+    if (!raw.existed) return { side: { info, nixSources: /* @__PURE__ */ new Map(), nixDir: this.source.nixDir, librarySources: /* @__PURE__ */ new Map() } };
+    const compiled2 = compileRaw(raw, this.source.layout);
+    const side2 = { info, fleet: compiled2.fleet, artifacts: compiled2.artifacts, nixSources: raw.nixSources, nixDir: this.source.nixDir, librarySources: (raw.library ?? installedLibrary()).sources };
+    if (hasErrors(compiled2.diagnostics)) {
+      const first = compiled2.diagnostics.find((d) => d.severity === "error");
+      return { side: side2, errors: `${compiled2.diagnostics.filter((d) => d.severity === "error").length} error(s), first: ${first.file}: ${first.code} ${first.message}` };
+    }
+    return { side: side2 };
+  }
+};
+async function planFromState(compiler, head, states, adoptAt) {
+  const headSide = head.side;
+  const headPlan = buildPlan(headSide, headSide);
+  const headManifest = new Map(headPlan.hosts.map((h) => [h.name, h.headManifest]));
+  const empty = { info: { ref: "nothing deployed", fleetExists: false }, nixSources: /* @__PURE__ */ new Map(), nixDir: headSide.nixDir, librarySources: /* @__PURE__ */ new Map() };
+  const groups = /* @__PURE__ */ new Map();
+  const add = (commit, host) => groups.set(commit, [...groups.get(commit) ?? [], host]);
+  const unchanged = [];
+  for (const host of headSide.fleet?.hosts ?? []) {
+    const deployed = states.get(host.name)?.state.deployed;
+    if (deployed && sameArtifacts(deployed.artifacts, headManifest.get(host.name))) unchanged.push(headPlan.hosts.find((h) => h.name === host.name));
+    else add(deployed?.commit ?? adoptAt ?? "", host.name);
+  }
+  for (const [name, stored] of states) {
+    const { deployed, decommissioned } = stored.state;
+    if (deployed && !decommissioned && !headManifest.has(name)) add(deployed.commit, name);
+  }
+  const hosts = [...unchanged];
+  const shared = /* @__PURE__ */ new Map();
+  const baseCommits = /* @__PURE__ */ new Set();
+  const deployedHosts = /* @__PURE__ */ new Map();
+  for (const [commit, names] of groups) {
+    const base = commit ? await compiler.compile(commit) : { side: empty };
+    for (const host of base.side.fleet?.hosts ?? []) if (names.includes(host.name)) deployedHosts.set(host.name, host);
+    if (commit) baseCommits.add(commit);
+    const plan = buildPlan(base.side, headSide);
+    for (const name of names) {
+      const hostPlan = plan.hosts.find((h) => h.name === name);
+      const recorded = states.get(name)?.state.deployed;
+      if (hostPlan.action === "unchanged" && recorded && !sameArtifacts(recorded.artifacts, hostPlan.headManifest)) {
+        hostPlan.action = "update";
+        hostPlan.reasons.push("the generated configuration differs from what was recorded as deployed");
+      }
+      hosts.push(hostPlan);
+    }
+    for (const change of plan.shared) shared.set(`${change.path}\0${change.diff}`, change);
+  }
+  hosts.sort((a, b) => a.name < b.name ? -1 : 1);
+  detectRenames(hosts, (name) => deployedHosts.get(name), (name) => headSide.fleet?.hosts.find((h) => h.name === name));
+  const policy = { order: headSide.fleet?.deploy.order ?? [], maxParallel: headSide.fleet?.deploy.maxParallel ?? 1 };
+  const rolledOut = /* @__PURE__ */ new Set(["provision", "replace", "update", "reboot-required", "destructive"]);
+  const only = baseCommits.size === 1 ? [...baseCommits][0] : void 0;
+  return {
+    formatVersion: headPlan.formatVersion,
+    fleet: headPlan.fleet,
+    base: { ref: "deployed state", ...only ? { commit: only } : {}, fleetExists: states.size > 0 || adoptAt !== void 0 },
+    head: headSide.info,
+    summary: Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length])),
+    waves: planWaves(hosts.filter((h) => rolledOut.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), { ...policy, ...bootServerFirst(headSide.fleet) }),
+    policy,
+    hosts,
+    shared: [...shared.values()].sort((a, b) => a.path < b.path ? -1 : 1)
+  };
+}
+function sameArtifacts(a, b) {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+// src/apply/plan-verify.ts
+var MAX_LISTED = 12;
+function planDifferences(file, recomputed) {
+  const out = [];
+  const differ = (what, inFile, actual2) => {
+    if (!sameValue(inFile, actual2)) out.push(`${what}: ${show2(inFile)} in the plan file, ${show2(actual2)} at the commit`);
+  };
+  differ("fleet", file.fleet, recomputed.fleet);
+  differ("policy.order", file.policy?.order, recomputed.policy.order);
+  differ("policy.maxParallel", file.policy?.maxParallel, recomputed.policy.maxParallel);
+  const given = new Map((file.hosts ?? []).map((h) => [h.name, h]));
+  const actual = new Map(recomputed.hosts.map((h) => [h.name, h]));
+  for (const key of [.../* @__PURE__ */ new Set([...given.keys(), ...actual.keys()])].sort()) {
+    const name = show2(key);
+    const a = given.get(key);
+    const b = actual.get(key);
+    if (!a || !b) {
+      const present = a ?? b;
+      if (present.action === "unchanged") continue;
+      out.push(a ? `host ${name}: ${a.action} in the plan file, not part of the plan at the commit` : `host ${name}: ${b.action} at the commit, missing from the plan file`);
+      continue;
+    }
+    for (const field of ["action", "profile", "cluster", "raftGroups", "address", "renamedFrom", "renamedTo"]) differ(`host ${name} ${field}`, a[field], b[field]);
+    if (!sameValue(a.headManifest, b.headManifest)) out.push(`host ${name}: its artifact hashes (headManifest) differ from what the commit compiles to`);
+  }
+  const waves = (plan) => (plan.waves ?? []).map((w) => `${w.profile}: ${w.hosts.join(" ")}`);
+  if (!sameValue(waves(file), waves(recomputed))) out.push(`waves: ${waves(file).join(" | ") || "none"} in the plan file, ${waves(recomputed).join(" | ") || "none"} at the commit`);
+  if (out.length > MAX_LISTED) return [...out.slice(0, MAX_LISTED), `and ${out.length - MAX_LISTED} more differences`];
+  return out;
+}
+function sameValue(a, b) {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+function canonical(value) {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === "object") return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical(value[k])]));
+  return value;
+}
+function show2(value) {
+  if (value === void 0) return "none";
+  return typeof value === "string" && /^[\x20-\x7e]*$/.test(value) ? value : JSON.stringify(value);
+}
+
+// src/apply/flake-ref.ts
+function flakeReference({ repoToplevel, flakeDir, rev }) {
+  if (!repoToplevel.startsWith("/")) throw new Error(`flake reference: the repository path must be absolute: ${repoToplevel}`);
+  if (!/^[0-9a-f]{40}$/.test(rev)) throw new Error(`flake reference: not a full commit id: ${rev}`);
+  if (flakeDir.startsWith("/") || flakeDir.split("/").some((s) => s === ".." || s === "" && flakeDir !== "")) throw new Error(`flake reference: not a directory inside the repository: ${flakeDir}`);
+  const dir = flakeDir === "" || flakeDir === "." ? "" : `&dir=${percentEncode(flakeDir, false)}`;
+  return `git+file://${percentEncode(repoToplevel, true)}?rev=${rev}${dir}`;
+}
+function percentEncode(text, keepSlash) {
+  let out = "";
+  for (const byte of Buffer.from(text, "utf8")) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-._~]/.test(c) || keepSlash && c === "/" ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+// src/apply/remote.ts
+var Remote = class {
+  constructor(repo, name) {
+    this.name = name;
+    this.git = gitWithIdentity(repo);
+  }
+  name;
+  git;
+  /** The remote's deployment state replaces the local copy (the remote is the authority). */
+  async fetchStates() {
+    await this.git(["fetch", "--quiet", "--no-tags", "--prune", this.name, "+refs/fleetc/deployed/*:refs/fleetc/deployed/*"]);
+  }
+  /**
+   * Read-only (apply --dry-run): the remote's state refs are fetched into a private namespace, read
+   * with read(prefix), and removed again, so no ref of this repository changes.
+   */
+  async observeStates(read) {
+    const prefix = `refs/fleetc/observed/${process.pid}/deployed/`;
+    try {
+      await this.git(["fetch", "--quiet", "--no-tags", this.name, `+refs/fleetc/deployed/*:${prefix}*`]);
+      return await read(prefix);
+    } finally {
+      await this.deleteRefs(prefix);
+    }
+  }
+  /** The branch the remote's HEAD points to (its default branch), if it says. */
+  async defaultBranch() {
+    const listing = await this.git(["ls-remote", "--symref", this.name, "HEAD"]).catch(() => "");
+    return /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(listing)?.[1];
+  }
+  /** Whether commit is on the remote's branch (the branch's tip or one of its ancestors); undefined: no such branch. */
+  async branchContains(branch, commit) {
+    const scratch = `refs/fleetc/observed/${process.pid}/branch`;
+    const tip = await this.fetchRef(`refs/heads/${branch}`, scratch);
+    if (!tip) return void 0;
+    try {
+      return await this.git(["merge-base", "--is-ancestor", commit, scratch]).then(() => true, () => false);
+    } finally {
+      await this.git(["update-ref", "-d", scratch]).catch(() => void 0);
+    }
+  }
+  async deleteRefs(prefix) {
+    const refs = (await this.git(["for-each-ref", "--format=%(refname)", prefix]).catch(() => "")).split("\n").filter(Boolean);
+    if (refs.length > 0) await this.git(["update-ref", "--stdin"], refs.map((r) => `delete ${r}
+`).join("")).catch(() => void 0);
+  }
+  /** Moves ref on the remote to oid if it is still at expected (undefined: absent). False when it was not. */
+  async compareAndSwap(ref, oid, expected) {
+    return this.push([`--force-with-lease=${ref}:${expected ?? ""}`, `${oid}:${ref}`]);
+  }
+  /** Deletes ref on the remote if it is still at expected. */
+  async compareAndDelete(ref, expected) {
+    return this.push([`--force-with-lease=${ref}:${expected}`, `:${ref}`]);
+  }
+  /** The object a ref points to on the remote, fetched into a private local ref so it can be read. */
+  async fetchRef(ref, into) {
+    const listing = (await this.git(["ls-remote", this.name, ref])).trim();
+    if (!listing) return void 0;
+    await this.git(["fetch", "--quiet", "--no-tags", this.name, `+${ref}:${into}`]).catch(() => void 0);
+    return listing.split(/\s+/)[0];
+  }
+  async push(args) {
+    try {
+      await this.git(["push", "--quiet", "--porcelain", this.name, ...args]);
+      return true;
+    } catch (error) {
+      if (error instanceof GitCommandError && /stale info|rejected|fetch first|non-fast-forward|failed to push/i.test(error.stderr + error.message)) return false;
+      throw error;
+    }
+  }
+};
+async function defaultRemote(repo, requested) {
+  if (requested === "") return void 0;
+  const remotes = (await repo.git.raw(["remote"])).split("\n").filter(Boolean);
+  if (requested !== void 0) {
+    if (!remotes.includes(requested)) throw new GitCommandError(`no git remote named ${requested}`, "");
+    return new Remote(repo, requested);
+  }
+  return remotes.includes("origin") ? new Remote(repo, "origin") : void 0;
+}
+
+// src/apply/rollout.ts
+var FAILURES = /* @__PURE__ */ new Set(["rolled-back", "rollback-failed", "failed", "blocked"]);
+async function runRollout(waves, jobs, after, deps) {
+  const results = {};
+  let halted = false;
+  let stopped = false;
+  const stopNow = () => {
+    if (stopped || !deps.stop?.reason) return stopped;
+    stopped = halted = true;
+    deps.emit({ type: "halted", reason: `${deps.stop.reason}: no further host is started` });
+    return true;
+  };
+  const runOne = async (job, changesHost) => {
+    const started = performance.now();
+    deps.emit({ type: "host-started", host: job.name, action: job.action });
+    let outcome;
+    const unhealthy = changesHost && job.raftGroups.length > 0 ? await deps.unhealthyPeers(job) : [];
+    if (unhealthy.length > 0) outcome = { result: "blocked", error: `other voters are unhealthy: ${unhealthy.join(", ")}; not touching a second voter` };
+    else if (deps.stop?.reason) outcome = { result: "skipped", error: `not started: ${deps.stop.reason}` };
+    else outcome = await deps.run(job);
+    results[job.name] = outcome.result;
+    deps.emit({ type: "host-finished", host: job.name, action: job.action, result: outcome.result, durationMs: performance.now() - started, ...outcome.error ? { error: outcome.error } : {} });
+  };
+  for (const wave of waves) {
+    const wavejobs = wave.hosts.map((name) => jobs.get(name));
+    if (halted || stopNow()) {
+      for (const job of wavejobs) results[job.name] = "skipped";
+      continue;
+    }
+    deps.emit({ type: "wave-started", index: wave.index, profile: wave.profile, hosts: wave.hosts });
+    if (deps.sequential) for (const job of wavejobs) await runOne(job, true);
+    else await Promise.all(wavejobs.map((job) => runOne(job, true)));
+    const failed = wavejobs.filter((job) => FAILURES.has(results[job.name]));
+    if (failed.length > 0 && !stopped) {
+      halted = true;
+      deps.emit({ type: "halted", reason: `${failed.map((j) => `${j.name} ${results[j.name]}`).join(", ")}: no further host is started` });
+    }
+  }
+  for (const job of after) {
+    if (halted || stopNow()) results[job.name] = "skipped";
+    else await runOne(job, false);
+  }
+  return results;
+}
+
+// src/apply/generated-check.ts
+import { createHash as createHash11 } from "node:crypto";
+import path21 from "node:path";
+function blobId(text) {
+  const bytes = Buffer.from(text, "utf8");
+  return createHash11("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+async function staleGeneratedFiles(repo, commit, dirs, artifacts) {
+  const repoPath = (artifact) => path21.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
+  const rootFiles = artifacts.filter((a) => a.root).map(repoPath);
+  const entries = await listTree(repo, commit, [dirs.outDir, ...rootFiles]);
+  const committed = new Map(entries.filter((e) => e.type === "blob").map((e) => [e.path, e.id]));
+  const stale = [];
+  for (const artifact of artifacts) if (committed.get(repoPath(artifact)) !== blobId(artifact.contents)) stale.push(repoPath(artifact));
+  const emitted = new Set(artifacts.map(repoPath));
+  for (const file of committed.keys()) if (!emitted.has(file)) stale.push(file);
+  return stale.sort();
+}
+
+// src/apply/credentials.ts
+import { execFile as execFile2 } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile as readFile3, rm, writeFile as writeFile2 } from "node:fs/promises";
+import { promisify } from "node:util";
+import { tmpdir } from "node:os";
+import path22 from "node:path";
+
+// src/apply/secrets.ts
+import { readFile as readFile2 } from "node:fs/promises";
+var SecretUnavailable = class extends Error {
+};
+async function readSecret(ref) {
+  if ("host" in ref) throw new SecretUnavailable(`the secret is kept on the host (${ref.host}), which apply cannot read`);
+  if ("env" in ref) {
+    const value = process.env[ref.env];
+    if (value === void 0 || value === "") throw new SecretUnavailable(`environment variable ${ref.env} is not set`);
+    return value;
+  }
+  try {
+    return (await readFile2(ref.file, "utf8")).replace(/\r?\n$/, "");
+  } catch (error) {
+    throw new SecretUnavailable(`cannot read secret file ${ref.file}: ${error.code ?? "error"}`);
+  }
+}
+
+// src/apply/credentials.ts
+function deliveredSecrets(fleet) {
+  const names = /* @__PURE__ */ new Map();
+  for (const [host, config] of firstBootConfigs(fleet)) {
+    names.set(host, Object.entries(config.secrets).filter(([, source]) => source.delivery === "fleetc-apply").map(([name]) => name));
+  }
+  return names;
+}
+async function readCredentials(fleet, names) {
+  const credentials = [];
+  const problems = [];
+  for (const name of names) {
+    try {
+      credentials.push({ name, value: await readSecret(fleet.secrets[name]) });
+    } catch (error) {
+      if (!(error instanceof SecretUnavailable)) throw error;
+      problems.push(`secret ${name}: ${error.message}`);
+    }
+  }
+  return { credentials, problems };
+}
+var HOST_KEY_PATH = "/etc/ssh/ssh_host_ed25519_key";
+async function stageExtraFiles(credentials, hostKeyFor) {
+  const dir = await mkdtemp(path22.join(tmpdir(), "fleetc-extra-files-"));
+  const cleanup = () => rm(dir, { recursive: true, force: true });
+  try {
+    const parents = async (of) => {
+      let parent = dir;
+      for (const part of of.split("/").filter(Boolean)) {
+        parent = path22.join(parent, part);
+        await mkdir(parent, { mode: 493 }).catch((error) => {
+          if (error.code !== "EEXIST") throw error;
+        });
+        await chmod(parent, 493);
+      }
+    };
+    if (credentials.length > 0) {
+      await parents(path22.dirname(CREDENTIALS_DIR));
+      const target = path22.join(dir, CREDENTIALS_DIR);
+      await mkdir(target, { mode: 448 });
+      for (const { name, value } of credentials) await writeFile2(path22.join(target, name), value, { mode: 256 });
+    }
+    let publicKey;
+    if (hostKeyFor !== void 0) {
+      await parents(path22.dirname(HOST_KEY_PATH));
+      const file = path22.join(dir, HOST_KEY_PATH);
+      await promisify(execFile2)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
+      await chmod(file, 384);
+      await chmod(`${file}.pub`, 420);
+      publicKey = (await readFile3(`${file}.pub`, "utf8")).trim().split(" ").slice(0, 2).join(" ");
+    }
+    await chmod(dir, 493);
+    return { dir, ...publicKey ? { publicKey } : {}, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+function installCredentialCommand(name) {
+  const file = `${CREDENTIALS_DIR}/${name}`;
+  return `umask 077 && mkdir -p ${CREDENTIALS_DIR} && chmod 0700 ${CREDENTIALS_DIR} && cat > ${file}.tmp && chmod 0400 ${file}.tmp && mv -f ${file}.tmp ${file}`;
+}
+
+// src/apply/state.ts
+var STATE_REF_PREFIX = "refs/fleetc/deployed/";
+async function readStates(repo, prefix = STATE_REF_PREFIX) {
+  const listing = await repo.git.raw(["for-each-ref", "--format=%(refname) %(objectname)", prefix]);
+  const states = /* @__PURE__ */ new Map();
+  for (const line of listing.split("\n").filter(Boolean)) {
+    const [ref, oid] = line.split(" ");
+    const text = await repo.git.raw(["cat-file", "blob", `${oid}:state.json`]);
+    states.set(ref.slice(prefix.length), { oid, state: JSON.parse(text) });
+  }
+  return states;
+}
+async function writeState(repo, state, previous) {
+  const git = gitWithIdentity(repo);
+  const blob = (await git(["hash-object", "-w", "--stdin"], `${JSON.stringify(state, null, 2)}
+`)).trim();
+  const tree = (await git(["mktree"], `100644 blob ${blob}	state.json
+`)).trim();
+  const summary = state.last ? `${state.last.result} at ${state.last.commit.slice(0, 12)}` : "state";
+  const commit = (await git(["commit-tree", tree, ...previous ? ["-p", previous] : [], "-m", `fleetc: ${state.host} ${summary} (run ${state.last?.run ?? ""})`])).trim();
+  await git(["update-ref", `${STATE_REF_PREFIX}${state.host}`, commit, previous ?? ZERO_OID]);
+  return commit;
+}
+
+// src/apply/transports/nix.ts
+var SWITCHED_WITH_FAILED_UNITS = 4;
+var NixDeployer = class {
+  constructor(runner, ssh, settings) {
+    this.runner = runner;
+    this.ssh = ssh;
+    this.settings = settings;
+  }
+  runner;
+  ssh;
+  settings;
+  /** nixos-rebuild switch|boot [--rollback] --flake …#host --target-host user@addr */
+  rebuild(target, mode, rollback2 = false) {
+    const argv = ["nixos-rebuild", mode, ...rollback2 ? ["--rollback"] : ["--flake", `${this.settings.flake}#${target.host}`], "--target-host", `${target.user}@${target.address}`];
+    return this.runner.run({ host: target.host, argv, env: { NIX_SSHOPTS: this.ssh.nixSshOpts(target) }, timeoutMs: this.settings.timeoutMs });
+  }
+  /**
+   * nixos-anywhere --flake …#host user@addr: repartitions (disko) and installs. On a reinstall the
+   * host's existing SSH host keys are kept (--copy-host-keys), so its pinned key stays valid.
+   * --extra-files: a tree copied into the installed system's root (the host's first-boot credentials).
+   */
+  install(target, keepHostKeys, extraFiles) {
+    const argv = ["nixos-anywhere", "--flake", `${this.settings.flake}#${target.host}`, "-p", String(target.port), ...keepHostKeys ? ["--copy-host-keys"] : [], ...extraFiles ? ["--extra-files", extraFiles] : [], ...this.ssh.anywhereOptions(target), `${target.user}@${target.address}`];
+    return this.runner.run({ host: target.host, argv, timeoutMs: this.settings.timeoutMs });
+  }
+};
+
+// src/apply/transports/ssh.ts
+function pinnedTarget(host) {
+  const address = host.interfaces.find((i) => i.boot)?.address ?? host.fqdn;
+  return { host: host.name, address, port: host.ssh.port, user: host.ssh.user, trust: { kind: "pinned" } };
+}
+function knownHostsFor(hosts) {
+  return hosts.filter((h) => h.ssh.hostKey).map((h) => {
+    const address = pinnedTarget(h).address;
+    const name = h.ssh.port === 22 ? address : `[${address}]:${h.ssh.port}`;
+    const [type, key] = h.ssh.hostKey.split(" ");
+    return `${name} ${type} ${key}
+`;
+  }).join("");
+}
+function sshOptions(settings, target) {
+  const pinned = target.trust.kind === "pinned";
+  return [
+    "BatchMode=yes",
+    `StrictHostKeyChecking=${pinned ? "yes" : "accept-new"}`,
+    `UserKnownHostsFile=${target.trust.kind === "pinned" ? settings.knownHostsFile : target.trust.knownHostsFile}`,
+    "GlobalKnownHostsFile=/dev/null",
+    `ConnectTimeout=${settings.connectTimeoutSeconds}`,
+    "ServerAliveInterval=10",
+    "ServerAliveCountMax=3",
+    ...settings.identityFile ? [`IdentityFile=${settings.identityFile}`, "IdentitiesOnly=yes"] : []
+  ];
+}
+var Ssh = class {
+  constructor(runner, settings) {
+    this.runner = runner;
+    this.settings = settings;
+  }
+  runner;
+  settings;
+  /** ssh argv: -F /dev/null so no user config can loosen the options. */
+  argv(target, command) {
+    return ["ssh", "-F", "/dev/null", ...sshOptions(this.settings, target).flatMap((o) => ["-o", o]), "-p", String(target.port), `${target.user}@${target.address}`, "--", ...command];
+  }
+  run(target, command, timeoutMs = 6e4, input) {
+    return this.runner.run({ host: target.host, argv: this.argv(target, command), timeoutMs, ...input !== void 0 ? { input } : {} });
+  }
+  /** NIX_SSHOPTS for nixos-rebuild (space-separated, so paths must not contain spaces). */
+  nixSshOpts(target) {
+    return ["-F", "/dev/null", "-p", String(target.port), ...sshOptions(this.settings, target).flatMap((o) => ["-o", o])].join(" ");
+  }
+  /** --ssh-option values for nixos-anywhere, whose own default accepts any host key. */
+  anywhereOptions(target) {
+    return sshOptions(this.settings, target).flatMap((o) => ["--ssh-option", o]);
+  }
+};
+
+// src/apply/steps.ts
+var ABORTED = "stopped by a second signal";
+async function runHostJob(job, ctx) {
+  const step = (name) => ctx.emit({ type: "step", host: job.name, step: name });
+  try {
+    switch (job.action) {
+      case "update":
+        return await update(job, ctx, step);
+      case "reboot-required":
+        return await rebootUpdate(job, ctx, step);
+      case "provision":
+      case "replace":
+        return await install(job, ctx, step, false);
+      case "destructive":
+        return await install(job, ctx, step, true);
+      case "decommission": {
+        if (job.raftGroups.length > 0) {
+          step(`Raft: leave ${job.raftGroups.join(", ")} while the rest stay a majority`);
+          const refused = await ctx.raft.leave(job.host, job.raftGroups);
+          if (refused) return { result: "blocked", error: refused };
+        }
+        const bmc = ctx.powerOffDecommissioned && !job.renamedTo ? ctx.bmc(job.host) : void 0;
+        if (bmc) {
+          step("power off through the BMC");
+          await bmc.power("off");
+        }
+        return { result: "recorded" };
+      }
+      case "network-only": {
+        const waiting = ctx.bootServer?.check.notReady();
+        return waiting ? { result: "blocked", error: `${waiting}; not recorded` } : { result: "recorded" };
+      }
+      case "unchanged":
+        return { result: "recorded" };
+    }
+  } catch (error) {
+    return { result: "failed", error: error.message };
+  }
+}
+async function update(job, ctx, step) {
+  const target = pinnedTarget(job.host);
+  step("read the running generation");
+  const before = await readLink(ctx, target, "/run/current-system");
+  const undelivered = await deliverCredentials(job, ctx, step, target);
+  if (undelivered) return { result: "failed", error: `${undelivered}; the running system did not change` };
+  step("nixos-rebuild switch");
+  const switched = await ctx.nix.rebuild(target, "switch");
+  if (!switched.ok) {
+    const reason = ctx.stop.aborted ? `${ABORTED}: nixos-rebuild switch was cut short` : switched.exitCode === SWITCHED_WITH_FAILED_UNITS ? `switched, but some units failed to start (exit ${SWITCHED_WITH_FAILED_UNITS})` : switched.timedOut ? "nixos-rebuild switch timed out" : `nixos-rebuild switch failed (exit ${switched.exitCode})`;
+    if (await readLink(ctx, target, "/run/current-system") === before) return { result: "failed", error: `${reason}; the running system did not change` };
+    return rollback(job, ctx, step, target, reason);
+  }
+  if (ctx.stop.aborted) return rollback(job, ctx, step, target, ABORTED);
+  step("health check");
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  if (ctx.stop.aborted) return rollback(job, ctx, step, target, ABORTED);
+  if (!health.ok) return rollback(job, ctx, step, target, `health check failed: ${health.failures.join("; ")}`);
+  return { result: "deployed" };
+}
+async function rollback(job, ctx, step, target, reason) {
+  step("roll back to the previous generation");
+  const back = await ctx.nix.rebuild(target, "switch", true);
+  if (!back.ok) return { result: "rollback-failed", error: `${reason}; rollback failed (exit ${back.exitCode})` };
+  step("health check after rollback");
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs, void 0, false);
+  if (!health.ok) return { result: "rollback-failed", error: `${reason}; still unhealthy after rollback: ${health.failures.join("; ")}` };
+  return { result: "rolled-back", error: reason };
+}
+async function rebootUpdate(job, ctx, step) {
+  const target = pinnedTarget(job.host);
+  const profile = "/nix/var/nix/profiles/system";
+  step("read the boot generation");
+  const before = await readLink(ctx, target, profile);
+  const undelivered = await deliverCredentials(job, ctx, step, target);
+  if (undelivered) return { result: "failed", error: `${undelivered}; the boot entry did not change` };
+  step("nixos-rebuild boot");
+  const built = await ctx.nix.rebuild(target, "boot");
+  if (built.ok && ctx.stop.aborted) {
+    step("restore the previous boot entry");
+    const back2 = await ctx.nix.rebuild(target, "boot", true);
+    return back2.ok ? { result: "rolled-back", error: `${ABORTED}: the previous boot entry is restored, no reboot` } : { result: "rollback-failed", error: `${ABORTED}; restoring the boot entry failed` };
+  }
+  if (!built.ok) {
+    const reason2 = built.timedOut ? "nixos-rebuild boot timed out" : `nixos-rebuild boot failed (exit ${built.exitCode})`;
+    if (await readLink(ctx, target, profile) === before) return { result: "failed", error: `${reason2}; the boot entry did not change` };
+    step("restore the previous boot entry");
+    const back2 = await ctx.nix.rebuild(target, "boot", true);
+    return back2.ok ? { result: "rolled-back", error: reason2 } : { result: "rollback-failed", error: `${reason2}; restoring the boot entry failed` };
+  }
+  const rebooted = await reboot(ctx, step, target);
+  if (!rebooted.ok) return { result: "rollback-failed", error: rebooted.error };
+  step("health check");
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  if (health.ok) return { result: "deployed" };
+  const reason = `health check failed after reboot: ${health.failures.join("; ")}`;
+  step("roll back: previous generation as boot entry, reboot");
+  const back = await ctx.nix.rebuild(target, "boot", true);
+  if (!back.ok) return { result: "rollback-failed", error: `${reason}; rollback failed (exit ${back.exitCode})` };
+  const again = await reboot(ctx, step, target);
+  if (!again.ok) return { result: "rollback-failed", error: `${reason}; ${again.error}` };
+  const after = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs, void 0, false);
+  return after.ok ? { result: "rolled-back", error: reason } : { result: "rollback-failed", error: `${reason}; still unhealthy after rollback` };
+}
+async function reboot(ctx, step, target) {
+  step("reboot");
+  const bootId = (await ctx.ssh.run(target, ["cat", "/proc/sys/kernel/random/boot_id"])).stdout.trim();
+  await ctx.ssh.run(target, ["systemctl", "reboot"], 3e4);
+  step("wait for the host to come back");
+  const deadline = Date.now() + ctx.rebootTimeoutMs;
+  do {
+    const now = await ctx.ssh.run(target, ["cat", "/proc/sys/kernel/random/boot_id"], 15e3);
+    if (ctx.dryRun || now.ok && now.stdout.trim() !== "" && now.stdout.trim() !== bootId) return { ok: true };
+    await sleep(2e3);
+  } while (Date.now() < deadline);
+  return { ok: false, error: `the host did not come back within ${ctx.rebootTimeoutMs / 1e3} s after reboot` };
+}
+async function install(job, ctx, step, reinstall) {
+  const pinned = pinnedTarget(job.host);
+  const firstContact = (phase) => ({ ...pinned, trust: { kind: "first-contact", knownHostsFile: `${ctx.firstContactDir}/${job.name}.${phase}.known_hosts` } });
+  const installer = reinstall ? pinned : firstContact("installer");
+  const isBootServer = ctx.bootServer?.name === job.name;
+  if (!reinstall && isBootServer) step("the boot server does not boot from the network (it serves the boot): wait for an installer, or any Linux, on SSH (nixos-anywhere kexecs into its own)");
+  if (!reinstall && !isBootServer) {
+    if (ctx.bootServer) {
+      step(`check that the boot server ${ctx.bootServer.name} serves this commit`);
+      const stale = await ctx.bootServer.check.servesFor(job.host);
+      if (stale) return { result: "failed", error: stale };
+    }
+    const bmc = ctx.bmc(job.host);
+    if (bmc) {
+      step("BMC: boot from the network once, power on");
+      await bmc.bootPxeOnce();
+      await bmc.power(await bmc.powerStatus() === "on" ? "cycle" : "on");
+    }
+    step("wait for the installer");
+    if (!await waitForSsh(ctx, installer)) return { result: "failed", error: `the installer did not answer on ${pinned.address}:${pinned.port} within ${ctx.rebootTimeoutMs / 1e3} s` };
+  }
+  step(reinstall ? "nixos-anywhere: repartition and reinstall" : "nixos-anywhere: generate the host key, partition and install");
+  const generateKey = !reinstall;
+  const staged = (job.credentials.length > 0 || generateKey) && !ctx.dryRun ? await stageExtraFiles(job.credentials, generateKey ? job.name : void 0) : void 0;
+  const placeholder = [generateKey ? "a new host key" : "", job.credentials.length > 0 ? "first-boot credentials" : ""].filter(Boolean).join(" and ");
+  let installed2;
+  try {
+    installed2 = await ctx.nix.install(installer, reinstall, staged?.dir ?? (placeholder ? `<${placeholder}>` : void 0));
+  } finally {
+    await staged?.cleanup();
+  }
+  if (!installed2.ok) return { result: "failed", error: ctx.stop.aborted ? `${ABORTED}: nixos-anywhere was cut short, the host needs a new install` : `nixos-anywhere failed (exit ${installed2.exitCode})` };
+  const hostKey = staged?.publicKey;
+  if (hostKey) await ctx.pinKey(job.name, hostKey);
+  const system = hostKey || job.host.ssh.hostKey || ctx.dryRun ? pinned : firstContact("system");
+  step(hostKey ? "wait for the installed system (pinned to its new host key)" : "wait for the installed system");
+  const keyed2 = (outcome) => hostKey ? { ...outcome, hostKey } : outcome;
+  if (!await waitForSsh(ctx, system)) return keyed2({ result: "failed", error: "the installed system did not come up" });
+  step("health check");
+  const health = await ctx.health.waitHealthy(system, job.checks, ctx.healthTimeoutMs);
+  if (!health.ok) return keyed2({ result: "failed", error: `health check failed: ${health.failures.join("; ")}` });
+  if (job.raftGroups.length > 0) {
+    step(`Raft: wait until it is a member of ${job.raftGroups.join(", ")}`);
+    const notMember = await ctx.raft.join(job.host, job.raftGroups, ctx.healthTimeoutMs);
+    if (notMember) return keyed2({ result: "failed", error: notMember });
+  }
+  return keyed2({ result: "deployed" });
+}
+async function deliverCredentials(job, ctx, step, target) {
+  if (job.credentials.length === 0) return void 0;
+  step(`deliver first-boot credentials (${job.credentials.map((c) => c.name).join(", ")})`);
+  for (const { name, value } of job.credentials) {
+    const result = await ctx.ssh.run(target, [installCredentialCommand(name)], 3e4, value);
+    if (!result.ok) return `delivering secret ${name} failed (exit ${result.exitCode})`;
+  }
+  return void 0;
+}
+async function waitForSsh(ctx, target) {
+  const deadline = Date.now() + ctx.rebootTimeoutMs;
+  do {
+    if (ctx.stop.aborted) return false;
+    if ((await ctx.ssh.run(target, ["true"], 15e3)).ok) return true;
+    await sleep(2e3);
+  } while (Date.now() < deadline);
+  return false;
+}
+async function readLink(ctx, target, path28) {
+  const result = await ctx.ssh.run(target, ["readlink", "-f", path28]);
+  if (!result.ok && !ctx.dryRun) throw new Error(`cannot reach ${target.address}:${target.port} over SSH (exit ${result.exitCode}): ${result.stderr.trim().split("\n").pop() ?? ""}`);
+  return result.stdout.trim();
+}
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// src/apply/transports/ipmi.ts
+var IpmiBmc = class {
+  constructor(host, spec, options) {
+    this.host = host;
+    this.spec = spec;
+    this.options = options;
+  }
+  host;
+  spec;
+  options;
+  async powerStatus() {
+    const output = await this.ipmitool(["chassis", "power", "status"]);
+    if (this.options.runner.dryRun) return "on";
+    if (/Chassis Power is on/i.test(output)) return "on";
+    if (/Chassis Power is off/i.test(output)) return "off";
+    throw new BmcError(`ipmitool: unexpected power status: ${output.trim()}`);
+  }
+  async power(action) {
+    await this.ipmitool(["chassis", "power", action]);
+  }
+  async bootPxeOnce() {
+    await this.ipmitool(["chassis", "bootdev", "pxe", ...this.host.firmware === "uefi" ? ["options=efiboot"] : []]);
+  }
+  async ipmitool(command) {
+    const env = {};
+    const auth = [];
+    if ("file" in this.spec.password) auth.push("-f", this.spec.password.file);
+    else {
+      auth.push("-E");
+      if (!this.options.runner.dryRun) env.IPMI_PASSWORD = await readSecret(this.spec.password);
+    }
+    const argv = ["ipmitool", "-I", "lanplus", "-C", "3", "-N", "2", "-R", "2", "-H", this.spec.address, "-p", String(this.spec.port), "-U", this.spec.user, ...auth, ...command];
+    const result = await this.options.runner.run({ host: this.host.name, argv, env, timeoutMs: this.options.timeoutMs });
+    if (!result.ok) throw new BmcError(`ipmitool ${command.join(" ")} failed (exit ${result.exitCode}): ${result.stderr.trim() || result.stdout.trim()}`);
+    return result.stdout;
+  }
+};
+
+// src/apply/transports/redfish.ts
+import { readFile as readFile4 } from "node:fs/promises";
+import https from "node:https";
+var RESET_TYPES = { on: "On", off: "ForceOff", cycle: "PowerCycle" };
+var RedfishBmc = class {
+  constructor(host, spec, options) {
+    this.host = host;
+    this.spec = spec;
+    this.options = options;
+  }
+  host;
+  spec;
+  options;
+  systemPath;
+  async powerStatus() {
+    if (this.options.runner.dryRun) return this.dryRun("GET", this.systemLabel(), "on");
+    const system = await this.request("GET", await this.system());
+    const state = String(system.PowerState ?? "");
+    if (state === "On" || state === "PoweringOff") return "on";
+    if (state === "Off" || state === "PoweringOn") return "off";
+    throw new BmcError(`Redfish: unexpected PowerState ${JSON.stringify(state)}`);
+  }
+  async power(action) {
+    if (this.options.runner.dryRun) return this.dryRun("POST", `${this.systemLabel()}/Actions/ComputerSystem.Reset`, void 0, { ResetType: RESET_TYPES[action] });
+    await this.request("POST", `${await this.system()}/Actions/ComputerSystem.Reset`, { ResetType: RESET_TYPES[action] });
+  }
+  async bootPxeOnce() {
+    const body = { Boot: { BootSourceOverrideTarget: "Pxe", BootSourceOverrideEnabled: "Once", ...this.host.firmware === "uefi" ? { BootSourceOverrideMode: "UEFI" } : { BootSourceOverrideMode: "Legacy" } } };
+    if (this.options.runner.dryRun) return this.dryRun("PATCH", this.systemLabel(), void 0, body);
+    await this.request("PATCH", await this.system(), body);
+  }
+  /** The ComputerSystem: the fleet's systemId, or the only member of /redfish/v1/Systems. */
+  async system() {
+    if (this.systemPath) return this.systemPath;
+    if (this.spec.systemId) return this.systemPath = `/redfish/v1/Systems/${this.spec.systemId}`;
+    const collection = await this.request("GET", "/redfish/v1/Systems");
+    const members = collection.Members ?? [];
+    if (members.length !== 1 || !members[0]["@odata.id"]) throw new BmcError(`Redfish: ${members.length} systems on ${this.spec.address}; set bmc.systemId`);
+    return this.systemPath = members[0]["@odata.id"];
+  }
+  systemLabel() {
+    return this.spec.systemId ? `/redfish/v1/Systems/${this.spec.systemId}` : "/redfish/v1/Systems/<the only member>";
+  }
+  /** The request as a report line: method, URL and body, never the credentials. */
+  argv(method, path28, body) {
+    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path28}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+  }
+  dryRun(method, path28, value, body) {
+    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path28, body) });
+    return value;
+  }
+  async request(method, path28, body) {
+    const argv = this.argv(method, path28, body);
+    this.options.emit({ type: "command", host: this.host.name, argv });
+    const started = performance.now();
+    const report = (exitCode, output) => this.options.emit({ type: "command-finished", host: this.host.name, argv, exitCode, durationMs: performance.now() - started, timedOut: false, output });
+    try {
+      const answer = await this.send(method, path28, body);
+      report(0, JSON.stringify(answer).slice(0, 2e3));
+      return answer;
+    } catch (error) {
+      report(1, error.message);
+      throw error;
+    }
+  }
+  async send(method, path28, body) {
+    const password = await readSecret(this.spec.password);
+    const ca = this.spec.caFile ? await readFile4(this.spec.caFile) : void 0;
+    const payload = body === void 0 ? void 0 : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const request = https.request(
+        {
+          host: this.spec.address,
+          port: this.spec.port,
+          path: path28,
+          method,
+          ca,
+          rejectUnauthorized: true,
+          timeout: this.options.timeoutMs,
+          headers: {
+            Authorization: `Basic ${Buffer.from(`${this.spec.user}:${password}`).toString("base64")}`,
+            Accept: "application/json",
+            "OData-Version": "4.0",
+            ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {}
+          }
+        },
+        (response) => {
+          const chunks = [];
+          response.on("data", (c) => chunks.push(c));
+          response.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            const status = response.statusCode ?? 0;
+            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path28}: HTTP ${status} ${text.slice(0, 200)}`));
+            try {
+              resolve(text ? JSON.parse(text) : {});
+            } catch {
+              reject(new BmcError(`Redfish ${method} ${path28}: the answer is not JSON`));
+            }
+          });
+        }
+      );
+      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path28}: timed out`)));
+      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path28}: ${error.message}`)));
+      if (payload) request.write(payload);
+      request.end();
+    });
+  }
+};
+
+// src/apply/transports/bmc.ts
+var BmcError = class extends Error {
+};
+function bmcFor(host, spec, options) {
+  return spec.kind === "ipmi" ? new IpmiBmc(host, spec, options) : new RedfishBmc(host, spec, options);
+}
+
+// src/apply/transports/command.ts
+var ProcessRunner = class {
+  constructor(emit, stop) {
+    this.emit = emit;
+    this.stop = stop;
+  }
+  emit;
+  stop;
+  dryRun = false;
+  async run(spec) {
+    const [file, ...args] = spec.argv;
+    this.emit({ type: "command", host: spec.host, argv: spec.argv, ...spec.env ? { env: Object.keys(spec.env) } : {} });
+    const started = performance.now();
+    const { execa } = await import("execa");
+    const subprocess = execa(file, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, detached: true, ...spec.input === void 0 ? { stdin: "ignore" } : { input: spec.input }, all: true, forceKillAfterDelay: 5e3 });
+    const endGroup = () => {
+      try {
+        if (subprocess.pid) process.kill(-subprocess.pid, "SIGTERM");
+      } catch {
+      }
+    };
+    const unsubscribe = this.stop?.aborted ? () => void 0 : this.stop?.onAbort(endGroup) ?? (() => void 0);
+    const result = await subprocess.finally(unsubscribe);
+    const exitCode = result.exitCode ?? (result.timedOut ? 124 : 255);
+    const ok = !result.timedOut && (spec.okExitCodes ?? [0]).includes(exitCode);
+    this.emit({ type: "command-finished", host: spec.host, argv: spec.argv, exitCode, durationMs: performance.now() - started, timedOut: Boolean(result.timedOut), output: String(result.all ?? "") });
+    return { exitCode, stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), timedOut: Boolean(result.timedOut), ok };
+  }
+};
+var DryRunRunner = class {
+  constructor(emit) {
+    this.emit = emit;
+  }
+  emit;
+  dryRun = true;
+  async run(spec) {
+    this.emit({ type: "command", host: spec.host, argv: spec.argv, ...spec.env ? { env: Object.keys(spec.env) } : {} });
+    return { exitCode: 0, stdout: "", stderr: "", timedOut: false, ok: true };
+  }
+};
+
+// src/apply/host-keys.ts
+function effectiveHostKey(host, state) {
+  const recorded = state?.hostKey;
+  const pin = host.ssh.hostKey;
+  if (recorded && (pin === void 0 || pin === recorded.fleetPin)) return { key: recorded.key, source: "recorded" };
+  return pin ? { key: pin, source: "pinned" } : {};
+}
+function withHostKey(host, key) {
+  if (key === host.ssh.hostKey) return host;
+  const { hostKey: _pin, ...ssh } = host.ssh;
+  return { ...host, ssh: key === void 0 ? ssh : { ...ssh, hostKey: key } };
+}
+
+// src/apply/raft.ts
+import http2 from "node:http";
+var RaftCoordinator = class {
+  constructor(settings) {
+    this.settings = settings;
+    this.configs = firstBootConfigs(settings.fleet);
+  }
+  settings;
+  configs;
+  /** The voters of a group ("cluster/service") at head. */
+  voters(group) {
+    const [cluster, service] = group.split("/");
+    return this.settings.fleet.clusters[cluster]?.raft.find((g) => g.service === service)?.voters ?? [];
+  }
+  /**
+   * After a voter's install: bootstraps a group no other voter runs, then waits until the voter is a
+   * member with a leader in each group. Returns why not, or undefined.
+   */
+  async join(host, groups, timeoutMs) {
+    for (const group of groups) {
+      const service = group.split("/")[1];
+      const fresh = this.voters(group).every((v) => v === host.name || !this.settings.running(v));
+      if (fresh) {
+        const status = await this.status(host, service);
+        if (status && !status.member) {
+          const config = this.configs.get(host.name);
+          const raftPort = this.settings.fleet.services[service].ports.raft.port;
+          await this.request(host, service, "POST", "/cluster/v1/bootstrap", { name: host.name, address: config?.address ?? pinnedTarget(host).address, raftPort });
+        }
+      }
+      const deadline = Date.now() + timeoutMs;
+      let last;
+      for (; ; ) {
+        last = await this.status(host, service);
+        if (this.settings.dryRun || last?.member && last.leader) break;
+        if (Date.now() > deadline) return `${host.name} is not a member of ${group} after ${Math.round(timeoutMs / 1e3)} s (${last ? last.member ? "no leader" : "not a member yet" : "its api does not answer"}); the next voter is not started`;
+        await new Promise((resolve) => setTimeout(resolve, 1e3));
+      }
+    }
+    return void 0;
+  }
+  /**
+   * Before a voter is powered off (decommission): it leaves each group it is a member of, through a
+   * member that stays, and only while the members that stay and answer are a majority of the group
+   * without it. Returns why it cannot, or undefined.
+   */
+  async leave(host, groups) {
+    for (const group of groups) {
+      const service = group.split("/")[1];
+      const others = [...new Set(this.voters(group))].filter((v) => v !== host.name).map((v) => this.settings.host(v)).filter((h) => h !== void 0);
+      const answers = /* @__PURE__ */ new Map();
+      for (const other of others) answers.set(other.name, await this.status(other, service));
+      const own = await this.status(host, service);
+      const view = [...answers.values(), own].find((s) => s?.member && s.leader) ?? [...answers.values(), own].find((s) => s?.member);
+      if (this.settings.dryRun) {
+        await this.request(others[0] ?? host, service, "DELETE", `/cluster/v1/members/${encodeURIComponent(host.name)}`);
+        continue;
+      }
+      if (!view || !view.members.some((m) => m.name === host.name)) continue;
+      const staying = view.members.filter((m) => m.name !== host.name);
+      if (staying.length === 0) continue;
+      const alive = staying.filter((m) => answers.get(m.name)?.member && answers.get(m.name)?.clusterId === view.clusterId);
+      const majority = Math.floor(staying.length / 2) + 1;
+      if (alive.length < majority) {
+        return `${host.name} cannot leave ${group}: of the ${staying.length} members that stay (${staying.map((m) => m.name).join(", ")}) only ${alive.length} answer as members (${alive.map((m) => m.name).join(", ") || "none"}), fewer than the majority of ${majority} the group needs without it; it stays in the group and is not powered off`;
+      }
+      const through = alive.find((m) => m.name === view.leader) ?? alive[0];
+      const answer = await this.request(this.settings.host(through.name), service, "DELETE", `/cluster/v1/members/${encodeURIComponent(host.name)}`);
+      const after = answer;
+      if (!after || !Array.isArray(after.members) || after.members.some((m) => m.name === host.name)) return `${host.name} could not leave ${group} through ${through.name}`;
+    }
+    return void 0;
+  }
+  async status(host, service) {
+    const answer = await this.request(host, service, "GET", "/cluster/v1/status");
+    return answer && typeof answer.member === "boolean" ? { member: answer.member, clusterId: answer.clusterId ?? null, leader: answer.leader ?? null, members: Array.isArray(answer.members) ? answer.members : [] } : void 0;
+  }
+  /** One request, reported like a command; undefined when there is no 2xx JSON answer. */
+  async request(host, service, method, path28, body) {
+    const address = pinnedTarget(host).address;
+    const port = this.settings.fleet.services[service]?.ports.api?.port;
+    const argv = ["raft", method, `http://${address}:${port}${path28}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+    this.settings.emit({ type: "command", host: host.name, argv });
+    if (this.settings.dryRun || port === void 0) return void 0;
+    const started = performance.now();
+    const { status, text } = await send(address, port, method, path28, body, this.settings.token, this.settings.requestTimeoutMs);
+    const ok = status >= 200 && status < 300;
+    this.settings.emit({ type: "command-finished", host: host.name, argv, exitCode: ok ? 0 : 1, durationMs: performance.now() - started, timedOut: false, output: status ? `HTTP ${status} ${text.slice(0, 300)}` : text });
+    if (!ok) return void 0;
+    try {
+      return JSON.parse(text);
+    } catch {
+      return void 0;
+    }
+  }
+};
+function send(address, port, method, path28, body, token, timeoutMs) {
+  const payload = body === void 0 ? void 0 : JSON.stringify(body);
+  return new Promise((resolve) => {
+    const request = http2.request(
+      { host: address, port, path: path28, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
+      (response) => {
+        const chunks = [];
+        response.on("data", (c) => chunks.push(c));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      }
+    );
+    request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs / 1e3} s`)));
+    request.on("error", (error) => resolve({ status: 0, text: error.message }));
+    if (payload) request.write(payload);
+    request.end();
+  });
+}
+
+// src/apply/boot-server.ts
+import http3 from "node:http";
+import https2 from "node:https";
+var BootServerCheck = class {
+  constructor(settings) {
+    this.settings = settings;
+  }
+  settings;
+  /** Why the boot server does not serve the commit yet (as recorded), or undefined when it does. */
+  notReady() {
+    const deployed = this.settings.states.get(this.settings.name)?.state.deployed;
+    if (this.settings.dryRun || deployed && sameArtifacts(deployed.artifacts, this.settings.manifest)) return void 0;
+    return `the boot server ${this.settings.name} is not deployed at this commit${deployed ? ` (it is recorded at ${deployed.commit.slice(0, 12)})` : ""}; its DHCP and iPXE files are what this change needs`;
+  }
+  /** Before host is network-booted: the boot server serves its recorded commit and this commit's boot scripts. */
+  async servesFor(host) {
+    const waiting = this.notReady();
+    if (waiting) return waiting;
+    const recorded = this.settings.states.get(this.settings.name)?.state.deployed?.commit;
+    const revision = await this.fetch(host, "/fleet-revision");
+    if (revision !== void 0 && !this.settings.dryRun && revision.body.trim() !== recorded) {
+      return `the boot server ${this.settings.name} serves revision ${revision.body.trim().slice(0, 40) || "(none)"} at ${this.settings.url}/fleet-revision, not ${recorded?.slice(0, 12)} it is recorded at: it was changed or rolled back by other means; not booting ${host.name} from it`;
+    }
+    const mac = host.interfaces.find((i) => i.boot)?.mac;
+    for (const path28 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
+      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path28}`)?.contents;
+      const served = await this.fetch(host, path28);
+      if (this.settings.dryRun) continue;
+      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path28}; not booting ${host.name} from it`;
+      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path28} than this commit's generated/ipxe${path28}; not booting ${host.name} from it`;
+    }
+    return void 0;
+  }
+  /** A GET reported like a command; undefined when there is no 200 answer. */
+  async fetch(host, path28) {
+    const url = `${this.settings.url}${path28}`;
+    const argv = ["http-get", url];
+    this.settings.emit({ type: "command", host: host.name, argv });
+    if (this.settings.dryRun) return void 0;
+    const started = performance.now();
+    const answer = await get(url);
+    this.settings.emit({ type: "command-finished", host: host.name, argv, exitCode: answer.status === 200 ? 0 : 1, durationMs: performance.now() - started, timedOut: false, output: answer.status ? `HTTP ${answer.status}` : answer.body });
+    return answer.status === 200 ? { body: answer.body } : void 0;
+  }
+};
+function get(url, timeoutMs = 1e4) {
+  return new Promise((resolve) => {
+    const request = (url.startsWith("https:") ? https2 : http3).get(url, { timeout: timeoutMs }, (response) => {
+      const chunks = [];
+      response.on("data", (c) => chunks.push(c));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs / 1e3} s`)));
+    request.on("error", (error) => resolve({ status: 0, body: error.message }));
+  });
+}
+
+// src/apply/apply.ts
+var ApplyError = class extends Error {
+};
+async function apply(request) {
+  const repo = await openRepository(request.cwd);
+  const remote = await defaultRemote(repo, request.remote);
+  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
+  const given = request.planFile ? await loadPlanFile(request.planFile) : void 0;
+  const headCommit = given ? await planCommit(repo, given, request.planFile) : await resolveCommit(repo, "HEAD");
+  const stop = request.stop ?? new StopControl();
+  const offBranch = remote && !request.allowOffBranch ? await offBranchRefusal(remote, headCommit, request.deployBranch) : void 0;
+  if (offBranch) return { status: "refused", message: offBranch, results: {} };
+  const lock = request.dryRun ? void 0 : await takeLock(request, repo, remote, headCommit, stop);
+  if (lock && !lock.held) return lock.refusal;
+  try {
+    const states = !remote ? await readStates(repo) : request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix)) : await remote.fetchStates().then(() => readStates(repo));
+    const head = await compiler.compile(headCommit, given ? headCommit : "HEAD");
+    if (head.errors) throw new ApplyError(`the fleet at ${headCommit.slice(0, 12)} has errors (${head.errors}); run fleetc validate`);
+    const plan = await planFromState(compiler, head, states, request.base === void 0 ? void 0 : await resolveCommit(repo, request.base));
+    showRecordedKeys(plan, head, states);
+    const differences = given ? planDifferences(given, plan) : [];
+    if (differences.length > 0) {
+      const message = `refused: the plan in ${request.planFile} is not the plan of ${headCommit.slice(0, 12)} and the recorded deployment state:
+${differences.map((d) => `  - ${d}`).join("\n")}
+plan again (fleetc plan --head ${headCommit.slice(0, 12)} --format json) and review the new plan`;
+      return { status: "refused", message, plan, results: {} };
+    }
+    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit, stop });
+  } finally {
+    if (lock?.held) await lock.release();
+  }
+}
+async function takeLock(request, repo, remote, commit, stop) {
+  const info = newLockInfo(request.runId, commit, process.argv.slice(2).join(" ") + (process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_RUN_ID})` : ""), request.lockLeaseSeconds);
+  const attempt = await lockWithTimeout(repo, remote, info, request.lockTimeoutSeconds);
+  if (!attempt.acquired) return { held: false, refusal: { status: "lock-held", message: describeHolder(attempt.holder), results: {}, ...attempt.holder ? { lockHolder: attempt.holder } : {} } };
+  if (attempt.tookOver) request.emit({ type: "notice", message: `took over the stale deploy lock of run ${attempt.tookOver.id} (${attempt.tookOver.who}@${attempt.tookOver.machine}, pid ${attempt.tookOver.pid}): its lease ran out at ${staleSince(attempt.tookOver)}` });
+  let oid = attempt.oid;
+  let renewing = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = renewing.then(async () => {
+      if (!oid) return;
+      const next = await renewLock(repo, remote, oid, info).catch(() => void 0);
+      if (next) oid = next;
+      else {
+        oid = void 0;
+        stop.stop("the deploy lock was lost (broken with fleetc unlock, or taken over after its lease ran out)");
+      }
+    });
+  }, Math.max(500, request.lockLeaseSeconds * 1e3 / 3));
+  return {
+    held: true,
+    release: async () => {
+      clearInterval(timer);
+      await renewing;
+      if (oid) await releaseLock(repo, remote, oid);
+    }
+  };
+}
+function staleSince(info) {
+  return new Date(Date.parse(info.renewedAt ?? info.startedAt) + (info.leaseSeconds ?? 0) * 1e3).toISOString();
+}
+async function offBranchRefusal(remote, commit, requested) {
+  const branch = requested ?? await remote.defaultBranch() ?? "main";
+  const contains2 = await remote.branchContains(branch, commit);
+  if (contains2) return void 0;
+  const where = contains2 === void 0 ? `the remote ${remote.name} has no branch ${branch}` : `${commit.slice(0, 12)} is not on ${remote.name}/${branch}`;
+  return `refused: ${where}; apply deploys what is merged to the deploy branch. Push or merge the commit first, name the branch with --deploy-branch, or deploy it anyway with --allow-off-branch`;
+}
+async function execute(request, run) {
+  const { plan, head } = run;
+  const fleet = head.side.fleet;
+  const adopting = (h) => request.base !== void 0 && h.action === "unchanged" && !run.states.get(h.name)?.state.deployed;
+  const selected = plan.hosts.filter((h) => (h.action !== "unchanged" || adopting(h)) && (!request.only?.length || request.only.includes(h.name)));
+  const unknownOnly = (request.only ?? []).filter((name) => !plan.hosts.some((h) => h.name === name));
+  if (unknownOnly.length > 0) throw new ApplyError(`--only names hosts that are not in the fleet: ${unknownOnly.join(", ")}`);
+  if (selected.length === 0) return { status: "nothing-to-do", message: "nothing to deploy: every host matches the recorded state", plan, results: {} };
+  const outDir = repoRelative(run.repo, request.paths.outDir);
+  const rootDir = repoRelative(run.repo, rootDirOf(request.paths));
+  const stale = await staleGeneratedFiles(run.repo, run.headCommit, { outDir, rootDir }, head.side.artifacts ?? []);
+  if (stale.length > 0) throw new ApplyError(`the flake at ${run.headCommit.slice(0, 12)} (flake.nix, flake.lock, ${outDir}/) is not what its fleet compiles to (${stale.slice(0, 5).join(", ")}${stale.length > 5 ? ", \u2026" : ""}); run fleetc build and commit what it wrote`);
+  const keyed2 = (host) => withHostKey(host, effectiveHostKey(host, run.states.get(host.name)?.state).key);
+  const fleetHosts = new Map(fleet.hosts.map((h) => [h.name, keyed2(h)]));
+  const models = /* @__PURE__ */ new Map();
+  for (const hostPlan of selected) models.set(hostPlan.name, keyed2(await hostModel(hostPlan, run)));
+  const refusals = refuse(selected, models, request, plan);
+  const needed = deliveredSecrets(fleet);
+  const credentials = /* @__PURE__ */ new Map();
+  for (const hostPlan of selected.filter((h) => ["provision", "replace", "update", "reboot-required", "destructive"].includes(h.action))) {
+    const names = needed.get(hostPlan.name) ?? [];
+    const read = request.dryRun ? { credentials: names.map((name) => ({ name, value: "" })), problems: [] } : await readCredentials(fleet, names);
+    credentials.set(hostPlan.name, read.credentials);
+    for (const problem of read.problems) refusals.push(`refused: ${hostPlan.name} needs first-boot ${problem}`);
+  }
+  let joinToken;
+  const raftJobs = selected.some((h) => h.raftGroups.length > 0 && ["provision", "replace", "destructive", "decommission"].includes(h.action));
+  if (raftJobs && fleet.firstBoot.joinToken && !request.dryRun) {
+    const read = await readCredentials(fleet, [fleet.firstBoot.joinToken]);
+    joinToken = read.credentials[0]?.value;
+    for (const problem of read.problems) refusals.push(`refused: Raft membership changes need the join ${problem}`);
+  }
+  if (refusals.length > 0) return { status: "refused", message: refusals.join("\n"), plan, results: {} };
+  const reinstalling = new Set(selected.filter((h) => ["provision", "replace", "destructive"].includes(h.action)).map((h) => h.name));
+  const deployedNow = /* @__PURE__ */ new Set();
+  const running = (name) => deployedNow.has(name) || run.states.get(name)?.state.deployed !== void 0 && !reinstalling.has(name);
+  const runDir = path23.join(request.logDir, request.runId);
+  if (/\s/.test(path23.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
+  const knownHostsFile = path23.resolve(runDir, "known_hosts");
+  if (!request.dryRun) {
+    await mkdir2(path23.join(runDir, "first-contact"), { recursive: true });
+  }
+  const pinned = new Map([...fleetHosts, ...[...models].filter(([name]) => !fleetHosts.has(name))]);
+  const writeKnownHosts = async () => {
+    if (!request.dryRun) await writeFile3(knownHostsFile, knownHostsFor([...pinned.values()]));
+  };
+  await writeKnownHosts();
+  const runner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit, run.stop);
+  const ssh = new Ssh(runner, { knownHostsFile, identityFile: request.identityFile, connectTimeoutSeconds: 10 });
+  const flake = flakeReference({ repoToplevel: run.repo.root, flakeDir: rootDir, rev: run.headCommit });
+  const context = {
+    ssh,
+    nix: new NixDeployer(runner, ssh, { flake, timeoutMs: request.stepTimeoutSeconds * 1e3 }),
+    health: new HealthChecker(ssh, request.emit, request.dryRun, run.stop),
+    emit: request.emit,
+    bmc: (host) => host.bmc ? bmcFor(host, host.bmc, { runner, emit: request.emit, timeoutMs: 6e4 }) : void 0,
+    firstContactDir: path23.resolve(runDir, "first-contact"),
+    healthTimeoutMs: (request.healthTimeoutSeconds ?? fleet.deploy.healthTimeoutSeconds) * 1e3,
+    rebootTimeoutMs: request.rebootTimeoutSeconds * 1e3,
+    powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
+    dryRun: request.dryRun,
+    stop: run.stop,
+    ...fleet.boot.server && fleet.hosts.some((h) => h.name === fleet.boot.server) ? { bootServer: { name: fleet.boot.server, check: new BootServerCheck({ name: fleet.boot.server, url: fleet.boot.http, manifest: plan.hosts.find((h) => h.name === fleet.boot.server).headManifest, artifacts: head.side.artifacts ?? [], states: run.states, emit: request.emit, dryRun: request.dryRun }) } } : {},
+    raft: new RaftCoordinator({ fleet, host: (name) => fleetHosts.get(name) ?? models.get(name), running, ...joinToken !== void 0 ? { token: joinToken } : {}, emit: request.emit, dryRun: request.dryRun, requestTimeoutMs: fleet.firstBoot.retry.timeoutSeconds * 1e3 }),
+    pinKey: async (name, key) => {
+      for (const map of [pinned, models, fleetHosts]) if (map.has(name)) map.set(name, withHostKey(map.get(name), key));
+      await writeKnownHosts();
+    }
+  };
+  const jobs = new Map(selected.map((h) => [h.name, { name: h.name, action: h.action, raftGroups: h.raftGroups }]));
+  const rolledOut = selected.filter((h) => ["provision", "replace", "update", "reboot-required", "destructive"].includes(h.action));
+  const policy = { order: plan.policy.order, maxParallel: request.maxParallel ?? plan.policy.maxParallel, ...bootServerFirst(fleet) };
+  const waves = planWaves(rolledOut.map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
+  const after = selected.filter((h) => !rolledOut.includes(h)).map((h) => jobs.get(h.name));
+  const planned = new Map(selected.map((h) => [h.name, h]));
+  request.emit({ type: "run-started", runId: request.runId, hosts: selected.length, waves: waves.length, dryRun: request.dryRun });
+  const started = performance.now();
+  const results = await runRollout(waves, jobs, after, {
+    sequential: request.dryRun,
+    emit: request.emit,
+    stop: run.stop,
+    run: async (job) => {
+      const host = models.get(job.name);
+      const checks = job.action === "decommission" ? [] : healthChecksFor(host, fleet);
+      const outcome = await runHostJob({ name: job.name, action: job.action, host, checks, credentials: credentials.get(job.name) ?? [], renamedTo: planned.get(job.name).renamedTo, raftGroups: job.raftGroups }, context);
+      if (outcome.result === "deployed") deployedNow.add(job.name);
+      reinstalling.delete(job.name);
+      if (request.dryRun) return outcome;
+      try {
+        await record(run, planned.get(job.name), outcome, request.runId, fleet.hosts.find((h) => h.name === job.name)?.ssh.hostKey);
+      } catch (error) {
+        return { result: "failed", error: `${outcome.error ? `${outcome.error}; ` : ""}recording the state failed: ${error.message}` };
+      }
+      return outcome;
+    },
+    unhealthyPeers: async (job) => {
+      const peers = /* @__PURE__ */ new Set();
+      for (const group of job.raftGroups) {
+        const [cluster, service] = group.split("/");
+        for (const voter of fleet.clusters[cluster]?.raft.find((g) => g.service === service)?.voters ?? []) {
+          if (voter !== job.name && running(voter)) peers.add(voter);
+        }
+      }
+      const unhealthy = [];
+      for (const name of [...peers].sort()) {
+        const peer = fleetHosts.get(name);
+        const report = await context.health.check(pinnedTarget(peer), healthChecksFor(peer, fleet));
+        if (!report.ok) unhealthy.push(`${name} (${report.failures.join("; ")})`);
+      }
+      return unhealthy;
+    }
+  });
+  request.emit({ type: "run-finished", results, durationMs: performance.now() - started });
+  const values = Object.values(results);
+  if (run.stop.reason && !values.includes("rollback-failed")) return { status: "stopped", message: stoppedMessage(run.stop.reason, results), plan, results };
+  const status = values.includes("rollback-failed") ? "rollback-failed" : values.some((r) => FAILURES.has(r)) ? "failed-rolled-back" : "ok";
+  const message = status === "ok" ? `${request.dryRun ? "dry run: " : ""}${values.length} host(s) done` : `halted: ${Object.entries(results).filter(([, r]) => FAILURES.has(r)).map(([h, r]) => `${h} ${r}`).join(", ")}`;
+  return { status, message, plan, results };
+}
+function stoppedMessage(reason, results) {
+  const hosts = (wanted) => Object.entries(results).filter(([, r]) => wanted(r)).map(([h, r]) => r === "skipped" ? h : `${h} ${r}`).sort();
+  const done = hosts((r) => r !== "skipped");
+  const undone = hosts((r) => r === "skipped");
+  return [
+    `stopped (${reason}); the deploy lock is released.`,
+    `  finished and recorded: ${done.join(", ") || "none"}`,
+    `  left undone, not started: ${undone.join(", ") || "none"}`,
+    undone.length > 0 || done.some((d) => !d.endsWith(" deployed") && !d.endsWith(" recorded")) ? "  run fleetc apply again to deploy what is left" : ""
+  ].filter(Boolean).join("\n");
+}
+async function hostModel(hostPlan, run) {
+  const atHead = run.head.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
+  if (atHead) return atHead;
+  const commit = run.states.get(hostPlan.name)?.state.deployed?.commit ?? run.plan.base.commit;
+  if (!commit) throw new ApplyError(`no revision describes the removed host ${hostPlan.name}`);
+  const base = await run.compiler.compile(commit);
+  const host = base.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
+  if (!host) throw new ApplyError(`host ${hostPlan.name} is not in the fleet at ${commit.slice(0, 12)}`);
+  return host;
+}
+function erasesDisks(host) {
+  return host.action === "destructive" || host.action === "replace" || host.action === "provision" && host.renamedFrom !== void 0;
+}
+function refuse(selected, models, request, plan) {
+  const refusals = [];
+  const erasing = selected.filter(erasesDisks);
+  const why = (h) => h.action === "destructive" ? "repartitioned" : h.action === "replace" ? "new hardware, installed from scratch; the old disks are lost" : `renamed from ${h.renamedFrom}: the machine is reinstalled`;
+  const unapproved = erasing.filter((h) => !request.approveDestructive.includes(h.name));
+  if (unapproved.length > 0) refusals.push(`refused: changes that erase disks need approval by name: ${unapproved.map((h) => `${h.name} (${why(h)})`).join(", ")}; approve with --approve-destructive ${unapproved.map((h) => h.name).join(" ")}`);
+  const stray = request.approveDestructive.filter((name) => !erasing.some((h) => h.name === name));
+  if (stray.length > 0) refusals.push(`refused: --approve-destructive names hosts without a destructive change in this plan: ${stray.join(", ")}`);
+  const installing = selected.filter((h) => h.action === "provision" || h.action === "replace");
+  if (installing.length > 0 && request.firstContact !== "accept-new") {
+    const all = plan.hosts.length > 1 && plan.hosts.every((h) => h.action === "provision" || h.action === "decommission");
+    refusals.push(
+      `refused: installing ${installing.map((h) => h.name).join(", ")} means talking to ${installing.length === 1 ? "its installer, whose key" : "their installers, whose keys"} cannot be known in advance. For new machines (or replaced hardware), pass --first-contact accept-new: apply then accepts the installer's first key, installs the host (erasing its disks) with a host key it generates, and records that key. For machines that already run (the deployment state was lost, or never recorded), do not: record them with fleetc adopt, which reads what each host runs over SSH and touches nothing` + (all ? `. Every host of the fleet is planned as new: if the fleet already runs, its state refs (refs/fleetc/deployed/*) are missing here \u2014 see the recovery runbook (docs/lifecycle.md)` : "")
+    );
+  }
+  for (const host of selected) {
+    const pinned = models.get(host.name).ssh.hostKey !== void 0;
+    if (["update", "reboot-required", "destructive"].includes(host.action) && !pinned) {
+      refusals.push(`refused: ${host.name} has no pinned SSH host key: fleetc connects only to hosts it can authenticate. fleetc records the key it installs when it provisions a host; for a host it did not install, pin its public key in ssh.hostKey of its host file \u2014 from the machine itself (cat /etc/ssh/ssh_host_ed25519_key.pub on its console) or ssh-keyscan -t ed25519 ${host.address ?? host.name} over a network you trust`);
+    }
+  }
+  return refusals;
+}
+async function record(run, hostPlan, outcome, runId, fleetPin) {
+  const { result, error } = outcome;
+  const at = (/* @__PURE__ */ new Date()).toISOString();
+  const previous = run.states.get(hostPlan.name);
+  const state = { ...previous?.state ?? {}, host: hostPlan.name, last: { result, commit: run.headCommit, at, run: runId, ...error ? { error } : {} } };
+  if (result === "deployed" || result === "recorded") {
+    if (hostPlan.action === "decommission") state.decommissioned = { commit: run.headCommit, at, run: runId };
+    else {
+      state.deployed = { commit: run.headCommit, artifacts: hostPlan.headManifest, at, run: runId };
+      delete state.decommissioned;
+    }
+  }
+  if (outcome.hostKey) state.hostKey = { key: outcome.hostKey, ...fleetPin ? { fleetPin } : {}, commit: run.headCommit, at, run: runId };
+  const oid = await writeState(run.repo, state, previous?.oid);
+  const ref = `${STATE_REF_PREFIX}${hostPlan.name}`;
+  if (run.remote && !await run.remote.compareAndSwap(ref, oid, previous?.oid)) throw new Error(`the remote's ${ref} moved during the run`);
+  run.states.set(hostPlan.name, { oid, state });
+}
+async function planCommit(repo, plan, file) {
+  try {
+    return await resolveCommit(repo, plan.head.commit);
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    throw new ApplyError(`the plan in ${file} is of commit ${plan.head.commit}, which is not in this repository (fetch it, or plan again)`);
+  }
+}
+async function lockWithTimeout(repo, remote, info, timeoutSeconds) {
+  const deadline = Date.now() + timeoutSeconds * 1e3;
+  for (; ; ) {
+    const attempt = await acquireLock(repo, remote, info);
+    if (attempt.acquired || Date.now() >= deadline) return attempt;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(2e3, Math.max(100, deadline - Date.now()))));
+  }
+}
+function describeHolder(holder) {
+  if (!holder) return "the deploy lock is held by another run (its details could not be read)";
+  return `the deploy lock is held by run ${holder.id}: ${holder.who}@${holder.machine} (pid ${holder.pid}) since ${holder.startedAt}, deploying ${holder.commit.slice(0, 12)} (${holder.run}). If that run is gone, break the lock with: fleetc unlock ${holder.id}`;
+}
+function showRecordedKeys(plan, head, states) {
+  for (const hostPlan of plan.hosts) {
+    const host = head.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
+    if (!host || hostPlan.hostKey?.source === "new") continue;
+    const effective = effectiveHostKey(host, states.get(host.name)?.state);
+    if (effective.source === "recorded") hostPlan.hostKey = { source: "recorded", fingerprint: fingerprintOf(effective.key) };
+  }
+}
+
+// src/cli/views/monitor.ts
+import { appendFileSync, mkdirSync } from "node:fs";
+import path24 from "node:path";
+function showCommand(argv) {
+  return argv.map((a) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+}
+function terminalMonitor(io, format, options) {
+  if (format === "json") return (event) => io.stdout(`${JSON.stringify(event)}
+`);
+  const started = Date.now();
+  const counts = {};
+  let running = 0;
+  let dryRun = false;
+  let statusShown = false;
+  const stamp = () => {
+    const s = Math.floor((Date.now() - started) / 1e3);
+    return `[${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}]`;
+  };
+  const line = (text) => {
+    if (statusShown) io.stdout("\r\x1B[K");
+    io.stdout(`${stamp()} ${text}
+`);
+    if (io.isTty) {
+      io.stdout(`${stamp()} running ${running} \xB7 ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(" \xB7 ") || "starting"}`);
+      statusShown = true;
+    }
+  };
+  return (event) => {
+    switch (event.type) {
+      case "run-started":
+        dryRun = event.dryRun;
+        return line(`${event.dryRun ? "dry run" : "apply"} ${event.runId}: ${event.hosts} host(s), ${event.waves} wave(s)`);
+      case "wave-started":
+        return line(`wave ${event.index} (${event.profile}): ${event.hosts.join(", ")}`);
+      case "host-started":
+        running++;
+        return line(`${event.host}: ${event.action}`);
+      case "step":
+        return line(`${event.host}: ${event.step}`);
+      case "command":
+        return line(`${event.host}: $ ${event.env?.length ? `${event.env.map((e) => `${e}=\u2026`).join(" ")} ` : ""}${showCommand(event.argv)}`);
+      case "command-finished":
+        if (event.exitCode === 0 && !options.verbose) return;
+        return line(`${event.host}:   ${event.timedOut ? "timed out" : `exit ${event.exitCode}`} after ${(event.durationMs / 1e3).toFixed(1)} s${event.exitCode !== 0 && event.output.trim() ? `: ${event.output.trim().split("\n").slice(-3).join(" | ")}` : ""}`);
+      case "host-finished":
+        running--;
+        counts[event.result] = (counts[event.result] ?? 0) + 1;
+        return line(`${event.host}: ${event.result}${dryRun ? " (dry run: nothing ran)" : ` (${(event.durationMs / 1e3).toFixed(1)} s)`}${event.error ? `: ${event.error}` : ""}`);
+      case "halted":
+        return line(`HALTED: ${event.reason}`);
+      case "notice":
+        return line(`note: ${event.message}`);
+      case "run-finished":
+        if (statusShown) io.stdout("\r\x1B[K");
+        statusShown = false;
+        return io.stdout(`${renderReport(event.results, event.durationMs)}${dryRun ? "dry run: no command was run, no state or lock was written\n" : ""}`);
+    }
+  };
+}
+function renderReport(results, durationMs) {
+  const rows = Object.entries(results).sort(([a], [b]) => a < b ? -1 : 1);
+  if (rows.length === 0) return "";
+  const width = Math.max(4, ...rows.map(([h]) => h.length));
+  return [`
+${"host".padEnd(width)}  result`, ...rows.map(([host, result]) => `${host.padEnd(width)}  ${result}`), `finished in ${(durationMs / 1e3).toFixed(1)} s
+`].join("\n");
+}
+function logFiles(dir) {
+  mkdirSync(dir, { recursive: true });
+  return (event) => {
+    const host = "host" in event ? event.host : "_run";
+    const text = event.type === "command-finished" ? `exit ${event.exitCode}${event.timedOut ? " (timed out)" : ""} after ${(event.durationMs / 1e3).toFixed(1)} s
+${event.output}` : JSON.stringify(event);
+    appendFileSync(path24.join(dir, `${host}.log`), `${(/* @__PURE__ */ new Date()).toISOString()} ${text}
+`);
+  };
+}
+function fanOut(...sinks) {
+  return (event) => {
+    for (const sink of sinks) sink(event);
+  };
+}
+
+// src/cli/commands/apply.ts
+var STATUS_EXIT = {
+  ok: EXIT.ok,
+  "nothing-to-do": EXIT.ok,
+  error: EXIT.failed,
+  "failed-rolled-back": EXIT.applyFailedRolledBack,
+  "rollback-failed": EXIT.applyRollbackFailed,
+  "lock-held": EXIT.lockHeld,
+  refused: EXIT.refused,
+  stopped: EXIT.applyStopped
+};
+function registerApply(program, io, setExit) {
+  const command = program.command("apply").description("deploy the hosts whose configuration differs from what is recorded as deployed, in safe waves").option("--plan <file>", "execute this plan (fleetc plan --format json --head <commit>) instead of planning").option("--base <rev>", "hosts never deployed by fleetc count as deployed at this revision (adopting a running fleet)").option("--dry-run", "print every command that would run, in order; touch nothing").option("--approve-destructive <host...>", "allow the destructive (repartitioning) change of these hosts").option("--max-parallel <n>", "most hosts changed at once (0: unlimited); default: the fleet deploy.maxParallel", parsePositiveInteger).option("--only <host...>", "deploy only these hosts; the others stay pending").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state and lock in this repository only").addOption(new Option3("--first-contact <policy>", "new machines: accept the first SSH host key their installer shows, or refuse").choices(["refuse", "accept-new"]).default("refuse")).option("--identity <file>", "SSH private key to log in with").option("--lock-timeout <seconds>", "wait this long for a lock held by another run (0: fail at once)", parsePositiveInteger, 0).option("--lock-lease <seconds>", "the deploy lock's lease, renewed while the run lasts: a lock not renewed for this long is stale and may be taken over", parsePositiveInteger, 300).option("--deploy-branch <branch>", "the remote branch a deployed commit must be on (default: the remote's HEAD branch, else main)").option("--allow-off-branch", "deploy a commit that is not on the deploy branch").option("--step-timeout <seconds>", "timeout of each nixos-rebuild / nixos-anywhere command", parsePositiveInteger, 3600).option("--health-timeout <seconds>", "how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)", parsePositiveInteger).option("--reboot-timeout <seconds>", "how long a host may take to come back after a reboot or to boot its installer", parsePositiveInteger, 900).option("--log-dir <dir>", "per-run directory of host logs and known_hosts files", ".fleetc/runs").addOption(new Option3("--output <format>", "progress as text lines or JSON lines").choices(["text", "json"]).default("text")).option("--verbose", "also show successful command exits");
+  addPathOptions(command);
+  command.action(async (options) => {
+    const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes5(3).toString("hex")}`;
+    const logDir = String(options.logDir);
+    if (!options.dryRun) ignoredByGit(logDir);
+    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose) }), ...options.dryRun ? [] : [logFiles(path25.join(logDir, runId))]);
+    const stop = new StopControl();
+    const release = stopOnSignals(stop, emit);
+    try {
+      const outcome = await apply({
+        cwd: process.cwd(),
+        paths: pathsFrom(options),
+        planFile: options.plan,
+        base: options.base,
+        dryRun: Boolean(options.dryRun),
+        approveDestructive: options.approveDestructive ?? [],
+        maxParallel: options.maxParallel,
+        only: options.only,
+        remote: options.remote === false ? "" : options.remote,
+        firstContact: options.firstContact,
+        identityFile: options.identity,
+        lockTimeoutSeconds: Number(options.lockTimeout),
+        stepTimeoutSeconds: Number(options.stepTimeout),
+        healthTimeoutSeconds: options.healthTimeout,
+        rebootTimeoutSeconds: Number(options.rebootTimeout),
+        logDir,
+        runId,
+        emit,
+        lockLeaseSeconds: Math.max(1, Number(options.lockLease)),
+        stop,
+        deployBranch: options.deployBranch,
+        allowOffBranch: Boolean(options.allowOffBranch)
+      });
+      if (outcome.plan && (options.dryRun || outcome.status === "refused") && options.output !== "json") io.stderr(renderPlanText(outcome.plan, { diffs: false }));
+      io.stderr(`fleetc apply: ${outcome.message}
+`);
+      setExit(STATUS_EXIT[outcome.status]);
+    } catch (error) {
+      if (!(error instanceof ApplyError || error instanceof GitError || error instanceof GitCommandError || error instanceof PlanFileError)) throw error;
+      io.stderr(`fleetc apply: ${error.message}
+`);
+      setExit(EXIT.failed);
+    } finally {
+      release();
+    }
+  });
+}
+function stopOnSignals(stop, emit) {
+  const handler = (signal) => {
+    if (stop.reason === void 0) {
+      stop.stop(`stopped by ${signal}`);
+      emit({ type: "notice", message: `${signal}: stopping \u2014 no new host starts; the hosts in flight finish and are recorded (a second signal rolls them back)` });
+    } else if (!stop.aborted) {
+      stop.abort(`stopped by ${signal}`);
+      emit({ type: "notice", message: `${signal} again: ending the commands in flight and rolling their hosts back` });
+    }
+  };
+  for (const signal of HANDLED_SIGNALS) process.on(signal, handler);
+  return () => {
+    for (const signal of HANDLED_SIGNALS) process.off(signal, handler);
+  };
+}
+function ignoredByGit(logDir) {
+  mkdirSync2(logDir, { recursive: true });
+  writeFileSync(path25.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
+}
+
+// src/cli/commands/adopt.ts
+import { randomBytes as randomBytes6 } from "node:crypto";
+import { Option as Option4 } from "commander";
+
+// src/apply/drift.ts
+var ManifestReader = class {
+  constructor(repo, compiler) {
+    this.repo = repo;
+    this.compiler = compiler;
+  }
+  repo;
+  compiler;
+  cache = /* @__PURE__ */ new Map();
+  /** The host's artifacts at commit; undefined when the commit is not here, has errors, or lacks the host. */
+  async hostAt(commit, host) {
+    let entry = this.cache.get(commit);
+    if (!entry) this.cache.set(commit, entry = this.load(commit));
+    return (await entry)?.get(host);
+  }
+  async load(commit) {
+    try {
+      await resolveCommit(this.repo, commit);
+    } catch {
+      return void 0;
+    }
+    const compiled2 = await this.compiler.compile(commit);
+    if (compiled2.errors || !compiled2.side.fleet) return void 0;
+    return new Map(buildPlan(compiled2.side, compiled2.side).hosts.map((h) => [h.name, h.headManifest]));
+  }
+};
+async function driftOf(probe, state, manifests) {
+  switch (probe.outcome) {
+    case "no-key":
+      return { state: "not probed", detail: "no pinned or recorded SSH host key to check it by" };
+    case "unreachable":
+      return { state: "unreachable", detail: probe.detail };
+    case "no-revision":
+      return { state: state?.deployed ? "drift" : "not recorded", detail: probe.detail };
+  }
+  const runs = probe.commit;
+  const deployed = state?.deployed;
+  if (!deployed) return { state: "not recorded", runs, detail: `runs ${runs.slice(0, 12)}, nothing recorded (fleetc adopt records it)` };
+  if (deployed.commit === runs) return { state: "in sync", runs, detail: `runs ${runs.slice(0, 12)}, as recorded` };
+  const running = await manifests.hostAt(runs, probe.host);
+  if (!running) return { state: "drift", runs, detail: `runs ${runs.slice(0, 12)}, which is not a commit of this repository's fleet with this host; recorded ${deployed.commit.slice(0, 12)}` };
+  if (sameArtifacts(running, deployed.artifacts)) return { state: "in sync", runs, detail: `runs ${runs.slice(0, 12)}: the same configuration as recorded at ${deployed.commit.slice(0, 12)}` };
+  return { state: "drift", runs, detail: `runs ${runs.slice(0, 12)}, recorded ${deployed.commit.slice(0, 12)}: another configuration` };
+}
+
+// src/apply/probe.ts
+import { mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import path26 from "node:path";
+var PARALLEL = 8;
+async function probeHosts(hosts, states, options = {}) {
+  const keyed2 = hosts.map((h) => withHostKey(h, effectiveHostKey(h, states.get(h.name)?.state).key));
+  const dir = await mkdtemp2(path26.join(tmpdir2(), "fleetc-probe-"));
+  try {
+    const knownHostsFile = path26.join(dir, "known_hosts");
+    await writeFile4(knownHostsFile, knownHostsFor(keyed2));
+    const ssh = new Ssh(new ProcessRunner(() => void 0), { knownHostsFile, identityFile: options.identityFile, connectTimeoutSeconds: options.timeoutSeconds ?? 10 });
+    const probes = /* @__PURE__ */ new Map();
+    const queue = [...keyed2];
+    const worker = async () => {
+      for (let host = queue.shift(); host; host = queue.shift()) probes.set(host.name, await probeOne(ssh, host));
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, worker));
+    return probes;
+  } finally {
+    await rm2(dir, { recursive: true, force: true });
+  }
+}
+async function probeOne(ssh, host) {
+  if (!host.ssh.hostKey) return { host: host.name, outcome: "no-key" };
+  const result = await ssh.run(pinnedTarget(host), ["nixos-version", "--json"], 3e4);
+  if (!result.ok) return { host: host.name, outcome: "unreachable", detail: result.stderr.trim().split("\n").pop() || `exit ${result.exitCode}` };
+  try {
+    const revision = JSON.parse(result.stdout).configurationRevision;
+    if (typeof revision === "string" && /^[0-9a-f]{40}$/.test(revision)) return { host: host.name, outcome: "runs", commit: revision };
+    return { host: host.name, outcome: "no-revision", detail: typeof revision === "string" ? `it runs ${revision}, not a commit` : "its system records no configurationRevision (not built by fleetc from a commit)" };
+  } catch {
+    return { host: host.name, outcome: "no-revision", detail: "nixos-version --json did not answer JSON" };
+  }
+}
+
+// src/apply/adopt.ts
+async function adopt(request) {
+  const repo = await openRepository(request.cwd);
+  const remote = await defaultRemote(repo, request.remote);
+  const head = await resolveCommit(repo, "HEAD");
+  let lock;
+  if (!request.dryRun) {
+    const attempt = await acquireLock(repo, remote, newLockInfo(request.runId, head, `fleetc adopt`, 300));
+    if (!attempt.acquired) return { status: "lock-held", ...attempt.holder ? { holder: attempt.holder } : {} };
+    lock = attempt.oid;
+  }
+  try {
+    const states = remote ? request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix)) : await remote.fetchStates().then(() => readStates(repo)) : await readStates(repo);
+    const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
+    const compiled2 = await compiler.compile(head, "HEAD");
+    const fleetHosts = (compiled2.side.fleet?.hosts ?? []).filter((h) => !request.only?.length || request.only.includes(h.name));
+    const probes = await probeHosts(fleetHosts, states, { ...request.identityFile ? { identityFile: request.identityFile } : {} });
+    const manifests = new ManifestReader(repo, compiler);
+    const results = [];
+    for (const host of fleetHosts) {
+      const probe = probes.get(host.name);
+      if (probe.outcome !== "runs") {
+        results.push({ host: host.name, outcome: "not adopted", detail: probe.outcome === "no-key" ? "no pinned or recorded SSH host key: pin ssh.hostKey in its host file" : probe.detail });
+        continue;
+      }
+      const artifacts = await manifests.hostAt(probe.commit, host.name);
+      if (!artifacts) {
+        results.push({ host: host.name, outcome: "not adopted", commit: probe.commit, detail: `runs ${probe.commit.slice(0, 12)}, which is not a commit of this repository with this host (git fetch it, then adopt again)` });
+        continue;
+      }
+      const previous = states.get(host.name);
+      const deployed = previous?.state.deployed;
+      if (deployed?.commit === probe.commit && sameArtifacts(deployed.artifacts, artifacts)) {
+        results.push({ host: host.name, outcome: "already recorded", commit: probe.commit, detail: `runs ${probe.commit.slice(0, 12)}, as recorded` });
+        continue;
+      }
+      const detail = deployed ? `runs ${probe.commit.slice(0, 12)}; was recorded at ${deployed.commit.slice(0, 12)}` : `runs ${probe.commit.slice(0, 12)}`;
+      if (!request.dryRun) {
+        const at = (/* @__PURE__ */ new Date()).toISOString();
+        const state = { ...previous?.state ?? {}, host: host.name, deployed: { commit: probe.commit, artifacts, at, run: request.runId }, last: { result: "recorded", commit: probe.commit, at, run: request.runId } };
+        delete state.decommissioned;
+        const oid = await writeState(repo, state, previous?.oid);
+        if (remote && !await remote.compareAndSwap(`${STATE_REF_PREFIX}${host.name}`, oid, previous?.oid)) {
+          results.push({ host: host.name, outcome: "not adopted", commit: probe.commit, detail: `the remote's state of ${host.name} moved meanwhile; adopt again` });
+          continue;
+        }
+      }
+      results.push({ host: host.name, outcome: "recorded", commit: probe.commit, detail });
+    }
+    return { status: results.some((r) => r.outcome === "not adopted") ? "partial" : "done", hosts: results };
+  } finally {
+    if (lock) await releaseLock(repo, remote, lock);
+  }
+}
+
+// src/cli/commands/adopt.ts
+function registerAdopt(program, io, setExit) {
+  const command = program.command("adopt").description("record each host as deployed at the fleet commit it really runs (read over SSH with pinned keys); touches no host").option("--only <host...>", "adopt only these hosts").option("--dry-run", "show what would be recorded; write no ref").option("--identity <file>", "SSH private key to log in with").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state in this repository only").addOption(new Option4("--format <format>", "output format").choices(["text", "json"]).default("text"));
+  addPathOptions(command);
+  command.action(async (options) => {
+    try {
+      const outcome = await adopt({
+        cwd: process.cwd(),
+        paths: pathsFrom(options),
+        remote: options.remote === false ? "" : options.remote,
+        only: options.only,
+        dryRun: Boolean(options.dryRun),
+        identityFile: options.identity,
+        runId: `adopt-${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes6(3).toString("hex")}`
+      });
+      if (outcome.status === "lock-held") {
+        io.stderr(`fleetc adopt: the deploy lock is held${outcome.holder ? ` by run ${outcome.holder.id} (${outcome.holder.who}@${outcome.holder.machine})` : ""}; try again when it is free
+`);
+        return setExit(EXIT.lockHeld);
+      }
+      if (options.format === "json") io.stdout(`${JSON.stringify(outcome, null, 2)}
+`);
+      else {
+        const width = Math.max(4, ...outcome.hosts.map((h) => h.host.length));
+        for (const h of outcome.hosts) io.stdout(`${h.host.padEnd(width)}  ${(options.dryRun && h.outcome === "recorded" ? "would record" : h.outcome).padEnd(16)}  ${h.detail}
+`);
+      }
+      setExit(outcome.status === "done" ? EXIT.ok : EXIT.failed);
+    } catch (error) {
+      if (!(error instanceof GitError || error instanceof GitCommandError)) throw error;
+      io.stderr(`fleetc adopt: ${error.message}
+`);
+      setExit(EXIT.failed);
+    }
+  });
+}
+
+// src/cli/commands/status.ts
+import { Option as Option5 } from "commander";
+
+// src/apply/status.ts
+async function fleetStatus(cwd, paths, remoteName, fetch, probe) {
+  const repo = await openRepository(cwd);
+  const remote = await defaultRemote(repo, remoteName);
+  if (remote && fetch) await remote.fetchStates();
+  const head = await resolveCommit(repo, "HEAD");
+  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, paths.fleetDir), nixDir: repoRelative(repo, paths.nixDir), layout: outputLayout(paths), libraryDir: libraryDirOf(repo, paths) });
+  const compiled2 = await compiler.compile(head, "HEAD");
+  const manifests = new Map(buildPlan(compiled2.side, compiled2.side).hosts.map((h) => [h.name, h.headManifest]));
+  const states = await readStates(repo);
+  const names = [.../* @__PURE__ */ new Set([...manifests.keys(), ...states.keys()])].sort();
+  const hosts = names.map((host) => {
+    const state = states.get(host)?.state;
+    const manifest = manifests.get(host);
+    let pending;
+    if (!manifest) pending = state?.decommissioned ? "decommissioned" : "decommission pending";
+    else if (!state?.deployed) pending = "never deployed";
+    else pending = sameArtifacts(state.deployed.artifacts, manifest) ? "up to date" : "changes pending";
+    return { host, pending, ...state?.deployed ? { deployedCommit: state.deployed.commit, deployedAt: state.deployed.at } : {}, ...state?.last ? { last: state.last } : {} };
+  });
+  if (probe && compiled2.side.fleet) {
+    const probes = await probeHosts(compiled2.side.fleet.hosts, states, probe);
+    const manifestReader = new ManifestReader(repo, compiler);
+    for (const status of hosts) {
+      const found = probes.get(status.host);
+      if (found) status.probe = await driftOf(found, states.get(status.host)?.state, manifestReader);
+    }
+  }
+  const lock = await readLock(repo, remote);
+  const expiry = lock ? leaseExpiry(lock.info) : void 0;
+  return { head, hosts, ...lock ? { lock: { ...lock.info, where: lock.where, stale: isStale(lock.info), ...expiry ? { leaseExpiresAt: expiry.toISOString() } : {} } } : {} };
+}
+
+// src/cli/views/status.ts
+function renderStatus(status) {
+  const probed = status.hosts.some((h) => h.probe);
+  const rows = status.hosts.map((h) => [
+    h.host,
+    h.pending,
+    h.deployedCommit ? h.deployedCommit.slice(0, 12) : "-",
+    ...probed ? [h.probe ? `${h.probe.state === "drift" ? "DRIFT" : h.probe.state}: ${h.probe.detail}` : "-"] : [],
+    h.last ? `${h.last.result} ${h.last.at.replace(/\.\d+Z$/, "Z")}${h.last.error ? ` (${h.last.error.slice(0, 60)})` : ""}` : "-"
+  ]);
+  const header = ["host", "state", "deployed", ...probed ? ["running (probed)"] : [], "last result"];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i].length)));
+  const format = (cells) => cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i])).join("  ");
+  const lock = !status.lock ? "deploy lock: free" : status.lock.stale ? `deploy lock (${status.lock.where}): STALE \u2014 run ${status.lock.id}, ${status.lock.who}@${status.lock.machine} (pid ${status.lock.pid}) stopped renewing it; its lease ran out at ${status.lock.leaseExpiresAt}. The next fleetc apply takes it over (or: fleetc unlock ${status.lock.id})` : `deploy lock (${status.lock.where}): held by run ${status.lock.id}, ${status.lock.who}@${status.lock.machine} since ${status.lock.startedAt}${status.lock.leaseExpiresAt ? `, lease renewed until ${status.lock.leaseExpiresAt}` : ""}`;
+  return [`HEAD ${status.head.slice(0, 12)}`, format(header), ...rows.map(format), lock, ""].join("\n");
+}
+
+// src/cli/commands/status.ts
+function registerStatus(program, io, setExit) {
+  const status = program.command("status").description("show per host the deployed commit, pending changes and the last result, and the deploy lock").addOption(new Option5("--format <format>", "output format").choices(["text", "json"]).default("text")).option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "read the state in this repository only").option("--no-fetch", "do not fetch the state refs from the remote first").option("--probe", "also read what each host runs over SSH (pinned host keys only) and report drift; exits 1 when a host drifts").option("--identity <file>", "SSH private key for --probe");
+  addPathOptions(status);
+  status.action(async (options) => {
+    await guarded2(io, setExit, async () => {
+      const probe = options.probe ? { ...options.identity ? { identityFile: String(options.identity) } : {} } : void 0;
+      const result = await fleetStatus(process.cwd(), pathsFrom(options), options.remote === false ? "" : options.remote, options.fetch !== false, probe);
+      io.stdout(options.format === "json" ? `${JSON.stringify(result, null, 2)}
+` : renderStatus(result));
+      setExit(result.hosts.some((h) => h.probe?.state === "drift") ? EXIT.failed : EXIT.ok);
+    });
+  });
+  program.command("unlock").description("break a stale deploy lock; only with the id of the lock (fleetc status shows it)").argument("<lock-id>", "the id of the lock to break").option("--remote <name>", "git remote holding the lock ref (default: origin, when it exists)").option("--no-remote", "the lock in this repository only").action(async (lockId, options) => {
+    await guarded2(io, setExit, async () => {
+      const repo = await openRepository(process.cwd());
+      const remote = await defaultRemote(repo, options.remote === false ? "" : options.remote);
+      const result = await breakLock(repo, remote, lockId);
+      const whose = (l) => `run ${l.id} of ${l.who}@${l.machine} (pid ${l.pid}), taken ${l.startedAt} to deploy ${l.commit.slice(0, 12)}`;
+      if (result.broken) {
+        io.stdout(`broke the deploy lock: ${whose(result.lock)}
+`);
+        setExit(EXIT.ok);
+      } else {
+        io.stderr(result.lock ? `fleetc unlock: the lock is held by ${whose(result.lock)}, not by ${lockId}; nothing changed
+` : "fleetc unlock: no deploy lock is held\n");
+        setExit(EXIT.failed);
+      }
+    });
+  });
+}
+async function guarded2(io, setExit, body) {
+  try {
+    await body();
+  } catch (error) {
+    if (!(error instanceof GitError || error instanceof GitCommandError)) throw error;
+    io.stderr(`fleetc: ${error.message}
+`);
+    setExit(EXIT.failed);
+  }
+}
+
+// src/cli/commands/validate.ts
+function registerValidate(program, io, setExit) {
+  const command = program.command("validate").description("check the fleet: YAML, schemas and cross-file rules");
+  addPathOptions(command);
+  addFormatOption(command);
+  addCacheOptions(command);
+  command.action(async (options) => {
+    const paths = pathsFrom(options, { layout: false });
+    const format = formatFrom(options);
+    const result = await compileFromDisk(paths, { validateOnly: true, cacheDir: cacheDirFrom(options) });
+    io.stdout(renderDiagnostics(format, result.diagnostics, result.sources));
+    if (format === "text") {
+      const verdict = hasErrors(result.diagnostics) ? "invalid" : "valid";
+      io.stderr(`${paths.fleetDir}: ${verdict} (${result.hostCount} hosts, ${result.profileCount} profiles; ${summaryLine(result.diagnostics)})
+`);
+    }
+    setExit(hasErrors(result.diagnostics) ? EXIT.failed : EXIT.ok);
+  });
+}
+
+// src/watch/watcher.ts
+import { lstatSync, statSync } from "node:fs";
+import path27 from "node:path";
+import { watch } from "chokidar";
+
+// src/compile/incremental.ts
+var IncrementalCompiler = class {
+  constructor(options, parseCache = new ParseCache()) {
+    this.options = options;
+    this.parseCache = parseCache;
+  }
+  options;
+  parseCache;
+  memo = newCompileMemo();
+  manifest = new ManifestMemo();
+  last;
+  compile(raw) {
+    const { compilation, checked } = compileStages(raw, { ...this.options, parseCache: this.parseCache, memo: this.memo, validateOnly: true });
+    if (!compilation.fleet || !checked) return { ...compilation, emittedHosts: [], removedHosts: [] };
+    const fleet = compilation.fleet;
+    const context = emitContext(raw, this.options, compilation.diagnostics);
+    const shape = fleetShape(fleet, checked, context);
+    const previous = this.last;
+    const affected = previous ? affectedHosts(previous.shape, shape) : void 0;
+    let emitters;
+    let emittedHosts = [];
+    if (previous && affected && !affected.all) {
+      emitters = emitChanged(fleet, context, previous.emitters, affected.host, affected.cluster, affected.removed);
+      emittedHosts = fleet.hosts.filter((h) => affected.host.has(h.name)).map((h) => h.name);
+    }
+    if (!emitters) {
+      emitters = emitAll(fleet, context);
+      emittedHosts = fleet.hosts.map((h) => h.name);
+    }
+    const emitted = emitters.flatMap((state) => [...state.byHost.values()].flat());
+    const arranged = previous && inLastOrder(emitted, previous.order);
+    const artifacts = finishArtifacts(fleet, arranged || emitted, context, this.manifest);
+    this.last = { shape, emitters, order: arranged ? previous.order : pathOrder(artifacts) };
+    const removedHosts = previous ? [...previous.shape.hosts.keys()].filter((name) => !shape.hosts.has(name)).sort() : [];
+    return { ...compilation, artifacts, emittedHosts, removedHosts };
+  }
+};
+var SHARED = "";
+function scopeOf(emit, artifacts) {
+  if (emit.crossHost === true || artifacts.length === 0 || !artifacts.every((a) => a.host !== void 0 && !a.fragments)) return "fleet";
+  return emit.crossHost === "cluster" ? "cluster" : "host";
+}
+function emitAll(fleet, context) {
+  return EMITTERS.map((emit) => {
+    const artifacts = emit(fleet, context);
+    const scope = scopeOf(emit, artifacts);
+    return { emit, scope, byHost: fileByHost(artifacts, scope !== "fleet") };
+  });
+}
+function emitChanged(fleet, context, previous, host, cluster, removed) {
+  const out = [];
+  for (const state of previous) {
+    if (state.scope === "fleet") {
+      out.push({ ...state, byHost: fileByHost(state.emit(fleet, context), false) });
+      continue;
+    }
+    const names = state.scope === "cluster" ? cluster : host;
+    const byHost = new Map(state.byHost);
+    for (const name of [...names, ...removed]) byHost.delete(name);
+    if (names.size > 0) {
+      const seen = hostsToEmit(fleet, names, state.scope);
+      const seenNames = new Set(seen.map((h) => h.name));
+      const artifacts = state.emit({ ...fleet, hosts: seen }, context);
+      if (!artifacts.every((a) => a.host !== void 0 && seenNames.has(a.host) && !a.fragments)) return void 0;
+      for (const [name, list3] of fileByHost(artifacts.filter((a) => names.has(a.host)), true)) byHost.set(name, list3);
+    }
+    out.push({ ...state, byHost });
+  }
+  return out;
+}
+function fileByHost(artifacts, perHost) {
+  const byHost = /* @__PURE__ */ new Map();
+  for (const artifact of artifacts) {
+    const key = perHost ? artifact.host : SHARED;
+    const list3 = byHost.get(key);
+    if (list3) list3.push(artifact);
+    else byHost.set(key, [artifact]);
+  }
+  return byHost;
+}
+function pathOrder(artifacts) {
+  return new Map(artifacts.slice(0, -1).map((a, i) => [a.path, i]));
+}
+function inLastOrder(artifacts, order) {
+  if (order.size !== artifacts.length) return void 0;
+  const placed = new Array(artifacts.length);
+  for (const artifact of artifacts) {
+    const index = order.get(artifact.path);
+    if (index === void 0 || placed[index] !== void 0) return void 0;
+    placed[index] = artifact;
+  }
+  return placed;
+}
+
+// src/watch/watcher.ts
+var DEFAULT_DEBOUNCE_MS = 30;
+var CHOKIDAR_CHANGE_THROTTLE_MS = 50;
+var YAML = /\.ya?ml$/;
+function startWatch(options, onEvent) {
+  const { paths } = options;
+  const fleetRoot = path27.resolve(paths.fleetDir);
+  const nixRoot = path27.resolve(paths.nixDir);
+  const compiler = new IncrementalCompiler(outputLayout(paths), options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache);
+  let raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
+  let files = new Map(raw.files.map((f) => [f.relPath, f]));
+  let known;
+  let writtenManifest;
+  let lastArtifacts = /* @__PURE__ */ new Map();
+  let lastHosts;
+  const changedFiles = /* @__PURE__ */ new Set();
+  let rereadAll = false;
+  let rereadNix = false;
+  let timer;
+  let recheckTimer;
+  let stopped = false;
+  const recheck = /* @__PURE__ */ new Set();
+  const rebuild = (first) => {
+    const started = performance.now();
+    if (rereadAll) {
+      raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
+      files = new Map(raw.files.map((f) => [f.relPath, f]));
+    } else {
+      for (const relPath of changedFiles) {
+        if (!lstatSync(path27.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
+        else files.set(relPath, readFleetFile(paths.fleetDir, relPath));
+      }
+      const nix = rereadNix ? readNixDir(paths.nixDir) : raw;
+      raw = { ...raw, nixFiles: nix.nixFiles, nixSources: nix.nixSources, files: [...files.values()].sort((a, b) => a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0) };
+    }
+    for (const relPath of changedFiles) recheck.add(relPath);
+    changedFiles.clear();
+    rereadAll = rereadNix = false;
+    clearTimeout(recheckTimer);
+    recheckTimer = setTimeout(verifyRecent, CHOKIDAR_CHANGE_THROTTLE_MS + 20);
+    const result = compiler.compile(raw);
+    if (hasErrors(result.diagnostics) || !result.artifacts || !result.fleet) {
+      onEvent({ kind: "invalid", milliseconds: performance.now() - started, diagnostics: result.diagnostics, sources: result.sources, outDir: paths.outDir });
+      return;
+    }
+    let changes;
+    try {
+      const lock = acquireOutputLock(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: "fleetc watch", makeParent: true });
+      try {
+        if (manifestSignature(paths.outDir) !== writtenManifest) known = void 0;
+        changes = writeOutputSync(paths.outDir, result.artifacts, void 0, { rootDir: fleetRepositoryRoot(paths), lock, ...known ? { known } : {} }).changes;
+        writtenManifest = manifestSignature(paths.outDir);
+      } finally {
+        lock.release();
+      }
+    } catch (error) {
+      known = void 0;
+      onEvent({ kind: "failed", message: error.message });
+      return;
+    }
+    const artifacts = new Map(result.artifacts.map((a) => [a.path, a]));
+    const hosts = new Set(result.fleet.hosts.map((h) => h.name));
+    const hostChanges = first ? [] : describeHostChanges2(changes, lastArtifacts, artifacts, lastHosts ?? /* @__PURE__ */ new Set(), hosts);
+    known = new Map(result.artifacts.map((a) => [a.path, a.contents]));
+    lastArtifacts = artifacts;
+    lastHosts = hosts;
+    if (first && options.cacheDir !== void 0) saveParseCache(options.cacheDir, compiler.parseCache);
+    onEvent({ kind: "built", first, milliseconds: performance.now() - started, hosts: hosts.size, files: result.artifacts.length, changes, hostChanges, diagnostics: result.diagnostics, sources: result.sources });
+  };
+  const guarded3 = (run) => {
+    try {
+      run();
+    } catch (error) {
+      onEvent({ kind: "failed", message: `internal error: ${error.message}` });
+    }
+  };
+  const verifyRecent = () => {
+    if (stopped) return;
+    for (const relPath of recheck) {
+      const onDisk = lstatSync(path27.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
+      const built = files.get(relPath);
+      if (onDisk?.bytes && built?.bytes ? !Buffer.from(onDisk.bytes).equals(built.bytes) : Boolean(onDisk) !== Boolean(built)) changedFiles.add(relPath);
+    }
+    recheck.clear();
+    if (changedFiles.size > 0) schedule();
+  };
+  const schedule = () => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = void 0;
+      if (!stopped) guarded3(() => rebuild(false));
+    }, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+  };
+  const watchers = [];
+  const onFleet = (event, absPath) => {
+    const relPath = path27.relative(fleetRoot, absPath).split(path27.sep).join("/");
+    if (relPath === "" || relPath.startsWith("..") || relPath.split("/").some((s) => s.startsWith("."))) return;
+    if ((event === "add" || event === "change" || event === "unlink") && YAML.test(relPath)) changedFiles.add(relPath);
+    else if (event === "addDir" || event === "unlinkDir" || YAML.test(relPath)) rereadAll = true;
+    else return;
+    schedule();
+  };
+  const onNix = () => {
+    rereadNix = true;
+    schedule();
+  };
+  const hidden2 = (root) => (p) => path27.relative(root, p).split(path27.sep).some((s) => s.startsWith(".") && s !== "..");
+  const ready = (async () => {
+    const fleetWatcher = watch(fleetRoot, { ignoreInitial: true, ignored: hidden2(fleetRoot) });
+    const nixWatcher = watch(nixRoot, { ignoreInitial: true, ignored: hidden2(nixRoot) });
+    watchers.push(fleetWatcher, nixWatcher);
+    fleetWatcher.on("all", onFleet);
+    nixWatcher.on("all", onNix);
+    for (const w of watchers) w.on("error", (error) => onEvent({ kind: "failed", message: `watching: ${error.message}` }));
+    await Promise.all(watchers.map((w) => new Promise((resolve) => w.once("ready", () => resolve()))));
+    changedFiles.clear();
+    rereadAll = true;
+    if (!stopped) guarded3(() => rebuild(true));
+  })();
+  return {
+    ready,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      clearTimeout(recheckTimer);
+      await ready.catch(() => void 0);
+      await Promise.all(watchers.map((w) => w.close()));
+    }
+  };
+}
+function manifestSignature(outDir) {
+  const stat = statSync(path27.join(outDir, MANIFEST_PATH), { throwIfNoEntry: false });
+  return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+}
+function describeHostChanges2(changes, before, after, hostsBefore, hostsAfter) {
+  const out = /* @__PURE__ */ new Map();
+  for (const host of hostsAfter) if (!hostsBefore.has(host)) out.set(host, { host, change: "added", kinds: [] });
+  for (const host of hostsBefore) if (!hostsAfter.has(host)) out.set(host, { host, change: "removed", kinds: [] });
+  const modified = (host, kind) => {
+    if (!hostsAfter.has(host) || !hostsBefore.has(host)) return;
+    const entry = out.get(host) ?? { host, change: "modified", kinds: [] };
+    if (!entry.kinds.includes(kind)) entry.kinds.push(kind);
+    out.set(host, entry);
+  };
+  for (const change of changes) {
+    const old = before.get(change.path);
+    const now = after.get(change.path);
+    const artifact = now ?? old;
+    if (!artifact) continue;
+    if (artifact.host) modified(artifact.host, artifact.kind);
+    const baseChanged = old?.fragmentBase !== now?.fragmentBase;
+    for (const host of /* @__PURE__ */ new Set([...Object.keys(old?.fragments ?? {}), ...Object.keys(now?.fragments ?? {})])) {
+      if (baseChanged || old?.fragments?.[host] !== now?.fragments?.[host]) modified(host, artifact.kind);
+    }
+  }
+  return [...out.values()].sort((a, b) => a.host < b.host ? -1 : a.host > b.host ? 1 : 0);
+}
+
+// src/cli/views/watch.ts
+var MAX_HOSTS_LISTED = 8;
+function renderWatchEvent(event, outDir, now = /* @__PURE__ */ new Date()) {
+  const time = now.toTimeString().slice(0, 8);
+  const ms = (m) => `${Math.round(m)} ms`;
+  switch (event.kind) {
+    case "failed":
+      return `[${time}] fleetc: ${event.message}
+`;
+    case "invalid":
+      return `${renderDiagnostics("text", event.diagnostics, event.sources)}[${time}] invalid (${summaryLine(event.diagnostics)}); ${outDir} keeps the last good build (${ms(event.milliseconds)})
+`;
+    case "built": {
+      const warnings = event.diagnostics.length > 0 ? renderDiagnostics("text", event.diagnostics, event.sources) : "";
+      if (event.first) return `${warnings}[${time}] built ${outDir}: ${event.hosts} hosts, ${event.files} files, ${event.changes.length} changed (${ms(event.milliseconds)}); watching for changes
+`;
+      if (event.changes.length === 0) return `${warnings}[${time}] no change to ${outDir} (${ms(event.milliseconds)})
+`;
+      const hosts = event.hostChanges.slice(0, MAX_HOSTS_LISTED).map((h) => h.change === "modified" ? `${h.host} (${h.kinds.join(", ")})` : `${h.host} ${h.change}`);
+      if (event.hostChanges.length > MAX_HOSTS_LISTED) hosts.push(`and ${event.hostChanges.length - MAX_HOSTS_LISTED} more`);
+      const which = hosts.length > 0 ? `: ${hosts.join(", ")}` : "";
+      return `${warnings}[${time}] ${outDir}: ${event.changes.length} file${event.changes.length === 1 ? "" : "s"} changed, ${event.hostChanges.length} host${event.hostChanges.length === 1 ? "" : "s"}${which} (${ms(event.milliseconds)})
+`;
+    }
+  }
+}
+
+// src/cli/commands/watch.ts
+function registerWatch(program, io, setExit) {
+  const command = program.command("watch").description("rebuild the output directory on every change to the fleet or nix/ (Ctrl-C stops)").option("--debounce <ms>", "wait this long after a change for more before rebuilding", parsePositiveInteger, DEFAULT_DEBOUNCE_MS);
+  addPathOptions(command);
+  addCacheOptions(command);
+  addLockTimeoutOption(command);
+  command.action(async (options) => {
+    const paths = pathsFrom(options);
+    const handle = startWatch({ paths, debounceMs: options.debounce, cacheDir: cacheDirFrom(options), lockTimeoutMs: Number(options.lockTimeout) * 1e3 }, (event) => {
+      const text = renderWatchEvent(event, paths.outDir);
+      if (event.kind === "built") io.stdout(text);
+      else io.stderr(text);
+    });
+    await new Promise((resolve) => {
+      const stop = () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        void handle.stop().then(resolve);
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+    io.stderr("fleetc watch: stopped\n");
+    setExit(EXIT.ok);
+  });
+}
+
+// src/cli/io.ts
+function closable(stream) {
+  let closed = false;
+  stream.on("error", (error) => {
+    if (error.code !== "EPIPE") throw error;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+var processIo = {
+  stdout: closable(process.stdout),
+  stderr: closable(process.stderr),
+  isTty: Boolean(process.stdout.isTTY)
+};
+
+// src/cli/main.ts
+async function main(argv, io = processIo) {
+  let exitCode = EXIT.ok;
+  const setExit = (code2) => {
+    exitCode = code2;
+  };
+  const program = new Command("fleetc").description("Compile a bare-metal NixOS fleet from YAML: validate, build, plan and apply.").version(FLEETC_VERSION, "-V, --version").exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(run with --help for usage)");
+  registerInit(program, io, setExit);
+  registerValidate(program, io, setExit);
+  registerBuild(program, io, setExit);
+  registerPlan(program, io, setExit);
+  registerApply(program, io, setExit);
+  registerStatus(program, io, setExit);
+  registerAdopt(program, io, setExit);
+  registerWatch(program, io, setExit);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  try {
+    await program.parseAsync([...argv], { from: "node" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const benign = error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help";
+      return benign ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.stderr(`fleetc: ${error.message}
+`);
+      return EXIT.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`fleetc: internal error: ${message}
+`);
+    if (process.env.FLEETC_DEBUG === "1" && error instanceof Error) io.stderr(`${error.stack}
+`);
+    else io.stderr("  this is a bug in fleetc; rerun with FLEETC_DEBUG=1 for details and report it\n");
+    return EXIT.internal;
+  }
+}
+export {
+  main
+};

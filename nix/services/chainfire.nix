@@ -1,5 +1,0 @@
-# Chainfire distributed configuration store (Raft).
-import ../lib/platform-service.nix {
-  name = "chainfire";
-  description = "Chainfire distributed configuration store (Raft)";
-}

@@ -1,5 +1,0 @@
-# FlashDNS authoritative DNS.
-import ../lib/platform-service.nix {
-  name = "flashdns";
-  description = "FlashDNS authoritative DNS";
-}

@@ -1,0 +1,51 @@
+// npm run build:cli: bundles the CLI into dist/fleetc.mjs (its dependencies stay external) and
+// records in dist/build-info.json the hash of the sources it was built from. Both are committed, so
+// an installed fleetc runs the bundle whether or not its install scripts ran; bin/fleetc.js runs the
+// sources instead when a checkout's differ from that hash. With --check, compares instead of writing.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sourceHash } from '../bin/source-hash.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const check = process.argv.includes('--check');
+const temp = await mkdtemp(path.join(os.tmpdir(), 'fleetc-build-cli-'));
+try {
+  await build({
+    entryPoints: [path.join(root, 'src/cli/main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: path.join(temp, 'fleetc.mjs'),
+    logLevel: 'warning',
+  });
+  const bundle = await readFile(path.join(temp, 'fleetc.mjs'), 'utf8');
+  const info = `${JSON.stringify({ sourceHash: sourceHash(path.join(root, 'src')), esbuild: JSON.parse(readFileSync(path.join(root, 'node_modules/esbuild/package.json'), 'utf8')).version }, null, 2)}\n`;
+  const dist = path.join(root, 'dist');
+  if (check) {
+    const stale = [['fleetc.mjs', bundle], ['build-info.json', info]].filter(([name, text]) => readOrEmpty(path.join(dist, name)) !== text).map(([name]) => `dist/${name}`);
+    if (stale.length > 0) {
+      console.error(`${stale.join(' and ')} ${stale.length > 1 ? 'are' : 'is'} not what the sources build to: run npm run build:cli and commit dist/`);
+      process.exitCode = 1;
+    }
+  } else {
+    await mkdir(dist, { recursive: true });
+    await writeFile(path.join(dist, 'fleetc.mjs'), bundle);
+    await writeFile(path.join(dist, 'build-info.json'), info);
+  }
+} finally {
+  await rm(temp, { recursive: true, force: true });
+}
+
+function readOrEmpty(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
