@@ -1933,7 +1933,8 @@ var emitKea = (fleet) => {
     path: KEA_PATH,
     kind: "dhcp",
     contents: renderKea(fleet, networks),
-    // A host's part: the configuration without reservations, then the host's reservations.
+    // A host's part: the configuration without reservations, then the host's reservations as the
+    // file holds them (the very lines a plan shows added, changed or removed).
     fragmentBase: `${JSON.stringify(keaConfig(fleet, []), null, 2)}
 `,
     fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, hostFragment(host, networks, fragmentKey)]))
@@ -1972,12 +1973,11 @@ function hostItems(host, key) {
 ${indent}`)).join(",\n");
   });
 }
+var ITEM_INDENT = " ".repeat(10);
 function hostFragment(host, networks, key) {
   return kept(host, key, () => {
-    const items = networks.map((network) => hostItems(host, `${network}\0  `)).filter((item) => item !== "");
-    return items.length === 0 ? "[]\n" : `[
-${items.join(",\n")}
-]
+    const items = networks.map((network) => hostItems(host, `${network}\0${ITEM_INDENT}`)).filter((item) => item !== "");
+    return items.length === 0 ? "" : `${items.join(",\n")}
 `;
   });
 }
@@ -5328,6 +5328,11 @@ function keyed(label, a, b, out, summary) {
     else out.push(`${label} ${key}: ${show(a[key])} \u2192 ${show(b[key])}`);
   }
 }
+function describeValueChanges(prefix, a, b) {
+  const out = [];
+  generic(prefix, a, b, out);
+  return out;
+}
 function generic(prefix, a, b, out, path28 = "") {
   if (same(a, b)) return;
   if (isObject(a) && isObject(b)) {
@@ -5366,6 +5371,112 @@ function hardwareIdentityChanges(base, head) {
   return out;
 }
 var BY_ID = "/dev/disk/by-id/";
+
+// src/plan/fleet-changes.ts
+function fleetChanges(base, head) {
+  const out = [];
+  const all = () => true;
+  for (const name of union(base.networks, head.networks)) {
+    const a = base.networks[name];
+    const b = head.networks[name];
+    const onIt = (host) => host.interfaces.some((i) => i.network === name);
+    if (!a || !b) out.push({ text: `network ${name} ${a ? "removed" : "added"}`, reaches: onIt });
+    else for (const text of describeValueChanges(`network ${name}`, { ...a, name: void 0 }, { ...b, name: void 0 })) out.push({ text, reaches: onIt });
+  }
+  for (const text of describeValueChanges("boot", base.boot, head.boot)) out.push({ text, reaches: all });
+  for (const name of union(base.services, head.services)) {
+    const a = base.services[name];
+    const b = head.services[name];
+    const runs = (host) => host.services.includes(name);
+    if (!a || !b) out.push({ text: `service ${name} ${a ? "removed" : "added"}`, reaches: runs });
+    else for (const text of describeValueChanges(`service ${name}`, { ...a, name: void 0 }, { ...b, name: void 0 })) out.push({ text, reaches: runs });
+  }
+  for (const name of union(base.clusters, head.clusters)) {
+    const a = base.clusters[name];
+    const b = head.clusters[name];
+    const inIt = (host) => host.cluster === name;
+    if (!a || !b) continue;
+    const groups = (c) => Object.fromEntries(c.raft.map((g) => [g.service, { voters: g.voters, bootstrap: g.bootstrap }]));
+    for (const text of describeValueChanges(`cluster ${name} Raft`, groups(a), groups(b))) out.push({ text, reaches: inIt });
+    if (a.description !== b.description) out.push({ text: `cluster ${name}: description changed`, reaches: inIt });
+  }
+  for (const text of describeValueChanges("first boot", base.firstBoot, head.firstBoot)) out.push({ text, reaches: all });
+  for (const text of describeValueChanges("secret", base.secrets, head.secrets)) out.push({ text, reaches: all });
+  for (const text of describeValueChanges("platform", base.platform, head.platform)) out.push({ text, reaches: all });
+  return out;
+}
+function union(a, b) {
+  return [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+}
+
+// src/plan/explain.ts
+var FIRST_BOOT_DATA_NOTE = "first-boot data only, harmless: its first-boot steps are the same and have already run on this running host (each left its marker in /var/lib/fleet-first-boot and never runs again); the switch only updates /etc/fleet/first-boot.json, which a step still retrying, or re-run by hand, reads";
+var STEP_FIELDS = ["version", "host", "cluster", "role", "steps"];
+function firstBootDataOnly(artifacts, before, after) {
+  if (artifacts.length === 0) return false;
+  return artifacts.every((artifact) => {
+    if (artifact.kind !== "first-boot" || artifact.change !== "modified") return false;
+    const [a, b] = [before(artifact.path), after(artifact.path)].map(parse);
+    return a !== void 0 && b !== void 0 && STEP_FIELDS.every((field) => JSON.stringify(a[field]) === JSON.stringify(b[field]));
+  });
+}
+function parse(text) {
+  if (text === void 0) return void 0;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+function networkOnlyNote(name, fleet) {
+  const server = fleet.boot.server;
+  return server !== void 0 ? `nothing runs on ${name}: the boot server ${server} is redeployed first with the new DHCP and iPXE files, and ${name} is recorded once it serves them` : `nothing runs on ${name}: the boot server at ${fleet.boot.tftp} (not a host of this fleet) serves the new DHCP and iPXE files once it is given them`;
+}
+var KIND_PHRASES = {
+  flake: "its flake entry",
+  "host-data": "its host data",
+  nixos: "its NixOS configuration",
+  disko: "its disk layout",
+  dhcp: "its DHCP reservation",
+  ipxe: "its iPXE boot script",
+  netboot: "the netboot installer data",
+  "first-boot": "its first-boot data",
+  library: "fleetc's own Nix"
+};
+function unexplained(artifacts) {
+  const kinds = [...new Set(artifacts.map((a) => KIND_PHRASES[a.kind] ?? a.kind))];
+  return `fleetc's output for it changed with no change to the host or to the fleet's settings (another fleetc version?): ${kinds.join(", ")}`;
+}
+function describeBootServer(hosts, fleet) {
+  const name = fleet?.boot.server;
+  const server = hosts.find((h) => h.name === name);
+  if (!server || server.action === "unchanged" || server.action === "provision" || server.action === "decommission") return;
+  const served = hosts.filter((h) => h !== server && (["provision", "decommission", "replace"].includes(h.action) || h.artifacts.some((a) => a.kind === "dhcp" || a.kind === "ipxe")));
+  if (served.length === 0) return;
+  const shown = served.slice(0, 10).map((h) => h.action === "network-only" || h.action === "update" || h.action === "reboot-required" ? h.name : `${h.name} (${h.action})`);
+  const more = served.length > 10 ? ` and ${served.length - 10} more` : "";
+  server.reasons.push(`the boot server: serves the new DHCP and iPXE files of ${shown.join(", ")}${more}; it is redeployed first, in a wave of its own`);
+}
+function installSteps(host, fleet) {
+  const address = host.interfaces.find((i) => i.boot)?.address ?? host.fqdn;
+  const steps = [];
+  if (fleet.boot.server === host.name) {
+    steps.push(`it is the boot server, so it does not boot from the network: start it into an installer (or any Linux) that answers SSH at ${address}:${host.ssh.port}; nixos-anywhere switches into its own installer from there`);
+  } else {
+    if (fleet.boot.server !== void 0) steps.push(`apply checks that the boot server ${fleet.boot.server} serves this commit's boot scripts`);
+    steps.push(host.bmc ? `BMC (${host.bmc.kind}, ${host.bmc.address}): one-time boot from the network, then power on (or power cycle)` : "no BMC: power the machine on and boot it from the network yourself; apply waits for its installer");
+    const bootMac = host.interfaces.find((i) => i.boot)?.mac;
+    steps.push(`it PXE-boots fleetc's installer (DHCP reservation${bootMac ? ` for ${bootMac}` : ""}, its iPXE script, served from ${fleet.boot.http})`);
+  }
+  steps.push("first contact: the installer's SSH host key cannot be known in advance; apply accepts it only when run with --first-contact accept-new (by default it refuses to install)");
+  steps.push(`nixos-anywhere over SSH to ${address}:${host.ssh.port}: erases and partitions ${diskList(host)} (${host.layout.kind}), installs NixOS, with a new SSH host key pair that apply generates, pins and records, and the first-boot credentials`);
+  const raft = (fleet.clusters[host.cluster]?.raft ?? []).filter((g) => g.voters.includes(host.name)).map((g) => `${host.cluster}/${g.service}`);
+  steps.push(`apply waits for the installed system (pinned to its new key) and its health checks${raft.length > 0 ? `, then until it is a member of ${raft.join(", ")} (new voters are installed one at a time)` : ""}; its first-boot steps run on the first boot`);
+  return steps;
+}
+function diskList(host) {
+  return Object.entries(host.disks).map(([name, disk]) => `${name} ${disk.device}`).join(", ");
+}
 
 // src/plan/types.ts
 var PLAN_FORMAT_VERSION = 1;
@@ -5409,7 +5520,9 @@ function buildPlan(base, head) {
   const headIndex = indexSide(head);
   if (JSON.stringify([baseIndex.manifest?.nix, baseIndex.manifest?.library, baseIndex.manifest?.bootServer]) === JSON.stringify([headIndex.manifest?.nix, headIndex.manifest?.library, headIndex.manifest?.bootServer])) baseIndex.nixSame = headIndex;
   const names = [.../* @__PURE__ */ new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
-  const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex));
+  const changes = base.fleet && head.fleet ? fleetChanges(base.fleet, head.fleet) : [];
+  const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex, changes));
+  describeBootServer(hosts, head.fleet);
   detectRenames(hosts, (name) => baseIndex.hosts.get(name), (name) => headIndex.hosts.get(name));
   const shared = base.fleet ? sharedChanges(base, head, baseIndex, headIndex) : [];
   const summary = Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length]));
@@ -5434,6 +5547,7 @@ function indexSide(side2) {
   for (const artifact of side2.artifacts ?? []) {
     if (artifact.path === MANIFEST_PATH) manifest = JSON.parse(artifact.contents);
     contents.set(artifact.path, artifact.contents);
+    if (artifact.fragments) contents.set(partBaseKey(artifact.path), artifact.fragmentBase ?? "");
     for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) contents.set(`${artifact.path}#${host}`, fragmentText(artifact, fragment));
   }
   const raftGroups = /* @__PURE__ */ new Map();
@@ -5444,7 +5558,7 @@ function indexSide(side2) {
   }
   return { hosts, manifest, contents: side2.emitted?.contents ?? contents, raftGroups };
 }
-function planHost(name, base, head, b, h) {
+function planHost(name, base, head, b, h, changes) {
   const baseHost = b.hosts.get(name);
   const headHost = h.hosts.get(name);
   const current = headHost ?? baseHost;
@@ -5460,6 +5574,7 @@ function planHost(name, base, head, b, h) {
   const bootServer = h.manifest?.bootServer === name;
   const reasons = [];
   let action;
+  let impact;
   if (!baseHost) {
     action = "provision";
     reasons.push(`new host (profile ${headHost.profile})`);
@@ -5482,7 +5597,15 @@ function planHost(name, base, head, b, h) {
     else if (!sourcesChanged && !bootServer && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = "network-only";
     else if (needsReboot(baseHost, headHost, base.fleet, head.fleet)) action = "reboot-required";
     else action = "update";
-    if (action !== "unchanged" && reasons.length === 0) reasons.push(...artifacts.map((a) => `${a.path} ${a.change}`));
+    if (action !== "unchanged") {
+      reasons.push(...changes.filter((c) => c.reaches(headHost) || c.reaches(baseHost)).map((c) => c.text));
+      if (reasons.length === 0) reasons.push(unexplained(artifacts));
+      if (action === "network-only") reasons.push(networkOnlyNote(name, head.fleet));
+    }
+    if (action === "update" && !sourcesChanged && firstBootDataOnly(artifacts, (path28) => b.contents.get(path28), (path28) => h.contents.get(path28))) {
+      impact = "first-boot-data";
+      reasons.push(FIRST_BOOT_DATA_NOTE);
+    }
   }
   const address = current.interfaces.find((i) => i.boot)?.address;
   const pin = headHost?.ssh.hostKey;
@@ -5496,6 +5619,8 @@ function planHost(name, base, head, b, h) {
     raftGroups: (headHost ? h : b).raftGroups.get(name) ?? [],
     ...address ? { address } : {},
     ...hostKey ? { hostKey } : {},
+    ...impact ? { impact } : {},
+    ...action === "provision" || action === "replace" ? { install: installSteps(headHost, head.fleet) } : {},
     artifacts,
     headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path28, entry]) => [path28, entry.sha256]))
   };
@@ -5506,22 +5631,37 @@ function diffArtifacts(base, head, b, h) {
     const before = base[path28];
     const after = head[path28];
     if (before?.sha256 === after?.sha256) continue;
+    let diff;
+    const part = path28.indexOf("#");
+    if (part >= 0 && (!before || !after)) {
+      const file = path28.slice(0, part);
+      const other = before ? h : b;
+      const without = other.contents.get(partBaseKey(file)) ?? "";
+      const withHost = (before ? b : h).contents.get(path28) ?? "";
+      if (withHost === without && other.contents.has(partBaseKey(file))) continue;
+      diff = before ? unifiedDiff(file, withHost, without, 0) : unifiedDiff(file, without, withHost, 0);
+    } else {
+      diff = unifiedDiff(path28, b.contents.get(path28) ?? "", h.contents.get(path28) ?? "");
+    }
     out.push({
       path: path28,
       kind: (after ?? before).kind,
       change: !before ? "added" : !after ? "removed" : "modified",
       ...before ? { baseSha256: before.sha256 } : {},
       ...after ? { headSha256: after.sha256 } : {},
-      diff: unifiedDiff(path28, b.contents.get(path28) ?? "", h.contents.get(path28) ?? "")
+      diff
     });
   }
   return out;
 }
+function partBaseKey(path28) {
+  return `${path28}#`;
+}
 function fragmentText(artifact, fragment) {
   return artifact.fragmentBase === void 0 ? fragment : `${artifact.fragmentBase}${artifact.fragmentBase.endsWith("\n") || artifact.fragmentBase === "" ? "" : "\n"}${fragment}`;
 }
-function unifiedDiff(path28, before, after) {
-  const patch = createTwoFilesPatch(`a/${path28}`, `b/${path28}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context: 3 });
+function unifiedDiff(path28, before, after, context = 3) {
+  const patch = createTwoFilesPatch(`a/${path28}`, `b/${path28}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
   return patch.replace(/^=+\n/, "");
 }
 function ensureNewline(text) {
@@ -5757,6 +5897,7 @@ function emitHosts(fleet, names, context) {
   const contents = /* @__PURE__ */ new Map();
   for (const artifact of artifacts) {
     if (artifact.host !== void 0) contents.set(artifact.path, artifact.contents);
+    if (artifact.fragments) contents.set(partBaseKey(artifact.path), artifact.fragmentBase ?? "");
     for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) contents.set(`${artifact.path}#${host}`, fragmentText(artifact, fragment));
   }
   return { hosts: manifest.hosts, contents };
@@ -5847,8 +5988,12 @@ var ACTION_PHRASES = {
   "network-only": "network-only",
   unchanged: "unchanged"
 };
+function actionLabel(host) {
+  return host.impact === "first-boot-data" ? `${host.action}, first-boot data only (harmless)` : host.action;
+}
 function summarySentence(plan) {
-  const parts = HOST_ACTIONS.filter((a) => a !== "unchanged" && plan.summary[a] > 0).map((a) => `${plan.summary[a]} ${ACTION_PHRASES[a]}`);
+  const harmless = plan.hosts.filter((h) => h.impact === "first-boot-data").length;
+  const parts = HOST_ACTIONS.filter((a) => a !== "unchanged" && plan.summary[a] > 0).map((a) => `${plan.summary[a]} ${ACTION_PHRASES[a]}${a === "update" && harmless > 0 ? ` (${harmless === plan.summary[a] ? "all" : harmless} first-boot data only, harmless)` : ""}`);
   const unchanged = plan.summary.unchanged;
   if (parts.length === 0) return `No changes. ${unchanged} host${unchanged === 1 ? "" : "s"} unchanged.`;
   return `${parts.join(", ")}; ${unchanged} unchanged.`;
@@ -5863,6 +6008,11 @@ function diffBody(diff) {
 }
 function changedHosts(plan) {
   return plan.hosts.filter((h) => h.action !== "unchanged").sort((a, b) => HOST_ACTIONS.indexOf(a.action) - HOST_ACTIONS.indexOf(b.action) || (a.name < b.name ? -1 : 1));
+}
+function artifactLabel(artifact) {
+  const part = artifact.path.indexOf("#");
+  if (part < 0) return { file: artifact.path, change: artifact.change };
+  return { file: artifact.path.slice(0, part), change: `${artifact.path.slice(part + 1)}'s lines ${artifact.change === "modified" ? "changed" : artifact.change}` };
 }
 
 // src/cli/views/plan-markdown.ts
@@ -5998,10 +6148,18 @@ function hostList(names) {
   return names.length > 20 ? `${shown} and ${names.length - 20} more hosts` : shown;
 }
 function hostBlock(host) {
-  const lines = [`<details><summary><b>${host.name}</b> \xB7 ${host.action} \xB7 ${escapeHtml(neutralise(host.profile))}</summary>`, ""];
+  const lines = [`<details><summary><b>${host.name}</b> \xB7 ${actionLabel(host)} \xB7 ${escapeHtml(neutralise(host.profile))}</summary>`, ""];
   for (const reason of host.reasons) lines.push(`- ${escapeMd(clip(reason, MAX_LINE_LENGTH))}`);
   lines.push("");
-  for (const artifact of host.artifacts) lines.push(...diffBlock(artifact.path, artifact));
+  if (host.install) {
+    lines.push("How apply installs it:", "");
+    host.install.forEach((step, i) => lines.push(`${i + 1}. ${escapeMd(clip(step, MAX_LINE_LENGTH))}`));
+    lines.push("");
+  }
+  for (const artifact of host.artifacts) {
+    const { file, change } = artifactLabel(artifact);
+    lines.push(...diffBlock(file, { diff: artifact.diff, change: escapeHtml(neutralise(change)) }));
+  }
   return closeBlock(lines);
 }
 function sharedBlock(change) {
@@ -6066,13 +6224,18 @@ function renderPlanText(plan, options) {
   const lines = [`Plan for fleet ${plan.fleet}: ${revisionLabel(plan.base)} \u2192 ${revisionLabel(plan.head)}`, ""];
   for (const host of changedHosts(plan)) {
     const extra = [host.profile, host.raftGroups.length ? `voter in ${host.raftGroups.join(", ")}` : ""].filter(Boolean).join("; ");
-    lines.push(`${MARKS[host.action]} ${host.name}: ${host.action} (${extra})`);
+    lines.push(`${MARKS[host.action]} ${host.name}: ${actionLabel(host)} (${extra})`);
     for (const reason of host.reasons) lines.push(`    ${reason}`);
+    if (host.install) {
+      lines.push("    how apply installs it:");
+      host.install.forEach((step, i) => lines.push(`      ${i + 1}. ${step}`));
+    }
     if (host.hostKey?.source === "new") lines.push("    SSH host key: a new key pair is generated, installed with the system and recorded; later deploys pin it, with no ssh.hostKey to write by hand");
     else if (host.hostKey) lines.push(`    SSH host key ${host.hostKey.fingerprint} (${host.hostKey.source === "pinned" ? "ssh.hostKey in the fleet" : "recorded by fleetc when it installed the host"})`);
     if (options.diffs) {
       for (const artifact of host.artifacts) {
-        lines.push(`    ${artifact.change} ${artifact.path}`);
+        const { file, change } = artifactLabel(artifact);
+        lines.push(`    ${file}: ${change}`);
         for (const line of diffBody(artifact.diff)) if (line !== "") lines.push(`      ${line}`);
       }
     }

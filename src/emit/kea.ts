@@ -18,7 +18,8 @@ export const emitKea: Emitter = (fleet) => {
     path: KEA_PATH,
     kind: 'dhcp',
     contents: renderKea(fleet, networks),
-    // A host's part: the configuration without reservations, then the host's reservations.
+    // A host's part: the configuration without reservations, then the host's reservations as the
+    // file holds them (the very lines a plan shows added, changed or removed).
     fragmentBase: `${JSON.stringify(keaConfig(fleet, []), null, 2)}\n`,
     fragments: Object.fromEntries(fleet.hosts.map((host) => [host.name, hostFragment(host, networks, fragmentKey)])),
   };
@@ -68,10 +69,13 @@ function hostItems(host: Host, key: string): string {
   });
 }
 
+/** Where a subnet's reservations are in the file: Dhcp4 → subnet4 → a subnet → its reservations. */
+const ITEM_INDENT = ' '.repeat(10);
+
 function hostFragment(host: Host, networks: readonly string[], key: string): string {
   return kept(host, key, () => {
-    const items = networks.map((network) => hostItems(host, `${network}\0  `)).filter((item) => item !== '');
-    return items.length === 0 ? '[]\n' : `[\n${items.join(',\n')}\n]\n`;
+    const items = networks.map((network) => hostItems(host, `${network}\0${ITEM_INDENT}`)).filter((item) => item !== '');
+    return items.length === 0 ? '' : `${items.join(',\n')}\n`;
   });
 }
 

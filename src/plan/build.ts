@@ -7,6 +7,8 @@ import { hostLibraryHashes, hostNixHashes, MANIFEST_PATH } from '../emit/manifes
 import { isBootServerFile, LIBRARY_DIR } from '../library/index.ts';
 import type { Fleet, Host } from '../model/fleet.ts';
 import { describeHostChanges, hardwareIdentityChanges } from './reasons.ts';
+import { fleetChanges, type FleetChange } from './fleet-changes.ts';
+import { describeBootServer, FIRST_BOOT_DATA_NOTE, firstBootDataOnly, installSteps, networkOnlyNote, unexplained } from './explain.ts';
 import { fingerprintOf } from '../model/ssh-key.ts';
 import { HOST_ACTIONS, PLAN_FORMAT_VERSION, type ArtifactDiff, type HostAction, type HostPlan, type Plan, type RevisionInfo, type SharedChange } from './types.ts';
 import { planWaves } from './waves.ts';
@@ -40,7 +42,9 @@ export function buildPlan(base: PlanSide, head: PlanSide): Plan {
   const headIndex = indexSide(head);
   if (JSON.stringify([baseIndex.manifest?.nix, baseIndex.manifest?.library, baseIndex.manifest?.bootServer]) === JSON.stringify([headIndex.manifest?.nix, headIndex.manifest?.library, headIndex.manifest?.bootServer])) baseIndex.nixSame = headIndex;
   const names = [...new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
-  const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex));
+  const changes = base.fleet && head.fleet ? fleetChanges(base.fleet, head.fleet) : [];
+  const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex, changes));
+  describeBootServer(hosts, head.fleet);
   detectRenames(hosts, (name) => baseIndex.hosts.get(name), (name) => headIndex.hosts.get(name));
   // Against an empty base every hand-written file is new; listing them all says nothing.
   const shared = base.fleet ? sharedChanges(base, head, baseIndex, headIndex) : [];
@@ -63,7 +67,10 @@ export function buildPlan(base: PlanSide, head: PlanSide): Plan {
 interface SideIndex {
   hosts: Map<string, Host>;
   manifest?: Manifest;
-  /** Contents by manifest key: "<path>" or "<path>#<host>" for a host's part of a shared file. */
+  /**
+   * Contents by manifest key: "<path>" or "<path>#<host>" for a host's part of a shared file, and
+   * "<path>#" for what every host's part starts with (the file without any host: partBaseKey).
+   */
   contents: ReadonlyMap<string, string>;
   raftGroups: Map<string, string[]>;
   /** The other side, when both manifests list the same nix/ and library files (same hashes) and boot server. */
@@ -77,6 +84,7 @@ function indexSide(side: PlanSide): SideIndex {
   for (const artifact of side.artifacts ?? []) {
     if (artifact.path === MANIFEST_PATH) manifest = JSON.parse(artifact.contents) as Manifest;
     contents.set(artifact.path, artifact.contents);
+    if (artifact.fragments) contents.set(partBaseKey(artifact.path), artifact.fragmentBase ?? '');
     for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) contents.set(`${artifact.path}#${host}`, fragmentText(artifact, fragment));
   }
   const raftGroups = new Map<string, string[]>();
@@ -88,7 +96,7 @@ function indexSide(side: PlanSide): SideIndex {
   return { hosts, manifest, contents: side.emitted?.contents ?? contents, raftGroups };
 }
 
-function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex): HostPlan {
+function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex, changes: readonly FleetChange[]): HostPlan {
   const baseHost = b.hosts.get(name);
   const headHost = h.hosts.get(name);
   const current = (headHost ?? baseHost)!;
@@ -108,6 +116,7 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
 
   const reasons: string[] = [];
   let action: HostAction;
+  let impact: HostPlan['impact'];
   if (!baseHost) {
     action = 'provision';
     reasons.push(`new host (profile ${headHost!.profile})`);
@@ -130,7 +139,16 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
     else if (!sourcesChanged && !bootServer && [...kinds].every((k) => NETWORK_KINDS.has(k))) action = 'network-only';
     else if (needsReboot(baseHost, headHost, base.fleet!, head.fleet!)) action = 'reboot-required';
     else action = 'update';
-    if (action !== 'unchanged' && reasons.length === 0) reasons.push(...artifacts.map((a) => `${a.path} ${a.change}`));
+    if (action !== 'unchanged') {
+      // What outside the host's own file reached it, then why nothing runs for a network-only change.
+      reasons.push(...changes.filter((c) => c.reaches(headHost) || c.reaches(baseHost)).map((c) => c.text));
+      if (reasons.length === 0) reasons.push(unexplained(artifacts));
+      if (action === 'network-only') reasons.push(networkOnlyNote(name, head.fleet!));
+    }
+    if (action === 'update' && !sourcesChanged && firstBootDataOnly(artifacts, (path) => b.contents.get(path), (path) => h.contents.get(path))) {
+      impact = 'first-boot-data';
+      reasons.push(FIRST_BOOT_DATA_NOTE);
+    }
   }
   const address = current.interfaces.find((i) => i.boot)?.address;
   const pin = headHost?.ssh.hostKey;
@@ -144,6 +162,8 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
     raftGroups: (headHost ? h : b).raftGroups.get(name) ?? [],
     ...(address ? { address } : {}),
     ...(hostKey ? { hostKey } : {}),
+    ...(impact ? { impact } : {}),
+    ...(action === 'provision' || action === 'replace' ? { install: installSteps(headHost!, head.fleet!) } : {}),
     artifacts,
     headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path, entry]) => [path, entry.sha256])),
   };
@@ -155,16 +175,35 @@ function diffArtifacts(base: Record<string, ManifestEntry>, head: Record<string,
     const before = base[path];
     const after = head[path];
     if (before?.sha256 === after?.sha256) continue;
+    let diff: string;
+    const part = path.indexOf('#');
+    if (part >= 0 && (!before || !after)) {
+      // A host's part of a shared file, come or gone: the file is there without it (its shared part),
+      // so what changes in it is only the host's own lines — none for a part that is the shared part.
+      const file = path.slice(0, part);
+      const other = before ? h : b;
+      const without = other.contents.get(partBaseKey(file)) ?? '';
+      const withHost = (before ? b : h).contents.get(path) ?? '';
+      if (withHost === without && other.contents.has(partBaseKey(file))) continue;
+      diff = before ? unifiedDiff(file, withHost, without, 0) : unifiedDiff(file, without, withHost, 0);
+    } else {
+      diff = unifiedDiff(path, b.contents.get(path) ?? '', h.contents.get(path) ?? '');
+    }
     out.push({
       path,
       kind: (after ?? before)!.kind,
       change: !before ? 'added' : !after ? 'removed' : 'modified',
       ...(before ? { baseSha256: before.sha256 } : {}),
       ...(after ? { headSha256: after.sha256 } : {}),
-      diff: unifiedDiff(path, b.contents.get(path) ?? '', h.contents.get(path) ?? ''),
+      diff,
     });
   }
   return out;
+}
+
+/** The contents key of a shared file's part that every host's part starts with. */
+export function partBaseKey(path: string): string {
+  return `${path}#`;
 }
 
 /** A host's part of a shared file, as the plan shows it: the shared base, then the host's own part. */
@@ -172,8 +211,8 @@ export function fragmentText(artifact: Artifact, fragment: string): string {
   return artifact.fragmentBase === undefined ? fragment : `${artifact.fragmentBase}${artifact.fragmentBase.endsWith('\n') || artifact.fragmentBase === '' ? '' : '\n'}${fragment}`;
 }
 
-export function unifiedDiff(path: string, before: string, after: string): string {
-  const patch = createTwoFilesPatch(`a/${path}`, `b/${path}`, ensureNewline(before), ensureNewline(after), undefined, undefined, { context: 3 });
+export function unifiedDiff(path: string, before: string, after: string, context = 3): string {
+  const patch = createTwoFilesPatch(`a/${path}`, `b/${path}`, ensureNewline(before), ensureNewline(after), undefined, undefined, { context });
   return patch.replace(/^=+\n/, '');
 }
 

@@ -14,7 +14,7 @@ import { BOOT_SERVER_KINDS, buildManifest, MANIFEST_VERSION, nixDependencies, sh
 import { emitNetboot } from '../emit/netboot.ts';
 import type { Fleet } from '../model/fleet.ts';
 import type { CheckedFleet } from '../validate/index.ts';
-import { fragmentText, type PlanSide } from './build.ts';
+import { fragmentText, partBaseKey, type PlanSide } from './build.ts';
 
 export interface ResolvedSide {
   info: PlanSide['info'];
@@ -138,6 +138,7 @@ function emitHosts(fleet: Fleet, names: ReadonlySet<string>, context: EmitContex
   const contents = new Map<string, string>();
   for (const artifact of artifacts) {
     if (artifact.host !== undefined) contents.set(artifact.path, artifact.contents);
+    if (artifact.fragments) contents.set(partBaseKey(artifact.path), artifact.fragmentBase ?? '');
     for (const [host, fragment] of Object.entries(artifact.fragments ?? {})) contents.set(`${artifact.path}#${host}`, fragmentText(artifact, fragment));
   }
   return { hosts: manifest.hosts, contents };

@@ -63,6 +63,13 @@ function keyed<T>(label: string, a: Record<string, T>, b: Record<string, T>, out
   }
 }
 
+/** One line per changed leaf of any structure: "prefix: path a → b" (lists of strings: +added −removed). */
+export function describeValueChanges(prefix: string, a: unknown, b: unknown): string[] {
+  const out: string[] = [];
+  generic(prefix, a, b, out);
+  return out;
+}
+
 /** Any other structure: one line per changed leaf, "prefix: path a → b". */
 function generic(prefix: string, a: Json, b: Json, out: string[], path = ''): void {
   if (same(a, b)) return;

@@ -40,6 +40,13 @@ export interface HostPlan {
    * provisioned the host, or a new key pair apply generates and installs (provision, replace).
    */
   hostKey?: { source: 'pinned' | 'recorded' | 'new'; fingerprint?: string };
+  /**
+   * For an update whose only change is first-boot data of steps the running host has already run
+   * (peers, addresses, retry settings; the same steps): harmless — nothing runs again.
+   */
+  impact?: 'first-boot-data';
+  /** For a provision or replace: what apply will do to install the machine, step by step. */
+  install?: string[];
   artifacts: ArtifactDiff[];
   /** Every artifact hash of the host at head: what apply records as deployed. */
   headManifest: Record<string, string>;

@@ -3,9 +3,9 @@
 // every part has a budget — the warning groups hosts with the same reasons, long host lists and
 // waves are summarised, host blocks fill what is left — and a closing note names what was cut.
 // Text from fleet files never becomes markup, a mention (@user) or a reference (#123).
-import type { ArtifactDiff, HostAction, HostPlan, Plan } from '../../plan/types.ts';
+import type { HostAction, HostPlan, Plan } from '../../plan/types.ts';
 import { HOST_ACTIONS } from '../../plan/types.ts';
-import { changedHosts, diffBody, revisionLabel, summarySentence } from './plan-common.ts';
+import { actionLabel, artifactLabel, changedHosts, diffBody, revisionLabel, summarySentence } from './plan-common.ts';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
 /** Room kept for the closing note and for GitHub's own additions. */
@@ -151,10 +151,18 @@ function hostList(names: string[]): string {
 }
 
 function hostBlock(host: HostPlan): string {
-  const lines = [`<details><summary><b>${host.name}</b> · ${host.action} · ${escapeHtml(neutralise(host.profile))}</summary>`, ''];
+  const lines = [`<details><summary><b>${host.name}</b> · ${actionLabel(host)} · ${escapeHtml(neutralise(host.profile))}</summary>`, ''];
   for (const reason of host.reasons) lines.push(`- ${escapeMd(clip(reason, MAX_LINE_LENGTH))}`);
   lines.push('');
-  for (const artifact of host.artifacts) lines.push(...diffBlock(artifact.path, artifact));
+  if (host.install) {
+    lines.push('How apply installs it:', '');
+    host.install.forEach((step, i) => lines.push(`${i + 1}. ${escapeMd(clip(step, MAX_LINE_LENGTH))}`));
+    lines.push('');
+  }
+  for (const artifact of host.artifacts) {
+    const { file, change } = artifactLabel(artifact);
+    lines.push(...diffBlock(file, { diff: artifact.diff, change: escapeHtml(neutralise(change)) }));
+  }
   return closeBlock(lines);
 }
 
@@ -177,7 +185,7 @@ function closeBlock(lines: string[]): string {
   return `${text}\n${end.join('\n')}`;
 }
 
-function diffBlock(title: string, artifact: Pick<ArtifactDiff, 'diff' | 'change'>): string[] {
+function diffBlock(title: string, artifact: { diff: string; change: string }): string[] {
   const body = diffBody(artifact.diff).filter((l, i, all) => l !== '' || i < all.length - 1);
   const cut = body.length > MAX_DIFF_LINES;
   const shown = (cut ? body.slice(0, MAX_DIFF_LINES) : body).map((l) => (l.length > MAX_LINE_LENGTH ? `${l.slice(0, MAX_LINE_LENGTH)} …` : l));
