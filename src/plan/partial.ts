@@ -31,7 +31,7 @@ interface Emitted {
   contents: Map<string, string>;
 }
 
-/** How the sides were made, for FLEETC_DEBUG and tests. */
+/** How the sides were made (computePlan hands it out; the property test checks it). */
 export interface PartialReport {
   emittedBase: number;
   emittedHead: number;
