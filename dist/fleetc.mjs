@@ -5452,7 +5452,10 @@ function describeBootServer(hosts, fleet) {
   const server = hosts.find((h) => h.name === name);
   if (!server || server.action === "unchanged" || server.action === "provision" || server.action === "decommission") return;
   const served = hosts.filter((h) => h !== server && (["provision", "decommission", "replace"].includes(h.action) || h.artifacts.some((a) => a.kind === "dhcp" || a.kind === "ipxe")));
-  if (served.length === 0) return;
+  if (served.length === 0) {
+    if (server.reasons.length === 0) server.reasons.push("the boot server: the files it serves changed (its DHCP configuration, iPXE scripts or netboot installer data); it is redeployed first, in a wave of its own");
+    return;
+  }
   const shown = served.slice(0, 10).map((h) => h.action === "network-only" || h.action === "update" || h.action === "reboot-required" ? h.name : `${h.name} (${h.action})`);
   const more = served.length > 10 ? ` and ${served.length - 10} more` : "";
   server.reasons.push(`the boot server: serves the new DHCP and iPXE files of ${shown.join(", ")}${more}; it is redeployed first, in a wave of its own`);
@@ -5599,7 +5602,8 @@ function planHost(name, base, head, b, h, changes) {
     else action = "update";
     if (action !== "unchanged") {
       reasons.push(...changes.filter((c) => c.reaches(headHost) || c.reaches(baseHost)).map((c) => c.text));
-      if (reasons.length === 0) reasons.push(unexplained(artifacts));
+      const servesOnly = bootServer && artifacts.length > 0 && artifacts.every((a) => BOOT_SERVER_KINDS.has(a.kind));
+      if (reasons.length === 0 && !servesOnly) reasons.push(unexplained(artifacts));
       if (action === "network-only") reasons.push(networkOnlyNote(name, head.fleet));
     }
     if (action === "update" && !sourcesChanged && firstBootDataOnly(artifacts, (path28) => b.contents.get(path28), (path28) => h.contents.get(path28))) {

@@ -3,7 +3,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Artifact } from '../emit/artifact.ts';
 import type { Manifest, ManifestEntry } from '../emit/manifest.ts';
-import { hostLibraryHashes, hostNixHashes, MANIFEST_PATH } from '../emit/manifest.ts';
+import { BOOT_SERVER_KINDS, hostLibraryHashes, hostNixHashes, MANIFEST_PATH } from '../emit/manifest.ts';
 import { isBootServerFile, LIBRARY_DIR } from '../library/index.ts';
 import type { Fleet, Host } from '../model/fleet.ts';
 import { describeHostChanges, hardwareIdentityChanges } from './reasons.ts';
@@ -142,7 +142,9 @@ function planHost(name: string, base: PlanSide, head: PlanSide, b: SideIndex, h:
     if (action !== 'unchanged') {
       // What outside the host's own file reached it, then why nothing runs for a network-only change.
       reasons.push(...changes.filter((c) => c.reaches(headHost) || c.reaches(baseHost)).map((c) => c.text));
-      if (reasons.length === 0) reasons.push(unexplained(artifacts));
+      // The boot server's change to what it serves is told by describeBootServer, for whom.
+      const servesOnly = bootServer && artifacts.length > 0 && artifacts.every((a) => (BOOT_SERVER_KINDS as ReadonlySet<string>).has(a.kind));
+      if (reasons.length === 0 && !servesOnly) reasons.push(unexplained(artifacts));
       if (action === 'network-only') reasons.push(networkOnlyNote(name, head.fleet!));
     }
     if (action === 'update' && !sourcesChanged && firstBootDataOnly(artifacts, (path) => b.contents.get(path), (path) => h.contents.get(path))) {

@@ -158,6 +158,15 @@ describe('plan diffs that mislead', () => {
     assert.ok(host(p, 'wk-1').reasons.includes('nothing runs on wk-1: the boot server cp-1 is redeployed first with the new DHCP and iPXE files, and wk-1 is recorded once it serves them'));
   });
 
+  test('a new host alone: the boot server says it serves the new host\'s files, and nothing else', async (t) => {
+    const repo = new FleetRepo(tempDir(t));
+    repo.rewrite('fleet/fleet.yaml', (s) => s.replace('boot: { http: "http://10.0.0.2:8080/boot", tftp: 10.0.0.2 }', 'boot: { http: "http://10.0.0.11:8080/boot", tftp: 10.0.0.11, server: cp-1 }')).commit('fleet');
+    repo.edit({ 'hosts/wk-2.yaml': WK2 }).commit('add wk-2');
+    const p = await plan(repo);
+    assertFleetTerms(p);
+    assert.deepEqual(host(p, 'cp-1').reasons, ['the boot server: serves the new DHCP and iPXE files of wk-2 (provision); it is redeployed first, in a wave of its own']);
+  });
+
   test('two new voters: every running host\'s first-boot data changes, marked harmless, in fleet terms', async (t) => {
     const repo = new FleetRepo(tempDir(t));
     repo.commit('fleet');
