@@ -31,6 +31,7 @@ import { effectiveHostKey, withHostKey } from './host-keys.ts';
 import { fingerprintOf } from '../model/ssh-key.ts';
 import { RaftCoordinator } from './raft.ts';
 import { BootServerCheck } from './boot-server.ts';
+import { prepareClosures } from './pipeline.ts';
 
 export interface ApplyRequest {
   cwd: string;
@@ -62,6 +63,8 @@ export interface ApplyRequest {
   deployBranch?: string;
   /** Deploy a commit that is not on the deploy branch. */
   allowOffBranch?: boolean;
+  /** With deploy.cache: Nix's --builders for the one build of the run (default: the nix.conf builders). */
+  builders?: string;
 }
 
 export type ApplyStatus = 'ok' | 'nothing-to-do' | 'error' | 'lock-held' | 'refused' | 'failed-rolled-back' | 'rollback-failed' | 'stopped';
@@ -256,6 +259,13 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   const waves = planWaves(rolledOut.map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
   const after = selected.filter((h) => !rolledOut.includes(h)).map((h) => jobs.get(h.name)!);
   const planned = new Map(selected.map((h) => [h.name, h]));
+  // deploy.cache: every changed system is evaluated, built and pushed once before any host is touched.
+  const pulling = fleet.deploy.cache ? rolledOut.filter((h) => h.action === 'update').map((h) => models.get(h.name)!) : [];
+  if (pulling.length > 0) {
+    const prepared = await prepareClosures({ runner, fleet, hosts: pulling, flake, runDir, ...(request.builders !== undefined ? { builders: request.builders } : {}), timeoutMs: request.stepTimeoutSeconds * 1000, emit: request.emit });
+    if (!prepared.ok) return { status: prepared.message.startsWith('refused') ? 'refused' : 'error', message: prepared.message, plan, results: {} };
+    context.pull = { closures: prepared.closures, runId: request.runId, confirmTimeoutMs: fleet.deploy.confirmTimeoutSeconds * 1000 };
+  }
 
   request.emit({ type: 'run-started', runId: request.runId, hosts: selected.length, waves: waves.length, dryRun: request.dryRun });
   const started = performance.now();

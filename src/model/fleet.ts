@@ -193,6 +193,12 @@ export interface DeployPolicy {
   maxParallel: number;
   healthTimeoutSeconds: number;
   powerOffDecommissioned: boolean;
+  /** Set: apply deploys through the cache (evaluate once, build on builders, hosts pull, dead-man activation). */
+  cache?: { url: string; signingKey: SecretRef };
+  /** How long a switched host waits for apply's confirmation before it reactivates its previous generation. */
+  confirmTimeoutSeconds: number;
+  /** nix-eval-jobs: parallel workers, and the memory (MiB) at which a worker is restarted. */
+  evaluation: { workers: number; maxMemoryMiB: number };
 }
 
 /** How first boot retries a step: waits grow from delaySeconds by backoff, capped at maxDelaySeconds. */
@@ -230,6 +236,8 @@ export interface Fleet {
   /** ssh.authorizedKeys: who may log into every host and every netboot installer. */
   authorizedKeys: string[];
   profiles: Record<string, Profile>;
+  /** Sites (sorted): each has its own deploy lock and state; a host's site is its `site` label. */
+  sites: string[];
   /** Sorted by name. */
   hosts: Host[];
 }

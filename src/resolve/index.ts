@@ -15,6 +15,9 @@ import { resolveProfiles } from './profiles.ts';
 export const DEFAULT_LEASE_SECONDS = 3600;
 export const DEFAULT_MAX_PARALLEL = 1;
 export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;
+/** nix-eval-jobs defaults: 4 workers, each restarted past 4 GiB (a NixOS evaluation takes 0.5–1.7 GB). */
+export const DEFAULT_EVAL_WORKERS = 4;
+export const DEFAULT_EVAL_MAX_MEMORY_MIB = 4096;
 export const DEFAULT_DHCP_INTERFACES = ['*'];
 export const DEFAULT_IPXE_BINARIES = { bios: 'undionly.kpxe', uefi: 'ipxe.efi', arm64: 'ipxe-arm64.efi' };
 export const DEFAULT_MENU_TIMEOUT_SECONDS = 30;
@@ -86,6 +89,10 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
       maxParallel: input.deploy?.maxParallel ?? DEFAULT_MAX_PARALLEL,
       healthTimeoutSeconds: input.deploy?.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS,
       powerOffDecommissioned: input.deploy?.powerOffDecommissioned ?? false,
+      ...(input.deploy?.cache ? { cache: { url: input.deploy.cache.url, signingKey: input.deploy.cache.signingKey } } : {}),
+      // Long enough for the health checks: a host that passes them in time is always confirmed.
+      confirmTimeoutSeconds: input.deploy?.confirmTimeoutSeconds ?? (input.deploy?.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS) + 60,
+      evaluation: { workers: input.deploy?.evaluation?.workers ?? DEFAULT_EVAL_WORKERS, maxMemoryMiB: input.deploy?.evaluation?.maxMemoryMiB ?? DEFAULT_EVAL_MAX_MEMORY_MIB },
     },
     services,
     clusters,
@@ -93,6 +100,7 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
     firstBoot,
     authorizedKeys: input.ssh?.authorizedKeys ?? [],
     profiles,
+    sites: [...(input.sites ?? [])].sort(compareText),
     hosts,
   };
   return { value: fleet, diagnostics: report.diagnostics };
