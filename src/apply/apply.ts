@@ -21,7 +21,8 @@ import { defaultRemote, type Remote } from './remote.ts';
 import { FAILURES, runRollout, type RolloutJob } from './rollout.ts';
 import { staleGeneratedFiles } from './generated-check.ts';
 import { deliveredSecrets, readCredentials, type Credential } from './credentials.ts';
-import { readStates, writeState, STATE_REF_PREFIX, type HostState, type StoredState } from './state.ts';
+import { readStates, writeState, type HostState, type StoredState } from './state.ts';
+import { refNamespace, siteOf, sitePlan, siteRefusal, unmigratedState } from './site.ts';
 import { runHostJob, type HostJob, type JobOutcome, type StepContext } from './steps.ts';
 import { bmcFor } from './transports/bmc.ts';
 import { DryRunRunner, ProcessRunner, type CommandRunner } from './transports/command.ts';
@@ -63,6 +64,8 @@ export interface ApplyRequest {
   deployBranch?: string;
   /** Deploy a commit that is not on the deploy branch. */
   allowOffBranch?: boolean;
+  /** The site this run deploys (fleet.yaml sites:): its hosts only, under its own lock and state. */
+  site?: string;
   /** With deploy.cache: Nix's --builders for the one build of the run (default: the nix.conf builders). */
   builders?: string;
 }
@@ -89,22 +92,35 @@ export async function apply(request: ApplyRequest): Promise<ApplyOutcome> {
   const offBranch = remote && !request.allowOffBranch ? await offBranchRefusal(remote, headCommit, request.deployBranch) : undefined;
   if (offBranch) return { status: 'refused', message: offBranch, results: {} };
 
-  const lock = request.dryRun ? undefined : await takeLock(request, repo, remote, headCommit, stop);
+  const ns = refNamespace(request.site);
+  const lock = request.dryRun ? undefined : await takeLock(request, repo, remote, headCommit, stop, ns.lockRef);
   if (lock && !lock.held) return lock.refusal;
   try {
     // A dry run reads the remote's state without changing a ref here; a run makes it the local copy.
-    const states = !remote ? await readStates(repo) : request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix)) : await remote.fetchStates().then(() => readStates(repo));
+    const statesAt = (prefix: string) => (!remote ? readStates(repo, prefix) : request.dryRun ? remote.observeStates((p) => readStates(repo, p), prefix) : remote.fetchStates(prefix).then(() => readStates(repo, prefix)));
+    const states = await statesAt(ns.statePrefix);
     const head = await compiler.compile(headCommit, given ? headCommit : 'HEAD');
     if (head.errors) throw new ApplyError(`the fleet at ${headCommit.slice(0, 12)} has errors (${head.errors}); run fleetc validate`);
+    const siteProblem = siteRefusal(head.side.fleet!, request.site);
+    if (siteProblem) return { status: 'refused', message: siteProblem, results: {} };
+    // A site's hosts: at head by their label; removed ones by their state in the site's refs.
+    const siteHosts = new Set(head.side.fleet!.hosts.filter((h) => siteOf(h) === request.site).map((h) => h.name));
+    const inSite = (name: string) => request.site === undefined || siteHosts.has(name) || (!head.side.fleet!.hosts.some((h) => h.name === name) && states.has(name));
+    if (ns.site && states.size === 0) {
+      const legacy = await (remote ? remote.observeStates((p) => readStates(repo, p)) : readStates(repo));
+      const stranded = unmigratedState(ns.site, [...siteHosts], new Set(legacy.keys()), remote?.name);
+      if (stranded) return { status: 'refused', message: stranded, results: {} };
+    }
     // The plan is always the one the commit and the recorded state give; a plan file must say the same.
-    const plan = await planFromState(compiler, head, states, request.base === undefined ? undefined : await resolveCommit(repo, request.base));
+    const planned = await planFromState(compiler, head, states, request.base === undefined ? undefined : await resolveCommit(repo, request.base));
+    const plan = request.site === undefined ? planned : sitePlan(planned, inSite);
     showRecordedKeys(plan, head, states);
-    const differences = given ? planDifferences(given, plan) : [];
+    const differences = given ? planDifferences(request.site === undefined ? given : sitePlan(given, inSite), plan) : [];
     if (differences.length > 0) {
       const message = `refused: the plan in ${request.planFile} is not the plan of ${headCommit.slice(0, 12)} and the recorded deployment state:\n${differences.map((d) => `  - ${d}`).join('\n')}\nplan again (fleetc plan --head ${headCommit.slice(0, 12)} --format json) and review the new plan`;
       return { status: 'refused', message, plan, results: {} };
     }
-    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit, stop });
+    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit, stop, statePrefix: ns.statePrefix });
   } finally {
     if (lock?.held) await lock.release();
   }
@@ -117,9 +133,9 @@ type TakenLock = { held: true; release: () => Promise<void> } | { held: false; r
  * and renews its lease while the run lasts; a lease that cannot be renewed (the lock was broken or
  * taken over) stops the run: no new host starts.
  */
-async function takeLock(request: ApplyRequest, repo: Run['repo'], remote: Remote | undefined, commit: string, stop: StopControl): Promise<TakenLock> {
+async function takeLock(request: ApplyRequest, repo: Run['repo'], remote: Remote | undefined, commit: string, stop: StopControl, lockRef: string): Promise<TakenLock> {
   const info = newLockInfo(request.runId, commit, process.argv.slice(2).join(' ') + (process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_RUN_ID})` : ''), request.lockLeaseSeconds);
-  const attempt = await lockWithTimeout(repo, remote, info, request.lockTimeoutSeconds);
+  const attempt = await lockWithTimeout(repo, remote, info, request.lockTimeoutSeconds, lockRef);
   if (!attempt.acquired) return { held: false, refusal: { status: 'lock-held', message: describeHolder(attempt.holder), results: {}, ...(attempt.holder ? { lockHolder: attempt.holder } : {}) } };
   if (attempt.tookOver) request.emit({ type: 'notice', message: `took over the stale deploy lock of run ${attempt.tookOver.id} (${attempt.tookOver.who}@${attempt.tookOver.machine}, pid ${attempt.tookOver.pid}): its lease ran out at ${staleSince(attempt.tookOver)}` });
   let oid: string | undefined = attempt.oid;
@@ -127,7 +143,7 @@ async function takeLock(request: ApplyRequest, repo: Run['repo'], remote: Remote
   const timer = setInterval(() => {
     renewing = renewing.then(async () => {
       if (!oid) return;
-      const next = await renewLock(repo, remote, oid, info).catch(() => undefined);
+      const next = await renewLock(repo, remote, oid, info, lockRef).catch(() => undefined);
       if (next) oid = next;
       else {
         oid = undefined;
@@ -140,7 +156,7 @@ async function takeLock(request: ApplyRequest, repo: Run['repo'], remote: Remote
     release: async () => {
       clearInterval(timer);
       await renewing;
-      if (oid) await releaseLock(repo, remote, oid);
+      if (oid) await releaseLock(repo, remote, oid, lockRef);
     },
   };
 }
@@ -167,6 +183,8 @@ interface Run {
   plan: Plan;
   headCommit: string;
   stop: StopControl;
+  /** Where the hosts' state refs live: refs/fleetc/deployed/, or a site's. */
+  statePrefix: string;
 }
 
 async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
@@ -385,8 +403,8 @@ async function record(run: Run, hostPlan: HostPlan, outcome: JobOutcome, runId: 
   }
   // A key apply installed is the machine's key from now on, even if the rest of the install failed.
   if (outcome.hostKey) state.hostKey = { key: outcome.hostKey, ...(fleetPin ? { fleetPin } : {}), commit: run.headCommit, at, run: runId };
-  const oid = await writeState(run.repo, state, previous?.oid);
-  const ref = `${STATE_REF_PREFIX}${hostPlan.name}`;
+  const oid = await writeState(run.repo, state, previous?.oid, run.statePrefix);
+  const ref = `${run.statePrefix}${hostPlan.name}`;
   if (run.remote && !(await run.remote.compareAndSwap(ref, oid, previous?.oid))) throw new Error(`the remote's ${ref} moved during the run`);
   run.states.set(hostPlan.name, { oid, state });
 }
@@ -401,10 +419,10 @@ async function planCommit(repo: Run['repo'], plan: Plan, file: string): Promise<
   }
 }
 
-async function lockWithTimeout(repo: Run['repo'], remote: Remote | undefined, info: LockInfo, timeoutSeconds: number) {
+async function lockWithTimeout(repo: Run['repo'], remote: Remote | undefined, info: LockInfo, timeoutSeconds: number, lockRef: string) {
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (;;) {
-    const attempt = await acquireLock(repo, remote, info);
+    const attempt = await acquireLock(repo, remote, info, lockRef);
     if (attempt.acquired || Date.now() >= deadline) return attempt;
     await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, Math.max(100, deadline - Date.now()))));
   }

@@ -5,6 +5,7 @@ import type { Fleet, Host, Network, Service, ServicePort } from '../model/fleet.
 import type { HostInput, ServicePortInput } from '../model/input.ts';
 import { intToIpv4, netmask, parseCidr } from '../model/ipv4.ts';
 import { compareText } from '../diagnostics/diagnostic.ts';
+import { checkSites } from './sites.ts';
 import type { Checked, CheckedFleet } from '../validate/context.ts';
 import { resolveClusters } from './clusters.ts';
 import { checkPeerAddresses, resolveFirstBootPolicy } from './first-boot.ts';
@@ -67,6 +68,7 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
     .sort((a, b) => compareText(a.name, b.name))
     .map((host) => resolveHost(host.name, host.data, input, profiles[host.data.profile]!, networks));
   const clusters = resolveClusters(hosts, services, fleetFile, hostDocs, report);
+  checkSites(input.sites ?? [], hosts, clusters, fleetFile, hostDocs, report);
   const firstBoot = resolveFirstBootPolicy(input.firstBoot);
   checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report);
   const fleet: Fleet = {

@@ -45,6 +45,7 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
     .option('--lock-lease <seconds>', 'the deploy lock\'s lease, renewed while the run lasts: a lock not renewed for this long is stale and may be taken over', parsePositiveInteger, 300)
     .option('--deploy-branch <branch>', 'the remote branch a deployed commit must be on (default: the remote\'s HEAD branch, else main)')
     .option('--allow-off-branch', 'deploy a commit that is not on the deploy branch')
+    .option('--site <name>', 'deploy this site (fleet.yaml sites:) only, under its own lock and state: one CI job per site')
     .option('--builders <spec>', 'with deploy.cache: Nix builders for the run\'s one build (nix --builders; default: those of nix.conf)')
     .option('--step-timeout <seconds>', 'timeout of each nixos-rebuild / nixos-anywhere command', parsePositiveInteger, 3600)
     .option('--health-timeout <seconds>', 'how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)', parsePositiveInteger)
@@ -84,6 +85,7 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
         stop,
         deployBranch: options.deployBranch as string | undefined,
         allowOffBranch: Boolean(options.allowOffBranch),
+        ...(options.site !== undefined ? { site: String(options.site) } : {}),
         ...(options.builders !== undefined ? { builders: String(options.builders) } : {}),
       });
       if (outcome.plan && (options.dryRun || outcome.status === 'refused') && options.output !== 'json') io.stderr(renderPlanText(outcome.plan, { diffs: false }));
