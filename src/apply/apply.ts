@@ -205,6 +205,8 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   // Every host as apply connects to it: with the key it pins (the fleet's, or the one fleetc recorded).
   const keyed = (host: Host) => withHostKey(host, effectiveHostKey(host, run.states.get(host.name)?.state).key);
   const fleetHosts = new Map(fleet.hosts.map((h) => [h.name, keyed(h)]));
+  // The keys the fleet's files pin (recorded beside a key apply installs), found per host in O(1).
+  const fleetPins = new Map(fleet.hosts.map((h) => [h.name, h.ssh.hostKey]));
   const models = new Map<string, Host>();
   for (const hostPlan of selected) models.set(hostPlan.name, keyed(await hostModel(hostPlan, run)));
   const refusals = refuse(selected, models, request, plan);
@@ -275,7 +277,8 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   const rolledOut = selected.filter((h) => ['provision', 'replace', 'update', 'reboot-required', 'destructive'].includes(h.action));
   const policy = { order: plan.policy.order, maxParallel: request.maxParallel ?? plan.policy.maxParallel, ...bootServerFirst(fleet) };
   const waves = planWaves(rolledOut.map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
-  const after = selected.filter((h) => !rolledOut.includes(h)).map((h) => jobs.get(h.name)!);
+  const rolledOutNames = new Set(rolledOut.map((h) => h.name));
+  const after = selected.filter((h) => !rolledOutNames.has(h.name)).map((h) => jobs.get(h.name)!);
   const planned = new Map(selected.map((h) => [h.name, h]));
   // deploy.cache: every changed system is evaluated, built and pushed once before any host is touched.
   const pulling = fleet.deploy.cache ? rolledOut.filter((h) => h.action === 'update').map((h) => models.get(h.name)!) : [];
@@ -299,7 +302,7 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
       reinstalling.delete(job.name);
       if (request.dryRun) return outcome;
       try {
-        await record(run, planned.get(job.name)!, outcome, request.runId, fleet.hosts.find((h) => h.name === job.name)?.ssh.hostKey);
+        await record(run, planned.get(job.name)!, outcome, request.runId, fleetPins.get(job.name));
       } catch (error) {
         return { result: 'failed', error: `${outcome.error ? `${outcome.error}; ` : ''}recording the state failed: ${(error as Error).message}` };
       }
