@@ -281,7 +281,7 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   const after = selected.filter((h) => !rolledOutNames.has(h.name)).map((h) => jobs.get(h.name)!);
   const planned = new Map(selected.map((h) => [h.name, h]));
   // deploy.cache: every changed system is evaluated, built and pushed once before any host is touched.
-  const pulling = fleet.deploy.cache ? rolledOut.filter((h) => h.action === 'update').map((h) => models.get(h.name)!) : [];
+  const pulling = fleet.deploy.cache ? rolledOut.filter((h) => h.action === 'update' || h.action === 'reboot-required').map((h) => models.get(h.name)!) : [];
   if (pulling.length > 0) {
     const prepared = await prepareClosures({ runner, fleet, hosts: pulling, flake, runDir, ...(request.builders !== undefined ? { builders: request.builders } : {}), timeoutMs: request.stepTimeoutSeconds * 1000, emit: request.emit });
     if (!prepared.ok) return { status: prepared.message.startsWith('refused') ? 'refused' : 'error', message: prepared.message, plan, results: {} };

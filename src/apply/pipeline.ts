@@ -13,7 +13,7 @@ import type { CommandRunner } from './transports/command.ts';
 export interface PipelineRequest {
   runner: CommandRunner;
   fleet: Fleet;
-  /** The hosts whose system changes in this run (update), by name. */
+  /** The hosts whose system changes in this run (update, reboot-required). */
   hosts: readonly Host[];
   flake: string;
   /** The run's directory: the evaluation expression and its GC roots go there. */

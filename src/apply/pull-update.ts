@@ -2,7 +2,7 @@
 // the system profile is set, a dead-man timer is started, switch-to-configuration runs; apply
 // confirms only after the health checks pass over new SSH connections. A configuration that cuts
 // the host off (sshd or the network gone) is reactivated away by the host's own timer.
-import { confirmCommand, deadManCommand, reactivationScript, setProfile, shellWord, switchCommand } from './activation.ts';
+import { confirmCommand, deadManCommand, reactivationScript, setProfile, shellWord, switchCommand, SYSTEM_PROFILE } from './activation.ts';
 import type { JobOutcome, HostJob, StepContext } from './steps.ts';
 import { SWITCHED_WITH_FAILED_UNITS } from './transports/nix.ts';
 import { pinnedTarget, type SshTarget } from './transports/ssh.ts';
@@ -88,4 +88,44 @@ async function awaitSelfHealing(ctx: StepContext, step: Step, target: SshTarget,
 async function currentSystem(ctx: StepContext, target: SshTarget, timeoutMs = 60_000): Promise<string | undefined> {
   const result = await ctx.ssh.run(target, ['readlink', '-f', '/run/current-system'], timeoutMs);
   return result.ok || ctx.dryRun ? result.stdout.trim() : undefined;
+}
+
+/**
+ * A change that needs a reboot, through the cache: the host pulls its system, the profile is set and
+ * switch-to-configuration boot makes it the boot entry; then reboot (reboot() of steps.ts) and health.
+ * A transient timer does not survive a reboot, so the rollback here is apply's own: the previous
+ * generation back as the boot entry, and a reboot into it.
+ */
+export async function pullBoot(job: HostJob, ctx: StepContext, pull: PullSettings, step: Step, reboot: (target: SshTarget) => Promise<{ ok: boolean; error?: string }>): Promise<JobOutcome> {
+  const target = pinnedTarget(job.host);
+  const system = pull.closures.get(job.name)!;
+  step('read the boot generation');
+  const profile = await ctx.ssh.run(target, ['readlink', '-f', SYSTEM_PROFILE]);
+  if (!profile.ok && !ctx.dryRun) return { result: 'failed', error: `cannot reach ${target.address}:${target.port} over SSH; the boot entry did not change` };
+  const before = profile.stdout.trim();
+  step('pull the system from the cache (nix copy --substitute-on-destination)');
+  const copied = await ctx.nix.copyToHost(target, system);
+  if (!copied.ok) return { result: 'failed', error: `copying the system to the host failed (exit ${copied.exitCode}); the boot entry did not change` };
+  step('set the system profile; switch-to-configuration boot');
+  const profiled = await ctx.ssh.run(target, setProfile(system));
+  if (!profiled.ok) return { result: 'failed', error: `setting the system profile failed (exit ${profiled.exitCode}); the boot entry did not change` };
+  const restoreEntry = async (reason: string, thenReboot: boolean): Promise<JobOutcome> => {
+    step(thenReboot ? 'roll back: previous generation as boot entry, reboot' : 'restore the previous boot entry');
+    const back = await ctx.ssh.run(target, ['/bin/sh', '-c', shellWord(`${setProfile(before).join(' ')} && ${before}/bin/switch-to-configuration boot`)], 600_000);
+    if (!back.ok) return { result: 'rollback-failed', error: `${reason}; restoring the boot entry failed (exit ${back.exitCode})` };
+    if (!thenReboot) return { result: 'rolled-back', error: reason };
+    const again = await reboot(target);
+    if (!again.ok) return { result: 'rollback-failed', error: `${reason}; ${again.error}` };
+    const after = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs, undefined, false);
+    return after.ok ? { result: 'rolled-back', error: reason } : { result: 'rollback-failed', error: `${reason}; still unhealthy after rollback` };
+  };
+  const entry = await ctx.ssh.run(target, switchCommand(system, 'boot'), 600_000);
+  if (!entry.ok) return restoreEntry(`switch-to-configuration boot failed (exit ${entry.exitCode})`, false);
+  if (ctx.stop.aborted) return restoreEntry('stopped by a second signal: the previous boot entry is restored, no reboot', false);
+  const rebooted = await reboot(target);
+  if (!rebooted.ok) return { result: 'rollback-failed', error: rebooted.error };
+  step('health check');
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  if (health.ok) return { result: 'deployed' };
+  return restoreEntry(`health check failed after reboot: ${health.failures.join('; ')}`, true);
 }

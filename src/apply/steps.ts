@@ -11,7 +11,7 @@ import { pinnedTarget, type Ssh, type SshTarget } from './transports/ssh.ts';
 import type { StopControl } from './stop.ts';
 import type { RaftCoordinator } from './raft.ts';
 import type { BootServerCheck } from './boot-server.ts';
-import { pullUpdate, type PullSettings } from './pull-update.ts';
+import { pullBoot, pullUpdate, type PullSettings } from './pull-update.ts';
 
 const ABORTED = 'stopped by a second signal';
 
@@ -138,6 +138,11 @@ async function rollback(job: HostJob, ctx: StepContext, step: Step, target: SshT
 
 async function rebootUpdate(job: HostJob, ctx: StepContext, step: Step): Promise<JobOutcome> {
   const target = pinnedTarget(job.host);
+  if (ctx.pull?.closures.has(job.name)) {
+    const undelivered = await deliverCredentials(job, ctx, step, target);
+    if (undelivered) return { result: 'failed', error: `${undelivered}; the boot entry did not change` };
+    return pullBoot(job, ctx, ctx.pull, step, (t) => reboot(ctx, step, t));
+  }
   const profile = '/nix/var/nix/profiles/system';
   step('read the boot generation');
   const before = await readLink(ctx, target, profile);

@@ -129,6 +129,44 @@ describe('fleetc apply with deploy.cache', () => {
     assert.equal(hosts['cp-2']!.pending, 'changes pending');
   });
 
+  test('a host that answers but fails its health check: apply stops the timer and reactivates the previous generation itself', async (t) => {
+    if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git', 'python3')) return;
+    const { lab, c1 } = await cachedLab(t, 30);
+    lab.setFlag('cp-1', 'unhealthy', c1);
+    const run = await apply(lab);
+    assert.equal(run.exitCode, 4, run.stdout + run.stderr);
+    assert.match(run.stdout, /cp-1: rolled-back .*health check failed/);
+    assert.equal(lab.current('cp-1'), 'initial');
+    const commands = lab.commandsOn('cp-1');
+    const unit = /--unit=(fleetc-rollback-\S+)/.exec(commands.join('\n'))![1]!;
+    const stopped = commands.indexOf(`systemctl stop ${unit}.timer`);
+    assert.ok(stopped > 0 && commands[stopped + 1]!.startsWith("/bin/sh -c 'nix-env -p /nix/var/nix/profiles/system --set /nix/store/"), 'the timer is stopped before apply\'s own rollback');
+    assert.deepEqual(lab.eventsOn('cp-1'), [`${unit} armed for 30s`, `${unit} confirmed`]);
+    assert.ok(!lab.commandsOn('cp-2').some((c) => c.startsWith('nix-env')), 'cp-2 was never changed');
+  });
+
+  test('a change that needs a reboot goes through the cache too: pulled, made the boot entry, rebooted into', async (t) => {
+    if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git', 'python3')) return;
+    const { lab } = await cachedLab(t, 30);
+    lab.repo.rewrite('fleet/hosts/cp-1.yaml', (s) => `${s}kernel: { params: [mitigations=auto] }\n`);
+    const c2 = await lab.commit('kernel param on cp-1');
+    const run = await apply(lab, '--only', 'cp-1');
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.ok(!lab.doubleCalls().some((c) => c.tool === 'nixos-rebuild'));
+    const [evaluation] = lab.doubleCalls().filter((c) => c.tool === 'nix-eval-jobs');
+    assert.match(evaluation!.expression!, /toplevel "cp-1"/);
+    const system = lab.doubleCalls().find((c) => c.tool === 'nix' && c.argv[4]?.startsWith('ssh-ng://'))!.argv[6]!;
+    assert.deepEqual(lab.commandsOn('cp-1').filter((c) => !c.startsWith('systemctl is-active') && c !== 'true'), [
+      'readlink -f /nix/var/nix/profiles/system',
+      `nix-env -p /nix/var/nix/profiles/system --set ${system}`,
+      `systemd-run -E LOCALE_ARCHIVE -E NIXOS_INSTALL_BOOTLOADER --collect --no-ask-password --pipe --quiet --service-type=exec --unit=nixos-rebuild-switch-to-configuration --wait ${system}/bin/switch-to-configuration boot`,
+      'cat /proc/sys/kernel/random/boot_id',
+      'systemctl reboot',
+      'cat /proc/sys/kernel/random/boot_id',
+    ]);
+    assert.equal(lab.current('cp-1'), c2, 'the reboot activated the new boot entry');
+  });
+
   test('an evaluation error stops the run before any host is touched', async (t) => {
     if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git', 'python3')) return;
     const { lab } = await cachedLab(t, 30);
