@@ -6752,7 +6752,8 @@ async function pullUpdate(job, ctx, pull, step) {
   const target = pinnedTarget(job.host);
   const system = pull.closures.get(job.name);
   step("read the running generation");
-  const before = await currentSystem(ctx, target);
+  const running = await currentSystem(ctx, target);
+  const before = ctx.dryRun ? "<the running system>" : running;
   if (before === void 0) return { result: "failed", error: `cannot reach ${target.address}:${target.port} over SSH; the running system did not change` };
   step("pull the system from the cache (nix copy --substitute-on-destination)");
   const copied = await ctx.nix.copyToHost(target, system);
@@ -7407,7 +7408,7 @@ async function prepareClosures(request) {
   const evaluation = await evaluateToplevels(runner, { flake: request.flake, ...request.fleet.deploy.evaluation, gcRootsDir, expressionFile, timeoutMs: request.timeoutMs }, names);
   if (evaluation.failure) return { ok: false, message: `${evaluation.failure}; no host was changed` };
   if (evaluation.errors.size > 0) return { ok: false, message: `evaluation failed for ${[...evaluation.errors].map(([h, e]) => `${h}: ${e.split("\n").pop()}`).join("; ")}; no host was changed` };
-  const toplevels = names.map((n) => evaluation.toplevels.get(n));
+  const toplevels = hosts.map((h) => runner.dryRun ? { ...evaluation.toplevels.get(h.name), system: h.system } : evaluation.toplevels.get(h.name));
   const wrongPlatform = runner.dryRun ? [] : hosts.filter((h) => evaluation.toplevels.get(h.name).system !== h.system);
   if (wrongPlatform.length > 0) return { ok: false, message: `refused: ${wrongPlatform.map((h) => `${h.name} is ${h.system} but its system builds for ${evaluation.toplevels.get(h.name).system}`).join("; ")}; no host was changed` };
   request.emit({ type: "notice", message: `building ${describePlatforms(toplevels)} on the builders` });
@@ -7982,17 +7983,18 @@ async function adopt(request) {
   const repo = await openRepository(request.cwd);
   const remote = await defaultRemote(repo, request.remote);
   const head = await resolveCommit(repo, "HEAD");
+  const ns = refNamespace(request.site);
   let lock;
   if (!request.dryRun) {
-    const attempt = await acquireLock(repo, remote, newLockInfo(request.runId, head, `fleetc adopt`, 300));
+    const attempt = await acquireLock(repo, remote, newLockInfo(request.runId, head, `fleetc adopt`, 300), ns.lockRef);
     if (!attempt.acquired) return { status: "lock-held", ...attempt.holder ? { holder: attempt.holder } : {} };
     lock = attempt.oid;
   }
   try {
-    const states = remote ? request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix)) : await remote.fetchStates().then(() => readStates(repo)) : await readStates(repo);
+    const states = remote ? request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix), ns.statePrefix) : await remote.fetchStates(ns.statePrefix).then(() => readStates(repo, ns.statePrefix)) : await readStates(repo, ns.statePrefix);
     const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
     const compiled2 = await compiler.compile(head, "HEAD");
-    const fleetHosts = (compiled2.side.fleet?.hosts ?? []).filter((h) => !request.only?.length || request.only.includes(h.name));
+    const fleetHosts = (compiled2.side.fleet?.hosts ?? []).filter((h) => (!request.only?.length || request.only.includes(h.name)) && (request.site === void 0 || siteOf(h) === request.site));
     const probes = await probeHosts(fleetHosts, states, { ...request.identityFile ? { identityFile: request.identityFile } : {} });
     const manifests = new ManifestReader(repo, compiler);
     const results = [];
@@ -8018,8 +8020,8 @@ async function adopt(request) {
         const at = (/* @__PURE__ */ new Date()).toISOString();
         const state = { ...previous?.state ?? {}, host: host.name, deployed: { commit: probe.commit, artifacts, at, run: request.runId }, last: { result: "recorded", commit: probe.commit, at, run: request.runId } };
         delete state.decommissioned;
-        const oid = await writeState(repo, state, previous?.oid);
-        if (remote && !await remote.compareAndSwap(`${STATE_REF_PREFIX}${host.name}`, oid, previous?.oid)) {
+        const oid = await writeState(repo, state, previous?.oid, ns.statePrefix);
+        if (remote && !await remote.compareAndSwap(`${ns.statePrefix}${host.name}`, oid, previous?.oid)) {
           results.push({ host: host.name, outcome: "not adopted", commit: probe.commit, detail: `the remote's state of ${host.name} moved meanwhile; adopt again` });
           continue;
         }
@@ -8028,13 +8030,13 @@ async function adopt(request) {
     }
     return { status: results.some((r) => r.outcome === "not adopted") ? "partial" : "done", hosts: results };
   } finally {
-    if (lock) await releaseLock(repo, remote, lock);
+    if (lock) await releaseLock(repo, remote, lock, ns.lockRef);
   }
 }
 
 // src/cli/commands/adopt.ts
 function registerAdopt(program, io, setExit) {
-  const command = program.command("adopt").description("record each host as deployed at the fleet commit it really runs (read over SSH with pinned keys); touches no host").option("--only <host...>", "adopt only these hosts").option("--dry-run", "show what would be recorded; write no ref").option("--identity <file>", "SSH private key to log in with").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state in this repository only").addOption(new Option4("--format <format>", "output format").choices(["text", "json"]).default("text"));
+  const command = program.command("adopt").description("record each host as deployed at the fleet commit it really runs (read over SSH with pinned keys); touches no host").option("--only <host...>", "adopt only these hosts").option("--site <name>", "adopt this site's hosts, into its own state (fleet.yaml sites:)").option("--dry-run", "show what would be recorded; write no ref").option("--identity <file>", "SSH private key to log in with").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state in this repository only").addOption(new Option4("--format <format>", "output format").choices(["text", "json"]).default("text"));
   addPathOptions(command);
   command.action(async (options) => {
     try {
@@ -8045,6 +8047,7 @@ function registerAdopt(program, io, setExit) {
         only: options.only,
         dryRun: Boolean(options.dryRun),
         identityFile: options.identity,
+        ...options.site !== void 0 ? { site: String(options.site) } : {},
         runId: `adopt-${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes6(3).toString("hex")}`
       });
       if (outcome.status === "lock-held") {

@@ -4,8 +4,9 @@
 // set_profile (`nix-env -p /nix/var/nix/profiles/system --set PATH`) and switch_to_configuration
 // (`PATH/bin/switch-to-configuration ACTION`, run by recent versions inside `systemd-run … --unit=
 // nixos-rebuild-switch-to-configuration --wait` so that a dropped SSH connection does not cut the
-// activation short); nixos/modules/system/activation/top-level.nix (bin/switch-to-configuration in
-// every system) and switch-to-configuration-ng, which exits 4 when it switched but units failed.
+// activation short); nixos/modules/system/activation/switchable-system.nix (every system's bin/switch-to-configuration,
+// the Perl one or switch-to-configuration-ng, unless system.switch.enable is off), which exits 4
+// when it switched but units failed.
 
 export const SYSTEM_PROFILE = '/nix/var/nix/profiles/system';
 

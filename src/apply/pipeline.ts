@@ -47,7 +47,8 @@ export async function prepareClosures(request: PipelineRequest): Promise<Prepare
   const evaluation = await evaluateToplevels(runner, { flake: request.flake, ...request.fleet.deploy.evaluation, gcRootsDir, expressionFile, timeoutMs: request.timeoutMs }, names);
   if (evaluation.failure) return { ok: false, message: `${evaluation.failure}; no host was changed` };
   if (evaluation.errors.size > 0) return { ok: false, message: `evaluation failed for ${[...evaluation.errors].map(([h, e]) => `${h}: ${e.split('\n').pop()}`).join('; ')}; no host was changed` };
-  const toplevels = names.map((n) => evaluation.toplevels.get(n)!);
+  // A dry run evaluates nothing: each host's platform is the one its hardware.arch gives.
+  const toplevels = hosts.map((h) => (runner.dryRun ? { ...evaluation.toplevels.get(h.name)!, system: h.system } : evaluation.toplevels.get(h.name)!));
   const wrongPlatform = runner.dryRun ? [] : hosts.filter((h) => evaluation.toplevels.get(h.name)!.system !== h.system);
   if (wrongPlatform.length > 0) return { ok: false, message: `refused: ${wrongPlatform.map((h) => `${h.name} is ${h.system} but its system builds for ${evaluation.toplevels.get(h.name)!.system}`).join('; ')}; no host was changed` };
 

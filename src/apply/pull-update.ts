@@ -23,7 +23,8 @@ export async function pullUpdate(job: HostJob, ctx: StepContext, pull: PullSetti
   const target = pinnedTarget(job.host);
   const system = pull.closures.get(job.name)!;
   step('read the running generation');
-  const before = await currentSystem(ctx, target);
+  const running = await currentSystem(ctx, target);
+  const before = ctx.dryRun ? '<the running system>' : running;
   if (before === undefined) return { result: 'failed', error: `cannot reach ${target.address}:${target.port} over SSH; the running system did not change` };
   step('pull the system from the cache (nix copy --substitute-on-destination)');
   const copied = await ctx.nix.copyToHost(target, system);

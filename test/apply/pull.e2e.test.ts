@@ -167,6 +167,16 @@ describe('fleetc apply with deploy.cache', () => {
     assert.equal(lab.current('cp-1'), c2, 'the reboot activated the new boot entry');
   });
 
+  test('--dry-run shows the whole pipeline in order and runs nothing', async (t) => {
+    if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git', 'python3')) return;
+    const { lab } = await cachedLab(t, 30);
+    const run = await apply(lab, '--dry-run');
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(lab.doubleCalls(), [], 'nothing ran');
+    const order = ['deployer: \\$ nix-eval-jobs --workers 4', 'build --no-link --print-out-paths --max-jobs 0 \'<wk-1\\.drv>\\^out\'', 'build --no-link --print-out-paths \'<cp-1\\.drv>\\^out\'', 'store sign --key-file \'<a private file holding \\$FLEETC_TEST_CACHE_KEY>\'', 'copy --to file://', 'cp-1: \\$ NIX_SSHOPTS=… nix --extra-experimental-features nix-command copy --to ssh-ng://', '--unit=fleetc-rollback-'];
+    assert.match(run.stdout, new RegExp(order.join('[\\s\\S]*')));
+  });
+
   test('an evaluation error stops the run before any host is touched', async (t) => {
     if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git', 'python3')) return;
     const { lab } = await cachedLab(t, 30);

@@ -3,6 +3,7 @@
 // proceeds. Single-site state is never taken over silently: the refusal says how to move it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { runFleetc, type CliResult } from '../helpers/cli.ts';
@@ -116,6 +117,16 @@ describe('sites', () => {
     assert.match(refused.stderr, /the deploy lock is held by run \S+: .* deploying /);
     assert.equal(lab.current('wk-1'), c1);
     assert.equal(lab.doubleCalls().filter((c) => c.tool === 'nixos-rebuild').length, 1, 'wk-1 was deployed once');
+  });
+
+  test('fleetc adopt --site records what that site\'s hosts run into the site\'s own state', async (t) => {
+    if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git')) return;
+    const { lab, bare } = await siteLab(t);
+    const c0 = lab.repo.git('rev-parse', 'HEAD').trim();
+    for (const host of ['wk-1', 'wk-2']) writeFileSync(path.join(lab.hostDir(host), 'current'), `${c0}\n`);
+    const adopted = await runFleetc(['adopt', '--site', 'us-1', '--identity', lab.clientKey], { cwd: lab.repo.root, env: lab.env });
+    assert.equal(adopted.exitCode, 0, adopted.stderr + adopted.stdout);
+    assert.deepEqual(remoteRefs(bare), ['refs/fleetc/sites/us-1/deployed/wk-2'], 'only us-1\'s host, in us-1\'s state');
   });
 
   test('single-site state is not taken over silently when a fleet gains sites', async (t) => {
