@@ -2410,6 +2410,7 @@ function resolveHost(name, input, fleet, profile, networks) {
     } : {},
     labels,
     ssh: { port: input.ssh?.port ?? 22, user: input.ssh?.user ?? "root", ...input.ssh?.hostKey !== void 0 ? { hostKey: canonicalPublicKey(input.ssh.hostKey) } : {} },
+    ...fleet.deploy?.cache?.publicKey !== void 0 ? { nixCache: { substituter: fleet.deploy.cache.substituter ?? fleet.deploy.cache.url, publicKey: fleet.deploy.cache.publicKey } } : {},
     authorizedKeys: fleet.ssh?.authorizedKeys ?? [],
     timezone: defaults.timezone ?? DEFAULT_TIMEZONE,
     stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION

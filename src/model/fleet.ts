@@ -166,6 +166,8 @@ export interface Host {
   bmc?: Bmc;
   labels: Record<string, string>;
   ssh: { port: number; user: string; hostKey?: string };
+  /** deploy.cache with a publicKey: the host substitutes from the fleet's cache and trusts its key. */
+  nixCache?: { substituter: string; publicKey: string };
   authorizedKeys: string[];
   timezone: string;
   stateVersion: string;

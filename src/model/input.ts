@@ -12,6 +12,10 @@ export interface DeployCacheInput {
   url: string;
   /** The key that signs what is pushed: a reference (file or environment variable), never the value. */
   signingKey: SecretRef;
+  /** The public half (name:base64): with it, every host trusts the cache and substitutes from it. */
+  publicKey?: string;
+  /** The URL hosts read the cache from, when not url (e.g. its HTTPS endpoint; default: url). */
+  substituter?: string;
 }
 
 export type Protocol = 'tcp' | 'udp';
