@@ -65,6 +65,21 @@ describe('fleetc validate', () => {
     assert.equal((await runFleetc(['validate', '--no-such-flag'], { cwd: root })).exitCode, 2);
     assert.equal((await runFleetc(['frobnicate'], { cwd: root })).exitCode, 2);
   });
+
+  test('bare fleetc prints the usage on stderr and exits with the usage code', async (t) => {
+    const r = await runFleetc([], { cwd: tempDir(t) });
+    assert.equal(r.exitCode, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /Usage: fleetc/);
+  });
+
+  test('with --detailed-exitcode a usage error exits 1, never 2 (which means "changes" there)', async (t) => {
+    const { root } = workspace(t);
+    for (const args of [['plan', '--base', 'HEAD', '--detailed-exitcode', '--format', 'xml'], ['plan', '--detailed-exitcode', '--no-such-flag'], ['plan', '--detailed-exitcode']]) {
+      const r = await runFleetc(args, { cwd: root });
+      assert.equal(r.exitCode, 1, `${args.join(' ')}: ${r.stderr}`);
+    }
+  });
 });
 
 describe('help and version', () => {
