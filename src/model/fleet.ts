@@ -193,6 +193,12 @@ export interface DeployPolicy {
   maxParallel: number;
   healthTimeoutSeconds: number;
   powerOffDecommissioned: boolean;
+  /**
+   * How apply meets a new machine's installer, whose SSH key cannot be known in advance: accept the
+   * first key it shows (the fleet provisions from CI), or refuse the install (an operator passes
+   * --first-contact accept-new by hand).
+   */
+  firstContact: 'refuse' | 'accept-new';
 }
 
 /** How first boot retries a step: waits grow from delaySeconds by backoff, capped at maxDelaySeconds. */

@@ -59,7 +59,7 @@ export interface FleetInput {
   platform?: PlatformInput;
   networks: Record<string, NetworkInput>;
   boot: { http: string; tftp: string; interfaces?: string[]; ipxe?: { bios?: string; uefi?: string; arm64?: string }; menuTimeoutSeconds?: number; server?: string };
-  deploy?: { order?: string[]; maxParallel?: number; healthTimeoutSeconds?: number; powerOffDecommissioned?: boolean };
+  deploy?: { order?: string[]; maxParallel?: number; healthTimeoutSeconds?: number; powerOffDecommissioned?: boolean; firstContact?: 'refuse' | 'accept-new' };
   services?: Record<string, ServiceInput>;
   clusters?: Record<string, { description?: string; bootstrap?: string }>;
   secrets?: Record<string, SecretRef>;

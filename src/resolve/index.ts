@@ -86,6 +86,7 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
       maxParallel: input.deploy?.maxParallel ?? DEFAULT_MAX_PARALLEL,
       healthTimeoutSeconds: input.deploy?.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS,
       powerOffDecommissioned: input.deploy?.powerOffDecommissioned ?? false,
+      firstContact: input.deploy?.firstContact ?? 'refuse',
     },
     services,
     clusters,

@@ -3,6 +3,9 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import { countBySeverity } from '../../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../../diagnostics/source.ts';
 
+/** Version of the JSON diagnostics output (schema/validate-output.schema.json); incremented on incompatible changes. */
+export const DIAGNOSTICS_FORMAT_VERSION = 1;
+
 export const DIAGNOSTIC_FORMATS = ['text', 'json', 'github'] as const;
 export type DiagnosticFormat = (typeof DIAGNOSTIC_FORMATS)[number];
 
@@ -24,8 +27,10 @@ export function locateAll(diagnostics: readonly Diagnostic[], sources: SourceReg
 export function renderDiagnostics(format: DiagnosticFormat, diagnostics: readonly Diagnostic[], sources: SourceRegistry): string {
   const located = locateAll(diagnostics, sources);
   switch (format) {
-    case 'json':
-      return `${JSON.stringify(located, null, 2)}\n`;
+    case 'json': {
+      const { error, warning } = countBySeverity(diagnostics);
+      return `${JSON.stringify({ formatVersion: DIAGNOSTICS_FORMAT_VERSION, errors: error, warnings: warning, diagnostics: located }, null, 2)}\n`;
+    }
     case 'github':
       return located.map(githubAnnotation).join('');
     case 'text':
