@@ -74,7 +74,7 @@ test('the GitHub workflows, fleetc\'s actions and the workflows fleetc init writ
   const applyWorkflow = readFileSync(path.join(dir, 'apply.yml'), 'utf8');
   assert.match(applyWorkflow, /branches: \[main\]/);
   assert.match(applyWorkflow, /concurrency:\n  group: fleetc-apply\n  cancel-in-progress: false/);
-  assert.match(readFileSync(actions[2]!, 'utf8'), /npx --no-install fleetc apply/);
+  assert.match(readFileSync(actions[2]!, 'utf8'), /exec node "\$GITHUB_ACTION_PATH\/..\/..\/bin\/fleetc.js" apply/);
 });
 
 test('the validator rejects a broken workflow (it is not a rubber stamp)', (t) => {

@@ -3,7 +3,7 @@
 // test lab's real sshd targets. A developer's clone makes branches and commits (building the fleet
 // with the real fleetc, as an operator does); pull requests get GitHub's refs/pull/<n>/head and a
 // test-merge commit in refs/pull/<n>/merge; each event comes with the payload GitHub sends.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -59,7 +59,7 @@ export class Hub {
 
   /** Commits the working tree on a branch (built first unless told) and pushes it; returns the commit. */
   commit(branch: string, message: string, edits: Record<string, string> = {}, options: { build?: boolean; from?: string } = {}): string {
-    const born = execFileSync('git', ['rev-parse', '--verify', '-q', 'HEAD'], { cwd: this.dev, stdio: 'pipe' }).length > 0;
+    const born = spawnSync('git', ['rev-parse', '--verify', '-q', 'HEAD'], { cwd: this.dev }).status === 0;
     if (born) this.git('checkout', '-q', '-B', branch, ...(options.from ? [options.from] : []));
     for (const [file, text] of Object.entries(edits)) {
       mkdirSync(path.dirname(path.join(this.fleetRoot, file)), { recursive: true });

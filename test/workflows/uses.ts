@@ -12,7 +12,8 @@
 //   here (nothing is downloaded); cache: npm needs the lock file and restores npm's cache, which is
 //   this machine's warm ~/.npm.
 // - actions/upload-artifact v7.0.0 (action.yml, src/shared/search.ts): the paths' files, hidden
-//   files (a path part starting with a dot) left out unless include-hidden-files, if-no-files-found
+//   files (below a search path, a name starting with a dot) left out unless include-hidden-files, the least common
+//   ancestor of the search paths as the artifact's root, if-no-files-found
 //   warn (default) | error | ignore; an artifact name used twice in a run fails.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -137,11 +138,14 @@ async function uploadArtifact(call: ActionCall): Promise<{ ok: boolean; output: 
   if (uploaded.has(key)) return { ok: false, output: `::error::an artifact named ${name} was uploaded already in this run\n` };
   const includeHidden = call.inputs['include-hidden-files'] === 'true';
   const files: string[] = [];
+  const searchRoots: string[] = [];
   for (const entry of (call.inputs.path ?? '').split('\n').map((l) => l.trim()).filter(Boolean)) {
     const full = path.resolve(call.workspace, entry);
     if (!existsSync(full)) continue;
+    searchRoots.push(statSync(full).isDirectory() ? full : path.dirname(full));
+    // @actions/glob's excludeHiddenFiles: an item (below the search path) whose name starts with a dot.
     const walk = (p: string) => {
-      if (!includeHidden && path.relative(call.workspace, p).split(path.sep).some((part) => part.startsWith('.') && part !== '.' && part !== '..')) return;
+      if (!includeHidden && p !== full && path.basename(p).startsWith('.')) return;
       if (statSync(p).isDirectory()) for (const child of readdirSync(p)) walk(path.join(p, child));
       else files.push(p);
     };
@@ -155,6 +159,11 @@ async function uploadArtifact(call: ActionCall): Promise<{ ok: boolean; output: 
   uploaded.add(key);
   const target = path.join(call.host.artifactsDir, name);
   mkdirSync(target, { recursive: true });
-  for (const file of files) cpSync(file, path.join(target, path.relative(path.isAbsolute(file) && !file.startsWith(call.workspace) ? path.parse(file).root : call.workspace, file)));
+  // The artifact's root is the least common ancestor of the search paths.
+  const root = searchRoots.reduce((common, dir) => {
+    while (path.relative(common, dir).startsWith('..')) common = path.dirname(common);
+    return common;
+  });
+  for (const file of files) cpSync(file, path.join(target, path.relative(root, file)));
   return { ok: true, output: `uploaded ${files.length} file(s) as ${name}\n` };
 }

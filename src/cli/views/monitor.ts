@@ -45,7 +45,7 @@ export function terminalMonitor(io: Io, format: MonitorFormat, options: MonitorO
     const full = tail ? `${counters} | ${tail}` : counters;
     const width = Math.max(20, (options.columns ?? 80) - 1);
     // Printable characters only, cut to the width: the line is redrawn in place.
-    const clean = full.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+    const clean = full.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
     return clean.length > width ? `${clean.slice(0, width - 1)}…` : clean;
   };
   const redraw = () => {
