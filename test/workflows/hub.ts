@@ -119,9 +119,9 @@ export class Hub {
   }
 
   /** A run of a workflow by hand on a branch (workflow_dispatch). */
-  dispatch(branch: string, inputs: Record<string, string> = {}): Event {
+  dispatch(branch: string, workflow: string, inputs: Record<string, string> = {}): Event {
     const sha = this.git('rev-parse', `origin/${branch}`);
-    return { eventName: 'workflow_dispatch', ref: `refs/heads/${branch}`, sha, payload: { ref: `refs/heads/${branch}`, inputs, repository: { full_name: REPOSITORY, default_branch: 'main' }, sender: { login: 'dev' }, workflow: '.github/workflows/apply.yml' } };
+    return { eventName: 'workflow_dispatch', ref: `refs/heads/${branch}`, sha, payload: { ref: `refs/heads/${branch}`, inputs, repository: { full_name: REPOSITORY, default_branch: 'main' }, sender: { login: 'dev' }, workflow: `.github/workflows/${workflow}` } };
   }
 
   /** The permissions GitHub gives a job's token: the job's, else the workflow's; a fork's pull request reads only. */

@@ -157,6 +157,16 @@ test('the workflows, executed', async (t) => {
     const [comment] = botComments(8);
     assert.match(comment!.body, /plan unavailable: validation failed/);
     assert.match(comment!.body, /interfacs/);
+
+    // validate.yml, run by hand on the branch (a shallow checkout of the branch) and on main.
+    const byHand = await runJob('validate.yml', 'validate', hub.dispatch('typo', 'validate.yml'));
+    assert.equal(byHand.conclusion, 'failure');
+    assert.equal(execFileSync('git', ['-C', byHand.workspace, 'rev-parse', '--is-shallow-repository'], { encoding: 'utf8' }).trim(), 'true', 'fetch-depth 1');
+    assert.ok(byHand.annotations.some((a) => /^::error file=examples\/photon-lab\/fleet\/hosts\/wk-1\.yaml/.test(a)));
+    assert.match(byHand.summary, /fleetc validate: the fleet has errors/);
+    const onMain = await runJob('validate.yml', 'validate', hub.dispatch('main', 'validate.yml'));
+    assert.equal(onMain.conclusion, 'success', onMain.log);
+    assert.equal(onMain.summary, '', 'nothing to report');
   });
 
   await t.test('a stale generated/: validation passes, build --check fails the job, and the comment says why', async () => {
@@ -216,7 +226,7 @@ test('the workflows, executed', async (t) => {
     hub.git('checkout', '-q', '-B', 'rogue', 'origin/main');
     hub.git('rm', '-q', 'examples/photon-lab/fleet/hosts/wk-1.yaml');
     const rogue = hub.commit('rogue', 'decommission wk-1');
-    const run = await runJob('apply.yml', 'apply', hub.dispatch('rogue'));
+    const run = await runJob('apply.yml', 'apply', hub.dispatch('rogue', 'apply.yml'));
     assert.equal(run.conclusion, 'failure');
     assert.equal(step(run, /Refuse any ref but the deploy branch/)?.outcome, 'failure');
     assert.match(run.annotations.join('\n'), /refused: this run is for refs\/heads\/rogue/);
