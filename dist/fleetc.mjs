@@ -190,8 +190,8 @@ function secretPatterns(kind) {
   patterns ??= Object.fromEntries(Object.keys(SCHEMA_FILES).map((k) => [k, collect(SCHEMA_FILES[k])]));
   return patterns[kind];
 }
-function isSecretPath(kind, path31) {
-  return secretPatterns(kind).some((pattern) => pattern.length <= path31.length && pattern.every((segment, i) => segment === "*" || segment === path31[i]));
+function isSecretPath(kind, path32) {
+  return secretPatterns(kind).some((pattern) => pattern.length <= path32.length && pattern.every((segment, i) => segment === "*" || segment === path32[i]));
 }
 function secretRanges(kind, text) {
   const found = secretPatterns(kind);
@@ -331,12 +331,12 @@ function describeKey(value) {
 
 // src/load/locate.ts
 import { isMap as isMap3, isPair as isPair3, isScalar as isScalar3, isSeq as isSeq2 } from "yaml";
-function locate(doc, path31, part = "value") {
+function locate(doc, path32, part = "value") {
   let node = doc.contents;
   let best = rangeOf2(node) ?? { start: 0, end: 0 };
-  for (let i = 0; i < path31.length; i++) {
-    const segment = path31[i];
-    const isLast = i === path31.length - 1;
+  for (let i = 0; i < path32.length; i++) {
+    const segment = path32[i];
+    const isLast = i === path32.length - 1;
     if (isMap3(node)) {
       const pair = node.items.find((item) => isPair3(item) && keyText(item.key) === String(segment));
       if (!pair) return best;
@@ -406,24 +406,24 @@ function kindOf(relPath) {
   return void 0;
 }
 function parseFile(file, kind, sources, cache) {
-  const path31 = file.displayPath;
+  const path32 = file.displayPath;
   const bytes = file.bytes ?? new Uint8Array();
   const text = decodeUtf8(bytes);
   if (text === void 0) {
-    return { diagnostics: [fileError("FILE_BINARY", path31, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
+    return { diagnostics: [fileError("FILE_BINARY", path32, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
   }
-  const source = sources.add(path31, text);
+  const source = sources.add(path32, text);
   source.secrets = () => secretRanges(kind, text);
   const stem = file.relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
   const id = cache ? file.blobId ?? blobIdOf(bytes) : void 0;
   const cached = id === void 0 ? void 0 : cache.get(id);
   if (cached !== void 0) return { document: loadedDocument(kind, file, stem, cached, source), diagnostics: [] };
-  const parsed = parseText(text, file.relPath, path31);
+  const parsed = parseText(text, file.relPath, path32);
   if (!("data" in parsed)) return parsed;
   if (id !== void 0) cache.set(id, parsed.data);
   return { document: loadedDocument(kind, file, stem, parsed.data, source), diagnostics: [] };
 }
-function parseText(text, relPath, path31) {
+function parseText(text, relPath, path32) {
   const fast = fastParse(text);
   if (fast !== void 0 && !hasNul(fast)) return { data: fast };
   const docs = parseAllDocuments2(text, YAML_OPTIONS);
@@ -436,43 +436,43 @@ function parseText(text, relPath, path31) {
         severity: "error",
         code: code2,
         message: firstLine(error.message),
-        file: path31,
+        file: path32,
         range: { start: error.pos[0], end: error.pos[1] },
         hint: code2 === "YAML_DUPLICATE_KEY" ? "remove or rename one of the two keys" : void 0
       });
     }
     for (const warning of doc2.warnings) {
-      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path31, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
+      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path32, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
-  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path31));
+  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path32));
   if (unsupported.length > 0) return { diagnostics: unsupported };
   if (documents.length > 1) {
     const second = documents[1];
     const start = second.range?.[0] ?? 0;
-    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path31, range: { start, end: start + 3 } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path32, range: { start, end: start + 3 } }] };
   }
   const doc = documents[0];
   if (!doc || doc.contents === null || doc.contents.value === null) {
-    return { diagnostics: [fileError("FILE_EMPTY", path31, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
+    return { diagnostics: [fileError("FILE_EMPTY", path32, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
   }
   if (!isMap4(doc.contents)) {
     const range = doc.contents.range;
-    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path31, range: { start: range[0], end: range[1] } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path32, range: { start: range[0], end: range[1] } }] };
   }
   let data;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { diagnostics: [fileError("YAML_UNSUPPORTED", path31, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
+    return { diagnostics: [fileError("YAML_UNSUPPORTED", path32, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
   }
   const nulDiagnostics = (hasNul(data) ? findNulStrings(data, []) : []).map((p) => ({
     severity: "error",
     code: "VALUE_CONTROL_CHARACTER",
     message: "this string holds a NUL character",
     hint: "remove the \\0 escape",
-    file: path31,
+    file: path32,
     range: locate(doc, p)
   }));
   if (nulDiagnostics.length > 0) return { diagnostics: nulDiagnostics };
@@ -500,11 +500,11 @@ function hasNul(value) {
   }
   return false;
 }
-function findNulStrings(value, path31) {
-  if (typeof value === "string") return value.includes("\0") ? [path31] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path31, i]));
+function findNulStrings(value, path32) {
+  if (typeof value === "string") return value.includes("\0") ? [path32] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path32, i]));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path31, key]] : findNulStrings(item, [...path31, key]));
+    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path32, key]] : findNulStrings(item, [...path32, key]));
   }
   return [];
 }
@@ -650,8 +650,8 @@ import path7 from "node:path";
 
 // src/diagnostics/source.ts
 var SourceText = class {
-  constructor(path31, text) {
-    this.path = path31;
+  constructor(path32, text) {
+    this.path = path32;
     this.text = text;
   }
   path;
@@ -697,16 +697,16 @@ function computeLineStarts(text) {
 }
 var SourceRegistry = class {
   texts = /* @__PURE__ */ new Map();
-  add(path31, text) {
-    const source = new SourceText(path31, text);
-    this.texts.set(path31, source);
+  add(path32, text) {
+    const source = new SourceText(path32, text);
+    this.texts.set(path32, source);
     return source;
   }
-  get(path31) {
-    return this.texts.get(path31);
+  get(path32) {
+    return this.texts.get(path32);
   }
-  position(path31, offset) {
-    return this.texts.get(path31)?.position(offset) ?? { line: 1, column: 1 };
+  position(path32, offset) {
+    return this.texts.get(path32)?.position(offset) ?? { line: 1, column: 1 };
   }
 };
 
@@ -959,9 +959,9 @@ var ESCAPERS = {
   nixAttr: (value) => nixAttrName(String(value)),
   nixComment: (value) => String(value).replace(/[\r\n]+/g, " "),
   nixPath: (value) => {
-    const path31 = String(value);
-    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path31)) throw new Error(`not a Nix path literal: ${path31}`);
-    return path31;
+    const path32 = String(value);
+    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path32)) throw new Error(`not a Nix path literal: ${path32}`);
+    return path32;
   }
 };
 var BLOCK_HELPERS = /* @__PURE__ */ new Set(["each", "if", "unless"]);
@@ -1634,15 +1634,15 @@ function fileProblem(code2, file, message, hint) {
 
 // src/library/index.ts
 var LIBRARY_DIR = "fleetc";
-function isBootServerFile(path31) {
-  return path31.startsWith("images/") || path31 === "modules/pxe-server.nix";
+function isBootServerFile(path32) {
+  return path32.startsWith("images/") || path32 === "modules/pxe-server.nix";
 }
 function libraryFrom(tree) {
   const files = /* @__PURE__ */ new Map();
   const sources = /* @__PURE__ */ new Map();
-  for (const [path31, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    files.set(path31, createHash4("sha256").update(bytes).digest("hex"));
-    sources.set(path31, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  for (const [path32, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    files.set(path32, createHash4("sha256").update(bytes).digest("hex"));
+    sources.set(path32, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
   }
   return { files, sources };
 }
@@ -1915,7 +1915,7 @@ function keaConfig(fleet, hosts = fleet.hosts) {
 }
 
 // src/emit/library.ts
-var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path31, contents]) => ({ path: `${LIBRARY_DIR}/${path31}`, kind: "library", contents }));
+var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path32, contents]) => ({ path: `${LIBRARY_DIR}/${path32}`, kind: "library", contents }));
 
 // src/emit/netboot.ts
 var INSTALLER_DATA_PATH = "netboot/installer.json";
@@ -1941,8 +1941,8 @@ function bootServerData(fleet) {
     images: bootedImages(fleet)
   };
 }
-function json(path31, value) {
-  return { path: path31, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
+function json(path32, value) {
+  return { path: path32, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
 ` };
 }
 
@@ -1952,13 +1952,13 @@ var MANIFEST_PATH = "manifest.json";
 var MANIFEST_VERSION = 3;
 function hostLibraryHashes(manifest, host) {
   const server = host !== void 0 && manifest?.bootServer === host;
-  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path31]) => server || !isBootServerFile(path31)));
+  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path32]) => server || !isBootServerFile(path32)));
 }
 var BOOT_SERVER_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe", "netboot"]);
 function hostNixHashes(manifest, host) {
   const entry = manifest?.hosts[host];
   if (!manifest || !entry) return {};
-  return Object.fromEntries(entry.nix.map((path31) => [path31, manifest.nix[path31]]));
+  return Object.fromEntries(entry.nix.map((path32) => [path32, manifest.nix[path32]]));
 }
 function sha2562(text) {
   return createHash6("sha256").update(text).digest("hex");
@@ -2002,9 +2002,9 @@ function buildManifest(fleet, artifacts, context) {
 function nixDependencies(host, sorted, bootServer = false) {
   const modules = new Set(host.modules);
   const deps = [];
-  for (const [path31] of sorted) {
-    if (path31.startsWith("images/") && !bootServer) continue;
-    if (!path31.startsWith("profiles/") || modules.has(path31)) deps.push(path31);
+  for (const [path32] of sorted) {
+    if (path32.startsWith("images/") && !bootServer) continue;
+    if (!path32.startsWith("profiles/") || modules.has(path32)) deps.push(path32);
   }
   return deps;
 }
@@ -2056,8 +2056,8 @@ function finishArtifacts(fleet, emitted, context) {
   artifacts.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return [...artifacts, buildManifest(fleet, artifacts, context)];
 }
-function isSafeRelativePath(path31) {
-  return path31.length > 0 && !path31.startsWith("/") && path31.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
+function isSafeRelativePath(path32) {
+  return path32.length > 0 && !path32.startsWith("/") && path32.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
 }
 
 // src/load/cache-store.ts
@@ -2131,14 +2131,14 @@ function saveParseCache(cacheDir, cache) {
 var Reporter = class {
   diagnostics = [];
   /** A finding located at a data path of a document. */
-  at(document, path31, finding) {
+  at(document, path32, finding) {
     this.diagnostics.push({
       severity: finding.severity ?? "error",
       code: finding.code,
       message: finding.message,
       hint: finding.hint,
       file: document.file,
-      range: locate(document.doc, path31, finding.part ?? "value")
+      range: locate(document.doc, path32, finding.part ?? "value")
     });
   }
 };
@@ -2218,9 +2218,9 @@ function chooseBootstrap(cluster, members, groups, fleet, hostDocs, report) {
   if (chosen !== void 0) {
     const missing = groups.filter((g) => !g.voters.includes(chosen)).map((g) => g.service);
     if (groups.length === 0 || missing.length > 0) {
-      const [document, path31] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
+      const [document, path32] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
       const who = named !== void 0 ? `cluster ${cluster} names ${chosen} as bootstrap host` : `host ${chosen} claims to bootstrap cluster ${cluster}`;
-      report.at(document, path31, {
+      report.at(document, path32, {
         code: "CLUSTER_BOOTSTRAP_INVALID",
         message: groups.length === 0 ? `${who}, but the cluster has no Raft services to bootstrap` : `${who}, but it is not a ${missing.join(" and ")} voter`,
         hint: groups.length === 0 ? "remove the bootstrap setting" : `hosts that vote in every Raft group of ${cluster}: ${eligible.join(", ") || "none"}`
@@ -2624,7 +2624,8 @@ function resolveFleet(checked) {
       ...input.deploy?.cache ? { cache: { url: input.deploy.cache.url, signingKey: input.deploy.cache.signingKey } } : {},
       // Long enough for the health checks: a host that passes them in time is always confirmed.
       confirmTimeoutSeconds: input.deploy?.confirmTimeoutSeconds ?? (input.deploy?.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS) + 60,
-      evaluation: { workers: input.deploy?.evaluation?.workers ?? DEFAULT_EVAL_WORKERS, maxMemoryMiB: input.deploy?.evaluation?.maxMemoryMiB ?? DEFAULT_EVAL_MAX_MEMORY_MIB }
+      evaluation: { workers: input.deploy?.evaluation?.workers ?? DEFAULT_EVAL_WORKERS, maxMemoryMiB: input.deploy?.evaluation?.maxMemoryMiB ?? DEFAULT_EVAL_MAX_MEMORY_MIB },
+      firstContact: input.deploy?.firstContact ?? "refuse"
     },
     services,
     clusters,
@@ -2691,10 +2692,10 @@ function checkAddresses(fleet, networks, report) {
     const tftp = fleet.fleet.data.boot.tftp;
     ips.set(tftp, { document: fleet.fleet.document, what: "the boot server (boot.tftp)" });
   }
-  const claimIp = (document, path31, address, what) => {
+  const claimIp = (document, path32, address, what) => {
     const earlier = ips.get(address);
     if (earlier) {
-      report.at(document, path31, { code: "IP_DUPLICATE", message: `${address} is already used by ${earlier.what}${earlier.document === document ? "" : ` in ${earlier.document.file}`}`, hint: "every address in the fleet must be unique" });
+      report.at(document, path32, { code: "IP_DUPLICATE", message: `${address} is already used by ${earlier.what}${earlier.document === document ? "" : ` in ${earlier.document.file}`}`, hint: "every address in the fleet must be unique" });
     } else {
       ips.set(address, { document, what });
     }
@@ -2705,46 +2706,46 @@ function checkAddresses(fleet, networks, report) {
     const devices = /* @__PURE__ */ new Set();
     const bootIndexes = [];
     data.interfaces.forEach((nic, i) => {
-      const path31 = ["interfaces", i];
+      const path32 = ["interfaces", i];
       const mac = normalizeMac(nic.mac);
       const spec = networkSpecs[nic.network];
       const vlan = spec?.vlan;
       const device = vlan === void 0 ? nic.name : `${nic.name}.${vlan}`;
       const knownMac = nicMacs.get(nic.name);
       if (knownMac !== void 0 && knownMac !== mac) {
-        report.at(document, [...path31, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
+        report.at(document, [...path32, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
       } else if (spec && devices.has(device)) {
-        report.at(document, [...path31, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
+        report.at(document, [...path32, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
       }
       devices.add(device);
       if (nic.boot) bootIndexes.push(i);
       const problem = macProblem(mac);
-      if (problem) report.at(document, [...path31, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
+      if (problem) report.at(document, [...path32, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
       const earlierMac = knownMac === mac ? void 0 : macs.get(mac);
       nicMacs.set(nic.name, nicMacs.get(nic.name) ?? mac);
       if (earlierMac) {
-        report.at(document, [...path31, "mac"], { code: "MAC_DUPLICATE", message: `MAC ${mac} is already used by ${earlierMac.what}${earlierMac.document === document ? "" : ` in ${earlierMac.document.file}`}`, hint: "MACs are compared ignoring case and separators; each NIC has its own" });
+        report.at(document, [...path32, "mac"], { code: "MAC_DUPLICATE", message: `MAC ${mac} is already used by ${earlierMac.what}${earlierMac.document === document ? "" : ` in ${earlierMac.document.file}`}`, hint: "MACs are compared ignoring case and separators; each NIC has its own" });
       } else {
         macs.set(mac, { document, what: `${host.name} ${nic.name}` });
       }
       if (nic.address === void 0) return;
-      claimIp(document, [...path31, "address"], nic.address, `${host.name} ${nic.name}`);
+      claimIp(document, [...path32, "address"], nic.address, `${host.name} ${nic.name}`);
       const net2 = networks.get(nic.network);
       if (!net2 || !spec) return;
       const address = ipv4ToInt(nic.address);
       if (!contains(net2, address)) {
-        report.at(document, [...path31, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
+        report.at(document, [...path32, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
       } else if (address === net2.network || address === net2.broadcast) {
-        report.at(document, [...path31, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
+        report.at(document, [...path32, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
       } else if (spec.gateway === nic.address) {
-        report.at(document, [...path31, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
+        report.at(document, [...path32, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
       } else if (spec.dhcp?.pool && address >= ipv4ToInt(spec.dhcp.pool.start) && address <= ipv4ToInt(spec.dhcp.pool.end)) {
-        report.at(document, [...path31, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
+        report.at(document, [...path32, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
       }
     });
     if (bootIndexes.length !== 1) {
-      const path31 = bootIndexes.length === 0 ? ["interfaces"] : ["interfaces", bootIndexes[1], "boot"];
-      report.at(document, path31, {
+      const path32 = bootIndexes.length === 0 ? ["interfaces"] : ["interfaces", bootIndexes[1], "boot"];
+      report.at(document, path32, {
         code: "BOOT_INTERFACE_COUNT",
         message: bootIndexes.length === 0 ? `host ${host.name} has no boot interface` : `host ${host.name} has ${bootIndexes.length} boot interfaces`,
         hint: "mark exactly one interface with boot: true (the NIC that PXE-boots)"
@@ -2811,18 +2812,18 @@ function checkFirstBoot(fleet, report) {
     report.at(fleetFile.document, ["firstBoot", "network"], { code: "NETWORK_UNKNOWN", message: `network "${spec.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
   }
   const secrets = Object.keys(data.secrets ?? {});
-  const secretName = (path32, value) => {
+  const secretName = (path33, value) => {
     if (secrets.includes(value)) return;
-    report.at(fleetFile.document, path32, { code: "SECRET_UNKNOWN", message: `firstBoot.${path32.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
+    report.at(fleetFile.document, path33, { code: "SECRET_UNKNOWN", message: `firstBoot.${path33.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
   };
   if (spec.joinToken !== void 0) secretName(["firstBoot", "joinToken"], spec.joinToken);
   if (!spec.iam) return;
   secretName(["firstBoot", "iam", "adminPassword"], spec.iam.adminPassword);
   const iamService = spec.iam.service ?? DEFAULT_IAM_SERVICE;
-  const path31 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
+  const path32 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
   const raftServices = Object.keys(services).filter((name) => services[name].raft);
   if (services[iamService]?.raft) return;
-  report.at(fleetFile.document, path31, {
+  report.at(fleetFile.document, path32, {
     code: "IAM_SERVICE_INVALID",
     message: services[iamService] ? `IAM service ${iamService} is not a Raft service` : `IAM service ${iamService} is not defined in fleet.yaml`,
     hint: raftServices.length ? `IAM lives in a Raft service that the bootstrap host runs; set firstBoot.iam.service to one of: ${raftServices.join(", ")}` : "the fleet has no Raft service to hold IAM"
@@ -3070,20 +3071,20 @@ function checkLayoutDisks(host, report) {
   const declared = Object.keys(host.data.hardware.disks);
   let ok = true;
   const refs = layout.kind === "single" || layout.kind === "lvm" ? [[layout.disk, ["hardware", "layout", "disk"]]] : layout.disks.map((disk, i) => [disk, ["hardware", "layout", "disks", i]]);
-  for (const [disk, path31] of refs) {
+  for (const [disk, path32] of refs) {
     if (declared.includes(disk)) continue;
     ok = false;
     const suggestion = closestMatch(disk, declared);
-    report.at(host.document, path31, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
+    report.at(host.document, path32, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
   }
   return ok;
 }
 function checkLayout(host, firmware, report) {
   const layout = host.data.hardware.layout;
   let consistent = true;
-  const at = (path31, message, hint) => {
+  const at = (path32, message, hint) => {
     consistent = false;
-    report.at(host.document, ["hardware", "layout", ...path31], { code: "LAYOUT_INVALID", message, hint });
+    report.at(host.document, ["hardware", "layout", ...path32], { code: "LAYOUT_INVALID", message, hint });
   };
   const mounts = layoutMounts(layout);
   if (mounts && !mounts.some(([, mount]) => mount !== void 0 && canonicalMount(mount) === "/")) {
@@ -3149,9 +3150,9 @@ function checkInputs(fleet, report, layout) {
   if (!file) return;
   const inputs = file.data.inputs;
   const names = Object.keys(inputs);
-  const unknown = (path31, name, what) => {
+  const unknown = (path32, name, what) => {
     const suggestion = closestMatch(name, names);
-    report.at(file.document, path31, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
+    report.at(file.document, path32, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
   };
   for (const [name, input] of Object.entries(inputs)) {
     for (const [own, target] of Object.entries(input.follows ?? {})) {
@@ -3323,16 +3324,16 @@ function checkGateway(name, spec, net2, fleet, report) {
 function checkPool(name, spec, net2, fleet, report) {
   const pool = spec.dhcp?.pool;
   if (!pool) return;
-  const path31 = ["networks", name, "dhcp", "pool"];
+  const path32 = ["networks", name, "dhcp", "pool"];
   const start = ipv4ToInt(pool.start);
   const end = ipv4ToInt(pool.end);
   const usable = (a) => contains(net2, a) && a !== net2.network && a !== net2.broadcast;
   if (!usable(start) || !usable(end)) {
-    report.at(fleet.fleet.document, path31, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
+    report.at(fleet.fleet.document, path32, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
   } else if (start > end) {
-    report.at(fleet.fleet.document, path31, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
+    report.at(fleet.fleet.document, path32, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
   } else if (spec.gateway !== void 0 && ipv4ToInt(spec.gateway) >= start && ipv4ToInt(spec.gateway) <= end) {
-    report.at(fleet.fleet.document, path31, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
+    report.at(fleet.fleet.document, path32, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
   }
 }
 
@@ -3347,11 +3348,11 @@ function checkPorts(fleet, report) {
     const firstPort = Object.keys(spec.ports ?? {})[0];
     for (const [portName, port] of Object.entries(spec.ports ?? {})) {
       if (typeof port === "number" || port.networks === void 0) continue;
-      const path31 = ["services", service, "ports", portName, "networks"];
+      const path32 = ["services", service, "ports", portName, "networks"];
       port.networks.forEach((network, i) => {
         if (known.includes(network)) return;
         const suggestion = closestMatch(network, known);
-        report.at(fleetFile.document, [...path31, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
+        report.at(fleetFile.document, [...path32, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
       });
       const needed = [];
       if (spec.health && (spec.health.port ?? firstPort) === portName) {
@@ -3360,7 +3361,7 @@ function checkPorts(fleet, report) {
       if (spec.raft && RAFT_PORTS.includes(portName)) needed.push([peerNetwork, "Raft peers and first boot reach it on firstBoot.network"]);
       for (const [network, why] of needed) {
         if (port.networks.includes(network) || !known.includes(network)) continue;
-        report.at(fleetFile.document, path31, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
+        report.at(fleetFile.document, path32, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
         break;
       }
     }
@@ -3387,10 +3388,10 @@ function bootNetworks(fleet, service) {
 var NIX_RESERVED_KEYS = /* @__PURE__ */ new Set(["outPath", "__toString", "__functor", "__ignoreNulls"]);
 function checkReferences(fleet, report) {
   const profileNames = [...fleet.allProfileNames];
-  const unknownProfile = (document, path31, name, what) => {
+  const unknownProfile = (document, path32, name, what) => {
     if (fleet.allProfileNames.has(name)) return;
     const suggestion = closestMatch(name, profileNames);
-    report.at(document, path31, {
+    report.at(document, path32, {
       code: "PROFILE_UNKNOWN",
       message: `${what} names profile "${name}", which does not exist`,
       hint: suggestion ? `did you mean "${suggestion}"?` : `create profiles/${name}.yaml or use one of: ${profileNames.sort().join(", ") || "(no profiles)"}`
@@ -3415,10 +3416,10 @@ function checkReferences(fleet, report) {
   const fleetData = fleetFile.data;
   (fleetData.deploy?.order ?? []).forEach((name, i) => unknownProfile(fleetFile.document, ["deploy", "order", i], name, "deploy.order"));
   const services = Object.keys(fleetData.services ?? {});
-  const unknownService = (document, path31, name) => {
+  const unknownService = (document, path32, name) => {
     if (services.includes(name)) return;
     const suggestion = closestMatch(name, services);
-    report.at(document, path31, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
+    report.at(document, path32, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
   };
   for (const profile of fleet.profiles) (profile.data.services ?? []).forEach((name, i) => unknownService(profile.document, ["services", i], name));
   for (const [service, spec] of Object.entries(fleetData.services ?? {})) {
@@ -3430,10 +3431,10 @@ function checkReferences(fleet, report) {
   }
   const clusters = fleetData.clusters ? Object.keys(fleetData.clusters) : void 0;
   if (clusters) {
-    const unknownCluster = (document, path31, name) => {
+    const unknownCluster = (document, path32, name) => {
       if (clusters.includes(name)) return;
       const suggestion = closestMatch(name, clusters);
-      report.at(document, path31, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
+      report.at(document, path32, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
     };
     if (fleetData.defaults?.cluster !== void 0) unknownCluster(fleetFile.document, ["defaults", "cluster"], fleetData.defaults.cluster);
     for (const host of fleet.hosts) if (host.data.cluster !== void 0) unknownCluster(host.document, ["cluster"], host.data.cluster);
@@ -3518,49 +3519,49 @@ function schemaDiagnostics(document, errors) {
   return out;
 }
 function toDiagnostic(document, error) {
-  const path31 = pointerToPath(error.instancePath);
+  const path32 = pointerToPath(error.instancePath);
   const schema = error.parentSchema ?? {};
   const at = (p, part = "value") => locate(document.doc, p, part);
   const base = { severity: "error", file: document.file };
-  const where = describePath(path31);
+  const where = describePath(path32);
   const params = error.params;
   if (isInlineSecret(error)) {
-    return { ...base, code: "SECRET_INLINE", range: at(path31), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
+    return { ...base, code: "SECRET_INLINE", range: at(path32), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
   }
-  if (isSecretPath(document.kind, path31)) return secretDiagnostic(error, base, at, path31, where);
+  if (isSecretPath(document.kind, path32)) return secretDiagnostic(error, base, at, path32, where);
   if (error.propertyName !== void 0) {
-    const keyPath = [...path31, error.propertyName];
+    const keyPath = [...path32, error.propertyName];
     return { ...base, code: codeFor(error.keyword), range: at(keyPath, "key"), message: `${where ? where + ": " : ""}key "${error.propertyName}" is not a valid name`, hint: hintFrom(schema) ?? "use lower-case letters, digits and dashes" };
   }
   switch (error.keyword) {
     case "required": {
       const missing = String(params.missingProperty);
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path31), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path32), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
     }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
       const allowed = Object.keys(schema.properties ?? {});
       const suggestion = closestMatch(extra, allowed);
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path31, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path32, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
     }
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path31), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path32), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
     case "enum":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path31), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path32), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
     case "const":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path31), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path32), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
     case "discriminator": {
       const tag = String(params.tag);
       const allowed = (schema.oneOf ?? []).map((branch) => (branch.properties?.[tag] ?? {}).const).filter((v) => v !== void 0);
-      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path31, tag]), message: `${describePath([...path31, tag])} must be a string` };
-      return { ...base, code: "SCHEMA_ENUM", range: at([...path31, tag]), message: `${describePath([...path31, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
+      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path32, tag]), message: `${describePath([...path32, tag])} must be a string` };
+      return { ...base, code: "SCHEMA_ENUM", range: at([...path32, tag]), message: `${describePath([...path32, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
     }
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path31), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path32), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path31), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path32), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "uniqueItems":
-      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path31, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
+      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path32, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -3571,28 +3572,28 @@ function toDiagnostic(document, error) {
     case "maxItems":
     case "minProperties":
     case "maxProperties":
-      return { ...base, code: "SCHEMA_RANGE", range: at(path31), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_RANGE", range: at(path32), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
     default:
-      return { ...base, code: "SCHEMA_INVALID", range: at(path31), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_INVALID", range: at(path32), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
   }
 }
-function secretDiagnostic(error, base, at, path31, where) {
+function secretDiagnostic(error, base, at, path32, where) {
   const schema = error.parentSchema ?? {};
   const params = error.params;
   const hint = hintFrom(schema);
   switch (error.keyword) {
     case "required":
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path31), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path32), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
     case "additionalProperties":
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path31), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path32), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path31), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path32), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path31), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path32), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path31), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path32), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
     default:
-      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path31), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path32), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
   }
 }
 function isInlineSecret(error) {
@@ -3608,9 +3609,9 @@ function pointerToPath(pointer) {
     return /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : segment;
   });
 }
-function describePath(path31) {
+function describePath(path32) {
   let out = "";
-  for (const segment of path31) {
+  for (const segment of path32) {
     if (typeof segment === "number") out += `[${segment}]`;
     else out += out ? /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]` : segment;
   }
@@ -4380,6 +4381,8 @@ function resolvePaths(given, cwd = process.cwd()) {
 }
 
 // src/cli/views/diagnostics.ts
+import path15 from "node:path";
+var DIAGNOSTICS_FORMAT_VERSION = 1;
 var DIAGNOSTIC_FORMATS = ["text", "json", "github"];
 function locateAll(diagnostics, sources) {
   return diagnostics.map(({ range, ...rest }) => {
@@ -4388,14 +4391,16 @@ function locateAll(diagnostics, sources) {
     return { ...rest, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
   });
 }
-function renderDiagnostics(format, diagnostics, sources) {
+function renderDiagnostics(format, diagnostics, sources, annotationRoot) {
   const located = locateAll(diagnostics, sources);
   switch (format) {
-    case "json":
-      return `${JSON.stringify(located, null, 2)}
+    case "json": {
+      const { error, warning } = countBySeverity(diagnostics);
+      return `${JSON.stringify({ formatVersion: DIAGNOSTICS_FORMAT_VERSION, errors: error, warnings: warning, diagnostics: located }, null, 2)}
 `;
+    }
     case "github":
-      return located.map(githubAnnotation).join("");
+      return located.map((d) => githubAnnotation(d.file && annotationRoot ? { ...d, file: path15.relative(annotationRoot, path15.resolve(d.file)) } : d)).join("");
     case "text":
       return located.map((d) => textDiagnostic(d, sources)).join("");
   }
@@ -4484,7 +4489,7 @@ var EXIT = {
   ok: 0,
   /** Diagnostics with errors, or build --check found changes. */
   failed: 1,
-  /** Bad command line. */
+  /** Bad command line (with `--detailed-exitcode`, 1 instead: 2 means "changes" there, as in Terraform). */
   usage: 2,
   /** A bug in fleetc (reported without a stack trace unless FLEETC_DEBUG=1). */
   internal: 3,
@@ -4497,7 +4502,9 @@ var EXIT = {
   /** apply: refused before touching anything (destructive change not approved, host key not pinned, …). */
   refused: 7,
   /** apply: stopped by a signal (or a lost deploy lock): the hosts in flight finished, the others are pending. */
-  applyStopped: 8
+  applyStopped: 8,
+  /** apply: some hosts were refused and skipped (reported); every other host's change was deployed. */
+  applyPartlyRefused: 9
 };
 
 // src/cli/signals.ts
@@ -4535,7 +4542,7 @@ function testPause(env = process.env) {
 }
 
 // src/cli/views/build.ts
-import path15 from "node:path";
+import path16 from "node:path";
 function renderBuildResult(summary) {
   const { outDir, check, changes } = summary;
   const timing = `${summary.hosts} hosts, ${summary.files} files, ${Math.round(summary.milliseconds)} ms`;
@@ -4543,7 +4550,7 @@ function renderBuildResult(summary) {
 `;
   const count = (kind) => changes.filter((c) => c.change === kind).length;
   const counts = `${count("added")} added, ${count("modified")} modified, ${count("removed")} removed`;
-  const root = path15.relative(process.cwd(), summary.rootDir);
+  const root = path16.relative(process.cwd(), summary.rootDir);
   const shown = (c) => c.root ? root ? `${root}/${c.path}` : c.path : `${outDir}/${c.path}`;
   if (!check) return `wrote ${outDir}: ${counts} (${timing})
 `;
@@ -4592,7 +4599,7 @@ async function build(options, io, guard) {
     return EXIT.ok;
   }
   const result = await compileFromDisk(paths, { cacheDir, raw });
-  io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources));
+  io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
   if (hasErrors(result.diagnostics) || !result.artifacts) {
     io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched
 `);
@@ -4642,11 +4649,11 @@ function hintFor2(error) {
 
 // src/cli/commands/init.ts
 import fs13 from "node:fs";
-import path18 from "node:path";
+import path19 from "node:path";
 
 // src/init/files.ts
 import { readFileSync as readFileSync5 } from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 registerEscaper("yamlString", (value) => JSON.stringify(String(value)));
 registerEscaper("yamlPath", (value) => {
   const text = String(value);
@@ -4692,7 +4699,7 @@ function exampleFleet(options) {
   const example = packageFile("examples/photon-lab");
   const files = [marker()];
   for (const dir of ["fleet", "nix"]) {
-    for (const [rel, bytes] of readTreeSync(path16.join(example, dir))) {
+    for (const [rel, bytes] of readTreeSync(path17.join(example, dir))) {
       const file = `${dir}/${rel}`;
       const text = bytes.toString("utf8");
       files.push({ path: file, contents: text.replace(/^(# yaml-language-server: \$schema=)(?:\.\.\/)+schema\//, `$1${schemaFrom(file, options)}/`) });
@@ -4705,44 +4712,45 @@ function marker() {
 ` };
 }
 function workflows() {
-  return ["pr.yml", "apply.yml"].map((name) => ({ path: `.github/workflows/${name}`, contents: readFileSync5(packageFile(`templates/init/workflows/${name}`), "utf8") }));
+  const template3 = (name) => readFileSync5(packageFile(`templates/init/${name}`), "utf8");
+  return [...["pr.yml", "apply.yml"].map((name) => ({ path: `.github/workflows/${name}`, contents: template3(`workflows/${name}`) })), { path: ".github/dependabot.yml", contents: template3("dependabot.yml") }];
 }
 function schemaFrom(file, { root, schemaDir: schemaDir2 }) {
-  return path16.relative(path16.join(root, path16.dirname(file)), schemaDir2).split(path16.sep).join("/") || ".";
+  return path17.relative(path17.join(root, path17.dirname(file)), schemaDir2).split(path17.sep).join("/") || ".";
 }
 
 // src/init/write.ts
 import fs12 from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 import { randomBytes as randomBytes4 } from "node:crypto";
 var ALLOWED = /* @__PURE__ */ new Set([".git", "node_modules", "package.json", "package-lock.json", ".gitignore"]);
 var InitRefused = class extends Error {
 };
 function writeNewRepository(dir, files) {
-  const target = path17.resolve(dir);
+  const target = path18.resolve(dir);
   const stat = fs12.statSync(target, { throwIfNoEntry: false });
   if (stat && !stat.isDirectory()) throw new InitRefused(`${dir} is not a directory`);
   const present = stat ? fs12.readdirSync(target).filter((name) => !ALLOWED.has(name)) : [];
   if (present.length > 0) throw new InitRefused(`${dir} is not empty (${present.slice(0, 5).join(", ")}${present.length > 5 ? ", \u2026" : ""}); fleetc init writes a new fleet repository into an empty directory (or one with only .git, .gitignore and an npm install of fleetc)`);
   fs12.mkdirSync(target, { recursive: true });
-  const staging = path17.join(target, `.fleetc-init.tmp-${randomBytes4(4).toString("hex")}`);
+  const staging = path18.join(target, `.fleetc-init.tmp-${randomBytes4(4).toString("hex")}`);
   const moved = [];
   try {
     for (const file of files) {
-      const to = path17.join(staging, file.path);
-      fs12.mkdirSync(path17.dirname(to), { recursive: true });
+      const to = path18.join(staging, file.path);
+      fs12.mkdirSync(path18.dirname(to), { recursive: true });
       fs12.writeFileSync(to, file.contents, { flag: "wx" });
     }
     for (const entry of fs12.readdirSync(staging)) {
-      fs12.renameSync(path17.join(staging, entry), path17.join(target, entry));
+      fs12.renameSync(path18.join(staging, entry), path18.join(target, entry));
       moved.push(entry);
     }
-    const gitignore = path17.join(target, ".gitignore");
+    const gitignore = path18.join(target, ".gitignore");
     const existing = fs12.existsSync(gitignore) ? fs12.readFileSync(gitignore, "utf8") : void 0;
     const additions = gitignoreAdditions(existing);
     if (additions !== "") fs12.appendFileSync(gitignore, additions);
   } catch (error) {
-    for (const entry of moved) fs12.rmSync(path17.join(target, entry), { recursive: true, force: true });
+    for (const entry of moved) fs12.rmSync(path18.join(target, entry), { recursive: true, force: true });
     throw error;
   } finally {
     fs12.rmSync(staging, { recursive: true, force: true });
@@ -4753,7 +4761,7 @@ function writeNewRepository(dir, files) {
 var LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 function registerInit(program, io, setExit) {
   program.command("init").description("write a new fleet repository (fleetc.json, fleet/, nix/, .gitignore, GitHub workflows) that validates and builds at once").argument("[dir]", "the directory of the new repository (empty, or holding only .git and an npm install of fleetc)", ".").option("--example", "write the photon-lab example fleet instead of a minimal one").option("--name <name>", "the fleet's name, a DNS label (default: the directory's name)").option("--domain <domain>", "DNS domain of the hosts (default: <name>.internal)").option("--network <cidr>", "the provisioning network, /8 to /24", "10.0.0.0/24").option("--authorized-key <file...>", "public key files whose keys may log into the hosts and installers").action(async (dir, options) => {
-    const root = path18.resolve(dir);
+    const root = path19.resolve(dir);
     const files = options.example ? exampleFleet({ root, schemaDir: schemaDir(root) }) : minimalFleet(minimalOptions(root, options));
     try {
       writeNewRepository(root, files);
@@ -4763,8 +4771,8 @@ function registerInit(program, io, setExit) {
 `);
       return setExit(EXIT.failed);
     }
-    const shown = path18.relative(process.cwd(), root) || ".";
-    const result = await compileFromDisk({ fleetDir: path18.join(root, "fleet"), outDir: path18.join(root, "generated"), nixDir: path18.join(root, "nix"), rootDir: root }, { validateOnly: true });
+    const shown = path19.relative(process.cwd(), root) || ".";
+    const result = await compileFromDisk({ fleetDir: path19.join(root, "fleet"), outDir: path19.join(root, "generated"), nixDir: path19.join(root, "nix"), rootDir: root }, { validateOnly: true });
     io.stdout(renderDiagnostics("text", result.diagnostics, result.sources));
     io.stderr(`wrote a fleet repository in ${shown}: ${files.length} files (${result.hostCount} hosts, ${result.profileCount} profiles; ${hasErrors(result.diagnostics) ? "invalid" : "valid"})
 `);
@@ -4774,7 +4782,7 @@ function registerInit(program, io, setExit) {
   });
 }
 function minimalOptions(root, options) {
-  const name = options.name ?? path18.basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  const name = options.name ?? path19.basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
   if (!LABEL.test(name)) throw new UsageError(`the fleet's name must be a DNS label (lower-case letters, digits and -), not ${JSON.stringify(name)}: pass --name`);
   const cidr = parseCidr(String(options.network));
   if (!cidr.ok || cidr.value.prefixLength > 24) throw new UsageError(`--network ${String(options.network)}: ${cidr.ok ? "needs room for the pool (.200\u2013.250): /24 or larger" : cidr.reason}`);
@@ -4788,8 +4796,8 @@ function minimalOptions(root, options) {
   return { name, domain: options.domain ?? `${name}.internal`, cidr: cidr.canonical, authorizedKeys: keys, root, schemaDir: schemaDir(root) };
 }
 function schemaDir(root) {
-  const local = path18.join(root, "node_modules", "fleetc", "schema");
-  return fs13.existsSync(local) ? local : path18.join(PACKAGE_ROOT, "schema");
+  const local = path19.join(root, "node_modules", "fleetc", "schema");
+  return fs13.existsSync(local) ? local : path19.join(PACKAGE_ROOT, "schema");
 }
 
 // src/cli/commands/plan.ts
@@ -4797,7 +4805,7 @@ import { writeFile as writeFile3 } from "node:fs/promises";
 import { Option as Option2 } from "commander";
 
 // src/git/repository.ts
-import path19 from "node:path";
+import path20 from "node:path";
 import { simpleGit } from "simple-git";
 var GitError = class extends Error {
 };
@@ -4818,8 +4826,8 @@ async function resolveCommit(repo, revision) {
   return commit;
 }
 function repoRelative(repo, dir) {
-  const relative = path19.relative(repo.root, path19.resolve(dir)).split(path19.sep).join("/");
-  if (relative.startsWith("..") || path19.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
+  const relative = path20.relative(repo.root, path20.resolve(dir)).split(path20.sep).join("/");
+  if (relative.startsWith("..") || path20.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
   return relative;
 }
 function libraryDirOf(repo, paths) {
@@ -4950,17 +4958,17 @@ function keyed(label, a, b, out, summary) {
     else out.push(`${label} ${key}: ${show(a[key])} \u2192 ${show(b[key])}`);
   }
 }
-function generic(prefix, a, b, out, path31 = "") {
+function generic(prefix, a, b, out, path32 = "") {
   if (same(a, b)) return;
   if (isObject(a) && isObject(b)) {
-    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path31 ? `${path31}.${key}` : key);
+    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path32 ? `${path32}.${key}` : key);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((x) => typeof x === "string")) {
-    list(`${prefix}: ${path31}`, a, b, out);
+    list(`${prefix}: ${path32}`, a, b, out);
     return;
   }
-  out.push(`${prefix}: ${path31 ? `${path31} ` : ""}${show(a)} \u2192 ${show(b)}`);
+  out.push(`${prefix}: ${path32 ? `${path32} ` : ""}${show(a)} \u2192 ${show(b)}`);
 }
 function byKey(items, key) {
   return Object.fromEntries(items.map((item) => [key(item), item]));
@@ -5117,22 +5125,22 @@ function planHost(name, base, head, b, h) {
     ...address ? { address } : {},
     ...hostKey ? { hostKey } : {},
     artifacts,
-    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path31, entry]) => [path31, entry.sha256]))
+    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path32, entry]) => [path32, entry.sha256]))
   };
 }
 function diffArtifacts(base, head, b, h) {
   const out = [];
-  for (const path31 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
-    const before = base[path31];
-    const after = head[path31];
+  for (const path32 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
+    const before = base[path32];
+    const after = head[path32];
     if (before?.sha256 === after?.sha256) continue;
     out.push({
-      path: path31,
+      path: path32,
       kind: (after ?? before).kind,
       change: !before ? "added" : !after ? "removed" : "modified",
       ...before ? { baseSha256: before.sha256 } : {},
       ...after ? { headSha256: after.sha256 } : {},
-      diff: unifiedDiff(path31, b.contents.get(path31) ?? "", h.contents.get(path31) ?? "")
+      diff: unifiedDiff(path32, b.contents.get(path32) ?? "", h.contents.get(path32) ?? "")
     });
   }
   return out;
@@ -5140,8 +5148,8 @@ function diffArtifacts(base, head, b, h) {
 function fragmentText(artifact, fragment) {
   return artifact.fragmentBase === void 0 ? fragment : `${artifact.fragmentBase}${artifact.fragmentBase.endsWith("\n") || artifact.fragmentBase === "" ? "" : "\n"}${fragment}`;
 }
-function unifiedDiff(path31, before, after) {
-  const patch = createTwoFilesPatch(`a/${path31}`, `b/${path31}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context: 3 });
+function unifiedDiff(path32, before, after) {
+  const patch = createTwoFilesPatch(`a/${path32}`, `b/${path32}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context: 3 });
   return patch.replace(/^=+\n/, "");
 }
 function ensureNewline(text) {
@@ -5193,15 +5201,15 @@ function sharedChanges(base, head, b, h) {
 function libraryChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.librarySources.keys(), ...head.librarySources.keys()])].sort();
   const out = [];
-  for (const path31 of paths) {
-    const before = base.librarySources.get(path31);
-    const after = head.librarySources.get(path31);
+  for (const path32 of paths) {
+    const before = base.librarySources.get(path32);
+    const after = head.librarySources.get(path32);
     if (before === after) continue;
-    const display = `${LIBRARY_DIR}/${path31}`;
+    const display = `${LIBRARY_DIR}/${path32}`;
     out.push({
       path: display,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
-      hosts: isBootServerFile(path31) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
+      hosts: isBootServerFile(path32) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
       diff: unifiedDiff(display, before ?? "", after ?? "")
     });
   }
@@ -5210,16 +5218,16 @@ function libraryChanges(base, head, b, h) {
 function nixChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.nixSources.keys(), ...head.nixSources.keys()])].sort();
   const out = [];
-  for (const path31 of paths) {
-    const before = base.nixSources.get(path31);
-    const after = head.nixSources.get(path31);
+  for (const path32 of paths) {
+    const before = base.nixSources.get(path32);
+    const after = head.nixSources.get(path32);
     if (before === after) continue;
-    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path31)).map(([name]) => name);
+    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path32)).map(([name]) => name);
     out.push({
-      path: `${head.nixDir}/${path31}`,
+      path: `${head.nixDir}/${path32}`,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
       hosts: [.../* @__PURE__ */ new Set([...users(b), ...users(h)])].sort(),
-      diff: unifiedDiff(`${head.nixDir}/${path31}`, before ?? "", after ?? "")
+      diff: unifiedDiff(`${head.nixDir}/${path32}`, before ?? "", after ?? "")
     });
   }
   return out;
@@ -5535,16 +5543,16 @@ function renderPlanText(plan, options) {
 // src/cli/commands/plan-closures.ts
 import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import path22 from "node:path";
+import path23 from "node:path";
 
 // src/apply/plan-closures.ts
 import { mkdir, writeFile as writeFile2 } from "node:fs/promises";
-import path21 from "node:path";
+import path22 from "node:path";
 
 // src/apply/closures.ts
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path20 from "node:path";
+import path21 from "node:path";
 
 // src/apply/secrets.ts
 import { readFile } from "node:fs/promises";
@@ -5659,8 +5667,8 @@ async function keyFile(ref, dryRun) {
   if ("file" in ref) return { file: ref.file, cleanup: async () => void 0 };
   if (dryRun) return { file: `<a private file holding ${"env" in ref ? `$${ref.env}` : "the key"}>`, cleanup: async () => void 0 };
   const value = await readSecret(ref);
-  const dir = await mkdtemp(path20.join(tmpdir(), "fleetc-cache-key-"));
-  const file = path20.join(dir, "key");
+  const dir = await mkdtemp(path21.join(tmpdir(), "fleetc-cache-key-"));
+  const file = path21.join(dir, "key");
   await writeFile(file, `${value}
 `, { mode: 384 });
   return { file, cleanup: () => rm(dir, { recursive: true, force: true }) };
@@ -5669,24 +5677,24 @@ async function keyFile(ref, dryRun) {
 // src/apply/closure-diff.ts
 function parsePathInfo(json2) {
   const data = JSON.parse(json2);
-  const entries = Array.isArray(data) ? data : Object.entries(data).filter(([, info]) => info !== null).map(([path31, info]) => ({ ...info, path: path31 }));
+  const entries = Array.isArray(data) ? data : Object.entries(data).filter(([, info]) => info !== null).map(([path32, info]) => ({ ...info, path: path32 }));
   return new Map(entries.map((e) => [e.path, { path: e.path, narSize: e.narSize, ...e.closureSize !== void 0 ? { closureSize: e.closureSize } : {}, references: e.references ?? [] }]));
 }
 function closureOf(root, infos) {
   const seen = /* @__PURE__ */ new Set();
   const stack = [root];
   while (stack.length > 0) {
-    const path31 = stack.pop();
-    if (seen.has(path31)) continue;
-    seen.add(path31);
-    for (const ref of infos.get(path31)?.references ?? []) {
+    const path32 = stack.pop();
+    if (seen.has(path32)) continue;
+    seen.add(path32);
+    for (const ref of infos.get(path32)?.references ?? []) {
       if (!seen.has(ref)) stack.push(ref);
     }
   }
   return seen;
 }
-function parseStoreName(path31) {
-  const base = path31.slice(path31.lastIndexOf("/") + 1).replace(/^[0-9a-z]{32}-/, "");
+function parseStoreName(path32) {
+  const base = path32.slice(path32.lastIndexOf("/") + 1).replace(/^[0-9a-z]{32}-/, "");
   for (let i = 0; i < base.length - 1; i++) {
     if (base[i] === "-" && !/[A-Za-z]/.test(base[i + 1])) return { name: base.slice(0, i), version: base.slice(i + 1) };
   }
@@ -5694,9 +5702,9 @@ function parseStoreName(path31) {
 }
 function versions(closure, exclude) {
   const byName = /* @__PURE__ */ new Map();
-  for (const path31 of closure) {
-    if (path31 === exclude) continue;
-    const { name, version } = parseStoreName(path31);
+  for (const path32 of closure) {
+    if (path32 === exclude) continue;
+    const { name, version } = parseStoreName(path32);
     if (!version) continue;
     if (!byName.has(name)) byName.set(name, /* @__PURE__ */ new Set());
     byName.get(name).add(version);
@@ -5752,12 +5760,12 @@ async function planClosures(request) {
   const problems = [];
   const evaluate = async (side, rev, names) => {
     if (names.length === 0) return /* @__PURE__ */ new Map();
-    const dir = path21.join(request.workDir, side);
-    await mkdir(path21.join(dir, "gcroots"), { recursive: true });
+    const dir = path22.join(request.workDir, side);
+    await mkdir(path22.join(dir, "gcroots"), { recursive: true });
     const flake = flakeReference({ repoToplevel: request.repoToplevel, flakeDir: request.flakeDir, rev });
-    const expressionFile = path21.join(dir, "evaluate.nix");
+    const expressionFile = path22.join(dir, "evaluate.nix");
     await writeFile2(expressionFile, evaluationExpression(flake, names));
-    const result = await evaluateToplevels(request.runner, { flake, ...request.evaluation, gcRootsDir: path21.join(dir, "gcroots"), expressionFile, timeoutMs: request.timeoutMs }, names);
+    const result = await evaluateToplevels(request.runner, { flake, ...request.evaluation, gcRootsDir: path22.join(dir, "gcroots"), expressionFile, timeoutMs: request.timeoutMs }, names);
     if (result.failure) problems.push(`${side}: ${result.failure}`);
     for (const [host, error] of result.errors) problems.push(`${host} at ${side}: ${error.split("\n")[0]}`);
     return result.toplevels;
@@ -5793,6 +5801,11 @@ var ProcessRunner = class {
     this.emit({ type: "command", host: spec.host, argv: spec.argv, ...spec.env ? { env: Object.keys(spec.env) } : {} });
     const started = performance.now();
     const subprocess = execa(file, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, detached: true, ...spec.input === void 0 ? { stdin: "ignore" } : { input: spec.input }, all: true, forceKillAfterDelay: 5e3 });
+    const decoder = new TextDecoder();
+    subprocess.all?.on("data", (chunk) => {
+      const text = decoder.decode(chunk, { stream: true });
+      if (text) this.emit({ type: "output", host: spec.host, text });
+    });
     const endGroup = () => {
       try {
         if (subprocess.pid) process.kill(-subprocess.pid, "SIGTERM");
@@ -5824,7 +5837,7 @@ var SYSTEM_CHANGES = /* @__PURE__ */ new Set(["update", "reboot-required", "prov
 async function closuresOf(plan, paths, builders) {
   if (!plan.head.commit) return { diffs: [], problems: ["--closures evaluates committed revisions: plan with --head <commit>"] };
   const repo = await openRepository(process.cwd());
-  const workDir = await mkdtemp2(path22.join(tmpdir2(), "fleetc-closures-"));
+  const workDir = await mkdtemp2(path23.join(tmpdir2(), "fleetc-closures-"));
   try {
     return await planClosures({
       runner: new ProcessRunner(() => void 0),
@@ -5960,13 +5973,13 @@ function registerPlan(program, io, setExit) {
 
 // src/cli/commands/apply.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
-import { mkdirSync as mkdirSync2, writeFileSync } from "node:fs";
-import path28 from "node:path";
+import { appendFileSync as appendFileSync2, mkdirSync as mkdirSync2, writeFileSync } from "node:fs";
+import path29 from "node:path";
 import { Option as Option3 } from "commander";
 
 // src/apply/apply.ts
 import { mkdir as mkdir4, writeFile as writeFile6 } from "node:fs/promises";
-import path26 from "node:path";
+import path27 from "node:path";
 
 // src/apply/health.ts
 import http from "node:http";
@@ -6049,14 +6062,14 @@ function tcpOpen(address, port, timeoutMs = 5e3) {
     socket.on("error", (error) => done(`port ${port}: ${error.message}`));
   });
 }
-function httpOk(address, port, path31, timeoutMs = 5e3) {
+function httpOk(address, port, path32, timeoutMs = 5e3) {
   return new Promise((resolve) => {
-    const request = http.get({ host: address, port, path: path31, timeout: timeoutMs }, (response) => {
+    const request = http.get({ host: address, port, path: path32, timeout: timeoutMs }, (response) => {
       response.resume();
-      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path31} answered ${response.statusCode}`);
+      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path32} answered ${response.statusCode}`);
     });
     request.on("timeout", () => request.destroy(new Error("timed out")));
-    request.on("error", (error) => resolve(`http://${address}:${port}${path31}: ${error.message}`));
+    request.on("error", (error) => resolve(`http://${address}:${port}${path32}: ${error.message}`));
   });
 }
 
@@ -6497,13 +6510,13 @@ async function runRollout(waves, jobs, after, deps) {
 
 // src/apply/generated-check.ts
 import { createHash as createHash9 } from "node:crypto";
-import path23 from "node:path";
+import path24 from "node:path";
 function blobId(text) {
   const bytes = Buffer.from(text, "utf8");
   return createHash9("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 async function staleGeneratedFiles(repo, commit, dirs, artifacts) {
-  const repoPath = (artifact) => path23.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
+  const repoPath = (artifact) => path24.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
   const rootFiles = artifacts.filter((a) => a.root).map(repoPath);
   const entries = await listTree(repo, commit, [dirs.outDir, ...rootFiles]);
   const committed = new Map(entries.filter((e) => e.type === "blob").map((e) => [e.path, e.id]));
@@ -6519,7 +6532,7 @@ import { execFile as execFile2 } from "node:child_process";
 import { chmod, mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
 import { promisify } from "node:util";
 import { tmpdir as tmpdir3 } from "node:os";
-import path24 from "node:path";
+import path25 from "node:path";
 function deliveredSecrets(fleet) {
   const names = /* @__PURE__ */ new Map();
   for (const [host, config] of firstBootConfigs(fleet)) {
@@ -6542,13 +6555,13 @@ async function readCredentials(fleet, names) {
 }
 var HOST_KEY_PATH = "/etc/ssh/ssh_host_ed25519_key";
 async function stageExtraFiles(credentials, hostKeyFor) {
-  const dir = await mkdtemp3(path24.join(tmpdir3(), "fleetc-extra-files-"));
+  const dir = await mkdtemp3(path25.join(tmpdir3(), "fleetc-extra-files-"));
   const cleanup = () => rm3(dir, { recursive: true, force: true });
   try {
     const parents = async (of) => {
       let parent = dir;
       for (const part of of.split("/").filter(Boolean)) {
-        parent = path24.join(parent, part);
+        parent = path25.join(parent, part);
         await mkdir2(parent, { mode: 493 }).catch((error) => {
           if (error.code !== "EEXIST") throw error;
         });
@@ -6556,15 +6569,15 @@ async function stageExtraFiles(credentials, hostKeyFor) {
       }
     };
     if (credentials.length > 0) {
-      await parents(path24.dirname(CREDENTIALS_DIR));
-      const target = path24.join(dir, CREDENTIALS_DIR);
+      await parents(path25.dirname(CREDENTIALS_DIR));
+      const target = path25.join(dir, CREDENTIALS_DIR);
       await mkdir2(target, { mode: 448 });
-      for (const { name, value } of credentials) await writeFile4(path24.join(target, name), value, { mode: 256 });
+      for (const { name, value } of credentials) await writeFile4(path25.join(target, name), value, { mode: 256 });
     }
     let publicKey;
     if (hostKeyFor !== void 0) {
-      await parents(path24.dirname(HOST_KEY_PATH));
-      const file = path24.join(dir, HOST_KEY_PATH);
+      await parents(path25.dirname(HOST_KEY_PATH));
+      const file = path25.join(dir, HOST_KEY_PATH);
       await promisify(execFile2)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
       await chmod(file, 384);
       await chmod(`${file}.pub`, 420);
@@ -7039,8 +7052,8 @@ async function waitForSsh(ctx, target) {
   } while (Date.now() < deadline);
   return false;
 }
-async function readLink(ctx, target, path31) {
-  const result = await ctx.ssh.run(target, ["readlink", "-f", path31]);
+async function readLink(ctx, target, path32) {
+  const result = await ctx.ssh.run(target, ["readlink", "-f", path32]);
   if (!result.ok && !ctx.dryRun) throw new Error(`cannot reach ${target.address}:${target.port} over SSH (exit ${result.exitCode}): ${result.stderr.trim().split("\n").pop() ?? ""}`);
   return result.stdout.trim();
 }
@@ -7130,20 +7143,20 @@ var RedfishBmc = class {
     return this.spec.systemId ? `/redfish/v1/Systems/${this.spec.systemId}` : "/redfish/v1/Systems/<the only member>";
   }
   /** The request as a report line: method, URL and body, never the credentials. */
-  argv(method, path31, body) {
-    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path31}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+  argv(method, path32, body) {
+    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path32}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
   }
-  dryRun(method, path31, value, body) {
-    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path31, body) });
+  dryRun(method, path32, value, body) {
+    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path32, body) });
     return value;
   }
-  async request(method, path31, body) {
-    const argv = this.argv(method, path31, body);
+  async request(method, path32, body) {
+    const argv = this.argv(method, path32, body);
     this.options.emit({ type: "command", host: this.host.name, argv });
     const started = performance.now();
     const report = (exitCode, output) => this.options.emit({ type: "command-finished", host: this.host.name, argv, exitCode, durationMs: performance.now() - started, timedOut: false, output });
     try {
-      const answer = await this.send(method, path31, body);
+      const answer = await this.send(method, path32, body);
       report(0, JSON.stringify(answer).slice(0, 2e3));
       return answer;
     } catch (error) {
@@ -7151,7 +7164,7 @@ var RedfishBmc = class {
       throw error;
     }
   }
-  async send(method, path31, body) {
+  async send(method, path32, body) {
     const password = await readSecret(this.spec.password);
     const ca = this.spec.caFile ? await readFile4(this.spec.caFile) : void 0;
     const payload = body === void 0 ? void 0 : JSON.stringify(body);
@@ -7160,7 +7173,7 @@ var RedfishBmc = class {
         {
           host: this.spec.address,
           port: this.spec.port,
-          path: path31,
+          path: path32,
           method,
           ca,
           rejectUnauthorized: true,
@@ -7178,17 +7191,17 @@ var RedfishBmc = class {
           response.on("end", () => {
             const text = Buffer.concat(chunks2).toString("utf8");
             const status = response.statusCode ?? 0;
-            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path31}: HTTP ${status} ${text.slice(0, 200)}`));
+            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path32}: HTTP ${status} ${text.slice(0, 200)}`));
             try {
               resolve(text ? JSON.parse(text) : {});
             } catch {
-              reject(new BmcError(`Redfish ${method} ${path31}: the answer is not JSON`));
+              reject(new BmcError(`Redfish ${method} ${path32}: the answer is not JSON`));
             }
           });
         }
       );
-      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path31}: timed out`)));
-      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path31}: ${error.message}`)));
+      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path32}: timed out`)));
+      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path32}: ${error.message}`)));
       if (payload) request.write(payload);
       request.end();
     });
@@ -7293,14 +7306,14 @@ var RaftCoordinator = class {
     return answer && typeof answer.member === "boolean" ? { member: answer.member, clusterId: answer.clusterId ?? null, leader: answer.leader ?? null, members: Array.isArray(answer.members) ? answer.members : [] } : void 0;
   }
   /** One request, reported like a command; undefined when there is no 2xx JSON answer. */
-  async request(host, service, method, path31, body) {
+  async request(host, service, method, path32, body) {
     const address = pinnedTarget(host).address;
     const port = this.settings.fleet.services[service]?.ports.api?.port;
-    const argv = ["raft", method, `http://${address}:${port}${path31}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+    const argv = ["raft", method, `http://${address}:${port}${path32}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
     this.settings.emit({ type: "command", host: host.name, argv });
     if (this.settings.dryRun || port === void 0) return void 0;
     const started = performance.now();
-    const { status, text } = await send(address, port, method, path31, body, this.settings.token, this.settings.requestTimeoutMs);
+    const { status, text } = await send(address, port, method, path32, body, this.settings.token, this.settings.requestTimeoutMs);
     const ok = status >= 200 && status < 300;
     this.settings.emit({ type: "command-finished", host: host.name, argv, exitCode: ok ? 0 : 1, durationMs: performance.now() - started, timedOut: false, output: status ? `HTTP ${status} ${text.slice(0, 300)}` : text });
     if (!ok) return void 0;
@@ -7311,11 +7324,11 @@ var RaftCoordinator = class {
     }
   }
 };
-function send(address, port, method, path31, body, token, timeoutMs) {
+function send(address, port, method, path32, body, token, timeoutMs) {
   const payload = body === void 0 ? void 0 : JSON.stringify(body);
   return new Promise((resolve) => {
     const request = http2.request(
-      { host: address, port, path: path31, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
+      { host: address, port, path: path32, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
       (response) => {
         const chunks2 = [];
         response.on("data", (c) => chunks2.push(c));
@@ -7327,6 +7340,31 @@ function send(address, port, method, path31, body, token, timeoutMs) {
     if (payload) request.write(payload);
     request.end();
   });
+}
+
+// src/apply/refusals.ts
+var NETWORK_BOOTED = /* @__PURE__ */ new Set(["provision", "replace", "network-only"]);
+function heldBack(selected, refusals, bootServer) {
+  const hosts = new Set(refusals.flatMap((r) => r.hosts));
+  const all = [...refusals];
+  const holdBack = (host, why) => {
+    if (hosts.has(host.name)) return;
+    hosts.add(host.name);
+    all.push({ message: `skipped: ${host.name} (${host.action}): ${why}`, hosts: [host.name] });
+  };
+  for (let changed = true; changed; ) {
+    const before = hosts.size;
+    for (const host of selected) {
+      const partner = host.renamedFrom ?? host.renamedTo;
+      if (partner !== void 0 && hosts.has(partner) && selected.some((h) => h.name === partner)) holdBack(host, `it is one half of the rename with ${partner}, which is kept back`);
+      if (bootServer !== void 0 && hosts.has(bootServer) && host.name !== bootServer && NETWORK_BOOTED.has(host.action)) holdBack(host, `its network boot needs the boot server ${bootServer}'s change, which is kept back`);
+    }
+    changed = hosts.size > before;
+  }
+  return { hosts, refusals: all };
+}
+function runWide(refusals) {
+  return refusals.filter((r) => r.hosts.length === 0);
 }
 
 // src/apply/boot-server.ts
@@ -7353,18 +7391,18 @@ var BootServerCheck = class {
       return `the boot server ${this.settings.name} serves revision ${revision.body.trim().slice(0, 40) || "(none)"} at ${this.settings.url}/fleet-revision, not ${recorded?.slice(0, 12)} it is recorded at: it was changed or rolled back by other means; not booting ${host.name} from it`;
     }
     const mac = host.interfaces.find((i) => i.boot)?.mac;
-    for (const path31 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
-      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path31}`)?.contents;
-      const served = await this.fetch(host, path31);
+    for (const path32 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
+      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path32}`)?.contents;
+      const served = await this.fetch(host, path32);
       if (this.settings.dryRun) continue;
-      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path31}; not booting ${host.name} from it`;
-      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path31} than this commit's generated/ipxe${path31}; not booting ${host.name} from it`;
+      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path32}; not booting ${host.name} from it`;
+      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path32} than this commit's generated/ipxe${path32}; not booting ${host.name} from it`;
     }
     return void 0;
   }
   /** A GET reported like a command; undefined when there is no 200 answer. */
-  async fetch(host, path31) {
-    const url = `${this.settings.url}${path31}`;
+  async fetch(host, path32) {
+    const url = `${this.settings.url}${path32}`;
     const argv = ["http-get", url];
     this.settings.emit({ type: "command", host: host.name, argv });
     if (this.settings.dryRun) return void 0;
@@ -7388,7 +7426,7 @@ function get(url, timeoutMs = 1e4) {
 
 // src/apply/pipeline.ts
 import { mkdir as mkdir3, writeFile as writeFile5 } from "node:fs/promises";
-import path25 from "node:path";
+import path26 from "node:path";
 async function prepareClosures(request) {
   const cache = request.fleet.deploy.cache;
   const { runner, hosts } = request;
@@ -7399,8 +7437,8 @@ async function prepareClosures(request) {
     if (unreadable2) return { ok: false, message: `refused: the cache signing key (deploy.cache.signingKey) cannot be read: ${unreadable2}` };
   }
   if ("host" in cache.signingKey) return { ok: false, message: "refused: the cache signing key must be readable by apply (a file or environment variable), not kept on a host" };
-  const expressionFile = path25.resolve(request.runDir, "evaluate.nix");
-  const gcRootsDir = path25.resolve(request.runDir, "gcroots");
+  const expressionFile = path26.resolve(request.runDir, "evaluate.nix");
+  const gcRootsDir = path26.resolve(request.runDir, "gcroots");
   if (!runner.dryRun) {
     await mkdir3(gcRootsDir, { recursive: true });
     await writeFile5(expressionFile, evaluationExpression(request.flake, names));
@@ -7437,7 +7475,7 @@ async function apply(request) {
   const given = request.planFile ? await loadPlanFile(request.planFile) : void 0;
   const headCommit = given ? await planCommit(repo, given, request.planFile) : await resolveCommit(repo, "HEAD");
   const stop = request.stop ?? new StopControl();
-  const offBranch = remote && !request.allowOffBranch ? await offBranchRefusal(remote, headCommit, request.deployBranch) : void 0;
+  const offBranch = remote && !request.allowOffBranch ? await offBranchRefusal(remote, headCommit, request.deployBranch, request.ciRef) : void 0;
   if (offBranch) return { status: "refused", message: offBranch, results: {} };
   const ns = refNamespace(request.site);
   const lock = request.dryRun ? void 0 : await takeLock(request, repo, remote, headCommit, stop, ns.lockRef);
@@ -7501,8 +7539,9 @@ async function takeLock(request, repo, remote, commit, stop, lockRef) {
 function staleSince(info) {
   return new Date(Date.parse(info.renewedAt ?? info.startedAt) + (info.leaseSeconds ?? 0) * 1e3).toISOString();
 }
-async function offBranchRefusal(remote, commit, requested) {
+async function offBranchRefusal(remote, commit, requested, ciRef) {
   const branch = requested ?? await remote.defaultBranch() ?? "main";
+  if (ciRef !== void 0 && ciRef !== `refs/heads/${branch}`) return `refused: this CI job runs for ${ciRef}, not for the deploy branch ${branch} (refs/heads/${branch}); apply deploys only what is merged there. Run the workflow on ${branch}, or deploy it anyway with --allow-off-branch`;
   const contains2 = await remote.branchContains(branch, commit);
   if (contains2) return void 0;
   const where = contains2 === void 0 ? `the remote ${remote.name} has no branch ${branch}` : `${commit.slice(0, 12)} is not on ${remote.name}/${branch}`;
@@ -7512,7 +7551,7 @@ async function execute(request, run) {
   const { plan, head } = run;
   const fleet = head.side.fleet;
   const adopting = (h) => request.base !== void 0 && h.action === "unchanged" && !run.states.get(h.name)?.state.deployed;
-  const selected = plan.hosts.filter((h) => (h.action !== "unchanged" || adopting(h)) && (!request.only?.length || request.only.includes(h.name)));
+  let selected = plan.hosts.filter((h) => (h.action !== "unchanged" || adopting(h)) && (!request.only?.length || request.only.includes(h.name)));
   const unknownOnly = (request.only ?? []).filter((name) => !plan.hosts.some((h) => h.name === name));
   if (unknownOnly.length > 0) throw new ApplyError(`--only names hosts that are not in the fleet: ${unknownOnly.join(", ")}`);
   if (selected.length === 0) return { status: "nothing-to-do", message: "nothing to deploy: every host matches the recorded state", plan, results: {} };
@@ -7525,31 +7564,36 @@ async function execute(request, run) {
   const fleetPins = new Map(fleet.hosts.map((h) => [h.name, h.ssh.hostKey]));
   const models = /* @__PURE__ */ new Map();
   for (const hostPlan of selected) models.set(hostPlan.name, keyed2(await hostModel(hostPlan, run)));
-  const refusals = refuse(selected, models, request, plan);
+  const refusals = refuse(selected, models, request, plan, fleet.deploy.firstContact);
   const needed = deliveredSecrets(fleet);
   const credentials = /* @__PURE__ */ new Map();
   for (const hostPlan of selected.filter((h) => ["provision", "replace", "update", "reboot-required", "destructive"].includes(h.action))) {
     const names = needed.get(hostPlan.name) ?? [];
     const read = request.dryRun ? { credentials: names.map((name) => ({ name, value: "" })), problems: [] } : await readCredentials(fleet, names);
     credentials.set(hostPlan.name, read.credentials);
-    for (const problem of read.problems) refusals.push(`refused: ${hostPlan.name} needs first-boot ${problem}`);
+    for (const problem of read.problems) refusals.push({ message: `refused: ${hostPlan.name} needs first-boot ${problem}`, hosts: [hostPlan.name] });
   }
   let joinToken;
-  const raftJobs = selected.some((h) => h.raftGroups.length > 0 && ["provision", "replace", "destructive", "decommission"].includes(h.action));
-  if (raftJobs && fleet.firstBoot.joinToken && !request.dryRun) {
+  const raftJobs = selected.filter((h) => h.raftGroups.length > 0 && ["provision", "replace", "destructive", "decommission"].includes(h.action)).map((h) => h.name);
+  if (raftJobs.length > 0 && fleet.firstBoot.joinToken && !request.dryRun) {
     const read = await readCredentials(fleet, [fleet.firstBoot.joinToken]);
     joinToken = read.credentials[0]?.value;
-    for (const problem of read.problems) refusals.push(`refused: Raft membership changes need the join ${problem}`);
+    for (const problem of read.problems) refusals.push({ message: `refused: Raft membership changes need the join ${problem}`, hosts: raftJobs });
   }
-  if (refusals.length > 0) return { status: "refused", message: refusals.join("\n"), plan, results: {} };
+  const held = heldBack(selected, refusals, fleet.boot.server);
+  const refusalText = held.refusals.map((r) => r.message).join("\n");
+  if (runWide(refusals).length > 0 || selected.every((h) => held.hosts.has(h.name))) return { status: "refused", message: refusalText, plan, results: {} };
+  const refused = Object.fromEntries([...held.hosts].sort().map((name) => [name, held.refusals.filter((r) => r.hosts.includes(name)).map((r) => r.message).join("; ")]));
+  for (const refusal of held.refusals) request.emit({ type: "notice", message: `${refusal.message} \u2014 skipped, the other hosts go ahead` });
+  selected = selected.filter((h) => !held.hosts.has(h.name));
   const reinstalling = new Set(selected.filter((h) => ["provision", "replace", "destructive"].includes(h.action)).map((h) => h.name));
   const deployedNow = /* @__PURE__ */ new Set();
   const running = (name) => deployedNow.has(name) || run.states.get(name)?.state.deployed !== void 0 && !reinstalling.has(name);
-  const runDir = path26.join(request.logDir, request.runId);
-  if (/\s/.test(path26.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
-  const knownHostsFile = path26.resolve(runDir, "known_hosts");
+  const runDir = path27.join(request.logDir, request.runId);
+  if (/\s/.test(path27.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
+  const knownHostsFile = path27.resolve(runDir, "known_hosts");
   if (!request.dryRun) {
-    await mkdir4(path26.join(runDir, "first-contact"), { recursive: true });
+    await mkdir4(path27.join(runDir, "first-contact"), { recursive: true });
   }
   const pinned = new Map([...fleetHosts, ...[...models].filter(([name]) => !fleetHosts.has(name))]);
   const writeKnownHosts = async () => {
@@ -7565,7 +7609,7 @@ async function execute(request, run) {
     health: new HealthChecker(ssh, request.emit, request.dryRun, run.stop),
     emit: request.emit,
     bmc: (host) => host.bmc ? bmcFor(host, host.bmc, { runner, emit: request.emit, timeoutMs: 6e4 }) : void 0,
-    firstContactDir: path26.resolve(runDir, "first-contact"),
+    firstContactDir: path27.resolve(runDir, "first-contact"),
     healthTimeoutMs: (request.healthTimeoutSeconds ?? fleet.deploy.healthTimeoutSeconds) * 1e3,
     rebootTimeoutMs: request.rebootTimeoutSeconds * 1e3,
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
@@ -7631,9 +7675,12 @@ async function execute(request, run) {
   request.emit({ type: "run-finished", results, durationMs: performance.now() - started });
   const values = Object.values(results);
   if (run.stop.reason && !values.includes("rollback-failed")) return { status: "stopped", message: stoppedMessage(run.stop.reason, results), plan, results };
-  const status = values.includes("rollback-failed") ? "rollback-failed" : values.some((r) => FAILURES.has(r)) ? "failed-rolled-back" : "ok";
-  const message = status === "ok" ? `${request.dryRun ? "dry run: " : ""}${values.length} host(s) done` : `halted: ${Object.entries(results).filter(([, r]) => FAILURES.has(r)).map(([h, r]) => `${h} ${r}`).join(", ")}`;
-  return { status, message, plan, results };
+  const failed = values.includes("rollback-failed") ? "rollback-failed" : values.some((r) => FAILURES.has(r)) ? "failed-rolled-back" : "ok";
+  const status = failed === "ok" && held.hosts.size > 0 ? "partly-refused" : failed;
+  const done = failed === "ok" ? `${request.dryRun ? "dry run: " : ""}${values.length} host(s) done` : `halted: ${Object.entries(results).filter(([, r]) => FAILURES.has(r)).map(([h, r]) => `${h} ${r}`).join(", ")}`;
+  const message = held.hosts.size > 0 ? `${done}; refused and skipped: ${[...held.hosts].sort().join(", ")}
+${refusalText}` : done;
+  return { status, message, plan, results, ...held.hosts.size > 0 ? { refused } : {} };
 }
 function stoppedMessage(reason, results) {
   const hosts = (wanted) => Object.entries(results).filter(([, r]) => wanted(r)).map(([h, r]) => r === "skipped" ? h : `${h} ${r}`).sort();
@@ -7659,25 +7706,26 @@ async function hostModel(hostPlan, run) {
 function erasesDisks(host) {
   return host.action === "destructive" || host.action === "replace" || host.action === "provision" && host.renamedFrom !== void 0;
 }
-function refuse(selected, models, request, plan) {
+function refuse(selected, models, request, plan, fleetPolicy) {
   const refusals = [];
   const erasing = selected.filter(erasesDisks);
   const why = (h) => h.action === "destructive" ? "repartitioned" : h.action === "replace" ? "new hardware, installed from scratch; the old disks are lost" : `renamed from ${h.renamedFrom}: the machine is reinstalled`;
   const unapproved = erasing.filter((h) => !request.approveDestructive.includes(h.name));
-  if (unapproved.length > 0) refusals.push(`refused: changes that erase disks need approval by name: ${unapproved.map((h) => `${h.name} (${why(h)})`).join(", ")}; approve with --approve-destructive ${unapproved.map((h) => h.name).join(" ")}`);
+  if (unapproved.length > 0) refusals.push({ message: `refused: changes that erase disks need approval by name: ${unapproved.map((h) => `${h.name} (${why(h)})`).join(", ")}; approve with --approve-destructive ${unapproved.map((h) => h.name).join(" ")}`, hosts: unapproved.map((h) => h.name) });
   const stray = request.approveDestructive.filter((name) => !erasing.some((h) => h.name === name));
-  if (stray.length > 0) refusals.push(`refused: --approve-destructive names hosts without a destructive change in this plan: ${stray.join(", ")}`);
+  if (stray.length > 0) refusals.push({ message: `refused: --approve-destructive names hosts without a destructive change in this plan: ${stray.join(", ")}`, hosts: [] });
   const installing = selected.filter((h) => h.action === "provision" || h.action === "replace");
-  if (installing.length > 0 && request.firstContact !== "accept-new") {
+  if (installing.length > 0 && (request.firstContact ?? fleetPolicy) !== "accept-new") {
     const all = plan.hosts.length > 1 && plan.hosts.every((h) => h.action === "provision" || h.action === "decommission");
-    refusals.push(
-      `refused: installing ${installing.map((h) => h.name).join(", ")} means talking to ${installing.length === 1 ? "its installer, whose key" : "their installers, whose keys"} cannot be known in advance. For new machines (or replaced hardware), pass --first-contact accept-new: apply then accepts the installer's first key, installs the host (erasing its disks) with a host key it generates, and records that key. For machines that already run (the deployment state was lost, or never recorded), do not: record them with fleetc adopt, which reads what each host runs over SSH and touches nothing` + (all ? `. Every host of the fleet is planned as new: if the fleet already runs, its state refs (refs/fleetc/deployed/*) are missing here \u2014 see the recovery runbook (docs/lifecycle.md)` : "")
-    );
+    refusals.push({
+      hosts: installing.map((h) => h.name),
+      message: `refused: installing ${installing.map((h) => h.name).join(", ")} means talking to ${installing.length === 1 ? "its installer, whose key" : "their installers, whose keys"} cannot be known in advance. For new machines (or replaced hardware), set deploy.firstContact: accept-new in fleet.yaml (CI provisions then) or pass --first-contact accept-new: apply then accepts the installer's first key, installs the host (erasing its disks) with a host key it generates, and records that key. For machines that already run (the deployment state was lost, or never recorded), do not: record them with fleetc adopt, which reads what each host runs over SSH and touches nothing` + (all ? `. Every host of the fleet is planned as new: if the fleet already runs, its state refs (refs/fleetc/deployed/*) are missing here \u2014 see the recovery runbook (docs/lifecycle.md)` : "")
+    });
   }
   for (const host of selected) {
     const pinned = models.get(host.name).ssh.hostKey !== void 0;
     if (["update", "reboot-required", "destructive"].includes(host.action) && !pinned) {
-      refusals.push(`refused: ${host.name} has no pinned SSH host key: fleetc connects only to hosts it can authenticate. fleetc records the key it installs when it provisions a host; for a host it did not install, pin its public key in ssh.hostKey of its host file \u2014 from the machine itself (cat /etc/ssh/ssh_host_ed25519_key.pub on its console) or ssh-keyscan -t ed25519 ${host.address ?? host.name} over a network you trust`);
+      refusals.push({ hosts: [host.name], message: `refused: ${host.name} has no pinned SSH host key: fleetc connects only to hosts it can authenticate. fleetc records the key it installs when it provisions a host; for a host it did not install, pin its public key in ssh.hostKey of its host file \u2014 from the machine itself (cat /etc/ssh/ssh_host_ed25519_key.pub on its console) or ssh-keyscan -t ed25519 ${host.address ?? host.name} over a network you trust` });
     }
   }
   return refusals;
@@ -7731,30 +7779,46 @@ function showRecordedKeys(plan, head, states) {
 
 // src/cli/views/monitor.ts
 import { appendFileSync, mkdirSync } from "node:fs";
-import path27 from "node:path";
+import path28 from "node:path";
+var APPLY_OUTPUT_FORMAT_VERSION = 1;
+function isLiveTerminal(isTty, env) {
+  return isTty && env.TERM !== "dumb";
+}
 function showCommand(argv) {
   return argv.map((a) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
 }
 function terminalMonitor(io, format, options) {
-  if (format === "json") return (event) => io.stdout(`${JSON.stringify(event)}
+  if (format === "json") return (event) => io.stdout(`${JSON.stringify({ formatVersion: APPLY_OUTPUT_FORMAT_VERSION, ...event })}
 `);
   const started = Date.now();
   const counts = {};
   let running = 0;
   let dryRun = false;
   let statusShown = false;
+  const tails = /* @__PURE__ */ new Map();
+  const partial = /* @__PURE__ */ new Map();
+  const statusLine = () => {
+    const counters = `${stamp()} running ${running} \xB7 ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(" \xB7 ") || "starting"}`;
+    const tail = [...tails].map(([host, text]) => `${host}: ${text}`).join(" \xB7 ");
+    const full = tail ? `${counters} | ${tail}` : counters;
+    const width = Math.max(20, (options.columns ?? 80) - 1);
+    const clean = full.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
+    return clean.length > width ? `${clean.slice(0, width - 1)}\u2026` : clean;
+  };
+  const redraw = () => {
+    io.stdout(`\r\x1B[K${statusLine()}`);
+    statusShown = true;
+  };
   const stamp = () => {
     const s = Math.floor((Date.now() - started) / 1e3);
     return `[${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}]`;
   };
   const line = (text) => {
     if (statusShown) io.stdout("\r\x1B[K");
+    statusShown = false;
     io.stdout(`${stamp()} ${text}
 `);
-    if (io.isTty) {
-      io.stdout(`${stamp()} running ${running} \xB7 ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(" \xB7 ") || "starting"}`);
-      statusShown = true;
-    }
+    if (options.live) redraw();
   };
   return (event) => {
     switch (event.type) {
@@ -7770,11 +7834,22 @@ function terminalMonitor(io, format, options) {
         return line(`${event.host}: ${event.step}`);
       case "command":
         return line(`${event.host}: $ ${event.env?.length ? `${event.env.map((e) => `${e}=\u2026`).join(" ")} ` : ""}${showCommand(event.argv)}`);
+      case "output": {
+        if (!options.live) return;
+        const lines = `${partial.get(event.host) ?? ""}${event.text}`.split(/\r?\n|\r/);
+        partial.set(event.host, lines.pop() ?? "");
+        const last = [...lines, partial.get(event.host)].filter((l) => l.trim() !== "").at(-1);
+        if (last !== void 0) tails.set(event.host, last.trim());
+        return redraw();
+      }
       case "command-finished":
+        tails.delete(event.host);
+        partial.delete(event.host);
         if (event.exitCode === 0 && !options.verbose) return;
         return line(`${event.host}:   ${event.timedOut ? "timed out" : `exit ${event.exitCode}`} after ${(event.durationMs / 1e3).toFixed(1)} s${event.exitCode !== 0 && event.output.trim() ? `: ${event.output.trim().split("\n").slice(-3).join(" | ")}` : ""}`);
       case "host-finished":
         running--;
+        tails.delete(event.host);
         counts[event.result] = (counts[event.result] ?? 0) + 1;
         return line(`${event.host}: ${event.result}${dryRun ? " (dry run: nothing ran)" : ` (${(event.durationMs / 1e3).toFixed(1)} s)`}${event.error ? `: ${event.error}` : ""}`);
       case "halted":
@@ -7798,11 +7873,18 @@ ${"host".padEnd(width)}  result`, ...rows.map(([host, result]) => `${host.padEnd
 }
 function logFiles(dir) {
   mkdirSync(dir, { recursive: true });
+  const midLine = /* @__PURE__ */ new Set();
   return (event) => {
     const host = "host" in event ? event.host : "_run";
-    const text = event.type === "command-finished" ? `exit ${event.exitCode}${event.timedOut ? " (timed out)" : ""} after ${(event.durationMs / 1e3).toFixed(1)} s
-${event.output}` : JSON.stringify(event);
-    appendFileSync(path27.join(dir, `${host}.log`), `${(/* @__PURE__ */ new Date()).toISOString()} ${text}
+    const file = path28.join(dir, `${host}.log`);
+    if (event.type === "output") {
+      appendFileSync(file, event.text);
+      if (event.text.endsWith("\n")) midLine.delete(host);
+      else midLine.add(host);
+      return;
+    }
+    const text = event.type === "command-finished" ? `exit ${event.exitCode}${event.timedOut ? " (timed out)" : ""} after ${(event.durationMs / 1e3).toFixed(1)} s` : JSON.stringify(event);
+    appendFileSync(file, `${midLine.delete(host) ? "\n" : ""}${(/* @__PURE__ */ new Date()).toISOString()} ${text}
 `);
   };
 }
@@ -7810,6 +7892,28 @@ function fanOut(...sinks) {
   return (event) => {
     for (const sink of sinks) sink(event);
   };
+}
+
+// src/cli/views/apply-summary.ts
+function renderResultLine(report) {
+  return `${JSON.stringify({ formatVersion: APPLY_OUTPUT_FORMAT_VERSION, type: "result", ...report })}
+`;
+}
+function renderApplySummary(report) {
+  const fence = "`".repeat(Math.max(3, ...[...report.message.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  const rows = Object.entries(report.results).sort(([a], [b]) => a < b ? -1 : 1);
+  const refused = Object.entries(report.refused).sort(([a], [b]) => a < b ? -1 : 1);
+  return [
+    `## fleetc apply: ${report.status} (exit ${report.exitCode})`,
+    "",
+    ...report.commit ? [`Commit \`${report.commit.slice(0, 12)}\``, ""] : [],
+    ...rows.length > 0 ? ["| host | result |", "|---|---|", ...rows.map(([host, result]) => `| \`${host}\` | ${result} |`), ""] : [],
+    ...refused.length > 0 ? ["**Refused and skipped** (the other hosts went ahead):", "", ...refused.map(([host]) => `- \`${host}\``), ""] : [],
+    fence,
+    report.message.trimEnd(),
+    fence,
+    ""
+  ].join("\n");
 }
 
 // src/cli/commands/apply.ts
@@ -7821,18 +7925,24 @@ var STATUS_EXIT = {
   "rollback-failed": EXIT.applyRollbackFailed,
   "lock-held": EXIT.lockHeld,
   refused: EXIT.refused,
+  "partly-refused": EXIT.applyPartlyRefused,
   stopped: EXIT.applyStopped
 };
 function registerApply(program, io, setExit) {
-  const command = program.command("apply").description("deploy the hosts whose configuration differs from what is recorded as deployed, in safe waves").option("--plan <file>", "execute this plan (fleetc plan --format json --head <commit>) instead of planning").option("--base <rev>", "hosts never deployed by fleetc count as deployed at this revision (adopting a running fleet)").option("--dry-run", "print every command that would run, in order; touch nothing").option("--approve-destructive <host...>", "allow the destructive (repartitioning) change of these hosts").option("--max-parallel <n>", "most hosts changed at once (0: unlimited); default: the fleet deploy.maxParallel", parsePositiveInteger).option("--only <host...>", "deploy only these hosts; the others stay pending").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state and lock in this repository only").addOption(new Option3("--first-contact <policy>", "new machines: accept the first SSH host key their installer shows, or refuse").choices(["refuse", "accept-new"]).default("refuse")).option("--identity <file>", "SSH private key to log in with").option("--lock-timeout <seconds>", "wait this long for a lock held by another run (0: fail at once)", parsePositiveInteger, 0).option("--lock-lease <seconds>", "the deploy lock's lease, renewed while the run lasts: a lock not renewed for this long is stale and may be taken over", parsePositiveInteger, 300).option("--deploy-branch <branch>", "the remote branch a deployed commit must be on (default: the remote's HEAD branch, else main)").option("--allow-off-branch", "deploy a commit that is not on the deploy branch").option("--site <name>", "deploy this site (fleet.yaml sites:) only, under its own lock and state: one CI job per site").option("--builders <spec>", "with deploy.cache: Nix builders for the run's one build (nix --builders; default: those of nix.conf)").option("--step-timeout <seconds>", "timeout of each nixos-rebuild / nixos-anywhere command", parsePositiveInteger, 3600).option("--health-timeout <seconds>", "how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)", parsePositiveInteger).option("--reboot-timeout <seconds>", "how long a host may take to come back after a reboot or to boot its installer", parsePositiveInteger, 900).option("--log-dir <dir>", "per-run directory of host logs and known_hosts files", ".fleetc/runs").addOption(new Option3("--output <format>", "progress as text lines or JSON lines").choices(["text", "json"]).default("text")).option("--verbose", "also show successful command exits");
+  const command = program.command("apply").description("deploy the hosts whose configuration differs from what is recorded as deployed, in safe waves").option("--plan <file>", "execute this plan (fleetc plan --format json --head <commit>) instead of planning").option("--base <rev>", "hosts never deployed by fleetc count as deployed at this revision (adopting a running fleet)").option("--dry-run", "print every command that would run, in order; touch nothing").option("--approve-destructive <host...>", "allow the destructive (repartitioning) change of these hosts").option("--max-parallel <n>", "most hosts changed at once (0: unlimited); default: the fleet deploy.maxParallel", parsePositiveInteger).option("--only <host...>", "deploy only these hosts; the others stay pending").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state and lock in this repository only").addOption(new Option3("--first-contact <policy>", "new machines: accept the first SSH host key their installer shows, or refuse (default: the fleet's deploy.firstContact, else refuse)").choices(["refuse", "accept-new"])).option("--identity <file>", "SSH private key to log in with").option("--lock-timeout <seconds>", "wait this long for a lock held by another run (0: fail at once)", parsePositiveInteger, 0).option("--lock-lease <seconds>", "the deploy lock's lease, renewed while the run lasts: a lock not renewed for this long is stale and may be taken over", parsePositiveInteger, 300).option("--deploy-branch <branch>", "the remote branch a deployed commit must be on (default: the remote's HEAD branch, else main)").option("--allow-off-branch", "deploy a commit that is not on the deploy branch").option("--site <name>", "deploy this site (fleet.yaml sites:) only, under its own lock and state: one CI job per site").option("--builders <spec>", "with deploy.cache: Nix builders for the run's one build (nix --builders; default: those of nix.conf)").option("--step-timeout <seconds>", "timeout of each nixos-rebuild / nixos-anywhere command", parsePositiveInteger, 3600).option("--health-timeout <seconds>", "how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)", parsePositiveInteger).option("--reboot-timeout <seconds>", "how long a host may take to come back after a reboot or to boot its installer", parsePositiveInteger, 900).option("--log-dir <dir>", "per-run directory of host logs and known_hosts files", ".fleetc/runs").addOption(new Option3("--output <format>", "progress as text lines or JSON lines").choices(["text", "json"]).default("text")).option("--verbose", "also show successful command exits").option("--summary-file <file>", "also append a Markdown report of the outcome to this file (in GitHub Actions: $GITHUB_STEP_SUMMARY)");
   addPathOptions(command);
   command.action(async (options) => {
     const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes5(3).toString("hex")}`;
     const logDir = String(options.logDir);
     if (!options.dryRun) ignoredByGit(logDir);
-    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose) }), ...options.dryRun ? [] : [logFiles(path28.join(logDir, runId))]);
+    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose), live: isLiveTerminal(io.isTty, process.env), columns: process.stdout.columns }), ...options.dryRun ? [] : [logFiles(path29.join(logDir, runId))]);
     const stop = new StopControl();
     const release = stopOnSignals(stop, emit);
+    const finish3 = (report) => {
+      if (options.output === "json") io.stdout(renderResultLine(report));
+      if (options.summaryFile) appendFileSync2(String(options.summaryFile), renderApplySummary(report));
+      setExit(report.exitCode);
+    };
     try {
       const outcome = await apply({
         cwd: process.cwd(),
@@ -7858,17 +7968,19 @@ function registerApply(program, io, setExit) {
         deployBranch: options.deployBranch,
         allowOffBranch: Boolean(options.allowOffBranch),
         ...options.site !== void 0 ? { site: String(options.site) } : {},
-        ...options.builders !== void 0 ? { builders: String(options.builders) } : {}
+        ...options.builders !== void 0 ? { builders: String(options.builders) } : {},
+        // In a GitHub Actions job, the ref the job runs for must be the deploy branch too.
+        ...process.env.GITHUB_ACTIONS === "true" && process.env.GITHUB_REF ? { ciRef: process.env.GITHUB_REF } : {}
       });
       if (outcome.plan && (options.dryRun || outcome.status === "refused") && options.output !== "json") io.stderr(renderPlanText(outcome.plan, { diffs: false }));
       io.stderr(`fleetc apply: ${outcome.message}
 `);
-      setExit(STATUS_EXIT[outcome.status]);
+      finish3({ status: outcome.status, exitCode: STATUS_EXIT[outcome.status], message: outcome.message, ...outcome.plan?.head.commit ? { commit: outcome.plan.head.commit } : {}, results: outcome.results, refused: outcome.refused ?? {} });
     } catch (error) {
       if (!(error instanceof ApplyError || error instanceof GitError || error instanceof GitCommandError || error instanceof PlanFileError)) throw error;
       io.stderr(`fleetc apply: ${error.message}
 `);
-      setExit(EXIT.failed);
+      finish3({ status: "error", exitCode: EXIT.failed, message: error.message, results: {}, refused: {} });
     } finally {
       release();
     }
@@ -7891,7 +8003,7 @@ function stopOnSignals(stop, emit) {
 }
 function ignoredByGit(logDir) {
   mkdirSync2(logDir, { recursive: true });
-  writeFileSync(path28.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
+  writeFileSync(path29.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
 }
 
 // src/cli/commands/adopt.ts
@@ -7946,13 +8058,13 @@ async function driftOf(probe, state, manifests) {
 // src/apply/probe.ts
 import { mkdtemp as mkdtemp4, rm as rm4, writeFile as writeFile7 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import path29 from "node:path";
+import path30 from "node:path";
 var PARALLEL = 8;
 async function probeHosts(hosts, states, options = {}) {
   const keyed2 = hosts.map((h) => withHostKey(h, effectiveHostKey(h, states.get(h.name)?.state).key));
-  const dir = await mkdtemp4(path29.join(tmpdir4(), "fleetc-probe-"));
+  const dir = await mkdtemp4(path30.join(tmpdir4(), "fleetc-probe-"));
   try {
-    const knownHostsFile = path29.join(dir, "known_hosts");
+    const knownHostsFile = path30.join(dir, "known_hosts");
     await writeFile7(knownHostsFile, knownHostsFor(keyed2));
     const ssh = new Ssh(new ProcessRunner(() => void 0), { knownHostsFile, identityFile: options.identityFile, connectTimeoutSeconds: options.timeoutSeconds ?? 10 });
     const probes = /* @__PURE__ */ new Map();
@@ -8127,6 +8239,11 @@ function renderStatus(status) {
   const lock = !status.lock ? "deploy lock: free" : status.lock.stale ? `deploy lock (${status.lock.where}): STALE \u2014 run ${status.lock.id}, ${status.lock.who}@${status.lock.machine} (pid ${status.lock.pid}) stopped renewing it; its lease ran out at ${status.lock.leaseExpiresAt}. The next fleetc apply takes it over (or: fleetc unlock ${status.lock.id})` : `deploy lock (${status.lock.where}): held by run ${status.lock.id}, ${status.lock.who}@${status.lock.machine} since ${status.lock.startedAt}${status.lock.leaseExpiresAt ? `, lease renewed until ${status.lock.leaseExpiresAt}` : ""}`;
   return [`HEAD ${status.head.slice(0, 12)}`, format(header), ...rows.map(format), lock, ""].join("\n");
 }
+var STATUS_FORMAT_VERSION = 1;
+function renderStatusJson(status) {
+  return `${JSON.stringify({ formatVersion: STATUS_FORMAT_VERSION, ...status }, null, 2)}
+`;
+}
 
 // src/cli/commands/status.ts
 function registerStatus(program, io, setExit) {
@@ -8136,8 +8253,7 @@ function registerStatus(program, io, setExit) {
     await guarded2(io, setExit, async () => {
       const probe = options.probe ? { ...options.identity ? { identityFile: String(options.identity) } : {} } : void 0;
       const result = await fleetStatus(process.cwd(), pathsFrom(options), options.remote === false ? "" : options.remote, options.fetch !== false, probe, options.site);
-      io.stdout(options.format === "json" ? `${JSON.stringify(result, null, 2)}
-` : renderStatus(result));
+      io.stdout(options.format === "json" ? renderStatusJson(result) : renderStatus(result));
       setExit(result.hosts.some((h) => h.probe?.state === "drift") ? EXIT.failed : EXIT.ok);
     });
   });
@@ -8180,7 +8296,7 @@ function registerValidate(program, io, setExit) {
     const paths = pathsFrom(options, { layout: false });
     const format = formatFrom(options);
     const result = await compileFromDisk(paths, { validateOnly: true, cacheDir: cacheDirFrom(options) });
-    io.stdout(renderDiagnostics(format, result.diagnostics, result.sources));
+    io.stdout(renderDiagnostics(format, result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
     if (format === "text") {
       const verdict = hasErrors(result.diagnostics) ? "invalid" : "valid";
       io.stderr(`${paths.fleetDir}: ${verdict} (${result.hostCount} hosts, ${result.profileCount} profiles; ${summaryLine(result.diagnostics)})
@@ -8192,7 +8308,7 @@ function registerValidate(program, io, setExit) {
 
 // src/watch/watcher.ts
 import { lstatSync, statSync } from "node:fs";
-import path30 from "node:path";
+import path31 from "node:path";
 import { watch } from "chokidar";
 
 // src/compile/incremental.ts
@@ -8278,8 +8394,8 @@ var CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 var YAML = /\.ya?ml$/;
 function startWatch(options, onEvent) {
   const { paths } = options;
-  const fleetRoot = path30.resolve(paths.fleetDir);
-  const nixRoot = path30.resolve(paths.nixDir);
+  const fleetRoot = path31.resolve(paths.fleetDir);
+  const nixRoot = path31.resolve(paths.nixDir);
   const compiler = new IncrementalCompiler(outputLayout(paths), options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache);
   let raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
@@ -8301,7 +8417,7 @@ function startWatch(options, onEvent) {
       files = new Map(raw.files.map((f) => [f.relPath, f]));
     } else {
       for (const relPath of changedFiles) {
-        if (!lstatSync(path30.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
+        if (!lstatSync(path31.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
         else files.set(relPath, readFleetFile(paths.fleetDir, relPath));
       }
       const nix = rereadNix ? readNixDir(paths.nixDir) : raw;
@@ -8351,7 +8467,7 @@ function startWatch(options, onEvent) {
   const verifyRecent = () => {
     if (stopped) return;
     for (const relPath of recheck) {
-      const onDisk = lstatSync(path30.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
+      const onDisk = lstatSync(path31.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
       const built = files.get(relPath);
       if (onDisk?.bytes && built?.bytes ? !Buffer.from(onDisk.bytes).equals(built.bytes) : Boolean(onDisk) !== Boolean(built)) changedFiles.add(relPath);
     }
@@ -8368,7 +8484,7 @@ function startWatch(options, onEvent) {
   };
   const watchers = [];
   const onFleet = (event, absPath) => {
-    const relPath = path30.relative(fleetRoot, absPath).split(path30.sep).join("/");
+    const relPath = path31.relative(fleetRoot, absPath).split(path31.sep).join("/");
     if (relPath === "" || relPath.startsWith("..") || relPath.split("/").some((s) => s.startsWith("."))) return;
     if ((event === "add" || event === "change" || event === "unlink") && YAML.test(relPath)) changedFiles.add(relPath);
     else if (event === "addDir" || event === "unlinkDir" || YAML.test(relPath)) rereadAll = true;
@@ -8379,7 +8495,7 @@ function startWatch(options, onEvent) {
     rereadNix = true;
     schedule();
   };
-  const hidden2 = (root) => (p) => path30.relative(root, p).split(path30.sep).some((s) => s.startsWith(".") && s !== "..");
+  const hidden2 = (root) => (p) => path31.relative(root, p).split(path31.sep).some((s) => s.startsWith(".") && s !== "..");
   const ready = (async () => {
     const fleetWatcher = watch(fleetRoot, { ignoreInitial: true, ignored: hidden2(fleetRoot) });
     const nixWatcher = watch(nixRoot, { ignoreInitial: true, ignored: hidden2(nixRoot) });
@@ -8404,7 +8520,7 @@ function startWatch(options, onEvent) {
   };
 }
 function manifestSignature(outDir) {
-  const stat = statSync(path30.join(outDir, MANIFEST_PATH), { throwIfNoEntry: false });
+  const stat = statSync(path31.join(outDir, MANIFEST_PATH), { throwIfNoEntry: false });
   return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 function describeHostChanges2(changes, before, after, hostsBefore, hostsAfter) {
@@ -8519,18 +8635,23 @@ async function main(argv, io = processIo) {
   registerAdopt(program, io, setExit);
   registerWatch(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  if (argv.length <= 2) {
+    io.stderr(program.helpInformation());
+    return EXIT.usage;
+  }
+  const usage = argv.includes("--detailed-exitcode") ? EXIT.failed : EXIT.usage;
   try {
     await program.parseAsync([...argv], { from: "node" });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       const benign = error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help";
-      return benign ? EXIT.ok : EXIT.usage;
+      return benign ? EXIT.ok : usage;
     }
     if (error instanceof UsageError) {
       io.stderr(`fleetc: ${error.message}
 `);
-      return EXIT.usage;
+      return usage;
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`fleetc: internal error: ${message}

@@ -31,6 +31,7 @@ import { knownHostsFor, pinnedTarget, Ssh, type FirstContact } from './transport
 import { effectiveHostKey, withHostKey } from './host-keys.ts';
 import { fingerprintOf } from '../model/ssh-key.ts';
 import { RaftCoordinator } from './raft.ts';
+import { heldBack, runWide, type Refusal } from './refusals.ts';
 import { BootServerCheck } from './boot-server.ts';
 import { prepareClosures } from './pipeline.ts';
 
@@ -47,7 +48,8 @@ export interface ApplyRequest {
   only?: readonly string[];
   /** A git remote for state and lock; undefined: origin when it exists; '': none. */
   remote?: string;
-  firstContact: FirstContact;
+  /** How new machines are met; undefined: the fleet's deploy.firstContact. */
+  firstContact?: FirstContact;
   identityFile?: string;
   lockTimeoutSeconds: number;
   stepTimeoutSeconds: number;
@@ -68,9 +70,11 @@ export interface ApplyRequest {
   site?: string;
   /** With deploy.cache: Nix's --builders for the one build of the run (default: the nix.conf builders). */
   builders?: string;
+  /** The ref a CI job runs for (GITHUB_REF): it must be the deploy branch too, since an old commit is on it as well. */
+  ciRef?: string;
 }
 
-export type ApplyStatus = 'ok' | 'nothing-to-do' | 'error' | 'lock-held' | 'refused' | 'failed-rolled-back' | 'rollback-failed' | 'stopped';
+export type ApplyStatus = 'ok' | 'nothing-to-do' | 'error' | 'lock-held' | 'refused' | 'partly-refused' | 'failed-rolled-back' | 'rollback-failed' | 'stopped';
 
 export interface ApplyOutcome {
   status: ApplyStatus;
@@ -78,6 +82,8 @@ export interface ApplyOutcome {
   plan?: Plan;
   results: Record<string, HostResult>;
   lockHolder?: LockInfo;
+  /** Hosts refused and skipped, with why (the run went on with the others). */
+  refused?: Record<string, string>;
 }
 
 export class ApplyError extends Error {}
@@ -89,7 +95,7 @@ export async function apply(request: ApplyRequest): Promise<ApplyOutcome> {
   const given = request.planFile ? await loadPlanFile(request.planFile) : undefined;
   const headCommit = given ? await planCommit(repo, given, request.planFile!) : await resolveCommit(repo, 'HEAD');
   const stop = request.stop ?? new StopControl();
-  const offBranch = remote && !request.allowOffBranch ? await offBranchRefusal(remote, headCommit, request.deployBranch) : undefined;
+  const offBranch = remote && !request.allowOffBranch ? await offBranchRefusal(remote, headCommit, request.deployBranch, request.ciRef) : undefined;
   if (offBranch) return { status: 'refused', message: offBranch, results: {} };
 
   const ns = refNamespace(request.site);
@@ -166,8 +172,11 @@ function staleSince(info: LockInfo): string {
 }
 
 /** A commit that is not on the remote's deploy branch is refused: deploys follow what was merged. */
-async function offBranchRefusal(remote: Remote, commit: string, requested: string | undefined): Promise<string | undefined> {
+async function offBranchRefusal(remote: Remote, commit: string, requested: string | undefined, ciRef: string | undefined): Promise<string | undefined> {
   const branch = requested ?? (await remote.defaultBranch()) ?? 'main';
+  // An older commit of the deploy branch is on it too: a CI job run for another ref (a dispatch of a
+  // stale branch) would roll the fleet back, so the job's ref itself must be the deploy branch.
+  if (ciRef !== undefined && ciRef !== `refs/heads/${branch}`) return `refused: this CI job runs for ${ciRef}, not for the deploy branch ${branch} (refs/heads/${branch}); apply deploys only what is merged there. Run the workflow on ${branch}, or deploy it anyway with --allow-off-branch`;
   const contains = await remote.branchContains(branch, commit);
   if (contains) return undefined;
   const where = contains === undefined ? `the remote ${remote.name} has no branch ${branch}` : `${commit.slice(0, 12)} is not on ${remote.name}/${branch}`;
@@ -192,7 +201,7 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   const fleet = head.side.fleet!;
   // With --base, hosts never deployed by fleetc and already at the plan's head are adopted: recorded.
   const adopting = (h: HostPlan) => request.base !== undefined && h.action === 'unchanged' && !run.states.get(h.name)?.state.deployed;
-  const selected = plan.hosts.filter((h) => (h.action !== 'unchanged' || adopting(h)) && (!request.only?.length || request.only.includes(h.name)));
+  let selected = plan.hosts.filter((h) => (h.action !== 'unchanged' || adopting(h)) && (!request.only?.length || request.only.includes(h.name)));
   const unknownOnly = (request.only ?? []).filter((name) => !plan.hosts.some((h) => h.name === name));
   if (unknownOnly.length > 0) throw new ApplyError(`--only names hosts that are not in the fleet: ${unknownOnly.join(', ')}`);
   if (selected.length === 0) return { status: 'nothing-to-do', message: 'nothing to deploy: every host matches the recorded state', plan, results: {} };
@@ -209,7 +218,7 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
   const fleetPins = new Map(fleet.hosts.map((h) => [h.name, h.ssh.hostKey]));
   const models = new Map<string, Host>();
   for (const hostPlan of selected) models.set(hostPlan.name, keyed(await hostModel(hostPlan, run)));
-  const refusals = refuse(selected, models, request, plan);
+  const refusals = refuse(selected, models, request, plan, fleet.deploy.firstContact);
   // First-boot secrets are read now, before anything is touched: one that cannot be read refuses the run.
   const needed = deliveredSecrets(fleet);
   const credentials = new Map<string, Credential[]>();
@@ -218,17 +227,24 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
     // A dry run shows the deliveries without reading a value.
     const read = request.dryRun ? { credentials: names.map((name) => ({ name, value: '' })), problems: [] } : await readCredentials(fleet, names);
     credentials.set(hostPlan.name, read.credentials);
-    for (const problem of read.problems) refusals.push(`refused: ${hostPlan.name} needs first-boot ${problem}`);
+    for (const problem of read.problems) refusals.push({ message: `refused: ${hostPlan.name} needs first-boot ${problem}`, hosts: [hostPlan.name] });
   }
   // The membership contract takes the join token too: read now, like the first-boot secrets.
   let joinToken: string | undefined;
-  const raftJobs = selected.some((h) => h.raftGroups.length > 0 && ['provision', 'replace', 'destructive', 'decommission'].includes(h.action));
-  if (raftJobs && fleet.firstBoot.joinToken && !request.dryRun) {
+  const raftJobs = selected.filter((h) => h.raftGroups.length > 0 && ['provision', 'replace', 'destructive', 'decommission'].includes(h.action)).map((h) => h.name);
+  if (raftJobs.length > 0 && fleet.firstBoot.joinToken && !request.dryRun) {
     const read = await readCredentials(fleet, [fleet.firstBoot.joinToken]);
     joinToken = read.credentials[0]?.value;
-    for (const problem of read.problems) refusals.push(`refused: Raft membership changes need the join ${problem}`);
+    for (const problem of read.problems) refusals.push({ message: `refused: Raft membership changes need the join ${problem}`, hosts: raftJobs });
   }
-  if (refusals.length > 0) return { status: 'refused', message: refusals.join('\n'), plan, results: {} };
+  // A refusal of the run stops everything; a host's refusal skips it (and what depends on it), and
+  // the other hosts' reviewed changes still deploy. Waves are planned over the hosts that go ahead.
+  const held = heldBack(selected, refusals, fleet.boot.server);
+  const refusalText = held.refusals.map((r) => r.message).join('\n');
+  if (runWide(refusals).length > 0 || selected.every((h) => held.hosts.has(h.name))) return { status: 'refused', message: refusalText, plan, results: {} };
+  const refused = Object.fromEntries([...held.hosts].sort().map((name) => [name, held.refusals.filter((r) => r.hosts.includes(name)).map((r) => r.message).join('; ')]));
+  for (const refusal of held.refusals) request.emit({ type: 'notice', message: `${refusal.message} — skipped, the other hosts go ahead` });
+  selected = selected.filter((h) => !held.hosts.has(h.name));
 
   // Which voters run now: deployed before and not being reinstalled here, or deployed in this run.
   const reinstalling = new Set(selected.filter((h) => ['provision', 'replace', 'destructive'].includes(h.action)).map((h) => h.name));
@@ -330,9 +346,11 @@ async function execute(request: ApplyRequest, run: Run): Promise<ApplyOutcome> {
 
   const values = Object.values(results);
   if (run.stop.reason && !values.includes('rollback-failed')) return { status: 'stopped', message: stoppedMessage(run.stop.reason, results), plan, results };
-  const status: ApplyStatus = values.includes('rollback-failed') ? 'rollback-failed' : values.some((r) => FAILURES.has(r)) ? 'failed-rolled-back' : 'ok';
-  const message = status === 'ok' ? `${request.dryRun ? 'dry run: ' : ''}${values.length} host(s) done` : `halted: ${Object.entries(results).filter(([, r]) => FAILURES.has(r)).map(([h, r]) => `${h} ${r}`).join(', ')}`;
-  return { status, message, plan, results };
+  const failed: ApplyStatus = values.includes('rollback-failed') ? 'rollback-failed' : values.some((r) => FAILURES.has(r)) ? 'failed-rolled-back' : 'ok';
+  const status: ApplyStatus = failed === 'ok' && held.hosts.size > 0 ? 'partly-refused' : failed;
+  const done = failed === 'ok' ? `${request.dryRun ? 'dry run: ' : ''}${values.length} host(s) done` : `halted: ${Object.entries(results).filter(([, r]) => FAILURES.has(r)).map(([h, r]) => `${h} ${r}`).join(', ')}`;
+  const message = held.hosts.size > 0 ? `${done}; refused and skipped: ${[...held.hosts].sort().join(', ')}\n${refusalText}` : done;
+  return { status, message, plan, results, ...(held.hosts.size > 0 ? { refused } : {}) };
 }
 
 /** What a stopped run did and what it left undone. */
@@ -365,28 +383,30 @@ function erasesDisks(host: HostPlan): boolean {
   return host.action === 'destructive' || host.action === 'replace' || (host.action === 'provision' && host.renamedFrom !== undefined);
 }
 
-function refuse(selected: readonly HostPlan[], models: ReadonlyMap<string, Host>, request: ApplyRequest, plan: Plan): string[] {
-  const refusals: string[] = [];
+function refuse(selected: readonly HostPlan[], models: ReadonlyMap<string, Host>, request: ApplyRequest, plan: Plan, fleetPolicy: FirstContact): Refusal[] {
+  const refusals: Refusal[] = [];
   const erasing = selected.filter(erasesDisks);
   const why = (h: HostPlan) => (h.action === 'destructive' ? 'repartitioned' : h.action === 'replace' ? 'new hardware, installed from scratch; the old disks are lost' : `renamed from ${h.renamedFrom}: the machine is reinstalled`);
   const unapproved = erasing.filter((h) => !request.approveDestructive.includes(h.name));
-  if (unapproved.length > 0) refusals.push(`refused: changes that erase disks need approval by name: ${unapproved.map((h) => `${h.name} (${why(h)})`).join(', ')}; approve with --approve-destructive ${unapproved.map((h) => h.name).join(' ')}`);
+  if (unapproved.length > 0) refusals.push({ message: `refused: changes that erase disks need approval by name: ${unapproved.map((h) => `${h.name} (${why(h)})`).join(', ')}; approve with --approve-destructive ${unapproved.map((h) => h.name).join(' ')}`, hosts: unapproved.map((h) => h.name) });
   const stray = request.approveDestructive.filter((name) => !erasing.some((h) => h.name === name));
-  if (stray.length > 0) refusals.push(`refused: --approve-destructive names hosts without a destructive change in this plan: ${stray.join(', ')}`);
+  if (stray.length > 0) refusals.push({ message: `refused: --approve-destructive names hosts without a destructive change in this plan: ${stray.join(', ')}`, hosts: [] });
   const installing = selected.filter((h) => h.action === 'provision' || h.action === 'replace');
-  if (installing.length > 0 && request.firstContact !== 'accept-new') {
+  if (installing.length > 0 && (request.firstContact ?? fleetPolicy) !== 'accept-new') {
     const all = plan.hosts.length > 1 && plan.hosts.every((h) => h.action === 'provision' || h.action === 'decommission');
-    refusals.push(
+    refusals.push({
+      hosts: installing.map((h) => h.name),
+      message:
       `refused: installing ${installing.map((h) => h.name).join(', ')} means talking to ${installing.length === 1 ? 'its installer, whose key' : 'their installers, whose keys'} cannot be known in advance. ` +
-        `For new machines (or replaced hardware), pass --first-contact accept-new: apply then accepts the installer's first key, installs the host (erasing its disks) with a host key it generates, and records that key. ` +
+        `For new machines (or replaced hardware), set deploy.firstContact: accept-new in fleet.yaml (CI provisions then) or pass --first-contact accept-new: apply then accepts the installer's first key, installs the host (erasing its disks) with a host key it generates, and records that key. ` +
         `For machines that already run (the deployment state was lost, or never recorded), do not: record them with fleetc adopt, which reads what each host runs over SSH and touches nothing` +
         (all ? `. Every host of the fleet is planned as new: if the fleet already runs, its state refs (refs/fleetc/deployed/*) are missing here — see the recovery runbook (docs/lifecycle.md)` : ''),
-    );
+    });
   }
   for (const host of selected) {
     const pinned = models.get(host.name)!.ssh.hostKey !== undefined;
     if (['update', 'reboot-required', 'destructive'].includes(host.action) && !pinned) {
-      refusals.push(`refused: ${host.name} has no pinned SSH host key: fleetc connects only to hosts it can authenticate. fleetc records the key it installs when it provisions a host; for a host it did not install, pin its public key in ssh.hostKey of its host file — from the machine itself (cat /etc/ssh/ssh_host_ed25519_key.pub on its console) or ssh-keyscan -t ed25519 ${host.address ?? host.name} over a network you trust`);
+      refusals.push({ hosts: [host.name], message: `refused: ${host.name} has no pinned SSH host key: fleetc connects only to hosts it can authenticate. fleetc records the key it installs when it provisions a host; for a host it did not install, pin its public key in ssh.hostKey of its host file — from the machine itself (cat /etc/ssh/ssh_host_ed25519_key.pub on its console) or ssh-keyscan -t ed25519 ${host.address ?? host.name} over a network you trust` });
     }
   }
   return refusals;

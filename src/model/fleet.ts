@@ -201,6 +201,12 @@ export interface DeployPolicy {
   confirmTimeoutSeconds: number;
   /** nix-eval-jobs: parallel workers, and the memory (MiB) at which a worker is restarted. */
   evaluation: { workers: number; maxMemoryMiB: number };
+  /**
+   * How apply meets a new machine's installer, whose SSH key cannot be known in advance: accept the
+   * first key it shows (the fleet provisions from CI), or refuse the install (an operator passes
+   * --first-contact accept-new by hand).
+   */
+  firstContact: 'refuse' | 'accept-new';
 }
 
 /** How first boot retries a step: waits grow from delaySeconds by backoff, capped at maxDelaySeconds. */

@@ -71,7 +71,7 @@ export interface FleetInput {
   platform?: PlatformInput;
   networks: Record<string, NetworkInput>;
   boot: { http: string; tftp: string; interfaces?: string[]; ipxe?: { bios?: string; uefi?: string; arm64?: string }; menuTimeoutSeconds?: number; server?: string };
-  deploy?: { order?: string[]; maxParallel?: number; healthTimeoutSeconds?: number; powerOffDecommissioned?: boolean; cache?: DeployCacheInput; confirmTimeoutSeconds?: number; evaluation?: { workers?: number; maxMemoryMiB?: number } };
+  deploy?: { order?: string[]; maxParallel?: number; healthTimeoutSeconds?: number; powerOffDecommissioned?: boolean; firstContact?: 'refuse' | 'accept-new'; cache?: DeployCacheInput; confirmTimeoutSeconds?: number; evaluation?: { workers?: number; maxMemoryMiB?: number } };
   /** Sites: each deploys on its own (own lock and state); a host's site is its `site` label. */
   sites?: string[];
   services?: Record<string, ServiceInput>;

@@ -95,6 +95,7 @@ export function resolveFleet(checked: CheckedFleet): StageResult<Fleet> {
       // Long enough for the health checks: a host that passes them in time is always confirmed.
       confirmTimeoutSeconds: input.deploy?.confirmTimeoutSeconds ?? (input.deploy?.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS) + 60,
       evaluation: { workers: input.deploy?.evaluation?.workers ?? DEFAULT_EVAL_WORKERS, maxMemoryMiB: input.deploy?.evaluation?.maxMemoryMiB ?? DEFAULT_EVAL_MAX_MEMORY_MIB },
+      firstContact: input.deploy?.firstContact ?? 'refuse',
     },
     services,
     clusters,

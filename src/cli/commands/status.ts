@@ -9,7 +9,7 @@ import { GitError, openRepository } from '../../git/repository.ts';
 import { addPathOptions, pathsFrom } from '../arguments.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
-import { renderStatus } from '../views/status.ts';
+import { renderStatus, renderStatusJson } from '../views/status.ts';
 
 export function registerStatus(program: Command, io: Io, setExit: (code: number) => void): void {
   const status = program
@@ -27,7 +27,7 @@ export function registerStatus(program: Command, io: Io, setExit: (code: number)
     await guarded(io, setExit, async () => {
       const probe = options.probe ? { ...(options.identity ? { identityFile: String(options.identity) } : {}) } : undefined;
       const result = await fleetStatus(process.cwd(), pathsFrom(options), options.remote === false ? '' : (options.remote as string | undefined), options.fetch !== false, probe, options.site as string | undefined);
-      io.stdout(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderStatus(result));
+      io.stdout(options.format === 'json' ? renderStatusJson(result) : renderStatus(result));
       setExit(result.hosts.some((h) => h.probe?.state === 'drift') ? EXIT.failed : EXIT.ok);
     });
   });
