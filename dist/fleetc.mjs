@@ -234,8 +234,8 @@ function secretPatterns(kind) {
   patterns ??= Object.fromEntries(Object.keys(SCHEMA_FILES).map((k) => [k, collect(SCHEMA_FILES[k])]));
   return patterns[kind];
 }
-function isSecretPath(kind, path28) {
-  return secretPatterns(kind).some((pattern) => pattern.length <= path28.length && pattern.every((segment, i) => segment === "*" || segment === path28[i]));
+function isSecretPath(kind, path33) {
+  return secretPatterns(kind).some((pattern) => pattern.length <= path33.length && pattern.every((segment, i) => segment === "*" || segment === path33[i]));
 }
 function secretRanges(kind, text) {
   const found = secretPatterns(kind);
@@ -375,12 +375,12 @@ function describeKey(value) {
 
 // src/load/locate.ts
 import { isMap as isMap3, isPair as isPair3, isScalar as isScalar3, isSeq as isSeq2 } from "yaml";
-function locate(doc, path28, part = "value") {
+function locate(doc, path33, part = "value") {
   let node = doc.contents;
   let best = rangeOf2(node) ?? { start: 0, end: 0 };
-  for (let i = 0; i < path28.length; i++) {
-    const segment = path28[i];
-    const isLast = i === path28.length - 1;
+  for (let i = 0; i < path33.length; i++) {
+    const segment = path33[i];
+    const isLast = i === path33.length - 1;
     if (isMap3(node)) {
       const pair = node.items.find((item) => isPair3(item) && keyText(item.key) === String(segment));
       if (!pair) return best;
@@ -453,24 +453,24 @@ function kindOf(relPath) {
   return void 0;
 }
 function parseFile(file, kind, sources, cache) {
-  const path28 = file.displayPath;
+  const path33 = file.displayPath;
   const bytes = file.bytes ?? new Uint8Array();
   const text = decodeUtf8(bytes);
   if (text === void 0) {
-    return { diagnostics: [fileError("FILE_BINARY", path28, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
+    return { diagnostics: [fileError("FILE_BINARY", path33, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
   }
-  const source = sources.add(path28, text);
+  const source = sources.add(path33, text);
   source.secrets = () => secretRanges(kind, text);
   const stem = file.relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
   const id = cache ? blobIdOfFile(file) : void 0;
   const cached = id === void 0 ? void 0 : cache.get(id);
   if (cached !== void 0) return { document: loadedDocument(kind, file, stem, cached, source, id), diagnostics: [] };
-  const parsed = parseText(text, file.relPath, path28);
+  const parsed = parseText(text, file.relPath, path33);
   if (!("data" in parsed)) return parsed;
   if (id !== void 0) cache.set(id, parsed.data);
   return { document: loadedDocument(kind, file, stem, parsed.data, source, id), diagnostics: [] };
 }
-function parseText(text, relPath, path28) {
+function parseText(text, relPath, path33) {
   const fast = fastParse(text);
   if (fast !== void 0 && !hasNul(fast)) return { data: fast };
   const docs = parseAllDocuments2(text, YAML_OPTIONS);
@@ -483,43 +483,43 @@ function parseText(text, relPath, path28) {
         severity: "error",
         code: code2,
         message: firstLine(error.message),
-        file: path28,
+        file: path33,
         range: { start: error.pos[0], end: error.pos[1] },
         hint: code2 === "YAML_DUPLICATE_KEY" ? "remove or rename one of the two keys" : void 0
       });
     }
     for (const warning of doc2.warnings) {
-      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path28, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
+      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path33, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
-  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path28));
+  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path33));
   if (unsupported.length > 0) return { diagnostics: unsupported };
   if (documents.length > 1) {
     const second = documents[1];
     const start = second.range?.[0] ?? 0;
-    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path28, range: { start, end: start + 3 } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path33, range: { start, end: start + 3 } }] };
   }
   const doc = documents[0];
   if (!doc || doc.contents === null || doc.contents.value === null) {
-    return { diagnostics: [fileError("FILE_EMPTY", path28, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
+    return { diagnostics: [fileError("FILE_EMPTY", path33, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
   }
   if (!isMap4(doc.contents)) {
     const range = doc.contents.range;
-    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path28, range: { start: range[0], end: range[1] } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path33, range: { start: range[0], end: range[1] } }] };
   }
   let data;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { diagnostics: [fileError("YAML_UNSUPPORTED", path28, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
+    return { diagnostics: [fileError("YAML_UNSUPPORTED", path33, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
   }
   const nulDiagnostics = (hasNul(data) ? findNulStrings(data, []) : []).map((p) => ({
     severity: "error",
     code: "VALUE_CONTROL_CHARACTER",
     message: "this string holds a NUL character",
     hint: "remove the \\0 escape",
-    file: path28,
+    file: path33,
     range: locate(doc, p)
   }));
   if (nulDiagnostics.length > 0) return { diagnostics: nulDiagnostics };
@@ -548,11 +548,11 @@ function hasNul(value) {
   }
   return false;
 }
-function findNulStrings(value, path28) {
-  if (typeof value === "string") return value.includes("\0") ? [path28] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path28, i]));
+function findNulStrings(value, path33) {
+  if (typeof value === "string") return value.includes("\0") ? [path33] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path33, i]));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path28, key]] : findNulStrings(item, [...path28, key]));
+    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path33, key]] : findNulStrings(item, [...path33, key]));
   }
   return [];
 }
@@ -698,8 +698,8 @@ import path7 from "node:path";
 
 // src/diagnostics/source.ts
 var SourceText = class {
-  constructor(path28, text) {
-    this.path = path28;
+  constructor(path33, text) {
+    this.path = path33;
     this.text = text;
   }
   path;
@@ -745,20 +745,20 @@ function computeLineStarts(text) {
 }
 var SourceRegistry = class {
   texts = /* @__PURE__ */ new Map();
-  add(path28, text) {
-    const source = new SourceText(path28, text);
-    this.texts.set(path28, source);
+  add(path33, text) {
+    const source = new SourceText(path33, text);
+    this.texts.set(path33, source);
     return source;
   }
   /** A source read by an earlier run (an unchanged file), shared as it is. */
   adopt(source) {
     this.texts.set(source.path, source);
   }
-  get(path28) {
-    return this.texts.get(path28);
+  get(path33) {
+    return this.texts.get(path33);
   }
-  position(path28, offset) {
-    return this.texts.get(path28)?.position(offset) ?? { line: 1, column: 1 };
+  position(path33, offset) {
+    return this.texts.get(path33)?.position(offset) ?? { line: 1, column: 1 };
   }
 };
 
@@ -1016,9 +1016,9 @@ var ESCAPERS = {
   nixAttr: (value) => nixAttrName(String(value)),
   nixComment: (value) => String(value).replace(/[\r\n]+/g, " "),
   nixPath: (value) => {
-    const path28 = String(value);
-    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path28)) throw new Error(`not a Nix path literal: ${path28}`);
-    return path28;
+    const path33 = String(value);
+    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path33)) throw new Error(`not a Nix path literal: ${path33}`);
+    return path33;
   }
 };
 var BLOCK_HELPERS = /* @__PURE__ */ new Set(["each", "if", "unless"]);
@@ -1137,10 +1137,10 @@ var ZFS_MIN_DISKS = { stripe: 1, mirror: 2, raidz1: 2, raidz2: 3, raidz3: 4 };
 // src/model/size.ts
 var UNIT_BYTES = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
 var REST = "100%";
-function sizeBytes(size) {
-  if (size === REST) return void 0;
-  const match = /^([1-9][0-9]*)([KMGT])$/.exec(size);
-  if (!match) throw new Error(`not a size: ${size}`);
+function sizeBytes(size2) {
+  if (size2 === REST) return void 0;
+  const match = /^([1-9][0-9]*)([KMGT])$/.exec(size2);
+  if (!match) throw new Error(`not a size: ${size2}`);
   return Number(match[1]) * UNIT_BYTES[match[2]];
 }
 function formatBytes(bytes) {
@@ -1174,7 +1174,7 @@ function planLayout(layout, firmware) {
     { name: "boot", size: BIOS_BOOT_SIZE, typeCode: TYPE_CODES.biosBoot, priority: PRIORITY.boot, content: { kind: "bios-boot" }, at: [] },
     ...withBootFs ? [{ name: "bootfs", size: esp, typeCode: TYPE_CODES.linux, priority: PRIORITY.bootFs, content: { kind: "boot", mount: bootMountPoint(index, disk), mountOptions: bootMountOptions([]) }, at: espAt }] : []
   ];
-  const swapPartition = (size, randomEncryption) => size ? [{ name: "swap", size, typeCode: TYPE_CODES.swap, priority: PRIORITY.swap, content: { kind: "swap", randomEncryption }, at: ["swap"] }] : [];
+  const swapPartition = (size2, randomEncryption) => size2 ? [{ name: "swap", size: size2, typeCode: TYPE_CODES.swap, priority: PRIORITY.swap, content: { kind: "swap", randomEncryption }, at: ["swap"] }] : [];
   const rootAt = (root) => root?.size !== void 0 ? ["root", "size"] : root ? ["root"] : [];
   switch (layout.kind) {
     case "single":
@@ -1715,15 +1715,15 @@ function fileProblem(code2, file, message, hint) {
 
 // src/library/index.ts
 var LIBRARY_DIR = "fleetc";
-function isBootServerFile(path28) {
-  return path28.startsWith("images/") || path28 === "modules/pxe-server.nix";
+function isBootServerFile(path33) {
+  return path33.startsWith("images/") || path33 === "modules/pxe-server.nix";
 }
 function libraryFrom(tree) {
   const files = /* @__PURE__ */ new Map();
   const sources = /* @__PURE__ */ new Map();
-  for (const [path28, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    files.set(path28, createHash5("sha256").update(bytes).digest("hex"));
-    sources.set(path28, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  for (const [path33, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    files.set(path33, createHash5("sha256").update(bytes).digest("hex"));
+    sources.set(path33, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
   }
   return { files, sources };
 }
@@ -2033,7 +2033,7 @@ function keaConfig(fleet, hosts = fleet.hosts) {
 }
 
 // src/emit/library.ts
-var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path28, contents]) => ({ path: `${LIBRARY_DIR}/${path28}`, kind: "library", contents }));
+var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path33, contents]) => ({ path: `${LIBRARY_DIR}/${path33}`, kind: "library", contents }));
 
 // src/emit/netboot.ts
 var INSTALLER_DATA_PATH = "netboot/installer.json";
@@ -2059,8 +2059,8 @@ function bootServerData(fleet) {
     images: bootedImages(fleet)
   };
 }
-function json(path28, value) {
-  return { path: path28, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
+function json(path33, value) {
+  return { path: path33, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
 ` };
 }
 
@@ -2070,13 +2070,13 @@ var MANIFEST_PATH = "manifest.json";
 var MANIFEST_VERSION = 3;
 function hostLibraryHashes(manifest, host) {
   const server = host !== void 0 && manifest?.bootServer === host;
-  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path28]) => server || !isBootServerFile(path28)));
+  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path33]) => server || !isBootServerFile(path33)));
 }
 var BOOT_SERVER_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe", "netboot"]);
 function hostNixHashes(manifest, host) {
   const entry = manifest?.hosts[host];
   if (!manifest || !entry) return {};
-  return Object.fromEntries(entry.nix.map((path28) => [path28, manifest.nix[path28]]));
+  return Object.fromEntries(entry.nix.map((path33) => [path33, manifest.nix[path33]]));
 }
 function sha2562(text) {
   return createHash7("sha256").update(text).digest("hex");
@@ -2227,9 +2227,9 @@ function nixDependenciesOf(host, nixFiles, sorted, bootServer) {
 function nixDependencies(host, sorted, bootServer = false) {
   const modules = new Set(host.modules);
   const deps = [];
-  for (const [path28] of sorted) {
-    if (path28.startsWith("images/") && !bootServer) continue;
-    if (!path28.startsWith("profiles/") || modules.has(path28)) deps.push(path28);
+  for (const [path33] of sorted) {
+    if (path33.startsWith("images/") && !bootServer) continue;
+    if (!path33.startsWith("profiles/") || modules.has(path33)) deps.push(path33);
   }
   return deps;
 }
@@ -2280,8 +2280,8 @@ function finishArtifacts(fleet, emitted, context, manifest) {
   });
   return [...artifacts, buildManifest(fleet, artifacts, context, manifest)];
 }
-function isSafeRelativePath(path28) {
-  return path28.length > 0 && !path28.startsWith("/") && path28.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
+function isSafeRelativePath(path33) {
+  return path33.length > 0 && !path33.startsWith("/") && path33.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
 }
 
 // src/load/cache-store.ts
@@ -2362,17 +2362,46 @@ function saveParseCache(cacheDir, cache) {
 var Reporter = class {
   diagnostics = [];
   /** A finding located at a data path of a document. */
-  at(document, path28, finding) {
+  at(document, path33, finding) {
     this.diagnostics.push({
       severity: finding.severity ?? "error",
       code: finding.code,
       message: finding.message,
       hint: finding.hint,
       file: document.file,
-      range: locate(document.doc, path28, finding.part ?? "value")
+      range: locate(document.doc, path33, finding.part ?? "value")
     });
   }
 };
+
+// src/resolve/sites.ts
+var SITE_LABEL = "site";
+function checkSites(sites, hosts, clusters, fleet, hostDocs, report) {
+  if (sites.length === 0) return;
+  const siteOf2 = new Map(hosts.map((h) => [h.name, h.labels[SITE_LABEL]]));
+  for (const host of hosts) {
+    const site = siteOf2.get(host.name);
+    if (site !== void 0 && sites.includes(site)) continue;
+    const document = hostDocs.get(host.name);
+    const own = document.data.labels?.[SITE_LABEL] !== void 0;
+    report.at(document.document, own ? ["labels", SITE_LABEL] : [], {
+      code: "SITE_UNKNOWN",
+      message: site === void 0 ? `host ${host.name} names no site, and the fleet deploys by site (${sites.join(", ")})` : `host ${host.name} is in site ${site}, which fleet.yaml sites: does not declare (${sites.join(", ")})`,
+      hint: `give the host (or its profile) the label site: <one of ${sites.join(", ")}>, or add the site to sites: in fleet.yaml`
+    });
+  }
+  for (const cluster of Object.values(clusters)) {
+    for (const group of cluster.raft) {
+      const spanned = [...new Set(group.voters.map((v) => siteOf2.get(v) ?? "?"))].sort();
+      if (spanned.length < 2) continue;
+      report.at(fleet.document, ["sites"], {
+        code: "RAFT_GROUP_SPANS_SITES",
+        message: `the ${group.service} Raft group of cluster ${cluster.name} has voters in sites ${spanned.join(", ")} (${group.voters.map((v) => `${v}: ${siteOf2.get(v) ?? "none"}`).join(", ")})`,
+        hint: "each site deploys on its own, so a Raft group must keep all its voters in one site: move the voters to one site, or split the cluster per site"
+      });
+    }
+  }
+}
 
 // src/resolve/clusters.ts
 function resolveClusters(hosts, services, fleet, hostDocs, report) {
@@ -2422,9 +2451,9 @@ function chooseBootstrap(cluster, members, groups, fleet, hostDocs, report) {
   if (chosen !== void 0) {
     const missing = groups.filter((g) => !g.voters.includes(chosen)).map((g) => g.service);
     if (groups.length === 0 || missing.length > 0) {
-      const [document, path28] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
+      const [document, path33] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
       const who = named !== void 0 ? `cluster ${cluster} names ${chosen} as bootstrap host` : `host ${chosen} claims to bootstrap cluster ${cluster}`;
-      report.at(document, path28, {
+      report.at(document, path33, {
         code: "CLUSTER_BOOTSTRAP_INVALID",
         message: groups.length === 0 ? `${who}, but the cluster has no Raft services to bootstrap` : `${who}, but it is not a ${missing.join(" and ")} voter`,
         hint: groups.length === 0 ? "remove the bootstrap setting" : `hosts that vote in every Raft group of ${cluster}: ${eligible.join(", ") || "none"}`
@@ -2616,6 +2645,7 @@ function resolveHost(name, input, fleet, profile, networks) {
     } : {},
     labels,
     ssh: { port: input.ssh?.port ?? 22, user: input.ssh?.user ?? "root", ...input.ssh?.hostKey !== void 0 ? { hostKey: canonicalPublicKey(input.ssh.hostKey) } : {} },
+    ...fleet.deploy?.cache?.publicKey !== void 0 ? { nixCache: { substituter: fleet.deploy.cache.substituter ?? fleet.deploy.cache.url, publicKey: fleet.deploy.cache.publicKey } } : {},
     authorizedKeys: fleet.ssh?.authorizedKeys ?? [],
     timezone: defaults.timezone ?? DEFAULT_TIMEZONE,
     stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION
@@ -2780,6 +2810,8 @@ var ResolveMemo = class {
 var DEFAULT_LEASE_SECONDS = 3600;
 var DEFAULT_MAX_PARALLEL = 1;
 var DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;
+var DEFAULT_EVAL_WORKERS = 4;
+var DEFAULT_EVAL_MAX_MEMORY_MIB = 4096;
 var DEFAULT_DHCP_INTERFACES = ["*"];
 var DEFAULT_IPXE_BINARIES = { bios: "undionly.kpxe", uefi: "ipxe.efi", arm64: "ipxe-arm64.efi" };
 var DEFAULT_MENU_TIMEOUT_SECONDS = 30;
@@ -2826,6 +2858,7 @@ function resolveFleet(checked, memo) {
   const resolve = (host) => resolveHost(host.name, host.data, input, profiles[host.data.profile], networks);
   const hosts = [...hostDocs.values()].sort((a, b) => compareText(a.name, b.name)).map((host) => memo ? memo.host(host, input, profiles[host.data.profile], () => resolve(host)) : resolve(host));
   const clusters = resolveClusters(hosts, services, fleetFile, hostDocs, report);
+  checkSites(input.sites ?? [], hosts, clusters, fleetFile, hostDocs, report);
   const firstBoot = resolveFirstBootPolicy(input.firstBoot);
   checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report);
   const fleet = {
@@ -2847,7 +2880,12 @@ function resolveFleet(checked, memo) {
       order: input.deploy?.order ?? [],
       maxParallel: input.deploy?.maxParallel ?? DEFAULT_MAX_PARALLEL,
       healthTimeoutSeconds: input.deploy?.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS,
-      powerOffDecommissioned: input.deploy?.powerOffDecommissioned ?? false
+      powerOffDecommissioned: input.deploy?.powerOffDecommissioned ?? false,
+      ...input.deploy?.cache ? { cache: { url: input.deploy.cache.url, signingKey: input.deploy.cache.signingKey } } : {},
+      // Long enough for the health checks: a host that passes them in time is always confirmed.
+      confirmTimeoutSeconds: input.deploy?.confirmTimeoutSeconds ?? (input.deploy?.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS) + 60,
+      evaluation: { workers: input.deploy?.evaluation?.workers ?? DEFAULT_EVAL_WORKERS, maxMemoryMiB: input.deploy?.evaluation?.maxMemoryMiB ?? DEFAULT_EVAL_MAX_MEMORY_MIB },
+      firstContact: input.deploy?.firstContact ?? "refuse"
     },
     services,
     clusters,
@@ -2855,6 +2893,7 @@ function resolveFleet(checked, memo) {
     firstBoot,
     authorizedKeys: input.ssh?.authorizedKeys ?? [],
     profiles,
+    sites: [...input.sites ?? []].sort(compareText),
     hosts
   };
   return { value: fleet, diagnostics: report.diagnostics };
@@ -2909,39 +2948,39 @@ function checkHostAddresses(host, context, report) {
   const devices = /* @__PURE__ */ new Set();
   const bootIndexes = [];
   data.interfaces.forEach((nic, i) => {
-    const path28 = ["interfaces", i];
+    const path33 = ["interfaces", i];
     const mac = normalizeMac(nic.mac);
     const spec = networkSpecs[nic.network];
     const vlan = spec?.vlan;
     const device = vlan === void 0 ? nic.name : `${nic.name}.${vlan}`;
     const knownMac = nicMacs.get(nic.name);
     if (knownMac !== void 0 && knownMac !== mac) {
-      report.at(document, [...path28, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
+      report.at(document, [...path33, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
     } else if (spec && devices.has(device)) {
-      report.at(document, [...path28, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
+      report.at(document, [...path33, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
     }
     devices.add(device);
     if (nic.boot) bootIndexes.push(i);
     const problem = macProblem(mac);
-    if (problem) report.at(document, [...path28, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
+    if (problem) report.at(document, [...path33, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
     nicMacs.set(nic.name, nicMacs.get(nic.name) ?? mac);
     if (nic.address === void 0) return;
     const net2 = context.networks.get(nic.network);
     if (!net2 || !spec) return;
     const address = ipv4ToInt(nic.address);
     if (!contains(net2, address)) {
-      report.at(document, [...path28, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
+      report.at(document, [...path33, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
     } else if (address === net2.network || address === net2.broadcast) {
-      report.at(document, [...path28, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
+      report.at(document, [...path33, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
     } else if (spec.gateway === nic.address) {
-      report.at(document, [...path28, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
+      report.at(document, [...path33, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
     } else if (spec.dhcp?.pool && address >= ipv4ToInt(spec.dhcp.pool.start) && address <= ipv4ToInt(spec.dhcp.pool.end)) {
-      report.at(document, [...path28, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
+      report.at(document, [...path33, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
     }
   });
   if (bootIndexes.length !== 1) {
-    const path28 = bootIndexes.length === 0 ? ["interfaces"] : ["interfaces", bootIndexes[1], "boot"];
-    report.at(document, path28, {
+    const path33 = bootIndexes.length === 0 ? ["interfaces"] : ["interfaces", bootIndexes[1], "boot"];
+    report.at(document, path33, {
       code: "BOOT_INTERFACE_COUNT",
       message: bootIndexes.length === 0 ? `host ${host.name} has no boot interface` : `host ${host.name} has ${bootIndexes.length} boot interfaces`,
       hint: "mark exactly one interface with boot: true (the NIC that PXE-boots)"
@@ -2974,11 +3013,11 @@ function checkClaims(fleet, hosts, report) {
     const claim = claims.claims.find((c) => c.kind === kind && c.key === key);
     return { document: host.document, what: claim ? claim.what : claims.bmc.what };
   };
-  const claimIp = (index, document, path28, address) => {
+  const claimIp = (index, document, path33, address) => {
     const first = ips.get(address);
     if (first === void 0) return void ips.set(address, index);
     const use = earlier(first, "ip", address);
-    report.at(document, path28, { code: "IP_DUPLICATE", message: `${address} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "every address in the fleet must be unique" });
+    report.at(document, path33, { code: "IP_DUPLICATE", message: `${address} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "every address in the fleet must be unique" });
   };
   hosts.forEach(({ host, claims }, index) => {
     const { document } = host;
@@ -3059,18 +3098,18 @@ function checkFirstBoot(fleet, report) {
     report.at(fleetFile.document, ["firstBoot", "network"], { code: "NETWORK_UNKNOWN", message: `network "${spec.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
   }
   const secrets = Object.keys(data.secrets ?? {});
-  const secretName = (path29, value) => {
+  const secretName = (path34, value) => {
     if (secrets.includes(value)) return;
-    report.at(fleetFile.document, path29, { code: "SECRET_UNKNOWN", message: `firstBoot.${path29.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
+    report.at(fleetFile.document, path34, { code: "SECRET_UNKNOWN", message: `firstBoot.${path34.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
   };
   if (spec.joinToken !== void 0) secretName(["firstBoot", "joinToken"], spec.joinToken);
   if (!spec.iam) return;
   secretName(["firstBoot", "iam", "adminPassword"], spec.iam.adminPassword);
   const iamService = spec.iam.service ?? DEFAULT_IAM_SERVICE;
-  const path28 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
+  const path33 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
   const raftServices = Object.keys(services).filter((name) => services[name].raft);
   if (services[iamService]?.raft) return;
-  report.at(fleetFile.document, path28, {
+  report.at(fleetFile.document, path33, {
     code: "IAM_SERVICE_INVALID",
     message: services[iamService] ? `IAM service ${iamService} is not a Raft service` : `IAM service ${iamService} is not defined in fleet.yaml`,
     hint: raftServices.length ? `IAM lives in a Raft service that the bootstrap host runs; set firstBoot.iam.service to one of: ${raftServices.join(", ")}` : "the fleet has no Raft service to hold IAM"
@@ -3200,9 +3239,9 @@ function checkInputs(fleet, report, layout) {
   if (!file) return;
   const inputs = file.data.inputs;
   const names = Object.keys(inputs);
-  const unknown = (path28, name, what) => {
+  const unknown = (path33, name, what) => {
     const suggestion = closestMatch(name, names);
-    report.at(file.document, path28, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
+    report.at(file.document, path33, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
   };
   for (const [name, input] of Object.entries(inputs)) {
     for (const [own, target] of Object.entries(input.follows ?? {})) {
@@ -3351,16 +3390,16 @@ function checkGateway(name, spec, net2, fleet, report) {
 function checkPool(name, spec, net2, fleet, report) {
   const pool = spec.dhcp?.pool;
   if (!pool) return;
-  const path28 = ["networks", name, "dhcp", "pool"];
+  const path33 = ["networks", name, "dhcp", "pool"];
   const start = ipv4ToInt(pool.start);
   const end = ipv4ToInt(pool.end);
   const usable = (a) => contains(net2, a) && a !== net2.network && a !== net2.broadcast;
   if (!usable(start) || !usable(end)) {
-    report.at(fleet.fleet.document, path28, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
+    report.at(fleet.fleet.document, path33, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
   } else if (start > end) {
-    report.at(fleet.fleet.document, path28, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
+    report.at(fleet.fleet.document, path33, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
   } else if (spec.gateway !== void 0 && ipv4ToInt(spec.gateway) >= start && ipv4ToInt(spec.gateway) <= end) {
-    report.at(fleet.fleet.document, path28, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
+    report.at(fleet.fleet.document, path33, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
   }
 }
 
@@ -3376,11 +3415,11 @@ function checkPorts(fleet, report) {
     const firstPort = Object.keys(spec.ports ?? {})[0];
     for (const [portName, port] of Object.entries(spec.ports ?? {})) {
       if (typeof port === "number" || port.networks === void 0) continue;
-      const path28 = ["services", service, "ports", portName, "networks"];
+      const path33 = ["services", service, "ports", portName, "networks"];
       port.networks.forEach((network, i) => {
         if (known.includes(network)) return;
         const suggestion = closestMatch(network, known);
-        report.at(fleetFile.document, [...path28, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
+        report.at(fleetFile.document, [...path33, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
       });
       const needed = [];
       if (spec.health && (spec.health.port ?? firstPort) === portName) {
@@ -3389,7 +3428,7 @@ function checkPorts(fleet, report) {
       if (spec.raft && RAFT_PORTS.includes(portName)) needed.push([peerNetwork, "Raft peers and first boot reach it on firstBoot.network"]);
       for (const [network, why] of needed) {
         if (port.networks.includes(network) || !known.includes(network)) continue;
-        report.at(fleetFile.document, path28, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
+        report.at(fleetFile.document, path33, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
         break;
       }
     }
@@ -3425,11 +3464,11 @@ function bootNetworksByService(fleet) {
 
 // src/validate/checks/references.ts
 var NIX_RESERVED_KEYS = /* @__PURE__ */ new Set(["outPath", "__toString", "__functor", "__ignoreNulls"]);
-function unknownProfile(report, allProfileNames, document, path28, name, what) {
+function unknownProfile(report, allProfileNames, document, path33, name, what) {
   if (allProfileNames.has(name)) return;
   const profileNames = [...allProfileNames].sort();
   const suggestion = closestMatch(name, profileNames);
-  report.at(document, path28, {
+  report.at(document, path33, {
     code: "PROFILE_UNKNOWN",
     message: `${what} names profile "${name}", which does not exist`,
     hint: suggestion ? `did you mean "${suggestion}"?` : `create profiles/${name}.yaml or use one of: ${profileNames.join(", ") || "(no profiles)"}`
@@ -3449,10 +3488,10 @@ function checkHostReferences(host, context, report) {
     report.at(host.document, ["interfaces", i, "network"], { code: "NETWORK_UNKNOWN", message: `network "${nic.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
   });
 }
-function unknownCluster(report, clusters, document, path28, name) {
+function unknownCluster(report, clusters, document, path33, name) {
   if (clusters.includes(name)) return;
   const suggestion = closestMatch(name, clusters);
-  report.at(document, path28, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
+  report.at(document, path33, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
 }
 function checkReferences(fleet, report) {
   for (const profile of fleet.profiles) {
@@ -3472,10 +3511,10 @@ function checkReferences(fleet, report) {
   const fleetData = fleetFile.data;
   (fleetData.deploy?.order ?? []).forEach((name, i) => unknownProfile(report, fleet.allProfileNames, fleetFile.document, ["deploy", "order", i], name, "deploy.order"));
   const services = Object.keys(fleetData.services ?? {});
-  const unknownService = (document, path28, name) => {
+  const unknownService = (document, path33, name) => {
     if (services.includes(name)) return;
     const suggestion = closestMatch(name, services);
-    report.at(document, path28, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
+    report.at(document, path33, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
   };
   for (const profile of fleet.profiles) (profile.data.services ?? []).forEach((name, i) => unknownService(profile.document, ["services", i], name));
   for (const [service, spec] of Object.entries(fleetData.services ?? {})) {
@@ -3652,10 +3691,10 @@ function layoutFitProblems(plan, diskBytes) {
 }
 function undersizedProblems(plan) {
   const problems = /* @__PURE__ */ new Map();
-  const check = (at, what, size, floor) => {
-    if (size === REST || floor === void 0 || sizeBytes(size) >= floor) return;
+  const check = (at, what, size2, floor) => {
+    if (size2 === REST || floor === void 0 || sizeBytes(size2) >= floor) return;
     const key = JSON.stringify(at);
-    if (!problems.has(key)) problems.set(key, { at, message: `${what} (${size}) is smaller than the ${formatBytes(floor)} it needs at least` });
+    if (!problems.has(key)) problems.set(key, { at, message: `${what} (${size2}) is smaller than the ${formatBytes(floor)} it needs at least` });
   };
   for (const disk of plan.disks) for (const p of disk.partitions) check(p.at, `partition ${p.name}`, p.size, contentFloorBytes(p.content));
   for (const v of plan.volumeGroup?.volumes ?? []) check(v.at, `volume ${v.name}`, v.size, volumeFloorBytes(v));
@@ -3687,20 +3726,20 @@ function checkLayoutDisks(host, report) {
   const declared = Object.keys(host.data.hardware.disks);
   let ok = true;
   const refs = layout.kind === "single" || layout.kind === "lvm" ? [[layout.disk, ["hardware", "layout", "disk"]]] : layout.disks.map((disk, i) => [disk, ["hardware", "layout", "disks", i]]);
-  for (const [disk, path28] of refs) {
+  for (const [disk, path33] of refs) {
     if (declared.includes(disk)) continue;
     ok = false;
     const suggestion = closestMatch(disk, declared);
-    report.at(host.document, path28, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
+    report.at(host.document, path33, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
   }
   return ok;
 }
 function checkLayout(host, firmware, report) {
   const layout = host.data.hardware.layout;
   let consistent = true;
-  const at = (path28, message, hint) => {
+  const at = (path33, message, hint) => {
     consistent = false;
-    report.at(host.document, ["hardware", "layout", ...path28], { code: "LAYOUT_INVALID", message, hint });
+    report.at(host.document, ["hardware", "layout", ...path33], { code: "LAYOUT_INVALID", message, hint });
   };
   const mounts = layoutMounts(layout);
   if (mounts && !mounts.some(([, mount]) => mount !== void 0 && canonicalMount(mount) === "/")) {
@@ -3790,49 +3829,49 @@ function schemaDiagnostics(document, errors) {
   return out;
 }
 function toDiagnostic(document, error) {
-  const path28 = pointerToPath(error.instancePath);
+  const path33 = pointerToPath(error.instancePath);
   const schema = error.parentSchema ?? {};
   const at = (p, part = "value") => locate(document.doc, p, part);
   const base = { severity: "error", file: document.file };
-  const where = describePath(path28);
+  const where = describePath(path33);
   const params = error.params;
   if (isInlineSecret(error)) {
-    return { ...base, code: "SECRET_INLINE", range: at(path28), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
+    return { ...base, code: "SECRET_INLINE", range: at(path33), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
   }
-  if (isSecretPath(document.kind, path28)) return secretDiagnostic(error, base, at, path28, where);
+  if (isSecretPath(document.kind, path33)) return secretDiagnostic(error, base, at, path33, where);
   if (error.propertyName !== void 0) {
-    const keyPath = [...path28, error.propertyName];
+    const keyPath = [...path33, error.propertyName];
     return { ...base, code: codeFor(error.keyword), range: at(keyPath, "key"), message: `${where ? where + ": " : ""}key "${error.propertyName}" is not a valid name`, hint: hintFrom(schema) ?? "use lower-case letters, digits and dashes" };
   }
   switch (error.keyword) {
     case "required": {
       const missing = String(params.missingProperty);
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path28), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path33), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
     }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
       const allowed = Object.keys(schema.properties ?? {});
       const suggestion = closestMatch(extra, allowed);
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path28, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path33, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
     }
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path28), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path33), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
     case "enum":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path28), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path33), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
     case "const":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path28), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path33), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
     case "discriminator": {
       const tag = String(params.tag);
       const allowed = (schema.oneOf ?? []).map((branch) => (branch.properties?.[tag] ?? {}).const).filter((v) => v !== void 0);
-      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path28, tag]), message: `${describePath([...path28, tag])} must be a string` };
-      return { ...base, code: "SCHEMA_ENUM", range: at([...path28, tag]), message: `${describePath([...path28, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
+      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path33, tag]), message: `${describePath([...path33, tag])} must be a string` };
+      return { ...base, code: "SCHEMA_ENUM", range: at([...path33, tag]), message: `${describePath([...path33, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
     }
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path28), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path33), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path28), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path33), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "uniqueItems":
-      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path28, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
+      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path33, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -3843,28 +3882,28 @@ function toDiagnostic(document, error) {
     case "maxItems":
     case "minProperties":
     case "maxProperties":
-      return { ...base, code: "SCHEMA_RANGE", range: at(path28), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_RANGE", range: at(path33), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
     default:
-      return { ...base, code: "SCHEMA_INVALID", range: at(path28), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_INVALID", range: at(path33), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
   }
 }
-function secretDiagnostic(error, base, at, path28, where) {
+function secretDiagnostic(error, base, at, path33, where) {
   const schema = error.parentSchema ?? {};
   const params = error.params;
   const hint = hintFrom(schema);
   switch (error.keyword) {
     case "required":
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path28), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path33), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
     case "additionalProperties":
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path28), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path33), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path28), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path33), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path28), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path33), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path28), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path33), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
     default:
-      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path28), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path33), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
   }
 }
 function isInlineSecret(error) {
@@ -3880,9 +3919,9 @@ function pointerToPath(pointer) {
     return /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : segment;
   });
 }
-function describePath(path28) {
+function describePath(path33) {
   let out = "";
-  for (const segment of path28) {
+  for (const segment of path33) {
     if (typeof segment === "number") out += `[${segment}]`;
     else out += out ? /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]` : segment;
   }
@@ -4746,6 +4785,8 @@ function resolvePaths(given, cwd = process.cwd()) {
 }
 
 // src/cli/views/diagnostics.ts
+import path15 from "node:path";
+var DIAGNOSTICS_FORMAT_VERSION = 1;
 var DIAGNOSTIC_FORMATS = ["text", "json", "github"];
 function locateAll(diagnostics, sources) {
   return diagnostics.map(({ range, ...rest }) => {
@@ -4754,14 +4795,16 @@ function locateAll(diagnostics, sources) {
     return { ...rest, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
   });
 }
-function renderDiagnostics(format, diagnostics, sources) {
+function renderDiagnostics(format, diagnostics, sources, annotationRoot) {
   const located = locateAll(diagnostics, sources);
   switch (format) {
-    case "json":
-      return `${JSON.stringify(located, null, 2)}
+    case "json": {
+      const { error, warning } = countBySeverity(diagnostics);
+      return `${JSON.stringify({ formatVersion: DIAGNOSTICS_FORMAT_VERSION, errors: error, warnings: warning, diagnostics: located }, null, 2)}
 `;
+    }
     case "github":
-      return located.map(githubAnnotation).join("");
+      return located.map((d) => githubAnnotation(d.file && annotationRoot ? { ...d, file: path15.relative(annotationRoot, path15.resolve(d.file)) } : d)).join("");
     case "text":
       return located.map((d) => textDiagnostic(d, sources)).join("");
   }
@@ -4850,7 +4893,7 @@ var EXIT = {
   ok: 0,
   /** Diagnostics with errors, or build --check found changes. */
   failed: 1,
-  /** Bad command line. */
+  /** Bad command line (with `--detailed-exitcode`, 1 instead: 2 means "changes" there, as in Terraform). */
   usage: 2,
   /** A bug in fleetc (reported without a stack trace unless FLEETC_DEBUG=1). */
   internal: 3,
@@ -4863,7 +4906,9 @@ var EXIT = {
   /** apply: refused before touching anything (destructive change not approved, host key not pinned, …). */
   refused: 7,
   /** apply: stopped by a signal (or a lost deploy lock): the hosts in flight finished, the others are pending. */
-  applyStopped: 8
+  applyStopped: 8,
+  /** apply: some hosts were refused and skipped (reported); every other host's change was deployed. */
+  applyPartlyRefused: 9
 };
 
 // src/cli/signals.ts
@@ -4901,7 +4946,7 @@ function testPause(env = process.env) {
 }
 
 // src/cli/views/build.ts
-import path15 from "node:path";
+import path16 from "node:path";
 function renderBuildResult(summary) {
   const { outDir, check, changes } = summary;
   const timing = `${summary.hosts} hosts, ${summary.files} files, ${Math.round(summary.milliseconds)} ms`;
@@ -4909,7 +4954,7 @@ function renderBuildResult(summary) {
 `;
   const count = (kind) => changes.filter((c) => c.change === kind).length;
   const counts = `${count("added")} added, ${count("modified")} modified, ${count("removed")} removed`;
-  const root = path15.relative(process.cwd(), summary.rootDir);
+  const root = path16.relative(process.cwd(), summary.rootDir);
   const shown = (c) => c.root ? root ? `${root}/${c.path}` : c.path : `${outDir}/${c.path}`;
   if (!check) return `wrote ${outDir}: ${counts} (${timing})
 `;
@@ -4958,7 +5003,7 @@ async function build(options, io, guard) {
     return EXIT.ok;
   }
   const result = await compileFromDisk(paths, { cacheDir, raw });
-  io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources));
+  io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
   if (hasErrors(result.diagnostics) || !result.artifacts) {
     io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched
 `);
@@ -5008,11 +5053,11 @@ function hintFor2(error) {
 
 // src/cli/commands/init.ts
 import fs13 from "node:fs";
-import path18 from "node:path";
+import path19 from "node:path";
 
 // src/init/files.ts
 import { readFileSync as readFileSync6 } from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 registerEscaper("yamlString", (value) => JSON.stringify(String(value)));
 registerEscaper("yamlPath", (value) => {
   const text = String(value);
@@ -5058,7 +5103,7 @@ function exampleFleet(options) {
   const example = packageFile("examples/photon-lab");
   const files = [marker()];
   for (const dir of ["fleet", "nix"]) {
-    for (const [rel, bytes] of readTreeSync(path16.join(example, dir))) {
+    for (const [rel, bytes] of readTreeSync(path17.join(example, dir))) {
       const file = `${dir}/${rel}`;
       const text = bytes.toString("utf8");
       files.push({ path: file, contents: text.replace(/^(# yaml-language-server: \$schema=)(?:\.\.\/)+schema\//, `$1${schemaFrom(file, options)}/`) });
@@ -5071,44 +5116,45 @@ function marker() {
 ` };
 }
 function workflows() {
-  return ["pr.yml", "apply.yml"].map((name) => ({ path: `.github/workflows/${name}`, contents: readFileSync6(packageFile(`templates/init/workflows/${name}`), "utf8") }));
+  const template3 = (name) => readFileSync6(packageFile(`templates/init/${name}`), "utf8");
+  return [...["pr.yml", "apply.yml"].map((name) => ({ path: `.github/workflows/${name}`, contents: template3(`workflows/${name}`) })), { path: ".github/dependabot.yml", contents: template3("dependabot.yml") }];
 }
 function schemaFrom(file, { root, schemaDir: schemaDir2 }) {
-  return path16.relative(path16.join(root, path16.dirname(file)), schemaDir2).split(path16.sep).join("/") || ".";
+  return path17.relative(path17.join(root, path17.dirname(file)), schemaDir2).split(path17.sep).join("/") || ".";
 }
 
 // src/init/write.ts
 import fs12 from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 import { randomBytes as randomBytes4 } from "node:crypto";
 var ALLOWED = /* @__PURE__ */ new Set([".git", "node_modules", "package.json", "package-lock.json", ".gitignore"]);
 var InitRefused = class extends Error {
 };
 function writeNewRepository(dir, files) {
-  const target = path17.resolve(dir);
+  const target = path18.resolve(dir);
   const stat = fs12.statSync(target, { throwIfNoEntry: false });
   if (stat && !stat.isDirectory()) throw new InitRefused(`${dir} is not a directory`);
   const present = stat ? fs12.readdirSync(target).filter((name) => !ALLOWED.has(name)) : [];
   if (present.length > 0) throw new InitRefused(`${dir} is not empty (${present.slice(0, 5).join(", ")}${present.length > 5 ? ", \u2026" : ""}); fleetc init writes a new fleet repository into an empty directory (or one with only .git, .gitignore and an npm install of fleetc)`);
   fs12.mkdirSync(target, { recursive: true });
-  const staging = path17.join(target, `.fleetc-init.tmp-${randomBytes4(4).toString("hex")}`);
+  const staging = path18.join(target, `.fleetc-init.tmp-${randomBytes4(4).toString("hex")}`);
   const moved = [];
   try {
     for (const file of files) {
-      const to = path17.join(staging, file.path);
-      fs12.mkdirSync(path17.dirname(to), { recursive: true });
+      const to = path18.join(staging, file.path);
+      fs12.mkdirSync(path18.dirname(to), { recursive: true });
       fs12.writeFileSync(to, file.contents, { flag: "wx" });
     }
     for (const entry of fs12.readdirSync(staging)) {
-      fs12.renameSync(path17.join(staging, entry), path17.join(target, entry));
+      fs12.renameSync(path18.join(staging, entry), path18.join(target, entry));
       moved.push(entry);
     }
-    const gitignore = path17.join(target, ".gitignore");
+    const gitignore = path18.join(target, ".gitignore");
     const existing = fs12.existsSync(gitignore) ? fs12.readFileSync(gitignore, "utf8") : void 0;
     const additions = gitignoreAdditions(existing);
     if (additions !== "") fs12.appendFileSync(gitignore, additions);
   } catch (error) {
-    for (const entry of moved) fs12.rmSync(path17.join(target, entry), { recursive: true, force: true });
+    for (const entry of moved) fs12.rmSync(path18.join(target, entry), { recursive: true, force: true });
     throw error;
   } finally {
     fs12.rmSync(staging, { recursive: true, force: true });
@@ -5119,7 +5165,7 @@ function writeNewRepository(dir, files) {
 var LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 function registerInit(program, io, setExit) {
   program.command("init").description("write a new fleet repository (fleetc.json, fleet/, nix/, .gitignore, GitHub workflows) that validates and builds at once").argument("[dir]", "the directory of the new repository (empty, or holding only .git and an npm install of fleetc)", ".").option("--example", "write the photon-lab example fleet instead of a minimal one").option("--name <name>", "the fleet's name, a DNS label (default: the directory's name)").option("--domain <domain>", "DNS domain of the hosts (default: <name>.internal)").option("--network <cidr>", "the provisioning network, /8 to /24", "10.0.0.0/24").option("--authorized-key <file...>", "public key files whose keys may log into the hosts and installers").action(async (dir, options) => {
-    const root = path18.resolve(dir);
+    const root = path19.resolve(dir);
     const files = options.example ? exampleFleet({ root, schemaDir: schemaDir(root) }) : minimalFleet(minimalOptions(root, options));
     try {
       writeNewRepository(root, files);
@@ -5129,8 +5175,8 @@ function registerInit(program, io, setExit) {
 `);
       return setExit(EXIT.failed);
     }
-    const shown = path18.relative(process.cwd(), root) || ".";
-    const result = await compileFromDisk({ fleetDir: path18.join(root, "fleet"), outDir: path18.join(root, "generated"), nixDir: path18.join(root, "nix"), rootDir: root }, { validateOnly: true });
+    const shown = path19.relative(process.cwd(), root) || ".";
+    const result = await compileFromDisk({ fleetDir: path19.join(root, "fleet"), outDir: path19.join(root, "generated"), nixDir: path19.join(root, "nix"), rootDir: root }, { validateOnly: true });
     io.stdout(renderDiagnostics("text", result.diagnostics, result.sources));
     io.stderr(`wrote a fleet repository in ${shown}: ${files.length} files (${result.hostCount} hosts, ${result.profileCount} profiles; ${hasErrors(result.diagnostics) ? "invalid" : "valid"})
 `);
@@ -5140,7 +5186,7 @@ function registerInit(program, io, setExit) {
   });
 }
 function minimalOptions(root, options) {
-  const name = options.name ?? path18.basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  const name = options.name ?? path19.basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
   if (!LABEL.test(name)) throw new UsageError(`the fleet's name must be a DNS label (lower-case letters, digits and -), not ${JSON.stringify(name)}: pass --name`);
   const cidr = parseCidr(String(options.network));
   if (!cidr.ok || cidr.value.prefixLength > 24) throw new UsageError(`--network ${String(options.network)}: ${cidr.ok ? "needs room for the pool (.200\u2013.250): /24 or larger" : cidr.reason}`);
@@ -5154,16 +5200,16 @@ function minimalOptions(root, options) {
   return { name, domain: options.domain ?? `${name}.internal`, cidr: cidr.canonical, authorizedKeys: keys, root, schemaDir: schemaDir(root) };
 }
 function schemaDir(root) {
-  const local = path18.join(root, "node_modules", "fleetc", "schema");
-  return fs13.existsSync(local) ? local : path18.join(PACKAGE_ROOT, "schema");
+  const local = path19.join(root, "node_modules", "fleetc", "schema");
+  return fs13.existsSync(local) ? local : path19.join(PACKAGE_ROOT, "schema");
 }
 
 // src/cli/commands/plan.ts
-import { writeFile } from "node:fs/promises";
+import { writeFile as writeFile3 } from "node:fs/promises";
 import { Option as Option2 } from "commander";
 
 // src/git/repository.ts
-import path19 from "node:path";
+import path20 from "node:path";
 var GitError = class extends Error {
 };
 async function openRepository(cwd) {
@@ -5184,8 +5230,8 @@ async function resolveCommit(repo, revision) {
   return commit;
 }
 function repoRelative(repo, dir) {
-  const relative = path19.relative(repo.root, path19.resolve(dir)).split(path19.sep).join("/");
-  if (relative.startsWith("..") || path19.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
+  const relative = path20.relative(repo.root, path20.resolve(dir)).split(path20.sep).join("/");
+  if (relative.startsWith("..") || path20.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
   return relative;
 }
 function libraryDirOf(repo, paths) {
@@ -5199,8 +5245,8 @@ async function listTree(repo, commit, dirs) {
   const output = await repo.git.raw(["ls-tree", "-r", "-z", "--long", "--full-tree", commit, "--", ...dirs]);
   return output.split("\0").filter(Boolean).map((line) => {
     const tab = line.indexOf("	");
-    const [mode, type, id, size] = line.slice(0, tab).split(/\s+/);
-    return { mode, type, id, size: size === "-" ? 0 : Number(size), path: line.slice(tab + 1) };
+    const [mode, type, id, size2] = line.slice(0, tab).split(/\s+/);
+    return { mode, type, id, size: size2 === "-" ? 0 : Number(size2), path: line.slice(tab + 1) };
   });
 }
 async function readBlobs(repo, ids) {
@@ -5208,23 +5254,23 @@ async function readBlobs(repo, ids) {
   const blobs = /* @__PURE__ */ new Map();
   if (unique.length === 0) return blobs;
   const child = spawn("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", "pipe", "pipe"] });
-  const chunks = [];
-  child.stdout.on("data", (chunk) => chunks.push(chunk));
+  const chunks2 = [];
+  child.stdout.on("data", (chunk) => chunks2.push(chunk));
   const done = new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code2) => code2 === 0 ? resolve() : reject(new Error(`git cat-file exited with ${code2}`)));
   });
   child.stdin.end(unique.join("\n") + "\n");
   await done;
-  const output = Buffer.concat(chunks);
+  const output = Buffer.concat(chunks2);
   let offset = 0;
   for (const id of unique) {
     const headerEnd = output.indexOf(10, offset);
-    const [objectId, , size] = output.subarray(offset, headerEnd).toString("utf8").split(" ");
-    if (objectId !== id || size === void 0) throw new Error(`git cat-file: unexpected answer for ${id}`);
+    const [objectId, , size2] = output.subarray(offset, headerEnd).toString("utf8").split(" ");
+    if (objectId !== id || size2 === void 0) throw new Error(`git cat-file: unexpected answer for ${id}`);
     const start = headerEnd + 1;
-    blobs.set(id, output.subarray(start, start + Number(size)));
-    offset = start + Number(size) + 1;
+    blobs.set(id, output.subarray(start, start + Number(size2)));
+    offset = start + Number(size2) + 1;
   }
   return blobs;
 }
@@ -5333,17 +5379,17 @@ function describeValueChanges(prefix, a, b) {
   generic(prefix, a, b, out);
   return out;
 }
-function generic(prefix, a, b, out, path28 = "") {
+function generic(prefix, a, b, out, path33 = "") {
   if (same(a, b)) return;
   if (isObject(a) && isObject(b)) {
-    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path28 ? `${path28}.${key}` : key);
+    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path33 ? `${path33}.${key}` : key);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((x) => typeof x === "string")) {
-    list2(`${prefix}: ${path28}`, a, b, out);
+    list2(`${prefix}: ${path33}`, a, b, out);
     return;
   }
-  out.push(`${prefix}: ${path28 ? `${path28} ` : ""}${show(a)} \u2192 ${show(b)}`);
+  out.push(`${prefix}: ${path33 ? `${path33} ` : ""}${show(a)} \u2192 ${show(b)}`);
 }
 function byKey(items, key) {
   return Object.fromEntries(items.map((item) => [key(item), item]));
@@ -5471,7 +5517,7 @@ function installSteps(host, fleet) {
     const bootMac = host.interfaces.find((i) => i.boot)?.mac;
     steps.push(`it PXE-boots fleetc's installer (DHCP reservation${bootMac ? ` for ${bootMac}` : ""}, its iPXE script, served from ${fleet.boot.http})`);
   }
-  steps.push("first contact: the installer's SSH host key cannot be known in advance; apply accepts it only when run with --first-contact accept-new (by default it refuses to install)");
+  steps.push(fleet.deploy.firstContact === "accept-new" ? "first contact: the installer's SSH host key cannot be known in advance; the fleet's deploy.firstContact is accept-new, so apply accepts the first key it shows" : "first contact: the installer's SSH host key cannot be known in advance; the fleet's deploy.firstContact is refuse, so apply installs only when run with --first-contact accept-new (otherwise the host is refused and skipped)");
   steps.push(`nixos-anywhere over SSH to ${address}:${host.ssh.port}: erases and partitions ${diskList(host)} (${host.layout.kind}), installs NixOS, with a new SSH host key pair that apply generates, pins and records, and the first-boot credentials`);
   const raft = (fleet.clusters[host.cluster]?.raft ?? []).filter((g) => g.voters.includes(host.name)).map((g) => `${host.cluster}/${g.service}`);
   steps.push(`apply waits for the installed system (pinned to its new key) and its health checks${raft.length > 0 ? `, then until it is a member of ${raft.join(", ")} (new voters are installed one at a time)` : ""}; its first-boot steps run on the first boot`);
@@ -5606,7 +5652,7 @@ function planHost(name, base, head, b, h, changes) {
       if (reasons.length === 0 && !servesOnly) reasons.push(unexplained(artifacts));
       if (action === "network-only") reasons.push(networkOnlyNote(name, head.fleet));
     }
-    if (action === "update" && !sourcesChanged && firstBootDataOnly(artifacts, (path28) => b.contents.get(path28), (path28) => h.contents.get(path28))) {
+    if (action === "update" && !sourcesChanged && firstBootDataOnly(artifacts, (path33) => b.contents.get(path33), (path33) => h.contents.get(path33))) {
       impact = "first-boot-data";
       reasons.push(FIRST_BOOT_DATA_NOTE);
     }
@@ -5626,29 +5672,29 @@ function planHost(name, base, head, b, h, changes) {
     ...impact ? { impact } : {},
     ...action === "provision" || action === "replace" ? { install: installSteps(headHost, head.fleet) } : {},
     artifacts,
-    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path28, entry]) => [path28, entry.sha256]))
+    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path33, entry]) => [path33, entry.sha256]))
   };
 }
 function diffArtifacts(base, head, b, h) {
   const out = [];
-  for (const path28 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
-    const before = base[path28];
-    const after = head[path28];
+  for (const path33 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
+    const before = base[path33];
+    const after = head[path33];
     if (before?.sha256 === after?.sha256) continue;
     let diff;
-    const part = path28.indexOf("#");
+    const part = path33.indexOf("#");
     if (part >= 0 && (!before || !after)) {
-      const file = path28.slice(0, part);
+      const file = path33.slice(0, part);
       const other = before ? h : b;
       const without = other.contents.get(partBaseKey(file)) ?? "";
-      const withHost = (before ? b : h).contents.get(path28) ?? "";
+      const withHost = (before ? b : h).contents.get(path33) ?? "";
       if (withHost === without && other.contents.has(partBaseKey(file))) continue;
       diff = before ? unifiedDiff(file, withHost, without, 0) : unifiedDiff(file, without, withHost, 0);
     } else {
-      diff = unifiedDiff(path28, b.contents.get(path28) ?? "", h.contents.get(path28) ?? "");
+      diff = unifiedDiff(path33, b.contents.get(path33) ?? "", h.contents.get(path33) ?? "");
     }
     out.push({
-      path: path28,
+      path: path33,
       kind: (after ?? before).kind,
       change: !before ? "added" : !after ? "removed" : "modified",
       ...before ? { baseSha256: before.sha256 } : {},
@@ -5658,14 +5704,14 @@ function diffArtifacts(base, head, b, h) {
   }
   return out;
 }
-function partBaseKey(path28) {
-  return `${path28}#`;
+function partBaseKey(path33) {
+  return `${path33}#`;
 }
 function fragmentText(artifact, fragment) {
   return artifact.fragmentBase === void 0 ? fragment : `${artifact.fragmentBase}${artifact.fragmentBase.endsWith("\n") || artifact.fragmentBase === "" ? "" : "\n"}${fragment}`;
 }
-function unifiedDiff(path28, before, after, context = 3) {
-  const patch = createTwoFilesPatch(`a/${path28}`, `b/${path28}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
+function unifiedDiff(path33, before, after, context = 3) {
+  const patch = createTwoFilesPatch(`a/${path33}`, `b/${path33}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
   return patch.replace(/^=+\n/, "");
 }
 function ensureNewline(text) {
@@ -5717,15 +5763,15 @@ function sharedChanges(base, head, b, h) {
 function libraryChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.librarySources.keys(), ...head.librarySources.keys()])].sort();
   const out = [];
-  for (const path28 of paths) {
-    const before = base.librarySources.get(path28);
-    const after = head.librarySources.get(path28);
+  for (const path33 of paths) {
+    const before = base.librarySources.get(path33);
+    const after = head.librarySources.get(path33);
     if (before === after) continue;
-    const display = `${LIBRARY_DIR}/${path28}`;
+    const display = `${LIBRARY_DIR}/${path33}`;
     out.push({
       path: display,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
-      hosts: isBootServerFile(path28) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
+      hosts: isBootServerFile(path33) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
       diff: unifiedDiff(display, before ?? "", after ?? "")
     });
   }
@@ -5734,16 +5780,16 @@ function libraryChanges(base, head, b, h) {
 function nixChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.nixSources.keys(), ...head.nixSources.keys()])].sort();
   const out = [];
-  for (const path28 of paths) {
-    const before = base.nixSources.get(path28);
-    const after = head.nixSources.get(path28);
+  for (const path33 of paths) {
+    const before = base.nixSources.get(path33);
+    const after = head.nixSources.get(path33);
     if (before === after) continue;
-    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path28)).map(([name]) => name);
+    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path33)).map(([name]) => name);
     out.push({
-      path: `${head.nixDir}/${path28}`,
+      path: `${head.nixDir}/${path33}`,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
       hosts: [.../* @__PURE__ */ new Set([...users(b), ...users(h)])].sort(),
-      diff: unifiedDiff(`${head.nixDir}/${path28}`, before ?? "", after ?? "")
+      diff: unifiedDiff(`${head.nixDir}/${path33}`, before ?? "", after ?? "")
     });
   }
   return out;
@@ -5753,7 +5799,7 @@ function bootServerFirst(fleet) {
 }
 
 // src/plan/committed.ts
-import path20 from "node:path";
+import path21 from "node:path";
 import { readFileSync as readFileSync7 } from "node:fs";
 async function readCommittedManifest(repo, commit, outDir) {
   const bytes = await readFileAt(repo, commit, `${outDir}/${MANIFEST_PATH}`);
@@ -5773,16 +5819,16 @@ function committedProblem(manifest, raw, layout) {
 }
 var CODE = ["src", "templates", "schema", "package.json", "package-lock.json"];
 async function fleetcCodeProblem(repo, commit) {
-  const relative = path20.relative(repo.root, PACKAGE_ROOT).split(path20.sep).join("/");
-  if (relative.startsWith("..") || path20.isAbsolute(relative)) return void 0;
+  const relative = path21.relative(repo.root, PACKAGE_ROOT).split(path21.sep).join("/");
+  if (relative.startsWith("..") || path21.isAbsolute(relative)) return void 0;
   const prefix = relative === "" ? "" : `${relative}/`;
   const committed = new Map((await listTree(repo, commit, CODE.map((p) => `${prefix}${p}`))).filter((e) => e.type === "blob").map((e) => [e.path.slice(prefix.length), e.id]));
   const running = /* @__PURE__ */ new Map();
   for (const entry of CODE) {
-    const files = entry.includes(".") ? [entry] : walkFiles(path20.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
+    const files = entry.includes(".") ? [entry] : walkFiles(path21.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
     for (const file of files) {
       try {
-        running.set(file, blobIdOf(readFileSync7(path20.join(PACKAGE_ROOT, file))));
+        running.set(file, blobIdOf(readFileSync7(path21.join(PACKAGE_ROOT, file))));
       } catch {
       }
     }
@@ -6262,6 +6308,374 @@ function renderPlanText(plan, options) {
 `;
 }
 
+// src/cli/commands/plan-closures.ts
+import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import path24 from "node:path";
+
+// src/apply/plan-closures.ts
+import { mkdir, writeFile as writeFile2 } from "node:fs/promises";
+import path23 from "node:path";
+
+// src/apply/closures.ts
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path22 from "node:path";
+
+// src/apply/secrets.ts
+import { readFile } from "node:fs/promises";
+var SecretUnavailable = class extends Error {
+};
+async function readSecret(ref) {
+  if ("host" in ref) throw new SecretUnavailable(`the secret is kept on the host (${ref.host}), which apply cannot read`);
+  if ("env" in ref) {
+    const value = process.env[ref.env];
+    if (value === void 0 || value === "") throw new SecretUnavailable(`environment variable ${ref.env} is not set`);
+    return value;
+  }
+  try {
+    return (await readFile(ref.file, "utf8")).replace(/\r?\n$/, "");
+  } catch (error) {
+    throw new SecretUnavailable(`cannot read secret file ${ref.file}: ${error.code ?? "error"}`);
+  }
+}
+
+// src/apply/evaluate.ts
+var DEPLOYER = "deployer";
+function evaluationExpression(flake, hosts) {
+  const lines = hosts.map((name) => `  ${nixAttrName(name)} = toplevel ${nixString(name)};`);
+  return [
+    "# Written by fleetc apply for nix-eval-jobs: the system of each host this run deploys.",
+    "let",
+    `  configurations = (builtins.getFlake ${nixString(flake)}).nixosConfigurations;`,
+    "  toplevel = name: configurations.${name}.config.system.build.toplevel;",
+    "in",
+    "{",
+    ...lines,
+    "}",
+    ""
+  ].join("\n");
+}
+function evaluationArgv(settings) {
+  return ["nix-eval-jobs", "--workers", String(settings.workers), "--max-memory-size", String(settings.maxMemoryMiB), "--gc-roots-dir", settings.gcRootsDir, settings.expressionFile];
+}
+function parseEvaluation(stdout, hosts) {
+  const wanted = new Set(hosts);
+  const toplevels = /* @__PURE__ */ new Map();
+  const errors = /* @__PURE__ */ new Map();
+  for (const line of stdout.split("\n")) {
+    if (!line.trim().startsWith("{")) continue;
+    let job;
+    try {
+      job = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!job.attr || !wanted.has(job.attr)) continue;
+    if (job.error !== void 0) errors.set(job.attr, job.error.trim());
+    else if (job.drvPath && job.outputs?.out && job.system) toplevels.set(job.attr, { host: job.attr, drvPath: job.drvPath, outPath: job.outputs.out, system: job.system });
+    else errors.set(job.attr, "nix-eval-jobs reported no derivation and no output path");
+  }
+  for (const host of hosts) if (!toplevels.has(host) && !errors.has(host)) errors.set(host, "nix-eval-jobs did not report this host (its worker ended)");
+  return { toplevels, errors };
+}
+async function evaluateToplevels(runner, settings, hosts) {
+  const result = await runner.run({ host: DEPLOYER, argv: evaluationArgv(settings), timeoutMs: settings.timeoutMs });
+  if (runner.dryRun) return { toplevels: new Map(hosts.map((host) => [host, { host, drvPath: `<${host}.drv>`, outPath: `<system of ${host}>`, system: "<system>" }])), errors: /* @__PURE__ */ new Map() };
+  const evaluation = parseEvaluation(result.stdout, hosts);
+  if (!result.ok && evaluation.errors.size === 0) return { ...evaluation, failure: `nix-eval-jobs failed (exit ${result.exitCode}): ${result.stderr.trim().split("\n").pop() ?? ""}` };
+  return evaluation;
+}
+
+// src/apply/closures.ts
+var NIX = ["nix", "--extra-experimental-features", "nix-command"];
+var PATHS_PER_COMMAND = 1e3;
+function buildArgv(drvPaths, system, settings) {
+  return [...NIX, "build", "--no-link", "--print-out-paths", ...settings.builders !== void 0 ? ["--builders", settings.builders] : [], ...system !== settings.localSystem ? ["--max-jobs", "0"] : [], ...drvPaths.map((d) => `${d}^out`)];
+}
+function nixSystemOf(arch = process.arch) {
+  return `${arch === "arm64" ? "aarch64" : arch === "x64" ? "x86_64" : arch}-linux`;
+}
+function chunks(items, size2 = PATHS_PER_COMMAND) {
+  const out = [];
+  for (let i = 0; i < items.length; i += size2) out.push(items.slice(i, i + size2));
+  return out;
+}
+async function buildToplevels(runner, toplevels, settings) {
+  const bySystem = /* @__PURE__ */ new Map();
+  for (const t of toplevels) bySystem.set(t.system, [...bySystem.get(t.system) ?? [], t]);
+  for (const [system, group] of [...bySystem].sort(([a], [b]) => a < b ? -1 : 1)) {
+    for (const part of chunks(group)) {
+      const result = await runner.run({ host: DEPLOYER, argv: buildArgv(part.map((t) => t.drvPath), system, settings), timeoutMs: settings.timeoutMs });
+      if (!result.ok) return `building ${part.length} ${system} system(s) failed (exit ${result.exitCode}): ${result.stderr.trim().split("\n").pop() ?? ""}`;
+      const built = new Set(result.stdout.split("\n").map((l) => l.trim()));
+      const missing = runner.dryRun ? [] : part.filter((t) => !built.has(t.outPath));
+      if (missing.length > 0) return `nix build did not produce the system of ${missing.map((t) => t.host).join(", ")}`;
+    }
+  }
+  return void 0;
+}
+async function publishToCache(runner, outPaths, cache) {
+  const key = await keyFile(cache.signingKey, runner.dryRun);
+  try {
+    for (const part of chunks(outPaths)) {
+      const signed = await runner.run({ host: DEPLOYER, argv: [...NIX, "store", "sign", "--key-file", key.file, "--recursive", ...part], timeoutMs: cache.timeoutMs });
+      if (!signed.ok) return `signing the systems failed (exit ${signed.exitCode}): ${signed.stderr.trim().split("\n").pop() ?? ""}`;
+    }
+    for (const part of chunks(outPaths)) {
+      const copied = await runner.run({ host: DEPLOYER, argv: [...NIX, "copy", "--to", cache.url, ...part], timeoutMs: cache.timeoutMs });
+      if (!copied.ok) return `pushing the systems to ${cache.url} failed (exit ${copied.exitCode}): ${copied.stderr.trim().split("\n").pop() ?? ""}`;
+    }
+    return void 0;
+  } finally {
+    await key.cleanup();
+  }
+}
+async function keyFile(ref, dryRun) {
+  if ("file" in ref) return { file: ref.file, cleanup: async () => void 0 };
+  if (dryRun) return { file: `<a private file holding ${"env" in ref ? `$${ref.env}` : "the key"}>`, cleanup: async () => void 0 };
+  const value = await readSecret(ref);
+  const dir = await mkdtemp(path22.join(tmpdir(), "fleetc-cache-key-"));
+  const file = path22.join(dir, "key");
+  await writeFile(file, `${value}
+`, { mode: 384 });
+  return { file, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+// src/apply/closure-diff.ts
+function parsePathInfo(json2) {
+  const data = JSON.parse(json2);
+  const entries = Array.isArray(data) ? data : Object.entries(data).filter(([, info]) => info !== null).map(([path33, info]) => ({ ...info, path: path33 }));
+  return new Map(entries.map((e) => [e.path, { path: e.path, narSize: e.narSize, ...e.closureSize !== void 0 ? { closureSize: e.closureSize } : {}, references: e.references ?? [] }]));
+}
+function closureOf(root, infos) {
+  const seen = /* @__PURE__ */ new Set();
+  const stack = [root];
+  while (stack.length > 0) {
+    const path33 = stack.pop();
+    if (seen.has(path33)) continue;
+    seen.add(path33);
+    for (const ref of infos.get(path33)?.references ?? []) {
+      if (!seen.has(ref)) stack.push(ref);
+    }
+  }
+  return seen;
+}
+function parseStoreName(path33) {
+  const base = path33.slice(path33.lastIndexOf("/") + 1).replace(/^[0-9a-z]{32}-/, "");
+  for (let i = 0; i < base.length - 1; i++) {
+    if (base[i] === "-" && !/[A-Za-z]/.test(base[i + 1])) return { name: base.slice(0, i), version: base.slice(i + 1) };
+  }
+  return { name: base, version: "" };
+}
+function versions(closure, exclude) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const path33 of closure) {
+    if (path33 === exclude) continue;
+    const { name, version } = parseStoreName(path33);
+    if (!version) continue;
+    if (!byName.has(name)) byName.set(name, /* @__PURE__ */ new Set());
+    byName.get(name).add(version);
+  }
+  return byName;
+}
+function sizeOf(root, closure, infos) {
+  return infos.get(root)?.closureSize ?? [...closure].reduce((sum, p) => sum + (infos.get(p)?.narSize ?? 0), 0);
+}
+function diffClosures(host, base, head, infos) {
+  const headClosure = closureOf(head, infos);
+  const baseClosure = base ? closureOf(base, infos) : /* @__PURE__ */ new Set();
+  const before = versions(baseClosure, base ?? "");
+  const after = versions(headClosure, head);
+  const packages = [];
+  for (const name of [.../* @__PURE__ */ new Set([...before.keys(), ...after.keys()])].sort()) {
+    const from = [...before.get(name) ?? []].sort();
+    const to = [...after.get(name) ?? []].sort();
+    if (from.length === 0) packages.push({ kind: "added", name, to });
+    else if (to.length === 0) packages.push({ kind: "removed", name, from });
+    else if (from.join(" ") !== to.join(" ")) packages.push({ kind: "changed", name, from, to });
+  }
+  const unversioned = (closure, other, root) => [...closure].filter((p) => p !== root && !other.has(p) && !parseStoreName(p).version).length;
+  return {
+    host,
+    ...base ? { base, baseSize: sizeOf(base, baseClosure, infos) } : {},
+    head,
+    packages,
+    headSize: sizeOf(head, headClosure, infos),
+    otherPathsChanged: unversioned(headClosure, baseClosure, head) + unversioned(baseClosure, headClosure, base)
+  };
+}
+
+// src/apply/flake-ref.ts
+function flakeReference({ repoToplevel, flakeDir, rev }) {
+  if (!repoToplevel.startsWith("/")) throw new Error(`flake reference: the repository path must be absolute: ${repoToplevel}`);
+  if (!/^[0-9a-f]{40}$/.test(rev)) throw new Error(`flake reference: not a full commit id: ${rev}`);
+  if (flakeDir.startsWith("/") || flakeDir.split("/").some((s) => s === ".." || s === "" && flakeDir !== "")) throw new Error(`flake reference: not a directory inside the repository: ${flakeDir}`);
+  const dir = flakeDir === "" || flakeDir === "." ? "" : `&dir=${percentEncode(flakeDir, false)}`;
+  return `git+file://${percentEncode(repoToplevel, true)}?rev=${rev}${dir}`;
+}
+function percentEncode(text, keepSlash) {
+  let out = "";
+  for (const byte of Buffer.from(text, "utf8")) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-._~]/.test(c) || keepSlash && c === "/" ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+// src/apply/plan-closures.ts
+async function planClosures(request) {
+  const problems = [];
+  const evaluate = async (side2, rev, names) => {
+    if (names.length === 0) return /* @__PURE__ */ new Map();
+    const dir = path23.join(request.workDir, side2);
+    await mkdir(path23.join(dir, "gcroots"), { recursive: true });
+    const flake = flakeReference({ repoToplevel: request.repoToplevel, flakeDir: request.flakeDir, rev });
+    const expressionFile = path23.join(dir, "evaluate.nix");
+    await writeFile2(expressionFile, evaluationExpression(flake, names));
+    const result = await evaluateToplevels(request.runner, { flake, ...request.evaluation, gcRootsDir: path23.join(dir, "gcroots"), expressionFile, timeoutMs: request.timeoutMs }, names);
+    if (result.failure) problems.push(`${side2}: ${result.failure}`);
+    for (const [host, error] of result.errors) problems.push(`${host} at ${side2}: ${error.split("\n")[0]}`);
+    return result.toplevels;
+  };
+  const head = await evaluate("head", request.headCommit, request.hosts.map((h) => h.name));
+  const base = request.baseCommit ? await evaluate("base", request.baseCommit, request.hosts.filter((h) => h.inBase).map((h) => h.name)) : /* @__PURE__ */ new Map();
+  const all = [...head.values(), ...base.values()];
+  if (all.length === 0) return { diffs: [], problems };
+  const failure = await buildToplevels(request.runner, all, { ...request.builders !== void 0 ? { builders: request.builders } : {}, localSystem: nixSystemOf(), timeoutMs: request.timeoutMs });
+  if (failure) return { diffs: [], problems: [...problems, failure] };
+  const infos = /* @__PURE__ */ new Map();
+  for (const part of chunks([...new Set(all.map((t) => t.outPath))])) {
+    const listed = await request.runner.run({ host: DEPLOYER, argv: [...NIX, "path-info", "--json", "--recursive", "--closure-size", ...part], timeoutMs: request.timeoutMs });
+    if (!listed.ok) return { diffs: [], problems: [...problems, `nix path-info failed (exit ${listed.exitCode}): ${listed.stderr.trim().split("\n").pop() ?? ""}`] };
+    for (const [p, info] of parsePathInfo(listed.stdout)) infos.set(p, info);
+  }
+  const diffs = request.hosts.filter((h) => head.has(h.name)).map((h) => diffClosures(h.name, base.get(h.name)?.outPath, head.get(h.name).outPath, infos));
+  return { diffs, problems };
+}
+
+// src/apply/transports/command.ts
+var ProcessRunner = class {
+  constructor(emit, stop) {
+    this.emit = emit;
+    this.stop = stop;
+  }
+  emit;
+  stop;
+  dryRun = false;
+  async run(spec) {
+    const [file, ...args] = spec.argv;
+    this.emit({ type: "command", host: spec.host, argv: spec.argv, ...spec.env ? { env: Object.keys(spec.env) } : {} });
+    const started = performance.now();
+    const { execa } = await import("execa");
+    const subprocess = execa(file, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, detached: true, ...spec.input === void 0 ? { stdin: "ignore" } : { input: spec.input }, all: true, forceKillAfterDelay: 5e3 });
+    const decoder = new TextDecoder();
+    subprocess.all?.on("data", (chunk) => {
+      const text = decoder.decode(chunk, { stream: true });
+      if (text) this.emit({ type: "output", host: spec.host, text });
+    });
+    const endGroup = () => {
+      try {
+        if (subprocess.pid) process.kill(-subprocess.pid, "SIGTERM");
+      } catch {
+      }
+    };
+    const unsubscribe = this.stop?.aborted ? () => void 0 : this.stop?.onAbort(endGroup) ?? (() => void 0);
+    const result = await subprocess.finally(unsubscribe);
+    const exitCode = result.exitCode ?? (result.timedOut ? 124 : 255);
+    const ok = !result.timedOut && (spec.okExitCodes ?? [0]).includes(exitCode);
+    this.emit({ type: "command-finished", host: spec.host, argv: spec.argv, exitCode, durationMs: performance.now() - started, timedOut: Boolean(result.timedOut), output: String(result.all ?? "") });
+    return { exitCode, stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), timedOut: Boolean(result.timedOut), ok };
+  }
+};
+var DryRunRunner = class {
+  constructor(emit) {
+    this.emit = emit;
+  }
+  emit;
+  dryRun = true;
+  async run(spec) {
+    this.emit({ type: "command", host: spec.host, argv: spec.argv, ...spec.env ? { env: Object.keys(spec.env) } : {} });
+    return { exitCode: 0, stdout: "", stderr: "", timedOut: false, ok: true };
+  }
+};
+
+// src/cli/commands/plan-closures.ts
+var SYSTEM_CHANGES = /* @__PURE__ */ new Set(["update", "reboot-required", "provision", "replace", "destructive"]);
+async function closuresOf(plan, paths, builders) {
+  if (!plan.head.commit) return { diffs: [], problems: ["--closures evaluates committed revisions: plan with --head <commit>"] };
+  const repo = await openRepository(process.cwd());
+  const workDir = await mkdtemp2(path24.join(tmpdir2(), "fleetc-closures-"));
+  try {
+    return await planClosures({
+      runner: new ProcessRunner(() => void 0),
+      repoToplevel: repo.root,
+      flakeDir: repoRelative(repo, rootDirOf(paths)),
+      ...plan.base.commit && plan.base.fleetExists ? { baseCommit: plan.base.commit } : {},
+      headCommit: plan.head.commit,
+      hosts: plan.hosts.filter((h) => SYSTEM_CHANGES.has(h.action)).map((h) => ({ name: h.name, inBase: h.action !== "provision" })),
+      workDir,
+      evaluation: { workers: DEFAULT_EVAL_WORKERS, maxMemoryMiB: DEFAULT_EVAL_MAX_MEMORY_MIB },
+      ...builders !== void 0 ? { builders } : {},
+      timeoutMs: 36e5
+    });
+  } finally {
+    await rm2(workDir, { recursive: true, force: true });
+  }
+}
+
+// src/cli/views/plan-closures.ts
+function size(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = Math.abs(bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${bytes < 0 ? "-" : ""}${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+function packageLine(change) {
+  switch (change.kind) {
+    case "changed":
+      return `[C] ${change.name} ${change.from.join(", ")} \u2192 ${change.to.join(", ")}`;
+    case "added":
+      return `[A] ${change.name} ${change.to.join(", ")}`;
+    case "removed":
+      return `[R] ${change.name} ${change.from.join(", ")}`;
+  }
+}
+function hostLines(d) {
+  const sizes = d.baseSize !== void 0 ? `${size(d.baseSize)} \u2192 ${size(d.headSize)} (${d.headSize >= d.baseSize ? "+" : ""}${size(d.headSize - d.baseSize)})` : `${size(d.headSize)} (new)`;
+  return [
+    `${d.host}: ${d.base ?? "(no system yet)"} \u2192 ${d.head}`,
+    ...d.packages.map((p) => `  ${packageLine(p)}`),
+    ...d.packages.length === 0 ? ["  no package version changed"] : [],
+    ...d.otherPathsChanged > 0 ? [`  and ${d.otherPathsChanged} unversioned path(s) (configuration, units)`] : [],
+    `  closure: ${sizes}`
+  ];
+}
+function renderClosuresText(section) {
+  const lines = ["", "Closures (evaluated and built with Nix):", ...section.diffs.flatMap(hostLines), ...section.problems.map((p) => `  ! ${p}`)];
+  return `${lines.join("\n")}
+`;
+}
+function renderClosuresMarkdown(section) {
+  const body = section.diffs.map((d) => `<details><summary><code>${d.host}</code>: ${d.packages.length} package change(s), closure ${d.baseSize !== void 0 ? `${size(d.baseSize)} \u2192 ` : ""}${size(d.headSize)}</summary>
+
+\`\`\`
+${hostLines(d).join("\n").replace(/```/g, "'''")}
+\`\`\`
+
+</details>`);
+  const problems = section.problems.map((p) => `- :warning: ${p.replace(/[<>]/g, (c) => c === "<" ? "&lt;" : "&gt;")}`);
+  return `
+### Closures
+
+${[...body, ...problems].join("\n") || "No host's system changes."}
+`;
+}
+
 // src/cli/commands/plan.ts
 var PLAN_FORMATS = ["text", "markdown", "json"];
 var EXIT_PLAN_HAS_CHANGES = 2;
@@ -6277,7 +6691,7 @@ function renderPlan(plan, format, options = { diffs: true }) {
   }
 }
 function registerPlan(program, io, setExit) {
-  const command = program.command("plan").description("show what a change does to each host: compile the fleet at two revisions and compare").requiredOption("--base <rev>", "the revision to compare against (e.g. origin/main, HEAD)").option("--head <rev>", "the revision to plan (default: the working tree, uncommitted edits included)").addOption(new Option2("--format <format>", "output format").choices(PLAN_FORMATS).default("text")).option("--plan-file <file>", "also write the plan to this file, in --plan-format").addOption(new Option2("--plan-format <format>", "format of --plan-file").choices(PLAN_FORMATS).default("json")).option("--no-diff", "text format: reasons only, without the artifact diffs").option("--allow-invalid-base", "plan against an empty fleet when the base revision's fleet has errors").option("--detailed-exitcode", "exit 2 when the plan has changes, 0 when it has none").option("--full-base", "compile both revisions in full instead of taking unchanged hosts from the base commit's committed output");
+  const command = program.command("plan").description("show what a change does to each host: compile the fleet at two revisions and compare").requiredOption("--base <rev>", "the revision to compare against (e.g. origin/main, HEAD)").option("--head <rev>", "the revision to plan (default: the working tree, uncommitted edits included)").addOption(new Option2("--format <format>", "output format").choices(PLAN_FORMATS).default("text")).option("--plan-file <file>", "also write the plan to this file, in --plan-format").addOption(new Option2("--plan-format <format>", "format of --plan-file").choices(PLAN_FORMATS).default("json")).option("--no-diff", "text format: reasons only, without the artifact diffs").option("--allow-invalid-base", "plan against an empty fleet when the base revision's fleet has errors").option("--detailed-exitcode", "exit 2 when the plan has changes, 0 when it has none").option("--full-base", "compile both revisions in full instead of taking unchanged hosts from the base commit's committed output").option("--closures", "also evaluate and build, with Nix, the hosts whose system changes, and show each one's store path, package and closure-size change (text and Markdown)").option("--builders <spec>", "with --closures: Nix builders (nix --builders; default: those of nix.conf)");
   addPathOptions(command);
   addCacheOptions(command);
   command.action(async (options) => {
@@ -6307,9 +6721,14 @@ function registerPlan(program, io, setExit) {
     }
     for (const warning of outcome.warnings) io.stderr(renderDiagnostics("text", warning.diagnostics, warning.sources));
     io.stdout(renderPlan(outcome.plan, format, { diffs: options.diff !== false }));
+    if (options.closures) {
+      const section = await closuresOf(outcome.plan, pathsFrom(options), options.builders);
+      if (format === "json") io.stderr(renderClosuresText(section));
+      else io.stdout(format === "markdown" ? renderClosuresMarkdown(section) : renderClosuresText(section));
+    }
     if (options.planFile) {
       try {
-        await writeFile(String(options.planFile), renderPlan(outcome.plan, options.planFormat));
+        await writeFile3(String(options.planFile), renderPlan(outcome.plan, options.planFormat));
       } catch (error) {
         if (!isFileSystemError(error)) throw error;
         io.stderr(`fleetc plan: cannot write the plan file ${String(options.planFile)}: ${describeFileSystemError(error)}
@@ -6323,13 +6742,13 @@ function registerPlan(program, io, setExit) {
 
 // src/cli/commands/apply.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
-import { mkdirSync as mkdirSync2, writeFileSync } from "node:fs";
-import path25 from "node:path";
+import { appendFileSync as appendFileSync2, mkdirSync as mkdirSync2, writeFileSync } from "node:fs";
+import path30 from "node:path";
 import { Option as Option3 } from "commander";
 
 // src/apply/apply.ts
-import { mkdir as mkdir2, writeFile as writeFile3 } from "node:fs/promises";
-import path23 from "node:path";
+import { mkdir as mkdir4, writeFile as writeFile6 } from "node:fs/promises";
+import path28 from "node:path";
 
 // src/apply/health.ts
 import http from "node:http";
@@ -6412,14 +6831,14 @@ function tcpOpen(address, port, timeoutMs = 5e3) {
     socket.on("error", (error) => done(`port ${port}: ${error.message}`));
   });
 }
-function httpOk(address, port, path28, timeoutMs = 5e3) {
+function httpOk(address, port, path33, timeoutMs = 5e3) {
   return new Promise((resolve) => {
-    const request = http.get({ host: address, port, path: path28, timeout: timeoutMs }, (response) => {
+    const request = http.get({ host: address, port, path: path33, timeout: timeoutMs }, (response) => {
       response.resume();
-      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path28} answered ${response.statusCode}`);
+      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path33} answered ${response.statusCode}`);
     });
     request.on("timeout", () => request.destroy(new Error("timed out")));
-    request.on("error", (error) => resolve(`http://${address}:${port}${path28}: ${error.message}`));
+    request.on("error", (error) => resolve(`http://${address}:${port}${path33}: ${error.message}`));
   });
 }
 
@@ -6475,71 +6894,71 @@ async function lockCommit(repo, info) {
 `)).trim();
   return (await git(["commit-tree", tree, "-m", `fleetc lock ${info.id} by ${info.who}@${info.machine}`])).trim();
 }
-async function acquireLock(repo, remote, info) {
+async function acquireLock(repo, remote, info, lockRef = LOCK_REF) {
   const git = gitWithIdentity(repo);
   const oid = await lockCommit(repo, info);
   let tookOver;
   let localOld = ZERO_OID;
   try {
-    await git(["update-ref", LOCK_REF, oid, ZERO_OID]);
+    await git(["update-ref", lockRef, oid, ZERO_OID]);
   } catch {
-    const local = await readLocalLockRef(repo);
+    const local = await readLocalLockRef(repo, lockRef);
     if (!local || !isStale(local.info)) return { acquired: false, holder: local?.info };
     try {
-      await git(["update-ref", LOCK_REF, oid, local.oid]);
+      await git(["update-ref", lockRef, oid, local.oid]);
     } catch {
-      return { acquired: false, holder: await readLocalLock(repo) };
+      return { acquired: false, holder: await readLocalLock(repo, lockRef) };
     }
     tookOver = local.info;
     localOld = local.oid;
   }
-  if (remote && !await remote.compareAndSwap(LOCK_REF, oid, void 0)) {
-    const held = await readRemoteLock(repo, remote);
-    if (!held || !isStale(held.info) || !await remote.compareAndSwap(LOCK_REF, oid, held.oid)) {
-      await git(["update-ref", ...localOld === ZERO_OID ? ["-d", LOCK_REF, oid] : [LOCK_REF, localOld, oid]]).catch(() => void 0);
-      return { acquired: false, holder: held?.info ?? (await readRemoteLock(repo, remote))?.info };
+  if (remote && !await remote.compareAndSwap(lockRef, oid, void 0)) {
+    const held = await readRemoteLock(repo, remote, lockRef);
+    if (!held || !isStale(held.info) || !await remote.compareAndSwap(lockRef, oid, held.oid)) {
+      await git(["update-ref", ...localOld === ZERO_OID ? ["-d", lockRef, oid] : [lockRef, localOld, oid]]).catch(() => void 0);
+      return { acquired: false, holder: held?.info ?? (await readRemoteLock(repo, remote, lockRef))?.info };
     }
     tookOver = held.info;
   }
   return { acquired: true, oid, ...tookOver ? { tookOver } : {} };
 }
-async function renewLock(repo, remote, oid, info) {
+async function renewLock(repo, remote, oid, info, lockRef = LOCK_REF) {
   const git = gitWithIdentity(repo);
   const next = await lockCommit(repo, { ...info, renewedAt: (/* @__PURE__ */ new Date()).toISOString() });
-  if (remote && !await remote.compareAndSwap(LOCK_REF, next, oid)) return void 0;
-  await git(["update-ref", LOCK_REF, next, oid]).catch(() => void 0);
+  if (remote && !await remote.compareAndSwap(lockRef, next, oid)) return void 0;
+  await git(["update-ref", lockRef, next, oid]).catch(() => void 0);
   return next;
 }
-async function releaseLock(repo, remote, oid) {
+async function releaseLock(repo, remote, oid, lockRef = LOCK_REF) {
   const git = gitWithIdentity(repo);
-  if (remote) await remote.compareAndDelete(LOCK_REF, oid);
-  await git(["update-ref", "-d", LOCK_REF, oid]).catch(() => void 0);
+  if (remote) await remote.compareAndDelete(lockRef, oid);
+  await git(["update-ref", "-d", lockRef, oid]).catch(() => void 0);
 }
-async function readLock(repo, remote) {
-  const onRemote = remote ? await readRemoteLock(repo, remote) : void 0;
+async function readLock(repo, remote, lockRef = LOCK_REF) {
+  const onRemote = remote ? await readRemoteLock(repo, remote, lockRef) : void 0;
   if (onRemote) return { ...onRemote, where: "remote" };
-  const local = await readLocalLockRef(repo);
+  const local = await readLocalLockRef(repo, lockRef);
   return local ? { ...local, where: "local" } : void 0;
 }
-async function breakLock(repo, remote, id) {
-  const current = await readLock(repo, remote);
+async function breakLock(repo, remote, id, lockRef = LOCK_REF) {
+  const current = await readLock(repo, remote, lockRef);
   if (!current) return { broken: false };
   if (current.info.id !== id) return { broken: false, lock: current.info };
-  if (current.where === "remote" && !await remote.compareAndDelete(LOCK_REF, current.oid)) return { broken: false, lock: current.info };
-  const local = await readLocalLockRef(repo);
-  if (local && local.info.id === id) await gitWithIdentity(repo)(["update-ref", "-d", LOCK_REF, local.oid]).catch(() => void 0);
+  if (current.where === "remote" && !await remote.compareAndDelete(lockRef, current.oid)) return { broken: false, lock: current.info };
+  const local = await readLocalLockRef(repo, lockRef);
+  if (local && local.info.id === id) await gitWithIdentity(repo)(["update-ref", "-d", lockRef, local.oid]).catch(() => void 0);
   return { broken: true, lock: current.info };
 }
-async function readLocalLock(repo) {
-  return (await readLocalLockRef(repo))?.info;
+async function readLocalLock(repo, lockRef) {
+  return (await readLocalLockRef(repo, lockRef))?.info;
 }
-async function readLocalLockRef(repo) {
-  const oid = await gitWithIdentity(repo)(["rev-parse", "--verify", "--quiet", LOCK_REF]).then((o) => o.trim(), () => "");
+async function readLocalLockRef(repo, lockRef) {
+  const oid = await gitWithIdentity(repo)(["rev-parse", "--verify", "--quiet", lockRef]).then((o) => o.trim(), () => "");
   return oid ? { oid, info: await readLockObject(repo, oid) } : void 0;
 }
-async function readRemoteLock(repo, remote) {
+async function readRemoteLock(repo, remote, lockRef) {
   const scratch = `refs/fleetc/observed/lock-${process.pid}`;
-  const oid = await remote.fetchRef(LOCK_REF, scratch);
+  const oid = await remote.fetchRef(lockRef, scratch);
   if (!oid) return void 0;
   try {
     return { oid, info: await readLockObject(repo, oid) };
@@ -6580,7 +6999,7 @@ var StopControl = class {
 };
 
 // src/apply/plan-file.ts
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 import { Ajv2020 as Ajv20202 } from "ajv/dist/2020.js";
 var PlanFileError = class extends Error {
 };
@@ -6588,7 +7007,7 @@ var validatePlan;
 async function loadPlanFile(file) {
   let data;
   try {
-    data = JSON.parse(await readFile(file, "utf8"));
+    data = JSON.parse(await readFile2(file, "utf8"));
   } catch (error) {
     throw new PlanFileError(`cannot read plan ${file}: ${error.message}`);
   }
@@ -6732,23 +7151,6 @@ function show2(value) {
   return typeof value === "string" && /^[\x20-\x7e]*$/.test(value) ? value : JSON.stringify(value);
 }
 
-// src/apply/flake-ref.ts
-function flakeReference({ repoToplevel, flakeDir, rev }) {
-  if (!repoToplevel.startsWith("/")) throw new Error(`flake reference: the repository path must be absolute: ${repoToplevel}`);
-  if (!/^[0-9a-f]{40}$/.test(rev)) throw new Error(`flake reference: not a full commit id: ${rev}`);
-  if (flakeDir.startsWith("/") || flakeDir.split("/").some((s) => s === ".." || s === "" && flakeDir !== "")) throw new Error(`flake reference: not a directory inside the repository: ${flakeDir}`);
-  const dir = flakeDir === "" || flakeDir === "." ? "" : `&dir=${percentEncode(flakeDir, false)}`;
-  return `git+file://${percentEncode(repoToplevel, true)}?rev=${rev}${dir}`;
-}
-function percentEncode(text, keepSlash) {
-  let out = "";
-  for (const byte of Buffer.from(text, "utf8")) {
-    const c = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-._~]/.test(c) || keepSlash && c === "/" ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return out;
-}
-
 // src/apply/remote.ts
 var Remote = class {
   constructor(repo, name) {
@@ -6758,17 +7160,17 @@ var Remote = class {
   name;
   git;
   /** The remote's deployment state replaces the local copy (the remote is the authority). */
-  async fetchStates() {
-    await this.git(["fetch", "--quiet", "--no-tags", "--prune", this.name, "+refs/fleetc/deployed/*:refs/fleetc/deployed/*"]);
+  async fetchStates(prefix = "refs/fleetc/deployed/") {
+    await this.git(["fetch", "--quiet", "--no-tags", "--prune", this.name, `+${prefix}*:${prefix}*`]);
   }
   /**
    * Read-only (apply --dry-run): the remote's state refs are fetched into a private namespace, read
    * with read(prefix), and removed again, so no ref of this repository changes.
    */
-  async observeStates(read) {
+  async observeStates(read, statePrefix = "refs/fleetc/deployed/") {
     const prefix = `refs/fleetc/observed/${process.pid}/deployed/`;
     try {
-      await this.git(["fetch", "--quiet", "--no-tags", this.name, `+refs/fleetc/deployed/*:${prefix}*`]);
+      await this.git(["fetch", "--quiet", "--no-tags", this.name, `+${statePrefix}*:${prefix}*`]);
       return await read(prefix);
     } finally {
       await this.deleteRefs(prefix);
@@ -6877,13 +7279,13 @@ async function runRollout(waves, jobs, after, deps) {
 
 // src/apply/generated-check.ts
 import { createHash as createHash11 } from "node:crypto";
-import path21 from "node:path";
+import path25 from "node:path";
 function blobId(text) {
   const bytes = Buffer.from(text, "utf8");
   return createHash11("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 async function staleGeneratedFiles(repo, commit, dirs, artifacts) {
-  const repoPath = (artifact) => path21.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
+  const repoPath = (artifact) => path25.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
   const rootFiles = artifacts.filter((a) => a.root).map(repoPath);
   const entries = await listTree(repo, commit, [dirs.outDir, ...rootFiles]);
   const committed = new Map(entries.filter((e) => e.type === "blob").map((e) => [e.path, e.id]));
@@ -6896,30 +7298,10 @@ async function staleGeneratedFiles(repo, commit, dirs, artifacts) {
 
 // src/apply/credentials.ts
 import { execFile as execFile2 } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readFile as readFile3, rm, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod, mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
 import { promisify } from "node:util";
-import { tmpdir } from "node:os";
-import path22 from "node:path";
-
-// src/apply/secrets.ts
-import { readFile as readFile2 } from "node:fs/promises";
-var SecretUnavailable = class extends Error {
-};
-async function readSecret(ref) {
-  if ("host" in ref) throw new SecretUnavailable(`the secret is kept on the host (${ref.host}), which apply cannot read`);
-  if ("env" in ref) {
-    const value = process.env[ref.env];
-    if (value === void 0 || value === "") throw new SecretUnavailable(`environment variable ${ref.env} is not set`);
-    return value;
-  }
-  try {
-    return (await readFile2(ref.file, "utf8")).replace(/\r?\n$/, "");
-  } catch (error) {
-    throw new SecretUnavailable(`cannot read secret file ${ref.file}: ${error.code ?? "error"}`);
-  }
-}
-
-// src/apply/credentials.ts
+import { tmpdir as tmpdir3 } from "node:os";
+import path26 from "node:path";
 function deliveredSecrets(fleet) {
   const names = /* @__PURE__ */ new Map();
   for (const [host, config] of firstBootConfigs(fleet)) {
@@ -6942,29 +7324,29 @@ async function readCredentials(fleet, names) {
 }
 var HOST_KEY_PATH = "/etc/ssh/ssh_host_ed25519_key";
 async function stageExtraFiles(credentials, hostKeyFor) {
-  const dir = await mkdtemp(path22.join(tmpdir(), "fleetc-extra-files-"));
-  const cleanup = () => rm(dir, { recursive: true, force: true });
+  const dir = await mkdtemp3(path26.join(tmpdir3(), "fleetc-extra-files-"));
+  const cleanup = () => rm3(dir, { recursive: true, force: true });
   try {
     const parents = async (of) => {
       let parent = dir;
       for (const part of of.split("/").filter(Boolean)) {
-        parent = path22.join(parent, part);
-        await mkdir(parent, { mode: 493 }).catch((error) => {
+        parent = path26.join(parent, part);
+        await mkdir2(parent, { mode: 493 }).catch((error) => {
           if (error.code !== "EEXIST") throw error;
         });
         await chmod(parent, 493);
       }
     };
     if (credentials.length > 0) {
-      await parents(path22.dirname(CREDENTIALS_DIR));
-      const target = path22.join(dir, CREDENTIALS_DIR);
-      await mkdir(target, { mode: 448 });
-      for (const { name, value } of credentials) await writeFile2(path22.join(target, name), value, { mode: 256 });
+      await parents(path26.dirname(CREDENTIALS_DIR));
+      const target = path26.join(dir, CREDENTIALS_DIR);
+      await mkdir2(target, { mode: 448 });
+      for (const { name, value } of credentials) await writeFile4(path26.join(target, name), value, { mode: 256 });
     }
     let publicKey;
     if (hostKeyFor !== void 0) {
-      await parents(path22.dirname(HOST_KEY_PATH));
-      const file = path22.join(dir, HOST_KEY_PATH);
+      await parents(path26.dirname(HOST_KEY_PATH));
+      const file = path26.join(dir, HOST_KEY_PATH);
       await promisify(execFile2)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
       await chmod(file, 384);
       await chmod(`${file}.pub`, 420);
@@ -6994,7 +7376,7 @@ async function readStates(repo, prefix = STATE_REF_PREFIX) {
   }
   return states;
 }
-async function writeState(repo, state, previous) {
+async function writeState(repo, state, previous, prefix = STATE_REF_PREFIX) {
   const git = gitWithIdentity(repo);
   const blob = (await git(["hash-object", "-w", "--stdin"], `${JSON.stringify(state, null, 2)}
 `)).trim();
@@ -7002,8 +7384,38 @@ async function writeState(repo, state, previous) {
 `)).trim();
   const summary = state.last ? `${state.last.result} at ${state.last.commit.slice(0, 12)}` : "state";
   const commit = (await git(["commit-tree", tree, ...previous ? ["-p", previous] : [], "-m", `fleetc: ${state.host} ${summary} (run ${state.last?.run ?? ""})`])).trim();
-  await git(["update-ref", `${STATE_REF_PREFIX}${state.host}`, commit, previous ?? ZERO_OID]);
+  await git(["update-ref", `${prefix}${state.host}`, commit, previous ?? ZERO_OID]);
   return commit;
+}
+
+// src/apply/site.ts
+var SITE_LABEL2 = "site";
+function refNamespace(site) {
+  if (site === void 0) return { lockRef: LOCK_REF, statePrefix: STATE_REF_PREFIX };
+  return { site, lockRef: `refs/fleetc/sites/${site}/lock`, statePrefix: `refs/fleetc/sites/${site}/deployed/` };
+}
+function siteOf(host) {
+  return host.labels[SITE_LABEL2];
+}
+function siteRefusal(fleet, site) {
+  if (fleet.sites.length === 0) return site === void 0 ? void 0 : `refused: --site ${site}, but the fleet declares no sites (fleet.yaml sites:)`;
+  if (site === void 0) return `refused: the fleet deploys by site (${fleet.sites.join(", ")}); deploy one with --site <name> (one CI job per site)`;
+  if (!fleet.sites.includes(site)) return `refused: the fleet has no site ${site} (its sites: ${fleet.sites.join(", ")})`;
+  return void 0;
+}
+function unmigratedState(site, siteHosts, legacy, remote) {
+  const stranded = siteHosts.filter((h) => legacy.has(h));
+  if (stranded.length === 0) return void 0;
+  const where = remote ?? ".";
+  return `refused: ${stranded.length} host(s) of site ${site} (${stranded.slice(0, 5).join(", ")}${stranded.length > 5 ? ", \u2026" : ""}) have state only in the single-site refs (${STATE_REF_PREFIX}*), and site ${site} has none yet. fleetc does not move state by itself. Move it once (then delete the old refs), e.g.:
+  git fetch ${where} '+${STATE_REF_PREFIX}*:${STATE_REF_PREFIX}*'
+  for h in ${stranded.join(" ")}; do git push ${where} ${STATE_REF_PREFIX}$h:refs/fleetc/sites/${site}/deployed/$h; done`;
+}
+function sitePlan(plan, inSite) {
+  const hosts = plan.hosts.filter((h) => inSite(h.name));
+  const summary = Object.fromEntries(Object.keys(plan.summary).map((action) => [action, hosts.filter((h) => h.action === action).length]));
+  const waves = plan.waves.map((w) => ({ ...w, hosts: w.hosts.filter(inSite) })).filter((w) => w.hosts.length > 0);
+  return { ...plan, hosts, summary, waves };
 }
 
 // src/apply/transports/nix.ts
@@ -7020,6 +7432,15 @@ var NixDeployer = class {
   /** nixos-rebuild switch|boot [--rollback] --flake …#host --target-host user@addr */
   rebuild(target, mode, rollback2 = false) {
     const argv = ["nixos-rebuild", mode, ...rollback2 ? ["--rollback"] : ["--flake", `${this.settings.flake}#${target.host}`], "--target-host", `${target.user}@${target.address}`];
+    return this.runner.run({ host: target.host, argv, env: { NIX_SSHOPTS: this.ssh.nixSshOpts(target) }, timeoutMs: this.settings.timeoutMs });
+  }
+  /**
+   * nix copy --to ssh-ng://user@addr --substitute-on-destination PATH: the host fetches what it can
+   * from its substituters (the fleet's cache) itself; only what they lack comes from here. The SSH
+   * options (pinned host key, port) reach Nix's ssh-ng store through NIX_SSHOPTS.
+   */
+  copyToHost(target, storePath) {
+    const argv = ["nix", "--extra-experimental-features", "nix-command", "copy", "--to", `ssh-ng://${target.user}@${target.address}`, "--substitute-on-destination", storePath];
     return this.runner.run({ host: target.host, argv, env: { NIX_SSHOPTS: this.ssh.nixSshOpts(target) }, timeoutMs: this.settings.timeoutMs });
   }
   /**
@@ -7084,6 +7505,130 @@ var Ssh = class {
   }
 };
 
+// src/apply/activation.ts
+var SYSTEM_PROFILE = "/nix/var/nix/profiles/system";
+function shellWord(text) {
+  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+function setProfile(storePath) {
+  return ["nix-env", "-p", SYSTEM_PROFILE, "--set", storePath];
+}
+function switchCommand(storePath, mode) {
+  return ["systemd-run", "-E", "LOCALE_ARCHIVE", "-E", "NIXOS_INSTALL_BOOTLOADER", "--collect", "--no-ask-password", "--pipe", "--quiet", "--service-type=exec", "--unit=nixos-rebuild-switch-to-configuration", "--wait", `${storePath}/bin/switch-to-configuration`, mode];
+}
+function deadManUnit(runId) {
+  return `fleetc-rollback-${runId.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+}
+function reactivationScript(previous) {
+  return `${setProfile(previous).join(" ")} && ${previous}/bin/switch-to-configuration switch`;
+}
+function deadManCommand(runId, previous, confirmTimeoutSeconds) {
+  return ["systemd-run", `--unit=${deadManUnit(runId)}`, "--description=fleetc: reactivate the previous generation unless apply confirms", `--on-active=${confirmTimeoutSeconds}s`, "--timer-property=AccuracySec=1s", "--collect", "/bin/sh", "-c", reactivationScript(previous)].map(shellWord);
+}
+function confirmCommand(runId) {
+  return ["systemctl", "stop", `${deadManUnit(runId)}.timer`];
+}
+
+// src/apply/pull-update.ts
+var SSH_CONNECTION_LOST = 255;
+async function pullUpdate(job, ctx, pull, step) {
+  const target = pinnedTarget(job.host);
+  const system = pull.closures.get(job.name);
+  step("read the running generation");
+  const running = await currentSystem(ctx, target);
+  const before = ctx.dryRun ? "<the running system>" : running;
+  if (before === void 0) return { result: "failed", error: `cannot reach ${target.address}:${target.port} over SSH; the running system did not change` };
+  step("pull the system from the cache (nix copy --substitute-on-destination)");
+  const copied = await ctx.nix.copyToHost(target, system);
+  if (!copied.ok) return { result: "failed", error: `copying the system to the host failed (exit ${copied.exitCode}); the running system did not change` };
+  step("set the system profile");
+  const profiled = await ctx.ssh.run(target, setProfile(system));
+  if (!profiled.ok) return { result: "failed", error: `setting the system profile failed (exit ${profiled.exitCode}); the running system did not change` };
+  step(`start the dead-man timer (${pull.confirmTimeoutMs / 1e3} s)`);
+  const timerStarted = Date.now();
+  const armed = await ctx.ssh.run(target, deadManCommand(pull.runId, before, pull.confirmTimeoutMs / 1e3));
+  if (!armed.ok) return restore(ctx, step, target, job, pull.runId, before, `starting the dead-man timer failed (exit ${armed.exitCode})`, false);
+  step("switch-to-configuration switch");
+  const switched = await ctx.ssh.run(target, switchCommand(system, "switch"), ctx.healthTimeoutMs + 6e5);
+  if (!switched.ok && switched.exitCode !== SSH_CONNECTION_LOST) {
+    const reason = switched.exitCode === SWITCHED_WITH_FAILED_UNITS ? `switched, but some units failed to start (exit ${SWITCHED_WITH_FAILED_UNITS})` : `switch-to-configuration failed (exit ${switched.exitCode})`;
+    return restore(ctx, step, target, job, pull.runId, before, reason, true);
+  }
+  step("health check over a new SSH connection");
+  const health = await ctx.health.waitHealthy(target, job.checks, Math.min(ctx.healthTimeoutMs, Math.max(0, timerStarted + pull.confirmTimeoutMs - Date.now() - 5e3)));
+  const reachable = (await ctx.ssh.run(target, ["true"], 15e3)).ok;
+  if (!reachable) return awaitSelfHealing(ctx, step, target, job, before, timerStarted, pull.confirmTimeoutMs, switched.exitCode === SSH_CONNECTION_LOST ? "the switch cut the SSH connection and the host stayed unreachable" : "the host became unreachable after the switch");
+  if (!health.ok) return restore(ctx, step, target, job, pull.runId, before, `health check failed: ${health.failures.join("; ")}`, true);
+  step("confirm: stop the dead-man timer");
+  const confirmed = await ctx.ssh.run(target, confirmCommand(pull.runId));
+  const now = await currentSystem(ctx, target);
+  if (confirmed.ok && (now === system || ctx.dryRun)) return { result: "deployed" };
+  if (now === before) return { result: "rolled-back", error: "the dead-man timer fired before apply could confirm (raise deploy.confirmTimeoutSeconds); the host runs its previous generation" };
+  return { result: "rollback-failed", error: `confirming failed (exit ${confirmed.exitCode}) and the host runs ${now ?? "an unknown system"}` };
+}
+async function restore(ctx, step, target, job, runId, before, reason, armed) {
+  step("roll back to the previous generation");
+  if (armed) await ctx.ssh.run(target, confirmCommand(runId));
+  const back = await ctx.ssh.run(target, ["/bin/sh", "-c", shellWord(reactivationScript(before))], ctx.healthTimeoutMs + 6e5);
+  if (!back.ok) return { result: "rollback-failed", error: `${reason}; rollback failed (exit ${back.exitCode})` };
+  step("health check after rollback");
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs, void 0, false);
+  if (!health.ok) return { result: "rollback-failed", error: `${reason}; still unhealthy after rollback: ${health.failures.join("; ")}` };
+  return { result: "rolled-back", error: reason };
+}
+async function awaitSelfHealing(ctx, step, target, job, before, timerStarted, confirmTimeoutMs, reason) {
+  step("unreachable: wait for the host's dead-man timer to reactivate the previous generation");
+  const deadline = timerStarted + confirmTimeoutMs + ctx.rebootTimeoutMs;
+  let running;
+  while (Date.now() < deadline) {
+    running = await currentSystem(ctx, target, 15e3);
+    if (running === before) break;
+    await new Promise((resolve) => setTimeout(resolve, 1e3));
+  }
+  if (running !== before) return { result: "rollback-failed", error: `${reason}; it did not come back on its previous generation within ${(deadline - timerStarted) / 1e3} s: it needs its console` };
+  step("health check after the self-rollback");
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs, void 0, false);
+  if (!health.ok) return { result: "rollback-failed", error: `${reason}; back on its previous generation but unhealthy: ${health.failures.join("; ")}` };
+  return { result: "rolled-back", error: `${reason}; its dead-man timer reactivated the previous generation` };
+}
+async function currentSystem(ctx, target, timeoutMs = 6e4) {
+  const result = await ctx.ssh.run(target, ["readlink", "-f", "/run/current-system"], timeoutMs);
+  return result.ok || ctx.dryRun ? result.stdout.trim() : void 0;
+}
+async function pullBoot(job, ctx, pull, step, reboot2) {
+  const target = pinnedTarget(job.host);
+  const system = pull.closures.get(job.name);
+  step("read the boot generation");
+  const profile = await ctx.ssh.run(target, ["readlink", "-f", SYSTEM_PROFILE]);
+  if (!profile.ok && !ctx.dryRun) return { result: "failed", error: `cannot reach ${target.address}:${target.port} over SSH; the boot entry did not change` };
+  const before = profile.stdout.trim();
+  step("pull the system from the cache (nix copy --substitute-on-destination)");
+  const copied = await ctx.nix.copyToHost(target, system);
+  if (!copied.ok) return { result: "failed", error: `copying the system to the host failed (exit ${copied.exitCode}); the boot entry did not change` };
+  step("set the system profile; switch-to-configuration boot");
+  const profiled = await ctx.ssh.run(target, setProfile(system));
+  if (!profiled.ok) return { result: "failed", error: `setting the system profile failed (exit ${profiled.exitCode}); the boot entry did not change` };
+  const restoreEntry = async (reason, thenReboot) => {
+    step(thenReboot ? "roll back: previous generation as boot entry, reboot" : "restore the previous boot entry");
+    const back = await ctx.ssh.run(target, ["/bin/sh", "-c", shellWord(`${setProfile(before).join(" ")} && ${before}/bin/switch-to-configuration boot`)], 6e5);
+    if (!back.ok) return { result: "rollback-failed", error: `${reason}; restoring the boot entry failed (exit ${back.exitCode})` };
+    if (!thenReboot) return { result: "rolled-back", error: reason };
+    const again = await reboot2(target);
+    if (!again.ok) return { result: "rollback-failed", error: `${reason}; ${again.error}` };
+    const after = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs, void 0, false);
+    return after.ok ? { result: "rolled-back", error: reason } : { result: "rollback-failed", error: `${reason}; still unhealthy after rollback` };
+  };
+  const entry = await ctx.ssh.run(target, switchCommand(system, "boot"), 6e5);
+  if (!entry.ok) return restoreEntry(`switch-to-configuration boot failed (exit ${entry.exitCode})`, false);
+  if (ctx.stop.aborted) return restoreEntry("stopped by a second signal: the previous boot entry is restored, no reboot", false);
+  const rebooted = await reboot2(target);
+  if (!rebooted.ok) return { result: "rollback-failed", error: rebooted.error };
+  step("health check");
+  const health = await ctx.health.waitHealthy(target, job.checks, ctx.healthTimeoutMs);
+  if (health.ok) return { result: "deployed" };
+  return restoreEntry(`health check failed after reboot: ${health.failures.join("; ")}`, true);
+}
+
 // src/apply/steps.ts
 var ABORTED = "stopped by a second signal";
 async function runHostJob(job, ctx) {
@@ -7125,6 +7670,11 @@ async function runHostJob(job, ctx) {
 }
 async function update(job, ctx, step) {
   const target = pinnedTarget(job.host);
+  if (ctx.pull?.closures.has(job.name)) {
+    const undelivered2 = await deliverCredentials(job, ctx, step, target);
+    if (undelivered2) return { result: "failed", error: `${undelivered2}; the running system did not change` };
+    return pullUpdate(job, ctx, ctx.pull, step);
+  }
   step("read the running generation");
   const before = await readLink(ctx, target, "/run/current-system");
   const undelivered = await deliverCredentials(job, ctx, step, target);
@@ -7154,6 +7704,11 @@ async function rollback(job, ctx, step, target, reason) {
 }
 async function rebootUpdate(job, ctx, step) {
   const target = pinnedTarget(job.host);
+  if (ctx.pull?.closures.has(job.name)) {
+    const undelivered2 = await deliverCredentials(job, ctx, step, target);
+    if (undelivered2) return { result: "failed", error: `${undelivered2}; the boot entry did not change` };
+    return pullBoot(job, ctx, ctx.pull, step, (t) => reboot(ctx, step, t));
+  }
   const profile = "/nix/var/nix/profiles/system";
   step("read the boot generation");
   const before = await readLink(ctx, target, profile);
@@ -7266,8 +7821,8 @@ async function waitForSsh(ctx, target) {
   } while (Date.now() < deadline);
   return false;
 }
-async function readLink(ctx, target, path28) {
-  const result = await ctx.ssh.run(target, ["readlink", "-f", path28]);
+async function readLink(ctx, target, path33) {
+  const result = await ctx.ssh.run(target, ["readlink", "-f", path33]);
   if (!result.ok && !ctx.dryRun) throw new Error(`cannot reach ${target.address}:${target.port} over SSH (exit ${result.exitCode}): ${result.stderr.trim().split("\n").pop() ?? ""}`);
   return result.stdout.trim();
 }
@@ -7357,20 +7912,20 @@ var RedfishBmc = class {
     return this.spec.systemId ? `/redfish/v1/Systems/${this.spec.systemId}` : "/redfish/v1/Systems/<the only member>";
   }
   /** The request as a report line: method, URL and body, never the credentials. */
-  argv(method, path28, body) {
-    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path28}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+  argv(method, path33, body) {
+    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path33}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
   }
-  dryRun(method, path28, value, body) {
-    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path28, body) });
+  dryRun(method, path33, value, body) {
+    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path33, body) });
     return value;
   }
-  async request(method, path28, body) {
-    const argv = this.argv(method, path28, body);
+  async request(method, path33, body) {
+    const argv = this.argv(method, path33, body);
     this.options.emit({ type: "command", host: this.host.name, argv });
     const started = performance.now();
     const report = (exitCode, output) => this.options.emit({ type: "command-finished", host: this.host.name, argv, exitCode, durationMs: performance.now() - started, timedOut: false, output });
     try {
-      const answer = await this.send(method, path28, body);
+      const answer = await this.send(method, path33, body);
       report(0, JSON.stringify(answer).slice(0, 2e3));
       return answer;
     } catch (error) {
@@ -7378,7 +7933,7 @@ var RedfishBmc = class {
       throw error;
     }
   }
-  async send(method, path28, body) {
+  async send(method, path33, body) {
     const password = await readSecret(this.spec.password);
     const ca = this.spec.caFile ? await readFile4(this.spec.caFile) : void 0;
     const payload = body === void 0 ? void 0 : JSON.stringify(body);
@@ -7387,7 +7942,7 @@ var RedfishBmc = class {
         {
           host: this.spec.address,
           port: this.spec.port,
-          path: path28,
+          path: path33,
           method,
           ca,
           rejectUnauthorized: true,
@@ -7400,22 +7955,22 @@ var RedfishBmc = class {
           }
         },
         (response) => {
-          const chunks = [];
-          response.on("data", (c) => chunks.push(c));
+          const chunks2 = [];
+          response.on("data", (c) => chunks2.push(c));
           response.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
+            const text = Buffer.concat(chunks2).toString("utf8");
             const status = response.statusCode ?? 0;
-            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path28}: HTTP ${status} ${text.slice(0, 200)}`));
+            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path33}: HTTP ${status} ${text.slice(0, 200)}`));
             try {
               resolve(text ? JSON.parse(text) : {});
             } catch {
-              reject(new BmcError(`Redfish ${method} ${path28}: the answer is not JSON`));
+              reject(new BmcError(`Redfish ${method} ${path33}: the answer is not JSON`));
             }
           });
         }
       );
-      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path28}: timed out`)));
-      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path28}: ${error.message}`)));
+      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path33}: timed out`)));
+      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path33}: ${error.message}`)));
       if (payload) request.write(payload);
       request.end();
     });
@@ -7428,47 +7983,6 @@ var BmcError = class extends Error {
 function bmcFor(host, spec, options) {
   return spec.kind === "ipmi" ? new IpmiBmc(host, spec, options) : new RedfishBmc(host, spec, options);
 }
-
-// src/apply/transports/command.ts
-var ProcessRunner = class {
-  constructor(emit, stop) {
-    this.emit = emit;
-    this.stop = stop;
-  }
-  emit;
-  stop;
-  dryRun = false;
-  async run(spec) {
-    const [file, ...args] = spec.argv;
-    this.emit({ type: "command", host: spec.host, argv: spec.argv, ...spec.env ? { env: Object.keys(spec.env) } : {} });
-    const started = performance.now();
-    const { execa } = await import("execa");
-    const subprocess = execa(file, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, detached: true, ...spec.input === void 0 ? { stdin: "ignore" } : { input: spec.input }, all: true, forceKillAfterDelay: 5e3 });
-    const endGroup = () => {
-      try {
-        if (subprocess.pid) process.kill(-subprocess.pid, "SIGTERM");
-      } catch {
-      }
-    };
-    const unsubscribe = this.stop?.aborted ? () => void 0 : this.stop?.onAbort(endGroup) ?? (() => void 0);
-    const result = await subprocess.finally(unsubscribe);
-    const exitCode = result.exitCode ?? (result.timedOut ? 124 : 255);
-    const ok = !result.timedOut && (spec.okExitCodes ?? [0]).includes(exitCode);
-    this.emit({ type: "command-finished", host: spec.host, argv: spec.argv, exitCode, durationMs: performance.now() - started, timedOut: Boolean(result.timedOut), output: String(result.all ?? "") });
-    return { exitCode, stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), timedOut: Boolean(result.timedOut), ok };
-  }
-};
-var DryRunRunner = class {
-  constructor(emit) {
-    this.emit = emit;
-  }
-  emit;
-  dryRun = true;
-  async run(spec) {
-    this.emit({ type: "command", host: spec.host, argv: spec.argv, ...spec.env ? { env: Object.keys(spec.env) } : {} });
-    return { exitCode: 0, stdout: "", stderr: "", timedOut: false, ok: true };
-  }
-};
 
 // src/apply/host-keys.ts
 function effectiveHostKey(host, state) {
@@ -7561,14 +8075,14 @@ var RaftCoordinator = class {
     return answer && typeof answer.member === "boolean" ? { member: answer.member, clusterId: answer.clusterId ?? null, leader: answer.leader ?? null, members: Array.isArray(answer.members) ? answer.members : [] } : void 0;
   }
   /** One request, reported like a command; undefined when there is no 2xx JSON answer. */
-  async request(host, service, method, path28, body) {
+  async request(host, service, method, path33, body) {
     const address = pinnedTarget(host).address;
     const port = this.settings.fleet.services[service]?.ports.api?.port;
-    const argv = ["raft", method, `http://${address}:${port}${path28}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+    const argv = ["raft", method, `http://${address}:${port}${path33}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
     this.settings.emit({ type: "command", host: host.name, argv });
     if (this.settings.dryRun || port === void 0) return void 0;
     const started = performance.now();
-    const { status, text } = await send(address, port, method, path28, body, this.settings.token, this.settings.requestTimeoutMs);
+    const { status, text } = await send(address, port, method, path33, body, this.settings.token, this.settings.requestTimeoutMs);
     const ok = status >= 200 && status < 300;
     this.settings.emit({ type: "command-finished", host: host.name, argv, exitCode: ok ? 0 : 1, durationMs: performance.now() - started, timedOut: false, output: status ? `HTTP ${status} ${text.slice(0, 300)}` : text });
     if (!ok) return void 0;
@@ -7579,15 +8093,15 @@ var RaftCoordinator = class {
     }
   }
 };
-function send(address, port, method, path28, body, token, timeoutMs) {
+function send(address, port, method, path33, body, token, timeoutMs) {
   const payload = body === void 0 ? void 0 : JSON.stringify(body);
   return new Promise((resolve) => {
     const request = http2.request(
-      { host: address, port, path: path28, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
+      { host: address, port, path: path33, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
       (response) => {
-        const chunks = [];
-        response.on("data", (c) => chunks.push(c));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        const chunks2 = [];
+        response.on("data", (c) => chunks2.push(c));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks2).toString("utf8") }));
       }
     );
     request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs / 1e3} s`)));
@@ -7595,6 +8109,31 @@ function send(address, port, method, path28, body, token, timeoutMs) {
     if (payload) request.write(payload);
     request.end();
   });
+}
+
+// src/apply/refusals.ts
+var NETWORK_BOOTED = /* @__PURE__ */ new Set(["provision", "replace", "network-only"]);
+function heldBack(selected, refusals, bootServer) {
+  const hosts = new Set(refusals.flatMap((r) => r.hosts));
+  const all = [...refusals];
+  const holdBack = (host, why) => {
+    if (hosts.has(host.name)) return;
+    hosts.add(host.name);
+    all.push({ message: `skipped: ${host.name} (${host.action}): ${why}`, hosts: [host.name] });
+  };
+  for (let changed = true; changed; ) {
+    const before = hosts.size;
+    for (const host of selected) {
+      const partner = host.renamedFrom ?? host.renamedTo;
+      if (partner !== void 0 && hosts.has(partner) && selected.some((h) => h.name === partner)) holdBack(host, `it is one half of the rename with ${partner}, which is kept back`);
+      if (bootServer !== void 0 && hosts.has(bootServer) && host.name !== bootServer && NETWORK_BOOTED.has(host.action)) holdBack(host, `its network boot needs the boot server ${bootServer}'s change, which is kept back`);
+    }
+    changed = hosts.size > before;
+  }
+  return { hosts, refusals: all };
+}
+function runWide(refusals) {
+  return refusals.filter((r) => r.hosts.length === 0);
 }
 
 // src/apply/boot-server.ts
@@ -7621,18 +8160,18 @@ var BootServerCheck = class {
       return `the boot server ${this.settings.name} serves revision ${revision.body.trim().slice(0, 40) || "(none)"} at ${this.settings.url}/fleet-revision, not ${recorded?.slice(0, 12)} it is recorded at: it was changed or rolled back by other means; not booting ${host.name} from it`;
     }
     const mac = host.interfaces.find((i) => i.boot)?.mac;
-    for (const path28 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
-      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path28}`)?.contents;
-      const served = await this.fetch(host, path28);
+    for (const path33 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
+      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path33}`)?.contents;
+      const served = await this.fetch(host, path33);
       if (this.settings.dryRun) continue;
-      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path28}; not booting ${host.name} from it`;
-      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path28} than this commit's generated/ipxe${path28}; not booting ${host.name} from it`;
+      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path33}; not booting ${host.name} from it`;
+      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path33} than this commit's generated/ipxe${path33}; not booting ${host.name} from it`;
     }
     return void 0;
   }
   /** A GET reported like a command; undefined when there is no 200 answer. */
-  async fetch(host, path28) {
-    const url = `${this.settings.url}${path28}`;
+  async fetch(host, path33) {
+    const url = `${this.settings.url}${path33}`;
     const argv = ["http-get", url];
     this.settings.emit({ type: "command", host: host.name, argv });
     if (this.settings.dryRun) return void 0;
@@ -7645,13 +8184,54 @@ var BootServerCheck = class {
 function get(url, timeoutMs = 1e4) {
   return new Promise((resolve) => {
     const request = (url.startsWith("https:") ? https2 : http3).get(url, { timeout: timeoutMs }, (response) => {
-      const chunks = [];
-      response.on("data", (c) => chunks.push(c));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      const chunks2 = [];
+      response.on("data", (c) => chunks2.push(c));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks2).toString("utf8") }));
     });
     request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs / 1e3} s`)));
     request.on("error", (error) => resolve({ status: 0, body: error.message }));
   });
+}
+
+// src/apply/pipeline.ts
+import { mkdir as mkdir3, writeFile as writeFile5 } from "node:fs/promises";
+import path27 from "node:path";
+async function prepareClosures(request) {
+  const cache = request.fleet.deploy.cache;
+  const { runner, hosts } = request;
+  const names = hosts.map((h) => h.name);
+  if (names.length === 0) return { ok: true, closures: /* @__PURE__ */ new Map() };
+  if (!runner.dryRun && !("host" in cache.signingKey)) {
+    const unreadable2 = await readSecret(cache.signingKey).then(() => void 0, (error) => error.message);
+    if (unreadable2) return { ok: false, message: `refused: the cache signing key (deploy.cache.signingKey) cannot be read: ${unreadable2}` };
+  }
+  if ("host" in cache.signingKey) return { ok: false, message: "refused: the cache signing key must be readable by apply (a file or environment variable), not kept on a host" };
+  const expressionFile = path27.resolve(request.runDir, "evaluate.nix");
+  const gcRootsDir = path27.resolve(request.runDir, "gcroots");
+  if (!runner.dryRun) {
+    await mkdir3(gcRootsDir, { recursive: true });
+    await writeFile5(expressionFile, evaluationExpression(request.flake, names));
+  }
+  request.emit({ type: "notice", message: `evaluating ${names.length} host(s) in one nix-eval-jobs pass (${request.fleet.deploy.evaluation.workers} workers, ${request.fleet.deploy.evaluation.maxMemoryMiB} MiB each)` });
+  const evaluation = await evaluateToplevels(runner, { flake: request.flake, ...request.fleet.deploy.evaluation, gcRootsDir, expressionFile, timeoutMs: request.timeoutMs }, names);
+  if (evaluation.failure) return { ok: false, message: `${evaluation.failure}; no host was changed` };
+  if (evaluation.errors.size > 0) return { ok: false, message: `evaluation failed for ${[...evaluation.errors].map(([h, e]) => `${h}: ${e.split("\n").pop()}`).join("; ")}; no host was changed` };
+  const toplevels = hosts.map((h) => runner.dryRun ? { ...evaluation.toplevels.get(h.name), system: h.system } : evaluation.toplevels.get(h.name));
+  const wrongPlatform = runner.dryRun ? [] : hosts.filter((h) => evaluation.toplevels.get(h.name).system !== h.system);
+  if (wrongPlatform.length > 0) return { ok: false, message: `refused: ${wrongPlatform.map((h) => `${h.name} is ${h.system} but its system builds for ${evaluation.toplevels.get(h.name).system}`).join("; ")}; no host was changed` };
+  request.emit({ type: "notice", message: `building ${describePlatforms(toplevels)} on the builders` });
+  const buildFailure = await buildToplevels(runner, toplevels, { ...request.builders !== void 0 ? { builders: request.builders } : {}, localSystem: nixSystemOf(), timeoutMs: request.timeoutMs });
+  if (buildFailure) return { ok: false, message: `${buildFailure}; no host was changed` };
+  const unique = [...new Set(toplevels.map((t) => t.outPath))];
+  request.emit({ type: "notice", message: `pushing ${unique.length} system(s) once, signed, to ${cache.url}` });
+  const pushFailure = await publishToCache(runner, unique, { url: cache.url, signingKey: cache.signingKey, timeoutMs: request.timeoutMs });
+  if (pushFailure) return { ok: false, message: `${pushFailure}; no host was changed` };
+  return { ok: true, closures: new Map(toplevels.map((t) => [t.host, t.outPath])) };
+}
+function describePlatforms(toplevels) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const t of toplevels) counts.set(t.system, (counts.get(t.system) ?? 0) + 1);
+  return [...counts].sort().map(([system, n]) => `${n} ${system} system(s)`).join(", ");
 }
 
 // src/apply/apply.ts
@@ -7664,31 +8244,43 @@ async function apply(request) {
   const given = request.planFile ? await loadPlanFile(request.planFile) : void 0;
   const headCommit = given ? await planCommit(repo, given, request.planFile) : await resolveCommit(repo, "HEAD");
   const stop = request.stop ?? new StopControl();
-  const offBranch = remote && !request.allowOffBranch ? await offBranchRefusal(remote, headCommit, request.deployBranch) : void 0;
+  const offBranch = remote && !request.allowOffBranch ? await offBranchRefusal(remote, headCommit, request.deployBranch, request.ciRef) : void 0;
   if (offBranch) return { status: "refused", message: offBranch, results: {} };
-  const lock = request.dryRun ? void 0 : await takeLock(request, repo, remote, headCommit, stop);
+  const ns = refNamespace(request.site);
+  const lock = request.dryRun ? void 0 : await takeLock(request, repo, remote, headCommit, stop, ns.lockRef);
   if (lock && !lock.held) return lock.refusal;
   try {
-    const states = !remote ? await readStates(repo) : request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix)) : await remote.fetchStates().then(() => readStates(repo));
+    const statesAt = (prefix) => !remote ? readStates(repo, prefix) : request.dryRun ? remote.observeStates((p) => readStates(repo, p), prefix) : remote.fetchStates(prefix).then(() => readStates(repo, prefix));
+    const states = await statesAt(ns.statePrefix);
     const head = await compiler.compile(headCommit, given ? headCommit : "HEAD");
     if (head.errors) throw new ApplyError(`the fleet at ${headCommit.slice(0, 12)} has errors (${head.errors}); run fleetc validate`);
-    const plan = await planFromState(compiler, head, states, request.base === void 0 ? void 0 : await resolveCommit(repo, request.base));
+    const siteProblem = siteRefusal(head.side.fleet, request.site);
+    if (siteProblem) return { status: "refused", message: siteProblem, results: {} };
+    const siteHosts = new Set(head.side.fleet.hosts.filter((h) => siteOf(h) === request.site).map((h) => h.name));
+    const inSite = (name) => request.site === void 0 || siteHosts.has(name) || !head.side.fleet.hosts.some((h) => h.name === name) && states.has(name);
+    if (ns.site && states.size === 0) {
+      const legacy = await (remote ? remote.observeStates((p) => readStates(repo, p)) : readStates(repo));
+      const stranded = unmigratedState(ns.site, [...siteHosts], new Set(legacy.keys()), remote?.name);
+      if (stranded) return { status: "refused", message: stranded, results: {} };
+    }
+    const planned = await planFromState(compiler, head, states, request.base === void 0 ? void 0 : await resolveCommit(repo, request.base));
+    const plan = request.site === void 0 ? planned : sitePlan(planned, inSite);
     showRecordedKeys(plan, head, states);
-    const differences = given ? planDifferences(given, plan) : [];
+    const differences = given ? planDifferences(request.site === void 0 ? given : sitePlan(given, inSite), plan) : [];
     if (differences.length > 0) {
       const message = `refused: the plan in ${request.planFile} is not the plan of ${headCommit.slice(0, 12)} and the recorded deployment state:
 ${differences.map((d) => `  - ${d}`).join("\n")}
 plan again (fleetc plan --head ${headCommit.slice(0, 12)} --format json) and review the new plan`;
       return { status: "refused", message, plan, results: {} };
     }
-    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit, stop });
+    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit, stop, statePrefix: ns.statePrefix });
   } finally {
     if (lock?.held) await lock.release();
   }
 }
-async function takeLock(request, repo, remote, commit, stop) {
+async function takeLock(request, repo, remote, commit, stop, lockRef) {
   const info = newLockInfo(request.runId, commit, process.argv.slice(2).join(" ") + (process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_RUN_ID})` : ""), request.lockLeaseSeconds);
-  const attempt = await lockWithTimeout(repo, remote, info, request.lockTimeoutSeconds);
+  const attempt = await lockWithTimeout(repo, remote, info, request.lockTimeoutSeconds, lockRef);
   if (!attempt.acquired) return { held: false, refusal: { status: "lock-held", message: describeHolder(attempt.holder), results: {}, ...attempt.holder ? { lockHolder: attempt.holder } : {} } };
   if (attempt.tookOver) request.emit({ type: "notice", message: `took over the stale deploy lock of run ${attempt.tookOver.id} (${attempt.tookOver.who}@${attempt.tookOver.machine}, pid ${attempt.tookOver.pid}): its lease ran out at ${staleSince(attempt.tookOver)}` });
   let oid = attempt.oid;
@@ -7696,7 +8288,7 @@ async function takeLock(request, repo, remote, commit, stop) {
   const timer = setInterval(() => {
     renewing = renewing.then(async () => {
       if (!oid) return;
-      const next = await renewLock(repo, remote, oid, info).catch(() => void 0);
+      const next = await renewLock(repo, remote, oid, info, lockRef).catch(() => void 0);
       if (next) oid = next;
       else {
         oid = void 0;
@@ -7709,15 +8301,16 @@ async function takeLock(request, repo, remote, commit, stop) {
     release: async () => {
       clearInterval(timer);
       await renewing;
-      if (oid) await releaseLock(repo, remote, oid);
+      if (oid) await releaseLock(repo, remote, oid, lockRef);
     }
   };
 }
 function staleSince(info) {
   return new Date(Date.parse(info.renewedAt ?? info.startedAt) + (info.leaseSeconds ?? 0) * 1e3).toISOString();
 }
-async function offBranchRefusal(remote, commit, requested) {
+async function offBranchRefusal(remote, commit, requested, ciRef) {
   const branch = requested ?? await remote.defaultBranch() ?? "main";
+  if (ciRef !== void 0 && ciRef !== `refs/heads/${branch}`) return `refused: this CI job runs for ${ciRef}, not for the deploy branch ${branch} (refs/heads/${branch}); apply deploys only what is merged there. Run the workflow on ${branch}, or deploy it anyway with --allow-off-branch`;
   const contains2 = await remote.branchContains(branch, commit);
   if (contains2) return void 0;
   const where = contains2 === void 0 ? `the remote ${remote.name} has no branch ${branch}` : `${commit.slice(0, 12)} is not on ${remote.name}/${branch}`;
@@ -7727,7 +8320,7 @@ async function execute(request, run) {
   const { plan, head } = run;
   const fleet = head.side.fleet;
   const adopting = (h) => request.base !== void 0 && h.action === "unchanged" && !run.states.get(h.name)?.state.deployed;
-  const selected = plan.hosts.filter((h) => (h.action !== "unchanged" || adopting(h)) && (!request.only?.length || request.only.includes(h.name)));
+  let selected = plan.hosts.filter((h) => (h.action !== "unchanged" || adopting(h)) && (!request.only?.length || request.only.includes(h.name)));
   const unknownOnly = (request.only ?? []).filter((name) => !plan.hosts.some((h) => h.name === name));
   if (unknownOnly.length > 0) throw new ApplyError(`--only names hosts that are not in the fleet: ${unknownOnly.join(", ")}`);
   if (selected.length === 0) return { status: "nothing-to-do", message: "nothing to deploy: every host matches the recorded state", plan, results: {} };
@@ -7737,37 +8330,43 @@ async function execute(request, run) {
   if (stale.length > 0) throw new ApplyError(`the flake at ${run.headCommit.slice(0, 12)} (flake.nix, flake.lock, ${outDir}/) is not what its fleet compiles to (${stale.slice(0, 5).join(", ")}${stale.length > 5 ? ", \u2026" : ""}); run fleetc build and commit what it wrote`);
   const keyed2 = (host) => withHostKey(host, effectiveHostKey(host, run.states.get(host.name)?.state).key);
   const fleetHosts = new Map(fleet.hosts.map((h) => [h.name, keyed2(h)]));
+  const fleetPins = new Map(fleet.hosts.map((h) => [h.name, h.ssh.hostKey]));
   const models = /* @__PURE__ */ new Map();
   for (const hostPlan of selected) models.set(hostPlan.name, keyed2(await hostModel(hostPlan, run)));
-  const refusals = refuse(selected, models, request, plan);
+  const refusals = refuse(selected, models, request, plan, fleet.deploy.firstContact);
   const needed = deliveredSecrets(fleet);
   const credentials = /* @__PURE__ */ new Map();
   for (const hostPlan of selected.filter((h) => ["provision", "replace", "update", "reboot-required", "destructive"].includes(h.action))) {
     const names = needed.get(hostPlan.name) ?? [];
     const read = request.dryRun ? { credentials: names.map((name) => ({ name, value: "" })), problems: [] } : await readCredentials(fleet, names);
     credentials.set(hostPlan.name, read.credentials);
-    for (const problem of read.problems) refusals.push(`refused: ${hostPlan.name} needs first-boot ${problem}`);
+    for (const problem of read.problems) refusals.push({ message: `refused: ${hostPlan.name} needs first-boot ${problem}`, hosts: [hostPlan.name] });
   }
   let joinToken;
-  const raftJobs = selected.some((h) => h.raftGroups.length > 0 && ["provision", "replace", "destructive", "decommission"].includes(h.action));
-  if (raftJobs && fleet.firstBoot.joinToken && !request.dryRun) {
+  const raftJobs = selected.filter((h) => h.raftGroups.length > 0 && ["provision", "replace", "destructive", "decommission"].includes(h.action)).map((h) => h.name);
+  if (raftJobs.length > 0 && fleet.firstBoot.joinToken && !request.dryRun) {
     const read = await readCredentials(fleet, [fleet.firstBoot.joinToken]);
     joinToken = read.credentials[0]?.value;
-    for (const problem of read.problems) refusals.push(`refused: Raft membership changes need the join ${problem}`);
+    for (const problem of read.problems) refusals.push({ message: `refused: Raft membership changes need the join ${problem}`, hosts: raftJobs });
   }
-  if (refusals.length > 0) return { status: "refused", message: refusals.join("\n"), plan, results: {} };
+  const held = heldBack(selected, refusals, fleet.boot.server);
+  const refusalText = held.refusals.map((r) => r.message).join("\n");
+  if (runWide(refusals).length > 0 || selected.every((h) => held.hosts.has(h.name))) return { status: "refused", message: refusalText, plan, results: {} };
+  const refused = Object.fromEntries([...held.hosts].sort().map((name) => [name, held.refusals.filter((r) => r.hosts.includes(name)).map((r) => r.message).join("; ")]));
+  for (const refusal of held.refusals) request.emit({ type: "notice", message: `${refusal.message} \u2014 skipped, the other hosts go ahead` });
+  selected = selected.filter((h) => !held.hosts.has(h.name));
   const reinstalling = new Set(selected.filter((h) => ["provision", "replace", "destructive"].includes(h.action)).map((h) => h.name));
   const deployedNow = /* @__PURE__ */ new Set();
   const running = (name) => deployedNow.has(name) || run.states.get(name)?.state.deployed !== void 0 && !reinstalling.has(name);
-  const runDir = path23.join(request.logDir, request.runId);
-  if (/\s/.test(path23.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
-  const knownHostsFile = path23.resolve(runDir, "known_hosts");
+  const runDir = path28.join(request.logDir, request.runId);
+  if (/\s/.test(path28.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
+  const knownHostsFile = path28.resolve(runDir, "known_hosts");
   if (!request.dryRun) {
-    await mkdir2(path23.join(runDir, "first-contact"), { recursive: true });
+    await mkdir4(path28.join(runDir, "first-contact"), { recursive: true });
   }
   const pinned = new Map([...fleetHosts, ...[...models].filter(([name]) => !fleetHosts.has(name))]);
   const writeKnownHosts = async () => {
-    if (!request.dryRun) await writeFile3(knownHostsFile, knownHostsFor([...pinned.values()]));
+    if (!request.dryRun) await writeFile6(knownHostsFile, knownHostsFor([...pinned.values()]));
   };
   await writeKnownHosts();
   const runner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit, run.stop);
@@ -7779,7 +8378,7 @@ async function execute(request, run) {
     health: new HealthChecker(ssh, request.emit, request.dryRun, run.stop),
     emit: request.emit,
     bmc: (host) => host.bmc ? bmcFor(host, host.bmc, { runner, emit: request.emit, timeoutMs: 6e4 }) : void 0,
-    firstContactDir: path23.resolve(runDir, "first-contact"),
+    firstContactDir: path28.resolve(runDir, "first-contact"),
     healthTimeoutMs: (request.healthTimeoutSeconds ?? fleet.deploy.healthTimeoutSeconds) * 1e3,
     rebootTimeoutMs: request.rebootTimeoutSeconds * 1e3,
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
@@ -7796,8 +8395,15 @@ async function execute(request, run) {
   const rolledOut = selected.filter((h) => ["provision", "replace", "update", "reboot-required", "destructive"].includes(h.action));
   const policy = { order: plan.policy.order, maxParallel: request.maxParallel ?? plan.policy.maxParallel, ...bootServerFirst(fleet) };
   const waves = planWaves(rolledOut.map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), policy);
-  const after = selected.filter((h) => !rolledOut.includes(h)).map((h) => jobs.get(h.name));
+  const rolledOutNames = new Set(rolledOut.map((h) => h.name));
+  const after = selected.filter((h) => !rolledOutNames.has(h.name)).map((h) => jobs.get(h.name));
   const planned = new Map(selected.map((h) => [h.name, h]));
+  const pulling = fleet.deploy.cache ? rolledOut.filter((h) => h.action === "update" || h.action === "reboot-required").map((h) => models.get(h.name)) : [];
+  if (pulling.length > 0) {
+    const prepared = await prepareClosures({ runner, fleet, hosts: pulling, flake, runDir, ...request.builders !== void 0 ? { builders: request.builders } : {}, timeoutMs: request.stepTimeoutSeconds * 1e3, emit: request.emit });
+    if (!prepared.ok) return { status: prepared.message.startsWith("refused") ? "refused" : "error", message: prepared.message, plan, results: {} };
+    context.pull = { closures: prepared.closures, runId: request.runId, confirmTimeoutMs: fleet.deploy.confirmTimeoutSeconds * 1e3 };
+  }
   request.emit({ type: "run-started", runId: request.runId, hosts: selected.length, waves: waves.length, dryRun: request.dryRun });
   const started = performance.now();
   const results = await runRollout(waves, jobs, after, {
@@ -7812,7 +8418,7 @@ async function execute(request, run) {
       reinstalling.delete(job.name);
       if (request.dryRun) return outcome;
       try {
-        await record(run, planned.get(job.name), outcome, request.runId, fleet.hosts.find((h) => h.name === job.name)?.ssh.hostKey);
+        await record(run, planned.get(job.name), outcome, request.runId, fleetPins.get(job.name));
       } catch (error) {
         return { result: "failed", error: `${outcome.error ? `${outcome.error}; ` : ""}recording the state failed: ${error.message}` };
       }
@@ -7838,9 +8444,12 @@ async function execute(request, run) {
   request.emit({ type: "run-finished", results, durationMs: performance.now() - started });
   const values = Object.values(results);
   if (run.stop.reason && !values.includes("rollback-failed")) return { status: "stopped", message: stoppedMessage(run.stop.reason, results), plan, results };
-  const status = values.includes("rollback-failed") ? "rollback-failed" : values.some((r) => FAILURES.has(r)) ? "failed-rolled-back" : "ok";
-  const message = status === "ok" ? `${request.dryRun ? "dry run: " : ""}${values.length} host(s) done` : `halted: ${Object.entries(results).filter(([, r]) => FAILURES.has(r)).map(([h, r]) => `${h} ${r}`).join(", ")}`;
-  return { status, message, plan, results };
+  const failed = values.includes("rollback-failed") ? "rollback-failed" : values.some((r) => FAILURES.has(r)) ? "failed-rolled-back" : "ok";
+  const status = failed === "ok" && held.hosts.size > 0 ? "partly-refused" : failed;
+  const done = failed === "ok" ? `${request.dryRun ? "dry run: " : ""}${values.length} host(s) done` : `halted: ${Object.entries(results).filter(([, r]) => FAILURES.has(r)).map(([h, r]) => `${h} ${r}`).join(", ")}`;
+  const message = held.hosts.size > 0 ? `${done}; refused and skipped: ${[...held.hosts].sort().join(", ")}
+${refusalText}` : done;
+  return { status, message, plan, results, ...held.hosts.size > 0 ? { refused } : {} };
 }
 function stoppedMessage(reason, results) {
   const hosts = (wanted) => Object.entries(results).filter(([, r]) => wanted(r)).map(([h, r]) => r === "skipped" ? h : `${h} ${r}`).sort();
@@ -7866,25 +8475,26 @@ async function hostModel(hostPlan, run) {
 function erasesDisks(host) {
   return host.action === "destructive" || host.action === "replace" || host.action === "provision" && host.renamedFrom !== void 0;
 }
-function refuse(selected, models, request, plan) {
+function refuse(selected, models, request, plan, fleetPolicy) {
   const refusals = [];
   const erasing = selected.filter(erasesDisks);
   const why = (h) => h.action === "destructive" ? "repartitioned" : h.action === "replace" ? "new hardware, installed from scratch; the old disks are lost" : `renamed from ${h.renamedFrom}: the machine is reinstalled`;
   const unapproved = erasing.filter((h) => !request.approveDestructive.includes(h.name));
-  if (unapproved.length > 0) refusals.push(`refused: changes that erase disks need approval by name: ${unapproved.map((h) => `${h.name} (${why(h)})`).join(", ")}; approve with --approve-destructive ${unapproved.map((h) => h.name).join(" ")}`);
+  if (unapproved.length > 0) refusals.push({ message: `refused: changes that erase disks need approval by name: ${unapproved.map((h) => `${h.name} (${why(h)})`).join(", ")}; approve with --approve-destructive ${unapproved.map((h) => h.name).join(" ")}`, hosts: unapproved.map((h) => h.name) });
   const stray = request.approveDestructive.filter((name) => !erasing.some((h) => h.name === name));
-  if (stray.length > 0) refusals.push(`refused: --approve-destructive names hosts without a destructive change in this plan: ${stray.join(", ")}`);
+  if (stray.length > 0) refusals.push({ message: `refused: --approve-destructive names hosts without a destructive change in this plan: ${stray.join(", ")}`, hosts: [] });
   const installing = selected.filter((h) => h.action === "provision" || h.action === "replace");
-  if (installing.length > 0 && request.firstContact !== "accept-new") {
+  if (installing.length > 0 && (request.firstContact ?? fleetPolicy) !== "accept-new") {
     const all = plan.hosts.length > 1 && plan.hosts.every((h) => h.action === "provision" || h.action === "decommission");
-    refusals.push(
-      `refused: installing ${installing.map((h) => h.name).join(", ")} means talking to ${installing.length === 1 ? "its installer, whose key" : "their installers, whose keys"} cannot be known in advance. For new machines (or replaced hardware), pass --first-contact accept-new: apply then accepts the installer's first key, installs the host (erasing its disks) with a host key it generates, and records that key. For machines that already run (the deployment state was lost, or never recorded), do not: record them with fleetc adopt, which reads what each host runs over SSH and touches nothing` + (all ? `. Every host of the fleet is planned as new: if the fleet already runs, its state refs (refs/fleetc/deployed/*) are missing here \u2014 see the recovery runbook (docs/lifecycle.md)` : "")
-    );
+    refusals.push({
+      hosts: installing.map((h) => h.name),
+      message: `refused: installing ${installing.map((h) => h.name).join(", ")} means talking to ${installing.length === 1 ? "its installer, whose key" : "their installers, whose keys"} cannot be known in advance. For new machines (or replaced hardware), set deploy.firstContact: accept-new in fleet.yaml (CI provisions then) or pass --first-contact accept-new: apply then accepts the installer's first key, installs the host (erasing its disks) with a host key it generates, and records that key. For machines that already run (the deployment state was lost, or never recorded), do not: record them with fleetc adopt, which reads what each host runs over SSH and touches nothing` + (all ? `. Every host of the fleet is planned as new: if the fleet already runs, its state refs (refs/fleetc/deployed/*) are missing here \u2014 see the recovery runbook (docs/lifecycle.md)` : "")
+    });
   }
   for (const host of selected) {
     const pinned = models.get(host.name).ssh.hostKey !== void 0;
     if (["update", "reboot-required", "destructive"].includes(host.action) && !pinned) {
-      refusals.push(`refused: ${host.name} has no pinned SSH host key: fleetc connects only to hosts it can authenticate. fleetc records the key it installs when it provisions a host; for a host it did not install, pin its public key in ssh.hostKey of its host file \u2014 from the machine itself (cat /etc/ssh/ssh_host_ed25519_key.pub on its console) or ssh-keyscan -t ed25519 ${host.address ?? host.name} over a network you trust`);
+      refusals.push({ hosts: [host.name], message: `refused: ${host.name} has no pinned SSH host key: fleetc connects only to hosts it can authenticate. fleetc records the key it installs when it provisions a host; for a host it did not install, pin its public key in ssh.hostKey of its host file \u2014 from the machine itself (cat /etc/ssh/ssh_host_ed25519_key.pub on its console) or ssh-keyscan -t ed25519 ${host.address ?? host.name} over a network you trust` });
     }
   }
   return refusals;
@@ -7902,8 +8512,8 @@ async function record(run, hostPlan, outcome, runId, fleetPin) {
     }
   }
   if (outcome.hostKey) state.hostKey = { key: outcome.hostKey, ...fleetPin ? { fleetPin } : {}, commit: run.headCommit, at, run: runId };
-  const oid = await writeState(run.repo, state, previous?.oid);
-  const ref = `${STATE_REF_PREFIX}${hostPlan.name}`;
+  const oid = await writeState(run.repo, state, previous?.oid, run.statePrefix);
+  const ref = `${run.statePrefix}${hostPlan.name}`;
   if (run.remote && !await run.remote.compareAndSwap(ref, oid, previous?.oid)) throw new Error(`the remote's ${ref} moved during the run`);
   run.states.set(hostPlan.name, { oid, state });
 }
@@ -7915,10 +8525,10 @@ async function planCommit(repo, plan, file) {
     throw new ApplyError(`the plan in ${file} is of commit ${plan.head.commit}, which is not in this repository (fetch it, or plan again)`);
   }
 }
-async function lockWithTimeout(repo, remote, info, timeoutSeconds) {
+async function lockWithTimeout(repo, remote, info, timeoutSeconds, lockRef) {
   const deadline = Date.now() + timeoutSeconds * 1e3;
   for (; ; ) {
-    const attempt = await acquireLock(repo, remote, info);
+    const attempt = await acquireLock(repo, remote, info, lockRef);
     if (attempt.acquired || Date.now() >= deadline) return attempt;
     await new Promise((resolve) => setTimeout(resolve, Math.min(2e3, Math.max(100, deadline - Date.now()))));
   }
@@ -7938,30 +8548,46 @@ function showRecordedKeys(plan, head, states) {
 
 // src/cli/views/monitor.ts
 import { appendFileSync, mkdirSync } from "node:fs";
-import path24 from "node:path";
+import path29 from "node:path";
+var APPLY_OUTPUT_FORMAT_VERSION = 1;
+function isLiveTerminal(isTty, env) {
+  return isTty && env.TERM !== "dumb";
+}
 function showCommand(argv) {
   return argv.map((a) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
 }
 function terminalMonitor(io, format, options) {
-  if (format === "json") return (event) => io.stdout(`${JSON.stringify(event)}
+  if (format === "json") return (event) => io.stdout(`${JSON.stringify({ formatVersion: APPLY_OUTPUT_FORMAT_VERSION, ...event })}
 `);
   const started = Date.now();
   const counts = {};
   let running = 0;
   let dryRun = false;
   let statusShown = false;
+  const tails = /* @__PURE__ */ new Map();
+  const partial = /* @__PURE__ */ new Map();
+  const statusLine = () => {
+    const counters = `${stamp()} running ${running} \xB7 ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(" \xB7 ") || "starting"}`;
+    const tail = [...tails].map(([host, text]) => `${host}: ${text}`).join(" \xB7 ");
+    const full = tail ? `${counters} | ${tail}` : counters;
+    const width = Math.max(20, (options.columns ?? 80) - 1);
+    const clean = full.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
+    return clean.length > width ? `${clean.slice(0, width - 1)}\u2026` : clean;
+  };
+  const redraw = () => {
+    io.stdout(`\r\x1B[K${statusLine()}`);
+    statusShown = true;
+  };
   const stamp = () => {
     const s = Math.floor((Date.now() - started) / 1e3);
     return `[${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}]`;
   };
   const line = (text) => {
     if (statusShown) io.stdout("\r\x1B[K");
+    statusShown = false;
     io.stdout(`${stamp()} ${text}
 `);
-    if (io.isTty) {
-      io.stdout(`${stamp()} running ${running} \xB7 ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(" \xB7 ") || "starting"}`);
-      statusShown = true;
-    }
+    if (options.live) redraw();
   };
   return (event) => {
     switch (event.type) {
@@ -7977,11 +8603,22 @@ function terminalMonitor(io, format, options) {
         return line(`${event.host}: ${event.step}`);
       case "command":
         return line(`${event.host}: $ ${event.env?.length ? `${event.env.map((e) => `${e}=\u2026`).join(" ")} ` : ""}${showCommand(event.argv)}`);
+      case "output": {
+        if (!options.live) return;
+        const lines = `${partial.get(event.host) ?? ""}${event.text}`.split(/\r?\n|\r/);
+        partial.set(event.host, lines.pop() ?? "");
+        const last = [...lines, partial.get(event.host)].filter((l) => l.trim() !== "").at(-1);
+        if (last !== void 0) tails.set(event.host, last.trim());
+        return redraw();
+      }
       case "command-finished":
+        tails.delete(event.host);
+        partial.delete(event.host);
         if (event.exitCode === 0 && !options.verbose) return;
         return line(`${event.host}:   ${event.timedOut ? "timed out" : `exit ${event.exitCode}`} after ${(event.durationMs / 1e3).toFixed(1)} s${event.exitCode !== 0 && event.output.trim() ? `: ${event.output.trim().split("\n").slice(-3).join(" | ")}` : ""}`);
       case "host-finished":
         running--;
+        tails.delete(event.host);
         counts[event.result] = (counts[event.result] ?? 0) + 1;
         return line(`${event.host}: ${event.result}${dryRun ? " (dry run: nothing ran)" : ` (${(event.durationMs / 1e3).toFixed(1)} s)`}${event.error ? `: ${event.error}` : ""}`);
       case "halted":
@@ -8005,11 +8642,18 @@ ${"host".padEnd(width)}  result`, ...rows.map(([host, result]) => `${host.padEnd
 }
 function logFiles(dir) {
   mkdirSync(dir, { recursive: true });
+  const midLine = /* @__PURE__ */ new Set();
   return (event) => {
     const host = "host" in event ? event.host : "_run";
-    const text = event.type === "command-finished" ? `exit ${event.exitCode}${event.timedOut ? " (timed out)" : ""} after ${(event.durationMs / 1e3).toFixed(1)} s
-${event.output}` : JSON.stringify(event);
-    appendFileSync(path24.join(dir, `${host}.log`), `${(/* @__PURE__ */ new Date()).toISOString()} ${text}
+    const file = path29.join(dir, `${host}.log`);
+    if (event.type === "output") {
+      appendFileSync(file, event.text);
+      if (event.text.endsWith("\n")) midLine.delete(host);
+      else midLine.add(host);
+      return;
+    }
+    const text = event.type === "command-finished" ? `exit ${event.exitCode}${event.timedOut ? " (timed out)" : ""} after ${(event.durationMs / 1e3).toFixed(1)} s` : JSON.stringify(event);
+    appendFileSync(file, `${midLine.delete(host) ? "\n" : ""}${(/* @__PURE__ */ new Date()).toISOString()} ${text}
 `);
   };
 }
@@ -8017,6 +8661,28 @@ function fanOut(...sinks) {
   return (event) => {
     for (const sink of sinks) sink(event);
   };
+}
+
+// src/cli/views/apply-summary.ts
+function renderResultLine(report) {
+  return `${JSON.stringify({ formatVersion: APPLY_OUTPUT_FORMAT_VERSION, type: "result", ...report })}
+`;
+}
+function renderApplySummary(report) {
+  const fence = "`".repeat(Math.max(3, ...[...report.message.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  const rows = Object.entries(report.results).sort(([a], [b]) => a < b ? -1 : 1);
+  const refused = Object.entries(report.refused).sort(([a], [b]) => a < b ? -1 : 1);
+  return [
+    `## fleetc apply: ${report.status} (exit ${report.exitCode})`,
+    "",
+    ...report.commit ? [`Commit \`${report.commit.slice(0, 12)}\``, ""] : [],
+    ...rows.length > 0 ? ["| host | result |", "|---|---|", ...rows.map(([host, result]) => `| \`${host}\` | ${result} |`), ""] : [],
+    ...refused.length > 0 ? ["**Refused and skipped** (the other hosts went ahead):", "", ...refused.map(([host]) => `- \`${host}\``), ""] : [],
+    fence,
+    report.message.trimEnd(),
+    fence,
+    ""
+  ].join("\n");
 }
 
 // src/cli/commands/apply.ts
@@ -8028,18 +8694,24 @@ var STATUS_EXIT = {
   "rollback-failed": EXIT.applyRollbackFailed,
   "lock-held": EXIT.lockHeld,
   refused: EXIT.refused,
+  "partly-refused": EXIT.applyPartlyRefused,
   stopped: EXIT.applyStopped
 };
 function registerApply(program, io, setExit) {
-  const command = program.command("apply").description("deploy the hosts whose configuration differs from what is recorded as deployed, in safe waves").option("--plan <file>", "execute this plan (fleetc plan --format json --head <commit>) instead of planning").option("--base <rev>", "hosts never deployed by fleetc count as deployed at this revision (adopting a running fleet)").option("--dry-run", "print every command that would run, in order; touch nothing").option("--approve-destructive <host...>", "allow the destructive (repartitioning) change of these hosts").option("--max-parallel <n>", "most hosts changed at once (0: unlimited); default: the fleet deploy.maxParallel", parsePositiveInteger).option("--only <host...>", "deploy only these hosts; the others stay pending").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state and lock in this repository only").addOption(new Option3("--first-contact <policy>", "new machines: accept the first SSH host key their installer shows, or refuse").choices(["refuse", "accept-new"]).default("refuse")).option("--identity <file>", "SSH private key to log in with").option("--lock-timeout <seconds>", "wait this long for a lock held by another run (0: fail at once)", parsePositiveInteger, 0).option("--lock-lease <seconds>", "the deploy lock's lease, renewed while the run lasts: a lock not renewed for this long is stale and may be taken over", parsePositiveInteger, 300).option("--deploy-branch <branch>", "the remote branch a deployed commit must be on (default: the remote's HEAD branch, else main)").option("--allow-off-branch", "deploy a commit that is not on the deploy branch").option("--step-timeout <seconds>", "timeout of each nixos-rebuild / nixos-anywhere command", parsePositiveInteger, 3600).option("--health-timeout <seconds>", "how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)", parsePositiveInteger).option("--reboot-timeout <seconds>", "how long a host may take to come back after a reboot or to boot its installer", parsePositiveInteger, 900).option("--log-dir <dir>", "per-run directory of host logs and known_hosts files", ".fleetc/runs").addOption(new Option3("--output <format>", "progress as text lines or JSON lines").choices(["text", "json"]).default("text")).option("--verbose", "also show successful command exits");
+  const command = program.command("apply").description("deploy the hosts whose configuration differs from what is recorded as deployed, in safe waves").option("--plan <file>", "execute this plan (fleetc plan --format json --head <commit>) instead of planning").option("--base <rev>", "hosts never deployed by fleetc count as deployed at this revision (adopting a running fleet)").option("--dry-run", "print every command that would run, in order; touch nothing").option("--approve-destructive <host...>", "allow the destructive (repartitioning) change of these hosts").option("--max-parallel <n>", "most hosts changed at once (0: unlimited); default: the fleet deploy.maxParallel", parsePositiveInteger).option("--only <host...>", "deploy only these hosts; the others stay pending").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state and lock in this repository only").addOption(new Option3("--first-contact <policy>", "new machines: accept the first SSH host key their installer shows, or refuse (default: the fleet's deploy.firstContact, else refuse)").choices(["refuse", "accept-new"])).option("--identity <file>", "SSH private key to log in with").option("--lock-timeout <seconds>", "wait this long for a lock held by another run (0: fail at once)", parsePositiveInteger, 0).option("--lock-lease <seconds>", "the deploy lock's lease, renewed while the run lasts: a lock not renewed for this long is stale and may be taken over", parsePositiveInteger, 300).option("--deploy-branch <branch>", "the remote branch a deployed commit must be on (default: the remote's HEAD branch, else main)").option("--allow-off-branch", "deploy a commit that is not on the deploy branch").option("--site <name>", "deploy this site (fleet.yaml sites:) only, under its own lock and state: one CI job per site").option("--builders <spec>", "with deploy.cache: Nix builders for the run's one build (nix --builders; default: those of nix.conf)").option("--step-timeout <seconds>", "timeout of each nixos-rebuild / nixos-anywhere command", parsePositiveInteger, 3600).option("--health-timeout <seconds>", "how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)", parsePositiveInteger).option("--reboot-timeout <seconds>", "how long a host may take to come back after a reboot or to boot its installer", parsePositiveInteger, 900).option("--log-dir <dir>", "per-run directory of host logs and known_hosts files", ".fleetc/runs").addOption(new Option3("--output <format>", "progress as text lines or JSON lines").choices(["text", "json"]).default("text")).option("--verbose", "also show successful command exits").option("--summary-file <file>", "also append a Markdown report of the outcome to this file (in GitHub Actions: $GITHUB_STEP_SUMMARY)");
   addPathOptions(command);
   command.action(async (options) => {
     const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes5(3).toString("hex")}`;
     const logDir = String(options.logDir);
     if (!options.dryRun) ignoredByGit(logDir);
-    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose) }), ...options.dryRun ? [] : [logFiles(path25.join(logDir, runId))]);
+    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose), live: isLiveTerminal(io.isTty, process.env), columns: process.stdout.columns }), ...options.dryRun ? [] : [logFiles(path30.join(logDir, runId))]);
     const stop = new StopControl();
     const release = stopOnSignals(stop, emit);
+    const finish3 = (report) => {
+      if (options.output === "json") io.stdout(renderResultLine(report));
+      if (options.summaryFile) appendFileSync2(String(options.summaryFile), renderApplySummary(report));
+      setExit(report.exitCode);
+    };
     try {
       const outcome = await apply({
         cwd: process.cwd(),
@@ -8063,17 +8735,21 @@ function registerApply(program, io, setExit) {
         lockLeaseSeconds: Math.max(1, Number(options.lockLease)),
         stop,
         deployBranch: options.deployBranch,
-        allowOffBranch: Boolean(options.allowOffBranch)
+        allowOffBranch: Boolean(options.allowOffBranch),
+        ...options.site !== void 0 ? { site: String(options.site) } : {},
+        ...options.builders !== void 0 ? { builders: String(options.builders) } : {},
+        // In a GitHub Actions job, the ref the job runs for must be the deploy branch too.
+        ...process.env.GITHUB_ACTIONS === "true" && process.env.GITHUB_REF ? { ciRef: process.env.GITHUB_REF } : {}
       });
       if (outcome.plan && (options.dryRun || outcome.status === "refused") && options.output !== "json") io.stderr(renderPlanText(outcome.plan, { diffs: false }));
       io.stderr(`fleetc apply: ${outcome.message}
 `);
-      setExit(STATUS_EXIT[outcome.status]);
+      finish3({ status: outcome.status, exitCode: STATUS_EXIT[outcome.status], message: outcome.message, ...outcome.plan?.head.commit ? { commit: outcome.plan.head.commit } : {}, results: outcome.results, refused: outcome.refused ?? {} });
     } catch (error) {
       if (!(error instanceof ApplyError || error instanceof GitError || error instanceof GitCommandError || error instanceof PlanFileError)) throw error;
       io.stderr(`fleetc apply: ${error.message}
 `);
-      setExit(EXIT.failed);
+      finish3({ status: "error", exitCode: EXIT.failed, message: error.message, results: {}, refused: {} });
     } finally {
       release();
     }
@@ -8096,7 +8772,7 @@ function stopOnSignals(stop, emit) {
 }
 function ignoredByGit(logDir) {
   mkdirSync2(logDir, { recursive: true });
-  writeFileSync(path25.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
+  writeFileSync(path30.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
 }
 
 // src/cli/commands/adopt.ts
@@ -8149,16 +8825,16 @@ async function driftOf(probe, state, manifests) {
 }
 
 // src/apply/probe.ts
-import { mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import path26 from "node:path";
+import { mkdtemp as mkdtemp4, rm as rm4, writeFile as writeFile7 } from "node:fs/promises";
+import { tmpdir as tmpdir4 } from "node:os";
+import path31 from "node:path";
 var PARALLEL = 8;
 async function probeHosts(hosts, states, options = {}) {
   const keyed2 = hosts.map((h) => withHostKey(h, effectiveHostKey(h, states.get(h.name)?.state).key));
-  const dir = await mkdtemp2(path26.join(tmpdir2(), "fleetc-probe-"));
+  const dir = await mkdtemp4(path31.join(tmpdir4(), "fleetc-probe-"));
   try {
-    const knownHostsFile = path26.join(dir, "known_hosts");
-    await writeFile4(knownHostsFile, knownHostsFor(keyed2));
+    const knownHostsFile = path31.join(dir, "known_hosts");
+    await writeFile7(knownHostsFile, knownHostsFor(keyed2));
     const ssh = new Ssh(new ProcessRunner(() => void 0), { knownHostsFile, identityFile: options.identityFile, connectTimeoutSeconds: options.timeoutSeconds ?? 10 });
     const probes = /* @__PURE__ */ new Map();
     const queue = [...keyed2];
@@ -8168,7 +8844,7 @@ async function probeHosts(hosts, states, options = {}) {
     await Promise.all(Array.from({ length: PARALLEL }, worker));
     return probes;
   } finally {
-    await rm2(dir, { recursive: true, force: true });
+    await rm4(dir, { recursive: true, force: true });
   }
 }
 async function probeOne(ssh, host) {
@@ -8189,17 +8865,18 @@ async function adopt(request) {
   const repo = await openRepository(request.cwd);
   const remote = await defaultRemote(repo, request.remote);
   const head = await resolveCommit(repo, "HEAD");
+  const ns = refNamespace(request.site);
   let lock;
   if (!request.dryRun) {
-    const attempt = await acquireLock(repo, remote, newLockInfo(request.runId, head, `fleetc adopt`, 300));
+    const attempt = await acquireLock(repo, remote, newLockInfo(request.runId, head, `fleetc adopt`, 300), ns.lockRef);
     if (!attempt.acquired) return { status: "lock-held", ...attempt.holder ? { holder: attempt.holder } : {} };
     lock = attempt.oid;
   }
   try {
-    const states = remote ? request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix)) : await remote.fetchStates().then(() => readStates(repo)) : await readStates(repo);
+    const states = remote ? request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix), ns.statePrefix) : await remote.fetchStates(ns.statePrefix).then(() => readStates(repo, ns.statePrefix)) : await readStates(repo, ns.statePrefix);
     const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
     const compiled2 = await compiler.compile(head, "HEAD");
-    const fleetHosts = (compiled2.side.fleet?.hosts ?? []).filter((h) => !request.only?.length || request.only.includes(h.name));
+    const fleetHosts = (compiled2.side.fleet?.hosts ?? []).filter((h) => (!request.only?.length || request.only.includes(h.name)) && (request.site === void 0 || siteOf(h) === request.site));
     const probes = await probeHosts(fleetHosts, states, { ...request.identityFile ? { identityFile: request.identityFile } : {} });
     const manifests = new ManifestReader(repo, compiler);
     const results = [];
@@ -8225,8 +8902,8 @@ async function adopt(request) {
         const at = (/* @__PURE__ */ new Date()).toISOString();
         const state = { ...previous?.state ?? {}, host: host.name, deployed: { commit: probe.commit, artifacts, at, run: request.runId }, last: { result: "recorded", commit: probe.commit, at, run: request.runId } };
         delete state.decommissioned;
-        const oid = await writeState(repo, state, previous?.oid);
-        if (remote && !await remote.compareAndSwap(`${STATE_REF_PREFIX}${host.name}`, oid, previous?.oid)) {
+        const oid = await writeState(repo, state, previous?.oid, ns.statePrefix);
+        if (remote && !await remote.compareAndSwap(`${ns.statePrefix}${host.name}`, oid, previous?.oid)) {
           results.push({ host: host.name, outcome: "not adopted", commit: probe.commit, detail: `the remote's state of ${host.name} moved meanwhile; adopt again` });
           continue;
         }
@@ -8235,13 +8912,13 @@ async function adopt(request) {
     }
     return { status: results.some((r) => r.outcome === "not adopted") ? "partial" : "done", hosts: results };
   } finally {
-    if (lock) await releaseLock(repo, remote, lock);
+    if (lock) await releaseLock(repo, remote, lock, ns.lockRef);
   }
 }
 
 // src/cli/commands/adopt.ts
 function registerAdopt(program, io, setExit) {
-  const command = program.command("adopt").description("record each host as deployed at the fleet commit it really runs (read over SSH with pinned keys); touches no host").option("--only <host...>", "adopt only these hosts").option("--dry-run", "show what would be recorded; write no ref").option("--identity <file>", "SSH private key to log in with").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state in this repository only").addOption(new Option4("--format <format>", "output format").choices(["text", "json"]).default("text"));
+  const command = program.command("adopt").description("record each host as deployed at the fleet commit it really runs (read over SSH with pinned keys); touches no host").option("--only <host...>", "adopt only these hosts").option("--site <name>", "adopt this site's hosts, into its own state (fleet.yaml sites:)").option("--dry-run", "show what would be recorded; write no ref").option("--identity <file>", "SSH private key to log in with").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state in this repository only").addOption(new Option4("--format <format>", "output format").choices(["text", "json"]).default("text"));
   addPathOptions(command);
   command.action(async (options) => {
     try {
@@ -8252,6 +8929,7 @@ function registerAdopt(program, io, setExit) {
         only: options.only,
         dryRun: Boolean(options.dryRun),
         identityFile: options.identity,
+        ...options.site !== void 0 ? { site: String(options.site) } : {},
         runId: `adopt-${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes6(3).toString("hex")}`
       });
       if (outcome.status === "lock-held") {
@@ -8280,15 +8958,17 @@ function registerAdopt(program, io, setExit) {
 import { Option as Option5 } from "commander";
 
 // src/apply/status.ts
-async function fleetStatus(cwd, paths, remoteName, fetch, probe) {
+async function fleetStatus(cwd, paths, remoteName, fetch, probe, site) {
+  const ns = refNamespace(site);
   const repo = await openRepository(cwd);
   const remote = await defaultRemote(repo, remoteName);
-  if (remote && fetch) await remote.fetchStates();
+  if (remote && fetch) await remote.fetchStates(ns.statePrefix);
   const head = await resolveCommit(repo, "HEAD");
   const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, paths.fleetDir), nixDir: repoRelative(repo, paths.nixDir), layout: outputLayout(paths), libraryDir: libraryDirOf(repo, paths) });
   const compiled2 = await compiler.compile(head, "HEAD");
-  const manifests = new Map(buildPlan(compiled2.side, compiled2.side).hosts.map((h) => [h.name, h.headManifest]));
-  const states = await readStates(repo);
+  const inSite = new Set((compiled2.side.fleet?.hosts ?? []).filter((h) => site === void 0 || siteOf(h) === site).map((h) => h.name));
+  const manifests = new Map(buildPlan(compiled2.side, compiled2.side).hosts.filter((h) => inSite.has(h.name)).map((h) => [h.name, h.headManifest]));
+  const states = await readStates(repo, ns.statePrefix);
   const names = [.../* @__PURE__ */ new Set([...manifests.keys(), ...states.keys()])].sort();
   const hosts = names.map((host) => {
     const state = states.get(host)?.state;
@@ -8307,7 +8987,7 @@ async function fleetStatus(cwd, paths, remoteName, fetch, probe) {
       if (found) status.probe = await driftOf(found, states.get(status.host)?.state, manifestReader);
     }
   }
-  const lock = await readLock(repo, remote);
+  const lock = await readLock(repo, remote, ns.lockRef);
   const expiry = lock ? leaseExpiry(lock.info) : void 0;
   return { head, hosts, ...lock ? { lock: { ...lock.info, where: lock.where, stale: isStale(lock.info), ...expiry ? { leaseExpiresAt: expiry.toISOString() } : {} } } : {} };
 }
@@ -8328,25 +9008,29 @@ function renderStatus(status) {
   const lock = !status.lock ? "deploy lock: free" : status.lock.stale ? `deploy lock (${status.lock.where}): STALE \u2014 run ${status.lock.id}, ${status.lock.who}@${status.lock.machine} (pid ${status.lock.pid}) stopped renewing it; its lease ran out at ${status.lock.leaseExpiresAt}. The next fleetc apply takes it over (or: fleetc unlock ${status.lock.id})` : `deploy lock (${status.lock.where}): held by run ${status.lock.id}, ${status.lock.who}@${status.lock.machine} since ${status.lock.startedAt}${status.lock.leaseExpiresAt ? `, lease renewed until ${status.lock.leaseExpiresAt}` : ""}`;
   return [`HEAD ${status.head.slice(0, 12)}`, format(header), ...rows.map(format), lock, ""].join("\n");
 }
+var STATUS_FORMAT_VERSION = 1;
+function renderStatusJson(status) {
+  return `${JSON.stringify({ formatVersion: STATUS_FORMAT_VERSION, ...status }, null, 2)}
+`;
+}
 
 // src/cli/commands/status.ts
 function registerStatus(program, io, setExit) {
-  const status = program.command("status").description("show per host the deployed commit, pending changes and the last result, and the deploy lock").addOption(new Option5("--format <format>", "output format").choices(["text", "json"]).default("text")).option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "read the state in this repository only").option("--no-fetch", "do not fetch the state refs from the remote first").option("--probe", "also read what each host runs over SSH (pinned host keys only) and report drift; exits 1 when a host drifts").option("--identity <file>", "SSH private key for --probe");
+  const status = program.command("status").description("show per host the deployed commit, pending changes and the last result, and the deploy lock").addOption(new Option5("--format <format>", "output format").choices(["text", "json"]).default("text")).option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "read the state in this repository only").option("--no-fetch", "do not fetch the state refs from the remote first").option("--probe", "also read what each host runs over SSH (pinned host keys only) and report drift; exits 1 when a host drifts").option("--identity <file>", "SSH private key for --probe").option("--site <name>", "the hosts, state and lock of this site (fleet.yaml sites:)");
   addPathOptions(status);
   status.action(async (options) => {
     await guarded2(io, setExit, async () => {
       const probe = options.probe ? { ...options.identity ? { identityFile: String(options.identity) } : {} } : void 0;
-      const result = await fleetStatus(process.cwd(), pathsFrom(options), options.remote === false ? "" : options.remote, options.fetch !== false, probe);
-      io.stdout(options.format === "json" ? `${JSON.stringify(result, null, 2)}
-` : renderStatus(result));
+      const result = await fleetStatus(process.cwd(), pathsFrom(options), options.remote === false ? "" : options.remote, options.fetch !== false, probe, options.site);
+      io.stdout(options.format === "json" ? renderStatusJson(result) : renderStatus(result));
       setExit(result.hosts.some((h) => h.probe?.state === "drift") ? EXIT.failed : EXIT.ok);
     });
   });
-  program.command("unlock").description("break a stale deploy lock; only with the id of the lock (fleetc status shows it)").argument("<lock-id>", "the id of the lock to break").option("--remote <name>", "git remote holding the lock ref (default: origin, when it exists)").option("--no-remote", "the lock in this repository only").action(async (lockId, options) => {
+  program.command("unlock").description("break a stale deploy lock; only with the id of the lock (fleetc status shows it)").argument("<lock-id>", "the id of the lock to break").option("--remote <name>", "git remote holding the lock ref (default: origin, when it exists)").option("--no-remote", "the lock in this repository only").option("--site <name>", "the lock of this site (fleet.yaml sites:)").action(async (lockId, options) => {
     await guarded2(io, setExit, async () => {
       const repo = await openRepository(process.cwd());
       const remote = await defaultRemote(repo, options.remote === false ? "" : options.remote);
-      const result = await breakLock(repo, remote, lockId);
+      const result = await breakLock(repo, remote, lockId, refNamespace(options.site).lockRef);
       const whose = (l) => `run ${l.id} of ${l.who}@${l.machine} (pid ${l.pid}), taken ${l.startedAt} to deploy ${l.commit.slice(0, 12)}`;
       if (result.broken) {
         io.stdout(`broke the deploy lock: ${whose(result.lock)}
@@ -8381,7 +9065,7 @@ function registerValidate(program, io, setExit) {
     const paths = pathsFrom(options, { layout: false });
     const format = formatFrom(options);
     const result = await compileFromDisk(paths, { validateOnly: true, cacheDir: cacheDirFrom(options) });
-    io.stdout(renderDiagnostics(format, result.diagnostics, result.sources));
+    io.stdout(renderDiagnostics(format, result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
     if (format === "text") {
       const verdict = hasErrors(result.diagnostics) ? "invalid" : "valid";
       io.stderr(`${paths.fleetDir}: ${verdict} (${result.hostCount} hosts, ${result.profileCount} profiles; ${summaryLine(result.diagnostics)})
@@ -8393,7 +9077,7 @@ function registerValidate(program, io, setExit) {
 
 // src/watch/watcher.ts
 import { lstatSync, statSync } from "node:fs";
-import path27 from "node:path";
+import path32 from "node:path";
 import { watch } from "chokidar";
 
 // src/compile/incremental.ts
@@ -8496,8 +9180,8 @@ var CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 var YAML = /\.ya?ml$/;
 function startWatch(options, onEvent) {
   const { paths } = options;
-  const fleetRoot = path27.resolve(paths.fleetDir);
-  const nixRoot = path27.resolve(paths.nixDir);
+  const fleetRoot = path32.resolve(paths.fleetDir);
+  const nixRoot = path32.resolve(paths.nixDir);
   const compiler = new IncrementalCompiler(outputLayout(paths), options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache);
   let raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
@@ -8519,7 +9203,7 @@ function startWatch(options, onEvent) {
       files = new Map(raw.files.map((f) => [f.relPath, f]));
     } else {
       for (const relPath of changedFiles) {
-        if (!lstatSync(path27.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
+        if (!lstatSync(path32.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
         else files.set(relPath, readFleetFile(paths.fleetDir, relPath));
       }
       const nix = rereadNix ? readNixDir(paths.nixDir) : raw;
@@ -8569,7 +9253,7 @@ function startWatch(options, onEvent) {
   const verifyRecent = () => {
     if (stopped) return;
     for (const relPath of recheck) {
-      const onDisk = lstatSync(path27.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
+      const onDisk = lstatSync(path32.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
       const built = files.get(relPath);
       if (onDisk?.bytes && built?.bytes ? !Buffer.from(onDisk.bytes).equals(built.bytes) : Boolean(onDisk) !== Boolean(built)) changedFiles.add(relPath);
     }
@@ -8586,7 +9270,7 @@ function startWatch(options, onEvent) {
   };
   const watchers = [];
   const onFleet = (event, absPath) => {
-    const relPath = path27.relative(fleetRoot, absPath).split(path27.sep).join("/");
+    const relPath = path32.relative(fleetRoot, absPath).split(path32.sep).join("/");
     if (relPath === "" || relPath.startsWith("..") || relPath.split("/").some((s) => s.startsWith("."))) return;
     if ((event === "add" || event === "change" || event === "unlink") && YAML.test(relPath)) changedFiles.add(relPath);
     else if (event === "addDir" || event === "unlinkDir" || YAML.test(relPath)) rereadAll = true;
@@ -8597,7 +9281,7 @@ function startWatch(options, onEvent) {
     rereadNix = true;
     schedule();
   };
-  const hidden2 = (root) => (p) => path27.relative(root, p).split(path27.sep).some((s) => s.startsWith(".") && s !== "..");
+  const hidden2 = (root) => (p) => path32.relative(root, p).split(path32.sep).some((s) => s.startsWith(".") && s !== "..");
   const ready = (async () => {
     const fleetWatcher = watch(fleetRoot, { ignoreInitial: true, ignored: hidden2(fleetRoot) });
     const nixWatcher = watch(nixRoot, { ignoreInitial: true, ignored: hidden2(nixRoot) });
@@ -8622,7 +9306,7 @@ function startWatch(options, onEvent) {
   };
 }
 function manifestSignature(outDir) {
-  const stat = statSync(path27.join(outDir, MANIFEST_PATH), { throwIfNoEntry: false });
+  const stat = statSync(path32.join(outDir, MANIFEST_PATH), { throwIfNoEntry: false });
   return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 function describeHostChanges2(changes, before, after, hostsBefore, hostsAfter) {
@@ -8736,18 +9420,23 @@ async function main(argv, io = processIo) {
   registerAdopt(program, io, setExit);
   registerWatch(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  if (argv.length <= 2) {
+    io.stderr(program.helpInformation());
+    return EXIT.usage;
+  }
+  const usage = argv.includes("--detailed-exitcode") ? EXIT.failed : EXIT.usage;
   try {
     await program.parseAsync([...argv], { from: "node" });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       const benign = error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help";
-      return benign ? EXIT.ok : EXIT.usage;
+      return benign ? EXIT.ok : usage;
     }
     if (error instanceof UsageError) {
       io.stderr(`fleetc: ${error.message}
 `);
-      return EXIT.usage;
+      return usage;
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`fleetc: internal error: ${message}

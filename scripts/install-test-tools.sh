@@ -22,6 +22,12 @@ declare -A PACKAGES=(
   [openssl]=openssl
   [unshare]=util-linux
   [systemd-analyze]=systemd
+  # deploy.cache: systemd-run parses the dead-man timer's options; the lab's fake hosts walk and
+  # start processes (ps, setsid); plan --closures reads real nix path-info
+  [systemd-run]=systemd
+  [nix]=nix-bin
+  [ps]=procps
+  [setsid]=util-linux
   [cpio]=cpio
   [busybox]=busybox-static
   # disko's _create on loop devices (test/disko/); md, device-mapper and ZFS are shimmed there

@@ -8,7 +8,8 @@ import { acquireLock, newLockInfo, releaseLock, type LockInfo } from './lock.ts'
 import { RevisionCompiler, sameArtifacts } from './plan-from-state.ts';
 import { probeHosts } from './probe.ts';
 import { defaultRemote } from './remote.ts';
-import { readStates, STATE_REF_PREFIX, writeState, type HostState } from './state.ts';
+import { readStates, writeState, type HostState } from './state.ts';
+import { refNamespace, siteOf } from './site.ts';
 
 export interface AdoptRequest {
   cwd: string;
@@ -18,6 +19,8 @@ export interface AdoptRequest {
   dryRun: boolean;
   identityFile?: string;
   runId: string;
+  /** A site's hosts only, under its own lock and state (site.ts). */
+  site?: string;
 }
 
 export interface AdoptedHost {
@@ -33,17 +36,18 @@ export async function adopt(request: AdoptRequest): Promise<AdoptOutcome> {
   const repo = await openRepository(request.cwd);
   const remote = await defaultRemote(repo, request.remote);
   const head = await resolveCommit(repo, 'HEAD');
+  const ns = refNamespace(request.site);
   let lock: string | undefined;
   if (!request.dryRun) {
-    const attempt = await acquireLock(repo, remote, newLockInfo(request.runId, head, `fleetc adopt`, 300));
+    const attempt = await acquireLock(repo, remote, newLockInfo(request.runId, head, `fleetc adopt`, 300), ns.lockRef);
     if (!attempt.acquired) return { status: 'lock-held', ...(attempt.holder ? { holder: attempt.holder } : {}) };
     lock = attempt.oid;
   }
   try {
-    const states = remote ? (request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix)) : await remote.fetchStates().then(() => readStates(repo))) : await readStates(repo);
+    const states = remote ? (request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix), ns.statePrefix) : await remote.fetchStates(ns.statePrefix).then(() => readStates(repo, ns.statePrefix))) : await readStates(repo, ns.statePrefix);
     const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
     const compiled = await compiler.compile(head, 'HEAD');
-    const fleetHosts = (compiled.side.fleet?.hosts ?? []).filter((h) => !request.only?.length || request.only.includes(h.name));
+    const fleetHosts = (compiled.side.fleet?.hosts ?? []).filter((h) => (!request.only?.length || request.only.includes(h.name)) && (request.site === undefined || siteOf(h) === request.site));
     const probes = await probeHosts(fleetHosts, states, { ...(request.identityFile ? { identityFile: request.identityFile } : {}) });
     const manifests = new ManifestReader(repo, compiler);
     const results: AdoptedHost[] = [];
@@ -69,8 +73,8 @@ export async function adopt(request: AdoptRequest): Promise<AdoptOutcome> {
         const at = new Date().toISOString();
         const state: HostState = { ...(previous?.state ?? {}), host: host.name, deployed: { commit: probe.commit, artifacts, at, run: request.runId }, last: { result: 'recorded', commit: probe.commit, at, run: request.runId } };
         delete state.decommissioned;
-        const oid = await writeState(repo, state, previous?.oid);
-        if (remote && !(await remote.compareAndSwap(`${STATE_REF_PREFIX}${host.name}`, oid, previous?.oid))) {
+        const oid = await writeState(repo, state, previous?.oid, ns.statePrefix);
+        if (remote && !(await remote.compareAndSwap(`${ns.statePrefix}${host.name}`, oid, previous?.oid))) {
           results.push({ host: host.name, outcome: 'not adopted', commit: probe.commit, detail: `the remote's state of ${host.name} moved meanwhile; adopt again` });
           continue;
         }
@@ -79,6 +83,6 @@ export async function adopt(request: AdoptRequest): Promise<AdoptOutcome> {
     }
     return { status: results.some((r) => r.outcome === 'not adopted') ? 'partial' : 'done', hosts: results };
   } finally {
-    if (lock) await releaseLock(repo, remote, lock);
+    if (lock) await releaseLock(repo, remote, lock, ns.lockRef);
   }
 }

@@ -16,6 +16,8 @@ export type RolloutEvent =
   | { type: 'host-started'; host: string; action: HostAction }
   | { type: 'step'; host: string; step: string }
   | { type: 'command'; host: string; argv: readonly string[]; env?: readonly string[] }
+  /** A piece of a running command's output (stdout and stderr interleaved), as it is printed. */
+  | { type: 'output'; host: string; text: string }
   | { type: 'command-finished'; host: string; argv: readonly string[]; exitCode: number; durationMs: number; timedOut: boolean; output: string }
   | { type: 'host-finished'; host: string; action: HostAction; result: HostResult; durationMs: number; error?: string }
   | { type: 'halted'; reason: string }

@@ -9,6 +9,7 @@ import type { Repository } from '../git/repository.ts';
 import { gitWithIdentity, ZERO_OID } from './git-objects.ts';
 import type { Remote } from './remote.ts';
 
+/** The single-site lock; a site's is refs/fleetc/sites/<site>/lock (site.ts). */
 export const LOCK_REF = 'refs/fleetc/lock';
 
 export interface LockInfo {
@@ -64,29 +65,29 @@ async function lockCommit(repo: Repository, info: LockInfo): Promise<string> {
  * Takes the lock: it must be free, or held under a lease that ran out (a stale lock, swapped out by
  * its exact id, so of two runs taking over the same stale lock only one wins).
  */
-export async function acquireLock(repo: Repository, remote: Remote | undefined, info: LockInfo): Promise<LockAttempt> {
+export async function acquireLock(repo: Repository, remote: Remote | undefined, info: LockInfo, lockRef = LOCK_REF): Promise<LockAttempt> {
   const git = gitWithIdentity(repo);
   const oid = await lockCommit(repo, info);
   let tookOver: LockInfo | undefined;
   let localOld = ZERO_OID;
   try {
-    await git(['update-ref', LOCK_REF, oid, ZERO_OID]);
+    await git(['update-ref', lockRef, oid, ZERO_OID]);
   } catch {
-    const local = await readLocalLockRef(repo);
+    const local = await readLocalLockRef(repo, lockRef);
     if (!local || !isStale(local.info)) return { acquired: false, holder: local?.info };
     try {
-      await git(['update-ref', LOCK_REF, oid, local.oid]);
+      await git(['update-ref', lockRef, oid, local.oid]);
     } catch {
-      return { acquired: false, holder: await readLocalLock(repo) };
+      return { acquired: false, holder: await readLocalLock(repo, lockRef) };
     }
     tookOver = local.info;
     localOld = local.oid;
   }
-  if (remote && !(await remote.compareAndSwap(LOCK_REF, oid, undefined))) {
-    const held = await readRemoteLock(repo, remote);
-    if (!held || !isStale(held.info) || !(await remote.compareAndSwap(LOCK_REF, oid, held.oid))) {
-      await git(['update-ref', ...(localOld === ZERO_OID ? ['-d', LOCK_REF, oid] : [LOCK_REF, localOld, oid])]).catch(() => undefined);
-      return { acquired: false, holder: held?.info ?? (await readRemoteLock(repo, remote))?.info };
+  if (remote && !(await remote.compareAndSwap(lockRef, oid, undefined))) {
+    const held = await readRemoteLock(repo, remote, lockRef);
+    if (!held || !isStale(held.info) || !(await remote.compareAndSwap(lockRef, oid, held.oid))) {
+      await git(['update-ref', ...(localOld === ZERO_OID ? ['-d', lockRef, oid] : [lockRef, localOld, oid])]).catch(() => undefined);
+      return { acquired: false, holder: held?.info ?? (await readRemoteLock(repo, remote, lockRef))?.info };
     }
     tookOver = held.info;
   }
@@ -98,28 +99,28 @@ export async function acquireLock(repo: Repository, remote: Remote | undefined, 
  * remote. Returns the new oid, or undefined when the lock is no longer this run's (broken by
  * fleetc unlock, or taken over after the lease ran out).
  */
-export async function renewLock(repo: Repository, remote: Remote | undefined, oid: string, info: LockInfo): Promise<string | undefined> {
+export async function renewLock(repo: Repository, remote: Remote | undefined, oid: string, info: LockInfo, lockRef = LOCK_REF): Promise<string | undefined> {
   const git = gitWithIdentity(repo);
   const next = await lockCommit(repo, { ...info, renewedAt: new Date().toISOString() });
-  if (remote && !(await remote.compareAndSwap(LOCK_REF, next, oid))) return undefined;
-  await git(['update-ref', LOCK_REF, next, oid]).catch(() => undefined);
+  if (remote && !(await remote.compareAndSwap(lockRef, next, oid))) return undefined;
+  await git(['update-ref', lockRef, next, oid]).catch(() => undefined);
   return next;
 }
 
-export async function releaseLock(repo: Repository, remote: Remote | undefined, oid: string): Promise<void> {
+export async function releaseLock(repo: Repository, remote: Remote | undefined, oid: string, lockRef = LOCK_REF): Promise<void> {
   const git = gitWithIdentity(repo);
-  if (remote) await remote.compareAndDelete(LOCK_REF, oid);
-  await git(['update-ref', '-d', LOCK_REF, oid]).catch(() => undefined);
+  if (remote) await remote.compareAndDelete(lockRef, oid);
+  await git(['update-ref', '-d', lockRef, oid]).catch(() => undefined);
 }
 
 /**
  * The lock that blocks a run: the remote's when there is one, else this repository's (a local lock
  * left by a run killed before it reached the remote blocks local runs too).
  */
-export async function readLock(repo: Repository, remote: Remote | undefined): Promise<{ oid: string; info: LockInfo; where: 'remote' | 'local' } | undefined> {
-  const onRemote = remote ? await readRemoteLock(repo, remote) : undefined;
+export async function readLock(repo: Repository, remote: Remote | undefined, lockRef = LOCK_REF): Promise<{ oid: string; info: LockInfo; where: 'remote' | 'local' } | undefined> {
+  const onRemote = remote ? await readRemoteLock(repo, remote, lockRef) : undefined;
   if (onRemote) return { ...onRemote, where: 'remote' };
-  const local = await readLocalLockRef(repo);
+  const local = await readLocalLockRef(repo, lockRef);
   return local ? { ...local, where: 'local' } : undefined;
 }
 
@@ -127,28 +128,28 @@ export async function readLock(repo: Repository, remote: Remote | undefined): Pr
  * fleetc unlock: breaks a lock only when given its id. Returns the lock that was broken, or the one
  * that is held when the id does not match (nothing is changed then).
  */
-export async function breakLock(repo: Repository, remote: Remote | undefined, id: string): Promise<{ broken: boolean; lock?: LockInfo }> {
-  const current = await readLock(repo, remote);
+export async function breakLock(repo: Repository, remote: Remote | undefined, id: string, lockRef = LOCK_REF): Promise<{ broken: boolean; lock?: LockInfo }> {
+  const current = await readLock(repo, remote, lockRef);
   if (!current) return { broken: false };
   if (current.info.id !== id) return { broken: false, lock: current.info };
-  if (current.where === 'remote' && !(await remote!.compareAndDelete(LOCK_REF, current.oid))) return { broken: false, lock: current.info };
-  const local = await readLocalLockRef(repo);
-  if (local && local.info.id === id) await gitWithIdentity(repo)(['update-ref', '-d', LOCK_REF, local.oid]).catch(() => undefined);
+  if (current.where === 'remote' && !(await remote!.compareAndDelete(lockRef, current.oid))) return { broken: false, lock: current.info };
+  const local = await readLocalLockRef(repo, lockRef);
+  if (local && local.info.id === id) await gitWithIdentity(repo)(['update-ref', '-d', lockRef, local.oid]).catch(() => undefined);
   return { broken: true, lock: current.info };
 }
 
-async function readLocalLock(repo: Repository): Promise<LockInfo | undefined> {
-  return (await readLocalLockRef(repo))?.info;
+async function readLocalLock(repo: Repository, lockRef: string): Promise<LockInfo | undefined> {
+  return (await readLocalLockRef(repo, lockRef))?.info;
 }
 
-async function readLocalLockRef(repo: Repository): Promise<{ oid: string; info: LockInfo } | undefined> {
-  const oid = await gitWithIdentity(repo)(['rev-parse', '--verify', '--quiet', LOCK_REF]).then((o) => o.trim(), () => '');
+async function readLocalLockRef(repo: Repository, lockRef: string): Promise<{ oid: string; info: LockInfo } | undefined> {
+  const oid = await gitWithIdentity(repo)(['rev-parse', '--verify', '--quiet', lockRef]).then((o) => o.trim(), () => '');
   return oid ? { oid, info: await readLockObject(repo, oid) } : undefined;
 }
 
-async function readRemoteLock(repo: Repository, remote: Remote): Promise<{ oid: string; info: LockInfo } | undefined> {
+async function readRemoteLock(repo: Repository, remote: Remote, lockRef: string): Promise<{ oid: string; info: LockInfo } | undefined> {
   const scratch = `refs/fleetc/observed/lock-${process.pid}`;
-  const oid = await remote.fetchRef(LOCK_REF, scratch);
+  const oid = await remote.fetchRef(lockRef, scratch);
   if (!oid) return undefined;
   try {
     return { oid, info: await readLockObject(repo, oid) };

@@ -15,18 +15,18 @@ export class Remote {
   }
 
   /** The remote's deployment state replaces the local copy (the remote is the authority). */
-  async fetchStates(): Promise<void> {
-    await this.git(['fetch', '--quiet', '--no-tags', '--prune', this.name, '+refs/fleetc/deployed/*:refs/fleetc/deployed/*']);
+  async fetchStates(prefix = 'refs/fleetc/deployed/'): Promise<void> {
+    await this.git(['fetch', '--quiet', '--no-tags', '--prune', this.name, `+${prefix}*:${prefix}*`]);
   }
 
   /**
    * Read-only (apply --dry-run): the remote's state refs are fetched into a private namespace, read
    * with read(prefix), and removed again, so no ref of this repository changes.
    */
-  async observeStates<T>(read: (prefix: string) => Promise<T>): Promise<T> {
+  async observeStates<T>(read: (prefix: string) => Promise<T>, statePrefix = 'refs/fleetc/deployed/'): Promise<T> {
     const prefix = `refs/fleetc/observed/${process.pid}/deployed/`;
     try {
-      await this.git(['fetch', '--quiet', '--no-tags', this.name, `+refs/fleetc/deployed/*:${prefix}*`]);
+      await this.git(['fetch', '--quiet', '--no-tags', this.name, `+${statePrefix}*:${prefix}*`]);
       return await read(prefix);
     } finally {
       await this.deleteRefs(prefix);

@@ -6,6 +6,7 @@ import type { HostResult } from './events.ts';
 import { gitWithIdentity, ZERO_OID } from './git-objects.ts';
 import type { RecordedHostKey } from './host-keys.ts';
 
+/** The single-site state; a site's is refs/fleetc/sites/<site>/deployed/ (site.ts). */
 export const STATE_REF_PREFIX = 'refs/fleetc/deployed/';
 
 export interface HostState {
@@ -38,12 +39,12 @@ export async function readStates(repo: Repository, prefix = STATE_REF_PREFIX): P
  * Records a host's new state: a commit on top of the previous one, moved in with compare-and-swap
  * (git update-ref <ref> <new> <old>), so two writers can never both win.
  */
-export async function writeState(repo: Repository, state: HostState, previous: string | undefined): Promise<string> {
+export async function writeState(repo: Repository, state: HostState, previous: string | undefined, prefix = STATE_REF_PREFIX): Promise<string> {
   const git = gitWithIdentity(repo);
   const blob = (await git(['hash-object', '-w', '--stdin'], `${JSON.stringify(state, null, 2)}\n`)).trim();
   const tree = (await git(['mktree'], `100644 blob ${blob}\tstate.json\n`)).trim();
   const summary = state.last ? `${state.last.result} at ${state.last.commit.slice(0, 12)}` : 'state';
   const commit = (await git(['commit-tree', tree, ...(previous ? ['-p', previous] : []), '-m', `fleetc: ${state.host} ${summary} (run ${state.last?.run ?? ''})`])).trim();
-  await git(['update-ref', `${STATE_REF_PREFIX}${state.host}`, commit, previous ?? ZERO_OID]);
+  await git(['update-ref', `${prefix}${state.host}`, commit, previous ?? ZERO_OID]);
   return commit;
 }

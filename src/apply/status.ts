@@ -8,6 +8,7 @@ import { isStale, leaseExpiry, readLock, type LockInfo } from './lock.ts';
 import { RevisionCompiler, sameArtifacts } from './plan-from-state.ts';
 import { defaultRemote } from './remote.ts';
 import { readStates, type HostState } from './state.ts';
+import { refNamespace, siteOf } from './site.ts';
 import { driftOf, ManifestReader, type Drift } from './drift.ts';
 import { probeHosts } from './probe.ts';
 
@@ -30,15 +31,18 @@ export interface FleetStatus {
   lock?: LockInfo & { where: 'remote' | 'local'; stale: boolean; leaseExpiresAt?: string };
 }
 
-export async function fleetStatus(cwd: string, paths: Paths, remoteName: string | undefined, fetch: boolean, probe?: { identityFile?: string }): Promise<FleetStatus> {
+export async function fleetStatus(cwd: string, paths: Paths, remoteName: string | undefined, fetch: boolean, probe?: { identityFile?: string }, site?: string): Promise<FleetStatus> {
+  const ns = refNamespace(site);
   const repo = await openRepository(cwd);
   const remote = await defaultRemote(repo, remoteName);
-  if (remote && fetch) await remote.fetchStates();
+  if (remote && fetch) await remote.fetchStates(ns.statePrefix);
   const head = await resolveCommit(repo, 'HEAD');
   const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, paths.fleetDir), nixDir: repoRelative(repo, paths.nixDir), layout: outputLayout(paths), libraryDir: libraryDirOf(repo, paths) });
   const compiled = await compiler.compile(head, 'HEAD');
-  const manifests = new Map(buildPlan(compiled.side, compiled.side).hosts.map((h) => [h.name, h.headManifest]));
-  const states = await readStates(repo);
+  // --site: that site's hosts and its own state refs.
+  const inSite = new Set((compiled.side.fleet?.hosts ?? []).filter((h) => site === undefined || siteOf(h) === site).map((h) => h.name));
+  const manifests = new Map(buildPlan(compiled.side, compiled.side).hosts.filter((h) => inSite.has(h.name)).map((h) => [h.name, h.headManifest]));
+  const states = await readStates(repo, ns.statePrefix);
   const names = [...new Set([...manifests.keys(), ...states.keys()])].sort();
   const hosts = names.map((host): HostStatus => {
     const state = states.get(host)?.state;
@@ -57,7 +61,7 @@ export async function fleetStatus(cwd: string, paths: Paths, remoteName: string 
       if (found) status.probe = await driftOf(found, states.get(status.host)?.state, manifestReader);
     }
   }
-  const lock = await readLock(repo, remote);
+  const lock = await readLock(repo, remote, ns.lockRef);
   const expiry = lock ? leaseExpiry(lock.info) : undefined;
   return { head, hosts, ...(lock ? { lock: { ...lock.info, where: lock.where, stale: isStale(lock.info), ...(expiry ? { leaseExpiresAt: expiry.toISOString() } : {}) } } : {}) };
 }

@@ -11,6 +11,7 @@ import { pinnedTarget, type Ssh, type SshTarget } from './transports/ssh.ts';
 import type { StopControl } from './stop.ts';
 import type { RaftCoordinator } from './raft.ts';
 import type { BootServerCheck } from './boot-server.ts';
+import { pullBoot, pullUpdate, type PullSettings } from './pull-update.ts';
 
 const ABORTED = 'stopped by a second signal';
 
@@ -47,6 +48,8 @@ export interface StepContext {
   raft: RaftCoordinator;
   /** The fleet's boot server (boot.server), when it is a host of the fleet. */
   bootServer?: { name: string; check: BootServerCheck };
+  /** With deploy.cache: the systems built once and pushed to the cache, pulled by the hosts. */
+  pull?: PullSettings;
 }
 
 export interface JobOutcome {
@@ -99,6 +102,11 @@ type Step = (name: string) => void;
 
 async function update(job: HostJob, ctx: StepContext, step: Step): Promise<JobOutcome> {
   const target = pinnedTarget(job.host);
+  if (ctx.pull?.closures.has(job.name)) {
+    const undelivered = await deliverCredentials(job, ctx, step, target);
+    if (undelivered) return { result: 'failed', error: `${undelivered}; the running system did not change` };
+    return pullUpdate(job, ctx, ctx.pull, step);
+  }
   step('read the running generation');
   const before = await readLink(ctx, target, '/run/current-system');
   const undelivered = await deliverCredentials(job, ctx, step, target);
@@ -130,6 +138,11 @@ async function rollback(job: HostJob, ctx: StepContext, step: Step, target: SshT
 
 async function rebootUpdate(job: HostJob, ctx: StepContext, step: Step): Promise<JobOutcome> {
   const target = pinnedTarget(job.host);
+  if (ctx.pull?.closures.has(job.name)) {
+    const undelivered = await deliverCredentials(job, ctx, step, target);
+    if (undelivered) return { result: 'failed', error: `${undelivered}; the boot entry did not change` };
+    return pullBoot(job, ctx, ctx.pull, step, (t) => reboot(ctx, step, t));
+  }
   const profile = '/nix/var/nix/profiles/system';
   step('read the boot generation');
   const before = await readLink(ctx, target, profile);

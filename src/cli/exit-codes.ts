@@ -3,7 +3,7 @@ export const EXIT = {
   ok: 0,
   /** Diagnostics with errors, or build --check found changes. */
   failed: 1,
-  /** Bad command line. */
+  /** Bad command line (with `--detailed-exitcode`, 1 instead: 2 means "changes" there, as in Terraform). */
   usage: 2,
   /** A bug in fleetc (reported without a stack trace unless FLEETC_DEBUG=1). */
   internal: 3,
@@ -17,4 +17,6 @@ export const EXIT = {
   refused: 7,
   /** apply: stopped by a signal (or a lost deploy lock): the hosts in flight finished, the others are pending. */
   applyStopped: 8,
+  /** apply: some hosts were refused and skipped (reported); every other host's change was deployed. */
+  applyPartlyRefused: 9,
 } as const;

@@ -35,17 +35,24 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   registerWatch(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
+  // Bare `fleetc` is a command line that names no command: the help, and the usage code.
+  if (argv.length <= 2) {
+    io.stderr(program.helpInformation());
+    return EXIT.usage;
+  }
+  // --detailed-exitcode gives 2 the meaning "changes", so a bad command line must not exit 2 there.
+  const usage = argv.includes('--detailed-exitcode') ? EXIT.failed : EXIT.usage;
   try {
     await program.parseAsync([...argv], { from: 'node' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       const benign = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
-      return benign ? EXIT.ok : EXIT.usage;
+      return benign ? EXIT.ok : usage;
     }
     if (error instanceof UsageError) {
       io.stderr(`fleetc: ${error.message}\n`);
-      return EXIT.usage;
+      return usage;
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`fleetc: internal error: ${message}\n`);

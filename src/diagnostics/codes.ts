@@ -73,6 +73,8 @@ export const DIAGNOSTIC_CODES = {
   PORT_NOT_OPEN: 'A service port is not opened on a network fleetc itself connects to it over (health checks, Raft peers).',
   BOOT_ADDRESS_MISSING: 'A boot interface has no address and its network has no dynamic pool.',
   BOOT_SERVER_UNKNOWN: 'boot.server names a host the fleet does not have.',
+  SITE_UNKNOWN: 'The fleet deploys by site and a host names no declared site (label site).',
+  RAFT_GROUP_SPANS_SITES: 'A Raft group has voters in more than one site; each site deploys on its own.',
   BOOT_SERVER_MISMATCH: "boot.tftp or boot.http's host is not a static address of the boot server host (boot.server).",
   BOOT_URL_INVALID: 'The boot server URL does not parse, or carries credentials or a query string.',
   KERNEL_PARAM_UNSAFE: 'A kernel parameter cannot be written into an iPXE script unchanged (${, a leading #, ||, &&, ;).',

@@ -95,7 +95,9 @@ function marker(): InitFile {
 }
 
 function workflows(): InitFile[] {
-  return ['pr.yml', 'apply.yml'].map((name) => ({ path: `.github/workflows/${name}`, contents: readFileSync(packageFile(`templates/init/workflows/${name}`), 'utf8') }));
+  const template = (name: string) => readFileSync(packageFile(`templates/init/${name}`), 'utf8');
+  // Dependabot keeps the actions the workflows pin by commit current.
+  return [...['pr.yml', 'apply.yml'].map((name) => ({ path: `.github/workflows/${name}`, contents: template(`workflows/${name}`) })), { path: '.github/dependabot.yml', contents: template('dependabot.yml') }];
 }
 
 /** fleetc's schema/ as seen from a file of the repository, '/'-separated. */

@@ -166,6 +166,8 @@ export interface Host {
   bmc?: Bmc;
   labels: Record<string, string>;
   ssh: { port: number; user: string; hostKey?: string };
+  /** deploy.cache with a publicKey: the host substitutes from the fleet's cache and trusts its key. */
+  nixCache?: { substituter: string; publicKey: string };
   authorizedKeys: string[];
   timezone: string;
   stateVersion: string;
@@ -193,6 +195,18 @@ export interface DeployPolicy {
   maxParallel: number;
   healthTimeoutSeconds: number;
   powerOffDecommissioned: boolean;
+  /** Set: apply deploys through the cache (evaluate once, build on builders, hosts pull, dead-man activation). */
+  cache?: { url: string; signingKey: SecretRef };
+  /** How long a switched host waits for apply's confirmation before it reactivates its previous generation. */
+  confirmTimeoutSeconds: number;
+  /** nix-eval-jobs: parallel workers, and the memory (MiB) at which a worker is restarted. */
+  evaluation: { workers: number; maxMemoryMiB: number };
+  /**
+   * How apply meets a new machine's installer, whose SSH key cannot be known in advance: accept the
+   * first key it shows (the fleet provisions from CI), or refuse the install (an operator passes
+   * --first-contact accept-new by hand).
+   */
+  firstContact: 'refuse' | 'accept-new';
 }
 
 /** How first boot retries a step: waits grow from delaySeconds by backoff, capped at maxDelaySeconds. */
@@ -230,6 +244,8 @@ export interface Fleet {
   /** ssh.authorizedKeys: who may log into every host and every netboot installer. */
   authorizedKeys: string[];
   profiles: Record<string, Profile>;
+  /** Sites (sorted): each has its own deploy lock and state; a host's site is its `site` label. */
+  sites: string[];
   /** Sorted by name. */
   hosts: Host[];
 }

@@ -6,6 +6,18 @@ export type Filesystem = 'ext4' | 'xfs' | 'btrfs';
 
 export type SecretRef = { file: string } | { env: string } | { host: string };
 
+/** deploy.cache: the binary cache every host pulls its closure from. */
+export interface DeployCacheInput {
+  /** Any store URL `nix copy --to` accepts (s3://, ssh-ng://, file://, https://). */
+  url: string;
+  /** The key that signs what is pushed: a reference (file or environment variable), never the value. */
+  signingKey: SecretRef;
+  /** The public half (name:base64): with it, every host trusts the cache and substitutes from it. */
+  publicKey?: string;
+  /** The URL hosts read the cache from, when not url (e.g. its HTTPS endpoint; default: url). */
+  substituter?: string;
+}
+
 export type Protocol = 'tcp' | 'udp';
 
 /** A plain number is a TCP port open on every network of the host. */
@@ -59,7 +71,9 @@ export interface FleetInput {
   platform?: PlatformInput;
   networks: Record<string, NetworkInput>;
   boot: { http: string; tftp: string; interfaces?: string[]; ipxe?: { bios?: string; uefi?: string; arm64?: string }; menuTimeoutSeconds?: number; server?: string };
-  deploy?: { order?: string[]; maxParallel?: number; healthTimeoutSeconds?: number; powerOffDecommissioned?: boolean };
+  deploy?: { order?: string[]; maxParallel?: number; healthTimeoutSeconds?: number; powerOffDecommissioned?: boolean; firstContact?: 'refuse' | 'accept-new'; cache?: DeployCacheInput; confirmTimeoutSeconds?: number; evaluation?: { workers?: number; maxMemoryMiB?: number } };
+  /** Sites: each deploys on its own (own lock and state); a host's site is its `site` label. */
+  sites?: string[];
   services?: Record<string, ServiceInput>;
   clusters?: Record<string, { description?: string; bootstrap?: string }>;
   secrets?: Record<string, SecretRef>;

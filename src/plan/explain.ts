@@ -93,7 +93,9 @@ export function installSteps(host: Host, fleet: Fleet): string[] {
     const bootMac = host.interfaces.find((i) => i.boot)?.mac;
     steps.push(`it PXE-boots fleetc's installer (DHCP reservation${bootMac ? ` for ${bootMac}` : ''}, its iPXE script, served from ${fleet.boot.http})`);
   }
-  steps.push("first contact: the installer's SSH host key cannot be known in advance; apply accepts it only when run with --first-contact accept-new (by default it refuses to install)");
+  steps.push(fleet.deploy.firstContact === 'accept-new'
+    ? "first contact: the installer's SSH host key cannot be known in advance; the fleet's deploy.firstContact is accept-new, so apply accepts the first key it shows"
+    : "first contact: the installer's SSH host key cannot be known in advance; the fleet's deploy.firstContact is refuse, so apply installs only when run with --first-contact accept-new (otherwise the host is refused and skipped)");
   steps.push(`nixos-anywhere over SSH to ${address}:${host.ssh.port}: erases and partitions ${diskList(host)} (${host.layout.kind}), installs NixOS, with a new SSH host key pair that apply generates, pins and records, and the first-boot credentials`);
   const raft = (fleet.clusters[host.cluster]?.raft ?? []).filter((g) => g.voters.includes(host.name)).map((g) => `${host.cluster}/${g.service}`);
   steps.push(`apply waits for the installed system (pinned to its new key) and its health checks${raft.length > 0 ? `, then until it is a member of ${raft.join(', ')} (new voters are installed one at a time)` : ''}; its first-boot steps run on the first boot`);

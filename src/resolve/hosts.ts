@@ -56,6 +56,7 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
       : {}),
     labels,
     ssh: { port: input.ssh?.port ?? 22, user: input.ssh?.user ?? 'root', ...(input.ssh?.hostKey !== undefined ? { hostKey: canonicalPublicKey(input.ssh.hostKey) } : {}) },
+    ...(fleet.deploy?.cache?.publicKey !== undefined ? { nixCache: { substituter: fleet.deploy.cache.substituter ?? fleet.deploy.cache.url, publicKey: fleet.deploy.cache.publicKey } } : {}),
     authorizedKeys: fleet.ssh?.authorizedKeys ?? [],
     timezone: defaults.timezone ?? DEFAULT_TIMEZONE,
     stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION,

@@ -5,6 +5,7 @@ import type { Fleet, Host, Network, Service, ServicePort } from '../model/fleet.
 import type { HostInput, ServicePortInput } from '../model/input.ts';
 import { intToIpv4, netmask, parseCidr } from '../model/ipv4.ts';
 import { compareText } from '../diagnostics/diagnostic.ts';
+import { checkSites } from './sites.ts';
 import type { Checked, CheckedFleet } from '../validate/context.ts';
 import { resolveClusters } from './clusters.ts';
 import { checkPeerAddresses, resolveFirstBootPolicy } from './first-boot.ts';
@@ -18,6 +19,9 @@ export { ResolveMemo } from './memo.ts';
 export const DEFAULT_LEASE_SECONDS = 3600;
 export const DEFAULT_MAX_PARALLEL = 1;
 export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;
+/** nix-eval-jobs defaults: 4 workers, each restarted past 4 GiB (a NixOS evaluation takes 0.5–1.7 GB). */
+export const DEFAULT_EVAL_WORKERS = 4;
+export const DEFAULT_EVAL_MAX_MEMORY_MIB = 4096;
 export const DEFAULT_DHCP_INTERFACES = ['*'];
 export const DEFAULT_IPXE_BINARIES = { bios: 'undionly.kpxe', uefi: 'ipxe.efi', arm64: 'ipxe-arm64.efi' };
 export const DEFAULT_MENU_TIMEOUT_SECONDS = 30;
@@ -72,6 +76,7 @@ export function resolveFleet(checked: CheckedFleet, memo?: ResolveMemo): StageRe
     .sort((a, b) => compareText(a.name, b.name))
     .map((host) => (memo ? memo.host(host, input, profiles[host.data.profile]!, () => resolve(host)) : resolve(host)));
   const clusters = resolveClusters(hosts, services, fleetFile, hostDocs, report);
+  checkSites(input.sites ?? [], hosts, clusters, fleetFile, hostDocs, report);
   const firstBoot = resolveFirstBootPolicy(input.firstBoot);
   checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report);
   const fleet: Fleet = {
@@ -94,6 +99,11 @@ export function resolveFleet(checked: CheckedFleet, memo?: ResolveMemo): StageRe
       maxParallel: input.deploy?.maxParallel ?? DEFAULT_MAX_PARALLEL,
       healthTimeoutSeconds: input.deploy?.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS,
       powerOffDecommissioned: input.deploy?.powerOffDecommissioned ?? false,
+      ...(input.deploy?.cache ? { cache: { url: input.deploy.cache.url, signingKey: input.deploy.cache.signingKey } } : {}),
+      // Long enough for the health checks: a host that passes them in time is always confirmed.
+      confirmTimeoutSeconds: input.deploy?.confirmTimeoutSeconds ?? (input.deploy?.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS) + 60,
+      evaluation: { workers: input.deploy?.evaluation?.workers ?? DEFAULT_EVAL_WORKERS, maxMemoryMiB: input.deploy?.evaluation?.maxMemoryMiB ?? DEFAULT_EVAL_MAX_MEMORY_MIB },
+      firstContact: input.deploy?.firstContact ?? 'refuse',
     },
     services,
     clusters,
@@ -101,6 +111,7 @@ export function resolveFleet(checked: CheckedFleet, memo?: ResolveMemo): StageRe
     firstBoot,
     authorizedKeys: input.ssh?.authorizedKeys ?? [],
     profiles,
+    sites: [...(input.sites ?? [])].sort(compareText),
     hosts,
   };
   return { value: fleet, diagnostics: report.diagnostics };

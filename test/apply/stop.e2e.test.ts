@@ -110,7 +110,8 @@ test('a killed apply leaves its lock; status shows it stale once the lease ran o
   if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git')) return;
   const { lab, args, c1 } = await deployedLab(t);
   lab.setFlag('cp-1', 'delay', '30');
-  const run = startApply(lab, [...args, '--lock-lease', '2']);
+  // A lease long enough that a loaded machine (the full suite beside other work) still reads the lock within it.
+  const run = startApply(lab, [...args, '--lock-lease', '5']);
   await until('cp-1 to be in flight', () => lab.doubleCalls().length === 1);
   process.kill(run.pid, 'SIGKILL');
   await run.exited;
@@ -120,7 +121,7 @@ test('a killed apply leaves its lock; status shows it stale once the lease ran o
   const blocked = await runFleetc(args, { cwd: lab.repo.root, env: lab.env });
   assert.equal(blocked.exitCode, 6, 'and a run is refused while the lease lasts');
 
-  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  await new Promise((resolve) => setTimeout(resolve, 5_500));
   const status = await runFleetc(['status'], { cwd: lab.repo.root, env: lab.env });
   assert.match(status.stdout, /deploy lock \(remote\): STALE — run \S+, \S+ \(pid \d+\) stopped renewing it; its lease ran out at /);
   lab.setFlag('cp-1', 'delay', '0');
@@ -135,7 +136,8 @@ test('a long run renews its lease: a lock renewed in time is never taken over', 
   if (!requireTools(t, 'sshd', 'ssh', 'ssh-keygen', 'git')) return;
   const { lab, args } = await deployedLab(t);
   lab.setFlag('cp-1', 'delay', '5');
-  const run = startApply(lab, [...args, '--lock-lease', '2']);
+  // A lease long enough that a loaded machine (the full suite beside other work) still reads the lock within it.
+  const run = startApply(lab, [...args, '--lock-lease', '5']);
   await until('cp-1 to be in flight', () => lab.doubleCalls().length === 1);
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const contender = await runFleetc(args, { cwd: lab.repo.root, env: lab.env });

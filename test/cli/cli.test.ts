@@ -34,11 +34,14 @@ describe('fleetc validate', () => {
     assert.ok(!hasStackTrace(r.stdout + r.stderr));
   });
 
-  test('json format: an array of located diagnostics', async (t) => {
+  test('json format: located diagnostics under a format version', async (t) => {
     const { root, args } = workspace(t, BROKEN_MAC);
     const r = await runFleetc(['validate', '--format', 'json', ...args], { cwd: root });
     assert.equal(r.exitCode, 1);
-    const diagnostics = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    const output = JSON.parse(r.stdout) as { formatVersion: number; errors: number; diagnostics: Array<Record<string, unknown>> };
+    assert.equal(output.formatVersion, 1);
+    assert.equal(output.errors, 1);
+    const diagnostics = output.diagnostics;
     assert.deepEqual(diagnostics.map((d) => [d.severity, d.code, d.file, d.line, d.column]), [['error', 'MAC_DUPLICATE', 'fleet/hosts/wk-1.yaml', 9, 24]]);
     assert.equal(typeof diagnostics[0]!.hint, 'string');
   });
@@ -64,6 +67,21 @@ describe('fleetc validate', () => {
     assert.equal((await runFleetc(['validate', '--format', 'xml'], { cwd: root })).exitCode, 2);
     assert.equal((await runFleetc(['validate', '--no-such-flag'], { cwd: root })).exitCode, 2);
     assert.equal((await runFleetc(['frobnicate'], { cwd: root })).exitCode, 2);
+  });
+
+  test('bare fleetc prints the usage on stderr and exits with the usage code', async (t) => {
+    const r = await runFleetc([], { cwd: tempDir(t) });
+    assert.equal(r.exitCode, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /Usage: fleetc/);
+  });
+
+  test('with --detailed-exitcode a usage error exits 1, never 2 (which means "changes" there)', async (t) => {
+    const { root } = workspace(t);
+    for (const args of [['plan', '--base', 'HEAD', '--detailed-exitcode', '--format', 'xml'], ['plan', '--detailed-exitcode', '--no-such-flag'], ['plan', '--detailed-exitcode']]) {
+      const r = await runFleetc(args, { cwd: root });
+      assert.equal(r.exitCode, 1, `${args.join(' ')}: ${r.stderr}`);
+    }
   });
 });
 

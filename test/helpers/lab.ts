@@ -1,8 +1,8 @@
 // A lab of fake hosts for apply tests: one real sshd per host on its own loopback address, each
-// answering through a fake NixOS host script; test doubles for nixos-rebuild and nixos-anywhere on
-// PATH; a git repository with a fleet whose hosts pin the sshds' host keys.
+// answering through a fake NixOS host script; test doubles for nixos-rebuild, nixos-anywhere, nix
+// and nix-eval-jobs on PATH; a git repository with a fleet whose hosts pin the sshds' host keys.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import http from 'node:http';
 import net from 'node:net';
@@ -34,9 +34,11 @@ export const SSH_PORT = 2222;
 const HEALTH_PORT = 2379;
 
 export interface DoubleCall {
-  tool: 'nixos-rebuild' | 'nixos-anywhere';
+  tool: 'nixos-rebuild' | 'nixos-anywhere' | 'nix' | 'nix-eval-jobs';
   argv: string[];
   NIX_SSHOPTS?: string;
+  /** nix-eval-jobs: the expression file it was given. */
+  expression?: string;
 }
 
 /**
@@ -95,7 +97,7 @@ export class Lab {
   ) {
     this.dir = path.join(root, 'lab');
     mkdirSync(path.join(this.dir, 'bin'), { recursive: true });
-    for (const tool of ['nixos-rebuild', 'nixos-anywhere', 'fake-first-boot.sh']) {
+    for (const tool of ['nixos-rebuild', 'nixos-anywhere', 'nix', 'nix-eval-jobs', 'fake-first-boot.sh']) {
       writeFileSync(path.join(this.dir, 'bin', tool), readFileSync(path.join(FIXTURES, 'lab', tool)), { mode: 0o755 });
     }
     writeFileSync(path.join(this.dir, 'doubles.log'), '');
@@ -143,8 +145,18 @@ export class Lab {
     return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((line) => JSON.parse(line) as DoubleCall);
   }
 
-  /** down: the machine is off (or not installed yet): its services do not answer, until an install. */
-  setFlag(name: string, flag: 'unhealthy' | 'fail-build' | 'fail-activation' | 'delay' | 'delay-after' | 'down', value = 'any'): void {
+  /** What happened on the host besides SSH commands (the dead-man timer armed, fired, confirmed; sshd stopped). */
+  eventsOn(name: string): string[] {
+    const file = path.join(this.hostDir(name), 'events.log');
+    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  }
+
+  /**
+   * down: the machine is off (or not installed yet): its services do not answer, until an install.
+   * cut-off: activating that configuration stops the host's sshd (and drops the connection).
+   * system: the host's platform as its evaluation reports it; fail-eval: its evaluation fails.
+   */
+  setFlag(name: string, flag: 'unhealthy' | 'fail-build' | 'fail-activation' | 'delay' | 'delay-after' | 'down' | 'cut-off' | 'system' | 'fail-eval', value = 'any'): void {
     writeFileSync(path.join(this.hostDir(name), flag), `${value}\n`);
   }
 
@@ -152,7 +164,9 @@ export class Lab {
     const dir = this.hostDir(host);
     mkdirSync(dir, { recursive: true });
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'ssh_host_ed25519_key')]);
-    for (const [file, text] of Object.entries({ current: 'initial', boot: 'initial', generations: '', boot_id: 'boot-0', 'commands.log': '' })) writeFileSync(path.join(dir, file), text ? `${text}\n` : '');
+    for (const [file, text] of Object.entries({ current: 'initial', boot: 'initial', generations: '', boot_id: 'boot-0', 'commands.log': '', name: host.name })) writeFileSync(path.join(dir, file), text ? `${text}\n` : '');
+    mkdirSync(path.join(this.dir, 'names'), { recursive: true });
+    writeFileSync(path.join(this.dir, 'names', host.name), this.address(host));
     writeFileSync(
       path.join(dir, 'sshd_config'),
       [
@@ -286,8 +300,30 @@ export class Lab {
     await Promise.all(this.servers.map((s) => new Promise((resolve) => s.close(resolve))));
     for (const daemon of this.daemons) daemon.kill('SIGTERM');
     await Promise.all(this.daemons.map((d) => (d.exitCode === null ? new Promise((resolve) => d.once('exit', resolve)) : undefined)));
+    // What the fake hosts started themselves: a dead-man timer still waiting, an sshd it started again.
+    for (const host of this.hosts) {
+      const dir = this.hostDir(host);
+      if (!existsSync(dir)) continue;
+      for (const file of readdirSync(dir).filter((f) => /^timer-.*\.pid$/.test(f))) {
+        const leader = Number(readFileSync(path.join(dir, file), 'utf8'));
+        if (existsSync(`/proc/${leader}`)) killProcess(-leader);
+      }
+      const sshdPid = existsSync(path.join(dir, 'sshd.pid')) ? Number(readFileSync(path.join(dir, 'sshd.pid'), 'utf8')) : 0;
+      // Only that host's sshd: the pid file may name a process that is gone and an id now reused.
+      if (sshdPid && existsSync(`/proc/${sshdPid}/cmdline`) && readFileSync(`/proc/${sshdPid}/cmdline`, { encoding: 'utf8', flag: 'r' }).includes(path.join(dir, 'sshd_config'))) killProcess(sshdPid);
+    }
     await this.platform.close();
     releaseSubnet(this.subnet);
+  }
+}
+
+/** Ends one process (or, negative, one process group) by its id; gone already is fine. */
+function killProcess(pid: number): void {
+  if (!Number.isInteger(pid) || pid === 0 || Math.abs(pid) === process.pid) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone
   }
 }
 

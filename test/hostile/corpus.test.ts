@@ -52,7 +52,7 @@ function overlay(from: string, to: string): void {
 /** Diagnostics as "file:line:col severity CODE", from JSON output or from the text renderer's lines. */
 function located(stdout: string, stderr: string): string[] {
   const trimmed = stdout.trim();
-  if (trimmed.startsWith('[')) return (JSON.parse(trimmed) as Array<{ file: string; line: number; column: number; severity: string; code: string }>).map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code}`);
+  if (trimmed.startsWith('{')) return (JSON.parse(trimmed) as { diagnostics: Array<{ file: string; line: number; column: number; severity: string; code: string }> }).diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code}`);
   return [...`${stdout}\n${stderr}`.matchAll(/^(.+?):(\d+):(\d+): (error|warning) ([A-Z_]+):/gm)].map((m) => `${m[1]}:${m[2]}:${m[3]} ${m[4]} ${m[5]}`);
 }
 

@@ -64,7 +64,7 @@ describe('bad inputs', () => {
 
       const validate = await runFleetc(['validate', '--format', 'json', ...args], { cwd: root });
       assert.equal(validate.exitCode, 1);
-      const located = (JSON.parse(validate.stdout) as Array<{ file: string; line: number; column: number; severity: string; code: string }>).map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code}`);
+      const located = (JSON.parse(validate.stdout) as { diagnostics: Array<{ file: string; line: number; column: number; severity: string; code: string }> }).diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code}`);
       assert.deepEqual(located, c.expected);
     });
   }
@@ -87,14 +87,14 @@ describe('bad inputs', () => {
     // As an unprivileged user (root reads anything): nobody.
     const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, FLEETC_BIN, 'validate', '--format', 'json', '--no-cache', '--nix', EXAMPLE_NIX], { cwd: root, reject: false });
     assert.equal(r.exitCode, 1, r.stderr);
-    assert.deepEqual((JSON.parse(r.stdout) as Array<{ code: string; file: string; line: number; column: number }>).map((d) => [d.code, d.file, d.line, d.column]), [['FILE_UNREADABLE', 'fleet/hosts/wk-1.yaml', 1, 1]]);
+    assert.deepEqual((JSON.parse(r.stdout) as { diagnostics: Array<{ code: string; file: string; line: number; column: number }> }).diagnostics.map((d) => [d.code, d.file, d.line, d.column]), [['FILE_UNREADABLE', 'fleet/hosts/wk-1.yaml', 1, 1]]);
   });
 
   test('a missing fleet directory', async (t) => {
     const root = tempDir(t);
     const r = await runFleetc(['validate', '--format', 'json', '--fleet', 'nope'], { cwd: root });
     assert.equal(r.exitCode, 1);
-    assert.deepEqual((JSON.parse(r.stdout) as Array<{ code: string; file: string; line: number; column: number }>).map((d) => [d.code, d.file, d.line, d.column]), [['FLEET_DIR_MISSING', 'nope', 1, 1]]);
+    assert.deepEqual((JSON.parse(r.stdout) as { diagnostics: Array<{ code: string; file: string; line: number; column: number }> }).diagnostics.map((d) => [d.code, d.file, d.line, d.column]), [['FLEET_DIR_MISSING', 'nope', 1, 1]]);
   });
 });
 

@@ -69,12 +69,12 @@ test('the GitHub workflows, fleetc\'s actions and the workflows fleetc init writ
   assert.match(pr, /uses: \.\/actions\/plan\n/);
   assert.match(readFileSync(initWorkflows[0]!, 'utf8'), /uses: \.\/node_modules\/fleetc\/actions\/plan\n/);
   const plan = readFileSync(actions[1]!, 'utf8');
-  assert.match(plan, /fleetc plan --base "origin\/\$BASE_REF"/);
-  assert.match(plan, /<!-- fleetc-plan -->/);
+  assert.match(plan, /git merge-base "origin\/\$BASE_REF" "\$HEAD_SHA"/);
+  assert.match(readFileSync(path.join(REPO_ROOT, 'actions/plan/comment.mjs'), 'utf8'), /<!-- fleetc-plan -->/);
   const applyWorkflow = readFileSync(path.join(dir, 'apply.yml'), 'utf8');
   assert.match(applyWorkflow, /branches: \[main\]/);
   assert.match(applyWorkflow, /concurrency:\n  group: fleetc-apply\n  cancel-in-progress: false/);
-  assert.match(readFileSync(actions[2]!, 'utf8'), /npx --no-install fleetc apply/);
+  assert.match(readFileSync(actions[2]!, 'utf8'), /exec node "\$GITHUB_ACTION_PATH\/..\/..\/bin\/fleetc.js" apply/);
 });
 
 test('the validator rejects a broken workflow (it is not a rubber stamp)', (t) => {

@@ -207,7 +207,7 @@ describe('plan diffs that mislead', () => {
     assert.deepEqual(wk2.install, [
       'BMC (ipmi, 10.0.1.22): one-time boot from the network, then power on (or power cycle)',
       "it PXE-boots fleetc's installer (DHCP reservation for 52:54:00:00:00:22, its iPXE script, served from http://10.0.0.2:8080/boot)",
-      "first contact: the installer's SSH host key cannot be known in advance; apply accepts it only when run with --first-contact accept-new (by default it refuses to install)",
+      "first contact: the installer's SSH host key cannot be known in advance; the fleet's deploy.firstContact is refuse, so apply installs only when run with --first-contact accept-new (otherwise the host is refused and skipped)",
       'nixos-anywhere over SSH to 10.0.0.22:22: erases and partitions main /dev/disk/by-id/nvme-wk2 (single), installs NixOS, with a new SSH host key pair that apply generates, pins and records, and the first-boot credentials',
       'apply waits for the installed system (pinned to its new key) and its health checks; its first-boot steps run on the first boot',
     ]);

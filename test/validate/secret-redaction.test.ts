@@ -54,7 +54,7 @@ describe('secrets are never printed', () => {
         assert.ok(!(r.stdout + r.stderr).includes(SECRET), `${format}: the secret is printed:\n${r.stdout}${r.stderr}`);
         assert.ok(!(r.stdout + r.stderr).includes(SECRET.slice(0, 12)), `${format}: part of the secret is printed`);
         if (format === 'json') {
-          const located = (JSON.parse(r.stdout) as Array<{ file: string; line: number; column: number; severity: string; code: string }>).map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code}`);
+          const located = (JSON.parse(r.stdout) as { diagnostics: Array<{ file: string; line: number; column: number; severity: string; code: string }> }).diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code}`);
           assert.deepEqual(located, c.expected);
         }
         if (format === 'text') assert.match(r.stdout, /^ {2}\d+ \| .*\*/m, 'the excerpt shows the masked value');

@@ -48,6 +48,12 @@ export class ProcessRunner implements CommandRunner {
     // Loaded when a command first runs: only apply starts processes, and execa takes long to load.
     const { execa } = await import('execa');
     const subprocess = execa(file!, args, { env: spec.env, timeout: spec.timeoutMs, reject: false, detached: true, ...(spec.input === undefined ? { stdin: 'ignore' as const } : { input: spec.input }), all: true, forceKillAfterDelay: 5_000 });
+    // Streamed as it comes: a long nixos-rebuild shows its progress, and its log has it even if fleetc dies.
+    const decoder = new TextDecoder();
+    subprocess.all?.on('data', (chunk: Uint8Array) => {
+      const text = decoder.decode(chunk, { stream: true });
+      if (text) this.emit({ type: 'output', host: spec.host, text });
+    });
     // The whole group: a tool's own children (ssh, nix) end with it.
     const endGroup = () => {
       try {

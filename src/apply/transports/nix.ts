@@ -1,4 +1,4 @@
-// nixos-rebuild and nixos-anywhere invocations: the flake pinned to the planned commit, host keys pinned.
+// nixos-rebuild, nixos-anywhere and nix copy invocations: the flake pinned to the planned commit, host keys pinned.
 import type { CommandResult, CommandRunner } from './command.ts';
 import type { Ssh, SshTarget } from './ssh.ts';
 
@@ -21,6 +21,16 @@ export class NixDeployer {
   /** nixos-rebuild switch|boot [--rollback] --flake …#host --target-host user@addr */
   rebuild(target: SshTarget, mode: 'switch' | 'boot', rollback = false): Promise<CommandResult> {
     const argv = ['nixos-rebuild', mode, ...(rollback ? ['--rollback'] : ['--flake', `${this.settings.flake}#${target.host}`]), '--target-host', `${target.user}@${target.address}`];
+    return this.runner.run({ host: target.host, argv, env: { NIX_SSHOPTS: this.ssh.nixSshOpts(target) }, timeoutMs: this.settings.timeoutMs });
+  }
+
+  /**
+   * nix copy --to ssh-ng://user@addr --substitute-on-destination PATH: the host fetches what it can
+   * from its substituters (the fleet's cache) itself; only what they lack comes from here. The SSH
+   * options (pinned host key, port) reach Nix's ssh-ng store through NIX_SSHOPTS.
+   */
+  copyToHost(target: SshTarget, storePath: string): Promise<CommandResult> {
+    const argv = ['nix', '--extra-experimental-features', 'nix-command', 'copy', '--to', `ssh-ng://${target.user}@${target.address}`, '--substitute-on-destination', storePath];
     return this.runner.run({ host: target.host, argv, env: { NIX_SSHOPTS: this.ssh.nixSshOpts(target) }, timeoutMs: this.settings.timeoutMs });
   }
 

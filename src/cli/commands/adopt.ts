@@ -13,6 +13,7 @@ export function registerAdopt(program: Command, io: Io, setExit: (code: number) 
     .command('adopt')
     .description('record each host as deployed at the fleet commit it really runs (read over SSH with pinned keys); touches no host')
     .option('--only <host...>', 'adopt only these hosts')
+    .option('--site <name>', 'adopt this site\'s hosts, into its own state (fleet.yaml sites:)')
     .option('--dry-run', 'show what would be recorded; write no ref')
     .option('--identity <file>', 'SSH private key to log in with')
     .option('--remote <name>', 'git remote holding the state and lock refs (default: origin, when it exists)')
@@ -28,6 +29,7 @@ export function registerAdopt(program: Command, io: Io, setExit: (code: number) 
         only: options.only as string[] | undefined,
         dryRun: Boolean(options.dryRun),
         identityFile: options.identity as string | undefined,
+        ...(options.site !== undefined ? { site: String(options.site) } : {}),
         runId: `adopt-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`,
       });
       if (outcome.status === 'lock-held') {

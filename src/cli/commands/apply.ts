@@ -1,6 +1,6 @@
 // fleetc apply: deploy the changed hosts in safe waves; state and lock live in git refs.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { apply, ApplyError, type ApplyStatus } from '../../apply/apply.ts';
@@ -13,8 +13,9 @@ import { HANDLED_SIGNALS } from '../signals.ts';
 import { addPathOptions, parsePositiveInteger, pathsFrom } from '../arguments.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
-import { fanOut, logFiles, terminalMonitor, type MonitorFormat } from '../views/monitor.ts';
+import { fanOut, isLiveTerminal, logFiles, terminalMonitor, type MonitorFormat } from '../views/monitor.ts';
 import { renderPlanText } from '../views/plan-text.ts';
+import { renderApplySummary, renderResultLine, type ApplyReport } from '../views/apply-summary.ts';
 
 const STATUS_EXIT: Record<ApplyStatus, number> = {
   ok: EXIT.ok,
@@ -24,6 +25,7 @@ const STATUS_EXIT: Record<ApplyStatus, number> = {
   'rollback-failed': EXIT.applyRollbackFailed,
   'lock-held': EXIT.lockHeld,
   refused: EXIT.refused,
+  'partly-refused': EXIT.applyPartlyRefused,
   stopped: EXIT.applyStopped,
 };
 
@@ -39,26 +41,34 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
     .option('--only <host...>', 'deploy only these hosts; the others stay pending')
     .option('--remote <name>', 'git remote holding the state and lock refs (default: origin, when it exists)')
     .option('--no-remote', 'keep the state and lock in this repository only')
-    .addOption(new Option('--first-contact <policy>', 'new machines: accept the first SSH host key their installer shows, or refuse').choices(['refuse', 'accept-new']).default('refuse'))
+    .addOption(new Option('--first-contact <policy>', 'new machines: accept the first SSH host key their installer shows, or refuse (default: the fleet\'s deploy.firstContact, else refuse)').choices(['refuse', 'accept-new']))
     .option('--identity <file>', 'SSH private key to log in with')
     .option('--lock-timeout <seconds>', 'wait this long for a lock held by another run (0: fail at once)', parsePositiveInteger, 0)
     .option('--lock-lease <seconds>', 'the deploy lock\'s lease, renewed while the run lasts: a lock not renewed for this long is stale and may be taken over', parsePositiveInteger, 300)
     .option('--deploy-branch <branch>', 'the remote branch a deployed commit must be on (default: the remote\'s HEAD branch, else main)')
     .option('--allow-off-branch', 'deploy a commit that is not on the deploy branch')
+    .option('--site <name>', 'deploy this site (fleet.yaml sites:) only, under its own lock and state: one CI job per site')
+    .option('--builders <spec>', 'with deploy.cache: Nix builders for the run\'s one build (nix --builders; default: those of nix.conf)')
     .option('--step-timeout <seconds>', 'timeout of each nixos-rebuild / nixos-anywhere command', parsePositiveInteger, 3600)
     .option('--health-timeout <seconds>', 'how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)', parsePositiveInteger)
     .option('--reboot-timeout <seconds>', 'how long a host may take to come back after a reboot or to boot its installer', parsePositiveInteger, 900)
     .option('--log-dir <dir>', 'per-run directory of host logs and known_hosts files', '.fleetc/runs')
     .addOption(new Option('--output <format>', 'progress as text lines or JSON lines').choices(['text', 'json']).default('text'))
-    .option('--verbose', 'also show successful command exits');
+    .option('--verbose', 'also show successful command exits')
+    .option('--summary-file <file>', 'also append a Markdown report of the outcome to this file (in GitHub Actions: $GITHUB_STEP_SUMMARY)');
   addPathOptions(command);
   command.action(async (options: Record<string, unknown>) => {
     const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
     const logDir = String(options.logDir);
     if (!options.dryRun) ignoredByGit(logDir);
-    const emit = fanOut(terminalMonitor(io, options.output as MonitorFormat, { verbose: Boolean(options.verbose) }), ...(options.dryRun ? [] : [logFiles(path.join(logDir, runId))]));
+    const emit = fanOut(terminalMonitor(io, options.output as MonitorFormat, { verbose: Boolean(options.verbose), live: isLiveTerminal(io.isTty, process.env), columns: process.stdout.columns }), ...(options.dryRun ? [] : [logFiles(path.join(logDir, runId))]));
     const stop = new StopControl();
     const release = stopOnSignals(stop, emit);
+    const finish = (report: ApplyReport) => {
+      if (options.output === 'json') io.stdout(renderResultLine(report));
+      if (options.summaryFile) appendFileSync(String(options.summaryFile), renderApplySummary(report));
+      setExit(report.exitCode);
+    };
     try {
       const outcome = await apply({
         cwd: process.cwd(),
@@ -70,7 +80,7 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
         maxParallel: options.maxParallel as number | undefined,
         only: options.only as string[] | undefined,
         remote: options.remote === false ? '' : (options.remote as string | undefined),
-        firstContact: options.firstContact as 'refuse' | 'accept-new',
+        firstContact: options.firstContact as 'refuse' | 'accept-new' | undefined,
         identityFile: options.identity as string | undefined,
         lockTimeoutSeconds: Number(options.lockTimeout),
         stepTimeoutSeconds: Number(options.stepTimeout),
@@ -83,14 +93,18 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
         stop,
         deployBranch: options.deployBranch as string | undefined,
         allowOffBranch: Boolean(options.allowOffBranch),
+        ...(options.site !== undefined ? { site: String(options.site) } : {}),
+        ...(options.builders !== undefined ? { builders: String(options.builders) } : {}),
+        // In a GitHub Actions job, the ref the job runs for must be the deploy branch too.
+        ...(process.env.GITHUB_ACTIONS === 'true' && process.env.GITHUB_REF ? { ciRef: process.env.GITHUB_REF } : {}),
       });
       if (outcome.plan && (options.dryRun || outcome.status === 'refused') && options.output !== 'json') io.stderr(renderPlanText(outcome.plan, { diffs: false }));
       io.stderr(`fleetc apply: ${outcome.message}\n`);
-      setExit(STATUS_EXIT[outcome.status]);
+      finish({ status: outcome.status, exitCode: STATUS_EXIT[outcome.status], message: outcome.message, ...(outcome.plan?.head.commit ? { commit: outcome.plan.head.commit } : {}), results: outcome.results, refused: outcome.refused ?? {} });
     } catch (error) {
       if (!(error instanceof ApplyError || error instanceof GitError || error instanceof GitCommandError || error instanceof PlanFileError)) throw error;
       io.stderr(`fleetc apply: ${error.message}\n`);
-      setExit(EXIT.failed);
+      finish({ status: 'error', exitCode: EXIT.failed, message: error.message, results: {}, refused: {} });
     } finally {
       release();
     }

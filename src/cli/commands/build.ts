@@ -54,7 +54,7 @@ async function build(options: Record<string, unknown>, io: Io, guard: SignalGuar
     return EXIT.ok;
   }
   const result = await compileFromDisk(paths, { cacheDir, raw });
-  io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources));
+  io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
   if (hasErrors(result.diagnostics) || !result.artifacts) {
     io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched\n`);
     return EXIT.failed;

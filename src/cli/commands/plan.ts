@@ -12,6 +12,8 @@ import type { Io } from '../io.ts';
 import { renderDiagnostics } from '../views/diagnostics.ts';
 import { renderPlanMarkdown } from '../views/plan-markdown.ts';
 import { renderPlanText } from '../views/plan-text.ts';
+import { closuresOf } from './plan-closures.ts';
+import { renderClosuresMarkdown, renderClosuresText } from '../views/plan-closures.ts';
 
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
@@ -42,7 +44,9 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
     .option('--no-diff', 'text format: reasons only, without the artifact diffs')
     .option('--allow-invalid-base', 'plan against an empty fleet when the base revision\'s fleet has errors')
     .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when it has none')
-    .option('--full-base', 'compile both revisions in full instead of taking unchanged hosts from the base commit\'s committed output');
+    .option('--full-base', 'compile both revisions in full instead of taking unchanged hosts from the base commit\'s committed output')
+    .option('--closures', 'also evaluate and build, with Nix, the hosts whose system changes, and show each one\'s store path, package and closure-size change (text and Markdown)')
+    .option('--builders <spec>', 'with --closures: Nix builders (nix --builders; default: those of nix.conf)');
   addPathOptions(command);
   addCacheOptions(command);
   command.action(async (options: Record<string, unknown>) => {
@@ -70,6 +74,11 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
     }
     for (const warning of outcome.warnings) io.stderr(renderDiagnostics('text', warning.diagnostics, warning.sources));
     io.stdout(renderPlan(outcome.plan, format, { diffs: options.diff !== false }));
+    if (options.closures) {
+      const section = await closuresOf(outcome.plan, pathsFrom(options), options.builders as string | undefined);
+      if (format === 'json') io.stderr(renderClosuresText(section));
+      else io.stdout(format === 'markdown' ? renderClosuresMarkdown(section) : renderClosuresText(section));
+    }
     if (options.planFile) {
       try {
         await writeFile(String(options.planFile), renderPlan(outcome.plan, options.planFormat as PlanFormat));

@@ -16,7 +16,7 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
     const paths = pathsFrom(options, { layout: false });
     const format = formatFrom(options);
     const result = await compileFromDisk(paths, { validateOnly: true, cacheDir: cacheDirFrom(options) });
-    io.stdout(renderDiagnostics(format, result.diagnostics, result.sources));
+    io.stdout(renderDiagnostics(format, result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
     if (format === 'text') {
       const verdict = hasErrors(result.diagnostics) ? 'invalid' : 'valid';
       io.stderr(`${paths.fleetDir}: ${verdict} (${result.hostCount} hosts, ${result.profileCount} profiles; ${summaryLine(result.diagnostics)})\n`);

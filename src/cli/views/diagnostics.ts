@@ -1,7 +1,11 @@
 // Renders diagnostics for a terminal (with the source line and a caret), as JSON, or as GitHub annotations.
+import path from 'node:path';
 import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import { countBySeverity } from '../../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../../diagnostics/source.ts';
+
+/** Version of the JSON diagnostics output (schema/validate-output.schema.json); incremented on incompatible changes. */
+export const DIAGNOSTICS_FORMAT_VERSION = 1;
 
 export const DIAGNOSTIC_FORMATS = ['text', 'json', 'github'] as const;
 export type DiagnosticFormat = (typeof DIAGNOSTIC_FORMATS)[number];
@@ -21,13 +25,19 @@ export function locateAll(diagnostics: readonly Diagnostic[], sources: SourceReg
   });
 }
 
-export function renderDiagnostics(format: DiagnosticFormat, diagnostics: readonly Diagnostic[], sources: SourceRegistry): string {
+/**
+ * annotationRoot: the directory GitHub resolves an annotation's file= against (the workspace, the
+ * repository's root), when the command runs elsewhere (a fleet in a subdirectory of its repository).
+ */
+export function renderDiagnostics(format: DiagnosticFormat, diagnostics: readonly Diagnostic[], sources: SourceRegistry, annotationRoot?: string): string {
   const located = locateAll(diagnostics, sources);
   switch (format) {
-    case 'json':
-      return `${JSON.stringify(located, null, 2)}\n`;
+    case 'json': {
+      const { error, warning } = countBySeverity(diagnostics);
+      return `${JSON.stringify({ formatVersion: DIAGNOSTICS_FORMAT_VERSION, errors: error, warnings: warning, diagnostics: located }, null, 2)}\n`;
+    }
     case 'github':
-      return located.map(githubAnnotation).join('');
+      return located.map((d) => githubAnnotation(d.file && annotationRoot ? { ...d, file: path.relative(annotationRoot, path.resolve(d.file)) } : d)).join('');
     case 'text':
       return located.map((d) => textDiagnostic(d, sources)).join('');
   }

@@ -20,3 +20,10 @@ export function renderStatus(status: FleetStatus): string {
       : `deploy lock (${status.lock.where}): held by run ${status.lock.id}, ${status.lock.who}@${status.lock.machine} since ${status.lock.startedAt}${status.lock.leaseExpiresAt ? `, lease renewed until ${status.lock.leaseExpiresAt}` : ''}`;
   return [`HEAD ${status.head.slice(0, 12)}`, format(header), ...rows.map(format), lock, ''].join('\n');
 }
+
+/** Version of status's JSON (schema/status-output.schema.json); incremented on incompatible changes. */
+export const STATUS_FORMAT_VERSION = 1;
+
+export function renderStatusJson(status: FleetStatus): string {
+  return `${JSON.stringify({ formatVersion: STATUS_FORMAT_VERSION, ...status }, null, 2)}\n`;
+}
