@@ -9254,7 +9254,7 @@ function startWatch(options, onEvent) {
     const artifacts = new Map(result.artifacts.map((a) => [a.path, a]));
     const hosts = new Set(result.fleet.hosts.map((h) => h.name));
     const hostChanges = first ? [] : describeHostChanges2(changes, lastArtifacts, artifacts, lastHosts ?? /* @__PURE__ */ new Set(), hosts);
-    known = new Map(result.artifacts.map((a) => [a.path, a.contents]));
+    known = new Map(result.artifacts.filter((a) => !a.root).map((a) => [a.path, a.contents]));
     lastArtifacts = artifacts;
     lastHosts = hosts;
     if (first && options.cacheDir !== void 0) saveParseCache(options.cacheDir, compiler.parseCache);
