@@ -49,7 +49,8 @@ export interface ValidationReuse {
   schemas?: SchemaRecord;
   /**
    * Host files known to find nothing of their own: the same file (path and blob) of a commit whose
-   * build had no diagnostics, under the same fleet.yaml and profile files (a plan's base).
+   * build had no diagnostics, under the same fleet.yaml and profile files (a plan's head files
+   * that are its clean base's).
    */
   knownClean?: (relPath: string, blobId: string) => boolean;
   /**
