@@ -114,8 +114,27 @@ function deepFreeze(value) {
 }
 
 // src/load/parse.ts
-import { createRequire as createRequire2 } from "node:module";
-import { parseAllDocuments as parseAllDocuments2, isMap as isMap4 } from "yaml";
+import { createRequire as createRequire3 } from "node:module";
+
+// src/util/lazy-modules.ts
+import { createRequire } from "node:module";
+var require2 = createRequire(import.meta.url);
+var yamlModule;
+var ajvModule;
+var ajvFormatsModule;
+var sshpkModule;
+function yaml() {
+  return yamlModule ??= require2("yaml");
+}
+function ajv2020() {
+  return (ajvModule ??= require2("ajv/dist/2020.js")).Ajv2020;
+}
+function ajvFormats() {
+  return ajvFormatsModule ??= require2("ajv-formats");
+}
+function sshpk() {
+  return sshpkModule ??= require2("sshpk");
+}
 
 // src/load/fast-parse.ts
 import jsYaml from "js-yaml";
@@ -165,15 +184,10 @@ function hasNullKey(value) {
   return false;
 }
 
-// src/load/secret-positions.ts
-import { parseAllDocuments, isMap, isPair, isScalar, isSeq } from "yaml";
-
 // src/validate/schemas.ts
 import { createHash as createHash2 } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import { createRequire as createRequire2 } from "node:module";
 
 // src/package-root.ts
 import { existsSync } from "node:fs";
@@ -191,7 +205,10 @@ function packageFile(relative) {
 }
 
 // src/validate/schemas.ts
-var addFormats = addFormatsModule.default ?? addFormatsModule;
+var addFormats = (ajv, formats) => {
+  const module = ajvFormats();
+  return (module.default ?? module)(ajv, formats);
+};
 var SCHEMA_DIR = `${packageFile("schema")}/`;
 var SCHEMA_FILES = {
   fleet: "fleet.schema.json",
@@ -200,14 +217,14 @@ var SCHEMA_FILES = {
 };
 var compiled;
 var AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, discriminator: true };
-var packageVersion = (name) => createRequire(import.meta.url)(`${name}/package.json`).version;
+var packageVersion = (name) => createRequire2(import.meta.url)(`${name}/package.json`).version;
 var AJV_VERSION = `${packageVersion("ajv")} ajv-formats ${packageVersion("ajv-formats")}`;
 function readSchema(fileName) {
   return JSON.parse(readFileSync(SCHEMA_DIR + fileName, "utf8"));
 }
 function schemaValidators() {
   if (compiled) return compiled;
-  const ajv = new Ajv2020(AJV_OPTIONS);
+  const ajv = new (ajv2020())(AJV_OPTIONS);
   addFormats(ajv, ["ipv4", "hostname", "uri"]);
   ajv.addSchema(readSchema("common.schema.json"), "common.schema.json");
   const compile = (kind) => {
@@ -240,10 +257,11 @@ function isSecretPath(kind, path33) {
 function secretRanges(kind, text) {
   const found = secretPatterns(kind);
   if (found.length === 0) return [];
+  const { parseAllDocuments, isMap, isPair, isScalar, isSeq } = yaml();
   const doc = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, strict: false });
   const first = Array.isArray(doc) ? doc[0] : void 0;
   const out = [];
-  const visit2 = (node, pattern) => {
+  const visit = (node, pattern) => {
     if (pattern.length === 0) {
       const range = node?.range;
       if (range) out.push({ start: range[0], end: range[1] });
@@ -254,15 +272,15 @@ function secretRanges(kind, text) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const key = isScalar(pair.key) ? String(pair.key.value) : void 0;
-        if (segment === "*" || key === segment) visit2(pair.value, rest);
+        if (segment === "*" || key === segment) visit(pair.value, rest);
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => {
-        if (segment === "*" || segment === i) visit2(item, rest);
+        if (segment === "*" || segment === i) visit(item, rest);
       });
     }
   };
-  for (const pattern of found) visit2(first?.contents, pattern);
+  for (const pattern of found) visit(first?.contents, pattern);
   return out;
 }
 function collect(file) {
@@ -306,9 +324,9 @@ function collect(file) {
 }
 
 // src/load/yaml-features.ts
-import { isAlias, isCollection, isMap as isMap2, isPair as isPair2, isScalar as isScalar2, visit } from "yaml";
 var PLAIN_YAML = "use plain YAML 1.2: mappings, lists, strings, numbers and booleans, without tags or directives";
 function unsupportedFeatures(doc, text, file) {
+  const { isAlias, isCollection, isMap, isPair, isScalar, visit } = yaml();
   const out = [];
   const at = (code2, start, end, message, hint) => out.push({ severity: "error", code: code2, message, hint, file, range: { start, end } });
   if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== "1.2") {
@@ -318,31 +336,31 @@ function unsupportedFeatures(doc, text, file) {
   }
   visit(doc, {
     Pair(_, pair) {
-      if (!isPair2(pair)) return;
+      if (!isPair(pair)) return;
       const key = pair.key;
-      if (key && !isScalar2(key) && !isAlias(key)) {
+      if (key && !isScalar(key) && !isAlias(key)) {
         const [start, end] = rangeOf(key);
         at("YAML_UNSUPPORTED", start, end, "a key that is a list or a mapping cannot name a property", "write keys as plain words");
-      } else if (isScalar2(key) && key.value === "<<" && key.type === "PLAIN") {
+      } else if (isScalar(key) && key.value === "<<" && key.type === "PLAIN") {
         const [start, end] = rangeOf(key);
         at("YAML_UNSUPPORTED", start, end, "merge keys (<<) are not supported: they hide where a value comes from", "write the values out, or move what hosts share into a profile");
       }
     },
     Node(_, node) {
-      if (isScalar2(node) || isCollection(node)) {
+      if (isScalar(node) || isCollection(node)) {
         if (node.tag !== void 0) {
           const [start, end] = tagRange(node, text);
           at("YAML_UNSUPPORTED", start, end, `the tag ${tagName(text.slice(start, end), node.tag)} is not supported`, PLAIN_YAML);
         }
       }
-      if (isMap2(node)) {
+      if (isMap(node)) {
         const seen = /* @__PURE__ */ new Map();
         for (const item of node.items) {
           const key = item.key;
-          if (!isScalar2(key)) continue;
+          if (!isScalar(key)) continue;
           const name = key.value === null ? "" : String(key.value);
           const earlier = seen.get(name);
-          if (earlier && isScalar2(earlier) && earlier.value !== key.value) {
+          if (earlier && isScalar(earlier) && earlier.value !== key.value) {
             const [start, end] = rangeOf(key);
             at("YAML_DUPLICATE_KEY", start, end, `the key ${describeKey(key.value)} is the same key as ${describeKey(earlier.value)} once read (keys are text)`, "remove or rename one of the two keys");
           } else if (!earlier) seen.set(name, key);
@@ -374,21 +392,21 @@ function describeKey(value) {
 }
 
 // src/load/locate.ts
-import { isMap as isMap3, isPair as isPair3, isScalar as isScalar3, isSeq as isSeq2 } from "yaml";
 function locate(doc, path33, part = "value") {
+  const { isMap, isPair, isSeq } = yaml();
   let node = doc.contents;
   let best = rangeOf2(node) ?? { start: 0, end: 0 };
   for (let i = 0; i < path33.length; i++) {
     const segment = path33[i];
     const isLast = i === path33.length - 1;
-    if (isMap3(node)) {
-      const pair = node.items.find((item) => isPair3(item) && keyText(item.key) === String(segment));
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
       if (!pair) return best;
       const keyRange = rangeOf2(pair.key);
       if (isLast && part === "key" && keyRange) return keyRange;
       node = pair.value;
       best = rangeOf2(node) ?? keyRange ?? best;
-    } else if (isSeq2(node) && typeof segment === "number") {
+    } else if (isSeq(node) && typeof segment === "number") {
       node = node.items[segment];
       if (node === void 0) return best;
       best = rangeOf2(node) ?? best;
@@ -399,7 +417,7 @@ function locate(doc, path33, part = "value") {
   return best;
 }
 function keyText(key) {
-  if (isScalar3(key)) return String(key.value);
+  if (yaml().isScalar(key)) return String(key.value);
   return void 0;
 }
 function rangeOf2(node) {
@@ -411,7 +429,7 @@ function rangeOf2(node) {
 // src/load/parse.ts
 var MAX_ALIAS_COUNT = 100;
 var YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" };
-var PARSER_VERSION = `3 yaml@${createRequire2(import.meta.url)("yaml/package.json").version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
+var PARSER_VERSION = `3 yaml@${createRequire3(import.meta.url)("yaml/package.json").version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
 function parseFleet(raw, sources, cache, memo) {
   const diagnostics = [...raw.problems];
   const loaded = { displayDir: raw.displayDir, profiles: [], hosts: [], nixFiles: raw.nixFiles };
@@ -473,7 +491,7 @@ function parseFile(file, kind, sources, cache) {
 function parseText(text, relPath, path33) {
   const fast = fastParse(text);
   if (fast !== void 0 && !hasNul(fast)) return { data: fast };
-  const docs = parseAllDocuments2(text, YAML_OPTIONS);
+  const docs = yaml().parseAllDocuments(text, YAML_OPTIONS);
   const documents = Array.isArray(docs) ? docs : [];
   const diagnostics = [];
   for (const doc2 of documents) {
@@ -504,7 +522,7 @@ function parseText(text, relPath, path33) {
   if (!doc || doc.contents === null || doc.contents.value === null) {
     return { diagnostics: [fileError("FILE_EMPTY", path33, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
   }
-  if (!isMap4(doc.contents)) {
+  if (!yaml().isMap(doc.contents)) {
     const range = doc.contents.range;
     return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path33, range: { start: range[0], end: range[1] } }] };
   }
@@ -536,7 +554,7 @@ function loadedDocument(kind, file, stem, data, source, blobId2) {
     source,
     ...blobId2 !== void 0 ? { blobId: blobId2 } : {},
     get doc() {
-      return doc ??= parseAllDocuments2(source.text, YAML_OPTIONS)[0];
+      return doc ??= yaml().parseAllDocuments(source.text, YAML_OPTIONS)[0];
     }
   };
 }
@@ -577,7 +595,7 @@ import fs from "node:fs";
 import path2 from "node:path";
 function walkFiles(root, options = {}) {
   const out = [];
-  const visit2 = (dir, rel) => {
+  const visit = (dir, rel) => {
     let entries;
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -587,11 +605,11 @@ function walkFiles(root, options = {}) {
     for (const entry of entries) {
       if (options.skipHidden && entry.name.startsWith(".")) continue;
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) visit2(path2.join(dir, entry.name), relPath);
+      if (entry.isDirectory()) visit(path2.join(dir, entry.name), relPath);
       else if (!options.regularOnly || entry.isFile()) out.push(relPath);
     }
   };
-  visit2(root, "");
+  visit(root, "");
   return out.sort();
 }
 
@@ -1035,7 +1053,7 @@ function compileTemplate(name, source) {
   return (context) => template3(context);
 }
 function checkExplicitEscaping(name, program) {
-  const visit2 = (node) => {
+  const visit = (node) => {
     if (node.type === "MustacheStatement") {
       const mustache = node;
       const helper = mustache.path.original;
@@ -1046,15 +1064,15 @@ function checkExplicitEscaping(name, program) {
       const block2 = node;
       const helper = block2.path.original;
       if (!BLOCK_HELPERS.has(helper)) throw new Error(`template ${name}: block helper ${helper} is not allowed`);
-      if (block2.program) visit2(block2.program);
-      if (block2.inverse) visit2(block2.inverse);
+      if (block2.program) visit(block2.program);
+      if (block2.inverse) visit(block2.inverse);
     } else if (node.type === "Program") {
-      for (const child of node.body) visit2(child);
+      for (const child of node.body) visit(child);
     } else if (node.type === "PartialStatement" || node.type === "PartialBlockStatement" || node.type === "DecoratorBlock") {
       throw new Error(`template ${name}: partials and decorators are not used`);
     }
   };
-  visit2(program);
+  visit(program);
 }
 
 // src/emit/dhcpd.ts
@@ -1359,14 +1377,14 @@ function reachableAddress(peer, viewer, network) {
 }
 function serviceNeeds(services, service) {
   const needs = /* @__PURE__ */ new Set();
-  const visit2 = (name) => {
+  const visit = (name) => {
     for (const dep of services[name]?.after ?? []) {
       if (needs.has(dep)) continue;
       needs.add(dep);
-      visit2(dep);
+      visit(dep);
     }
   };
-  visit2(service);
+  visit(service);
   return needs;
 }
 
@@ -2523,7 +2541,6 @@ function checkPeerAddresses(hosts, clusters, policy, hostDocs, report) {
 }
 
 // src/model/ssh-key.ts
-import sshpk from "sshpk";
 function parsePublicKey(line) {
   const [type, blob] = line.trim().split(/\s+/);
   if (!type || !blob) return { ok: false, problem: 'it is not "<type> <base64 key>"' };
@@ -2531,7 +2548,7 @@ function parsePublicKey(line) {
   if (inner !== void 0 && inner !== type) return { ok: false, problem: `the line names ${type}, but the key inside is ${/^[\x21-\x7e]{1,64}$/.test(inner) ? inner : "of no known type"}` };
   let key;
   try {
-    key = sshpk.parseKey(`${type} ${blob}`, "ssh");
+    key = sshpk().parseKey(`${type} ${blob}`, "ssh");
   } catch (error) {
     return { ok: false, problem: `the key does not parse (${error.message.replace(/^Failed to parse \(unnamed\) as a valid ssh format key: /, "")})` };
   }
@@ -3982,10 +3999,11 @@ var ValidationMemo = class {
 // src/validate/index.ts
 var passedSchema = /* @__PURE__ */ new WeakMap();
 function validateFleet(loaded, layout, reuse = {}) {
-  const { memo, schemas: record2, knownClean } = reuse;
+  const { memo, schemas: record2, knownClean, cleanBuild } = reuse;
   const diagnostics = [];
   const check = (document) => {
     const data = document.data;
+    if (cleanBuild) return { document, data, name: nameOf(document) };
     if (passedSchema.get(data) === document.kind) return { document, data, name: nameOf(document) };
     const id = record2 && Object.isFrozen(data) ? document.blobId : void 0;
     if (id !== void 0 && record2.passedSchema(id, document.kind, schemaFingerprint())) {
@@ -4010,6 +4028,7 @@ function validateFleet(loaded, layout, reuse = {}) {
     allProfileNames: new Set(loaded.profiles.map(nameOf)),
     allHostNames: new Set(loaded.hosts.map(nameOf))
   };
+  if (cleanBuild) return { value: checked, diagnostics: [] };
   const report = new Reporter();
   checkNames(checked, report);
   checkReferences(checked, report);
@@ -4069,7 +4088,7 @@ function compileStages(raw, options) {
   const loaded = parseFleet(raw, sources, options.parseCache, options.memo?.parse);
   const result = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
   if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
-  const checked = validateFleet(loaded.value, { nixDirFromRoot: path7.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean });
+  const checked = validateFleet(loaded.value, { nixDirFromRoot: path7.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild });
   result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   const resolved2 = resolveFleet(checked.value, options.memo?.resolve);
@@ -5279,12 +5298,12 @@ async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDi
   const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === "blob" && e.mode !== "120000" && !hidden(e.path.slice(libraryDir.length + 1))) : [];
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
   const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`) && e.mode !== "120000");
-  const yaml = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === "120000") && !hidden(e.path.slice(fleetDir.length + 1)));
-  const readable = yaml.filter((e) => e.type === "blob" && e.mode !== "120000" && e.size <= MAX_FILE_BYTES);
+  const yaml2 = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === "120000") && !hidden(e.path.slice(fleetDir.length + 1)));
+  const readable = yaml2.filter((e) => e.type === "blob" && e.mode !== "120000" && e.size <= MAX_FILE_BYTES);
   const wanted = [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === "blob").map((e) => e.id), ...underLibrary.map((e) => e.id)];
   const blobs = await readBlobs(repo, known ? wanted.filter((id) => !known.has(id)) : wanted);
   for (const id of wanted) if (!blobs.has(id)) blobs.set(id, known.get(id));
-  const files = yaml.map((entry) => {
+  const files = yaml2.map((entry) => {
     const relPath = entry.path.slice(fleetDir.length + 1);
     const displayPath = `${displayDir}/${relPath}`;
     const problem = (code2, message) => ({ relPath, displayPath, problem: { severity: "error", code: code2, message, file: displayPath, range: NO_RANGE } });
@@ -5973,11 +5992,11 @@ async function planWith(request, repo, dirs, layout, cache) {
   const base = await readRevision(repo, request.base, baseCommit, dirs, known);
   const committed = base.raw && !request.fullBase ? await readCommittedManifest(repo, baseCommit, dirs.outDir) : void 0;
   const problem = !base.raw || request.fullBase ? "not used" : committedProblem(committed, base.raw, layout) ?? await fleetcCodeProblem(repo, baseCommit);
-  const clean = problem ? void 0 : cleanFiles(base.raw, head.raw);
+  const cleanBase = problem === void 0;
   const memo = newCompileMemo();
   const compiled2 = {
-    head: compileSide("head", head, layout, dirs.nixDir, cache, memo, !request.fullBase, clean?.head),
-    base: compileSide("base", base, layout, dirs.nixDir, cache, memo, !request.fullBase, clean?.base)
+    head: compileSide("head", head, layout, dirs.nixDir, cache, memo, !request.fullBase, cleanBase ? cleanHeadFiles(base.raw, head.raw) : void 0),
+    base: compileSide("base", base, layout, dirs.nixDir, cache, memo, !request.fullBase, void 0, cleanBase)
   };
   let baseSide = compiled2.base;
   if (baseSide.failed) {
@@ -5997,20 +6016,19 @@ async function readRevision(repo, revision, commit, dirs, known) {
   const raw = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known);
   return { raw: raw.existed ? raw : void 0, info: { ref: revision, commit, fleetExists: raw.existed } };
 }
-function cleanFiles(base, head) {
+function cleanHeadFiles(base, head) {
+  if (!head) return void 0;
   const ids = (raw) => new Map(raw.files.map((f) => [f.relPath, blobIdOfFile(f)]));
   const baseIds = ids(base);
-  const known = (relPath, blobId2) => baseIds.get(relPath) === blobId2;
-  if (!head) return { base: known };
   const headIds = ids(head);
   const shared = (relPath) => !relPath.startsWith("hosts/");
   const sameContext = [...baseIds, ...headIds].every(([relPath]) => !shared(relPath) || baseIds.get(relPath) === headIds.get(relPath));
-  return { base: known, ...sameContext ? { head: known } : {} };
+  return sameContext ? (relPath, blobId2) => baseIds.get(relPath) === blobId2 : void 0;
 }
-function compileSide(side2, revision, layout, nixDir, parseCache, memo, partial, knownClean) {
+function compileSide(side2, revision, layout, nixDir, parseCache, memo, partial, knownClean, cleanBuild = false) {
   const { raw, info } = revision;
   if (!raw) return { side: { info, nixSources: /* @__PURE__ */ new Map(), nixDir, librarySources: /* @__PURE__ */ new Map() } };
-  const stages = partial ? compileStages(raw, { ...layout, parseCache, memo, validateOnly: true, knownClean }) : { compilation: compileRaw(raw, { ...layout, parseCache, memo }), checked: void 0 };
+  const stages = partial ? compileStages(raw, { ...layout, parseCache, memo, validateOnly: true, knownClean, cleanBuild }) : { compilation: compileRaw(raw, { ...layout, parseCache, memo }), checked: void 0 };
   const { compilation, checked } = stages;
   const report = { side: side2, diagnostics: compilation.diagnostics, sources: compilation.sources };
   const nixSources = raw.nixSources;
@@ -7000,7 +7018,6 @@ var StopControl = class {
 
 // src/apply/plan-file.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { Ajv2020 as Ajv20202 } from "ajv/dist/2020.js";
 var PlanFileError = class extends Error {
 };
 var validatePlan;
@@ -7011,7 +7028,7 @@ async function loadPlanFile(file) {
   } catch (error) {
     throw new PlanFileError(`cannot read plan ${file}: ${error.message}`);
   }
-  validatePlan ??= new Ajv20202({ allErrors: true, strict: false }).compile(readSchema("plan.schema.json"));
+  validatePlan ??= new (ajv2020())({ allErrors: true, strict: false }).compile(readSchema("plan.schema.json"));
   if (!validatePlan(data)) {
     const first = validatePlan.errors?.[0];
     throw new PlanFileError(`${file} is not a fleetc plan: ${first?.instancePath || "/"} ${first?.message ?? ""}`);
@@ -9237,7 +9254,7 @@ function startWatch(options, onEvent) {
     const artifacts = new Map(result.artifacts.map((a) => [a.path, a]));
     const hosts = new Set(result.fleet.hosts.map((h) => h.name));
     const hostChanges = first ? [] : describeHostChanges2(changes, lastArtifacts, artifacts, lastHosts ?? /* @__PURE__ */ new Set(), hosts);
-    known = new Map(result.artifacts.map((a) => [a.path, a.contents]));
+    known = new Map(result.artifacts.filter((a) => !a.root).map((a) => [a.path, a.contents]));
     lastArtifacts = artifacts;
     lastHosts = hosts;
     if (first && options.cacheDir !== void 0) saveParseCache(options.cacheDir, compiler.parseCache);

@@ -1,6 +1,7 @@
 // Reads a plan written by `fleetc plan --format json`, checked against schema/plan.schema.json.
 import { readFile } from 'node:fs/promises';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { ajv2020 } from '../util/lazy-modules.ts';
 import { readSchema } from '../validate/schemas.ts';
 import { PLAN_FORMAT_VERSION, type Plan } from '../plan/types.ts';
 
@@ -15,7 +16,7 @@ export async function loadPlanFile(file: string): Promise<Plan> {
   } catch (error) {
     throw new PlanFileError(`cannot read plan ${file}: ${(error as Error).message}`);
   }
-  validatePlan ??= new Ajv2020({ allErrors: true, strict: false }).compile(readSchema('plan.schema.json'));
+  validatePlan ??= new (ajv2020())({ allErrors: true, strict: false }).compile(readSchema('plan.schema.json'));
   if (!validatePlan(data)) {
     const first = validatePlan.errors?.[0];
     throw new PlanFileError(`${file} is not a fleetc plan: ${first?.instancePath || '/'} ${first?.message ?? ''}`);

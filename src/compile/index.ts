@@ -47,6 +47,8 @@ export interface CompileOptions extends OutputLayout {
   memo?: CompileMemo;
   /** Host files known to find nothing of their own (validate/index.ts ValidationReuse). */
   knownClean?: (relPath: string, blobId: string) => boolean;
+  /** The files are those of a build without diagnostics (validate/index.ts ValidationReuse). */
+  cleanBuild?: boolean;
 }
 
 /** The stages' memos (see each stage): only work on files that changed is done again. */
@@ -71,7 +73,7 @@ export function compileStages(raw: RawFleet, options: CompileOptions): { compila
   const loaded = parseFleet(raw, sources, options.parseCache, options.memo?.parse);
   const result: Compilation = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
   if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
-  const checked = validateFleet(loaded.value, { nixDirFromRoot: path.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean });
+  const checked = validateFleet(loaded.value, { nixDirFromRoot: path.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild });
   result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   const resolved = resolveFleet(checked.value, options.memo?.resolve);

@@ -1,5 +1,6 @@
 // Finds the YAML node behind a data path, so any stage can point a diagnostic at the right spot.
-import { isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yaml } from '../util/lazy-modules.ts';
 import type { SourceRange } from '../diagnostics/diagnostic.ts';
 import type { PathSegment } from './types.ts';
 
@@ -10,6 +11,7 @@ export type NodePart = 'key' | 'value';
  * Falls back to the deepest node that exists, so a missing property points at its parent mapping.
  */
 export function locate(doc: Document.Parsed, path: readonly PathSegment[], part: NodePart = 'value'): SourceRange {
+  const { isMap, isPair, isSeq } = yaml();
   let node: unknown = doc.contents;
   let best: SourceRange = rangeOf(node) ?? { start: 0, end: 0 };
   for (let i = 0; i < path.length; i++) {
@@ -34,7 +36,7 @@ export function locate(doc: Document.Parsed, path: readonly PathSegment[], part:
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  if (yaml().isScalar(key)) return String(key.value);
   return undefined;
 }
 

@@ -1,7 +1,8 @@
 // Parses raw fleet files into plain data, with the YAML document (for positions) kept one call away;
 // pure, never throws. A parse cache, when given, serves files whose content it has seen before.
 import { createRequire } from 'node:module';
-import { parseAllDocuments, isMap, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yaml } from '../util/lazy-modules.ts';
 import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.ts';
 import { NO_RANGE } from '../diagnostics/diagnostic.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
@@ -99,7 +100,7 @@ export function parseText(text: string, relPath: string, path: string): { data: 
   const fast = fastParse(text);
   // A NUL decoded from an escape is reported by the slow path, which knows where it is.
   if (fast !== undefined && !hasNul(fast)) return { data: fast };
-  const docs = parseAllDocuments(text, YAML_OPTIONS);
+  const docs = yaml().parseAllDocuments(text, YAML_OPTIONS);
   const documents: Document.Parsed[] = Array.isArray(docs) ? docs : [];
   const diagnostics: Diagnostic[] = [];
   for (const doc of documents) {
@@ -127,7 +128,7 @@ export function parseText(text: string, relPath: string, path: string): { data: 
   if (!doc || doc.contents === null || (doc.contents as { value?: unknown }).value === null) {
     return { diagnostics: [fileError('FILE_EMPTY', path, `${relPath} is empty`, 'write the file\'s mapping, or delete the file')] };
   }
-  if (!isMap(doc.contents)) {
+  if (!yaml().isMap(doc.contents)) {
     const range = doc.contents.range;
     return { diagnostics: [{ severity: 'error', code: 'YAML_NOT_A_MAPPING', message: `the top level of ${relPath} must be a mapping`, hint: 'write key: value pairs at the top level', file: path, range: { start: range[0], end: range[1] } }] };
   }
@@ -153,7 +154,7 @@ function loadedDocument(kind: FileKind, file: RawFile, stem: string, data: unkno
   return {
     kind, file: file.displayPath, relPath: file.relPath, stem, data, source, ...(blobId !== undefined ? { blobId } : {}),
     get doc(): Document.Parsed {
-      return (doc ??= (parseAllDocuments(source.text, YAML_OPTIONS) as Document.Parsed[])[0]!);
+      return (doc ??= (yaml().parseAllDocuments(source.text, YAML_OPTIONS) as Document.Parsed[])[0]!);
     },
   };
 }

@@ -2,7 +2,8 @@
 // is the secret reference (common.schema.json#/$defs/secretRef), as a path pattern ('*' for any key
 // or index). What is written there — a reference, or by mistake the secret itself — is never
 // printed: renderers mask it in source excerpts, and messages about it leave the value out.
-import { parseAllDocuments, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { yaml } from '../util/lazy-modules.ts';
 import type { SourceRange } from '../diagnostics/diagnostic.ts';
 import { readSchema, SCHEMA_FILES } from '../validate/schemas.ts';
 import type { FileKind, PathSegment } from './types.ts';
@@ -29,6 +30,7 @@ export function isSecretPath(kind: FileKind, path: readonly PathSegment[]): bool
 export function secretRanges(kind: FileKind, text: string): SourceRange[] {
   const found = secretPatterns(kind);
   if (found.length === 0) return [];
+  const { parseAllDocuments, isMap, isPair, isScalar, isSeq } = yaml();
   const doc = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, strict: false });
   const first = Array.isArray(doc) ? doc[0] : undefined;
   const out: SourceRange[] = [];

@@ -2,12 +2,14 @@
 // change what a file means without showing it — a %YAML directive (1.1 reads 022 as 18 and yes as
 // true), tags (!!binary, !!set, !!merge…), merge keys (<<), keys that are not scalars, and two keys
 // that differ only by type (1 and "1", which become one key) — is reported where it is written.
-import { isAlias, isCollection, isMap, isPair, isScalar, visit, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yaml } from '../util/lazy-modules.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 
 const PLAIN_YAML = 'use plain YAML 1.2: mappings, lists, strings, numbers and booleans, without tags or directives';
 
 export function unsupportedFeatures(doc: Document.Parsed, text: string, file: string): Diagnostic[] {
+  const { isAlias, isCollection, isMap, isPair, isScalar, visit } = yaml();
   const out: Diagnostic[] = [];
   const at = (code: Diagnostic['code'], start: number, end: number, message: string, hint: string) => out.push({ severity: 'error', code, message, hint, file, range: { start, end } });
 

@@ -1,7 +1,8 @@
 // SSH public keys read by a real parser (sshpk, Joyent's OpenSSH key library, pure JavaScript): the
 // type named on the line must be the type inside the base64 blob, the blob must decode completely,
 // and two spellings of one key (another comment, say) are the same key.
-import sshpk from 'sshpk';
+import type Sshpk from 'sshpk';
+import { sshpk } from '../util/lazy-modules.ts';
 
 export interface ParsedPublicKey {
   /** "<type> <base64 blob>": the key without its comment, as known_hosts holds it. */
@@ -17,9 +18,9 @@ export function parsePublicKey(line: string): KeyParse {
   if (!type || !blob) return { ok: false, problem: 'it is not "<type> <base64 key>"' };
   const inner = blobType(blob);
   if (inner !== undefined && inner !== type) return { ok: false, problem: `the line names ${type}, but the key inside is ${/^[\x21-\x7e]{1,64}$/.test(inner) ? inner : 'of no known type'}` };
-  let key: sshpk.Key;
+  let key: Sshpk.Key;
   try {
-    key = sshpk.parseKey(`${type} ${blob}`, 'ssh');
+    key = sshpk().parseKey(`${type} ${blob}`, 'ssh');
   } catch (error) {
     return { ok: false, problem: `the key does not parse (${(error as Error).message.replace(/^Failed to parse \(unnamed\) as a valid ssh format key: /, '')})` };
   }

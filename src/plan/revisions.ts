@@ -78,14 +78,15 @@ async function planWith(request: PlanRequest, repo: Repository, dirs: RepoDirs, 
   // The head's file contents serve the base wherever the two have the same blob.
   const known = new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes!]));
   const base = await readRevision(repo, request.base, baseCommit, dirs, known);
-  // The base's committed output, when it is the (clean) build of the base: its files need no checks of their own.
+  // The base's committed output, when it is the (clean) build of the base: the base needs no checks
+  // at all, and the head's files that are the base's none of their own.
   const committed = base.raw && !request.fullBase ? await readCommittedManifest(repo, baseCommit, dirs.outDir) : undefined;
   const problem = !base.raw || request.fullBase ? 'not used' : (committedProblem(committed, base.raw, layout) ?? (await fleetcCodeProblem(repo, baseCommit)));
-  const clean = problem ? undefined : cleanFiles(base.raw!, head.raw);
+  const cleanBase = problem === undefined;
   const memo = newCompileMemo();
   const compiled = {
-    head: compileSide('head', head, layout, dirs.nixDir, cache, memo, !request.fullBase, clean?.head),
-    base: compileSide('base', base, layout, dirs.nixDir, cache, memo, !request.fullBase, clean?.base),
+    head: compileSide('head', head, layout, dirs.nixDir, cache, memo, !request.fullBase, cleanBase ? cleanHeadFiles(base.raw!, head.raw) : undefined),
+    base: compileSide('base', base, layout, dirs.nixDir, cache, memo, !request.fullBase, undefined, cleanBase),
   };
   let baseSide = compiled.base;
   if (baseSide.failed) {
@@ -116,28 +117,27 @@ interface CompiledSide {
 }
 
 /**
- * Host files whose own checks find nothing, given a base whose build was clean: every base file; and
- * the head's files that are the base's, when the head has the base's fleet.yaml and profile files
- * (what a host file's checks read besides the file).
+ * Given a base whose build was clean: the head's host files whose own checks find nothing — those
+ * that are the base's, when the head has the base's fleet.yaml and profile files (what a host
+ * file's checks read besides the file). Undefined when those differ.
  */
-function cleanFiles(base: RawFleet, head: RawFleet | undefined): { base: KnownClean; head?: KnownClean } {
+function cleanHeadFiles(base: RawFleet, head: RawFleet | undefined): KnownClean | undefined {
+  if (!head) return undefined;
   const ids = (raw: RawFleet) => new Map(raw.files.map((f) => [f.relPath, blobIdOfFile(f)]));
   const baseIds = ids(base);
-  const known: KnownClean = (relPath, blobId) => baseIds.get(relPath) === blobId;
-  if (!head) return { base: known };
   const headIds = ids(head);
   const shared = (relPath: string) => !relPath.startsWith('hosts/');
   const sameContext = [...baseIds, ...headIds].every(([relPath]) => !shared(relPath) || baseIds.get(relPath) === headIds.get(relPath));
-  return { base: known, ...(sameContext ? { head: known } : {}) };
+  return sameContext ? (relPath, blobId) => baseIds.get(relPath) === blobId : undefined;
 }
 
 type KnownClean = (relPath: string, blobId: string) => boolean;
 
 /** Validates and resolves one side; emits it in full only when asked (--full-base). */
-function compileSide(side: 'base' | 'head', revision: Revision, layout: OutputLayout, nixDir: string, parseCache: ParseCache, memo: CompileMemo, partial: boolean, knownClean?: KnownClean): CompiledSide {
+function compileSide(side: 'base' | 'head', revision: Revision, layout: OutputLayout, nixDir: string, parseCache: ParseCache, memo: CompileMemo, partial: boolean, knownClean?: KnownClean, cleanBuild = false): CompiledSide {
   const { raw, info } = revision;
   if (!raw) return { side: { info, nixSources: new Map(), nixDir, librarySources: new Map() } };
-  const stages = partial ? compileStages(raw, { ...layout, parseCache, memo, validateOnly: true, knownClean }) : { compilation: compileRaw(raw, { ...layout, parseCache, memo }), checked: undefined };
+  const stages = partial ? compileStages(raw, { ...layout, parseCache, memo, validateOnly: true, knownClean, cleanBuild }) : { compilation: compileRaw(raw, { ...layout, parseCache, memo }), checked: undefined };
   const { compilation, checked } = stages;
   const report = { side, diagnostics: compilation.diagnostics, sources: compilation.sources };
   const nixSources = raw.nixSources;

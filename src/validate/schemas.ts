@@ -2,14 +2,17 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
+import { ajv2020, ajvFormats } from '../util/lazy-modules.ts';
 import type { FileKind } from '../load/types.ts';
 import { packageFile } from '../package-root.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 type AddFormats = (ajv: Ajv2020, formats: string[]) => Ajv2020;
-export const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
+export const addFormats: AddFormats = (ajv, formats) => {
+  const module = ajvFormats() as AddFormats & { default?: AddFormats };
+  return (module.default ?? module)(ajv, formats);
+};
 
 export const SCHEMA_DIR = `${packageFile('schema')}/`;
 
@@ -32,7 +35,7 @@ export function readSchema(fileName: string): Record<string, unknown> {
 /** One Ajv instance for the process: compiling is the expensive part. */
 export function schemaValidators(): Record<FileKind, ValidateFunction> {
   if (compiled) return compiled;
-  const ajv = new Ajv2020(AJV_OPTIONS);
+  const ajv = new (ajv2020())(AJV_OPTIONS);
   addFormats(ajv, ['ipv4', 'hostname', 'uri']);
   ajv.addSchema(readSchema('common.schema.json'), 'common.schema.json');
   const compile = (kind: FileKind): ValidateFunction => {

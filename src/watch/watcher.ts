@@ -57,6 +57,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
   const compiler = new IncrementalCompiler(outputLayout(paths), options.cacheDir === undefined ? undefined : loadParseCache(options.cacheDir).cache);
   let raw: RawFleet = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
+  /** The output directory's files as this watch wrote them last (path under it → contents). */
   let known: Map<string, string> | undefined;
   /** manifest.json as this watch left it: any other fleetc that writes the output changes it. */
   let writtenManifest: string | undefined;
@@ -115,7 +116,9 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
     const artifacts = new Map(result.artifacts.map((a) => [a.path, a]));
     const hosts = new Set(result.fleet.hosts.map((h) => h.name));
     const hostChanges = first ? [] : describeHostChanges(changes, lastArtifacts, artifacts, lastHosts ?? new Set(), hosts);
-    known = new Map(result.artifacts.map((a) => [a.path, a.contents]));
+    // The output directory's files only: the root files are read each time, and a root path among
+    // them would be an output file gone (compareWithKnown).
+    known = new Map(result.artifacts.filter((a) => !a.root).map((a) => [a.path, a.contents]));
     lastArtifacts = artifacts;
     lastHosts = hosts;
     if (first && options.cacheDir !== undefined) saveParseCache(options.cacheDir, compiler.parseCache);

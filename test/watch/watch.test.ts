@@ -61,6 +61,8 @@ test('watch rebuilds on an edit, keeps the last good output on an invalid one, a
     if (rebuilt.kind !== 'built') return;
     assert.match(readFileSync(hostData, 'utf8'), /rack = "r9"/);
     assert.deepEqual(rebuilt.hostChanges, [{ host: 'wk-1', change: 'modified', kinds: ['host-data'] }]);
+    // The files beside the output (flake.nix, flake.lock) are not output files gone missing.
+    assert.deepEqual(rebuilt.changes.filter((c) => c.change === 'removed'), []);
     assert.match(renderWatchEvent(rebuilt, 'generated'), /wk-1 \(host-data\)/);
 
     const good = snapshot(paths.outDir);
