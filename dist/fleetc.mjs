@@ -7522,11 +7522,13 @@ var Ssh = class {
   }
 };
 
-// src/apply/activation.ts
-var SYSTEM_PROFILE = "/nix/var/nix/profiles/system";
+// src/util/shell-word.ts
 function shellWord(text) {
   return /^[A-Za-z0-9_./=:@%+,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
+
+// src/apply/activation.ts
+var SYSTEM_PROFILE = "/nix/var/nix/profiles/system";
 function setProfile(storePath) {
   return ["nix-env", "-p", SYSTEM_PROFILE, "--set", storePath];
 }
@@ -7536,8 +7538,8 @@ function switchCommand(storePath, mode) {
 function deadManUnit(runId) {
   return `fleetc-rollback-${runId.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }
-function reactivationScript(previous) {
-  return `${setProfile(previous).join(" ")} && ${previous}/bin/switch-to-configuration switch`;
+function reactivationScript(previous, mode = "switch") {
+  return `${setProfile(previous).join(" ")} && ${previous}/bin/switch-to-configuration ${mode}`;
 }
 function deadManCommand(runId, previous, confirmTimeoutSeconds) {
   return ["systemd-run", `--unit=${deadManUnit(runId)}`, "--description=fleetc: reactivate the previous generation unless apply confirms", `--on-active=${confirmTimeoutSeconds}s`, "--timer-property=AccuracySec=1s", "--collect", "/bin/sh", "-c", reactivationScript(previous)].map(shellWord);
@@ -7627,7 +7629,7 @@ async function pullBoot(job, ctx, pull, step, reboot2) {
   if (!profiled.ok) return { result: "failed", error: `setting the system profile failed (exit ${profiled.exitCode}); the boot entry did not change` };
   const restoreEntry = async (reason, thenReboot) => {
     step(thenReboot ? "roll back: previous generation as boot entry, reboot" : "restore the previous boot entry");
-    const back = await ctx.ssh.run(target, ["/bin/sh", "-c", shellWord(`${setProfile(before).join(" ")} && ${before}/bin/switch-to-configuration boot`)], 6e5);
+    const back = await ctx.ssh.run(target, ["/bin/sh", "-c", shellWord(reactivationScript(before, "boot"))], 6e5);
     if (!back.ok) return { result: "rollback-failed", error: `${reason}; restoring the boot entry failed (exit ${back.exitCode})` };
     if (!thenReboot) return { result: "rolled-back", error: reason };
     const again = await reboot2(target);
@@ -8571,7 +8573,7 @@ function isLiveTerminal(isTty, env) {
   return isTty && env.TERM !== "dumb";
 }
 function showCommand(argv) {
-  return argv.map((a) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+  return argv.map(shellWord).join(" ");
 }
 function terminalMonitor(io, format, options) {
   if (format === "json") return (event) => io.stdout(`${JSON.stringify({ formatVersion: APPLY_OUTPUT_FORMAT_VERSION, ...event })}

@@ -8,15 +8,12 @@
 // the Perl one or switch-to-configuration-ng, unless system.switch.enable is off), which exits 4
 // when it switched but units failed.
 
+import { shellWord } from '../util/shell-word.ts';
+
 export const SYSTEM_PROFILE = '/nix/var/nix/profiles/system';
 
 /** What switch-to-configuration does: activate now (switch) or at the next boot only (boot). */
 export type ActivationMode = 'switch' | 'boot';
-
-/** One shell word: single-quoted, since ssh hands its command line to the remote user's shell. */
-export function shellWord(text: string): string {
-  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 /** nix-env -p /nix/var/nix/profiles/system --set PATH: the new generation, the boot default. */
 export function setProfile(storePath: string): string[] {
@@ -36,9 +33,9 @@ export function deadManUnit(runId: string): string {
   return `fleetc-rollback-${runId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
-/** The previous generation back as the profile's newest, and switched to. */
-export function reactivationScript(previous: string): string {
-  return `${setProfile(previous).join(' ')} && ${previous}/bin/switch-to-configuration switch`;
+/** The previous generation back as the profile's newest, and activated now (switch) or at the next boot. */
+export function reactivationScript(previous: string, mode: ActivationMode = 'switch'): string {
+  return `${setProfile(previous).join(' ')} && ${previous}/bin/switch-to-configuration ${mode}`;
 }
 
 /**

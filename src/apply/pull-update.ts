@@ -2,7 +2,8 @@
 // the system profile is set, a dead-man timer is started, switch-to-configuration runs; apply
 // confirms only after the health checks pass over new SSH connections. A configuration that cuts
 // the host off (sshd or the network gone) is reactivated away by the host's own timer.
-import { confirmCommand, deadManCommand, reactivationScript, setProfile, shellWord, switchCommand, SYSTEM_PROFILE } from './activation.ts';
+import { confirmCommand, deadManCommand, reactivationScript, setProfile, switchCommand, SYSTEM_PROFILE } from './activation.ts';
+import { shellWord } from '../util/shell-word.ts';
 import type { JobOutcome, HostJob, StepContext } from './steps.ts';
 import { SWITCHED_WITH_FAILED_UNITS } from './transports/nix.ts';
 import { pinnedTarget, type SshTarget } from './transports/ssh.ts';
@@ -112,7 +113,7 @@ export async function pullBoot(job: HostJob, ctx: StepContext, pull: PullSetting
   if (!profiled.ok) return { result: 'failed', error: `setting the system profile failed (exit ${profiled.exitCode}); the boot entry did not change` };
   const restoreEntry = async (reason: string, thenReboot: boolean): Promise<JobOutcome> => {
     step(thenReboot ? 'roll back: previous generation as boot entry, reboot' : 'restore the previous boot entry');
-    const back = await ctx.ssh.run(target, ['/bin/sh', '-c', shellWord(`${setProfile(before).join(' ')} && ${before}/bin/switch-to-configuration boot`)], 600_000);
+    const back = await ctx.ssh.run(target, ['/bin/sh', '-c', shellWord(reactivationScript(before, 'boot'))], 600_000);
     if (!back.ok) return { result: 'rollback-failed', error: `${reason}; restoring the boot entry failed (exit ${back.exitCode})` };
     if (!thenReboot) return { result: 'rolled-back', error: reason };
     const again = await reboot(target);

@@ -5,6 +5,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { EventSink, HostResult, RolloutEvent } from '../../apply/events.ts';
 import type { Io } from '../io.ts';
+import { shellWord } from '../../util/shell-word.ts';
 
 export type MonitorFormat = 'text' | 'json';
 
@@ -26,7 +27,7 @@ export function isLiveTerminal(isTty: boolean, env: NodeJS.ProcessEnv): boolean 
 
 /** How a command line is shown: shell-quoted so it can be copied, secrets never present. */
 export function showCommand(argv: readonly string[]): string {
-  return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return argv.map(shellWord).join(' ');
 }
 
 export function terminalMonitor(io: Io, format: MonitorFormat, options: MonitorOptions): EventSink {
