@@ -1782,7 +1782,6 @@ function renderHostModule(fleet, host, context) {
     boot: bootConfig(host),
     systemd: { network: { links: linkFiles(host.interfaces) } },
     platform: { services: Object.fromEntries(host.services.map((name) => [name, serviceConfig(fleet.services[name], host)])) },
-    users: { users: { root: { openssh: { authorizedKeys: { keys: nixCode("host.authorizedKeys") } } } } },
     ...host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}
   };
   return [
@@ -7446,9 +7445,13 @@ var NixDeployer = class {
   runner;
   ssh;
   settings;
-  /** nixos-rebuild switch|boot [--rollback] --flake …#host --target-host user@addr */
+  /**
+   * nixos-rebuild switch|boot [--rollback] --flake …#host --target-host user@addr, with
+   * --use-remote-sudo for a user other than root: both nixos-rebuild (the shell script) and
+   * nixos-rebuild-ng take it (ng's own name is --sudo; pkgs/by-name/ni/nixos-rebuild-ng/src/nixos_rebuild/__init__.py).
+   */
   rebuild(target, mode, rollback2 = false) {
-    const argv = ["nixos-rebuild", mode, ...rollback2 ? ["--rollback"] : ["--flake", `${this.settings.flake}#${target.host}`], "--target-host", `${target.user}@${target.address}`];
+    const argv = ["nixos-rebuild", mode, ...rollback2 ? ["--rollback"] : ["--flake", `${this.settings.flake}#${target.host}`], "--target-host", `${target.user}@${target.address}`, ...target.user === "root" ? [] : ["--use-remote-sudo"]];
     return this.runner.run({ host: target.host, argv, env: { NIX_SSHOPTS: this.ssh.nixSshOpts(target) }, timeoutMs: this.settings.timeoutMs });
   }
   /**
@@ -7470,6 +7473,11 @@ var NixDeployer = class {
     return this.runner.run({ host: target.host, argv, timeoutMs: this.settings.timeoutMs });
   }
 };
+
+// src/util/shell-word.ts
+function shellWord(text) {
+  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
 
 // src/apply/transports/ssh.ts
 function pinnedTarget(host) {
@@ -7507,7 +7515,7 @@ var Ssh = class {
   settings;
   /** ssh argv: -F /dev/null so no user config can loosen the options. */
   argv(target, command) {
-    return ["ssh", "-F", "/dev/null", ...sshOptions(this.settings, target).flatMap((o) => ["-o", o]), "-p", String(target.port), `${target.user}@${target.address}`, "--", ...command];
+    return ["ssh", "-F", "/dev/null", ...sshOptions(this.settings, target).flatMap((o) => ["-o", o]), "-p", String(target.port), `${target.user}@${target.address}`, "--", ...asRoot(target, command)];
   }
   run(target, command, timeoutMs = 6e4, input) {
     return this.runner.run({ host: target.host, argv: this.argv(target, command), timeoutMs, ...input !== void 0 ? { input } : {} });
@@ -7521,10 +7529,8 @@ var Ssh = class {
     return sshOptions(this.settings, target).flatMap((o) => ["--ssh-option", o]);
   }
 };
-
-// src/util/shell-word.ts
-function shellWord(text) {
-  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+function asRoot(target, command) {
+  return target.user === "root" ? command : ["sudo", "-n", "--", "/bin/sh", "-c", shellWord(command.join(" "))];
 }
 
 // src/apply/activation.ts

@@ -16,6 +16,10 @@ declare -A PACKAGES=(
   [ipmi_sim]=openipmi
   [sshd]=openssh-server
   [ssh]=openssh-client
+  # a deploy user other than root (test/apply/ssh-user.test.ts): a real user with a real sudo rule
+  [sudo]=sudo
+  [visudo]=sudo
+  [useradd]=passwd
   [rsync]=rsync
   [python3]=python3
   [redfishtool]=redfishtool

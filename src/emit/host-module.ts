@@ -44,7 +44,6 @@ function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): strin
     boot: bootConfig(host),
     systemd: { network: { links: linkFiles(host.interfaces) } },
     platform: { services: Object.fromEntries(host.services.map((name) => [name, serviceConfig(fleet.services[name]!, host)])) },
-    users: { users: { root: { openssh: { authorizedKeys: { keys: nixCode('host.authorizedKeys') } } } } },
     ...(host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}),
   };
   return [

@@ -3,8 +3,11 @@
 // which .link file udev applies (systemd.link(5): the first matching file in lexical order), which
 // ports the firewall opens on which device, the platform units' capabilities, journald.conf.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Fleet, Host } from '../../src/model/fleet.ts';
+import { EXAMPLE_FLEET } from '../helpers/paths.ts';
 import { requireTools } from '../helpers/tools.ts';
 import { compiledTree, hostExpr, type CompiledTree } from '../nixos-standin/hosts.ts';
 import { evalJson, standinDir } from '../nixos-standin/standin.ts';
@@ -80,7 +83,48 @@ function expectedPorts(fleet: Fleet, host: Host): Map<string, { tcp: Set<number>
   return open;
 }
 
+interface SshEvaluated {
+  enable: boolean;
+  ports: number[];
+  openTcp: number[];
+  users: Record<string, { keys: string[]; isNormalUser: boolean; extraGroups: string[] }>;
+  sudo: { users: string[]; commands: { command: string; options: string[] }[] }[];
+  trusted: string[];
+}
+
+const READ_SSH = `{
+  inherit (c.services.openssh) enable ports;
+  openTcp = c.networking.firewall.allowedTCPPorts;
+  users = builtins.mapAttrs (_: u: { keys = u.openssh.authorizedKeys.keys; inherit (u) isNormalUser extraGroups; }) c.users.users;
+  sudo = map (r: { inherit (r) users commands; }) c.security.sudo.extraRules;
+  trusted = c.nix.settings.trusted-users;
+}`;
+
 describe('generated host modules under nixpkgs’ evalModules', () => {
+  test('the installed system lets apply in where the installer did: sshd on ssh.port, the keys for ssh.user, sudo for a user other than root', async (t) => {
+    if (!requireTools(t, 'nix-instantiate', 'tar')) return;
+    const hostFile = 'hosts/wk-1.yaml';
+    const original = readFileSync(path.join(EXAMPLE_FLEET, hostFile), 'utf8');
+    const tree = await compiledTree(t, { [hostFile]: original.replace(/^ssh:\n/m, 'ssh:\n  port: 2222\n  user: deploy\n') });
+    const dir = standinDir(t);
+    const wk1 = tree.fleet.hosts.find((h) => h.name === 'wk-1')!;
+    assert.deepEqual([wk1.ssh.port, wk1.ssh.user], [2222, 'deploy'], 'the overlay took');
+    for (const host of tree.fleet.hosts) {
+      const e = await evalJson<SshEvaluated>(dir, hostExpr(tree, host.name, READ_SSH));
+      assert.equal(e.enable, true, `${host.name}: sshd runs`);
+      assert.ok(e.ports.includes(host.ssh.port) && e.openTcp.includes(host.ssh.port), `${host.name}: sshd listens on ${host.ssh.port} and the firewall lets it through (${e.ports}; ${e.openTcp})`);
+      assert.deepEqual(e.users[host.ssh.user]?.keys, host.authorizedKeys, `${host.name}: ${host.ssh.user} takes the fleet's keys`);
+      if (host.ssh.user === 'root') {
+        assert.deepEqual(e.sudo, [], `${host.name}: root needs no sudo rule`);
+        continue;
+      }
+      assert.equal(e.users.root?.keys.length ?? 0, 0, `${host.name}: root takes no keys when apply logs in as ${host.ssh.user}`);
+      assert.deepEqual([e.users[host.ssh.user]!.isNormalUser, e.users[host.ssh.user]!.extraGroups], [true, ['wheel']]);
+      assert.deepEqual(e.sudo, [{ users: [host.ssh.user], commands: [{ command: 'ALL', options: ['NOPASSWD'] }] }], `${host.name}: sudo -n works for ${host.ssh.user}`);
+      assert.ok(e.trusted.includes('root') && e.trusted.includes(host.ssh.user), `${host.name}: nix copy to ${host.ssh.user} is trusted, root still is (${e.trusted})`);
+    }
+  });
+
   test('every device runs at its MTU: fleetc’s own .link file, matched first, carries MTUBytes', async (t) => {
     if (!requireTools(t, 'nix-instantiate', 'tar')) return;
     const tree = await compiledTree(t);

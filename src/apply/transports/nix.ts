@@ -18,9 +18,13 @@ export class NixDeployer {
     private readonly settings: NixSettings,
   ) {}
 
-  /** nixos-rebuild switch|boot [--rollback] --flake …#host --target-host user@addr */
+  /**
+   * nixos-rebuild switch|boot [--rollback] --flake …#host --target-host user@addr, with
+   * --use-remote-sudo for a user other than root: both nixos-rebuild (the shell script) and
+   * nixos-rebuild-ng take it (ng's own name is --sudo; pkgs/by-name/ni/nixos-rebuild-ng/src/nixos_rebuild/__init__.py).
+   */
   rebuild(target: SshTarget, mode: 'switch' | 'boot', rollback = false): Promise<CommandResult> {
-    const argv = ['nixos-rebuild', mode, ...(rollback ? ['--rollback'] : ['--flake', `${this.settings.flake}#${target.host}`]), '--target-host', `${target.user}@${target.address}`];
+    const argv = ['nixos-rebuild', mode, ...(rollback ? ['--rollback'] : ['--flake', `${this.settings.flake}#${target.host}`]), '--target-host', `${target.user}@${target.address}`, ...(target.user === 'root' ? [] : ['--use-remote-sudo'])];
     return this.runner.run({ host: target.host, argv, env: { NIX_SSHOPTS: this.ssh.nixSshOpts(target) }, timeoutMs: this.settings.timeoutMs });
   }
 

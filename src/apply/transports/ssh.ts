@@ -1,6 +1,7 @@
 // SSH to fleet hosts with pinned host keys: a known_hosts file written from the fleet, and
 // StrictHostKeyChecking=yes for every tool (ssh itself, nixos-rebuild, nixos-anywhere).
 import type { Host } from '../../model/fleet.ts';
+import { shellWord } from '../../util/shell-word.ts';
 import type { CommandResult, CommandRunner } from './command.ts';
 
 /** --first-contact: whether a machine without a pinned key (a new machine's installer) may be reached. */
@@ -68,7 +69,7 @@ export class Ssh {
 
   /** ssh argv: -F /dev/null so no user config can loosen the options. */
   argv(target: SshTarget, command: readonly string[]): string[] {
-    return ['ssh', '-F', '/dev/null', ...sshOptions(this.settings, target).flatMap((o) => ['-o', o]), '-p', String(target.port), `${target.user}@${target.address}`, '--', ...command];
+    return ['ssh', '-F', '/dev/null', ...sshOptions(this.settings, target).flatMap((o) => ['-o', o]), '-p', String(target.port), `${target.user}@${target.address}`, '--', ...asRoot(target, command)];
   }
 
   run(target: SshTarget, command: readonly string[], timeoutMs = 60_000, input?: string): Promise<CommandResult> {
@@ -84,4 +85,14 @@ export class Ssh {
   anywhereOptions(target: SshTarget): string[] {
     return sshOptions(this.settings, target).flatMap((o) => ['--ssh-option', o]);
   }
+}
+
+/**
+ * The command line as root runs it. A deploy user other than root goes through `sudo -n` (fleetc's
+ * fleet.nix gives it a NOPASSWD rule, the installer's wheel needs no password): sshd hands the words,
+ * joined by spaces, to the login shell, so the same line becomes one `sh -c` script under sudo, and a
+ * script of several commands (`umask 077 && … > file`) runs all of them as root, not only the first.
+ */
+export function asRoot(target: Pick<SshTarget, 'user'>, command: readonly string[]): readonly string[] {
+  return target.user === 'root' ? command : ['sudo', '-n', '--', '/bin/sh', '-c', shellWord(command.join(' '))];
 }

@@ -6,6 +6,7 @@
   ./firewall.nix
   ./users-groups.nix
   ./sshd.nix
+  ./sudo.nix
   ./journald.nix
   ./timesyncd.nix
   ./etc.nix

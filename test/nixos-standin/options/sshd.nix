@@ -1,12 +1,17 @@
-# Stand-in for nixos/modules/services/networking/ssh/sshd.nix: services.openssh.enable, settings (a
-# freeform submodule with the typed keys fleetc sets) and users.users.<name>.openssh.authorizedKeys.keys.
-{ lib, ... }:
+# Stand-in for nixos/modules/services/networking/ssh/sshd.nix: services.openssh.enable, ports,
+# openFirewall, settings (a freeform submodule with the typed keys fleetc sets) and
+# users.users.<name>.openssh.authorizedKeys.keys; as there, an enabled sshd opens its ports in the
+# firewall when openFirewall is set.
+{ config, lib, ... }:
 let
   inherit (lib) mkOption types;
+  cfg = config.services.openssh;
 in
 {
   options.services.openssh = {
     enable = mkOption { default = false; type = types.bool; description = "Whether to run sshd."; };
+    ports = mkOption { default = [ 22 ]; type = types.listOf types.port; description = "Ports sshd listens on."; };
+    openFirewall = mkOption { default = true; type = types.bool; description = "Whether to open the ports in the firewall."; };
     settings = mkOption {
       default = { };
       type = types.submodule {
@@ -28,5 +33,8 @@ in
     type = types.attrsOf (types.submodule {
       options.openssh.authorizedKeys.keys = mkOption { type = types.listOf types.singleLineStr; default = [ ]; description = "Authorized public keys."; };
     });
+  };
+  config = lib.mkIf cfg.enable {
+    networking.firewall.allowedTCPPorts = lib.mkIf cfg.openFirewall cfg.ports;
   };
 }

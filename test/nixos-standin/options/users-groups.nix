@@ -1,5 +1,5 @@
 # Stand-in for users.users and users.groups of nixos/modules/config/users-groups.nix (attrsOf submodule;
-# the user options fleetc sets: isSystemUser, isNormalUser, group, description). sshd.nix adds the
+# the user options fleetc sets: isSystemUser, isNormalUser, group, extraGroups, description). sshd.nix adds the
 # openssh.authorizedKeys options to the same submodule, as it does in nixpkgs.
 { lib, ... }:
 let
@@ -15,6 +15,7 @@ in
           isSystemUser = mkOption { type = types.bool; default = false; description = "A system user."; };
           isNormalUser = mkOption { type = types.bool; default = false; description = "A normal user."; };
           group = mkOption { type = types.str; default = ""; description = "Primary group."; };
+          extraGroups = mkOption { type = types.listOf types.str; default = [ ]; description = "Supplementary groups."; };
           description = mkOption { type = types.passwdEntry types.str; default = ""; description = "GECOS field."; };
         };
       }));

@@ -250,7 +250,6 @@ in
       ];
     };
   };
-  users.users.root.openssh.authorizedKeys.keys = host.authorizedKeys;
   environment.systemPackages = [
     pkgs.htop
     pkgs.tcpdump
