@@ -7,7 +7,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
-import { IncrementalCompiler } from '../compile/incremental.ts';
+import { IncrementalCompiler, type IncrementalCompilation } from '../compile/incremental.ts';
 import { outputLayout, type Paths } from '../compile/index.ts';
 import { fleetRepositoryRoot } from '../compile/paths.ts';
 import { MANIFEST_PATH } from '../emit/manifest.ts';
@@ -15,7 +15,7 @@ import type { Artifact, ArtifactKind } from '../emit/artifact.ts';
 import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
 import { readFleetDirSync, readFleetFile, readNixDir } from '../load/read-dir.ts';
 import type { RawFleet } from '../load/types.ts';
-import { acquireOutputLock, DEFAULT_LOCK_TIMEOUT_MS, writeOutputSync, type FileChange } from '../write/index.ts';
+import { acquireOutputLockAsync, DEFAULT_LOCK_TIMEOUT_MS, writeOutputSync, type FileChange } from '../write/index.ts';
 
 export const DEFAULT_DEBOUNCE_MS = 30;
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
@@ -62,6 +62,8 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
   /** manifest.json as this watch left it: any other fleetc that writes the output changes it. */
   let writtenManifest: string | undefined;
   let lastArtifacts = new Map<string, Artifact>();
+  /** The compile whose artifacts this watch wrote last (IncrementalCompilation.generation). */
+  let writtenGeneration: number | undefined;
   let lastHosts: Set<string> | undefined;
   const changedFiles = new Set<string>();
   let rereadAll = false;
@@ -72,7 +74,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
   /** Files changed lately: chokidar drops a second change event within 50 ms, so look again later. */
   const recheck = new Set<string>();
 
-  const rebuild = (first: boolean): void => {
+  const rebuild = async (first: boolean): Promise<void> => {
     const started = performance.now();
     if (rereadAll) {
       raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
@@ -92,18 +94,31 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
     clearTimeout(recheckTimer);
     recheckTimer = setTimeout(verifyRecent, CHOKIDAR_CHANGE_THROTTLE_MS + 20);
 
-    const result = compiler.compile(raw);
+    // flock(1) takes the output lock beside this process while it compiles.
+    const locking = acquireOutputLockAsync(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: 'fleetc watch', makeParent: true });
+    locking.catch(() => undefined); // reported where it is awaited
+    let result: IncrementalCompilation;
+    try {
+      result = compiler.compile(raw);
+    } catch (error) {
+      void locking.then((lock) => lock.release(), () => undefined);
+      throw error;
+    }
     if (hasErrors(result.diagnostics) || !result.artifacts || !result.fleet) {
+      void locking.then((lock) => lock.release(), () => undefined);
       onEvent({ kind: 'invalid', milliseconds: performance.now() - started, diagnostics: result.diagnostics, sources: result.sources, outDir: paths.outDir });
       return;
     }
+    const artifacts = result.artifacts;
+    // What can differ from what this watch wrote last (when that was the compile before this one).
+    const patch = known && result.delta && result.delta.since === writtenGeneration ? result.delta : undefined;
     let changes: FileChange[];
     try {
-      const lock = acquireOutputLock(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: 'fleetc watch', makeParent: true });
+      const lock = await locking;
       try {
         // Another fleetc wrote the output since this watch did: what this watch knows is stale.
         if (manifestSignature(paths.outDir) !== writtenManifest) known = undefined;
-        changes = writeOutputSync(paths.outDir, result.artifacts, undefined, { rootDir: fleetRepositoryRoot(paths), lock, ...(known ? { known } : {}) }).changes;
+        changes = writeOutputSync(paths.outDir, artifacts, undefined, { rootDir: fleetRepositoryRoot(paths), lock, ...(known ? { known, ...(patch ? { patch } : {}) } : {}) }).changes;
         writtenManifest = manifestSignature(paths.outDir);
       } finally {
         lock.release();
@@ -113,22 +128,55 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
       onEvent({ kind: 'failed', message: (error as Error).message });
       return;
     }
-    const artifacts = new Map(result.artifacts.map((a) => [a.path, a]));
     const hosts = new Set(result.fleet.hosts.map((h) => h.name));
-    const hostChanges = first ? [] : describeHostChanges(changes, lastArtifacts, artifacts, lastHosts ?? new Set(), hosts);
-    // The output directory's files only: the root files are read each time, and a root path among
-    // them would be an output file gone (compareWithKnown).
-    known = new Map(result.artifacts.filter((a) => !a.root).map((a) => [a.path, a.contents]));
-    lastArtifacts = artifacts;
+    let before: ReadonlyMap<string, Artifact>;
+    if (known && patch) {
+      // Only the touched paths change: both maps are updated in place.
+      const changed = new Set(changes.map((c) => c.path));
+      before = new Map([...changed].map((p) => [p, lastArtifacts.get(p)!] as const).filter(([, a]) => a !== undefined));
+      for (const file of patch.removed) {
+        known.delete(file);
+        lastArtifacts.delete(file);
+      }
+      for (const artifact of patch.touched) {
+        lastArtifacts.set(artifact.path, artifact);
+        if (!artifact.root) known.set(artifact.path, artifact.contents);
+      }
+    } else {
+      before = lastArtifacts;
+      lastArtifacts = new Map(artifacts.map((a) => [a.path, a]));
+      // The output directory's files only: the root files are read each time, and a root path among
+      // them would be an output file gone (compareWithKnown).
+      known = new Map(artifacts.filter((a) => !a.root).map((a) => [a.path, a.contents]));
+    }
+    writtenGeneration = result.generation;
+    const hostChanges = first ? [] : describeHostChanges(changes, before, lastArtifacts, lastHosts ?? new Set(), hosts);
     lastHosts = hosts;
     if (first && options.cacheDir !== undefined) saveParseCache(options.cacheDir, compiler.parseCache);
-    onEvent({ kind: 'built', first, milliseconds: performance.now() - started, hosts: hosts.size, files: result.artifacts.length, changes, hostChanges, diagnostics: result.diagnostics, sources: result.sources });
+    onEvent({ kind: 'built', first, milliseconds: performance.now() - started, hosts: hosts.size, files: artifacts.length, changes, hostChanges, diagnostics: result.diagnostics, sources: result.sources });
+  };
+
+  /** One rebuild at a time: a change during a rebuild starts the next one after it. */
+  let running: Promise<void> | undefined;
+  let again = false;
+  const runRebuild = (first: boolean): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = guarded(() => rebuild(first)).finally(() => {
+      running = undefined;
+      if (again && !stopped) {
+        again = false;
+        runRebuild(false);
+      }
+    });
   };
 
   /** A bug in a rebuild is reported, and the watch goes on. */
-  const guarded = (run: () => void): void => {
+  const guarded = async (run: () => Promise<void>): Promise<void> => {
     try {
-      run();
+      await run();
     } catch (error) {
       onEvent({ kind: 'failed', message: `internal error: ${(error as Error).message}` });
     }
@@ -150,7 +198,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
     clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      if (!stopped) guarded(() => rebuild(false));
+      if (!stopped) runRebuild(false);
     }, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
   };
 
@@ -179,7 +227,10 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
     // Changes made while the watchers started are part of this first build: read everything.
     changedFiles.clear();
     rereadAll = true;
-    if (!stopped) guarded(() => rebuild(true));
+    if (!stopped) {
+      runRebuild(true);
+      await running;
+    }
   })();
 
   return {
@@ -189,6 +240,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
       clearTimeout(timer);
       clearTimeout(recheckTimer);
       await ready.catch(() => undefined);
+      await running; // the rebuild in progress is written
       await Promise.all(watchers.map((w) => w.close()));
     },
   };
