@@ -9,6 +9,7 @@ import { ParseCache } from '../load/parse-cache.ts';
 import type { RawFleet } from '../load/types.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { affectedHosts, fleetShape, hostsToEmit, type FleetShape } from './affected.ts';
+import { ClaimsIndex } from '../validate/claims-index.ts';
 import { compileStages, emitContext, newCompileMemo, type Compilation, type CompileMemo, type CompileOptions } from './index.ts';
 
 export interface IncrementalCompilation extends Compilation {
@@ -45,7 +46,7 @@ interface LastGood {
 
 export class IncrementalCompiler {
   readonly parseCache: ParseCache;
-  readonly memo: CompileMemo = newCompileMemo();
+  readonly memo: CompileMemo = { ...newCompileMemo(), claims: new ClaimsIndex() };
   private readonly manifest = new ManifestMemo();
   private last: LastGood | undefined;
   private lastArtifacts: Artifact[] | undefined;

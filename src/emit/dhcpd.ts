@@ -81,6 +81,7 @@ emitDhcpd.patch = (previous, fleet, _context, changed) => {
   const shared = renderSharedPart(fleet);
   const networks = dhcpSubnets(fleet, []).map((subnet) => subnet.network.name);
   const kept = dhcpdPieces.get(old) ?? piecesOf(old, fleet, shared, networks);
+  if (kept) dhcpdPieces.set(old, kept);
   if (!kept || kept.shared !== shared || kept.networks.join('\0') !== networks.join('\0') || !sameNames(kept.hosts, fleet.hosts)) return undefined;
   const partKey = `\0${networks.join('\0')}`;
   const replace = new Map<number, string>();

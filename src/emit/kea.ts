@@ -38,6 +38,7 @@ emitKea.patch = (previous, fleet, _context, changed) => {
   const networks = dhcpSubnets(fleet, []).map((subnet) => subnet.network.name);
   const skeleton = keaSkeleton(fleet);
   const kept = keaPieces.get(old) ?? keaPiecesOf(old, fleet, networks, skeleton);
+  if (kept) keaPieces.set(old, kept);
   if (!kept || kept.skeleton !== skeleton || kept.networks.join('\0') !== networks.join('\0') || !sameNames(kept.hosts, fleet.hosts)) return undefined;
   const fragmentKey = `\0${networks.join('\0')}`;
   const replace = new Map<number, string>();

@@ -1,13 +1,13 @@
 // Random edits for fleetc watch's property tests: fleet-edits.ts's, and edits aimed at the paths
 // watch patches instead of computing again — what a host claims fleet-wide (a free or a taken
-// address, a second reservation on the DHCP network, a BMC taken or dropped, a pinned host key),
+// address, a BMC's address, a second reservation on the DHCP network, a BMC taken or dropped, a pinned host key),
 // what the installer and boot server data read (the SSH port, the firmware), a host added or
 // renamed, and the services' ports and health checks (PORT_NOT_OPEN reads every host's boot network).
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { applyEdit, fleetEdit, type Files } from './fleet-edits.ts';
 
-const HOST_EDITS = ['address-free', 'address-taken', 'prov-nic', 'drop-prov-nic', 'bmc-taken', 'bmc-drop', 'host-key', 'ssh-port', 'firmware', 'boot-on-storage', 'rename', 'add'] as const;
+const HOST_EDITS = ['address-free', 'address-taken', 'address-of-bmc', 'prov-nic', 'drop-prov-nic', 'bmc-taken', 'bmc-drop', 'host-key', 'ssh-port', 'firmware', 'boot-on-storage', 'rename', 'add'] as const;
 const FLEET_EDITS = ['health-port', 'port-networks'] as const;
 
 /** Two ed25519 public keys (the first from test/fixtures/diagnostics/host-key-duplicate, the second made by ssh-keygen). */
@@ -42,6 +42,7 @@ function applyHostStep(files: Files, { watchHost, edit, value }: { watchHost: nu
   switch (edit) {
     case 'address-free': nic.address = `10.60.0.${100 + value}`; break;
     case 'address-taken': if (other?.interfaces?.[0]?.address) nic.address = other.interfaces[0].address; break;
+    case 'address-of-bmc': nic.address = other?.bmc?.address ?? `10.62.0.${10 + value}`; break;
     case 'prov-nic': data.interfaces = [...data.interfaces.filter((i: any) => i.name !== 'eno3'), { name: 'eno3', mac: `52:54:00:dd:00:${hex(value)}`, network: 'prov', address: `10.60.0.${150 + value}` }]; break;
     case 'drop-prov-nic': data.interfaces = data.interfaces.filter((i: any) => i.name !== 'eno3'); break;
     case 'bmc-taken': data.bmc = { ...(other?.bmc ?? { kind: 'ipmi', user: 'admin', password: { file: '/run/secrets/bmc' } }), address: other?.bmc?.address ?? `10.62.0.${10 + value}` }; break;
