@@ -10,6 +10,7 @@ import type { RawFleet } from '../load/types.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { affectedHosts, fleetShape, hostsToEmit, type FleetShape } from './affected.ts';
 import { ClaimsIndex } from '../validate/claims-index.ts';
+import { PortsMemo } from '../validate/ports-memo.ts';
 import { compileStages, emitContext, newCompileMemo, type Compilation, type CompileMemo, type CompileOptions } from './index.ts';
 
 export interface IncrementalCompilation extends Compilation {
@@ -46,7 +47,7 @@ interface LastGood {
 
 export class IncrementalCompiler {
   readonly parseCache: ParseCache;
-  readonly memo: CompileMemo = { ...newCompileMemo(), claims: new ClaimsIndex() };
+  readonly memo: CompileMemo = { ...newCompileMemo(), claims: new ClaimsIndex(), ports: new PortsMemo() };
   private readonly manifest = new ManifestMemo();
   private last: LastGood | undefined;
   private lastArtifacts: Artifact[] | undefined;
@@ -127,12 +128,12 @@ function patchArtifacts(fleet: Fleet, context: EmitContext, shape: FleetShape, p
     }
     return true;
   };
+  // A file rendered again to the same bytes keeps its object: nothing to hash, compare or write.
   for (const state of previous.emitters) {
     const before = state.byHost;
     if (state.scope === 'fleet') {
       const old = before.get(SHARED) ?? [];
       const fresh = state.emit.patch?.(old, fleet, context, affected.host) ?? state.emit(fleet, context);
-      // A file rendered again to the same bytes keeps its object: nothing to hash or compare.
       const kept = fresh.map((a, i) => (old[i] && sameArtifact(old[i]!, a) ? old[i]! : a));
       if (!place(old, kept)) return undefined;
       replacements.push([state, SHARED, kept]);
@@ -146,8 +147,9 @@ function patchArtifacts(fleet: Fleet, context: EmitContext, shape: FleetShape, p
     if (!emitted.every((a) => a.host !== undefined && seenNames.has(a.host) && !a.fragments)) return undefined;
     const filed = fileByHost(emitted.filter((a) => names.has(a.host!)), true);
     for (const name of names) {
-      const now = filed.get(name) ?? [];
-      if (!place(before.get(name) ?? [], now)) return undefined;
+      const old = before.get(name) ?? [];
+      const now = (filed.get(name) ?? []).map((a, i) => (old[i] && sameArtifact(old[i]!, a) ? old[i]! : a));
+      if (!place(old, now)) return undefined;
       replacements.push([state, name, now]);
     }
   }

@@ -1,7 +1,7 @@
 // fleetc watch: watches the fleet and nix/ directories, and after each burst of changes (debounced)
 // rebuilds incrementally and writes the output directory, holding the output lock for each write.
 // An invalid fleet leaves the last good output in place. Never prints: it reports events to its caller.
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
@@ -10,14 +10,16 @@ import type { SourceRegistry } from '../diagnostics/source.ts';
 import { IncrementalCompiler, type IncrementalCompilation } from '../compile/incremental.ts';
 import { outputLayout, type Paths } from '../compile/index.ts';
 import { fleetRepositoryRoot } from '../compile/paths.ts';
-import { MANIFEST_PATH } from '../emit/manifest.ts';
 import type { Artifact, ArtifactKind } from '../emit/artifact.ts';
 import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
 import { readFleetDirSync, readFleetFile, readNixDir } from '../load/read-dir.ts';
 import type { RawFleet } from '../load/types.ts';
-import { acquireOutputLockAsync, DEFAULT_LOCK_TIMEOUT_MS, writeOutputSync, type FileChange } from '../write/index.ts';
+import { acquireOutputLockAsync, DEFAULT_LOCK_TIMEOUT_MS, type FileChange } from '../write/index.ts';
+import { WatchedOutput, type OutputWrite } from './output.ts';
 
-export const DEFAULT_DEBOUNCE_MS = 30;
+// An editor's save reaches chokidar within a millisecond or two (fs.watch, then a stat); 10 ms still
+// gathers a burst (a checkout, a save that renames) into one rebuild.
+export const DEFAULT_DEBOUNCE_MS = 10;
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 
 export interface WatchOptions {
@@ -37,9 +39,18 @@ export interface HostChange {
 }
 
 export type WatchEvent =
-  | { kind: 'built'; first: boolean; milliseconds: number; hosts: number; files: number; changes: FileChange[]; hostChanges: HostChange[]; diagnostics: Diagnostic[]; sources: SourceRegistry }
+  | { kind: 'built'; first: boolean; milliseconds: number; hosts: number; files: number; changes: FileChange[]; hostChanges: HostChange[]; diagnostics: Diagnostic[]; sources: SourceRegistry; stages: RebuildStages }
   | { kind: 'invalid'; milliseconds: number; diagnostics: Diagnostic[]; sources: SourceRegistry; outDir: string }
   | { kind: 'failed'; message: string };
+
+/** Where a rebuild's time went, in milliseconds: reading the changed files, compiling, waiting for the output lock after the compile, writing, and the rest. */
+export interface RebuildStages {
+  read: number;
+  compile: number;
+  lockWait: number;
+  write: number;
+  report: number;
+}
 
 export interface WatchHandle {
   /** Resolves once the watchers are set up and the first build is done. */
@@ -57,13 +68,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
   const compiler = new IncrementalCompiler(outputLayout(paths), options.cacheDir === undefined ? undefined : loadParseCache(options.cacheDir).cache);
   let raw: RawFleet = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
-  /** The output directory's files as this watch wrote them last (path under it → contents). */
-  let known: Map<string, string> | undefined;
-  /** manifest.json as this watch left it: any other fleetc that writes the output changes it. */
-  let writtenManifest: string | undefined;
-  let lastArtifacts = new Map<string, Artifact>();
-  /** The compile whose artifacts this watch wrote last (IncrementalCompilation.generation). */
-  let writtenGeneration: number | undefined;
+  const output = new WatchedOutput(paths.outDir, fleetRepositoryRoot(paths));
   let lastHosts: Set<string> | undefined;
   const changedFiles = new Set<string>();
   let rereadAll = false;
@@ -94,6 +99,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
     clearTimeout(recheckTimer);
     recheckTimer = setTimeout(verifyRecent, CHOKIDAR_CHANGE_THROTTLE_MS + 20);
 
+    const read = performance.now();
     // flock(1) takes the output lock beside this process while it compiles.
     const locking = acquireOutputLockAsync(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: 'fleetc watch', makeParent: true });
     locking.catch(() => undefined); // reported where it is awaited
@@ -109,51 +115,31 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
       onEvent({ kind: 'invalid', milliseconds: performance.now() - started, diagnostics: result.diagnostics, sources: result.sources, outDir: paths.outDir });
       return;
     }
+    const compiled = performance.now();
     const artifacts = result.artifacts;
-    // What can differ from what this watch wrote last (when that was the compile before this one).
-    const patch = known && result.delta && result.delta.since === writtenGeneration ? result.delta : undefined;
-    let changes: FileChange[];
+    let written: OutputWrite;
+    let locked = compiled;
     try {
       const lock = await locking;
+      locked = performance.now();
       try {
-        // Another fleetc wrote the output since this watch did: what this watch knows is stale.
-        if (manifestSignature(paths.outDir) !== writtenManifest) known = undefined;
-        changes = writeOutputSync(paths.outDir, artifacts, undefined, { rootDir: fleetRepositoryRoot(paths), lock, ...(known ? { known, ...(patch ? { patch } : {}) } : {}) }).changes;
-        writtenManifest = manifestSignature(paths.outDir);
+        written = output.write({ ...result, artifacts }, lock);
       } finally {
         lock.release();
       }
     } catch (error) {
-      known = undefined; // read the directory again next time
       onEvent({ kind: 'failed', message: (error as Error).message });
       return;
     }
+    const wrote = performance.now();
+    const { changes, before, after } = written;
     const hosts = new Set(result.fleet.hosts.map((h) => h.name));
-    let before: ReadonlyMap<string, Artifact>;
-    if (known && patch) {
-      // Only the touched paths change: both maps are updated in place.
-      const changed = new Set(changes.map((c) => c.path));
-      before = new Map([...changed].map((p) => [p, lastArtifacts.get(p)!] as const).filter(([, a]) => a !== undefined));
-      for (const file of patch.removed) {
-        known.delete(file);
-        lastArtifacts.delete(file);
-      }
-      for (const artifact of patch.touched) {
-        lastArtifacts.set(artifact.path, artifact);
-        if (!artifact.root) known.set(artifact.path, artifact.contents);
-      }
-    } else {
-      before = lastArtifacts;
-      lastArtifacts = new Map(artifacts.map((a) => [a.path, a]));
-      // The output directory's files only: the root files are read each time, and a root path among
-      // them would be an output file gone (compareWithKnown).
-      known = new Map(artifacts.filter((a) => !a.root).map((a) => [a.path, a.contents]));
-    }
-    writtenGeneration = result.generation;
-    const hostChanges = first ? [] : describeHostChanges(changes, before, lastArtifacts, lastHosts ?? new Set(), hosts);
+    const hostChanges = first ? [] : describeHostChanges(changes, before, after, lastHosts ?? new Set(), hosts);
     lastHosts = hosts;
     if (first && options.cacheDir !== undefined) saveParseCache(options.cacheDir, compiler.parseCache);
-    onEvent({ kind: 'built', first, milliseconds: performance.now() - started, hosts: hosts.size, files: artifacts.length, changes, hostChanges, diagnostics: result.diagnostics, sources: result.sources });
+    const done = performance.now();
+    const stages = { read: read - started, compile: compiled - read, lockWait: locked - compiled, write: wrote - locked, report: done - wrote };
+    onEvent({ kind: 'built', first, milliseconds: done - started, hosts: hosts.size, files: artifacts.length, changes, hostChanges, diagnostics: result.diagnostics, sources: result.sources, stages });
   };
 
   /** One rebuild at a time: a change during a rebuild starts the next one after it. */
@@ -244,11 +230,6 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
       await Promise.all(watchers.map((w) => w.close()));
     },
   };
-}
-
-function manifestSignature(outDir: string): string | undefined {
-  const stat = statSync(path.join(outDir, MANIFEST_PATH), { throwIfNoEntry: false });
-  return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 
 /** Per host, what changed: its own files, or its part of a shared file (flake.nix). */
