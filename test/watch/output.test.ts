@@ -3,7 +3,8 @@
 // compile and write watch runs (IncrementalCompiler, WatchedOutput: only what the compile touched
 // is compared and written): after every edit the output directory and the root files are exactly
 // what a full compile gives, with nothing else beside them; another fleetc writing the directory in
-// between (a different build, or a hand edit plus a build) makes the next write compare everything.
+// between (a different build, or a hand edit plus a build) makes the next write compare everything;
+// and a patch interrupted at any step is finished or undone from its journal like any write.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +14,11 @@ import { hasErrors } from '../../src/diagnostics/diagnostic.ts';
 import { compileRaw } from '../../src/compile/index.ts';
 import { IncrementalCompiler } from '../../src/compile/incremental.ts';
 import { WatchedOutput } from '../../src/watch/output.ts';
-import { acquireOutputLock, listFilesSync, writeOutputSync } from '../../src/write/index.ts';
+import { acquireOutputLock, CRASH_POINTS, listFilesSync, recoverInterruptedWriteSync, writeOutputSync } from '../../src/write/index.ts';
+import type { Artifact } from '../../src/emit/artifact.ts';
+import { readFleetDirSync } from '../../src/load/index.ts';
+import { EXAMPLE_PATHS } from '../helpers/example.ts';
+import { EXAMPLE_NIX } from '../helpers/paths.ts';
 import { arbitraryFleet } from '../helpers/arbitrary-fleet.ts';
 import type { Files } from '../helpers/fleet-edits.ts';
 import { rawOf } from '../helpers/raw-fleet.ts';
@@ -61,3 +66,46 @@ test('watch\'s writes leave exactly a full build\'s output after every edit, ano
     { numRuns: 40 },
   );
 });
+
+/** The output directory and root files as path → contents (root files as root:<path>). */
+function treeOf(root: string, outDir: string): Map<string, string> {
+  const tree = new Map(listFilesSync(outDir).map((f) => [f, readFileSync(path.join(outDir, f), 'utf8')]));
+  for (const name of ['flake.nix', 'flake.lock']) tree.set(`root:${name}`, readFileSync(path.join(root, name), 'utf8'));
+  return tree;
+}
+
+const expectedTree = (artifacts: readonly Artifact[]) => new Map(artifacts.map((a) => [a.root ? `root:${a.path}` : a.path, a.contents]));
+
+for (const point of CRASH_POINTS) {
+  test(`a watch patch that crashes ${point} leaves the old or the new output once recovered, and the next write the new one`, (t) => {
+    const root = tempDir(t);
+    const outDir = path.join(root, 'generated');
+    const compiler = new IncrementalCompiler(LAYOUT);
+    const raw = readFleetDirSync(EXAMPLE_PATHS.fleetDir, EXAMPLE_NIX);
+    const before = compiler.compile(raw).artifacts!;
+    writeOutputSync(outDir, before, undefined, { rootDir: root });
+    // An address: the host's files, both DHCP configurations and the manifest change.
+    const files = raw.files.map((f) => (f.relPath === 'hosts/wk-1.yaml' ? { ...f, bytes: new TextEncoder().encode(new TextDecoder().decode(f.bytes).replace('10.20.0.21', '10.20.0.177')) } : f));
+    const after = compiler.compile({ ...raw, files });
+    assert.ok(after.delta && after.delta.touched.some((a) => a.path === 'dhcp/kea-dhcp4.json'));
+    const known = new Map(before.filter((a) => !a.root).map((a) => [a.path, a.contents]));
+    assert.throws(() => writeOutputSync(outDir, after.artifacts!, (at) => {
+      if (at === point) throw new Error('simulated crash');
+    }, { rootDir: root, known, patch: after.delta }), /simulated crash/);
+    recoverInterruptedWriteSync(outDir, { rootDir: root });
+    const recovered = treeOf(root, outDir);
+    const old = expectedTree(before);
+    const fresh = expectedTree(after.artifacts!);
+    assert.ok([old, fresh].some((tree) => JSON.stringify([...tree].sort()) === JSON.stringify([...recovered].sort())), 'the old tree or the new one, never a mix');
+    assert.deepEqual(readdirSync(root).filter((n) => n.startsWith('.generated')), [], 'no journal or staging left');
+    // What watch knew is stale after a failed write (WatchedOutput forgets it): the next write compares everything.
+    const output = new WatchedOutput(outDir, root);
+    const lock = acquireOutputLock(outDir, { timeoutMs: 0 });
+    try {
+      output.write({ ...after, artifacts: after.artifacts! }, lock);
+    } finally {
+      lock.release();
+    }
+    assert.deepEqual([...treeOf(root, outDir)].sort(), [...fresh].sort());
+  });
+}
