@@ -251,8 +251,8 @@ function secretPatterns(kind) {
   patterns ??= Object.fromEntries(Object.keys(SCHEMA_FILES).map((k) => [k, collect(SCHEMA_FILES[k])]));
   return patterns[kind];
 }
-function isSecretPath(kind, path33) {
-  return secretPatterns(kind).some((pattern) => pattern.length <= path33.length && pattern.every((segment, i) => segment === "*" || segment === path33[i]));
+function isSecretPath(kind, path34) {
+  return secretPatterns(kind).some((pattern) => pattern.length <= path34.length && pattern.every((segment, i) => segment === "*" || segment === path34[i]));
 }
 function secretRanges(kind, text) {
   const found = secretPatterns(kind);
@@ -392,13 +392,13 @@ function describeKey(value) {
 }
 
 // src/load/locate.ts
-function locate(doc, path33, part = "value") {
+function locate(doc, path34, part = "value") {
   const { isMap, isPair, isSeq } = yaml();
   let node = doc.contents;
   let best = rangeOf2(node) ?? { start: 0, end: 0 };
-  for (let i = 0; i < path33.length; i++) {
-    const segment = path33[i];
-    const isLast = i === path33.length - 1;
+  for (let i = 0; i < path34.length; i++) {
+    const segment = path34[i];
+    const isLast = i === path34.length - 1;
     if (isMap(node)) {
       const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
       if (!pair) return best;
@@ -471,24 +471,24 @@ function kindOf(relPath) {
   return void 0;
 }
 function parseFile(file, kind, sources, cache) {
-  const path33 = file.displayPath;
+  const path34 = file.displayPath;
   const bytes = file.bytes ?? new Uint8Array();
   const text = decodeUtf8(bytes);
   if (text === void 0) {
-    return { diagnostics: [fileError("FILE_BINARY", path33, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
+    return { diagnostics: [fileError("FILE_BINARY", path34, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
   }
-  const source = sources.add(path33, text);
+  const source = sources.add(path34, text);
   source.secrets = () => secretRanges(kind, text);
   const stem = file.relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
   const id = cache ? blobIdOfFile(file) : void 0;
   const cached = id === void 0 ? void 0 : cache.get(id);
   if (cached !== void 0) return { document: loadedDocument(kind, file, stem, cached, source, id), diagnostics: [] };
-  const parsed = parseText(text, file.relPath, path33);
+  const parsed = parseText(text, file.relPath, path34);
   if (!("data" in parsed)) return parsed;
   if (id !== void 0) cache.set(id, parsed.data);
   return { document: loadedDocument(kind, file, stem, parsed.data, source, id), diagnostics: [] };
 }
-function parseText(text, relPath, path33) {
+function parseText(text, relPath, path34) {
   const fast = fastParse(text);
   if (fast !== void 0 && !hasNul(fast)) return { data: fast };
   const docs = yaml().parseAllDocuments(text, YAML_OPTIONS);
@@ -501,43 +501,43 @@ function parseText(text, relPath, path33) {
         severity: "error",
         code: code2,
         message: firstLine(error.message),
-        file: path33,
+        file: path34,
         range: { start: error.pos[0], end: error.pos[1] },
         hint: code2 === "YAML_DUPLICATE_KEY" ? "remove or rename one of the two keys" : void 0
       });
     }
     for (const warning of doc2.warnings) {
-      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path33, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
+      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path34, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
-  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path33));
+  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path34));
   if (unsupported.length > 0) return { diagnostics: unsupported };
   if (documents.length > 1) {
     const second = documents[1];
     const start = second.range?.[0] ?? 0;
-    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path33, range: { start, end: start + 3 } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path34, range: { start, end: start + 3 } }] };
   }
   const doc = documents[0];
   if (!doc || doc.contents === null || doc.contents.value === null) {
-    return { diagnostics: [fileError("FILE_EMPTY", path33, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
+    return { diagnostics: [fileError("FILE_EMPTY", path34, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
   }
   if (!yaml().isMap(doc.contents)) {
     const range = doc.contents.range;
-    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path33, range: { start: range[0], end: range[1] } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path34, range: { start: range[0], end: range[1] } }] };
   }
   let data;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { diagnostics: [fileError("YAML_UNSUPPORTED", path33, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
+    return { diagnostics: [fileError("YAML_UNSUPPORTED", path34, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
   }
   const nulDiagnostics = (hasNul(data) ? findNulStrings(data, []) : []).map((p) => ({
     severity: "error",
     code: "VALUE_CONTROL_CHARACTER",
     message: "this string holds a NUL character",
     hint: "remove the \\0 escape",
-    file: path33,
+    file: path34,
     range: locate(doc, p)
   }));
   if (nulDiagnostics.length > 0) return { diagnostics: nulDiagnostics };
@@ -566,11 +566,11 @@ function hasNul(value) {
   }
   return false;
 }
-function findNulStrings(value, path33) {
-  if (typeof value === "string") return value.includes("\0") ? [path33] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path33, i]));
+function findNulStrings(value, path34) {
+  if (typeof value === "string") return value.includes("\0") ? [path34] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path34, i]));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path33, key]] : findNulStrings(item, [...path33, key]));
+    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path34, key]] : findNulStrings(item, [...path34, key]));
   }
   return [];
 }
@@ -716,8 +716,8 @@ import path7 from "node:path";
 
 // src/diagnostics/source.ts
 var SourceText = class {
-  constructor(path33, text) {
-    this.path = path33;
+  constructor(path34, text) {
+    this.path = path34;
     this.text = text;
   }
   path;
@@ -763,20 +763,20 @@ function computeLineStarts(text) {
 }
 var SourceRegistry = class {
   texts = /* @__PURE__ */ new Map();
-  add(path33, text) {
-    const source = new SourceText(path33, text);
-    this.texts.set(path33, source);
+  add(path34, text) {
+    const source = new SourceText(path34, text);
+    this.texts.set(path34, source);
     return source;
   }
   /** A source read by an earlier run (an unchanged file), shared as it is. */
   adopt(source) {
     this.texts.set(source.path, source);
   }
-  get(path33) {
-    return this.texts.get(path33);
+  get(path34) {
+    return this.texts.get(path34);
   }
-  position(path33, offset) {
-    return this.texts.get(path33)?.position(offset) ?? { line: 1, column: 1 };
+  position(path34, offset) {
+    return this.texts.get(path34)?.position(offset) ?? { line: 1, column: 1 };
   }
 };
 
@@ -929,6 +929,57 @@ function dhcpdComment(text) {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
 }
 
+// src/emit/pieces.ts
+var Pieces = class _Pieces {
+  constructor(text, pieces, starts) {
+    this.text = text;
+    this.pieces = pieces;
+    this.starts = starts;
+  }
+  text;
+  pieces;
+  starts;
+  static of(pieces) {
+    return new _Pieces(pieces.join(""), pieces);
+  }
+  /** The text with the pieces at these indexes replaced; this one when nothing differs. */
+  with(replace) {
+    const order = [...replace].filter(([i, piece]) => this.pieces[i] !== piece).sort((a, b) => a[0] - b[0]);
+    if (order.length === 0) return this;
+    const starts = this.startsOf();
+    const pieces = [...this.pieces];
+    const out = [];
+    let from = 0;
+    for (const [i, piece] of order) {
+      out.push(this.text.slice(from, starts[i]), piece);
+      from = starts[i] + this.pieces[i].length;
+      pieces[i] = piece;
+    }
+    out.push(this.text.slice(from));
+    const next = new Float64Array(starts);
+    let shift = 0;
+    order.forEach(([i, piece], k) => {
+      shift += piece.length - this.pieces[i].length;
+      const end = k + 1 < order.length ? order[k + 1][0] + 1 : pieces.length;
+      for (let j = i + 1; j < end; j++) next[j] = starts[j] + shift;
+    });
+    return new _Pieces(out.join(""), pieces, next);
+  }
+  startsOf() {
+    if (!this.starts) {
+      const starts = new Float64Array(this.pieces.length);
+      for (let i = 1; i < this.pieces.length; i++) starts[i] = starts[i - 1] + this.pieces[i - 1].length;
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+};
+function sameNames(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].name !== b[i].name) return false;
+  return true;
+}
+
 // src/emit/templates.ts
 import Handlebars from "handlebars";
 
@@ -1034,9 +1085,9 @@ var ESCAPERS = {
   nixAttr: (value) => nixAttrName(String(value)),
   nixComment: (value) => String(value).replace(/[\r\n]+/g, " "),
   nixPath: (value) => {
-    const path33 = String(value);
-    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path33)) throw new Error(`not a Nix path literal: ${path33}`);
-    return path33;
+    const path34 = String(value);
+    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path34)) throw new Error(`not a Nix path literal: ${path34}`);
+    return path34;
   }
 };
 var BLOCK_HELPERS = /* @__PURE__ */ new Set(["each", "if", "unless"]);
@@ -1102,6 +1153,39 @@ var emitDhcpd = (fleet) => {
   };
   return [artifact];
 };
+emitDhcpd.patch = (previous, fleet, _context, changed) => {
+  const old = previous[0];
+  if (previous.length !== 1 || !old?.fragments) return void 0;
+  const shared = renderSharedPart(fleet);
+  const networks = dhcpSubnets(fleet, []).map((subnet) => subnet.network.name);
+  const kept2 = dhcpdPieces.get(old) ?? piecesOf(old, fleet, shared, networks);
+  if (kept2) dhcpdPieces.set(old, kept2);
+  if (!kept2 || kept2.shared !== shared || kept2.networks.join("\0") !== networks.join("\0") || !sameNames(kept2.hosts, fleet.hosts)) return void 0;
+  const partKey = `\0${networks.join("\0")}`;
+  const replace = /* @__PURE__ */ new Map();
+  let fragments;
+  for (const name of changed) {
+    const index = kept2.index.get(name);
+    if (index === void 0) return void 0;
+    const host = fleet.hosts[index];
+    networks.forEach((network, n) => replace.set(1 + n * fleet.hosts.length + index, hostReservationsText(host, network)));
+    const fragment = hostReservationsText(host, networks, partKey);
+    if (fragment !== old.fragments[name]) (fragments ??= { ...old.fragments })[name] = fragment;
+  }
+  const pieces = kept2.pieces.with(replace);
+  if (pieces === kept2.pieces && !fragments) return [old];
+  const artifact = { ...old, contents: pieces.text, fragments: fragments ?? old.fragments };
+  dhcpdPieces.set(artifact, { ...kept2, hosts: fleet.hosts, pieces });
+  return [artifact];
+};
+var dhcpdPieces = /* @__PURE__ */ new WeakMap();
+function piecesOf(artifact, fleet, shared, networks) {
+  const list3 = [shared];
+  for (const network of networks) for (const host of fleet.hosts) list3.push(hostReservationsText(host, network));
+  const pieces = Pieces.of(list3);
+  if (pieces.text !== artifact.contents) return void 0;
+  return { shared, networks, hosts: fleet.hosts, index: new Map(fleet.hosts.map((h, i) => [h.name, i])), pieces };
+}
 var renderedReservations = /* @__PURE__ */ new WeakMap();
 function hostReservationsText(host, networks, partKey) {
   let byKey2 = renderedReservations.get(host);
@@ -1561,6 +1645,15 @@ var emitFlake = (fleet, context) => {
   const lock = { path: FLAKE_LOCK_PATH, root: true, kind: "flake", contents: renderFlakeLock(fleet) };
   return [lastFlake.flake, lock];
 };
+emitFlake.patch = (previous, fleet, context) => {
+  const [flake, lock] = previous;
+  const key = JSON.stringify([fleet.name, fleet.inputs, fleet.platform ?? null, context.outDirFromRoot]);
+  if (flake && lock && flakeKeys.get(flake) === key && Object.keys(flake.fragments ?? {}).length === fleet.hosts.length && fleet.hosts.every((h) => flake.fragments[h.name] !== void 0)) return [flake, lock];
+  const fresh = emitFlake(fleet, context);
+  flakeKeys.set(fresh[0], key);
+  return fresh;
+};
+var flakeKeys = /* @__PURE__ */ new WeakMap();
 var lastFlake;
 
 // src/emit/host-data.ts
@@ -1733,15 +1826,15 @@ function fileProblem(code2, file, message, hint) {
 
 // src/library/index.ts
 var LIBRARY_DIR = "fleetc";
-function isBootServerFile(path33) {
-  return path33.startsWith("images/") || path33 === "modules/pxe-server.nix";
+function isBootServerFile(path34) {
+  return path34.startsWith("images/") || path34 === "modules/pxe-server.nix";
 }
 function libraryFrom(tree) {
   const files = /* @__PURE__ */ new Map();
   const sources = /* @__PURE__ */ new Map();
-  for (const [path33, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    files.set(path33, createHash5("sha256").update(bytes).digest("hex"));
-    sources.set(path33, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  for (const [path34, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    files.set(path34, createHash5("sha256").update(bytes).digest("hex"));
+    sources.set(path34, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
   }
   return { files, sources };
 }
@@ -1898,6 +1991,12 @@ var emitIpxe = (fleet) => {
   };
   return [boot];
 };
+emitIpxe.patch = (previous, fleet) => {
+  const [boot] = previous;
+  if (!boot || previous.length !== 1 || !boot.fragments || boot.contents !== renderBootScript(fleet, true) || boot.fragmentBase !== renderBootScript(fleet, false)) return void 0;
+  const fragments = boot.fragments;
+  return Object.keys(fragments).length === fleet.hosts.length && fleet.hosts.every((h) => fragments[h.name] === "") ? [boot] : void 0;
+};
 var emitIpxeHosts = (fleet) => fleet.hosts.map((host) => hostScript(fleet, host));
 function renderBootScript(fleet, withProfiles) {
   const profiles = withProfiles ? Object.values(fleet.profiles) : [];
@@ -1958,6 +2057,70 @@ var emitKea = (fleet) => {
   };
   return [artifact];
 };
+emitKea.patch = (previous, fleet, _context, changed) => {
+  const old = previous[0];
+  if (previous.length !== 1 || !old?.fragments) return void 0;
+  const networks = dhcpSubnets(fleet, []).map((subnet) => subnet.network.name);
+  const skeleton = keaSkeleton(fleet);
+  const kept2 = keaPieces.get(old) ?? keaPiecesOf(old, fleet, networks, skeleton);
+  if (kept2) keaPieces.set(old, kept2);
+  if (!kept2 || kept2.skeleton !== skeleton || kept2.networks.join("\0") !== networks.join("\0") || !sameNames(kept2.hosts, fleet.hosts)) return void 0;
+  const fragmentKey = `\0${networks.join("\0")}`;
+  const replace = /* @__PURE__ */ new Map();
+  let fragments;
+  for (const name of changed) {
+    const index = kept2.index.get(name);
+    if (index === void 0) return void 0;
+    const host = fleet.hosts[index];
+    for (const { key, first } of kept2.subnets) {
+      const at = first + index;
+      const before = kept2.pieces.pieces[at];
+      const item = hostItems(host, key);
+      if (item === "" !== (before === "")) return void 0;
+      if (item !== "") replace.set(at, (before.startsWith(",") ? ",\n" : "\n") + item);
+    }
+    const fragment = hostFragment(host, networks, fragmentKey);
+    if (fragment !== old.fragments[name]) (fragments ??= { ...old.fragments })[name] = fragment;
+  }
+  const pieces = kept2.pieces.with(replace);
+  if (pieces === kept2.pieces && !fragments) return [old];
+  const artifact = { ...old, contents: pieces.text, fragments: fragments ?? old.fragments };
+  keaPieces.set(artifact, { ...kept2, hosts: fleet.hosts, pieces });
+  return [artifact];
+};
+var keaPieces = /* @__PURE__ */ new WeakMap();
+function keaSkeleton(fleet) {
+  const config = keaConfig(fleet, []);
+  config.Dhcp4.subnet4.forEach((subnet, i) => subnet.reservations = `${PLACEHOLDER}${i}`);
+  return `${JSON.stringify(config, null, 2)}
+`;
+}
+function keaPiecesOf(artifact, fleet, networks, skeleton) {
+  const list3 = [];
+  const subnets = [];
+  const placeholder = /^( *)"reservations": "\\u0000reservations:(\d+)"/gm;
+  let from = 0;
+  for (let match = placeholder.exec(skeleton); match; match = placeholder.exec(skeleton)) {
+    const [whole, indent, index] = match;
+    list3.push(skeleton.slice(from, match.index), `${indent}"reservations": [`);
+    const key = `${networks[Number(index)]}\0${indent}  `;
+    subnets.push({ key, first: list3.length });
+    let seen = false;
+    for (const host of fleet.hosts) {
+      const item = hostItems(host, key);
+      list3.push(item === "" ? "" : (seen ? ",\n" : "\n") + item);
+      seen ||= item !== "";
+    }
+    if (!seen) return void 0;
+    list3.push(`
+${indent}]`);
+    from = match.index + whole.length;
+  }
+  list3.push(skeleton.slice(from));
+  const pieces = Pieces.of(list3);
+  if (pieces.text !== artifact.contents) return void 0;
+  return { skeleton, networks: [...networks], hosts: fleet.hosts, index: new Map(fleet.hosts.map((h, i) => [h.name, i])), subnets, pieces };
+}
 function keaReservation(r) {
   return { "hw-address": r.mac, ...r.address !== void 0 ? { "ip-address": r.address } : {}, hostname: r.hostName };
 }
@@ -2050,7 +2213,7 @@ function keaConfig(fleet, hosts = fleet.hosts) {
 }
 
 // src/emit/library.ts
-var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path33, contents]) => ({ path: `${LIBRARY_DIR}/${path33}`, kind: "library", contents }));
+var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path34, contents]) => ({ path: `${LIBRARY_DIR}/${path34}`, kind: "library", contents }));
 
 // src/emit/netboot.ts
 var INSTALLER_DATA_PATH = "netboot/installer.json";
@@ -2076,8 +2239,8 @@ function bootServerData(fleet) {
     images: bootedImages(fleet)
   };
 }
-function json(path33, value) {
-  return { path: path33, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
+function json(path34, value) {
+  return { path: path34, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
 ` };
 }
 
@@ -2087,13 +2250,13 @@ var MANIFEST_PATH = "manifest.json";
 var MANIFEST_VERSION = 3;
 function hostLibraryHashes(manifest, host) {
   const server = host !== void 0 && manifest?.bootServer === host;
-  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path33]) => server || !isBootServerFile(path33)));
+  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path34]) => server || !isBootServerFile(path34)));
 }
 var BOOT_SERVER_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe", "netboot"]);
 function hostNixHashes(manifest, host) {
   const entry = manifest?.hosts[host];
   if (!manifest || !entry) return {};
-  return Object.fromEntries(entry.nix.map((path33) => [path33, manifest.nix[path33]]));
+  return Object.fromEntries(entry.nix.map((path34) => [path34, manifest.nix[path34]]));
 }
 function sha2562(text) {
   return createHash7("sha256").update(text).digest("hex");
@@ -2154,10 +2317,17 @@ function buildManifest(fleet, artifacts, context, memo) {
   parts.push(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
   hosts.forEach((host, i) => parts.push(hostText(host, own.get(host.name), shared, nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server)), i === hosts.length - 1 ? "\n  }" : ",\n"));
   parts.push("\n}\n");
+  if (memo) memo.layout = { count: sorted.length, server, own, shared, hostIndex: new Map(hosts.map((h, i) => [h.name, 7 + 2 * sorted.length + 2 * i])) };
   return { path: MANIFEST_PATH, kind: "manifest", contents: memo ? memo.join(parts) : parts.join("") };
 }
 var ManifestMemo = class {
   last;
+  /** Where the last manifest's pieces came from, for patchManifest. */
+  layout;
+  /** The last manifest's pieces (patchManifest starts from them). */
+  lastParts() {
+    return this.last?.parts;
+  }
   join(parts) {
     const last = this.last;
     let contents;
@@ -2244,14 +2414,67 @@ function nixDependenciesOf(host, nixFiles, sorted, bootServer) {
 function nixDependencies(host, sorted, bootServer = false) {
   const modules = new Set(host.modules);
   const deps = [];
-  for (const [path33] of sorted) {
-    if (path33.startsWith("images/") && !bootServer) continue;
-    if (!path33.startsWith("profiles/") || modules.has(path33)) deps.push(path33);
+  for (const [path34] of sorted) {
+    if (path34.startsWith("images/") && !bootServer) continue;
+    if (!path34.startsWith("profiles/") || modules.has(path34)) deps.push(path34);
   }
   return deps;
 }
 function sortedNixFiles(nixFiles) {
   return [...nixFiles].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+}
+function patchManifest(fleet, artifacts, replaced, changedHosts2, context, memo) {
+  const layout = memo.layout;
+  const last = memo.lastParts();
+  const server = fleet.boot.server !== void 0 && fleet.hosts.some((h) => h.name === fleet.boot.server) ? fleet.boot.server : void 0;
+  if (!layout || !last || layout.count !== artifacts.length || layout.count === 0 || layout.server !== server) return void 0;
+  for (const { index, before } of replaced) {
+    const after = artifacts[index];
+    if (after.path !== before.path || after.host !== before.host || after.kind !== before.kind || Boolean(after.fragments) !== Boolean(before.fragments) || after.fragmentBase !== before.fragmentBase) return void 0;
+  }
+  const hosts = new Map(changedHosts2);
+  const hostOf = (name) => hosts.get(name) ?? (hosts.set(name, fleet.hosts.find((h) => h.name === name)), hosts.get(name));
+  for (const name of changedHosts2.keys()) if (!layout.hostIndex.has(name)) return void 0;
+  const parts = [...last];
+  const sortedNix = sortedNixFiles(context.nixFiles);
+  const count = layout.count;
+  parts[1] = `  "generator": "fleetc",
+  "version": ${MANIFEST_VERSION},
+  "fleet": ${JSON.stringify(fleet.name)},
+`;
+  parts[2] = context.source === void 0 ? "" : `  "source": ${JSON.stringify(context.source)},
+`;
+  parts[4 + 2 * count] = `,
+  "nix": ${indented(Object.fromEntries(sortedNix))},
+  "library": ${indented(Object.fromEntries(context.library.files))},
+`;
+  const swap = (name, before, after) => {
+    const list3 = layout.own.get(name);
+    const at = list3 ? list3.indexOf(before) : -1;
+    if (at >= 0) layout.own.set(name, list3.map((a, i) => i === at ? after : a));
+  };
+  for (const { index, before } of replaced) {
+    const after = artifacts[index];
+    let line = fileLines.get(after);
+    if (line === void 0) fileLines.set(after, line = `    ${JSON.stringify(after.path)}: ${entryText(after.kind, artifactHash(after), "    ")}`);
+    parts[4 + 2 * index] = line;
+    if (after.host) {
+      swap(after.host, before, after);
+      hostOf(after.host);
+    }
+    if (server && after.host !== server && BOOT_SERVER_KINDS.has(after.kind)) {
+      swap(server, before, after);
+      hostOf(server);
+    }
+    if (after.fragments) {
+      const at = layout.shared.findIndex((entry) => entry.artifact === before);
+      if (at >= 0) layout.shared[at] = { artifact: after, baseHash: layout.shared[at].baseHash };
+    }
+  }
+  for (const [name, host] of hosts) {
+    parts[layout.hostIndex.get(name)] = hostText(host, layout.own.get(name), layout.shared, nixDependenciesOf(host, context.nixFiles, sortedNix, name === server));
+  }
+  return { path: MANIFEST_PATH, kind: "manifest", contents: memo.join(parts) };
 }
 
 // src/emit/readme.ts
@@ -2297,8 +2520,8 @@ function finishArtifacts(fleet, emitted, context, manifest) {
   });
   return [...artifacts, buildManifest(fleet, artifacts, context, manifest)];
 }
-function isSafeRelativePath(path33) {
-  return path33.length > 0 && !path33.startsWith("/") && path33.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
+function isSafeRelativePath(path34) {
+  return path34.length > 0 && !path34.startsWith("/") && path34.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
 }
 
 // src/load/cache-store.ts
@@ -2379,14 +2602,14 @@ function saveParseCache(cacheDir, cache) {
 var Reporter = class {
   diagnostics = [];
   /** A finding located at a data path of a document. */
-  at(document, path33, finding) {
+  at(document, path34, finding) {
     this.diagnostics.push({
       severity: finding.severity ?? "error",
       code: finding.code,
       message: finding.message,
       hint: finding.hint,
       file: document.file,
-      range: locate(document.doc, path33, finding.part ?? "value")
+      range: locate(document.doc, path34, finding.part ?? "value")
     });
   }
 };
@@ -2468,9 +2691,9 @@ function chooseBootstrap(cluster, members, groups, fleet, hostDocs, report) {
   if (chosen !== void 0) {
     const missing = groups.filter((g) => !g.voters.includes(chosen)).map((g) => g.service);
     if (groups.length === 0 || missing.length > 0) {
-      const [document, path33] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
+      const [document, path34] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
       const who = named !== void 0 ? `cluster ${cluster} names ${chosen} as bootstrap host` : `host ${chosen} claims to bootstrap cluster ${cluster}`;
-      report.at(document, path33, {
+      report.at(document, path34, {
         code: "CLUSTER_BOOTSTRAP_INVALID",
         message: groups.length === 0 ? `${who}, but the cluster has no Raft services to bootstrap` : `${who}, but it is not a ${missing.join(" and ")} voter`,
         hint: groups.length === 0 ? "remove the bootstrap setting" : `hosts that vote in every Raft group of ${cluster}: ${eligible.join(", ") || "none"}`
@@ -2964,39 +3187,39 @@ function checkHostAddresses(host, context, report) {
   const devices = /* @__PURE__ */ new Set();
   const bootIndexes = [];
   data.interfaces.forEach((nic, i) => {
-    const path33 = ["interfaces", i];
+    const path34 = ["interfaces", i];
     const mac = normalizeMac(nic.mac);
     const spec = networkSpecs[nic.network];
     const vlan = spec?.vlan;
     const device = vlan === void 0 ? nic.name : `${nic.name}.${vlan}`;
     const knownMac = nicMacs.get(nic.name);
     if (knownMac !== void 0 && knownMac !== mac) {
-      report.at(document, [...path33, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
+      report.at(document, [...path34, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
     } else if (spec && devices.has(device)) {
-      report.at(document, [...path33, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
+      report.at(document, [...path34, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
     }
     devices.add(device);
     if (nic.boot) bootIndexes.push(i);
     const problem = macProblem(mac);
-    if (problem) report.at(document, [...path33, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
+    if (problem) report.at(document, [...path34, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
     nicMacs.set(nic.name, nicMacs.get(nic.name) ?? mac);
     if (nic.address === void 0) return;
     const net2 = context.networks.get(nic.network);
     if (!net2 || !spec) return;
     const address = ipv4ToInt(nic.address);
     if (!contains(net2, address)) {
-      report.at(document, [...path33, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
+      report.at(document, [...path34, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
     } else if (address === net2.network || address === net2.broadcast) {
-      report.at(document, [...path33, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
+      report.at(document, [...path34, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
     } else if (spec.gateway === nic.address) {
-      report.at(document, [...path33, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
+      report.at(document, [...path34, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
     } else if (spec.dhcp?.pool && address >= ipv4ToInt(spec.dhcp.pool.start) && address <= ipv4ToInt(spec.dhcp.pool.end)) {
-      report.at(document, [...path33, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
+      report.at(document, [...path34, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
     }
   });
   if (bootIndexes.length !== 1) {
-    const path33 = bootIndexes.length === 0 ? ["interfaces"] : ["interfaces", bootIndexes[1], "boot"];
-    report.at(document, path33, {
+    const path34 = bootIndexes.length === 0 ? ["interfaces"] : ["interfaces", bootIndexes[1], "boot"];
+    report.at(document, path34, {
       code: "BOOT_INTERFACE_COUNT",
       message: bootIndexes.length === 0 ? `host ${host.name} has no boot interface` : `host ${host.name} has ${bootIndexes.length} boot interfaces`,
       hint: "mark exactly one interface with boot: true (the NIC that PXE-boots)"
@@ -3029,11 +3252,11 @@ function checkClaims(fleet, hosts, report) {
     const claim = claims.claims.find((c) => c.kind === kind && c.key === key);
     return { document: host.document, what: claim ? claim.what : claims.bmc.what };
   };
-  const claimIp = (index, document, path33, address) => {
+  const claimIp = (index, document, path34, address) => {
     const first = ips.get(address);
     if (first === void 0) return void ips.set(address, index);
     const use = earlier(first, "ip", address);
-    report.at(document, path33, { code: "IP_DUPLICATE", message: `${address} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "every address in the fleet must be unique" });
+    report.at(document, path34, { code: "IP_DUPLICATE", message: `${address} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "every address in the fleet must be unique" });
   };
   hosts.forEach(({ host, claims }, index) => {
     const { document } = host;
@@ -3114,18 +3337,18 @@ function checkFirstBoot(fleet, report) {
     report.at(fleetFile.document, ["firstBoot", "network"], { code: "NETWORK_UNKNOWN", message: `network "${spec.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
   }
   const secrets = Object.keys(data.secrets ?? {});
-  const secretName = (path34, value) => {
+  const secretName = (path35, value) => {
     if (secrets.includes(value)) return;
-    report.at(fleetFile.document, path34, { code: "SECRET_UNKNOWN", message: `firstBoot.${path34.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
+    report.at(fleetFile.document, path35, { code: "SECRET_UNKNOWN", message: `firstBoot.${path35.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
   };
   if (spec.joinToken !== void 0) secretName(["firstBoot", "joinToken"], spec.joinToken);
   if (!spec.iam) return;
   secretName(["firstBoot", "iam", "adminPassword"], spec.iam.adminPassword);
   const iamService = spec.iam.service ?? DEFAULT_IAM_SERVICE;
-  const path33 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
+  const path34 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
   const raftServices = Object.keys(services).filter((name) => services[name].raft);
   if (services[iamService]?.raft) return;
-  report.at(fleetFile.document, path33, {
+  report.at(fleetFile.document, path34, {
     code: "IAM_SERVICE_INVALID",
     message: services[iamService] ? `IAM service ${iamService} is not a Raft service` : `IAM service ${iamService} is not defined in fleet.yaml`,
     hint: raftServices.length ? `IAM lives in a Raft service that the bootstrap host runs; set firstBoot.iam.service to one of: ${raftServices.join(", ")}` : "the fleet has no Raft service to hold IAM"
@@ -3255,9 +3478,9 @@ function checkInputs(fleet, report, layout) {
   if (!file) return;
   const inputs = file.data.inputs;
   const names = Object.keys(inputs);
-  const unknown = (path33, name, what) => {
+  const unknown = (path34, name, what) => {
     const suggestion = closestMatch(name, names);
-    report.at(file.document, path33, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
+    report.at(file.document, path34, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
   };
   for (const [name, input] of Object.entries(inputs)) {
     for (const [own, target] of Object.entries(input.follows ?? {})) {
@@ -3406,36 +3629,36 @@ function checkGateway(name, spec, net2, fleet, report) {
 function checkPool(name, spec, net2, fleet, report) {
   const pool = spec.dhcp?.pool;
   if (!pool) return;
-  const path33 = ["networks", name, "dhcp", "pool"];
+  const path34 = ["networks", name, "dhcp", "pool"];
   const start = ipv4ToInt(pool.start);
   const end = ipv4ToInt(pool.end);
   const usable = (a) => contains(net2, a) && a !== net2.network && a !== net2.broadcast;
   if (!usable(start) || !usable(end)) {
-    report.at(fleet.fleet.document, path33, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
+    report.at(fleet.fleet.document, path34, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
   } else if (start > end) {
-    report.at(fleet.fleet.document, path33, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
+    report.at(fleet.fleet.document, path34, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
   } else if (spec.gateway !== void 0 && ipv4ToInt(spec.gateway) >= start && ipv4ToInt(spec.gateway) <= end) {
-    report.at(fleet.fleet.document, path33, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
+    report.at(fleet.fleet.document, path34, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
   }
 }
 
 // src/validate/checks/ports.ts
-function checkPorts(fleet, report) {
+function checkPorts(fleet, report, bootNetworks) {
   const fleetFile = fleet.fleet;
   if (!fleetFile) return;
   const data = fleetFile.data;
   const known = Object.keys(data.networks);
   const peerNetwork = data.firstBoot?.network ?? DEFAULT_FIRST_BOOT_NETWORK;
-  const bootNetworks = bootNetworksByService(fleet);
+  bootNetworks ??= bootNetworksByService(fleet);
   for (const [service, spec] of Object.entries(data.services ?? {})) {
     const firstPort = Object.keys(spec.ports ?? {})[0];
     for (const [portName, port] of Object.entries(spec.ports ?? {})) {
       if (typeof port === "number" || port.networks === void 0) continue;
-      const path33 = ["services", service, "ports", portName, "networks"];
+      const path34 = ["services", service, "ports", portName, "networks"];
       port.networks.forEach((network, i) => {
         if (known.includes(network)) return;
         const suggestion = closestMatch(network, known);
-        report.at(fleetFile.document, [...path33, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
+        report.at(fleetFile.document, [...path34, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
       });
       const needed = [];
       if (spec.health && (spec.health.port ?? firstPort) === portName) {
@@ -3444,11 +3667,18 @@ function checkPorts(fleet, report) {
       if (spec.raft && RAFT_PORTS.includes(portName)) needed.push([peerNetwork, "Raft peers and first boot reach it on firstBoot.network"]);
       for (const [network, why] of needed) {
         if (port.networks.includes(network) || !known.includes(network)) continue;
-        report.at(fleetFile.document, path33, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
+        report.at(fleetFile.document, path34, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
         break;
       }
     }
   }
+}
+function bootPair(host) {
+  const boot = host.data.interfaces.find((nic) => nic.boot);
+  return boot ? [host.data.profile, boot.network] : void 0;
+}
+function bootNetworksOfPairs(fleet, pairs) {
+  return bootNetworksByService({ ...fleet, hosts: [...pairs].map(([profile, network]) => ({ data: { profile, interfaces: [{ boot: true, network }] } })) });
 }
 function bootNetworksByService(fleet) {
   const profiles = new Map(fleet.profiles.map((p) => [p.name, p.data]));
@@ -3480,11 +3710,11 @@ function bootNetworksByService(fleet) {
 
 // src/validate/checks/references.ts
 var NIX_RESERVED_KEYS = /* @__PURE__ */ new Set(["outPath", "__toString", "__functor", "__ignoreNulls"]);
-function unknownProfile(report, allProfileNames, document, path33, name, what) {
+function unknownProfile(report, allProfileNames, document, path34, name, what) {
   if (allProfileNames.has(name)) return;
   const profileNames = [...allProfileNames].sort();
   const suggestion = closestMatch(name, profileNames);
-  report.at(document, path33, {
+  report.at(document, path34, {
     code: "PROFILE_UNKNOWN",
     message: `${what} names profile "${name}", which does not exist`,
     hint: suggestion ? `did you mean "${suggestion}"?` : `create profiles/${name}.yaml or use one of: ${profileNames.join(", ") || "(no profiles)"}`
@@ -3504,10 +3734,10 @@ function checkHostReferences(host, context, report) {
     report.at(host.document, ["interfaces", i, "network"], { code: "NETWORK_UNKNOWN", message: `network "${nic.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
   });
 }
-function unknownCluster(report, clusters, document, path33, name) {
+function unknownCluster(report, clusters, document, path34, name) {
   if (clusters.includes(name)) return;
   const suggestion = closestMatch(name, clusters);
-  report.at(document, path33, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
+  report.at(document, path34, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
 }
 function checkReferences(fleet, report) {
   for (const profile of fleet.profiles) {
@@ -3527,10 +3757,10 @@ function checkReferences(fleet, report) {
   const fleetData = fleetFile.data;
   (fleetData.deploy?.order ?? []).forEach((name, i) => unknownProfile(report, fleet.allProfileNames, fleetFile.document, ["deploy", "order", i], name, "deploy.order"));
   const services = Object.keys(fleetData.services ?? {});
-  const unknownService = (document, path33, name) => {
+  const unknownService = (document, path34, name) => {
     if (services.includes(name)) return;
     const suggestion = closestMatch(name, services);
-    report.at(document, path33, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
+    report.at(document, path34, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
   };
   for (const profile of fleet.profiles) (profile.data.services ?? []).forEach((name, i) => unknownService(profile.document, ["services", i], name));
   for (const [service, spec] of Object.entries(fleetData.services ?? {})) {
@@ -3742,20 +3972,20 @@ function checkLayoutDisks(host, report) {
   const declared = Object.keys(host.data.hardware.disks);
   let ok = true;
   const refs = layout.kind === "single" || layout.kind === "lvm" ? [[layout.disk, ["hardware", "layout", "disk"]]] : layout.disks.map((disk, i) => [disk, ["hardware", "layout", "disks", i]]);
-  for (const [disk, path33] of refs) {
+  for (const [disk, path34] of refs) {
     if (declared.includes(disk)) continue;
     ok = false;
     const suggestion = closestMatch(disk, declared);
-    report.at(host.document, path33, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
+    report.at(host.document, path34, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
   }
   return ok;
 }
 function checkLayout(host, firmware, report) {
   const layout = host.data.hardware.layout;
   let consistent = true;
-  const at = (path33, message, hint) => {
+  const at = (path34, message, hint) => {
     consistent = false;
-    report.at(host.document, ["hardware", "layout", ...path33], { code: "LAYOUT_INVALID", message, hint });
+    report.at(host.document, ["hardware", "layout", ...path34], { code: "LAYOUT_INVALID", message, hint });
   };
   const mounts = layoutMounts(layout);
   if (mounts && !mounts.some(([, mount]) => mount !== void 0 && canonicalMount(mount) === "/")) {
@@ -3845,49 +4075,49 @@ function schemaDiagnostics(document, errors) {
   return out;
 }
 function toDiagnostic(document, error) {
-  const path33 = pointerToPath(error.instancePath);
+  const path34 = pointerToPath(error.instancePath);
   const schema = error.parentSchema ?? {};
   const at = (p, part = "value") => locate(document.doc, p, part);
   const base = { severity: "error", file: document.file };
-  const where = describePath(path33);
+  const where = describePath(path34);
   const params = error.params;
   if (isInlineSecret(error)) {
-    return { ...base, code: "SECRET_INLINE", range: at(path33), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
+    return { ...base, code: "SECRET_INLINE", range: at(path34), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
   }
-  if (isSecretPath(document.kind, path33)) return secretDiagnostic(error, base, at, path33, where);
+  if (isSecretPath(document.kind, path34)) return secretDiagnostic(error, base, at, path34, where);
   if (error.propertyName !== void 0) {
-    const keyPath = [...path33, error.propertyName];
+    const keyPath = [...path34, error.propertyName];
     return { ...base, code: codeFor(error.keyword), range: at(keyPath, "key"), message: `${where ? where + ": " : ""}key "${error.propertyName}" is not a valid name`, hint: hintFrom(schema) ?? "use lower-case letters, digits and dashes" };
   }
   switch (error.keyword) {
     case "required": {
       const missing = String(params.missingProperty);
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path33), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path34), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
     }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
       const allowed = Object.keys(schema.properties ?? {});
       const suggestion = closestMatch(extra, allowed);
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path33, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path34, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
     }
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path33), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path34), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
     case "enum":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path33), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path34), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
     case "const":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path33), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path34), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
     case "discriminator": {
       const tag = String(params.tag);
       const allowed = (schema.oneOf ?? []).map((branch) => (branch.properties?.[tag] ?? {}).const).filter((v) => v !== void 0);
-      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path33, tag]), message: `${describePath([...path33, tag])} must be a string` };
-      return { ...base, code: "SCHEMA_ENUM", range: at([...path33, tag]), message: `${describePath([...path33, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
+      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path34, tag]), message: `${describePath([...path34, tag])} must be a string` };
+      return { ...base, code: "SCHEMA_ENUM", range: at([...path34, tag]), message: `${describePath([...path34, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
     }
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path33), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path34), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path33), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path34), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "uniqueItems":
-      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path33, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
+      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path34, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -3898,28 +4128,28 @@ function toDiagnostic(document, error) {
     case "maxItems":
     case "minProperties":
     case "maxProperties":
-      return { ...base, code: "SCHEMA_RANGE", range: at(path33), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_RANGE", range: at(path34), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
     default:
-      return { ...base, code: "SCHEMA_INVALID", range: at(path33), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_INVALID", range: at(path34), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
   }
 }
-function secretDiagnostic(error, base, at, path33, where) {
+function secretDiagnostic(error, base, at, path34, where) {
   const schema = error.parentSchema ?? {};
   const params = error.params;
   const hint = hintFrom(schema);
   switch (error.keyword) {
     case "required":
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path33), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path34), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
     case "additionalProperties":
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path33), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path34), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path33), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path34), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path33), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path34), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path33), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path34), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
     default:
-      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path33), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path34), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
   }
 }
 function isInlineSecret(error) {
@@ -3935,9 +4165,9 @@ function pointerToPath(pointer) {
     return /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : segment;
   });
 }
-function describePath(path33) {
+function describePath(path34) {
   let out = "";
-  for (const segment of path33) {
+  for (const segment of path34) {
     if (typeof segment === "number") out += `[${segment}]`;
     else out += out ? /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]` : segment;
   }
@@ -4041,8 +4271,10 @@ function validateFleet(loaded, layout, reuse = {}) {
     report.diagnostics.push(...result.diagnostics);
     return { host, claims: result.claims };
   });
-  checkClaims(checked, hosts, report);
-  checkPorts(checked, report);
+  if (reuse.claims) reuse.claims.check(checked, hosts, report);
+  else checkClaims(checked, hosts, report);
+  if (reuse.ports) reuse.ports.check(checked, report);
+  else checkPorts(checked, report);
   checkFirstBoot(checked, report);
   checkSecrets(checked, report);
   checkBoot(checked, report);
@@ -4087,7 +4319,7 @@ function compileStages(raw, options) {
   const loaded = parseFleet(raw, sources, options.parseCache, options.memo?.parse);
   const result = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
   if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
-  const checked = validateFleet(loaded.value, { nixDirFromRoot: path7.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild });
+  const checked = validateFleet(loaded.value, { nixDirFromRoot: path7.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild, claims: options.memo?.claims, ports: options.memo?.ports });
   result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   const resolved2 = resolveFleet(checked.value, options.memo?.resolve);
@@ -4198,6 +4430,17 @@ function compareWithKnown(known, artifacts, outDir, options = {}) {
     for (const file of known.keys()) if (!emitted.has(file)) changes.push({ path: file, change: "removed" });
   }
   return sortChanges([...changes, ...compareRootFiles(rootDirOf2(outDir, options), artifacts)]);
+}
+function compareTouched(known, patch, outDir, options = {}) {
+  const changes = [];
+  for (const artifact of patch.touched) {
+    if (artifact.root) continue;
+    const contents = known.get(artifact.path);
+    if (contents === void 0) changes.push({ path: artifact.path, change: "added" });
+    else if (contents !== artifact.contents) changes.push({ path: artifact.path, change: "modified" });
+  }
+  for (const file of patch.removed) if (known.has(file)) changes.push({ path: file, change: "removed" });
+  return sortChanges([...changes, ...compareRootFiles(rootDirOf2(outDir, options), patch.touched)]);
 }
 function rootDirOf2(outDir, options) {
   return path9.resolve(options.rootDir ?? path9.dirname(path9.resolve(outDir)));
@@ -4446,7 +4689,7 @@ function lexists(p) {
 }
 
 // src/write/lock.ts
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs8 from "node:fs";
 import path11 from "node:path";
 function lockFileFor(outDir) {
@@ -4465,53 +4708,78 @@ function acquireOutputLock(outDir, options) {
   const file = lockFileFor(outDir);
   const deadline = Date.now() + options.timeoutMs;
   for (; ; ) {
-    let fd;
-    try {
-      if (options.makeParent) fs8.mkdirSync(path11.dirname(file), { recursive: true });
-      fd = fs8.openSync(file, "a", 420);
-    } catch (error) {
-      if (isFileSystemError(error)) throw new WriteFailed(`cannot lock ${outDir}: ${describeFileSystemError(error)}`, hintFor(error));
-      throw error;
-    }
-    const waitSeconds = Math.max(0, deadline - Date.now()) / 1e3;
-    const result = spawnSync("flock", ["--exclusive", ...waitSeconds > 0 ? ["--wait", waitSeconds.toFixed(3)] : ["--nonblock"], "3"], { stdio: ["ignore", "ignore", "pipe", fd] });
-    if (result.error) {
-      fs8.closeSync(fd);
-      const missing = result.error.code === "ENOENT";
-      throw new WriteFailed(missing ? `cannot lock ${outDir}: flock(1) is not installed` : `cannot lock ${outDir}: ${result.error.message}`, "install util-linux, which provides flock(1)");
-    }
-    if (result.status !== 0 && result.status !== 1) {
-      fs8.closeSync(fd);
-      throw new WriteFailed(`cannot lock ${outDir}: flock: ${String(result.stderr).trim() || `exit ${result.status}`}`, "the lock file is on a file system without flock(2); put the output directory on a local file system");
-    }
-    if (result.status === 1) {
-      const holder = readHolder(file);
-      fs8.closeSync(fd);
-      const who = holder ? `fleetc (pid ${holder.pid}, \`${holder.command}\`, since ${holder.since})` : "another fleetc";
-      throw new LockTimeout(`${outDir} is being written by ${who}; waited ${Math.round(options.timeoutMs / 1e3)} s`);
-    }
-    const held = fs8.fstatSync(fd);
-    const current = fs8.statSync(file, { throwIfNoEntry: false });
-    if (!current || current.ino !== held.ino || current.dev !== held.dev) {
-      fs8.closeSync(fd);
-      continue;
-    }
-    try {
-      fs8.ftruncateSync(fd, 0);
-      fs8.writeSync(fd, JSON.stringify({ pid: process.pid, command: options.command ?? "fleetc", since: (/* @__PURE__ */ new Date()).toISOString() }));
-    } catch {
-    }
-    let released = false;
-    return {
-      file,
-      release() {
-        if (released) return;
-        released = true;
-        fs8.rmSync(file, { force: true });
-        fs8.closeSync(fd);
-      }
-    };
+    const fd = openLockFile(file, outDir, options);
+    const result = spawnSync("flock", flockArguments(deadline), { stdio: ["ignore", "ignore", "pipe", fd] });
+    const lock = lockAfterFlock(file, fd, outDir, options, { error: result.error, status: result.status, stderr: String(result.stderr) });
+    if (lock) return lock;
   }
+}
+async function acquireOutputLockAsync(outDir, options) {
+  const file = lockFileFor(outDir);
+  const deadline = Date.now() + options.timeoutMs;
+  for (; ; ) {
+    const fd = openLockFile(file, outDir, options);
+    const result = await new Promise((resolve) => {
+      const child = spawn("flock", flockArguments(deadline), { stdio: ["ignore", "ignore", "pipe", fd] });
+      let stderr = "";
+      child.stderr.on("data", (chunk) => stderr += String(chunk));
+      child.on("error", (error) => resolve({ error, status: null, stderr }));
+      child.on("close", (status) => resolve({ status, stderr }));
+    });
+    const lock = lockAfterFlock(file, fd, outDir, options, result);
+    if (lock) return lock;
+  }
+}
+function openLockFile(file, outDir, options) {
+  try {
+    if (options.makeParent) fs8.mkdirSync(path11.dirname(file), { recursive: true });
+    return fs8.openSync(file, "a", 420);
+  } catch (error) {
+    if (isFileSystemError(error)) throw new WriteFailed(`cannot lock ${outDir}: ${describeFileSystemError(error)}`, hintFor(error));
+    throw error;
+  }
+}
+function flockArguments(deadline) {
+  const waitSeconds = Math.max(0, deadline - Date.now()) / 1e3;
+  return ["--exclusive", ...waitSeconds > 0 ? ["--wait", waitSeconds.toFixed(3)] : ["--nonblock"], "3"];
+}
+function lockAfterFlock(file, fd, outDir, options, result) {
+  if (result.error) {
+    fs8.closeSync(fd);
+    const missing = result.error.code === "ENOENT";
+    throw new WriteFailed(missing ? `cannot lock ${outDir}: flock(1) is not installed` : `cannot lock ${outDir}: ${result.error.message}`, "install util-linux, which provides flock(1)");
+  }
+  if (result.status !== 0 && result.status !== 1) {
+    fs8.closeSync(fd);
+    throw new WriteFailed(`cannot lock ${outDir}: flock: ${result.stderr.trim() || `exit ${result.status}`}`, "the lock file is on a file system without flock(2); put the output directory on a local file system");
+  }
+  if (result.status === 1) {
+    const holder = readHolder(file);
+    fs8.closeSync(fd);
+    const who = holder ? `fleetc (pid ${holder.pid}, \`${holder.command}\`, since ${holder.since})` : "another fleetc";
+    throw new LockTimeout(`${outDir} is being written by ${who}; waited ${Math.round(options.timeoutMs / 1e3)} s`);
+  }
+  const held = fs8.fstatSync(fd);
+  const current = fs8.statSync(file, { throwIfNoEntry: false });
+  if (!current || current.ino !== held.ino || current.dev !== held.dev) {
+    fs8.closeSync(fd);
+    return void 0;
+  }
+  try {
+    fs8.ftruncateSync(fd, 0);
+    fs8.writeSync(fd, JSON.stringify({ pid: process.pid, command: options.command ?? "fleetc", since: (/* @__PURE__ */ new Date()).toISOString() }));
+  } catch {
+  }
+  let released = false;
+  return {
+    file,
+    release() {
+      if (released) return;
+      released = true;
+      fs8.rmSync(file, { force: true });
+      fs8.closeSync(fd);
+    }
+  };
 }
 function readHolder(file) {
   try {
@@ -4557,7 +4825,8 @@ var DEFAULT_LOCK_TIMEOUT_MS = 3e4;
 function writeOutputSync(outDir, artifacts, crashAt, options = {}) {
   const target = path13.resolve(outDir);
   const rootDir = rootDirOf2(target, options);
-  checkArtifactPaths(target, rootDir, artifacts);
+  const patch = options.known && options.patch;
+  checkArtifactPaths(target, rootDir, patch ? patch.touched : artifacts);
   const lock = options.lock ?? guarded(`write ${outDir}`, () => {
     refuseNonDirectory(target);
     return acquireOutputLock(target, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: "fleetc build", makeParent: true });
@@ -4565,17 +4834,20 @@ function writeOutputSync(outDir, artifacts, crashAt, options = {}) {
   try {
     return guarded(`write ${outDir}`, () => {
       refuseNonDirectory(target);
-      return writeLocked(target, rootDir, artifacts, crashAt, options.known);
+      return writeLocked(target, rootDir, artifacts, crashAt, options.known, patch || void 0);
     });
   } finally {
     if (!options.lock) lock.release();
   }
 }
-function writeLocked(target, rootDir, artifacts, crashAt, known) {
+function writeLocked(target, rootDir, all, crashAt, known, patch) {
   recoverInterruptedWriteSync(target, { rootDir });
   const hadOld = refuseForeignDirectory(target);
+  const patched = Boolean(known && hadOld && patch);
+  const artifacts = patched ? patch.touched : all;
+  if (patch && !patched) checkArtifactPaths(target, rootDir, all);
   for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(path13.join(rootDir, artifact.path), artifact.contents);
-  const changes = known && hadOld ? compareWithKnown(known, artifacts, target, { rootDir }) : compareWithDiskSync(target, artifacts, { rootDir });
+  const changes = patched ? compareTouched(known, patch, target, { rootDir }) : known && hadOld ? compareWithKnown(known, all, target, { rootDir }) : compareWithDiskSync(target, all, { rootDir });
   if (changes.length === 0) return { changes, wrote: false };
   const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes3(4).toString("hex")}`);
   const changedKeys = new Set(changes.map((c) => keyOf(c.root ? "root" : "out", c.path)));
@@ -5257,7 +5529,7 @@ function libraryDirOf(repo, paths) {
 }
 
 // src/git/tree-reader.ts
-import { spawn } from "node:child_process";
+import { spawn as spawn2 } from "node:child_process";
 import { createHash as createHash10 } from "node:crypto";
 async function listTree(repo, commit, dirs) {
   const output = await repo.git.raw(["ls-tree", "-r", "-z", "--long", "--full-tree", commit, "--", ...dirs]);
@@ -5271,7 +5543,7 @@ async function readBlobs(repo, ids) {
   const unique = [...new Set(ids)];
   const blobs = /* @__PURE__ */ new Map();
   if (unique.length === 0) return blobs;
-  const child = spawn("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn2("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", "pipe", "pipe"] });
   const chunks2 = [];
   child.stdout.on("data", (chunk) => chunks2.push(chunk));
   const done = new Promise((resolve, reject) => {
@@ -5397,17 +5669,17 @@ function describeValueChanges(prefix, a, b) {
   generic(prefix, a, b, out);
   return out;
 }
-function generic(prefix, a, b, out, path33 = "") {
+function generic(prefix, a, b, out, path34 = "") {
   if (same(a, b)) return;
   if (isObject(a) && isObject(b)) {
-    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path33 ? `${path33}.${key}` : key);
+    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path34 ? `${path34}.${key}` : key);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((x) => typeof x === "string")) {
-    list2(`${prefix}: ${path33}`, a, b, out);
+    list2(`${prefix}: ${path34}`, a, b, out);
     return;
   }
-  out.push(`${prefix}: ${path33 ? `${path33} ` : ""}${show(a)} \u2192 ${show(b)}`);
+  out.push(`${prefix}: ${path34 ? `${path34} ` : ""}${show(a)} \u2192 ${show(b)}`);
 }
 function byKey(items, key) {
   return Object.fromEntries(items.map((item) => [key(item), item]));
@@ -5670,7 +5942,7 @@ function planHost(name, base, head, b, h, changes) {
       if (reasons.length === 0 && !servesOnly) reasons.push(unexplained(artifacts));
       if (action === "network-only") reasons.push(networkOnlyNote(name, head.fleet));
     }
-    if (action === "update" && !sourcesChanged && firstBootDataOnly(artifacts, (path33) => b.contents.get(path33), (path33) => h.contents.get(path33))) {
+    if (action === "update" && !sourcesChanged && firstBootDataOnly(artifacts, (path34) => b.contents.get(path34), (path34) => h.contents.get(path34))) {
       impact = "first-boot-data";
       reasons.push(FIRST_BOOT_DATA_NOTE);
     }
@@ -5690,29 +5962,29 @@ function planHost(name, base, head, b, h, changes) {
     ...impact ? { impact } : {},
     ...action === "provision" || action === "replace" ? { install: installSteps(headHost, head.fleet) } : {},
     artifacts,
-    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path33, entry]) => [path33, entry.sha256]))
+    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path34, entry]) => [path34, entry.sha256]))
   };
 }
 function diffArtifacts(base, head, b, h) {
   const out = [];
-  for (const path33 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
-    const before = base[path33];
-    const after = head[path33];
+  for (const path34 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
+    const before = base[path34];
+    const after = head[path34];
     if (before?.sha256 === after?.sha256) continue;
     let diff;
-    const part = path33.indexOf("#");
+    const part = path34.indexOf("#");
     if (part >= 0 && (!before || !after)) {
-      const file = path33.slice(0, part);
+      const file = path34.slice(0, part);
       const other = before ? h : b;
       const without = other.contents.get(partBaseKey(file)) ?? "";
-      const withHost = (before ? b : h).contents.get(path33) ?? "";
+      const withHost = (before ? b : h).contents.get(path34) ?? "";
       if (withHost === without && other.contents.has(partBaseKey(file))) continue;
       diff = before ? unifiedDiff(file, withHost, without, 0) : unifiedDiff(file, without, withHost, 0);
     } else {
-      diff = unifiedDiff(path33, b.contents.get(path33) ?? "", h.contents.get(path33) ?? "");
+      diff = unifiedDiff(path34, b.contents.get(path34) ?? "", h.contents.get(path34) ?? "");
     }
     out.push({
-      path: path33,
+      path: path34,
       kind: (after ?? before).kind,
       change: !before ? "added" : !after ? "removed" : "modified",
       ...before ? { baseSha256: before.sha256 } : {},
@@ -5722,14 +5994,14 @@ function diffArtifacts(base, head, b, h) {
   }
   return out;
 }
-function partBaseKey(path33) {
-  return `${path33}#`;
+function partBaseKey(path34) {
+  return `${path34}#`;
 }
 function fragmentText(artifact, fragment) {
   return artifact.fragmentBase === void 0 ? fragment : `${artifact.fragmentBase}${artifact.fragmentBase.endsWith("\n") || artifact.fragmentBase === "" ? "" : "\n"}${fragment}`;
 }
-function unifiedDiff(path33, before, after, context = 3) {
-  const patch = createTwoFilesPatch(`a/${path33}`, `b/${path33}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
+function unifiedDiff(path34, before, after, context = 3) {
+  const patch = createTwoFilesPatch(`a/${path34}`, `b/${path34}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
   return patch.replace(/^=+\n/, "");
 }
 function ensureNewline(text) {
@@ -5781,15 +6053,15 @@ function sharedChanges(base, head, b, h) {
 function libraryChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.librarySources.keys(), ...head.librarySources.keys()])].sort();
   const out = [];
-  for (const path33 of paths) {
-    const before = base.librarySources.get(path33);
-    const after = head.librarySources.get(path33);
+  for (const path34 of paths) {
+    const before = base.librarySources.get(path34);
+    const after = head.librarySources.get(path34);
     if (before === after) continue;
-    const display = `${LIBRARY_DIR}/${path33}`;
+    const display = `${LIBRARY_DIR}/${path34}`;
     out.push({
       path: display,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
-      hosts: isBootServerFile(path33) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
+      hosts: isBootServerFile(path34) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
       diff: unifiedDiff(display, before ?? "", after ?? "")
     });
   }
@@ -5798,16 +6070,16 @@ function libraryChanges(base, head, b, h) {
 function nixChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.nixSources.keys(), ...head.nixSources.keys()])].sort();
   const out = [];
-  for (const path33 of paths) {
-    const before = base.nixSources.get(path33);
-    const after = head.nixSources.get(path33);
+  for (const path34 of paths) {
+    const before = base.nixSources.get(path34);
+    const after = head.nixSources.get(path34);
     if (before === after) continue;
-    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path33)).map(([name]) => name);
+    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path34)).map(([name]) => name);
     out.push({
-      path: `${head.nixDir}/${path33}`,
+      path: `${head.nixDir}/${path34}`,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
       hosts: [.../* @__PURE__ */ new Set([...users(b), ...users(h)])].sort(),
-      diff: unifiedDiff(`${head.nixDir}/${path33}`, before ?? "", after ?? "")
+      diff: unifiedDiff(`${head.nixDir}/${path34}`, before ?? "", after ?? "")
     });
   }
   return out;
@@ -6462,24 +6734,24 @@ async function keyFile(ref, dryRun) {
 // src/apply/closure-diff.ts
 function parsePathInfo(json2) {
   const data = JSON.parse(json2);
-  const entries = Array.isArray(data) ? data : Object.entries(data).filter(([, info]) => info !== null).map(([path33, info]) => ({ ...info, path: path33 }));
+  const entries = Array.isArray(data) ? data : Object.entries(data).filter(([, info]) => info !== null).map(([path34, info]) => ({ ...info, path: path34 }));
   return new Map(entries.map((e) => [e.path, { path: e.path, narSize: e.narSize, ...e.closureSize !== void 0 ? { closureSize: e.closureSize } : {}, references: e.references ?? [] }]));
 }
 function closureOf(root, infos) {
   const seen = /* @__PURE__ */ new Set();
   const stack = [root];
   while (stack.length > 0) {
-    const path33 = stack.pop();
-    if (seen.has(path33)) continue;
-    seen.add(path33);
-    for (const ref of infos.get(path33)?.references ?? []) {
+    const path34 = stack.pop();
+    if (seen.has(path34)) continue;
+    seen.add(path34);
+    for (const ref of infos.get(path34)?.references ?? []) {
       if (!seen.has(ref)) stack.push(ref);
     }
   }
   return seen;
 }
-function parseStoreName(path33) {
-  const base = path33.slice(path33.lastIndexOf("/") + 1).replace(/^[0-9a-z]{32}-/, "");
+function parseStoreName(path34) {
+  const base = path34.slice(path34.lastIndexOf("/") + 1).replace(/^[0-9a-z]{32}-/, "");
   for (let i = 0; i < base.length - 1; i++) {
     if (base[i] === "-" && !/[A-Za-z]/.test(base[i + 1])) return { name: base.slice(0, i), version: base.slice(i + 1) };
   }
@@ -6487,9 +6759,9 @@ function parseStoreName(path33) {
 }
 function versions(closure, exclude) {
   const byName = /* @__PURE__ */ new Map();
-  for (const path33 of closure) {
-    if (path33 === exclude) continue;
-    const { name, version } = parseStoreName(path33);
+  for (const path34 of closure) {
+    if (path34 === exclude) continue;
+    const { name, version } = parseStoreName(path34);
     if (!version) continue;
     if (!byName.has(name)) byName.set(name, /* @__PURE__ */ new Set());
     byName.get(name).add(version);
@@ -6848,14 +7120,14 @@ function tcpOpen(address, port, timeoutMs = 5e3) {
     socket.on("error", (error) => done(`port ${port}: ${error.message}`));
   });
 }
-function httpOk(address, port, path33, timeoutMs = 5e3) {
+function httpOk(address, port, path34, timeoutMs = 5e3) {
   return new Promise((resolve) => {
-    const request = http.get({ host: address, port, path: path33, timeout: timeoutMs }, (response) => {
+    const request = http.get({ host: address, port, path: path34, timeout: timeoutMs }, (response) => {
       response.resume();
-      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path33} answered ${response.statusCode}`);
+      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path34} answered ${response.statusCode}`);
     });
     request.on("timeout", () => request.destroy(new Error("timed out")));
-    request.on("error", (error) => resolve(`http://${address}:${port}${path33}: ${error.message}`));
+    request.on("error", (error) => resolve(`http://${address}:${port}${path34}: ${error.message}`));
   });
 }
 
@@ -7846,8 +8118,8 @@ async function waitForSsh(ctx, target) {
   } while (Date.now() < deadline);
   return false;
 }
-async function readLink(ctx, target, path33) {
-  const result = await ctx.ssh.run(target, ["readlink", "-f", path33]);
+async function readLink(ctx, target, path34) {
+  const result = await ctx.ssh.run(target, ["readlink", "-f", path34]);
   if (!result.ok && !ctx.dryRun) throw new Error(`cannot reach ${target.address}:${target.port} over SSH (exit ${result.exitCode}): ${result.stderr.trim().split("\n").pop() ?? ""}`);
   return result.stdout.trim();
 }
@@ -7937,20 +8209,20 @@ var RedfishBmc = class {
     return this.spec.systemId ? `/redfish/v1/Systems/${this.spec.systemId}` : "/redfish/v1/Systems/<the only member>";
   }
   /** The request as a report line: method, URL and body, never the credentials. */
-  argv(method, path33, body) {
-    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path33}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+  argv(method, path34, body) {
+    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path34}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
   }
-  dryRun(method, path33, value, body) {
-    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path33, body) });
+  dryRun(method, path34, value, body) {
+    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path34, body) });
     return value;
   }
-  async request(method, path33, body) {
-    const argv = this.argv(method, path33, body);
+  async request(method, path34, body) {
+    const argv = this.argv(method, path34, body);
     this.options.emit({ type: "command", host: this.host.name, argv });
     const started = performance.now();
     const report = (exitCode, output) => this.options.emit({ type: "command-finished", host: this.host.name, argv, exitCode, durationMs: performance.now() - started, timedOut: false, output });
     try {
-      const answer = await this.send(method, path33, body);
+      const answer = await this.send(method, path34, body);
       report(0, JSON.stringify(answer).slice(0, 2e3));
       return answer;
     } catch (error) {
@@ -7958,7 +8230,7 @@ var RedfishBmc = class {
       throw error;
     }
   }
-  async send(method, path33, body) {
+  async send(method, path34, body) {
     const password = await readSecret(this.spec.password);
     const ca = this.spec.caFile ? await readFile4(this.spec.caFile) : void 0;
     const payload = body === void 0 ? void 0 : JSON.stringify(body);
@@ -7967,7 +8239,7 @@ var RedfishBmc = class {
         {
           host: this.spec.address,
           port: this.spec.port,
-          path: path33,
+          path: path34,
           method,
           ca,
           rejectUnauthorized: true,
@@ -7985,17 +8257,17 @@ var RedfishBmc = class {
           response.on("end", () => {
             const text = Buffer.concat(chunks2).toString("utf8");
             const status = response.statusCode ?? 0;
-            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path33}: HTTP ${status} ${text.slice(0, 200)}`));
+            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path34}: HTTP ${status} ${text.slice(0, 200)}`));
             try {
               resolve(text ? JSON.parse(text) : {});
             } catch {
-              reject(new BmcError(`Redfish ${method} ${path33}: the answer is not JSON`));
+              reject(new BmcError(`Redfish ${method} ${path34}: the answer is not JSON`));
             }
           });
         }
       );
-      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path33}: timed out`)));
-      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path33}: ${error.message}`)));
+      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path34}: timed out`)));
+      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path34}: ${error.message}`)));
       if (payload) request.write(payload);
       request.end();
     });
@@ -8100,14 +8372,14 @@ var RaftCoordinator = class {
     return answer && typeof answer.member === "boolean" ? { member: answer.member, clusterId: answer.clusterId ?? null, leader: answer.leader ?? null, members: Array.isArray(answer.members) ? answer.members : [] } : void 0;
   }
   /** One request, reported like a command; undefined when there is no 2xx JSON answer. */
-  async request(host, service, method, path33, body) {
+  async request(host, service, method, path34, body) {
     const address = pinnedTarget(host).address;
     const port = this.settings.fleet.services[service]?.ports.api?.port;
-    const argv = ["raft", method, `http://${address}:${port}${path33}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+    const argv = ["raft", method, `http://${address}:${port}${path34}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
     this.settings.emit({ type: "command", host: host.name, argv });
     if (this.settings.dryRun || port === void 0) return void 0;
     const started = performance.now();
-    const { status, text } = await send(address, port, method, path33, body, this.settings.token, this.settings.requestTimeoutMs);
+    const { status, text } = await send(address, port, method, path34, body, this.settings.token, this.settings.requestTimeoutMs);
     const ok = status >= 200 && status < 300;
     this.settings.emit({ type: "command-finished", host: host.name, argv, exitCode: ok ? 0 : 1, durationMs: performance.now() - started, timedOut: false, output: status ? `HTTP ${status} ${text.slice(0, 300)}` : text });
     if (!ok) return void 0;
@@ -8118,11 +8390,11 @@ var RaftCoordinator = class {
     }
   }
 };
-function send(address, port, method, path33, body, token, timeoutMs) {
+function send(address, port, method, path34, body, token, timeoutMs) {
   const payload = body === void 0 ? void 0 : JSON.stringify(body);
   return new Promise((resolve) => {
     const request = http2.request(
-      { host: address, port, path: path33, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
+      { host: address, port, path: path34, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
       (response) => {
         const chunks2 = [];
         response.on("data", (c) => chunks2.push(c));
@@ -8185,18 +8457,18 @@ var BootServerCheck = class {
       return `the boot server ${this.settings.name} serves revision ${revision.body.trim().slice(0, 40) || "(none)"} at ${this.settings.url}/fleet-revision, not ${recorded?.slice(0, 12)} it is recorded at: it was changed or rolled back by other means; not booting ${host.name} from it`;
     }
     const mac = host.interfaces.find((i) => i.boot)?.mac;
-    for (const path33 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
-      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path33}`)?.contents;
-      const served = await this.fetch(host, path33);
+    for (const path34 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
+      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path34}`)?.contents;
+      const served = await this.fetch(host, path34);
       if (this.settings.dryRun) continue;
-      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path33}; not booting ${host.name} from it`;
-      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path33} than this commit's generated/ipxe${path33}; not booting ${host.name} from it`;
+      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path34}; not booting ${host.name} from it`;
+      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path34} than this commit's generated/ipxe${path34}; not booting ${host.name} from it`;
     }
     return void 0;
   }
   /** A GET reported like a command; undefined when there is no 200 answer. */
-  async fetch(host, path33) {
-    const url = `${this.settings.url}${path33}`;
+  async fetch(host, path34) {
+    const url = `${this.settings.url}${path34}`;
     const argv = ["http-get", url];
     this.settings.emit({ type: "command", host: host.name, argv });
     if (this.settings.dryRun) return void 0;
@@ -9101,9 +9373,145 @@ function registerValidate(program, io, setExit) {
 }
 
 // src/watch/watcher.ts
-import { lstatSync, statSync } from "node:fs";
-import path32 from "node:path";
+import { lstatSync } from "node:fs";
+import path33 from "node:path";
 import { watch } from "chokidar";
+
+// src/validate/claims-index.ts
+var ClaimsIndex = class {
+  /** Each host file's claims at the last run, by path. */
+  byFile = /* @__PURE__ */ new Map();
+  /** "mac:", "ip:" or "bmc:" and the key → the files claiming it (an ip: also the BMC at that address). */
+  claimants = /* @__PURE__ */ new Map();
+  diagnostics = /* @__PURE__ */ new Map();
+  fleetData;
+  ready = false;
+  /** checkClaims's diagnostics for these hosts, checking again only what the changed files claim. */
+  check(fleet, hosts, report) {
+    const fleetData = fleet.fleet?.data;
+    if (!this.ready || fleetData !== this.fleetData) this.reset(fleetData);
+    const current = /* @__PURE__ */ new Map();
+    const position = /* @__PURE__ */ new Map();
+    hosts.forEach((claimant, i) => {
+      current.set(claimant.host.document.relPath, claimant);
+      position.set(claimant.host.document.relPath, i);
+    });
+    if (current.size !== hosts.length) {
+      this.ready = false;
+      return checkAll(fleet, hosts, report);
+    }
+    const dirty = /* @__PURE__ */ new Set();
+    for (const [file, claims] of this.byFile) {
+      const now = current.get(file);
+      if (now?.claims === claims) continue;
+      for (const key of keysOf(claims)) {
+        dirty.add(key);
+        this.claimants.get(key)?.delete(file);
+      }
+      this.byFile.delete(file);
+    }
+    for (const [file, { claims }] of current) {
+      if (this.byFile.has(file)) continue;
+      this.byFile.set(file, claims);
+      for (const key of keysOf(claims)) {
+        dirty.add(key);
+        let set = this.claimants.get(key);
+        if (!set) this.claimants.set(key, set = /* @__PURE__ */ new Set());
+        set.add(file);
+      }
+    }
+    for (const key of [...dirty]) {
+      if (!key.startsWith("bmc:")) continue;
+      for (const file of this.claimants.get(key) ?? []) {
+        const bmc = this.byFile.get(file).bmc;
+        if (bmc.isIpv4) dirty.add(`ip:${bmc.address}`);
+      }
+    }
+    for (const key of dirty) {
+      const files = [...this.claimants.get(key) ?? []].sort((a, b) => position.get(a) - position.get(b));
+      if (files.length === 0) this.claimants.delete(key);
+      const found = this.checkKey(fleet, key, files.map((f) => current.get(f)), position);
+      if (found.length > 0) this.diagnostics.set(key, found);
+      else this.diagnostics.delete(key);
+    }
+    for (const found of this.diagnostics.values()) report.diagnostics.push(...found);
+  }
+  reset(fleetData) {
+    this.byFile = /* @__PURE__ */ new Map();
+    this.claimants = /* @__PURE__ */ new Map();
+    this.diagnostics = /* @__PURE__ */ new Map();
+    this.fleetData = fleetData;
+    this.ready = true;
+  }
+  /** checkClaims on the claims of one key only. */
+  checkKey(fleet, key, claimants, position) {
+    const report = new Reporter();
+    const [kind, value] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+    const only = claimants.map(({ host, claims }) => {
+      const keep = (c) => c.kind === kind && c.key === value;
+      let bmc = claims.bmc;
+      if (bmc && !(kind === "bmc" ? bmc.key === value : kind === "ip" && bmc.isIpv4 && bmc.address === value)) bmc = void 0;
+      if (bmc && kind === "ip" && !this.firstOfBmc(host.document.relPath, bmc.key, position)) bmc = void 0;
+      if (bmc && kind === "bmc") bmc = { ...bmc, isIpv4: false };
+      return { host, claims: { claims: claims.claims.filter(keep), ...bmc ? { bmc } : {} } };
+    });
+    checkAll(fleet, only, report, kind === "ip" ? value : void 0);
+    return report.diagnostics;
+  }
+  firstOfBmc(file, key, position) {
+    let first;
+    for (const other of this.claimants.get(`bmc:${key}`) ?? []) if (first === void 0 || position.get(other) < position.get(first)) first = other;
+    return first === file;
+  }
+};
+function checkAll(fleet, hosts, report, address) {
+  if (address === void 0) return checkClaims(fleet, hosts, report);
+  const unique = hosts.map(({ host, claims }, i) => ({ host, claims: claims.bmc ? { ...claims, bmc: { ...claims.bmc, key: `\0${i}` } } : claims }));
+  checkClaims(fleet, unique, report);
+}
+function keysOf(claims) {
+  const keys = claims.claims.map((c) => `${c.kind}:${c.key}`);
+  if (claims.bmc) {
+    keys.push(`bmc:${claims.bmc.key}`);
+    if (claims.bmc.isIpv4) keys.push(`ip:${claims.bmc.address}`);
+  }
+  return keys;
+}
+
+// src/validate/ports-memo.ts
+var PortsMemo = class {
+  pairs = /* @__PURE__ */ new Map();
+  last;
+  check(fleet, report) {
+    const seen = /* @__PURE__ */ new Set();
+    const files = /* @__PURE__ */ new Set();
+    for (const host of fleet.hosts) {
+      const file = host.document.relPath;
+      files.add(file);
+      let kept2 = this.pairs.get(file);
+      if (kept2?.data !== host.data) this.pairs.set(file, kept2 = { data: host.data, pair: pairKey(host) });
+      if (kept2.pair !== void 0) seen.add(kept2.pair);
+    }
+    if (files.size !== this.pairs.size) {
+      for (const file of this.pairs.keys()) if (!files.has(file)) this.pairs.delete(file);
+    }
+    const pairs = [...seen].sort().join("\n");
+    const profiles = fleet.profiles.map((p) => p.data);
+    const last = this.last;
+    if (last && last.fleetData === fleet.fleet?.data && last.pairs === pairs && last.profiles.length === profiles.length && last.profiles.every((p, i) => p === profiles[i])) {
+      report.diagnostics.push(...last.diagnostics);
+      return;
+    }
+    const own = new Reporter();
+    checkPorts(fleet, own, bootNetworksOfPairs(fleet, [...seen].map((key) => key.split("\0"))));
+    this.last = { fleetData: fleet.fleet?.data, profiles, pairs, diagnostics: own.diagnostics };
+    report.diagnostics.push(...own.diagnostics);
+  }
+};
+function pairKey(host) {
+  const pair = bootPair(host);
+  return pair && `${pair[0]}\0${pair[1]}`;
+}
 
 // src/compile/incremental.ts
 var IncrementalCompiler = class {
@@ -9113,9 +9521,11 @@ var IncrementalCompiler = class {
   }
   options;
   parseCache;
-  memo = newCompileMemo();
+  memo = { ...newCompileMemo(), claims: new ClaimsIndex(), ports: new PortsMemo() };
   manifest = new ManifestMemo();
   last;
+  lastArtifacts;
+  generation = 0;
   compile(raw) {
     const { compilation, checked } = compileStages(raw, { ...this.options, parseCache: this.parseCache, memo: this.memo, validateOnly: true });
     if (!compilation.fleet || !checked) return { ...compilation, emittedHosts: [], removedHosts: [] };
@@ -9124,6 +9534,16 @@ var IncrementalCompiler = class {
     const shape = fleetShape(fleet, checked, context);
     const previous = this.last;
     const affected = previous ? affectedHosts(previous.shape, shape) : void 0;
+    const fast = previous && affected && !affected.all && this.lastArtifacts ? patchArtifacts(fleet, context, shape, previous, affected, this.lastArtifacts, this.manifest) : void 0;
+    if (fast && previous && affected && !affected.all) {
+      const { artifacts: artifacts2, touched } = fast;
+      const delta2 = { since: this.generation, touched, removed: [] };
+      this.last = { shape, emitters: previous.emitters, order: previous.order };
+      this.lastArtifacts = artifacts2;
+      this.generation++;
+      const emittedHosts2 = fleet.hosts.filter((h) => affected.host.has(h.name)).map((h) => h.name);
+      return { ...compilation, artifacts: artifacts2, emittedHosts: emittedHosts2, removedHosts: [], generation: this.generation, delta: delta2 };
+    }
     let emitters;
     let emittedHosts = [];
     if (previous && affected && !affected.all) {
@@ -9139,10 +9559,75 @@ var IncrementalCompiler = class {
     const artifacts = finishArtifacts(fleet, arranged || emitted, context, this.manifest);
     this.last = { shape, emitters, order: arranged ? previous.order : pathOrder(artifacts) };
     const removedHosts = previous ? [...previous.shape.hosts.keys()].filter((name) => !shape.hosts.has(name)).sort() : [];
-    return { ...compilation, artifacts, emittedHosts, removedHosts };
+    const delta = this.lastArtifacts && { since: this.generation, ...artifactDelta(this.lastArtifacts, artifacts, Boolean(arranged)) };
+    this.lastArtifacts = artifacts;
+    this.generation++;
+    return { ...compilation, artifacts, emittedHosts, removedHosts, generation: this.generation, ...delta ? { delta } : {} };
   }
 };
 var SHARED = "";
+function patchArtifacts(fleet, context, shape, previous, affected, last, manifest) {
+  if (affected.removed.length > 0) return void 0;
+  const replacements = [];
+  const replaced = [];
+  const artifacts = [...last];
+  const place = (before, after) => {
+    if (before.length !== after.length) return false;
+    for (let i = 0; i < after.length; i++) {
+      const index = previous.order.get(after[i].path);
+      if (index === void 0 || after[i].path !== before[i].path || Boolean(after[i].root) !== Boolean(before[i].root) || artifacts[index] !== before[i]) return false;
+      if (after[i] === before[i]) continue;
+      checkArtifactPath(after[i]);
+      artifacts[index] = after[i];
+      replaced.push({ index, before: before[i] });
+    }
+    return true;
+  };
+  for (const state of previous.emitters) {
+    const before = state.byHost;
+    if (state.scope === "fleet") {
+      const old = before.get(SHARED) ?? [];
+      const fresh = state.emit.patch?.(old, fleet, context, affected.host) ?? state.emit(fleet, context);
+      const kept2 = fresh.map((a, i) => old[i] && sameArtifact(old[i], a) ? old[i] : a);
+      if (!place(old, kept2)) return void 0;
+      replacements.push([state, SHARED, kept2]);
+      continue;
+    }
+    const names = state.scope === "cluster" ? affected.cluster : affected.host;
+    if (names.size === 0) continue;
+    const seen = hostsToEmit(fleet, names, state.scope);
+    const seenNames = new Set(seen.map((h) => h.name));
+    const emitted = state.emit({ ...fleet, hosts: seen }, context);
+    if (!emitted.every((a) => a.host !== void 0 && seenNames.has(a.host) && !a.fragments)) return void 0;
+    const filed = fileByHost(emitted.filter((a) => names.has(a.host)), true);
+    for (const name of names) {
+      const old = before.get(name) ?? [];
+      const now = (filed.get(name) ?? []).map((a, i) => old[i] && sameArtifact(old[i], a) ? old[i] : a);
+      if (!place(old, now)) return void 0;
+      replacements.push([state, name, now]);
+    }
+  }
+  const changedHosts2 = new Map([...affected.host].map((name) => [name, shape.hosts.get(name)]));
+  const files = artifacts.slice(0, -1);
+  const patched = patchManifest(fleet, files, replaced, changedHosts2, context, manifest) ?? buildManifest(fleet, files, context, manifest);
+  artifacts[artifacts.length - 1] = patched;
+  for (const [state, name, list3] of replacements) {
+    if (list3.length === 0) state.byHost.delete(name);
+    else state.byHost.set(name, list3);
+  }
+  const touched = [...replaced.map(({ index }) => artifacts[index]), patched];
+  for (const a of artifacts) if (a.root && !touched.includes(a)) touched.push(a);
+  return { artifacts, touched };
+}
+function sameArtifact(a, b) {
+  if (a === b) return true;
+  if (a.path !== b.path || a.contents !== b.contents || a.kind !== b.kind || a.root !== b.root || a.host !== b.host || a.fragmentBase !== b.fragmentBase) return false;
+  if (!a.fragments || !b.fragments) return a.fragments === b.fragments;
+  const keys = Object.keys(a.fragments);
+  if (keys.length !== Object.keys(b.fragments).length) return false;
+  for (const key of keys) if (a.fragments[key] !== b.fragments[key]) return false;
+  return true;
+}
 function scopeOf(emit, artifacts) {
   if (emit.crossHost === true || artifacts.length === 0 || !artifacts.every((a) => a.host !== void 0 && !a.fragments)) return "fleet";
   return emit.crossHost === "cluster" ? "cluster" : "host";
@@ -9198,21 +9683,82 @@ function inLastOrder(artifacts, order) {
   }
   return placed;
 }
+function artifactDelta(last, artifacts, samePaths) {
+  if (samePaths) return { touched: artifacts.filter((a, i) => a !== last[i] || a.root), removed: [] };
+  const key = (a) => `${a.root ? "root" : "out"}\0${a.path}`;
+  const before = new Map(last.map((a) => [key(a), a]));
+  const after = new Set(artifacts.map(key));
+  return { touched: artifacts.filter((a) => before.get(key(a)) !== a || a.root), removed: last.filter((a) => !a.root && !after.has(key(a))).map((a) => a.path) };
+}
+
+// src/watch/output.ts
+import { statSync } from "node:fs";
+import path32 from "node:path";
+var WatchedOutput = class {
+  constructor(outDir, rootDir) {
+    this.outDir = outDir;
+    this.rootDir = rootDir;
+  }
+  outDir;
+  rootDir;
+  /** The output directory's files as written last (path under it → contents). */
+  known;
+  artifacts = /* @__PURE__ */ new Map();
+  generation;
+  manifest;
+  /** Writes a compilation's artifacts; call it holding the output lock. */
+  write(result, lock) {
+    if (this.signature() !== this.manifest) this.known = void 0;
+    const known = this.known;
+    const patch = known && result.delta && result.delta.since === this.generation ? result.delta : void 0;
+    let changes;
+    try {
+      changes = writeOutputSync(this.outDir, result.artifacts, void 0, { rootDir: this.rootDir, lock, ...known ? { known, ...patch ? { patch } : {} } : {} }).changes;
+    } catch (error) {
+      this.known = void 0;
+      throw error;
+    }
+    this.manifest = this.signature();
+    this.generation = result.generation;
+    if (known && patch) {
+      const before2 = /* @__PURE__ */ new Map();
+      for (const change of changes) {
+        const artifact = this.artifacts.get(change.path);
+        if (artifact) before2.set(change.path, artifact);
+      }
+      for (const file of patch.removed) {
+        known.delete(file);
+        this.artifacts.delete(file);
+      }
+      for (const artifact of patch.touched) {
+        this.artifacts.set(artifact.path, artifact);
+        if (!artifact.root) known.set(artifact.path, artifact.contents);
+      }
+      return { changes, before: before2, after: this.artifacts };
+    }
+    const before = this.artifacts;
+    this.artifacts = new Map(result.artifacts.map((a) => [a.path, a]));
+    this.known = new Map(result.artifacts.filter((a) => !a.root).map((a) => [a.path, a.contents]));
+    return { changes, before, after: this.artifacts };
+  }
+  signature() {
+    const stat = statSync(path32.join(this.outDir, MANIFEST_PATH), { throwIfNoEntry: false });
+    return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+  }
+};
 
 // src/watch/watcher.ts
-var DEFAULT_DEBOUNCE_MS = 30;
+var DEFAULT_DEBOUNCE_MS = 10;
 var CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 var YAML = /\.ya?ml$/;
 function startWatch(options, onEvent) {
   const { paths } = options;
-  const fleetRoot = path32.resolve(paths.fleetDir);
-  const nixRoot = path32.resolve(paths.nixDir);
+  const fleetRoot = path33.resolve(paths.fleetDir);
+  const nixRoot = path33.resolve(paths.nixDir);
   const compiler = new IncrementalCompiler(outputLayout(paths), options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache);
   let raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
-  let known;
-  let writtenManifest;
-  let lastArtifacts = /* @__PURE__ */ new Map();
+  const output = new WatchedOutput(paths.outDir, fleetRepositoryRoot(paths));
   let lastHosts;
   const changedFiles = /* @__PURE__ */ new Set();
   let rereadAll = false;
@@ -9221,14 +9767,14 @@ function startWatch(options, onEvent) {
   let recheckTimer;
   let stopped = false;
   const recheck = /* @__PURE__ */ new Set();
-  const rebuild = (first) => {
+  const rebuild = async (first) => {
     const started = performance.now();
     if (rereadAll) {
       raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
       files = new Map(raw.files.map((f) => [f.relPath, f]));
     } else {
       for (const relPath of changedFiles) {
-        if (!lstatSync(path32.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
+        if (!lstatSync(path33.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
         else files.set(relPath, readFleetFile(paths.fleetDir, relPath));
       }
       const nix = rereadNix ? readNixDir(paths.nixDir) : raw;
@@ -9239,38 +9785,65 @@ function startWatch(options, onEvent) {
     rereadAll = rereadNix = false;
     clearTimeout(recheckTimer);
     recheckTimer = setTimeout(verifyRecent, CHOKIDAR_CHANGE_THROTTLE_MS + 20);
-    const result = compiler.compile(raw);
+    const read = performance.now();
+    const locking = acquireOutputLockAsync(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: "fleetc watch", makeParent: true });
+    locking.catch(() => void 0);
+    let result;
+    try {
+      result = compiler.compile(raw);
+    } catch (error) {
+      void locking.then((lock) => lock.release(), () => void 0);
+      throw error;
+    }
     if (hasErrors(result.diagnostics) || !result.artifacts || !result.fleet) {
+      void locking.then((lock) => lock.release(), () => void 0);
       onEvent({ kind: "invalid", milliseconds: performance.now() - started, diagnostics: result.diagnostics, sources: result.sources, outDir: paths.outDir });
       return;
     }
-    let changes;
+    const compiled2 = performance.now();
+    const artifacts = result.artifacts;
+    let written;
+    let locked = compiled2;
     try {
-      const lock = acquireOutputLock(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: "fleetc watch", makeParent: true });
+      const lock = await locking;
+      locked = performance.now();
       try {
-        if (manifestSignature(paths.outDir) !== writtenManifest) known = void 0;
-        changes = writeOutputSync(paths.outDir, result.artifacts, void 0, { rootDir: fleetRepositoryRoot(paths), lock, ...known ? { known } : {} }).changes;
-        writtenManifest = manifestSignature(paths.outDir);
+        written = output.write({ ...result, artifacts }, lock);
       } finally {
         lock.release();
       }
     } catch (error) {
-      known = void 0;
       onEvent({ kind: "failed", message: error.message });
       return;
     }
-    const artifacts = new Map(result.artifacts.map((a) => [a.path, a]));
+    const wrote = performance.now();
+    const { changes, before, after } = written;
     const hosts = new Set(result.fleet.hosts.map((h) => h.name));
-    const hostChanges = first ? [] : describeHostChanges2(changes, lastArtifacts, artifacts, lastHosts ?? /* @__PURE__ */ new Set(), hosts);
-    known = new Map(result.artifacts.filter((a) => !a.root).map((a) => [a.path, a.contents]));
-    lastArtifacts = artifacts;
+    const hostChanges = first ? [] : describeHostChanges2(changes, before, after, lastHosts ?? /* @__PURE__ */ new Set(), hosts);
     lastHosts = hosts;
     if (first && options.cacheDir !== void 0) saveParseCache(options.cacheDir, compiler.parseCache);
-    onEvent({ kind: "built", first, milliseconds: performance.now() - started, hosts: hosts.size, files: result.artifacts.length, changes, hostChanges, diagnostics: result.diagnostics, sources: result.sources });
+    const done = performance.now();
+    const stages = { read: read - started, compile: compiled2 - read, lockWait: locked - compiled2, write: wrote - locked, report: done - wrote };
+    onEvent({ kind: "built", first, milliseconds: done - started, hosts: hosts.size, files: artifacts.length, changes, hostChanges, diagnostics: result.diagnostics, sources: result.sources, stages });
   };
-  const guarded3 = (run) => {
+  let running;
+  let again = false;
+  const runRebuild = (first) => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = guarded3(() => rebuild(first)).finally(() => {
+      running = void 0;
+      if (again && !stopped) {
+        again = false;
+        runRebuild(false);
+      }
+    });
+  };
+  const guarded3 = async (run) => {
     try {
-      run();
+      await run();
     } catch (error) {
       onEvent({ kind: "failed", message: `internal error: ${error.message}` });
     }
@@ -9278,7 +9851,7 @@ function startWatch(options, onEvent) {
   const verifyRecent = () => {
     if (stopped) return;
     for (const relPath of recheck) {
-      const onDisk = lstatSync(path32.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
+      const onDisk = lstatSync(path33.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
       const built = files.get(relPath);
       if (onDisk?.bytes && built?.bytes ? !Buffer.from(onDisk.bytes).equals(built.bytes) : Boolean(onDisk) !== Boolean(built)) changedFiles.add(relPath);
     }
@@ -9290,12 +9863,12 @@ function startWatch(options, onEvent) {
     clearTimeout(timer);
     timer = setTimeout(() => {
       timer = void 0;
-      if (!stopped) guarded3(() => rebuild(false));
+      if (!stopped) runRebuild(false);
     }, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
   };
   const watchers = [];
   const onFleet = (event, absPath) => {
-    const relPath = path32.relative(fleetRoot, absPath).split(path32.sep).join("/");
+    const relPath = path33.relative(fleetRoot, absPath).split(path33.sep).join("/");
     if (relPath === "" || relPath.startsWith("..") || relPath.split("/").some((s) => s.startsWith("."))) return;
     if ((event === "add" || event === "change" || event === "unlink") && YAML.test(relPath)) changedFiles.add(relPath);
     else if (event === "addDir" || event === "unlinkDir" || YAML.test(relPath)) rereadAll = true;
@@ -9306,7 +9879,7 @@ function startWatch(options, onEvent) {
     rereadNix = true;
     schedule();
   };
-  const hidden2 = (root) => (p) => path32.relative(root, p).split(path32.sep).some((s) => s.startsWith(".") && s !== "..");
+  const hidden2 = (root) => (p) => path33.relative(root, p).split(path33.sep).some((s) => s.startsWith(".") && s !== "..");
   const ready = (async () => {
     const fleetWatcher = watch(fleetRoot, { ignoreInitial: true, ignored: hidden2(fleetRoot) });
     const nixWatcher = watch(nixRoot, { ignoreInitial: true, ignored: hidden2(nixRoot) });
@@ -9317,7 +9890,10 @@ function startWatch(options, onEvent) {
     await Promise.all(watchers.map((w) => new Promise((resolve) => w.once("ready", () => resolve()))));
     changedFiles.clear();
     rereadAll = true;
-    if (!stopped) guarded3(() => rebuild(true));
+    if (!stopped) {
+      runRebuild(true);
+      await running;
+    }
   })();
   return {
     ready,
@@ -9326,13 +9902,10 @@ function startWatch(options, onEvent) {
       clearTimeout(timer);
       clearTimeout(recheckTimer);
       await ready.catch(() => void 0);
+      await running;
       await Promise.all(watchers.map((w) => w.close()));
     }
   };
-}
-function manifestSignature(outDir) {
-  const stat = statSync(path32.join(outDir, MANIFEST_PATH), { throwIfNoEntry: false });
-  return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 function describeHostChanges2(changes, before, after, hostsBefore, hostsAfter) {
   const out = /* @__PURE__ */ new Map();

@@ -13,6 +13,8 @@ import type { ParseMemo } from '../load/parse.ts';
 import type { RawFleet } from '../load/types.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { resolveFleet, ResolveMemo } from '../resolve/index.ts';
+import type { ClaimsIndex } from '../validate/claims-index.ts';
+import type { PortsMemo } from '../validate/ports-memo.ts';
 import { validateFleet, ValidationMemo, type CheckedFleet } from '../validate/index.ts';
 import { sourceKey } from './source-key.ts';
 
@@ -56,6 +58,9 @@ export interface CompileMemo {
   parse: ParseMemo;
   validation: ValidationMemo;
   resolve: ResolveMemo;
+  /** Only for one fleet rebuilt again and again (fleetc watch): validate/claims-index.ts, ports-memo.ts. */
+  claims?: ClaimsIndex;
+  ports?: PortsMemo;
 }
 
 export function newCompileMemo(): CompileMemo {
@@ -73,7 +78,7 @@ export function compileStages(raw: RawFleet, options: CompileOptions): { compila
   const loaded = parseFleet(raw, sources, options.parseCache, options.memo?.parse);
   const result: Compilation = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
   if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
-  const checked = validateFleet(loaded.value, { nixDirFromRoot: path.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild });
+  const checked = validateFleet(loaded.value, { nixDirFromRoot: path.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild, claims: options.memo?.claims, ports: options.memo?.ports });
   result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   const resolved = resolveFleet(checked.value, options.memo?.resolve);

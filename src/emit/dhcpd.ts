@@ -6,6 +6,7 @@ import { GENERATED_HEADER } from './artifact.ts';
 import { bootScriptUrl, DHCP_DIR } from './boot-layout.ts';
 import { dhcpSubnets, hostReservations } from './dhcp-model.ts';
 import { dhcpdAddress, dhcpdAddresses, dhcpdComment, dhcpdMac, dhcpdName, dhcpdNumber, dhcpdString } from './dhcpd/quote.ts';
+import { Pieces, sameNames } from './pieces.ts';
 import { compileTemplate, registerEscaper } from './templates.ts';
 import { packageFile } from '../package-root.ts';
 
@@ -68,6 +69,58 @@ export const emitDhcpd: Emitter = (fleet) => {
   };
   return [artifact];
 };
+
+/**
+ * emitDhcpd after only some hosts changed (fleetc watch): the file is the shared part, then for each
+ * network each host's reservations there; those pieces are kept with the artifact, and a rebuild
+ * replaces the changed hosts' pieces. The same artifact when nothing in it changed.
+ */
+emitDhcpd.patch = (previous, fleet, _context, changed) => {
+  const old = previous[0];
+  if (previous.length !== 1 || !old?.fragments) return undefined;
+  const shared = renderSharedPart(fleet);
+  const networks = dhcpSubnets(fleet, []).map((subnet) => subnet.network.name);
+  const kept = dhcpdPieces.get(old) ?? piecesOf(old, fleet, shared, networks);
+  if (kept) dhcpdPieces.set(old, kept);
+  if (!kept || kept.shared !== shared || kept.networks.join('\0') !== networks.join('\0') || !sameNames(kept.hosts, fleet.hosts)) return undefined;
+  const partKey = `\0${networks.join('\0')}`;
+  const replace = new Map<number, string>();
+  let fragments: Record<string, string> | undefined;
+  for (const name of changed) {
+    const index = kept.index.get(name);
+    if (index === undefined) return undefined;
+    const host = fleet.hosts[index]!;
+    networks.forEach((network, n) => replace.set(1 + n * fleet.hosts.length + index, hostReservationsText(host, network)));
+    const fragment = hostReservationsText(host, networks, partKey);
+    if (fragment !== old.fragments[name]) (fragments ??= { ...old.fragments })[name] = fragment;
+  }
+  const pieces = kept.pieces.with(replace);
+  if (pieces === kept.pieces && !fragments) return [old];
+  const artifact: Artifact = { ...old, contents: pieces.text, fragments: fragments ?? old.fragments };
+  dhcpdPieces.set(artifact, { ...kept, hosts: fleet.hosts, pieces });
+  return [artifact];
+};
+
+interface DhcpdPieces {
+  shared: string;
+  networks: string[];
+  hosts: readonly Host[];
+  /** Each host's index in hosts (the names stay while the pieces are patched). */
+  index: Map<string, number>;
+  /** The shared part, then network by network each host's reservations. */
+  pieces: Pieces;
+}
+
+const dhcpdPieces = new WeakMap<Artifact, DhcpdPieces>();
+
+/** The pieces of a dhcpd.conf emitted in full; undefined when they do not make its text (then it is emitted again). */
+function piecesOf(artifact: Artifact, fleet: Fleet, shared: string, networks: string[]): DhcpdPieces | undefined {
+  const list = [shared];
+  for (const network of networks) for (const host of fleet.hosts) list.push(hostReservationsText(host, network));
+  const pieces = Pieces.of(list);
+  if (pieces.text !== artifact.contents) return undefined;
+  return { shared, networks, hosts: fleet.hosts, index: new Map(fleet.hosts.map((h, i) => [h.name, i])), pieces };
+}
 
 /**
  * Rendered reservations by host, and network (or list of networks: the host's part): a Host is

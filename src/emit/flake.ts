@@ -60,5 +60,22 @@ export const emitFlake: Emitter = (fleet, context) => {
   return [lastFlake.flake, lock];
 };
 
+/**
+ * emitFlake after only some hosts changed (fleetc watch): flake.nix lists the hosts by name only, so
+ * with the same names and the same fleet-wide part it is the same file (no key of every host to
+ * build again); flake.lock is the inputs'.
+ */
+emitFlake.patch = (previous, fleet, context) => {
+  const [flake, lock] = previous;
+  const key = JSON.stringify([fleet.name, fleet.inputs, fleet.platform ?? null, context.outDirFromRoot]);
+  if (flake && lock && flakeKeys.get(flake) === key && Object.keys(flake.fragments ?? {}).length === fleet.hosts.length && fleet.hosts.every((h) => flake.fragments![h.name] !== undefined)) return [flake, lock];
+  const fresh = emitFlake(fleet, context);
+  flakeKeys.set(fresh[0]!, key);
+  return fresh;
+};
+
+/** What flake.nix was rendered from besides the host names, for emitFlake.patch. */
+const flakeKeys = new WeakMap<Artifact, string>();
+
 /** The last flake.nix emitted, by everything it was rendered from. */
 let lastFlake: { key: string; flake: Artifact } | undefined;

@@ -64,6 +64,18 @@ export const emitIpxe: Emitter = (fleet) => {
   return [boot];
 };
 
+/**
+ * emitIpxe after only some hosts changed (fleetc watch): boot.ipxe reads the profiles and the boot
+ * settings, and names the hosts only (each with an empty part), so with the same names and the same
+ * text it is the same artifact.
+ */
+emitIpxe.patch = (previous, fleet) => {
+  const [boot] = previous;
+  if (!boot || previous.length !== 1 || !boot.fragments || boot.contents !== renderBootScript(fleet, true) || boot.fragmentBase !== renderBootScript(fleet, false)) return undefined;
+  const fragments = boot.fragments;
+  return Object.keys(fragments).length === fleet.hosts.length && fleet.hosts.every((h) => fragments[h.name] === '') ? [boot] : undefined;
+};
+
 /** ipxe/hosts/<mac>.ipxe: one per host (a separate emitter, so a rebuild renders only the hosts that changed). */
 export const emitIpxeHosts: Emitter = (fleet) => fleet.hosts.map((host) => hostScript(fleet, host));
 

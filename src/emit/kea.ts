@@ -5,6 +5,7 @@ import type { Artifact, Emitter } from './artifact.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { bootScriptUrl, DHCP_DIR } from './boot-layout.ts';
 import { dhcpSubnets, hostReservations, IPXE_ENCAP_OPTION, IPXE_USER_CLASS, PXE_ARCH, type Reservation } from './dhcp-model.ts';
+import { Pieces, sameNames } from './pieces.ts';
 
 export const KEA_PATH = `${DHCP_DIR}/kea-dhcp4.json`;
 
@@ -25,6 +26,90 @@ export const emitKea: Emitter = (fleet) => {
   };
   return [artifact];
 };
+
+/**
+ * emitKea after only some hosts changed (fleetc watch): each subnet's reservations are the hosts'
+ * items in order, kept as pieces with the artifact; a rebuild replaces the changed hosts' items.
+ * Undefined (emitted in full) when a host's item appears or disappears, which moves the commas.
+ */
+emitKea.patch = (previous, fleet, _context, changed) => {
+  const old = previous[0];
+  if (previous.length !== 1 || !old?.fragments) return undefined;
+  const networks = dhcpSubnets(fleet, []).map((subnet) => subnet.network.name);
+  const skeleton = keaSkeleton(fleet);
+  const kept = keaPieces.get(old) ?? keaPiecesOf(old, fleet, networks, skeleton);
+  if (kept) keaPieces.set(old, kept);
+  if (!kept || kept.skeleton !== skeleton || kept.networks.join('\0') !== networks.join('\0') || !sameNames(kept.hosts, fleet.hosts)) return undefined;
+  const fragmentKey = `\0${networks.join('\0')}`;
+  const replace = new Map<number, string>();
+  let fragments: Record<string, string> | undefined;
+  for (const name of changed) {
+    const index = kept.index.get(name);
+    if (index === undefined) return undefined;
+    const host = fleet.hosts[index]!;
+    for (const { key, first } of kept.subnets) {
+      const at = first + index;
+      const before = kept.pieces.pieces[at]!;
+      const item = hostItems(host, key);
+      if ((item === '') !== (before === '')) return undefined;
+      if (item !== '') replace.set(at, (before.startsWith(',') ? ',\n' : '\n') + item);
+    }
+    const fragment = hostFragment(host, networks, fragmentKey);
+    if (fragment !== old.fragments[name]) (fragments ??= { ...old.fragments })[name] = fragment;
+  }
+  const pieces = kept.pieces.with(replace);
+  if (pieces === kept.pieces && !fragments) return [old];
+  const artifact: Artifact = { ...old, contents: pieces.text, fragments: fragments ?? old.fragments };
+  keaPieces.set(artifact, { ...kept, hosts: fleet.hosts, pieces });
+  return [artifact];
+};
+
+interface KeaPieces {
+  /** The configuration with a placeholder for each subnet's reservations. */
+  skeleton: string;
+  networks: string[];
+  hosts: readonly Host[];
+  index: Map<string, number>;
+  /** Per subnet: its items' key (hostItems) and the index of its first host's piece. */
+  subnets: Array<{ key: string; first: number }>;
+  /** Around and in each reservations list: the text before it, its opening, one piece per host ("" for none, else the separator and its item), its end. */
+  pieces: Pieces;
+}
+
+const keaPieces = new WeakMap<Artifact, KeaPieces>();
+
+function keaSkeleton(fleet: Fleet): string {
+  const config = keaConfig(fleet, []) as { Dhcp4: { subnet4: Array<{ reservations: unknown }> } };
+  config.Dhcp4.subnet4.forEach((subnet, i) => (subnet.reservations = `${PLACEHOLDER}${i}`));
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** The pieces of a Kea configuration emitted in full (as renderKea writes it); undefined when they do not make its text, or a list is empty. */
+function keaPiecesOf(artifact: Artifact, fleet: Fleet, networks: readonly string[], skeleton: string): KeaPieces | undefined {
+  const list: string[] = [];
+  const subnets: KeaPieces['subnets'] = [];
+  const placeholder = /^( *)"reservations": "\\u0000reservations:(\d+)"/gm;
+  let from = 0;
+  for (let match = placeholder.exec(skeleton); match; match = placeholder.exec(skeleton)) {
+    const [whole, indent, index] = match as unknown as [string, string, string];
+    list.push(skeleton.slice(from, match.index), `${indent}"reservations": [`);
+    const key = `${networks[Number(index)]!}\0${indent}  `;
+    subnets.push({ key, first: list.length });
+    let seen = false;
+    for (const host of fleet.hosts) {
+      const item = hostItems(host, key);
+      list.push(item === '' ? '' : (seen ? ',\n' : '\n') + item);
+      seen ||= item !== '';
+    }
+    if (!seen) return undefined;
+    list.push(`\n${indent}]`);
+    from = match.index + whole.length;
+  }
+  list.push(skeleton.slice(from));
+  const pieces = Pieces.of(list);
+  if (pieces.text !== artifact.contents) return undefined;
+  return { skeleton, networks: [...networks], hosts: fleet.hosts, index: new Map(fleet.hosts.map((h, i) => [h.name, i])), subnets, pieces };
+}
 
 function keaReservation(r: Reservation): Record<string, string> {
   return { 'hw-address': r.mac, ...(r.address !== undefined ? { 'ip-address': r.address } : {}), hostname: r.hostName };

@@ -123,6 +123,7 @@ export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], cont
   parts.push(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
   hosts.forEach((host, i) => parts.push(hostText(host, own.get(host.name)!, shared, nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server)), i === hosts.length - 1 ? '\n  }' : ',\n'));
   parts.push('\n}\n');
+  if (memo) memo.layout = { count: sorted.length, server, own, shared, hostIndex: new Map(hosts.map((h, i) => [h.name, 7 + 2 * sorted.length + 2 * i])) };
   return { path: MANIFEST_PATH, kind: 'manifest', contents: memo ? memo.join(parts) : parts.join('') };
 }
 
@@ -133,6 +134,13 @@ export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], cont
  */
 export class ManifestMemo {
   private last: { parts: string[]; starts: Float64Array; contents: string } | undefined;
+  /** Where the last manifest's pieces came from, for patchManifest. */
+  layout: ManifestLayout | undefined;
+
+  /** The last manifest's pieces (patchManifest starts from them). */
+  lastParts(): readonly string[] | undefined {
+    return this.last?.parts;
+  }
 
   join(parts: string[]): string {
     const last = this.last;
@@ -250,4 +258,69 @@ export function nixDependencies(host: Host, sorted: ReadonlyArray<readonly [stri
 
 function sortedNixFiles(nixFiles: Map<string, string>): Array<[string, string]> {
   return [...nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** What buildManifest made the last manifest of: its files' count, the boot server, each host's artifacts, the shared files, each host's piece. */
+interface ManifestLayout {
+  count: number;
+  server: string | undefined;
+  own: Map<string, Artifact[]>;
+  shared: Array<{ artifact: Artifact; baseHash: string | undefined }>;
+  /** Each host's entry's index among the pieces. */
+  hostIndex: Map<string, number>;
+}
+
+/**
+ * buildManifest after a few artifacts were replaced at the same paths and a few hosts changed (fleetc
+ * watch), from the memo of the last build: only those artifacts' lines and the entries of the hosts
+ * they belong to (the boot server's for what it serves) are rendered again. Undefined when the change
+ * is not of that kind (then build it in full); the text is the one buildManifest gives.
+ */
+export function patchManifest(fleet: Fleet, artifacts: readonly Artifact[], replaced: ReadonlyArray<{ index: number; before: Artifact }>, changedHosts: ReadonlyMap<string, Host>, context: EmitContext, memo: ManifestMemo): Artifact | undefined {
+  const layout = memo.layout;
+  const last = memo.lastParts();
+  const server = fleet.boot.server !== undefined && fleet.hosts.some((h) => h.name === fleet.boot.server) ? fleet.boot.server : undefined;
+  if (!layout || !last || layout.count !== artifacts.length || layout.count === 0 || layout.server !== server) return undefined;
+  for (const { index, before } of replaced) {
+    const after = artifacts[index]!;
+    if (after.path !== before.path || after.host !== before.host || after.kind !== before.kind || Boolean(after.fragments) !== Boolean(before.fragments) || after.fragmentBase !== before.fragmentBase) return undefined;
+  }
+  const hosts = new Map(changedHosts);
+  const hostOf = (name: string): Host | undefined => hosts.get(name) ?? (hosts.set(name, fleet.hosts.find((h) => h.name === name)!), hosts.get(name));
+  for (const name of changedHosts.keys()) if (!layout.hostIndex.has(name)) return undefined;
+  const parts = [...last];
+  const sortedNix = sortedNixFiles(context.nixFiles);
+  const count = layout.count;
+  parts[1] = `  "generator": "fleetc",\n  "version": ${MANIFEST_VERSION},\n  "fleet": ${JSON.stringify(fleet.name)},\n`;
+  parts[2] = context.source === undefined ? '' : `  "source": ${JSON.stringify(context.source)},\n`;
+  parts[4 + 2 * count] = `,\n  "nix": ${indented(Object.fromEntries(sortedNix))},\n  "library": ${indented(Object.fromEntries(context.library.files))},\n`;
+  // A new list: hostText keeps the one it rendered from to compare with.
+  const swap = (name: string, before: Artifact, after: Artifact): void => {
+    const list = layout.own.get(name);
+    const at = list ? list.indexOf(before) : -1;
+    if (at >= 0) layout.own.set(name, list!.map((a, i) => (i === at ? after : a)));
+  };
+  for (const { index, before } of replaced) {
+    const after = artifacts[index]!;
+    let line = fileLines.get(after);
+    if (line === undefined) fileLines.set(after, (line = `    ${JSON.stringify(after.path)}: ${entryText(after.kind, artifactHash(after), '    ')}`));
+    parts[4 + 2 * index] = line;
+    if (after.host) {
+      swap(after.host, before, after);
+      hostOf(after.host);
+    }
+    if (server && after.host !== server && BOOT_SERVER_KINDS.has(after.kind)) {
+      swap(server, before, after);
+      hostOf(server);
+    }
+    // A host's fragment depends on that host and what is fleet-wide only: only changed hosts' differ.
+    if (after.fragments) {
+      const at = layout.shared.findIndex((entry) => entry.artifact === before);
+      if (at >= 0) layout.shared[at] = { artifact: after, baseHash: layout.shared[at]!.baseHash };
+    }
+  }
+  for (const [name, host] of hosts) {
+    parts[layout.hostIndex.get(name)!] = hostText(host, layout.own.get(name)!, layout.shared, nixDependenciesOf(host, context.nixFiles, sortedNix, name === server));
+  }
+  return { path: MANIFEST_PATH, kind: 'manifest', contents: memo.join(parts) };
 }

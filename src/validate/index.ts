@@ -6,6 +6,8 @@ import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.ts';
 import type { LoadedDocument, LoadedFleet } from '../load/types.ts';
 import type { FleetInput, HostInput, ProfileInput } from '../model/input.ts';
 import { checkClaims, hostClaims } from './checks/addresses.ts';
+import type { ClaimsIndex } from './claims-index.ts';
+import type { PortsMemo } from './ports-memo.ts';
 import { checkFirstBoot } from './checks/first-boot.ts';
 import { checkBoot } from './checks/boot.ts';
 import { checkHostKeys } from './checks/host-keys.ts';
@@ -59,6 +61,10 @@ export interface ValidationReuse {
    * check can find anything, so none runs — the checks across files cost as much as a whole side.
    */
   cleanBuild?: boolean;
+  /** The claims checks of earlier runs (fleetc watch): only what changed files claim is checked again. */
+  claims?: ClaimsIndex;
+  /** The ports check of earlier runs (fleetc watch): validate/ports-memo.ts. */
+  ports?: PortsMemo;
 }
 
 export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout, reuse: ValidationReuse = {}): StageResult<CheckedFleet> {
@@ -105,8 +111,10 @@ export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout, re
     report.diagnostics.push(...result.diagnostics);
     return { host, claims: result.claims };
   });
-  checkClaims(checked, hosts, report);
-  checkPorts(checked, report);
+  if (reuse.claims) reuse.claims.check(checked, hosts, report);
+  else checkClaims(checked, hosts, report);
+  if (reuse.ports) reuse.ports.check(checked, report);
+  else checkPorts(checked, report);
   checkFirstBoot(checked, report);
   checkSecrets(checked, report);
   checkBoot(checked, report);

@@ -1,23 +1,25 @@
 // fleetc watch: watches the fleet and nix/ directories, and after each burst of changes (debounced)
 // rebuilds incrementally and writes the output directory, holding the output lock for each write.
 // An invalid fleet leaves the last good output in place. Never prints: it reports events to its caller.
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
-import { IncrementalCompiler } from '../compile/incremental.ts';
+import { IncrementalCompiler, type IncrementalCompilation } from '../compile/incremental.ts';
 import { outputLayout, type Paths } from '../compile/index.ts';
 import { fleetRepositoryRoot } from '../compile/paths.ts';
-import { MANIFEST_PATH } from '../emit/manifest.ts';
 import type { Artifact, ArtifactKind } from '../emit/artifact.ts';
 import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
 import { readFleetDirSync, readFleetFile, readNixDir } from '../load/read-dir.ts';
 import type { RawFleet } from '../load/types.ts';
-import { acquireOutputLock, DEFAULT_LOCK_TIMEOUT_MS, writeOutputSync, type FileChange } from '../write/index.ts';
+import { acquireOutputLockAsync, DEFAULT_LOCK_TIMEOUT_MS, type FileChange } from '../write/index.ts';
+import { WatchedOutput, type OutputWrite } from './output.ts';
 
-export const DEFAULT_DEBOUNCE_MS = 30;
+// An editor's save reaches chokidar within a millisecond or two (fs.watch, then a stat); 10 ms still
+// gathers a burst (a checkout, a save that renames) into one rebuild.
+export const DEFAULT_DEBOUNCE_MS = 10;
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 
 export interface WatchOptions {
@@ -37,9 +39,18 @@ export interface HostChange {
 }
 
 export type WatchEvent =
-  | { kind: 'built'; first: boolean; milliseconds: number; hosts: number; files: number; changes: FileChange[]; hostChanges: HostChange[]; diagnostics: Diagnostic[]; sources: SourceRegistry }
+  | { kind: 'built'; first: boolean; milliseconds: number; hosts: number; files: number; changes: FileChange[]; hostChanges: HostChange[]; diagnostics: Diagnostic[]; sources: SourceRegistry; stages: RebuildStages }
   | { kind: 'invalid'; milliseconds: number; diagnostics: Diagnostic[]; sources: SourceRegistry; outDir: string }
   | { kind: 'failed'; message: string };
+
+/** Where a rebuild's time went, in milliseconds: reading the changed files, compiling, waiting for the output lock after the compile, writing, and the rest. */
+export interface RebuildStages {
+  read: number;
+  compile: number;
+  lockWait: number;
+  write: number;
+  report: number;
+}
 
 export interface WatchHandle {
   /** Resolves once the watchers are set up and the first build is done. */
@@ -57,11 +68,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
   const compiler = new IncrementalCompiler(outputLayout(paths), options.cacheDir === undefined ? undefined : loadParseCache(options.cacheDir).cache);
   let raw: RawFleet = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
-  /** The output directory's files as this watch wrote them last (path under it → contents). */
-  let known: Map<string, string> | undefined;
-  /** manifest.json as this watch left it: any other fleetc that writes the output changes it. */
-  let writtenManifest: string | undefined;
-  let lastArtifacts = new Map<string, Artifact>();
+  const output = new WatchedOutput(paths.outDir, fleetRepositoryRoot(paths));
   let lastHosts: Set<string> | undefined;
   const changedFiles = new Set<string>();
   let rereadAll = false;
@@ -72,7 +79,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
   /** Files changed lately: chokidar drops a second change event within 50 ms, so look again later. */
   const recheck = new Set<string>();
 
-  const rebuild = (first: boolean): void => {
+  const rebuild = async (first: boolean): Promise<void> => {
     const started = performance.now();
     if (rereadAll) {
       raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
@@ -92,43 +99,70 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
     clearTimeout(recheckTimer);
     recheckTimer = setTimeout(verifyRecent, CHOKIDAR_CHANGE_THROTTLE_MS + 20);
 
-    const result = compiler.compile(raw);
+    const read = performance.now();
+    // flock(1) takes the output lock beside this process while it compiles.
+    const locking = acquireOutputLockAsync(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: 'fleetc watch', makeParent: true });
+    locking.catch(() => undefined); // reported where it is awaited
+    let result: IncrementalCompilation;
+    try {
+      result = compiler.compile(raw);
+    } catch (error) {
+      void locking.then((lock) => lock.release(), () => undefined);
+      throw error;
+    }
     if (hasErrors(result.diagnostics) || !result.artifacts || !result.fleet) {
+      void locking.then((lock) => lock.release(), () => undefined);
       onEvent({ kind: 'invalid', milliseconds: performance.now() - started, diagnostics: result.diagnostics, sources: result.sources, outDir: paths.outDir });
       return;
     }
-    let changes: FileChange[];
+    const compiled = performance.now();
+    const artifacts = result.artifacts;
+    let written: OutputWrite;
+    let locked = compiled;
     try {
-      const lock = acquireOutputLock(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: 'fleetc watch', makeParent: true });
+      const lock = await locking;
+      locked = performance.now();
       try {
-        // Another fleetc wrote the output since this watch did: what this watch knows is stale.
-        if (manifestSignature(paths.outDir) !== writtenManifest) known = undefined;
-        changes = writeOutputSync(paths.outDir, result.artifacts, undefined, { rootDir: fleetRepositoryRoot(paths), lock, ...(known ? { known } : {}) }).changes;
-        writtenManifest = manifestSignature(paths.outDir);
+        written = output.write({ ...result, artifacts }, lock);
       } finally {
         lock.release();
       }
     } catch (error) {
-      known = undefined; // read the directory again next time
       onEvent({ kind: 'failed', message: (error as Error).message });
       return;
     }
-    const artifacts = new Map(result.artifacts.map((a) => [a.path, a]));
+    const wrote = performance.now();
+    const { changes, before, after } = written;
     const hosts = new Set(result.fleet.hosts.map((h) => h.name));
-    const hostChanges = first ? [] : describeHostChanges(changes, lastArtifacts, artifacts, lastHosts ?? new Set(), hosts);
-    // The output directory's files only: the root files are read each time, and a root path among
-    // them would be an output file gone (compareWithKnown).
-    known = new Map(result.artifacts.filter((a) => !a.root).map((a) => [a.path, a.contents]));
-    lastArtifacts = artifacts;
+    const hostChanges = first ? [] : describeHostChanges(changes, before, after, lastHosts ?? new Set(), hosts);
     lastHosts = hosts;
     if (first && options.cacheDir !== undefined) saveParseCache(options.cacheDir, compiler.parseCache);
-    onEvent({ kind: 'built', first, milliseconds: performance.now() - started, hosts: hosts.size, files: result.artifacts.length, changes, hostChanges, diagnostics: result.diagnostics, sources: result.sources });
+    const done = performance.now();
+    const stages = { read: read - started, compile: compiled - read, lockWait: locked - compiled, write: wrote - locked, report: done - wrote };
+    onEvent({ kind: 'built', first, milliseconds: done - started, hosts: hosts.size, files: artifacts.length, changes, hostChanges, diagnostics: result.diagnostics, sources: result.sources, stages });
+  };
+
+  /** One rebuild at a time: a change during a rebuild starts the next one after it. */
+  let running: Promise<void> | undefined;
+  let again = false;
+  const runRebuild = (first: boolean): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = guarded(() => rebuild(first)).finally(() => {
+      running = undefined;
+      if (again && !stopped) {
+        again = false;
+        runRebuild(false);
+      }
+    });
   };
 
   /** A bug in a rebuild is reported, and the watch goes on. */
-  const guarded = (run: () => void): void => {
+  const guarded = async (run: () => Promise<void>): Promise<void> => {
     try {
-      run();
+      await run();
     } catch (error) {
       onEvent({ kind: 'failed', message: `internal error: ${(error as Error).message}` });
     }
@@ -150,7 +184,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
     clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      if (!stopped) guarded(() => rebuild(false));
+      if (!stopped) runRebuild(false);
     }, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
   };
 
@@ -179,7 +213,10 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
     // Changes made while the watchers started are part of this first build: read everything.
     changedFiles.clear();
     rereadAll = true;
-    if (!stopped) guarded(() => rebuild(true));
+    if (!stopped) {
+      runRebuild(true);
+      await running;
+    }
   })();
 
   return {
@@ -189,14 +226,10 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
       clearTimeout(timer);
       clearTimeout(recheckTimer);
       await ready.catch(() => undefined);
+      await running; // the rebuild in progress is written
       await Promise.all(watchers.map((w) => w.close()));
     },
   };
-}
-
-function manifestSignature(outDir: string): string | undefined {
-  const stat = statSync(path.join(outDir, MANIFEST_PATH), { throwIfNoEntry: false });
-  return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 
 /** Per host, what changed: its own files, or its part of a shared file (flake.nix). */

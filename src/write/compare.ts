@@ -59,6 +59,29 @@ export function compareWithKnown(known: ReadonlyMap<string, string>, artifacts: 
   return sortChanges([...changes, ...compareRootFiles(rootDirOf(outDir, options), artifacts)]);
 }
 
+/**
+ * compareWithKnown when the caller also knows what can have changed since it wrote `known`
+ * (fleetc watch, from its incremental compile): only the touched artifacts are compared, the
+ * removed paths are gone, every other artifact is the one written last. Root files are read.
+ */
+export function compareTouched(known: ReadonlyMap<string, string>, patch: WritePatch, outDir: string, options: CompareOptions = {}): FileChange[] {
+  const changes: FileChange[] = [];
+  for (const artifact of patch.touched) {
+    if (artifact.root) continue;
+    const contents = known.get(artifact.path);
+    if (contents === undefined) changes.push({ path: artifact.path, change: 'added' });
+    else if (contents !== artifact.contents) changes.push({ path: artifact.path, change: 'modified' });
+  }
+  for (const file of patch.removed) if (known.has(file)) changes.push({ path: file, change: 'removed' });
+  return sortChanges([...changes, ...compareRootFiles(rootDirOf(outDir, options), patch.touched)]);
+}
+
+/** What can differ from what was written last: these artifacts (every root artifact among them), and these paths gone. */
+export interface WritePatch {
+  touched: readonly Artifact[];
+  removed: readonly string[];
+}
+
 export function rootDirOf(outDir: string, options: CompareOptions): string {
   return path.resolve(options.rootDir ?? path.dirname(path.resolve(outDir)));
 }

@@ -2,5 +2,5 @@
 // and the comparison used by build --check.
 export { writeOutput, writeOutputSync, recoverInterruptedWrite, recoverInterruptedWriteSync, hasInterruptedWrite, WriteRefused, WriteFailed, CRASH_POINTS, DEFAULT_LOCK_TIMEOUT_MS, type WriteResult, type WriteOptions, type CrashPoint } from './writer.ts';
 export { LockTimeout, isFileSystemError, describeFileSystemError } from './errors.ts';
-export { acquireOutputLock, acquireOutputLockToRead, lockFileFor, type OutputLock } from './lock.ts';
-export { compareWithDisk, compareWithDiskSync, compareWithKnown, listFiles, listFilesSync, type FileChange, type FileChangeKind } from './compare.ts';
+export { acquireOutputLock, acquireOutputLockAsync, acquireOutputLockToRead, lockFileFor, type OutputLock } from './lock.ts';
+export { compareTouched, compareWithDisk, compareWithDiskSync, compareWithKnown, listFiles, listFilesSync, type FileChange, type FileChangeKind, type WritePatch } from './compare.ts';

@@ -3,7 +3,7 @@
 // this process keeps open: the kernel releases it when the process ends, however it ends (a
 // SIGKILL leaves no stale lock). The file holds the holder's pid and command for the message of a
 // waiting fleetc, and is removed when the lock is released.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeFileSystemError, hintFor, isFileSystemError, LockTimeout, WriteFailed } from './errors.ts';
@@ -55,55 +55,96 @@ export function acquireOutputLock(outDir: string, options: LockOptions): OutputL
   const file = lockFileFor(outDir);
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    let fd: number;
-    try {
-      if (options.makeParent) fs.mkdirSync(path.dirname(file), { recursive: true });
-      fd = fs.openSync(file, 'a', 0o644);
-    } catch (error) {
-      if (isFileSystemError(error)) throw new WriteFailed(`cannot lock ${outDir}: ${describeFileSystemError(error)}`, hintFor(error));
-      throw error;
-    }
-    const waitSeconds = Math.max(0, deadline - Date.now()) / 1000;
-    const result = spawnSync('flock', ['--exclusive', ...(waitSeconds > 0 ? ['--wait', waitSeconds.toFixed(3)] : ['--nonblock']), '3'], { stdio: ['ignore', 'ignore', 'pipe', fd] });
-    if (result.error) {
-      fs.closeSync(fd);
-      const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
-      throw new WriteFailed(missing ? `cannot lock ${outDir}: flock(1) is not installed` : `cannot lock ${outDir}: ${result.error.message}`, 'install util-linux, which provides flock(1)');
-    }
-    if (result.status !== 0 && result.status !== 1) {
-      fs.closeSync(fd);
-      throw new WriteFailed(`cannot lock ${outDir}: flock: ${String(result.stderr).trim() || `exit ${result.status}`}`, 'the lock file is on a file system without flock(2); put the output directory on a local file system');
-    }
-    if (result.status === 1) {
-      const holder = readHolder(file);
-      fs.closeSync(fd);
-      const who = holder ? `fleetc (pid ${holder.pid}, \`${holder.command}\`, since ${holder.since})` : 'another fleetc';
-      throw new LockTimeout(`${outDir} is being written by ${who}; waited ${Math.round(options.timeoutMs / 1000)} s`);
-    }
-    // The previous holder removes the file as it releases: a lock on a removed file locks nothing.
-    const held = fs.fstatSync(fd);
-    const current = fs.statSync(file, { throwIfNoEntry: false });
-    if (!current || current.ino !== held.ino || current.dev !== held.dev) {
-      fs.closeSync(fd);
-      continue;
-    }
-    try {
-      fs.ftruncateSync(fd, 0);
-      fs.writeSync(fd, JSON.stringify({ pid: process.pid, command: options.command ?? 'fleetc', since: new Date().toISOString() } satisfies Holder));
-    } catch {
-      // A full disk: the lock holds all the same, only the waiting message is poorer.
-    }
-    let released = false;
-    return {
-      file,
-      release() {
-        if (released) return;
-        released = true;
-        fs.rmSync(file, { force: true });
-        fs.closeSync(fd);
-      },
-    };
+    const fd = openLockFile(file, outDir, options);
+    const result = spawnSync('flock', flockArguments(deadline), { stdio: ['ignore', 'ignore', 'pipe', fd] });
+    const lock = lockAfterFlock(file, fd, outDir, options, { error: result.error, status: result.status, stderr: String(result.stderr) });
+    if (lock) return lock;
   }
+}
+
+/**
+ * acquireOutputLock without blocking this process: flock(1) runs beside it (fleetc watch takes the
+ * lock while it compiles). The same lock, taken the same way; only the wait is asynchronous.
+ */
+export async function acquireOutputLockAsync(outDir: string, options: LockOptions): Promise<OutputLock> {
+  const file = lockFileFor(outDir);
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const fd = openLockFile(file, outDir, options);
+    const result = await new Promise<FlockResult>((resolve) => {
+      const child = spawn('flock', flockArguments(deadline), { stdio: ['ignore', 'ignore', 'pipe', fd] });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+      child.on('error', (error) => resolve({ error, status: null, stderr }));
+      child.on('close', (status) => resolve({ status, stderr }));
+    });
+    const lock = lockAfterFlock(file, fd, outDir, options, result);
+    if (lock) return lock;
+  }
+}
+
+interface FlockResult {
+  error?: Error;
+  status: number | null;
+  stderr: string;
+}
+
+function openLockFile(file: string, outDir: string, options: LockOptions): number {
+  try {
+    if (options.makeParent) fs.mkdirSync(path.dirname(file), { recursive: true });
+    return fs.openSync(file, 'a', 0o644);
+  } catch (error) {
+    if (isFileSystemError(error)) throw new WriteFailed(`cannot lock ${outDir}: ${describeFileSystemError(error)}`, hintFor(error));
+    throw error;
+  }
+}
+
+/** flock(1) on descriptor 3, waiting until the deadline (not at all when it has passed). */
+function flockArguments(deadline: number): string[] {
+  const waitSeconds = Math.max(0, deadline - Date.now()) / 1000;
+  return ['--exclusive', ...(waitSeconds > 0 ? ['--wait', waitSeconds.toFixed(3)] : ['--nonblock']), '3'];
+}
+
+/** The lock once flock(1) returned on fd; undefined when the file was replaced meanwhile (take it again). */
+function lockAfterFlock(file: string, fd: number, outDir: string, options: LockOptions, result: FlockResult): OutputLock | undefined {
+  if (result.error) {
+    fs.closeSync(fd);
+    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new WriteFailed(missing ? `cannot lock ${outDir}: flock(1) is not installed` : `cannot lock ${outDir}: ${result.error.message}`, 'install util-linux, which provides flock(1)');
+  }
+  if (result.status !== 0 && result.status !== 1) {
+    fs.closeSync(fd);
+    throw new WriteFailed(`cannot lock ${outDir}: flock: ${result.stderr.trim() || `exit ${result.status}`}`, 'the lock file is on a file system without flock(2); put the output directory on a local file system');
+  }
+  if (result.status === 1) {
+    const holder = readHolder(file);
+    fs.closeSync(fd);
+    const who = holder ? `fleetc (pid ${holder.pid}, \`${holder.command}\`, since ${holder.since})` : 'another fleetc';
+    throw new LockTimeout(`${outDir} is being written by ${who}; waited ${Math.round(options.timeoutMs / 1000)} s`);
+  }
+  // The previous holder removes the file as it releases: a lock on a removed file locks nothing.
+  const held = fs.fstatSync(fd);
+  const current = fs.statSync(file, { throwIfNoEntry: false });
+  if (!current || current.ino !== held.ino || current.dev !== held.dev) {
+    fs.closeSync(fd);
+    return undefined;
+  }
+  try {
+    fs.ftruncateSync(fd, 0);
+    fs.writeSync(fd, JSON.stringify({ pid: process.pid, command: options.command ?? 'fleetc', since: new Date().toISOString() } satisfies Holder));
+  } catch {
+    // A full disk: the lock holds all the same, only the waiting message is poorer.
+  }
+  let released = false;
+  return {
+    file,
+    release() {
+      if (released) return;
+      released = true;
+      fs.rmSync(file, { force: true });
+      fs.closeSync(fd);
+    },
+  };
 }
 
 function readHolder(file: string): Holder | undefined {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Artifact } from '../emit/artifact.ts';
 import { checkArtifactPath } from '../emit/index.ts';
 import { MANIFEST_PATH } from '../emit/manifest.ts';
-import { compareWithDiskSync, compareWithKnown, rootDirOf, type FileChange } from './compare.ts';
+import { compareTouched, compareWithDiskSync, compareWithKnown, rootDirOf, type FileChange, type WritePatch } from './compare.ts';
 import { describeFileSystemError, hintFor, isFileSystemError, WriteFailed, WriteRefused } from './errors.ts';
 import { readJournal, rollForward, undo, untouched, prefixOf, writeJournal, WriteLayout, JOURNAL_VERSION, type Journal, type Step } from './journal.ts';
 import { acquireOutputLock, type OutputLock } from './lock.ts';
@@ -34,6 +34,11 @@ export interface WriteOptions {
    * (fleetc watch): changes are computed from it instead of reading every file.
    */
   known?: ReadonlyMap<string, string>;
+  /**
+   * With known: the only artifacts that can differ from it (every root artifact among them) and the
+   * paths gone since (fleetc watch's incremental compile says so); only those are compared and checked.
+   */
+  patch?: WritePatch;
   /** The fleet repository root, where root artifacts go; default: the output directory's parent. */
   rootDir?: string;
   /** The output lock, when the caller holds it already; otherwise the writer takes it for the write. */
@@ -51,7 +56,9 @@ export async function writeOutput(outDir: string, artifacts: readonly Artifact[]
 export function writeOutputSync(outDir: string, artifacts: readonly Artifact[], crashAt?: (point: CrashPoint) => void, options: WriteOptions = {}): WriteResult {
   const target = path.resolve(outDir);
   const rootDir = rootDirOf(target, options);
-  checkArtifactPaths(target, rootDir, artifacts);
+  // A patch's other artifacts are the ones checked and written last time.
+  const patch = options.known && options.patch;
+  checkArtifactPaths(target, rootDir, patch ? patch.touched : artifacts);
   const lock = options.lock ?? guarded(`write ${outDir}`, () => {
     refuseNonDirectory(target);
     return acquireOutputLock(target, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: 'fleetc build', makeParent: true });
@@ -59,18 +66,22 @@ export function writeOutputSync(outDir: string, artifacts: readonly Artifact[], 
   try {
     return guarded(`write ${outDir}`, () => {
       refuseNonDirectory(target);
-      return writeLocked(target, rootDir, artifacts, crashAt, options.known);
+      return writeLocked(target, rootDir, artifacts, crashAt, options.known, patch || undefined);
     });
   } finally {
     if (!options.lock) lock.release();
   }
 }
 
-function writeLocked(target: string, rootDir: string, artifacts: readonly Artifact[], crashAt: ((point: CrashPoint) => void) | undefined, known: ReadonlyMap<string, string> | undefined): WriteResult {
+function writeLocked(target: string, rootDir: string, all: readonly Artifact[], crashAt: ((point: CrashPoint) => void) | undefined, known: ReadonlyMap<string, string> | undefined, patch: WritePatch | undefined): WriteResult {
   recoverInterruptedWriteSync(target, { rootDir });
   const hadOld = refuseForeignDirectory(target);
+  // A patch of a directory this process wrote: only what it touched is looked at.
+  const patched = Boolean(known && hadOld && patch);
+  const artifacts = patched ? patch!.touched : all;
+  if (patch && !patched) checkArtifactPaths(target, rootDir, all);
   for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(path.join(rootDir, artifact.path), artifact.contents);
-  const changes = known && hadOld ? compareWithKnown(known, artifacts, target, { rootDir }) : compareWithDiskSync(target, artifacts, { rootDir });
+  const changes = patched ? compareTouched(known!, patch!, target, { rootDir }) : known && hadOld ? compareWithKnown(known, all, target, { rootDir }) : compareWithDiskSync(target, all, { rootDir });
   if (changes.length === 0) return { changes, wrote: false };
 
   const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes(4).toString('hex')}`);

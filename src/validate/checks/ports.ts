@@ -5,13 +5,14 @@ import type { CheckedFleet } from '../context.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
 import { closestMatch } from '../suggest.ts';
 
-export function checkPorts(fleet: CheckedFleet, report: Reporter): void {
+/** With bootNetworks: each service's boot networks as bootNetworksByService gives them (PortsMemo keeps them per host). */
+export function checkPorts(fleet: CheckedFleet, report: Reporter, bootNetworks?: (service: string) => string[]): void {
   const fleetFile = fleet.fleet;
   if (!fleetFile) return;
   const data = fleetFile.data;
   const known = Object.keys(data.networks);
   const peerNetwork = data.firstBoot?.network ?? DEFAULT_FIRST_BOOT_NETWORK;
-  const bootNetworks = bootNetworksByService(fleet);
+  bootNetworks ??= bootNetworksByService(fleet);
   for (const [service, spec] of Object.entries(data.services ?? {})) {
     const firstPort = Object.keys(spec.ports ?? {})[0];
     for (const [portName, port] of Object.entries(spec.ports ?? {})) {
@@ -34,6 +35,17 @@ export function checkPorts(fleet: CheckedFleet, report: Reporter): void {
       }
     }
   }
+}
+
+/** What a host adds to bootNetworksByService: its profile and its boot interface's network; undefined without a boot interface. */
+export function bootPair(host: CheckedFleet['hosts'][number]): [profile: string, network: string] | undefined {
+  const boot = host.data.interfaces.find((nic) => nic.boot);
+  return boot ? [host.data.profile, boot.network] : undefined;
+}
+
+/** bootNetworksByService from the distinct (profile, boot network) pairs of the hosts. */
+export function bootNetworksOfPairs(fleet: CheckedFleet, pairs: Iterable<readonly [string, string]>): (service: string) => string[] {
+  return bootNetworksByService({ ...fleet, hosts: [...pairs].map(([profile, network]) => ({ data: { profile, interfaces: [{ boot: true, network }] } }) as unknown as CheckedFleet['hosts'][number]) });
 }
 
 /** The networks of the boot interfaces of the hosts whose profiles run each service (one pass over the hosts). */
