@@ -5293,8 +5293,9 @@ async function readBlobs(repo, ids) {
   }
   return blobs;
 }
-async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDir, known) {
+async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDir, knownSoon) {
   const entries = await listTree(repo, commit, [fleetDir, nixDir, ...libraryDir ? [libraryDir] : []]);
+  const known = await knownSoon;
   const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === "blob" && e.mode !== "120000" && !hidden(e.path.slice(libraryDir.length + 1))) : [];
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
   const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`) && e.mode !== "120000");
@@ -5855,7 +5856,7 @@ async function readCommittedManifest(repo, commit, outDir) {
 function parseManifest(bytes) {
   let manifest;
   try {
-    manifest = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    manifest = { ...JSON.parse(withoutFiles(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"))), files: {} };
   } catch {
     return void 0;
   }
@@ -5863,6 +5864,15 @@ function parseManifest(bytes) {
   if (!isObject2(manifest) || !isObject2(manifest.hosts)) return void 0;
   const wellFormed = Object.values(manifest.hosts).every((host) => isObject2(host) && isObject2(host.artifacts) && Object.values(host.artifacts).every((a) => isObject2(a) && typeof a.sha256 === "string"));
   return wellFormed ? manifest : void 0;
+}
+var FILES = '\n  "files": {\n';
+var AFTER_FILES = '\n  },\n  "nix": ';
+function withoutFiles(text) {
+  const start = text.indexOf(FILES);
+  const end = start < 0 ? -1 : text.indexOf(AFTER_FILES, start);
+  if (end < 0 || text.indexOf(FILES, start + 1) >= 0) return text;
+  return `${text.slice(0, start)}
+  "files": {${text.slice(end + 3)}`;
 }
 function committedProblem(manifest, raw, layout) {
   if (!manifest) return "no manifest.json committed";
@@ -6028,10 +6038,12 @@ async function startReads(request, repo, dirs) {
   const headCommit = await resolving[1];
   const committed = readCommittedManifest(repo, baseCommit, dirs.outDir);
   committed.catch(() => void 0);
-  const head = request.head === void 0 ? { raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } } : await readRevision(repo, request.head, headCommit, dirs);
-  const known = new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes]));
-  const base = await readRevision(repo, request.base, baseCommit, dirs, known);
-  return { repo, baseCommit, head, base, committed: base.raw ? await committed : void 0 };
+  const reading = request.head === void 0 ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }) : readRevision(repo, request.head, headCommit, dirs);
+  const known = reading.then((head2) => new Map((head2.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes])));
+  const base = readRevision(repo, request.base, baseCommit, dirs, known);
+  base.catch(() => void 0);
+  const head = await reading;
+  return { repo, baseCommit, head, base: await base, committed: (await base).raw ? await committed : void 0 };
 }
 async function planWith(request, reads, dirs, layout, cache) {
   const { repo, baseCommit, head, base, committed } = reads;

@@ -58,10 +58,12 @@ export async function readBlobs(repo: Repository, ids: readonly string[]): Promi
  * The RawFleet of a commit, as readFleetDir would see it had the commit been checked out. With
  * libraryDir (the output directory's fleetc/, repository-relative), fleetc's own Nix as committed
  * there: the commit compiles with the library it was built with, when it has one. Blobs in `known`
- * (by id: the other side of a plan holds most of them) are not read again.
+ * (by id: the other side of a plan holds most of them; they may still be coming) are not read again.
  */
-export async function readFleetAt(repo: Repository, commit: string, fleetDir: string, nixDir: string, displayDir: string, libraryDir?: string, known?: ReadonlyMap<string, Uint8Array>): Promise<RawFleet & { existed: boolean }> {
+export async function readFleetAt(repo: Repository, commit: string, fleetDir: string, nixDir: string, displayDir: string, libraryDir?: string, knownSoon?: ReadonlyMap<string, Uint8Array> | Promise<ReadonlyMap<string, Uint8Array>>): Promise<RawFleet & { existed: boolean }> {
   const entries = await listTree(repo, commit, [fleetDir, nixDir, ...(libraryDir ? [libraryDir] : [])]);
+  // Awaited once the tree is listed: a plan lists the base while the head's blobs are read.
+  const known = await knownSoon;
   const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === 'blob' && e.mode !== '120000' && !hidden(e.path.slice(libraryDir.length + 1))) : [];
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
   // Regular files only, as the working-tree reader takes them: a link's blob is its target's name.

@@ -31,11 +31,14 @@ export async function readCommittedManifest(repo: Repository, commit: string, ou
   return manifest && { manifest, reference: { manifest: { commit, path: file, blob: entry.id }, hosts: manifest.hosts } };
 }
 
-/** A manifest's text parsed, when it is JSON with an entry of artifacts per host (all a plan's reference reads). */
+/**
+ * A manifest's text parsed, when it is JSON with an entry of artifacts per host (all a plan and its
+ * reference read), without its `files`: no plan reads them, and they are a third of the text.
+ */
 export function parseManifest(bytes: Uint8Array): Manifest | undefined {
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest;
+    manifest = { ...(JSON.parse(withoutFiles(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))) as Manifest), files: {} };
   } catch {
     return undefined;
   }
@@ -43,6 +46,21 @@ export function parseManifest(bytes: Uint8Array): Manifest | undefined {
   if (!isObject(manifest) || !isObject(manifest.hosts)) return undefined;
   const wellFormed = Object.values(manifest.hosts).every((host) => isObject(host) && isObject(host.artifacts) && Object.values(host.artifacts).every((a) => isObject(a) && typeof a.sha256 === 'string'));
   return wellFormed ? manifest : undefined;
+}
+
+const FILES = '\n  "files": {\n';
+const AFTER_FILES = '\n  },\n  "nix": ';
+
+/**
+ * The text with an empty `files` in place of the one fleetc writes (emit/manifest.ts buildManifest:
+ * its own lines, between "files" and "nix" at the top level; a JSON string holds no line break, so
+ * those lines are the object's own). Any other text is left whole: parsed in full.
+ */
+function withoutFiles(text: string): string {
+  const start = text.indexOf(FILES);
+  const end = start < 0 ? -1 : text.indexOf(AFTER_FILES, start);
+  if (end < 0 || text.indexOf(FILES, start + 1) >= 0) return text;
+  return `${text.slice(0, start)}\n  "files": {${text.slice(end + 3)}`;
 }
 
 /**

@@ -79,13 +79,15 @@ async function startReads(request: PlanRequest, repo: Repository, dirs: RepoDirs
   const headCommit = await resolving[1];
   const committed = readCommittedManifest(repo, baseCommit, dirs.outDir);
   committed.catch(() => undefined);
-  const head: Revision = request.head === undefined
-    ? { raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }
-    : await readRevision(repo, request.head, headCommit!, dirs);
+  const reading: Promise<Revision> = request.head === undefined
+    ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } })
+    : readRevision(repo, request.head, headCommit!, dirs);
   // The head's file contents serve the base wherever the two have the same blob.
-  const known = new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes!]));
-  const base = await readRevision(repo, request.base, baseCommit, dirs, known);
-  return { repo, baseCommit, head, base, committed: base.raw ? await committed : undefined };
+  const known = reading.then((head) => new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes!])));
+  const base = readRevision(repo, request.base, baseCommit, dirs, known);
+  base.catch(() => undefined);
+  const head = await reading;
+  return { repo, baseCommit, head, base: await base, committed: (await base).raw ? await committed : undefined };
 }
 
 interface RepoDirs {
@@ -128,7 +130,7 @@ async function planWith(request: PlanRequest, reads: Reads, dirs: RepoDirs, layo
   return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
 
-async function readRevision(repo: Repository, revision: string, commit: string, dirs: RepoDirs, known?: ReadonlyMap<string, Uint8Array>): Promise<Revision> {
+async function readRevision(repo: Repository, revision: string, commit: string, dirs: RepoDirs, known?: Promise<ReadonlyMap<string, Uint8Array>>): Promise<Revision> {
   const raw = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known);
   return { raw: raw.existed ? raw : undefined, info: { ref: revision, commit, fleetExists: raw.existed } };
 }
