@@ -5258,10 +5258,12 @@ function libraryDirOf(repo, paths) {
 }
 
 // src/git/tree-reader.ts
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import { createHash as createHash10 } from "node:crypto";
+var execFileAsync = promisify(execFile);
 async function listTree(repo, commit, dirs) {
-  const output = await repo.git.raw(["ls-tree", "-r", "-z", "--long", "--full-tree", commit, "--", ...dirs]);
+  const { stdout: output } = await execFileAsync("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
   return output.split("\0").filter(Boolean).map((line) => {
     const tab = line.indexOf("	");
     const [mode, type, id, size2] = line.slice(0, tab).split(/\s+/);
@@ -6922,7 +6924,7 @@ function httpOk(address, port, path33, timeoutMs = 5e3) {
 import { hostname, userInfo } from "node:os";
 
 // src/apply/git-objects.ts
-import { execFile } from "node:child_process";
+import { execFile as execFile2 } from "node:child_process";
 var ZERO_OID = "0000000000000000000000000000000000000000";
 var IDENTITY = { GIT_AUTHOR_NAME: "fleetc", GIT_AUTHOR_EMAIL: "fleetc@localhost", GIT_COMMITTER_NAME: "fleetc", GIT_COMMITTER_EMAIL: "fleetc@localhost" };
 var GitCommandError = class extends Error {
@@ -6934,7 +6936,7 @@ var GitCommandError = class extends Error {
 };
 function gitWithIdentity(repo) {
   return (args, input) => new Promise((resolve, reject) => {
-    const child = execFile("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile2("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new GitCommandError(`git ${args[0]} failed: ${stderr.trim() || error.message}`, stderr));
       else resolve(stdout);
     });
@@ -7400,9 +7402,9 @@ async function staleGeneratedFiles(repo, commit, dirs, artifacts) {
 }
 
 // src/apply/credentials.ts
-import { execFile as execFile2 } from "node:child_process";
+import { execFile as execFile3 } from "node:child_process";
 import { chmod, mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
-import { promisify } from "node:util";
+import { promisify as promisify2 } from "node:util";
 import { tmpdir as tmpdir3 } from "node:os";
 import path26 from "node:path";
 function deliveredSecrets(fleet) {
@@ -7450,7 +7452,7 @@ async function stageExtraFiles(credentials, hostKeyFor) {
     if (hostKeyFor !== void 0) {
       await parents(path26.dirname(HOST_KEY_PATH));
       const file = path26.join(dir, HOST_KEY_PATH);
-      await promisify(execFile2)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
+      await promisify2(execFile3)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
       await chmod(file, 384);
       await chmod(`${file}.pub`, 420);
       publicKey = (await readFile3(`${file}.pub`, "utf8")).trim().split(" ").slice(0, 2).join(" ");
