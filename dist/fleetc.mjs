@@ -6042,10 +6042,11 @@ async function startReads(request, repo, dirs) {
   committed.catch(() => void 0);
   const reading = request.head === void 0 ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }) : readRevision(repo, request.head, headCommit, dirs);
   const known = reading.then((head2) => new Map((head2.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes])));
-  const base = readRevision(repo, request.base, baseCommit, dirs, known);
-  base.catch(() => void 0);
+  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known);
+  baseReading.catch(() => void 0);
   const head = await reading;
-  return { repo, baseCommit, head, base: await base, committed: (await base).raw ? await committed : void 0 };
+  const base = await baseReading;
+  return { repo, baseCommit, head, base, committed: base.raw ? await committed : void 0 };
 }
 async function planWith(request, reads, dirs, layout, cache) {
   const { repo, baseCommit, head, base, committed } = reads;

@@ -84,10 +84,11 @@ async function startReads(request: PlanRequest, repo: Repository, dirs: RepoDirs
     : readRevision(repo, request.head, headCommit!, dirs);
   // The head's file contents serve the base wherever the two have the same blob.
   const known = reading.then((head) => new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes!])));
-  const base = readRevision(repo, request.base, baseCommit, dirs, known);
-  base.catch(() => undefined);
+  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known);
+  baseReading.catch(() => undefined);
   const head = await reading;
-  return { repo, baseCommit, head, base: await base, committed: (await base).raw ? await committed : undefined };
+  const base = await baseReading;
+  return { repo, baseCommit, head, base, committed: base.raw ? await committed : undefined };
 }
 
 interface RepoDirs {
