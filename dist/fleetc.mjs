@@ -7089,13 +7089,14 @@ async function loadPlanFile(file) {
   } catch (error) {
     throw new PlanFileError(`cannot read plan ${file}: ${error.message}`);
   }
+  const version = data?.formatVersion;
+  if (typeof version === "number" && version !== PLAN_FORMAT_VERSION) throw new PlanFileError(`${file} has plan format ${version}; this fleetc reads ${PLAN_FORMAT_VERSION}: plan again with this fleetc`);
   validatePlan ??= new (ajv2020())({ allErrors: true, strict: false }).compile(readSchema("plan.schema.json"));
   if (!validatePlan(data)) {
     const first = validatePlan.errors?.[0];
     throw new PlanFileError(`${file} is not a fleetc plan: ${first?.instancePath || "/"} ${first?.message ?? ""}`);
   }
   const plan = data;
-  if (plan.formatVersion !== PLAN_FORMAT_VERSION) throw new PlanFileError(`${file} has plan format ${plan.formatVersion}; this fleetc reads ${PLAN_FORMAT_VERSION}`);
   if (!plan.head.commit) throw new PlanFileError(`${file} plans the working tree; apply deploys commits: plan with --head <commit>`);
   return plan;
 }

@@ -22,13 +22,15 @@ export async function loadPlanFile(file: string): Promise<Plan> {
   } catch (error) {
     throw new PlanFileError(`cannot read plan ${file}: ${(error as Error).message}`);
   }
+  // Another format's plan (format 1 listed every host by value) is told as such, not as a schema error.
+  const version = (data as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version !== PLAN_FORMAT_VERSION) throw new PlanFileError(`${file} has plan format ${version}; this fleetc reads ${PLAN_FORMAT_VERSION}: plan again with this fleetc`);
   validatePlan ??= new (ajv2020())({ allErrors: true, strict: false }).compile(readSchema('plan.schema.json'));
   if (!validatePlan(data)) {
     const first = validatePlan.errors?.[0];
     throw new PlanFileError(`${file} is not a fleetc plan: ${first?.instancePath || '/'} ${first?.message ?? ''}`);
   }
   const plan = data as Plan;
-  if (plan.formatVersion !== PLAN_FORMAT_VERSION) throw new PlanFileError(`${file} has plan format ${plan.formatVersion}; this fleetc reads ${PLAN_FORMAT_VERSION}`);
   if (!plan.head.commit) throw new PlanFileError(`${file} plans the working tree; apply deploys commits: plan with --head <commit>`);
   return plan;
 }

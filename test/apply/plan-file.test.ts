@@ -136,6 +136,14 @@ describe('apply --plan verifies the plan file', () => {
     assert.ok(!result.stderr.includes('\u001b'));
   });
 
+  test('a plan file of format 1 (every host by value) is exit 1, saying to plan again', async (t) => {
+    const p = await planned(t);
+    const result = await p.applyPlan((plan) => void (plan.formatVersion = 1));
+    assert.equal(result.exitCode, 1, result.stderr);
+    assert.match(result.stderr, /tampered\.json has plan format 1; this fleetc reads 2: plan again with this fleetc/);
+    assert.ok(!hasStackTrace(result.stderr));
+  });
+
   test('a plan of a commit that is not in the repository is exit 1 with a message', async (t) => {
     const p = await planned(t);
     const result = await p.applyPlan((plan) => {
