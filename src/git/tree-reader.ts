@@ -106,10 +106,3 @@ function asBuffer(bytes: Uint8Array): Buffer {
 function hidden(relPath: string): boolean {
   return relPath.split('/').some((segment) => segment.startsWith('.'));
 }
-
-/** One file of a commit (e.g. a committed manifest.json), or undefined when the commit has no such blob. */
-export async function readFileAt(repo: Repository, commit: string, file: string): Promise<Buffer | undefined> {
-  const entries = await listTree(repo, commit, [file]);
-  const entry = entries.find((e) => e.path === file && e.type === 'blob' && e.mode !== '120000');
-  return entry ? (await readBlobs(repo, [entry.id])).get(entry.id) : undefined;
-}
