@@ -5529,10 +5529,12 @@ function libraryDirOf(repo, paths) {
 }
 
 // src/git/tree-reader.ts
-import { spawn as spawn2 } from "node:child_process";
+import { execFile, spawn as spawn2 } from "node:child_process";
+import { promisify } from "node:util";
 import { createHash as createHash10 } from "node:crypto";
+var execFileAsync = promisify(execFile);
 async function listTree(repo, commit, dirs) {
-  const output = await repo.git.raw(["ls-tree", "-r", "-z", "--long", "--full-tree", commit, "--", ...dirs]);
+  const { stdout: output } = await execFileAsync("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
   return output.split("\0").filter(Boolean).map((line) => {
     const tab = line.indexOf("	");
     const [mode, type, id, size2] = line.slice(0, tab).split(/\s+/);
@@ -5564,8 +5566,9 @@ async function readBlobs(repo, ids) {
   }
   return blobs;
 }
-async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDir, known) {
+async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDir, knownSoon) {
   const entries = await listTree(repo, commit, [fleetDir, nixDir, ...libraryDir ? [libraryDir] : []]);
+  const known = await knownSoon;
   const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === "blob" && e.mode !== "120000" && !hidden(e.path.slice(libraryDir.length + 1))) : [];
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
   const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`) && e.mode !== "120000");
@@ -5599,11 +5602,6 @@ function asBuffer(bytes) {
 }
 function hidden(relPath) {
   return relPath.split("/").some((segment) => segment.startsWith("."));
-}
-async function readFileAt(repo, commit, file) {
-  const entries = await listTree(repo, commit, [file]);
-  const entry = entries.find((e) => e.path === file && e.type === "blob" && e.mode !== "120000");
-  return entry ? (await readBlobs(repo, [entry.id])).get(entry.id) : void 0;
 }
 
 // src/plan/build.ts
@@ -5818,7 +5816,7 @@ function diskList(host) {
 }
 
 // src/plan/types.ts
-var PLAN_FORMAT_VERSION = 1;
+var PLAN_FORMAT_VERSION = 2;
 var HOST_ACTIONS = ["destructive", "replace", "decommission", "provision", "reboot-required", "update", "network-only", "unchanged"];
 function hasChanges(plan) {
   return plan.hosts.some((h) => h.action !== "unchanged");
@@ -5854,17 +5852,29 @@ function planWaves(all, policy) {
 var NETWORK_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe"]);
 var ROLLED_OUT = /* @__PURE__ */ new Set(["provision", "replace", "update", "reboot-required", "destructive"]);
 var REPLACE_NOTE = "installed from scratch through its BMC and the network boot, like a new machine: whatever was on the old disks is lost";
-function buildPlan(base, head) {
+function buildPlan(base, head, reference) {
   const baseIndex = indexSide(base);
   const headIndex = indexSide(head);
   if (JSON.stringify([baseIndex.manifest?.nix, baseIndex.manifest?.library, baseIndex.manifest?.bootServer]) === JSON.stringify([headIndex.manifest?.nix, headIndex.manifest?.library, headIndex.manifest?.bootServer])) baseIndex.nixSame = headIndex;
   const names = [.../* @__PURE__ */ new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
   const changes = base.fleet && head.fleet ? fleetChanges(base.fleet, head.fleet) : [];
-  const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex, changes));
-  describeBootServer(hosts, head.fleet);
-  detectRenames(hosts, (name) => baseIndex.hosts.get(name), (name) => headIndex.hosts.get(name));
+  const proven = provenUnchanged(base, head, baseIndex, headIndex, reference);
+  const byReference = [];
+  const planned = [];
+  for (const name of names) {
+    if (proven(name)) byReference.push(name);
+    else planned.push(planHost(name, base, head, baseIndex, headIndex, changes));
+  }
+  describeBootServer(planned, head.fleet);
+  detectRenames(planned, (name) => baseIndex.hosts.get(name), (name) => headIndex.hosts.get(name));
+  const hosts = [];
+  for (const host of planned) {
+    if (reference && referable(host, reference)) byReference.push(host.name);
+    else hosts.push(host);
+  }
+  byReference.sort();
   const shared = base.fleet ? sharedChanges(base, head, baseIndex, headIndex) : [];
-  const summary = Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length]));
+  const summary = Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length + (a === "unchanged" ? byReference.length : 0)]));
   const policy = { order: head.fleet?.deploy.order ?? base.fleet?.deploy.order ?? [], maxParallel: head.fleet?.deploy.maxParallel ?? 1 };
   const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), { ...policy, ...bootServerFirst(head.fleet) });
   return {
@@ -5876,8 +5886,25 @@ function buildPlan(base, head) {
     waves,
     policy,
     hosts,
+    ...reference && byReference.length > 0 ? { unchanged: { manifest: reference.manifest, hosts: byReference } } : {},
     shared
   };
+}
+function referable(host, reference) {
+  const entry = entryOf(reference, host.name);
+  if (host.action !== "unchanged" || host.reasons.length > 0 || !entry) return false;
+  const paths = Object.keys(host.headManifest);
+  return paths.length === Object.keys(entry.artifacts).length && paths.every((p) => entry.artifacts[p]?.sha256 === host.headManifest[p]);
+}
+function provenUnchanged(base, head, b, h, reference) {
+  if (!reference || !base.fleet || !head.fleet || b.nixSame !== h || inputChanges(base.fleet, head.fleet).length > 0) return () => false;
+  return (name) => {
+    const entry = entryOf(reference, name);
+    return entry !== void 0 && b.hosts.get(name) === h.hosts.get(name) && b.manifest?.hosts[name] === entry && h.manifest?.hosts[name] === entry;
+  };
+}
+function entryOf(reference, name) {
+  return Object.hasOwn(reference.hosts, name) ? reference.hosts[name] : void 0;
 }
 function indexSide(side2) {
   const hosts = new Map((side2.fleet?.hosts ?? []).map((h) => [h.name, h]));
@@ -6092,13 +6119,33 @@ function bootServerFirst(fleet) {
 import path21 from "node:path";
 import { readFileSync as readFileSync7 } from "node:fs";
 async function readCommittedManifest(repo, commit, outDir) {
-  const bytes = await readFileAt(repo, commit, `${outDir}/${MANIFEST_PATH}`);
-  if (!bytes) return void 0;
+  const file = `${outDir}/${MANIFEST_PATH}`;
+  const entry = (await listTree(repo, commit, [file])).find((e) => e.path === file && e.type === "blob" && e.mode !== "120000");
+  const bytes = entry && (await readBlobs(repo, [entry.id])).get(entry.id);
+  if (!entry || !bytes) return void 0;
+  const manifest = parseManifest(bytes);
+  return manifest && { manifest, reference: { manifest: { commit, path: file, blob: entry.id }, hosts: manifest.hosts } };
+}
+function parseManifest(bytes) {
+  let manifest;
   try {
-    return JSON.parse(bytes.toString("utf8"));
+    manifest = { ...JSON.parse(withoutFiles(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"))), files: {} };
   } catch {
     return void 0;
   }
+  const isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isObject2(manifest) || !isObject2(manifest.hosts)) return void 0;
+  const wellFormed = Object.values(manifest.hosts).every((host) => isObject2(host) && isObject2(host.artifacts) && Object.values(host.artifacts).every((a) => isObject2(a) && typeof a.sha256 === "string"));
+  return wellFormed ? manifest : void 0;
+}
+var FILES = '\n  "files": {\n';
+var AFTER_FILES = '\n  },\n  "nix": ';
+function withoutFiles(text) {
+  const start = text.indexOf(FILES);
+  const end = start < 0 ? -1 : text.indexOf(AFTER_FILES, start);
+  if (end < 0 || text.indexOf(FILES, start + 1) >= 0) return text;
+  return `${text.slice(0, start)}
+  "files": {${text.slice(end + 3)}`;
 }
 function committedProblem(manifest, raw, layout) {
   if (!manifest) return "no manifest.json committed";
@@ -6249,20 +6296,32 @@ async function computePlan(request) {
   const repo = await openRepository(request.cwd);
   const dirs = { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), outDir: repoRelative(repo, request.paths.outDir), libraryDir: libraryDirOf(repo, request.paths) };
   const layout = outputLayout(request.paths);
+  const reads = startReads(request, repo, dirs);
   const cache = request.cacheDir === void 0 ? new ParseCache() : loadParseCache(request.cacheDir).cache;
   try {
-    return await planWith(request, repo, dirs, layout, cache);
+    return await planWith(request, await reads, dirs, layout, cache);
   } finally {
     if (request.cacheDir !== void 0) saveParseCache(request.cacheDir, cache);
   }
 }
-async function planWith(request, repo, dirs, layout, cache) {
-  const baseCommit = await resolveCommit(repo, request.base);
-  const head = request.head === void 0 ? { raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } } : await readRevision(repo, request.head, await resolveCommit(repo, request.head), dirs);
-  const known = new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes]));
-  const base = await readRevision(repo, request.base, baseCommit, dirs, known);
-  const committed = base.raw && !request.fullBase ? await readCommittedManifest(repo, baseCommit, dirs.outDir) : void 0;
-  const problem = !base.raw || request.fullBase ? "not used" : committedProblem(committed, base.raw, layout) ?? await fleetcCodeProblem(repo, baseCommit);
+async function startReads(request, repo, dirs) {
+  const resolving = [resolveCommit(repo, request.base), request.head === void 0 ? void 0 : resolveCommit(repo, request.head)];
+  resolving[1]?.catch(() => void 0);
+  const baseCommit = await resolving[0];
+  const headCommit = await resolving[1];
+  const committed = readCommittedManifest(repo, baseCommit, dirs.outDir);
+  committed.catch(() => void 0);
+  const reading = request.head === void 0 ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }) : readRevision(repo, request.head, headCommit, dirs);
+  const known = reading.then((head2) => new Map((head2.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes])));
+  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known);
+  baseReading.catch(() => void 0);
+  const head = await reading;
+  const base = await baseReading;
+  return { repo, baseCommit, head, base, committed: base.raw ? await committed : void 0 };
+}
+async function planWith(request, reads, dirs, layout, cache) {
+  const { repo, baseCommit, head, base, committed } = reads;
+  const problem = !base.raw || request.fullBase ? "not used" : committedProblem(committed?.manifest, base.raw, layout) ?? await fleetcCodeProblem(repo, baseCommit);
   const cleanBase = problem === void 0;
   const memo = newCompileMemo();
   const compiled2 = {
@@ -6277,11 +6336,12 @@ async function planWith(request, repo, dirs, layout, cache) {
   const headSide = compiled2.head;
   if (headSide.failed) return { ok: false, reason: `the fleet at head (${head.info.ref}) has errors`, failed: headSide.failed };
   const warnings = [baseSide.warnings, headSide.warnings].filter((w) => w !== void 0);
+  const reference = request.listUnchanged ? void 0 : committed?.reference;
   if (baseSide.resolved && headSide.resolved) {
-    const sides = partialSides(baseSide.resolved, headSide.resolved, committed, problem);
-    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head), warnings, partial: sides.report };
+    const sides = partialSides(baseSide.resolved, headSide.resolved, committed?.manifest, problem);
+    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head, reference), warnings, partial: sides.report };
   }
-  return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo)), warnings };
+  return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
 async function readRevision(repo, revision, commit, dirs, known) {
   const raw = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known);
@@ -6980,7 +7040,7 @@ function renderPlan(plan, format, options = { diffs: true }) {
   }
 }
 function registerPlan(program, io, setExit) {
-  const command = program.command("plan").description("show what a change does to each host: compile the fleet at two revisions and compare").requiredOption("--base <rev>", "the revision to compare against (e.g. origin/main, HEAD)").option("--head <rev>", "the revision to plan (default: the working tree, uncommitted edits included)").addOption(new Option2("--format <format>", "output format").choices(PLAN_FORMATS).default("text")).option("--plan-file <file>", "also write the plan to this file, in --plan-format").addOption(new Option2("--plan-format <format>", "format of --plan-file").choices(PLAN_FORMATS).default("json")).option("--no-diff", "text format: reasons only, without the artifact diffs").option("--allow-invalid-base", "plan against an empty fleet when the base revision's fleet has errors").option("--detailed-exitcode", "exit 2 when the plan has changes, 0 when it has none").option("--full-base", "compile both revisions in full instead of taking unchanged hosts from the base commit's committed output").option("--closures", "also evaluate and build, with Nix, the hosts whose system changes, and show each one's store path, package and closure-size change (text and Markdown)").option("--builders <spec>", "with --closures: Nix builders (nix --builders; default: those of nix.conf)");
+  const command = program.command("plan").description("show what a change does to each host: compile the fleet at two revisions and compare").requiredOption("--base <rev>", "the revision to compare against (e.g. origin/main, HEAD)").option("--head <rev>", "the revision to plan (default: the working tree, uncommitted edits included)").addOption(new Option2("--format <format>", "output format").choices(PLAN_FORMATS).default("text")).option("--plan-file <file>", "also write the plan to this file, in --plan-format").addOption(new Option2("--plan-format <format>", "format of --plan-file").choices(PLAN_FORMATS).default("json")).option("--no-diff", "text format: reasons only, without the artifact diffs").option("--allow-invalid-base", "plan against an empty fleet when the base revision's fleet has errors").option("--detailed-exitcode", "exit 2 when the plan has changes, 0 when it has none").option("--full-base", "compile both revisions in full instead of taking unchanged hosts from the base commit's committed output").option("--list-unchanged", "json: list the unchanged hosts with their artifact hashes too, instead of by name with a reference to the base commit's committed manifest.json").option("--closures", "also evaluate and build, with Nix, the hosts whose system changes, and show each one's store path, package and closure-size change (text and Markdown)").option("--builders <spec>", "with --closures: Nix builders (nix --builders; default: those of nix.conf)");
   addPathOptions(command);
   addCacheOptions(command);
   command.action(async (options) => {
@@ -6994,7 +7054,8 @@ function registerPlan(program, io, setExit) {
         allowInvalidBase: Boolean(options.allowInvalidBase),
         cwd: process.cwd(),
         cacheDir: cacheDirFrom(options),
-        fullBase: Boolean(options.fullBase)
+        fullBase: Boolean(options.fullBase),
+        listUnchanged: Boolean(options.listUnchanged)
       });
     } catch (error) {
       if (!(error instanceof GitError)) throw error;
@@ -7135,7 +7196,7 @@ function httpOk(address, port, path34, timeoutMs = 5e3) {
 import { hostname, userInfo } from "node:os";
 
 // src/apply/git-objects.ts
-import { execFile } from "node:child_process";
+import { execFile as execFile2 } from "node:child_process";
 var ZERO_OID = "0000000000000000000000000000000000000000";
 var IDENTITY = { GIT_AUTHOR_NAME: "fleetc", GIT_AUTHOR_EMAIL: "fleetc@localhost", GIT_COMMITTER_NAME: "fleetc", GIT_COMMITTER_EMAIL: "fleetc@localhost" };
 var GitCommandError = class extends Error {
@@ -7147,7 +7208,7 @@ var GitCommandError = class extends Error {
 };
 function gitWithIdentity(repo) {
   return (args, input) => new Promise((resolve, reject) => {
-    const child = execFile("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile2("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new GitCommandError(`git ${args[0]} failed: ${stderr.trim() || error.message}`, stderr));
       else resolve(stdout);
     });
@@ -7299,15 +7360,35 @@ async function loadPlanFile(file) {
   } catch (error) {
     throw new PlanFileError(`cannot read plan ${file}: ${error.message}`);
   }
+  const version = data?.formatVersion;
+  if (typeof version === "number" && version !== PLAN_FORMAT_VERSION) throw new PlanFileError(`${file} has plan format ${version}; this fleetc reads ${PLAN_FORMAT_VERSION}: plan again with this fleetc`);
   validatePlan ??= new (ajv2020())({ allErrors: true, strict: false }).compile(readSchema("plan.schema.json"));
   if (!validatePlan(data)) {
     const first = validatePlan.errors?.[0];
     throw new PlanFileError(`${file} is not a fleetc plan: ${first?.instancePath || "/"} ${first?.message ?? ""}`);
   }
   const plan = data;
-  if (plan.formatVersion !== PLAN_FORMAT_VERSION) throw new PlanFileError(`${file} has plan format ${plan.formatVersion}; this fleetc reads ${PLAN_FORMAT_VERSION}`);
   if (!plan.head.commit) throw new PlanFileError(`${file} plans the working tree; apply deploys commits: plan with --head <commit>`);
   return plan;
+}
+async function referencedHashes(repo, plan) {
+  if (!plan.unchanged) return /* @__PURE__ */ new Map();
+  const { blob, path: path34 } = plan.unchanged.manifest;
+  let bytes;
+  try {
+    bytes = (await readBlobs(repo, [blob])).get(blob);
+  } catch {
+    bytes = void 0;
+  }
+  if (!bytes || blobIdOf(bytes) !== blob) return `the manifest the plan file refers to for its unchanged hosts (${path34}, blob ${blob}) is not in this repository`;
+  const manifest = parseManifest(bytes);
+  if (!manifest) return `the manifest the plan file refers to for its unchanged hosts (${path34}, blob ${blob}) is not a fleetc manifest`;
+  const hashes = /* @__PURE__ */ new Map();
+  for (const name of plan.unchanged.hosts) {
+    const entry = entryOf(manifest, name);
+    hashes.set(name, entry && Object.fromEntries(Object.entries(entry.artifacts).map(([file, artifact]) => [file, artifact.sha256])));
+  }
+  return hashes;
 }
 
 // src/apply/plan-from-state.ts
@@ -7398,7 +7479,7 @@ function sameArtifacts(a, b) {
 
 // src/apply/plan-verify.ts
 var MAX_LISTED = 12;
-function planDifferences(file, recomputed) {
+function planDifferences(file, recomputed, referenced = /* @__PURE__ */ new Map()) {
   const out = [];
   const differ = (what, inFile, actual2) => {
     if (!sameValue(inFile, actual2)) out.push(`${what}: ${show2(inFile)} in the plan file, ${show2(actual2)} at the commit`);
@@ -7408,10 +7489,19 @@ function planDifferences(file, recomputed) {
   differ("policy.maxParallel", file.policy?.maxParallel, recomputed.policy.maxParallel);
   const given = new Map((file.hosts ?? []).map((h) => [h.name, h]));
   const actual = new Map(recomputed.hosts.map((h) => [h.name, h]));
-  for (const key of [.../* @__PURE__ */ new Set([...given.keys(), ...actual.keys()])].sort()) {
+  for (const key of [.../* @__PURE__ */ new Set([...given.keys(), ...referenced.keys(), ...actual.keys()])].sort()) {
     const name = show2(key);
     const a = given.get(key);
     const b = actual.get(key);
+    if (referenced.has(key)) {
+      const hashes = referenced.get(key);
+      if (a) out.push(`host ${name}: listed in the plan file both with its plan and as unchanged by reference`);
+      else if (!b) out.push(`host ${name}: unchanged in the plan file, not part of the plan at the commit`);
+      else if (b.action !== "unchanged") out.push(`host ${name}: unchanged in the plan file, ${b.action} at the commit`);
+      else if (!hashes) out.push(`host ${name}: unchanged in the plan file, but not in the manifest it refers to`);
+      else if (!sameValue(hashes, b.headManifest)) out.push(`host ${name}: its artifact hashes in the manifest the plan file refers to differ from what the commit compiles to`);
+      continue;
+    }
     if (!a || !b) {
       const present = a ?? b;
       if (present.action === "unchanged") continue;
@@ -7585,9 +7675,9 @@ async function staleGeneratedFiles(repo, commit, dirs, artifacts) {
 }
 
 // src/apply/credentials.ts
-import { execFile as execFile2 } from "node:child_process";
+import { execFile as execFile3 } from "node:child_process";
 import { chmod, mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
-import { promisify } from "node:util";
+import { promisify as promisify2 } from "node:util";
 import { tmpdir as tmpdir3 } from "node:os";
 import path26 from "node:path";
 function deliveredSecrets(fleet) {
@@ -7635,7 +7725,7 @@ async function stageExtraFiles(credentials, hostKeyFor) {
     if (hostKeyFor !== void 0) {
       await parents(path26.dirname(HOST_KEY_PATH));
       const file = path26.join(dir, HOST_KEY_PATH);
-      await promisify(execFile2)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
+      await promisify2(execFile3)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
       await chmod(file, 384);
       await chmod(`${file}.pub`, 420);
       publicKey = (await readFile3(`${file}.pub`, "utf8")).trim().split(" ").slice(0, 2).join(" ");
@@ -7701,9 +7791,11 @@ function unmigratedState(site, siteHosts, legacy, remote) {
 }
 function sitePlan(plan, inSite) {
   const hosts = plan.hosts.filter((h) => inSite(h.name));
-  const summary = Object.fromEntries(Object.keys(plan.summary).map((action) => [action, hosts.filter((h) => h.action === action).length]));
+  const unchanged = plan.unchanged && { ...plan.unchanged, hosts: plan.unchanged.hosts.filter(inSite) };
+  const byReference = unchanged?.hosts.length ?? 0;
+  const summary = Object.fromEntries(Object.keys(plan.summary).map((action) => [action, hosts.filter((h) => h.action === action).length + (action === "unchanged" ? byReference : 0)]));
   const waves = plan.waves.map((w) => ({ ...w, hosts: w.hosts.filter(inSite) })).filter((w) => w.hosts.length > 0);
-  return { ...plan, hosts, summary, waves };
+  return { ...plan, hosts, ...unchanged ? { unchanged } : {}, summary, waves };
 }
 
 // src/apply/transports/nix.ts
@@ -8563,7 +8655,9 @@ async function apply(request) {
     const planned = await planFromState(compiler, head, states, request.base === void 0 ? void 0 : await resolveCommit(repo, request.base));
     const plan = request.site === void 0 ? planned : sitePlan(planned, inSite);
     showRecordedKeys(plan, head, states);
-    const differences = given ? planDifferences(request.site === void 0 ? given : sitePlan(given, inSite), plan) : [];
+    const givenPlan = given && (request.site === void 0 ? given : sitePlan(given, inSite));
+    const referenced = givenPlan ? await referencedHashes(repo, givenPlan) : /* @__PURE__ */ new Map();
+    const differences = typeof referenced === "string" ? [referenced] : givenPlan ? planDifferences(givenPlan, plan, referenced) : [];
     if (differences.length > 0) {
       const message = `refused: the plan in ${request.planFile} is not the plan of ${headCommit.slice(0, 12)} and the recorded deployment state:
 ${differences.map((d) => `  - ${d}`).join("\n")}

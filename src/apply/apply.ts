@@ -13,7 +13,7 @@ import type { EventSink, HostResult } from './events.ts';
 import { healthChecksFor, HealthChecker } from './health.ts';
 import { acquireLock, newLockInfo, releaseLock, renewLock, type LockInfo } from './lock.ts';
 import { StopControl } from './stop.ts';
-import { loadPlanFile } from './plan-file.ts';
+import { loadPlanFile, referencedHashes } from './plan-file.ts';
 import { planFromState, RevisionCompiler, type CompiledRevision } from './plan-from-state.ts';
 import { planDifferences } from './plan-verify.ts';
 import { flakeReference } from './flake-ref.ts';
@@ -121,7 +121,10 @@ export async function apply(request: ApplyRequest): Promise<ApplyOutcome> {
     const planned = await planFromState(compiler, head, states, request.base === undefined ? undefined : await resolveCommit(repo, request.base));
     const plan = request.site === undefined ? planned : sitePlan(planned, inSite);
     showRecordedKeys(plan, head, states);
-    const differences = given ? planDifferences(request.site === undefined ? given : sitePlan(given, inSite), plan) : [];
+    const givenPlan = given && (request.site === undefined ? given : sitePlan(given, inSite));
+    // The unchanged hosts the file lists by reference are checked against the manifest it refers to.
+    const referenced = givenPlan ? await referencedHashes(repo, givenPlan) : new Map();
+    const differences = typeof referenced === 'string' ? [referenced] : givenPlan ? planDifferences(givenPlan, plan, referenced) : [];
     if (differences.length > 0) {
       const message = `refused: the plan in ${request.planFile} is not the plan of ${headCommit.slice(0, 12)} and the recorded deployment state:\n${differences.map((d) => `  - ${d}`).join('\n')}\nplan again (fleetc plan --head ${headCommit.slice(0, 12)} --format json) and review the new plan`;
       return { status: 'refused', message, plan, results: {} };

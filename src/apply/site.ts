@@ -51,7 +51,9 @@ export function unmigratedState(site: string, siteHosts: readonly string[], lega
 /** The part of a plan one site deploys: its hosts, and the waves and counts of those hosts only. */
 export function sitePlan(plan: Plan, inSite: (host: string) => boolean): Plan {
   const hosts = plan.hosts.filter((h) => inSite(h.name));
-  const summary = Object.fromEntries(Object.keys(plan.summary).map((action) => [action, hosts.filter((h) => h.action === action).length])) as Plan['summary'];
+  const unchanged = plan.unchanged && { ...plan.unchanged, hosts: plan.unchanged.hosts.filter(inSite) };
+  const byReference = unchanged?.hosts.length ?? 0;
+  const summary = Object.fromEntries(Object.keys(plan.summary).map((action) => [action, hosts.filter((h) => h.action === action).length + (action === 'unchanged' ? byReference : 0)])) as Plan['summary'];
   const waves = plan.waves.map((w) => ({ ...w, hosts: w.hosts.filter(inSite) })).filter((w) => w.hosts.length > 0);
-  return { ...plan, hosts, summary, waves };
+  return { ...plan, hosts, ...(unchanged ? { unchanged } : {}), summary, waves };
 }

@@ -10,7 +10,7 @@ import { describeHostChanges, hardwareIdentityChanges } from './reasons.ts';
 import { fleetChanges, type FleetChange } from './fleet-changes.ts';
 import { describeBootServer, FIRST_BOOT_DATA_NOTE, firstBootDataOnly, installSteps, networkOnlyNote, unexplained } from './explain.ts';
 import { fingerprintOf } from '../model/ssh-key.ts';
-import { HOST_ACTIONS, PLAN_FORMAT_VERSION, type ArtifactDiff, type HostAction, type HostPlan, type Plan, type RevisionInfo, type SharedChange } from './types.ts';
+import { HOST_ACTIONS, PLAN_FORMAT_VERSION, type ArtifactDiff, type HostAction, type HostPlan, type Plan, type RevisionInfo, type SharedChange, type UnchangedByReference } from './types.ts';
 import { planWaves } from './waves.ts';
 
 /** One revision, compiled. An absent fleet (it did not exist, or --allow-invalid-base) is empty. */
@@ -37,18 +37,40 @@ const ROLLED_OUT: ReadonlySet<HostAction> = new Set(['provision', 'replace', 'up
 /** What replace tells the reviewer and the operator about the machine's disks. */
 export const REPLACE_NOTE = 'installed from scratch through its BMC and the network boot, like a new machine: whatever was on the old disks is lost';
 
-export function buildPlan(base: PlanSide, head: PlanSide): Plan {
+/**
+ * A manifest.json committed at the base (plan/committed.ts): the plan lists the unchanged hosts whose
+ * hashes at head are their entries in it by name only (Plan.unchanged).
+ */
+export interface ManifestReference {
+  manifest: UnchangedByReference['manifest'];
+  hosts: Manifest['hosts'];
+}
+
+export function buildPlan(base: PlanSide, head: PlanSide, reference?: ManifestReference): Plan {
   const baseIndex = indexSide(base);
   const headIndex = indexSide(head);
   if (JSON.stringify([baseIndex.manifest?.nix, baseIndex.manifest?.library, baseIndex.manifest?.bootServer]) === JSON.stringify([headIndex.manifest?.nix, headIndex.manifest?.library, headIndex.manifest?.bootServer])) baseIndex.nixSame = headIndex;
   const names = [...new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
   const changes = base.fleet && head.fleet ? fleetChanges(base.fleet, head.fleet) : [];
-  const hosts = names.map((name) => planHost(name, base, head, baseIndex, headIndex, changes));
-  describeBootServer(hosts, head.fleet);
-  detectRenames(hosts, (name) => baseIndex.hosts.get(name), (name) => headIndex.hosts.get(name));
+  const proven = provenUnchanged(base, head, baseIndex, headIndex, reference);
+  const byReference: string[] = [];
+  const planned: HostPlan[] = [];
+  for (const name of names) {
+    if (proven(name)) byReference.push(name);
+    else planned.push(planHost(name, base, head, baseIndex, headIndex, changes));
+  }
+  describeBootServer(planned, head.fleet);
+  detectRenames(planned, (name) => baseIndex.hosts.get(name), (name) => headIndex.hosts.get(name));
+  // The same rule for every host, proven or planned: a full compile and a partial one list the same.
+  const hosts: HostPlan[] = [];
+  for (const host of planned) {
+    if (reference && referable(host, reference)) byReference.push(host.name);
+    else hosts.push(host);
+  }
+  byReference.sort();
   // Against an empty base every hand-written file is new; listing them all says nothing.
   const shared = base.fleet ? sharedChanges(base, head, baseIndex, headIndex) : [];
-  const summary = Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length])) as Record<HostAction, number>;
+  const summary = Object.fromEntries(HOST_ACTIONS.map((a) => [a, hosts.filter((h) => h.action === a).length + (a === 'unchanged' ? byReference.length : 0)])) as Record<HostAction, number>;
   const policy = { order: head.fleet?.deploy.order ?? base.fleet?.deploy.order ?? [], maxParallel: head.fleet?.deploy.maxParallel ?? 1 };
   const waves = planWaves(hosts.filter((h) => ROLLED_OUT.has(h.action)).map((h) => ({ name: h.name, profile: h.profile, raftGroups: h.raftGroups })), { ...policy, ...bootServerFirst(head.fleet) });
   return {
@@ -60,8 +82,36 @@ export function buildPlan(base: PlanSide, head: PlanSide): Plan {
     waves,
     policy,
     hosts,
+    ...(reference && byReference.length > 0 ? { unchanged: { manifest: reference.manifest, hosts: byReference } } : {}),
     shared,
   };
+}
+
+/** An unchanged host with nothing to say whose hashes at head are its entry in the referenced manifest. */
+function referable(host: HostPlan, reference: ManifestReference): boolean {
+  const entry = entryOf(reference, host.name);
+  if (host.action !== 'unchanged' || host.reasons.length > 0 || !entry) return false;
+  const paths = Object.keys(host.headManifest);
+  return paths.length === Object.keys(entry.artifacts).length && paths.every((p) => entry.artifacts[p]?.sha256 === host.headManifest[p]);
+}
+
+/**
+ * Hosts that planHost would find unchanged, with no reasons and the referenced entry, known without
+ * planning them: the same resolved host and the referenced manifest's own entry object on both sides
+ * (plan/partial.ts takes an untouched host's entry from it), the same nix/ and library files, and no
+ * flake input changed (those are the reasons an otherwise unchanged host can have).
+ */
+function provenUnchanged(base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex, reference: ManifestReference | undefined): (name: string) => boolean {
+  if (!reference || !base.fleet || !head.fleet || b.nixSame !== h || inputChanges(base.fleet, head.fleet).length > 0) return () => false;
+  return (name) => {
+    const entry = entryOf(reference, name);
+    return entry !== undefined && b.hosts.get(name) === h.hosts.get(name) && b.manifest?.hosts[name] === entry && h.manifest?.hosts[name] === entry;
+  };
+}
+
+/** A host's entry in the referenced manifest (its own property: a host may be called "constructor"). */
+export function entryOf(reference: Pick<ManifestReference, 'hosts'>, name: string): Manifest['hosts'][string] | undefined {
+  return Object.hasOwn(reference.hosts, name) ? reference.hosts[name] : undefined;
 }
 
 interface SideIndex {

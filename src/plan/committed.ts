@@ -7,22 +7,60 @@ import type { OutputLayout } from '../compile/index.ts';
 import { MANIFEST_PATH, MANIFEST_VERSION, type Manifest } from '../emit/manifest.ts';
 import { blobIdOf } from '../load/parse-cache.ts';
 import type { RawFleet } from '../load/types.ts';
+import type { ManifestReference } from './build.ts';
 import { installedLibrary } from '../library/index.ts';
-import { listTree, readFileAt } from '../git/tree-reader.ts';
+import { listTree, readBlobs } from '../git/tree-reader.ts';
 import type { Repository } from '../git/repository.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { walkFiles } from '../util/walk-files.ts';
 import { readFileSync } from 'node:fs';
 
-/** The manifest.json of a commit's output directory, parsed; undefined when there is none or it is not JSON. */
-export async function readCommittedManifest(repo: Repository, commit: string, outDir: string): Promise<Manifest | undefined> {
-  const bytes = await readFileAt(repo, commit, `${outDir}/${MANIFEST_PATH}`);
-  if (!bytes) return undefined;
+/** A commit's committed manifest.json, parsed, and where it is: what a plan refers to for its unchanged hosts. */
+export interface CommittedManifest {
+  manifest: Manifest;
+  reference: ManifestReference;
+}
+
+/** The manifest.json of a commit's output directory; undefined when there is none, or it is not a manifest. */
+export async function readCommittedManifest(repo: Repository, commit: string, outDir: string): Promise<CommittedManifest | undefined> {
+  const file = `${outDir}/${MANIFEST_PATH}`;
+  const entry = (await listTree(repo, commit, [file])).find((e) => e.path === file && e.type === 'blob' && e.mode !== '120000');
+  const bytes = entry && (await readBlobs(repo, [entry.id])).get(entry.id);
+  if (!entry || !bytes) return undefined;
+  const manifest = parseManifest(bytes);
+  return manifest && { manifest, reference: { manifest: { commit, path: file, blob: entry.id }, hosts: manifest.hosts } };
+}
+
+/**
+ * A manifest's text parsed, when it is JSON with an entry of artifacts per host (all a plan and its
+ * reference read), without its `files`: no plan reads them, and they are a third of the text.
+ */
+export function parseManifest(bytes: Uint8Array): Manifest | undefined {
+  let manifest: Manifest;
   try {
-    return JSON.parse(bytes.toString('utf8')) as Manifest;
+    manifest = { ...(JSON.parse(withoutFiles(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))) as Manifest), files: {} };
   } catch {
     return undefined;
   }
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(manifest) || !isObject(manifest.hosts)) return undefined;
+  const wellFormed = Object.values(manifest.hosts).every((host) => isObject(host) && isObject(host.artifacts) && Object.values(host.artifacts).every((a) => isObject(a) && typeof a.sha256 === 'string'));
+  return wellFormed ? manifest : undefined;
+}
+
+const FILES = '\n  "files": {\n';
+const AFTER_FILES = '\n  },\n  "nix": ';
+
+/**
+ * The text with an empty `files` in place of the one fleetc writes (emit/manifest.ts buildManifest:
+ * its own lines, between "files" and "nix" at the top level; a JSON string holds no line break, so
+ * those lines are the object's own). Any other text is left whole: parsed in full.
+ */
+function withoutFiles(text: string): string {
+  const start = text.indexOf(FILES);
+  const end = start < 0 ? -1 : text.indexOf(AFTER_FILES, start);
+  if (end < 0 || text.indexOf(FILES, start + 1) >= 0) return text;
+  return `${text.slice(0, start)}\n  "files": {${text.slice(end + 3)}`;
 }
 
 /**

@@ -14,7 +14,7 @@ import { installedLibrary } from '../library/index.ts';
 import { blobIdOfFile, loadParseCache, ParseCache, readFleetDirSync, saveParseCache } from '../load/index.ts';
 import type { RawFleet } from '../load/types.ts';
 import { buildPlan, type PlanSide } from './build.ts';
-import { committedProblem, fleetcCodeProblem, readCommittedManifest } from './committed.ts';
+import { committedProblem, fleetcCodeProblem, readCommittedManifest, type CommittedManifest } from './committed.ts';
 import { partialSides, type PartialReport, type ResolvedSide } from './partial.ts';
 import type { Plan } from './types.ts';
 
@@ -32,6 +32,8 @@ export interface PlanRequest {
   cacheDir?: string;
   /** Compile both revisions in full: no output taken from the base commit, every host emitted on both sides. */
   fullBase?: boolean;
+  /** List every host with its hashes, the unchanged ones too, instead of referring to the base's committed manifest for them. */
+  listUnchanged?: boolean;
 }
 
 export type PlanOutcome =
@@ -48,13 +50,45 @@ export async function computePlan(request: PlanRequest): Promise<PlanOutcome> {
   const repo = await openRepository(request.cwd);
   const dirs = { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), outDir: repoRelative(repo, request.paths.outDir), libraryDir: libraryDirOf(repo, request.paths) };
   const layout = outputLayout(request.paths);
+  // Git runs beside fleetc: the reads of both revisions and of the base's committed output start
+  // before the parse cache loads (git answers on the other core).
+  const reads = startReads(request, repo, dirs);
   // One parse cache for both sides: a file the two revisions share is parsed once.
   const cache = request.cacheDir === undefined ? new ParseCache() : loadParseCache(request.cacheDir).cache;
   try {
-    return await planWith(request, repo, dirs, layout, cache);
+    return await planWith(request, await reads, dirs, layout, cache);
   } finally {
     if (request.cacheDir !== undefined) saveParseCache(request.cacheDir, cache);
   }
+}
+
+interface Reads {
+  repo: Repository;
+  baseCommit: string;
+  head: Revision;
+  base: Revision;
+  /** The base commit's committed manifest.json (a full plan refers to it too, for its unchanged hosts). */
+  committed: CommittedManifest | undefined;
+}
+
+async function startReads(request: PlanRequest, repo: Repository, dirs: RepoDirs): Promise<Reads> {
+  const resolving = [resolveCommit(repo, request.base), request.head === undefined ? undefined : resolveCommit(repo, request.head)] as const;
+  // Handled at once, so that a rejection not awaited (a bad base and a bad head) is not unhandled.
+  resolving[1]?.catch(() => undefined);
+  const baseCommit = await resolving[0];
+  const headCommit = await resolving[1];
+  const committed = readCommittedManifest(repo, baseCommit, dirs.outDir);
+  committed.catch(() => undefined);
+  const reading: Promise<Revision> = request.head === undefined
+    ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } })
+    : readRevision(repo, request.head, headCommit!, dirs);
+  // The head's file contents serve the base wherever the two have the same blob.
+  const known = reading.then((head) => new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes!])));
+  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known);
+  baseReading.catch(() => undefined);
+  const head = await reading;
+  const base = await baseReading;
+  return { repo, baseCommit, head, base, committed: base.raw ? await committed : undefined };
 }
 
 interface RepoDirs {
@@ -70,18 +104,11 @@ interface Revision {
   info: PlanSide['info'];
 }
 
-async function planWith(request: PlanRequest, repo: Repository, dirs: RepoDirs, layout: OutputLayout, cache: ParseCache): Promise<PlanOutcome> {
-  const baseCommit = await resolveCommit(repo, request.base);
-  const head: Revision = request.head === undefined
-    ? { raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }
-    : await readRevision(repo, request.head, await resolveCommit(repo, request.head), dirs);
-  // The head's file contents serve the base wherever the two have the same blob.
-  const known = new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes!]));
-  const base = await readRevision(repo, request.base, baseCommit, dirs, known);
+async function planWith(request: PlanRequest, reads: Reads, dirs: RepoDirs, layout: OutputLayout, cache: ParseCache): Promise<PlanOutcome> {
+  const { repo, baseCommit, head, base, committed } = reads;
   // The base's committed output, when it is the (clean) build of the base: the base needs no checks
   // at all, and the head's files that are the base's none of their own.
-  const committed = base.raw && !request.fullBase ? await readCommittedManifest(repo, baseCommit, dirs.outDir) : undefined;
-  const problem = !base.raw || request.fullBase ? 'not used' : (committedProblem(committed, base.raw, layout) ?? (await fleetcCodeProblem(repo, baseCommit)));
+  const problem = !base.raw || request.fullBase ? 'not used' : (committedProblem(committed?.manifest, base.raw, layout) ?? (await fleetcCodeProblem(repo, baseCommit)));
   const cleanBase = problem === undefined;
   const memo = newCompileMemo();
   const compiled = {
@@ -96,14 +123,15 @@ async function planWith(request: PlanRequest, repo: Repository, dirs: RepoDirs, 
   const headSide = compiled.head;
   if (headSide.failed) return { ok: false, reason: `the fleet at head (${head.info.ref}) has errors`, failed: headSide.failed };
   const warnings = [baseSide.warnings, headSide.warnings].filter((w) => w !== undefined);
+  const reference = request.listUnchanged ? undefined : committed?.reference;
   if (baseSide.resolved && headSide.resolved) {
-    const sides = partialSides(baseSide.resolved, headSide.resolved, committed, problem);
-    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head), warnings, partial: sides.report };
+    const sides = partialSides(baseSide.resolved, headSide.resolved, committed?.manifest, problem);
+    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head, reference), warnings, partial: sides.report };
   }
-  return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo)), warnings };
+  return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
 
-async function readRevision(repo: Repository, revision: string, commit: string, dirs: RepoDirs, known?: ReadonlyMap<string, Uint8Array>): Promise<Revision> {
+async function readRevision(repo: Repository, revision: string, commit: string, dirs: RepoDirs, known?: Promise<ReadonlyMap<string, Uint8Array>>): Promise<Revision> {
   const raw = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known);
   return { raw: raw.existed ? raw : undefined, info: { ref: revision, commit, fleetExists: raw.existed } };
 }

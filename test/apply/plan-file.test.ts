@@ -74,9 +74,47 @@ describe('apply --plan verifies the plan file', () => {
   test('an injected decommission of an unchanged Raft voter is refused', async (t) => {
     const p = await planned(t);
     const result = await p.applyPlan((plan) => {
-      plan.hosts.find((h) => h.name === 'cp-1')!.action = 'decommission';
+      // cp-1 is unchanged, listed by reference: the file lists it by value instead, decommissioned.
+      assert.ok(plan.unchanged!.hosts.includes('cp-1'));
+      plan.unchanged!.hosts = plan.unchanged!.hosts.filter((h) => h !== 'cp-1');
+      plan.hosts.push({ name: 'cp-1', action: 'decommission', reasons: [], profile: 'control-plane', cluster: 'core', raftGroups: ['core/chainfire', 'core/flaredb'], artifacts: [], headManifest: {} });
     }, '--dry-run');
     assertRefused(result, /host cp-1 action: decommission in the plan file, unchanged at the commit/);
+  });
+
+  test('the unchanged hosts listed by reference are checked against the manifest blob it names', async (t) => {
+    const p = await planned(t);
+    const reference = p.plan.unchanged!;
+    assert.equal(reference.manifest.blob, p.repo.git('rev-parse', `${p.plan.base.commit}:generated/manifest.json`));
+    // A changed host moved among the unchanged ones.
+    const moved = await p.applyPlan((plan) => {
+      plan.hosts = plan.hosts.filter((h) => h.name !== 'wk-1');
+      plan.unchanged!.hosts.push('wk-1');
+    }, '--dry-run');
+    assertRefused(moved, /host wk-1: unchanged in the plan file, update at the commit/);
+    // A manifest blob of the repository with other hashes for cp-1, and one without cp-1.
+    const manifest = JSON.parse(p.repo.git('cat-file', 'blob', reference.manifest.blob)) as { hosts: Record<string, { artifacts: Record<string, { sha256: string }> }> };
+    const blobOf = (text: string) => {
+      writeFileSync(path.join(p.repo.root, 'other.json'), text);
+      return p.repo.git('hash-object', '-w', 'other.json');
+    };
+    const otherHashes = structuredClone(manifest);
+    for (const artifact of Object.values(otherHashes.hosts['cp-1']!.artifacts)) artifact.sha256 = '0'.repeat(64);
+    const withoutCp1 = structuredClone(manifest);
+    delete withoutCp1.hosts['cp-1'];
+    const refer = (blob: string) => p.applyPlan((plan) => void (plan.unchanged!.manifest.blob = blob), '--dry-run');
+    assertRefused(await refer(blobOf(JSON.stringify(otherHashes))), /host cp-1: its artifact hashes in the manifest the plan file refers to differ from what the commit compiles to/);
+    assertRefused(await refer(blobOf(JSON.stringify(withoutCp1))), /host cp-1: unchanged in the plan file, but not in the manifest it refers to/);
+    // Not a blob of the repository, a tree, a blob that is not a manifest.
+    assertRefused(await refer('e'.repeat(40)), /the manifest the plan file refers to for its unchanged hosts \(generated\/manifest\.json, blob e{40}\) is not in this repository/);
+    assertRefused(await refer(p.repo.git('rev-parse', `${p.head}^{tree}`)), /is not in this repository/);
+    assertRefused(await refer(blobOf('{"hosts": 1}')), /is not a fleetc manifest/);
+    // A host that is not in the fleet at all, listed as unchanged.
+    const ghost = await p.applyPlan((plan) => void plan.unchanged!.hosts.push('ghost'), '--dry-run');
+    assertRefused(ghost, /host ghost: unchanged in the plan file, not part of the plan at the commit/);
+    // A host listed both ways.
+    const twice = await p.applyPlan((plan) => void plan.unchanged!.hosts.push('cp-2'), '--dry-run');
+    assertRefused(twice, /host cp-2: listed in the plan file both with its plan and as unchanged by reference/);
   });
 
   test('edited Raft groups and maxParallel (every voter in one wave) are refused; the policy comes from the fleet', async (t) => {
@@ -96,6 +134,14 @@ describe('apply --plan verifies the plan file', () => {
     }, '--dry-run');
     assertRefused(result, /host wk-1 profile: "worker\\u001b\[2J" in the plan file, worker at the commit/);
     assert.ok(!result.stderr.includes('\u001b'));
+  });
+
+  test('a plan file of format 1 (every host by value) is exit 1, saying to plan again', async (t) => {
+    const p = await planned(t);
+    const result = await p.applyPlan((plan) => void (plan.formatVersion = 1));
+    assert.equal(result.exitCode, 1, result.stderr);
+    assert.match(result.stderr, /tampered\.json has plan format 1; this fleetc reads 2: plan again with this fleetc/);
+    assert.ok(!hasStackTrace(result.stderr));
   });
 
   test('a plan of a commit that is not in the repository is exit 1 with a message', async (t) => {

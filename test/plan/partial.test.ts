@@ -3,6 +3,8 @@
 // fleets (and the minimal fixture, whose build is clean, with and without a boot server host) and random edits, with the head committed or left in the working tree, with and without
 // output committed at the base (a clean build records its key, one with warnings does not), and with
 // a committed output that is stale or altered (then the plan must notice and compile the head in full).
+// And the unchanged hosts it lists by name, referring to the base's committed manifest.json, are those
+// a plan listing every host by value gives, with the hashes that blob holds (read as apply reads it).
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +12,9 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { compileFromDisk } from '../../src/compile/index.ts';
 import { computePlan, type PlanOutcome } from '../../src/plan/revisions.ts';
+import { openRepository } from '../../src/git/repository.ts';
+import { referencedHashes } from '../../src/apply/plan-file.ts';
+import { planDifferences } from '../../src/apply/plan-verify.ts';
 import { writeOutputSync } from '../../src/write/index.ts';
 import { arbitraryFleet } from '../helpers/arbitrary-fleet.ts';
 import { applyEdit, fleetEdit, type Files } from '../helpers/fleet-edits.ts';
@@ -39,6 +44,32 @@ const MINIMAL: Files = Object.fromEntries(walkFiles(MINIMAL_FLEET).map((file) =>
 /** The same with cp-1 as its boot server (boot.server), also clean. */
 const MINIMAL_SERVER: Files = { ...MINIMAL, 'fleet.yaml': MINIMAL['fleet.yaml']!.replace('boot: { http: "http://10.0.0.2:8080/boot", tftp: 10.0.0.2 }', 'boot: { http: "http://10.0.0.11:8080/boot", tftp: 10.0.0.11, server: cp-1 }') };
 
+/**
+ * A plan that lists unchanged hosts by reference is the plan that lists every host by value: each
+ * host it names is, in the by-value plan, unchanged with nothing to say and the hashes the referenced
+ * blob holds for it (read as apply reads it), and everything else is the same.
+ */
+async function assertSameAsByValue(root: string, byReference: PlanOutcome, byValue: PlanOutcome): Promise<boolean> {
+  if (!byReference.ok || !byValue.ok) {
+    assert.deepEqual(comparable(byReference), comparable(byValue));
+    return false;
+  }
+  const { unchanged, ...rest } = byReference.plan;
+  assert.equal(byValue.plan.unchanged, undefined);
+  const referenced = await referencedHashes(await openRepository(root), byReference.plan);
+  assert.equal(typeof referenced, 'object', String(referenced));
+  const hashes = referenced as Map<string, Record<string, string> | undefined>;
+  const named = new Set(unchanged?.hosts ?? []);
+  for (const host of byValue.plan.hosts.filter((h) => named.has(h.name))) {
+    assert.deepEqual([host.action, host.reasons, host.headManifest], ['unchanged', [], hashes.get(host.name)], `${host.name} is unchanged with the referenced hashes`);
+  }
+  assert.equal(byValue.plan.hosts.filter((h) => named.has(h.name)).length, named.size, 'every host named is in the plan');
+  assert.deepEqual(rest, { ...byValue.plan, hosts: byValue.plan.hosts.filter((h) => !named.has(h.name)) });
+  // What apply checks agrees too.
+  assert.deepEqual(planDifferences(byReference.plan, byValue.plan, hashes), []);
+  return named.size > 0;
+}
+
 function comparable(outcome: PlanOutcome): unknown {
   if (!outcome.ok) return { reason: outcome.reason, failed: outcome.failed?.diagnostics };
   return { plan: outcome.plan, warnings: outcome.warnings.map((w) => [w.side, w.diagnostics]) };
@@ -47,6 +78,7 @@ function comparable(outcome: PlanOutcome): unknown {
 test('a plan from the committed base output equals a plan of both revisions compiled in full', async (t) => {
   let partialRuns = 0;
   let committedUsed = 0;
+  let byReference = 0;
   await fc.assert(
     fc.asyncProperty(
       fc.oneof({ arbitrary: arbitraryFleet({ maxHosts: 6, clusters: true, bootServer: true }), weight: 2 }, { arbitrary: fc.constant(MINIMAL), weight: 1 }, { arbitrary: fc.constant(MINIMAL_SERVER), weight: 1 }),
@@ -96,6 +128,8 @@ test('a plan from the committed base output equals a plan of both revisions comp
           }
         }
         assert.deepEqual(comparable(partial), comparable(full));
+        // Unchanged hosts by reference (format 2) are what listing every host by value gives.
+        if (await assertSameAsByValue(root, partial, await computePlan({ ...request, fullBase: true, listUnchanged: true }))) byReference++;
       },
     ),
     { numRuns: 100 },
@@ -103,6 +137,7 @@ test('a plan from the committed base output equals a plan of both revisions comp
   // The property must have been exercised: plans built partially, some from committed output.
   assert.ok(partialRuns >= 15, `only ${partialRuns} partial plans`);
   assert.ok(committedUsed >= 3, `committed output used only ${committedUsed} times`);
+  assert.ok(byReference >= 10, `unchanged hosts listed by reference in only ${byReference} plans`);
 });
 
 test('with a boot server host, a one-host edit takes the other hosts from the committed output and plans as a full compile', async (t) => {
@@ -118,4 +153,5 @@ test('with a boot server host, a one-host edit takes the other hosts from the co
   assert.equal(partial.partial.committed, undefined, 'the committed output was used');
   // The boot server's entry, composed from the committed entries, is what a full compile gives.
   assert.deepEqual(comparable(partial), comparable(await computePlan({ ...request, fullBase: true })));
+  assert.ok(await assertSameAsByValue(root, partial, await computePlan({ ...request, listUnchanged: true })), 'the unchanged hosts are listed by reference');
 });

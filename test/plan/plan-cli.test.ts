@@ -24,7 +24,7 @@ test('plan: text by default, markdown and JSON on request, exit codes', async (t
   assert.match(text.stdout, /^ {4}interface eno1: mac 52:54:00:00:00:21 → 52:54:00:00:00:98$/m);
   assert.match(text.stdout, /^ {6}\+ {4}matchConfig\.PermanentMACAddress = "52:54:00:00:00:98";$/m);
   const saved = JSON.parse(readFileSync(path.join(repo.root, 'plan.json'), 'utf8'));
-  assert.equal(saved.formatVersion, 1);
+  assert.equal(saved.formatVersion, 2);
   assert.equal(saved.hosts.find((h: { name: string }) => h.name === 'wk-1').action, 'replace');
 
   const plain = await runFleetc(['plan', '--base', 'HEAD'], { cwd: repo.root });
@@ -33,6 +33,29 @@ test('plan: text by default, markdown and JSON on request, exit codes', async (t
   assert.match(markdown.stdout, /^<!-- fleetc-plan -->\n## fleetc plan · mini/);
   const json = await runFleetc(['plan', '--base', 'HEAD', '--format', 'json'], { cwd: repo.root });
   assert.deepEqual(JSON.parse(json.stdout), saved);
+});
+
+test('plan --format json: with output committed at the base, unchanged hosts by name and reference; --list-unchanged lists them by value; the text is the same', async (t) => {
+  const repo = new FleetRepo(tempDir(t));
+  assert.equal((await runFleetc(['build'], { cwd: repo.root })).exitCode, 0);
+  const base = repo.commit('base');
+  repo.rewrite('fleet/hosts/wk-1.yaml', (s) => `${s}labels: { rack: r9 }\n`);
+  const run = (...args: string[]) => runFleetc(['plan', '--base', 'HEAD', ...args], { cwd: repo.root });
+  const [byReference, byValue] = [JSON.parse((await run('--format', 'json')).stdout), JSON.parse((await run('--format', 'json', '--list-unchanged')).stdout)];
+  // Unchanged with nothing to say (a host can be unchanged with reasons: listed by value then).
+  const unchangedHosts = byValue.hosts.filter((h: { action: string; reasons: string[] }) => h.action === 'unchanged' && h.reasons.length === 0);
+  assert.ok(unchangedHosts.length >= 3, 'the fixture has unchanged hosts');
+  assert.equal(byValue.unchanged, undefined);
+  assert.deepEqual(byReference.unchanged.hosts, unchangedHosts.map((h: { name: string }) => h.name));
+  assert.equal(byReference.unchanged.manifest.commit, base);
+  assert.equal(byReference.unchanged.manifest.path, 'generated/manifest.json');
+  assert.equal(byReference.unchanged.manifest.blob, repo.git('rev-parse', `${base}:generated/manifest.json`));
+  // The referenced blob holds each unchanged host's hashes, as listed by value.
+  const manifest = JSON.parse(repo.git('cat-file', 'blob', byReference.unchanged.manifest.blob));
+  for (const host of unchangedHosts) assert.deepEqual(Object.fromEntries(Object.entries(manifest.hosts[host.name].artifacts as Record<string, { sha256: string }>).map(([p, a]) => [p, a.sha256])), host.headManifest);
+  assert.deepEqual(byReference.hosts, byValue.hosts.filter((h: unknown) => !unchangedHosts.includes(h)));
+  assert.deepEqual(byReference.summary, byValue.summary);
+  for (const format of ['text', 'markdown']) assert.equal((await run('--format', format)).stdout, (await run('--format', format, '--list-unchanged')).stdout);
 });
 
 test('plan: bad revision, invalid head, outside a repository — messages, exit 1, no stack trace', async (t) => {

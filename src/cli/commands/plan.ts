@@ -45,6 +45,7 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
     .option('--allow-invalid-base', 'plan against an empty fleet when the base revision\'s fleet has errors')
     .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when it has none')
     .option('--full-base', 'compile both revisions in full instead of taking unchanged hosts from the base commit\'s committed output')
+    .option('--list-unchanged', 'json: list the unchanged hosts with their artifact hashes too, instead of by name with a reference to the base commit\'s committed manifest.json')
     .option('--closures', 'also evaluate and build, with Nix, the hosts whose system changes, and show each one\'s store path, package and closure-size change (text and Markdown)')
     .option('--builders <spec>', 'with --closures: Nix builders (nix --builders; default: those of nix.conf)');
   addPathOptions(command);
@@ -61,6 +62,7 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
         cwd: process.cwd(),
         cacheDir: cacheDirFrom(options),
         fullBase: Boolean(options.fullBase),
+        listUnchanged: Boolean(options.listUnchanged),
       });
     } catch (error) {
       if (!(error instanceof GitError)) throw error;
