@@ -991,7 +991,7 @@ ${indent}`) : value.code);
     out.push("[\n");
     for (const item of value) {
       out.push(inner);
-      const parenthesise = item instanceof NixCode && /\s/.test(item.code.trim()) && !/^[[{(]/.test(item.code.trim());
+      const parenthesise = item instanceof NixCode && needsParentheses(item);
       if (parenthesise) out.push("(");
       print(item, options, inner, out);
       if (parenthesise) out.push(")");
@@ -1009,10 +1009,10 @@ ${indent}`) : value.code);
       out.push(first ? "{\n" : "\n");
       first = false;
       out.push(inner, nixAttrName(key));
-      while (options.collapsePaths && isCollapsible(current)) {
-        const childKey = Object.keys(current)[0];
-        out.push(".", nixAttrName(childKey));
-        current = current[childKey];
+      let only;
+      while (options.collapsePaths && (only = onlyKey(current)) !== void 0) {
+        out.push(".", nixAttrName(only));
+        current = current[only];
       }
       out.push(" = ");
       print(current, options, inner, out);
@@ -1024,8 +1024,23 @@ ${indent}}`);
   }
   throw new Error(`nixValue: cannot print ${typeof value}`);
 }
-function isCollapsible(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof NixCode) && Object.keys(value).length === 1;
+var parenthesised = /* @__PURE__ */ new WeakMap();
+function needsParentheses(item) {
+  let needs = parenthesised.get(item);
+  if (needs === void 0) {
+    const code2 = item.code.trim();
+    parenthesised.set(item, needs = /\s/.test(code2) && !/^[[{(]/.test(code2));
+  }
+  return needs;
+}
+function onlyKey(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || value instanceof NixCode) return void 0;
+  let only;
+  for (const key in value) {
+    if (only !== void 0) return void 0;
+    only = key;
+  }
+  return only;
 }
 
 // src/emit/templates.ts
@@ -2083,7 +2098,7 @@ function json(path33, value) {
 }
 
 // src/emit/manifest.ts
-import { createHash as createHash7 } from "node:crypto";
+import crypto, { createHash as createHash7 } from "node:crypto";
 var MANIFEST_PATH = "manifest.json";
 var MANIFEST_VERSION = 3;
 function hostLibraryHashes(manifest, host) {
@@ -2096,13 +2111,17 @@ function hostNixHashes(manifest, host) {
   if (!manifest || !entry) return {};
   return Object.fromEntries(entry.nix.map((path33) => [path33, manifest.nix[path33]]));
 }
+var oneShot = crypto.hash;
 function sha2562(text) {
-  return createHash7("sha256").update(text).digest("hex");
+  return oneShot ? oneShot("sha256", text, "hex") : createHash7("sha256").update(text).digest("hex");
 }
 var artifactHashes = /* @__PURE__ */ new WeakMap();
 var partHashes = /* @__PURE__ */ new Map();
 var MAX_PART_MEMO = 2e5;
 var partCount = 0;
+function rememberHash(artifact, hash) {
+  artifactHashes.set(artifact, hash);
+}
 function artifactHash(artifact) {
   let hash = artifactHashes.get(artifact);
   if (hash === void 0) artifactHashes.set(artifact, hash = sha2562(artifact.contents));
@@ -2300,6 +2319,160 @@ function finishArtifacts(fleet, emitted, context, manifest) {
 }
 function isSafeRelativePath(path33) {
   return path33.length > 0 && !path33.startsWith("/") && path33.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
+}
+
+// src/emit/parallel.ts
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+
+// src/compile/affected.ts
+function fleetShape(fleet, checked, context) {
+  const { hosts: _hosts, clusters, ...rest } = fleet;
+  const shared = JSON.stringify([rest, checked.fleet?.data, checked.profiles.map((p) => [p.name, p.data]), context.nixDir, context.outDirFromRoot, [...context.nixFiles], [...context.library.files]]);
+  return {
+    shared,
+    hosts: new Map(fleet.hosts.map((h) => [h.name, h])),
+    clusters: new Map(Object.values(clusters).map((c) => [c.name, JSON.stringify({ ...c, hosts: void 0 })])),
+    voters: new Map(Object.values(clusters).map((c) => [c.name, new Set(c.raft.flatMap((g) => g.voters))]))
+  };
+}
+function affectedHosts(before, after) {
+  if (before.shared !== after.shared) return { all: true };
+  const removed = [...before.hosts.keys()].filter((name) => !after.hosts.has(name)).sort();
+  const host = /* @__PURE__ */ new Set();
+  for (const [name, h] of after.hosts) if (before.hosts.get(name) !== h) host.add(name);
+  const differs = /* @__PURE__ */ new Set([...host, ...removed]);
+  const touched = /* @__PURE__ */ new Set();
+  for (const name of /* @__PURE__ */ new Set([...before.clusters.keys(), ...after.clusters.keys()])) {
+    const votersChanged = [...before.voters.get(name) ?? [], ...after.voters.get(name) ?? []].some((voter) => differs.has(voter));
+    if (votersChanged || before.clusters.get(name) !== after.clusters.get(name)) touched.add(name);
+  }
+  const cluster = new Set(host);
+  for (const [name, h] of after.hosts) if (touched.has(h.cluster)) cluster.add(name);
+  return { all: false, host, cluster, removed };
+}
+function hostsToEmit(fleet, names, scope) {
+  if (scope === "host") return fleet.hosts.filter((h) => names.has(h.name));
+  const voters = /* @__PURE__ */ new Set();
+  for (const h of fleet.hosts) if (names.has(h.name)) for (const group of fleet.clusters[h.cluster]?.raft ?? []) for (const voter of group.voters) voters.add(voter);
+  return fleet.hosts.filter((h) => names.has(h.name) || voters.has(h.name));
+}
+
+// src/emit/parallel.ts
+var PARALLEL_MIN_HOSTS = 2e3;
+var CHUNK_HOSTS = 500;
+var ROLE = "fleetc-emit-worker";
+function workerCount(hosts, cores, setting = process.env.FLEETC_WORKERS) {
+  if (setting !== void 0 && setting !== "") {
+    const n = Number(setting);
+    return Number.isInteger(n) && n >= 0 ? Math.min(n, 16) : 0;
+  }
+  return hosts >= PARALLEL_MIN_HOSTS ? Math.max(0, Math.min(cores - 1, 3)) : 0;
+}
+var EmitPool = class {
+  /** chunkHosts: hosts per chunk; mainToo: the main thread takes chunks too (tests leave them all to the workers). */
+  constructor(count, chunkHosts = CHUNK_HOSTS, mainToo = true) {
+    this.chunkHosts = chunkHosts;
+    this.mainToo = mainToo;
+    this.workers = Array.from({ length: count }, startWorker);
+  }
+  chunkHosts;
+  mainToo;
+  workers;
+  get size() {
+    return this.workers.length;
+  }
+  async close() {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+  /** Every artifact of the fleet, sorted by path, the manifest last: byte-identical to emitFleet. */
+  async emit(fleet, context) {
+    if (this.workers.length === 0 || fleet.hosts.length === 0) return emitFleet(fleet, context);
+    const chunks2 = [];
+    for (let i = 0; i < fleet.hosts.length; i += this.chunkHosts) chunks2.push(fleet.hosts.slice(i, i + this.chunkHosts).map((h) => h.name));
+    const results = new Array(chunks2.length);
+    let next = 0;
+    let failed;
+    let notPerHost = false;
+    const perHost = perHostEmitters(fleet, context);
+    const request = (id) => ({ id, fleet: chunkFleet(fleet, chunks2[id]), names: chunks2[id], emitters: perHost, context });
+    const runWorker = (worker) => new Promise((resolve) => {
+      const take = () => {
+        if (failed || notPerHost || next >= chunks2.length) return finish3();
+        worker.postMessage(request(next++));
+      };
+      const onMessage = (reply) => {
+        if ("error" in reply) failed ??= new Error(reply.error);
+        else if ("notPerHost" in reply) notPerHost = true;
+        else {
+          reply.artifacts.forEach((a, i) => rememberHash(a, reply.hashes[i]));
+          results[reply.id] = reply.artifacts;
+        }
+        take();
+      };
+      const onError = (error) => {
+        failed ??= new Error(`emit worker failed: ${error.message}`);
+        finish3();
+      };
+      const finish3 = () => {
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        resolve();
+      };
+      worker.on("message", onMessage);
+      worker.once("error", onError);
+      take();
+    });
+    const working = this.workers.map(runWorker);
+    const shared = EMITTERS.filter((_, i) => !perHost.includes(i)).flatMap((emit) => emit(fleet, context));
+    while (this.mainToo && !failed && !notPerHost && next < chunks2.length) {
+      const id = next++;
+      const reply = emitChunk(request(id), false);
+      if ("error" in reply) throw new Error(reply.error);
+      if ("notPerHost" in reply) notPerHost = true;
+      else results[id] = reply.artifacts;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(working);
+    if (failed) throw failed;
+    if (notPerHost) return emitFleet(fleet, context);
+    return finishArtifacts(fleet, [...shared, ...results.flat()], context);
+  }
+};
+function perHostEmitters(fleet, context) {
+  const probe = chunkFleet(fleet, [fleet.hosts[0].name]);
+  return EMITTERS.flatMap((emit, i) => {
+    if (emit.crossHost === true) return [];
+    const artifacts = emit(probe, context);
+    return artifacts.length > 0 && artifacts.every((a) => a.host !== void 0 && !a.fragments && !a.root) ? [i] : [];
+  });
+}
+function chunkFleet(fleet, names) {
+  return { ...fleet, hosts: hostsToEmit(fleet, new Set(names), "cluster") };
+}
+function emitChunk({ id, fleet, names, emitters, context }, hash) {
+  const wanted = new Set(names);
+  const artifacts = [];
+  try {
+    for (const index of emitters) {
+      for (const artifact of EMITTERS[index](fleet, context)) {
+        if (artifact.host === void 0 || artifact.fragments || artifact.root) return { id, notPerHost: artifact.path };
+        if (wanted.has(artifact.host)) artifacts.push(artifact);
+      }
+    }
+  } catch (error) {
+    return { id, error: error instanceof Error ? error.message : String(error) };
+  }
+  return { id, artifacts, hashes: hash ? artifacts.map((a) => sha2562(a.contents)) : [] };
+}
+function startWorker() {
+  const data = { role: ROLE };
+  const self = import.meta.url;
+  const worker = self.endsWith(".ts") ? new Worker(`import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(self)}); });`, { eval: true, workerData: data }) : new Worker(new URL(self), { workerData: data });
+  return worker;
+}
+if (!isMainThread && workerData?.role === ROLE && parentPort) {
+  const port = parentPort;
+  port.on("message", (request) => port.postMessage(emitChunk(request, true)));
 }
 
 // src/load/cache-store.ts
@@ -4104,10 +4277,17 @@ function emitContext(raw, layout, diagnostics) {
 }
 async function compileFromDisk(paths, options = {}) {
   const raw = options.raw ?? readFleetDirSync(paths.fleetDir, paths.nixDir);
-  const parseCache = options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache;
-  const result = compileRaw(raw, { ...outputLayout(paths), validateOnly: options.validateOnly, parseCache });
-  if (parseCache) saveParseCache(options.cacheDir, parseCache);
-  return result;
+  const pool = options.workers && !options.validateOnly ? new EmitPool(options.workers) : void 0;
+  try {
+    const parseCache = options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache;
+    const layout = outputLayout(paths);
+    const result = compileRaw(raw, { ...layout, validateOnly: options.validateOnly || pool !== void 0, parseCache });
+    if (parseCache) saveParseCache(options.cacheDir, parseCache);
+    if (pool && result.fleet) result.artifacts = await pool.emit(result.fleet, emitContext(raw, layout, result.diagnostics));
+    return result;
+  } finally {
+    await pool?.close();
+  }
 }
 function outputLayout(paths) {
   return { nixDirFromOut: relativeNixDir(paths), outDirFromRoot: relativePosix(rootDirOf(paths), paths.outDir) };
@@ -4168,6 +4348,9 @@ function isInside(child, parent) {
   const relative = path8.relative(parent, child);
   return relative !== "" && !relative.startsWith("..") && !path8.isAbsolute(relative);
 }
+
+// src/cli/commands/build.ts
+import { availableParallelism } from "node:os";
 
 // src/write/writer.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
@@ -5021,7 +5204,7 @@ async function build(options, io, guard) {
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
-  const result = await compileFromDisk(paths, { cacheDir, raw });
+  const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount(raw.files.length, availableParallelism()) });
   io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
   if (hasErrors(result.diagnostics) || !result.artifacts) {
     io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched
@@ -5854,39 +6037,6 @@ async function fleetcCodeProblem(repo, commit) {
   }
   const differs = [.../* @__PURE__ */ new Set([...committed.keys(), ...running.keys()])].find((file) => committed.get(file) !== running.get(file));
   return differs === void 0 ? void 0 : `fleetc's own ${differs} differs from the commit's`;
-}
-
-// src/compile/affected.ts
-function fleetShape(fleet, checked, context) {
-  const { hosts: _hosts, clusters, ...rest } = fleet;
-  const shared = JSON.stringify([rest, checked.fleet?.data, checked.profiles.map((p) => [p.name, p.data]), context.nixDir, context.outDirFromRoot, [...context.nixFiles], [...context.library.files]]);
-  return {
-    shared,
-    hosts: new Map(fleet.hosts.map((h) => [h.name, h])),
-    clusters: new Map(Object.values(clusters).map((c) => [c.name, JSON.stringify({ ...c, hosts: void 0 })])),
-    voters: new Map(Object.values(clusters).map((c) => [c.name, new Set(c.raft.flatMap((g) => g.voters))]))
-  };
-}
-function affectedHosts(before, after) {
-  if (before.shared !== after.shared) return { all: true };
-  const removed = [...before.hosts.keys()].filter((name) => !after.hosts.has(name)).sort();
-  const host = /* @__PURE__ */ new Set();
-  for (const [name, h] of after.hosts) if (before.hosts.get(name) !== h) host.add(name);
-  const differs = /* @__PURE__ */ new Set([...host, ...removed]);
-  const touched = /* @__PURE__ */ new Set();
-  for (const name of /* @__PURE__ */ new Set([...before.clusters.keys(), ...after.clusters.keys()])) {
-    const votersChanged = [...before.voters.get(name) ?? [], ...after.voters.get(name) ?? []].some((voter) => differs.has(voter));
-    if (votersChanged || before.clusters.get(name) !== after.clusters.get(name)) touched.add(name);
-  }
-  const cluster = new Set(host);
-  for (const [name, h] of after.hosts) if (touched.has(h.cluster)) cluster.add(name);
-  return { all: false, host, cluster, removed };
-}
-function hostsToEmit(fleet, names, scope) {
-  if (scope === "host") return fleet.hosts.filter((h) => names.has(h.name));
-  const voters = /* @__PURE__ */ new Set();
-  for (const h of fleet.hosts) if (names.has(h.name)) for (const group of fleet.clusters[h.cluster]?.raft ?? []) for (const voter of group.voters) voters.add(voter);
-  return fleet.hosts.filter((h) => names.has(h.name) || voters.has(h.name));
 }
 
 // src/plan/partial.ts

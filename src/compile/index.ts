@@ -5,6 +5,7 @@ import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.ts';
 import { SourceRegistry } from '../diagnostics/source.ts';
 import type { Artifact, EmitContext } from '../emit/artifact.ts';
 import { emitFleet } from '../emit/index.ts';
+import { EmitPool } from '../emit/parallel.ts';
 import { installedLibrary } from '../library/index.ts';
 import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
 import { parseFleet, readFleetDirSync } from '../load/index.ts';
@@ -101,14 +102,23 @@ export interface DiskOptions {
   cacheDir?: string;
   /** The files, when the caller has read them already. */
   raw?: RawFleet;
+  /** Emit on worker threads (emit/parallel.ts): how many; default none. The artifacts are the same. */
+  workers?: number;
 }
 
 export async function compileFromDisk(paths: Paths, options: DiskOptions = {}): Promise<Compilation> {
   const raw = options.raw ?? readFleetDirSync(paths.fleetDir, paths.nixDir);
-  const parseCache = options.cacheDir === undefined ? undefined : loadParseCache(options.cacheDir).cache;
-  const result = compileRaw(raw, { ...outputLayout(paths), validateOnly: options.validateOnly, parseCache });
-  if (parseCache) saveParseCache(options.cacheDir!, parseCache);
-  return result;
+  const pool = options.workers && !options.validateOnly ? new EmitPool(options.workers) : undefined;
+  try {
+    const parseCache = options.cacheDir === undefined ? undefined : loadParseCache(options.cacheDir).cache;
+    const layout = outputLayout(paths);
+    const result = compileRaw(raw, { ...layout, validateOnly: options.validateOnly || pool !== undefined, parseCache });
+    if (parseCache) saveParseCache(options.cacheDir!, parseCache);
+    if (pool && result.fleet) result.artifacts = await pool.emit(result.fleet, emitContext(raw, layout, result.diagnostics));
+    return result;
+  } finally {
+    await pool?.close();
+  }
 }
 
 /** Where the generated files point to: the nix directory from the output, the output from the root. */

@@ -1,5 +1,5 @@
 // manifest.json: every file's hash, and per host the hashes of everything it depends on — what plan diffs.
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 import type { Fleet, Host } from '../model/fleet.ts';
 import type { Artifact, ArtifactKind, EmitContext } from './artifact.ts';
 import { isBootServerFile } from '../library/index.ts';
@@ -53,8 +53,11 @@ export function hostNixHashes(manifest: Manifest | undefined, host: string): Rec
   return Object.fromEntries(entry.nix.map((path) => [path, manifest.nix[path]!]));
 }
 
+/** crypto.hash (Node ≥ 20.12) hashes in one call, without a Hash object per file (~30 % less for small files). */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }
 
 /**
@@ -66,6 +69,11 @@ const artifactHashes = new WeakMap<Artifact, string>();
 const partHashes = new Map<string, Map<string, string>>();
 const MAX_PART_MEMO = 200_000;
 let partCount = 0;
+
+/** The sha256 of an artifact's contents, computed elsewhere (an emit worker, emit/parallel.ts). */
+export function rememberHash(artifact: Artifact, hash: string): void {
+  artifactHashes.set(artifact, hash);
+}
 
 function artifactHash(artifact: Artifact): string {
   let hash = artifactHashes.get(artifact);
