@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Artifact } from '../emit/artifact.ts';
 import { checkArtifactPath } from '../emit/index.ts';
 import { MANIFEST_PATH } from '../emit/manifest.ts';
-import { compareWithDiskSync, compareWithKnown, rootDirOf, type FileChange } from './compare.ts';
+import { compareWithDiskSync, compareWithKnown, compareWithNothing, rootDirOf, type FileChange } from './compare.ts';
 import { describeFileSystemError, hintFor, isFileSystemError, WriteFailed, WriteRefused } from './errors.ts';
 import { readJournal, rollForward, undo, untouched, prefixOf, writeJournal, WriteLayout, JOURNAL_VERSION, type Journal, type Step } from './journal.ts';
 import { acquireOutputLock, type OutputLock } from './lock.ts';
@@ -70,16 +70,19 @@ function writeLocked(target: string, rootDir: string, artifacts: readonly Artifa
   recoverInterruptedWriteSync(target, { rootDir });
   const hadOld = refuseForeignDirectory(target);
   for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(path.join(rootDir, artifact.path), artifact.contents);
-  const changes = known && hadOld ? compareWithKnown(known, artifacts, target, { rootDir }) : compareWithDiskSync(target, artifacts, { rootDir });
+  const outExists = fs.existsSync(target);
+  // A first build (no output directory yet) adds every file: nothing to compare but the root files.
+  const changes = !outExists ? compareWithNothing(target, artifacts, { rootDir }) : known && hadOld ? compareWithKnown(known, artifacts, target, { rootDir }) : compareWithDiskSync(target, artifacts, { rootDir });
   if (changes.length === 0) return { changes, wrote: false };
 
   const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes(4).toString('hex')}`);
-  // The changed artifacts by key, found in one pass (a patch changes a few of thousands).
-  const changedKeys = new Set(changes.map((c) => keyOf(c.root ? 'root' : 'out', c.path)));
-  const changedPaths = new Set(changes.map((c) => c.path));
+  // The changed artifacts that are steps of their own by key, found in one pass (a patch changes a
+  // few of thousands; a first build's output files are all one step).
+  const ownSteps = outExists ? changes : changes.filter((c) => c.root);
+  const changedKeys = new Set(ownSteps.map((c) => keyOf(c.root ? 'root' : 'out', c.path)));
+  const changedPaths = new Set(ownSteps.map((c) => c.path));
   const byKey = new Map<string, Artifact>();
   for (const a of artifacts) if (changedPaths.has(a.path) && changedKeys.has(keyOf(a.root ? 'root' : 'out', a.path))) byKey.set(keyOf(a.root ? 'root' : 'out', a.path), a);
-  const outExists = fs.existsSync(target);
   const steps: Step[] = [];
   const staged: Array<[Step, Artifact]> = [];
   if (!outExists) {

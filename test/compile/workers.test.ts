@@ -1,13 +1,14 @@
-// Emit on worker threads (emit/parallel.ts) gives the artifacts a single thread gives, byte for byte,
-// whatever the number of workers and the chunk size: the example fleet (a boot server host among
-// them), a bench fleet of two clusters, and random fleets with clusters and a boot server. An
-// emitter's failure inside a worker is an Error with the emitter's message, as on one thread.
+// Parse and emit on worker threads (compile/workers.ts) give what a single thread gives, byte for
+// byte, whatever the number of workers and the chunk size: the example fleet (a boot server host
+// among them), a bench fleet of two clusters, random fleets with clusters and a boot server, and
+// broken files (their diagnostics). An emitter's failure inside a worker is an Error with the
+// emitter's message, as on one thread.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { compileRaw, emitContext } from '../../src/compile/index.ts';
+import { compileRaw, emitContext, type Compilation } from '../../src/compile/index.ts';
 import { emitFleet } from '../../src/emit/index.ts';
-import { EmitPool, workerCount } from '../../src/emit/parallel.ts';
+import { StagePool, workerCount } from '../../src/compile/workers.ts';
 import { readFleetDirSync } from '../../src/load/index.ts';
 import type { Fleet } from '../../src/model/fleet.ts';
 import type { RawFleet } from '../../src/load/types.ts';
@@ -18,7 +19,7 @@ import { EXAMPLE_NIX } from '../helpers/paths.ts';
 import { rawOf } from '../helpers/raw-fleet.ts';
 
 const LAYOUT = { nixDirFromOut: '../nix', outDirFromRoot: 'generated' };
-const pools = [new EmitPool(1, 3), new EmitPool(3, 1), new EmitPool(2, 50), new EmitPool(2, 2, false)];
+const pools = [new StagePool(1, 3), new StagePool(3, 1), new StagePool(2, 50), new StagePool(2, 2, false)];
 after(() => Promise.all(pools.map((p) => p.close())));
 
 function compiled(raw: RawFleet): { fleet: Fleet; context: ReturnType<typeof emitContext> } {
@@ -27,12 +28,17 @@ function compiled(raw: RawFleet): { fleet: Fleet; context: ReturnType<typeof emi
   return { fleet: result.fleet, context: emitContext(raw, LAYOUT, result.diagnostics) };
 }
 
+const output = (c: Compilation) => JSON.stringify({ artifacts: c.artifacts?.map((a) => [a.path, a.contents]), diagnostics: c.diagnostics, hosts: c.hostCount, profiles: c.profileCount });
 const text = (artifacts: ReadonlyArray<{ path: string; contents: string; kind: string; host?: string }>) => JSON.stringify(artifacts.map((a) => [a.path, a.kind, a.host, a.contents]));
 
 async function assertSameOnEveryPool(raw: RawFleet): Promise<void> {
   const { fleet, context } = compiled(raw);
   const serial = text(emitFleet(fleet, context));
-  for (const pool of pools) assert.equal(text(await pool.emit(fleet, context)), serial, `${pool.size} workers`);
+  const whole = compileRaw(raw, LAYOUT);
+  for (const pool of pools) {
+    assert.equal(text(await pool.emit(fleet, context)), serial, `${pool.size} workers`);
+    assert.equal(output(compileRaw(raw, { ...LAYOUT, preParsed: await pool.parse(raw) })), output(whole));
+  }
 }
 
 test('the example fleet: the same artifacts on 1, 2 and 3 workers as on one thread', async () => {
@@ -51,12 +57,26 @@ test('random fleets with clusters and a boot server host: the same artifacts', a
   );
 });
 
+test('broken files: the same diagnostics when parsed on workers', async () => {
+  const files = Object.fromEntries(generateFleet(12, 3).files);
+  const names = Object.keys(files).filter((f) => f.startsWith('hosts/'));
+  files[names[0]!] = 'name: [unclosed\n';
+  files[names[1]!] = 'a: 1\na: 2\n';
+  files[names[2]!] = '- a list\n';
+  files[names[3]!] = '';
+  files[names[4]!] = 'name: "a\\0b"\n';
+  const raw = rawOf(files);
+  const whole = compileRaw(raw, LAYOUT);
+  assert.deepEqual([...new Set(whole.diagnostics.map((d) => d.code))].sort(), ['FILE_EMPTY', 'YAML_DUPLICATE_KEY', 'YAML_NOT_A_MAPPING', 'VALUE_CONTROL_CHARACTER', 'YAML_SYNTAX'].sort());
+  for (const pool of pools) assert.equal(output(compileRaw(raw, { ...LAYOUT, preParsed: await pool.parse(raw) })), output(whole));
+});
+
 test('an emitter that throws inside a worker (the main thread taking no chunk) rejects with its message, as on one thread', async () => {
   const { fleet, context } = compiled(readFleetDirSync(EXAMPLE_PATHS.fleetDir, EXAMPLE_NIX));
   // Emit is only ever given validated fleets; a fraction here is what a bug in resolve would pass.
   const broken: Fleet = { ...fleet, hosts: fleet.hosts.map((h, i) => (i === fleet.hosts.length - 1 ? { ...h, interfaces: h.interfaces.map((nic) => ({ ...nic, mtu: 1500.5 })) } : h)) };
   assert.throws(() => emitFleet(broken, context), /only integers/);
-  const pool = new EmitPool(1, 1, false);
+  const pool = new StagePool(1, 1, false);
   try {
     await assert.rejects(pool.emit(broken, context), (error: Error) => error instanceof Error && /only integers/.test(error.message));
   } finally {
@@ -64,12 +84,11 @@ test('an emitter that throws inside a worker (the main thread taking no chunk) r
   }
 });
 
-test('workers only for large fleets unless FLEETC_WORKERS says', () => {
-  assert.equal(workerCount(100, 2, undefined), 0);
-  assert.equal(workerCount(5000, 2, undefined), 1);
-  assert.equal(workerCount(5000, 1, undefined), 0);
-  assert.equal(workerCount(5000, 16, undefined), 3);
-  assert.equal(workerCount(100, 2, '2'), 2);
-  assert.equal(workerCount(50000, 2, '0'), 0);
-  assert.equal(workerCount(50000, 2, 'many'), 0);
+test('no workers unless FLEETC_WORKERS says how many', () => {
+  assert.equal(workerCount(undefined), 0);
+  assert.equal(workerCount(''), 0);
+  assert.equal(workerCount('2'), 2);
+  assert.equal(workerCount('0'), 0);
+  assert.equal(workerCount('many'), 0);
+  assert.equal(workerCount('99'), 16);
 });
