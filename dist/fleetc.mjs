@@ -1058,14 +1058,70 @@ var BLOCK_HELPERS = /* @__PURE__ */ new Set(["each", "if", "unless"]);
 function registerEscaper(name, escape) {
   ESCAPERS[name] = escape;
 }
-var instance = Handlebars.create();
 function compileTemplate(name, source) {
-  checkExplicitEscaping(name, Handlebars.parse(source));
-  for (const [helper, escape] of Object.entries(ESCAPERS)) {
-    instance.registerHelper(helper, (value) => new instance.SafeString(escape(value)));
+  const program = Handlebars.parse(source);
+  checkExplicitEscaping(name, program);
+  const render2 = compileProgram(name, program);
+  return (context) => render2(context, []);
+}
+function compileProgram(name, program) {
+  const parts = program.body.map((node) => compileNode(name, node));
+  return (context, parents) => {
+    let out = "";
+    for (const part of parts) out += part(context, parents);
+    return out;
+  };
+}
+function compileNode(name, node) {
+  if (node.type === "ContentStatement") {
+    const text = node.value;
+    return () => text;
   }
-  const template3 = instance.compile(source, { strict: true, noEscape: false, preventIndent: true });
-  return (context) => template3(context);
+  if (node.type === "CommentStatement") return () => "";
+  if (node.type === "MustacheStatement") {
+    const mustache = node;
+    const escape = ESCAPERS[mustache.path.original];
+    const value = compileLookup(name, mustache.params[0]);
+    return (context, parents) => escape(value(context, parents));
+  }
+  if (node.type === "BlockStatement") {
+    const block2 = node;
+    const helper = block2.path.original;
+    if (block2.params.length !== 1) throw new Error(`template ${name}: {{#${helper}}} takes one value`);
+    const value = compileLookup(name, block2.params[0]);
+    const fn = block2.program ? compileProgram(name, block2.program) : () => "";
+    const inverse = block2.inverse ? compileProgram(name, block2.inverse) : () => "";
+    if (helper === "each") {
+      return (context, parents) => {
+        const items = value(context, parents);
+        if (items === void 0 || items === null || items === false) return inverse(context, parents);
+        if (!Array.isArray(items)) throw new Error(`template ${name}: {{#each}} over something that is not a list`);
+        if (items.length === 0) return inverse(context, parents);
+        const inner = [...parents, context];
+        let out = "";
+        for (const item of items) out += fn(item, inner);
+        return out;
+      };
+    }
+    const truthy = (v) => Boolean(v) && !(Array.isArray(v) && v.length === 0);
+    const positive = helper === "if";
+    return (context, parents) => truthy(value(context, parents)) === positive ? fn(context, parents) : inverse(context, parents);
+  }
+  throw new Error(`template ${name}: ${node.type} is not supported`);
+}
+function compileLookup(name, expression) {
+  if (expression.type !== "PathExpression") throw new Error(`template ${name}: only paths are passed to helpers`);
+  const path33 = expression;
+  if (path33.data) throw new Error(`template ${name}: @data variables are not used`);
+  const { depth, parts } = path33;
+  return (context, parents) => {
+    let value = depth === 0 ? context : parents[parents.length - depth];
+    for (const part of parts) {
+      if (value === null || value === void 0) throw new Error(`template ${name}: cannot read "${part}" of ${path33.original}: its parent is ${value}`);
+      value = Object.prototype.hasOwnProperty.call(value, part) ? value[part] : void 0;
+    }
+    return value;
+  };
 }
 function checkExplicitEscaping(name, program) {
   const visit = (node) => {
@@ -3700,14 +3756,23 @@ function checkHostReferences(host, context, report) {
   checkLabels(host.document, host.data.labels, report);
   const fleetData = context.fleet?.data;
   if (!fleetData) return;
-  const clusters = fleetData.clusters ? Object.keys(fleetData.clusters) : void 0;
-  if (clusters && host.data.cluster !== void 0 && !clusters.includes(host.data.cluster)) unknownCluster(report, clusters, host.document, ["cluster"], host.data.cluster);
-  const networks = Object.keys(fleetData.networks);
+  const clusters = fleetData.clusters ? namesOf(fleetData.clusters) : void 0;
+  if (clusters && host.data.cluster !== void 0 && !clusters.set.has(host.data.cluster)) unknownCluster(report, clusters.names, host.document, ["cluster"], host.data.cluster);
+  const networks = namesOf(fleetData.networks);
   host.data.interfaces.forEach((nic, i) => {
-    if (networks.includes(nic.network)) return;
-    const suggestion = closestMatch(nic.network, networks);
-    report.at(host.document, ["interfaces", i, "network"], { code: "NETWORK_UNKNOWN", message: `network "${nic.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
+    if (networks.set.has(nic.network)) return;
+    const suggestion = closestMatch(nic.network, networks.names);
+    report.at(host.document, ["interfaces", i, "network"], { code: "NETWORK_UNKNOWN", message: `network "${nic.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.names.join(", ")}` });
   });
+}
+var knownNames = /* @__PURE__ */ new WeakMap();
+function namesOf(record2) {
+  let known = knownNames.get(record2);
+  if (!known) {
+    const list3 = Object.keys(record2);
+    knownNames.set(record2, known = { names: list3, set: new Set(list3) });
+  }
+  return known;
 }
 function unknownCluster(report, clusters, document, path33, name) {
   if (clusters.includes(name)) return;
