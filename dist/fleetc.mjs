@@ -2215,7 +2215,10 @@ function buildManifest(fleet, artifacts, context, memo) {
   parts.push(sorted.length === 0 ? '  "files": {}' : '  "files": {\n');
   sorted.forEach((artifact, i) => {
     let line = fileLines.get(artifact);
-    if (line === void 0) fileLines.set(artifact, line = `    ${JSON.stringify(artifact.path)}: ${entryText(artifact.kind, artifactHash(artifact), "    ")}`);
+    if (line === void 0) {
+      line = `    ${JSON.stringify(artifact.path)}: ${entryText(artifact.kind, artifactHash(artifact), "    ")}`;
+      if (memo) fileLines.set(artifact, line);
+    }
     parts.push(line, i === sorted.length - 1 ? "\n  }" : ",\n");
     if (artifact.host) own.get(artifact.host).push(artifact);
     if (server && artifact.host !== server && BOOT_SERVER_KINDS.has(artifact.kind)) own.get(server).push(artifact);
@@ -2228,7 +2231,7 @@ function buildManifest(fleet, artifacts, context, memo) {
 ` : "");
   const hosts = jsonKeyOrder(fleet.hosts);
   parts.push(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
-  hosts.forEach((host, i) => parts.push(hostText(host, own.get(host.name), shared, nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server)), i === hosts.length - 1 ? "\n  }" : ",\n"));
+  hosts.forEach((host, i) => parts.push(hostText(host, own.get(host.name), shared, nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server), memo !== void 0), i === hosts.length - 1 ? "\n  }" : ",\n"));
   parts.push("\n}\n");
   return { path: MANIFEST_PATH, kind: "manifest", contents: memo ? memo.join(parts) : parts.join("") };
 }
@@ -2265,7 +2268,7 @@ function jsonKeyOrder(hosts) {
   return Object.keys(Object.fromEntries(hosts.map((h) => [h.name, 0]))).map((name) => byName.get(name));
 }
 var hostTexts = /* @__PURE__ */ new WeakMap();
-function hostText(host, own, shared, nix) {
+function hostText(host, own, shared, nix, keep) {
   const kept2 = hostTexts.get(host);
   if (kept2 && kept2.nix === nix && kept2.own.length === own.length && own.every((a, i) => kept2.own[i] === a) && kept2.shared.length === shared.length && shared.every(({ artifact, baseHash }, i) => kept2.shared[i][0] === artifact.path && kept2.shared[i][1] === baseHash && kept2.shared[i][2] === artifact.fragments[host.name])) {
     return kept2.text;
@@ -2282,7 +2285,7 @@ function hostText(host, own, shared, nix) {
       "artifacts": ${block(lines, "      ")},
       "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), "      ")}
     }`;
-  hostTexts.set(host, { own, shared: shared.map(({ artifact, baseHash }) => [artifact.path, baseHash, artifact.fragments[host.name]]), nix, text });
+  if (keep) hostTexts.set(host, { own, shared: shared.map(({ artifact, baseHash }) => [artifact.path, baseHash, artifact.fragments[host.name]]), nix, text });
   return text;
 }
 function entryText(kind, hash, indent) {
@@ -4381,6 +4384,7 @@ async function compileFromDisk(paths, options = {}) {
     const result = compileRaw(raw, { ...layout, validateOnly: true, parseCache, preParsed });
     if (parseCache) saveParseCache(options.cacheDir, parseCache);
     if (!options.validateOnly && result.fleet) {
+      if (result.diagnostics.length === 0) result.sources = new SourceRegistry();
       const context = emitContext(raw, layout, result.diagnostics);
       result.artifacts = pool ? await pool.emit(result.fleet, context) : emitFleet(result.fleet, context);
     }
