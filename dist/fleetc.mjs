@@ -430,7 +430,7 @@ function rangeOf2(node) {
 var MAX_ALIAS_COUNT = 100;
 var YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" };
 var PARSER_VERSION = `3 yaml@${createRequire3(import.meta.url)("yaml/package.json").version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
-function parseFleet(raw, sources, cache, memo) {
+function parseFleet(raw, sources, cache, memo, preParsed) {
   const diagnostics = [...raw.problems];
   const loaded = { displayDir: raw.displayDir, profiles: [], hosts: [], nixFiles: raw.nixFiles };
   let firstFleetFile;
@@ -451,7 +451,7 @@ function parseFleet(raw, sources, cache, memo) {
     if (kind === "fleet") firstFleetFile = file.relPath;
     const kept2 = memo?.get(file);
     if (kept2?.document) sources.adopt(kept2.document.source);
-    const result = kept2 ?? parseFile(file, kind, sources, cache);
+    const result = kept2 ?? parseFile(file, kind, sources, cache, preParsed);
     if (memo && !kept2 && result.document && cache) memo.set(file, result);
     diagnostics.push(...result.diagnostics);
     if (!result.document) continue;
@@ -470,7 +470,7 @@ function kindOf(relPath) {
   if (relPath.startsWith("hosts/")) return "host";
   return void 0;
 }
-function parseFile(file, kind, sources, cache) {
+function parseFile(file, kind, sources, cache, preParsed) {
   const path34 = file.displayPath;
   const bytes = file.bytes ?? new Uint8Array();
   const text = decodeUtf8(bytes);
@@ -483,7 +483,7 @@ function parseFile(file, kind, sources, cache) {
   const id = cache ? blobIdOfFile(file) : void 0;
   const cached = id === void 0 ? void 0 : cache.get(id);
   if (cached !== void 0) return { document: loadedDocument(kind, file, stem, cached, source, id), diagnostics: [] };
-  const parsed = parseText(text, file.relPath, path34);
+  const parsed = preParsed?.get(file) ?? parseText(text, file.relPath, path34);
   if (!("data" in parsed)) return parsed;
   if (id !== void 0) cache.set(id, parsed.data);
   return { document: loadedDocument(kind, file, stem, parsed.data, source, id), diagnostics: [] };
@@ -1042,7 +1042,7 @@ ${indent}`) : value.code);
     out.push("[\n");
     for (const item of value) {
       out.push(inner);
-      const parenthesise = item instanceof NixCode && /\s/.test(item.code.trim()) && !/^[[{(]/.test(item.code.trim());
+      const parenthesise = item instanceof NixCode && needsParentheses(item);
       if (parenthesise) out.push("(");
       print(item, options, inner, out);
       if (parenthesise) out.push(")");
@@ -1060,10 +1060,10 @@ ${indent}`) : value.code);
       out.push(first ? "{\n" : "\n");
       first = false;
       out.push(inner, nixAttrName(key));
-      while (options.collapsePaths && isCollapsible(current)) {
-        const childKey = Object.keys(current)[0];
-        out.push(".", nixAttrName(childKey));
-        current = current[childKey];
+      let only;
+      while (options.collapsePaths && (only = onlyKey(current)) !== void 0) {
+        out.push(".", nixAttrName(only));
+        current = current[only];
       }
       out.push(" = ");
       print(current, options, inner, out);
@@ -1075,8 +1075,23 @@ ${indent}}`);
   }
   throw new Error(`nixValue: cannot print ${typeof value}`);
 }
-function isCollapsible(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof NixCode) && Object.keys(value).length === 1;
+var parenthesised = /* @__PURE__ */ new WeakMap();
+function needsParentheses(item) {
+  let needs = parenthesised.get(item);
+  if (needs === void 0) {
+    const code2 = item.code.trim();
+    parenthesised.set(item, needs = /\s/.test(code2) && !/^[[{(]/.test(code2));
+  }
+  return needs;
+}
+function onlyKey(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || value instanceof NixCode) return void 0;
+  let only;
+  for (const key in value) {
+    if (only !== void 0) return void 0;
+    only = key;
+  }
+  return only;
 }
 
 // src/emit/templates.ts
@@ -2245,7 +2260,7 @@ function json(path34, value) {
 }
 
 // src/emit/manifest.ts
-import { createHash as createHash7 } from "node:crypto";
+import crypto, { createHash as createHash7 } from "node:crypto";
 var MANIFEST_PATH = "manifest.json";
 var MANIFEST_VERSION = 3;
 function hostLibraryHashes(manifest, host) {
@@ -2258,13 +2273,17 @@ function hostNixHashes(manifest, host) {
   if (!manifest || !entry) return {};
   return Object.fromEntries(entry.nix.map((path34) => [path34, manifest.nix[path34]]));
 }
+var oneShot = crypto.hash;
 function sha2562(text) {
-  return createHash7("sha256").update(text).digest("hex");
+  return oneShot ? oneShot("sha256", text, "hex") : createHash7("sha256").update(text).digest("hex");
 }
 var artifactHashes = /* @__PURE__ */ new WeakMap();
 var partHashes = /* @__PURE__ */ new Map();
 var MAX_PART_MEMO = 2e5;
 var partCount = 0;
+function rememberHash(artifact, hash) {
+  artifactHashes.set(artifact, hash);
+}
 function artifactHash(artifact) {
   let hash = artifactHashes.get(artifact);
   if (hash === void 0) artifactHashes.set(artifact, hash = sha2562(artifact.contents));
@@ -2302,7 +2321,10 @@ function buildManifest(fleet, artifacts, context, memo) {
   parts.push(sorted.length === 0 ? '  "files": {}' : '  "files": {\n');
   sorted.forEach((artifact, i) => {
     let line = fileLines.get(artifact);
-    if (line === void 0) fileLines.set(artifact, line = `    ${JSON.stringify(artifact.path)}: ${entryText(artifact.kind, artifactHash(artifact), "    ")}`);
+    if (line === void 0) {
+      line = `    ${JSON.stringify(artifact.path)}: ${entryText(artifact.kind, artifactHash(artifact), "    ")}`;
+      if (memo) fileLines.set(artifact, line);
+    }
     parts.push(line, i === sorted.length - 1 ? "\n  }" : ",\n");
     if (artifact.host) own.get(artifact.host).push(artifact);
     if (server && artifact.host !== server && BOOT_SERVER_KINDS.has(artifact.kind)) own.get(server).push(artifact);
@@ -2315,7 +2337,7 @@ function buildManifest(fleet, artifacts, context, memo) {
 ` : "");
   const hosts = jsonKeyOrder(fleet.hosts);
   parts.push(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
-  hosts.forEach((host, i) => parts.push(hostText(host, own.get(host.name), shared, nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server)), i === hosts.length - 1 ? "\n  }" : ",\n"));
+  hosts.forEach((host, i) => parts.push(hostText(host, own.get(host.name), shared, nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server), memo !== void 0), i === hosts.length - 1 ? "\n  }" : ",\n"));
   parts.push("\n}\n");
   if (memo) memo.layout = { count: sorted.length, server, own, shared, hostIndex: new Map(hosts.map((h, i) => [h.name, 7 + 2 * sorted.length + 2 * i])) };
   return { path: MANIFEST_PATH, kind: "manifest", contents: memo ? memo.join(parts) : parts.join("") };
@@ -2359,7 +2381,7 @@ function jsonKeyOrder(hosts) {
   return Object.keys(Object.fromEntries(hosts.map((h) => [h.name, 0]))).map((name) => byName.get(name));
 }
 var hostTexts = /* @__PURE__ */ new WeakMap();
-function hostText(host, own, shared, nix) {
+function hostText(host, own, shared, nix, keep) {
   const kept2 = hostTexts.get(host);
   if (kept2 && kept2.nix === nix && kept2.own.length === own.length && own.every((a, i) => kept2.own[i] === a) && kept2.shared.length === shared.length && shared.every(({ artifact, baseHash }, i) => kept2.shared[i][0] === artifact.path && kept2.shared[i][1] === baseHash && kept2.shared[i][2] === artifact.fragments[host.name])) {
     return kept2.text;
@@ -2376,7 +2398,7 @@ function hostText(host, own, shared, nix) {
       "artifacts": ${block(lines, "      ")},
       "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), "      ")}
     }`;
-  hostTexts.set(host, { own, shared: shared.map(({ artifact, baseHash }) => [artifact.path, baseHash, artifact.fragments[host.name]]), nix, text });
+  if (keep) hostTexts.set(host, { own, shared: shared.map(({ artifact, baseHash }) => [artifact.path, baseHash, artifact.fragments[host.name]]), nix, text });
   return text;
 }
 function entryText(kind, hash, indent) {
@@ -2472,7 +2494,7 @@ function patchManifest(fleet, artifacts, replaced, changedHosts2, context, memo)
     }
   }
   for (const [name, host] of hosts) {
-    parts[layout.hostIndex.get(name)] = hostText(host, layout.own.get(name), layout.shared, nixDependenciesOf(host, context.nixFiles, sortedNix, name === server));
+    parts[layout.hostIndex.get(name)] = hostText(host, layout.own.get(name), layout.shared, nixDependenciesOf(host, context.nixFiles, sortedNix, name === server), true);
   }
   return { path: MANIFEST_PATH, kind: "manifest", contents: memo.join(parts) };
 }
@@ -2522,6 +2544,191 @@ function finishArtifacts(fleet, emitted, context, manifest) {
 }
 function isSafeRelativePath(path34) {
   return path34.length > 0 && !path34.startsWith("/") && path34.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
+}
+
+// src/compile/workers.ts
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+
+// src/compile/affected.ts
+function fleetShape(fleet, checked, context) {
+  const { hosts: _hosts, clusters, ...rest } = fleet;
+  const shared = JSON.stringify([rest, checked.fleet?.data, checked.profiles.map((p) => [p.name, p.data]), context.nixDir, context.outDirFromRoot, [...context.nixFiles], [...context.library.files]]);
+  return {
+    shared,
+    hosts: new Map(fleet.hosts.map((h) => [h.name, h])),
+    clusters: new Map(Object.values(clusters).map((c) => [c.name, JSON.stringify({ ...c, hosts: void 0 })])),
+    voters: new Map(Object.values(clusters).map((c) => [c.name, new Set(c.raft.flatMap((g) => g.voters))]))
+  };
+}
+function affectedHosts(before, after) {
+  if (before.shared !== after.shared) return { all: true };
+  const removed = [...before.hosts.keys()].filter((name) => !after.hosts.has(name)).sort();
+  const host = /* @__PURE__ */ new Set();
+  for (const [name, h] of after.hosts) if (before.hosts.get(name) !== h) host.add(name);
+  const differs = /* @__PURE__ */ new Set([...host, ...removed]);
+  const touched = /* @__PURE__ */ new Set();
+  for (const name of /* @__PURE__ */ new Set([...before.clusters.keys(), ...after.clusters.keys()])) {
+    const votersChanged = [...before.voters.get(name) ?? [], ...after.voters.get(name) ?? []].some((voter) => differs.has(voter));
+    if (votersChanged || before.clusters.get(name) !== after.clusters.get(name)) touched.add(name);
+  }
+  const cluster = new Set(host);
+  for (const [name, h] of after.hosts) if (touched.has(h.cluster)) cluster.add(name);
+  return { all: false, host, cluster, removed };
+}
+function hostsToEmit(fleet, names, scope) {
+  if (scope === "host") return fleet.hosts.filter((h) => names.has(h.name));
+  const voters = /* @__PURE__ */ new Set();
+  for (const h of fleet.hosts) if (names.has(h.name)) for (const group of fleet.clusters[h.cluster]?.raft ?? []) for (const voter of group.voters) voters.add(voter);
+  return fleet.hosts.filter((h) => names.has(h.name) || voters.has(h.name));
+}
+
+// src/compile/workers.ts
+var CHUNK_HOSTS = 500;
+var CHUNK_FILES = 500;
+var ROLE = "fleetc-stage-worker";
+function workerCount(setting = process.env.FLEETC_WORKERS) {
+  if (setting === void 0 || setting === "") return 0;
+  const n = Number(setting);
+  return Number.isInteger(n) && n >= 0 ? Math.min(n, 16) : 0;
+}
+var StagePool = class {
+  /** chunk: hosts or files per chunk; mainToo: the main thread takes chunks too (tests leave them all to the workers). */
+  constructor(count, chunk, mainToo = true) {
+    this.chunk = chunk;
+    this.mainToo = mainToo;
+    this.workers = Array.from({ length: count }, startWorker);
+  }
+  chunk;
+  mainToo;
+  workers;
+  get size() {
+    return this.workers.length;
+  }
+  async close() {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+  /** parseText of every readable file, by file. */
+  async parse(raw) {
+    const files = raw.files.flatMap((file) => {
+      const text = file.problem || !file.bytes ? void 0 : decodeUtf8(file.bytes);
+      return text === void 0 ? [] : [{ file, text }];
+    });
+    const chunks2 = split(files, this.chunk ?? CHUNK_FILES);
+    const results = await this.distribute(chunks2.length, (id) => ({ kind: "parse", id, files: chunks2[id].map(({ file, text }) => ({ text, relPath: file.relPath, path: file.displayPath })) }), (reply) => "parsed" in reply ? reply.parsed : void 0);
+    const parsed = /* @__PURE__ */ new Map();
+    chunks2.forEach((chunk, i) => chunk.forEach(({ file }, j) => parsed.set(file, results[i][j])));
+    return parsed;
+  }
+  /** Every artifact of the fleet, sorted by path, the manifest last: byte-identical to emitFleet. */
+  async emit(fleet, context) {
+    if (this.workers.length === 0 || fleet.hosts.length === 0) return emitFleet(fleet, context);
+    const chunks2 = split(fleet.hosts.map((h) => h.name), this.chunk ?? CHUNK_HOSTS);
+    const perHost = perHostEmitters(fleet, context);
+    const shared = [];
+    const results = await this.distribute(
+      chunks2.length,
+      (id) => ({ kind: "emit", id, fleet: chunkFleet(fleet, chunks2[id]), names: chunks2[id], emitters: perHost, context }),
+      (reply) => {
+        if (!("artifacts" in reply)) return void 0;
+        reply.artifacts.forEach((a, i) => rememberHash(a, reply.hashes[i]));
+        return reply.artifacts;
+      },
+      // The shared files, while the workers take their first chunks.
+      () => shared.push(...EMITTERS.filter((_, i) => !perHost.includes(i)).flatMap((emit) => emit(fleet, context)))
+    );
+    if (!results) return emitFleet(fleet, context);
+    return finishArtifacts(fleet, [...shared, ...results.flat()], context);
+  }
+  /**
+   * Chunks 0..count-1 taken in turn by the workers and the main thread (between two of its chunks
+   * it lets the workers' replies in); undefined when a chunk's reply says the work cannot be split.
+   */
+  async distribute(count, request, accept, first) {
+    const results = new Array(count);
+    let next = 0;
+    let failed;
+    let unsplittable = false;
+    const take = (reply, id) => {
+      if ("error" in reply) failed ??= new Error(reply.error);
+      else {
+        const value = accept(reply);
+        if (value === void 0) unsplittable = true;
+        else results[id] = value;
+      }
+    };
+    const stopped = () => failed !== void 0 || unsplittable || next >= count;
+    const working = this.workers.map((worker) => new Promise((resolve) => {
+      const onMessage = (reply) => {
+        take(reply, reply.id);
+        more();
+      };
+      const onError = (error) => {
+        failed ??= new Error(`a worker thread failed: ${error.message}`);
+        done();
+      };
+      const done = () => {
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        resolve();
+      };
+      const more = () => stopped() ? done() : worker.postMessage(request(next++));
+      worker.on("message", onMessage);
+      worker.once("error", onError);
+      more();
+    }));
+    first?.();
+    while (this.mainToo && !stopped()) {
+      const id = next++;
+      take(run(request(id), false), id);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(working);
+    if (failed) throw failed;
+    return unsplittable ? void 0 : results;
+  }
+};
+function split(items, size2) {
+  const chunks2 = [];
+  for (let i = 0; i < items.length; i += size2) chunks2.push(items.slice(i, i + size2));
+  return chunks2;
+}
+function perHostEmitters(fleet, context) {
+  const probe = chunkFleet(fleet, [fleet.hosts[0].name]);
+  return EMITTERS.flatMap((emit, i) => {
+    if (emit.crossHost === true) return [];
+    const artifacts = emit(probe, context);
+    return artifacts.length > 0 && artifacts.every((a) => a.host !== void 0 && !a.fragments && !a.root) ? [i] : [];
+  });
+}
+function chunkFleet(fleet, names) {
+  return { ...fleet, hosts: hostsToEmit(fleet, new Set(names), "cluster") };
+}
+function run(request, inWorker) {
+  try {
+    return request.kind === "parse" ? { id: request.id, parsed: request.files.map((f) => parseText(f.text, f.relPath, f.path)) } : emitChunk(request, inWorker);
+  } catch (error) {
+    return { id: request.id, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+function emitChunk({ id, fleet, names, emitters, context }, hash) {
+  const wanted = new Set(names);
+  const artifacts = [];
+  for (const index of emitters) {
+    for (const artifact of EMITTERS[index](fleet, context)) {
+      if (artifact.host === void 0 || artifact.fragments || artifact.root) return { id, notPerHost: artifact.path };
+      if (wanted.has(artifact.host)) artifacts.push(artifact);
+    }
+  }
+  return { id, artifacts, hashes: hash ? artifacts.map((a) => sha2562(a.contents)) : [] };
+}
+function startWorker() {
+  const data = { role: ROLE };
+  const self = import.meta.url;
+  return self.endsWith(".ts") ? new Worker(`import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(self)}); });`, { eval: true, workerData: data }) : new Worker(new URL(self), { workerData: data });
+}
+if (!isMainThread && workerData?.role === ROLE && parentPort) {
+  const port = parentPort;
+  port.on("message", (request) => port.postMessage(run(request, true)));
 }
 
 // src/load/cache-store.ts
@@ -3725,14 +3932,23 @@ function checkHostReferences(host, context, report) {
   checkLabels(host.document, host.data.labels, report);
   const fleetData = context.fleet?.data;
   if (!fleetData) return;
-  const clusters = fleetData.clusters ? Object.keys(fleetData.clusters) : void 0;
-  if (clusters && host.data.cluster !== void 0 && !clusters.includes(host.data.cluster)) unknownCluster(report, clusters, host.document, ["cluster"], host.data.cluster);
-  const networks = Object.keys(fleetData.networks);
+  const clusters = fleetData.clusters ? namesOf(fleetData.clusters) : void 0;
+  if (clusters && host.data.cluster !== void 0 && !clusters.set.has(host.data.cluster)) unknownCluster(report, clusters.names, host.document, ["cluster"], host.data.cluster);
+  const networks = namesOf(fleetData.networks);
   host.data.interfaces.forEach((nic, i) => {
-    if (networks.includes(nic.network)) return;
-    const suggestion = closestMatch(nic.network, networks);
-    report.at(host.document, ["interfaces", i, "network"], { code: "NETWORK_UNKNOWN", message: `network "${nic.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
+    if (networks.set.has(nic.network)) return;
+    const suggestion = closestMatch(nic.network, networks.names);
+    report.at(host.document, ["interfaces", i, "network"], { code: "NETWORK_UNKNOWN", message: `network "${nic.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.names.join(", ")}` });
   });
+}
+var knownNames = /* @__PURE__ */ new WeakMap();
+function namesOf(record2) {
+  let known = knownNames.get(record2);
+  if (!known) {
+    const list3 = Object.keys(record2);
+    knownNames.set(record2, known = { names: list3, set: new Set(list3) });
+  }
+  return known;
 }
 function unknownCluster(report, clusters, document, path34, name) {
   if (clusters.includes(name)) return;
@@ -4316,7 +4532,7 @@ function compileRaw(raw, options) {
 }
 function compileStages(raw, options) {
   const sources = new SourceRegistry();
-  const loaded = parseFleet(raw, sources, options.parseCache, options.memo?.parse);
+  const loaded = parseFleet(raw, sources, options.parseCache, options.memo?.parse, options.preParsed);
   const result = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
   if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
   const checked = validateFleet(loaded.value, { nixDirFromRoot: path7.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild, claims: options.memo?.claims, ports: options.memo?.ports });
@@ -4335,10 +4551,22 @@ function emitContext(raw, layout, diagnostics) {
 }
 async function compileFromDisk(paths, options = {}) {
   const raw = options.raw ?? readFleetDirSync(paths.fleetDir, paths.nixDir);
-  const parseCache = options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache;
-  const result = compileRaw(raw, { ...outputLayout(paths), validateOnly: options.validateOnly, parseCache });
-  if (parseCache) saveParseCache(options.cacheDir, parseCache);
-  return result;
+  const pool = options.workers && !options.validateOnly ? new StagePool(options.workers) : void 0;
+  try {
+    const parseCache = options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache;
+    const layout = outputLayout(paths);
+    const preParsed = pool && !parseCache ? await pool.parse(raw) : void 0;
+    const result = compileRaw(raw, { ...layout, validateOnly: true, parseCache, preParsed });
+    if (parseCache) saveParseCache(options.cacheDir, parseCache);
+    if (!options.validateOnly && result.fleet) {
+      if (result.diagnostics.length === 0) result.sources = new SourceRegistry();
+      const context = emitContext(raw, layout, result.diagnostics);
+      result.artifacts = pool ? await pool.emit(result.fleet, context) : emitFleet(result.fleet, context);
+    }
+    return result;
+  } finally {
+    await pool?.close();
+  }
 }
 function outputLayout(paths) {
   return { nixDirFromOut: relativeNixDir(paths), outDirFromRoot: relativePosix(rootDirOf(paths), paths.outDir) };
@@ -4441,6 +4669,10 @@ function compareTouched(known, patch, outDir, options = {}) {
   }
   for (const file of patch.removed) if (known.has(file)) changes.push({ path: file, change: "removed" });
   return sortChanges([...changes, ...compareRootFiles(rootDirOf2(outDir, options), patch.touched)]);
+}
+function compareWithNothing(outDir, artifacts, options = {}) {
+  const added = artifacts.flatMap((a) => a.root ? [] : [{ path: a.path, change: "added" }]);
+  return sortChanges([...added, ...compareRootFiles(rootDirOf2(outDir, options), artifacts)]);
 }
 function rootDirOf2(outDir, options) {
   return path9.resolve(options.rootDir ?? path9.dirname(path9.resolve(outDir)));
@@ -4847,14 +5079,15 @@ function writeLocked(target, rootDir, all, crashAt, known, patch) {
   const artifacts = patched ? patch.touched : all;
   if (patch && !patched) checkArtifactPaths(target, rootDir, all);
   for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(path13.join(rootDir, artifact.path), artifact.contents);
-  const changes = patched ? compareTouched(known, patch, target, { rootDir }) : known && hadOld ? compareWithKnown(known, all, target, { rootDir }) : compareWithDiskSync(target, all, { rootDir });
+  const outExists = fs10.existsSync(target);
+  const changes = !outExists ? compareWithNothing(target, all, { rootDir }) : patched ? compareTouched(known, patch, target, { rootDir }) : known && hadOld ? compareWithKnown(known, all, target, { rootDir }) : compareWithDiskSync(target, all, { rootDir });
   if (changes.length === 0) return { changes, wrote: false };
   const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes3(4).toString("hex")}`);
-  const changedKeys = new Set(changes.map((c) => keyOf(c.root ? "root" : "out", c.path)));
-  const changedPaths = new Set(changes.map((c) => c.path));
+  const ownSteps = outExists ? changes : changes.filter((c) => c.root);
+  const changedKeys = new Set(ownSteps.map((c) => keyOf(c.root ? "root" : "out", c.path)));
+  const changedPaths = new Set(ownSteps.map((c) => c.path));
   const byKey2 = /* @__PURE__ */ new Map();
   for (const a of artifacts) if (changedPaths.has(a.path) && changedKeys.has(keyOf(a.root ? "root" : "out", a.path))) byKey2.set(keyOf(a.root ? "root" : "out", a.path), a);
-  const outExists = fs10.existsSync(target);
   const steps = [];
   const staged = [];
   if (!outExists) {
@@ -5000,9 +5233,9 @@ function refuseForeignDirectory(target) {
   }
   return true;
 }
-function guarded(what, run) {
+function guarded(what, run2) {
   try {
-    return run();
+    return run2();
   } catch (error) {
     if (isFileSystemError(error)) throw new WriteFailed(`cannot ${what}: ${describeFileSystemError(error)}`, hintFor(error));
     throw error;
@@ -5292,7 +5525,7 @@ async function build(options, io, guard) {
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
-  const result = await compileFromDisk(paths, { cacheDir, raw });
+  const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount() });
   io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
   if (hasErrors(result.diagnostics) || !result.artifacts) {
     io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched
@@ -6172,39 +6405,6 @@ async function fleetcCodeProblem(repo, commit) {
   }
   const differs = [.../* @__PURE__ */ new Set([...committed.keys(), ...running.keys()])].find((file) => committed.get(file) !== running.get(file));
   return differs === void 0 ? void 0 : `fleetc's own ${differs} differs from the commit's`;
-}
-
-// src/compile/affected.ts
-function fleetShape(fleet, checked, context) {
-  const { hosts: _hosts, clusters, ...rest } = fleet;
-  const shared = JSON.stringify([rest, checked.fleet?.data, checked.profiles.map((p) => [p.name, p.data]), context.nixDir, context.outDirFromRoot, [...context.nixFiles], [...context.library.files]]);
-  return {
-    shared,
-    hosts: new Map(fleet.hosts.map((h) => [h.name, h])),
-    clusters: new Map(Object.values(clusters).map((c) => [c.name, JSON.stringify({ ...c, hosts: void 0 })])),
-    voters: new Map(Object.values(clusters).map((c) => [c.name, new Set(c.raft.flatMap((g) => g.voters))]))
-  };
-}
-function affectedHosts(before, after) {
-  if (before.shared !== after.shared) return { all: true };
-  const removed = [...before.hosts.keys()].filter((name) => !after.hosts.has(name)).sort();
-  const host = /* @__PURE__ */ new Set();
-  for (const [name, h] of after.hosts) if (before.hosts.get(name) !== h) host.add(name);
-  const differs = /* @__PURE__ */ new Set([...host, ...removed]);
-  const touched = /* @__PURE__ */ new Set();
-  for (const name of /* @__PURE__ */ new Set([...before.clusters.keys(), ...after.clusters.keys()])) {
-    const votersChanged = [...before.voters.get(name) ?? [], ...after.voters.get(name) ?? []].some((voter) => differs.has(voter));
-    if (votersChanged || before.clusters.get(name) !== after.clusters.get(name)) touched.add(name);
-  }
-  const cluster = new Set(host);
-  for (const [name, h] of after.hosts) if (touched.has(h.cluster)) cluster.add(name);
-  return { all: false, host, cluster, removed };
-}
-function hostsToEmit(fleet, names, scope) {
-  if (scope === "host") return fleet.hosts.filter((h) => names.has(h.name));
-  const voters = /* @__PURE__ */ new Set();
-  for (const h of fleet.hosts) if (names.has(h.name)) for (const group of fleet.clusters[h.cluster]?.raft ?? []) for (const voter of group.voters) voters.add(voter);
-  return fleet.hosts.filter((h) => names.has(h.name) || voters.has(h.name));
 }
 
 // src/plan/partial.ts
@@ -7218,7 +7418,7 @@ function gitWithIdentity(repo) {
 
 // src/apply/lock.ts
 var LOCK_REF = "refs/fleetc/lock";
-function newLockInfo(id, commit, run, leaseSeconds) {
+function newLockInfo(id, commit, run2, leaseSeconds) {
   let who = process.env.GITHUB_ACTOR ?? "";
   try {
     who ||= userInfo().username;
@@ -7226,7 +7426,7 @@ function newLockInfo(id, commit, run, leaseSeconds) {
     who ||= "unknown";
   }
   const now = (/* @__PURE__ */ new Date()).toISOString();
-  return { id, who, machine: hostname(), pid: process.pid, startedAt: now, commit, run, ...leaseSeconds !== void 0 ? { leaseSeconds, renewedAt: now } : {} };
+  return { id, who, machine: hostname(), pid: process.pid, startedAt: now, commit, run: run2, ...leaseSeconds !== void 0 ? { leaseSeconds, renewedAt: now } : {} };
 }
 function leaseExpiry(info) {
   if (info.leaseSeconds === void 0) return void 0;
@@ -8707,23 +8907,23 @@ async function offBranchRefusal(remote, commit, requested, ciRef) {
   const where = contains2 === void 0 ? `the remote ${remote.name} has no branch ${branch}` : `${commit.slice(0, 12)} is not on ${remote.name}/${branch}`;
   return `refused: ${where}; apply deploys what is merged to the deploy branch. Push or merge the commit first, name the branch with --deploy-branch, or deploy it anyway with --allow-off-branch`;
 }
-async function execute(request, run) {
-  const { plan, head } = run;
+async function execute(request, run2) {
+  const { plan, head } = run2;
   const fleet = head.side.fleet;
-  const adopting = (h) => request.base !== void 0 && h.action === "unchanged" && !run.states.get(h.name)?.state.deployed;
+  const adopting = (h) => request.base !== void 0 && h.action === "unchanged" && !run2.states.get(h.name)?.state.deployed;
   let selected = plan.hosts.filter((h) => (h.action !== "unchanged" || adopting(h)) && (!request.only?.length || request.only.includes(h.name)));
   const unknownOnly = (request.only ?? []).filter((name) => !plan.hosts.some((h) => h.name === name));
   if (unknownOnly.length > 0) throw new ApplyError(`--only names hosts that are not in the fleet: ${unknownOnly.join(", ")}`);
   if (selected.length === 0) return { status: "nothing-to-do", message: "nothing to deploy: every host matches the recorded state", plan, results: {} };
-  const outDir = repoRelative(run.repo, request.paths.outDir);
-  const rootDir = repoRelative(run.repo, rootDirOf(request.paths));
-  const stale = await staleGeneratedFiles(run.repo, run.headCommit, { outDir, rootDir }, head.side.artifacts ?? []);
-  if (stale.length > 0) throw new ApplyError(`the flake at ${run.headCommit.slice(0, 12)} (flake.nix, flake.lock, ${outDir}/) is not what its fleet compiles to (${stale.slice(0, 5).join(", ")}${stale.length > 5 ? ", \u2026" : ""}); run fleetc build and commit what it wrote`);
-  const keyed2 = (host) => withHostKey(host, effectiveHostKey(host, run.states.get(host.name)?.state).key);
+  const outDir = repoRelative(run2.repo, request.paths.outDir);
+  const rootDir = repoRelative(run2.repo, rootDirOf(request.paths));
+  const stale = await staleGeneratedFiles(run2.repo, run2.headCommit, { outDir, rootDir }, head.side.artifacts ?? []);
+  if (stale.length > 0) throw new ApplyError(`the flake at ${run2.headCommit.slice(0, 12)} (flake.nix, flake.lock, ${outDir}/) is not what its fleet compiles to (${stale.slice(0, 5).join(", ")}${stale.length > 5 ? ", \u2026" : ""}); run fleetc build and commit what it wrote`);
+  const keyed2 = (host) => withHostKey(host, effectiveHostKey(host, run2.states.get(host.name)?.state).key);
   const fleetHosts = new Map(fleet.hosts.map((h) => [h.name, keyed2(h)]));
   const fleetPins = new Map(fleet.hosts.map((h) => [h.name, h.ssh.hostKey]));
   const models = /* @__PURE__ */ new Map();
-  for (const hostPlan of selected) models.set(hostPlan.name, keyed2(await hostModel(hostPlan, run)));
+  for (const hostPlan of selected) models.set(hostPlan.name, keyed2(await hostModel(hostPlan, run2)));
   const refusals = refuse(selected, models, request, plan, fleet.deploy.firstContact);
   const needed = deliveredSecrets(fleet);
   const credentials = /* @__PURE__ */ new Map();
@@ -8748,7 +8948,7 @@ async function execute(request, run) {
   selected = selected.filter((h) => !held.hosts.has(h.name));
   const reinstalling = new Set(selected.filter((h) => ["provision", "replace", "destructive"].includes(h.action)).map((h) => h.name));
   const deployedNow = /* @__PURE__ */ new Set();
-  const running = (name) => deployedNow.has(name) || run.states.get(name)?.state.deployed !== void 0 && !reinstalling.has(name);
+  const running = (name) => deployedNow.has(name) || run2.states.get(name)?.state.deployed !== void 0 && !reinstalling.has(name);
   const runDir = path28.join(request.logDir, request.runId);
   if (/\s/.test(path28.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
   const knownHostsFile = path28.resolve(runDir, "known_hosts");
@@ -8760,13 +8960,13 @@ async function execute(request, run) {
     if (!request.dryRun) await writeFile6(knownHostsFile, knownHostsFor([...pinned.values()]));
   };
   await writeKnownHosts();
-  const runner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit, run.stop);
+  const runner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit, run2.stop);
   const ssh = new Ssh(runner, { knownHostsFile, identityFile: request.identityFile, connectTimeoutSeconds: 10 });
-  const flake = flakeReference({ repoToplevel: run.repo.root, flakeDir: rootDir, rev: run.headCommit });
+  const flake = flakeReference({ repoToplevel: run2.repo.root, flakeDir: rootDir, rev: run2.headCommit });
   const context = {
     ssh,
     nix: new NixDeployer(runner, ssh, { flake, timeoutMs: request.stepTimeoutSeconds * 1e3 }),
-    health: new HealthChecker(ssh, request.emit, request.dryRun, run.stop),
+    health: new HealthChecker(ssh, request.emit, request.dryRun, run2.stop),
     emit: request.emit,
     bmc: (host) => host.bmc ? bmcFor(host, host.bmc, { runner, emit: request.emit, timeoutMs: 6e4 }) : void 0,
     firstContactDir: path28.resolve(runDir, "first-contact"),
@@ -8774,8 +8974,8 @@ async function execute(request, run) {
     rebootTimeoutMs: request.rebootTimeoutSeconds * 1e3,
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
     dryRun: request.dryRun,
-    stop: run.stop,
-    ...fleet.boot.server && fleet.hosts.some((h) => h.name === fleet.boot.server) ? { bootServer: { name: fleet.boot.server, check: new BootServerCheck({ name: fleet.boot.server, url: fleet.boot.http, manifest: plan.hosts.find((h) => h.name === fleet.boot.server).headManifest, artifacts: head.side.artifacts ?? [], states: run.states, emit: request.emit, dryRun: request.dryRun }) } } : {},
+    stop: run2.stop,
+    ...fleet.boot.server && fleet.hosts.some((h) => h.name === fleet.boot.server) ? { bootServer: { name: fleet.boot.server, check: new BootServerCheck({ name: fleet.boot.server, url: fleet.boot.http, manifest: plan.hosts.find((h) => h.name === fleet.boot.server).headManifest, artifacts: head.side.artifacts ?? [], states: run2.states, emit: request.emit, dryRun: request.dryRun }) } } : {},
     raft: new RaftCoordinator({ fleet, host: (name) => fleetHosts.get(name) ?? models.get(name), running, ...joinToken !== void 0 ? { token: joinToken } : {}, emit: request.emit, dryRun: request.dryRun, requestTimeoutMs: fleet.firstBoot.retry.timeoutSeconds * 1e3 }),
     pinKey: async (name, key) => {
       for (const map of [pinned, models, fleetHosts]) if (map.has(name)) map.set(name, withHostKey(map.get(name), key));
@@ -8800,7 +9000,7 @@ async function execute(request, run) {
   const results = await runRollout(waves, jobs, after, {
     sequential: request.dryRun,
     emit: request.emit,
-    stop: run.stop,
+    stop: run2.stop,
     run: async (job) => {
       const host = models.get(job.name);
       const checks = job.action === "decommission" ? [] : healthChecksFor(host, fleet);
@@ -8809,7 +9009,7 @@ async function execute(request, run) {
       reinstalling.delete(job.name);
       if (request.dryRun) return outcome;
       try {
-        await record(run, planned.get(job.name), outcome, request.runId, fleetPins.get(job.name));
+        await record(run2, planned.get(job.name), outcome, request.runId, fleetPins.get(job.name));
       } catch (error) {
         return { result: "failed", error: `${outcome.error ? `${outcome.error}; ` : ""}recording the state failed: ${error.message}` };
       }
@@ -8834,7 +9034,7 @@ async function execute(request, run) {
   });
   request.emit({ type: "run-finished", results, durationMs: performance.now() - started });
   const values = Object.values(results);
-  if (run.stop.reason && !values.includes("rollback-failed")) return { status: "stopped", message: stoppedMessage(run.stop.reason, results), plan, results };
+  if (run2.stop.reason && !values.includes("rollback-failed")) return { status: "stopped", message: stoppedMessage(run2.stop.reason, results), plan, results };
   const failed = values.includes("rollback-failed") ? "rollback-failed" : values.some((r) => FAILURES.has(r)) ? "failed-rolled-back" : "ok";
   const status = failed === "ok" && held.hosts.size > 0 ? "partly-refused" : failed;
   const done = failed === "ok" ? `${request.dryRun ? "dry run: " : ""}${values.length} host(s) done` : `halted: ${Object.entries(results).filter(([, r]) => FAILURES.has(r)).map(([h, r]) => `${h} ${r}`).join(", ")}`;
@@ -8853,12 +9053,12 @@ function stoppedMessage(reason, results) {
     undone.length > 0 || done.some((d) => !d.endsWith(" deployed") && !d.endsWith(" recorded")) ? "  run fleetc apply again to deploy what is left" : ""
   ].filter(Boolean).join("\n");
 }
-async function hostModel(hostPlan, run) {
-  const atHead = run.head.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
+async function hostModel(hostPlan, run2) {
+  const atHead = run2.head.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
   if (atHead) return atHead;
-  const commit = run.states.get(hostPlan.name)?.state.deployed?.commit ?? run.plan.base.commit;
+  const commit = run2.states.get(hostPlan.name)?.state.deployed?.commit ?? run2.plan.base.commit;
   if (!commit) throw new ApplyError(`no revision describes the removed host ${hostPlan.name}`);
-  const base = await run.compiler.compile(commit);
+  const base = await run2.compiler.compile(commit);
   const host = base.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
   if (!host) throw new ApplyError(`host ${hostPlan.name} is not in the fleet at ${commit.slice(0, 12)}`);
   return host;
@@ -8890,23 +9090,23 @@ function refuse(selected, models, request, plan, fleetPolicy) {
   }
   return refusals;
 }
-async function record(run, hostPlan, outcome, runId, fleetPin) {
+async function record(run2, hostPlan, outcome, runId, fleetPin) {
   const { result, error } = outcome;
   const at = (/* @__PURE__ */ new Date()).toISOString();
-  const previous = run.states.get(hostPlan.name);
-  const state = { ...previous?.state ?? {}, host: hostPlan.name, last: { result, commit: run.headCommit, at, run: runId, ...error ? { error } : {} } };
+  const previous = run2.states.get(hostPlan.name);
+  const state = { ...previous?.state ?? {}, host: hostPlan.name, last: { result, commit: run2.headCommit, at, run: runId, ...error ? { error } : {} } };
   if (result === "deployed" || result === "recorded") {
-    if (hostPlan.action === "decommission") state.decommissioned = { commit: run.headCommit, at, run: runId };
+    if (hostPlan.action === "decommission") state.decommissioned = { commit: run2.headCommit, at, run: runId };
     else {
-      state.deployed = { commit: run.headCommit, artifacts: hostPlan.headManifest, at, run: runId };
+      state.deployed = { commit: run2.headCommit, artifacts: hostPlan.headManifest, at, run: runId };
       delete state.decommissioned;
     }
   }
-  if (outcome.hostKey) state.hostKey = { key: outcome.hostKey, ...fleetPin ? { fleetPin } : {}, commit: run.headCommit, at, run: runId };
-  const oid = await writeState(run.repo, state, previous?.oid, run.statePrefix);
-  const ref = `${run.statePrefix}${hostPlan.name}`;
-  if (run.remote && !await run.remote.compareAndSwap(ref, oid, previous?.oid)) throw new Error(`the remote's ${ref} moved during the run`);
-  run.states.set(hostPlan.name, { oid, state });
+  if (outcome.hostKey) state.hostKey = { key: outcome.hostKey, ...fleetPin ? { fleetPin } : {}, commit: run2.headCommit, at, run: runId };
+  const oid = await writeState(run2.repo, state, previous?.oid, run2.statePrefix);
+  const ref = `${run2.statePrefix}${hostPlan.name}`;
+  if (run2.remote && !await run2.remote.compareAndSwap(ref, oid, previous?.oid)) throw new Error(`the remote's ${ref} moved during the run`);
+  run2.states.set(hostPlan.name, { oid, state });
 }
 async function planCommit(repo, plan, file) {
   try {
@@ -9935,9 +10135,9 @@ function startWatch(options, onEvent) {
       }
     });
   };
-  const guarded3 = async (run) => {
+  const guarded3 = async (run2) => {
     try {
-      await run();
+      await run2();
     } catch (error) {
       onEvent({ kind: "failed", message: `internal error: ${error.message}` });
     }

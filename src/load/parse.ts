@@ -26,7 +26,11 @@ export const PARSER_VERSION = `3 yaml@${(createRequire(import.meta.url)('yaml/pa
  */
 export type ParseMemo = WeakMap<RawFile, ParsedFile>;
 
-export function parseFleet(raw: RawFleet, sources: SourceRegistry, cache?: ParseCache, memo?: ParseMemo): StageResult<LoadedFleet> {
+/** parseText's results for some files, found beforehand (on worker threads: emit/parallel.ts); the same as parsing them here. */
+export type PreParsed = ReadonlyMap<RawFile, ParsedText>;
+export type ParsedText = { data: unknown } | { diagnostics: Diagnostic[] };
+
+export function parseFleet(raw: RawFleet, sources: SourceRegistry, cache?: ParseCache, memo?: ParseMemo, preParsed?: PreParsed): StageResult<LoadedFleet> {
   const diagnostics: Diagnostic[] = [...raw.problems];
   const loaded: LoadedFleet = { displayDir: raw.displayDir, profiles: [], hosts: [], nixFiles: raw.nixFiles };
   let firstFleetFile: string | undefined;
@@ -47,7 +51,7 @@ export function parseFleet(raw: RawFleet, sources: SourceRegistry, cache?: Parse
     if (kind === 'fleet') firstFleetFile = file.relPath;
     const kept = memo?.get(file);
     if (kept?.document) sources.adopt(kept.document.source);
-    const result = kept ?? parseFile(file, kind, sources, cache);
+    const result = kept ?? parseFile(file, kind, sources, cache, preParsed);
     if (memo && !kept && result.document && cache) memo.set(file, result);
     diagnostics.push(...result.diagnostics);
     if (!result.document) continue;
@@ -73,7 +77,7 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
 }
 
-export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry, cache?: ParseCache): ParsedFile {
+export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry, cache?: ParseCache, preParsed?: PreParsed): ParsedFile {
   const path = file.displayPath;
   const bytes = file.bytes ?? new Uint8Array();
   const text = decodeUtf8(bytes);
@@ -86,7 +90,7 @@ export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry
   const id = cache ? blobIdOfFile(file) : undefined;
   const cached = id === undefined ? undefined : cache!.get(id);
   if (cached !== undefined) return { document: loadedDocument(kind, file, stem, cached, source, id), diagnostics: [] };
-  const parsed = parseText(text, file.relPath, path);
+  const parsed = preParsed?.get(file) ?? parseText(text, file.relPath, path);
   if (!('data' in parsed)) return parsed;
   if (id !== undefined) cache!.set(id, parsed.data);
   return { document: loadedDocument(kind, file, stem, parsed.data, source, id), diagnostics: [] };
@@ -96,7 +100,7 @@ export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry
  * A file's text → its data, or the diagnostics that stop it (a file that parses is the only kind a
  * cache keeps, so a cached file has no parse diagnostics).
  */
-export function parseText(text: string, relPath: string, path: string): { data: unknown } | { diagnostics: Diagnostic[] } {
+export function parseText(text: string, relPath: string, path: string): ParsedText {
   const fast = fastParse(text);
   // A NUL decoded from an escape is reported by the slow path, which knows where it is.
   if (fast !== undefined && !hasNul(fast)) return { data: fast };
@@ -180,7 +184,7 @@ function findNulStrings(value: unknown, path: PathSegment[]): PathSegment[][] {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function decodeUtf8(bytes: Uint8Array): string | undefined {
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
   if (bytes.includes(0)) return undefined;
   try {
     return utf8.decode(bytes);

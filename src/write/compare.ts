@@ -82,6 +82,12 @@ export interface WritePatch {
   removed: readonly string[];
 }
 
+/** A first build: the output directory does not exist, so every output file is added; root files are read. */
+export function compareWithNothing(outDir: string, artifacts: readonly Artifact[], options: CompareOptions = {}): FileChange[] {
+  const added = artifacts.flatMap((a): FileChange[] => (a.root ? [] : [{ path: a.path, change: 'added' }]));
+  return sortChanges([...added, ...compareRootFiles(rootDirOf(outDir, options), artifacts)]);
+}
+
 export function rootDirOf(outDir: string, options: CompareOptions): string {
   return path.resolve(options.rootDir ?? path.dirname(path.resolve(outDir)));
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Artifact } from '../emit/artifact.ts';
 import { checkArtifactPath } from '../emit/index.ts';
 import { MANIFEST_PATH } from '../emit/manifest.ts';
-import { compareTouched, compareWithDiskSync, compareWithKnown, rootDirOf, type FileChange, type WritePatch } from './compare.ts';
+import { compareTouched, compareWithDiskSync, compareWithKnown, compareWithNothing, rootDirOf, type FileChange, type WritePatch } from './compare.ts';
 import { describeFileSystemError, hintFor, isFileSystemError, WriteFailed, WriteRefused } from './errors.ts';
 import { readJournal, rollForward, undo, untouched, prefixOf, writeJournal, WriteLayout, JOURNAL_VERSION, type Journal, type Step } from './journal.ts';
 import { acquireOutputLock, type OutputLock } from './lock.ts';
@@ -81,16 +81,20 @@ function writeLocked(target: string, rootDir: string, all: readonly Artifact[], 
   const artifacts = patched ? patch!.touched : all;
   if (patch && !patched) checkArtifactPaths(target, rootDir, all);
   for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(path.join(rootDir, artifact.path), artifact.contents);
-  const changes = patched ? compareTouched(known!, patch!, target, { rootDir }) : known && hadOld ? compareWithKnown(known, all, target, { rootDir }) : compareWithDiskSync(target, all, { rootDir });
+  const outExists = fs.existsSync(target);
+  // A first build (no output directory yet) adds every file: nothing to compare but the root files.
+  // A patch of a directory this process wrote: only what it touched is looked at.
+  const changes = !outExists ? compareWithNothing(target, all, { rootDir }) : patched ? compareTouched(known!, patch!, target, { rootDir }) : known && hadOld ? compareWithKnown(known, all, target, { rootDir }) : compareWithDiskSync(target, all, { rootDir });
   if (changes.length === 0) return { changes, wrote: false };
 
   const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes(4).toString('hex')}`);
-  // The changed artifacts by key, found in one pass (a patch changes a few of thousands).
-  const changedKeys = new Set(changes.map((c) => keyOf(c.root ? 'root' : 'out', c.path)));
-  const changedPaths = new Set(changes.map((c) => c.path));
+  // The changed artifacts that are steps of their own by key, found in one pass (a patch changes a
+  // few of thousands; a first build's output files are all one step).
+  const ownSteps = outExists ? changes : changes.filter((c) => c.root);
+  const changedKeys = new Set(ownSteps.map((c) => keyOf(c.root ? 'root' : 'out', c.path)));
+  const changedPaths = new Set(ownSteps.map((c) => c.path));
   const byKey = new Map<string, Artifact>();
   for (const a of artifacts) if (changedPaths.has(a.path) && changedKeys.has(keyOf(a.root ? 'root' : 'out', a.path))) byKey.set(keyOf(a.root ? 'root' : 'out', a.path), a);
-  const outExists = fs.existsSync(target);
   const steps: Step[] = [];
   const staged: Array<[Step, Artifact]> = [];
   if (!outExists) {

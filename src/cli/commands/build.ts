@@ -6,6 +6,7 @@ import { buildKey, outputMatches, readStamp, writeStamp } from '../../compile/bu
 import { compileFromDisk, relativeNixDir, type Compilation, type Paths } from '../../compile/index.ts';
 import { fleetRepositoryRoot } from '../../compile/paths.ts';
 import { readFleetDirSync } from '../../load/index.ts';
+import { workerCount } from '../../compile/workers.ts';
 import { acquireOutputLock, acquireOutputLockToRead, compareWithDiskSync, hasInterruptedWrite, LockTimeout, writeOutputSync, WriteFailed, WriteRefused, type FileChange, type OutputLock } from '../../write/index.ts';
 import { addCacheOptions, addFormatOption, addLockTimeoutOption, addPathOptions, cacheDirFrom, formatFrom, pathsFrom } from '../arguments.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -53,7 +54,7 @@ async function build(options: Record<string, unknown>, io: Io, guard: SignalGuar
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
-  const result = await compileFromDisk(paths, { cacheDir, raw });
+  const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount() });
   io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
   if (hasErrors(result.diagnostics) || !result.artifacts) {
     io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched\n`);

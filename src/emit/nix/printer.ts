@@ -76,7 +76,7 @@ function print(value: unknown, options: PrintOptions, indent: string, out: strin
     for (const item of value) {
       out.push(inner);
       // A function application or negative number inside a list must be parenthesised.
-      const parenthesise = item instanceof NixCode && /\s/.test(item.code.trim()) && !/^[[{(]/.test(item.code.trim());
+      const parenthesise = item instanceof NixCode && needsParentheses(item);
       if (parenthesise) out.push('(');
       print(item, options, inner, out);
       if (parenthesise) out.push(')');
@@ -94,10 +94,10 @@ function print(value: unknown, options: PrintOptions, indent: string, out: strin
       out.push(first ? '{\n' : '\n');
       first = false;
       out.push(inner, nixAttrName(key));
-      while (options.collapsePaths && isCollapsible(current)) {
-        const childKey = Object.keys(current as Record<string, unknown>)[0]!;
-        out.push('.', nixAttrName(childKey));
-        current = (current as Record<string, unknown>)[childKey];
+      let only: string | undefined;
+      while (options.collapsePaths && (only = onlyKey(current)) !== undefined) {
+        out.push('.', nixAttrName(only));
+        current = (current as Record<string, unknown>)[only];
       }
       out.push(' = ');
       print(current, options, inner, out);
@@ -109,6 +109,24 @@ function print(value: unknown, options: PrintOptions, indent: string, out: strin
   throw new Error(`nixValue: cannot print ${typeof value}`);
 }
 
-function isCollapsible(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof NixCode) && Object.keys(value).length === 1;
+const parenthesised = new WeakMap<NixCode, boolean>();
+
+function needsParentheses(item: NixCode): boolean {
+  let needs = parenthesised.get(item);
+  if (needs === undefined) {
+    const code = item.code.trim();
+    parenthesised.set(item, (needs = /\s/.test(code) && !/^[[{(]/.test(code)));
+  }
+  return needs;
+}
+
+/** The key of an attribute set with exactly one key (printed as a dotted path), else undefined; no array of keys made. */
+function onlyKey(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof NixCode) return undefined;
+  let only: string | undefined;
+  for (const key in value) {
+    if (only !== undefined) return undefined;
+    only = key;
+  }
+  return only;
 }

@@ -26,14 +26,29 @@ export function checkHostReferences(host: Checked<HostInput>, context: HostConte
   checkLabels(host.document, host.data.labels, report);
   const fleetData = context.fleet?.data;
   if (!fleetData) return;
-  const clusters = fleetData.clusters ? Object.keys(fleetData.clusters) : undefined;
-  if (clusters && host.data.cluster !== undefined && !clusters.includes(host.data.cluster)) unknownCluster(report, clusters, host.document, ['cluster'], host.data.cluster);
-  const networks = Object.keys(fleetData.networks);
+  const clusters = fleetData.clusters ? namesOf(fleetData.clusters) : undefined;
+  if (clusters && host.data.cluster !== undefined && !clusters.set.has(host.data.cluster)) unknownCluster(report, clusters.names, host.document, ['cluster'], host.data.cluster);
+  const networks = namesOf(fleetData.networks);
   host.data.interfaces.forEach((nic, i) => {
-    if (networks.includes(nic.network)) return;
-    const suggestion = closestMatch(nic.network, networks);
-    report.at(host.document, ['interfaces', i, 'network'], { code: 'NETWORK_UNKNOWN', message: `network "${nic.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(', ')}` });
+    if (networks.set.has(nic.network)) return;
+    const suggestion = closestMatch(nic.network, networks.names);
+    report.at(host.document, ['interfaces', i, 'network'], { code: 'NETWORK_UNKNOWN', message: `network "${nic.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.names.join(', ')}` });
   });
+}
+
+/**
+ * The keys of fleet.yaml's clusters or networks, listed once per fleet rather than once per host:
+ * at 50,000 hosts in 500 clusters, a list per host and a search through it cost ~0.5 s.
+ */
+const knownNames = new WeakMap<object, { names: string[]; set: Set<string> }>();
+
+function namesOf(record: object): { names: string[]; set: Set<string> } {
+  let known = knownNames.get(record);
+  if (!known) {
+    const list = Object.keys(record);
+    knownNames.set(record, (known = { names: list, set: new Set(list) }));
+  }
+  return known;
 }
 
 function unknownCluster(report: Reporter, clusters: string[], document: LoadedDocument, path: PathSegment[], name: string): void {
