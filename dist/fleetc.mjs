@@ -979,6 +979,23 @@ function sameNames(a, b) {
   for (let i = 0; i < a.length; i++) if (a[i].name !== b[i].name) return false;
   return true;
 }
+function patchHostPieces(old, kept2, fleet, changed, replaceHost, fragmentOf, store) {
+  const replace = /* @__PURE__ */ new Map();
+  let fragments;
+  for (const name of changed) {
+    const index = kept2.index.get(name);
+    if (index === void 0) return void 0;
+    const host = fleet.hosts[index];
+    if (!replaceHost(host, index, replace)) return void 0;
+    const fragment = fragmentOf(host);
+    if (fragment !== old.fragments?.[name]) (fragments ??= { ...old.fragments })[name] = fragment;
+  }
+  const pieces = kept2.pieces.with(replace);
+  if (pieces === kept2.pieces && !fragments) return [old];
+  const artifact = { ...old, contents: pieces.text, fragments: fragments ?? old.fragments };
+  store.set(artifact, { ...kept2, hosts: fleet.hosts, pieces });
+  return [artifact];
+}
 
 // src/emit/templates.ts
 import Handlebars from "handlebars";
@@ -1177,21 +1194,11 @@ emitDhcpd.patch = (previous, fleet, _context, changed) => {
   if (kept2) dhcpdPieces.set(old, kept2);
   if (!kept2 || kept2.shared !== shared || kept2.networks.join("\0") !== networks.join("\0") || !sameNames(kept2.hosts, fleet.hosts)) return void 0;
   const partKey = `\0${networks.join("\0")}`;
-  const replace = /* @__PURE__ */ new Map();
-  let fragments;
-  for (const name of changed) {
-    const index = kept2.index.get(name);
-    if (index === void 0) return void 0;
-    const host = fleet.hosts[index];
+  const replaceHost = (host, index, replace) => {
     networks.forEach((network, n) => replace.set(1 + n * fleet.hosts.length + index, hostReservationsText(host, network)));
-    const fragment = hostReservationsText(host, networks, partKey);
-    if (fragment !== old.fragments[name]) (fragments ??= { ...old.fragments })[name] = fragment;
-  }
-  const pieces = kept2.pieces.with(replace);
-  if (pieces === kept2.pieces && !fragments) return [old];
-  const artifact = { ...old, contents: pieces.text, fragments: fragments ?? old.fragments };
-  dhcpdPieces.set(artifact, { ...kept2, hosts: fleet.hosts, pieces });
-  return [artifact];
+    return true;
+  };
+  return patchHostPieces(old, kept2, fleet, changed, replaceHost, (host) => hostReservationsText(host, networks, partKey), dhcpdPieces);
 };
 var dhcpdPieces = /* @__PURE__ */ new WeakMap();
 function piecesOf(artifact, fleet, shared, networks) {
@@ -2081,27 +2088,17 @@ emitKea.patch = (previous, fleet, _context, changed) => {
   if (kept2) keaPieces.set(old, kept2);
   if (!kept2 || kept2.skeleton !== skeleton || kept2.networks.join("\0") !== networks.join("\0") || !sameNames(kept2.hosts, fleet.hosts)) return void 0;
   const fragmentKey = `\0${networks.join("\0")}`;
-  const replace = /* @__PURE__ */ new Map();
-  let fragments;
-  for (const name of changed) {
-    const index = kept2.index.get(name);
-    if (index === void 0) return void 0;
-    const host = fleet.hosts[index];
+  const replaceHost = (host, index, replace) => {
     for (const { key, first } of kept2.subnets) {
       const at = first + index;
       const before = kept2.pieces.pieces[at];
       const item = hostItems(host, key);
-      if (item === "" !== (before === "")) return void 0;
+      if (item === "" !== (before === "")) return false;
       if (item !== "") replace.set(at, (before.startsWith(",") ? ",\n" : "\n") + item);
     }
-    const fragment = hostFragment(host, networks, fragmentKey);
-    if (fragment !== old.fragments[name]) (fragments ??= { ...old.fragments })[name] = fragment;
-  }
-  const pieces = kept2.pieces.with(replace);
-  if (pieces === kept2.pieces && !fragments) return [old];
-  const artifact = { ...old, contents: pieces.text, fragments: fragments ?? old.fragments };
-  keaPieces.set(artifact, { ...kept2, hosts: fleet.hosts, pieces });
-  return [artifact];
+    return true;
+  };
+  return patchHostPieces(old, kept2, fleet, changed, replaceHost, (host) => hostFragment(host, networks, fragmentKey), keaPieces);
 };
 var keaPieces = /* @__PURE__ */ new WeakMap();
 function keaSkeleton(fleet) {

@@ -6,7 +6,7 @@ import { GENERATED_HEADER } from './artifact.ts';
 import { bootScriptUrl, DHCP_DIR } from './boot-layout.ts';
 import { dhcpSubnets, hostReservations } from './dhcp-model.ts';
 import { dhcpdAddress, dhcpdAddresses, dhcpdComment, dhcpdMac, dhcpdName, dhcpdNumber, dhcpdString } from './dhcpd/quote.ts';
-import { Pieces, sameNames } from './pieces.ts';
+import { patchHostPieces, Pieces, sameNames, type HostPieces } from './pieces.ts';
 import { compileTemplate, registerEscaper } from './templates.ts';
 import { packageFile } from '../package-root.ts';
 
@@ -84,31 +84,17 @@ emitDhcpd.patch = (previous, fleet, _context, changed) => {
   if (kept) dhcpdPieces.set(old, kept);
   if (!kept || kept.shared !== shared || kept.networks.join('\0') !== networks.join('\0') || !sameNames(kept.hosts, fleet.hosts)) return undefined;
   const partKey = `\0${networks.join('\0')}`;
-  const replace = new Map<number, string>();
-  let fragments: Record<string, string> | undefined;
-  for (const name of changed) {
-    const index = kept.index.get(name);
-    if (index === undefined) return undefined;
-    const host = fleet.hosts[index]!;
+  const replaceHost = (host: Host, index: number, replace: Map<number, string>) => {
     networks.forEach((network, n) => replace.set(1 + n * fleet.hosts.length + index, hostReservationsText(host, network)));
-    const fragment = hostReservationsText(host, networks, partKey);
-    if (fragment !== old.fragments[name]) (fragments ??= { ...old.fragments })[name] = fragment;
-  }
-  const pieces = kept.pieces.with(replace);
-  if (pieces === kept.pieces && !fragments) return [old];
-  const artifact: Artifact = { ...old, contents: pieces.text, fragments: fragments ?? old.fragments };
-  dhcpdPieces.set(artifact, { ...kept, hosts: fleet.hosts, pieces });
-  return [artifact];
+    return true;
+  };
+  return patchHostPieces(old, kept, fleet, changed, replaceHost, (host) => hostReservationsText(host, networks, partKey), dhcpdPieces);
 };
 
-interface DhcpdPieces {
+/** The pieces: the shared part, then network by network each host's reservations. */
+interface DhcpdPieces extends HostPieces {
   shared: string;
   networks: string[];
-  hosts: readonly Host[];
-  /** Each host's index in hosts (the names stay while the pieces are patched). */
-  index: Map<string, number>;
-  /** The shared part, then network by network each host's reservations. */
-  pieces: Pieces;
 }
 
 const dhcpdPieces = new WeakMap<Artifact, DhcpdPieces>();

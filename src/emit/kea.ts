@@ -5,7 +5,7 @@ import type { Artifact, Emitter } from './artifact.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { bootScriptUrl, DHCP_DIR } from './boot-layout.ts';
 import { dhcpSubnets, hostReservations, IPXE_ENCAP_OPTION, IPXE_USER_CLASS, PXE_ARCH, type Reservation } from './dhcp-model.ts';
-import { Pieces, sameNames } from './pieces.ts';
+import { patchHostPieces, Pieces, sameNames, type HostPieces } from './pieces.ts';
 
 export const KEA_PATH = `${DHCP_DIR}/kea-dhcp4.json`;
 
@@ -41,35 +41,23 @@ emitKea.patch = (previous, fleet, _context, changed) => {
   if (kept) keaPieces.set(old, kept);
   if (!kept || kept.skeleton !== skeleton || kept.networks.join('\0') !== networks.join('\0') || !sameNames(kept.hosts, fleet.hosts)) return undefined;
   const fragmentKey = `\0${networks.join('\0')}`;
-  const replace = new Map<number, string>();
-  let fragments: Record<string, string> | undefined;
-  for (const name of changed) {
-    const index = kept.index.get(name);
-    if (index === undefined) return undefined;
-    const host = fleet.hosts[index]!;
+  const replaceHost = (host: Host, index: number, replace: Map<number, string>) => {
     for (const { key, first } of kept.subnets) {
       const at = first + index;
       const before = kept.pieces.pieces[at]!;
       const item = hostItems(host, key);
-      if ((item === '') !== (before === '')) return undefined;
+      if ((item === '') !== (before === '')) return false;
       if (item !== '') replace.set(at, (before.startsWith(',') ? ',\n' : '\n') + item);
     }
-    const fragment = hostFragment(host, networks, fragmentKey);
-    if (fragment !== old.fragments[name]) (fragments ??= { ...old.fragments })[name] = fragment;
-  }
-  const pieces = kept.pieces.with(replace);
-  if (pieces === kept.pieces && !fragments) return [old];
-  const artifact: Artifact = { ...old, contents: pieces.text, fragments: fragments ?? old.fragments };
-  keaPieces.set(artifact, { ...kept, hosts: fleet.hosts, pieces });
-  return [artifact];
+    return true;
+  };
+  return patchHostPieces(old, kept, fleet, changed, replaceHost, (host) => hostFragment(host, networks, fragmentKey), keaPieces);
 };
 
-interface KeaPieces {
+interface KeaPieces extends HostPieces {
   /** The configuration with a placeholder for each subnet's reservations. */
   skeleton: string;
   networks: string[];
-  hosts: readonly Host[];
-  index: Map<string, number>;
   /** Per subnet: its items' key (hostItems) and the index of its first host's piece. */
   subnets: Array<{ key: string; first: number }>;
   /** Around and in each reservations list: the text before it, its opening, one piece per host ("" for none, else the separator and its item), its end. */

@@ -1,6 +1,8 @@
 // A text kept as its pieces in order (a shared file's per-host parts and what lies between them):
 // replacing a few pieces gives the new text from slices of the old one, without joining thousands
 // of pieces again (fleetc watch patches dhcpd.conf and the Kea configuration so).
+import type { Fleet, Host } from '../model/fleet.ts';
+import type { Artifact } from './artifact.ts';
 export class Pieces {
   private starts: Float64Array | undefined;
 
@@ -56,4 +58,44 @@ export function sameNames(a: ReadonlyArray<{ name: string }>, b: ReadonlyArray<{
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i]!.name !== b[i]!.name) return false;
   return true;
+}
+
+/** What a shared file's patch keeps beside its artifact: the pieces, and where each host is. */
+export interface HostPieces {
+  hosts: readonly Host[];
+  /** Each host's index in hosts (the names stay while the pieces are patched). */
+  index: Map<string, number>;
+  pieces: Pieces;
+}
+
+/**
+ * A shared file with the changed hosts' pieces replaced (`replaceHost` sets them by index, false
+ * when they cannot be) and their fragments made again: the same artifact when nothing differs,
+ * undefined when a host cannot be patched (the file is then emitted in full). The new artifact's
+ * pieces are kept in `store` for the next patch.
+ */
+export function patchHostPieces<Kept extends HostPieces>(
+  old: Artifact,
+  kept: Kept,
+  fleet: Fleet,
+  changed: Iterable<string>,
+  replaceHost: (host: Host, index: number, replace: Map<number, string>) => boolean,
+  fragmentOf: (host: Host) => string,
+  store: WeakMap<Artifact, Kept>,
+): Artifact[] | undefined {
+  const replace = new Map<number, string>();
+  let fragments: Record<string, string> | undefined;
+  for (const name of changed) {
+    const index = kept.index.get(name);
+    if (index === undefined) return undefined;
+    const host = fleet.hosts[index]!;
+    if (!replaceHost(host, index, replace)) return undefined;
+    const fragment = fragmentOf(host);
+    if (fragment !== old.fragments?.[name]) (fragments ??= { ...old.fragments })[name] = fragment;
+  }
+  const pieces = kept.pieces.with(replace);
+  if (pieces === kept.pieces && !fragments) return [old];
+  const artifact: Artifact = { ...old, contents: pieces.text, fragments: fragments ?? old.fragments };
+  store.set(artifact, { ...kept, hosts: fleet.hosts, pieces });
+  return [artifact];
 }
