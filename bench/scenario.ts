@@ -1,7 +1,6 @@
 // One benchmark measurement, run in a fresh process so its timings and peak RSS are its own.
 // Prints one JSON line. Used by bench/run.ts; `tsx bench/scenario.ts <scenario> <dir> [args…]`.
 import { installedLibrary } from '../src/library/index.ts';
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main } from '../src/cli/main.ts';
 import type { Io } from '../src/cli/io.ts';
@@ -10,9 +9,8 @@ import { emitFleet } from '../src/emit/index.ts';
 import { parseFleet, readFleetDirSync } from '../src/load/index.ts';
 import { resolveFleet } from '../src/resolve/index.ts';
 import { validateFleet } from '../src/validate/index.ts';
-import { startWatch, type WatchEvent } from '../src/watch/watcher.ts';
 import { writeOutputSync } from '../src/write/index.ts';
-import { editHost } from './generate.ts';
+import { timeWatchEdits } from './watch-edits.ts';
 
 const [scenario, dir, ...args] = process.argv.slice(2) as [string, string, ...string[]];
 const paths = { fleetDir: path.join(dir, 'fleet'), outDir: path.join(dir, 'generated'), nixDir: path.join(dir, 'nix') };
@@ -47,26 +45,8 @@ async function run(): Promise<Record<string, unknown>> {
     }
     case 'watch': {
       // Time from a one-host edit to the rebuilt output, over several edits of different hosts.
-      const hostFiles = args;
-      let waiting: ((e: WatchEvent) => void) | undefined;
-      const handle = startWatch({ paths, cacheDir: path.join(dir, '.fleetc-cache') }, (e) => waiting?.(e));
-      const next = () => new Promise<WatchEvent>((resolve) => (waiting = resolve));
-      const first = next();
-      await handle.ready;
-      await first;
-      const times: number[] = [];
-      for (const [i, rel] of hostFiles.entries()) {
-        const file = path.join(paths.fleetDir, rel);
-        const rebuilt = next();
-        const started = performance.now();
-        writeFileSync(file, editHost(readFileSync(file, 'utf8'), `w${i}`));
-        const event = await rebuilt;
-        if (event.kind !== 'built' || event.changes.length === 0) throw new Error(`watch: ${event.kind}`);
-        times.push(performance.now() - started);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      await handle.stop();
-      return { editToOutput: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)], firstEdit: times[0], rss: rssMb() };
+      const times = (await timeWatchEdits(paths, path.join(dir, '.fleetc-cache'), args)).map((edit) => edit.ms);
+      return { editToOutput: [...times].sort((x, y) => x - y)[Math.floor(times.length / 2)], firstEdit: times[0], rss: rssMb() };
     }
     default:
       throw new Error(`unknown scenario ${scenario}`);
