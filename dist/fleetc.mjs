@@ -9816,12 +9816,14 @@ var IncrementalCompiler = class {
   manifest = new ManifestMemo();
   last;
   lastArtifacts;
+  lastEmit;
   generation = 0;
   compile(raw) {
     const { compilation, checked } = compileStages(raw, { ...this.options, parseCache: this.parseCache, memo: this.memo, validateOnly: true });
     if (!compilation.fleet || !checked) return { ...compilation, emittedHosts: [], removedHosts: [] };
     const fleet = compilation.fleet;
     const context = emitContext(raw, this.options, compilation.diagnostics);
+    this.lastEmit = { fleet, context };
     const shape = fleetShape(fleet, checked, context);
     const previous = this.last;
     const affected = previous ? affectedHosts(previous.shape, shape) : void 0;
@@ -9854,6 +9856,16 @@ var IncrementalCompiler = class {
     this.lastArtifacts = artifacts;
     this.generation++;
     return { ...compilation, artifacts, emittedHosts, removedHosts, generation: this.generation, ...delta ? { delta } : {} };
+  }
+  /**
+   * Prepares the next rebuild while watch waits for an edit: each shared file's patch is run with no
+   * host changed, which builds the pieces it keeps beside the current artifact (dhcpd.conf's and
+   * Kea's: a walk of the whole fleet) and returns that artifact unchanged. Changes nothing else.
+   */
+  prime() {
+    if (!this.last || !this.lastEmit) return;
+    const { fleet, context } = this.lastEmit;
+    for (const state of this.last.emitters) if (state.scope === "fleet") state.emit.patch?.(state.byHost.get(SHARED) ?? [], fleet, context, /* @__PURE__ */ new Set());
   }
 };
 var SHARED = "";
@@ -10116,6 +10128,7 @@ function startWatch(options, onEvent) {
     const done = performance.now();
     const stages = { read: read - started, compile: compiled2 - read, lockWait: locked - compiled2, write: wrote - locked, report: done - wrote };
     onEvent({ kind: "built", first, milliseconds: done - started, hosts: hosts.size, files: artifacts.length, changes, hostChanges, diagnostics: result.diagnostics, sources: result.sources, stages });
+    compiler.prime();
   };
   let running;
   let again = false;

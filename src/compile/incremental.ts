@@ -51,6 +51,7 @@ export class IncrementalCompiler {
   private readonly manifest = new ManifestMemo();
   private last: LastGood | undefined;
   private lastArtifacts: Artifact[] | undefined;
+  private lastEmit: { fleet: Fleet; context: EmitContext } | undefined;
   private generation = 0;
 
   constructor(private readonly options: Omit<CompileOptions, 'parseCache' | 'validateOnly' | 'memo'>, parseCache = new ParseCache()) {
@@ -62,6 +63,7 @@ export class IncrementalCompiler {
     if (!compilation.fleet || !checked) return { ...compilation, emittedHosts: [], removedHosts: [] };
     const fleet = compilation.fleet;
     const context = emitContext(raw, this.options, compilation.diagnostics);
+    this.lastEmit = { fleet, context };
     const shape = fleetShape(fleet, checked, context);
     const previous = this.last;
     const affected = previous ? affectedHosts(previous.shape, shape) : undefined;
@@ -97,6 +99,17 @@ export class IncrementalCompiler {
     this.lastArtifacts = artifacts;
     this.generation++;
     return { ...compilation, artifacts, emittedHosts, removedHosts, generation: this.generation, ...(delta ? { delta } : {}) };
+  }
+
+  /**
+   * Prepares the next rebuild while watch waits for an edit: each shared file's patch is run with no
+   * host changed, which builds the pieces it keeps beside the current artifact (dhcpd.conf's and
+   * Kea's: a walk of the whole fleet) and returns that artifact unchanged. Changes nothing else.
+   */
+  prime(): void {
+    if (!this.last || !this.lastEmit) return;
+    const { fleet, context } = this.lastEmit;
+    for (const state of this.last.emitters) if (state.scope === 'fleet') state.emit.patch?.(state.byHost.get(SHARED) ?? [], fleet, context, new Set());
   }
 }
 

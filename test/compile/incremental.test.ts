@@ -55,13 +55,15 @@ function firstDifference(a: Compilation, b: Compilation): string | undefined {
   return diagnostics(a) === diagnostics(b) ? undefined : `diagnostics: ${diagnostics(a)} ≠ ${diagnostics(b)}`;
 }
 
-test('the in-place paths (artifacts replaced, shared files and the manifest patched, claims and ports kept) equal full compiles', () => {
+test('the in-place paths (artifacts replaced, shared files and the manifest patched, claims and ports kept, primed or not) equal full compiles', () => {
   fc.assert(
-    fc.property(arbitraryFleet({ maxHosts: 6, clusters: true, bootServer: true }), fc.array(watchEdit, { minLength: 1, maxLength: 10 }), (initial, steps) => {
+    fc.property(arbitraryFleet({ maxHosts: 6, clusters: true, bootServer: true }), fc.array(fc.tuple(watchEdit, fc.boolean()), { minLength: 1, maxLength: 10 }), (initial, steps) => {
       const compiler = new IncrementalCompiler(LAYOUT);
       let files: Files = { ...(initial as Files) };
       compiler.compile(rawOf(files));
-      for (const edit of steps) {
+      for (const [edit, primed] of steps) {
+        // watch primes the shared files' pieces after each rebuild, before the next edit.
+        if (primed) compiler.prime();
         files = applyWatchEdit(files, edit);
         const difference = firstDifference(compiler.compile(rawOf(files)), compileRaw(rawOf(files), LAYOUT));
         assert.equal(difference, undefined, `after ${JSON.stringify(edit)}`);
