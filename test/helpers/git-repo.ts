@@ -9,6 +9,17 @@ import type { Paths } from '../../src/compile/index.ts';
 /** Fixed dates make commit ids depend on content alone. */
 const GIT_ENV = { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
 
+
+/** A worker wk-2 that fits the minimal fleet (its address, MAC and BMC free there): what plan tests add. */
+export const MINIMAL_NEW_WORKER = `profile: worker
+hardware:
+  disks: { main: { device: /dev/disk/by-id/nvme-wk2, size: 200G } }
+  layout: { kind: single, disk: main }
+interfaces:
+  - { name: eno1, mac: "52:54:00:00:00:22", network: prov, address: 10.0.0.22, boot: true }
+bmc: { kind: ipmi, address: 10.0.1.22, user: admin, password: { file: /run/secrets/bmc-wk-2 } }
+`;
+
 export class FleetRepo {
   readonly paths: Paths;
 

@@ -10,7 +10,7 @@ import { compileFromDisk } from '../../src/compile/index.ts';
 import { FIRST_BOOT_DATA_NOTE } from '../../src/plan/explain.ts';
 import { computePlan } from '../../src/plan/revisions.ts';
 import type { HostPlan, Plan } from '../../src/plan/types.ts';
-import { FleetRepo } from '../helpers/git-repo.ts';
+import { FleetRepo, MINIMAL_NEW_WORKER } from '../helpers/git-repo.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 async function plan(repo: FleetRepo): Promise<Plan> {
@@ -65,14 +65,6 @@ function shownChange(diff: string): { added: string[]; removed: string[] } {
   return changedLines(body.filter((l) => l.startsWith('+')).map((l) => l.slice(1)), body.filter((l) => l.startsWith('-')).map((l) => l.slice(1)));
 }
 
-const WK2 = `profile: worker
-hardware:
-  disks: { main: { device: /dev/disk/by-id/nvme-wk2, size: 200G } }
-  layout: { kind: single, disk: main }
-interfaces:
-  - { name: eno1, mac: "52:54:00:00:00:22", network: prov, address: 10.0.0.22, boot: true }
-bmc: { kind: ipmi, address: 10.0.1.22, user: admin, password: { file: /run/secrets/bmc-wk-2 } }
-`;
 
 const voter = (n: number) => `profile: control-plane
 hardware:
@@ -98,7 +90,7 @@ describe('plan diffs that mislead', () => {
     const repo = new FleetRepo(tempDir(t));
     repo.commit('fleet');
     const before = await realFiles(repo);
-    repo.edit({ 'hosts/wk-2.yaml': WK2 }).commit('add wk-2');
+    repo.edit({ 'hosts/wk-2.yaml': MINIMAL_NEW_WORKER }).commit('add wk-2');
     const after = await realFiles(repo);
     const wk2 = host(await plan(repo), 'wk-2');
     for (const file of ['dhcp/dhcpd.conf', 'dhcp/kea-dhcp4.json']) {
@@ -148,7 +140,7 @@ describe('plan diffs that mislead', () => {
   test('with the boot server a host of the fleet, it is the one redeployed, and says for whom', async (t) => {
     const repo = new FleetRepo(tempDir(t));
     repo.rewrite('fleet/fleet.yaml', (s) => s.replace('boot: { http: "http://10.0.0.2:8080/boot", tftp: 10.0.0.2 }', 'boot: { http: "http://10.0.0.11:8080/boot", tftp: 10.0.0.11, server: cp-1 }')).commit('fleet');
-    repo.rewrite('fleet/fleet.yaml', (s) => s.replace('end: 10.0.0.250', 'end: 10.0.0.240')).edit({ 'hosts/wk-2.yaml': WK2 }).commit('shrink the pool, add wk-2');
+    repo.rewrite('fleet/fleet.yaml', (s) => s.replace('end: 10.0.0.250', 'end: 10.0.0.240')).edit({ 'hosts/wk-2.yaml': MINIMAL_NEW_WORKER }).commit('shrink the pool, add wk-2');
     const p = await plan(repo);
     assertFleetTerms(p);
     const server = host(p, 'cp-1');
@@ -161,7 +153,7 @@ describe('plan diffs that mislead', () => {
   test('a new host alone: the boot server says it serves the new host\'s files, and nothing else', async (t) => {
     const repo = new FleetRepo(tempDir(t));
     repo.rewrite('fleet/fleet.yaml', (s) => s.replace('boot: { http: "http://10.0.0.2:8080/boot", tftp: 10.0.0.2 }', 'boot: { http: "http://10.0.0.11:8080/boot", tftp: 10.0.0.11, server: cp-1 }')).commit('fleet');
-    repo.edit({ 'hosts/wk-2.yaml': WK2 }).commit('add wk-2');
+    repo.edit({ 'hosts/wk-2.yaml': MINIMAL_NEW_WORKER }).commit('add wk-2');
     const p = await plan(repo);
     assertFleetTerms(p);
     assert.deepEqual(host(p, 'cp-1').reasons, ['the boot server: serves the new DHCP and iPXE files of wk-2 (provision); it is redeployed first, in a wave of its own']);
@@ -201,7 +193,7 @@ describe('plan diffs that mislead', () => {
   test('a provision says how apply installs the machine: BMC network boot, first contact, nixos-anywhere', async (t) => {
     const repo = new FleetRepo(tempDir(t));
     repo.commit('fleet');
-    repo.edit({ 'hosts/wk-2.yaml': WK2, 'hosts/cp-4.yaml': voter(4) }).commit('add wk-2 and cp-4');
+    repo.edit({ 'hosts/wk-2.yaml': MINIMAL_NEW_WORKER, 'hosts/cp-4.yaml': voter(4) }).commit('add wk-2 and cp-4');
     const p = await plan(repo);
     const wk2 = host(p, 'wk-2');
     assert.deepEqual(wk2.install, [

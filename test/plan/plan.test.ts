@@ -10,7 +10,7 @@ import { installedLibrary } from '../../src/library/index.ts';
 import { computePlan } from '../../src/plan/revisions.ts';
 import type { HostAction, Plan } from '../../src/plan/types.ts';
 import { renderPlan } from '../../src/cli/commands/plan.ts';
-import { FleetRepo } from '../helpers/git-repo.ts';
+import { FleetRepo, MINIMAL_NEW_WORKER } from '../helpers/git-repo.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -36,19 +36,11 @@ function baseRepo(t: Ctx): FleetRepo {
   return repo;
 }
 
-const NEW_HOST = `profile: worker
-hardware:
-  disks: { main: { device: /dev/disk/by-id/nvme-wk2, size: 200G } }
-  layout: { kind: single, disk: main }
-interfaces:
-  - { name: eno1, mac: "52:54:00:00:00:22", network: prov, address: 10.0.0.22, boot: true }
-bmc: { kind: ipmi, address: 10.0.1.22, user: admin, password: { file: /run/secrets/bmc-wk-2 } }
-`;
 
 describe('plan scenarios', () => {
   test('add a host: provision', async (t) => {
     const repo = baseRepo(t);
-    repo.edit({ 'hosts/wk-2.yaml': NEW_HOST }).commit('add wk-2');
+    repo.edit({ 'hosts/wk-2.yaml': MINIMAL_NEW_WORKER }).commit('add wk-2');
     const p = await plan(repo, 'HEAD~1', 'HEAD');
     assert.deepEqual(actions(p), { 'cp-1': 'unchanged', 'cp-2': 'unchanged', 'cp-3': 'unchanged', 'wk-1': 'unchanged', 'wk-2': 'provision' });
     assert.deepEqual(reasons(p, 'wk-2'), ['new host (profile worker)']);
@@ -188,7 +180,7 @@ describe('plan scenarios', () => {
 
   test('the working tree is the default head: uncommitted edits are planned', async (t) => {
     const repo = baseRepo(t);
-    repo.edit({ 'hosts/wk-2.yaml': NEW_HOST });
+    repo.edit({ 'hosts/wk-2.yaml': MINIMAL_NEW_WORKER });
     const p = await plan(repo, 'HEAD');
     assert.equal(p.head.ref, 'working tree');
     assert.equal(actions(p)['wk-2'], 'provision');
@@ -234,7 +226,7 @@ describe('plan edge cases', () => {
 describe('plan output', () => {
   test('JSON validates against schema/plan.schema.json and is byte-identical on a second run', async (t) => {
     const repo = baseRepo(t);
-    repo.rewrite('fleet/hosts/wk-1.yaml', (s) => s.replace('root: { fs: xfs }', 'root: { fs: ext4 }')).edit({ 'hosts/wk-2.yaml': NEW_HOST }).commit('mixed');
+    repo.rewrite('fleet/hosts/wk-1.yaml', (s) => s.replace('root: { fs: xfs }', 'root: { fs: ext4 }')).edit({ 'hosts/wk-2.yaml': MINIMAL_NEW_WORKER }).commit('mixed');
     const first = renderPlan(await plan(repo, 'HEAD~1', 'HEAD'), 'json');
     const second = renderPlan(await plan(repo, 'HEAD~1', 'HEAD'), 'json');
     assert.equal(first, second);
@@ -246,7 +238,7 @@ describe('plan output', () => {
   test('Markdown stays under GitHub\'s comment limit for a 400-host change', async (t) => {
     const repo = new FleetRepo(tempDir(t));
     const hosts: Record<string, string> = {};
-    for (let i = 0; i < 400; i++) hosts[`hosts/n-${i}.yaml`] = NEW_HOST.replace('nvme-wk2', `nvme-n${i}`).replace('52:54:00:00:00:22', `52:54:00:01:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`).replace('10.0.0.22', `10.0.${2 + (i >> 8)}.${i & 255}`).replace('10.0.1.22', `10.0.9.${i & 255}`).replace('bmc: { kind: ipmi, address: 10.0.9.', i >= 256 ? 'bmc: { kind: ipmi, address: 10.0.8.' : 'bmc: { kind: ipmi, address: 10.0.9.');
+    for (let i = 0; i < 400; i++) hosts[`hosts/n-${i}.yaml`] = MINIMAL_NEW_WORKER.replace('nvme-wk2', `nvme-n${i}`).replace('52:54:00:00:00:22', `52:54:00:01:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`).replace('10.0.0.22', `10.0.${2 + (i >> 8)}.${i & 255}`).replace('10.0.1.22', `10.0.9.${i & 255}`).replace('bmc: { kind: ipmi, address: 10.0.9.', i >= 256 ? 'bmc: { kind: ipmi, address: 10.0.8.' : 'bmc: { kind: ipmi, address: 10.0.9.');
     repo.rewrite('fleet/fleet.yaml', (s) => s.replace('cidr: 10.0.0.0/24', 'cidr: 10.0.0.0/20').replace('pool: { start: 10.0.0.200, end: 10.0.0.250 }', 'pool: { start: 10.0.15.200, end: 10.0.15.250 }'));
     repo.commit('base');
     repo.edit(hosts).commit('400 hosts');
