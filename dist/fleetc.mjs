@@ -998,7 +998,7 @@ function patchHostPieces(old, kept2, fleet, changed, replaceHost, fragmentOf, st
 }
 
 // src/emit/templates.ts
-import Handlebars from "handlebars";
+import { createRequire as createRequire4 } from "node:module";
 
 // src/emit/nix/printer.ts
 var NixCode = class {
@@ -1111,6 +1111,269 @@ function onlyKey(value) {
   return only;
 }
 
+// src/emit/precompiled-templates.ts
+var PRECOMPILED = /* @__PURE__ */ new Map([
+  ["#!ipxe\n# {{ipxeComment header}}\n# Entry script of fleet {{ipxeComment fleet}}. DHCP hands this script to iPXE; it chains to the script\n# of the machine's boot NIC, hosts/<mac>.ipxe. A machine the fleet does not know, or a boot server\n# error, gets a menu of the fleet's profiles; left alone, the menu retries after a timeout.\n\niseq ${buildarch} arm64 && set fleet-system aarch64-linux || set fleet-system x86_64-linux\n\n:start\necho fleetc {{ipxeText fleet}}: fetching the boot script of ${netX/mac}\nchain --autofree {{ipxeWord hostsUrl}}/${netX/mac}.ipxe || goto unknown\n\n:unknown\nmenu fleetc {{ipxeText fleet}}: no boot script for ${netX/mac}\nitem --gap Unregistered machine or boot server error. Boot a profile's installer (no host identity):\n{{#each profiles}}\nitem {{ipxeLabel label}} {{ipxeText text}}\n{{/each}}\nitem --gap Other:\nitem --key r retry Retry the boot server (chosen after {{ipxeNumber timeoutSeconds}} seconds)\nitem --key s shell iPXE shell\nitem --key b reboot Reboot\nchoose --timeout {{ipxeNumber timeoutMilliseconds}} --default retry fleet-choice || goto retry\ngoto ${fleet-choice}\n\n:retry\necho fleetc: retrying the boot server\nsleep 3\ngoto start\n\n:shell\necho fleetc: type exit to return to the menu\nshell\ngoto unknown\n\n:reboot\nreboot\ngoto unknown\n\n:failed\necho fleetc: could not fetch or boot the image, back to the menu in 10 seconds\nimgfree\nsleep 10\ngoto unknown\n{{#each profiles}}\n\n:{{ipxeLabel label}}\nset {{ipxeWord ../cmdlineSetting}} fleet.profile={{ipxeWord name}} fleet.mac=${netX/mac}{{#each params}} {{ipxeWord this}}{{/each}}\nchain {{ipxeWord imageUrl}}/${fleet-system}/{{ipxeWord ../imageScript}} || goto failed\n{{/each}}\n", { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "item " + alias3((lookupProperty(helpers, "ipxeLabel") || alias1(depth0, "ipxeLabel", { "start": { "line": 17, "column": 7 }, "end": { "line": 17, "column": 16 } })).call(alias2, lookupProperty(depth0, "label"), { "name": "ipxeLabel", "hash": {}, "data": data, "loc": { "start": { "line": 17, "column": 5 }, "end": { "line": 17, "column": 24 } } })) + " " + alias3((lookupProperty(helpers, "ipxeText") || alias1(depth0, "ipxeText", { "start": { "line": 17, "column": 27 }, "end": { "line": 17, "column": 35 } })).call(alias2, lookupProperty(depth0, "text"), { "name": "ipxeText", "hash": {}, "data": data, "loc": { "start": { "line": 17, "column": 25 }, "end": { "line": 17, "column": 42 } } })) + "\n";
+  }, "1": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "\n:" + alias3((lookupProperty(helpers, "ipxeLabel") || alias1(depth0, "ipxeLabel", { "start": { "line": 47, "column": 3 }, "end": { "line": 47, "column": 12 } })).call(alias2, lookupProperty(depth0, "label"), { "name": "ipxeLabel", "hash": {}, "data": data, "loc": { "start": { "line": 47, "column": 1 }, "end": { "line": 47, "column": 20 } } })) + "\nset " + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 48, "column": 6 }, "end": { "line": 48, "column": 14 } })).call(alias2, lookupProperty(depths[1], "cmdlineSetting"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 48, "column": 4 }, "end": { "line": 48, "column": 34 } } })) + " fleet.profile=" + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 48, "column": 51 }, "end": { "line": 48, "column": 59 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 48, "column": 49 }, "end": { "line": 48, "column": 66 } } })) + " fleet.mac=${netX/mac}" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "params"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 48, "column": 88 }, "end": { "line": 48, "column": 131 } } })) != null ? stack1 : "") + "\nchain " + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 49, "column": 8 }, "end": { "line": 49, "column": 16 } })).call(alias2, lookupProperty(depth0, "imageUrl"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 49, "column": 6 }, "end": { "line": 49, "column": 27 } } })) + "/${fleet-system}/" + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 49, "column": 46 }, "end": { "line": 49, "column": 54 } })).call(alias2, lookupProperty(depths[1], "imageScript"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 49, "column": 44 }, "end": { "line": 49, "column": 71 } } })) + " || goto failed\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return " " + container.escapeExpression((lookupProperty(helpers, "ipxeWord") || container.strict(depth0, "ipxeWord", { "start": { "line": 48, "column": 107 }, "end": { "line": 48, "column": 115 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 48, "column": 105 }, "end": { "line": 48, "column": 122 } } }));
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "#!ipxe\n# " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 2, "column": 4 }, "end": { "line": 2, "column": 15 } })).call(alias2, lookupProperty(depth0, "header"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 2, "column": 2 }, "end": { "line": 2, "column": 24 } } })) + "\n# Entry script of fleet " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 26 }, "end": { "line": 3, "column": 37 } })).call(alias2, lookupProperty(depth0, "fleet"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 24 }, "end": { "line": 3, "column": 45 } } })) + ". DHCP hands this script to iPXE; it chains to the script\n# of the machine's boot NIC, hosts/<mac>.ipxe. A machine the fleet does not know, or a boot server\n# error, gets a menu of the fleet's profiles; left alone, the menu retries after a timeout.\n\niseq ${buildarch} arm64 && set fleet-system aarch64-linux || set fleet-system x86_64-linux\n\n:start\necho fleetc " + alias3((lookupProperty(helpers, "ipxeText") || alias1(depth0, "ipxeText", { "start": { "line": 10, "column": 14 }, "end": { "line": 10, "column": 22 } })).call(alias2, lookupProperty(depth0, "fleet"), { "name": "ipxeText", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 12 }, "end": { "line": 10, "column": 30 } } })) + ": fetching the boot script of ${netX/mac}\nchain --autofree " + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 11, "column": 19 }, "end": { "line": 11, "column": 27 } })).call(alias2, lookupProperty(depth0, "hostsUrl"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 17 }, "end": { "line": 11, "column": 38 } } })) + "/${netX/mac}.ipxe || goto unknown\n\n:unknown\nmenu fleetc " + alias3((lookupProperty(helpers, "ipxeText") || alias1(depth0, "ipxeText", { "start": { "line": 14, "column": 14 }, "end": { "line": 14, "column": 22 } })).call(alias2, lookupProperty(depth0, "fleet"), { "name": "ipxeText", "hash": {}, "data": data, "loc": { "start": { "line": 14, "column": 12 }, "end": { "line": 14, "column": 30 } } })) + ": no boot script for ${netX/mac}\nitem --gap Unregistered machine or boot server error. Boot a profile's installer (no host identity):\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "profiles"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 16, "column": 0 }, "end": { "line": 18, "column": 9 } } })) != null ? stack1 : "") + "item --gap Other:\nitem --key r retry Retry the boot server (chosen after " + alias3((lookupProperty(helpers, "ipxeNumber") || alias1(depth0, "ipxeNumber", { "start": { "line": 20, "column": 57 }, "end": { "line": 20, "column": 67 } })).call(alias2, lookupProperty(depth0, "timeoutSeconds"), { "name": "ipxeNumber", "hash": {}, "data": data, "loc": { "start": { "line": 20, "column": 55 }, "end": { "line": 20, "column": 84 } } })) + " seconds)\nitem --key s shell iPXE shell\nitem --key b reboot Reboot\nchoose --timeout " + alias3((lookupProperty(helpers, "ipxeNumber") || alias1(depth0, "ipxeNumber", { "start": { "line": 23, "column": 19 }, "end": { "line": 23, "column": 29 } })).call(alias2, lookupProperty(depth0, "timeoutMilliseconds"), { "name": "ipxeNumber", "hash": {}, "data": data, "loc": { "start": { "line": 23, "column": 17 }, "end": { "line": 23, "column": 51 } } })) + " --default retry fleet-choice || goto retry\ngoto ${fleet-choice}\n\n:retry\necho fleetc: retrying the boot server\nsleep 3\ngoto start\n\n:shell\necho fleetc: type exit to return to the menu\nshell\ngoto unknown\n\n:reboot\nreboot\ngoto unknown\n\n:failed\necho fleetc: could not fetch or boot the image, back to the menu in 10 seconds\nimgfree\nsleep 10\ngoto unknown\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "profiles"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 45, "column": 0 }, "end": { "line": 50, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true, "useDepths": true }],
+  ["{{#each reservations}}\n\nhost {{dhcpdName name}} {\n  hardware ethernet {{dhcpdMac mac}};\n{{#if address}}\n  fixed-address {{dhcpdAddress address}};\n{{/if}}\n  option host-name {{dhcpdString hostName}};\n}\n{{/each}}\n", { "0": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "\nhost " + alias3((lookupProperty(helpers, "dhcpdName") || alias1(depth0, "dhcpdName", { "start": { "line": 3, "column": 7 }, "end": { "line": 3, "column": 16 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "dhcpdName", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 5 }, "end": { "line": 3, "column": 23 } } })) + " {\n  hardware ethernet " + alias3((lookupProperty(helpers, "dhcpdMac") || alias1(depth0, "dhcpdMac", { "start": { "line": 4, "column": 22 }, "end": { "line": 4, "column": 30 } })).call(alias2, lookupProperty(depth0, "mac"), { "name": "dhcpdMac", "hash": {}, "data": data, "loc": { "start": { "line": 4, "column": 20 }, "end": { "line": 4, "column": 36 } } })) + ";\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "address"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 5, "column": 0 }, "end": { "line": 7, "column": 7 } } })) != null ? stack1 : "") + "  option host-name " + alias3((lookupProperty(helpers, "dhcpdString") || alias1(depth0, "dhcpdString", { "start": { "line": 8, "column": 21 }, "end": { "line": 8, "column": 32 } })).call(alias2, lookupProperty(depth0, "hostName"), { "name": "dhcpdString", "hash": {}, "data": data, "loc": { "start": { "line": 8, "column": 19 }, "end": { "line": 8, "column": 43 } } })) + ";\n}\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  fixed-address " + container.escapeExpression((lookupProperty(helpers, "dhcpdAddress") || container.strict(depth0, "dhcpdAddress", { "start": { "line": 6, "column": 18 }, "end": { "line": 6, "column": 30 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "address"), { "name": "dhcpdAddress", "hash": {}, "data": data, "loc": { "start": { "line": 6, "column": 16 }, "end": { "line": 6, "column": 40 } } })) + ";\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return (stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "reservations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 1, "column": 0 }, "end": { "line": 10, "column": 9 } } })) != null ? stack1 : "";
+  }, "useData": true }],
+  ['# {{dhcpdComment header}}\n# ISC dhcpd configuration of fleet {{dhcpdComment fleet}}: its provisioning networks, a reservation per host\n# interface on them, and network boot. Plain PXE firmware gets an iPXE binary over TFTP, chosen by\n# its architecture (option 93); iPXE itself (user-class "iPXE" or option 175) gets the HTTP boot\n# script instead, so iPXE never loads iPXE again. Check: dhcpd -t -4 -cf dhcpd.conf\n\nauthoritative;\nddns-update-style none;\n\noption arch code 93 = unsigned integer 16;\noption space ipxe;\noption ipxe-encap-opts code 175 = encapsulate ipxe;\n\nnext-server {{dhcpdAddress tftp}};\nif exists ipxe-encap-opts or (exists user-class and option user-class = "iPXE") {\n  filename {{dhcpdString bootScript}};\n} elsif option arch = 00:07 or option arch = 00:09 {\n  filename {{dhcpdString uefi}};\n} elsif option arch = 00:0b {\n  filename {{dhcpdString arm64}};\n} else {\n  filename {{dhcpdString bios}};\n}\n{{#each subnets}}\n\n# Network {{dhcpdComment name}}{{#if description}}: {{dhcpdComment description}}{{/if}}\nsubnet {{dhcpdAddress address}} netmask {{dhcpdAddress netmask}} {\n  option subnet-mask {{dhcpdAddress netmask}};\n  option broadcast-address {{dhcpdAddress broadcast}};\n{{#if gateway}}\n  option routers {{dhcpdAddress gateway}};\n{{/if}}\n{{#if dns.length}}\n  option domain-name-servers {{dhcpdAddresses dns}};\n{{/if}}\n  option domain-name {{dhcpdString domain}};\n  default-lease-time {{dhcpdNumber leaseSeconds}};\n  max-lease-time {{dhcpdNumber leaseSeconds}};\n{{#if pool}}\n  range {{dhcpdAddress pool.start}} {{dhcpdAddress pool.end}};\n{{/if}}\n}\n{{/each}}\n', { "0": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "\n# Network " + alias3((lookupProperty(helpers, "dhcpdComment") || alias1(depth0, "dhcpdComment", { "start": { "line": 26, "column": 12 }, "end": { "line": 26, "column": 24 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "dhcpdComment", "hash": {}, "data": data, "loc": { "start": { "line": 26, "column": 10 }, "end": { "line": 26, "column": 31 } } })) + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "description"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 26, "column": 31 }, "end": { "line": 26, "column": 87 } } })) != null ? stack1 : "") + "\nsubnet " + alias3((lookupProperty(helpers, "dhcpdAddress") || alias1(depth0, "dhcpdAddress", { "start": { "line": 27, "column": 9 }, "end": { "line": 27, "column": 21 } })).call(alias2, lookupProperty(depth0, "address"), { "name": "dhcpdAddress", "hash": {}, "data": data, "loc": { "start": { "line": 27, "column": 7 }, "end": { "line": 27, "column": 31 } } })) + " netmask " + alias3((lookupProperty(helpers, "dhcpdAddress") || alias1(depth0, "dhcpdAddress", { "start": { "line": 27, "column": 42 }, "end": { "line": 27, "column": 54 } })).call(alias2, lookupProperty(depth0, "netmask"), { "name": "dhcpdAddress", "hash": {}, "data": data, "loc": { "start": { "line": 27, "column": 40 }, "end": { "line": 27, "column": 64 } } })) + " {\n  option subnet-mask " + alias3((lookupProperty(helpers, "dhcpdAddress") || alias1(depth0, "dhcpdAddress", { "start": { "line": 28, "column": 23 }, "end": { "line": 28, "column": 35 } })).call(alias2, lookupProperty(depth0, "netmask"), { "name": "dhcpdAddress", "hash": {}, "data": data, "loc": { "start": { "line": 28, "column": 21 }, "end": { "line": 28, "column": 45 } } })) + ";\n  option broadcast-address " + alias3((lookupProperty(helpers, "dhcpdAddress") || alias1(depth0, "dhcpdAddress", { "start": { "line": 29, "column": 29 }, "end": { "line": 29, "column": 41 } })).call(alias2, lookupProperty(depth0, "broadcast"), { "name": "dhcpdAddress", "hash": {}, "data": data, "loc": { "start": { "line": 29, "column": 27 }, "end": { "line": 29, "column": 53 } } })) + ";\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "gateway"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 30, "column": 0 }, "end": { "line": 32, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "dns"), "length"), { "name": "if", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 33, "column": 0 }, "end": { "line": 35, "column": 7 } } })) != null ? stack1 : "") + "  option domain-name " + alias3((lookupProperty(helpers, "dhcpdString") || alias1(depth0, "dhcpdString", { "start": { "line": 36, "column": 23 }, "end": { "line": 36, "column": 34 } })).call(alias2, lookupProperty(depth0, "domain"), { "name": "dhcpdString", "hash": {}, "data": data, "loc": { "start": { "line": 36, "column": 21 }, "end": { "line": 36, "column": 43 } } })) + ";\n  default-lease-time " + alias3((lookupProperty(helpers, "dhcpdNumber") || alias1(depth0, "dhcpdNumber", { "start": { "line": 37, "column": 23 }, "end": { "line": 37, "column": 34 } })).call(alias2, lookupProperty(depth0, "leaseSeconds"), { "name": "dhcpdNumber", "hash": {}, "data": data, "loc": { "start": { "line": 37, "column": 21 }, "end": { "line": 37, "column": 49 } } })) + ";\n  max-lease-time " + alias3((lookupProperty(helpers, "dhcpdNumber") || alias1(depth0, "dhcpdNumber", { "start": { "line": 38, "column": 19 }, "end": { "line": 38, "column": 30 } })).call(alias2, lookupProperty(depth0, "leaseSeconds"), { "name": "dhcpdNumber", "hash": {}, "data": data, "loc": { "start": { "line": 38, "column": 17 }, "end": { "line": 38, "column": 45 } } })) + ";\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "pool"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 39, "column": 0 }, "end": { "line": 41, "column": 7 } } })) != null ? stack1 : "") + "}\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return ": " + container.escapeExpression((lookupProperty(helpers, "dhcpdComment") || container.strict(depth0, "dhcpdComment", { "start": { "line": 26, "column": 54 }, "end": { "line": 26, "column": 66 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "description"), { "name": "dhcpdComment", "hash": {}, "data": data, "loc": { "start": { "line": 26, "column": 52 }, "end": { "line": 26, "column": 80 } } }));
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  option routers " + container.escapeExpression((lookupProperty(helpers, "dhcpdAddress") || container.strict(depth0, "dhcpdAddress", { "start": { "line": 31, "column": 19 }, "end": { "line": 31, "column": 31 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "gateway"), { "name": "dhcpdAddress", "hash": {}, "data": data, "loc": { "start": { "line": 31, "column": 17 }, "end": { "line": 31, "column": 41 } } })) + ";\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  option domain-name-servers " + container.escapeExpression((lookupProperty(helpers, "dhcpdAddresses") || container.strict(depth0, "dhcpdAddresses", { "start": { "line": 34, "column": 31 }, "end": { "line": 34, "column": 45 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "dns"), { "name": "dhcpdAddresses", "hash": {}, "data": data, "loc": { "start": { "line": 34, "column": 29 }, "end": { "line": 34, "column": 51 } } })) + ";\n";
+  }, "4": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  range " + alias3((lookupProperty(helpers, "dhcpdAddress") || alias1(depth0, "dhcpdAddress", { "start": { "line": 40, "column": 10 }, "end": { "line": 40, "column": 22 } })).call(alias2, lookupProperty(lookupProperty(depth0, "pool"), "start"), { "name": "dhcpdAddress", "hash": {}, "data": data, "loc": { "start": { "line": 40, "column": 8 }, "end": { "line": 40, "column": 35 } } })) + " " + alias3((lookupProperty(helpers, "dhcpdAddress") || alias1(depth0, "dhcpdAddress", { "start": { "line": 40, "column": 38 }, "end": { "line": 40, "column": 50 } })).call(alias2, lookupProperty(lookupProperty(depth0, "pool"), "end"), { "name": "dhcpdAddress", "hash": {}, "data": data, "loc": { "start": { "line": 40, "column": 36 }, "end": { "line": 40, "column": 61 } } })) + ";\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# " + alias3((lookupProperty(helpers, "dhcpdComment") || alias1(depth0, "dhcpdComment", { "start": { "line": 1, "column": 4 }, "end": { "line": 1, "column": 16 } })).call(alias2, lookupProperty(depth0, "header"), { "name": "dhcpdComment", "hash": {}, "data": data, "loc": { "start": { "line": 1, "column": 2 }, "end": { "line": 1, "column": 25 } } })) + "\n# ISC dhcpd configuration of fleet " + alias3((lookupProperty(helpers, "dhcpdComment") || alias1(depth0, "dhcpdComment", { "start": { "line": 2, "column": 37 }, "end": { "line": 2, "column": 49 } })).call(alias2, lookupProperty(depth0, "fleet"), { "name": "dhcpdComment", "hash": {}, "data": data, "loc": { "start": { "line": 2, "column": 35 }, "end": { "line": 2, "column": 57 } } })) + ': its provisioning networks, a reservation per host\n# interface on them, and network boot. Plain PXE firmware gets an iPXE binary over TFTP, chosen by\n# its architecture (option 93); iPXE itself (user-class "iPXE" or option 175) gets the HTTP boot\n# script instead, so iPXE never loads iPXE again. Check: dhcpd -t -4 -cf dhcpd.conf\n\nauthoritative;\nddns-update-style none;\n\noption arch code 93 = unsigned integer 16;\noption space ipxe;\noption ipxe-encap-opts code 175 = encapsulate ipxe;\n\nnext-server ' + alias3((lookupProperty(helpers, "dhcpdAddress") || alias1(depth0, "dhcpdAddress", { "start": { "line": 14, "column": 14 }, "end": { "line": 14, "column": 26 } })).call(alias2, lookupProperty(depth0, "tftp"), { "name": "dhcpdAddress", "hash": {}, "data": data, "loc": { "start": { "line": 14, "column": 12 }, "end": { "line": 14, "column": 33 } } })) + ';\nif exists ipxe-encap-opts or (exists user-class and option user-class = "iPXE") {\n  filename ' + alias3((lookupProperty(helpers, "dhcpdString") || alias1(depth0, "dhcpdString", { "start": { "line": 16, "column": 13 }, "end": { "line": 16, "column": 24 } })).call(alias2, lookupProperty(depth0, "bootScript"), { "name": "dhcpdString", "hash": {}, "data": data, "loc": { "start": { "line": 16, "column": 11 }, "end": { "line": 16, "column": 37 } } })) + ";\n} elsif option arch = 00:07 or option arch = 00:09 {\n  filename " + alias3((lookupProperty(helpers, "dhcpdString") || alias1(depth0, "dhcpdString", { "start": { "line": 18, "column": 13 }, "end": { "line": 18, "column": 24 } })).call(alias2, lookupProperty(depth0, "uefi"), { "name": "dhcpdString", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 11 }, "end": { "line": 18, "column": 31 } } })) + ";\n} elsif option arch = 00:0b {\n  filename " + alias3((lookupProperty(helpers, "dhcpdString") || alias1(depth0, "dhcpdString", { "start": { "line": 20, "column": 13 }, "end": { "line": 20, "column": 24 } })).call(alias2, lookupProperty(depth0, "arm64"), { "name": "dhcpdString", "hash": {}, "data": data, "loc": { "start": { "line": 20, "column": 11 }, "end": { "line": 20, "column": 32 } } })) + ";\n} else {\n  filename " + alias3((lookupProperty(helpers, "dhcpdString") || alias1(depth0, "dhcpdString", { "start": { "line": 22, "column": 13 }, "end": { "line": 22, "column": 24 } })).call(alias2, lookupProperty(depth0, "bios"), { "name": "dhcpdString", "hash": {}, "data": data, "loc": { "start": { "line": 22, "column": 11 }, "end": { "line": 22, "column": 31 } } })) + ";\n}\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "subnets"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 24, "column": 0 }, "end": { "line": 43, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true }],
+  ["# {{nixComment header}}\n# The fleet's flake, at the root of the fleet repository so that everything it imports (generated/,\n# the operator's nix/, flakes kept in the repository) is inside it. Pinned by ./flake.lock.\n{\n  description = {{nixString description}};\n\n  inputs = {\n{{#each inputs}}\n{{#if follows}}\n    {{nixAttr name}} = {\n      url = {{nixString pinned}};\n{{#each follows}}\n      inputs.{{nixAttr name}}.follows = {{nixString target}};\n{{/each}}\n    };\n{{else}}\n    {{nixAttr name}}.url = {{nixString pinned}};\n{{/if}}\n{{/each}}\n  };\n\n  outputs = { self, nixpkgs, disko, ... }@inputs:\n    let\n{{#if platform}}\n      # What every host is built from: disko's module, the platform flake's overlays (so pkgs has\n      # the platform's packages) and NixOS modules, then the host's generated module.\n      shared = [\n        disko.nixosModules.disko\n        {\n          nixpkgs.overlays = [\n{{#each platform.overlays}}\n            inputs.{{nixAttr input}}.overlays.{{nixAttr name}}\n{{/each}}\n          ];\n        }\n{{#each platform.modules}}\n        inputs.{{nixAttr input}}.nixosModules.{{nixAttr name}}\n{{/each}}\n      ];\n{{else}}\n      # What every host is built from: disko's module, then the host's generated module.\n      shared = [ disko.nixosModules.disko ];\n{{/if}}\n      # Every host records the fleet commit it was built from (nixos-version --json shows it), which\n      # fleetc status --probe and fleetc adopt read back. A dirty tree records <rev>-dirty.\n      revision = { system.configurationRevision = self.rev or self.dirtyRev or null; };\n      host = path: nixpkgs.lib.nixosSystem {\n        specialArgs = { inherit inputs; };\n        modules = shared ++ [ revision path ];\n      };\n    in\n    {\n      nixosConfigurations = {\n{{#each hosts}}\n        {{nixAttr name}} = host {{nixPath path}};\n{{/each}}\n      };\n    };\n}\n", { "0": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return (stack1 = lookupProperty(helpers, "if").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "follows"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.program(3, data, 0), "data": data, "loc": { "start": { "line": 9, "column": 0 }, "end": { "line": 18, "column": 7 } } })) != null ? stack1 : "";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    " + alias3((lookupProperty(helpers, "nixAttr") || alias1(depth0, "nixAttr", { "start": { "line": 10, "column": 6 }, "end": { "line": 10, "column": 13 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "nixAttr", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 4 }, "end": { "line": 10, "column": 20 } } })) + " = {\n      url = " + alias3((lookupProperty(helpers, "nixString") || alias1(depth0, "nixString", { "start": { "line": 11, "column": 14 }, "end": { "line": 11, "column": 23 } })).call(alias2, lookupProperty(depth0, "pinned"), { "name": "nixString", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 12 }, "end": { "line": 11, "column": 32 } } })) + ";\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "follows"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 12, "column": 0 }, "end": { "line": 14, "column": 9 } } })) != null ? stack1 : "") + "    };\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      inputs." + alias3((lookupProperty(helpers, "nixAttr") || alias1(depth0, "nixAttr", { "start": { "line": 13, "column": 15 }, "end": { "line": 13, "column": 22 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "nixAttr", "hash": {}, "data": data, "loc": { "start": { "line": 13, "column": 13 }, "end": { "line": 13, "column": 29 } } })) + ".follows = " + alias3((lookupProperty(helpers, "nixString") || alias1(depth0, "nixString", { "start": { "line": 13, "column": 42 }, "end": { "line": 13, "column": 51 } })).call(alias2, lookupProperty(depth0, "target"), { "name": "nixString", "hash": {}, "data": data, "loc": { "start": { "line": 13, "column": 40 }, "end": { "line": 13, "column": 60 } } })) + ";\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    " + alias3((lookupProperty(helpers, "nixAttr") || alias1(depth0, "nixAttr", { "start": { "line": 17, "column": 6 }, "end": { "line": 17, "column": 13 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "nixAttr", "hash": {}, "data": data, "loc": { "start": { "line": 17, "column": 4 }, "end": { "line": 17, "column": 20 } } })) + ".url = " + alias3((lookupProperty(helpers, "nixString") || alias1(depth0, "nixString", { "start": { "line": 17, "column": 29 }, "end": { "line": 17, "column": 38 } })).call(alias2, lookupProperty(depth0, "pinned"), { "name": "nixString", "hash": {}, "data": data, "loc": { "start": { "line": 17, "column": 27 }, "end": { "line": 17, "column": 47 } } })) + ";\n";
+  }, "4": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      # What every host is built from: disko's module, the platform flake's overlays (so pkgs has\n      # the platform's packages) and NixOS modules, then the host's generated module.\n      shared = [\n        disko.nixosModules.disko\n        {\n          nixpkgs.overlays = [\n" + ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(lookupProperty(depth0, "platform"), "overlays"), { "name": "each", "hash": {}, "fn": container.program(5, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 31, "column": 0 }, "end": { "line": 33, "column": 9 } } })) != null ? stack1 : "") + "          ];\n        }\n" + ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(lookupProperty(depth0, "platform"), "modules"), { "name": "each", "hash": {}, "fn": container.program(6, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 36, "column": 0 }, "end": { "line": 38, "column": 9 } } })) != null ? stack1 : "") + "      ];\n";
+  }, "5": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "            inputs." + alias3((lookupProperty(helpers, "nixAttr") || alias1(depth0, "nixAttr", { "start": { "line": 32, "column": 21 }, "end": { "line": 32, "column": 28 } })).call(alias2, lookupProperty(depth0, "input"), { "name": "nixAttr", "hash": {}, "data": data, "loc": { "start": { "line": 32, "column": 19 }, "end": { "line": 32, "column": 36 } } })) + ".overlays." + alias3((lookupProperty(helpers, "nixAttr") || alias1(depth0, "nixAttr", { "start": { "line": 32, "column": 48 }, "end": { "line": 32, "column": 55 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "nixAttr", "hash": {}, "data": data, "loc": { "start": { "line": 32, "column": 46 }, "end": { "line": 32, "column": 62 } } })) + "\n";
+  }, "6": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        inputs." + alias3((lookupProperty(helpers, "nixAttr") || alias1(depth0, "nixAttr", { "start": { "line": 37, "column": 17 }, "end": { "line": 37, "column": 24 } })).call(alias2, lookupProperty(depth0, "input"), { "name": "nixAttr", "hash": {}, "data": data, "loc": { "start": { "line": 37, "column": 15 }, "end": { "line": 37, "column": 32 } } })) + ".nixosModules." + alias3((lookupProperty(helpers, "nixAttr") || alias1(depth0, "nixAttr", { "start": { "line": 37, "column": 48 }, "end": { "line": 37, "column": 55 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "nixAttr", "hash": {}, "data": data, "loc": { "start": { "line": 37, "column": 46 }, "end": { "line": 37, "column": 62 } } })) + "\n";
+  }, "7": function(container, depth0, helpers, partials, data) {
+    return "      # What every host is built from: disko's module, then the host's generated module.\n      shared = [ disko.nixosModules.disko ];\n";
+  }, "8": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        " + alias3((lookupProperty(helpers, "nixAttr") || alias1(depth0, "nixAttr", { "start": { "line": 55, "column": 10 }, "end": { "line": 55, "column": 17 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "nixAttr", "hash": {}, "data": data, "loc": { "start": { "line": 55, "column": 8 }, "end": { "line": 55, "column": 24 } } })) + " = host " + alias3((lookupProperty(helpers, "nixPath") || alias1(depth0, "nixPath", { "start": { "line": 55, "column": 34 }, "end": { "line": 55, "column": 41 } })).call(alias2, lookupProperty(depth0, "path"), { "name": "nixPath", "hash": {}, "data": data, "loc": { "start": { "line": 55, "column": 32 }, "end": { "line": 55, "column": 48 } } })) + ";\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# " + alias3((lookupProperty(helpers, "nixComment") || alias1(depth0, "nixComment", { "start": { "line": 1, "column": 4 }, "end": { "line": 1, "column": 14 } })).call(alias2, lookupProperty(depth0, "header"), { "name": "nixComment", "hash": {}, "data": data, "loc": { "start": { "line": 1, "column": 2 }, "end": { "line": 1, "column": 23 } } })) + "\n# The fleet's flake, at the root of the fleet repository so that everything it imports (generated/,\n# the operator's nix/, flakes kept in the repository) is inside it. Pinned by ./flake.lock.\n{\n  description = " + alias3((lookupProperty(helpers, "nixString") || alias1(depth0, "nixString", { "start": { "line": 5, "column": 18 }, "end": { "line": 5, "column": 27 } })).call(alias2, lookupProperty(depth0, "description"), { "name": "nixString", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 16 }, "end": { "line": 5, "column": 41 } } })) + ";\n\n  inputs = {\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "inputs"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 8, "column": 0 }, "end": { "line": 19, "column": 9 } } })) != null ? stack1 : "") + "  };\n\n  outputs = { self, nixpkgs, disko, ... }@inputs:\n    let\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "platform"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.program(7, data, 0), "data": data, "loc": { "start": { "line": 24, "column": 0 }, "end": { "line": 43, "column": 7 } } })) != null ? stack1 : "") + "      # Every host records the fleet commit it was built from (nixos-version --json shows it), which\n      # fleetc status --probe and fleetc adopt read back. A dirty tree records <rev>-dirty.\n      revision = { system.configurationRevision = self.rev or self.dirtyRev or null; };\n      host = path: nixpkgs.lib.nixosSystem {\n        specialArgs = { inherit inputs; };\n        modules = shared ++ [ revision path ];\n      };\n    in\n    {\n      nixosConfigurations = {\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "hosts"), { "name": "each", "hash": {}, "fn": container.program(8, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 54, "column": 0 }, "end": { "line": 56, "column": 9 } } })) != null ? stack1 : "") + "      };\n    };\n}\n";
+  }, "useData": true }],
+  ["#!ipxe\n# {{ipxeComment header}}\n# Host {{ipxeComment host}}: profile {{ipxeComment profile}}, {{ipxeComment system}}, {{ipxeComment firmware}} firmware; boot NIC {{ipxeComment nic}} ({{ipxeComment mac}}).\n# Boots the profile's netboot image through the image's own script, which passes the image's own\n# command line (init=, its kernel parameters) and then the setting set here: the host's identity\n# and kernel parameters. The command line is world-readable on the booted machine: names only,\n# never a secret.\n\n:boot\necho fleetc: {{ipxeText host}} boots the installer of profile {{ipxeText profile}}\nset {{ipxeWord cmdlineSetting}}{{#each args}} {{ipxeWord this}}{{/each}}\nchain {{ipxeWord imageScript}} || goto failed\n\n:failed\necho fleetc: could not fetch or boot the image of {{ipxeText host}}, retrying in 10 seconds\nimgfree\nsleep 10\nchain --autofree --replace {{ipxeWord bootScript}} || goto failed\n", { "0": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return " " + container.escapeExpression((lookupProperty(helpers, "ipxeWord") || container.strict(depth0, "ipxeWord", { "start": { "line": 11, "column": 48 }, "end": { "line": 11, "column": 56 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 46 }, "end": { "line": 11, "column": 63 } } }));
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "#!ipxe\n# " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 2, "column": 4 }, "end": { "line": 2, "column": 15 } })).call(alias2, lookupProperty(depth0, "header"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 2, "column": 2 }, "end": { "line": 2, "column": 24 } } })) + "\n# Host " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 9 }, "end": { "line": 3, "column": 20 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 7 }, "end": { "line": 3, "column": 27 } } })) + ": profile " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 39 }, "end": { "line": 3, "column": 50 } })).call(alias2, lookupProperty(depth0, "profile"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 37 }, "end": { "line": 3, "column": 60 } } })) + ", " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 64 }, "end": { "line": 3, "column": 75 } })).call(alias2, lookupProperty(depth0, "system"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 62 }, "end": { "line": 3, "column": 84 } } })) + ", " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 88 }, "end": { "line": 3, "column": 99 } })).call(alias2, lookupProperty(depth0, "firmware"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 86 }, "end": { "line": 3, "column": 110 } } })) + " firmware; boot NIC " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 132 }, "end": { "line": 3, "column": 143 } })).call(alias2, lookupProperty(depth0, "nic"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 130 }, "end": { "line": 3, "column": 149 } } })) + " (" + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 153 }, "end": { "line": 3, "column": 164 } })).call(alias2, lookupProperty(depth0, "mac"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 151 }, "end": { "line": 3, "column": 170 } } })) + ").\n# Boots the profile's netboot image through the image's own script, which passes the image's own\n# command line (init=, its kernel parameters) and then the setting set here: the host's identity\n# and kernel parameters. The command line is world-readable on the booted machine: names only,\n# never a secret.\n\n:boot\necho fleetc: " + alias3((lookupProperty(helpers, "ipxeText") || alias1(depth0, "ipxeText", { "start": { "line": 10, "column": 15 }, "end": { "line": 10, "column": 23 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "ipxeText", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 13 }, "end": { "line": 10, "column": 30 } } })) + " boots the installer of profile " + alias3((lookupProperty(helpers, "ipxeText") || alias1(depth0, "ipxeText", { "start": { "line": 10, "column": 64 }, "end": { "line": 10, "column": 72 } })).call(alias2, lookupProperty(depth0, "profile"), { "name": "ipxeText", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 62 }, "end": { "line": 10, "column": 82 } } })) + "\nset " + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 11, "column": 6 }, "end": { "line": 11, "column": 14 } })).call(alias2, lookupProperty(depth0, "cmdlineSetting"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 4 }, "end": { "line": 11, "column": 31 } } })) + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "args"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 11, "column": 31 }, "end": { "line": 11, "column": 72 } } })) != null ? stack1 : "") + "\nchain " + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 12, "column": 8 }, "end": { "line": 12, "column": 16 } })).call(alias2, lookupProperty(depth0, "imageScript"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 6 }, "end": { "line": 12, "column": 30 } } })) + " || goto failed\n\n:failed\necho fleetc: could not fetch or boot the image of " + alias3((lookupProperty(helpers, "ipxeText") || alias1(depth0, "ipxeText", { "start": { "line": 15, "column": 52 }, "end": { "line": 15, "column": 60 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "ipxeText", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 50 }, "end": { "line": 15, "column": 67 } } })) + ", retrying in 10 seconds\nimgfree\nsleep 10\nchain --autofree --replace " + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 18, "column": 29 }, "end": { "line": 18, "column": 37 } })).call(alias2, lookupProperty(depth0, "bootScript"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 27 }, "end": { "line": 18, "column": 50 } } })) + " || goto failed\n";
+  }, "useData": true }],
+  ['# yaml-language-server: $schema={{yamlPath schema}}/fleet.schema.json\n# The fleet as a whole. The schema (schema/fleet.schema.json of fleetc) describes every property,\n# with examples; editors with yaml-language-server complete and check this file from it.\nname: {{yamlString name}}\ndomain: {{yamlString domain}}\n\n# The Nix inputs every host is built from, pinned by commit, NAR hash and commit time: fleetc\n# writes flake.nix and flake.lock from them. These are the pins this fleetc release was tested\n# with (nixos-26.05 and disko v1.13.0). To move nixpkgs, copy the nixpkgs node of any flake.lock\n# that pins the commit you want, or run `nix flake prefetch --json github:NixOS/nixpkgs/<rev>`.\ninputs:\n  nixpkgs:\n    url: github:NixOS/nixpkgs/nixos-26.05\n    rev: 7c8764b7c7b09b34f632464276218ef9090eaa11\n    narHash: sha256-MWhktfFtFE8Jl7bf9Pkp7TR5MSdYCjCswSo0Gkb4ywc=\n    lastModified: 1791426274\n  disko:\n    url: github:nix-community/disko/v1.13.0\n    rev: de5708739256238fb912c62f03988815db89ec9a\n    narHash: sha256-CNzzBsRhq7gg4BMBuTDObiWDH/rFYHEuDRVOwCcwXw4=\n    lastModified: 1768920986\n    follows: { nixpkgs: nixpkgs }\n  # The flake that packages your platform\'s services (an overlay and NixOS modules), then\n  # `platform: { input: platform }` below and `services:` for what it runs:\n  # platform: { url: "github:<owner>/<repo>", rev: \u2026, narHash: \u2026, lastModified: \u2026, follows: { nixpkgs: nixpkgs } }\n\n# One network: where machines boot (PXE) and are provisioned. fleetc\'s DHCP configuration serves\n# it (dhcp:); addresses of hosts are static, the pool is for machines it does not know yet.\nnetworks:\n  prov:\n    description: provisioning and management; machines network-boot here\n    cidr: {{yamlString cidr}}\n    gateway: {{yamlString gateway}}\n    dns: [{{yamlString bootServer}}]\n    dhcp:\n      pool: { start: {{yamlString poolStart}}, end: {{yamlString poolEnd}} }\n\n# The boot server: HTTP for the iPXE scripts and installers, TFTP for the iPXE binaries.\nboot:\n  http: {{yamlString bootUrl}}\n  tftp: {{yamlString bootServer}}\n\ndeploy:\n  order: [base]\n  maxParallel: 1\n  # How apply (and so CI) provisions new machines: accept the first SSH key a new machine\'s\n  # installer shows, then pin the host key it installs. `refuse` leaves installs to an operator\n  # (fleetc apply --first-contact accept-new); a refused host is skipped, the others deploy.\n  firstContact: accept-new\n\n# Public keys that may log in as root on every host and on the netboot installers (fleetc apply\n# provisions new machines through them). Add yours: a machine nobody can log into cannot be installed.\nssh:\n  authorizedKeys:\n{{#each authorizedKeys}}\n    - {{yamlString this}}\n{{else}}\n    [] # - ssh-ed25519 AAAA\u2026 you@laptop\n{{/each}}\n\ndefaults:\n  arch: x86_64\n  firmware: uefi\n  timezone: UTC\n  stateVersion: "26.05"\n', { "0": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    - " + container.escapeExpression((lookupProperty(helpers, "yamlString") || container.strict(depth0, "yamlString", { "start": { "line": 56, "column": 8 }, "end": { "line": 56, "column": 18 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "yamlString", "hash": {}, "data": data, "loc": { "start": { "line": 56, "column": 6 }, "end": { "line": 56, "column": 25 } } })) + "\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    return "    [] # - ssh-ed25519 AAAA\u2026 you@laptop\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# yaml-language-server: $schema=" + alias3((lookupProperty(helpers, "yamlPath") || alias1(depth0, "yamlPath", { "start": { "line": 1, "column": 34 }, "end": { "line": 1, "column": 42 } })).call(alias2, lookupProperty(depth0, "schema"), { "name": "yamlPath", "hash": {}, "data": data, "loc": { "start": { "line": 1, "column": 32 }, "end": { "line": 1, "column": 51 } } })) + "/fleet.schema.json\n# The fleet as a whole. The schema (schema/fleet.schema.json of fleetc) describes every property,\n# with examples; editors with yaml-language-server complete and check this file from it.\nname: " + alias3((lookupProperty(helpers, "yamlString") || alias1(depth0, "yamlString", { "start": { "line": 4, "column": 8 }, "end": { "line": 4, "column": 18 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yamlString", "hash": {}, "data": data, "loc": { "start": { "line": 4, "column": 6 }, "end": { "line": 4, "column": 25 } } })) + "\ndomain: " + alias3((lookupProperty(helpers, "yamlString") || alias1(depth0, "yamlString", { "start": { "line": 5, "column": 10 }, "end": { "line": 5, "column": 20 } })).call(alias2, lookupProperty(depth0, "domain"), { "name": "yamlString", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 8 }, "end": { "line": 5, "column": 29 } } })) + "\n\n# The Nix inputs every host is built from, pinned by commit, NAR hash and commit time: fleetc\n# writes flake.nix and flake.lock from them. These are the pins this fleetc release was tested\n# with (nixos-26.05 and disko v1.13.0). To move nixpkgs, copy the nixpkgs node of any flake.lock\n# that pins the commit you want, or run `nix flake prefetch --json github:NixOS/nixpkgs/<rev>`.\ninputs:\n  nixpkgs:\n    url: github:NixOS/nixpkgs/nixos-26.05\n    rev: 7c8764b7c7b09b34f632464276218ef9090eaa11\n    narHash: sha256-MWhktfFtFE8Jl7bf9Pkp7TR5MSdYCjCswSo0Gkb4ywc=\n    lastModified: 1791426274\n  disko:\n    url: github:nix-community/disko/v1.13.0\n    rev: de5708739256238fb912c62f03988815db89ec9a\n    narHash: sha256-CNzzBsRhq7gg4BMBuTDObiWDH/rFYHEuDRVOwCcwXw4=\n    lastModified: 1768920986\n    follows: { nixpkgs: nixpkgs }\n  # The flake that packages your platform's services (an overlay and NixOS modules), then\n  # `platform: { input: platform }` below and `services:` for what it runs:\n  # platform: { url: \"github:<owner>/<repo>\", rev: \u2026, narHash: \u2026, lastModified: \u2026, follows: { nixpkgs: nixpkgs } }\n\n# One network: where machines boot (PXE) and are provisioned. fleetc's DHCP configuration serves\n# it (dhcp:); addresses of hosts are static, the pool is for machines it does not know yet.\nnetworks:\n  prov:\n    description: provisioning and management; machines network-boot here\n    cidr: " + alias3((lookupProperty(helpers, "yamlString") || alias1(depth0, "yamlString", { "start": { "line": 32, "column": 12 }, "end": { "line": 32, "column": 22 } })).call(alias2, lookupProperty(depth0, "cidr"), { "name": "yamlString", "hash": {}, "data": data, "loc": { "start": { "line": 32, "column": 10 }, "end": { "line": 32, "column": 29 } } })) + "\n    gateway: " + alias3((lookupProperty(helpers, "yamlString") || alias1(depth0, "yamlString", { "start": { "line": 33, "column": 15 }, "end": { "line": 33, "column": 25 } })).call(alias2, lookupProperty(depth0, "gateway"), { "name": "yamlString", "hash": {}, "data": data, "loc": { "start": { "line": 33, "column": 13 }, "end": { "line": 33, "column": 35 } } })) + "\n    dns: [" + alias3((lookupProperty(helpers, "yamlString") || alias1(depth0, "yamlString", { "start": { "line": 34, "column": 12 }, "end": { "line": 34, "column": 22 } })).call(alias2, lookupProperty(depth0, "bootServer"), { "name": "yamlString", "hash": {}, "data": data, "loc": { "start": { "line": 34, "column": 10 }, "end": { "line": 34, "column": 35 } } })) + "]\n    dhcp:\n      pool: { start: " + alias3((lookupProperty(helpers, "yamlString") || alias1(depth0, "yamlString", { "start": { "line": 36, "column": 23 }, "end": { "line": 36, "column": 33 } })).call(alias2, lookupProperty(depth0, "poolStart"), { "name": "yamlString", "hash": {}, "data": data, "loc": { "start": { "line": 36, "column": 21 }, "end": { "line": 36, "column": 45 } } })) + ", end: " + alias3((lookupProperty(helpers, "yamlString") || alias1(depth0, "yamlString", { "start": { "line": 36, "column": 54 }, "end": { "line": 36, "column": 64 } })).call(alias2, lookupProperty(depth0, "poolEnd"), { "name": "yamlString", "hash": {}, "data": data, "loc": { "start": { "line": 36, "column": 52 }, "end": { "line": 36, "column": 74 } } })) + " }\n\n# The boot server: HTTP for the iPXE scripts and installers, TFTP for the iPXE binaries.\nboot:\n  http: " + alias3((lookupProperty(helpers, "yamlString") || alias1(depth0, "yamlString", { "start": { "line": 40, "column": 10 }, "end": { "line": 40, "column": 20 } })).call(alias2, lookupProperty(depth0, "bootUrl"), { "name": "yamlString", "hash": {}, "data": data, "loc": { "start": { "line": 40, "column": 8 }, "end": { "line": 40, "column": 30 } } })) + "\n  tftp: " + alias3((lookupProperty(helpers, "yamlString") || alias1(depth0, "yamlString", { "start": { "line": 41, "column": 10 }, "end": { "line": 41, "column": 20 } })).call(alias2, lookupProperty(depth0, "bootServer"), { "name": "yamlString", "hash": {}, "data": data, "loc": { "start": { "line": 41, "column": 8 }, "end": { "line": 41, "column": 33 } } })) + "\n\ndeploy:\n  order: [base]\n  maxParallel: 1\n  # How apply (and so CI) provisions new machines: accept the first SSH key a new machine's\n  # installer shows, then pin the host key it installs. `refuse` leaves installs to an operator\n  # (fleetc apply --first-contact accept-new); a refused host is skipped, the others deploy.\n  firstContact: accept-new\n\n# Public keys that may log in as root on every host and on the netboot installers (fleetc apply\n# provisions new machines through them). Add yours: a machine nobody can log into cannot be installed.\nssh:\n  authorizedKeys:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "authorizedKeys"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.program(1, data, 0), "data": data, "loc": { "start": { "line": 55, "column": 0 }, "end": { "line": 59, "column": 9 } } })) != null ? stack1 : "") + '\ndefaults:\n  arch: x86_64\n  firmware: uefi\n  timezone: UTC\n  stateVersion: "26.05"\n';
+  }, "useData": true }],
+  [`# yaml-language-server: $schema={{yamlPath schema}}/host.schema.json
+# One machine. Replace the example values with the machine's own: the MAC of the NIC it PXE-boots
+# from, its disk (by /dev/disk/by-id, and its size as the disk reports it), and its address.
+description: The first machine of the fleet
+profile: base
+hardware:
+  disks:
+    main: { device: /dev/disk/by-id/nvme-EXAMPLE_SERIAL_0001, size: 480G }
+  layout: { kind: single, disk: main, root: { fs: ext4 } }
+interfaces:
+  - { name: eno1, mac: "52:54:00:00:00:01", network: prov, address: {{yamlString hostAddress}}, boot: true }
+# Its BMC, for provisioning through a one-time PXE boot (IPMI or Redfish):
+# bmc: { kind: redfish, address: 10.0.1.11, user: admin, password: { file: /run/secrets/bmc/{{yamlPath name}} } }
+`, { "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# yaml-language-server: $schema=" + alias3((lookupProperty(helpers, "yamlPath") || alias1(depth0, "yamlPath", { "start": { "line": 1, "column": 34 }, "end": { "line": 1, "column": 42 } })).call(alias2, lookupProperty(depth0, "schema"), { "name": "yamlPath", "hash": {}, "data": data, "loc": { "start": { "line": 1, "column": 32 }, "end": { "line": 1, "column": 51 } } })) + `/host.schema.json
+# One machine. Replace the example values with the machine's own: the MAC of the NIC it PXE-boots
+# from, its disk (by /dev/disk/by-id, and its size as the disk reports it), and its address.
+description: The first machine of the fleet
+profile: base
+hardware:
+  disks:
+    main: { device: /dev/disk/by-id/nvme-EXAMPLE_SERIAL_0001, size: 480G }
+  layout: { kind: single, disk: main, root: { fs: ext4 } }
+interfaces:
+  - { name: eno1, mac: "52:54:00:00:00:01", network: prov, address: ` + alias3((lookupProperty(helpers, "yamlString") || alias1(depth0, "yamlString", { "start": { "line": 11, "column": 70 }, "end": { "line": 11, "column": 80 } })).call(alias2, lookupProperty(depth0, "hostAddress"), { "name": "yamlString", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 68 }, "end": { "line": 11, "column": 94 } } })) + ", boot: true }\n# Its BMC, for provisioning through a one-time PXE boot (IPMI or Redfish):\n# bmc: { kind: redfish, address: 10.0.1.11, user: admin, password: { file: /run/secrets/bmc/" + alias3((lookupProperty(helpers, "yamlPath") || alias1(depth0, "yamlPath", { "start": { "line": 13, "column": 94 }, "end": { "line": 13, "column": 102 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yamlPath", "hash": {}, "data": data, "loc": { "start": { "line": 13, "column": 92 }, "end": { "line": 13, "column": 109 } } })) + " } }\n";
+  }, "useData": true }],
+  ["# yaml-language-server: $schema={{yamlPath schema}}/profile.schema.json\n# A profile is a role: the Nix modules (under nix/), services, kernel parameters and packages its\n# hosts share. Another profile may `extends: base` and add to it.\ndescription: What every machine of the fleet runs\nmodules: [profiles/base.nix]\npackages: [htop, tcpdump]\n", { "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# yaml-language-server: $schema=" + container.escapeExpression((lookupProperty(helpers, "yamlPath") || container.strict(depth0, "yamlPath", { "start": { "line": 1, "column": 34 }, "end": { "line": 1, "column": 42 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "schema"), { "name": "yamlPath", "hash": {}, "data": data, "loc": { "start": { "line": 1, "column": 32 }, "end": { "line": 1, "column": 51 } } })) + "/profile.schema.json\n# A profile is a role: the Nix modules (under nix/), services, kernel parameters and packages its\n# hosts share. Another profile may `extends: base` and add to it.\ndescription: What every machine of the fleet runs\nmodules: [profiles/base.nix]\npackages: [htop, tcpdump]\n";
+  }, "useData": true }]
+]);
+
 // src/emit/templates.ts
 var ESCAPERS = {
   nixString: (value) => nixString(String(value)),
@@ -1126,14 +1389,23 @@ var BLOCK_HELPERS = /* @__PURE__ */ new Set(["each", "if", "unless"]);
 function registerEscaper(name, escape) {
   ESCAPERS[name] = escape;
 }
-var instance = Handlebars.create();
+var require3 = createRequire4(import.meta.url);
+var OPTIONS = { strict: true, noEscape: false, preventIndent: true };
+var runtime;
+var compiler;
 function compileTemplate(name, source) {
-  checkExplicitEscaping(name, Handlebars.parse(source));
+  const spec = PRECOMPILED.get(source);
+  const instance = spec ? runtime ??= require3("handlebars/runtime").create() : checkedCompiler(name, source);
   for (const [helper, escape] of Object.entries(ESCAPERS)) {
-    instance.registerHelper(helper, (value) => new instance.SafeString(escape(value)));
+    instance.registerHelper(helper, ((value) => new instance.SafeString(escape(value))));
   }
-  const template3 = instance.compile(source, { strict: true, noEscape: false, preventIndent: true });
+  const template3 = spec ? instance.template(spec) : instance.compile(source, OPTIONS);
   return (context) => template3(context);
+}
+function checkedCompiler(name, source) {
+  const full = compiler ??= require3("handlebars").create();
+  checkExplicitEscaping(name, full.parse(source));
+  return full;
 }
 function checkExplicitEscaping(name, program) {
   const visit = (node) => {
@@ -7615,7 +7887,7 @@ var RevisionCompiler = class {
     return { side: side2 };
   }
 };
-async function planFromState(compiler, head, states, adoptAt) {
+async function planFromState(compiler2, head, states, adoptAt) {
   const headSide = head.side;
   const headPlan = buildPlan(headSide, headSide);
   const headManifest = new Map(headPlan.hosts.map((h) => [h.name, h.headManifest]));
@@ -7637,7 +7909,7 @@ async function planFromState(compiler, head, states, adoptAt) {
   const baseCommits = /* @__PURE__ */ new Set();
   const deployedHosts = /* @__PURE__ */ new Map();
   for (const [commit, names] of groups) {
-    const base = commit ? await compiler.compile(commit) : { side: empty };
+    const base = commit ? await compiler2.compile(commit) : { side: empty };
     for (const host of base.side.fleet?.hosts ?? []) if (names.includes(host.name)) deployedHosts.set(host.name, host);
     if (commit) baseCommits.add(commit);
     const plan = buildPlan(base.side, headSide);
@@ -8826,7 +9098,7 @@ var ApplyError = class extends Error {
 async function apply(request) {
   const repo = await openRepository(request.cwd);
   const remote = await defaultRemote(repo, request.remote);
-  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
+  const compiler2 = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
   const given = request.planFile ? await loadPlanFile(request.planFile) : void 0;
   const headCommit = given ? await planCommit(repo, given, request.planFile) : await resolveCommit(repo, "HEAD");
   const stop = request.stop ?? new StopControl();
@@ -8838,7 +9110,7 @@ async function apply(request) {
   try {
     const statesAt = (prefix) => !remote ? readStates(repo, prefix) : request.dryRun ? remote.observeStates((p) => readStates(repo, p), prefix) : remote.fetchStates(prefix).then(() => readStates(repo, prefix));
     const states = await statesAt(ns.statePrefix);
-    const head = await compiler.compile(headCommit, given ? headCommit : "HEAD");
+    const head = await compiler2.compile(headCommit, given ? headCommit : "HEAD");
     if (head.errors) throw new ApplyError(`the fleet at ${headCommit.slice(0, 12)} has errors (${head.errors}); run fleetc validate`);
     const siteProblem = siteRefusal(head.side.fleet, request.site);
     if (siteProblem) return { status: "refused", message: siteProblem, results: {} };
@@ -8849,7 +9121,7 @@ async function apply(request) {
       const stranded = unmigratedState(ns.site, [...siteHosts], new Set(legacy.keys()), remote?.name);
       if (stranded) return { status: "refused", message: stranded, results: {} };
     }
-    const planned = await planFromState(compiler, head, states, request.base === void 0 ? void 0 : await resolveCommit(repo, request.base));
+    const planned = await planFromState(compiler2, head, states, request.base === void 0 ? void 0 : await resolveCommit(repo, request.base));
     const plan = request.site === void 0 ? planned : sitePlan(planned, inSite);
     showRecordedKeys(plan, head, states);
     const givenPlan = given && (request.site === void 0 ? given : sitePlan(given, inSite));
@@ -8861,7 +9133,7 @@ ${differences.map((d) => `  - ${d}`).join("\n")}
 plan again (fleetc plan --head ${headCommit.slice(0, 12)} --format json) and review the new plan`;
       return { status: "refused", message, plan, results: {} };
     }
-    return await execute(request, { repo, remote, compiler, head, states, plan, headCommit, stop, statePrefix: ns.statePrefix });
+    return await execute(request, { repo, remote, compiler: compiler2, head, states, plan, headCommit, stop, statePrefix: ns.statePrefix });
   } finally {
     if (lock?.held) await lock.release();
   }
@@ -9369,9 +9641,9 @@ import { Option as Option4 } from "commander";
 
 // src/apply/drift.ts
 var ManifestReader = class {
-  constructor(repo, compiler) {
+  constructor(repo, compiler2) {
     this.repo = repo;
-    this.compiler = compiler;
+    this.compiler = compiler2;
   }
   repo;
   compiler;
@@ -9462,11 +9734,11 @@ async function adopt(request) {
   }
   try {
     const states = remote ? request.dryRun ? await remote.observeStates((prefix) => readStates(repo, prefix), ns.statePrefix) : await remote.fetchStates(ns.statePrefix).then(() => readStates(repo, ns.statePrefix)) : await readStates(repo, ns.statePrefix);
-    const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
-    const compiled2 = await compiler.compile(head, "HEAD");
+    const compiler2 = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), layout: outputLayout(request.paths), libraryDir: libraryDirOf(repo, request.paths) });
+    const compiled2 = await compiler2.compile(head, "HEAD");
     const fleetHosts = (compiled2.side.fleet?.hosts ?? []).filter((h) => (!request.only?.length || request.only.includes(h.name)) && (request.site === void 0 || siteOf(h) === request.site));
     const probes = await probeHosts(fleetHosts, states, { ...request.identityFile ? { identityFile: request.identityFile } : {} });
-    const manifests = new ManifestReader(repo, compiler);
+    const manifests = new ManifestReader(repo, compiler2);
     const results = [];
     for (const host of fleetHosts) {
       const probe = probes.get(host.name);
@@ -9552,8 +9824,8 @@ async function fleetStatus(cwd, paths, remoteName, fetch, probe, site) {
   const remote = await defaultRemote(repo, remoteName);
   if (remote && fetch) await remote.fetchStates(ns.statePrefix);
   const head = await resolveCommit(repo, "HEAD");
-  const compiler = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, paths.fleetDir), nixDir: repoRelative(repo, paths.nixDir), layout: outputLayout(paths), libraryDir: libraryDirOf(repo, paths) });
-  const compiled2 = await compiler.compile(head, "HEAD");
+  const compiler2 = new RevisionCompiler(repo, { fleetDir: repoRelative(repo, paths.fleetDir), nixDir: repoRelative(repo, paths.nixDir), layout: outputLayout(paths), libraryDir: libraryDirOf(repo, paths) });
+  const compiled2 = await compiler2.compile(head, "HEAD");
   const inSite = new Set((compiled2.side.fleet?.hosts ?? []).filter((h) => site === void 0 || siteOf(h) === site).map((h) => h.name));
   const manifests = new Map(buildPlan(compiled2.side, compiled2.side).hosts.filter((h) => inSite.has(h.name)).map((h) => [h.name, h.headManifest]));
   const states = await readStates(repo, ns.statePrefix);
@@ -9569,7 +9841,7 @@ async function fleetStatus(cwd, paths, remoteName, fetch, probe, site) {
   });
   if (probe && compiled2.side.fleet) {
     const probes = await probeHosts(compiled2.side.fleet.hosts, states, probe);
-    const manifestReader = new ManifestReader(repo, compiler);
+    const manifestReader = new ManifestReader(repo, compiler2);
     for (const status of hosts) {
       const found = probes.get(status.host);
       if (found) status.probe = await driftOf(found, states.get(status.host)?.state, manifestReader);
@@ -10058,7 +10330,7 @@ function startWatch(options, onEvent) {
   const { paths } = options;
   const fleetRoot = path33.resolve(paths.fleetDir);
   const nixRoot = path33.resolve(paths.nixDir);
-  const compiler = new IncrementalCompiler(outputLayout(paths), options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache);
+  const compiler2 = new IncrementalCompiler(outputLayout(paths), options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache);
   let raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
   const output = new WatchedOutput(paths.outDir, fleetRepositoryRoot(paths));
@@ -10093,7 +10365,7 @@ function startWatch(options, onEvent) {
     locking.catch(() => void 0);
     let result;
     try {
-      result = compiler.compile(raw);
+      result = compiler2.compile(raw);
     } catch (error) {
       void locking.then((lock) => lock.release(), () => void 0);
       throw error;
@@ -10124,11 +10396,11 @@ function startWatch(options, onEvent) {
     const hosts = new Set(result.fleet.hosts.map((h) => h.name));
     const hostChanges = first ? [] : describeHostChanges2(changes, before, after, lastHosts ?? /* @__PURE__ */ new Set(), hosts);
     lastHosts = hosts;
-    if (first && options.cacheDir !== void 0) saveParseCache(options.cacheDir, compiler.parseCache);
+    if (first && options.cacheDir !== void 0) saveParseCache(options.cacheDir, compiler2.parseCache);
     const done = performance.now();
     const stages = { read: read - started, compile: compiled2 - read, lockWait: locked - compiled2, write: wrote - locked, report: done - wrote };
     onEvent({ kind: "built", first, milliseconds: done - started, hosts: hosts.size, files: artifacts.length, changes, hostChanges, diagnostics: result.diagnostics, sources: result.sources, stages });
-    compiler.prime();
+    compiler2.prime();
   };
   let running;
   let again = false;

@@ -2,18 +2,20 @@
 // records in dist/build-info.json the hash of the sources it was built from. Both are committed, so
 // an installed fleetc runs the bundle whether or not its install scripts ran; bin/fleetc.js runs the
 // sources instead when a checkout's differ from that hash. With --check, compares instead of writing.
+// The shipped templates are precompiled into the bundle (src/emit/precompiled-templates.ts).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sourceHash } from '../bin/source-hash.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const check = process.argv.includes('--check');
 const temp = await mkdtemp(path.join(os.tmpdir(), 'fleetc-build-cli-'));
 try {
+  const precompiled = await precompiledTemplatesModule();
   await build({
     entryPoints: [path.join(root, 'src/cli/main.ts')],
     bundle: true,
@@ -23,6 +25,7 @@ try {
     packages: 'external',
     outfile: path.join(temp, 'fleetc.mjs'),
     logLevel: 'warning',
+    plugins: [{ name: 'precompiled-templates', setup: (b) => b.onLoad({ filter: /[\\/]src[\\/]emit[\\/]precompiled-templates\.ts$/ }, () => ({ contents: precompiled, loader: 'js' })) }],
   });
   const bundle = await readFile(path.join(temp, 'fleetc.mjs'), 'utf8');
   const info = `${JSON.stringify({ sourceHash: sourceHash(path.join(root, 'src')), esbuild: JSON.parse(readFileSync(path.join(root, 'node_modules/esbuild/package.json'), 'utf8')).version }, null, 2)}\n`;
@@ -40,6 +43,23 @@ try {
   }
 } finally {
   await rm(temp, { recursive: true, force: true });
+}
+
+/**
+ * precompiled-templates.ts as the bundle has it: every template precompiled by fleetc's own
+ * templates.ts (bundled first beside node_modules, so its imports resolve, then run here).
+ */
+async function precompiledTemplatesModule() {
+  const dir = await mkdtemp(path.join(root, 'node_modules/.fleetc-template-specs-'));
+  try {
+    const outfile = path.join(dir, 'template-specs.mjs');
+    await build({ entryPoints: [path.join(root, 'src/emit/template-specs.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+    const { templateSpecs } = await import(pathToFileURL(outfile).href);
+    const entries = templateSpecs(path.join(root, 'templates')).map(({ source, spec }) => `  [${JSON.stringify(source)}, ${spec}],`);
+    return `export const PRECOMPILED = new Map([\n${entries.join('\n')}\n]);\n`;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function readOrEmpty(file) {

@@ -1,7 +1,11 @@
 // Handlebars with explicit escaping only: every {{…}} must call a format's escaping helper.
 // HTML escaping is never right for Nix, dhcpd or iPXE, so a bare {{value}} fails at compile time.
-import Handlebars from 'handlebars';
+// The bundle carries the shipped templates precompiled (precompiled-templates.ts) and loads only
+// Handlebars' runtime; its compiler (~20 ms to load and compile) is loaded for any other template.
+import { createRequire } from 'node:module';
+import type { HelperDelegate, TemplateDelegate } from 'handlebars';
 import { nixAttrName, nixString } from './nix/printer.ts';
+import { PRECOMPILED } from './precompiled-templates.ts';
 
 type Helper = (value: unknown) => string;
 
@@ -24,15 +28,33 @@ export function registerEscaper(name: string, escape: Helper): void {
   ESCAPERS[name] = escape;
 }
 
-const instance = Handlebars.create();
+type HandlebarsModule = typeof import('handlebars');
+const require = createRequire(import.meta.url);
+const OPTIONS = { strict: true, noEscape: false, preventIndent: true };
+
+let runtime: HandlebarsModule | undefined;
+let compiler: HandlebarsModule | undefined;
 
 export function compileTemplate<Context>(name: string, source: string): (context: Context) => string {
-  checkExplicitEscaping(name, Handlebars.parse(source));
+  const spec = PRECOMPILED.get(source);
+  // A precompiled template passed the same check when the bundle was built (template-specs.ts).
+  const instance = spec ? (runtime ??= (require('handlebars/runtime') as HandlebarsModule).create()) : checkedCompiler(name, source);
   for (const [helper, escape] of Object.entries(ESCAPERS)) {
-    instance.registerHelper(helper, (value: unknown) => new instance.SafeString(escape(value)));
+    instance.registerHelper(helper, ((value: unknown) => new instance.SafeString(escape(value))) as HelperDelegate);
   }
-  const template = instance.compile<Context>(source, { strict: true, noEscape: false, preventIndent: true });
+  const template: TemplateDelegate<Context> = spec ? instance.template<Context>(spec) : instance.compile<Context>(source, OPTIONS);
   return (context) => template(context);
+}
+
+/** The template's specification as JavaScript source, for the bundle; checked as compileTemplate checks it. */
+export function precompileTemplate(name: string, source: string): string {
+  return checkedCompiler(name, source).precompile(source, OPTIONS) as string;
+}
+
+function checkedCompiler(name: string, source: string): HandlebarsModule {
+  const full = (compiler ??= (require('handlebars') as HandlebarsModule).create());
+  checkExplicitEscaping(name, full.parse(source));
+  return full;
 }
 
 function checkExplicitEscaping(name: string, program: hbs.AST.Program): void {
