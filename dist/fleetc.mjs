@@ -123,6 +123,7 @@ var yamlModule;
 var ajvModule;
 var ajvFormatsModule;
 var sshpkModule;
+var jsYamlModule;
 function yaml() {
   return yamlModule ??= require2("yaml");
 }
@@ -135,34 +136,39 @@ function ajvFormats() {
 function sshpk() {
   return sshpkModule ??= require2("sshpk");
 }
+function jsYaml() {
+  return jsYamlModule ??= require2("js-yaml");
+}
 
 // src/load/fast-parse.ts
-import jsYaml from "js-yaml";
-var nullType = new jsYaml.Type("tag:yaml.org,2002:null", {
-  kind: "scalar",
-  resolve: (data) => data === "" || /^(?:~|null|Null|NULL)$/.test(data),
-  construct: () => null
-});
-var boolType = new jsYaml.Type("tag:yaml.org,2002:bool", {
-  kind: "scalar",
-  resolve: (data) => /^(?:true|True|TRUE|false|False|FALSE)$/.test(data),
-  construct: (data) => data === "true" || data === "True" || data === "TRUE"
-});
-var intType = new jsYaml.Type("tag:yaml.org,2002:int", {
-  kind: "scalar",
-  resolve: (data) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(data),
-  construct: (data) => data.startsWith("0o") ? parseInt(data.slice(2), 8) : data.startsWith("0x") ? parseInt(data.slice(2), 16) : parseInt(data, 10)
-});
-var floatType = new jsYaml.Type("tag:yaml.org,2002:float", {
-  kind: "scalar",
-  resolve: (data) => /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(data),
-  construct: (data) => {
-    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(data)) return data.startsWith("-") ? -Infinity : Infinity;
-    if (/^\.(?:nan|NaN|NAN)$/.test(data)) return NaN;
-    return parseFloat(data);
-  }
-});
-var CORE_1_2 = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] });
+var loaded;
+function core12(jsYaml2) {
+  const nullType = new jsYaml2.Type("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: (data) => data === "" || /^(?:~|null|Null|NULL)$/.test(data),
+    construct: () => null
+  });
+  const boolType = new jsYaml2.Type("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: (data) => /^(?:true|True|TRUE|false|False|FALSE)$/.test(data),
+    construct: (data) => data === "true" || data === "True" || data === "TRUE"
+  });
+  const intType = new jsYaml2.Type("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: (data) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(data),
+    construct: (data) => data.startsWith("0o") ? parseInt(data.slice(2), 8) : data.startsWith("0x") ? parseInt(data.slice(2), 16) : parseInt(data, 10)
+  });
+  const floatType = new jsYaml2.Type("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: (data) => /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(data),
+    construct: (data) => {
+      if (/^[-+]?\.(?:inf|Inf|INF)$/.test(data)) return data.startsWith("-") ? -Infinity : Infinity;
+      if (/^\.(?:nan|NaN|NAN)$/.test(data)) return NaN;
+      return parseFloat(data);
+    }
+  });
+  return jsYaml2.FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] });
+}
 var UNUSUAL = /[&*!]|^%/m;
 var NESTED_SEQUENCE = /^[ \t]*-[ \t]+-(?:[ \t]|$)/m;
 var ODD_KEYS = /<<|(?:^|[\s[{,])\?(?:\s|$)|[\]}][ \t]*:(?:\s|$)/m;
@@ -170,7 +176,11 @@ function fastParse(text) {
   if (UNUSUAL.test(text) || NESTED_SEQUENCE.test(text) || ODD_KEYS.test(text) || text.includes("\0")) return void 0;
   let data;
   try {
-    data = jsYaml.load(text, { schema: CORE_1_2, json: false });
+    if (!loaded) {
+      const jsYaml2 = jsYaml();
+      loaded = { jsYaml: jsYaml2, schema: core12(jsYaml2) };
+    }
+    data = loaded.jsYaml.load(text, { schema: loaded.schema, json: false });
   } catch {
     return void 0;
   }
@@ -432,7 +442,7 @@ var YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, versio
 var PARSER_VERSION = `3 yaml@${createRequire3(import.meta.url)("yaml/package.json").version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
 function parseFleet(raw, sources, cache, memo, preParsed) {
   const diagnostics = [...raw.problems];
-  const loaded = { displayDir: raw.displayDir, profiles: [], hosts: [], nixFiles: raw.nixFiles };
+  const loaded2 = { displayDir: raw.displayDir, profiles: [], hosts: [], nixFiles: raw.nixFiles };
   let firstFleetFile;
   for (const file of raw.files) {
     if (file.problem) {
@@ -455,14 +465,14 @@ function parseFleet(raw, sources, cache, memo, preParsed) {
     if (memo && !kept2 && result.document && cache) memo.set(file, result);
     diagnostics.push(...result.diagnostics);
     if (!result.document) continue;
-    if (kind === "fleet") loaded.fleet = result.document;
-    else if (kind === "profile") loaded.profiles.push(result.document);
-    else loaded.hosts.push(result.document);
+    if (kind === "fleet") loaded2.fleet = result.document;
+    else if (kind === "profile") loaded2.profiles.push(result.document);
+    else loaded2.hosts.push(result.document);
   }
   if (raw.problems.length === 0 && !raw.files.some((f) => kindOf(f.relPath) === "fleet")) {
     diagnostics.push(fileError("FLEET_FILE_MISSING", raw.displayDir, `no fleet.yaml in ${raw.displayDir}`, "every fleet directory needs a fleet.yaml with the name, networks and boot server"));
   }
-  return { value: loaded, diagnostics };
+  return { value: loaded2, diagnostics };
 }
 function kindOf(relPath) {
   if (relPath === "fleet.yaml" || relPath === "fleet.yml") return "fleet";
@@ -4712,7 +4722,7 @@ var ValidationMemo = class {
 
 // src/validate/index.ts
 var passedSchema = /* @__PURE__ */ new WeakMap();
-function validateFleet(loaded, layout, reuse = {}) {
+function validateFleet(loaded2, layout, reuse = {}) {
   const { memo, schemas: record2, knownClean, cleanBuild } = reuse;
   const diagnostics = [];
   const check = (document) => {
@@ -4733,14 +4743,14 @@ function validateFleet(loaded, layout, reuse = {}) {
     diagnostics.push(...schemaDiagnostics(document, validate.errors ?? []));
     return void 0;
   };
-  const fleet = loaded.fleet ? check(loaded.fleet) : void 0;
+  const fleet = loaded2.fleet ? check(loaded2.fleet) : void 0;
   const checked = {
     fleet,
-    profiles: loaded.profiles.map((d) => check(d)).filter((c) => c !== void 0),
-    hosts: loaded.hosts.map((d) => check(d)).filter((c) => c !== void 0),
-    nixFiles: loaded.nixFiles,
-    allProfileNames: new Set(loaded.profiles.map(nameOf)),
-    allHostNames: new Set(loaded.hosts.map(nameOf))
+    profiles: loaded2.profiles.map((d) => check(d)).filter((c) => c !== void 0),
+    hosts: loaded2.hosts.map((d) => check(d)).filter((c) => c !== void 0),
+    nixFiles: loaded2.nixFiles,
+    allProfileNames: new Set(loaded2.profiles.map(nameOf)),
+    allHostNames: new Set(loaded2.hosts.map(nameOf))
   };
   if (cleanBuild) return { value: checked, diagnostics: [] };
   const report = new Reporter();
@@ -4801,10 +4811,10 @@ function compileRaw(raw, options) {
 }
 function compileStages(raw, options) {
   const sources = new SourceRegistry();
-  const loaded = parseFleet(raw, sources, options.parseCache, options.memo?.parse, options.preParsed);
-  const result = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
-  if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
-  const checked = validateFleet(loaded.value, { nixDirFromRoot: path7.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild, claims: options.memo?.claims, ports: options.memo?.ports });
+  const loaded2 = parseFleet(raw, sources, options.parseCache, options.memo?.parse, options.preParsed);
+  const result = { diagnostics: loaded2.diagnostics, sources, hostCount: loaded2.value.hosts.length, profileCount: loaded2.value.profiles.length };
+  if (hasErrors(loaded2.diagnostics)) return { compilation: finish(result) };
+  const checked = validateFleet(loaded2.value, { nixDirFromRoot: path7.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild, claims: options.memo?.claims, ports: options.memo?.ports });
   result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   const resolved2 = resolveFleet(checked.value, options.memo?.resolve);

@@ -8,11 +8,13 @@ const require = createRequire(import.meta.url);
 type YamlModule = typeof import('yaml');
 type AjvModule = typeof import('ajv/dist/2020.js');
 type SshpkModule = typeof import('sshpk');
+type JsYamlModule = typeof import('js-yaml');
 
 let yamlModule: YamlModule | undefined;
 let ajvModule: AjvModule | undefined;
 let ajvFormatsModule: unknown;
 let sshpkModule: SshpkModule | undefined;
+let jsYamlModule: JsYamlModule | undefined;
 
 export function yaml(): YamlModule {
   return (yamlModule ??= require('yaml') as YamlModule);
@@ -29,4 +31,8 @@ export function ajvFormats(): unknown {
 
 export function sshpk(): SshpkModule {
   return (sshpkModule ??= require('sshpk') as SshpkModule);
+}
+
+export function jsYaml(): JsYamlModule {
+  return (jsYamlModule ??= require('js-yaml') as JsYamlModule);
 }
