@@ -196,7 +196,7 @@ function hasNullKey(value) {
 
 // src/validate/schemas.ts
 import { createHash as createHash2 } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync as existsSync2, readFileSync } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
 
 // src/package-root.ts
@@ -232,9 +232,12 @@ var AJV_VERSION = `${packageVersion("ajv")} ajv-formats ${packageVersion("ajv-fo
 function readSchema(fileName) {
   return JSON.parse(readFileSync(SCHEMA_DIR + fileName, "utf8"));
 }
+var PRECOMPILED_VALIDATORS = packageFile("dist/schema-validators.cjs");
 function schemaValidators() {
-  if (compiled) return compiled;
-  const ajv = new (ajv2020())(AJV_OPTIONS);
+  return compiled ??= precompiledValidators() ?? compileValidators().validators;
+}
+function compileValidators(source = false) {
+  const ajv = new (ajv2020())({ ...AJV_OPTIONS, ...source ? { code: { source: true } } : {} });
   addFormats(ajv, ["ipv4", "hostname", "uri"]);
   ajv.addSchema(readSchema("common.schema.json"), "common.schema.json");
   const compile = (kind) => {
@@ -242,8 +245,12 @@ function schemaValidators() {
     ajv.addSchema(readSchema(file), file);
     return ajv.getSchema(file);
   };
-  compiled = { fleet: compile("fleet"), profile: compile("profile"), host: compile("host") };
-  return compiled;
+  return { ajv, validators: { fleet: compile("fleet"), profile: compile("profile"), host: compile("host") } };
+}
+function precompiledValidators(file = PRECOMPILED_VALIDATORS) {
+  if (!existsSync2(file)) return void 0;
+  const module = createRequire2(import.meta.url)(file);
+  return module.fingerprint === schemaFingerprint() ? { fleet: module.fleet, profile: module.profile, host: module.host } : void 0;
 }
 var fingerprint;
 function schemaFingerprint() {

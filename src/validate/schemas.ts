@@ -1,6 +1,8 @@
-// The JSON Schemas of the fleet file kinds, compiled once per process and reused.
+// The JSON Schemas of the fleet file kinds, compiled once per process and reused. A package built by
+// `npm run build:cli` carries them compiled (dist/schema-validators.cjs, ajv's standalone code, see
+// schema-code.ts): used when it was compiled from these very schema files, options and versions.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import { ajv2020, ajvFormats } from '../util/lazy-modules.ts';
@@ -32,10 +34,17 @@ export function readSchema(fileName: string): Record<string, unknown> {
   return JSON.parse(readFileSync(SCHEMA_DIR + fileName, 'utf8')) as Record<string, unknown>;
 }
 
-/** One Ajv instance for the process: compiling is the expensive part. */
+/** The compiled validators written into dist/ by the build (`npm run build:cli`). */
+export const PRECOMPILED_VALIDATORS = packageFile('dist/schema-validators.cjs');
+
+/** One set of validators for the process: compiling is the expensive part (~100 ms), done by the build when it can be. */
 export function schemaValidators(): Record<FileKind, ValidateFunction> {
-  if (compiled) return compiled;
-  const ajv = new (ajv2020())(AJV_OPTIONS);
+  return (compiled ??= precompiledValidators() ?? compileValidators().validators);
+}
+
+/** An Ajv instance with fleetc's schemas added (`source`: keeping the code, for schema-code.ts). */
+export function compileValidators(source = false): { ajv: Ajv2020; validators: Record<FileKind, ValidateFunction> } {
+  const ajv = new (ajv2020())({ ...AJV_OPTIONS, ...(source ? { code: { source: true } } : {}) });
   addFormats(ajv, ['ipv4', 'hostname', 'uri']);
   ajv.addSchema(readSchema('common.schema.json'), 'common.schema.json');
   const compile = (kind: FileKind): ValidateFunction => {
@@ -43,8 +52,16 @@ export function schemaValidators(): Record<FileKind, ValidateFunction> {
     ajv.addSchema(readSchema(file), file);
     return ajv.getSchema(file)!;
   };
-  compiled = { fleet: compile('fleet'), profile: compile('profile'), host: compile('host') };
-  return compiled;
+  return { ajv, validators: { fleet: compile('fleet'), profile: compile('profile'), host: compile('host') } };
+}
+
+type PrecompiledModule = Record<FileKind, ValidateFunction> & { fingerprint?: string };
+
+/** The build's validators, when they were compiled from what schemaFingerprint covers now; else undefined. */
+export function precompiledValidators(file = PRECOMPILED_VALIDATORS): Record<FileKind, ValidateFunction> | undefined {
+  if (!existsSync(file)) return undefined;
+  const module = createRequire(import.meta.url)(file) as PrecompiledModule;
+  return module.fingerprint === schemaFingerprint() ? { fleet: module.fleet, profile: module.profile, host: module.host } : undefined;
 }
 
 let fingerprint: string | undefined;
