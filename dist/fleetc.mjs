@@ -4513,14 +4513,27 @@ function checkLayout(host, firmware, report) {
     if (layout.disks.length < needed) at(["mode"], `ZFS ${mode} needs at least ${needed} disks, the layout has ${layout.disks.length}`, "add disks or choose another mode");
   }
   if (!consistent) return;
-  const plan = planLayout(layout, firmware);
   const diskBytes = Object.fromEntries(layoutDiskNames(layout).map((name) => [name, sizeBytes(host.data.hardware.disks[name].size)]));
-  for (const problem of undersizedProblems(plan)) {
+  const { undersized, tooLarge } = measureLayout(layout, firmware, diskBytes);
+  for (const problem of undersized) {
     report.at(host.document, ["hardware", "layout", ...problem.at], { code: "PARTITION_TOO_SMALL", message: `host ${host.name}: ${problem.message}`, hint: "give it at least that much (docs/disks.md lists the floors)" });
   }
-  for (const problem of layoutFitProblems(plan, diskBytes)) {
+  for (const problem of tooLarge) {
     report.at(host.document, ["hardware", "layout", ...problem.at], { code: "LAYOUT_TOO_LARGE", message: `host ${host.name}: ${problem.message}`, hint: "shrink this or an earlier partition or volume; docs/disks.md shows how the space is counted" });
   }
+}
+var measured = /* @__PURE__ */ new Map();
+var MEASURED_MAX = 4096;
+function measureLayout(layout, firmware, diskBytes) {
+  const key = JSON.stringify([firmware, layout, diskBytes]);
+  let found = measured.get(key);
+  if (!found) {
+    const plan = planLayout(layout, firmware);
+    found = { undersized: undersizedProblems(plan), tooLarge: layoutFitProblems(plan, diskBytes) };
+    if (measured.size >= MEASURED_MAX) measured.clear();
+    measured.set(key, found);
+  }
+  return found;
 }
 function layoutMounts(layout) {
   if (layout.kind === "zfs") return Object.entries(layout.datasets).map(([name, d]) => [name, d.mount]);

@@ -2,7 +2,7 @@
 import type { HostInput, LayoutInput } from '../../model/input.ts';
 import { planLayout } from '../../model/disk-plan.ts';
 import { layoutDiskNames, ZFS_MIN_DISKS } from '../../model/layout-defaults.ts';
-import { layoutFitProblems, undersizedProblems } from '../../model/layout-fit.ts';
+import { layoutFitProblems, undersizedProblems, type FitProblem } from '../../model/layout-fit.ts';
 import { sizeBytes } from '../../model/size.ts';
 import type { Checked, HostContext } from '../context.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
@@ -82,14 +82,35 @@ function checkLayout(host: Checked<HostInput>, firmware: 'uefi' | 'bios', report
 
   // Sizes are measured only on a layout that makes sense (two 100% volumes cannot both get the rest).
   if (!consistent) return;
-  const plan = planLayout(layout, firmware);
   const diskBytes = Object.fromEntries(layoutDiskNames(layout).map((name) => [name, sizeBytes(host.data.hardware.disks[name]!.size)!]));
-  for (const problem of undersizedProblems(plan)) {
+  const { undersized, tooLarge } = measureLayout(layout, firmware, diskBytes);
+  for (const problem of undersized) {
     report.at(host.document, ['hardware', 'layout', ...problem.at], { code: 'PARTITION_TOO_SMALL', message: `host ${host.name}: ${problem.message}`, hint: 'give it at least that much (docs/disks.md lists the floors)' });
   }
-  for (const problem of layoutFitProblems(plan, diskBytes)) {
+  for (const problem of tooLarge) {
     report.at(host.document, ['hardware', 'layout', ...problem.at], { code: 'LAYOUT_TOO_LARGE', message: `host ${host.name}: ${problem.message}`, hint: 'shrink this or an earlier partition or volume; docs/disks.md shows how the space is counted' });
   }
+}
+
+interface Measured {
+  undersized: FitProblem[];
+  tooLarge: FitProblem[];
+}
+
+/** Racks of one machine model share their layout and disks: each spelling is measured once (bounded, for watch). */
+const measured = new Map<string, Measured>();
+const MEASURED_MAX = 4096;
+
+function measureLayout(layout: LayoutInput, firmware: 'uefi' | 'bios', diskBytes: Record<string, number>): Measured {
+  const key = JSON.stringify([firmware, layout, diskBytes]);
+  let found = measured.get(key);
+  if (!found) {
+    const plan = planLayout(layout, firmware);
+    found = { undersized: undersizedProblems(plan), tooLarge: layoutFitProblems(plan, diskBytes) };
+    if (measured.size >= MEASURED_MAX) measured.clear();
+    measured.set(key, found);
+  }
+  return found;
 }
 
 function layoutMounts(layout: LayoutInput): Array<[string, string | undefined]> | undefined {
