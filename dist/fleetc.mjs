@@ -2067,15 +2067,41 @@ function walk(absDir, relDir, displayDir, out) {
       continue;
     }
     if (!isYaml) continue;
-    let stat;
-    try {
-      stat = fs3.lstatSync(absPath);
-    } catch (error) {
-      out.push(unreadable(relPath, displayDir, error));
-      continue;
-    }
-    out.push(yamlEntry(absPath, relPath, displayDir, stat));
+    out.push(entry.isFile() ? readRegularFile(absPath, relPath, displayDir) : rawProblem(relPath, displayDir, "FILE_NOT_REGULAR", `${relPath} is not a regular file`, "fleet files must be regular files"));
   }
+}
+var OPEN_FLAGS = fs3.constants.O_RDONLY | fs3.constants.O_NOFOLLOW | fs3.constants.O_NONBLOCK;
+function readRegularFile(absPath, relPath, displayDir) {
+  let fd;
+  try {
+    fd = fs3.openSync(absPath, OPEN_FLAGS);
+  } catch (error) {
+    return error.code === "ELOOP" ? symlinkProblem(relPath, displayDir) : unreadable(relPath, displayDir, error);
+  }
+  try {
+    const stat = fs3.fstatSync(fd);
+    const problem = fileProblemOf(stat, relPath, displayDir);
+    if (problem) return problem;
+    const bytes = Buffer.allocUnsafe(stat.size);
+    let read = 0;
+    while (read < bytes.length) {
+      const n = fs3.readSync(fd, bytes, read, bytes.length - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { relPath, displayPath: joinDisplay(displayDir, relPath), bytes: read === bytes.length ? bytes : bytes.subarray(0, read) };
+  } catch (error) {
+    return unreadable(relPath, displayDir, error);
+  } finally {
+    fs3.closeSync(fd);
+  }
+}
+function fileProblemOf(stat, relPath, displayDir) {
+  if (!stat.isFile()) return rawProblem(relPath, displayDir, "FILE_NOT_REGULAR", `${relPath} is not a regular file`, "fleet files must be regular files");
+  if (stat.size > MAX_FILE_BYTES) {
+    return rawProblem(relPath, displayDir, "FILE_TOO_LARGE", `${relPath} is ${stat.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`, "a host or profile file is a few dozen lines; split or fix this file");
+  }
+  return void 0;
 }
 function readFleetFile(displayDir, relPath) {
   const absPath = path4.join(path4.resolve(displayDir), relPath);
@@ -2090,10 +2116,8 @@ function readFleetFile(displayDir, relPath) {
   return yamlEntry(absPath, relPath, displayDir, stat);
 }
 function yamlEntry(absPath, relPath, displayDir, stat) {
-  if (!stat.isFile()) return rawProblem(relPath, displayDir, "FILE_NOT_REGULAR", `${relPath} is not a regular file`, "fleet files must be regular files");
-  if (stat.size > MAX_FILE_BYTES) {
-    return rawProblem(relPath, displayDir, "FILE_TOO_LARGE", `${relPath} is ${stat.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`, "a host or profile file is a few dozen lines; split or fix this file");
-  }
+  const problem = fileProblemOf(stat, relPath, displayDir);
+  if (problem) return problem;
   try {
     return { relPath, displayPath: joinDisplay(displayDir, relPath), bytes: fs3.readFileSync(absPath) };
   } catch (error) {

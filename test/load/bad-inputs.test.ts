@@ -2,6 +2,7 @@
 // previously built output directory stays exactly as it was.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -30,6 +31,8 @@ const CASES: BadInput[] = [
   { name: 'a binary file', damage: (d) => writeFileSync(wk1(d), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xff, 0xfe])), expected: ['fleet/hosts/wk-1.yaml:1:1 error FILE_BINARY'] },
   { name: 'invalid UTF-8 without NUL bytes', damage: (d) => writeFileSync(wk1(d), Buffer.from('profile: w\xe9rker\n', 'latin1')), expected: ['fleet/hosts/wk-1.yaml:1:1 error FILE_BINARY'] },
   { name: 'a directory named x.yaml', damage: (d) => mkdirSync(path.join(d, 'hosts/x.yaml')), expected: ['fleet/hosts/x.yaml:1:1 error FILE_NOT_REGULAR'] },
+  // Read without waiting for a writer: fleetc must not hang on it.
+  { name: 'a FIFO named x.yaml', damage: (d) => execFileSync('mkfifo', [path.join(d, 'hosts/x.yaml')]), expected: ['fleet/hosts/x.yaml:1:1 error FILE_NOT_REGULAR'] },
   { name: 'a symlink loop', damage: (d) => symlinkSync('loop.yaml', path.join(d, 'hosts/loop.yaml')), expected: ['fleet/hosts/loop.yaml:1:1 error FILE_SYMLINK'] },
   { name: 'a directory symlink back into the fleet', damage: (d) => symlinkSync('..', path.join(d, 'hosts/again')), expected: ['fleet/hosts/again:1:1 error FILE_SYMLINK'] },
   { name: 'a dangling symlink', damage: (d) => symlinkSync('nowhere.yaml', path.join(d, 'hosts/gone.yaml')), expected: ['fleet/hosts/gone.yaml:1:1 error FILE_SYMLINK'] },
