@@ -1,30 +1,37 @@
 // The floor: the least any compiler of a fleet must do, as plain Node (no tsx, like fleetc's bundle).
 // It reads every fleet file, parses it with js-yaml, validates it against fleetc's own schemas with
-// ajv (compiled as fleetc compiles them), writes 5 files per host (the host's data as JSON) with a
+// ajv (loaded as fleetc loads them: the package's compiled validators, dist/schema-validators.cjs,
+// else compiled with fleetc's options), writes 5 files per host (the host's data as JSON) with a
 // sha256 each into an empty output directory, and a manifest of every hash. No cross-file rule, no
 // profile merge, no Nix. `node bench/floor.mjs <fleet dir> <out dir>`; prints one JSON line.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import jsYaml from 'js-yaml';
 
 const started = performance.now();
 const [fleetDir, outDir] = process.argv.slice(2);
 const schemaDir = fileURLToPath(new URL('../schema/', import.meta.url));
-const addFormats = addFormatsModule.default ?? addFormatsModule;
 const FILES_PER_HOST = ['host.json', 'module.json', 'disks.json', 'first-boot.json', 'boot.json'];
+const compiledValidators = fileURLToPath(new URL('../dist/schema-validators.cjs', import.meta.url));
+const validators = fs.existsSync(compiledValidators) ? createRequire(import.meta.url)(compiledValidators) : await compileSchemas();
 
-const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, discriminator: true });
-addFormats(ajv, ['ipv4', 'hostname', 'uri']);
-const readSchema = (name) => JSON.parse(fs.readFileSync(path.join(schemaDir, name), 'utf8'));
-ajv.addSchema(readSchema('common.schema.json'), 'common.schema.json');
-const validators = {};
-for (const kind of ['fleet', 'profile', 'host']) {
-  ajv.addSchema(readSchema(`${kind}.schema.json`), `${kind}.schema.json`);
-  validators[kind] = ajv.getSchema(`${kind}.schema.json`);
+async function compileSchemas() {
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  const addFormatsModule = await import('ajv-formats');
+  const addFormats = addFormatsModule.default.default ?? addFormatsModule.default;
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, discriminator: true });
+  addFormats(ajv, ['ipv4', 'hostname', 'uri']);
+  const readSchema = (name) => JSON.parse(fs.readFileSync(path.join(schemaDir, name), 'utf8'));
+  ajv.addSchema(readSchema('common.schema.json'), 'common.schema.json');
+  const compiled = {};
+  for (const kind of ['fleet', 'profile', 'host']) {
+    ajv.addSchema(readSchema(`${kind}.schema.json`), `${kind}.schema.json`);
+    compiled[kind] = ajv.getSchema(`${kind}.schema.json`);
+  }
+  return compiled;
 }
 
 function walk(dir, rel, out) {
