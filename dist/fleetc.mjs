@@ -184,9 +184,10 @@ function fastParse(text) {
   } catch {
     return void 0;
   }
-  if (typeof data !== "object" || data === null || Array.isArray(data) || hasNullKey(data)) return void 0;
+  if (typeof data !== "object" || data === null || Array.isArray(data) || MAYBE_NULL_KEY.test(text) && hasNullKey(data)) return void 0;
   return data;
 }
+var MAYBE_NULL_KEY = /null|Null|NULL|~|(?:^|[{,[-])[ \t]*:/m;
 function hasNullKey(value) {
   if (Array.isArray(value)) return value.some(hasNullKey);
   if (typeof value !== "object" || value === null) return false;
@@ -507,7 +508,7 @@ function parseFile(file, kind, sources, cache, preParsed) {
 }
 function parseText(text, relPath, path34) {
   const fast = fastParse(text);
-  if (fast !== void 0 && !hasNul(fast)) return { data: fast };
+  if (fast !== void 0 && (!text.includes("\\") || !hasNul(fast))) return { data: fast };
   const docs = yaml().parseAllDocuments(text, YAML_OPTIONS);
   const documents = Array.isArray(docs) ? docs : [];
   const diagnostics = [];

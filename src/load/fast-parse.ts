@@ -63,9 +63,12 @@ export function fastParse(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data) || hasNullKey(data)) return undefined;
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || (MAYBE_NULL_KEY.test(text) && hasNullKey(data))) return undefined;
   return data as Record<string, unknown>;
 }
+
+/** A null key is spelled null, Null, NULL or ~, or is empty (a colon with no key before it): without any, no walk. */
+const MAYBE_NULL_KEY = /null|Null|NULL|~|(?:^|[{,[-])[ \t]*:/m;
 
 /** js-yaml turns a null key into "null" where the yaml library gives "": let the library decide. */
 function hasNullKey(value: unknown): boolean {

@@ -102,8 +102,9 @@ export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry
  */
 export function parseText(text: string, relPath: string, path: string): ParsedText {
   const fast = fastParse(text);
-  // A NUL decoded from an escape is reported by the slow path, which knows where it is.
-  if (fast !== undefined && !hasNul(fast)) return { data: fast };
+  // A NUL decoded from an escape is reported by the slow path, which knows where it is (the text has
+  // no NUL of its own: fastParse refuses it; so without a backslash there is no escape, and no NUL).
+  if (fast !== undefined && (!text.includes('\\') || !hasNul(fast))) return { data: fast };
   const docs = yaml().parseAllDocuments(text, YAML_OPTIONS);
   const documents: Document.Parsed[] = Array.isArray(docs) ? docs : [];
   const diagnostics: Diagnostic[] = [];

@@ -75,6 +75,15 @@ test('unusual files go to the yaml library', () => {
   }
 });
 
+test('null keys, however spelled, and NULs from escapes go to the yaml library or read the same', () => {
+  const texts = ['~: 1\n', ': 1\n', '{: 1}\n', 'a: [: 1]\n', 'a: [b, : 1]\n', 'a:\n  ~: x\n', 'null: 1\n', 'a: {NULL: 1}\n', 'a: {b: 1, : 2}\n', 'a:\n  - : 1\n', 'x:\n  : 3\n', '"null": 1\n', 'a: "x\\0y"\n', 'a: ["\\x00"]\n', 'a: {"\\u0000": 1}\n'];
+  for (const text of texts) {
+    const fast = fastParse(text);
+    const nul = fast !== undefined && JSON.stringify(fast).includes('\\u0000');
+    assert.ok(fast === undefined || nul || isDeepStrictEqual(fast, slowParse(text)), `${JSON.stringify(text)}: fast ${JSON.stringify(fast)}, slow ${JSON.stringify(slowParse(text))}`);
+  }
+});
+
 test('on documents written by yaml.stringify (quoting, block scalars, unicode), both paths agree', async () => {
   const { stringify } = await import('yaml');
   const { hostileString } = await import('../helpers/arbitrary-fleet.ts');
