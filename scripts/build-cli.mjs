@@ -58,7 +58,7 @@ async function buildTimeAssets() {
     await build({ entryPoints, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outdir: dir, outExtension: { '.js': '.mjs' }, logLevel: 'warning' });
     const { templateSpecs } = await import(pathToFileURL(path.join(dir, 'templates.mjs')).href);
     const { schemaValidatorsCode } = await import(pathToFileURL(path.join(dir, 'schemas.mjs')).href);
-    const entries = templateSpecs(path.join(root, 'templates')).map(({ source, spec }) => `  [${JSON.stringify(source)}, ${spec}],`);
+    const entries = templateSpecs(path.join(root, 'templates')).map(({ source, spec, helpers }) => `  [${JSON.stringify(source)}, { spec: ${spec}, helpers: ${JSON.stringify(helpers)} }],`);
     return { precompiled: `export const PRECOMPILED = new Map([\n${entries.join('\n')}\n]);\n`, validators: schemaValidatorsCode() };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -6,4 +6,10 @@ import type Handlebars from 'handlebars';
 /** What Handlebars.precompile gives, evaluated. */
 export type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
 
-export const PRECOMPILED: ReadonlyMap<string, TemplateSpecification> = new Map<string, TemplateSpecification>();
+export interface PrecompiledTemplate {
+  spec: TemplateSpecification;
+  /** The helpers the template calls (templates.ts gives its environment only these). */
+  helpers: readonly string[];
+}
+
+export const PRECOMPILED: ReadonlyMap<string, PrecompiledTemplate> = new Map<string, PrecompiledTemplate>();

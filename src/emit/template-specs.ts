@@ -8,11 +8,11 @@ import './ipxe.ts';
 import '../init/files.ts';
 import { precompileTemplate } from './templates.ts';
 
-/** Each template's text and its precompiled specification (JavaScript source), in path order. */
-export function templateSpecs(dir: string): Array<{ source: string; spec: string }> {
+/** Each template's text, its precompiled specification (JavaScript source) and its helpers, in path order. */
+export function templateSpecs(dir: string): Array<{ source: string; spec: string; helpers: string[] }> {
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.hbs')).sort();
   return files.map((file) => {
     const source = readFileSync(path.join(dir, file), 'utf8');
-    return { source, spec: precompileTemplate(file, source) };
+    return { source, ...precompileTemplate(file, source) };
   });
 }

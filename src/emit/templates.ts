@@ -36,28 +36,40 @@ let runtime: HandlebarsModule | undefined;
 let compiler: HandlebarsModule | undefined;
 
 export function compileTemplate<Context>(name: string, source: string): (context: Context) => string {
-  const spec = PRECOMPILED.get(source);
+  const precompiled = PRECOMPILED.get(source);
   // A precompiled template passed the same check when the bundle was built (template-specs.ts).
-  const instance = spec ? (runtime ??= (require('handlebars/runtime') as HandlebarsModule).create()) : checkedCompiler(name, source);
-  for (const [helper, escape] of Object.entries(ESCAPERS)) {
-    instance.registerHelper(helper, ((value: unknown) => new instance.SafeString(escape(value))) as HelperDelegate);
+  const helpers = precompiled?.helpers ?? checkExplicitEscaping(name, fullHandlebars().parse(source));
+  // Handlebars wraps every helper of the environment again on each render: each template gets an
+  // environment holding only the helpers it calls (and the two hooks Handlebars looks for).
+  const env = (precompiled ? (runtime ??= require('handlebars/runtime') as HandlebarsModule) : fullHandlebars()).create();
+  for (const builtin of Object.keys(env.helpers)) if (!helpers.includes(builtin) && !HOOKS.has(builtin)) env.unregisterHelper(builtin);
+  for (const helper of helpers) {
+    const escape = ESCAPERS[helper];
+    if (escape) env.registerHelper(helper, ((value: unknown) => new env.SafeString(escape(value))) as HelperDelegate);
   }
-  const template: TemplateDelegate<Context> = spec ? instance.template<Context>(spec) : instance.compile<Context>(source, OPTIONS);
+  const template: TemplateDelegate<Context> = precompiled ? env.template<Context>(precompiled.spec) : env.compile<Context>(source, OPTIONS);
   return (context) => template(context);
 }
 
-/** The template's specification as JavaScript source, for the bundle; checked as compileTemplate checks it. */
-export function precompileTemplate(name: string, source: string): string {
-  return checkedCompiler(name, source).precompile(source, OPTIONS) as string;
+/** The template's specification as JavaScript source, and the helpers it calls, for the bundle; checked as compileTemplate checks it. */
+export function precompileTemplate(name: string, source: string): { spec: string; helpers: string[] } {
+  const full = fullHandlebars();
+  const helpers = checkExplicitEscaping(name, full.parse(source));
+  return { spec: full.precompile(source, OPTIONS) as string, helpers };
 }
 
-function checkedCompiler(name: string, source: string): HandlebarsModule {
-  const full = (compiler ??= (require('handlebars') as HandlebarsModule).create());
-  checkExplicitEscaping(name, full.parse(source));
-  return full;
+const HOOKS = new Set(['helperMissing', 'blockHelperMissing']);
+
+function fullHandlebars(): HandlebarsModule {
+  return (compiler ??= require('handlebars') as HandlebarsModule);
 }
 
-function checkExplicitEscaping(name: string, program: hbs.AST.Program): void {
+/** Throws unless every {{…}} calls one escaper on one plain value; returns the helpers the template calls. */
+function checkExplicitEscaping(name: string, program: hbs.AST.Program): string[] {
+  const used = new Set<string>();
+  const plainParams = (params: hbs.AST.Expression[], line: number) => {
+    if (params.some((p) => p.type === 'SubExpression')) throw new Error(`template ${name} line ${line}: sub-expressions are not used`);
+  };
   const visit = (node: hbs.AST.Node): void => {
     if (node.type === 'MustacheStatement') {
       const mustache = node as hbs.AST.MustacheStatement;
@@ -65,10 +77,14 @@ function checkExplicitEscaping(name: string, program: hbs.AST.Program): void {
       if (!(helper in ESCAPERS) || mustache.params.length !== 1 || !mustache.escaped) {
         throw new Error(`template ${name} line ${mustache.loc.start.line}: {{${helper}}} must be {{<escaper> value}} with one of: ${Object.keys(ESCAPERS).join(', ')}`);
       }
+      plainParams(mustache.params, mustache.loc.start.line);
+      used.add(helper);
     } else if (node.type === 'BlockStatement') {
       const block = node as hbs.AST.BlockStatement;
       const helper = (block.path as hbs.AST.PathExpression).original;
       if (!BLOCK_HELPERS.has(helper)) throw new Error(`template ${name}: block helper ${helper} is not allowed`);
+      plainParams(block.params, block.loc.start.line);
+      used.add(helper);
       if (block.program) visit(block.program);
       if (block.inverse) visit(block.inverse);
     } else if (node.type === 'Program') {
@@ -78,4 +94,5 @@ function checkExplicitEscaping(name: string, program: hbs.AST.Program): void {
     }
   };
   visit(program);
+  return [...used].sort();
 }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { PRECOMPILED, type TemplateSpecification } from '../../src/emit/precompiled-templates.ts';
+import { PRECOMPILED, type PrecompiledTemplate, type TemplateSpecification } from '../../src/emit/precompiled-templates.ts';
 import { templateSpecs } from '../../src/emit/template-specs.ts';
 import { compileTemplate, precompileTemplate } from '../../src/emit/templates.ts';
 import { EXAMPLE_ROOT, REPO_ROOT } from '../helpers/paths.ts';
@@ -14,17 +14,22 @@ import { tempDir } from '../helpers/tmp.ts';
 const evaluate = (spec: string) => new Function(`return ${spec};`)() as TemplateSpecification;
 
 test('a precompiled template renders what the compiled one renders, and is checked the same way', () => {
-  const source = 'x = {{nixString value}};{{#each items}} {{nixAttr this}}{{/each}}\n';
-  const context = { value: 'a<b>&"${c}', items: ['ok', 'not ok'] };
+  const source = 'x = {{nixString value}};{{#each items}} {{nixAttr this}}{{/each}}{{#if none}}{{nixComment none}}{{/if}}\n';
+  const context = { value: 'a<b>&"${c}', items: ['ok', 'not ok'], none: '' };
   const compiled = compileTemplate<typeof context>('t', source)(context);
-  (PRECOMPILED as Map<string, TemplateSpecification>).set(source, evaluate(precompileTemplate('t', source)));
+  const { spec, helpers } = precompileTemplate('t', source);
+  assert.deepEqual(helpers, ['each', 'if', 'nixAttr', 'nixComment', 'nixString'], 'the helpers the template calls');
+  const map = PRECOMPILED as Map<string, PrecompiledTemplate>;
+  map.set(source, { spec: evaluate(spec), helpers });
   try {
     assert.equal(compileTemplate<typeof context>('t', source)(context), compiled);
     assert.equal(compiled, 'x = "a<b>&\\"\\${c}"; ok "not ok"\n');
   } finally {
-    (PRECOMPILED as Map<string, TemplateSpecification>).delete(source);
+    map.delete(source);
   }
   assert.throws(() => precompileTemplate('t', 'x = {{value}};'), /must be \{\{<escaper> value\}\}/);
+  assert.throws(() => compileTemplate('t', 'x = {{nixString (lookup a b)}};'), /sub-expressions are not used/);
+  assert.throws(() => compileTemplate('t', '{{#each (lookup a b)}}{{/each}}'), /sub-expressions are not used/);
 });
 
 test('every template fleetc ships is precompiled for the bundle', () => {
