@@ -12,6 +12,7 @@ export const emitDisko: Emitter = (fleet) =>
     host: host.name,
     contents: `# ${GENERATED_HEADER}\n# Disk layout of host ${host.name} (${describeLayout(host.layout)}), for disko.\n${nixValue({ disko: { devices: diskoDevices(host) } }, { collapsePaths: true })}\n`,
   }));
+emitDisko.perHost = true;
 
 export function describeLayout(layout: Layout): string {
   switch (layout.kind) {

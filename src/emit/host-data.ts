@@ -10,3 +10,4 @@ export const emitHostData: Emitter = (fleet) =>
     host: host.name,
     contents: `# ${GENERATED_HEADER}\n# The resolved data of host ${host.name}; nix-instantiate --eval --strict --json gives back the model.\n${nixValue(host)}\n`,
   }));
+emitHostData.perHost = true;

@@ -14,6 +14,7 @@ export const emitHostModules: Emitter = (fleet, context) =>
     host: host.name,
     contents: renderHostModule(fleet, host, context),
   }));
+emitHostModules.perHost = true;
 
 /** Path from hosts/<host>/ to a file under the hand-written nix/ directory, as a Nix path literal. */
 export function nixPathFromHost(context: EmitContext, relative: string): NixCode {
