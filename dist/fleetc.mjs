@@ -1038,13 +1038,50 @@ function nixAttrName(name) {
 }
 function nixValue(value, options = {}, indent = "") {
   const out = [];
-  print(value, options, indent, out);
+  print(value, options, 0, levelsOf(indent), out);
   return out.join("");
 }
-function print(value, options, indent, out) {
+var Levels = class {
+  constructor(base) {
+    this.base = base;
+  }
+  base;
+  made = [];
+  at(depth) {
+    let made = this.made[depth];
+    if (!made) {
+      const indent = depth === 0 ? this.base : `${this.at(depth - 1).indent}  `;
+      const inner = `${indent}  `;
+      made = this.made[depth] = { indent, setOpen: `{
+${inner}`, setNext: `;
+${inner}`, setClose: `;
+${indent}}`, listOpen: `[
+${inner}`, listNext: `
+${inner}`, listClose: `
+${indent}]` };
+    }
+    return made;
+  }
+};
+var levelTables = /* @__PURE__ */ new Map();
+function levelsOf(base) {
+  let levels = levelTables.get(base);
+  if (!levels) levelTables.set(base, levels = new Levels(base));
+  return levels;
+}
+var assignments = /* @__PURE__ */ new Map();
+function assignment(name) {
+  let text = assignments.get(name);
+  if (text === void 0) {
+    text = `${nixAttrName(name)} = `;
+    if (assignments.size < 1e5) assignments.set(name, text);
+  }
+  return text;
+}
+function print(value, options, depth, levels, out) {
   if (value instanceof NixCode) {
     out.push(value.code.includes("\n") ? value.code.replace(/\n/g, `
-${indent}`) : value.code);
+${levels.at(depth).indent}`) : value.code);
     return;
   }
   if (value === null) return void out.push("null");
@@ -1054,41 +1091,42 @@ ${indent}`) : value.code);
     if (!Number.isSafeInteger(value)) throw new Error(`nixValue: only integers are emitted, got ${value}`);
     return void out.push(value < 0 ? `(${value})` : String(value));
   }
-  const inner = indent + "  ";
   if (Array.isArray(value)) {
     if (value.length === 0) return void out.push("[ ]");
-    out.push("[\n");
-    for (const item of value) {
-      out.push(inner);
+    const at = levels.at(depth);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      out.push(i === 0 ? at.listOpen : at.listNext);
       const parenthesise = item instanceof NixCode && needsParentheses(item);
       if (parenthesise) out.push("(");
-      print(item, options, inner, out);
+      print(item, options, depth + 1, levels, out);
       if (parenthesise) out.push(")");
-      out.push("\n");
     }
-    out.push(indent, "]");
+    out.push(at.listClose);
     return;
   }
   if (typeof value === "object") {
     const record2 = value;
+    const at = levels.at(depth);
     let first = true;
     for (const key of Object.keys(record2)) {
       let current = record2[key];
       if (current === void 0) continue;
-      out.push(first ? "{\n" : "\n");
+      out.push(first ? at.setOpen : at.setNext);
       first = false;
-      out.push(inner, nixAttrName(key));
       let only;
-      while (options.collapsePaths && (only = onlyKey(current)) !== void 0) {
-        out.push(".", nixAttrName(only));
-        current = current[only];
+      if (!options.collapsePaths || (only = onlyKey(current)) === void 0) out.push(assignment(key));
+      else {
+        out.push(nixAttrName(key));
+        do {
+          out.push(".", nixAttrName(only));
+          current = current[only];
+        } while ((only = onlyKey(current)) !== void 0);
+        out.push(" = ");
       }
-      out.push(" = ");
-      print(current, options, inner, out);
-      out.push(";");
+      print(current, options, depth + 1, levels, out);
     }
-    out.push(first ? "{ }" : `
-${indent}}`);
+    out.push(first ? "{ }" : at.setClose);
     return;
   }
   throw new Error(`nixValue: cannot print ${typeof value}`);
@@ -2583,7 +2621,7 @@ ${fragment}`)]);
   finish() {
     const files = this.files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
     for (let i = 1; i < files.length; i++) if (files[i - 1].path === files[i].path) throw new Error(`emit: two artifacts at ${files[i].path}`);
-    return { path: MANIFEST_PATH, kind: "manifest", pieces: () => this.pieces() };
+    return { path: MANIFEST_PATH, kind: "manifest", pieces: () => inBlocks(this.pieces()) };
   }
   /** buildManifest's pieces, in order. */
   *pieces() {
@@ -2623,6 +2661,20 @@ ${fragment}`)]);
     yield "\n}\n";
   }
 };
+function* inBlocks(pieces) {
+  let block2 = [];
+  let size2 = 0;
+  for (const piece of pieces) {
+    block2.push(piece);
+    size2 += piece.length;
+    if (size2 >= 1 << 16) {
+      yield block2.join("");
+      block2 = [];
+      size2 = 0;
+    }
+  }
+  if (block2.length > 0) yield block2.join("");
+}
 
 // src/emit/stream.ts
 var STREAM_CHUNK_HOSTS = 128;

@@ -52,7 +52,7 @@ export class ManifestRecorder {
   finish(): ArtifactInPieces {
     const files = this.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (let i = 1; i < files.length; i++) if (files[i - 1]!.path === files[i]!.path) throw new Error(`emit: two artifacts at ${files[i]!.path}`);
-    return { path: MANIFEST_PATH, kind: 'manifest', pieces: () => this.pieces() };
+    return { path: MANIFEST_PATH, kind: 'manifest', pieces: () => inBlocks(this.pieces()) };
   }
 
   /** buildManifest's pieces, in order. */
@@ -79,4 +79,20 @@ export class ManifestRecorder {
     }
     yield '\n}\n';
   }
+}
+
+/** Pieces joined into blocks of about 64 KB: a few hundred for a large fleet, not a few per file. */
+function* inBlocks(pieces: Iterable<string>): Generator<string> {
+  let block: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    block.push(piece);
+    size += piece.length;
+    if (size >= 1 << 16) {
+      yield block.join('');
+      block = [];
+      size = 0;
+    }
+  }
+  if (block.length > 0) yield block.join('');
 }
