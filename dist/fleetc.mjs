@@ -1007,6 +1007,17 @@ var NixCode = class {
     this.code = code2;
   }
   code;
+  /** The code re-indented, per indentation it was printed at (a piece printed once is inserted in thousands of hosts' files). */
+  indented;
+  /** The code with each line after the first indented so. */
+  at(indent) {
+    if (indent === "" || !this.code.includes("\n")) return this.code;
+    this.indented ??= /* @__PURE__ */ new Map();
+    let text = this.indented.get(indent);
+    if (text === void 0) this.indented.set(indent, text = this.code.replace(/\n/g, `
+${indent}`));
+    return text;
+  }
 };
 var nixCode = (code2) => new NixCode(code2);
 var KEYWORDS = /* @__PURE__ */ new Set(["if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or"]);
@@ -1080,8 +1091,7 @@ function assignment(name) {
 }
 function print(value, options, depth, levels, out) {
   if (value instanceof NixCode) {
-    out.push(value.code.includes("\n") ? value.code.replace(/\n/g, `
-${levels.at(depth).indent}`) : value.code);
+    out.push(value.at(levels.at(depth).indent));
     return;
   }
   if (value === null) return void out.push("null");
@@ -1939,7 +1949,7 @@ function renderHostModule(fleet, host, context) {
     time: { timeZone: nixCode("host.timezone") },
     boot: bootConfig(host),
     systemd: { network: { links: linkFiles(host.interfaces) } },
-    platform: { services: Object.fromEntries(host.services.map((name) => [name, serviceConfig(fleet.services[name], host)])) },
+    platform: { services: serviceConfigs(fleet, host) },
     ...host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}
   };
   return [
@@ -1988,6 +1998,21 @@ function nicMtu(interfaces, name) {
   const mtus = onNic.flatMap((i) => i.mtu !== void 0 ? [i.mtu] : []);
   return mtus.length > 0 ? Math.max(...mtus) : void 0;
 }
+function serviceConfigs(fleet, host) {
+  const key = `${host.services.join("\0")}
+${host.interfaces.map((nic) => `${nic.network}\0${nic.device}`).join("\n")}`;
+  const configs = {};
+  for (const name of host.services) {
+    const service = fleet.services[name];
+    let byHost = printedServices.get(service);
+    if (!byHost) printedServices.set(service, byHost = /* @__PURE__ */ new Map());
+    let printed = byHost.get(key);
+    if (!printed) byHost.set(key, printed = nixCode(nixValue(serviceConfig(service, host), { collapsePaths: true })));
+    configs[name] = printed;
+  }
+  return configs;
+}
+var printedServices = /* @__PURE__ */ new WeakMap();
 function serviceConfig(service, host) {
   const after = service.after.filter((dependency) => host.services.includes(dependency));
   const ports = Object.fromEntries(Object.entries(service.ports).map(([name, spec]) => [name, {

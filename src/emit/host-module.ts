@@ -44,7 +44,7 @@ function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): strin
     time: { timeZone: nixCode('host.timezone') },
     boot: bootConfig(host),
     systemd: { network: { links: linkFiles(host.interfaces) } },
-    platform: { services: Object.fromEntries(host.services.map((name) => [name, serviceConfig(fleet.services[name]!, host)])) },
+    platform: { services: serviceConfigs(fleet, host) },
     ...(host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}),
   };
   return [
@@ -107,6 +107,29 @@ export function nicMtu(interfaces: readonly Interface[], name: string): number |
   const mtus = onNic.flatMap((i) => (i.mtu !== undefined ? [i.mtu] : []));
   return mtus.length > 0 ? Math.max(...mtus) : undefined;
 }
+
+/**
+ * Each service's configuration, printed: it depends on the service, the host's services and its
+ * NICs' networks and devices only, so hosts alike share one printed text (most of the module).
+ * The text is what printing the configuration in place gives: printed at no indentation, each line
+ * indented where it lands, and never a dotted path (a configuration has two keys or more).
+ */
+function serviceConfigs(fleet: Fleet, host: Host): Record<string, NixCode> {
+  const key = `${host.services.join('\0')}\n${host.interfaces.map((nic) => `${nic.network}\0${nic.device}`).join('\n')}`;
+  const configs: Record<string, NixCode> = {};
+  for (const name of host.services) {
+    const service = fleet.services[name]!;
+    let byHost = printedServices.get(service);
+    if (!byHost) printedServices.set(service, (byHost = new Map()));
+    let printed = byHost.get(key);
+    if (!printed) byHost.set(key, (printed = nixCode(nixValue(serviceConfig(service, host), { collapsePaths: true }))));
+    configs[name] = printed;
+  }
+  return configs;
+}
+
+/** Printed service configurations by service, then by what of a host they depend on. */
+const printedServices = new WeakMap<Service, Map<string, NixCode>>();
 
 /**
  * Ordering dependencies count only between services that run on the same host. Each port lists the

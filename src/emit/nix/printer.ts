@@ -2,7 +2,19 @@
 
 /** A fragment of Nix code inserted as is (a path, a function call, a reference to `host`). */
 export class NixCode {
+  /** The code re-indented, per indentation it was printed at (a piece printed once is inserted in thousands of hosts' files). */
+  private indented: Map<string, string> | undefined;
+
   constructor(readonly code: string) {}
+
+  /** The code with each line after the first indented so. */
+  at(indent: string): string {
+    if (indent === '' || !this.code.includes('\n')) return this.code;
+    this.indented ??= new Map();
+    let text = this.indented.get(indent);
+    if (text === undefined) this.indented.set(indent, (text = this.code.replace(/\n/g, `\n${indent}`)));
+    return text;
+  }
 }
 
 export const nixCode = (code: string): NixCode => new NixCode(code);
@@ -111,7 +123,7 @@ function assignment(name: string): string {
 /** Appends to one list of parts: thousands of hosts' files print without intermediate strings. */
 function print(value: unknown, options: PrintOptions, depth: number, levels: Levels, out: string[]): void {
   if (value instanceof NixCode) {
-    out.push(value.code.includes('\n') ? value.code.replace(/\n/g, `\n${levels.at(depth).indent}`) : value.code);
+    out.push(value.at(levels.at(depth).indent));
     return;
   }
   if (value === null) return void out.push('null');
