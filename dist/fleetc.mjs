@@ -2609,8 +2609,9 @@ function finishArtifacts(fleet, emitted, context, manifest) {
   return [...artifacts, buildManifest(fleet, artifacts, context, manifest)];
 }
 function isSafeRelativePath(path35) {
-  return path35.length > 0 && !path35.startsWith("/") && path35.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
+  return path35.length > 0 && path35[0] !== "/" && !UNSAFE_PATH.test(path35);
 }
+var UNSAFE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;
 
 // src/emit/stream.ts
 import { createHash as createHash8 } from "node:crypto";
