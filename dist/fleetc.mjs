@@ -1052,6 +1052,12 @@ function nixValue(value, options = {}, indent = "") {
   print(value, options, 0, levelsOf(indent), out);
   return out.join("");
 }
+function nixFile(head, value, options = {}) {
+  const out = [head];
+  print(value, options, 0, levelsOf(""), out);
+  out.push("\n");
+  return out.join("");
+}
 var Levels = class {
   constructor(base) {
     this.base = base;
@@ -1119,7 +1125,7 @@ function print(value, options, depth, levels, out) {
     const record2 = value;
     const at = levels.at(depth);
     let first = true;
-    for (const key of Object.keys(record2)) {
+    for (const key in record2) {
       let current = record2[key];
       if (current === void 0) continue;
       out.push(first ? at.setOpen : at.setNext);
@@ -1418,15 +1424,26 @@ function planLayout(layout, firmware) {
   }
 }
 
+// src/emit/disk-plans.ts
+var MAX_PLANS = 512;
+var plans = /* @__PURE__ */ new Map();
+function hostDiskPlan(host) {
+  let plan = plans.get(host);
+  if (!plan) {
+    if (plans.size >= MAX_PLANS) plans.clear();
+    plans.set(host, plan = planLayout(host.layout, host.firmware));
+  }
+  return plan;
+}
+
 // src/emit/disko.ts
 var emitDisko = (fleet) => fleet.hosts.map((host) => ({
   path: `hosts/${host.name}/disko.nix`,
   kind: "disko",
   host: host.name,
-  contents: `# ${GENERATED_HEADER}
+  contents: nixFile(`# ${GENERATED_HEADER}
 # Disk layout of host ${host.name} (${describeLayout(host.layout)}), for disko.
-${nixValue({ disko: { devices: diskoDevices(host) } }, { collapsePaths: true })}
-`
+`, { disko: { devices: diskoDevices(host) } }, { collapsePaths: true })
 }));
 emitDisko.perHost = true;
 function describeLayout(layout) {
@@ -1442,7 +1459,7 @@ function describeLayout(layout) {
   }
 }
 function diskoDevices(host) {
-  const plan = planLayout(host.layout, host.firmware);
+  const plan = hostDiskPlan(host);
   return {
     disk: Object.fromEntries(
       plan.disks.map((disk) => [
@@ -1734,10 +1751,9 @@ var emitHostData = (fleet) => fleet.hosts.map((host) => ({
   path: `hosts/${host.name}/host.nix`,
   kind: "host-data",
   host: host.name,
-  contents: `# ${GENERATED_HEADER}
+  contents: nixFile(`# ${GENERATED_HEADER}
 # The resolved data of host ${host.name}; nix-instantiate --eval --strict --json gives back the model.
-${nixValue(host)}
-`
+`, host)
 }));
 emitHostData.perHost = true;
 
@@ -1756,7 +1772,7 @@ function bootConfig(host) {
   };
 }
 function bootLoader(host) {
-  const boots = planLayout(host.layout, host.firmware).disks.flatMap(
+  const boots = hostDiskPlan(host).disks.flatMap(
     (disk) => disk.partitions.flatMap((p) => p.content.kind === "esp" || p.content.kind === "boot" ? [{ disk: disk.name, path: p.content.mount }] : [])
   );
   if (host.firmware === "uefi") {
@@ -1952,16 +1968,14 @@ function renderHostModule(fleet, host, context) {
     platform: { services: serviceConfigs(fleet, host) },
     ...host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}
   };
-  return [
-    `# ${GENERATED_HEADER}`,
-    `# NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.`,
-    "{ lib, pkgs, ... }:",
-    "let",
-    "  host = import ./host.nix;",
-    "in",
-    nixValue(module, { collapsePaths: true }),
-    ""
-  ].join("\n");
+  const head = `# ${GENERATED_HEADER}
+# NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.
+{ lib, pkgs, ... }:
+let
+  host = import ./host.nix;
+in
+`;
+  return nixFile(head, module, { collapsePaths: true });
 }
 function networking(host) {
   const interfaces = {};
@@ -2647,60 +2661,65 @@ ${fragment}`)]);
   finish() {
     const files = this.files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
     for (let i = 1; i < files.length; i++) if (files[i - 1].path === files[i].path) throw new Error(`emit: two artifacts at ${files[i].path}`);
-    return { path: MANIFEST_PATH, kind: "manifest", pieces: () => inBlocks(this.pieces()) };
+    return { path: MANIFEST_PATH, kind: "manifest", pieces: () => this.blocks() };
   }
-  /** buildManifest's pieces, in order. */
-  *pieces() {
+  /** buildManifest's text in blocks of about 64 KB (a few hundred for a large fleet, not a few per file). */
+  *blocks() {
     const { fleet, context, files, server } = this;
+    const out = new Block();
     const sortedNix = sortedNixFiles(context.nixFiles);
-    yield `{
+    out.add(`{
   "generator": "fleetc",
   "version": ${MANIFEST_VERSION},
   "fleet": ${JSON.stringify(fleet.name)},
-`;
-    if (context.source !== void 0) yield `  "source": ${JSON.stringify(context.source)},
-`;
-    yield files.length === 0 ? '  "files": {}' : '  "files": {\n';
+`);
+    if (context.source !== void 0) out.add(`  "source": ${JSON.stringify(context.source)},
+`);
+    out.add(files.length === 0 ? '  "files": {}' : '  "files": {\n');
     for (let i = 0; i < files.length; i++) {
       const file = files[i];
-      yield `    ${JSON.stringify(file.path)}: ${entryText(file.kind, file.sha256, "    ")}${i === files.length - 1 ? "\n  }" : ",\n"}`;
+      if (out.add(`    ${JSON.stringify(file.path)}: ${entryText(file.kind, file.sha256, "    ")}${i === files.length - 1 ? "\n  }" : ",\n"}`)) yield out.take();
     }
-    yield `,
+    out.add(`,
   "nix": ${indented(Object.fromEntries(sortedNix))},
   "library": ${indented(Object.fromEntries(context.library.files))},
-`;
-    if (server) yield `  "bootServer": ${JSON.stringify(server)},
-`;
+`);
+    if (server) out.add(`  "bootServer": ${JSON.stringify(server)},
+`);
     const hosts = jsonKeyOrder(fleet.hosts);
-    yield hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n';
+    out.add(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
     for (let i = 0; i < hosts.length; i++) {
       const host = hosts[i];
       const entries = this.own.get(host.name).sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
       const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, "        ")}`);
       const nix = nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server);
-      yield `    ${JSON.stringify(host.name)}: {
+      const text = `    ${JSON.stringify(host.name)}: {
       "profile": ${JSON.stringify(host.profile)},
       "artifacts": ${block(lines, "      ")},
       "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), "      ")}
     }${i === hosts.length - 1 ? "\n  }" : ",\n"}`;
+      if (out.add(text)) yield out.take();
     }
-    yield "\n}\n";
+    out.add("\n}\n");
+    yield out.take();
   }
 };
-function* inBlocks(pieces) {
-  let block2 = [];
-  let size2 = 0;
-  for (const piece of pieces) {
-    block2.push(piece);
-    size2 += piece.length;
-    if (size2 >= 1 << 16) {
-      yield block2.join("");
-      block2 = [];
-      size2 = 0;
-    }
+var Block = class {
+  pieces = [];
+  size = 0;
+  /** True when the block is full (take it). */
+  add(piece) {
+    this.pieces.push(piece);
+    this.size += piece.length;
+    return this.size >= 1 << 16;
   }
-  if (block2.length > 0) yield block2.join("");
-}
+  take() {
+    const text = this.pieces.join("");
+    this.pieces = [];
+    this.size = 0;
+    return text;
+  }
+};
 
 // src/emit/stream.ts
 var STREAM_CHUNK_HOSTS = 128;
@@ -2729,7 +2748,7 @@ var FleetStream = class {
   }
   *[Symbol.iterator]() {
     const { fleet, context } = this;
-    for (const emit of this.emitters) if (!emit.perHost) yield* this.pass(emit(fleet, context));
+    for (const emit of this.emitters) if (!emit.perHost) for (const artifact of emit(fleet, context)) yield this.pass(artifact);
     const perHost = this.emitters.filter((emit) => emit.perHost);
     const index = new Map(fleet.hosts.map((host, i) => [host.name, i]));
     for (let start = 0; start < fleet.hosts.length; start += this.chunkHosts) {
@@ -2740,20 +2759,18 @@ var FleetStream = class {
         const scoped = emit.crossHost === "cluster" ? withVoters ??= { ...fleet, hosts: withClusterVoters(fleet, chunk, start, index) } : { ...fleet, hosts: chunk };
         for (const artifact of emit(scoped, context)) {
           if (artifact.host === void 0 || artifact.fragments || artifact.root) throw new Error(`emit: ${artifact.path} is not a host's own file`);
-          if (names.has(artifact.host)) yield* this.pass([artifact]);
+          if (names.has(artifact.host)) yield this.pass(artifact);
         }
       }
     }
     this.manifest = this.recorder.finish();
     yield { ...this.manifest, pieces: () => this.hashed(this.manifest.pieces()) };
   }
-  /** Checks each path, records each file. */
-  *pass(artifacts) {
-    for (const artifact of artifacts) {
-      if (!isSafeRelativePath(artifact.path)) throw new Error(`emit: unsafe artifact path ${artifact.path}`);
-      this.recorder.add(artifact, sha2562(artifact.contents));
-      yield artifact;
-    }
+  /** Checks the path, records the file. */
+  pass(artifact) {
+    if (!isSafeRelativePath(artifact.path)) throw new Error(`emit: unsafe artifact path ${artifact.path}`);
+    this.recorder.add(artifact, sha2562(artifact.contents));
+    return artifact;
   }
   /** The manifest's pieces, its sha256 kept once they have all been given. */
   *hashed(pieces) {
@@ -5022,8 +5039,11 @@ var WriteLayout = class {
   target(step) {
     return step.op === "whole" ? this.outDir : path10.join(this.baseDir(step.base), step.path);
   }
+  /** A first build stages every file: the directory of new files is joined once per base, each path appended. */
+  newDirs = {};
   staged(step) {
-    return path10.join(this.stagingDir(step.base), step.base, "new", step.path);
+    const dir = this.newDirs[step.base] ??= path10.join(this.stagingDir(step.base), step.base, "new");
+    return step.path === "" ? dir : `${dir}${path10.sep}${path10.sep === "/" ? step.path : step.path.split("/").join(path10.sep)}`;
   }
   backup(step) {
     return path10.join(this.stagingDir(step.base), step.base, "old", step.path);

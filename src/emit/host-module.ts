@@ -4,7 +4,7 @@ import type { Fleet, Host, Interface, Service } from '../model/fleet.ts';
 import type { Artifact, EmitContext, Emitter } from './artifact.ts';
 import { bootConfig } from './boot-loader.ts';
 import { GENERATED_HEADER } from './artifact.ts';
-import { nixCode, nixValue, type NixCode } from './nix/printer.ts';
+import { nixCode, nixFile, nixValue, type NixCode } from './nix/printer.ts';
 import { LIBRARY_DIR } from '../library/index.ts';
 
 export const emitHostModules: Emitter = (fleet, context) =>
@@ -47,16 +47,8 @@ function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): strin
     platform: { services: serviceConfigs(fleet, host) },
     ...(host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}),
   };
-  return [
-    `# ${GENERATED_HEADER}`,
-    `# NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.`,
-    '{ lib, pkgs, ... }:',
-    'let',
-    '  host = import ./host.nix;',
-    'in',
-    nixValue(module, { collapsePaths: true }),
-    '',
-  ].join('\n');
+  const head = `# ${GENERATED_HEADER}\n# NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.\n{ lib, pkgs, ... }:\nlet\n  host = import ./host.nix;\nin\n`;
+  return nixFile(head, module, { collapsePaths: true });
 }
 
 function networking(host: Host): Record<string, unknown> {

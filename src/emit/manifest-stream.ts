@@ -52,47 +52,54 @@ export class ManifestRecorder {
   finish(): ArtifactInPieces {
     const files = this.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (let i = 1; i < files.length; i++) if (files[i - 1]!.path === files[i]!.path) throw new Error(`emit: two artifacts at ${files[i]!.path}`);
-    return { path: MANIFEST_PATH, kind: 'manifest', pieces: () => inBlocks(this.pieces()) };
+    return { path: MANIFEST_PATH, kind: 'manifest', pieces: () => this.blocks() };
   }
 
-  /** buildManifest's pieces, in order. */
-  private *pieces(): Generator<string> {
+  /** buildManifest's text in blocks of about 64 KB (a few hundred for a large fleet, not a few per file). */
+  private *blocks(): Generator<string> {
     const { fleet, context, files, server } = this;
+    const out = new Block();
     const sortedNix = sortedNixFiles(context.nixFiles);
-    yield `{\n  "generator": "fleetc",\n  "version": ${MANIFEST_VERSION},\n  "fleet": ${JSON.stringify(fleet.name)},\n`;
-    if (context.source !== undefined) yield `  "source": ${JSON.stringify(context.source)},\n`;
-    yield files.length === 0 ? '  "files": {}' : '  "files": {\n';
+    out.add(`{\n  "generator": "fleetc",\n  "version": ${MANIFEST_VERSION},\n  "fleet": ${JSON.stringify(fleet.name)},\n`);
+    if (context.source !== undefined) out.add(`  "source": ${JSON.stringify(context.source)},\n`);
+    out.add(files.length === 0 ? '  "files": {}' : '  "files": {\n');
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!;
-      yield `    ${JSON.stringify(file.path)}: ${entryText(file.kind, file.sha256, '    ')}${i === files.length - 1 ? '\n  }' : ',\n'}`;
+      if (out.add(`    ${JSON.stringify(file.path)}: ${entryText(file.kind, file.sha256, '    ')}${i === files.length - 1 ? '\n  }' : ',\n'}`)) yield out.take();
     }
-    yield `,\n  "nix": ${indented(Object.fromEntries(sortedNix))},\n  "library": ${indented(Object.fromEntries(context.library.files))},\n`;
-    if (server) yield `  "bootServer": ${JSON.stringify(server)},\n`;
+    out.add(`,\n  "nix": ${indented(Object.fromEntries(sortedNix))},\n  "library": ${indented(Object.fromEntries(context.library.files))},\n`);
+    if (server) out.add(`  "bootServer": ${JSON.stringify(server)},\n`);
     const hosts = jsonKeyOrder(fleet.hosts);
-    yield hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n';
+    out.add(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
     for (let i = 0; i < hosts.length; i++) {
       const host = hosts[i]!;
       const entries = this.own.get(host.name)!.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, '        ')}`);
       const nix = nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server);
-      yield `    ${JSON.stringify(host.name)}: {\n      "profile": ${JSON.stringify(host.profile)},\n      "artifacts": ${block(lines, '      ')},\n      "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), '      ')}\n    }${i === hosts.length - 1 ? '\n  }' : ',\n'}`;
+      const text = `    ${JSON.stringify(host.name)}: {\n      "profile": ${JSON.stringify(host.profile)},\n      "artifacts": ${block(lines, '      ')},\n      "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), '      ')}\n    }${i === hosts.length - 1 ? '\n  }' : ',\n'}`;
+      if (out.add(text)) yield out.take();
     }
-    yield '\n}\n';
+    out.add('\n}\n');
+    yield out.take();
   }
 }
 
-/** Pieces joined into blocks of about 64 KB: a few hundred for a large fleet, not a few per file. */
-function* inBlocks(pieces: Iterable<string>): Generator<string> {
-  let block: string[] = [];
-  let size = 0;
-  for (const piece of pieces) {
-    block.push(piece);
-    size += piece.length;
-    if (size >= 1 << 16) {
-      yield block.join('');
-      block = [];
-      size = 0;
-    }
+/** Pieces gathered until they make about 64 KB. */
+class Block {
+  private pieces: string[] = [];
+  private size = 0;
+
+  /** True when the block is full (take it). */
+  add(piece: string): boolean {
+    this.pieces.push(piece);
+    this.size += piece.length;
+    return this.size >= 1 << 16;
   }
-  if (block.length > 0) yield block.join('');
+
+  take(): string {
+    const text = this.pieces.join('');
+    this.pieces = [];
+    this.size = 0;
+    return text;
+  }
 }

@@ -38,7 +38,7 @@ export class FleetStream implements Iterable<Artifact | ArtifactInPieces> {
 
   *[Symbol.iterator](): Generator<Artifact | ArtifactInPieces> {
     const { fleet, context } = this;
-    for (const emit of this.emitters) if (!emit.perHost) yield* this.pass(emit(fleet, context));
+    for (const emit of this.emitters) if (!emit.perHost) for (const artifact of emit(fleet, context)) yield this.pass(artifact);
     const perHost = this.emitters.filter((emit) => emit.perHost);
     const index = new Map(fleet.hosts.map((host, i) => [host.name, i]));
     for (let start = 0; start < fleet.hosts.length; start += this.chunkHosts) {
@@ -49,7 +49,7 @@ export class FleetStream implements Iterable<Artifact | ArtifactInPieces> {
         const scoped = emit.crossHost === 'cluster' ? (withVoters ??= { ...fleet, hosts: withClusterVoters(fleet, chunk, start, index) }) : { ...fleet, hosts: chunk };
         for (const artifact of emit(scoped, context)) {
           if (artifact.host === undefined || artifact.fragments || artifact.root) throw new Error(`emit: ${artifact.path} is not a host's own file`);
-          if (names.has(artifact.host)) yield* this.pass([artifact]);
+          if (names.has(artifact.host)) yield this.pass(artifact);
         }
       }
     }
@@ -57,13 +57,11 @@ export class FleetStream implements Iterable<Artifact | ArtifactInPieces> {
     yield { ...this.manifest, pieces: () => this.hashed(this.manifest!.pieces()) };
   }
 
-  /** Checks each path, records each file. */
-  private *pass(artifacts: readonly Artifact[]): Generator<Artifact> {
-    for (const artifact of artifacts) {
-      if (!isSafeRelativePath(artifact.path)) throw new Error(`emit: unsafe artifact path ${artifact.path}`);
-      this.recorder.add(artifact, sha256(artifact.contents));
-      yield artifact;
-    }
+  /** Checks the path, records the file. */
+  private pass(artifact: Artifact): Artifact {
+    if (!isSafeRelativePath(artifact.path)) throw new Error(`emit: unsafe artifact path ${artifact.path}`);
+    this.recorder.add(artifact, sha256(artifact.contents));
+    return artifact;
   }
 
   /** The manifest's pieces, its sha256 kept once they have all been given. */

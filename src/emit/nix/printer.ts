@@ -68,6 +68,14 @@ export function nixValue(value: unknown, options: PrintOptions = {}, indent = ''
   return out.join('');
 }
 
+/** A file: `head`, then the value printed, then a newline, joined once (no second copy of the text). */
+export function nixFile(head: string, value: unknown, options: PrintOptions = {}): string {
+  const out: string[] = [head];
+  print(value, options, 0, levelsOf(''), out);
+  out.push('\n');
+  return out.join('');
+}
+
 /**
  * What an attribute set or list at one depth writes around its members, made once per depth: the
  * opening with the first member's indentation, the separator with the next one's, the closing.
@@ -152,7 +160,8 @@ function print(value: unknown, options: PrintOptions, depth: number, levels: Lev
     const record = value as Record<string, unknown>;
     const at = levels.at(depth);
     let first = true;
-    for (const key of Object.keys(record)) {
+    // Plain data only (no inherited enumerable keys): for-in walks the keys without an array of them.
+    for (const key in record) {
       let current = record[key];
       if (current === undefined) continue;
       out.push(first ? at.setOpen : at.setNext);
