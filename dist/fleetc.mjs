@@ -269,8 +269,8 @@ function secretPatterns(kind) {
   patterns ??= Object.fromEntries(Object.keys(SCHEMA_FILES).map((k) => [k, collect(SCHEMA_FILES[k])]));
   return patterns[kind];
 }
-function isSecretPath(kind, path34) {
-  return secretPatterns(kind).some((pattern) => pattern.length <= path34.length && pattern.every((segment, i) => segment === "*" || segment === path34[i]));
+function isSecretPath(kind, path35) {
+  return secretPatterns(kind).some((pattern) => pattern.length <= path35.length && pattern.every((segment, i) => segment === "*" || segment === path35[i]));
 }
 function secretRanges(kind, text) {
   const found = secretPatterns(kind);
@@ -410,13 +410,13 @@ function describeKey(value) {
 }
 
 // src/load/locate.ts
-function locate(doc, path34, part = "value") {
+function locate(doc, path35, part = "value") {
   const { isMap, isPair, isSeq } = yaml();
   let node = doc.contents;
   let best = rangeOf2(node) ?? { start: 0, end: 0 };
-  for (let i = 0; i < path34.length; i++) {
-    const segment = path34[i];
-    const isLast = i === path34.length - 1;
+  for (let i = 0; i < path35.length; i++) {
+    const segment = path35[i];
+    const isLast = i === path35.length - 1;
     if (isMap(node)) {
       const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
       if (!pair) return best;
@@ -489,24 +489,24 @@ function kindOf(relPath) {
   return void 0;
 }
 function parseFile(file, kind, sources, cache, preParsed) {
-  const path34 = file.displayPath;
+  const path35 = file.displayPath;
   const bytes = file.bytes ?? new Uint8Array();
   const text = decodeUtf8(bytes);
   if (text === void 0) {
-    return { diagnostics: [fileError("FILE_BINARY", path34, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
+    return { diagnostics: [fileError("FILE_BINARY", path35, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
   }
-  const source = sources.add(path34, text);
+  const source = sources.add(path35, text);
   source.secrets = () => secretRanges(kind, text);
   const stem = file.relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
   const id = cache ? blobIdOfFile(file) : void 0;
   const cached = id === void 0 ? void 0 : cache.get(id);
   if (cached !== void 0) return { document: loadedDocument(kind, file, stem, cached, source, id), diagnostics: [] };
-  const parsed = preParsed?.get(file) ?? parseText(text, file.relPath, path34);
+  const parsed = preParsed?.get(file) ?? parseText(text, file.relPath, path35);
   if (!("data" in parsed)) return parsed;
   if (id !== void 0) cache.set(id, parsed.data);
   return { document: loadedDocument(kind, file, stem, parsed.data, source, id), diagnostics: [] };
 }
-function parseText(text, relPath, path34) {
+function parseText(text, relPath, path35) {
   const fast = fastParse(text);
   if (fast !== void 0 && (!text.includes("\\") || !hasNul(fast))) return { data: fast };
   const docs = yaml().parseAllDocuments(text, YAML_OPTIONS);
@@ -519,43 +519,43 @@ function parseText(text, relPath, path34) {
         severity: "error",
         code: code2,
         message: firstLine(error.message),
-        file: path34,
+        file: path35,
         range: { start: error.pos[0], end: error.pos[1] },
         hint: code2 === "YAML_DUPLICATE_KEY" ? "remove or rename one of the two keys" : void 0
       });
     }
     for (const warning of doc2.warnings) {
-      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path34, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
+      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path35, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
-  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path34));
+  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path35));
   if (unsupported.length > 0) return { diagnostics: unsupported };
   if (documents.length > 1) {
     const second = documents[1];
     const start = second.range?.[0] ?? 0;
-    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path34, range: { start, end: start + 3 } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path35, range: { start, end: start + 3 } }] };
   }
   const doc = documents[0];
   if (!doc || doc.contents === null || doc.contents.value === null) {
-    return { diagnostics: [fileError("FILE_EMPTY", path34, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
+    return { diagnostics: [fileError("FILE_EMPTY", path35, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
   }
   if (!yaml().isMap(doc.contents)) {
     const range = doc.contents.range;
-    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path34, range: { start: range[0], end: range[1] } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path35, range: { start: range[0], end: range[1] } }] };
   }
   let data;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { diagnostics: [fileError("YAML_UNSUPPORTED", path34, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
+    return { diagnostics: [fileError("YAML_UNSUPPORTED", path35, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
   }
   const nulDiagnostics = (hasNul(data) ? findNulStrings(data, []) : []).map((p) => ({
     severity: "error",
     code: "VALUE_CONTROL_CHARACTER",
     message: "this string holds a NUL character",
     hint: "remove the \\0 escape",
-    file: path34,
+    file: path35,
     range: locate(doc, p)
   }));
   if (nulDiagnostics.length > 0) return { diagnostics: nulDiagnostics };
@@ -584,11 +584,11 @@ function hasNul(value) {
   }
   return false;
 }
-function findNulStrings(value, path34) {
-  if (typeof value === "string") return value.includes("\0") ? [path34] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path34, i]));
+function findNulStrings(value, path35) {
+  if (typeof value === "string") return value.includes("\0") ? [path35] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path35, i]));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path34, key]] : findNulStrings(item, [...path34, key]));
+    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path35, key]] : findNulStrings(item, [...path35, key]));
   }
   return [];
 }
@@ -693,14 +693,15 @@ function writeStamp(cacheDir, key, hosts, outDir, artifacts, rootDir = path3.dir
     fs2.mkdirSync(cacheDir, { recursive: true });
     fs2.writeFileSync(temp, "");
     const now = fs2.statSync(temp).mtimeMs;
-    const expected = new Map(artifacts.map((a) => [`${a.root ? "root" : "out"}\0${a.path}`, a.contents]));
+    const expected = new Map(artifacts.map((a) => [`${a.root ? "root" : "out"}\0${a.path}`, a]));
     const entry = (base, relPath, file) => {
       const stat = fs2.statSync(file, { throwIfNoEntry: false });
       if (!stat) return void 0;
       const basic = [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
       if (stat.mtimeMs < now && stat.ctimeMs < now) return basic;
-      const contents = expected.get(`${base}\0${relPath}`);
-      return [...basic, sha256(contents === void 0 ? fs2.readFileSync(file) : Buffer.from(contents, "utf8"))];
+      const emitted = expected.get(`${base}\0${relPath}`);
+      if (emitted && "sha256" in emitted) return [...basic, emitted.sha256];
+      return [...basic, sha256(emitted === void 0 ? fs2.readFileSync(file) : Buffer.from(emitted.contents, "utf8"))];
     };
     const files = {};
     for (const file of walkFiles(outDir)) {
@@ -734,8 +735,8 @@ import path7 from "node:path";
 
 // src/diagnostics/source.ts
 var SourceText = class {
-  constructor(path34, text) {
-    this.path = path34;
+  constructor(path35, text) {
+    this.path = path35;
     this.text = text;
   }
   path;
@@ -781,20 +782,20 @@ function computeLineStarts(text) {
 }
 var SourceRegistry = class {
   texts = /* @__PURE__ */ new Map();
-  add(path34, text) {
-    const source = new SourceText(path34, text);
-    this.texts.set(path34, source);
+  add(path35, text) {
+    const source = new SourceText(path35, text);
+    this.texts.set(path35, source);
     return source;
   }
   /** A source read by an earlier run (an unchanged file), shared as it is. */
   adopt(source) {
     this.texts.set(source.path, source);
   }
-  get(path34) {
-    return this.texts.get(path34);
+  get(path35) {
+    return this.texts.get(path35);
   }
-  position(path34, offset) {
-    return this.texts.get(path34)?.position(offset) ?? { line: 1, column: 1 };
+  position(path35, offset) {
+    return this.texts.get(path35)?.position(offset) ?? { line: 1, column: 1 };
   }
 };
 
@@ -1024,6 +1025,17 @@ var NixCode = class {
     this.code = code2;
   }
   code;
+  /** The code re-indented, per indentation it was printed at (a piece printed once is inserted in thousands of hosts' files). */
+  indented;
+  /** The code with each line after the first indented so. */
+  at(indent) {
+    if (indent === "" || !this.code.includes("\n")) return this.code;
+    this.indented ??= /* @__PURE__ */ new Map();
+    let text = this.indented.get(indent);
+    if (text === void 0) this.indented.set(indent, text = this.code.replace(/\n/g, `
+${indent}`));
+    return text;
+  }
 };
 var nixCode = (code2) => new NixCode(code2);
 var KEYWORDS = /* @__PURE__ */ new Set(["if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or"]);
@@ -1055,13 +1067,55 @@ function nixAttrName(name) {
 }
 function nixValue(value, options = {}, indent = "") {
   const out = [];
-  print(value, options, indent, out);
+  print(value, options, 0, levelsOf(indent), out);
   return out.join("");
 }
-function print(value, options, indent, out) {
+function nixFile(head, value, options = {}) {
+  const out = [head];
+  print(value, options, 0, levelsOf(""), out);
+  out.push("\n");
+  return out.join("");
+}
+var Levels = class {
+  constructor(base) {
+    this.base = base;
+  }
+  base;
+  made = [];
+  at(depth) {
+    let made = this.made[depth];
+    if (!made) {
+      const indent = depth === 0 ? this.base : `${this.at(depth - 1).indent}  `;
+      const inner = `${indent}  `;
+      made = this.made[depth] = { indent, setOpen: `{
+${inner}`, setNext: `;
+${inner}`, setClose: `;
+${indent}}`, listOpen: `[
+${inner}`, listNext: `
+${inner}`, listClose: `
+${indent}]` };
+    }
+    return made;
+  }
+};
+var levelTables = /* @__PURE__ */ new Map();
+function levelsOf(base) {
+  let levels = levelTables.get(base);
+  if (!levels) levelTables.set(base, levels = new Levels(base));
+  return levels;
+}
+var assignments = /* @__PURE__ */ new Map();
+function assignment(name) {
+  let text = assignments.get(name);
+  if (text === void 0) {
+    text = `${nixAttrName(name)} = `;
+    if (assignments.size < 1e5) assignments.set(name, text);
+  }
+  return text;
+}
+function print(value, options, depth, levels, out) {
   if (value instanceof NixCode) {
-    out.push(value.code.includes("\n") ? value.code.replace(/\n/g, `
-${indent}`) : value.code);
+    out.push(value.at(levels.at(depth).indent));
     return;
   }
   if (value === null) return void out.push("null");
@@ -1071,41 +1125,42 @@ ${indent}`) : value.code);
     if (!Number.isSafeInteger(value)) throw new Error(`nixValue: only integers are emitted, got ${value}`);
     return void out.push(value < 0 ? `(${value})` : String(value));
   }
-  const inner = indent + "  ";
   if (Array.isArray(value)) {
     if (value.length === 0) return void out.push("[ ]");
-    out.push("[\n");
-    for (const item of value) {
-      out.push(inner);
+    const at = levels.at(depth);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      out.push(i === 0 ? at.listOpen : at.listNext);
       const parenthesise = item instanceof NixCode && needsParentheses(item);
       if (parenthesise) out.push("(");
-      print(item, options, inner, out);
+      print(item, options, depth + 1, levels, out);
       if (parenthesise) out.push(")");
-      out.push("\n");
     }
-    out.push(indent, "]");
+    out.push(at.listClose);
     return;
   }
   if (typeof value === "object") {
     const record2 = value;
+    const at = levels.at(depth);
     let first = true;
-    for (const key of Object.keys(record2)) {
+    for (const key in record2) {
       let current = record2[key];
       if (current === void 0) continue;
-      out.push(first ? "{\n" : "\n");
+      out.push(first ? at.setOpen : at.setNext);
       first = false;
-      out.push(inner, nixAttrName(key));
       let only;
-      while (options.collapsePaths && (only = onlyKey(current)) !== void 0) {
-        out.push(".", nixAttrName(only));
-        current = current[only];
+      if (!options.collapsePaths || (only = onlyKey(current)) === void 0) out.push(assignment(key));
+      else {
+        out.push(nixAttrName(key));
+        do {
+          out.push(".", nixAttrName(only));
+          current = current[only];
+        } while ((only = onlyKey(current)) !== void 0);
+        out.push(" = ");
       }
-      out.push(" = ");
-      print(current, options, inner, out);
-      out.push(";");
+      print(current, options, depth + 1, levels, out);
     }
-    out.push(first ? "{ }" : `
-${indent}}`);
+    out.push(first ? "{ }" : at.setClose);
     return;
   }
   throw new Error(`nixValue: cannot print ${typeof value}`);
@@ -1398,9 +1453,9 @@ var ESCAPERS = {
   nixAttr: (value) => nixAttrName(String(value)),
   nixComment: (value) => String(value).replace(/[\r\n]+/g, " "),
   nixPath: (value) => {
-    const path34 = String(value);
-    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path34)) throw new Error(`not a Nix path literal: ${path34}`);
-    return path34;
+    const path35 = String(value);
+    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path35)) throw new Error(`not a Nix path literal: ${path35}`);
+    return path35;
   }
 };
 var BLOCK_HELPERS = /* @__PURE__ */ new Set(["each", "if", "unless"]);
@@ -1670,16 +1725,28 @@ function planLayout(layout, firmware) {
   }
 }
 
+// src/emit/disk-plans.ts
+var MAX_PLANS = 512;
+var plans = /* @__PURE__ */ new Map();
+function hostDiskPlan(host) {
+  let plan = plans.get(host);
+  if (!plan) {
+    if (plans.size >= MAX_PLANS) plans.clear();
+    plans.set(host, plan = planLayout(host.layout, host.firmware));
+  }
+  return plan;
+}
+
 // src/emit/disko.ts
 var emitDisko = (fleet) => fleet.hosts.map((host) => ({
   path: `hosts/${host.name}/disko.nix`,
   kind: "disko",
   host: host.name,
-  contents: `# ${GENERATED_HEADER}
+  contents: nixFile(`# ${GENERATED_HEADER}
 # Disk layout of host ${host.name} (${describeLayout(host.layout)}), for disko.
-${nixValue({ disko: { devices: diskoDevices(host) } }, { collapsePaths: true })}
-`
+`, { disko: { devices: diskoDevices(host) } }, { collapsePaths: true })
 }));
+emitDisko.perHost = true;
 function describeLayout(layout) {
   switch (layout.kind) {
     case "single":
@@ -1693,7 +1760,7 @@ function describeLayout(layout) {
   }
 }
 function diskoDevices(host) {
-  const plan = planLayout(host.layout, host.firmware);
+  const plan = hostDiskPlan(host);
   return {
     disk: Object.fromEntries(
       plan.disks.map((disk) => [
@@ -1816,11 +1883,12 @@ var emitFirstBoot = Object.assign((fleet) => {
     contents: `${JSON.stringify(configs.get(host.name), null, 2)}
 `
   }));
-}, { crossHost: "cluster" });
+}, { crossHost: "cluster", perHost: true });
 function firstBootConfigs(fleet) {
   const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
-  const groups = new Map(Object.values(fleet.clusters).map((c) => [c.name, raftOrder(fleet, c)]));
-  return new Map(fleet.hosts.map((host) => [host.name, firstBootConfig(fleet, host, hosts, groups.get(host.cluster))]));
+  const groups = /* @__PURE__ */ new Map();
+  const groupsOf = (name) => groups.get(name) ?? groups.set(name, raftOrder(fleet, fleet.clusters[name])).get(name);
+  return new Map(fleet.hosts.map((host) => [host.name, firstBootConfig(fleet, host, hosts, groupsOf(host.cluster))]));
 }
 function firstBootConfig(fleet, host, hosts, groups) {
   const policy = fleet.firstBoot;
@@ -1984,11 +2052,11 @@ var emitHostData = (fleet) => fleet.hosts.map((host) => ({
   path: `hosts/${host.name}/host.nix`,
   kind: "host-data",
   host: host.name,
-  contents: `# ${GENERATED_HEADER}
+  contents: nixFile(`# ${GENERATED_HEADER}
 # The resolved data of host ${host.name}; nix-instantiate --eval --strict --json gives back the model.
-${nixValue(host)}
-`
+`, host)
 }));
+emitHostData.perHost = true;
 
 // src/emit/host-module.ts
 import { createHash as createHash6 } from "node:crypto";
@@ -2005,7 +2073,7 @@ function bootConfig(host) {
   };
 }
 function bootLoader(host) {
-  const boots = planLayout(host.layout, host.firmware).disks.flatMap(
+  const boots = hostDiskPlan(host).disks.flatMap(
     (disk) => disk.partitions.flatMap((p) => p.content.kind === "esp" || p.content.kind === "boot" ? [{ disk: disk.name, path: p.content.mount }] : [])
   );
   if (host.firmware === "uefi") {
@@ -2173,15 +2241,15 @@ function fileProblem(code2, file, message, hint) {
 
 // src/library/index.ts
 var LIBRARY_DIR = "fleetc";
-function isBootServerFile(path34) {
-  return path34.startsWith("images/") || path34 === "modules/pxe-server.nix";
+function isBootServerFile(path35) {
+  return path35.startsWith("images/") || path35 === "modules/pxe-server.nix";
 }
 function libraryFrom(tree) {
   const files = /* @__PURE__ */ new Map();
   const sources = /* @__PURE__ */ new Map();
-  for (const [path34, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    files.set(path34, createHash5("sha256").update(bytes).digest("hex"));
-    sources.set(path34, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  for (const [path35, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    files.set(path35, createHash5("sha256").update(bytes).digest("hex"));
+    sources.set(path35, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
   }
   return { files, sources };
 }
@@ -2197,6 +2265,7 @@ var emitHostModules = (fleet, context) => fleet.hosts.map((host) => ({
   host: host.name,
   contents: renderHostModule(fleet, host, context)
 }));
+emitHostModules.perHost = true;
 function nixPathFromHost(context, relative) {
   return nixCode(`../../${context.nixDir}/${relative}`);
 }
@@ -2221,19 +2290,17 @@ function renderHostModule(fleet, host, context) {
     time: { timeZone: nixCode("host.timezone") },
     boot: bootConfig(host),
     systemd: { network: { links: linkFiles(host.interfaces) } },
-    platform: { services: Object.fromEntries(host.services.map((name) => [name, serviceConfig(fleet.services[name], host)])) },
+    platform: { services: serviceConfigs(fleet, host) },
     ...host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}
   };
-  return [
-    `# ${GENERATED_HEADER}`,
-    `# NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.`,
-    "{ lib, pkgs, ... }:",
-    "let",
-    "  host = import ./host.nix;",
-    "in",
-    nixValue(module, { collapsePaths: true }),
-    ""
-  ].join("\n");
+  const head = `# ${GENERATED_HEADER}
+# NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.
+{ lib, pkgs, ... }:
+let
+  host = import ./host.nix;
+in
+`;
+  return nixFile(head, module, { collapsePaths: true });
 }
 function networking(host) {
   const interfaces = {};
@@ -2270,6 +2337,21 @@ function nicMtu(interfaces, name) {
   const mtus = onNic.flatMap((i) => i.mtu !== void 0 ? [i.mtu] : []);
   return mtus.length > 0 ? Math.max(...mtus) : void 0;
 }
+function serviceConfigs(fleet, host) {
+  const key = `${host.services.join("\0")}
+${host.interfaces.map((nic) => `${nic.network}\0${nic.device}`).join("\n")}`;
+  const configs = {};
+  for (const name of host.services) {
+    const service = fleet.services[name];
+    let byHost = printedServices.get(service);
+    if (!byHost) printedServices.set(service, byHost = /* @__PURE__ */ new Map());
+    let printed = byHost.get(key);
+    if (!printed) byHost.set(key, printed = nixCode(nixValue(serviceConfig(service, host), { collapsePaths: true })));
+    configs[name] = printed;
+  }
+  return configs;
+}
+var printedServices = /* @__PURE__ */ new WeakMap();
 function serviceConfig(service, host) {
   const after = service.after.filter((dependency) => host.services.includes(dependency));
   const ports = Object.fromEntries(Object.entries(service.ports).map(([name, spec]) => [name, {
@@ -2345,6 +2427,7 @@ emitIpxe.patch = (previous, fleet) => {
   return Object.keys(fragments).length === fleet.hosts.length && fleet.hosts.every((h) => fragments[h.name] === "") ? [boot] : void 0;
 };
 var emitIpxeHosts = (fleet) => fleet.hosts.map((host) => hostScript(fleet, host));
+emitIpxeHosts.perHost = true;
 function renderBootScript(fleet, withProfiles) {
   const profiles = withProfiles ? Object.values(fleet.profiles) : [];
   return renderBoot({
@@ -2550,7 +2633,7 @@ function keaConfig(fleet, hosts = fleet.hosts) {
 }
 
 // src/emit/library.ts
-var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path34, contents]) => ({ path: `${LIBRARY_DIR}/${path34}`, kind: "library", contents }));
+var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path35, contents]) => ({ path: `${LIBRARY_DIR}/${path35}`, kind: "library", contents }));
 
 // src/emit/netboot.ts
 var INSTALLER_DATA_PATH = "netboot/installer.json";
@@ -2576,8 +2659,8 @@ function bootServerData(fleet) {
     images: bootedImages(fleet)
   };
 }
-function json(path34, value) {
-  return { path: path34, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
+function json(path35, value) {
+  return { path: path35, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
 ` };
 }
 
@@ -2587,13 +2670,13 @@ var MANIFEST_PATH = "manifest.json";
 var MANIFEST_VERSION = 3;
 function hostLibraryHashes(manifest, host) {
   const server = host !== void 0 && manifest?.bootServer === host;
-  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path34]) => server || !isBootServerFile(path34)));
+  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path35]) => server || !isBootServerFile(path35)));
 }
 var BOOT_SERVER_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe", "netboot"]);
 function hostNixHashes(manifest, host) {
   const entry = manifest?.hosts[host];
   if (!manifest || !entry) return {};
-  return Object.fromEntries(entry.nix.map((path34) => [path34, manifest.nix[path34]]));
+  return Object.fromEntries(entry.nix.map((path35) => [path35, manifest.nix[path35]]));
 }
 var oneShot = crypto.hash;
 function sha2562(text) {
@@ -2758,9 +2841,9 @@ function nixDependenciesOf(host, nixFiles, sorted, bootServer) {
 function nixDependencies(host, sorted, bootServer = false) {
   const modules = new Set(host.modules);
   const deps = [];
-  for (const [path34] of sorted) {
-    if (path34.startsWith("images/") && !bootServer) continue;
-    if (!path34.startsWith("profiles/") || modules.has(path34)) deps.push(path34);
+  for (const [path35] of sorted) {
+    if (path35.startsWith("images/") && !bootServer) continue;
+    if (!path35.startsWith("profiles/") || modules.has(path35)) deps.push(path35);
   }
   return deps;
 }
@@ -2864,8 +2947,182 @@ function finishArtifacts(fleet, emitted, context, manifest) {
   });
   return [...artifacts, buildManifest(fleet, artifacts, context, manifest)];
 }
-function isSafeRelativePath(path34) {
-  return path34.length > 0 && !path34.startsWith("/") && path34.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\\") && !segment.includes("\0"));
+function isSafeRelativePath(path35) {
+  return path35.length > 0 && path35[0] !== "/" && !UNSAFE_PATH.test(path35);
+}
+var UNSAFE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;
+
+// src/emit/stream.ts
+import { createHash as createHash8 } from "node:crypto";
+
+// src/emit/manifest-stream.ts
+var ManifestRecorder = class {
+  constructor(fleet, context) {
+    this.fleet = fleet;
+    this.context = context;
+    for (const host of fleet.hosts) this.own.set(host.name, []);
+    this.server = fleet.boot.server !== void 0 && this.own.has(fleet.boot.server) ? fleet.boot.server : void 0;
+  }
+  fleet;
+  context;
+  files = [];
+  own = /* @__PURE__ */ new Map();
+  server;
+  add(artifact, hash) {
+    const { path: path35, kind, host } = artifact;
+    this.files.push(artifact.root ? { path: path35, kind, sha256: hash, root: true } : { path: path35, kind, sha256: hash });
+    if (host !== void 0) this.own.get(host).push([path35, kind, hash]);
+    if (this.server !== void 0 && host !== this.server && BOOT_SERVER_KINDS.has(kind)) this.own.get(this.server).push([path35, kind, hash]);
+    if (!artifact.fragments) return;
+    const base = artifact.fragmentBase === void 0 ? void 0 : sha2562(artifact.fragmentBase);
+    for (const name in artifact.fragments) {
+      const entries = this.own.get(name);
+      const fragment = artifact.fragments[name];
+      if (entries) entries.push([`${path35}#${name}`, kind, sha2562(base === void 0 ? fragment : `${base}
+${fragment}`)]);
+    }
+  }
+  /** Sorts the records by path (throwing for two at one path) and gives the manifest. */
+  finish() {
+    const files = this.files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    for (let i = 1; i < files.length; i++) if (files[i - 1].path === files[i].path) throw new Error(`emit: two artifacts at ${files[i].path}`);
+    return { path: MANIFEST_PATH, kind: "manifest", pieces: () => this.blocks() };
+  }
+  /** buildManifest's text in blocks of about 64 KB (a few hundred for a large fleet, not a few per file). */
+  *blocks() {
+    const { fleet, context, files, server } = this;
+    const out = new Block();
+    const sortedNix = sortedNixFiles(context.nixFiles);
+    out.add(`{
+  "generator": "fleetc",
+  "version": ${MANIFEST_VERSION},
+  "fleet": ${JSON.stringify(fleet.name)},
+`);
+    if (context.source !== void 0) out.add(`  "source": ${JSON.stringify(context.source)},
+`);
+    out.add(files.length === 0 ? '  "files": {}' : '  "files": {\n');
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      if (out.add(`    ${JSON.stringify(file.path)}: ${entryText(file.kind, file.sha256, "    ")}${i === files.length - 1 ? "\n  }" : ",\n"}`)) yield out.take();
+    }
+    out.add(`,
+  "nix": ${indented(Object.fromEntries(sortedNix))},
+  "library": ${indented(Object.fromEntries(context.library.files))},
+`);
+    if (server) out.add(`  "bootServer": ${JSON.stringify(server)},
+`);
+    const hosts = jsonKeyOrder(fleet.hosts);
+    out.add(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
+    for (let i = 0; i < hosts.length; i++) {
+      const host = hosts[i];
+      const entries = this.own.get(host.name).sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+      const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, "        ")}`);
+      const nix = nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server);
+      const text = `    ${JSON.stringify(host.name)}: {
+      "profile": ${JSON.stringify(host.profile)},
+      "artifacts": ${block(lines, "      ")},
+      "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), "      ")}
+    }${i === hosts.length - 1 ? "\n  }" : ",\n"}`;
+      if (out.add(text)) yield out.take();
+    }
+    out.add("\n}\n");
+    yield out.take();
+  }
+};
+var Block = class {
+  pieces = [];
+  size = 0;
+  /** True when the block is full (take it). */
+  add(piece) {
+    this.pieces.push(piece);
+    this.size += piece.length;
+    return this.size >= 1 << 16;
+  }
+  take() {
+    const text = this.pieces.join("");
+    this.pieces = [];
+    this.size = 0;
+    return text;
+  }
+};
+
+// src/emit/stream.ts
+var STREAM_CHUNK_HOSTS = 128;
+var FleetStream = class {
+  constructor(fleet, context, chunkHosts = STREAM_CHUNK_HOSTS, emitters = EMITTERS) {
+    this.fleet = fleet;
+    this.context = context;
+    this.chunkHosts = chunkHosts;
+    this.emitters = emitters;
+    this.recorder = new ManifestRecorder(fleet, context);
+  }
+  fleet;
+  context;
+  chunkHosts;
+  emitters;
+  recorder;
+  manifest;
+  manifestHash;
+  /** What has passed so far: every file's path, kind and sha256 (the manifest's once it was written whole). */
+  written() {
+    return this.manifestHash === void 0 ? this.recorder.files : [...this.recorder.files, { path: this.manifest.path, kind: "manifest", sha256: this.manifestHash }];
+  }
+  /** How many files the build has, once the stream has ended. */
+  get count() {
+    return this.recorder.files.length + (this.manifest ? 1 : 0);
+  }
+  *[Symbol.iterator]() {
+    const { fleet, context } = this;
+    for (const emit of this.emitters) if (!emit.perHost) for (const artifact of emit(fleet, context)) yield this.pass(artifact);
+    const perHost = this.emitters.filter((emit) => emit.perHost);
+    const index = new Map(fleet.hosts.map((host, i) => [host.name, i]));
+    for (let start = 0; start < fleet.hosts.length; start += this.chunkHosts) {
+      const chunk = fleet.hosts.slice(start, start + this.chunkHosts);
+      const names = new Set(chunk.map((h) => h.name));
+      let withVoters;
+      for (const emit of perHost) {
+        const scoped = emit.crossHost === "cluster" ? withVoters ??= { ...fleet, hosts: withClusterVoters(fleet, chunk, start, index) } : { ...fleet, hosts: chunk };
+        for (const artifact of emit(scoped, context)) {
+          if (artifact.host === void 0 || artifact.fragments || artifact.root) throw new Error(`emit: ${artifact.path} is not a host's own file`);
+          if (names.has(artifact.host)) yield this.pass(artifact);
+        }
+      }
+    }
+    this.manifest = this.recorder.finish();
+    yield { ...this.manifest, pieces: () => this.hashed(this.manifest.pieces()) };
+  }
+  /** Checks the path, records the file. */
+  pass(artifact) {
+    if (!isSafeRelativePath(artifact.path)) throw new Error(`emit: unsafe artifact path ${artifact.path}`);
+    this.recorder.add(artifact, sha2562(artifact.contents));
+    return artifact;
+  }
+  /** The manifest's pieces, its sha256 kept once they have all been given. */
+  *hashed(pieces) {
+    const hash = createHash8("sha256");
+    for (const piece of pieces) {
+      hash.update(piece);
+      yield piece;
+    }
+    this.manifestHash = hash.digest("hex");
+  }
+};
+function withClusterVoters(fleet, chunk, start, index) {
+  const outside = /* @__PURE__ */ new Set();
+  const end = start + chunk.length;
+  for (const host of chunk) {
+    for (const group of fleet.clusters[host.cluster]?.raft ?? []) {
+      for (const voter of group.voters) {
+        const at = index.get(voter);
+        if (at !== void 0 && (at < start || at >= end)) outside.add(at);
+      }
+    }
+  }
+  if (outside.size === 0) return [...chunk];
+  const order = [...outside].sort((a, b) => a - b);
+  const before = order.filter((i) => i < start).map((i) => fleet.hosts[i]);
+  const after = order.filter((i) => i >= end).map((i) => fleet.hosts[i]);
+  return [...before, ...chunk, ...after];
 }
 
 // src/compile/workers.ts
@@ -3054,7 +3311,7 @@ if (!isMainThread && workerData?.role === ROLE && parentPort) {
 }
 
 // src/load/cache-store.ts
-import { createHash as createHash8, randomBytes as randomBytes2 } from "node:crypto";
+import { createHash as createHash9, randomBytes as randomBytes2 } from "node:crypto";
 import fs4 from "node:fs";
 import path5 from "node:path";
 import v8 from "node:v8";
@@ -3080,7 +3337,7 @@ function loadParseCache(cacheDir) {
     if (header.parser !== PARSER_VERSION) throw new Error(`written by another parser (${header.parser})`);
     const payload = bytes.subarray(newline + 1);
     if (payload.length !== header.bytes) throw new Error("truncated");
-    if (createHash8("sha256").update(payload).digest("hex") !== header.sha256) throw new Error("checksum mismatch");
+    if (createHash9("sha256").update(payload).digest("hex") !== header.sha256) throw new Error("checksum mismatch");
     const stored = v8.deserialize(payload);
     const [entries, validated] = Array.isArray(stored) && stored.length === 2 && Array.isArray(stored[0]) && Array.isArray(stored[1]) && header.schemas !== void 0 ? stored : [stored, []];
     if (!Array.isArray(entries) || !Array.isArray(validated)) throw new Error("not a list of entries");
@@ -3109,7 +3366,7 @@ function saveParseCache(cacheDir, cache) {
   }
   const validated = cache.validatedFor(new Set(entries.map(([id]) => id)));
   const payload = v8.serialize(validated ? [entries, validated.kinds] : entries);
-  const header = { magic: MAGIC, parser: PARSER_VERSION, ...validated ? { schemas: validated.schemas } : {}, bytes: payload.length, sha256: createHash8("sha256").update(payload).digest("hex") };
+  const header = { magic: MAGIC, parser: PARSER_VERSION, ...validated ? { schemas: validated.schemas } : {}, bytes: payload.length, sha256: createHash9("sha256").update(payload).digest("hex") };
   const target = path5.join(cacheDir, FILE_NAME2);
   const temp = `${target}.tmp-${process.pid}-${randomBytes2(4).toString("hex")}`;
   try {
@@ -3131,14 +3388,14 @@ function saveParseCache(cacheDir, cache) {
 var Reporter = class {
   diagnostics = [];
   /** A finding located at a data path of a document. */
-  at(document, path34, finding) {
+  at(document, path35, finding) {
     this.diagnostics.push({
       severity: finding.severity ?? "error",
       code: finding.code,
       message: finding.message,
       hint: finding.hint,
       file: document.file,
-      range: locate(document.doc, path34, finding.part ?? "value")
+      range: locate(document.doc, path35, finding.part ?? "value")
     });
   }
 };
@@ -3220,9 +3477,9 @@ function chooseBootstrap(cluster, members, groups, fleet, hostDocs, report) {
   if (chosen !== void 0) {
     const missing = groups.filter((g) => !g.voters.includes(chosen)).map((g) => g.service);
     if (groups.length === 0 || missing.length > 0) {
-      const [document, path34] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
+      const [document, path35] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
       const who = named !== void 0 ? `cluster ${cluster} names ${chosen} as bootstrap host` : `host ${chosen} claims to bootstrap cluster ${cluster}`;
-      report.at(document, path34, {
+      report.at(document, path35, {
         code: "CLUSTER_BOOTSTRAP_INVALID",
         message: groups.length === 0 ? `${who}, but the cluster has no Raft services to bootstrap` : `${who}, but it is not a ${missing.join(" and ")} voter`,
         hint: groups.length === 0 ? "remove the bootstrap setting" : `hosts that vote in every Raft group of ${cluster}: ${eligible.join(", ") || "none"}`
@@ -3716,39 +3973,39 @@ function checkHostAddresses(host, context, report) {
   const devices = /* @__PURE__ */ new Set();
   const bootIndexes = [];
   data.interfaces.forEach((nic, i) => {
-    const path34 = ["interfaces", i];
+    const path35 = ["interfaces", i];
     const mac = normalizeMac(nic.mac);
     const spec = networkSpecs[nic.network];
     const vlan = spec?.vlan;
     const device = vlan === void 0 ? nic.name : `${nic.name}.${vlan}`;
     const knownMac = nicMacs.get(nic.name);
     if (knownMac !== void 0 && knownMac !== mac) {
-      report.at(document, [...path34, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
+      report.at(document, [...path35, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
     } else if (spec && devices.has(device)) {
-      report.at(document, [...path34, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
+      report.at(document, [...path35, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
     }
     devices.add(device);
     if (nic.boot) bootIndexes.push(i);
     const problem = macProblem(mac);
-    if (problem) report.at(document, [...path34, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
+    if (problem) report.at(document, [...path35, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
     nicMacs.set(nic.name, nicMacs.get(nic.name) ?? mac);
     if (nic.address === void 0) return;
     const net2 = context.networks.get(nic.network);
     if (!net2 || !spec) return;
     const address = ipv4ToInt(nic.address);
     if (!contains(net2, address)) {
-      report.at(document, [...path34, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
+      report.at(document, [...path35, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
     } else if (address === net2.network || address === net2.broadcast) {
-      report.at(document, [...path34, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
+      report.at(document, [...path35, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
     } else if (spec.gateway === nic.address) {
-      report.at(document, [...path34, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
+      report.at(document, [...path35, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
     } else if (spec.dhcp?.pool && address >= ipv4ToInt(spec.dhcp.pool.start) && address <= ipv4ToInt(spec.dhcp.pool.end)) {
-      report.at(document, [...path34, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
+      report.at(document, [...path35, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
     }
   });
   if (bootIndexes.length !== 1) {
-    const path34 = bootIndexes.length === 0 ? ["interfaces"] : ["interfaces", bootIndexes[1], "boot"];
-    report.at(document, path34, {
+    const path35 = bootIndexes.length === 0 ? ["interfaces"] : ["interfaces", bootIndexes[1], "boot"];
+    report.at(document, path35, {
       code: "BOOT_INTERFACE_COUNT",
       message: bootIndexes.length === 0 ? `host ${host.name} has no boot interface` : `host ${host.name} has ${bootIndexes.length} boot interfaces`,
       hint: "mark exactly one interface with boot: true (the NIC that PXE-boots)"
@@ -3781,11 +4038,11 @@ function checkClaims(fleet, hosts, report) {
     const claim = claims.claims.find((c) => c.kind === kind && c.key === key);
     return { document: host.document, what: claim ? claim.what : claims.bmc.what };
   };
-  const claimIp = (index, document, path34, address) => {
+  const claimIp = (index, document, path35, address) => {
     const first = ips.get(address);
     if (first === void 0) return void ips.set(address, index);
     const use = earlier(first, "ip", address);
-    report.at(document, path34, { code: "IP_DUPLICATE", message: `${address} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "every address in the fleet must be unique" });
+    report.at(document, path35, { code: "IP_DUPLICATE", message: `${address} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "every address in the fleet must be unique" });
   };
   hosts.forEach(({ host, claims }, index) => {
     const { document } = host;
@@ -3866,18 +4123,18 @@ function checkFirstBoot(fleet, report) {
     report.at(fleetFile.document, ["firstBoot", "network"], { code: "NETWORK_UNKNOWN", message: `network "${spec.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
   }
   const secrets = Object.keys(data.secrets ?? {});
-  const secretName = (path35, value) => {
+  const secretName = (path36, value) => {
     if (secrets.includes(value)) return;
-    report.at(fleetFile.document, path35, { code: "SECRET_UNKNOWN", message: `firstBoot.${path35.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
+    report.at(fleetFile.document, path36, { code: "SECRET_UNKNOWN", message: `firstBoot.${path36.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
   };
   if (spec.joinToken !== void 0) secretName(["firstBoot", "joinToken"], spec.joinToken);
   if (!spec.iam) return;
   secretName(["firstBoot", "iam", "adminPassword"], spec.iam.adminPassword);
   const iamService = spec.iam.service ?? DEFAULT_IAM_SERVICE;
-  const path34 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
+  const path35 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
   const raftServices = Object.keys(services).filter((name) => services[name].raft);
   if (services[iamService]?.raft) return;
-  report.at(fleetFile.document, path34, {
+  report.at(fleetFile.document, path35, {
     code: "IAM_SERVICE_INVALID",
     message: services[iamService] ? `IAM service ${iamService} is not a Raft service` : `IAM service ${iamService} is not defined in fleet.yaml`,
     hint: raftServices.length ? `IAM lives in a Raft service that the bootstrap host runs; set firstBoot.iam.service to one of: ${raftServices.join(", ")}` : "the fleet has no Raft service to hold IAM"
@@ -4007,9 +4264,9 @@ function checkInputs(fleet, report, layout) {
   if (!file) return;
   const inputs = file.data.inputs;
   const names = Object.keys(inputs);
-  const unknown = (path34, name, what) => {
+  const unknown = (path35, name, what) => {
     const suggestion = closestMatch(name, names);
-    report.at(file.document, path34, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
+    report.at(file.document, path35, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
   };
   for (const [name, input] of Object.entries(inputs)) {
     for (const [own, target] of Object.entries(input.follows ?? {})) {
@@ -4158,16 +4415,16 @@ function checkGateway(name, spec, net2, fleet, report) {
 function checkPool(name, spec, net2, fleet, report) {
   const pool = spec.dhcp?.pool;
   if (!pool) return;
-  const path34 = ["networks", name, "dhcp", "pool"];
+  const path35 = ["networks", name, "dhcp", "pool"];
   const start = ipv4ToInt(pool.start);
   const end = ipv4ToInt(pool.end);
   const usable = (a) => contains(net2, a) && a !== net2.network && a !== net2.broadcast;
   if (!usable(start) || !usable(end)) {
-    report.at(fleet.fleet.document, path34, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
+    report.at(fleet.fleet.document, path35, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
   } else if (start > end) {
-    report.at(fleet.fleet.document, path34, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
+    report.at(fleet.fleet.document, path35, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
   } else if (spec.gateway !== void 0 && ipv4ToInt(spec.gateway) >= start && ipv4ToInt(spec.gateway) <= end) {
-    report.at(fleet.fleet.document, path34, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
+    report.at(fleet.fleet.document, path35, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
   }
 }
 
@@ -4183,11 +4440,11 @@ function checkPorts(fleet, report, bootNetworks) {
     const firstPort = Object.keys(spec.ports ?? {})[0];
     for (const [portName, port] of Object.entries(spec.ports ?? {})) {
       if (typeof port === "number" || port.networks === void 0) continue;
-      const path34 = ["services", service, "ports", portName, "networks"];
+      const path35 = ["services", service, "ports", portName, "networks"];
       port.networks.forEach((network, i) => {
         if (known.includes(network)) return;
         const suggestion = closestMatch(network, known);
-        report.at(fleetFile.document, [...path34, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
+        report.at(fleetFile.document, [...path35, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
       });
       const needed = [];
       if (spec.health && (spec.health.port ?? firstPort) === portName) {
@@ -4196,7 +4453,7 @@ function checkPorts(fleet, report, bootNetworks) {
       if (spec.raft && RAFT_PORTS.includes(portName)) needed.push([peerNetwork, "Raft peers and first boot reach it on firstBoot.network"]);
       for (const [network, why] of needed) {
         if (port.networks.includes(network) || !known.includes(network)) continue;
-        report.at(fleetFile.document, path34, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
+        report.at(fleetFile.document, path35, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
         break;
       }
     }
@@ -4239,11 +4496,11 @@ function bootNetworksByService(fleet) {
 
 // src/validate/checks/references.ts
 var NIX_RESERVED_KEYS = /* @__PURE__ */ new Set(["outPath", "__toString", "__functor", "__ignoreNulls"]);
-function unknownProfile(report, allProfileNames, document, path34, name, what) {
+function unknownProfile(report, allProfileNames, document, path35, name, what) {
   if (allProfileNames.has(name)) return;
   const profileNames = [...allProfileNames].sort();
   const suggestion = closestMatch(name, profileNames);
-  report.at(document, path34, {
+  report.at(document, path35, {
     code: "PROFILE_UNKNOWN",
     message: `${what} names profile "${name}", which does not exist`,
     hint: suggestion ? `did you mean "${suggestion}"?` : `create profiles/${name}.yaml or use one of: ${profileNames.join(", ") || "(no profiles)"}`
@@ -4272,10 +4529,10 @@ function namesOf(record2) {
   }
   return known;
 }
-function unknownCluster(report, clusters, document, path34, name) {
+function unknownCluster(report, clusters, document, path35, name) {
   if (clusters.includes(name)) return;
   const suggestion = closestMatch(name, clusters);
-  report.at(document, path34, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
+  report.at(document, path35, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
 }
 function checkReferences(fleet, report) {
   for (const profile of fleet.profiles) {
@@ -4295,10 +4552,10 @@ function checkReferences(fleet, report) {
   const fleetData = fleetFile.data;
   (fleetData.deploy?.order ?? []).forEach((name, i) => unknownProfile(report, fleet.allProfileNames, fleetFile.document, ["deploy", "order", i], name, "deploy.order"));
   const services = Object.keys(fleetData.services ?? {});
-  const unknownService = (document, path34, name) => {
+  const unknownService = (document, path35, name) => {
     if (services.includes(name)) return;
     const suggestion = closestMatch(name, services);
-    report.at(document, path34, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
+    report.at(document, path35, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
   };
   for (const profile of fleet.profiles) (profile.data.services ?? []).forEach((name, i) => unknownService(profile.document, ["services", i], name));
   for (const [service, spec] of Object.entries(fleetData.services ?? {})) {
@@ -4510,20 +4767,20 @@ function checkLayoutDisks(host, report) {
   const declared = Object.keys(host.data.hardware.disks);
   let ok = true;
   const refs = layout.kind === "single" || layout.kind === "lvm" ? [[layout.disk, ["hardware", "layout", "disk"]]] : layout.disks.map((disk, i) => [disk, ["hardware", "layout", "disks", i]]);
-  for (const [disk, path34] of refs) {
+  for (const [disk, path35] of refs) {
     if (declared.includes(disk)) continue;
     ok = false;
     const suggestion = closestMatch(disk, declared);
-    report.at(host.document, path34, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
+    report.at(host.document, path35, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
   }
   return ok;
 }
 function checkLayout(host, firmware, report) {
   const layout = host.data.hardware.layout;
   let consistent = true;
-  const at = (path34, message, hint) => {
+  const at = (path35, message, hint) => {
     consistent = false;
-    report.at(host.document, ["hardware", "layout", ...path34], { code: "LAYOUT_INVALID", message, hint });
+    report.at(host.document, ["hardware", "layout", ...path35], { code: "LAYOUT_INVALID", message, hint });
   };
   const mounts = layoutMounts(layout);
   if (mounts && !mounts.some(([, mount]) => mount !== void 0 && canonicalMount(mount) === "/")) {
@@ -4626,49 +4883,49 @@ function schemaDiagnostics(document, errors) {
   return out;
 }
 function toDiagnostic(document, error) {
-  const path34 = pointerToPath(error.instancePath);
+  const path35 = pointerToPath(error.instancePath);
   const schema = error.parentSchema ?? {};
   const at = (p, part = "value") => locate(document.doc, p, part);
   const base = { severity: "error", file: document.file };
-  const where = describePath(path34);
+  const where = describePath(path35);
   const params = error.params;
   if (isInlineSecret(error)) {
-    return { ...base, code: "SECRET_INLINE", range: at(path34), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
+    return { ...base, code: "SECRET_INLINE", range: at(path35), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
   }
-  if (isSecretPath(document.kind, path34)) return secretDiagnostic(error, base, at, path34, where);
+  if (isSecretPath(document.kind, path35)) return secretDiagnostic(error, base, at, path35, where);
   if (error.propertyName !== void 0) {
-    const keyPath = [...path34, error.propertyName];
+    const keyPath = [...path35, error.propertyName];
     return { ...base, code: codeFor(error.keyword), range: at(keyPath, "key"), message: `${where ? where + ": " : ""}key "${error.propertyName}" is not a valid name`, hint: hintFrom(schema) ?? "use lower-case letters, digits and dashes" };
   }
   switch (error.keyword) {
     case "required": {
       const missing = String(params.missingProperty);
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path34), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path35), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
     }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
       const allowed = Object.keys(schema.properties ?? {});
       const suggestion = closestMatch(extra, allowed);
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path34, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path35, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
     }
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path34), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path35), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
     case "enum":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path34), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path35), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
     case "const":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path34), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path35), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
     case "discriminator": {
       const tag = String(params.tag);
       const allowed = (schema.oneOf ?? []).map((branch) => (branch.properties?.[tag] ?? {}).const).filter((v) => v !== void 0);
-      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path34, tag]), message: `${describePath([...path34, tag])} must be a string` };
-      return { ...base, code: "SCHEMA_ENUM", range: at([...path34, tag]), message: `${describePath([...path34, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
+      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path35, tag]), message: `${describePath([...path35, tag])} must be a string` };
+      return { ...base, code: "SCHEMA_ENUM", range: at([...path35, tag]), message: `${describePath([...path35, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
     }
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path34), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path35), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path34), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path35), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "uniqueItems":
-      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path34, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
+      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path35, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -4679,28 +4936,28 @@ function toDiagnostic(document, error) {
     case "maxItems":
     case "minProperties":
     case "maxProperties":
-      return { ...base, code: "SCHEMA_RANGE", range: at(path34), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_RANGE", range: at(path35), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
     default:
-      return { ...base, code: "SCHEMA_INVALID", range: at(path34), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_INVALID", range: at(path35), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
   }
 }
-function secretDiagnostic(error, base, at, path34, where) {
+function secretDiagnostic(error, base, at, path35, where) {
   const schema = error.parentSchema ?? {};
   const params = error.params;
   const hint = hintFrom(schema);
   switch (error.keyword) {
     case "required":
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path34), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path35), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
     case "additionalProperties":
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path34), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path35), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path34), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path35), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path34), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path35), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path34), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path35), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
     default:
-      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path34), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path35), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
   }
 }
 function isInlineSecret(error) {
@@ -4716,9 +4973,9 @@ function pointerToPath(pointer) {
     return /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : segment;
   });
 }
-function describePath(path34) {
+function describePath(path35) {
   let out = "";
-  for (const segment of path34) {
+  for (const segment of path35) {
     if (typeof segment === "number") out += `[${segment}]`;
     else out += out ? /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]` : segment;
   }
@@ -4838,12 +5095,12 @@ function nameOf(document) {
 }
 
 // src/compile/source-key.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash10 } from "node:crypto";
 import { readFileSync as readFileSync5 } from "node:fs";
 var FLEETC_VERSION = JSON.parse(readFileSync5(packageFile("package.json"), "utf8")).version;
 var KEY_VERSION = 2;
 function sourceKey(raw, layout, library) {
-  const hash = createHash9("sha256").update(`fleetc-source ${KEY_VERSION}
+  const hash = createHash10("sha256").update(`fleetc-source ${KEY_VERSION}
 fleetc ${FLEETC_VERSION}
 out ${layout.outDirFromRoot}
 nix ${layout.nixDirFromOut}
@@ -4896,7 +5153,8 @@ async function compileFromDisk(paths, options = {}) {
     if (!options.validateOnly && result.fleet) {
       if (result.diagnostics.length === 0) result.sources = new SourceRegistry();
       const context = emitContext(raw, layout, result.diagnostics);
-      result.artifacts = pool ? await pool.emit(result.fleet, context) : emitFleet(result.fleet, context);
+      if (options.stream && !pool) result.stream = new FleetStream(result.fleet, context);
+      else result.artifacts = pool ? await pool.emit(result.fleet, context) : emitFleet(result.fleet, context);
     }
     return result;
   } finally {
@@ -4965,8 +5223,8 @@ function isInside(child, parent) {
 
 // src/write/writer.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
-import fs10 from "node:fs";
-import path13 from "node:path";
+import fs11 from "node:fs";
+import path14 from "node:path";
 
 // src/write/compare.ts
 import fs6 from "node:fs";
@@ -5119,8 +5377,11 @@ var WriteLayout = class {
   target(step) {
     return step.op === "whole" ? this.outDir : path10.join(this.baseDir(step.base), step.path);
   }
+  /** A first build stages every file: the directory of new files is joined once per base, each path appended. */
+  newDirs = {};
   staged(step) {
-    return path10.join(this.stagingDir(step.base), step.base, "new", step.path);
+    const dir = this.newDirs[step.base] ??= path10.join(this.stagingDir(step.base), step.base, "new");
+    return step.path === "" ? dir : `${dir}${path10.sep}${path10.sep === "/" ? step.path : step.path.split("/").join(path10.sep)}`;
   }
   backup(step) {
     return path10.join(this.stagingDir(step.base), step.base, "old", step.path);
@@ -5386,14 +5647,134 @@ function hasGeneratedHeader(text) {
   return (end === -1 ? text : text.slice(0, end)).includes(GENERATED_HEADER);
 }
 
+// src/write/stage-stream.ts
+import fs10 from "node:fs";
+import path13 from "node:path";
+var BLOCK_CHARS = 1 << 20;
+var StreamStager = class {
+  constructor(layout, outExists, firstStaged) {
+    this.layout = layout;
+    this.outExists = outExists;
+    this.firstStaged = firstStaged;
+    this.existing = outExists ? new Set(listFilesSync(layout.outDir)) : void 0;
+  }
+  layout;
+  outExists;
+  firstStaged;
+  changes = [];
+  /** The output directory's files before the write (undefined: there is none, a first build). */
+  existing;
+  emitted = /* @__PURE__ */ new Set();
+  made = /* @__PURE__ */ new Set();
+  checked = /* @__PURE__ */ new Set();
+  /** Compares one artifact with what it replaces and stages it when it differs. */
+  take(artifact) {
+    if (!isSafeRelativePath(artifact.path)) throw new Error(`refusing to write outside the output directory: ${artifact.path}`);
+    if (artifact.root) return this.takeRoot(artifact);
+    const { path: file } = artifact;
+    if (this.existing) {
+      if (this.emitted.has(file)) throw new Error(`emit: two artifacts at ${file}`);
+      this.emitted.add(file);
+    }
+    const current = this.existing?.has(file) ? readOrUndefined2(path13.join(this.layout.outDir, file)) : void 0;
+    if (current !== void 0 && sameText(current, artifact)) return;
+    const op = this.existing?.has(file) ? "replace" : "add";
+    this.stage({ base: "out", path: file, op }, artifact);
+    this.changes.push({ path: file, change: op === "add" ? "added" : "modified" });
+  }
+  takeRoot(artifact) {
+    const file = path13.join(this.layout.rootDir, artifact.path);
+    const target = this.layout.outDir;
+    if (file === target || file.startsWith(`${target}${path13.sep}`) || target.startsWith(`${file}${path13.sep}`)) throw new Error(`root artifact ${artifact.path} would land in the output directory ${target}`);
+    refuseForeignRootFile(file, artifact.contents);
+    const current = readOrUndefined2(file);
+    if (current === artifact.contents) return;
+    this.stage({ base: "root", path: artifact.path, op: current === void 0 ? "add" : "replace" }, artifact);
+    this.changes.push({ path: artifact.path, change: current === void 0 ? "added" : "modified", root: true });
+  }
+  /**
+   * The journal's steps and the changes, once every artifact was taken: a first build's tree as a
+   * whole, else the stale files first (a directory can then take the place of a removed file of the
+   * same name), then each changed file; output files before root files, each by path.
+   */
+  finish() {
+    const removed = [];
+    for (const file of this.existing ?? []) if (!this.emitted.has(file)) removed.push({ path: file, change: "removed" });
+    const changes = [...removed, ...this.changes].sort((a, b) => Number(a.root ?? false) - Number(b.root ?? false) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const steps = this.outExists ? [] : [{ base: "out", path: "", op: "whole" }];
+    for (const change of changes) if (change.change === "removed") steps.push({ base: "out", path: change.path, op: "remove" });
+    for (const change of changes) {
+      if (change.change === "removed" || !this.outExists && !change.root) continue;
+      steps.push({ base: change.root ? "root" : "out", path: change.path, op: change.change === "added" ? "add" : "replace" });
+    }
+    return { steps, changes };
+  }
+  stage(step, artifact) {
+    const first = this.made.size === 0;
+    const file = this.layout.staged(step);
+    const dir = path13.dirname(file);
+    if (!this.made.has(dir)) {
+      const writable = step.base === "root" ? [this.layout.rootDir] : [path13.dirname(this.layout.outDir), ...this.outExists ? [this.layout.outDir] : []];
+      for (const target of writable) {
+        if (this.checked.has(target)) continue;
+        fs10.accessSync(target, fs10.constants.W_OK);
+        this.checked.add(target);
+      }
+      fs10.mkdirSync(dir, { recursive: true });
+      this.made.add(dir);
+    }
+    if ("contents" in artifact) fs10.writeFileSync(file, artifact.contents);
+    else writePieces(file, artifact.pieces());
+    if (first) this.firstStaged();
+  }
+};
+function writePieces(file, pieces) {
+  const fd = fs10.openSync(file, "w");
+  try {
+    let block2 = "";
+    for (const piece of pieces) {
+      block2 += piece;
+      if (block2.length >= BLOCK_CHARS) {
+        writeAll(fd, block2);
+        block2 = "";
+      }
+    }
+    if (block2.length > 0) writeAll(fd, block2);
+  } finally {
+    fs10.closeSync(fd);
+  }
+}
+function writeAll(fd, text) {
+  const bytes = Buffer.from(text, "utf8");
+  for (let at = 0; at < bytes.length; ) at += fs10.writeSync(fd, bytes, at);
+}
+function sameText(text, artifact) {
+  if ("contents" in artifact) return text === artifact.contents;
+  let at = 0;
+  for (const piece of artifact.pieces()) {
+    if (!text.startsWith(piece, at)) return false;
+    at += piece.length;
+  }
+  return at === text.length;
+}
+function readOrUndefined2(file) {
+  try {
+    return fs10.readFileSync(file, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+
 // src/write/writer.ts
-var CRASH_POINTS = ["after-temp-written", "after-journal-written", "after-first-patch-step", "after-patched"];
+var CRASH_POINTS = ["after-first-staged", "after-temp-written", "after-journal-written", "after-first-patch-step", "after-patched"];
 var DEFAULT_LOCK_TIMEOUT_MS = 3e4;
 function writeOutputSync(outDir, artifacts, crashAt, options = {}) {
-  const target = path13.resolve(outDir);
+  const target = path14.resolve(outDir);
   const rootDir = rootDirOf2(target, options);
-  const patch = options.known && options.patch;
-  checkArtifactPaths(target, rootDir, patch ? patch.touched : artifacts);
+  const known = options.known;
+  if (known && !Array.isArray(artifacts)) throw new Error("writeOutputSync: known contents need the artifacts as an array");
+  const patch = known && options.patch;
+  if (known) checkArtifactPaths(target, rootDir, patch ? patch.touched : artifacts);
   const lock = options.lock ?? guarded(`write ${outDir}`, () => {
     refuseNonDirectory(target);
     return acquireOutputLock(target, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: "fleetc build", makeParent: true });
@@ -5401,11 +5782,35 @@ function writeOutputSync(outDir, artifacts, crashAt, options = {}) {
   try {
     return guarded(`write ${outDir}`, () => {
       refuseNonDirectory(target);
-      return writeLocked(target, rootDir, artifacts, crashAt, options.known, patch || void 0);
+      return known ? writeLocked(target, rootDir, artifacts, crashAt, known, patch || void 0) : writeStreamLocked(target, rootDir, artifacts, crashAt);
     });
   } finally {
     if (!options.lock) lock.release();
   }
+}
+function writeStreamLocked(target, rootDir, artifacts, crashAt) {
+  recoverInterruptedWriteSync(target, { rootDir });
+  const outExists = refuseForeignDirectory(target) || fs11.existsSync(target);
+  const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes3(4).toString("hex")}`);
+  let crashing = false;
+  const crash = (point) => {
+    crashing = true;
+    crashAt?.(point);
+    crashing = false;
+  };
+  let staged;
+  try {
+    const stager = new StreamStager(layout, outExists, () => crash("after-first-staged"));
+    for (const artifact of artifacts) stager.take(artifact);
+    staged = stager.finish();
+  } catch (error) {
+    if (!crashing) layout.removeStaging();
+    throw error;
+  }
+  const { steps, changes } = staged;
+  if (changes.length === 0) return { changes, wrote: false };
+  commit(layout, { version: JOURNAL_VERSION, rootDir: path14.relative(path14.dirname(target), rootDir), direction: "forward", steps }, target, crashAt);
+  return { changes, wrote: true };
 }
 function writeLocked(target, rootDir, all, crashAt, known, patch) {
   recoverInterruptedWriteSync(target, { rootDir });
@@ -5413,8 +5818,8 @@ function writeLocked(target, rootDir, all, crashAt, known, patch) {
   const patched = Boolean(known && hadOld && patch);
   const artifacts = patched ? patch.touched : all;
   if (patch && !patched) checkArtifactPaths(target, rootDir, all);
-  for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(path13.join(rootDir, artifact.path), artifact.contents);
-  const outExists = fs10.existsSync(target);
+  for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(path14.join(rootDir, artifact.path), artifact.contents);
+  const outExists = fs11.existsSync(target);
   const changes = !outExists ? compareWithNothing(target, all, { rootDir }) : patched ? compareTouched(known, patch, target, { rootDir }) : known && hadOld ? compareWithKnown(known, all, target, { rootDir }) : compareWithDiskSync(target, all, { rootDir });
   if (changes.length === 0) return { changes, wrote: false };
   const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes3(4).toString("hex")}`);
@@ -5436,19 +5841,32 @@ function writeLocked(target, rootDir, all, crashAt, known, patch) {
     steps.push(step);
     staged.push([step, byKey2.get(keyOf(step.base, step.path))]);
   }
-  const journal = { version: JOURNAL_VERSION, rootDir: path13.relative(path13.dirname(target), rootDir), direction: "forward", steps };
-  const written = /* @__PURE__ */ new Set([path13.dirname(target), ...outExists ? [target] : [], ...changes.some((c) => c.root) ? [rootDir] : []]);
-  for (const dir of written) fs10.accessSync(dir, fs10.constants.W_OK);
+  const journal = { version: JOURNAL_VERSION, rootDir: path14.relative(path14.dirname(target), rootDir), direction: "forward", steps };
+  const written = /* @__PURE__ */ new Set([path14.dirname(target), ...outExists ? [target] : [], ...changes.some((c) => c.root) ? [rootDir] : []]);
+  for (const dir of written) fs11.accessSync(dir, fs11.constants.W_OK);
   try {
     const made = /* @__PURE__ */ new Set();
-    for (const [step, artifact] of staged) writeStaged(layout.staged(step), artifact.contents, made);
+    for (const [step, artifact] of staged) {
+      writeStaged(layout.staged(step), artifact.contents, made);
+      if (step === staged[0][0]) crashAt?.("after-first-staged");
+    }
+  } catch (error) {
+    if (!isFileSystemError(error)) throw error;
+    layout.removeStaging();
+    throw error;
+  }
+  commit(layout, journal, target, crashAt);
+  return { changes, wrote: true };
+}
+function commit(layout, journal, target, crashAt) {
+  try {
     crashAt?.("after-temp-written");
     writeJournal(layout, journal);
   } catch (error) {
     if (!isFileSystemError(error)) throw error;
-    fs10.rmSync(layout.journalPath, { force: true });
+    fs11.rmSync(layout.journalPath, { force: true });
     layout.removeStaging();
-    fs10.rmSync(path13.join(path13.dirname(target), `${prefixOf(target)}tmp-${layout.id}.journal`), { force: true });
+    fs11.rmSync(path14.join(path14.dirname(target), `${prefixOf(target)}tmp-${layout.id}.journal`), { force: true });
     throw error;
   }
   crashAt?.("after-journal-written");
@@ -5464,7 +5882,6 @@ function writeLocked(target, rootDir, all, crashAt, known, patch) {
   }
   crashAt?.("after-patched");
   finish2(layout);
-  return { changes, wrote: true };
 }
 function undoAfterFailure(layout, journal, cause) {
   try {
@@ -5481,32 +5898,32 @@ function explain(error) {
   const dest = error.dest;
   if (error.code !== "EXDEV" || !dest) return error;
   try {
-    fs10.accessSync(path13.dirname(dest), fs10.constants.W_OK);
+    fs11.accessSync(path14.dirname(dest), fs11.constants.W_OK);
     return error;
   } catch (probe) {
     return isFileSystemError(probe) ? probe : error;
   }
 }
 function finish2(layout) {
-  fs10.rmSync(layout.journalPath, { force: true });
+  fs11.rmSync(layout.journalPath, { force: true });
   layout.removeStaging();
 }
 function writeStaged(file, contents, made) {
-  const dir = path13.dirname(file);
+  const dir = path14.dirname(file);
   if (!made.has(dir)) {
-    fs10.mkdirSync(dir, { recursive: true });
+    fs11.mkdirSync(dir, { recursive: true });
     made.add(dir);
   }
-  fs10.writeFileSync(file, contents);
+  fs11.writeFileSync(file, contents);
 }
 function recoverInterruptedWriteSync(outDir, options = {}) {
-  const target = path13.resolve(outDir);
-  const parent = path13.dirname(target);
+  const target = path14.resolve(outDir);
+  const parent = path14.dirname(target);
   const prefix = prefixOf(target);
   for (const name of readdirOrEmpty(parent).filter((n) => n.startsWith(`${prefix}journal-`))) {
     const id = name.slice(`${prefix}journal-`.length);
-    const journal = readJournal(path13.join(parent, name));
-    const layout = new WriteLayout(target, journal ? path13.resolve(parent, journal.rootDir) : rootDirOf2(target, options), id);
+    const journal = readJournal(path14.join(parent, name));
+    const layout = new WriteLayout(target, journal ? path14.resolve(parent, journal.rootDir) : rootDirOf2(target, options), id);
     if (journal && journal.direction === "undo") undo(layout, journal);
     else if (journal && !untouched(layout, journal)) {
       try {
@@ -5520,32 +5937,32 @@ function recoverInterruptedWriteSync(outDir, options = {}) {
     finish2(layout);
   }
   const aside = readdirOrEmpty(parent).filter((n) => n.startsWith(`${prefix}work-`) || n.startsWith(`${prefix}old-`));
-  if (!fs10.existsSync(target) && aside.length > 0) fs10.renameSync(path13.join(parent, aside.shift()), target);
+  if (!fs11.existsSync(target) && aside.length > 0) fs11.renameSync(path14.join(parent, aside.shift()), target);
   const rootDir = rootDirOf2(target, options);
   for (const dir of /* @__PURE__ */ new Set([parent, rootDir])) {
     for (const name of readdirOrEmpty(dir)) {
-      if (name.startsWith(`${prefix}tmp-`) || dir === parent && aside.includes(name)) fs10.rmSync(path13.join(dir, name), { recursive: true, force: true });
+      if (name.startsWith(`${prefix}tmp-`) || dir === parent && aside.includes(name)) fs11.rmSync(path14.join(dir, name), { recursive: true, force: true });
     }
   }
 }
 function hasInterruptedWrite(outDir, options = {}) {
-  const target = path13.resolve(outDir);
+  const target = path14.resolve(outDir);
   const prefix = prefixOf(target);
-  const names = [...readdirOrEmpty(path13.dirname(target)), ...readdirOrEmpty(rootDirOf2(target, options))];
+  const names = [...readdirOrEmpty(path14.dirname(target)), ...readdirOrEmpty(rootDirOf2(target, options))];
   return names.some((n) => n.startsWith(`${prefix}journal-`) || n.startsWith(`${prefix}tmp-`) || n.startsWith(`${prefix}work-`) || n.startsWith(`${prefix}old-`));
 }
 function checkArtifactPaths(target, rootDir, artifacts) {
   for (const artifact of artifacts) {
     checkArtifactPath(artifact, "refusing to write outside the output directory:");
     if (!artifact.root) continue;
-    const file = path13.join(rootDir, artifact.path);
-    if (file === target || file.startsWith(`${target}${path13.sep}`) || target.startsWith(`${file}${path13.sep}`)) throw new Error(`root artifact ${artifact.path} would land in the output directory ${target}`);
+    const file = path14.join(rootDir, artifact.path);
+    if (file === target || file.startsWith(`${target}${path14.sep}`) || target.startsWith(`${file}${path14.sep}`)) throw new Error(`root artifact ${artifact.path} would land in the output directory ${target}`);
   }
 }
 function refuseNonDirectory(target) {
-  const stat = fs10.lstatSync(target, { throwIfNoEntry: false });
+  const stat = fs11.lstatSync(target, { throwIfNoEntry: false });
   if (!stat) return;
-  const resolved2 = stat.isSymbolicLink() ? fs10.statSync(target, { throwIfNoEntry: false }) : stat;
+  const resolved2 = stat.isSymbolicLink() ? fs11.statSync(target, { throwIfNoEntry: false }) : stat;
   if (!resolved2?.isDirectory()) {
     const what = stat.isSymbolicLink() ? resolved2 ? "a symbolic link to a file" : "a dangling symbolic link" : stat.isFile() ? "a file" : "not a directory";
     throw new WriteRefused(`${target} is ${what}, not an output directory; refusing to replace it`);
@@ -5554,12 +5971,12 @@ function refuseNonDirectory(target) {
 function refuseForeignDirectory(target) {
   const entries = readdirOrEmpty(target);
   if (entries.length === 0) return false;
-  const file = path13.join(target, MANIFEST_PATH);
+  const file = path14.join(target, MANIFEST_PATH);
   const head = readHead(file, 200);
   let generator;
   try {
     const match = head === void 0 ? null : /^\{\s*"generator"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(head);
-    generator = match ? JSON.parse(match[1]) : head === void 0 ? void 0 : JSON.parse(fs10.readFileSync(file, "utf8")).generator;
+    generator = match ? JSON.parse(match[1]) : head === void 0 ? void 0 : JSON.parse(fs11.readFileSync(file, "utf8")).generator;
   } catch {
     generator = void 0;
   }
@@ -5582,18 +5999,18 @@ function keyOf(base, file) {
 function readHead(file, bytes) {
   let fd;
   try {
-    fd = fs10.openSync(file, "r");
+    fd = fs11.openSync(file, "r");
     const buffer = Buffer.alloc(bytes);
-    return buffer.subarray(0, fs10.readSync(fd, buffer, 0, bytes, 0)).toString("utf8");
+    return buffer.subarray(0, fs11.readSync(fd, buffer, 0, bytes, 0)).toString("utf8");
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) fs10.closeSync(fd);
+    if (fd !== void 0) fs11.closeSync(fd);
   }
 }
 function readdirOrEmpty(dir) {
   try {
-    return fs10.readdirSync(dir);
+    return fs11.readdirSync(dir);
   } catch {
     return [];
   }
@@ -5603,23 +6020,23 @@ function readdirOrEmpty(dir) {
 import { Option, InvalidArgumentError } from "commander";
 
 // src/cli/fleet-root.ts
-import fs11 from "node:fs";
-import path14 from "node:path";
+import fs12 from "node:fs";
+import path15 from "node:path";
 var ROOT_MARKER = "fleetc.json";
 var DEFAULT_MARKER = { fleet: "fleet", nix: "nix", out: "generated" };
 var RootMarkerInvalid = class extends Error {
 };
 function findFleetRoot(from) {
-  for (let dir = path14.resolve(from); ; dir = path14.dirname(dir)) {
-    if (fs11.statSync(path14.join(dir, ROOT_MARKER), { throwIfNoEntry: false })?.isFile()) return dir;
-    if (path14.dirname(dir) === dir) return void 0;
+  for (let dir = path15.resolve(from); ; dir = path15.dirname(dir)) {
+    if (fs12.statSync(path15.join(dir, ROOT_MARKER), { throwIfNoEntry: false })?.isFile()) return dir;
+    if (path15.dirname(dir) === dir) return void 0;
   }
 }
 function readRootMarker(root) {
-  const file = path14.join(root, ROOT_MARKER);
+  const file = path15.join(root, ROOT_MARKER);
   let data;
   try {
-    data = JSON.parse(fs11.readFileSync(file, "utf8"));
+    data = JSON.parse(fs12.readFileSync(file, "utf8"));
   } catch (error) {
     throw new RootMarkerInvalid(`${file} is not JSON (${error.message}); it names the fleet's directories, as fleetc init writes it`);
   }
@@ -5628,7 +6045,7 @@ function readRootMarker(root) {
   for (const [key, value] of Object.entries(data)) {
     if (key === "$schema" || key === "fleetc") continue;
     if (!(key in DEFAULT_MARKER)) throw new RootMarkerInvalid(`${file}: unknown key "${key}" (known: ${Object.keys(DEFAULT_MARKER).join(", ")})`);
-    const inside = typeof value === "string" && value !== "" && !path14.isAbsolute(value) && !path14.normalize(value).startsWith("..");
+    const inside = typeof value === "string" && value !== "" && !path15.isAbsolute(value) && !path15.normalize(value).startsWith("..");
     if (!inside) throw new RootMarkerInvalid(`${file}: "${key}" must be a directory below the root, not ${JSON.stringify(value)}`);
     marker2[key] = value;
   }
@@ -5637,13 +6054,13 @@ function readRootMarker(root) {
 function resolvePaths(given, cwd = process.cwd()) {
   const root = findFleetRoot(cwd);
   const marker2 = root ? readRootMarker(root) : DEFAULT_MARKER;
-  const shown = (dir) => path14.relative(cwd, dir) || ".";
-  const pick = (value, key) => typeof value === "string" ? value : root ? shown(path14.join(root, marker2[key])) : marker2[key];
+  const shown = (dir) => path15.relative(cwd, dir) || ".";
+  const pick = (value, key) => typeof value === "string" ? value : root ? shown(path15.join(root, marker2[key])) : marker2[key];
   return { fleetDir: pick(given.fleet, "fleet"), outDir: pick(given.out, "out"), nixDir: pick(given.nix, "nix"), ...root ? { rootDir: root } : {} };
 }
 
 // src/cli/views/diagnostics.ts
-import path15 from "node:path";
+import path16 from "node:path";
 var DIAGNOSTICS_FORMAT_VERSION = 1;
 var DIAGNOSTIC_FORMATS = ["text", "json", "github"];
 function locateAll(diagnostics, sources) {
@@ -5662,7 +6079,7 @@ function renderDiagnostics(format, diagnostics, sources, annotationRoot) {
 `;
     }
     case "github":
-      return located.map((d) => githubAnnotation(d.file && annotationRoot ? { ...d, file: path15.relative(annotationRoot, path15.resolve(d.file)) } : d)).join("");
+      return located.map((d) => githubAnnotation(d.file && annotationRoot ? { ...d, file: path16.relative(annotationRoot, path16.resolve(d.file)) } : d)).join("");
     case "text":
       return located.map((d) => textDiagnostic(d, sources)).join("");
   }
@@ -5804,7 +6221,7 @@ function testPause(env = process.env) {
 }
 
 // src/cli/views/build.ts
-import path16 from "node:path";
+import path17 from "node:path";
 function renderBuildResult(summary) {
   const { outDir, check, changes } = summary;
   const timing = `${summary.hosts} hosts, ${summary.files} files, ${Math.round(summary.milliseconds)} ms`;
@@ -5812,7 +6229,7 @@ function renderBuildResult(summary) {
 `;
   const count = (kind) => changes.filter((c) => c.change === kind).length;
   const counts = `${count("added")} added, ${count("modified")} modified, ${count("removed")} removed`;
-  const root = path16.relative(process.cwd(), summary.rootDir);
+  const root = path17.relative(process.cwd(), summary.rootDir);
   const shown = (c) => c.root ? root ? `${root}/${c.path}` : c.path : `${outDir}/${c.path}`;
   if (!check) return `wrote ${outDir}: ${counts} (${timing})
 `;
@@ -5860,9 +6277,9 @@ async function build(options, io, guard) {
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
-  const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount() });
+  const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount(), stream: !check });
   io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
-  if (hasErrors(result.diagnostics) || !result.artifacts) {
+  if (hasErrors(result.diagnostics) || !(result.artifacts || result.stream)) {
     io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched
 `);
     return EXIT.failed;
@@ -5881,7 +6298,7 @@ async function build(options, io, guard) {
   } finally {
     lock?.release();
   }
-  io.stderr(summary(changes, result.hostCount, result.artifacts.length));
+  io.stderr(summary(changes, result.hostCount, result.artifacts?.length ?? result.stream.count));
   const after = await guard.settle();
   if (after) {
     io.stderr(`fleetc build: interrupted (${after}); the write in progress was finished first
@@ -5894,8 +6311,8 @@ function lockForWrite(paths, timeoutMs) {
   return acquireOutputLock(paths.outDir, { timeoutMs, command: "fleetc build", makeParent: true });
 }
 function writeLocked2(paths, rootDir, result, lock, key, cacheDir) {
-  const { changes } = writeOutputSync(paths.outDir, result.artifacts, testPause(), { rootDir, lock });
-  if (key !== void 0 && result.diagnostics.length === 0) writeStamp(cacheDir, key, result.hostCount, paths.outDir, result.artifacts, rootDir);
+  const { changes } = writeOutputSync(paths.outDir, result.stream ?? result.artifacts, testPause(), { rootDir, lock });
+  if (key !== void 0 && result.diagnostics.length === 0) writeStamp(cacheDir, key, result.hostCount, paths.outDir, result.stream?.written() ?? result.artifacts, rootDir);
   return changes;
 }
 function checkOutput(paths, rootDir, result, io) {
@@ -5910,12 +6327,12 @@ function hintFor2(error) {
 }
 
 // src/cli/commands/init.ts
-import fs13 from "node:fs";
-import path19 from "node:path";
+import fs14 from "node:fs";
+import path20 from "node:path";
 
 // src/init/files.ts
 import { readFileSync as readFileSync6 } from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 registerEscaper("yamlString", (value) => JSON.stringify(String(value)));
 registerEscaper("yamlPath", (value) => {
   const text = String(value);
@@ -5961,7 +6378,7 @@ function exampleFleet(options) {
   const example = packageFile("examples/photon-lab");
   const files = [marker()];
   for (const dir of ["fleet", "nix"]) {
-    for (const [rel, bytes] of readTreeSync(path17.join(example, dir))) {
+    for (const [rel, bytes] of readTreeSync(path18.join(example, dir))) {
       const file = `${dir}/${rel}`;
       const text = bytes.toString("utf8");
       files.push({ path: file, contents: text.replace(/^(# yaml-language-server: \$schema=)(?:\.\.\/)+schema\//, `$1${schemaFrom(file, options)}/`) });
@@ -5978,44 +6395,44 @@ function workflows() {
   return [...["pr.yml", "apply.yml"].map((name) => ({ path: `.github/workflows/${name}`, contents: template3(`workflows/${name}`) })), { path: ".github/dependabot.yml", contents: template3("dependabot.yml") }];
 }
 function schemaFrom(file, { root, schemaDir: schemaDir2 }) {
-  return path17.relative(path17.join(root, path17.dirname(file)), schemaDir2).split(path17.sep).join("/") || ".";
+  return path18.relative(path18.join(root, path18.dirname(file)), schemaDir2).split(path18.sep).join("/") || ".";
 }
 
 // src/init/write.ts
-import fs12 from "node:fs";
-import path18 from "node:path";
+import fs13 from "node:fs";
+import path19 from "node:path";
 import { randomBytes as randomBytes4 } from "node:crypto";
 var ALLOWED = /* @__PURE__ */ new Set([".git", "node_modules", "package.json", "package-lock.json", ".gitignore"]);
 var InitRefused = class extends Error {
 };
 function writeNewRepository(dir, files) {
-  const target = path18.resolve(dir);
-  const stat = fs12.statSync(target, { throwIfNoEntry: false });
+  const target = path19.resolve(dir);
+  const stat = fs13.statSync(target, { throwIfNoEntry: false });
   if (stat && !stat.isDirectory()) throw new InitRefused(`${dir} is not a directory`);
-  const present = stat ? fs12.readdirSync(target).filter((name) => !ALLOWED.has(name)) : [];
+  const present = stat ? fs13.readdirSync(target).filter((name) => !ALLOWED.has(name)) : [];
   if (present.length > 0) throw new InitRefused(`${dir} is not empty (${present.slice(0, 5).join(", ")}${present.length > 5 ? ", \u2026" : ""}); fleetc init writes a new fleet repository into an empty directory (or one with only .git, .gitignore and an npm install of fleetc)`);
-  fs12.mkdirSync(target, { recursive: true });
-  const staging = path18.join(target, `.fleetc-init.tmp-${randomBytes4(4).toString("hex")}`);
+  fs13.mkdirSync(target, { recursive: true });
+  const staging = path19.join(target, `.fleetc-init.tmp-${randomBytes4(4).toString("hex")}`);
   const moved = [];
   try {
     for (const file of files) {
-      const to = path18.join(staging, file.path);
-      fs12.mkdirSync(path18.dirname(to), { recursive: true });
-      fs12.writeFileSync(to, file.contents, { flag: "wx" });
+      const to = path19.join(staging, file.path);
+      fs13.mkdirSync(path19.dirname(to), { recursive: true });
+      fs13.writeFileSync(to, file.contents, { flag: "wx" });
     }
-    for (const entry of fs12.readdirSync(staging)) {
-      fs12.renameSync(path18.join(staging, entry), path18.join(target, entry));
+    for (const entry of fs13.readdirSync(staging)) {
+      fs13.renameSync(path19.join(staging, entry), path19.join(target, entry));
       moved.push(entry);
     }
-    const gitignore = path18.join(target, ".gitignore");
-    const existing = fs12.existsSync(gitignore) ? fs12.readFileSync(gitignore, "utf8") : void 0;
+    const gitignore = path19.join(target, ".gitignore");
+    const existing = fs13.existsSync(gitignore) ? fs13.readFileSync(gitignore, "utf8") : void 0;
     const additions = gitignoreAdditions(existing);
-    if (additions !== "") fs12.appendFileSync(gitignore, additions);
+    if (additions !== "") fs13.appendFileSync(gitignore, additions);
   } catch (error) {
-    for (const entry of moved) fs12.rmSync(path18.join(target, entry), { recursive: true, force: true });
+    for (const entry of moved) fs13.rmSync(path19.join(target, entry), { recursive: true, force: true });
     throw error;
   } finally {
-    fs12.rmSync(staging, { recursive: true, force: true });
+    fs13.rmSync(staging, { recursive: true, force: true });
   }
 }
 
@@ -6023,7 +6440,7 @@ function writeNewRepository(dir, files) {
 var LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 function registerInit(program, io, setExit) {
   program.command("init").description("write a new fleet repository (fleetc.json, fleet/, nix/, .gitignore, GitHub workflows) that validates and builds at once").argument("[dir]", "the directory of the new repository (empty, or holding only .git and an npm install of fleetc)", ".").option("--example", "write the photon-lab example fleet instead of a minimal one").option("--name <name>", "the fleet's name, a DNS label (default: the directory's name)").option("--domain <domain>", "DNS domain of the hosts (default: <name>.internal)").option("--network <cidr>", "the provisioning network, /8 to /24", "10.0.0.0/24").option("--authorized-key <file...>", "public key files whose keys may log into the hosts and installers").action(async (dir, options) => {
-    const root = path19.resolve(dir);
+    const root = path20.resolve(dir);
     const files = options.example ? exampleFleet({ root, schemaDir: schemaDir(root) }) : minimalFleet(minimalOptions(root, options));
     try {
       writeNewRepository(root, files);
@@ -6033,8 +6450,8 @@ function registerInit(program, io, setExit) {
 `);
       return setExit(EXIT.failed);
     }
-    const shown = path19.relative(process.cwd(), root) || ".";
-    const result = await compileFromDisk({ fleetDir: path19.join(root, "fleet"), outDir: path19.join(root, "generated"), nixDir: path19.join(root, "nix"), rootDir: root }, { validateOnly: true });
+    const shown = path20.relative(process.cwd(), root) || ".";
+    const result = await compileFromDisk({ fleetDir: path20.join(root, "fleet"), outDir: path20.join(root, "generated"), nixDir: path20.join(root, "nix"), rootDir: root }, { validateOnly: true });
     io.stdout(renderDiagnostics("text", result.diagnostics, result.sources));
     io.stderr(`wrote a fleet repository in ${shown}: ${files.length} files (${result.hostCount} hosts, ${result.profileCount} profiles; ${hasErrors(result.diagnostics) ? "invalid" : "valid"})
 `);
@@ -6044,13 +6461,13 @@ function registerInit(program, io, setExit) {
   });
 }
 function minimalOptions(root, options) {
-  const name = options.name ?? path19.basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  const name = options.name ?? path20.basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
   if (!LABEL.test(name)) throw new UsageError(`the fleet's name must be a DNS label (lower-case letters, digits and -), not ${JSON.stringify(name)}: pass --name`);
   const cidr = parseCidr(String(options.network));
   if (!cidr.ok || cidr.value.prefixLength > 24) throw new UsageError(`--network ${String(options.network)}: ${cidr.ok ? "needs room for the pool (.200\u2013.250): /24 or larger" : cidr.reason}`);
   const keys = (options.authorizedKey ?? []).flatMap((file) => {
     try {
-      return fs13.readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+      return fs14.readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
     } catch (error) {
       throw new UsageError(`--authorized-key ${file}: ${error.message}`);
     }
@@ -6058,8 +6475,8 @@ function minimalOptions(root, options) {
   return { name, domain: options.domain ?? `${name}.internal`, cidr: cidr.canonical, authorizedKeys: keys, root, schemaDir: schemaDir(root) };
 }
 function schemaDir(root) {
-  const local = path19.join(root, "node_modules", "fleetc", "schema");
-  return fs13.existsSync(local) ? local : path19.join(PACKAGE_ROOT, "schema");
+  const local = path20.join(root, "node_modules", "fleetc", "schema");
+  return fs14.existsSync(local) ? local : path20.join(PACKAGE_ROOT, "schema");
 }
 
 // src/cli/commands/plan.ts
@@ -6067,7 +6484,7 @@ import { writeFile as writeFile3 } from "node:fs/promises";
 import { Option as Option2 } from "commander";
 
 // src/git/repository.ts
-import path20 from "node:path";
+import path21 from "node:path";
 var GitError = class extends Error {
 };
 async function openRepository(cwd) {
@@ -6083,13 +6500,13 @@ async function openRepository(cwd) {
 }
 async function resolveCommit(repo, revision) {
   if (revision.startsWith("-")) throw new GitError(`"${revision}" is not a revision`);
-  const commit = await repo.git.revparse(["--verify", "--quiet", "--end-of-options", `${revision}^{commit}`]).then((out) => out.trim(), () => "");
-  if (!/^[0-9a-f]{40}$/.test(commit)) throw new GitError(`unknown revision "${revision}"`);
-  return commit;
+  const commit2 = await repo.git.revparse(["--verify", "--quiet", "--end-of-options", `${revision}^{commit}`]).then((out) => out.trim(), () => "");
+  if (!/^[0-9a-f]{40}$/.test(commit2)) throw new GitError(`unknown revision "${revision}"`);
+  return commit2;
 }
 function repoRelative(repo, dir) {
-  const relative = path20.relative(repo.root, path20.resolve(dir)).split(path20.sep).join("/");
-  if (relative.startsWith("..") || path20.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
+  const relative = path21.relative(repo.root, path21.resolve(dir)).split(path21.sep).join("/");
+  if (relative.startsWith("..") || path21.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
   return relative;
 }
 function libraryDirOf(repo, paths) {
@@ -6099,10 +6516,10 @@ function libraryDirOf(repo, paths) {
 // src/git/tree-reader.ts
 import { execFile, spawn as spawn2 } from "node:child_process";
 import { promisify } from "node:util";
-import { createHash as createHash10 } from "node:crypto";
+import { createHash as createHash11 } from "node:crypto";
 var execFileAsync = promisify(execFile);
-async function listTree(repo, commit, dirs) {
-  const { stdout: output } = await execFileAsync("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
+async function listTree(repo, commit2, dirs) {
+  const { stdout: output } = await execFileAsync("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit2, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
   return output.split("\0").filter(Boolean).map((line) => {
     const tab = line.indexOf("	");
     const [mode, type, id, size2] = line.slice(0, tab).split(/\s+/);
@@ -6134,8 +6551,8 @@ async function readBlobs(repo, ids) {
   }
   return blobs;
 }
-async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDir, knownSoon) {
-  const entries = await listTree(repo, commit, [fleetDir, nixDir, ...libraryDir ? [libraryDir] : []]);
+async function readFleetAt(repo, commit2, fleetDir, nixDir, displayDir, libraryDir, knownSoon) {
+  const entries = await listTree(repo, commit2, [fleetDir, nixDir, ...libraryDir ? [libraryDir] : []]);
   const known = await knownSoon;
   const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === "blob" && e.mode !== "120000" && !hidden(e.path.slice(libraryDir.length + 1))) : [];
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
@@ -6150,7 +6567,7 @@ async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDi
     const displayPath = `${displayDir}/${relPath}`;
     const problem = (code2, message) => ({ relPath, displayPath, problem: { severity: "error", code: code2, message, file: displayPath, range: NO_RANGE } });
     if (entry.mode === "120000") return { relPath, displayPath, problem: { ...symlinkProblem(relPath, displayDir).problem, file: displayPath } };
-    if (entry.type !== "blob") return problem("FILE_NOT_REGULAR", `${relPath} is not a regular file in commit ${commit.slice(0, 12)}`);
+    if (entry.type !== "blob") return problem("FILE_NOT_REGULAR", `${relPath} is not a regular file in commit ${commit2.slice(0, 12)}`);
     if (entry.size > MAX_FILE_BYTES) return problem("FILE_TOO_LARGE", `${relPath} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
     return { relPath, displayPath, bytes: blobs.get(entry.id), blobId: entry.id };
   });
@@ -6159,7 +6576,7 @@ async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDi
   for (const entry of underNix.filter((e) => e.type === "blob" && !hidden(e.path.slice(nixDir.length + 1)))) {
     const relPath = entry.path.slice(nixDir.length + 1);
     const bytes = blobs.get(entry.id);
-    nixFiles.set(relPath, createHash10("sha256").update(bytes).digest("hex"));
+    nixFiles.set(relPath, createHash11("sha256").update(bytes).digest("hex"));
     nixSources.set(relPath, asBuffer(bytes).toString("utf8"));
   }
   const library = underLibrary.length > 0 ? libraryFrom(new Map(underLibrary.map((e) => [e.path.slice(libraryDir.length + 1), asBuffer(blobs.get(e.id))]))) : void 0;
@@ -6235,17 +6652,17 @@ function describeValueChanges(prefix, a, b) {
   generic(prefix, a, b, out);
   return out;
 }
-function generic(prefix, a, b, out, path34 = "") {
+function generic(prefix, a, b, out, path35 = "") {
   if (same(a, b)) return;
   if (isObject(a) && isObject(b)) {
-    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path34 ? `${path34}.${key}` : key);
+    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path35 ? `${path35}.${key}` : key);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((x) => typeof x === "string")) {
-    list2(`${prefix}: ${path34}`, a, b, out);
+    list2(`${prefix}: ${path35}`, a, b, out);
     return;
   }
-  out.push(`${prefix}: ${path34 ? `${path34} ` : ""}${show(a)} \u2192 ${show(b)}`);
+  out.push(`${prefix}: ${path35 ? `${path35} ` : ""}${show(a)} \u2192 ${show(b)}`);
 }
 function byKey(items, key) {
   return Object.fromEntries(items.map((item) => [key(item), item]));
@@ -6537,7 +6954,7 @@ function planHost(name, base, head, b, h, changes) {
       if (reasons.length === 0 && !servesOnly) reasons.push(unexplained(artifacts));
       if (action === "network-only") reasons.push(networkOnlyNote(name, head.fleet));
     }
-    if (action === "update" && !sourcesChanged && firstBootDataOnly(artifacts, (path34) => b.contents.get(path34), (path34) => h.contents.get(path34))) {
+    if (action === "update" && !sourcesChanged && firstBootDataOnly(artifacts, (path35) => b.contents.get(path35), (path35) => h.contents.get(path35))) {
       impact = "first-boot-data";
       reasons.push(FIRST_BOOT_DATA_NOTE);
     }
@@ -6557,29 +6974,29 @@ function planHost(name, base, head, b, h, changes) {
     ...impact ? { impact } : {},
     ...action === "provision" || action === "replace" ? { install: installSteps(headHost, head.fleet) } : {},
     artifacts,
-    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path34, entry]) => [path34, entry.sha256]))
+    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path35, entry]) => [path35, entry.sha256]))
   };
 }
 function diffArtifacts(base, head, b, h) {
   const out = [];
-  for (const path34 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
-    const before = base[path34];
-    const after = head[path34];
+  for (const path35 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
+    const before = base[path35];
+    const after = head[path35];
     if (before?.sha256 === after?.sha256) continue;
     let diff;
-    const part = path34.indexOf("#");
+    const part = path35.indexOf("#");
     if (part >= 0 && (!before || !after)) {
-      const file = path34.slice(0, part);
+      const file = path35.slice(0, part);
       const other = before ? h : b;
       const without = other.contents.get(partBaseKey(file)) ?? "";
-      const withHost = (before ? b : h).contents.get(path34) ?? "";
+      const withHost = (before ? b : h).contents.get(path35) ?? "";
       if (withHost === without && other.contents.has(partBaseKey(file))) continue;
       diff = before ? unifiedDiff(file, withHost, without, 0) : unifiedDiff(file, without, withHost, 0);
     } else {
-      diff = unifiedDiff(path34, b.contents.get(path34) ?? "", h.contents.get(path34) ?? "");
+      diff = unifiedDiff(path35, b.contents.get(path35) ?? "", h.contents.get(path35) ?? "");
     }
     out.push({
-      path: path34,
+      path: path35,
       kind: (after ?? before).kind,
       change: !before ? "added" : !after ? "removed" : "modified",
       ...before ? { baseSha256: before.sha256 } : {},
@@ -6589,14 +7006,14 @@ function diffArtifacts(base, head, b, h) {
   }
   return out;
 }
-function partBaseKey(path34) {
-  return `${path34}#`;
+function partBaseKey(path35) {
+  return `${path35}#`;
 }
 function fragmentText(artifact, fragment) {
   return artifact.fragmentBase === void 0 ? fragment : `${artifact.fragmentBase}${artifact.fragmentBase.endsWith("\n") || artifact.fragmentBase === "" ? "" : "\n"}${fragment}`;
 }
-function unifiedDiff(path34, before, after, context = 3) {
-  const patch = createTwoFilesPatch(`a/${path34}`, `b/${path34}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
+function unifiedDiff(path35, before, after, context = 3) {
+  const patch = createTwoFilesPatch(`a/${path35}`, `b/${path35}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
   return patch.replace(/^=+\n/, "");
 }
 function ensureNewline(text) {
@@ -6648,15 +7065,15 @@ function sharedChanges(base, head, b, h) {
 function libraryChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.librarySources.keys(), ...head.librarySources.keys()])].sort();
   const out = [];
-  for (const path34 of paths) {
-    const before = base.librarySources.get(path34);
-    const after = head.librarySources.get(path34);
+  for (const path35 of paths) {
+    const before = base.librarySources.get(path35);
+    const after = head.librarySources.get(path35);
     if (before === after) continue;
-    const display = `${LIBRARY_DIR}/${path34}`;
+    const display = `${LIBRARY_DIR}/${path35}`;
     out.push({
       path: display,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
-      hosts: isBootServerFile(path34) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
+      hosts: isBootServerFile(path35) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
       diff: unifiedDiff(display, before ?? "", after ?? "")
     });
   }
@@ -6665,16 +7082,16 @@ function libraryChanges(base, head, b, h) {
 function nixChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.nixSources.keys(), ...head.nixSources.keys()])].sort();
   const out = [];
-  for (const path34 of paths) {
-    const before = base.nixSources.get(path34);
-    const after = head.nixSources.get(path34);
+  for (const path35 of paths) {
+    const before = base.nixSources.get(path35);
+    const after = head.nixSources.get(path35);
     if (before === after) continue;
-    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path34)).map(([name]) => name);
+    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path35)).map(([name]) => name);
     out.push({
-      path: `${head.nixDir}/${path34}`,
+      path: `${head.nixDir}/${path35}`,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
       hosts: [.../* @__PURE__ */ new Set([...users(b), ...users(h)])].sort(),
-      diff: unifiedDiff(`${head.nixDir}/${path34}`, before ?? "", after ?? "")
+      diff: unifiedDiff(`${head.nixDir}/${path35}`, before ?? "", after ?? "")
     });
   }
   return out;
@@ -6684,15 +7101,15 @@ function bootServerFirst(fleet) {
 }
 
 // src/plan/committed.ts
-import path21 from "node:path";
+import path22 from "node:path";
 import { readFileSync as readFileSync7 } from "node:fs";
-async function readCommittedManifest(repo, commit, outDir) {
+async function readCommittedManifest(repo, commit2, outDir) {
   const file = `${outDir}/${MANIFEST_PATH}`;
-  const entry = (await listTree(repo, commit, [file])).find((e) => e.path === file && e.type === "blob" && e.mode !== "120000");
+  const entry = (await listTree(repo, commit2, [file])).find((e) => e.path === file && e.type === "blob" && e.mode !== "120000");
   const bytes = entry && (await readBlobs(repo, [entry.id])).get(entry.id);
   if (!entry || !bytes) return void 0;
   const manifest = parseManifest(bytes);
-  return manifest && { manifest, reference: { manifest: { commit, path: file, blob: entry.id }, hosts: manifest.hosts } };
+  return manifest && { manifest, reference: { manifest: { commit: commit2, path: file, blob: entry.id }, hosts: manifest.hosts } };
 }
 function parseManifest(bytes) {
   let manifest;
@@ -6723,17 +7140,17 @@ function committedProblem(manifest, raw, layout) {
   return void 0;
 }
 var CODE = ["src", "templates", "schema", "package.json", "package-lock.json"];
-async function fleetcCodeProblem(repo, commit) {
-  const relative = path21.relative(repo.root, PACKAGE_ROOT).split(path21.sep).join("/");
-  if (relative.startsWith("..") || path21.isAbsolute(relative)) return void 0;
+async function fleetcCodeProblem(repo, commit2) {
+  const relative = path22.relative(repo.root, PACKAGE_ROOT).split(path22.sep).join("/");
+  if (relative.startsWith("..") || path22.isAbsolute(relative)) return void 0;
   const prefix = relative === "" ? "" : `${relative}/`;
-  const committed = new Map((await listTree(repo, commit, CODE.map((p) => `${prefix}${p}`))).filter((e) => e.type === "blob").map((e) => [e.path.slice(prefix.length), e.id]));
+  const committed = new Map((await listTree(repo, commit2, CODE.map((p) => `${prefix}${p}`))).filter((e) => e.type === "blob").map((e) => [e.path.slice(prefix.length), e.id]));
   const running = /* @__PURE__ */ new Map();
   for (const entry of CODE) {
-    const files = entry.includes(".") ? [entry] : walkFiles(path21.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
+    const files = entry.includes(".") ? [entry] : walkFiles(path22.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
     for (const file of files) {
       try {
-        running.set(file, blobIdOf(readFileSync7(path21.join(PACKAGE_ROOT, file))));
+        running.set(file, blobIdOf(readFileSync7(path22.join(PACKAGE_ROOT, file))));
       } catch {
       }
     }
@@ -6878,9 +7295,9 @@ async function planWith(request, reads, dirs, layout, cache) {
   }
   return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
-async function readRevision(repo, revision, commit, dirs, known) {
-  const raw = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known);
-  return { raw: raw.existed ? raw : void 0, info: { ref: revision, commit, fleetExists: raw.existed } };
+async function readRevision(repo, revision, commit2, dirs, known) {
+  const raw = await readFleetAt(repo, commit2, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known);
+  return { raw: raw.existed ? raw : void 0, info: { ref: revision, commit: commit2, fleetExists: raw.existed } };
 }
 function cleanHeadFiles(base, head) {
   if (!head) return void 0;
@@ -6933,9 +7350,9 @@ function summarySentence(plan) {
   return `${parts.join(", ")}; ${unchanged} unchanged.`;
 }
 function revisionLabel(info) {
-  const commit = info.commit ? ` (${info.commit.slice(0, 7)})` : "";
+  const commit2 = info.commit ? ` (${info.commit.slice(0, 7)})` : "";
   const notes = [!info.fleetExists ? "no fleet yet" : "", info.treatedAsEmpty ? "invalid, treated as empty" : ""].filter(Boolean);
-  return `${info.ref}${commit}${notes.length ? ` [${notes.join(", ")}]` : ""}`;
+  return `${info.ref}${commit2}${notes.length ? ` [${notes.join(", ")}]` : ""}`;
 }
 function diffBody(diff) {
   return diff.split("\n").slice(2);
@@ -7195,16 +7612,16 @@ function renderPlanText(plan, options) {
 // src/cli/commands/plan-closures.ts
 import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import path24 from "node:path";
+import path25 from "node:path";
 
 // src/apply/plan-closures.ts
 import { mkdir, writeFile as writeFile2 } from "node:fs/promises";
-import path23 from "node:path";
+import path24 from "node:path";
 
 // src/apply/closures.ts
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path22 from "node:path";
+import path23 from "node:path";
 
 // src/apply/secrets.ts
 import { readFile } from "node:fs/promises";
@@ -7319,8 +7736,8 @@ async function keyFile(ref, dryRun) {
   if ("file" in ref) return { file: ref.file, cleanup: async () => void 0 };
   if (dryRun) return { file: `<a private file holding ${"env" in ref ? `$${ref.env}` : "the key"}>`, cleanup: async () => void 0 };
   const value = await readSecret(ref);
-  const dir = await mkdtemp(path22.join(tmpdir(), "fleetc-cache-key-"));
-  const file = path22.join(dir, "key");
+  const dir = await mkdtemp(path23.join(tmpdir(), "fleetc-cache-key-"));
+  const file = path23.join(dir, "key");
   await writeFile(file, `${value}
 `, { mode: 384 });
   return { file, cleanup: () => rm(dir, { recursive: true, force: true }) };
@@ -7329,24 +7746,24 @@ async function keyFile(ref, dryRun) {
 // src/apply/closure-diff.ts
 function parsePathInfo(json2) {
   const data = JSON.parse(json2);
-  const entries = Array.isArray(data) ? data : Object.entries(data).filter(([, info]) => info !== null).map(([path34, info]) => ({ ...info, path: path34 }));
+  const entries = Array.isArray(data) ? data : Object.entries(data).filter(([, info]) => info !== null).map(([path35, info]) => ({ ...info, path: path35 }));
   return new Map(entries.map((e) => [e.path, { path: e.path, narSize: e.narSize, ...e.closureSize !== void 0 ? { closureSize: e.closureSize } : {}, references: e.references ?? [] }]));
 }
 function closureOf(root, infos) {
   const seen = /* @__PURE__ */ new Set();
   const stack = [root];
   while (stack.length > 0) {
-    const path34 = stack.pop();
-    if (seen.has(path34)) continue;
-    seen.add(path34);
-    for (const ref of infos.get(path34)?.references ?? []) {
+    const path35 = stack.pop();
+    if (seen.has(path35)) continue;
+    seen.add(path35);
+    for (const ref of infos.get(path35)?.references ?? []) {
       if (!seen.has(ref)) stack.push(ref);
     }
   }
   return seen;
 }
-function parseStoreName(path34) {
-  const base = path34.slice(path34.lastIndexOf("/") + 1).replace(/^[0-9a-z]{32}-/, "");
+function parseStoreName(path35) {
+  const base = path35.slice(path35.lastIndexOf("/") + 1).replace(/^[0-9a-z]{32}-/, "");
   for (let i = 0; i < base.length - 1; i++) {
     if (base[i] === "-" && !/[A-Za-z]/.test(base[i + 1])) return { name: base.slice(0, i), version: base.slice(i + 1) };
   }
@@ -7354,9 +7771,9 @@ function parseStoreName(path34) {
 }
 function versions(closure, exclude) {
   const byName = /* @__PURE__ */ new Map();
-  for (const path34 of closure) {
-    if (path34 === exclude) continue;
-    const { name, version } = parseStoreName(path34);
+  for (const path35 of closure) {
+    if (path35 === exclude) continue;
+    const { name, version } = parseStoreName(path35);
     if (!version) continue;
     if (!byName.has(name)) byName.set(name, /* @__PURE__ */ new Set());
     byName.get(name).add(version);
@@ -7412,12 +7829,12 @@ async function planClosures(request) {
   const problems = [];
   const evaluate = async (side2, rev, names) => {
     if (names.length === 0) return /* @__PURE__ */ new Map();
-    const dir = path23.join(request.workDir, side2);
-    await mkdir(path23.join(dir, "gcroots"), { recursive: true });
+    const dir = path24.join(request.workDir, side2);
+    await mkdir(path24.join(dir, "gcroots"), { recursive: true });
     const flake = flakeReference({ repoToplevel: request.repoToplevel, flakeDir: request.flakeDir, rev });
-    const expressionFile = path23.join(dir, "evaluate.nix");
+    const expressionFile = path24.join(dir, "evaluate.nix");
     await writeFile2(expressionFile, evaluationExpression(flake, names));
-    const result = await evaluateToplevels(request.runner, { flake, ...request.evaluation, gcRootsDir: path23.join(dir, "gcroots"), expressionFile, timeoutMs: request.timeoutMs }, names);
+    const result = await evaluateToplevels(request.runner, { flake, ...request.evaluation, gcRootsDir: path24.join(dir, "gcroots"), expressionFile, timeoutMs: request.timeoutMs }, names);
     if (result.failure) problems.push(`${side2}: ${result.failure}`);
     for (const [host, error] of result.errors) problems.push(`${host} at ${side2}: ${error.split("\n")[0]}`);
     return result.toplevels;
@@ -7489,7 +7906,7 @@ var SYSTEM_CHANGES = /* @__PURE__ */ new Set(["update", "reboot-required", "prov
 async function closuresOf(plan, paths, builders) {
   if (!plan.head.commit) return { diffs: [], problems: ["--closures evaluates committed revisions: plan with --head <commit>"] };
   const repo = await openRepository(process.cwd());
-  const workDir = await mkdtemp2(path24.join(tmpdir2(), "fleetc-closures-"));
+  const workDir = await mkdtemp2(path25.join(tmpdir2(), "fleetc-closures-"));
   try {
     return await planClosures({
       runner: new ProcessRunner(() => void 0),
@@ -7628,12 +8045,12 @@ function registerPlan(program, io, setExit) {
 // src/cli/commands/apply.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
 import { appendFileSync as appendFileSync2, mkdirSync as mkdirSync2, writeFileSync } from "node:fs";
-import path30 from "node:path";
+import path31 from "node:path";
 import { Option as Option3 } from "commander";
 
 // src/apply/apply.ts
 import { mkdir as mkdir4, writeFile as writeFile6 } from "node:fs/promises";
-import path28 from "node:path";
+import path29 from "node:path";
 
 // src/apply/health.ts
 import http from "node:http";
@@ -7716,14 +8133,14 @@ function tcpOpen(address, port, timeoutMs = 5e3) {
     socket.on("error", (error) => done(`port ${port}: ${error.message}`));
   });
 }
-function httpOk(address, port, path34, timeoutMs = 5e3) {
+function httpOk(address, port, path35, timeoutMs = 5e3) {
   return new Promise((resolve) => {
-    const request = http.get({ host: address, port, path: path34, timeout: timeoutMs }, (response) => {
+    const request = http.get({ host: address, port, path: path35, timeout: timeoutMs }, (response) => {
       response.resume();
-      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path34} answered ${response.statusCode}`);
+      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path35} answered ${response.statusCode}`);
     });
     request.on("timeout", () => request.destroy(new Error("timed out")));
-    request.on("error", (error) => resolve(`http://${address}:${port}${path34}: ${error.message}`));
+    request.on("error", (error) => resolve(`http://${address}:${port}${path35}: ${error.message}`));
   });
 }
 
@@ -7753,7 +8170,7 @@ function gitWithIdentity(repo) {
 
 // src/apply/lock.ts
 var LOCK_REF = "refs/fleetc/lock";
-function newLockInfo(id, commit, run2, leaseSeconds) {
+function newLockInfo(id, commit2, run2, leaseSeconds) {
   let who = process.env.GITHUB_ACTOR ?? "";
   try {
     who ||= userInfo().username;
@@ -7761,7 +8178,7 @@ function newLockInfo(id, commit, run2, leaseSeconds) {
     who ||= "unknown";
   }
   const now = (/* @__PURE__ */ new Date()).toISOString();
-  return { id, who, machine: hostname(), pid: process.pid, startedAt: now, commit, run: run2, ...leaseSeconds !== void 0 ? { leaseSeconds, renewedAt: now } : {} };
+  return { id, who, machine: hostname(), pid: process.pid, startedAt: now, commit: commit2, run: run2, ...leaseSeconds !== void 0 ? { leaseSeconds, renewedAt: now } : {} };
 }
 function leaseExpiry(info) {
   if (info.leaseSeconds === void 0) return void 0;
@@ -7908,16 +8325,16 @@ async function loadPlanFile(file) {
 }
 async function referencedHashes(repo, plan) {
   if (!plan.unchanged) return /* @__PURE__ */ new Map();
-  const { blob, path: path34 } = plan.unchanged.manifest;
+  const { blob, path: path35 } = plan.unchanged.manifest;
   let bytes;
   try {
     bytes = (await readBlobs(repo, [blob])).get(blob);
   } catch {
     bytes = void 0;
   }
-  if (!bytes || blobIdOf(bytes) !== blob) return `the manifest the plan file refers to for its unchanged hosts (${path34}, blob ${blob}) is not in this repository`;
+  if (!bytes || blobIdOf(bytes) !== blob) return `the manifest the plan file refers to for its unchanged hosts (${path35}, blob ${blob}) is not in this repository`;
   const manifest = parseManifest(bytes);
-  if (!manifest) return `the manifest the plan file refers to for its unchanged hosts (${path34}, blob ${blob}) is not a fleetc manifest`;
+  if (!manifest) return `the manifest the plan file refers to for its unchanged hosts (${path35}, blob ${blob}) is not a fleetc manifest`;
   const hashes = /* @__PURE__ */ new Map();
   for (const name of plan.unchanged.hosts) {
     const entry = entryOf(manifest, name);
@@ -7935,14 +8352,14 @@ var RevisionCompiler = class {
   repo;
   source;
   cache = /* @__PURE__ */ new Map();
-  compile(commit, ref = commit) {
-    let entry = this.cache.get(commit);
-    if (!entry) this.cache.set(commit, entry = this.load(commit, ref));
+  compile(commit2, ref = commit2) {
+    let entry = this.cache.get(commit2);
+    if (!entry) this.cache.set(commit2, entry = this.load(commit2, ref));
     return entry;
   }
-  async load(commit, ref) {
-    const raw = await readFleetAt(this.repo, commit, this.source.fleetDir, this.source.nixDir, `${ref.slice(0, 12)}:${this.source.fleetDir}`, this.source.libraryDir);
-    const info = { ref, commit, fleetExists: raw.existed };
+  async load(commit2, ref) {
+    const raw = await readFleetAt(this.repo, commit2, this.source.fleetDir, this.source.nixDir, `${ref.slice(0, 12)}:${this.source.fleetDir}`, this.source.libraryDir);
+    const info = { ref, commit: commit2, fleetExists: raw.existed };
     if (!raw.existed) return { side: { info, nixSources: /* @__PURE__ */ new Map(), nixDir: this.source.nixDir, librarySources: /* @__PURE__ */ new Map() } };
     const compiled2 = compileRaw(raw, this.source.layout);
     const side2 = { info, fleet: compiled2.fleet, artifacts: compiled2.artifacts, nixSources: raw.nixSources, nixDir: this.source.nixDir, librarySources: (raw.library ?? installedLibrary()).sources };
@@ -7959,7 +8376,7 @@ async function planFromState(compiler2, head, states, adoptAt) {
   const headManifest = new Map(headPlan.hosts.map((h) => [h.name, h.headManifest]));
   const empty = { info: { ref: "nothing deployed", fleetExists: false }, nixSources: /* @__PURE__ */ new Map(), nixDir: headSide.nixDir, librarySources: /* @__PURE__ */ new Map() };
   const groups = /* @__PURE__ */ new Map();
-  const add = (commit, host) => groups.set(commit, [...groups.get(commit) ?? [], host]);
+  const add = (commit2, host) => groups.set(commit2, [...groups.get(commit2) ?? [], host]);
   const unchanged = [];
   for (const host of headSide.fleet?.hosts ?? []) {
     const deployed = states.get(host.name)?.state.deployed;
@@ -7974,10 +8391,10 @@ async function planFromState(compiler2, head, states, adoptAt) {
   const shared = /* @__PURE__ */ new Map();
   const baseCommits = /* @__PURE__ */ new Set();
   const deployedHosts = /* @__PURE__ */ new Map();
-  for (const [commit, names] of groups) {
-    const base = commit ? await compiler2.compile(commit) : { side: empty };
+  for (const [commit2, names] of groups) {
+    const base = commit2 ? await compiler2.compile(commit2) : { side: empty };
     for (const host of base.side.fleet?.hosts ?? []) if (names.includes(host.name)) deployedHosts.set(host.name, host);
-    if (commit) baseCommits.add(commit);
+    if (commit2) baseCommits.add(commit2);
     const plan = buildPlan(base.side, headSide);
     for (const name of names) {
       const hostPlan = plan.hosts.find((h) => h.name === name);
@@ -8095,12 +8512,12 @@ var Remote = class {
     return /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(listing)?.[1];
   }
   /** Whether commit is on the remote's branch (the branch's tip or one of its ancestors); undefined: no such branch. */
-  async branchContains(branch, commit) {
+  async branchContains(branch, commit2) {
     const scratch = `refs/fleetc/observed/${process.pid}/branch`;
     const tip = await this.fetchRef(`refs/heads/${branch}`, scratch);
     if (!tip) return void 0;
     try {
-      return await this.git(["merge-base", "--is-ancestor", commit, scratch]).then(() => true, () => false);
+      return await this.git(["merge-base", "--is-ancestor", commit2, scratch]).then(() => true, () => false);
     } finally {
       await this.git(["update-ref", "-d", scratch]).catch(() => void 0);
     }
@@ -8191,16 +8608,16 @@ async function runRollout(waves, jobs, after, deps) {
 }
 
 // src/apply/generated-check.ts
-import { createHash as createHash11 } from "node:crypto";
-import path25 from "node:path";
+import { createHash as createHash12 } from "node:crypto";
+import path26 from "node:path";
 function blobId(text) {
   const bytes = Buffer.from(text, "utf8");
-  return createHash11("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+  return createHash12("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
-async function staleGeneratedFiles(repo, commit, dirs, artifacts) {
-  const repoPath = (artifact) => path25.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
+async function staleGeneratedFiles(repo, commit2, dirs, artifacts) {
+  const repoPath = (artifact) => path26.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
   const rootFiles = artifacts.filter((a) => a.root).map(repoPath);
-  const entries = await listTree(repo, commit, [dirs.outDir, ...rootFiles]);
+  const entries = await listTree(repo, commit2, [dirs.outDir, ...rootFiles]);
   const committed = new Map(entries.filter((e) => e.type === "blob").map((e) => [e.path, e.id]));
   const stale = [];
   for (const artifact of artifacts) if (committed.get(repoPath(artifact)) !== blobId(artifact.contents)) stale.push(repoPath(artifact));
@@ -8214,7 +8631,7 @@ import { execFile as execFile3 } from "node:child_process";
 import { chmod, mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
 import { promisify as promisify2 } from "node:util";
 import { tmpdir as tmpdir3 } from "node:os";
-import path26 from "node:path";
+import path27 from "node:path";
 function deliveredSecrets(fleet) {
   const names = /* @__PURE__ */ new Map();
   for (const [host, config] of firstBootConfigs(fleet)) {
@@ -8237,13 +8654,13 @@ async function readCredentials(fleet, names) {
 }
 var HOST_KEY_PATH = "/etc/ssh/ssh_host_ed25519_key";
 async function stageExtraFiles(credentials, hostKeyFor) {
-  const dir = await mkdtemp3(path26.join(tmpdir3(), "fleetc-extra-files-"));
+  const dir = await mkdtemp3(path27.join(tmpdir3(), "fleetc-extra-files-"));
   const cleanup = () => rm3(dir, { recursive: true, force: true });
   try {
     const parents = async (of) => {
       let parent = dir;
       for (const part of of.split("/").filter(Boolean)) {
-        parent = path26.join(parent, part);
+        parent = path27.join(parent, part);
         await mkdir2(parent, { mode: 493 }).catch((error) => {
           if (error.code !== "EEXIST") throw error;
         });
@@ -8251,15 +8668,15 @@ async function stageExtraFiles(credentials, hostKeyFor) {
       }
     };
     if (credentials.length > 0) {
-      await parents(path26.dirname(CREDENTIALS_DIR));
-      const target = path26.join(dir, CREDENTIALS_DIR);
+      await parents(path27.dirname(CREDENTIALS_DIR));
+      const target = path27.join(dir, CREDENTIALS_DIR);
       await mkdir2(target, { mode: 448 });
-      for (const { name, value } of credentials) await writeFile4(path26.join(target, name), value, { mode: 256 });
+      for (const { name, value } of credentials) await writeFile4(path27.join(target, name), value, { mode: 256 });
     }
     let publicKey;
     if (hostKeyFor !== void 0) {
-      await parents(path26.dirname(HOST_KEY_PATH));
-      const file = path26.join(dir, HOST_KEY_PATH);
+      await parents(path27.dirname(HOST_KEY_PATH));
+      const file = path27.join(dir, HOST_KEY_PATH);
       await promisify2(execFile3)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
       await chmod(file, 384);
       await chmod(`${file}.pub`, 420);
@@ -8296,9 +8713,9 @@ async function writeState(repo, state, previous, prefix = STATE_REF_PREFIX) {
   const tree = (await git(["mktree"], `100644 blob ${blob}	state.json
 `)).trim();
   const summary = state.last ? `${state.last.result} at ${state.last.commit.slice(0, 12)}` : "state";
-  const commit = (await git(["commit-tree", tree, ...previous ? ["-p", previous] : [], "-m", `fleetc: ${state.host} ${summary} (run ${state.last?.run ?? ""})`])).trim();
-  await git(["update-ref", `${prefix}${state.host}`, commit, previous ?? ZERO_OID]);
-  return commit;
+  const commit2 = (await git(["commit-tree", tree, ...previous ? ["-p", previous] : [], "-m", `fleetc: ${state.host} ${summary} (run ${state.last?.run ?? ""})`])).trim();
+  await git(["update-ref", `${prefix}${state.host}`, commit2, previous ?? ZERO_OID]);
+  return commit2;
 }
 
 // src/apply/site.ts
@@ -8745,8 +9162,8 @@ async function waitForSsh(ctx, target) {
   } while (Date.now() < deadline);
   return false;
 }
-async function readLink(ctx, target, path34) {
-  const result = await ctx.ssh.run(target, ["readlink", "-f", path34]);
+async function readLink(ctx, target, path35) {
+  const result = await ctx.ssh.run(target, ["readlink", "-f", path35]);
   if (!result.ok && !ctx.dryRun) throw new Error(`cannot reach ${target.address}:${target.port} over SSH (exit ${result.exitCode}): ${result.stderr.trim().split("\n").pop() ?? ""}`);
   return result.stdout.trim();
 }
@@ -8836,20 +9253,20 @@ var RedfishBmc = class {
     return this.spec.systemId ? `/redfish/v1/Systems/${this.spec.systemId}` : "/redfish/v1/Systems/<the only member>";
   }
   /** The request as a report line: method, URL and body, never the credentials. */
-  argv(method, path34, body) {
-    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path34}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+  argv(method, path35, body) {
+    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path35}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
   }
-  dryRun(method, path34, value, body) {
-    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path34, body) });
+  dryRun(method, path35, value, body) {
+    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path35, body) });
     return value;
   }
-  async request(method, path34, body) {
-    const argv = this.argv(method, path34, body);
+  async request(method, path35, body) {
+    const argv = this.argv(method, path35, body);
     this.options.emit({ type: "command", host: this.host.name, argv });
     const started = performance.now();
     const report = (exitCode, output) => this.options.emit({ type: "command-finished", host: this.host.name, argv, exitCode, durationMs: performance.now() - started, timedOut: false, output });
     try {
-      const answer = await this.send(method, path34, body);
+      const answer = await this.send(method, path35, body);
       report(0, JSON.stringify(answer).slice(0, 2e3));
       return answer;
     } catch (error) {
@@ -8857,7 +9274,7 @@ var RedfishBmc = class {
       throw error;
     }
   }
-  async send(method, path34, body) {
+  async send(method, path35, body) {
     const password = await readSecret(this.spec.password);
     const ca = this.spec.caFile ? await readFile4(this.spec.caFile) : void 0;
     const payload = body === void 0 ? void 0 : JSON.stringify(body);
@@ -8866,7 +9283,7 @@ var RedfishBmc = class {
         {
           host: this.spec.address,
           port: this.spec.port,
-          path: path34,
+          path: path35,
           method,
           ca,
           rejectUnauthorized: true,
@@ -8884,17 +9301,17 @@ var RedfishBmc = class {
           response.on("end", () => {
             const text = Buffer.concat(chunks2).toString("utf8");
             const status = response.statusCode ?? 0;
-            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path34}: HTTP ${status} ${text.slice(0, 200)}`));
+            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path35}: HTTP ${status} ${text.slice(0, 200)}`));
             try {
               resolve(text ? JSON.parse(text) : {});
             } catch {
-              reject(new BmcError(`Redfish ${method} ${path34}: the answer is not JSON`));
+              reject(new BmcError(`Redfish ${method} ${path35}: the answer is not JSON`));
             }
           });
         }
       );
-      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path34}: timed out`)));
-      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path34}: ${error.message}`)));
+      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path35}: timed out`)));
+      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path35}: ${error.message}`)));
       if (payload) request.write(payload);
       request.end();
     });
@@ -8999,14 +9416,14 @@ var RaftCoordinator = class {
     return answer && typeof answer.member === "boolean" ? { member: answer.member, clusterId: answer.clusterId ?? null, leader: answer.leader ?? null, members: Array.isArray(answer.members) ? answer.members : [] } : void 0;
   }
   /** One request, reported like a command; undefined when there is no 2xx JSON answer. */
-  async request(host, service, method, path34, body) {
+  async request(host, service, method, path35, body) {
     const address = pinnedTarget(host).address;
     const port = this.settings.fleet.services[service]?.ports.api?.port;
-    const argv = ["raft", method, `http://${address}:${port}${path34}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+    const argv = ["raft", method, `http://${address}:${port}${path35}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
     this.settings.emit({ type: "command", host: host.name, argv });
     if (this.settings.dryRun || port === void 0) return void 0;
     const started = performance.now();
-    const { status, text } = await send(address, port, method, path34, body, this.settings.token, this.settings.requestTimeoutMs);
+    const { status, text } = await send(address, port, method, path35, body, this.settings.token, this.settings.requestTimeoutMs);
     const ok = status >= 200 && status < 300;
     this.settings.emit({ type: "command-finished", host: host.name, argv, exitCode: ok ? 0 : 1, durationMs: performance.now() - started, timedOut: false, output: status ? `HTTP ${status} ${text.slice(0, 300)}` : text });
     if (!ok) return void 0;
@@ -9017,11 +9434,11 @@ var RaftCoordinator = class {
     }
   }
 };
-function send(address, port, method, path34, body, token, timeoutMs) {
+function send(address, port, method, path35, body, token, timeoutMs) {
   const payload = body === void 0 ? void 0 : JSON.stringify(body);
   return new Promise((resolve) => {
     const request = http2.request(
-      { host: address, port, path: path34, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
+      { host: address, port, path: path35, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
       (response) => {
         const chunks2 = [];
         response.on("data", (c) => chunks2.push(c));
@@ -9084,18 +9501,18 @@ var BootServerCheck = class {
       return `the boot server ${this.settings.name} serves revision ${revision.body.trim().slice(0, 40) || "(none)"} at ${this.settings.url}/fleet-revision, not ${recorded?.slice(0, 12)} it is recorded at: it was changed or rolled back by other means; not booting ${host.name} from it`;
     }
     const mac = host.interfaces.find((i) => i.boot)?.mac;
-    for (const path34 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
-      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path34}`)?.contents;
-      const served = await this.fetch(host, path34);
+    for (const path35 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
+      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path35}`)?.contents;
+      const served = await this.fetch(host, path35);
       if (this.settings.dryRun) continue;
-      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path34}; not booting ${host.name} from it`;
-      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path34} than this commit's generated/ipxe${path34}; not booting ${host.name} from it`;
+      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path35}; not booting ${host.name} from it`;
+      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path35} than this commit's generated/ipxe${path35}; not booting ${host.name} from it`;
     }
     return void 0;
   }
   /** A GET reported like a command; undefined when there is no 200 answer. */
-  async fetch(host, path34) {
-    const url = `${this.settings.url}${path34}`;
+  async fetch(host, path35) {
+    const url = `${this.settings.url}${path35}`;
     const argv = ["http-get", url];
     this.settings.emit({ type: "command", host: host.name, argv });
     if (this.settings.dryRun) return void 0;
@@ -9119,7 +9536,7 @@ function get(url, timeoutMs = 1e4) {
 
 // src/apply/pipeline.ts
 import { mkdir as mkdir3, writeFile as writeFile5 } from "node:fs/promises";
-import path27 from "node:path";
+import path28 from "node:path";
 async function prepareClosures(request) {
   const cache = request.fleet.deploy.cache;
   const { runner, hosts } = request;
@@ -9130,8 +9547,8 @@ async function prepareClosures(request) {
     if (unreadable2) return { ok: false, message: `refused: the cache signing key (deploy.cache.signingKey) cannot be read: ${unreadable2}` };
   }
   if ("host" in cache.signingKey) return { ok: false, message: "refused: the cache signing key must be readable by apply (a file or environment variable), not kept on a host" };
-  const expressionFile = path27.resolve(request.runDir, "evaluate.nix");
-  const gcRootsDir = path27.resolve(request.runDir, "gcroots");
+  const expressionFile = path28.resolve(request.runDir, "evaluate.nix");
+  const gcRootsDir = path28.resolve(request.runDir, "gcroots");
   if (!runner.dryRun) {
     await mkdir3(gcRootsDir, { recursive: true });
     await writeFile5(expressionFile, evaluationExpression(request.flake, names));
@@ -9204,8 +9621,8 @@ plan again (fleetc plan --head ${headCommit.slice(0, 12)} --format json) and rev
     if (lock?.held) await lock.release();
   }
 }
-async function takeLock(request, repo, remote, commit, stop, lockRef) {
-  const info = newLockInfo(request.runId, commit, process.argv.slice(2).join(" ") + (process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_RUN_ID})` : ""), request.lockLeaseSeconds);
+async function takeLock(request, repo, remote, commit2, stop, lockRef) {
+  const info = newLockInfo(request.runId, commit2, process.argv.slice(2).join(" ") + (process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_RUN_ID})` : ""), request.lockLeaseSeconds);
   const attempt = await lockWithTimeout(repo, remote, info, request.lockTimeoutSeconds, lockRef);
   if (!attempt.acquired) return { held: false, refusal: { status: "lock-held", message: describeHolder(attempt.holder), results: {}, ...attempt.holder ? { lockHolder: attempt.holder } : {} } };
   if (attempt.tookOver) request.emit({ type: "notice", message: `took over the stale deploy lock of run ${attempt.tookOver.id} (${attempt.tookOver.who}@${attempt.tookOver.machine}, pid ${attempt.tookOver.pid}): its lease ran out at ${staleSince(attempt.tookOver)}` });
@@ -9234,12 +9651,12 @@ async function takeLock(request, repo, remote, commit, stop, lockRef) {
 function staleSince(info) {
   return new Date(Date.parse(info.renewedAt ?? info.startedAt) + (info.leaseSeconds ?? 0) * 1e3).toISOString();
 }
-async function offBranchRefusal(remote, commit, requested, ciRef) {
+async function offBranchRefusal(remote, commit2, requested, ciRef) {
   const branch = requested ?? await remote.defaultBranch() ?? "main";
   if (ciRef !== void 0 && ciRef !== `refs/heads/${branch}`) return `refused: this CI job runs for ${ciRef}, not for the deploy branch ${branch} (refs/heads/${branch}); apply deploys only what is merged there. Run the workflow on ${branch}, or deploy it anyway with --allow-off-branch`;
-  const contains2 = await remote.branchContains(branch, commit);
+  const contains2 = await remote.branchContains(branch, commit2);
   if (contains2) return void 0;
-  const where = contains2 === void 0 ? `the remote ${remote.name} has no branch ${branch}` : `${commit.slice(0, 12)} is not on ${remote.name}/${branch}`;
+  const where = contains2 === void 0 ? `the remote ${remote.name} has no branch ${branch}` : `${commit2.slice(0, 12)} is not on ${remote.name}/${branch}`;
   return `refused: ${where}; apply deploys what is merged to the deploy branch. Push or merge the commit first, name the branch with --deploy-branch, or deploy it anyway with --allow-off-branch`;
 }
 async function execute(request, run2) {
@@ -9284,11 +9701,11 @@ async function execute(request, run2) {
   const reinstalling = new Set(selected.filter((h) => ["provision", "replace", "destructive"].includes(h.action)).map((h) => h.name));
   const deployedNow = /* @__PURE__ */ new Set();
   const running = (name) => deployedNow.has(name) || run2.states.get(name)?.state.deployed !== void 0 && !reinstalling.has(name);
-  const runDir = path28.join(request.logDir, request.runId);
-  if (/\s/.test(path28.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
-  const knownHostsFile = path28.resolve(runDir, "known_hosts");
+  const runDir = path29.join(request.logDir, request.runId);
+  if (/\s/.test(path29.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
+  const knownHostsFile = path29.resolve(runDir, "known_hosts");
   if (!request.dryRun) {
-    await mkdir4(path28.join(runDir, "first-contact"), { recursive: true });
+    await mkdir4(path29.join(runDir, "first-contact"), { recursive: true });
   }
   const pinned = new Map([...fleetHosts, ...[...models].filter(([name]) => !fleetHosts.has(name))]);
   const writeKnownHosts = async () => {
@@ -9304,7 +9721,7 @@ async function execute(request, run2) {
     health: new HealthChecker(ssh, request.emit, request.dryRun, run2.stop),
     emit: request.emit,
     bmc: (host) => host.bmc ? bmcFor(host, host.bmc, { runner, emit: request.emit, timeoutMs: 6e4 }) : void 0,
-    firstContactDir: path28.resolve(runDir, "first-contact"),
+    firstContactDir: path29.resolve(runDir, "first-contact"),
     healthTimeoutMs: (request.healthTimeoutSeconds ?? fleet.deploy.healthTimeoutSeconds) * 1e3,
     rebootTimeoutMs: request.rebootTimeoutSeconds * 1e3,
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
@@ -9391,11 +9808,11 @@ function stoppedMessage(reason, results) {
 async function hostModel(hostPlan, run2) {
   const atHead = run2.head.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
   if (atHead) return atHead;
-  const commit = run2.states.get(hostPlan.name)?.state.deployed?.commit ?? run2.plan.base.commit;
-  if (!commit) throw new ApplyError(`no revision describes the removed host ${hostPlan.name}`);
-  const base = await run2.compiler.compile(commit);
+  const commit2 = run2.states.get(hostPlan.name)?.state.deployed?.commit ?? run2.plan.base.commit;
+  if (!commit2) throw new ApplyError(`no revision describes the removed host ${hostPlan.name}`);
+  const base = await run2.compiler.compile(commit2);
   const host = base.side.fleet?.hosts.find((h) => h.name === hostPlan.name);
-  if (!host) throw new ApplyError(`host ${hostPlan.name} is not in the fleet at ${commit.slice(0, 12)}`);
+  if (!host) throw new ApplyError(`host ${hostPlan.name} is not in the fleet at ${commit2.slice(0, 12)}`);
   return host;
 }
 function erasesDisks(host) {
@@ -9474,7 +9891,7 @@ function showRecordedKeys(plan, head, states) {
 
 // src/cli/views/monitor.ts
 import { appendFileSync, mkdirSync } from "node:fs";
-import path29 from "node:path";
+import path30 from "node:path";
 var APPLY_OUTPUT_FORMAT_VERSION = 1;
 function isLiveTerminal(isTty, env) {
   return isTty && env.TERM !== "dumb";
@@ -9571,7 +9988,7 @@ function logFiles(dir) {
   const midLine = /* @__PURE__ */ new Set();
   return (event) => {
     const host = "host" in event ? event.host : "_run";
-    const file = path29.join(dir, `${host}.log`);
+    const file = path30.join(dir, `${host}.log`);
     if (event.type === "output") {
       appendFileSync(file, event.text);
       if (event.text.endsWith("\n")) midLine.delete(host);
@@ -9630,7 +10047,7 @@ function registerApply(program, io, setExit) {
     const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes5(3).toString("hex")}`;
     const logDir = String(options.logDir);
     if (!options.dryRun) ignoredByGit(logDir);
-    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose), live: isLiveTerminal(io.isTty, process.env), columns: process.stdout.columns }), ...options.dryRun ? [] : [logFiles(path30.join(logDir, runId))]);
+    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose), live: isLiveTerminal(io.isTty, process.env), columns: process.stdout.columns }), ...options.dryRun ? [] : [logFiles(path31.join(logDir, runId))]);
     const stop = new StopControl();
     const release = stopOnSignals(stop, emit);
     const finish3 = (report) => {
@@ -9698,7 +10115,7 @@ function stopOnSignals(stop, emit) {
 }
 function ignoredByGit(logDir) {
   mkdirSync2(logDir, { recursive: true });
-  writeFileSync(path30.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
+  writeFileSync(path31.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
 }
 
 // src/cli/commands/adopt.ts
@@ -9715,18 +10132,18 @@ var ManifestReader = class {
   compiler;
   cache = /* @__PURE__ */ new Map();
   /** The host's artifacts at commit; undefined when the commit is not here, has errors, or lacks the host. */
-  async hostAt(commit, host) {
-    let entry = this.cache.get(commit);
-    if (!entry) this.cache.set(commit, entry = this.load(commit));
+  async hostAt(commit2, host) {
+    let entry = this.cache.get(commit2);
+    if (!entry) this.cache.set(commit2, entry = this.load(commit2));
     return (await entry)?.get(host);
   }
-  async load(commit) {
+  async load(commit2) {
     try {
-      await resolveCommit(this.repo, commit);
+      await resolveCommit(this.repo, commit2);
     } catch {
       return void 0;
     }
-    const compiled2 = await this.compiler.compile(commit);
+    const compiled2 = await this.compiler.compile(commit2);
     if (compiled2.errors || !compiled2.side.fleet) return void 0;
     return new Map(buildPlan(compiled2.side, compiled2.side).hosts.map((h) => [h.name, h.headManifest]));
   }
@@ -9753,13 +10170,13 @@ async function driftOf(probe, state, manifests) {
 // src/apply/probe.ts
 import { mkdtemp as mkdtemp4, rm as rm4, writeFile as writeFile7 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import path31 from "node:path";
+import path32 from "node:path";
 var PARALLEL = 8;
 async function probeHosts(hosts, states, options = {}) {
   const keyed2 = hosts.map((h) => withHostKey(h, effectiveHostKey(h, states.get(h.name)?.state).key));
-  const dir = await mkdtemp4(path31.join(tmpdir4(), "fleetc-probe-"));
+  const dir = await mkdtemp4(path32.join(tmpdir4(), "fleetc-probe-"));
   try {
-    const knownHostsFile = path31.join(dir, "known_hosts");
+    const knownHostsFile = path32.join(dir, "known_hosts");
     await writeFile7(knownHostsFile, knownHostsFor(keyed2));
     const ssh = new Ssh(new ProcessRunner(() => void 0), { knownHostsFile, identityFile: options.identityFile, connectTimeoutSeconds: options.timeoutSeconds ?? 10 });
     const probes = /* @__PURE__ */ new Map();
@@ -10003,7 +10420,7 @@ function registerValidate(program, io, setExit) {
 
 // src/watch/watcher.ts
 import { lstatSync } from "node:fs";
-import path33 from "node:path";
+import path34 from "node:path";
 import { watch } from "chokidar";
 
 // src/validate/claims-index.ts
@@ -10334,7 +10751,7 @@ function artifactDelta(last, artifacts, samePaths) {
 
 // src/watch/output.ts
 import { statSync } from "node:fs";
-import path32 from "node:path";
+import path33 from "node:path";
 var WatchedOutput = class {
   constructor(outDir, rootDir) {
     this.outDir = outDir;
@@ -10383,7 +10800,7 @@ var WatchedOutput = class {
     return { changes, before, after: this.artifacts };
   }
   signature() {
-    const stat = statSync(path32.join(this.outDir, MANIFEST_PATH), { throwIfNoEntry: false });
+    const stat = statSync(path33.join(this.outDir, MANIFEST_PATH), { throwIfNoEntry: false });
     return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
   }
 };
@@ -10394,8 +10811,8 @@ var CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 var YAML = /\.ya?ml$/;
 function startWatch(options, onEvent) {
   const { paths } = options;
-  const fleetRoot = path33.resolve(paths.fleetDir);
-  const nixRoot = path33.resolve(paths.nixDir);
+  const fleetRoot = path34.resolve(paths.fleetDir);
+  const nixRoot = path34.resolve(paths.nixDir);
   const compiler2 = new IncrementalCompiler(outputLayout(paths), options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache);
   let raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
@@ -10415,7 +10832,7 @@ function startWatch(options, onEvent) {
       files = new Map(raw.files.map((f) => [f.relPath, f]));
     } else {
       for (const relPath of changedFiles) {
-        if (!lstatSync(path33.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
+        if (!lstatSync(path34.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
         else files.set(relPath, readFleetFile(paths.fleetDir, relPath));
       }
       const nix = rereadNix ? readNixDir(paths.nixDir) : raw;
@@ -10493,7 +10910,7 @@ function startWatch(options, onEvent) {
   const verifyRecent = () => {
     if (stopped) return;
     for (const relPath of recheck) {
-      const onDisk = lstatSync(path33.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
+      const onDisk = lstatSync(path34.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
       const built = files.get(relPath);
       if (onDisk?.bytes && built?.bytes ? !Buffer.from(onDisk.bytes).equals(built.bytes) : Boolean(onDisk) !== Boolean(built)) changedFiles.add(relPath);
     }
@@ -10510,7 +10927,7 @@ function startWatch(options, onEvent) {
   };
   const watchers = [];
   const onFleet = (event, absPath) => {
-    const relPath = path33.relative(fleetRoot, absPath).split(path33.sep).join("/");
+    const relPath = path34.relative(fleetRoot, absPath).split(path34.sep).join("/");
     if (relPath === "" || relPath.startsWith("..") || relPath.split("/").some((s) => s.startsWith("."))) return;
     if ((event === "add" || event === "change" || event === "unlink") && YAML.test(relPath)) changedFiles.add(relPath);
     else if (event === "addDir" || event === "unlinkDir" || YAML.test(relPath)) rereadAll = true;
@@ -10521,7 +10938,7 @@ function startWatch(options, onEvent) {
     rereadNix = true;
     schedule();
   };
-  const hidden2 = (root) => (p) => path33.relative(root, p).split(path33.sep).some((s) => s.startsWith(".") && s !== "..");
+  const hidden2 = (root) => (p) => path34.relative(root, p).split(path34.sep).some((s) => s.startsWith(".") && s !== "..");
   const ready = (async () => {
     const fleetWatcher = watch(fleetRoot, { ignoreInitial: true, ignored: hidden2(fleetRoot) });
     const nixWatcher = watch(nixRoot, { ignoreInitial: true, ignored: hidden2(nixRoot) });

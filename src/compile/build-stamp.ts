@@ -95,25 +95,26 @@ function entryMatches(recorded: StampEntry, file: string): boolean {
 }
 
 /**
- * Records a clean build, given the artifacts it wrote; best effort (a stamp that cannot be written
+ * Records a clean build, given the artifacts it wrote (or, from a streamed build, their sha256); best effort (a stamp that cannot be written
  * only costs the next build time). Call it holding the output lock, right after the write.
  */
-export function writeStamp(cacheDir: string, key: string, hosts: number, outDir: string, artifacts: readonly Artifact[], rootDir = path.dirname(path.resolve(outDir))): void {
+export function writeStamp(cacheDir: string, key: string, hosts: number, outDir: string, artifacts: ReadonlyArray<Pick<Artifact, 'path' | 'root' | 'kind'> & ({ contents: string } | { sha256: string })>, rootDir = path.dirname(path.resolve(outDir))): void {
   const temp = path.join(cacheDir, `.${FILE_NAME}.${randomBytes(4).toString('hex')}`);
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
     // The stamp's own time, taken before any output file is looked at: a file not older is racy.
     fs.writeFileSync(temp, '');
     const now = fs.statSync(temp).mtimeMs;
-    const expected = new Map(artifacts.map((a) => [`${a.root ? 'root' : 'out'}\0${a.path}`, a.contents]));
+    const expected = new Map(artifacts.map((a) => [`${a.root ? 'root' : 'out'}\0${a.path}`, a]));
     const entry = (base: string, relPath: string, file: string): StampEntry | undefined => {
       const stat = fs.statSync(file, { throwIfNoEntry: false });
       if (!stat) return undefined;
       const basic: [number, number, number, number] = [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
       if (stat.mtimeMs < now && stat.ctimeMs < now) return basic;
-      const contents = expected.get(`${base}\0${relPath}`);
+      const emitted = expected.get(`${base}\0${relPath}`);
+      if (emitted && 'sha256' in emitted) return [...basic, emitted.sha256];
       // A racy file fleetc did not emit (a kept flake.lock): its current content is what it must hold.
-      return [...basic, sha256(contents === undefined ? fs.readFileSync(file) : Buffer.from(contents, 'utf8'))];
+      return [...basic, sha256(emitted === undefined ? fs.readFileSync(file) : Buffer.from(emitted.contents, 'utf8'))];
     };
     const files: BuildStamp['files'] = {};
     for (const file of walkFiles(outDir)) {

@@ -5,6 +5,7 @@ import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.ts';
 import { SourceRegistry } from '../diagnostics/source.ts';
 import type { Artifact, EmitContext } from '../emit/artifact.ts';
 import { emitFleet } from '../emit/index.ts';
+import { FleetStream } from '../emit/stream.ts';
 import { StagePool } from './workers.ts';
 import { installedLibrary } from '../library/index.ts';
 import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
@@ -37,6 +38,8 @@ export interface Compilation {
   fleet?: Fleet;
   /** Present when validation passed and emit is asked for. */
   artifacts?: Artifact[];
+  /** Instead of artifacts, with DiskOptions.stream: the artifacts as they are emitted, for the writer. */
+  stream?: FleetStream;
   hostCount: number;
   profileCount: number;
 }
@@ -111,6 +114,8 @@ export interface DiskOptions {
   raw?: RawFleet;
   /** Parse and emit on this many worker threads too (compile/workers.ts); default none. The result is the same. */
   workers?: number;
+  /** Emit as the writer takes the artifacts (emit/stream.ts; without workers): Compilation.stream, not artifacts. */
+  stream?: boolean;
 }
 
 /**
@@ -132,7 +137,8 @@ export async function compileFromDisk(paths: Paths, options: DiskOptions = {}): 
       // Nothing to show positions for: the files' texts (as large as the fleet) are freed before emit.
       if (result.diagnostics.length === 0) result.sources = new SourceRegistry();
       const context = emitContext(raw, layout, result.diagnostics);
-      result.artifacts = pool ? await pool.emit(result.fleet, context) : emitFleet(result.fleet, context);
+      if (options.stream && !pool) result.stream = new FleetStream(result.fleet, context);
+      else result.artifacts = pool ? await pool.emit(result.fleet, context) : emitFleet(result.fleet, context);
     }
     return result;
   } finally {

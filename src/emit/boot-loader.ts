@@ -1,7 +1,7 @@
 // The host module's boot.* settings: the boot loader its firmware and disk plan call for, the kernel,
 // and what the layout needs at boot (ZFS, mdadm and its alerts). docs/disks.md explains the choices.
 import type { Host } from '../model/fleet.ts';
-import { planLayout } from '../model/disk-plan.ts';
+import { hostDiskPlan } from './disk-plans.ts';
 import { nixCode, nixString } from './nix/printer.ts';
 
 export function bootConfig(host: Host): Record<string, unknown> {
@@ -23,7 +23,7 @@ export function bootConfig(host: Host): Record<string, unknown> {
  * empties that list so no disk is installed twice (its assertion refuses duplicates without EFI).
  */
 function bootLoader(host: Host): Record<string, unknown> {
-  const boots = planLayout(host.layout, host.firmware).disks.flatMap((disk) =>
+  const boots = hostDiskPlan(host).disks.flatMap((disk) =>
     disk.partitions.flatMap((p) => (p.content.kind === 'esp' || p.content.kind === 'boot' ? [{ disk: disk.name, path: p.content.mount }] : [])),
   );
   if (host.firmware === 'uefi') {

@@ -1,17 +1,19 @@
 // hosts/<host>/disko.nix: the host's disk layout in disko's format (disko.devices), from its disk plan.
 import type { Host, Layout } from '../model/fleet.ts';
-import { planLayout, TYPE_CODES, type PartitionContent, type PlannedPartition } from '../model/disk-plan.ts';
+import { TYPE_CODES, type PartitionContent, type PlannedPartition } from '../model/disk-plan.ts';
+import { hostDiskPlan } from './disk-plans.ts';
 import type { Artifact, Emitter } from './artifact.ts';
 import { GENERATED_HEADER } from './artifact.ts';
-import { nixValue } from './nix/printer.ts';
+import { nixFile } from './nix/printer.ts';
 
 export const emitDisko: Emitter = (fleet) =>
   fleet.hosts.map((host): Artifact => ({
     path: `hosts/${host.name}/disko.nix`,
     kind: 'disko',
     host: host.name,
-    contents: `# ${GENERATED_HEADER}\n# Disk layout of host ${host.name} (${describeLayout(host.layout)}), for disko.\n${nixValue({ disko: { devices: diskoDevices(host) } }, { collapsePaths: true })}\n`,
+    contents: nixFile(`# ${GENERATED_HEADER}\n# Disk layout of host ${host.name} (${describeLayout(host.layout)}), for disko.\n`, { disko: { devices: diskoDevices(host) } }, { collapsePaths: true }),
   }));
+emitDisko.perHost = true;
 
 export function describeLayout(layout: Layout): string {
   switch (layout.kind) {
@@ -23,7 +25,7 @@ export function describeLayout(layout: Layout): string {
 }
 
 export function diskoDevices(host: Host): Record<string, unknown> {
-  const plan = planLayout(host.layout, host.firmware);
+  const plan = hostDiskPlan(host);
   return {
     disk: Object.fromEntries(
       plan.disks.map((disk) => [

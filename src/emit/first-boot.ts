@@ -92,13 +92,15 @@ export const emitFirstBoot: Emitter = Object.assign((fleet: Fleet) => {
     contents: `${JSON.stringify(configs.get(host.name)!, null, 2)}\n`,
   }));
   // Each host's file lists its peers' addresses: an edit of one host changes its cluster's files.
-}, { crossHost: 'cluster' as const });
+}, { crossHost: 'cluster' as const, perHost: true as const });
 
 /** Every host's first-boot plan, by host name (apply reads the secrets each host needs from it). */
 export function firstBootConfigs(fleet: Fleet): Map<string, FirstBootConfig> {
   const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
-  const groups = new Map(Object.values(fleet.clusters).map((c) => [c.name, raftOrder(fleet, c)]));
-  return new Map(fleet.hosts.map((host) => [host.name, firstBootConfig(fleet, host, hosts, groups.get(host.cluster)!)]));
+  // Ordered once per cluster that has hosts here (a streamed build passes a few hosts at a time).
+  const groups = new Map<string, Cluster['raft']>();
+  const groupsOf = (name: string): Cluster['raft'] => groups.get(name) ?? groups.set(name, raftOrder(fleet, fleet.clusters[name]!)).get(name)!;
+  return new Map(fleet.hosts.map((host) => [host.name, firstBootConfig(fleet, host, hosts, groupsOf(host.cluster))]));
 }
 
 /** Keys are written in a fixed order, so the same fleet gives the same bytes. */

@@ -4,7 +4,7 @@ import type { Fleet, Host, Interface, Service } from '../model/fleet.ts';
 import type { Artifact, EmitContext, Emitter } from './artifact.ts';
 import { bootConfig } from './boot-loader.ts';
 import { GENERATED_HEADER } from './artifact.ts';
-import { nixCode, nixValue, type NixCode } from './nix/printer.ts';
+import { nixCode, nixFile, nixValue, type NixCode } from './nix/printer.ts';
 import { LIBRARY_DIR } from '../library/index.ts';
 
 export const emitHostModules: Emitter = (fleet, context) =>
@@ -14,6 +14,7 @@ export const emitHostModules: Emitter = (fleet, context) =>
     host: host.name,
     contents: renderHostModule(fleet, host, context),
   }));
+emitHostModules.perHost = true;
 
 /** Path from hosts/<host>/ to a file under the hand-written nix/ directory, as a Nix path literal. */
 export function nixPathFromHost(context: EmitContext, relative: string): NixCode {
@@ -43,19 +44,11 @@ function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): strin
     time: { timeZone: nixCode('host.timezone') },
     boot: bootConfig(host),
     systemd: { network: { links: linkFiles(host.interfaces) } },
-    platform: { services: Object.fromEntries(host.services.map((name) => [name, serviceConfig(fleet.services[name]!, host)])) },
+    platform: { services: serviceConfigs(fleet, host) },
     ...(host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}),
   };
-  return [
-    `# ${GENERATED_HEADER}`,
-    `# NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.`,
-    '{ lib, pkgs, ... }:',
-    'let',
-    '  host = import ./host.nix;',
-    'in',
-    nixValue(module, { collapsePaths: true }),
-    '',
-  ].join('\n');
+  const head = `# ${GENERATED_HEADER}\n# NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.\n{ lib, pkgs, ... }:\nlet\n  host = import ./host.nix;\nin\n`;
+  return nixFile(head, module, { collapsePaths: true });
 }
 
 function networking(host: Host): Record<string, unknown> {
@@ -106,6 +99,29 @@ export function nicMtu(interfaces: readonly Interface[], name: string): number |
   const mtus = onNic.flatMap((i) => (i.mtu !== undefined ? [i.mtu] : []));
   return mtus.length > 0 ? Math.max(...mtus) : undefined;
 }
+
+/**
+ * Each service's configuration, printed: it depends on the service, the host's services and its
+ * NICs' networks and devices only, so hosts alike share one printed text (most of the module).
+ * The text is what printing the configuration in place gives: printed at no indentation, each line
+ * indented where it lands, and never a dotted path (a configuration has two keys or more).
+ */
+function serviceConfigs(fleet: Fleet, host: Host): Record<string, NixCode> {
+  const key = `${host.services.join('\0')}\n${host.interfaces.map((nic) => `${nic.network}\0${nic.device}`).join('\n')}`;
+  const configs: Record<string, NixCode> = {};
+  for (const name of host.services) {
+    const service = fleet.services[name]!;
+    let byHost = printedServices.get(service);
+    if (!byHost) printedServices.set(service, (byHost = new Map()));
+    let printed = byHost.get(key);
+    if (!printed) byHost.set(key, (printed = nixCode(nixValue(serviceConfig(service, host), { collapsePaths: true }))));
+    configs[name] = printed;
+  }
+  return configs;
+}
+
+/** Printed service configurations by service, then by what of a host they depend on. */
+const printedServices = new WeakMap<Service, Map<string, NixCode>>();
 
 /**
  * Ordering dependencies count only between services that run on the same host. Each port lists the

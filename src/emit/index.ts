@@ -48,7 +48,10 @@ export function finishArtifacts(fleet: Fleet, emitted: readonly Artifact[], cont
   return [...artifacts, buildManifest(fleet, artifacts, context, manifest)];
 }
 
-/** Inside the output root: relative, no empty, '.' or '..' segments. */
+/** Inside the output root: relative, no empty, '.' or '..' segments, no backslash or NUL. */
 export function isSafeRelativePath(path: string): boolean {
-  return path.length > 0 && !path.startsWith('/') && path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..' && !segment.includes('\\') && !segment.includes('\0'));
+  return path.length > 0 && path[0] !== '/' && !UNSAFE_PATH.test(path);
 }
+
+/** A segment of at most two dots (none: an empty one), or a backslash or NUL anywhere: one test, no array of segments. */
+const UNSAFE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;

@@ -78,6 +78,7 @@ emitIpxe.patch = (previous, fleet) => {
 
 /** ipxe/hosts/<mac>.ipxe: one per host (a separate emitter, so a rebuild renders only the hosts that changed). */
 export const emitIpxeHosts: Emitter = (fleet) => fleet.hosts.map((host) => hostScript(fleet, host));
+emitIpxeHosts.perHost = true;
 
 function renderBootScript(fleet: Fleet, withProfiles: boolean): string {
   const profiles = withProfiles ? Object.values(fleet.profiles) : [];

@@ -183,7 +183,7 @@ export class ManifestMemo {
 const MAX_PATCHED_PIECES = 256;
 
 /** Hosts in the order JSON.stringify gives an object's keys: names that are array indices ("10") first, by number. */
-function jsonKeyOrder(hosts: readonly Host[]): readonly Host[] {
+export function jsonKeyOrder(hosts: readonly Host[]): readonly Host[] {
   if (!hosts.some((h) => /^(?:0|[1-9][0-9]{0,9})$/.test(h.name))) return hosts;
   const byName = new Map(hosts.map((h) => [h.name, h]));
   return Object.keys(Object.fromEntries(hosts.map((h) => [h.name, 0]))).map((name) => byName.get(name)!);
@@ -218,21 +218,21 @@ function hostText(host: Host, own: Artifact[], shared: ReadonlyArray<{ artifact:
   return text;
 }
 
-function entryText(kind: ArtifactKind, hash: string, indent: string): string {
+export function entryText(kind: ArtifactKind, hash: string, indent: string): string {
   return `{\n${indent}  "kind": ${JSON.stringify(kind)},\n${indent}  "sha256": "${hash}"\n${indent}}`;
 }
 
 /** An object's members, rendered, as JSON.stringify prints them at this indentation. */
-function block(members: readonly string[], indent: string): string {
+export function block(members: readonly string[], indent: string): string {
   return members.length === 0 ? '{}' : `{\n${members.join(',\n')}\n${indent}}`;
 }
 
-function list(items: readonly string[], indent: string): string {
+export function list(items: readonly string[], indent: string): string {
   return items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n${indent}]`;
 }
 
 /** A section's JSON at the manifest's second level. */
-function indented(record: Record<string, string>): string {
+export function indented(record: Record<string, string>): string {
   return JSON.stringify(record, null, 2).replace(/\n/g, '\n  ');
 }
 
@@ -244,7 +244,7 @@ function isSortedByPath(artifacts: readonly Artifact[]): boolean {
 /** nixDependencies, kept by the nix files and the profile's module list (hosts of a profile share it): the same array for the same inputs. */
 const nixDependencyMemo = [false, true].map(() => new WeakMap<Map<string, string>, WeakMap<readonly string[], string[]>>());
 
-function nixDependenciesOf(host: Host, nixFiles: Map<string, string>, sorted: ReadonlyArray<readonly [string, string]>, bootServer: boolean): string[] {
+export function nixDependenciesOf(host: Host, nixFiles: Map<string, string>, sorted: ReadonlyArray<readonly [string, string]>, bootServer: boolean): string[] {
   const memo = nixDependencyMemo[bootServer ? 1 : 0]!;
   let byModules = memo.get(nixFiles);
   if (!byModules) memo.set(nixFiles, (byModules = new WeakMap()));
@@ -268,7 +268,7 @@ export function nixDependencies(host: Host, sorted: ReadonlyArray<readonly [stri
   return deps;
 }
 
-function sortedNixFiles(nixFiles: Map<string, string>): Array<[string, string]> {
+export function sortedNixFiles(nixFiles: Map<string, string>): Array<[string, string]> {
   return [...nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

@@ -67,8 +67,13 @@ export class WriteLayout {
     return step.op === 'whole' ? this.outDir : path.join(this.baseDir(step.base), step.path);
   }
 
+  /** A first build stages every file: the directory of new files is joined once per base, each path appended. */
+  private readonly newDirs: Partial<Record<Base, string>> = {};
+
   staged(step: Step): string {
-    return path.join(this.stagingDir(step.base), step.base, 'new', step.path);
+    const dir = (this.newDirs[step.base] ??= path.join(this.stagingDir(step.base), step.base, 'new'));
+    // Step paths are checked: relative, '/'-separated, no empty, '.' or '..' segment (what path.join would change).
+    return step.path === '' ? dir : `${dir}${path.sep}${path.sep === '/' ? step.path : step.path.split('/').join(path.sep)}`;
   }
 
   backup(step: Step): string {

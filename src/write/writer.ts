@@ -15,6 +15,7 @@ import { describeFileSystemError, hintFor, isFileSystemError, WriteFailed, Write
 import { readJournal, rollForward, undo, untouched, prefixOf, writeJournal, WriteLayout, JOURNAL_VERSION, type Journal, type Step } from './journal.ts';
 import { acquireOutputLock, type OutputLock } from './lock.ts';
 import { refuseForeignRootFile } from './root-files.ts';
+import { StreamStager, type Streamed } from './stage-stream.ts';
 
 export { WriteRefused, WriteFailed } from './errors.ts';
 
@@ -25,8 +26,8 @@ export interface WriteResult {
 }
 
 /** Test hook: called between steps so tests can simulate a crash (or pause a real process) at each point. */
-export type CrashPoint = 'after-temp-written' | 'after-journal-written' | 'after-first-patch-step' | 'after-patched';
-export const CRASH_POINTS: readonly CrashPoint[] = ['after-temp-written', 'after-journal-written', 'after-first-patch-step', 'after-patched'];
+export type CrashPoint = 'after-first-staged' | 'after-temp-written' | 'after-journal-written' | 'after-first-patch-step' | 'after-patched';
+export const CRASH_POINTS: readonly CrashPoint[] = ['after-first-staged', 'after-temp-written', 'after-journal-written', 'after-first-patch-step', 'after-patched'];
 
 export interface WriteOptions {
   /**
@@ -49,16 +50,22 @@ export interface WriteOptions {
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
-export async function writeOutput(outDir: string, artifacts: readonly Artifact[], crashAt?: (point: CrashPoint) => void, options: WriteOptions = {}): Promise<WriteResult> {
+export async function writeOutput(outDir: string, artifacts: Iterable<Streamed>, crashAt?: (point: CrashPoint) => void, options: WriteOptions = {}): Promise<WriteResult> {
   return writeOutputSync(outDir, artifacts, crashAt, options);
 }
 
-export function writeOutputSync(outDir: string, artifacts: readonly Artifact[], crashAt?: (point: CrashPoint) => void, options: WriteOptions = {}): WriteResult {
+/**
+ * Without `known`, the artifacts may be a stream (emit/stream.ts): each is compared and staged as it
+ * comes, and only its path is kept. With `known` (fleetc watch), they are an array.
+ */
+export function writeOutputSync(outDir: string, artifacts: Iterable<Streamed>, crashAt?: (point: CrashPoint) => void, options: WriteOptions = {}): WriteResult {
   const target = path.resolve(outDir);
   const rootDir = rootDirOf(target, options);
+  const known = options.known;
+  if (known && !Array.isArray(artifacts)) throw new Error('writeOutputSync: known contents need the artifacts as an array');
   // A patch's other artifacts are the ones checked and written last time.
-  const patch = options.known && options.patch;
-  checkArtifactPaths(target, rootDir, patch ? patch.touched : artifacts);
+  const patch = known && options.patch;
+  if (known) checkArtifactPaths(target, rootDir, patch ? patch.touched : (artifacts as readonly Artifact[]));
   const lock = options.lock ?? guarded(`write ${outDir}`, () => {
     refuseNonDirectory(target);
     return acquireOutputLock(target, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: 'fleetc build', makeParent: true });
@@ -66,11 +73,42 @@ export function writeOutputSync(outDir: string, artifacts: readonly Artifact[], 
   try {
     return guarded(`write ${outDir}`, () => {
       refuseNonDirectory(target);
-      return writeLocked(target, rootDir, artifacts, crashAt, options.known, patch || undefined);
+      return known ? writeLocked(target, rootDir, artifacts as readonly Artifact[], crashAt, known, patch || undefined) : writeStreamLocked(target, rootDir, artifacts, crashAt);
     });
   } finally {
     if (!options.lock) lock.release();
   }
+}
+
+/**
+ * Each artifact compared with the file it replaces and staged as it comes (a first build: every
+ * file, into the new tree); then the journal and the patch, as writeLocked does. Whatever fails
+ * while the artifacts come (an emitter, a refused root file, the file system) leaves nothing behind.
+ */
+function writeStreamLocked(target: string, rootDir: string, artifacts: Iterable<Streamed>, crashAt: ((point: CrashPoint) => void) | undefined): WriteResult {
+  recoverInterruptedWriteSync(target, { rootDir });
+  const outExists = refuseForeignDirectory(target) || fs.existsSync(target);
+  const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes(4).toString('hex')}`);
+  let crashing = false;
+  const crash = (point: CrashPoint): void => {
+    crashing = true;
+    crashAt?.(point);
+    crashing = false;
+  };
+  let staged: { steps: Step[]; changes: FileChange[] };
+  try {
+    const stager = new StreamStager(layout, outExists, () => crash('after-first-staged'));
+    for (const artifact of artifacts) stager.take(artifact);
+    staged = stager.finish();
+  } catch (error) {
+    // A simulated crash leaves its leftovers, like a real one.
+    if (!crashing) layout.removeStaging();
+    throw error;
+  }
+  const { steps, changes } = staged;
+  if (changes.length === 0) return { changes, wrote: false };
+  commit(layout, { version: JOURNAL_VERSION, rootDir: path.relative(path.dirname(target), rootDir), direction: 'forward', steps }, target, crashAt);
+  return { changes, wrote: true };
 }
 
 function writeLocked(target: string, rootDir: string, all: readonly Artifact[], crashAt: ((point: CrashPoint) => void) | undefined, known: ReadonlyMap<string, string> | undefined, patch: WritePatch | undefined): WriteResult {
@@ -116,7 +154,22 @@ function writeLocked(target: string, rootDir: string, all: readonly Artifact[], 
 
   try {
     const made = new Set<string>();
-    for (const [step, artifact] of staged) writeStaged(layout.staged(step), artifact.contents, made);
+    for (const [step, artifact] of staged) {
+      writeStaged(layout.staged(step), artifact.contents, made);
+      if (step === staged[0]![0]) crashAt?.('after-first-staged');
+    }
+  } catch (error) {
+    if (!isFileSystemError(error)) throw error;
+    layout.removeStaging();
+    throw error;
+  }
+  commit(layout, journal, target, crashAt);
+  return { changes, wrote: true };
+}
+
+/** With every new file staged: the journal, then each step; a file-system error undoes them all. */
+function commit(layout: WriteLayout, journal: Journal, target: string, crashAt: ((point: CrashPoint) => void) | undefined): void {
+  try {
     crashAt?.('after-temp-written');
     writeJournal(layout, journal);
   } catch (error) {
@@ -139,7 +192,6 @@ function writeLocked(target: string, rootDir: string, all: readonly Artifact[], 
   }
   crashAt?.('after-patched');
   finish(layout);
-  return { changes, wrote: true };
 }
 
 /** A step failed on the file system: every step is undone, and nothing is left beside the output. */

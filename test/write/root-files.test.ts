@@ -53,7 +53,7 @@ for (const point of CRASH_POINTS) {
       if (at === point) throw new Error('simulated crash');
     }, { rootDir: repo }), /simulated crash/);
     await recoverInterruptedWrite(out, { rootDir: repo });
-    const expected = ['after-temp-written', 'after-journal-written'].includes(point) ? 'old' : 'new';
+    const expected = ['after-first-staged', 'after-temp-written', 'after-journal-written'].includes(point) ? 'old' : 'new';
     assert.equal(readFileSync(path.join(out, 'a.nix'), 'utf8'), expected);
     assert.equal(readFileSync(path.join(repo, 'flake.nix'), 'utf8'), flake(expected).contents);
     assert.equal(readFileSync(path.join(repo, 'flake.lock'), 'utf8'), lock(expected).contents);

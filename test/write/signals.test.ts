@@ -1,7 +1,8 @@
 // Real signals to a real fleetc in the middle of a write. The output directory never disappears:
 // SIGTERM, SIGINT and SIGHUP let the write finish (exit 128+n, the tree whole and new); SIGKILL
-// leaves a journal that the next build completes. FLEETC_TEST_PAUSE holds the writer after its first
-// step so the signal lands mid-patch; a second test kills at random moments instead.
+// leaves a journal that the next build completes, and a first build killed while it stages the files
+// it emits leaves no output at all. FLEETC_TEST_PAUSE holds the writer after its first step (or its
+// first staged file) so the signal lands there; another test kills at random moments instead.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -80,6 +81,40 @@ describe('signals during a write', () => {
     assert.equal(s.tree(), s.newTree);
     assert.equal((await runFleetc([...s.args('next', 'generated'), '--check'], { cwd: s.root })).exitCode, 0);
     assert.deepEqual(entriesOf(s.root).filter((n) => n.startsWith('.generated')), []);
+  });
+
+  test('SIGKILL while a first build stages its files as they are emitted: no output directory, and the next build writes the whole tree', async (t) => {
+    const root = tempDir(t);
+    const paths = makeFleet(root);
+    addWorkers(paths.fleetDir, 20);
+    const expected = await referenceTree(root, 'fleet', 'ref');
+    const args = ['build', '--fleet', 'fleet', '--out', 'generated', '--nix', 'nix', '--no-cache'];
+    const build = spawnBuild(root, args, { FLEETC_TEST_PAUSE: 'after-first-staged:5000' });
+    await waitForOutput(build.stderr, /test pause at after-first-staged/);
+    assert.ok(entriesOf(root).some((n) => n.startsWith('.generated.tmp-')), 'the staging has begun');
+    build.child.kill('SIGKILL');
+    await build.child;
+    assert.ok(!existsSync(path.join(root, 'generated')), 'no partial output');
+    assert.ok(!existsSync(path.join(root, 'flake.nix')));
+    const next = await runFleetc(args, { cwd: root });
+    assert.equal(next.exitCode, 0, next.stderr);
+    assert.equal(treeHash(path.join(root, 'generated')), expected);
+    assert.deepEqual(entriesOf(root).filter((n) => n.startsWith('.generated')), [], 'what the killed build staged is gone');
+  });
+
+  test('SIGTERM while a first build stages its files: the write finishes whole, then fleetc exits 143', async (t) => {
+    const root = tempDir(t);
+    const paths = makeFleet(root);
+    addWorkers(paths.fleetDir, 20);
+    const expected = await referenceTree(root, 'fleet', 'ref');
+    const build = spawnBuild(root, ['build', '--fleet', 'fleet', '--out', 'generated', '--nix', 'nix', '--no-cache'], { FLEETC_TEST_PAUSE: 'after-first-staged:1500' });
+    await waitForOutput(build.stderr, /test pause at after-first-staged/);
+    build.child.kill('SIGTERM');
+    const result = await build.child;
+    assert.equal(result.exitCode, 143, build.stderr());
+    assert.match(build.stderr(), /the write in progress was finished first/);
+    assert.equal(treeHash(path.join(root, 'generated')), expected);
+    assert.deepEqual(entriesOf(root).filter((n) => n.startsWith('.generated')), []);
   });
 
   test('signals aimed at the write of a large build: generated/ never vanishes, a caught signal leaves a whole tree', async (t) => {

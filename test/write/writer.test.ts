@@ -98,7 +98,7 @@ for (const point of ALL_POINTS) {
     await recoverInterruptedWrite(out);
     const tree = treeOf(out);
     // Before the first step touches the old tree the old one comes back; after, the new one is finished.
-    const expected = ['after-temp-written', 'after-journal-written'].includes(point) ? asTree(OLD_TREE) : asTree(NEW_TREE);
+    const expected = ['after-first-staged', 'after-temp-written', 'after-journal-written'].includes(point) ? asTree(OLD_TREE) : asTree(NEW_TREE);
     assert.deepEqual(tree, expected);
     assert.deepEqual(readdirSync(path.dirname(out)), ['generated'], 'no staging, journal or work directory left');
     await writeOutput(out, NEW_TREE);

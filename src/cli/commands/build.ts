@@ -54,9 +54,10 @@ async function build(options: Record<string, unknown>, io: Io, guard: SignalGuar
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
-  const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount() });
+  // A write takes the artifacts as they are emitted (emit/stream.ts): their texts never pile up.
+  const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount(), stream: !check });
   io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
-  if (hasErrors(result.diagnostics) || !result.artifacts) {
+  if (hasErrors(result.diagnostics) || !(result.artifacts || result.stream)) {
     io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched\n`);
     return EXIT.failed;
   }
@@ -73,7 +74,7 @@ async function build(options: Record<string, unknown>, io: Io, guard: SignalGuar
   } finally {
     lock?.release();
   }
-  io.stderr(summary(changes, result.hostCount, result.artifacts.length));
+  io.stderr(summary(changes, result.hostCount, result.artifacts?.length ?? result.stream!.count));
   const after = await guard.settle();
   if (after) {
     io.stderr(`fleetc build: interrupted (${after}); the write in progress was finished first\n`);
@@ -87,9 +88,9 @@ function lockForWrite(paths: Paths, timeoutMs: number): OutputLock {
 }
 
 function writeLocked(paths: Paths, rootDir: string, result: Compilation, lock: OutputLock, key: string | undefined, cacheDir: string | undefined): FileChange[] {
-  const { changes } = writeOutputSync(paths.outDir, result.artifacts!, testPause(), { rootDir, lock });
+  const { changes } = writeOutputSync(paths.outDir, result.stream ?? result.artifacts!, testPause(), { rootDir, lock });
   // Only a build without diagnostics is stamped: warnings are printed on every build.
-  if (key !== undefined && result.diagnostics.length === 0) writeStamp(cacheDir!, key, result.hostCount, paths.outDir, result.artifacts!, rootDir);
+  if (key !== undefined && result.diagnostics.length === 0) writeStamp(cacheDir!, key, result.hostCount, paths.outDir, result.stream?.written() ?? result.artifacts!, rootDir);
   return changes;
 }
 

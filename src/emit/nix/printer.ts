@@ -2,7 +2,19 @@
 
 /** A fragment of Nix code inserted as is (a path, a function call, a reference to `host`). */
 export class NixCode {
+  /** The code re-indented, per indentation it was printed at (a piece printed once is inserted in thousands of hosts' files). */
+  private indented: Map<string, string> | undefined;
+
   constructor(readonly code: string) {}
+
+  /** The code with each line after the first indented so. */
+  at(indent: string): string {
+    if (indent === '' || !this.code.includes('\n')) return this.code;
+    this.indented ??= new Map();
+    let text = this.indented.get(indent);
+    if (text === undefined) this.indented.set(indent, (text = this.code.replace(/\n/g, `\n${indent}`)));
+    return text;
+  }
 }
 
 export const nixCode = (code: string): NixCode => new NixCode(code);
@@ -52,14 +64,74 @@ export interface PrintOptions {
 /** Pretty-prints data as a Nix expression, two-space indented. Key order is kept as given. */
 export function nixValue(value: unknown, options: PrintOptions = {}, indent = ''): string {
   const out: string[] = [];
-  print(value, options, indent, out);
+  print(value, options, 0, levelsOf(indent), out);
   return out.join('');
 }
 
+/** A file: `head`, then the value printed, then a newline, joined once (no second copy of the text). */
+export function nixFile(head: string, value: unknown, options: PrintOptions = {}): string {
+  const out: string[] = [head];
+  print(value, options, 0, levelsOf(''), out);
+  out.push('\n');
+  return out.join('');
+}
+
+/**
+ * What an attribute set or list at one depth writes around its members, made once per depth: the
+ * opening with the first member's indentation, the separator with the next one's, the closing.
+ * Fewer, longer parts make the text's final join cheaper (it is most of printing's cost).
+ */
+interface Level {
+  indent: string;
+  setOpen: string;
+  setNext: string;
+  setClose: string;
+  listOpen: string;
+  listNext: string;
+  listClose: string;
+}
+
+/** The levels below one base indentation, made as they are first needed. */
+class Levels {
+  private readonly made: Level[] = [];
+
+  constructor(private readonly base: string) {}
+
+  at(depth: number): Level {
+    let made = this.made[depth];
+    if (!made) {
+      const indent = depth === 0 ? this.base : `${this.at(depth - 1).indent}  `;
+      const inner = `${indent}  `;
+      made = this.made[depth] = { indent, setOpen: `{\n${inner}`, setNext: `;\n${inner}`, setClose: `;\n${indent}}`, listOpen: `[\n${inner}`, listNext: `\n${inner}`, listClose: `\n${indent}]` };
+    }
+    return made;
+  }
+}
+
+const levelTables = new Map<string, Levels>();
+
+function levelsOf(base: string): Levels {
+  let levels = levelTables.get(base);
+  if (!levels) levelTables.set(base, (levels = new Levels(base)));
+  return levels;
+}
+
+/** "name = ", spelled once per attribute name. */
+const assignments = new Map<string, string>();
+
+function assignment(name: string): string {
+  let text = assignments.get(name);
+  if (text === undefined) {
+    text = `${nixAttrName(name)} = `;
+    if (assignments.size < 100_000) assignments.set(name, text);
+  }
+  return text;
+}
+
 /** Appends to one list of parts: thousands of hosts' files print without intermediate strings. */
-function print(value: unknown, options: PrintOptions, indent: string, out: string[]): void {
+function print(value: unknown, options: PrintOptions, depth: number, levels: Levels, out: string[]): void {
   if (value instanceof NixCode) {
-    out.push(value.code.includes('\n') ? value.code.replace(/\n/g, `\n${indent}`) : value.code);
+    out.push(value.at(levels.at(depth).indent));
     return;
   }
   if (value === null) return void out.push('null');
@@ -69,41 +141,44 @@ function print(value: unknown, options: PrintOptions, indent: string, out: strin
     if (!Number.isSafeInteger(value)) throw new Error(`nixValue: only integers are emitted, got ${value}`);
     return void out.push(value < 0 ? `(${value})` : String(value));
   }
-  const inner = indent + '  ';
   if (Array.isArray(value)) {
     if (value.length === 0) return void out.push('[ ]');
-    out.push('[\n');
-    for (const item of value) {
-      out.push(inner);
+    const at = levels.at(depth);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      out.push(i === 0 ? at.listOpen : at.listNext);
       // A function application or negative number inside a list must be parenthesised.
       const parenthesise = item instanceof NixCode && needsParentheses(item);
       if (parenthesise) out.push('(');
-      print(item, options, inner, out);
+      print(item, options, depth + 1, levels, out);
       if (parenthesise) out.push(')');
-      out.push('\n');
     }
-    out.push(indent, ']');
+    out.push(at.listClose);
     return;
   }
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
+    const at = levels.at(depth);
     let first = true;
-    for (const key of Object.keys(record)) {
+    // Plain data only (no inherited enumerable keys): for-in walks the keys without an array of them.
+    for (const key in record) {
       let current = record[key];
       if (current === undefined) continue;
-      out.push(first ? '{\n' : '\n');
+      out.push(first ? at.setOpen : at.setNext);
       first = false;
-      out.push(inner, nixAttrName(key));
       let only: string | undefined;
-      while (options.collapsePaths && (only = onlyKey(current)) !== undefined) {
-        out.push('.', nixAttrName(only));
-        current = (current as Record<string, unknown>)[only];
+      if (!options.collapsePaths || (only = onlyKey(current)) === undefined) out.push(assignment(key));
+      else {
+        out.push(nixAttrName(key));
+        do {
+          out.push('.', nixAttrName(only));
+          current = (current as Record<string, unknown>)[only];
+        } while ((only = onlyKey(current)) !== undefined);
+        out.push(' = ');
       }
-      out.push(' = ');
-      print(current, options, inner, out);
-      out.push(';');
+      print(current, options, depth + 1, levels, out);
     }
-    out.push(first ? '{ }' : `\n${indent}}`);
+    out.push(first ? '{ }' : at.setClose);
     return;
   }
   throw new Error(`nixValue: cannot print ${typeof value}`);

@@ -1,0 +1,105 @@
+// manifest.json from what a streamed build kept of each file (path, kind, sha256), not the files
+// themselves: the text is buildManifest's, rendered piece by piece as it is written.
+import type { Fleet } from '../model/fleet.ts';
+import type { Artifact, ArtifactInPieces, ArtifactKind, EmitContext } from './artifact.ts';
+import { BOOT_SERVER_KINDS, block, entryText, indented, jsonKeyOrder, list, MANIFEST_PATH, MANIFEST_VERSION, nixDependenciesOf, sha256, sortedNixFiles } from './manifest.ts';
+
+/** One file as the manifest lists it. */
+export interface FileRecord {
+  path: string;
+  kind: ArtifactKind;
+  sha256: string;
+  root?: true;
+}
+
+/** A host entry's member: the key (a path, or "<path>#<host>" for a part of a shared file), kind, hash. */
+type HostEntry = [string, ArtifactKind, string];
+
+/**
+ * Takes each artifact as it passes (`add`), keeps its record and its host's entries, hashing a
+ * shared file's base once and each host's part of it; `finish` checks the paths and gives the
+ * manifest, to be rendered when it is written.
+ */
+export class ManifestRecorder {
+  readonly files: FileRecord[] = [];
+  private readonly own = new Map<string, HostEntry[]>();
+  private readonly server: string | undefined;
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly context: EmitContext,
+  ) {
+    for (const host of fleet.hosts) this.own.set(host.name, []);
+    this.server = fleet.boot.server !== undefined && this.own.has(fleet.boot.server) ? fleet.boot.server : undefined;
+  }
+
+  add(artifact: Artifact, hash: string): void {
+    const { path, kind, host } = artifact;
+    this.files.push(artifact.root ? { path, kind, sha256: hash, root: true } : { path, kind, sha256: hash });
+    if (host !== undefined) this.own.get(host)!.push([path, kind, hash]);
+    // What the boot server serves and builds from is its own too (BOOT_SERVER_KINDS).
+    if (this.server !== undefined && host !== this.server && BOOT_SERVER_KINDS.has(kind)) this.own.get(this.server)!.push([path, kind, hash]);
+    if (!artifact.fragments) return;
+    const base = artifact.fragmentBase === undefined ? undefined : sha256(artifact.fragmentBase);
+    for (const name in artifact.fragments) {
+      const entries = this.own.get(name);
+      const fragment = artifact.fragments[name]!;
+      if (entries) entries.push([`${path}#${name}`, kind, sha256(base === undefined ? fragment : `${base}\n${fragment}`)]);
+    }
+  }
+
+  /** Sorts the records by path (throwing for two at one path) and gives the manifest. */
+  finish(): ArtifactInPieces {
+    const files = this.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    for (let i = 1; i < files.length; i++) if (files[i - 1]!.path === files[i]!.path) throw new Error(`emit: two artifacts at ${files[i]!.path}`);
+    return { path: MANIFEST_PATH, kind: 'manifest', pieces: () => this.blocks() };
+  }
+
+  /** buildManifest's text in blocks of about 64 KB (a few hundred for a large fleet, not a few per file). */
+  private *blocks(): Generator<string> {
+    const { fleet, context, files, server } = this;
+    const out = new Block();
+    const sortedNix = sortedNixFiles(context.nixFiles);
+    out.add(`{\n  "generator": "fleetc",\n  "version": ${MANIFEST_VERSION},\n  "fleet": ${JSON.stringify(fleet.name)},\n`);
+    if (context.source !== undefined) out.add(`  "source": ${JSON.stringify(context.source)},\n`);
+    out.add(files.length === 0 ? '  "files": {}' : '  "files": {\n');
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
+      if (out.add(`    ${JSON.stringify(file.path)}: ${entryText(file.kind, file.sha256, '    ')}${i === files.length - 1 ? '\n  }' : ',\n'}`)) yield out.take();
+    }
+    out.add(`,\n  "nix": ${indented(Object.fromEntries(sortedNix))},\n  "library": ${indented(Object.fromEntries(context.library.files))},\n`);
+    if (server) out.add(`  "bootServer": ${JSON.stringify(server)},\n`);
+    const hosts = jsonKeyOrder(fleet.hosts);
+    out.add(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
+    for (let i = 0; i < hosts.length; i++) {
+      const host = hosts[i]!;
+      const entries = this.own.get(host.name)!.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, '        ')}`);
+      const nix = nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server);
+      const text = `    ${JSON.stringify(host.name)}: {\n      "profile": ${JSON.stringify(host.profile)},\n      "artifacts": ${block(lines, '      ')},\n      "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), '      ')}\n    }${i === hosts.length - 1 ? '\n  }' : ',\n'}`;
+      if (out.add(text)) yield out.take();
+    }
+    out.add('\n}\n');
+    yield out.take();
+  }
+}
+
+/** Pieces gathered until they make about 64 KB. */
+class Block {
+  private pieces: string[] = [];
+  private size = 0;
+
+  /** True when the block is full (take it). */
+  add(piece: string): boolean {
+    this.pieces.push(piece);
+    this.size += piece.length;
+    return this.size >= 1 << 16;
+  }
+
+  take(): string {
+    const text = this.pieces.join('');
+    this.pieces = [];
+    this.size = 0;
+    return text;
+  }
+}
