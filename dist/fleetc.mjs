@@ -3058,7 +3058,7 @@ function resolveHost(name, input, fleet, profile, networks) {
     ...input.description !== void 0 ? { description: input.description } : {},
     profile: profile.name,
     profiles: profile.chain,
-    cluster: input.cluster ?? defaults.cluster ?? DEFAULT_CLUSTER,
+    cluster: hostCluster(input, fleet),
     arch,
     firmware: input.hardware.firmware ?? defaults.firmware ?? "uefi",
     system: `${arch}-linux`,
@@ -3093,6 +3093,9 @@ function resolveHost(name, input, fleet, profile, networks) {
     timezone: defaults.timezone ?? DEFAULT_TIMEZONE,
     stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION
   };
+}
+function hostCluster(input, fleet) {
+  return input.cluster ?? fleet.defaults?.cluster ?? DEFAULT_CLUSTER;
 }
 function resolveInterface(nic, network) {
   return {
@@ -3258,7 +3261,7 @@ var DEFAULT_EVAL_MAX_MEMORY_MIB = 4096;
 var DEFAULT_DHCP_INTERFACES = ["*"];
 var DEFAULT_IPXE_BINARIES = { bios: "undionly.kpxe", uefi: "ipxe.efi", arm64: "ipxe-arm64.efi" };
 var DEFAULT_MENU_TIMEOUT_SECONDS = 30;
-function resolveFleet(checked, memo) {
+function resolveFleet(checked, memo, partly) {
   const fleetFile = checked.fleet;
   const input = fleetFile.data;
   const report = new Reporter();
@@ -3281,29 +3284,15 @@ function resolveFleet(checked, memo) {
       ...spec.dhcp ? { dhcp: { ...spec.dhcp.pool ? { pool: spec.dhcp.pool } : {}, leaseSeconds: spec.dhcp.leaseSeconds ?? DEFAULT_LEASE_SECONDS } } : {}
     };
   }
-  const services = {};
-  for (const name of Object.keys(input.services ?? {}).sort()) {
-    const spec = input.services[name];
-    const ports = Object.fromEntries(Object.entries(spec.ports ?? {}).map(([name2, port]) => [name2, resolvePort(port)]));
-    const firstPort = Object.keys(ports)[0];
-    services[name] = {
-      name,
-      ...spec.description !== void 0 ? { description: spec.description } : {},
-      raft: spec.raft ?? false,
-      ports,
-      ...spec.health && (spec.health.port ?? firstPort) !== void 0 ? { health: { ...spec.health.http !== void 0 ? { http: spec.health.http } : {}, port: spec.health.port ?? firstPort } } : {},
-      after: spec.after ?? []
-    };
-  }
+  const services = resolveServices(input);
   const profiles = memo ? memo.profiles(checked.profiles, () => resolveProfiles(checked.profiles)) : resolveProfiles(checked.profiles);
-  const hostDocs = /* @__PURE__ */ new Map();
-  for (const host of checked.hosts) if (!hostDocs.has(host.name)) hostDocs.set(host.name, host);
+  const hostDocs = hostDocuments(checked);
   const resolve = (host) => resolveHost(host.name, host.data, input, profiles[host.data.profile], networks);
-  const hosts = [...hostDocs.values()].sort((a, b) => compareText(a.name, b.name)).map((host) => memo ? memo.host(host, input, profiles[host.data.profile], () => resolve(host)) : resolve(host));
-  const clusters = resolveClusters(hosts, services, fleetFile, hostDocs, report);
-  checkSites(input.sites ?? [], hosts, clusters, fleetFile, hostDocs, report);
+  const hosts = [...hostDocs.values()].filter((host) => !partly || partly.hosts.has(host.name)).sort((a, b) => compareText(a.name, b.name)).map((host) => memo ? memo.host(host, input, profiles[host.data.profile], () => resolve(host)) : resolve(host));
+  const clusters = partly ? partly.clusters : resolveClusters(hosts, services, fleetFile, hostDocs, report);
+  if (!partly) checkSites(input.sites ?? [], hosts, clusters, fleetFile, hostDocs, report);
   const firstBoot = resolveFirstBootPolicy(input.firstBoot);
-  checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report);
+  if (!partly) checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report);
   const fleet = {
     name: input.name,
     ...input.description !== void 0 ? { description: input.description } : {},
@@ -3340,6 +3329,35 @@ function resolveFleet(checked, memo) {
     hosts
   };
   return { value: fleet, diagnostics: report.diagnostics };
+}
+function clustersOf(checked, memo) {
+  const input = checked.fleet.data;
+  const profiles = memo ? memo.profiles(checked.profiles, () => resolveProfiles(checked.profiles)) : resolveProfiles(checked.profiles);
+  const hostDocs = hostDocuments(checked);
+  const members = [...hostDocs.values()].sort((a, b) => compareText(a.name, b.name)).map((host) => ({ name: host.name, cluster: hostCluster(host.data, input), services: profiles[host.data.profile].services }));
+  return resolveClusters(members, resolveServices(input), checked.fleet, hostDocs, new Reporter());
+}
+function hostDocuments(checked) {
+  const hostDocs = /* @__PURE__ */ new Map();
+  for (const host of checked.hosts) if (!hostDocs.has(host.name)) hostDocs.set(host.name, host);
+  return hostDocs;
+}
+function resolveServices(input) {
+  const services = {};
+  for (const name of Object.keys(input.services ?? {}).sort()) {
+    const spec = input.services[name];
+    const ports = Object.fromEntries(Object.entries(spec.ports ?? {}).map(([name2, port]) => [name2, resolvePort(port)]));
+    const firstPort = Object.keys(ports)[0];
+    services[name] = {
+      name,
+      ...spec.description !== void 0 ? { description: spec.description } : {},
+      raft: spec.raft ?? false,
+      ports,
+      ...spec.health && (spec.health.port ?? firstPort) !== void 0 ? { health: { ...spec.health.http !== void 0 ? { http: spec.health.http } : {}, port: spec.health.port ?? firstPort } } : {},
+      after: spec.after ?? []
+    };
+  }
+  return services;
 }
 function resolvePort(input) {
   if (typeof input === "number") return { port: input, protocols: ["tcp"] };
@@ -6078,18 +6096,104 @@ function planWaves(all, policy) {
   return waves;
 }
 
+// src/plan/lazy-manifest.ts
+var MalformedEntry = class extends Error {
+};
+var FILES = '\n  "files": {\n';
+var AFTER_FILES = '\n  },\n  "nix": ';
+var HOSTS = '\n  "hosts": {';
+var ENTRY = '\n    "';
+var KEY_END = '": {\n';
+var SUFFIX = "\n  }\n}\n";
+var EMPTY = "}\n}\n";
+function lazyManifest(bytes) {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hostsAt = text.indexOf(HOSTS);
+  if (hostsAt < 0 || text.indexOf(HOSTS, hostsAt + 1) >= 0) return void 0;
+  const filesAt = text.indexOf(FILES);
+  const afterFiles = filesAt < 0 ? -1 : text.indexOf(AFTER_FILES, filesAt);
+  if (text[hostsAt - 1] !== 44) return void 0;
+  const top = filesAt >= 0 && afterFiles >= 0 && afterFiles < hostsAt ? `${text.toString("utf8", 0, filesAt)}
+  "files": {${text.toString("utf8", afterFiles + 3, hostsAt - 1)}
+}` : `${text.toString("utf8", 0, hostsAt - 1)}
+}`;
+  let manifest;
+  try {
+    manifest = JSON.parse(top);
+  } catch {
+    return void 0;
+  }
+  if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest) || Object.hasOwn(manifest, "hosts")) return void 0;
+  const hosts = lazyHosts(text, hostsAt + HOSTS.length);
+  return hosts && { ...manifest, files: {}, hosts };
+}
+function lazyHosts(text, from) {
+  const hosts = {};
+  if (text.length - from === EMPTY.length) return text.toString("latin1", from) === EMPTY ? hosts : void 0;
+  const end = text.length - SUFFIX.length;
+  if (end <= from || text.toString("latin1", end) !== SUFFIX || text.indexOf(ENTRY, from) !== from) return void 0;
+  for (let at = from; at < end; ) {
+    const keyEnd = text.indexOf(KEY_END, at + ENTRY.length - 1);
+    if (keyEnd < 0 || keyEnd > end) return void 0;
+    let name;
+    try {
+      name = JSON.parse(text.toString("utf8", at + ENTRY.length - 1, keyEnd + 1));
+    } catch {
+      return void 0;
+    }
+    if (typeof name !== "string") return void 0;
+    const next = text.indexOf(`,${ENTRY}`, keyEnd);
+    const valueEnd = next < 0 || next > end ? end : next;
+    defineEntry(hosts, name, text, keyEnd + 3, valueEnd);
+    at = valueEnd + 1;
+  }
+  return hosts;
+}
+function defineEntry(hosts, name, text, start, end) {
+  let entry;
+  const get2 = () => entry ??= parseEntry(text.toString("utf8", start, end));
+  Object.defineProperty(hosts, name, { get: get2, set: replaceEntry(name), enumerable: true, configurable: true });
+}
+function replaceEntry(name) {
+  return function(value) {
+    Object.defineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
+  };
+}
+function parseEntry(text) {
+  let entry;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    throw new MalformedEntry("not JSON");
+  }
+  const isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isObject2(entry) || !isObject2(entry.artifacts) || !Object.values(entry.artifacts).every((a) => isObject2(a) && typeof a.sha256 === "string")) throw new MalformedEntry("not a host entry");
+  return entry;
+}
+function copyEntry(to, from, name) {
+  const descriptor = Object.getOwnPropertyDescriptor(from, name);
+  if (descriptor?.get) Object.defineProperty(to, name, { get: descriptor.get, set: replaceEntry(name), enumerable: true, configurable: true });
+  else to[name] = from[name];
+}
+function entryIdentity(hosts, name) {
+  if (!hosts || !Object.hasOwn(hosts, name)) return void 0;
+  const descriptor = Object.getOwnPropertyDescriptor(hosts, name);
+  return descriptor.get ?? descriptor.value;
+}
+
 // src/plan/build.ts
 var NETWORK_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe"]);
 var ROLLED_OUT = /* @__PURE__ */ new Set(["provision", "replace", "update", "reboot-required", "destructive"]);
 var REPLACE_NOTE = "installed from scratch through its BMC and the network boot, like a new machine: whatever was on the old disks is lost";
-function buildPlan(base, head, reference) {
+function buildPlan(base, head, reference, unresolved = []) {
   const baseIndex = indexSide(base);
   const headIndex = indexSide(head);
   if (JSON.stringify([baseIndex.manifest?.nix, baseIndex.manifest?.library, baseIndex.manifest?.bootServer]) === JSON.stringify([headIndex.manifest?.nix, headIndex.manifest?.library, headIndex.manifest?.bootServer])) baseIndex.nixSame = headIndex;
   const names = [.../* @__PURE__ */ new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
   const changes = base.fleet && head.fleet ? fleetChanges(base.fleet, head.fleet) : [];
   const proven = provenUnchanged(base, head, baseIndex, headIndex, reference);
-  const byReference = [];
+  if (unresolved.length > 0 && !(reference && base.fleet && head.fleet && baseIndex.nixSame === headIndex && inputChanges(base.fleet, head.fleet).length === 0)) throw new Error("plan: hosts left unresolved where they are not proven unchanged");
+  const byReference = [...unresolved];
   const planned = [];
   for (const name of names) {
     if (proven(name)) byReference.push(name);
@@ -6129,8 +6233,8 @@ function referable(host, reference) {
 function provenUnchanged(base, head, b, h, reference) {
   if (!reference || !base.fleet || !head.fleet || b.nixSame !== h || inputChanges(base.fleet, head.fleet).length > 0) return () => false;
   return (name) => {
-    const entry = entryOf(reference, name);
-    return entry !== void 0 && b.hosts.get(name) === h.hosts.get(name) && b.manifest?.hosts[name] === entry && h.manifest?.hosts[name] === entry;
+    const entry = entryIdentity(reference.hosts, name);
+    return entry !== void 0 && b.hosts.get(name) === h.hosts.get(name) && entryIdentity(b.manifest?.hosts, name) === entry && entryIdentity(h.manifest?.hosts, name) === entry;
   };
 }
 function entryOf(reference, name) {
@@ -6348,13 +6452,44 @@ function bootServerFirst(fleet) {
 // src/plan/committed.ts
 import path21 from "node:path";
 import { readFileSync as readFileSync7 } from "node:fs";
+import { spawn as spawn3 } from "node:child_process";
 async function readCommittedManifest(repo, commit, outDir) {
   const file = `${outDir}/${MANIFEST_PATH}`;
   const entry = (await listTree(repo, commit, [file])).find((e) => e.path === file && e.type === "blob" && e.mode !== "120000");
   const bytes = entry && (await readBlobs(repo, [entry.id])).get(entry.id);
   if (!entry || !bytes) return void 0;
-  const manifest = parseManifest(bytes);
-  return manifest && { manifest, reference: { manifest: { commit, path: file, blob: entry.id }, hosts: manifest.hosts } };
+  const where = { commit, path: file, blob: entry.id };
+  const whole = () => {
+    const manifest2 = parseManifest(bytes);
+    return manifest2 && { manifest: manifest2, reference: { manifest: where, hosts: manifest2.hosts }, whole: () => void 0 };
+  };
+  const manifest = lazyManifest(bytes);
+  return manifest ? { manifest, reference: { manifest: where, hosts: manifest.hosts }, whole } : whole();
+}
+function committedSourceKey(repo, commit, outDir) {
+  return new Promise((resolve) => {
+    const child = spawn3("git", ["cat-file", "blob", `${commit}:${outDir}/${MANIFEST_PATH}`], { cwd: repo.root, stdio: ["ignore", "pipe", "ignore"] });
+    const chunks2 = [];
+    let settled = false;
+    const settle = (key) => {
+      if (settled) return;
+      settled = true;
+      resolve(key);
+      child.stdout.destroy();
+      child.kill();
+    };
+    child.stdout.on("data", (chunk) => {
+      chunks2.push(chunk);
+      const text = Buffer.concat(chunks2).toString("utf8");
+      if (text.split("\n", 6).length === 6) settle(sourceLine(text));
+    });
+    child.on("error", () => settle(void 0));
+    child.on("close", (code2) => settle(code2 === 0 ? sourceLine(Buffer.concat(chunks2).toString("utf8")) : void 0));
+  });
+}
+var TOP = new RegExp(`^\\{\\n  "generator": "fleetc",\\n  "version": ${MANIFEST_VERSION},\\n  "fleet": "(?:[^"\\\\\\n]|\\\\.)*",\\n  "source": "([0-9a-f]{64})",\\n`);
+function sourceLine(text) {
+  return TOP.exec(text)?.[1];
 }
 function parseManifest(bytes) {
   let manifest;
@@ -6368,12 +6503,12 @@ function parseManifest(bytes) {
   const wellFormed = Object.values(manifest.hosts).every((host) => isObject2(host) && isObject2(host.artifacts) && Object.values(host.artifacts).every((a) => isObject2(a) && typeof a.sha256 === "string"));
   return wellFormed ? manifest : void 0;
 }
-var FILES = '\n  "files": {\n';
-var AFTER_FILES = '\n  },\n  "nix": ';
+var FILES2 = '\n  "files": {\n';
+var AFTER_FILES2 = '\n  },\n  "nix": ';
 function withoutFiles(text) {
-  const start = text.indexOf(FILES);
-  const end = start < 0 ? -1 : text.indexOf(AFTER_FILES, start);
-  if (end < 0 || text.indexOf(FILES, start + 1) >= 0) return text;
+  const start = text.indexOf(FILES2);
+  const end = start < 0 ? -1 : text.indexOf(AFTER_FILES2, start);
+  if (end < 0 || text.indexOf(FILES2, start + 1) >= 0) return text;
   return `${text.slice(0, start)}
   "files": {${text.slice(end + 3)}`;
 }
@@ -6405,7 +6540,7 @@ async function fleetcCodeProblem(repo, commit) {
 }
 
 // src/plan/partial.ts
-function partialSides(base, head, committed, committedProblem2) {
+function partialSides(base, head, committed, committedProblem2, baseNames = base.fleet.hosts.map((h) => h.name)) {
   const affected = affectedHosts(fleetShape(base.fleet, base.checked, base.context), fleetShape(head.fleet, head.checked, head.context));
   if (affected.all) return void 0;
   const servers = [base.fleet.boot.server, head.fleet.boot.server].filter((s) => s !== void 0);
@@ -6416,14 +6551,21 @@ function partialSides(base, head, committed, committedProblem2) {
   const baseHosts = {};
   let problem = committedProblem2;
   if (!problem) {
-    for (const host of base.fleet.hosts) baseHosts[host.name] = touched.has(host.name) ? baseEmitted.hosts[host.name] : committed.hosts[host.name];
-    if (base.fleet.hosts.every((h) => baseHosts[h.name] !== void 0)) withServedFiles(base.fleet, baseHosts, base.context, baseEmitted.contents);
+    const listed = base.fleet.hosts.every((h) => touched.has(h.name) || Object.hasOwn(committed.hosts, h.name));
+    for (const host of base.fleet.hosts) {
+      if (touched.has(host.name)) baseHosts[host.name] = baseEmitted.hosts[host.name];
+      else if (listed) copyEntry(baseHosts, committed.hosts, host.name);
+    }
+    if (listed) withServedFiles(base.fleet, baseHosts, base.context, baseEmitted.contents);
     const differs = Object.keys(baseEmitted.hosts).find((name) => JSON.stringify(baseHosts[name]) !== JSON.stringify(committed.hosts[name]));
     if (differs !== void 0) problem = `the committed entry of ${differs} is not what this fleetc builds`;
-    else if (base.fleet.hosts.some((h) => !committed.hosts[h.name]) || Object.keys(committed.hosts).length !== base.fleet.hosts.length) problem = "the committed manifest lists other hosts";
+    else if (baseNames.some((name) => !Object.hasOwn(committed.hosts, name)) || Object.keys(committed.hosts).length !== baseNames.length) problem = "the committed manifest lists other hosts";
   }
   const rest = problem ? emitHosts(head.fleet, new Set(head.fleet.hosts.map((h) => h.name)), head.context).hosts : committed.hosts;
-  for (const host of head.fleet.hosts) headHosts[host.name] = touched.has(host.name) ? headEmitted.hosts[host.name] : rest[host.name];
+  for (const host of head.fleet.hosts) {
+    if (touched.has(host.name)) headHosts[host.name] = headEmitted.hosts[host.name];
+    else copyEntry(headHosts, rest, host.name);
+  }
   withServedFiles(head.fleet, headHosts, head.context, headEmitted.contents);
   if (problem) {
     for (const host of base.fleet.hosts) baseHosts[host.name] = touched.has(host.name) ? baseEmitted.hosts[host.name] : headHosts[host.name];
@@ -6487,6 +6629,65 @@ function emitHosts(fleet, names, context) {
   return { hosts: manifest.hosts, contents };
 }
 
+// src/plan/shallow.ts
+function shallowPlan(base, head, committed, layout, nixDir, cache, memo) {
+  if (!sameBesidesHosts(base.raw, head.raw) || EMITTERS.some((emit) => emit.crossHost === true)) return void 0;
+  const [baseChecked, headChecked] = [base.raw, head.raw].map((raw) => checkedClean(raw, cache, memo));
+  if (!baseChecked || !headChecked || baseChecked.fleet.data.boot.server !== void 0) return void 0;
+  const names = (checked) => new Map(checked.hosts.map((h) => [h.document.relPath, h.name]));
+  const [baseNames, headNames] = [names(baseChecked), names(headChecked)];
+  const differs = /* @__PURE__ */ new Set();
+  for (const [raw, other, own] of [[head.raw, base.raw, headNames], [base.raw, head.raw, baseNames]]) {
+    const ids = new Map(other.files.map((f) => [f.relPath, blobIdOfFile(f)]));
+    for (const file of raw.files) {
+      if (ids.get(file.relPath) === blobIdOfFile(file)) continue;
+      const name = own.get(file.relPath);
+      if (name === void 0) return void 0;
+      differs.add(name);
+    }
+  }
+  const clusters = { base: clustersOf(baseChecked, memo.resolve), head: clustersOf(headChecked, memo.resolve) };
+  const wanted = reachable(differs, clusters.base, clusters.head);
+  const resolvedBase = resolvedSide(base, baseChecked, { hosts: wanted, clusters: clusters.base }, layout, nixDir, memo);
+  const resolvedHead = resolvedSide(head, headChecked, { hosts: wanted, clusters: clusters.head }, layout, nixDir, memo);
+  const allBase = [...baseNames.values()];
+  const sides = partialSides(resolvedBase, resolvedHead, committed.manifest, void 0, allBase);
+  if (!sides || sides.report.committed !== void 0) return void 0;
+  const unresolved = allBase.filter((name) => !wanted.has(name));
+  return { plan: buildPlan(sides.base, sides.head, committed.reference, unresolved), report: { ...sides.report, resolved: wanted.size } };
+}
+function sameBesidesHosts(base, head) {
+  const shared = (raw) => JSON.stringify(raw.files.filter((f) => !f.relPath.startsWith("hosts/")).map((f) => [f.relPath, blobIdOfFile(f)]));
+  const sorted = (map) => JSON.stringify([...map].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+  const library = (raw) => sorted((raw.library ?? installedLibrary()).files);
+  const readable = (raw) => raw.problems.length === 0 && raw.files.every((f) => !f.problem && f.bytes);
+  return readable(base) && readable(head) && shared(base) === shared(head) && sorted(base.nixFiles) === sorted(head.nixFiles) && library(base) === library(head);
+}
+function checkedClean(raw, cache, memo) {
+  const loaded = parseFleet(raw, new SourceRegistry(), cache, memo.parse);
+  if (loaded.diagnostics.length > 0 || !loaded.value.fleet) return void 0;
+  const checked = validateFleet(loaded.value, void 0, { cleanBuild: true }).value;
+  return checked.fleet ? checked : void 0;
+}
+function reachable(differs, base, head) {
+  const own = (clusters, name) => Object.hasOwn(clusters, name) ? clusters[name] : void 0;
+  const entry = (cluster) => cluster ? JSON.stringify({ ...cluster, hosts: void 0 }) : void 0;
+  const voters = (name) => [own(base, name), own(head, name)].flatMap((cluster) => (cluster?.raft ?? []).flatMap((group) => group.voters));
+  const members = (name) => [own(base, name), own(head, name)].flatMap((cluster) => cluster?.hosts ?? []);
+  const names = [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])];
+  const wanted = new Set(differs);
+  for (const name of names) {
+    if (entry(own(base, name)) !== entry(own(head, name)) || voters(name).some((voter) => differs.has(voter))) for (const host of members(name)) wanted.add(host);
+  }
+  for (const name of names.filter((n) => members(n).some((host) => wanted.has(host)))) for (const voter of voters(name)) wanted.add(voter);
+  return wanted;
+}
+function resolvedSide(revision, checked, partly, layout, nixDir, memo) {
+  const fleet = resolveFleet(checked, memo.resolve, partly).value;
+  const librarySources = (revision.raw.library ?? installedLibrary()).sources;
+  return { info: revision.info, fleet, checked, context: emitContext(revision.raw, layout, []), nixSources: revision.raw.nixSources, nixDir, librarySources };
+}
+
 // src/plan/revisions.ts
 var WORKING_TREE = "working tree";
 async function computePlan(request) {
@@ -6496,7 +6697,13 @@ async function computePlan(request) {
   const reads = startReads(request, repo, dirs);
   const cache = request.cacheDir === void 0 ? new ParseCache() : loadParseCache(request.cacheDir).cache;
   try {
-    return await planWith(request, await reads, dirs, layout, cache);
+    const read = await reads;
+    try {
+      return await planWith(request, read, dirs, layout, cache);
+    } catch (error) {
+      if (!(error instanceof MalformedEntry)) throw error;
+      return await planWith(request, { ...read, committed: read.committed?.whole() }, dirs, layout, cache);
+    }
   } finally {
     if (request.cacheDir !== void 0) saveParseCache(request.cacheDir, cache);
   }
@@ -6508,21 +6715,27 @@ async function startReads(request, repo, dirs) {
   const headCommit = await resolving[1];
   const committed = readCommittedManifest(repo, baseCommit, dirs.outDir);
   committed.catch(() => void 0);
+  const headKey = headCommit === void 0 || request.fullBase ? Promise.resolve(void 0) : committedSourceKey(repo, headCommit, dirs.outDir);
   const reading = request.head === void 0 ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }) : readRevision(repo, request.head, headCommit, dirs);
   const known = reading.then((head2) => new Map((head2.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes])));
   const baseReading = readRevision(repo, request.base, baseCommit, dirs, known);
   baseReading.catch(() => void 0);
   const head = await reading;
   const base = await baseReading;
-  return { repo, baseCommit, head, base, committed: base.raw ? await committed : void 0 };
+  return { repo, baseCommit, head, base, committed: base.raw ? await committed : void 0, headKey: await headKey };
 }
 async function planWith(request, reads, dirs, layout, cache) {
-  const { repo, baseCommit, head, base, committed } = reads;
+  const { repo, baseCommit, head, base, committed, headKey } = reads;
   const problem = !base.raw || request.fullBase ? "not used" : committedProblem(committed?.manifest, base.raw, layout) ?? await fleetcCodeProblem(repo, baseCommit);
   const cleanBase = problem === void 0;
+  const cleanHead = headKey !== void 0 && head.raw !== void 0 && headKey === sourceKey(head.raw, layout, head.raw.library ?? installedLibrary()) && await fleetcCodeProblem(repo, head.info.commit) === void 0;
   const memo = newCompileMemo();
+  if (cleanBase && cleanHead && !request.listUnchanged) {
+    const shallow = shallowPlan({ raw: base.raw, info: base.info }, { raw: head.raw, info: head.info }, committed, layout, dirs.nixDir, cache, memo);
+    if (shallow) return { ok: true, plan: shallow.plan, warnings: [], partial: { ...shallow.report, cleanHead } };
+  }
   const compiled2 = {
-    head: compileSide("head", head, layout, dirs.nixDir, cache, memo, !request.fullBase, cleanBase ? cleanHeadFiles(base.raw, head.raw) : void 0),
+    head: compileSide("head", head, layout, dirs.nixDir, cache, memo, !request.fullBase, cleanBase ? cleanHeadFiles(base.raw, head.raw) : void 0, cleanHead),
     base: compileSide("base", base, layout, dirs.nixDir, cache, memo, !request.fullBase, void 0, cleanBase)
   };
   let baseSide = compiled2.base;
@@ -6536,7 +6749,7 @@ async function planWith(request, reads, dirs, layout, cache) {
   const reference = request.listUnchanged ? void 0 : committed?.reference;
   if (baseSide.resolved && headSide.resolved) {
     const sides = partialSides(baseSide.resolved, headSide.resolved, committed?.manifest, problem);
-    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head, reference), warnings, partial: sides.report };
+    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head, reference), warnings, partial: { ...sides.report, cleanHead } };
   }
   return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
@@ -8142,8 +8355,8 @@ async function pullUpdate(job, ctx, pull, step) {
   }
   step("health check over a new SSH connection");
   const health = await ctx.health.waitHealthy(target, job.checks, Math.min(ctx.healthTimeoutMs, Math.max(0, timerStarted + pull.confirmTimeoutMs - Date.now() - 5e3)));
-  const reachable = (await ctx.ssh.run(target, ["true"], 15e3)).ok;
-  if (!reachable) return awaitSelfHealing(ctx, step, target, job, before, timerStarted, pull.confirmTimeoutMs, switched.exitCode === SSH_CONNECTION_LOST ? "the switch cut the SSH connection and the host stayed unreachable" : "the host became unreachable after the switch");
+  const reachable2 = (await ctx.ssh.run(target, ["true"], 15e3)).ok;
+  if (!reachable2) return awaitSelfHealing(ctx, step, target, job, before, timerStarted, pull.confirmTimeoutMs, switched.exitCode === SSH_CONNECTION_LOST ? "the switch cut the SSH connection and the host stayed unreachable" : "the host became unreachable after the switch");
   if (!health.ok) return restore(ctx, step, target, job, pull.runId, before, `health check failed: ${health.failures.join("; ")}`, true);
   step("confirm: stop the dead-man timer");
   const confirmed = await ctx.ssh.run(target, confirmCommand(pull.runId));

@@ -14,7 +14,10 @@ import { installedLibrary } from '../library/index.ts';
 import { blobIdOfFile, loadParseCache, ParseCache, readFleetDirSync, saveParseCache } from '../load/index.ts';
 import type { RawFleet } from '../load/types.ts';
 import { buildPlan, type PlanSide } from './build.ts';
-import { committedProblem, fleetcCodeProblem, readCommittedManifest, type CommittedManifest } from './committed.ts';
+import { committedProblem, committedSourceKey, fleetcCodeProblem, readCommittedManifest, type CommittedManifest } from './committed.ts';
+import { shallowPlan } from './shallow.ts';
+import { sourceKey } from '../compile/source-key.ts';
+import { MalformedEntry } from './lazy-manifest.ts';
 import { partialSides, type PartialReport, type ResolvedSide } from './partial.ts';
 import type { Plan } from './types.ts';
 
@@ -56,7 +59,14 @@ export async function computePlan(request: PlanRequest): Promise<PlanOutcome> {
   // One parse cache for both sides: a file the two revisions share is parsed once.
   const cache = request.cacheDir === undefined ? new ParseCache() : loadParseCache(request.cacheDir).cache;
   try {
-    return await planWith(request, await reads, dirs, layout, cache);
+    const read = await reads;
+    try {
+      return await planWith(request, read, dirs, layout, cache);
+    } catch (error) {
+      // A committed entry that is not one, met when read: the plan the manifest parsed whole gives.
+      if (!(error instanceof MalformedEntry)) throw error;
+      return await planWith(request, { ...read, committed: read.committed?.whole() }, dirs, layout, cache);
+    }
   } finally {
     if (request.cacheDir !== undefined) saveParseCache(request.cacheDir, cache);
   }
@@ -69,6 +79,8 @@ interface Reads {
   base: Revision;
   /** The base commit's committed manifest.json (a full plan refers to it too, for its unchanged hosts). */
   committed: CommittedManifest | undefined;
+  /** The key the head commit's committed manifest.json records (none for the working tree). */
+  headKey: string | undefined;
 }
 
 async function startReads(request: PlanRequest, repo: Repository, dirs: RepoDirs): Promise<Reads> {
@@ -79,6 +91,7 @@ async function startReads(request: PlanRequest, repo: Repository, dirs: RepoDirs
   const headCommit = await resolving[1];
   const committed = readCommittedManifest(repo, baseCommit, dirs.outDir);
   committed.catch(() => undefined);
+  const headKey = headCommit === undefined || request.fullBase ? Promise.resolve(undefined) : committedSourceKey(repo, headCommit, dirs.outDir);
   const reading: Promise<Revision> = request.head === undefined
     ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } })
     : readRevision(repo, request.head, headCommit!, dirs);
@@ -88,7 +101,7 @@ async function startReads(request: PlanRequest, repo: Repository, dirs: RepoDirs
   baseReading.catch(() => undefined);
   const head = await reading;
   const base = await baseReading;
-  return { repo, baseCommit, head, base, committed: base.raw ? await committed : undefined };
+  return { repo, baseCommit, head, base, committed: base.raw ? await committed : undefined, headKey: await headKey };
 }
 
 interface RepoDirs {
@@ -105,14 +118,21 @@ interface Revision {
 }
 
 async function planWith(request: PlanRequest, reads: Reads, dirs: RepoDirs, layout: OutputLayout, cache: ParseCache): Promise<PlanOutcome> {
-  const { repo, baseCommit, head, base, committed } = reads;
+  const { repo, baseCommit, head, base, committed, headKey } = reads;
   // The base's committed output, when it is the (clean) build of the base: the base needs no checks
   // at all, and the head's files that are the base's none of their own.
   const problem = !base.raw || request.fullBase ? 'not used' : (committedProblem(committed?.manifest, base.raw, layout) ?? (await fleetcCodeProblem(repo, baseCommit)));
   const cleanBase = problem === undefined;
+  // The head commit's own committed output records the key of exactly its inputs: its build was
+  // clean too, and the head needs no checks either.
+  const cleanHead = headKey !== undefined && head.raw !== undefined && headKey === sourceKey(head.raw, layout, head.raw.library ?? installedLibrary()) && (await fleetcCodeProblem(repo, head.info.commit!)) === undefined;
   const memo = newCompileMemo();
+  if (cleanBase && cleanHead && !request.listUnchanged) {
+    const shallow = shallowPlan({ raw: base.raw!, info: base.info }, { raw: head.raw!, info: head.info }, committed!, layout, dirs.nixDir, cache, memo);
+    if (shallow) return { ok: true, plan: shallow.plan, warnings: [], partial: { ...shallow.report, cleanHead } };
+  }
   const compiled = {
-    head: compileSide('head', head, layout, dirs.nixDir, cache, memo, !request.fullBase, cleanBase ? cleanHeadFiles(base.raw!, head.raw) : undefined),
+    head: compileSide('head', head, layout, dirs.nixDir, cache, memo, !request.fullBase, cleanBase ? cleanHeadFiles(base.raw!, head.raw) : undefined, cleanHead),
     base: compileSide('base', base, layout, dirs.nixDir, cache, memo, !request.fullBase, undefined, cleanBase),
   };
   let baseSide = compiled.base;
@@ -126,7 +146,7 @@ async function planWith(request: PlanRequest, reads: Reads, dirs: RepoDirs, layo
   const reference = request.listUnchanged ? undefined : committed?.reference;
   if (baseSide.resolved && headSide.resolved) {
     const sides = partialSides(baseSide.resolved, headSide.resolved, committed?.manifest, problem);
-    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head, reference), warnings, partial: sides.report };
+    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head, reference), warnings, partial: { ...sides.report, cleanHead } };
   }
   return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
