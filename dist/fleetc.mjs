@@ -5747,9 +5747,12 @@ import { writeFile as writeFile3 } from "node:fs/promises";
 import { Option as Option2 } from "commander";
 
 // src/git/repository.ts
+import { execFile } from "node:child_process";
 import path20 from "node:path";
+import { promisify } from "node:util";
 var GitError = class extends Error {
 };
+var execFileAsync = promisify(execFile);
 async function openRepository(cwd) {
   const { simpleGit } = await import("simple-git");
   const git = simpleGit({ baseDir: cwd });
@@ -5767,6 +5770,17 @@ async function resolveCommit(repo, revision) {
   if (!/^[0-9a-f]{40}$/.test(commit)) throw new GitError(`unknown revision "${revision}"`);
   return commit;
 }
+async function resolveRevisions(cwd, revisions) {
+  if (!revisions.some((r) => r.startsWith("-"))) {
+    const lines = await execFileAsync("git", ["rev-parse", "--show-toplevel", ...revisions.map((r) => `${r}^{commit}`)], { cwd, encoding: "utf8" }).then(({ stdout }) => stdout.split("\n"), () => []);
+    const commits2 = lines.slice(1, 1 + revisions.length);
+    if (lines.length === revisions.length + 2 && lines[0] !== "" && commits2.every((c) => /^[0-9a-f]{40}$/.test(c))) return { repo: { root: lines[0] }, commits: commits2 };
+  }
+  const repo = await openRepository(cwd);
+  const commits = [];
+  for (const revision of revisions) commits.push(await resolveCommit(repo, revision));
+  return { repo, commits };
+}
 function repoRelative(repo, dir) {
   const relative = path20.relative(repo.root, path20.resolve(dir)).split(path20.sep).join("/");
   if (relative.startsWith("..") || path20.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
@@ -5777,12 +5791,12 @@ function libraryDirOf(repo, paths) {
 }
 
 // src/git/tree-reader.ts
-import { execFile, spawn as spawn2 } from "node:child_process";
-import { promisify } from "node:util";
+import { execFile as execFile2, spawn as spawn2 } from "node:child_process";
+import { promisify as promisify2 } from "node:util";
 import { createHash as createHash10 } from "node:crypto";
-var execFileAsync = promisify(execFile);
+var execFileAsync2 = promisify2(execFile2);
 async function listTree(repo, commit, dirs) {
-  const { stdout: output } = await execFileAsync("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
+  const { stdout: output } = await execFileAsync2("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
   return output.split("\0").filter(Boolean).map((line) => {
     const tab = line.indexOf("	");
     const [mode, type, id, size2] = line.slice(0, tab).split(/\s+/);
@@ -5814,15 +5828,16 @@ async function readBlobs(repo, ids) {
   }
   return blobs;
 }
-async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDir, knownSoon) {
-  const entries = await listTree(repo, commit, [fleetDir, nixDir, ...libraryDir ? [libraryDir] : []]);
+async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDir, knownSoon, extraFile) {
+  const entries = await listTree(repo, commit, [fleetDir, nixDir, ...libraryDir ? [libraryDir] : [], ...extraFile ? [extraFile] : []]);
+  const extra = extraFile === void 0 ? void 0 : entries.find((e) => e.path === extraFile && e.type === "blob" && e.mode !== "120000");
   const known = await knownSoon;
   const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === "blob" && e.mode !== "120000" && !hidden(e.path.slice(libraryDir.length + 1))) : [];
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
   const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`) && e.mode !== "120000");
   const yaml2 = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === "120000") && !hidden(e.path.slice(fleetDir.length + 1)));
   const readable = yaml2.filter((e) => e.type === "blob" && e.mode !== "120000" && e.size <= MAX_FILE_BYTES);
-  const wanted = [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === "blob").map((e) => e.id), ...underLibrary.map((e) => e.id)];
+  const wanted = [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === "blob").map((e) => e.id), ...underLibrary.map((e) => e.id), ...extra ? [extra.id] : []];
   const blobs = await readBlobs(repo, known ? wanted.filter((id) => !known.has(id)) : wanted);
   for (const id of wanted) if (!blobs.has(id)) blobs.set(id, known.get(id));
   const files = yaml2.map((entry) => {
@@ -5843,7 +5858,7 @@ async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDi
     nixSources.set(relPath, asBuffer(bytes).toString("utf8"));
   }
   const library = underLibrary.length > 0 ? libraryFrom(new Map(underLibrary.map((e) => [e.path.slice(libraryDir.length + 1), asBuffer(blobs.get(e.id))]))) : void 0;
-  return { displayDir, files, problems: [], nixFiles, nixSources, ...library ? { library } : {}, existed: underFleet.length > 0 };
+  return { displayDir, files, problems: [], nixFiles, nixSources, ...library ? { library } : {}, existed: underFleet.length > 0, ...extra ? { extra: { id: extra.id, bytes: asBuffer(blobs.get(extra.id)) } } : {} };
 }
 function asBuffer(bytes) {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -6453,17 +6468,13 @@ function bootServerFirst(fleet) {
 import path21 from "node:path";
 import { readFileSync as readFileSync7 } from "node:fs";
 import { spawn as spawn3 } from "node:child_process";
-async function readCommittedManifest(repo, commit, outDir) {
-  const file = `${outDir}/${MANIFEST_PATH}`;
-  const entry = (await listTree(repo, commit, [file])).find((e) => e.path === file && e.type === "blob" && e.mode !== "120000");
-  const bytes = entry && (await readBlobs(repo, [entry.id])).get(entry.id);
-  if (!entry || !bytes) return void 0;
-  const where = { commit, path: file, blob: entry.id };
+function committedManifestOf(commit, file, blob) {
+  const where = { commit, path: file, blob: blob.id };
   const whole = () => {
-    const manifest2 = parseManifest(bytes);
+    const manifest2 = parseManifest(blob.bytes);
     return manifest2 && { manifest: manifest2, reference: { manifest: where, hosts: manifest2.hosts }, whole: () => void 0 };
   };
-  const manifest = lazyManifest(bytes);
+  const manifest = lazyManifest(blob.bytes);
   return manifest ? { manifest, reference: { manifest: where, hosts: manifest.hosts }, whole } : whole();
 }
 function committedSourceKey(repo, commit, outDir) {
@@ -6632,8 +6643,11 @@ function emitHosts(fleet, names, context) {
 // src/plan/shallow.ts
 function shallowPlan(base, head, committed, layout, nixDir, cache, memo) {
   if (!sameBesidesHosts(base.raw, head.raw) || EMITTERS.some((emit) => emit.crossHost === true)) return void 0;
-  const [baseChecked, headChecked] = [base.raw, head.raw].map((raw) => checkedClean(raw, cache, memo));
-  if (!baseChecked || !headChecked || baseChecked.fleet.data.boot.server !== void 0) return void 0;
+  const headLoaded = loadedClean(head.raw, cache, memo);
+  const baseLoaded = headLoaded && loadedBeside(base.raw, head.raw, headLoaded, cache);
+  if (!headLoaded || !baseLoaded) return void 0;
+  const [baseChecked, headChecked] = [baseLoaded, headLoaded].map((loaded) => validateFleet(loaded, void 0, { cleanBuild: true }).value);
+  if (!baseChecked.fleet || !headChecked.fleet || baseChecked.fleet.data.boot.server !== void 0) return void 0;
   const names = (checked) => new Map(checked.hosts.map((h) => [h.document.relPath, h.name]));
   const [baseNames, headNames] = [names(baseChecked), names(headChecked)];
   const differs = /* @__PURE__ */ new Set();
@@ -6663,11 +6677,23 @@ function sameBesidesHosts(base, head) {
   const readable = (raw) => raw.problems.length === 0 && raw.files.every((f) => !f.problem && f.bytes);
   return readable(base) && readable(head) && shared(base) === shared(head) && sorted(base.nixFiles) === sorted(head.nixFiles) && library(base) === library(head);
 }
-function checkedClean(raw, cache, memo) {
+function loadedClean(raw, cache, memo) {
   const loaded = parseFleet(raw, new SourceRegistry(), cache, memo.parse);
-  if (loaded.diagnostics.length > 0 || !loaded.value.fleet) return void 0;
-  const checked = validateFleet(loaded.value, void 0, { cleanBuild: true }).value;
-  return checked.fleet ? checked : void 0;
+  return loaded.diagnostics.length === 0 && loaded.value.fleet ? loaded.value : void 0;
+}
+function loadedBeside(base, head, headLoaded, cache) {
+  const headIds = new Map(head.files.map((f) => [f.relPath, blobIdOfFile(f)]));
+  const headHosts = new Map(headLoaded.hosts.map((d) => [d.relPath, d]));
+  const sources = new SourceRegistry();
+  const hosts = [];
+  for (const file of base.files) {
+    if (kindOf(file.relPath) !== "host") continue;
+    const shared = headIds.get(file.relPath) === blobIdOfFile(file) ? headHosts.get(file.relPath) : void 0;
+    const document = shared ?? parseFile(file, "host", sources, cache).document;
+    if (!document) return void 0;
+    hosts.push(document);
+  }
+  return { ...headLoaded, displayDir: base.displayDir, hosts, nixFiles: base.nixFiles };
 }
 function reachable(differs, base, head) {
   const own = (clusters, name) => Object.hasOwn(clusters, name) ? clusters[name] : void 0;
@@ -6691,10 +6717,11 @@ function resolvedSide(revision, checked, partly, layout, nixDir, memo) {
 // src/plan/revisions.ts
 var WORKING_TREE = "working tree";
 async function computePlan(request) {
-  const repo = await openRepository(request.cwd);
+  const revisions = [request.base, ...request.head === void 0 ? [] : [request.head]];
+  const { repo, commits } = await resolveRevisions(request.cwd, revisions);
   const dirs = { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), outDir: repoRelative(repo, request.paths.outDir), libraryDir: libraryDirOf(repo, request.paths) };
   const layout = outputLayout(request.paths);
-  const reads = startReads(request, repo, dirs);
+  const reads = startReads(request, repo, commits[0], commits[1], dirs);
   const cache = request.cacheDir === void 0 ? new ParseCache() : loadParseCache(request.cacheDir).cache;
   try {
     const read = await reads;
@@ -6708,21 +6735,17 @@ async function computePlan(request) {
     if (request.cacheDir !== void 0) saveParseCache(request.cacheDir, cache);
   }
 }
-async function startReads(request, repo, dirs) {
-  const resolving = [resolveCommit(repo, request.base), request.head === void 0 ? void 0 : resolveCommit(repo, request.head)];
-  resolving[1]?.catch(() => void 0);
-  const baseCommit = await resolving[0];
-  const headCommit = await resolving[1];
-  const committed = readCommittedManifest(repo, baseCommit, dirs.outDir);
-  committed.catch(() => void 0);
+async function startReads(request, repo, baseCommit, headCommit, dirs) {
   const headKey = headCommit === void 0 || request.fullBase ? Promise.resolve(void 0) : committedSourceKey(repo, headCommit, dirs.outDir);
   const reading = request.head === void 0 ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }) : readRevision(repo, request.head, headCommit, dirs);
   const known = reading.then((head2) => new Map((head2.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes])));
-  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known);
+  const manifestPath = `${dirs.outDir}/${MANIFEST_PATH}`;
+  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known, manifestPath);
   baseReading.catch(() => void 0);
   const head = await reading;
   const base = await baseReading;
-  return { repo, baseCommit, head, base, committed: base.raw ? await committed : void 0, headKey: await headKey };
+  const committed = base.raw && base.extra ? committedManifestOf(baseCommit, manifestPath, base.extra) : void 0;
+  return { repo, baseCommit, head, base, committed, headKey: await headKey };
 }
 async function planWith(request, reads, dirs, layout, cache) {
   const { repo, baseCommit, head, base, committed, headKey } = reads;
@@ -6753,9 +6776,9 @@ async function planWith(request, reads, dirs, layout, cache) {
   }
   return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
-async function readRevision(repo, revision, commit, dirs, known) {
-  const raw = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known);
-  return { raw: raw.existed ? raw : void 0, info: { ref: revision, commit, fleetExists: raw.existed } };
+async function readRevision(repo, revision, commit, dirs, known, extraFile) {
+  const { extra, ...raw } = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known, extraFile);
+  return { raw: raw.existed ? raw : void 0, info: { ref: revision, commit, fleetExists: raw.existed }, ...extra ? { extra } : {} };
 }
 function cleanHeadFiles(base, head) {
   if (!head) return void 0;
@@ -7606,7 +7629,7 @@ function httpOk(address, port, path34, timeoutMs = 5e3) {
 import { hostname, userInfo } from "node:os";
 
 // src/apply/git-objects.ts
-import { execFile as execFile2 } from "node:child_process";
+import { execFile as execFile3 } from "node:child_process";
 var ZERO_OID = "0000000000000000000000000000000000000000";
 var IDENTITY = { GIT_AUTHOR_NAME: "fleetc", GIT_AUTHOR_EMAIL: "fleetc@localhost", GIT_COMMITTER_NAME: "fleetc", GIT_COMMITTER_EMAIL: "fleetc@localhost" };
 var GitCommandError = class extends Error {
@@ -7618,7 +7641,7 @@ var GitCommandError = class extends Error {
 };
 function gitWithIdentity(repo) {
   return (args, input) => new Promise((resolve, reject) => {
-    const child = execFile2("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile3("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new GitCommandError(`git ${args[0]} failed: ${stderr.trim() || error.message}`, stderr));
       else resolve(stdout);
     });
@@ -8085,9 +8108,9 @@ async function staleGeneratedFiles(repo, commit, dirs, artifacts) {
 }
 
 // src/apply/credentials.ts
-import { execFile as execFile3 } from "node:child_process";
+import { execFile as execFile4 } from "node:child_process";
 import { chmod, mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
-import { promisify as promisify2 } from "node:util";
+import { promisify as promisify3 } from "node:util";
 import { tmpdir as tmpdir3 } from "node:os";
 import path26 from "node:path";
 function deliveredSecrets(fleet) {
@@ -8135,7 +8158,7 @@ async function stageExtraFiles(credentials, hostKeyFor) {
     if (hostKeyFor !== void 0) {
       await parents(path26.dirname(HOST_KEY_PATH));
       const file = path26.join(dir, HOST_KEY_PATH);
-      await promisify2(execFile3)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
+      await promisify3(execFile4)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
       await chmod(file, 384);
       await chmod(`${file}.pub`, 420);
       publicKey = (await readFile3(`${file}.pub`, "utf8")).trim().split(" ").slice(0, 2).join(" ");

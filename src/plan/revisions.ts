@@ -8,13 +8,14 @@ import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
 import { compileRaw, compileStages, emitContext, newCompileMemo, outputLayout, type CompileMemo, type OutputLayout, type Paths } from '../compile/index.ts';
-import { libraryDirOf, openRepository, repoRelative, resolveCommit, type Repository } from '../git/repository.ts';
+import { libraryDirOf, repoRelative, resolveRevisions, type GitRoot } from '../git/repository.ts';
 import { readFleetAt } from '../git/tree-reader.ts';
 import { installedLibrary } from '../library/index.ts';
 import { blobIdOfFile, loadParseCache, ParseCache, readFleetDirSync, saveParseCache } from '../load/index.ts';
 import type { RawFleet } from '../load/types.ts';
 import { buildPlan, type PlanSide } from './build.ts';
-import { committedProblem, committedSourceKey, fleetcCodeProblem, readCommittedManifest, type CommittedManifest } from './committed.ts';
+import { committedManifestOf, committedProblem, committedSourceKey, fleetcCodeProblem, type CommittedManifest } from './committed.ts';
+import { MANIFEST_PATH } from '../emit/manifest.ts';
 import { shallowPlan } from './shallow.ts';
 import { sourceKey } from '../compile/source-key.ts';
 import { MalformedEntry } from './lazy-manifest.ts';
@@ -50,12 +51,13 @@ export interface SideDiagnostics {
 }
 
 export async function computePlan(request: PlanRequest): Promise<PlanOutcome> {
-  const repo = await openRepository(request.cwd);
+  const revisions = [request.base, ...(request.head === undefined ? [] : [request.head])];
+  const { repo, commits } = await resolveRevisions(request.cwd, revisions);
   const dirs = { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), outDir: repoRelative(repo, request.paths.outDir), libraryDir: libraryDirOf(repo, request.paths) };
   const layout = outputLayout(request.paths);
   // Git runs beside fleetc: the reads of both revisions and of the base's committed output start
   // before the parse cache loads (git answers on the other core).
-  const reads = startReads(request, repo, dirs);
+  const reads = startReads(request, repo, commits[0]!, commits[1], dirs);
   // One parse cache for both sides: a file the two revisions share is parsed once.
   const cache = request.cacheDir === undefined ? new ParseCache() : loadParseCache(request.cacheDir).cache;
   try {
@@ -73,7 +75,7 @@ export async function computePlan(request: PlanRequest): Promise<PlanOutcome> {
 }
 
 interface Reads {
-  repo: Repository;
+  repo: GitRoot;
   baseCommit: string;
   head: Revision;
   base: Revision;
@@ -83,25 +85,21 @@ interface Reads {
   headKey: string | undefined;
 }
 
-async function startReads(request: PlanRequest, repo: Repository, dirs: RepoDirs): Promise<Reads> {
-  const resolving = [resolveCommit(repo, request.base), request.head === undefined ? undefined : resolveCommit(repo, request.head)] as const;
-  // Handled at once, so that a rejection not awaited (a bad base and a bad head) is not unhandled.
-  resolving[1]?.catch(() => undefined);
-  const baseCommit = await resolving[0];
-  const headCommit = await resolving[1];
-  const committed = readCommittedManifest(repo, baseCommit, dirs.outDir);
-  committed.catch(() => undefined);
+async function startReads(request: PlanRequest, repo: GitRoot, baseCommit: string, headCommit: string | undefined, dirs: RepoDirs): Promise<Reads> {
   const headKey = headCommit === undefined || request.fullBase ? Promise.resolve(undefined) : committedSourceKey(repo, headCommit, dirs.outDir);
   const reading: Promise<Revision> = request.head === undefined
     ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } })
     : readRevision(repo, request.head, headCommit!, dirs);
   // The head's file contents serve the base wherever the two have the same blob.
   const known = reading.then((head) => new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes!])));
-  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known);
+  // The base's committed manifest.json is read with its files.
+  const manifestPath = `${dirs.outDir}/${MANIFEST_PATH}`;
+  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known, manifestPath);
   baseReading.catch(() => undefined);
   const head = await reading;
   const base = await baseReading;
-  return { repo, baseCommit, head, base, committed: base.raw ? await committed : undefined, headKey: await headKey };
+  const committed = base.raw && base.extra ? committedManifestOf(baseCommit, manifestPath, base.extra) : undefined;
+  return { repo, baseCommit, head, base, committed, headKey: await headKey };
 }
 
 interface RepoDirs {
@@ -151,9 +149,9 @@ async function planWith(request: PlanRequest, reads: Reads, dirs: RepoDirs, layo
   return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
 
-async function readRevision(repo: Repository, revision: string, commit: string, dirs: RepoDirs, known?: Promise<ReadonlyMap<string, Uint8Array>>): Promise<Revision> {
-  const raw = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known);
-  return { raw: raw.existed ? raw : undefined, info: { ref: revision, commit, fleetExists: raw.existed } };
+async function readRevision(repo: GitRoot, revision: string, commit: string, dirs: RepoDirs, known?: Promise<ReadonlyMap<string, Uint8Array>>, extraFile?: string): Promise<Revision & { extra?: { id: string; bytes: Buffer } }> {
+  const { extra, ...raw } = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known, extraFile);
+  return { raw: raw.existed ? raw : undefined, info: { ref: revision, commit, fleetExists: raw.existed }, ...(extra ? { extra } : {}) };
 }
 
 interface CompiledSide {

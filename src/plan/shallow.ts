@@ -9,8 +9,8 @@ import { emitContext, type CompileMemo, type OutputLayout } from '../compile/ind
 import { SourceRegistry } from '../diagnostics/source.ts';
 import { EMITTERS } from '../emit/index.ts';
 import { installedLibrary } from '../library/index.ts';
-import { blobIdOfFile, parseFleet, type ParseCache } from '../load/index.ts';
-import type { RawFleet } from '../load/types.ts';
+import { blobIdOfFile, kindOf, parseFile, parseFleet, type ParseCache } from '../load/index.ts';
+import type { LoadedDocument, LoadedFleet, RawFleet } from '../load/types.ts';
 import type { Cluster } from '../model/fleet.ts';
 import { clustersOf, resolveFleet } from '../resolve/index.ts';
 import { validateFleet, type CheckedFleet } from '../validate/index.ts';
@@ -31,10 +31,13 @@ export interface CleanRevision {
  */
 export function shallowPlan(base: CleanRevision, head: CleanRevision, committed: CommittedManifest, layout: OutputLayout, nixDir: string, cache: ParseCache, memo: CompileMemo): { plan: Plan; report: PartialReport } | undefined {
   if (!sameBesidesHosts(base.raw, head.raw) || EMITTERS.some((emit) => emit.crossHost === true)) return undefined;
-  const [baseChecked, headChecked] = [base.raw, head.raw].map((raw) => checkedClean(raw, cache, memo));
-  if (!baseChecked || !headChecked || baseChecked.fleet!.data.boot.server !== undefined) return undefined;
+  const headLoaded = loadedClean(head.raw, cache, memo);
+  const baseLoaded = headLoaded && loadedBeside(base.raw, head.raw, headLoaded, cache);
+  if (!headLoaded || !baseLoaded) return undefined;
+  const [baseChecked, headChecked] = [baseLoaded, headLoaded].map((loaded) => validateFleet(loaded, undefined, { cleanBuild: true }).value);
+  if (!baseChecked!.fleet || !headChecked!.fleet || baseChecked!.fleet.data.boot.server !== undefined) return undefined;
   const names = (checked: CheckedFleet) => new Map(checked.hosts.map((h) => [h.document.relPath, h.name]));
-  const [baseNames, headNames] = [names(baseChecked), names(headChecked)];
+  const [baseNames, headNames] = [names(baseChecked!), names(headChecked!)];
   // Hosts whose file is not the same file (path and blob) on the other side (every other file is).
   const differs = new Set<string>();
   for (const [raw, other, own] of [[head.raw, base.raw, headNames], [base.raw, head.raw, baseNames]] as const) {
@@ -46,10 +49,10 @@ export function shallowPlan(base: CleanRevision, head: CleanRevision, committed:
       differs.add(name);
     }
   }
-  const clusters = { base: clustersOf(baseChecked, memo.resolve), head: clustersOf(headChecked, memo.resolve) };
+  const clusters = { base: clustersOf(baseChecked!, memo.resolve), head: clustersOf(headChecked!, memo.resolve) };
   const wanted = reachable(differs, clusters.base, clusters.head);
-  const resolvedBase = resolvedSide(base, baseChecked, { hosts: wanted, clusters: clusters.base }, layout, nixDir, memo);
-  const resolvedHead = resolvedSide(head, headChecked, { hosts: wanted, clusters: clusters.head }, layout, nixDir, memo);
+  const resolvedBase = resolvedSide(base, baseChecked!, { hosts: wanted, clusters: clusters.base }, layout, nixDir, memo);
+  const resolvedHead = resolvedSide(head, headChecked!, { hosts: wanted, clusters: clusters.head }, layout, nixDir, memo);
   const allBase = [...baseNames.values()];
   const sides = partialSides(resolvedBase, resolvedHead, committed.manifest, undefined, allBase);
   if (!sides || sides.report.committed !== undefined) return undefined;
@@ -67,12 +70,30 @@ function sameBesidesHosts(base: RawFleet, head: RawFleet): boolean {
   return readable(base) && readable(head) && shared(base) === shared(head) && sorted(base.nixFiles) === sorted(head.nixFiles) && library(base) === library(head);
 }
 
-/** The documents of a fleet whose build is known clean: parsed (the parse cache serves them), no check run. */
-function checkedClean(raw: RawFleet, cache: ParseCache, memo: CompileMemo): CheckedFleet | undefined {
+/** The documents of a fleet whose build is known clean: parsed (the parse cache serves them), to be checked by none. */
+function loadedClean(raw: RawFleet, cache: ParseCache, memo: CompileMemo): LoadedFleet | undefined {
   const loaded = parseFleet(raw, new SourceRegistry(), cache, memo.parse);
-  if (loaded.diagnostics.length > 0 || !loaded.value.fleet) return undefined;
-  const checked = validateFleet(loaded.value, undefined, { cleanBuild: true }).value;
-  return checked.fleet ? checked : undefined;
+  return loaded.diagnostics.length === 0 && loaded.value.fleet ? loaded.value : undefined;
+}
+
+/**
+ * The base's documents, the head's where the file is the same (path and blob): the same data, and
+ * nothing is ever reported from them (both builds are clean), so whose display path they carry does
+ * not matter. Only the base's other host files are parsed.
+ */
+function loadedBeside(base: RawFleet, head: RawFleet, headLoaded: LoadedFleet, cache: ParseCache): LoadedFleet | undefined {
+  const headIds = new Map(head.files.map((f) => [f.relPath, blobIdOfFile(f)]));
+  const headHosts = new Map(headLoaded.hosts.map((d) => [d.relPath, d]));
+  const sources = new SourceRegistry();
+  const hosts: LoadedDocument[] = [];
+  for (const file of base.files) {
+    if (kindOf(file.relPath) !== 'host') continue;
+    const shared = headIds.get(file.relPath) === blobIdOfFile(file) ? headHosts.get(file.relPath) : undefined;
+    const document = shared ?? parseFile(file, 'host', sources, cache).document;
+    if (!document) return undefined;
+    hosts.push(document);
+  }
+  return { ...headLoaded, displayDir: base.displayDir, hosts, nixFiles: base.nixFiles };
 }
 
 /**
