@@ -34,6 +34,7 @@ import path3 from "node:path";
 
 // src/load/parse-cache.ts
 import { createHash } from "node:crypto";
+import v8 from "node:v8";
 function blobIdOf(bytes) {
   return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
@@ -44,7 +45,22 @@ function blobIdOfFile(file) {
   if (id === void 0) computedIds.set(file, id = blobIdOf(file.bytes ?? new Uint8Array()));
   return id;
 }
+function hostFactsOf(data) {
+  const record2 = (value) => value && typeof value === "object" && !Array.isArray(value) ? value : {};
+  const text = (value) => typeof value === "string" ? value : void 0;
+  const { name, cluster, profile, firstBoot } = record2(data);
+  return { ...text(name) !== void 0 ? { name: text(name) } : {}, ...text(cluster) !== void 0 ? { cluster: text(cluster) } : {}, ...text(profile) !== void 0 ? { profile: text(profile) } : {}, bootstrap: record2(firstBoot).bootstrap === true };
+}
+var StoredEntry = class {
+  constructor(bytes, facts) {
+    this.bytes = bytes;
+    this.facts = facts;
+  }
+  bytes;
+  facts;
+};
 var ParseCache = class {
+  /** Parsed data, or an entry not yet read from the store (StoredEntry). */
   entries;
   /** Ids asked for or added during this process's use, which a store keeps first. */
   used = /* @__PURE__ */ new Set();
@@ -81,11 +97,12 @@ var ParseCache = class {
     return { schemas: this.schemas, kinds: [...this.validated].filter(([id]) => ids.has(id)) };
   }
   get(id) {
-    const data = this.entries.get(id);
+    let data = this.entries.get(id);
     if (data === void 0) {
       this.misses++;
       return void 0;
     }
+    if (data instanceof StoredEntry) this.entries.set(id, data = v8.deserialize(data.bytes));
     this.hits++;
     this.used.add(id);
     return Object.isFrozen(data) ? data : Object.freeze(data);
@@ -96,10 +113,17 @@ var ParseCache = class {
     this.used.add(id);
     this.changed = true;
   }
+  /** A cached file's HostFacts, without reading its data (a stored entry stays unread); undefined when not cached. */
+  facts(id) {
+    const data = this.entries.get(id);
+    if (data === void 0) return void 0;
+    this.used.add(id);
+    return data instanceof StoredEntry ? data.facts : hostFactsOf(data);
+  }
   get size() {
     return this.entries.size;
   }
-  /** Entries for a store: those used in this process first, then the rest. */
+  /** Entries for a store (data, or a StoredEntry still unread): those used in this process first, then the rest. */
   *ordered() {
     for (const id of this.used) yield [id, this.entries.get(id)];
     for (const entry of this.entries) if (!this.used.has(entry[0])) yield entry;
@@ -2732,7 +2756,7 @@ if (!isMainThread && workerData?.role === ROLE && parentPort) {
 import { createHash as createHash8, randomBytes as randomBytes2 } from "node:crypto";
 import fs4 from "node:fs";
 import path5 from "node:path";
-import v8 from "node:v8";
+import v82 from "node:v8";
 var CACHE_DIR_NAME = ".fleetc-cache";
 var FILE_NAME2 = "parse.bin";
 var MAGIC = "fleetc-parse-cache";
@@ -2756,14 +2780,19 @@ function loadParseCache(cacheDir) {
     const payload = bytes.subarray(newline + 1);
     if (payload.length !== header.bytes) throw new Error("truncated");
     if (createHash8("sha256").update(payload).digest("hex") !== header.sha256) throw new Error("checksum mismatch");
-    const stored = v8.deserialize(payload);
-    const [entries, validated] = Array.isArray(stored) && stored.length === 2 && Array.isArray(stored[0]) && Array.isArray(stored[1]) && header.schemas !== void 0 ? stored : [stored, []];
+    if (typeof header.index !== "number" || header.index > payload.length) throw new Error("not an indexed cache");
+    const stored = v82.deserialize(payload.subarray(0, header.index));
+    const [entries, validated] = Array.isArray(stored) && stored.length === 2 ? stored : [void 0, void 0];
     if (!Array.isArray(entries) || !Array.isArray(validated)) throw new Error("not a list of entries");
     const map = /* @__PURE__ */ new Map();
+    let offset = header.index;
     for (const entry of entries) {
-      if (!Array.isArray(entry) || typeof entry[0] !== "string" || entry[1] === void 0) throw new Error("malformed entry");
-      map.set(entry[0], entry[1]);
+      if (!Array.isArray(entry) || typeof entry[0] !== "string" || typeof entry[1] !== "number" || typeof entry[2] !== "object" || entry[2] === null) throw new Error("malformed entry");
+      if (offset + entry[1] > payload.length) throw new Error("truncated entry");
+      map.set(entry[0], new StoredEntry(payload.subarray(offset, offset + entry[1]), entry[2]));
+      offset += entry[1];
     }
+    if (offset !== payload.length) throw new Error("entries do not fill the file");
     const kinds = /* @__PURE__ */ new Map();
     for (const entry of validated) {
       if (!Array.isArray(entry) || typeof entry[0] !== "string" || !["fleet", "profile", "host"].includes(entry[1])) throw new Error("malformed schema record");
@@ -2783,8 +2812,10 @@ function saveParseCache(cacheDir, cache) {
     entries.push(entry);
   }
   const validated = cache.validatedFor(new Set(entries.map(([id]) => id)));
-  const payload = v8.serialize(validated ? [entries, validated.kinds] : entries);
-  const header = { magic: MAGIC, parser: PARSER_VERSION, ...validated ? { schemas: validated.schemas } : {}, bytes: payload.length, sha256: createHash8("sha256").update(payload).digest("hex") };
+  const stored = entries.map(([, data]) => data instanceof StoredEntry ? data : new StoredEntry(v82.serialize(data), hostFactsOf(data)));
+  const index = v82.serialize([entries.map(([id], i) => [id, stored[i].bytes.length, stored[i].facts]), validated?.kinds ?? []]);
+  const payload = Buffer.concat([index, ...stored.map((entry) => entry.bytes)]);
+  const header = { magic: MAGIC, parser: PARSER_VERSION, ...validated ? { schemas: validated.schemas } : {}, bytes: payload.length, index: index.length, sha256: createHash8("sha256").update(payload).digest("hex") };
   const target = path5.join(cacheDir, FILE_NAME2);
   const temp = `${target}.tmp-${process.pid}-${randomBytes2(4).toString("hex")}`;
   try {
@@ -3330,13 +3361,18 @@ function resolveFleet(checked, memo, partly) {
   };
   return { value: fleet, diagnostics: report.diagnostics };
 }
-function clustersOf(checked, memo) {
+function clustersOf(checked, hosts, memo) {
   const input = checked.fleet.data;
   const profiles = memo ? memo.profiles(checked.profiles, () => resolveProfiles(checked.profiles)) : resolveProfiles(checked.profiles);
-  const hostDocs = hostDocuments(checked);
-  const members = [...hostDocs.values()].sort((a, b) => compareText(a.name, b.name)).map((host) => ({ name: host.name, cluster: hostCluster(host.data, input), services: profiles[host.data.profile].services }));
-  return resolveClusters(members, resolveServices(input), checked.fleet, hostDocs, new Reporter());
+  const sorted = [...hosts].sort((a, b) => compareText(a.name, b.name));
+  const members = sorted.map((host) => ({ name: host.name, cluster: hostCluster({ cluster: host.cluster }, input), services: profiles[host.profile].services }));
+  const claims = new Map(sorted.map((host) => [host.name, { data: { firstBoot: host.bootstrap ? { bootstrap: true } : void 0 } }]));
+  return resolveClusters(members, resolveServices(input), checked.fleet, claims, new Discard());
 }
+var Discard = class extends Reporter {
+  at() {
+  }
+};
 function hostDocuments(checked) {
   const hostDocs = /* @__PURE__ */ new Map();
   for (const host of checked.hosts) if (!hostDocs.has(host.name)) hostDocs.set(host.name, host);
@@ -4098,7 +4134,7 @@ var alignDown = (value, alignment) => Math.floor(value / alignment) * alignment;
 function placePartitions(diskBytes, partitions, geometry) {
   const sectors = Math.floor(diskBytes / geometry.sectorBytes);
   const lastUsable = sectors - geometry.backupSectors - 1;
-  const placed = [];
+  const placed2 = [];
   let next = geometry.firstUsableSector;
   for (const [index, partition2] of partitions.entries()) {
     const start = alignUp(next, geometry.alignmentSectors);
@@ -4108,15 +4144,15 @@ function placePartitions(diskBytes, partitions, geometry) {
       const aligned = alignDown(lastUsable + 1, geometry.alignmentSectors) - 1;
       end = aligned >= start ? aligned : lastUsable;
       const bytes = (end - start + 1) * geometry.sectorBytes;
-      if (end < start || bytes < (contentFloorBytes(partition2.content) ?? 1)) return { fits: false, index, availableBytes, placed };
+      if (end < start || bytes < (contentFloorBytes(partition2.content) ?? 1)) return { fits: false, index, availableBytes, placed: placed2 };
     } else {
       end = start + Math.max(1, Math.floor(sizeBytes(partition2.size) / geometry.sectorBytes)) - 1;
-      if (end > lastUsable) return { fits: false, index, availableBytes, placed };
+      if (end > lastUsable) return { fits: false, index, availableBytes, placed: placed2 };
     }
-    placed.push({ name: partition2.name, startSector: start, endSector: end, bytes: (end - start + 1) * geometry.sectorBytes });
+    placed2.push({ name: partition2.name, startSector: start, endSector: end, bytes: (end - start + 1) * geometry.sectorBytes });
     next = end + 1;
   }
-  return { fits: true, partitions: placed };
+  return { fits: true, partitions: placed2 };
 }
 function volumeGroupExtents(pvBytes) {
   return Math.max(0, Math.floor((pvBytes - LVM_PE_START_BYTES) / LVM_EXTENT_BYTES));
@@ -6643,32 +6679,62 @@ function emitHosts(fleet, names, context) {
 // src/plan/shallow.ts
 function shallowPlan(base, head, committed, layout, nixDir, cache, memo) {
   if (!sameBesidesHosts(base.raw, head.raw) || EMITTERS.some((emit) => emit.crossHost === true)) return void 0;
-  const headLoaded = loadedClean(head.raw, cache, memo);
-  const baseLoaded = headLoaded && loadedBeside(base.raw, head.raw, headLoaded, cache);
-  if (!headLoaded || !baseLoaded) return void 0;
-  const [baseChecked, headChecked] = [baseLoaded, headLoaded].map((loaded) => validateFleet(loaded, void 0, { cleanBuild: true }).value);
-  if (!baseChecked.fleet || !headChecked.fleet || baseChecked.fleet.data.boot.server !== void 0) return void 0;
-  const names = (checked) => new Map(checked.hosts.map((h) => [h.document.relPath, h.name]));
-  const [baseNames, headNames] = [names(baseChecked), names(headChecked)];
+  const shared = parseFleet({ ...head.raw, files: head.raw.files.filter((f) => kindOf(f.relPath) !== "host") }, new SourceRegistry(), cache, memo.parse);
+  const fleetFile = shared.value.fleet;
+  const sides = [base.raw, head.raw].map((raw) => placed(raw, cache));
+  if (shared.diagnostics.length > 0 || !fleetFile || !sides[0] || !sides[1]) return void 0;
+  const [basePlaced, headPlaced] = sides;
   const differs = /* @__PURE__ */ new Set();
-  for (const [raw, other, own] of [[head.raw, base.raw, headNames], [base.raw, head.raw, baseNames]]) {
-    const ids = new Map(other.files.map((f) => [f.relPath, blobIdOfFile(f)]));
-    for (const file of raw.files) {
-      if (ids.get(file.relPath) === blobIdOfFile(file)) continue;
-      const name = own.get(file.relPath);
-      if (name === void 0) return void 0;
-      differs.add(name);
-    }
+  for (const [own, other] of [[headPlaced, basePlaced], [basePlaced, headPlaced]]) {
+    for (const [relPath, { id, name }] of own.files) if (other.files.get(relPath)?.id !== id) differs.add(name);
   }
-  const clusters = { base: clustersOf(baseChecked, memo.resolve), head: clustersOf(headChecked, memo.resolve) };
+  const context = validateFleet({ ...shared.value, hosts: [] }, void 0, { cleanBuild: true }).value;
+  if (!context.fleet || context.fleet.data.boot.server !== void 0) return void 0;
+  const clusters = { base: clustersOf(context, basePlaced.members, memo.resolve), head: clustersOf(context, headPlaced.members, memo.resolve) };
   const wanted = reachable(differs, clusters.base, clusters.head);
+  const checked = (revision, own) => checkedHosts(revision.raw, shared.value, own, wanted, cache);
+  const [baseChecked, headChecked] = [checked(base, basePlaced), checked(head, headPlaced)];
+  if (!baseChecked || !headChecked) return void 0;
   const resolvedBase = resolvedSide(base, baseChecked, { hosts: wanted, clusters: clusters.base }, layout, nixDir, memo);
   const resolvedHead = resolvedSide(head, headChecked, { hosts: wanted, clusters: clusters.head }, layout, nixDir, memo);
-  const allBase = [...baseNames.values()];
-  const sides = partialSides(resolvedBase, resolvedHead, committed.manifest, void 0, allBase);
-  if (!sides || sides.report.committed !== void 0) return void 0;
+  const allBase = basePlaced.members.map((m) => m.name);
+  const planned = partialSides(resolvedBase, resolvedHead, committed.manifest, void 0, allBase);
+  if (!planned || planned.report.committed !== void 0) return void 0;
   const unresolved = allBase.filter((name) => !wanted.has(name));
-  return { plan: buildPlan(sides.base, sides.head, committed.reference, unresolved), report: { ...sides.report, resolved: wanted.size } };
+  return { plan: buildPlan(planned.base, planned.head, committed.reference, unresolved), report: { ...planned.report, resolved: wanted.size } };
+}
+function placed(raw, cache) {
+  const files = /* @__PURE__ */ new Map();
+  const members = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const file of raw.files) {
+    if (kindOf(file.relPath) !== "host") continue;
+    const id = blobIdOfFile(file);
+    let facts = cache.facts(id);
+    if (!facts) {
+      if (parseFile(file, "host", new SourceRegistry(), cache).diagnostics.length > 0) return void 0;
+      facts = cache.facts(id);
+    }
+    if (!facts || facts.profile === void 0) return void 0;
+    const name = facts.name ?? file.relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
+    files.set(file.relPath, { id, name, file });
+    if (seen.has(name)) continue;
+    seen.add(name);
+    members.push({ name, profile: facts.profile, bootstrap: facts.bootstrap, ...facts.cluster !== void 0 ? { cluster: facts.cluster } : {} });
+  }
+  return { files, members };
+}
+function checkedHosts(raw, shared, own, wanted, cache) {
+  const sources = new SourceRegistry();
+  const hosts = [];
+  for (const { name, file } of own.files.values()) {
+    if (!wanted.has(name)) continue;
+    const document = parseFile(file, "host", sources, cache).document;
+    if (!document) return void 0;
+    hosts.push(document);
+  }
+  const checked = validateFleet({ ...shared, displayDir: raw.displayDir, hosts, nixFiles: raw.nixFiles }, void 0, { cleanBuild: true }).value;
+  return checked.fleet ? checked : void 0;
 }
 function sameBesidesHosts(base, head) {
   const shared = (raw) => JSON.stringify(raw.files.filter((f) => !f.relPath.startsWith("hosts/")).map((f) => [f.relPath, blobIdOfFile(f)]));
@@ -6676,24 +6742,6 @@ function sameBesidesHosts(base, head) {
   const library = (raw) => sorted((raw.library ?? installedLibrary()).files);
   const readable = (raw) => raw.problems.length === 0 && raw.files.every((f) => !f.problem && f.bytes);
   return readable(base) && readable(head) && shared(base) === shared(head) && sorted(base.nixFiles) === sorted(head.nixFiles) && library(base) === library(head);
-}
-function loadedClean(raw, cache, memo) {
-  const loaded = parseFleet(raw, new SourceRegistry(), cache, memo.parse);
-  return loaded.diagnostics.length === 0 && loaded.value.fleet ? loaded.value : void 0;
-}
-function loadedBeside(base, head, headLoaded, cache) {
-  const headIds = new Map(head.files.map((f) => [f.relPath, blobIdOfFile(f)]));
-  const headHosts = new Map(headLoaded.hosts.map((d) => [d.relPath, d]));
-  const sources = new SourceRegistry();
-  const hosts = [];
-  for (const file of base.files) {
-    if (kindOf(file.relPath) !== "host") continue;
-    const shared = headIds.get(file.relPath) === blobIdOfFile(file) ? headHosts.get(file.relPath) : void 0;
-    const document = shared ?? parseFile(file, "host", sources, cache).document;
-    if (!document) return void 0;
-    hosts.push(document);
-  }
-  return { ...headLoaded, displayDir: base.displayDir, hosts, nixFiles: base.nixFiles };
 }
 function reachable(differs, base, head) {
   const own = (clusters, name) => Object.hasOwn(clusters, name) ? clusters[name] : void 0;
@@ -10214,13 +10262,13 @@ function pathOrder(artifacts) {
 }
 function inLastOrder(artifacts, order) {
   if (order.size !== artifacts.length) return void 0;
-  const placed = new Array(artifacts.length);
+  const placed2 = new Array(artifacts.length);
   for (const artifact of artifacts) {
     const index = order.get(artifact.path);
-    if (index === void 0 || placed[index] !== void 0) return void 0;
-    placed[index] = artifact;
+    if (index === void 0 || placed2[index] !== void 0) return void 0;
+    placed2[index] = artifact;
   }
-  return placed;
+  return placed2;
 }
 function artifactDelta(last, artifacts, samePaths) {
   if (samePaths) return { touched: artifacts.filter((a, i) => a !== last[i] || a.root), removed: [] };

@@ -10,9 +10,9 @@ import { SourceRegistry } from '../diagnostics/source.ts';
 import { EMITTERS } from '../emit/index.ts';
 import { installedLibrary } from '../library/index.ts';
 import { blobIdOfFile, kindOf, parseFile, parseFleet, type ParseCache } from '../load/index.ts';
-import type { LoadedDocument, LoadedFleet, RawFleet } from '../load/types.ts';
+import type { LoadedDocument, LoadedFleet, RawFile, RawFleet } from '../load/types.ts';
 import type { Cluster } from '../model/fleet.ts';
-import { clustersOf, resolveFleet } from '../resolve/index.ts';
+import { clustersOf, resolveFleet, type MemberFacts } from '../resolve/index.ts';
 import { validateFleet, type CheckedFleet } from '../validate/index.ts';
 import { buildPlan, type PlanSide } from './build.ts';
 import type { CommittedManifest } from './committed.ts';
@@ -31,34 +31,75 @@ export interface CleanRevision {
  */
 export function shallowPlan(base: CleanRevision, head: CleanRevision, committed: CommittedManifest, layout: OutputLayout, nixDir: string, cache: ParseCache, memo: CompileMemo): { plan: Plan; report: PartialReport } | undefined {
   if (!sameBesidesHosts(base.raw, head.raw) || EMITTERS.some((emit) => emit.crossHost === true)) return undefined;
-  const headLoaded = loadedClean(head.raw, cache, memo);
-  const baseLoaded = headLoaded && loadedBeside(base.raw, head.raw, headLoaded, cache);
-  if (!headLoaded || !baseLoaded) return undefined;
-  const [baseChecked, headChecked] = [baseLoaded, headLoaded].map((loaded) => validateFleet(loaded, undefined, { cleanBuild: true }).value);
-  if (!baseChecked!.fleet || !headChecked!.fleet || baseChecked!.fleet.data.boot.server !== undefined) return undefined;
-  const names = (checked: CheckedFleet) => new Map(checked.hosts.map((h) => [h.document.relPath, h.name]));
-  const [baseNames, headNames] = [names(baseChecked!), names(headChecked!)];
+  // fleet.yaml and the profiles (the same on both sides), parsed; of the host files only their facts.
+  const shared = parseFleet({ ...head.raw, files: head.raw.files.filter((f) => kindOf(f.relPath) !== 'host') }, new SourceRegistry(), cache, memo.parse);
+  const fleetFile = shared.value.fleet;
+  const sides = [base.raw, head.raw].map((raw) => placed(raw, cache));
+  if (shared.diagnostics.length > 0 || !fleetFile || !sides[0] || !sides[1]) return undefined;
+  const [basePlaced, headPlaced] = sides as [Placed, Placed];
   // Hosts whose file is not the same file (path and blob) on the other side (every other file is).
   const differs = new Set<string>();
-  for (const [raw, other, own] of [[head.raw, base.raw, headNames], [base.raw, head.raw, baseNames]] as const) {
-    const ids = new Map(other.files.map((f) => [f.relPath, blobIdOfFile(f)]));
-    for (const file of raw.files) {
-      if (ids.get(file.relPath) === blobIdOfFile(file)) continue;
-      const name = own.get(file.relPath);
-      if (name === undefined) return undefined;
-      differs.add(name);
-    }
+  for (const [own, other] of [[headPlaced, basePlaced], [basePlaced, headPlaced]] as const) {
+    for (const [relPath, { id, name }] of own.files) if (other.files.get(relPath)?.id !== id) differs.add(name);
   }
-  const clusters = { base: clustersOf(baseChecked!, memo.resolve), head: clustersOf(headChecked!, memo.resolve) };
+  const context = validateFleet({ ...shared.value, hosts: [] }, undefined, { cleanBuild: true }).value;
+  if (!context.fleet || context.fleet.data.boot.server !== undefined) return undefined;
+  const clusters = { base: clustersOf(context, basePlaced.members, memo.resolve), head: clustersOf(context, headPlaced.members, memo.resolve) };
   const wanted = reachable(differs, clusters.base, clusters.head);
-  const resolvedBase = resolvedSide(base, baseChecked!, { hosts: wanted, clusters: clusters.base }, layout, nixDir, memo);
-  const resolvedHead = resolvedSide(head, headChecked!, { hosts: wanted, clusters: clusters.head }, layout, nixDir, memo);
-  const allBase = [...baseNames.values()];
-  const sides = partialSides(resolvedBase, resolvedHead, committed.manifest, undefined, allBase);
-  if (!sides || sides.report.committed !== undefined) return undefined;
+  const checked = (revision: CleanRevision, own: Placed) => checkedHosts(revision.raw, shared.value, own, wanted, cache);
+  const [baseChecked, headChecked] = [checked(base, basePlaced), checked(head, headPlaced)];
+  if (!baseChecked || !headChecked) return undefined;
+  const resolvedBase = resolvedSide(base, baseChecked, { hosts: wanted, clusters: clusters.base }, layout, nixDir, memo);
+  const resolvedHead = resolvedSide(head, headChecked, { hosts: wanted, clusters: clusters.head }, layout, nixDir, memo);
+  const allBase = basePlaced.members.map((m) => m.name);
+  const planned = partialSides(resolvedBase, resolvedHead, committed.manifest, undefined, allBase);
+  if (!planned || planned.report.committed !== undefined) return undefined;
   // Unresolved: the same file on both sides, in a cluster the change leaves as it was.
   const unresolved = allBase.filter((name) => !wanted.has(name));
-  return { plan: buildPlan(sides.base, sides.head, committed.reference, unresolved), report: { ...sides.report, resolved: wanted.size } };
+  return { plan: buildPlan(planned.base, planned.head, committed.reference, unresolved), report: { ...planned.report, resolved: wanted.size } };
+}
+
+/** Every host file of a side, by path, with its blob id and host name; and the hosts' places (first file per name). */
+interface Placed {
+  files: Map<string, { id: string; name: string; file: RawFile }>;
+  members: MemberFacts[];
+}
+
+/** Where each host file puts its host, from the parse cache's HostFacts (a file it lacks is parsed into it). */
+function placed(raw: RawFleet, cache: ParseCache): Placed | undefined {
+  const files = new Map<string, { id: string; name: string; file: RawFile }>();
+  const members: MemberFacts[] = [];
+  const seen = new Set<string>();
+  for (const file of raw.files) {
+    if (kindOf(file.relPath) !== 'host') continue;
+    const id = blobIdOfFile(file);
+    let facts = cache.facts(id);
+    if (!facts) {
+      if (parseFile(file, 'host', new SourceRegistry(), cache).diagnostics.length > 0) return undefined;
+      facts = cache.facts(id);
+    }
+    if (!facts || facts.profile === undefined) return undefined;
+    const name = facts.name ?? file.relPath.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+    files.set(file.relPath, { id, name, file });
+    if (seen.has(name)) continue;
+    seen.add(name);
+    members.push({ name, profile: facts.profile, bootstrap: facts.bootstrap, ...(facts.cluster !== undefined ? { cluster: facts.cluster } : {}) });
+  }
+  return { files, members };
+}
+
+/** The side's documents with only the wanted hosts' files parsed (served by the parse cache), to be checked by none. */
+function checkedHosts(raw: RawFleet, shared: LoadedFleet, own: Placed, wanted: ReadonlySet<string>, cache: ParseCache): CheckedFleet | undefined {
+  const sources = new SourceRegistry();
+  const hosts: LoadedDocument[] = [];
+  for (const { name, file } of own.files.values()) {
+    if (!wanted.has(name)) continue;
+    const document = parseFile(file, 'host', sources, cache).document;
+    if (!document) return undefined;
+    hosts.push(document);
+  }
+  const checked = validateFleet({ ...shared, displayDir: raw.displayDir, hosts, nixFiles: raw.nixFiles }, undefined, { cleanBuild: true }).value;
+  return checked.fleet ? checked : undefined;
 }
 
 /** The same fleet.yaml and profile files (path and blob), nix/ files and fleetc library; every file read. */
@@ -68,32 +109,6 @@ function sameBesidesHosts(base: RawFleet, head: RawFleet): boolean {
   const library = (raw: RawFleet) => sorted((raw.library ?? installedLibrary()).files);
   const readable = (raw: RawFleet) => raw.problems.length === 0 && raw.files.every((f) => !f.problem && f.bytes);
   return readable(base) && readable(head) && shared(base) === shared(head) && sorted(base.nixFiles) === sorted(head.nixFiles) && library(base) === library(head);
-}
-
-/** The documents of a fleet whose build is known clean: parsed (the parse cache serves them), to be checked by none. */
-function loadedClean(raw: RawFleet, cache: ParseCache, memo: CompileMemo): LoadedFleet | undefined {
-  const loaded = parseFleet(raw, new SourceRegistry(), cache, memo.parse);
-  return loaded.diagnostics.length === 0 && loaded.value.fleet ? loaded.value : undefined;
-}
-
-/**
- * The base's documents, the head's where the file is the same (path and blob): the same data, and
- * nothing is ever reported from them (both builds are clean), so whose display path they carry does
- * not matter. Only the base's other host files are parsed.
- */
-function loadedBeside(base: RawFleet, head: RawFleet, headLoaded: LoadedFleet, cache: ParseCache): LoadedFleet | undefined {
-  const headIds = new Map(head.files.map((f) => [f.relPath, blobIdOfFile(f)]));
-  const headHosts = new Map(headLoaded.hosts.map((d) => [d.relPath, d]));
-  const sources = new SourceRegistry();
-  const hosts: LoadedDocument[] = [];
-  for (const file of base.files) {
-    if (kindOf(file.relPath) !== 'host') continue;
-    const shared = headIds.get(file.relPath) === blobIdOfFile(file) ? headHosts.get(file.relPath) : undefined;
-    const document = shared ?? parseFile(file, 'host', sources, cache).document;
-    if (!document) return undefined;
-    hosts.push(document);
-  }
-  return { ...headLoaded, displayDir: base.displayDir, hosts, nixFiles: base.nixFiles };
 }
 
 /**

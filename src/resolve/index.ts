@@ -114,19 +114,32 @@ export interface PartialResolution {
   clusters: Record<string, Cluster>;
 }
 
+/** What clustersOf reads of a host: its name, its file's cluster: and profile:, its bootstrap claim. */
+export interface MemberFacts {
+  name: string;
+  cluster?: string;
+  profile: string;
+  bootstrap: boolean;
+}
+
 /**
- * The clusters resolveFleet gives (members, Raft groups, bootstrap hosts), from each host's name,
- * cluster and profile's services alone, without resolving the hosts; their diagnostics dropped
+ * The clusters resolveFleet gives (members, Raft groups, bootstrap hosts), from each host's facts
+ * alone (one per host name), without reading or resolving the hosts; their diagnostics dropped
  * (for a fleet whose build is known clean).
  */
-export function clustersOf(checked: CheckedFleet, memo?: ResolveMemo): Record<string, Cluster> {
+export function clustersOf(checked: Pick<CheckedFleet, 'fleet' | 'profiles'>, hosts: readonly MemberFacts[], memo?: ResolveMemo): Record<string, Cluster> {
   const input = checked.fleet!.data;
   const profiles = memo ? memo.profiles(checked.profiles, () => resolveProfiles(checked.profiles)) : resolveProfiles(checked.profiles);
-  const hostDocs = hostDocuments(checked);
-  const members: ClusterMember[] = [...hostDocs.values()]
-    .sort((a, b) => compareText(a.name, b.name))
-    .map((host) => ({ name: host.name, cluster: hostCluster(host.data, input), services: profiles[host.data.profile]!.services }));
-  return resolveClusters(members, resolveServices(input), checked.fleet!, hostDocs, new Reporter());
+  const sorted = [...hosts].sort((a, b) => compareText(a.name, b.name));
+  const members: ClusterMember[] = sorted.map((host) => ({ name: host.name, cluster: hostCluster({ cluster: host.cluster } as HostInput, input), services: profiles[host.profile]!.services }));
+  // Only a claim is read of a host's file; nothing is reported (Discard).
+  const claims = new Map(sorted.map((host) => [host.name, { data: { firstBoot: host.bootstrap ? { bootstrap: true } : undefined } } as unknown as Checked<HostInput>]));
+  return resolveClusters(members, resolveServices(input), checked.fleet!, claims, new Discard());
+}
+
+/** A Reporter that keeps nothing (and so never locates a finding in its document). */
+class Discard extends Reporter {
+  override at(): void {}
 }
 
 /** Each host name's (first) document. */
