@@ -3,7 +3,9 @@
 // sharing what they share (the base's files that the head has too are not parsed, checked or
 // resolved again); then only the hosts a change can touch are emitted (partial.ts), the others'
 // hashes coming from the base commit's committed output when it is the build of that commit
-// (committed.ts). --full-base (fullBase) compiles both sides in full, as plans always did.
+// (committed.ts). When the head commit's committed output is its own clean build too, the head is
+// not checked either, and a change of host files alone is planned from the hosts it reaches
+// (shallow.ts). --full-base (fullBase) compiles both sides in full, as plans always did.
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
