@@ -5864,8 +5864,10 @@ async function readBlobs(repo, ids) {
   }
   return blobs;
 }
-async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDir, knownSoon, extraFile) {
+async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDir, knownSoon, extraFile, later) {
   const entries = await listTree(repo, commit, [fleetDir, nixDir, ...libraryDir ? [libraryDir] : [], ...extraFile ? [extraFile] : []]);
+  later?.listed(entries.filter((e) => e.path.startsWith(`${fleetDir}/`)).map((e) => ({ relPath: e.path.slice(fleetDir.length + 1), id: e.id })));
+  const defer = await later?.defer;
   const extra = extraFile === void 0 ? void 0 : entries.find((e) => e.path === extraFile && e.type === "blob" && e.mode !== "120000");
   const known = await knownSoon;
   const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === "blob" && e.mode !== "120000" && !hidden(e.path.slice(libraryDir.length + 1))) : [];
@@ -5873,7 +5875,8 @@ async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDi
   const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`) && e.mode !== "120000");
   const yaml2 = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === "120000") && !hidden(e.path.slice(fleetDir.length + 1)));
   const readable = yaml2.filter((e) => e.type === "blob" && e.mode !== "120000" && e.size <= MAX_FILE_BYTES);
-  const wanted = [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === "blob").map((e) => e.id), ...underLibrary.map((e) => e.id), ...extra ? [extra.id] : []];
+  const deferred = new Set(defer ? readable.filter((e) => defer(e.path.slice(fleetDir.length + 1), e.id)).map((e) => e.id) : []);
+  const wanted = [...readable.filter((e) => !deferred.has(e.id)).map((e) => e.id), ...underNix.filter((e) => e.type === "blob").map((e) => e.id), ...underLibrary.map((e) => e.id), ...extra ? [extra.id] : []];
   const blobs = await readBlobs(repo, known ? wanted.filter((id) => !known.has(id)) : wanted);
   for (const id of wanted) if (!blobs.has(id)) blobs.set(id, known.get(id));
   const files = yaml2.map((entry) => {
@@ -5883,6 +5886,11 @@ async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDi
     if (entry.mode === "120000") return { relPath, displayPath, problem: { ...symlinkProblem(relPath, displayDir).problem, file: displayPath } };
     if (entry.type !== "blob") return problem("FILE_NOT_REGULAR", `${relPath} is not a regular file in commit ${commit.slice(0, 12)}`);
     if (entry.size > MAX_FILE_BYTES) return problem("FILE_TOO_LARGE", `${relPath} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
+    if (deferred.has(entry.id)) {
+      const file = { relPath, displayPath, blobId: entry.id };
+      unread.add(file);
+      return file;
+    }
     return { relPath, displayPath, bytes: blobs.get(entry.id), blobId: entry.id };
   });
   const nixFiles = /* @__PURE__ */ new Map();
@@ -5895,6 +5903,19 @@ async function readFleetAt(repo, commit, fleetDir, nixDir, displayDir, libraryDi
   }
   const library = underLibrary.length > 0 ? libraryFrom(new Map(underLibrary.map((e) => [e.path.slice(libraryDir.length + 1), asBuffer(blobs.get(e.id))]))) : void 0;
   return { displayDir, files, problems: [], nixFiles, nixSources, ...library ? { library } : {}, existed: underFleet.length > 0, ...extra ? { extra: { id: extra.id, bytes: asBuffer(blobs.get(extra.id)) } } : {} };
+}
+var unread = /* @__PURE__ */ new WeakSet();
+function isUnread(file) {
+  return unread.has(file);
+}
+async function readUnread(repo, files) {
+  const pending = files.filter((f) => unread.has(f));
+  if (pending.length === 0) return;
+  const blobs = await readBlobs(repo, pending.map((f) => f.blobId));
+  for (const file of pending) {
+    file.bytes = blobs.get(file.blobId);
+    unread.delete(file);
+  }
 }
 function asBuffer(bytes) {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -6677,7 +6698,7 @@ function emitHosts(fleet, names, context) {
 }
 
 // src/plan/shallow.ts
-function shallowPlan(base, head, committed, layout, nixDir, cache, memo) {
+async function shallowPlan(base, head, committed, layout, nixDir, cache, memo, read) {
   if (!sameBesidesHosts(base.raw, head.raw) || EMITTERS.some((emit) => emit.crossHost === true)) return void 0;
   const shared = parseFleet({ ...head.raw, files: head.raw.files.filter((f) => kindOf(f.relPath) !== "host") }, new SourceRegistry(), cache, memo.parse);
   const fleetFile = shared.value.fleet;
@@ -6692,6 +6713,7 @@ function shallowPlan(base, head, committed, layout, nixDir, cache, memo) {
   if (!context.fleet || context.fleet.data.boot.server !== void 0) return void 0;
   const clusters = { base: clustersOf(context, basePlaced.members, memo.resolve), head: clustersOf(context, headPlaced.members, memo.resolve) };
   const wanted = reachable(differs, clusters.base, clusters.head);
+  await read([...basePlaced.files.values(), ...headPlaced.files.values()].filter((f) => wanted.has(f.name)).map((f) => f.file));
   const checked = (revision, own) => checkedHosts(revision.raw, shared.value, own, wanted, cache);
   const [baseChecked, headChecked] = [checked(base, basePlaced), checked(head, headPlaced)];
   if (!baseChecked || !headChecked) return void 0;
@@ -6740,7 +6762,7 @@ function sameBesidesHosts(base, head) {
   const shared = (raw) => JSON.stringify(raw.files.filter((f) => !f.relPath.startsWith("hosts/")).map((f) => [f.relPath, blobIdOfFile(f)]));
   const sorted = (map) => JSON.stringify([...map].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
   const library = (raw) => sorted((raw.library ?? installedLibrary()).files);
-  const readable = (raw) => raw.problems.length === 0 && raw.files.every((f) => !f.problem && f.bytes);
+  const readable = (raw) => raw.problems.length === 0 && raw.files.every((f) => !f.problem && (f.bytes || isUnread(f)));
   return readable(base) && readable(head) && shared(base) === shared(head) && sorted(base.nixFiles) === sorted(head.nixFiles) && library(base) === library(head);
 }
 function reachable(differs, base, head) {
@@ -6769,8 +6791,10 @@ async function computePlan(request) {
   const { repo, commits } = await resolveRevisions(request.cwd, revisions);
   const dirs = { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), outDir: repoRelative(repo, request.paths.outDir), libraryDir: libraryDirOf(repo, request.paths) };
   const layout = outputLayout(request.paths);
-  const reads = startReads(request, repo, commits[0], commits[1], dirs);
+  let cacheLoaded;
+  const reads = startReads(request, repo, commits[0], commits[1], dirs, new Promise((resolve) => cacheLoaded = resolve));
   const cache = request.cacheDir === void 0 ? new ParseCache() : loadParseCache(request.cacheDir).cache;
+  cacheLoaded(cache);
   try {
     const read = await reads;
     try {
@@ -6783,17 +6807,32 @@ async function computePlan(request) {
     if (request.cacheDir !== void 0) saveParseCache(request.cacheDir, cache);
   }
 }
-async function startReads(request, repo, baseCommit, headCommit, dirs) {
+async function startReads(request, repo, baseCommit, headCommit, dirs, cacheSoon) {
   const headKey = headCommit === void 0 || request.fullBase ? Promise.resolve(void 0) : committedSourceKey(repo, headCommit, dirs.outDir);
-  const reading = request.head === void 0 ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }) : readRevision(repo, request.head, headCommit, dirs);
+  const later = headCommit === void 0 || request.fullBase || request.listUnchanged ? void 0 : unreadShared(cacheSoon);
+  const reading = request.head === void 0 ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }) : readRevision(repo, request.head, headCommit, dirs, void 0, void 0, later?.head);
   const known = reading.then((head2) => new Map((head2.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes])));
   const manifestPath = `${dirs.outDir}/${MANIFEST_PATH}`;
-  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known, manifestPath);
+  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known, manifestPath, later?.base);
   baseReading.catch(() => void 0);
   const head = await reading;
   const base = await baseReading;
   const committed = base.raw && base.extra ? committedManifestOf(baseCommit, manifestPath, base.extra) : void 0;
   return { repo, baseCommit, head, base, committed, headKey: await headKey };
+}
+function unreadShared(cacheSoon) {
+  const listing = () => {
+    let listed;
+    const files = new Promise((resolve) => listed = resolve);
+    return { listed, files };
+  };
+  const [head, base] = [listing(), listing()];
+  const defer = Promise.all([head.files, base.files, cacheSoon]).then(([headFiles, baseFiles, cache]) => {
+    const baseIds = new Map(baseFiles.map((f) => [f.relPath, f.id]));
+    const shared = new Set(headFiles.filter((f) => kindOf(f.relPath) === "host" && baseIds.get(f.relPath) === f.id && cache.facts(f.id) !== void 0).map((f) => `${f.relPath}\0${f.id}`));
+    return (relPath, id) => shared.has(`${relPath}\0${id}`);
+  });
+  return { head: { listed: head.listed, defer }, base: { listed: base.listed, defer } };
 }
 async function planWith(request, reads, dirs, layout, cache) {
   const { repo, baseCommit, head, base, committed, headKey } = reads;
@@ -6801,10 +6840,12 @@ async function planWith(request, reads, dirs, layout, cache) {
   const cleanBase = problem === void 0;
   const cleanHead = headKey !== void 0 && head.raw !== void 0 && headKey === sourceKey(head.raw, layout, head.raw.library ?? installedLibrary()) && await fleetcCodeProblem(repo, head.info.commit) === void 0;
   const memo = newCompileMemo();
+  const read = (files) => readUnread(repo, files);
   if (cleanBase && cleanHead && !request.listUnchanged) {
-    const shallow = shallowPlan({ raw: base.raw, info: base.info }, { raw: head.raw, info: head.info }, committed, layout, dirs.nixDir, cache, memo);
+    const shallow = await shallowPlan({ raw: base.raw, info: base.info }, { raw: head.raw, info: head.info }, committed, layout, dirs.nixDir, cache, memo, read);
     if (shallow) return { ok: true, plan: shallow.plan, warnings: [], partial: { ...shallow.report, cleanHead } };
   }
+  await read([...head.raw?.files ?? [], ...base.raw?.files ?? []]);
   const compiled2 = {
     head: compileSide("head", head, layout, dirs.nixDir, cache, memo, !request.fullBase, cleanBase ? cleanHeadFiles(base.raw, head.raw) : void 0, cleanHead),
     base: compileSide("base", base, layout, dirs.nixDir, cache, memo, !request.fullBase, void 0, cleanBase)
@@ -6824,8 +6865,8 @@ async function planWith(request, reads, dirs, layout, cache) {
   }
   return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
-async function readRevision(repo, revision, commit, dirs, known, extraFile) {
-  const { extra, ...raw } = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known, extraFile);
+async function readRevision(repo, revision, commit, dirs, known, extraFile, later) {
+  const { extra, ...raw } = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known, extraFile, later);
   return { raw: raw.existed ? raw : void 0, info: { ref: revision, commit, fleetExists: raw.existed }, ...extra ? { extra } : {} };
 }
 function cleanHeadFiles(base, head) {

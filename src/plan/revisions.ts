@@ -11,10 +11,10 @@ import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
 import { compileRaw, compileStages, emitContext, newCompileMemo, outputLayout, type CompileMemo, type OutputLayout, type Paths } from '../compile/index.ts';
 import { libraryDirOf, repoRelative, resolveRevisions, type GitRoot } from '../git/repository.ts';
-import { readFleetAt } from '../git/tree-reader.ts';
+import { readFleetAt, readUnread, type Later } from '../git/tree-reader.ts';
 import { installedLibrary } from '../library/index.ts';
-import { blobIdOfFile, loadParseCache, ParseCache, readFleetDirSync, saveParseCache } from '../load/index.ts';
-import type { RawFleet } from '../load/types.ts';
+import { blobIdOfFile, kindOf, loadParseCache, ParseCache, readFleetDirSync, saveParseCache } from '../load/index.ts';
+import type { RawFile, RawFleet } from '../load/types.ts';
 import { buildPlan, type PlanSide } from './build.ts';
 import { committedManifestOf, committedProblem, committedSourceKey, fleetcCodeProblem, type CommittedManifest } from './committed.ts';
 import { MANIFEST_PATH } from '../emit/manifest.ts';
@@ -59,9 +59,11 @@ export async function computePlan(request: PlanRequest): Promise<PlanOutcome> {
   const layout = outputLayout(request.paths);
   // Git runs beside fleetc: the reads of both revisions and of the base's committed output start
   // before the parse cache loads (git answers on the other core).
-  const reads = startReads(request, repo, commits[0]!, commits[1], dirs);
+  let cacheLoaded!: (cache: ParseCache) => void;
+  const reads = startReads(request, repo, commits[0]!, commits[1], dirs, new Promise((resolve) => (cacheLoaded = resolve)));
   // One parse cache for both sides: a file the two revisions share is parsed once.
   const cache = request.cacheDir === undefined ? new ParseCache() : loadParseCache(request.cacheDir).cache;
+  cacheLoaded(cache);
   try {
     const read = await reads;
     try {
@@ -87,21 +89,42 @@ interface Reads {
   headKey: string | undefined;
 }
 
-async function startReads(request: PlanRequest, repo: GitRoot, baseCommit: string, headCommit: string | undefined, dirs: RepoDirs): Promise<Reads> {
+async function startReads(request: PlanRequest, repo: GitRoot, baseCommit: string, headCommit: string | undefined, dirs: RepoDirs, cacheSoon: Promise<ParseCache>): Promise<Reads> {
   const headKey = headCommit === undefined || request.fullBase ? Promise.resolve(undefined) : committedSourceKey(repo, headCommit, dirs.outDir);
+  const later = headCommit === undefined || request.fullBase || request.listUnchanged ? undefined : unreadShared(cacheSoon);
   const reading: Promise<Revision> = request.head === undefined
     ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } })
-    : readRevision(repo, request.head, headCommit!, dirs);
+    : readRevision(repo, request.head, headCommit!, dirs, undefined, undefined, later?.head);
   // The head's file contents serve the base wherever the two have the same blob.
   const known = reading.then((head) => new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes!])));
   // The base's committed manifest.json is read with its files.
   const manifestPath = `${dirs.outDir}/${MANIFEST_PATH}`;
-  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known, manifestPath);
+  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known, manifestPath, later?.base);
   baseReading.catch(() => undefined);
   const head = await reading;
   const base = await baseReading;
   const committed = base.raw && base.extra ? committedManifestOf(baseCommit, manifestPath, base.extra) : undefined;
   return { repo, baseCommit, head, base, committed, headKey: await headKey };
+}
+
+/**
+ * For a plan between two commits: the host files both have (path and blob) that the parse cache
+ * knows are left unread (tree-reader.ts Later) — a plan between clean builds reads few of them
+ * (shallow.ts); any other plan reads them first (readUnread).
+ */
+function unreadShared(cacheSoon: Promise<ParseCache>): { head: Later; base: Later } {
+  const listing = () => {
+    let listed!: (files: Array<{ relPath: string; id: string }>) => void;
+    const files = new Promise<Array<{ relPath: string; id: string }>>((resolve) => (listed = resolve));
+    return { listed, files };
+  };
+  const [head, base] = [listing(), listing()];
+  const defer = Promise.all([head.files, base.files, cacheSoon]).then(([headFiles, baseFiles, cache]) => {
+    const baseIds = new Map(baseFiles.map((f) => [f.relPath, f.id]));
+    const shared = new Set(headFiles.filter((f) => kindOf(f.relPath) === 'host' && baseIds.get(f.relPath) === f.id && cache.facts(f.id) !== undefined).map((f) => `${f.relPath}\0${f.id}`));
+    return (relPath: string, id: string) => shared.has(`${relPath}\0${id}`);
+  });
+  return { head: { listed: head.listed, defer }, base: { listed: base.listed, defer } };
 }
 
 interface RepoDirs {
@@ -127,10 +150,13 @@ async function planWith(request: PlanRequest, reads: Reads, dirs: RepoDirs, layo
   // clean too, and the head needs no checks either.
   const cleanHead = headKey !== undefined && head.raw !== undefined && headKey === sourceKey(head.raw, layout, head.raw.library ?? installedLibrary()) && (await fleetcCodeProblem(repo, head.info.commit!)) === undefined;
   const memo = newCompileMemo();
+  const read = (files: readonly RawFile[]) => readUnread(repo, files);
   if (cleanBase && cleanHead && !request.listUnchanged) {
-    const shallow = shallowPlan({ raw: base.raw!, info: base.info }, { raw: head.raw!, info: head.info }, committed!, layout, dirs.nixDir, cache, memo);
+    const shallow = await shallowPlan({ raw: base.raw!, info: base.info }, { raw: head.raw!, info: head.info }, committed!, layout, dirs.nixDir, cache, memo, read);
     if (shallow) return { ok: true, plan: shallow.plan, warnings: [], partial: { ...shallow.report, cleanHead } };
   }
+  // Every other way reads every file.
+  await read([...(head.raw?.files ?? []), ...(base.raw?.files ?? [])]);
   const compiled = {
     head: compileSide('head', head, layout, dirs.nixDir, cache, memo, !request.fullBase, cleanBase ? cleanHeadFiles(base.raw!, head.raw) : undefined, cleanHead),
     base: compileSide('base', base, layout, dirs.nixDir, cache, memo, !request.fullBase, undefined, cleanBase),
@@ -151,8 +177,8 @@ async function planWith(request: PlanRequest, reads: Reads, dirs: RepoDirs, layo
   return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
 
-async function readRevision(repo: GitRoot, revision: string, commit: string, dirs: RepoDirs, known?: Promise<ReadonlyMap<string, Uint8Array>>, extraFile?: string): Promise<Revision & { extra?: { id: string; bytes: Buffer } }> {
-  const { extra, ...raw } = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known, extraFile);
+async function readRevision(repo: GitRoot, revision: string, commit: string, dirs: RepoDirs, known?: Promise<ReadonlyMap<string, Uint8Array>>, extraFile?: string, later?: Later): Promise<Revision & { extra?: { id: string; bytes: Buffer } }> {
+  const { extra, ...raw } = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known, extraFile, later);
   return { raw: raw.existed ? raw : undefined, info: { ref: revision, commit, fleetExists: raw.existed }, ...(extra ? { extra } : {}) };
 }
 

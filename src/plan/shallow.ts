@@ -8,6 +8,7 @@
 import { emitContext, type CompileMemo, type OutputLayout } from '../compile/index.ts';
 import { SourceRegistry } from '../diagnostics/source.ts';
 import { EMITTERS } from '../emit/index.ts';
+import { isUnread } from '../git/tree-reader.ts';
 import { installedLibrary } from '../library/index.ts';
 import { blobIdOfFile, kindOf, parseFile, parseFleet, type ParseCache } from '../load/index.ts';
 import type { LoadedDocument, LoadedFleet, RawFile, RawFleet } from '../load/types.ts';
@@ -29,7 +30,7 @@ export interface CleanRevision {
  * besides host files differs, a boot server host (its entry lists every host's served files), a
  * committed entry that is not what this fleetc builds.
  */
-export function shallowPlan(base: CleanRevision, head: CleanRevision, committed: CommittedManifest, layout: OutputLayout, nixDir: string, cache: ParseCache, memo: CompileMemo): { plan: Plan; report: PartialReport } | undefined {
+export async function shallowPlan(base: CleanRevision, head: CleanRevision, committed: CommittedManifest, layout: OutputLayout, nixDir: string, cache: ParseCache, memo: CompileMemo, read: (files: readonly RawFile[]) => Promise<void>): Promise<{ plan: Plan; report: PartialReport } | undefined> {
   if (!sameBesidesHosts(base.raw, head.raw) || EMITTERS.some((emit) => emit.crossHost === true)) return undefined;
   // fleet.yaml and the profiles (the same on both sides), parsed; of the host files only their facts.
   const shared = parseFleet({ ...head.raw, files: head.raw.files.filter((f) => kindOf(f.relPath) !== 'host') }, new SourceRegistry(), cache, memo.parse);
@@ -46,6 +47,8 @@ export function shallowPlan(base: CleanRevision, head: CleanRevision, committed:
   if (!context.fleet || context.fleet.data.boot.server !== undefined) return undefined;
   const clusters = { base: clustersOf(context, basePlaced.members, memo.resolve), head: clustersOf(context, headPlaced.members, memo.resolve) };
   const wanted = reachable(differs, clusters.base, clusters.head);
+  // The host files left unread (revisions.ts) that are resolved here.
+  await read([...basePlaced.files.values(), ...headPlaced.files.values()].filter((f) => wanted.has(f.name)).map((f) => f.file));
   const checked = (revision: CleanRevision, own: Placed) => checkedHosts(revision.raw, shared.value, own, wanted, cache);
   const [baseChecked, headChecked] = [checked(base, basePlaced), checked(head, headPlaced)];
   if (!baseChecked || !headChecked) return undefined;
@@ -107,7 +110,7 @@ function sameBesidesHosts(base: RawFleet, head: RawFleet): boolean {
   const shared = (raw: RawFleet) => JSON.stringify(raw.files.filter((f) => !f.relPath.startsWith('hosts/')).map((f) => [f.relPath, blobIdOfFile(f)]));
   const sorted = (map: ReadonlyMap<string, string>) => JSON.stringify([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const library = (raw: RawFleet) => sorted((raw.library ?? installedLibrary()).files);
-  const readable = (raw: RawFleet) => raw.problems.length === 0 && raw.files.every((f) => !f.problem && f.bytes);
+  const readable = (raw: RawFleet) => raw.problems.length === 0 && raw.files.every((f) => !f.problem && (f.bytes || isUnread(f)));
   return readable(base) && readable(head) && shared(base) === shared(head) && sorted(base.nixFiles) === sorted(head.nixFiles) && library(base) === library(head);
 }
 

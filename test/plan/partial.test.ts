@@ -118,8 +118,13 @@ test('a plan from the committed base output equals a plan of both revisions comp
         if (headBuilt === 'clean' && how.staleHead) alterKey(path.join(repo.paths.outDir, 'manifest.json'));
         const headRef = how.headInTree ? undefined : repo.commit('head');
         const request = { base: how.headInTree ? 'HEAD' : 'HEAD~1', head: headRef, paths: repo.paths, allowInvalidBase: true, cwd: root };
-        const partial = await computePlan(request);
+        // With a parse cache, cold then warm (the host files both revisions share and the cache
+        // knows are left unread until a plan needs them): the plan of each is the one without.
+        const cacheDir = path.join(root, '.cache');
+        const cold = await computePlan({ ...request, cacheDir });
+        const partial = await computePlan({ ...request, cacheDir });
         const full = await computePlan({ ...request, fullBase: true });
+        assert.deepEqual(comparable(cold), comparable(partial));
         const report = partial.ok ? partial.partial : undefined;
         if (report) {
           partialRuns++;
@@ -234,7 +239,10 @@ test('between two clean builds, a change of host files resolves only the hosts i
       const built = await build(repo);
       repo.commit('head');
       const request = { base: 'HEAD~1', head: 'HEAD', paths: repo.paths, allowInvalidBase: false, cwd: root };
-      const partial = await computePlan(request);
+      // Warm: the parse cache knows every file, so the shared host files are left unread.
+      const cacheDir = path.join(root, '.cache');
+      assert.deepEqual(comparable(await computePlan({ ...request, cacheDir })), comparable(await computePlan(request)));
+      const partial = await computePlan({ ...request, cacheDir });
       const report = partial.ok ? partial.partial : undefined;
       if (report) assert.equal(report.cleanHead, built === 'clean', 'a clean head is known clean');
       if (report?.resolved !== undefined && report.resolved < 120) shallow++;
