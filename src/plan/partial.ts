@@ -44,10 +44,10 @@ export interface PartialReport {
   cleanHead?: boolean;
 }
 
-/** Undefined when everything differs (fleet-wide inputs changed): then both sides are compiled in full. */
 /**
- * baseNames: every host of the base, when its fleet holds only some of them resolved (plan/shallow.ts):
- * the committed manifest must list exactly these.
+ * Undefined when everything differs (fleet-wide inputs changed): then both sides are compiled in
+ * full. baseNames: every host of the base, when its fleet holds only some of them resolved
+ * (plan/shallow.ts): the committed manifest must list exactly these.
  */
 export function partialSides(base: ResolvedSide, head: ResolvedSide, committed: Manifest | undefined, committedProblem: string | undefined, baseNames: readonly string[] = base.fleet.hosts.map((h) => h.name)): { base: PlanSide; head: PlanSide; report: PartialReport } | undefined {
   const affected = affectedHosts(fleetShape(base.fleet, base.checked, base.context), fleetShape(head.fleet, head.checked, head.context));
