@@ -34,6 +34,7 @@ import path3 from "node:path";
 
 // src/load/parse-cache.ts
 import { createHash } from "node:crypto";
+import v8 from "node:v8";
 function blobIdOf(bytes) {
   return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
@@ -44,7 +45,22 @@ function blobIdOfFile(file) {
   if (id === void 0) computedIds.set(file, id = blobIdOf(file.bytes ?? new Uint8Array()));
   return id;
 }
+function hostFactsOf(data) {
+  const record2 = (value) => value && typeof value === "object" && !Array.isArray(value) ? value : {};
+  const text = (value) => typeof value === "string" ? value : void 0;
+  const { name, cluster, profile, firstBoot } = record2(data);
+  return { ...text(name) !== void 0 ? { name: text(name) } : {}, ...text(cluster) !== void 0 ? { cluster: text(cluster) } : {}, ...text(profile) !== void 0 ? { profile: text(profile) } : {}, bootstrap: record2(firstBoot).bootstrap === true };
+}
+var StoredEntry = class {
+  constructor(bytes, facts) {
+    this.bytes = bytes;
+    this.facts = facts;
+  }
+  bytes;
+  facts;
+};
 var ParseCache = class {
+  /** Parsed data, or an entry not yet read from the store (StoredEntry). */
   entries;
   /** Ids asked for or added during this process's use, which a store keeps first. */
   used = /* @__PURE__ */ new Set();
@@ -81,11 +97,12 @@ var ParseCache = class {
     return { schemas: this.schemas, kinds: [...this.validated].filter(([id]) => ids.has(id)) };
   }
   get(id) {
-    const data = this.entries.get(id);
+    let data = this.entries.get(id);
     if (data === void 0) {
       this.misses++;
       return void 0;
     }
+    if (data instanceof StoredEntry) this.entries.set(id, data = v8.deserialize(data.bytes));
     this.hits++;
     this.used.add(id);
     return Object.isFrozen(data) ? data : Object.freeze(data);
@@ -96,10 +113,17 @@ var ParseCache = class {
     this.used.add(id);
     this.changed = true;
   }
+  /** A cached file's HostFacts, without reading its data (a stored entry stays unread); undefined when not cached. */
+  facts(id) {
+    const data = this.entries.get(id);
+    if (data === void 0) return void 0;
+    this.used.add(id);
+    return data instanceof StoredEntry ? data.facts : hostFactsOf(data);
+  }
   get size() {
     return this.entries.size;
   }
-  /** Entries for a store: those used in this process first, then the rest. */
+  /** Entries for a store (data, or a StoredEntry still unread): those used in this process first, then the rest. */
   *ordered() {
     for (const id of this.used) yield [id, this.entries.get(id)];
     for (const entry of this.entries) if (!this.used.has(entry[0])) yield entry;
@@ -3314,7 +3338,7 @@ if (!isMainThread && workerData?.role === ROLE && parentPort) {
 import { createHash as createHash9, randomBytes as randomBytes2 } from "node:crypto";
 import fs4 from "node:fs";
 import path5 from "node:path";
-import v8 from "node:v8";
+import v82 from "node:v8";
 var CACHE_DIR_NAME = ".fleetc-cache";
 var FILE_NAME2 = "parse.bin";
 var MAGIC = "fleetc-parse-cache";
@@ -3338,14 +3362,19 @@ function loadParseCache(cacheDir) {
     const payload = bytes.subarray(newline + 1);
     if (payload.length !== header.bytes) throw new Error("truncated");
     if (createHash9("sha256").update(payload).digest("hex") !== header.sha256) throw new Error("checksum mismatch");
-    const stored = v8.deserialize(payload);
-    const [entries, validated] = Array.isArray(stored) && stored.length === 2 && Array.isArray(stored[0]) && Array.isArray(stored[1]) && header.schemas !== void 0 ? stored : [stored, []];
+    if (typeof header.index !== "number" || header.index > payload.length) throw new Error("not an indexed cache");
+    const stored = v82.deserialize(payload.subarray(0, header.index));
+    const [entries, validated] = Array.isArray(stored) && stored.length === 2 ? stored : [void 0, void 0];
     if (!Array.isArray(entries) || !Array.isArray(validated)) throw new Error("not a list of entries");
     const map = /* @__PURE__ */ new Map();
+    let offset = header.index;
     for (const entry of entries) {
-      if (!Array.isArray(entry) || typeof entry[0] !== "string" || entry[1] === void 0) throw new Error("malformed entry");
-      map.set(entry[0], entry[1]);
+      if (!Array.isArray(entry) || typeof entry[0] !== "string" || typeof entry[1] !== "number" || typeof entry[2] !== "object" || entry[2] === null) throw new Error("malformed entry");
+      if (offset + entry[1] > payload.length) throw new Error("truncated entry");
+      map.set(entry[0], new StoredEntry(payload.subarray(offset, offset + entry[1]), entry[2]));
+      offset += entry[1];
     }
+    if (offset !== payload.length) throw new Error("entries do not fill the file");
     const kinds = /* @__PURE__ */ new Map();
     for (const entry of validated) {
       if (!Array.isArray(entry) || typeof entry[0] !== "string" || !["fleet", "profile", "host"].includes(entry[1])) throw new Error("malformed schema record");
@@ -3365,8 +3394,10 @@ function saveParseCache(cacheDir, cache) {
     entries.push(entry);
   }
   const validated = cache.validatedFor(new Set(entries.map(([id]) => id)));
-  const payload = v8.serialize(validated ? [entries, validated.kinds] : entries);
-  const header = { magic: MAGIC, parser: PARSER_VERSION, ...validated ? { schemas: validated.schemas } : {}, bytes: payload.length, sha256: createHash9("sha256").update(payload).digest("hex") };
+  const stored = entries.map(([, data]) => data instanceof StoredEntry ? data : new StoredEntry(v82.serialize(data), hostFactsOf(data)));
+  const index = v82.serialize([entries.map(([id], i) => [id, stored[i].bytes.length, stored[i].facts]), validated?.kinds ?? []]);
+  const payload = Buffer.concat([index, ...stored.map((entry) => entry.bytes)]);
+  const header = { magic: MAGIC, parser: PARSER_VERSION, ...validated ? { schemas: validated.schemas } : {}, bytes: payload.length, index: index.length, sha256: createHash9("sha256").update(payload).digest("hex") };
   const target = path5.join(cacheDir, FILE_NAME2);
   const temp = `${target}.tmp-${process.pid}-${randomBytes2(4).toString("hex")}`;
   try {
@@ -3640,7 +3671,7 @@ function resolveHost(name, input, fleet, profile, networks) {
     ...input.description !== void 0 ? { description: input.description } : {},
     profile: profile.name,
     profiles: profile.chain,
-    cluster: input.cluster ?? defaults.cluster ?? DEFAULT_CLUSTER,
+    cluster: hostCluster(input, fleet),
     arch,
     firmware: input.hardware.firmware ?? defaults.firmware ?? "uefi",
     system: `${arch}-linux`,
@@ -3675,6 +3706,9 @@ function resolveHost(name, input, fleet, profile, networks) {
     timezone: defaults.timezone ?? DEFAULT_TIMEZONE,
     stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION
   };
+}
+function hostCluster(input, fleet) {
+  return input.cluster ?? fleet.defaults?.cluster ?? DEFAULT_CLUSTER;
 }
 function resolveInterface(nic, network) {
   return {
@@ -3840,7 +3874,7 @@ var DEFAULT_EVAL_MAX_MEMORY_MIB = 4096;
 var DEFAULT_DHCP_INTERFACES = ["*"];
 var DEFAULT_IPXE_BINARIES = { bios: "undionly.kpxe", uefi: "ipxe.efi", arm64: "ipxe-arm64.efi" };
 var DEFAULT_MENU_TIMEOUT_SECONDS = 30;
-function resolveFleet(checked, memo) {
+function resolveFleet(checked, memo, partly) {
   const fleetFile = checked.fleet;
   const input = fleetFile.data;
   const report = new Reporter();
@@ -3863,29 +3897,15 @@ function resolveFleet(checked, memo) {
       ...spec.dhcp ? { dhcp: { ...spec.dhcp.pool ? { pool: spec.dhcp.pool } : {}, leaseSeconds: spec.dhcp.leaseSeconds ?? DEFAULT_LEASE_SECONDS } } : {}
     };
   }
-  const services = {};
-  for (const name of Object.keys(input.services ?? {}).sort()) {
-    const spec = input.services[name];
-    const ports = Object.fromEntries(Object.entries(spec.ports ?? {}).map(([name2, port]) => [name2, resolvePort(port)]));
-    const firstPort = Object.keys(ports)[0];
-    services[name] = {
-      name,
-      ...spec.description !== void 0 ? { description: spec.description } : {},
-      raft: spec.raft ?? false,
-      ports,
-      ...spec.health && (spec.health.port ?? firstPort) !== void 0 ? { health: { ...spec.health.http !== void 0 ? { http: spec.health.http } : {}, port: spec.health.port ?? firstPort } } : {},
-      after: spec.after ?? []
-    };
-  }
+  const services = resolveServices(input);
   const profiles = memo ? memo.profiles(checked.profiles, () => resolveProfiles(checked.profiles)) : resolveProfiles(checked.profiles);
-  const hostDocs = /* @__PURE__ */ new Map();
-  for (const host of checked.hosts) if (!hostDocs.has(host.name)) hostDocs.set(host.name, host);
+  const hostDocs = hostDocuments(checked);
   const resolve = (host) => resolveHost(host.name, host.data, input, profiles[host.data.profile], networks);
-  const hosts = [...hostDocs.values()].sort((a, b) => compareText(a.name, b.name)).map((host) => memo ? memo.host(host, input, profiles[host.data.profile], () => resolve(host)) : resolve(host));
-  const clusters = resolveClusters(hosts, services, fleetFile, hostDocs, report);
-  checkSites(input.sites ?? [], hosts, clusters, fleetFile, hostDocs, report);
+  const hosts = [...hostDocs.values()].filter((host) => !partly || partly.hosts.has(host.name)).sort((a, b) => compareText(a.name, b.name)).map((host) => memo ? memo.host(host, input, profiles[host.data.profile], () => resolve(host)) : resolve(host));
+  const clusters = partly ? partly.clusters : resolveClusters(hosts, services, fleetFile, hostDocs, report);
+  if (!partly) checkSites(input.sites ?? [], hosts, clusters, fleetFile, hostDocs, report);
   const firstBoot = resolveFirstBootPolicy(input.firstBoot);
-  checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report);
+  if (!partly) checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report);
   const fleet = {
     name: input.name,
     ...input.description !== void 0 ? { description: input.description } : {},
@@ -3922,6 +3942,40 @@ function resolveFleet(checked, memo) {
     hosts
   };
   return { value: fleet, diagnostics: report.diagnostics };
+}
+function clustersOf(checked, hosts, memo) {
+  const input = checked.fleet.data;
+  const profiles = memo ? memo.profiles(checked.profiles, () => resolveProfiles(checked.profiles)) : resolveProfiles(checked.profiles);
+  const sorted = [...hosts].sort((a, b) => compareText(a.name, b.name));
+  const members = sorted.map((host) => ({ name: host.name, cluster: hostCluster({ cluster: host.cluster }, input), services: profiles[host.profile].services }));
+  const claims = new Map(sorted.map((host) => [host.name, { data: { firstBoot: host.bootstrap ? { bootstrap: true } : void 0 } }]));
+  return resolveClusters(members, resolveServices(input), checked.fleet, claims, new Discard());
+}
+var Discard = class extends Reporter {
+  at() {
+  }
+};
+function hostDocuments(checked) {
+  const hostDocs = /* @__PURE__ */ new Map();
+  for (const host of checked.hosts) if (!hostDocs.has(host.name)) hostDocs.set(host.name, host);
+  return hostDocs;
+}
+function resolveServices(input) {
+  const services = {};
+  for (const name of Object.keys(input.services ?? {}).sort()) {
+    const spec = input.services[name];
+    const ports = Object.fromEntries(Object.entries(spec.ports ?? {}).map(([name2, port]) => [name2, resolvePort(port)]));
+    const firstPort = Object.keys(ports)[0];
+    services[name] = {
+      name,
+      ...spec.description !== void 0 ? { description: spec.description } : {},
+      raft: spec.raft ?? false,
+      ports,
+      ...spec.health && (spec.health.port ?? firstPort) !== void 0 ? { health: { ...spec.health.http !== void 0 ? { http: spec.health.http } : {}, port: spec.health.port ?? firstPort } } : {},
+      after: spec.after ?? []
+    };
+  }
+  return services;
 }
 function resolvePort(input) {
   if (typeof input === "number") return { port: input, protocols: ["tcp"] };
@@ -4662,7 +4716,7 @@ var alignDown = (value, alignment) => Math.floor(value / alignment) * alignment;
 function placePartitions(diskBytes, partitions, geometry) {
   const sectors = Math.floor(diskBytes / geometry.sectorBytes);
   const lastUsable = sectors - geometry.backupSectors - 1;
-  const placed = [];
+  const placed2 = [];
   let next = geometry.firstUsableSector;
   for (const [index, partition2] of partitions.entries()) {
     const start = alignUp(next, geometry.alignmentSectors);
@@ -4672,15 +4726,15 @@ function placePartitions(diskBytes, partitions, geometry) {
       const aligned = alignDown(lastUsable + 1, geometry.alignmentSectors) - 1;
       end = aligned >= start ? aligned : lastUsable;
       const bytes = (end - start + 1) * geometry.sectorBytes;
-      if (end < start || bytes < (contentFloorBytes(partition2.content) ?? 1)) return { fits: false, index, availableBytes, placed };
+      if (end < start || bytes < (contentFloorBytes(partition2.content) ?? 1)) return { fits: false, index, availableBytes, placed: placed2 };
     } else {
       end = start + Math.max(1, Math.floor(sizeBytes(partition2.size) / geometry.sectorBytes)) - 1;
-      if (end > lastUsable) return { fits: false, index, availableBytes, placed };
+      if (end > lastUsable) return { fits: false, index, availableBytes, placed: placed2 };
     }
-    placed.push({ name: partition2.name, startSector: start, endSector: end, bytes: (end - start + 1) * geometry.sectorBytes });
+    placed2.push({ name: partition2.name, startSector: start, endSector: end, bytes: (end - start + 1) * geometry.sectorBytes });
     next = end + 1;
   }
-  return { fits: true, partitions: placed };
+  return { fits: true, partitions: placed2 };
 }
 function volumeGroupExtents(pvBytes) {
   return Math.max(0, Math.floor((pvBytes - LVM_PE_START_BYTES) / LVM_EXTENT_BYTES));
@@ -6484,9 +6538,12 @@ import { writeFile as writeFile3 } from "node:fs/promises";
 import { Option as Option2 } from "commander";
 
 // src/git/repository.ts
+import { execFile } from "node:child_process";
 import path21 from "node:path";
+import { promisify } from "node:util";
 var GitError = class extends Error {
 };
+var execFileAsync = promisify(execFile);
 async function openRepository(cwd) {
   const { simpleGit } = await import("simple-git");
   const git = simpleGit({ baseDir: cwd });
@@ -6504,6 +6561,17 @@ async function resolveCommit(repo, revision) {
   if (!/^[0-9a-f]{40}$/.test(commit2)) throw new GitError(`unknown revision "${revision}"`);
   return commit2;
 }
+async function resolveRevisions(cwd, revisions) {
+  if (!revisions.some((r) => r.startsWith("-"))) {
+    const lines = await execFileAsync("git", ["rev-parse", "--show-toplevel", ...revisions.map((r) => `${r}^{commit}`)], { cwd, encoding: "utf8" }).then(({ stdout }) => stdout.split("\n"), () => []);
+    const commits2 = lines.slice(1, 1 + revisions.length);
+    if (lines.length === revisions.length + 2 && lines[0] !== "" && commits2.every((c) => /^[0-9a-f]{40}$/.test(c))) return { repo: { root: lines[0] }, commits: commits2 };
+  }
+  const repo = await openRepository(cwd);
+  const commits = [];
+  for (const revision of revisions) commits.push(await resolveCommit(repo, revision));
+  return { repo, commits };
+}
 function repoRelative(repo, dir) {
   const relative = path21.relative(repo.root, path21.resolve(dir)).split(path21.sep).join("/");
   if (relative.startsWith("..") || path21.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
@@ -6514,12 +6582,12 @@ function libraryDirOf(repo, paths) {
 }
 
 // src/git/tree-reader.ts
-import { execFile, spawn as spawn2 } from "node:child_process";
-import { promisify } from "node:util";
+import { execFile as execFile2, spawn as spawn2 } from "node:child_process";
+import { promisify as promisify2 } from "node:util";
 import { createHash as createHash11 } from "node:crypto";
-var execFileAsync = promisify(execFile);
+var execFileAsync2 = promisify2(execFile2);
 async function listTree(repo, commit2, dirs) {
-  const { stdout: output } = await execFileAsync("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit2, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
+  const { stdout: output } = await execFileAsync2("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit2, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
   return output.split("\0").filter(Boolean).map((line) => {
     const tab = line.indexOf("	");
     const [mode, type, id, size2] = line.slice(0, tab).split(/\s+/);
@@ -6551,15 +6619,19 @@ async function readBlobs(repo, ids) {
   }
   return blobs;
 }
-async function readFleetAt(repo, commit2, fleetDir, nixDir, displayDir, libraryDir, knownSoon) {
-  const entries = await listTree(repo, commit2, [fleetDir, nixDir, ...libraryDir ? [libraryDir] : []]);
+async function readFleetAt(repo, commit2, fleetDir, nixDir, displayDir, libraryDir, knownSoon, extraFile, later) {
+  const entries = await listTree(repo, commit2, [fleetDir, nixDir, ...libraryDir ? [libraryDir] : [], ...extraFile ? [extraFile] : []]);
+  later?.listed(entries.filter((e) => e.path.startsWith(`${fleetDir}/`)).map((e) => ({ relPath: e.path.slice(fleetDir.length + 1), id: e.id })));
+  const defer = await later?.defer;
+  const extra = extraFile === void 0 ? void 0 : entries.find((e) => e.path === extraFile && e.type === "blob" && e.mode !== "120000");
   const known = await knownSoon;
   const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === "blob" && e.mode !== "120000" && !hidden(e.path.slice(libraryDir.length + 1))) : [];
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
   const underNix = entries.filter((e) => e.path.startsWith(`${nixDir}/`) && e.mode !== "120000");
   const yaml2 = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === "120000") && !hidden(e.path.slice(fleetDir.length + 1)));
   const readable = yaml2.filter((e) => e.type === "blob" && e.mode !== "120000" && e.size <= MAX_FILE_BYTES);
-  const wanted = [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === "blob").map((e) => e.id), ...underLibrary.map((e) => e.id)];
+  const deferred = new Set(defer ? readable.filter((e) => defer(e.path.slice(fleetDir.length + 1), e.id)).map((e) => e.id) : []);
+  const wanted = [...readable.filter((e) => !deferred.has(e.id)).map((e) => e.id), ...underNix.filter((e) => e.type === "blob").map((e) => e.id), ...underLibrary.map((e) => e.id), ...extra ? [extra.id] : []];
   const blobs = await readBlobs(repo, known ? wanted.filter((id) => !known.has(id)) : wanted);
   for (const id of wanted) if (!blobs.has(id)) blobs.set(id, known.get(id));
   const files = yaml2.map((entry) => {
@@ -6569,6 +6641,11 @@ async function readFleetAt(repo, commit2, fleetDir, nixDir, displayDir, libraryD
     if (entry.mode === "120000") return { relPath, displayPath, problem: { ...symlinkProblem(relPath, displayDir).problem, file: displayPath } };
     if (entry.type !== "blob") return problem("FILE_NOT_REGULAR", `${relPath} is not a regular file in commit ${commit2.slice(0, 12)}`);
     if (entry.size > MAX_FILE_BYTES) return problem("FILE_TOO_LARGE", `${relPath} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
+    if (deferred.has(entry.id)) {
+      const file = { relPath, displayPath, blobId: entry.id };
+      unread.add(file);
+      return file;
+    }
     return { relPath, displayPath, bytes: blobs.get(entry.id), blobId: entry.id };
   });
   const nixFiles = /* @__PURE__ */ new Map();
@@ -6580,7 +6657,20 @@ async function readFleetAt(repo, commit2, fleetDir, nixDir, displayDir, libraryD
     nixSources.set(relPath, asBuffer(bytes).toString("utf8"));
   }
   const library = underLibrary.length > 0 ? libraryFrom(new Map(underLibrary.map((e) => [e.path.slice(libraryDir.length + 1), asBuffer(blobs.get(e.id))]))) : void 0;
-  return { displayDir, files, problems: [], nixFiles, nixSources, ...library ? { library } : {}, existed: underFleet.length > 0 };
+  return { displayDir, files, problems: [], nixFiles, nixSources, ...library ? { library } : {}, existed: underFleet.length > 0, ...extra ? { extra: { id: extra.id, bytes: asBuffer(blobs.get(extra.id)) } } : {} };
+}
+var unread = /* @__PURE__ */ new WeakSet();
+function isUnread(file) {
+  return unread.has(file);
+}
+async function readUnread(repo, files) {
+  const pending = files.filter((f) => unread.has(f));
+  if (pending.length === 0) return;
+  const blobs = await readBlobs(repo, pending.map((f) => f.blobId));
+  for (const file of pending) {
+    file.bytes = blobs.get(file.blobId);
+    unread.delete(file);
+  }
 }
 function asBuffer(bytes) {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -6833,18 +6923,104 @@ function planWaves(all, policy) {
   return waves;
 }
 
+// src/plan/lazy-manifest.ts
+var MalformedEntry = class extends Error {
+};
+var FILES = '\n  "files": {\n';
+var AFTER_FILES = '\n  },\n  "nix": ';
+var HOSTS = '\n  "hosts": {';
+var ENTRY = '\n    "';
+var KEY_END = '": {\n';
+var SUFFIX = "\n  }\n}\n";
+var EMPTY = "}\n}\n";
+function lazyManifest(bytes) {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hostsAt = text.indexOf(HOSTS);
+  if (hostsAt < 0 || text.indexOf(HOSTS, hostsAt + 1) >= 0) return void 0;
+  const filesAt = text.indexOf(FILES);
+  const afterFiles = filesAt < 0 ? -1 : text.indexOf(AFTER_FILES, filesAt);
+  if (text[hostsAt - 1] !== 44) return void 0;
+  const top = filesAt >= 0 && afterFiles >= 0 && afterFiles < hostsAt ? `${text.toString("utf8", 0, filesAt)}
+  "files": {${text.toString("utf8", afterFiles + 3, hostsAt - 1)}
+}` : `${text.toString("utf8", 0, hostsAt - 1)}
+}`;
+  let manifest;
+  try {
+    manifest = JSON.parse(top);
+  } catch {
+    return void 0;
+  }
+  if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest) || Object.hasOwn(manifest, "hosts")) return void 0;
+  const hosts = lazyHosts(text, hostsAt + HOSTS.length);
+  return hosts && { ...manifest, files: {}, hosts };
+}
+function lazyHosts(text, from) {
+  const hosts = {};
+  if (text.length - from === EMPTY.length) return text.toString("latin1", from) === EMPTY ? hosts : void 0;
+  const end = text.length - SUFFIX.length;
+  if (end <= from || text.toString("latin1", end) !== SUFFIX || text.indexOf(ENTRY, from) !== from) return void 0;
+  for (let at = from; at < end; ) {
+    const keyEnd = text.indexOf(KEY_END, at + ENTRY.length - 1);
+    if (keyEnd < 0 || keyEnd > end) return void 0;
+    let name;
+    try {
+      name = JSON.parse(text.toString("utf8", at + ENTRY.length - 1, keyEnd + 1));
+    } catch {
+      return void 0;
+    }
+    if (typeof name !== "string") return void 0;
+    const next = text.indexOf(`,${ENTRY}`, keyEnd);
+    const valueEnd = next < 0 || next > end ? end : next;
+    defineEntry(hosts, name, text, keyEnd + 3, valueEnd);
+    at = valueEnd + 1;
+  }
+  return hosts;
+}
+function defineEntry(hosts, name, text, start, end) {
+  let entry;
+  const get2 = () => entry ??= parseEntry(text.toString("utf8", start, end));
+  Object.defineProperty(hosts, name, { get: get2, set: replaceEntry(name), enumerable: true, configurable: true });
+}
+function replaceEntry(name) {
+  return function(value) {
+    Object.defineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
+  };
+}
+function parseEntry(text) {
+  let entry;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    throw new MalformedEntry("not JSON");
+  }
+  const isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isObject2(entry) || !isObject2(entry.artifacts) || !Object.values(entry.artifacts).every((a) => isObject2(a) && typeof a.sha256 === "string")) throw new MalformedEntry("not a host entry");
+  return entry;
+}
+function copyEntry(to, from, name) {
+  const descriptor = Object.getOwnPropertyDescriptor(from, name);
+  if (descriptor?.get) Object.defineProperty(to, name, { get: descriptor.get, set: replaceEntry(name), enumerable: true, configurable: true });
+  else to[name] = from[name];
+}
+function entryIdentity(hosts, name) {
+  if (!hosts || !Object.hasOwn(hosts, name)) return void 0;
+  const descriptor = Object.getOwnPropertyDescriptor(hosts, name);
+  return descriptor.get ?? descriptor.value;
+}
+
 // src/plan/build.ts
 var NETWORK_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe"]);
 var ROLLED_OUT = /* @__PURE__ */ new Set(["provision", "replace", "update", "reboot-required", "destructive"]);
 var REPLACE_NOTE = "installed from scratch through its BMC and the network boot, like a new machine: whatever was on the old disks is lost";
-function buildPlan(base, head, reference) {
+function buildPlan(base, head, reference, unresolved = []) {
   const baseIndex = indexSide(base);
   const headIndex = indexSide(head);
   if (JSON.stringify([baseIndex.manifest?.nix, baseIndex.manifest?.library, baseIndex.manifest?.bootServer]) === JSON.stringify([headIndex.manifest?.nix, headIndex.manifest?.library, headIndex.manifest?.bootServer])) baseIndex.nixSame = headIndex;
   const names = [.../* @__PURE__ */ new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
   const changes = base.fleet && head.fleet ? fleetChanges(base.fleet, head.fleet) : [];
   const proven = provenUnchanged(base, head, baseIndex, headIndex, reference);
-  const byReference = [];
+  if (unresolved.length > 0 && !(reference && base.fleet && head.fleet && baseIndex.nixSame === headIndex && inputChanges(base.fleet, head.fleet).length === 0)) throw new Error("plan: hosts left unresolved where they are not proven unchanged");
+  const byReference = [...unresolved];
   const planned = [];
   for (const name of names) {
     if (proven(name)) byReference.push(name);
@@ -6884,8 +7060,8 @@ function referable(host, reference) {
 function provenUnchanged(base, head, b, h, reference) {
   if (!reference || !base.fleet || !head.fleet || b.nixSame !== h || inputChanges(base.fleet, head.fleet).length > 0) return () => false;
   return (name) => {
-    const entry = entryOf(reference, name);
-    return entry !== void 0 && b.hosts.get(name) === h.hosts.get(name) && b.manifest?.hosts[name] === entry && h.manifest?.hosts[name] === entry;
+    const entry = entryIdentity(reference.hosts, name);
+    return entry !== void 0 && b.hosts.get(name) === h.hosts.get(name) && entryIdentity(b.manifest?.hosts, name) === entry && entryIdentity(h.manifest?.hosts, name) === entry;
   };
 }
 function entryOf(reference, name) {
@@ -7103,13 +7279,40 @@ function bootServerFirst(fleet) {
 // src/plan/committed.ts
 import path22 from "node:path";
 import { readFileSync as readFileSync7 } from "node:fs";
-async function readCommittedManifest(repo, commit2, outDir) {
-  const file = `${outDir}/${MANIFEST_PATH}`;
-  const entry = (await listTree(repo, commit2, [file])).find((e) => e.path === file && e.type === "blob" && e.mode !== "120000");
-  const bytes = entry && (await readBlobs(repo, [entry.id])).get(entry.id);
-  if (!entry || !bytes) return void 0;
-  const manifest = parseManifest(bytes);
-  return manifest && { manifest, reference: { manifest: { commit: commit2, path: file, blob: entry.id }, hosts: manifest.hosts } };
+import { spawn as spawn3 } from "node:child_process";
+function committedManifestOf(commit2, file, blob) {
+  const where = { commit: commit2, path: file, blob: blob.id };
+  const whole = () => {
+    const manifest2 = parseManifest(blob.bytes);
+    return manifest2 && { manifest: manifest2, reference: { manifest: where, hosts: manifest2.hosts }, whole: () => void 0 };
+  };
+  const manifest = lazyManifest(blob.bytes);
+  return manifest ? { manifest, reference: { manifest: where, hosts: manifest.hosts }, whole } : whole();
+}
+function committedSourceKey(repo, commit2, outDir) {
+  return new Promise((resolve) => {
+    const child = spawn3("git", ["cat-file", "blob", `${commit2}:${outDir}/${MANIFEST_PATH}`], { cwd: repo.root, stdio: ["ignore", "pipe", "ignore"] });
+    const chunks2 = [];
+    let settled = false;
+    const settle = (key) => {
+      if (settled) return;
+      settled = true;
+      resolve(key);
+      child.stdout.destroy();
+      child.kill();
+    };
+    child.stdout.on("data", (chunk) => {
+      chunks2.push(chunk);
+      const text = Buffer.concat(chunks2).toString("utf8");
+      if (text.split("\n", 6).length === 6) settle(sourceLine(text));
+    });
+    child.on("error", () => settle(void 0));
+    child.on("close", (code2) => settle(code2 === 0 ? sourceLine(Buffer.concat(chunks2).toString("utf8")) : void 0));
+  });
+}
+var TOP = new RegExp(`^\\{\\n  "generator": "fleetc",\\n  "version": ${MANIFEST_VERSION},\\n  "fleet": "(?:[^"\\\\\\n]|\\\\.)*",\\n  "source": "([0-9a-f]{64})",\\n`);
+function sourceLine(text) {
+  return TOP.exec(text)?.[1];
 }
 function parseManifest(bytes) {
   let manifest;
@@ -7123,12 +7326,12 @@ function parseManifest(bytes) {
   const wellFormed = Object.values(manifest.hosts).every((host) => isObject2(host) && isObject2(host.artifacts) && Object.values(host.artifacts).every((a) => isObject2(a) && typeof a.sha256 === "string"));
   return wellFormed ? manifest : void 0;
 }
-var FILES = '\n  "files": {\n';
-var AFTER_FILES = '\n  },\n  "nix": ';
+var FILES2 = '\n  "files": {\n';
+var AFTER_FILES2 = '\n  },\n  "nix": ';
 function withoutFiles(text) {
-  const start = text.indexOf(FILES);
-  const end = start < 0 ? -1 : text.indexOf(AFTER_FILES, start);
-  if (end < 0 || text.indexOf(FILES, start + 1) >= 0) return text;
+  const start = text.indexOf(FILES2);
+  const end = start < 0 ? -1 : text.indexOf(AFTER_FILES2, start);
+  if (end < 0 || text.indexOf(FILES2, start + 1) >= 0) return text;
   return `${text.slice(0, start)}
   "files": {${text.slice(end + 3)}`;
 }
@@ -7160,7 +7363,7 @@ async function fleetcCodeProblem(repo, commit2) {
 }
 
 // src/plan/partial.ts
-function partialSides(base, head, committed, committedProblem2) {
+function partialSides(base, head, committed, committedProblem2, baseNames = base.fleet.hosts.map((h) => h.name)) {
   const affected = affectedHosts(fleetShape(base.fleet, base.checked, base.context), fleetShape(head.fleet, head.checked, head.context));
   if (affected.all) return void 0;
   const servers = [base.fleet.boot.server, head.fleet.boot.server].filter((s) => s !== void 0);
@@ -7171,14 +7374,21 @@ function partialSides(base, head, committed, committedProblem2) {
   const baseHosts = {};
   let problem = committedProblem2;
   if (!problem) {
-    for (const host of base.fleet.hosts) baseHosts[host.name] = touched.has(host.name) ? baseEmitted.hosts[host.name] : committed.hosts[host.name];
-    if (base.fleet.hosts.every((h) => baseHosts[h.name] !== void 0)) withServedFiles(base.fleet, baseHosts, base.context, baseEmitted.contents);
+    const listed = base.fleet.hosts.every((h) => touched.has(h.name) || Object.hasOwn(committed.hosts, h.name));
+    for (const host of base.fleet.hosts) {
+      if (touched.has(host.name)) baseHosts[host.name] = baseEmitted.hosts[host.name];
+      else if (listed) copyEntry(baseHosts, committed.hosts, host.name);
+    }
+    if (listed) withServedFiles(base.fleet, baseHosts, base.context, baseEmitted.contents);
     const differs = Object.keys(baseEmitted.hosts).find((name) => JSON.stringify(baseHosts[name]) !== JSON.stringify(committed.hosts[name]));
     if (differs !== void 0) problem = `the committed entry of ${differs} is not what this fleetc builds`;
-    else if (base.fleet.hosts.some((h) => !committed.hosts[h.name]) || Object.keys(committed.hosts).length !== base.fleet.hosts.length) problem = "the committed manifest lists other hosts";
+    else if (baseNames.some((name) => !Object.hasOwn(committed.hosts, name)) || Object.keys(committed.hosts).length !== baseNames.length) problem = "the committed manifest lists other hosts";
   }
   const rest = problem ? emitHosts(head.fleet, new Set(head.fleet.hosts.map((h) => h.name)), head.context).hosts : committed.hosts;
-  for (const host of head.fleet.hosts) headHosts[host.name] = touched.has(host.name) ? headEmitted.hosts[host.name] : rest[host.name];
+  for (const host of head.fleet.hosts) {
+    if (touched.has(host.name)) headHosts[host.name] = headEmitted.hosts[host.name];
+    else copyEntry(headHosts, rest, host.name);
+  }
   withServedFiles(head.fleet, headHosts, head.context, headEmitted.contents);
   if (problem) {
     for (const host of base.fleet.hosts) baseHosts[host.name] = touched.has(host.name) ? baseEmitted.hosts[host.name] : headHosts[host.name];
@@ -7242,42 +7452,157 @@ function emitHosts(fleet, names, context) {
   return { hosts: manifest.hosts, contents };
 }
 
+// src/plan/shallow.ts
+async function shallowPlan(base, head, committed, layout, nixDir, cache, memo, read) {
+  if (!sameBesidesHosts(base.raw, head.raw) || EMITTERS.some((emit) => emit.crossHost === true)) return void 0;
+  const shared = parseFleet({ ...head.raw, files: head.raw.files.filter((f) => kindOf(f.relPath) !== "host") }, new SourceRegistry(), cache, memo.parse);
+  const fleetFile = shared.value.fleet;
+  const sides = [base.raw, head.raw].map((raw) => placed(raw, cache));
+  if (shared.diagnostics.length > 0 || !fleetFile || !sides[0] || !sides[1]) return void 0;
+  const [basePlaced, headPlaced] = sides;
+  const differs = /* @__PURE__ */ new Set();
+  for (const [own, other] of [[headPlaced, basePlaced], [basePlaced, headPlaced]]) {
+    for (const [relPath, { id, name }] of own.files) if (other.files.get(relPath)?.id !== id) differs.add(name);
+  }
+  const context = validateFleet({ ...shared.value, hosts: [] }, void 0, { cleanBuild: true }).value;
+  if (!context.fleet || context.fleet.data.boot.server !== void 0) return void 0;
+  const clusters = { base: clustersOf(context, basePlaced.members, memo.resolve), head: clustersOf(context, headPlaced.members, memo.resolve) };
+  const wanted = reachable(differs, clusters.base, clusters.head);
+  await read([...basePlaced.files.values(), ...headPlaced.files.values()].filter((f) => wanted.has(f.name)).map((f) => f.file));
+  const checked = (revision, own) => checkedHosts(revision.raw, shared.value, own, wanted, cache);
+  const [baseChecked, headChecked] = [checked(base, basePlaced), checked(head, headPlaced)];
+  if (!baseChecked || !headChecked) return void 0;
+  const resolvedBase = resolvedSide(base, baseChecked, { hosts: wanted, clusters: clusters.base }, layout, nixDir, memo);
+  const resolvedHead = resolvedSide(head, headChecked, { hosts: wanted, clusters: clusters.head }, layout, nixDir, memo);
+  const allBase = basePlaced.members.map((m) => m.name);
+  const planned = partialSides(resolvedBase, resolvedHead, committed.manifest, void 0, allBase);
+  if (!planned || planned.report.committed !== void 0) return void 0;
+  const unresolved = allBase.filter((name) => !wanted.has(name));
+  return { plan: buildPlan(planned.base, planned.head, committed.reference, unresolved), report: { ...planned.report, resolved: wanted.size } };
+}
+function placed(raw, cache) {
+  const files = /* @__PURE__ */ new Map();
+  const members = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const file of raw.files) {
+    if (kindOf(file.relPath) !== "host") continue;
+    const id = blobIdOfFile(file);
+    let facts = cache.facts(id);
+    if (!facts) {
+      if (parseFile(file, "host", new SourceRegistry(), cache).diagnostics.length > 0) return void 0;
+      facts = cache.facts(id);
+    }
+    if (!facts || facts.profile === void 0) return void 0;
+    const name = facts.name ?? file.relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
+    files.set(file.relPath, { id, name, file });
+    if (seen.has(name)) continue;
+    seen.add(name);
+    members.push({ name, profile: facts.profile, bootstrap: facts.bootstrap, ...facts.cluster !== void 0 ? { cluster: facts.cluster } : {} });
+  }
+  return { files, members };
+}
+function checkedHosts(raw, shared, own, wanted, cache) {
+  const sources = new SourceRegistry();
+  const hosts = [];
+  for (const { name, file } of own.files.values()) {
+    if (!wanted.has(name)) continue;
+    const document = parseFile(file, "host", sources, cache).document;
+    if (!document) return void 0;
+    hosts.push(document);
+  }
+  const checked = validateFleet({ ...shared, displayDir: raw.displayDir, hosts, nixFiles: raw.nixFiles }, void 0, { cleanBuild: true }).value;
+  return checked.fleet ? checked : void 0;
+}
+function sameBesidesHosts(base, head) {
+  const shared = (raw) => JSON.stringify(raw.files.filter((f) => !f.relPath.startsWith("hosts/")).map((f) => [f.relPath, blobIdOfFile(f)]));
+  const sorted = (map) => JSON.stringify([...map].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+  const library = (raw) => sorted((raw.library ?? installedLibrary()).files);
+  const readable = (raw) => raw.problems.length === 0 && raw.files.every((f) => !f.problem && (f.bytes || isUnread(f)));
+  return readable(base) && readable(head) && shared(base) === shared(head) && sorted(base.nixFiles) === sorted(head.nixFiles) && library(base) === library(head);
+}
+function reachable(differs, base, head) {
+  const own = (clusters, name) => Object.hasOwn(clusters, name) ? clusters[name] : void 0;
+  const entry = (cluster) => cluster ? JSON.stringify({ ...cluster, hosts: void 0 }) : void 0;
+  const voters = (name) => [own(base, name), own(head, name)].flatMap((cluster) => (cluster?.raft ?? []).flatMap((group) => group.voters));
+  const members = (name) => [own(base, name), own(head, name)].flatMap((cluster) => cluster?.hosts ?? []);
+  const names = [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])];
+  const wanted = new Set(differs);
+  for (const name of names) {
+    if (entry(own(base, name)) !== entry(own(head, name)) || voters(name).some((voter) => differs.has(voter))) for (const host of members(name)) wanted.add(host);
+  }
+  for (const name of names.filter((n) => members(n).some((host) => wanted.has(host)))) for (const voter of voters(name)) wanted.add(voter);
+  return wanted;
+}
+function resolvedSide(revision, checked, partly, layout, nixDir, memo) {
+  const fleet = resolveFleet(checked, memo.resolve, partly).value;
+  const librarySources = (revision.raw.library ?? installedLibrary()).sources;
+  return { info: revision.info, fleet, checked, context: emitContext(revision.raw, layout, []), nixSources: revision.raw.nixSources, nixDir, librarySources };
+}
+
 // src/plan/revisions.ts
 var WORKING_TREE = "working tree";
 async function computePlan(request) {
-  const repo = await openRepository(request.cwd);
+  const revisions = [request.base, ...request.head === void 0 ? [] : [request.head]];
+  const { repo, commits } = await resolveRevisions(request.cwd, revisions);
   const dirs = { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), outDir: repoRelative(repo, request.paths.outDir), libraryDir: libraryDirOf(repo, request.paths) };
   const layout = outputLayout(request.paths);
-  const reads = startReads(request, repo, dirs);
+  let cacheLoaded;
+  const reads = startReads(request, repo, commits[0], commits[1], dirs, new Promise((resolve) => cacheLoaded = resolve));
   const cache = request.cacheDir === void 0 ? new ParseCache() : loadParseCache(request.cacheDir).cache;
+  cacheLoaded(cache);
   try {
-    return await planWith(request, await reads, dirs, layout, cache);
+    const read = await reads;
+    try {
+      return await planWith(request, read, dirs, layout, cache);
+    } catch (error) {
+      if (!(error instanceof MalformedEntry)) throw error;
+      return await planWith(request, { ...read, committed: read.committed?.whole() }, dirs, layout, cache);
+    }
   } finally {
     if (request.cacheDir !== void 0) saveParseCache(request.cacheDir, cache);
   }
 }
-async function startReads(request, repo, dirs) {
-  const resolving = [resolveCommit(repo, request.base), request.head === void 0 ? void 0 : resolveCommit(repo, request.head)];
-  resolving[1]?.catch(() => void 0);
-  const baseCommit = await resolving[0];
-  const headCommit = await resolving[1];
-  const committed = readCommittedManifest(repo, baseCommit, dirs.outDir);
-  committed.catch(() => void 0);
-  const reading = request.head === void 0 ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }) : readRevision(repo, request.head, headCommit, dirs);
+async function startReads(request, repo, baseCommit, headCommit, dirs, cacheSoon) {
+  const headKey = headCommit === void 0 || request.fullBase ? Promise.resolve(void 0) : committedSourceKey(repo, headCommit, dirs.outDir);
+  const later = headCommit === void 0 || request.fullBase || request.listUnchanged ? void 0 : unreadShared(cacheSoon);
+  const reading = request.head === void 0 ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }) : readRevision(repo, request.head, headCommit, dirs, void 0, void 0, later?.head);
   const known = reading.then((head2) => new Map((head2.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes])));
-  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known);
+  const manifestPath = `${dirs.outDir}/${MANIFEST_PATH}`;
+  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known, manifestPath, later?.base);
   baseReading.catch(() => void 0);
   const head = await reading;
   const base = await baseReading;
-  return { repo, baseCommit, head, base, committed: base.raw ? await committed : void 0 };
+  const committed = base.raw && base.extra ? committedManifestOf(baseCommit, manifestPath, base.extra) : void 0;
+  return { repo, baseCommit, head, base, committed, headKey: await headKey };
+}
+function unreadShared(cacheSoon) {
+  const listing = () => {
+    let listed;
+    const files = new Promise((resolve) => listed = resolve);
+    return { listed, files };
+  };
+  const [head, base] = [listing(), listing()];
+  const defer = Promise.all([head.files, base.files, cacheSoon]).then(([headFiles, baseFiles, cache]) => {
+    const baseIds = new Map(baseFiles.map((f) => [f.relPath, f.id]));
+    const shared = new Set(headFiles.filter((f) => kindOf(f.relPath) === "host" && baseIds.get(f.relPath) === f.id && cache.facts(f.id) !== void 0).map((f) => `${f.relPath}\0${f.id}`));
+    return (relPath, id) => shared.has(`${relPath}\0${id}`);
+  });
+  return { head: { listed: head.listed, defer }, base: { listed: base.listed, defer } };
 }
 async function planWith(request, reads, dirs, layout, cache) {
-  const { repo, baseCommit, head, base, committed } = reads;
+  const { repo, baseCommit, head, base, committed, headKey } = reads;
   const problem = !base.raw || request.fullBase ? "not used" : committedProblem(committed?.manifest, base.raw, layout) ?? await fleetcCodeProblem(repo, baseCommit);
   const cleanBase = problem === void 0;
+  const cleanHead = headKey !== void 0 && head.raw !== void 0 && headKey === sourceKey(head.raw, layout, head.raw.library ?? installedLibrary()) && await fleetcCodeProblem(repo, head.info.commit) === void 0;
   const memo = newCompileMemo();
+  const read = (files) => readUnread(repo, files);
+  if (cleanBase && cleanHead && !request.listUnchanged) {
+    const shallow = await shallowPlan({ raw: base.raw, info: base.info }, { raw: head.raw, info: head.info }, committed, layout, dirs.nixDir, cache, memo, read);
+    if (shallow) return { ok: true, plan: shallow.plan, warnings: [], partial: { ...shallow.report, cleanHead } };
+  }
+  await read([...head.raw?.files ?? [], ...base.raw?.files ?? []]);
   const compiled2 = {
-    head: compileSide("head", head, layout, dirs.nixDir, cache, memo, !request.fullBase, cleanBase ? cleanHeadFiles(base.raw, head.raw) : void 0),
+    head: compileSide("head", head, layout, dirs.nixDir, cache, memo, !request.fullBase, cleanBase ? cleanHeadFiles(base.raw, head.raw) : void 0, cleanHead),
     base: compileSide("base", base, layout, dirs.nixDir, cache, memo, !request.fullBase, void 0, cleanBase)
   };
   let baseSide = compiled2.base;
@@ -7291,13 +7616,13 @@ async function planWith(request, reads, dirs, layout, cache) {
   const reference = request.listUnchanged ? void 0 : committed?.reference;
   if (baseSide.resolved && headSide.resolved) {
     const sides = partialSides(baseSide.resolved, headSide.resolved, committed?.manifest, problem);
-    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head, reference), warnings, partial: sides.report };
+    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head, reference), warnings, partial: { ...sides.report, cleanHead } };
   }
   return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
-async function readRevision(repo, revision, commit2, dirs, known) {
-  const raw = await readFleetAt(repo, commit2, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known);
-  return { raw: raw.existed ? raw : void 0, info: { ref: revision, commit: commit2, fleetExists: raw.existed } };
+async function readRevision(repo, revision, commit2, dirs, known, extraFile, later) {
+  const { extra, ...raw } = await readFleetAt(repo, commit2, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known, extraFile, later);
+  return { raw: raw.existed ? raw : void 0, info: { ref: revision, commit: commit2, fleetExists: raw.existed }, ...extra ? { extra } : {} };
 }
 function cleanHeadFiles(base, head) {
   if (!head) return void 0;
@@ -8148,7 +8473,7 @@ function httpOk(address, port, path35, timeoutMs = 5e3) {
 import { hostname, userInfo } from "node:os";
 
 // src/apply/git-objects.ts
-import { execFile as execFile2 } from "node:child_process";
+import { execFile as execFile3 } from "node:child_process";
 var ZERO_OID = "0000000000000000000000000000000000000000";
 var IDENTITY = { GIT_AUTHOR_NAME: "fleetc", GIT_AUTHOR_EMAIL: "fleetc@localhost", GIT_COMMITTER_NAME: "fleetc", GIT_COMMITTER_EMAIL: "fleetc@localhost" };
 var GitCommandError = class extends Error {
@@ -8160,7 +8485,7 @@ var GitCommandError = class extends Error {
 };
 function gitWithIdentity(repo) {
   return (args, input) => new Promise((resolve, reject) => {
-    const child = execFile2("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile3("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new GitCommandError(`git ${args[0]} failed: ${stderr.trim() || error.message}`, stderr));
       else resolve(stdout);
     });
@@ -8627,9 +8952,9 @@ async function staleGeneratedFiles(repo, commit2, dirs, artifacts) {
 }
 
 // src/apply/credentials.ts
-import { execFile as execFile3 } from "node:child_process";
+import { execFile as execFile4 } from "node:child_process";
 import { chmod, mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
-import { promisify as promisify2 } from "node:util";
+import { promisify as promisify3 } from "node:util";
 import { tmpdir as tmpdir3 } from "node:os";
 import path27 from "node:path";
 function deliveredSecrets(fleet) {
@@ -8677,7 +9002,7 @@ async function stageExtraFiles(credentials, hostKeyFor) {
     if (hostKeyFor !== void 0) {
       await parents(path27.dirname(HOST_KEY_PATH));
       const file = path27.join(dir, HOST_KEY_PATH);
-      await promisify2(execFile3)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
+      await promisify3(execFile4)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
       await chmod(file, 384);
       await chmod(`${file}.pub`, 420);
       publicKey = (await readFile3(`${file}.pub`, "utf8")).trim().split(" ").slice(0, 2).join(" ");
@@ -8897,8 +9222,8 @@ async function pullUpdate(job, ctx, pull, step) {
   }
   step("health check over a new SSH connection");
   const health = await ctx.health.waitHealthy(target, job.checks, Math.min(ctx.healthTimeoutMs, Math.max(0, timerStarted + pull.confirmTimeoutMs - Date.now() - 5e3)));
-  const reachable = (await ctx.ssh.run(target, ["true"], 15e3)).ok;
-  if (!reachable) return awaitSelfHealing(ctx, step, target, job, before, timerStarted, pull.confirmTimeoutMs, switched.exitCode === SSH_CONNECTION_LOST ? "the switch cut the SSH connection and the host stayed unreachable" : "the host became unreachable after the switch");
+  const reachable2 = (await ctx.ssh.run(target, ["true"], 15e3)).ok;
+  if (!reachable2) return awaitSelfHealing(ctx, step, target, job, before, timerStarted, pull.confirmTimeoutMs, switched.exitCode === SSH_CONNECTION_LOST ? "the switch cut the SSH connection and the host stayed unreachable" : "the host became unreachable after the switch");
   if (!health.ok) return restore(ctx, step, target, job, pull.runId, before, `health check failed: ${health.failures.join("; ")}`, true);
   step("confirm: stop the dead-man timer");
   const confirmed = await ctx.ssh.run(target, confirmCommand(pull.runId));
@@ -10733,13 +11058,13 @@ function pathOrder(artifacts) {
 }
 function inLastOrder(artifacts, order) {
   if (order.size !== artifacts.length) return void 0;
-  const placed = new Array(artifacts.length);
+  const placed2 = new Array(artifacts.length);
   for (const artifact of artifacts) {
     const index = order.get(artifact.path);
-    if (index === void 0 || placed[index] !== void 0) return void 0;
-    placed[index] = artifact;
+    if (index === void 0 || placed2[index] !== void 0) return void 0;
+    placed2[index] = artifact;
   }
-  return placed;
+  return placed2;
 }
 function artifactDelta(last, artifacts, samePaths) {
   if (samePaths) return { touched: artifacts.filter((a, i) => a !== last[i] || a.root), removed: [] };

@@ -8,7 +8,7 @@ import { NO_RANGE } from '../diagnostics/diagnostic.ts';
 import { MAX_FILE_BYTES } from '../load/index.ts';
 import { symlinkProblem } from '../load/read-dir.ts';
 import type { RawFile, RawFleet } from '../load/types.ts';
-import type { Repository } from './repository.ts';
+import type { GitRoot } from './repository.ts';
 import { libraryFrom } from '../library/index.ts';
 
 const execFileAsync = promisify(execFile);
@@ -21,7 +21,7 @@ interface TreeEntry {
   path: string;
 }
 
-export async function listTree(repo: Repository, commit: string, dirs: readonly string[]): Promise<TreeEntry[]> {
+export async function listTree(repo: GitRoot, commit: string, dirs: readonly string[]): Promise<TreeEntry[]> {
   // git itself, not through simple-git: a plan lists three trees, and simple-git's own work per call outweighed git's.
   const { stdout: output } = await execFileAsync('git', ['ls-tree', '-r', '-z', '--long', '--full-tree', commit, '--', ...dirs], { cwd: repo.root, encoding: 'utf8', maxBuffer: 1 << 30 });
   return output.split('\0').filter(Boolean).map((line) => {
@@ -32,7 +32,7 @@ export async function listTree(repo: Repository, commit: string, dirs: readonly 
 }
 
 /** Reads many blobs through one cat-file --batch process; returns contents by object id. */
-export async function readBlobs(repo: Repository, ids: readonly string[]): Promise<Map<string, Buffer>> {
+export async function readBlobs(repo: GitRoot, ids: readonly string[]): Promise<Map<string, Buffer>> {
   const unique = [...new Set(ids)];
   const blobs = new Map<string, Buffer>();
   if (unique.length === 0) return blobs;
@@ -64,8 +64,12 @@ export async function readBlobs(repo: Repository, ids: readonly string[]): Promi
  * there: the commit compiles with the library it was built with, when it has one. Blobs in `known`
  * (by id: the other side of a plan holds most of them; they may still be coming) are not read again.
  */
-export async function readFleetAt(repo: Repository, commit: string, fleetDir: string, nixDir: string, displayDir: string, libraryDir?: string, knownSoon?: ReadonlyMap<string, Uint8Array> | Promise<ReadonlyMap<string, Uint8Array>>): Promise<RawFleet & { existed: boolean }> {
-  const entries = await listTree(repo, commit, [fleetDir, nixDir, ...(libraryDir ? [libraryDir] : [])]);
+export async function readFleetAt(repo: GitRoot, commit: string, fleetDir: string, nixDir: string, displayDir: string, libraryDir?: string, knownSoon?: ReadonlyMap<string, Uint8Array> | Promise<ReadonlyMap<string, Uint8Array>>, extraFile?: string, later?: Later): Promise<RawFleet & { existed: boolean; extra?: { id: string; bytes: Buffer } }> {
+  const entries = await listTree(repo, commit, [fleetDir, nixDir, ...(libraryDir ? [libraryDir] : []), ...(extraFile ? [extraFile] : [])]);
+  later?.listed(entries.filter((e) => e.path.startsWith(`${fleetDir}/`)).map((e) => ({ relPath: e.path.slice(fleetDir.length + 1), id: e.id })));
+  const defer = await later?.defer;
+  // One more regular file read with the rest, by the same two git processes (a plan's committed manifest.json).
+  const extra = extraFile === undefined ? undefined : entries.find((e) => e.path === extraFile && e.type === 'blob' && e.mode !== '120000');
   // Awaited once the tree is listed: a plan lists the base while the head's blobs are read.
   const known = await knownSoon;
   const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === 'blob' && e.mode !== '120000' && !hidden(e.path.slice(libraryDir.length + 1))) : [];
@@ -75,7 +79,8 @@ export async function readFleetAt(repo: Repository, commit: string, fleetDir: st
   // Every link is reported, as the working-tree reader does: a link to a directory is not a YAML name.
   const yaml = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === '120000') && !hidden(e.path.slice(fleetDir.length + 1)));
   const readable = yaml.filter((e) => e.type === 'blob' && e.mode !== '120000' && e.size <= MAX_FILE_BYTES);
-  const wanted = [...readable.map((e) => e.id), ...underNix.filter((e) => e.type === 'blob').map((e) => e.id), ...underLibrary.map((e) => e.id)];
+  const deferred = new Set(defer ? readable.filter((e) => defer(e.path.slice(fleetDir.length + 1), e.id)).map((e) => e.id) : []);
+  const wanted = [...readable.filter((e) => !deferred.has(e.id)).map((e) => e.id), ...underNix.filter((e) => e.type === 'blob').map((e) => e.id), ...underLibrary.map((e) => e.id), ...(extra ? [extra.id] : [])];
   const blobs: Map<string, Uint8Array> = await readBlobs(repo, known ? wanted.filter((id) => !known.has(id)) : wanted);
   for (const id of wanted) if (!blobs.has(id)) blobs.set(id, known!.get(id)!);
   const files: RawFile[] = yaml.map((entry) => {
@@ -85,6 +90,11 @@ export async function readFleetAt(repo: Repository, commit: string, fleetDir: st
     if (entry.mode === '120000') return { relPath, displayPath, problem: { ...symlinkProblem(relPath, displayDir).problem!, file: displayPath } };
     if (entry.type !== 'blob') return problem('FILE_NOT_REGULAR', `${relPath} is not a regular file in commit ${commit.slice(0, 12)}`);
     if (entry.size > MAX_FILE_BYTES) return problem('FILE_TOO_LARGE', `${relPath} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
+    if (deferred.has(entry.id)) {
+      const file: RawFile = { relPath, displayPath, blobId: entry.id };
+      unread.add(file);
+      return file;
+    }
     return { relPath, displayPath, bytes: blobs.get(entry.id)!, blobId: entry.id };
   });
   const nixFiles = new Map<string, string>();
@@ -96,7 +106,35 @@ export async function readFleetAt(repo: Repository, commit: string, fleetDir: st
     nixSources.set(relPath, asBuffer(bytes).toString('utf8'));
   }
   const library = underLibrary.length > 0 ? libraryFrom(new Map(underLibrary.map((e) => [e.path.slice(libraryDir!.length + 1), asBuffer(blobs.get(e.id)!)]))) : undefined;
-  return { displayDir, files, problems: [], nixFiles, nixSources, ...(library ? { library } : {}), existed: underFleet.length > 0 };
+  return { displayDir, files, problems: [], nixFiles, nixSources, ...(library ? { library } : {}), existed: underFleet.length > 0, ...(extra ? { extra: { id: extra.id, bytes: asBuffer(blobs.get(extra.id)!) } } : {}) };
+}
+
+/**
+ * Files a reader may leave unread (a plan between clean builds reads only the host files it
+ * resolves): `listed` is told the fleet directory's files (path, blob id) once the tree is listed,
+ * and `defer` then says which regular YAML files to leave for readUnread.
+ */
+export interface Later {
+  listed: (files: Array<{ relPath: string; id: string }>) => void;
+  defer: Promise<((relPath: string, id: string) => boolean) | undefined>;
+}
+
+/** Files left unread (Later): a RawFile with its blob id and no bytes yet. */
+const unread = new WeakSet<RawFile>();
+
+export function isUnread(file: RawFile): boolean {
+  return unread.has(file);
+}
+
+/** Reads the bytes of files left unread, by one cat-file process; each is then as if read with the rest. */
+export async function readUnread(repo: GitRoot, files: readonly RawFile[]): Promise<void> {
+  const pending = files.filter((f) => unread.has(f));
+  if (pending.length === 0) return;
+  const blobs = await readBlobs(repo, pending.map((f) => f.blobId!));
+  for (const file of pending) {
+    file.bytes = blobs.get(file.blobId!)!;
+    unread.delete(file);
+  }
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

@@ -1,11 +1,13 @@
 // The parse cache on disk: one file in the cache directory (which git ignores), checked by a
 // checksum and the parser's version, read whole at start and rewritten atomically when it grew.
+// Each entry is serialized on its own, after an index of ids, lengths and HostFacts: an entry's data
+// is deserialized only when a run asks for it (a plan between clean builds reads few).
 // A missing, stale, truncated or corrupted file is an empty cache, never an error.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { ParseCache } from './parse-cache.ts';
+import { hostFactsOf, ParseCache, StoredEntry, type HostFacts } from './parse-cache.ts';
 import type { FileKind } from './types.ts';
 import { PARSER_VERSION } from './parse.ts';
 
@@ -21,6 +23,8 @@ interface Header {
   /** The schemas' fingerprint under which the files of `validated` passed (ParseCache.passedSchema). */
   schemas?: string;
   bytes: number;
+  /** The payload's first `index` bytes: [[id, length, HostFacts]…] and the validated ids; the entries follow, in that order. */
+  index: number;
   sha256: string;
 }
 
@@ -51,15 +55,19 @@ export function loadParseCache(cacheDir: string): LoadedCache {
     const payload = bytes.subarray(newline + 1);
     if (payload.length !== header.bytes) throw new Error('truncated');
     if (createHash('sha256').update(payload).digest('hex') !== header.sha256) throw new Error('checksum mismatch');
-    const stored = v8.deserialize(payload) as unknown;
-    // [entries, validated ids and kinds]; an older store held the entries alone.
-    const [entries, validated] = (Array.isArray(stored) && stored.length === 2 && Array.isArray(stored[0]) && Array.isArray(stored[1]) && header.schemas !== undefined ? stored : [stored, []]) as [unknown, unknown];
+    if (typeof header.index !== 'number' || header.index > payload.length) throw new Error('not an indexed cache');
+    const stored = v8.deserialize(payload.subarray(0, header.index)) as unknown;
+    const [entries, validated] = (Array.isArray(stored) && stored.length === 2 ? stored : [undefined, undefined]) as [unknown, unknown];
     if (!Array.isArray(entries) || !Array.isArray(validated)) throw new Error('not a list of entries');
     const map = new Map<string, unknown>();
+    let offset = header.index;
     for (const entry of entries) {
-      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || entry[1] === undefined) throw new Error('malformed entry');
-      map.set(entry[0], entry[1]);
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number' || typeof entry[2] !== 'object' || entry[2] === null) throw new Error('malformed entry');
+      if (offset + entry[1] > payload.length) throw new Error('truncated entry');
+      map.set(entry[0], new StoredEntry(payload.subarray(offset, offset + entry[1]), entry[2] as HostFacts));
+      offset += entry[1];
     }
+    if (offset !== payload.length) throw new Error('entries do not fill the file');
     const kinds = new Map<string, FileKind>();
     for (const entry of validated) {
       if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !['fleet', 'profile', 'host'].includes(entry[1])) throw new Error('malformed schema record');
@@ -84,8 +92,11 @@ export function saveParseCache(cacheDir: string, cache: ParseCache): boolean {
     entries.push(entry);
   }
   const validated = cache.validatedFor(new Set(entries.map(([id]) => id)));
-  const payload = v8.serialize(validated ? [entries, validated.kinds] : entries);
-  const header: Header = { magic: MAGIC, parser: PARSER_VERSION, ...(validated ? { schemas: validated.schemas } : {}), bytes: payload.length, sha256: createHash('sha256').update(payload).digest('hex') };
+  // An entry still unread keeps the bytes it was read with.
+  const stored = entries.map(([, data]) => (data instanceof StoredEntry ? data : new StoredEntry(v8.serialize(data), hostFactsOf(data))));
+  const index = v8.serialize([entries.map(([id], i) => [id, stored[i]!.bytes.length, stored[i]!.facts]), validated?.kinds ?? []]);
+  const payload = Buffer.concat([index, ...stored.map((entry) => entry.bytes)]);
+  const header: Header = { magic: MAGIC, parser: PARSER_VERSION, ...(validated ? { schemas: validated.schemas } : {}), bytes: payload.length, index: index.length, sha256: createHash('sha256').update(payload).digest('hex') };
   const target = path.join(cacheDir, FILE_NAME);
   const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {

@@ -1,6 +1,7 @@
 // The parse cache: a file's parsed data by the git blob id of its bytes, so a file whose content was
 // parsed before (in this process, or in an earlier run through the cache store) is not parsed again.
 import { createHash } from 'node:crypto';
+import v8 from 'node:v8';
 import type { FileKind, RawFile } from './types.ts';
 
 /** The git blob id of some bytes: sha1 of "blob <length>\0" and the bytes, as `git hash-object` prints. */
@@ -19,7 +20,32 @@ export function blobIdOfFile(file: RawFile): string {
   return id;
 }
 
+/**
+ * What a host file's data says of its place in the fleet, known without reading the data whole: its
+ * name: (when it has one), cluster:, profile: and whether it claims to bootstrap its cluster. A plan
+ * between two clean builds places every host by these (plan/shallow.ts) and reads only the few it resolves.
+ */
+export interface HostFacts {
+  name?: string;
+  cluster?: string;
+  profile?: string;
+  bootstrap: boolean;
+}
+
+export function hostFactsOf(data: unknown): HostFacts {
+  const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const { name, cluster, profile, firstBoot } = record(data);
+  return { ...(text(name) !== undefined ? { name: text(name) } : {}), ...(text(cluster) !== undefined ? { cluster: text(cluster) } : {}), ...(text(profile) !== undefined ? { profile: text(profile) } : {}), bootstrap: record(firstBoot).bootstrap === true };
+}
+
+/** An entry as the store read it: its serialized data, deserialized when first asked for, and its facts. */
+export class StoredEntry {
+  constructor(readonly bytes: Buffer, readonly facts: HostFacts) {}
+}
+
 export class ParseCache {
+  /** Parsed data, or an entry not yet read from the store (StoredEntry). */
   private readonly entries: Map<string, unknown>;
   /** Ids asked for or added during this process's use, which a store keeps first. */
   readonly used = new Set<string>();
@@ -61,11 +87,12 @@ export class ParseCache {
   }
 
   get(id: string): unknown {
-    const data = this.entries.get(id);
+    let data = this.entries.get(id);
     if (data === undefined) {
       this.misses++;
       return undefined;
     }
+    if (data instanceof StoredEntry) this.entries.set(id, (data = v8.deserialize(data.bytes) as unknown));
     this.hits++;
     this.used.add(id);
     // Entries read from the store arrive unfrozen: frozen on first use (the top object, which is what
@@ -80,11 +107,19 @@ export class ParseCache {
     this.changed = true;
   }
 
+  /** A cached file's HostFacts, without reading its data (a stored entry stays unread); undefined when not cached. */
+  facts(id: string): HostFacts | undefined {
+    const data = this.entries.get(id);
+    if (data === undefined) return undefined;
+    this.used.add(id);
+    return data instanceof StoredEntry ? data.facts : hostFactsOf(data);
+  }
+
   get size(): number {
     return this.entries.size;
   }
 
-  /** Entries for a store: those used in this process first, then the rest. */
+  /** Entries for a store (data, or a StoredEntry still unread): those used in this process first, then the rest. */
   *ordered(): Iterable<[string, unknown]> {
     for (const id of this.used) yield [id, this.entries.get(id)];
     for (const entry of this.entries) if (!this.used.has(entry[0])) yield entry;

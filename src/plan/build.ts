@@ -12,6 +12,7 @@ import { describeBootServer, FIRST_BOOT_DATA_NOTE, firstBootDataOnly, installSte
 import { fingerprintOf } from '../model/ssh-key.ts';
 import { HOST_ACTIONS, PLAN_FORMAT_VERSION, type ArtifactDiff, type HostAction, type HostPlan, type Plan, type RevisionInfo, type SharedChange, type UnchangedByReference } from './types.ts';
 import { planWaves } from './waves.ts';
+import { entryIdentity } from './lazy-manifest.ts';
 
 /** One revision, compiled. An absent fleet (it did not exist, or --allow-invalid-base) is empty. */
 export interface PlanSide {
@@ -46,14 +47,19 @@ export interface ManifestReference {
   hosts: Manifest['hosts'];
 }
 
-export function buildPlan(base: PlanSide, head: PlanSide, reference?: ManifestReference): Plan {
+/**
+ * unresolved: hosts of both sides that the caller did not resolve (plan/shallow.ts), known to be what
+ * provenUnchanged proves — the same on both sides, their entries the referenced ones: unchanged by reference.
+ */
+export function buildPlan(base: PlanSide, head: PlanSide, reference?: ManifestReference, unresolved: readonly string[] = []): Plan {
   const baseIndex = indexSide(base);
   const headIndex = indexSide(head);
   if (JSON.stringify([baseIndex.manifest?.nix, baseIndex.manifest?.library, baseIndex.manifest?.bootServer]) === JSON.stringify([headIndex.manifest?.nix, headIndex.manifest?.library, headIndex.manifest?.bootServer])) baseIndex.nixSame = headIndex;
   const names = [...new Set([...baseIndex.hosts.keys(), ...headIndex.hosts.keys()])].sort();
   const changes = base.fleet && head.fleet ? fleetChanges(base.fleet, head.fleet) : [];
   const proven = provenUnchanged(base, head, baseIndex, headIndex, reference);
-  const byReference: string[] = [];
+  if (unresolved.length > 0 && !(reference && base.fleet && head.fleet && baseIndex.nixSame === headIndex && inputChanges(base.fleet, head.fleet).length === 0)) throw new Error('plan: hosts left unresolved where they are not proven unchanged');
+  const byReference: string[] = [...unresolved];
   const planned: HostPlan[] = [];
   for (const name of names) {
     if (proven(name)) byReference.push(name);
@@ -104,8 +110,9 @@ function referable(host: HostPlan, reference: ManifestReference): boolean {
 function provenUnchanged(base: PlanSide, head: PlanSide, b: SideIndex, h: SideIndex, reference: ManifestReference | undefined): (name: string) => boolean {
   if (!reference || !base.fleet || !head.fleet || b.nixSame !== h || inputChanges(base.fleet, head.fleet).length > 0) return () => false;
   return (name) => {
-    const entry = entryOf(reference, name);
-    return entry !== undefined && b.hosts.get(name) === h.hosts.get(name) && b.manifest?.hosts[name] === entry && h.manifest?.hosts[name] === entry;
+    // By identity, unread: a committed entry is parsed when read (plan/lazy-manifest.ts).
+    const entry = entryIdentity(reference.hosts, name);
+    return entry !== undefined && b.hosts.get(name) === h.hosts.get(name) && entryIdentity(b.manifest?.hosts, name) === entry && entryIdentity(h.manifest?.hosts, name) === entry;
   };
 }
 

@@ -8,27 +8,67 @@ import { MANIFEST_PATH, MANIFEST_VERSION, type Manifest } from '../emit/manifest
 import { blobIdOf } from '../load/parse-cache.ts';
 import type { RawFleet } from '../load/types.ts';
 import type { ManifestReference } from './build.ts';
+import { lazyManifest } from './lazy-manifest.ts';
 import { installedLibrary } from '../library/index.ts';
-import { listTree, readBlobs } from '../git/tree-reader.ts';
-import type { Repository } from '../git/repository.ts';
+import { listTree } from '../git/tree-reader.ts';
+import type { GitRoot } from '../git/repository.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { walkFiles } from '../util/walk-files.ts';
 import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 
 /** A commit's committed manifest.json, parsed, and where it is: what a plan refers to for its unchanged hosts. */
 export interface CommittedManifest {
+  /** Its host entries parsed when read (plan/lazy-manifest.ts), when it has fleetc's layout. */
   manifest: Manifest;
   reference: ManifestReference;
+  /** The same, parsed whole (for a plan that met an entry lazy parsing refused: MalformedEntry). */
+  whole: () => CommittedManifest | undefined;
 }
 
-/** The manifest.json of a commit's output directory; undefined when there is none, or it is not a manifest. */
-export async function readCommittedManifest(repo: Repository, commit: string, outDir: string): Promise<CommittedManifest | undefined> {
-  const file = `${outDir}/${MANIFEST_PATH}`;
-  const entry = (await listTree(repo, commit, [file])).find((e) => e.path === file && e.type === 'blob' && e.mode !== '120000');
-  const bytes = entry && (await readBlobs(repo, [entry.id])).get(entry.id);
-  if (!entry || !bytes) return undefined;
-  const manifest = parseManifest(bytes);
-  return manifest && { manifest, reference: { manifest: { commit, path: file, blob: entry.id }, hosts: manifest.hosts } };
+/** A commit's committed manifest.json (the blob at `file`), parsed; undefined when it is not a manifest. */
+export function committedManifestOf(commit: string, file: string, blob: { id: string; bytes: Uint8Array }): CommittedManifest | undefined {
+  const where = { commit, path: file, blob: blob.id };
+  const whole = (): CommittedManifest | undefined => {
+    const manifest = parseManifest(blob.bytes);
+    return manifest && { manifest, reference: { manifest: where, hosts: manifest.hosts }, whole: () => undefined };
+  };
+  const manifest = lazyManifest(blob.bytes);
+  return manifest ? { manifest, reference: { manifest: where, hosts: manifest.hosts }, whole } : whole();
+}
+
+/**
+ * The key (compile/source-key.ts) a commit's committed manifest.json records, when it is a fleetc
+ * manifest of this version: read from the top of the file, where fleetc writes it (emit/manifest.ts),
+ * the rest not read. Undefined when there is none, or the file does not start as fleetc writes it.
+ */
+export function committedSourceKey(repo: GitRoot, commit: string, outDir: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn('git', ['cat-file', 'blob', `${commit}:${outDir}/${MANIFEST_PATH}`], { cwd: repo.root, stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const settle = (key: string | undefined) => {
+      if (settled) return;
+      settled = true;
+      resolve(key);
+      // The rest of the file is not needed: git stops on the closed pipe.
+      child.stdout.destroy();
+      child.kill();
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.split('\n', 6).length === 6) settle(sourceLine(text));
+    });
+    child.on('error', () => settle(undefined));
+    child.on('close', (code) => settle(code === 0 ? sourceLine(Buffer.concat(chunks).toString('utf8')) : undefined));
+  });
+}
+
+const TOP = new RegExp(`^\\{\\n  "generator": "fleetc",\\n  "version": ${MANIFEST_VERSION},\\n  "fleet": "(?:[^"\\\\\\n]|\\\\.)*",\\n  "source": "([0-9a-f]{64})",\\n`);
+
+function sourceLine(text: string): string | undefined {
+  return TOP.exec(text)?.[1];
 }
 
 /**
@@ -88,7 +128,7 @@ const CODE = ['src', 'templates', 'schema', 'package.json', 'package-lock.json']
  * copy), its version says nothing about edits: the commit's copy of its code must be the running
  * code, blob for blob. Undefined when it is (or when fleetc lives outside the repository).
  */
-export async function fleetcCodeProblem(repo: Repository, commit: string): Promise<string | undefined> {
+export async function fleetcCodeProblem(repo: GitRoot, commit: string): Promise<string | undefined> {
   const relative = path.relative(repo.root, PACKAGE_ROOT).split(path.sep).join('/');
   if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
   const prefix = relative === '' ? '' : `${relative}/`;

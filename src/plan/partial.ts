@@ -15,6 +15,7 @@ import { emitNetboot } from '../emit/netboot.ts';
 import type { Fleet } from '../model/fleet.ts';
 import type { CheckedFleet } from '../validate/index.ts';
 import { fragmentText, partBaseKey, type PlanSide } from './build.ts';
+import { copyEntry } from './lazy-manifest.ts';
 
 export interface ResolvedSide {
   info: PlanSide['info'];
@@ -37,10 +38,18 @@ export interface PartialReport {
   emittedHead: number;
   /** Why the committed manifest was not used (undefined: it was). */
   committed?: string;
+  /** The hosts resolved, when not all were (plan/shallow.ts). */
+  resolved?: number;
+  /** Whether the head was known clean from its own committed output (its checks skipped). */
+  cleanHead?: boolean;
 }
 
-/** Undefined when everything differs (fleet-wide inputs changed): then both sides are compiled in full. */
-export function partialSides(base: ResolvedSide, head: ResolvedSide, committed: Manifest | undefined, committedProblem: string | undefined): { base: PlanSide; head: PlanSide; report: PartialReport } | undefined {
+/**
+ * Undefined when everything differs (fleet-wide inputs changed): then both sides are compiled in
+ * full. baseNames: every host of the base, when its fleet holds only some of them resolved
+ * (plan/shallow.ts): the committed manifest must list exactly these.
+ */
+export function partialSides(base: ResolvedSide, head: ResolvedSide, committed: Manifest | undefined, committedProblem: string | undefined, baseNames: readonly string[] = base.fleet.hosts.map((h) => h.name)): { base: PlanSide; head: PlanSide; report: PartialReport } | undefined {
   const affected = affectedHosts(fleetShape(base.fleet, base.checked, base.context), fleetShape(head.fleet, head.checked, head.context));
   if (affected.all) return undefined;
   // The boot server's entry lists every file it serves, which any host's change may touch: it is
@@ -54,14 +63,22 @@ export function partialSides(base: ResolvedSide, head: ResolvedSide, committed: 
   // The committed entries must be what this fleetc gives the hosts compiled here: a check on every run.
   let problem = committedProblem;
   if (!problem) {
-    for (const host of base.fleet.hosts) baseHosts[host.name] = touched.has(host.name) ? baseEmitted.hosts[host.name]! : committed!.hosts[host.name]!;
-    if (base.fleet.hosts.every((h) => baseHosts[h.name] !== undefined)) withServedFiles(base.fleet, baseHosts, base.context, baseEmitted.contents);
+    // The untouched hosts' entries are copied unread (a committed entry is parsed when read: lazy-manifest.ts).
+    const listed = base.fleet.hosts.every((h) => touched.has(h.name) || Object.hasOwn(committed!.hosts, h.name));
+    for (const host of base.fleet.hosts) {
+      if (touched.has(host.name)) baseHosts[host.name] = baseEmitted.hosts[host.name]!;
+      else if (listed) copyEntry(baseHosts, committed!.hosts, host.name);
+    }
+    if (listed) withServedFiles(base.fleet, baseHosts, base.context, baseEmitted.contents);
     const differs = Object.keys(baseEmitted.hosts).find((name) => JSON.stringify(baseHosts[name]) !== JSON.stringify(committed!.hosts[name]));
     if (differs !== undefined) problem = `the committed entry of ${differs} is not what this fleetc builds`;
-    else if (base.fleet.hosts.some((h) => !committed!.hosts[h.name]) || Object.keys(committed!.hosts).length !== base.fleet.hosts.length) problem = 'the committed manifest lists other hosts';
+    else if (baseNames.some((name) => !Object.hasOwn(committed!.hosts, name)) || Object.keys(committed!.hosts).length !== baseNames.length) problem = 'the committed manifest lists other hosts';
   }
   const rest = problem ? emitHosts(head.fleet, new Set(head.fleet.hosts.map((h) => h.name)), head.context).hosts : committed!.hosts;
-  for (const host of head.fleet.hosts) headHosts[host.name] = touched.has(host.name) ? headEmitted.hosts[host.name]! : rest[host.name]!;
+  for (const host of head.fleet.hosts) {
+    if (touched.has(host.name)) headHosts[host.name] = headEmitted.hosts[host.name]!;
+    else copyEntry(headHosts, rest, host.name);
+  }
   withServedFiles(head.fleet, headHosts, head.context, headEmitted.contents);
   // Without a problem, the base's entries are the ones just checked: the untouched ones are committed on both sides.
   if (problem) {

@@ -3,18 +3,24 @@
 // sharing what they share (the base's files that the head has too are not parsed, checked or
 // resolved again); then only the hosts a change can touch are emitted (partial.ts), the others'
 // hashes coming from the base commit's committed output when it is the build of that commit
-// (committed.ts). --full-base (fullBase) compiles both sides in full, as plans always did.
+// (committed.ts). When the head commit's committed output is its own clean build too, the head is
+// not checked either, and a change of host files alone is planned from the hosts it reaches
+// (shallow.ts). --full-base (fullBase) compiles both sides in full, as plans always did.
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
 import { compileRaw, compileStages, emitContext, newCompileMemo, outputLayout, type CompileMemo, type OutputLayout, type Paths } from '../compile/index.ts';
-import { libraryDirOf, openRepository, repoRelative, resolveCommit, type Repository } from '../git/repository.ts';
-import { readFleetAt } from '../git/tree-reader.ts';
+import { libraryDirOf, repoRelative, resolveRevisions, type GitRoot } from '../git/repository.ts';
+import { readFleetAt, readUnread, type Later } from '../git/tree-reader.ts';
 import { installedLibrary } from '../library/index.ts';
-import { blobIdOfFile, loadParseCache, ParseCache, readFleetDirSync, saveParseCache } from '../load/index.ts';
-import type { RawFleet } from '../load/types.ts';
+import { blobIdOfFile, kindOf, loadParseCache, ParseCache, readFleetDirSync, saveParseCache } from '../load/index.ts';
+import type { RawFile, RawFleet } from '../load/types.ts';
 import { buildPlan, type PlanSide } from './build.ts';
-import { committedProblem, fleetcCodeProblem, readCommittedManifest, type CommittedManifest } from './committed.ts';
+import { committedManifestOf, committedProblem, committedSourceKey, fleetcCodeProblem, type CommittedManifest } from './committed.ts';
+import { MANIFEST_PATH } from '../emit/manifest.ts';
+import { shallowPlan } from './shallow.ts';
+import { sourceKey } from '../compile/source-key.ts';
+import { MalformedEntry } from './lazy-manifest.ts';
 import { partialSides, type PartialReport, type ResolvedSide } from './partial.ts';
 import type { Plan } from './types.ts';
 
@@ -47,48 +53,78 @@ export interface SideDiagnostics {
 }
 
 export async function computePlan(request: PlanRequest): Promise<PlanOutcome> {
-  const repo = await openRepository(request.cwd);
+  const revisions = [request.base, ...(request.head === undefined ? [] : [request.head])];
+  const { repo, commits } = await resolveRevisions(request.cwd, revisions);
   const dirs = { fleetDir: repoRelative(repo, request.paths.fleetDir), nixDir: repoRelative(repo, request.paths.nixDir), outDir: repoRelative(repo, request.paths.outDir), libraryDir: libraryDirOf(repo, request.paths) };
   const layout = outputLayout(request.paths);
   // Git runs beside fleetc: the reads of both revisions and of the base's committed output start
   // before the parse cache loads (git answers on the other core).
-  const reads = startReads(request, repo, dirs);
+  let cacheLoaded!: (cache: ParseCache) => void;
+  const reads = startReads(request, repo, commits[0]!, commits[1], dirs, new Promise((resolve) => (cacheLoaded = resolve)));
   // One parse cache for both sides: a file the two revisions share is parsed once.
   const cache = request.cacheDir === undefined ? new ParseCache() : loadParseCache(request.cacheDir).cache;
+  cacheLoaded(cache);
   try {
-    return await planWith(request, await reads, dirs, layout, cache);
+    const read = await reads;
+    try {
+      return await planWith(request, read, dirs, layout, cache);
+    } catch (error) {
+      // A committed entry that is not one, met when read: the plan the manifest parsed whole gives.
+      if (!(error instanceof MalformedEntry)) throw error;
+      return await planWith(request, { ...read, committed: read.committed?.whole() }, dirs, layout, cache);
+    }
   } finally {
     if (request.cacheDir !== undefined) saveParseCache(request.cacheDir, cache);
   }
 }
 
 interface Reads {
-  repo: Repository;
+  repo: GitRoot;
   baseCommit: string;
   head: Revision;
   base: Revision;
   /** The base commit's committed manifest.json (a full plan refers to it too, for its unchanged hosts). */
   committed: CommittedManifest | undefined;
+  /** The key the head commit's committed manifest.json records (none for the working tree). */
+  headKey: string | undefined;
 }
 
-async function startReads(request: PlanRequest, repo: Repository, dirs: RepoDirs): Promise<Reads> {
-  const resolving = [resolveCommit(repo, request.base), request.head === undefined ? undefined : resolveCommit(repo, request.head)] as const;
-  // Handled at once, so that a rejection not awaited (a bad base and a bad head) is not unhandled.
-  resolving[1]?.catch(() => undefined);
-  const baseCommit = await resolving[0];
-  const headCommit = await resolving[1];
-  const committed = readCommittedManifest(repo, baseCommit, dirs.outDir);
-  committed.catch(() => undefined);
+async function startReads(request: PlanRequest, repo: GitRoot, baseCommit: string, headCommit: string | undefined, dirs: RepoDirs, cacheSoon: Promise<ParseCache>): Promise<Reads> {
+  const headKey = headCommit === undefined || request.fullBase ? Promise.resolve(undefined) : committedSourceKey(repo, headCommit, dirs.outDir);
+  const later = headCommit === undefined || request.fullBase || request.listUnchanged ? undefined : unreadShared(cacheSoon);
   const reading: Promise<Revision> = request.head === undefined
     ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } })
-    : readRevision(repo, request.head, headCommit!, dirs);
+    : readRevision(repo, request.head, headCommit!, dirs, undefined, undefined, later?.head);
   // The head's file contents serve the base wherever the two have the same blob.
   const known = reading.then((head) => new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes!])));
-  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known);
+  // The base's committed manifest.json is read with its files.
+  const manifestPath = `${dirs.outDir}/${MANIFEST_PATH}`;
+  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known, manifestPath, later?.base);
   baseReading.catch(() => undefined);
   const head = await reading;
   const base = await baseReading;
-  return { repo, baseCommit, head, base, committed: base.raw ? await committed : undefined };
+  const committed = base.raw && base.extra ? committedManifestOf(baseCommit, manifestPath, base.extra) : undefined;
+  return { repo, baseCommit, head, base, committed, headKey: await headKey };
+}
+
+/**
+ * For a plan between two commits: the host files both have (path and blob) that the parse cache
+ * knows are left unread (tree-reader.ts Later) — a plan between clean builds reads few of them
+ * (shallow.ts); any other plan reads them first (readUnread).
+ */
+function unreadShared(cacheSoon: Promise<ParseCache>): { head: Later; base: Later } {
+  const listing = () => {
+    let listed!: (files: Array<{ relPath: string; id: string }>) => void;
+    const files = new Promise<Array<{ relPath: string; id: string }>>((resolve) => (listed = resolve));
+    return { listed, files };
+  };
+  const [head, base] = [listing(), listing()];
+  const defer = Promise.all([head.files, base.files, cacheSoon]).then(([headFiles, baseFiles, cache]) => {
+    const baseIds = new Map(baseFiles.map((f) => [f.relPath, f.id]));
+    const shared = new Set(headFiles.filter((f) => kindOf(f.relPath) === 'host' && baseIds.get(f.relPath) === f.id && cache.facts(f.id) !== undefined).map((f) => `${f.relPath}\0${f.id}`));
+    return (relPath: string, id: string) => shared.has(`${relPath}\0${id}`);
+  });
+  return { head: { listed: head.listed, defer }, base: { listed: base.listed, defer } };
 }
 
 interface RepoDirs {
@@ -105,14 +141,24 @@ interface Revision {
 }
 
 async function planWith(request: PlanRequest, reads: Reads, dirs: RepoDirs, layout: OutputLayout, cache: ParseCache): Promise<PlanOutcome> {
-  const { repo, baseCommit, head, base, committed } = reads;
+  const { repo, baseCommit, head, base, committed, headKey } = reads;
   // The base's committed output, when it is the (clean) build of the base: the base needs no checks
   // at all, and the head's files that are the base's none of their own.
   const problem = !base.raw || request.fullBase ? 'not used' : (committedProblem(committed?.manifest, base.raw, layout) ?? (await fleetcCodeProblem(repo, baseCommit)));
   const cleanBase = problem === undefined;
+  // The head commit's own committed output records the key of exactly its inputs: its build was
+  // clean too, and the head needs no checks either.
+  const cleanHead = headKey !== undefined && head.raw !== undefined && headKey === sourceKey(head.raw, layout, head.raw.library ?? installedLibrary()) && (await fleetcCodeProblem(repo, head.info.commit!)) === undefined;
   const memo = newCompileMemo();
+  const read = (files: readonly RawFile[]) => readUnread(repo, files);
+  if (cleanBase && cleanHead && !request.listUnchanged) {
+    const shallow = await shallowPlan({ raw: base.raw!, info: base.info }, { raw: head.raw!, info: head.info }, committed!, layout, dirs.nixDir, cache, memo, read);
+    if (shallow) return { ok: true, plan: shallow.plan, warnings: [], partial: { ...shallow.report, cleanHead } };
+  }
+  // Every other way reads every file.
+  await read([...(head.raw?.files ?? []), ...(base.raw?.files ?? [])]);
   const compiled = {
-    head: compileSide('head', head, layout, dirs.nixDir, cache, memo, !request.fullBase, cleanBase ? cleanHeadFiles(base.raw!, head.raw) : undefined),
+    head: compileSide('head', head, layout, dirs.nixDir, cache, memo, !request.fullBase, cleanBase ? cleanHeadFiles(base.raw!, head.raw) : undefined, cleanHead),
     base: compileSide('base', base, layout, dirs.nixDir, cache, memo, !request.fullBase, undefined, cleanBase),
   };
   let baseSide = compiled.base;
@@ -126,14 +172,14 @@ async function planWith(request: PlanRequest, reads: Reads, dirs: RepoDirs, layo
   const reference = request.listUnchanged ? undefined : committed?.reference;
   if (baseSide.resolved && headSide.resolved) {
     const sides = partialSides(baseSide.resolved, headSide.resolved, committed?.manifest, problem);
-    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head, reference), warnings, partial: sides.report };
+    if (sides) return { ok: true, plan: buildPlan(sides.base, sides.head, reference), warnings, partial: { ...sides.report, cleanHead } };
   }
   return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
 
-async function readRevision(repo: Repository, revision: string, commit: string, dirs: RepoDirs, known?: Promise<ReadonlyMap<string, Uint8Array>>): Promise<Revision> {
-  const raw = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known);
-  return { raw: raw.existed ? raw : undefined, info: { ref: revision, commit, fleetExists: raw.existed } };
+async function readRevision(repo: GitRoot, revision: string, commit: string, dirs: RepoDirs, known?: Promise<ReadonlyMap<string, Uint8Array>>, extraFile?: string, later?: Later): Promise<Revision & { extra?: { id: string; bytes: Buffer } }> {
+  const { extra, ...raw } = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known, extraFile, later);
+  return { raw: raw.existed ? raw : undefined, info: { ref: revision, commit, fleetExists: raw.existed }, ...(extra ? { extra } : {}) };
 }
 
 interface CompiledSide {

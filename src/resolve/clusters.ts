@@ -5,11 +5,14 @@ import { serviceNeeds } from '../model/first-boot.ts';
 import type { Checked } from '../validate/context.ts';
 import type { FleetInput, HostInput } from '../model/input.ts';
 
-export function resolveClusters(hosts: readonly Host[], services: Record<string, Service>, fleet: Checked<FleetInput>, hostDocs: Map<string, Checked<HostInput>>, report: Reporter): Record<string, Cluster> {
+/** What a cluster's resolution reads of a host. */
+export type ClusterMember = Pick<Host, 'name' | 'cluster' | 'services'>;
+
+export function resolveClusters(hosts: readonly ClusterMember[], services: Record<string, Service>, fleet: Checked<FleetInput>, hostDocs: Map<string, Checked<HostInput>>, report: Reporter): Record<string, Cluster> {
   const declared = fleet.data.clusters ?? {};
   const names = [...new Set([...Object.keys(declared), ...hosts.map((h) => h.cluster)])].sort();
   const raftServices = Object.values(services).filter((s) => s.raft).map((s) => s.name).sort();
-  const byCluster = new Map<string, Host[]>(names.map((name) => [name, []]));
+  const byCluster = new Map<string, ClusterMember[]>(names.map((name) => [name, []]));
   for (const host of hosts) byCluster.get(host.cluster)!.push(host);
   const clusters: Record<string, Cluster> = {};
   for (const name of names) {
@@ -43,7 +46,7 @@ export function resolveClusters(hosts: readonly Host[], services: Record<string,
  * else the first host by name that votes in every Raft group. Reports two claims, an ineligible
  * choice, and a cluster with Raft groups but no eligible host.
  */
-function chooseBootstrap(cluster: string, members: readonly Host[], groups: ReadonlyArray<{ service: string; voters: string[] }>, fleet: Checked<FleetInput>, hostDocs: Map<string, Checked<HostInput>>, report: Reporter): string | undefined {
+function chooseBootstrap(cluster: string, members: readonly ClusterMember[], groups: ReadonlyArray<{ service: string; voters: string[] }>, fleet: Checked<FleetInput>, hostDocs: Map<string, Checked<HostInput>>, report: Reporter): string | undefined {
   const named = fleet.data.clusters?.[cluster]?.bootstrap;
   const claims = members.filter((h) => hostDocs.get(h.name)!.data.firstBoot?.bootstrap === true).map((h) => h.name);
   const conflicting = named !== undefined ? claims.filter((host) => host !== named) : claims.slice(1);
@@ -80,7 +83,7 @@ function chooseBootstrap(cluster: string, members: readonly Host[], groups: Read
 }
 
 /** A host whose services need (through after:, transitively) a Raft service nobody in its cluster runs. */
-function checkNeededRaftServices(cluster: string, members: readonly Host[], absent: readonly string[], services: Record<string, Service>, hostDocs: Map<string, Checked<HostInput>>, report: Reporter): void {
+function checkNeededRaftServices(cluster: string, members: readonly ClusterMember[], absent: readonly string[], services: Record<string, Service>, hostDocs: Map<string, Checked<HostInput>>, report: Reporter): void {
   if (absent.length === 0) return;
   for (const host of members) {
     const needs = host.services.map((service) => ({ service, needs: serviceNeeds(services, service) }));

@@ -24,7 +24,7 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
     ...(input.description !== undefined ? { description: input.description } : {}),
     profile: profile.name,
     profiles: profile.chain,
-    cluster: input.cluster ?? defaults.cluster ?? DEFAULT_CLUSTER,
+    cluster: hostCluster(input, fleet),
     arch,
     firmware: input.hardware.firmware ?? defaults.firmware ?? 'uefi',
     system: `${arch}-linux`,
@@ -61,6 +61,11 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
     timezone: defaults.timezone ?? DEFAULT_TIMEZONE,
     stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION,
   };
+}
+
+/** The cluster a host is in: its own, else the fleet's default one. */
+export function hostCluster(input: HostInput, fleet: FleetInput): string {
+  return input.cluster ?? fleet.defaults?.cluster ?? DEFAULT_CLUSTER;
 }
 
 function resolveInterface(nic: HostInput['interfaces'][number], network: Network): Interface {

@@ -1,12 +1,14 @@
 // The parse cache never changes a result: the same diagnostics at the same lines and columns, the
 // same output, whether a file was parsed or served from the cache; a damaged, stale or foreign
-// cache file is ignored.
+// cache file is ignored; an entry is deserialized only when asked for (its host facts are known before).
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { compileFromDisk, type Compilation } from '../../src/compile/index.ts';
-import { loadParseCache } from '../../src/load/index.ts';
+import { blobIdOfFile, loadParseCache, ParseCache, parseFleet, readFleetDirSync, saveParseCache } from '../../src/load/index.ts';
+import { hostFactsOf } from '../../src/load/parse-cache.ts';
+import { SourceRegistry } from '../../src/diagnostics/source.ts';
 import { renderDiagnostics } from '../../src/cli/views/diagnostics.ts';
 import { EXAMPLE_PATHS } from '../helpers/example.ts';
 import { makeFleet, type FleetFiles } from '../helpers/fleet.ts';
@@ -78,4 +80,28 @@ test('an entry is served by content, not by file name', async (t) => {
   writeFileSync(wk1, readFileSync(wk1, 'utf8').replace('profile: worker', 'profile: wrker'));
   const result = await compileFromDisk(paths, { cacheDir });
   assert.deepEqual(result.diagnostics.map((d) => d.code), ['PROFILE_UNKNOWN']);
+});
+
+test('a stored entry is read only when asked for, tells its host facts unread, and is written back as it was read', async (t) => {
+  const paths = makeFleet(tempDir(t), { 'hosts/wk-1.yaml': 'name: renamed\nprofile: worker\ncluster: east\nfirstBoot: { bootstrap: true }\nhardware: { disks: { main: { device: /dev/sda } }, layout: { kind: single, disk: main } }\ninterfaces:\n  - { name: eno1, mac: "52:54:00:00:00:31", network: prov, address: 10.0.0.31, boot: true }\n' });
+  const cacheDir = path.join(tempDir(t), 'cache');
+  await compileFromDisk(paths, { cacheDir });
+  const raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
+  const ids = raw.files.map((f) => blobIdOfFile(f));
+  const fresh = new ParseCache();
+  parseFleet(raw, new SourceRegistry(), fresh);
+  const stored = loadParseCache(cacheDir).cache;
+  // Facts, asked of entries not yet read, are what the data says.
+  for (const id of ids) assert.deepEqual(stored.facts(id), hostFactsOf(fresh.get(id)), id);
+  const wk1 = ids[raw.files.findIndex((f) => f.relPath === 'hosts/wk-1.yaml')]!;
+  assert.deepEqual(stored.facts(wk1), { name: 'renamed', cluster: 'east', profile: 'worker', bootstrap: true });
+  assert.equal(stored.hits, 0, 'no entry was read');
+  assert.deepEqual(stored.get(wk1), fresh.get(wk1));
+  // Written again after one more entry (the rest unread): every entry reads back the same.
+  stored.set('0'.repeat(40), { profile: 'p' });
+  assert.ok(saveParseCache(cacheDir, stored));
+  const again = loadParseCache(cacheDir);
+  assert.equal(again.ignored, undefined);
+  for (const id of ids) assert.deepEqual(again.cache.get(id), fresh.get(id), id);
+  assert.deepEqual(again.cache.facts('0'.repeat(40)), { profile: 'p', bootstrap: false });
 });
