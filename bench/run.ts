@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { editHost, generateFleet, writeFleet } from './generate.ts';
 import { NIX_EVAL_COSTS, NIX_EVAL_NOTE } from './nix-eval-costs.ts';
+import { sourceHash } from '../bin/source-hash.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const FLEETC = path.resolve(process.env.BENCH_FLEETC ?? REPO);
@@ -27,6 +28,14 @@ const GIT_ENV = { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_C
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const RSS_HOOK = pathToFileURL(path.join(REPO, 'bench/rss.mjs')).href;
 const PATH_ARGS = ['--fleet', 'fleet', '--out', 'generated', '--nix', 'nix'];
+
+// bin/fleetc.js runs the TypeScript sources through tsx when src/ is not what the bundle was built
+// from: figures of that are not a user's. Refuse them rather than print them.
+const builtFrom = (JSON.parse(readFileSync(path.join(FLEETC, 'dist/build-info.json'), 'utf8')) as { sourceHash: string }).sourceHash;
+if (existsSync(path.join(FLEETC, 'src')) && sourceHash(path.join(FLEETC, 'src')) !== builtFrom) {
+  console.error(`bench: ${FLEETC}/dist/fleetc.mjs is not built from its src/ (fleetc would run the sources through tsx): run npm run build:cli there first`);
+  process.exit(1);
+}
 
 interface Timed {
   /** Wall time from spawning the process to its exit, module loading included. */
