@@ -2729,11 +2729,14 @@ function partHash(baseHash, fragment) {
       partCount = 0;
       partHashes.set(key, byFragment);
     }
-    byFragment.set(fragment, hash = sha2562(baseHash === void 0 ? fragment : `${baseHash}
-${fragment}`));
+    byFragment.set(fragment, hash = fragmentHash(baseHash, fragment));
     partCount++;
   }
   return hash;
+}
+function fragmentHash(baseHash, fragment) {
+  return sha2562(baseHash === void 0 ? fragment : `${baseHash}
+${fragment}`);
 }
 var fileLines = /* @__PURE__ */ new WeakMap();
 function buildManifest(fleet, artifacts, context, memo) {
@@ -2759,10 +2762,7 @@ function buildManifest(fleet, artifacts, context, memo) {
     if (server && artifact.host !== server && BOOT_SERVER_KINDS.has(artifact.kind)) own.get(server).push(artifact);
     if (artifact.fragments) shared.push({ artifact, baseHash: artifact.fragmentBase === void 0 ? void 0 : partHash(void 0, artifact.fragmentBase) });
   });
-  parts.push(`,
-  "nix": ${indented(Object.fromEntries(sortedNix))},
-  "library": ${indented(Object.fromEntries(context.library.files))},
-`, server ? `  "bootServer": ${JSON.stringify(server)},
+  parts.push(nixAndLibraryText(sortedNix, context), server ? `  "bootServer": ${JSON.stringify(server)},
 ` : "");
   const hosts = jsonKeyOrder(fleet.hosts);
   parts.push(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
@@ -2820,15 +2820,24 @@ function hostText(host, own, shared, nix, keep) {
     const fragment = artifact.fragments[host.name];
     if (fragment !== void 0) entries.push([`${artifact.path}#${host.name}`, artifact.kind, partHash(baseHash, fragment)]);
   }
+  const text = hostEntryText(host, entries, nix);
+  if (keep) hostTexts.set(host, { own, shared: shared.map(({ artifact, baseHash }) => [artifact.path, baseHash, artifact.fragments[host.name]]), nix, text });
+  return text;
+}
+function hostEntryText(host, entries, nix) {
   entries.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
   const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, "        ")}`);
-  const text = `    ${JSON.stringify(host.name)}: {
+  return `    ${JSON.stringify(host.name)}: {
       "profile": ${JSON.stringify(host.profile)},
       "artifacts": ${block(lines, "      ")},
       "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), "      ")}
     }`;
-  if (keep) hostTexts.set(host, { own, shared: shared.map(({ artifact, baseHash }) => [artifact.path, baseHash, artifact.fragments[host.name]]), nix, text });
-  return text;
+}
+function nixAndLibraryText(sortedNix, context) {
+  return `,
+  "nix": ${indented(Object.fromEntries(sortedNix))},
+  "library": ${indented(Object.fromEntries(context.library.files))},
+`;
 }
 function entryText(kind, hash, indent) {
   return `{
@@ -3002,8 +3011,7 @@ var ManifestRecorder = class {
     for (const name in artifact.fragments) {
       const entries = this.own.get(name);
       const fragment = artifact.fragments[name];
-      if (entries) entries.push([`${path35}#${name}`, kind, sha2562(base === void 0 ? fragment : `${base}
-${fragment}`)]);
+      if (entries) entries.push([`${path35}#${name}`, kind, fragmentHash(base, fragment)]);
     }
   }
   /** Sorts the records by path (throwing for two at one path) and gives the manifest. */
@@ -3029,25 +3037,15 @@ ${fragment}`)]);
       const file = files[i];
       if (out.add(`    ${JSON.stringify(file.path)}: ${entryText(file.kind, file.sha256, "    ")}${i === files.length - 1 ? "\n  }" : ",\n"}`)) yield out.take();
     }
-    out.add(`,
-  "nix": ${indented(Object.fromEntries(sortedNix))},
-  "library": ${indented(Object.fromEntries(context.library.files))},
-`);
+    out.add(nixAndLibraryText(sortedNix, context));
     if (server) out.add(`  "bootServer": ${JSON.stringify(server)},
 `);
     const hosts = jsonKeyOrder(fleet.hosts);
     out.add(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
     for (let i = 0; i < hosts.length; i++) {
       const host = hosts[i];
-      const entries = this.own.get(host.name).sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-      const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, "        ")}`);
       const nix = nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server);
-      const text = `    ${JSON.stringify(host.name)}: {
-      "profile": ${JSON.stringify(host.profile)},
-      "artifacts": ${block(lines, "      ")},
-      "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), "      ")}
-    }${i === hosts.length - 1 ? "\n  }" : ",\n"}`;
-      if (out.add(text)) yield out.take();
+      if (out.add(`${hostEntryText(host, this.own.get(host.name), nix)}${i === hosts.length - 1 ? "\n  }" : ",\n"}`)) yield out.take();
     }
     out.add("\n}\n");
     yield out.take();
@@ -5700,6 +5698,10 @@ function hasGeneratedHeader(text) {
   const end = text.indexOf("\n");
   return (end === -1 ? text : text.slice(0, end)).includes(GENERATED_HEADER);
 }
+function refuseRootFileInOutput(rootDir, outDir, relPath) {
+  const file = path12.join(rootDir, relPath);
+  if (file === outDir || file.startsWith(`${outDir}${path12.sep}`) || outDir.startsWith(`${file}${path12.sep}`)) throw new Error(`root artifact ${relPath} would land in the output directory ${outDir}`);
+}
 
 // src/write/stage-stream.ts
 import fs10 from "node:fs";
@@ -5730,18 +5732,17 @@ var StreamStager = class {
       if (this.emitted.has(file)) throw new Error(`emit: two artifacts at ${file}`);
       this.emitted.add(file);
     }
-    const current = this.existing?.has(file) ? readOrUndefined2(path13.join(this.layout.outDir, file)) : void 0;
+    const current = this.existing?.has(file) ? readOrUndefined(path13.join(this.layout.outDir, file)) : void 0;
     if (current !== void 0 && sameText(current, artifact)) return;
     const op = this.existing?.has(file) ? "replace" : "add";
     this.stage({ base: "out", path: file, op }, artifact);
     this.changes.push({ path: file, change: op === "add" ? "added" : "modified" });
   }
   takeRoot(artifact) {
+    refuseRootFileInOutput(this.layout.rootDir, this.layout.outDir, artifact.path);
     const file = path13.join(this.layout.rootDir, artifact.path);
-    const target = this.layout.outDir;
-    if (file === target || file.startsWith(`${target}${path13.sep}`) || target.startsWith(`${file}${path13.sep}`)) throw new Error(`root artifact ${artifact.path} would land in the output directory ${target}`);
     refuseForeignRootFile(file, artifact.contents);
-    const current = readOrUndefined2(file);
+    const current = readOrUndefined(file);
     if (current === artifact.contents) return;
     this.stage({ base: "root", path: artifact.path, op: current === void 0 ? "add" : "replace" }, artifact);
     this.changes.push({ path: artifact.path, change: current === void 0 ? "added" : "modified", root: true });
@@ -5754,7 +5755,7 @@ var StreamStager = class {
   finish() {
     const removed = [];
     for (const file of this.existing ?? []) if (!this.emitted.has(file)) removed.push({ path: file, change: "removed" });
-    const changes = [...removed, ...this.changes].sort((a, b) => Number(a.root ?? false) - Number(b.root ?? false) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const changes = sortChanges([...removed, ...this.changes]);
     const steps = this.outExists ? [] : [{ base: "out", path: "", op: "whole" }];
     for (const change of changes) if (change.change === "removed") steps.push({ base: "out", path: change.path, op: "remove" });
     for (const change of changes) {
@@ -5810,13 +5811,6 @@ function sameText(text, artifact) {
     at += piece.length;
   }
   return at === text.length;
-}
-function readOrUndefined2(file) {
-  try {
-    return fs10.readFileSync(file, "utf8");
-  } catch {
-    return void 0;
-  }
 }
 
 // src/write/writer.ts
@@ -6008,9 +6002,7 @@ function hasInterruptedWrite(outDir, options = {}) {
 function checkArtifactPaths(target, rootDir, artifacts) {
   for (const artifact of artifacts) {
     checkArtifactPath(artifact, "refusing to write outside the output directory:");
-    if (!artifact.root) continue;
-    const file = path14.join(rootDir, artifact.path);
-    if (file === target || file.startsWith(`${target}${path14.sep}`) || target.startsWith(`${file}${path14.sep}`)) throw new Error(`root artifact ${artifact.path} would land in the output directory ${target}`);
+    if (artifact.root) refuseRootFileInOutput(rootDir, target, artifact.path);
   }
 }
 function refuseNonDirectory(target) {

@@ -2,7 +2,7 @@
 // themselves: the text is buildManifest's, rendered piece by piece as it is written.
 import type { Fleet } from '../model/fleet.ts';
 import type { Artifact, ArtifactInPieces, ArtifactKind, EmitContext } from './artifact.ts';
-import { BOOT_SERVER_KINDS, block, entryText, indented, jsonKeyOrder, list, MANIFEST_PATH, MANIFEST_VERSION, nixDependenciesOf, sha256, sortedNixFiles } from './manifest.ts';
+import { BOOT_SERVER_KINDS, entryText, fragmentHash, hostEntryText, jsonKeyOrder, MANIFEST_PATH, MANIFEST_VERSION, nixAndLibraryText, nixDependenciesOf, sha256, sortedNixFiles } from './manifest.ts';
 
 /** One file as the manifest lists it. */
 export interface FileRecord {
@@ -44,7 +44,7 @@ export class ManifestRecorder {
     for (const name in artifact.fragments) {
       const entries = this.own.get(name);
       const fragment = artifact.fragments[name]!;
-      if (entries) entries.push([`${path}#${name}`, kind, sha256(base === undefined ? fragment : `${base}\n${fragment}`)]);
+      if (entries) entries.push([`${path}#${name}`, kind, fragmentHash(base, fragment)]);
     }
   }
 
@@ -67,17 +67,14 @@ export class ManifestRecorder {
       const file = files[i]!;
       if (out.add(`    ${JSON.stringify(file.path)}: ${entryText(file.kind, file.sha256, '    ')}${i === files.length - 1 ? '\n  }' : ',\n'}`)) yield out.take();
     }
-    out.add(`,\n  "nix": ${indented(Object.fromEntries(sortedNix))},\n  "library": ${indented(Object.fromEntries(context.library.files))},\n`);
+    out.add(nixAndLibraryText(sortedNix, context));
     if (server) out.add(`  "bootServer": ${JSON.stringify(server)},\n`);
     const hosts = jsonKeyOrder(fleet.hosts);
     out.add(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
     for (let i = 0; i < hosts.length; i++) {
       const host = hosts[i]!;
-      const entries = this.own.get(host.name)!.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, '        ')}`);
       const nix = nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server);
-      const text = `    ${JSON.stringify(host.name)}: {\n      "profile": ${JSON.stringify(host.profile)},\n      "artifacts": ${block(lines, '      ')},\n      "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), '      ')}\n    }${i === hosts.length - 1 ? '\n  }' : ',\n'}`;
-      if (out.add(text)) yield out.take();
+      if (out.add(`${hostEntryText(host, this.own.get(host.name)!, nix)}${i === hosts.length - 1 ? '\n  }' : ',\n'}`)) yield out.take();
     }
     out.add('\n}\n');
     yield out.take();

@@ -70,7 +70,7 @@ const partHashes = new Map<string, Map<string, string>>();
 const MAX_PART_MEMO = 200_000;
 let partCount = 0;
 
-/** The sha256 of an artifact's contents, computed elsewhere (an emit worker, emit/parallel.ts). */
+/** The sha256 of an artifact's contents, computed elsewhere (an emit worker, compile/workers.ts). */
 export function rememberHash(artifact: Artifact, hash: string): void {
   artifactHashes.set(artifact, hash);
 }
@@ -93,10 +93,15 @@ function partHash(baseHash: string | undefined, fragment: string): string {
       partCount = 0;
       partHashes.set(key, byFragment);
     }
-    byFragment.set(fragment, (hash = sha256(baseHash === undefined ? fragment : `${baseHash}\n${fragment}`)));
+    byFragment.set(fragment, (hash = fragmentHash(baseHash, fragment)));
     partCount++;
   }
   return hash;
+}
+
+/** A host's part of a shared file: the sha256 of the base's hash and the part's own text. */
+export function fragmentHash(baseHash: string | undefined, fragment: string): string {
+  return sha256(baseHash === undefined ? fragment : `${baseHash}\n${fragment}`);
 }
 
 /** The rendered line of an artifact in the files section. */
@@ -130,7 +135,7 @@ export function buildManifest(fleet: Fleet, artifacts: readonly Artifact[], cont
     if (server && artifact.host !== server && BOOT_SERVER_KINDS.has(artifact.kind)) own.get(server)!.push(artifact);
     if (artifact.fragments) shared.push({ artifact, baseHash: artifact.fragmentBase === undefined ? undefined : partHash(undefined, artifact.fragmentBase) });
   });
-  parts.push(`,\n  "nix": ${indented(Object.fromEntries(sortedNix))},\n  "library": ${indented(Object.fromEntries(context.library.files))},\n`, server ? `  "bootServer": ${JSON.stringify(server)},\n` : '');
+  parts.push(nixAndLibraryText(sortedNix, context), server ? `  "bootServer": ${JSON.stringify(server)},\n` : '');
   const hosts = jsonKeyOrder(fleet.hosts);
   parts.push(hosts.length === 0 ? '  "hosts": {}' : '  "hosts": {\n');
   hosts.forEach((host, i) => parts.push(hostText(host, own.get(host.name)!, shared, nixDependenciesOf(host, context.nixFiles, sortedNix, host.name === server), memo !== undefined), i === hosts.length - 1 ? '\n  }' : ',\n'));
@@ -211,11 +216,21 @@ function hostText(host: Host, own: Artifact[], shared: ReadonlyArray<{ artifact:
     const fragment = artifact.fragments![host.name];
     if (fragment !== undefined) entries.push([`${artifact.path}#${host.name}`, artifact.kind, partHash(baseHash, fragment)]);
   }
-  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, '        ')}`);
-  const text = `    ${JSON.stringify(host.name)}: {\n      "profile": ${JSON.stringify(host.profile)},\n      "artifacts": ${block(lines, '      ')},\n      "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), '      ')}\n    }`;
+  const text = hostEntryText(host, entries, nix);
   if (keep) hostTexts.set(host, { own, shared: shared.map(({ artifact, baseHash }) => [artifact.path, baseHash, artifact.fragments![host.name]]), nix, text });
   return text;
+}
+
+/** A host's member of "hosts" as JSON.stringify prints it: its artifacts (key, kind, sha256) sorted by key, then its nix/ files. */
+export function hostEntryText(host: Host, entries: Array<[string, ArtifactKind, string]>, nix: readonly string[]): string {
+  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, '        ')}`);
+  return `    ${JSON.stringify(host.name)}: {\n      "profile": ${JSON.stringify(host.profile)},\n      "artifacts": ${block(lines, '      ')},\n      "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), '      ')}\n    }`;
+}
+
+/** The "nix" and "library" members, after "files". */
+export function nixAndLibraryText(sortedNix: ReadonlyArray<readonly [string, string]>, context: EmitContext): string {
+  return `,\n  "nix": ${indented(Object.fromEntries(sortedNix))},\n  "library": ${indented(Object.fromEntries(context.library.files))},\n`;
 }
 
 export function entryText(kind: ArtifactKind, hash: string, indent: string): string {
@@ -223,16 +238,16 @@ export function entryText(kind: ArtifactKind, hash: string, indent: string): str
 }
 
 /** An object's members, rendered, as JSON.stringify prints them at this indentation. */
-export function block(members: readonly string[], indent: string): string {
+function block(members: readonly string[], indent: string): string {
   return members.length === 0 ? '{}' : `{\n${members.join(',\n')}\n${indent}}`;
 }
 
-export function list(items: readonly string[], indent: string): string {
+function list(items: readonly string[], indent: string): string {
   return items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n${indent}]`;
 }
 
 /** A section's JSON at the manifest's second level. */
-export function indented(record: Record<string, string>): string {
+function indented(record: Record<string, string>): string {
   return JSON.stringify(record, null, 2).replace(/\n/g, '\n  ');
 }
 

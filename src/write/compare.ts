@@ -120,11 +120,12 @@ function compareWith(existing: ReadonlySet<string>, artifacts: readonly Artifact
 }
 
 /** Output files first, then root files, each by path. */
-function sortChanges(changes: FileChange[]): FileChange[] {
+export function sortChanges(changes: FileChange[]): FileChange[] {
   return changes.sort((a, b) => Number(a.root ?? false) - Number(b.root ?? false) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function readOrUndefined(file: string): string | undefined {
+/** A file's text, or undefined when it cannot be read (absent, a directory, …). */
+export function readOrUndefined(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {

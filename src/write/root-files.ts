@@ -37,3 +37,9 @@ function hasGeneratedHeader(text: string): boolean {
   const end = text.indexOf('\n');
   return (end === -1 ? text : text.slice(0, end)).includes(GENERATED_HEADER);
 }
+
+/** A root artifact (relative to the fleet root) that would land in or over the output directory: an emitter's defect. */
+export function refuseRootFileInOutput(rootDir: string, outDir: string, relPath: string): void {
+  const file = path.join(rootDir, relPath);
+  if (file === outDir || file.startsWith(`${outDir}${path.sep}`) || outDir.startsWith(`${file}${path.sep}`)) throw new Error(`root artifact ${relPath} would land in the output directory ${outDir}`);
+}

@@ -5,10 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Artifact, ArtifactInPieces } from '../emit/artifact.ts';
 import { isSafeRelativePath } from '../emit/index.ts';
-import type { FileChange } from './compare.ts';
+import { listFilesSync, readOrUndefined, sortChanges, type FileChange } from './compare.ts';
 import type { Step, WriteLayout } from './journal.ts';
-import { refuseForeignRootFile } from './root-files.ts';
-import { listFilesSync } from './compare.ts';
+import { refuseForeignRootFile, refuseRootFileInOutput } from './root-files.ts';
 
 export type Streamed = Artifact | ArtifactInPieces;
 
@@ -49,9 +48,8 @@ export class StreamStager {
   }
 
   private takeRoot(artifact: Artifact): void {
+    refuseRootFileInOutput(this.layout.rootDir, this.layout.outDir, artifact.path);
     const file = path.join(this.layout.rootDir, artifact.path);
-    const target = this.layout.outDir;
-    if (file === target || file.startsWith(`${target}${path.sep}`) || target.startsWith(`${file}${path.sep}`)) throw new Error(`root artifact ${artifact.path} would land in the output directory ${target}`);
     refuseForeignRootFile(file, artifact.contents);
     const current = readOrUndefined(file);
     if (current === artifact.contents) return;
@@ -67,7 +65,7 @@ export class StreamStager {
   finish(): { steps: Step[]; changes: FileChange[] } {
     const removed: FileChange[] = [];
     for (const file of this.existing ?? []) if (!this.emitted.has(file)) removed.push({ path: file, change: 'removed' });
-    const changes = [...removed, ...this.changes].sort((a, b) => Number(a.root ?? false) - Number(b.root ?? false) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const changes = sortChanges([...removed, ...this.changes]);
     const steps: Step[] = this.outExists ? [] : [{ base: 'out', path: '', op: 'whole' }];
     for (const change of changes) if (change.change === 'removed') steps.push({ base: 'out', path: change.path, op: 'remove' });
     for (const change of changes) {
@@ -130,12 +128,4 @@ function sameText(text: string, artifact: Streamed): boolean {
     at += piece.length;
   }
   return at === text.length;
-}
-
-function readOrUndefined(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -14,7 +14,7 @@ import { compareTouched, compareWithDiskSync, compareWithKnown, compareWithNothi
 import { describeFileSystemError, hintFor, isFileSystemError, WriteFailed, WriteRefused } from './errors.ts';
 import { readJournal, rollForward, undo, untouched, prefixOf, writeJournal, WriteLayout, JOURNAL_VERSION, type Journal, type Step } from './journal.ts';
 import { acquireOutputLock, type OutputLock } from './lock.ts';
-import { refuseForeignRootFile } from './root-files.ts';
+import { refuseForeignRootFile, refuseRootFileInOutput } from './root-files.ts';
 import { StreamStager, type Streamed } from './stage-stream.ts';
 
 export { WriteRefused, WriteFailed } from './errors.ts';
@@ -286,9 +286,7 @@ export function hasInterruptedWrite(outDir: string, options: { rootDir?: string 
 function checkArtifactPaths(target: string, rootDir: string, artifacts: readonly Artifact[]): void {
   for (const artifact of artifacts) {
     checkArtifactPath(artifact, 'refusing to write outside the output directory:');
-    if (!artifact.root) continue;
-    const file = path.join(rootDir, artifact.path);
-    if (file === target || file.startsWith(`${target}${path.sep}`) || target.startsWith(`${file}${path.sep}`)) throw new Error(`root artifact ${artifact.path} would land in the output directory ${target}`);
+    if (artifact.root) refuseRootFileInOutput(rootDir, target, artifact.path);
   }
 }
 
