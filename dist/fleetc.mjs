@@ -512,6 +512,9 @@ function kindOf(relPath) {
   if (relPath.startsWith("hosts/")) return "host";
   return void 0;
 }
+function fileStem(relPath) {
+  return relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
+}
 function parseFile(file, kind, sources, cache, preParsed) {
   const path35 = file.displayPath;
   const bytes = file.bytes ?? new Uint8Array();
@@ -521,7 +524,7 @@ function parseFile(file, kind, sources, cache, preParsed) {
   }
   const source = sources.add(path35, text);
   source.secrets = () => secretRanges(kind, text);
-  const stem = file.relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
+  const stem = fileStem(file.relPath);
   const id = cache ? blobIdOfFile(file) : void 0;
   const cached = id === void 0 ? void 0 : cache.get(id);
   if (cached !== void 0) return { document: loadedDocument(kind, file, stem, cached, source, id), diagnostics: [] };
@@ -3669,7 +3672,7 @@ function resolveHost(name, input, fleet, profile, networks) {
     ...input.description !== void 0 ? { description: input.description } : {},
     profile: profile.name,
     profiles: profile.chain,
-    cluster: hostCluster(input, fleet),
+    cluster: hostCluster(input.cluster, fleet),
     arch,
     firmware: input.hardware.firmware ?? defaults.firmware ?? "uefi",
     system: `${arch}-linux`,
@@ -3705,8 +3708,8 @@ function resolveHost(name, input, fleet, profile, networks) {
     stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION
   };
 }
-function hostCluster(input, fleet) {
-  return input.cluster ?? fleet.defaults?.cluster ?? DEFAULT_CLUSTER;
+function hostCluster(own, fleet) {
+  return own ?? fleet.defaults?.cluster ?? DEFAULT_CLUSTER;
 }
 function resolveInterface(nic, network) {
   return {
@@ -3945,7 +3948,7 @@ function clustersOf(checked, hosts, memo) {
   const input = checked.fleet.data;
   const profiles = memo ? memo.profiles(checked.profiles, () => resolveProfiles(checked.profiles)) : resolveProfiles(checked.profiles);
   const sorted = [...hosts].sort((a, b) => compareText(a.name, b.name));
-  const members = sorted.map((host) => ({ name: host.name, cluster: hostCluster({ cluster: host.cluster }, input), services: profiles[host.profile].services }));
+  const members = sorted.map((host) => ({ name: host.name, cluster: hostCluster(host.cluster, input), services: profiles[host.profile].services }));
   const claims = new Map(sorted.map((host) => [host.name, { data: { firstBoot: host.bootstrap ? { bootstrap: true } : void 0 } }]));
   return resolveClusters(members, resolveServices(input), checked.fleet, claims, new Discard());
 }
@@ -6985,9 +6988,14 @@ function parseEntry(text) {
   } catch {
     throw new MalformedEntry("not JSON");
   }
-  const isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-  if (!isObject2(entry) || !isObject2(entry.artifacts) || !Object.values(entry.artifacts).every((a) => isObject2(a) && typeof a.sha256 === "string")) throw new MalformedEntry("not a host entry");
+  if (!isHostEntry(entry)) throw new MalformedEntry("not a host entry");
   return entry;
+}
+function isHostEntry(value) {
+  return isObject2(value) && isObject2(value.artifacts) && Object.values(value.artifacts).every((a) => isObject2(a) && typeof a.sha256 === "string");
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function copyEntry(to, from, name) {
   const descriptor = Object.getOwnPropertyDescriptor(from, name);
@@ -7313,17 +7321,14 @@ function parseManifest(bytes) {
   } catch {
     return void 0;
   }
-  const isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-  if (!isObject2(manifest) || !isObject2(manifest.hosts)) return void 0;
-  const wellFormed = Object.values(manifest.hosts).every((host) => isObject2(host) && isObject2(host.artifacts) && Object.values(host.artifacts).every((a) => isObject2(a) && typeof a.sha256 === "string"));
-  return wellFormed ? manifest : void 0;
+  const isObject3 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isObject3(manifest) || !isObject3(manifest.hosts)) return void 0;
+  return Object.values(manifest.hosts).every(isHostEntry) ? manifest : void 0;
 }
-var FILES2 = '\n  "files": {\n';
-var AFTER_FILES2 = '\n  },\n  "nix": ';
 function withoutFiles(text) {
-  const start = text.indexOf(FILES2);
-  const end = start < 0 ? -1 : text.indexOf(AFTER_FILES2, start);
-  if (end < 0 || text.indexOf(FILES2, start + 1) >= 0) return text;
+  const start = text.indexOf(FILES);
+  const end = start < 0 ? -1 : text.indexOf(AFTER_FILES, start);
+  if (end < 0 || text.indexOf(FILES, start + 1) >= 0) return text;
   return `${text.slice(0, start)}
   "files": {${text.slice(end + 3)}`;
 }
@@ -7485,7 +7490,7 @@ function placed(raw, cache) {
       facts = cache.facts(id);
     }
     if (!facts || facts.profile === void 0) return void 0;
-    const name = facts.name ?? file.relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
+    const name = facts.name ?? fileStem(file.relPath);
     files.set(file.relPath, { id, name, file });
     if (seen.has(name)) continue;
     seen.add(name);

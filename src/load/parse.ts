@@ -72,6 +72,11 @@ export function kindOf(relPath: string): FileKind | undefined {
   return undefined;
 }
 
+/** A fleet file's name without its directory and extension: a host's name when its data gives none. */
+export function fileStem(relPath: string): string {
+  return relPath.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+}
+
 export interface ParsedFile {
   document?: LoadedDocument;
   diagnostics: Diagnostic[];
@@ -86,7 +91,7 @@ export function parseFile(file: RawFile, kind: FileKind, sources: SourceRegistry
   }
   const source = sources.add(path, text);
   source.secrets = () => secretRanges(kind, text);
-  const stem = file.relPath.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+  const stem = fileStem(file.relPath);
   const id = cache ? blobIdOfFile(file) : undefined;
   const cached = id === undefined ? undefined : cache!.get(id);
   if (cached !== undefined) return { document: loadedDocument(kind, file, stem, cached, source, id), diagnostics: [] };

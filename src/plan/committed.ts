@@ -8,7 +8,7 @@ import { MANIFEST_PATH, MANIFEST_VERSION, type Manifest } from '../emit/manifest
 import { blobIdOf } from '../load/parse-cache.ts';
 import type { RawFleet } from '../load/types.ts';
 import type { ManifestReference } from './build.ts';
-import { lazyManifest } from './lazy-manifest.ts';
+import { AFTER_FILES, FILES, isHostEntry, lazyManifest } from './lazy-manifest.ts';
 import { installedLibrary } from '../library/index.ts';
 import { listTree } from '../git/tree-reader.ts';
 import type { GitRoot } from '../git/repository.ts';
@@ -84,12 +84,8 @@ export function parseManifest(bytes: Uint8Array): Manifest | undefined {
   }
   const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
   if (!isObject(manifest) || !isObject(manifest.hosts)) return undefined;
-  const wellFormed = Object.values(manifest.hosts).every((host) => isObject(host) && isObject(host.artifacts) && Object.values(host.artifacts).every((a) => isObject(a) && typeof a.sha256 === 'string'));
-  return wellFormed ? manifest : undefined;
+  return Object.values(manifest.hosts).every(isHostEntry) ? manifest : undefined;
 }
-
-const FILES = '\n  "files": {\n';
-const AFTER_FILES = '\n  },\n  "nix": ';
 
 /**
  * The text with an empty `files` in place of the one fleetc writes (emit/manifest.ts buildManifest:

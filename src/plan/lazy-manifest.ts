@@ -8,8 +8,9 @@ import type { Manifest } from '../emit/manifest.ts';
  */
 export class MalformedEntry extends Error {}
 
-const FILES = '\n  "files": {\n';
-const AFTER_FILES = '\n  },\n  "nix": ';
+/** Where fleetc's manifest text (emit/manifest.ts) opens and closes `files`, at the top level. */
+export const FILES = '\n  "files": {\n';
+export const AFTER_FILES = '\n  },\n  "nix": ';
 const HOSTS = '\n  "hosts": {';
 const ENTRY = '\n    "';
 const KEY_END = '": {\n';
@@ -93,9 +94,17 @@ function parseEntry(text: string): Manifest['hosts'][string] {
   } catch {
     throw new MalformedEntry('not JSON');
   }
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-  if (!isObject(entry) || !isObject(entry.artifacts) || !Object.values(entry.artifacts).every((a) => isObject(a) && typeof a.sha256 === 'string')) throw new MalformedEntry('not a host entry');
-  return entry as Manifest['hosts'][string];
+  if (!isHostEntry(entry)) throw new MalformedEntry('not a host entry');
+  return entry;
+}
+
+/** What a plan and its reference read of a host's entry: an object of artifacts, each with a sha256. */
+export function isHostEntry(value: unknown): value is Manifest['hosts'][string] {
+  return isObject(value) && isObject(value.artifacts) && Object.values(value.artifacts).every((a) => isObject(a) && typeof a.sha256 === 'string');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Copies a host's entry from one hosts object to another without reading it (a lazy entry stays unparsed). */

@@ -10,7 +10,7 @@ import { SourceRegistry } from '../diagnostics/source.ts';
 import { EMITTERS } from '../emit/index.ts';
 import { isUnread } from '../git/tree-reader.ts';
 import { installedLibrary } from '../library/index.ts';
-import { blobIdOfFile, kindOf, parseFile, parseFleet, type ParseCache } from '../load/index.ts';
+import { blobIdOfFile, fileStem, kindOf, parseFile, parseFleet, type ParseCache } from '../load/index.ts';
 import type { LoadedDocument, LoadedFleet, RawFile, RawFleet } from '../load/types.ts';
 import type { Cluster } from '../model/fleet.ts';
 import { clustersOf, resolveFleet, type MemberFacts } from '../resolve/index.ts';
@@ -82,7 +82,7 @@ function placed(raw: RawFleet, cache: ParseCache): Placed | undefined {
       facts = cache.facts(id);
     }
     if (!facts || facts.profile === undefined) return undefined;
-    const name = facts.name ?? file.relPath.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+    const name = facts.name ?? fileStem(file.relPath);
     files.set(file.relPath, { id, name, file });
     if (seen.has(name)) continue;
     seen.add(name);

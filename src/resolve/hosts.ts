@@ -24,7 +24,7 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
     ...(input.description !== undefined ? { description: input.description } : {}),
     profile: profile.name,
     profiles: profile.chain,
-    cluster: hostCluster(input, fleet),
+    cluster: hostCluster(input.cluster, fleet),
     arch,
     firmware: input.hardware.firmware ?? defaults.firmware ?? 'uefi',
     system: `${arch}-linux`,
@@ -63,9 +63,9 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
   };
 }
 
-/** The cluster a host is in: its own, else the fleet's default one. */
-export function hostCluster(input: HostInput, fleet: FleetInput): string {
-  return input.cluster ?? fleet.defaults?.cluster ?? DEFAULT_CLUSTER;
+/** The cluster a host is in: the one its file names, else the fleet's default one. */
+export function hostCluster(own: string | undefined, fleet: FleetInput): string {
+  return own ?? fleet.defaults?.cluster ?? DEFAULT_CLUSTER;
 }
 
 function resolveInterface(nic: HostInput['interfaces'][number], network: Network): Interface {

@@ -131,7 +131,7 @@ export function clustersOf(checked: Pick<CheckedFleet, 'fleet' | 'profiles'>, ho
   const input = checked.fleet!.data;
   const profiles = memo ? memo.profiles(checked.profiles, () => resolveProfiles(checked.profiles)) : resolveProfiles(checked.profiles);
   const sorted = [...hosts].sort((a, b) => compareText(a.name, b.name));
-  const members: ClusterMember[] = sorted.map((host) => ({ name: host.name, cluster: hostCluster({ cluster: host.cluster } as HostInput, input), services: profiles[host.profile]!.services }));
+  const members: ClusterMember[] = sorted.map((host) => ({ name: host.name, cluster: hostCluster(host.cluster, input), services: profiles[host.profile]!.services }));
   // Only a claim is read of a host's file; nothing is reported (Discard).
   const claims = new Map(sorted.map((host) => [host.name, { data: { firstBoot: host.bootstrap ? { bootstrap: true } : undefined } } as unknown as Checked<HostInput>]));
   return resolveClusters(members, resolveServices(input), checked.fleet!, claims, new Discard());
