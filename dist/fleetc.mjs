@@ -5155,6 +5155,14 @@ import { readFileSync as readFileSync5 } from "node:fs";
 var FLEETC_VERSION = JSON.parse(readFileSync5(packageFile("package.json"), "utf8")).version;
 var KEY_VERSION = 2;
 function sourceKey(raw, layout, library) {
+  const kept2 = keys.get(raw);
+  if (kept2 && kept2.files === raw.files && kept2.nixFiles === raw.nixFiles && kept2.library === library && kept2.out === layout.outDirFromRoot && kept2.nix === layout.nixDirFromOut) return kept2.key;
+  const key = computeKey(raw, layout, library);
+  keys.set(raw, { files: raw.files, nixFiles: raw.nixFiles, library, out: layout.outDirFromRoot, nix: layout.nixDirFromOut, key });
+  return key;
+}
+var keys = /* @__PURE__ */ new WeakMap();
+function computeKey(raw, layout, library) {
   const hash = createHash10("sha256").update(`fleetc-source ${KEY_VERSION}
 fleetc ${FLEETC_VERSION}
 out ${layout.outDirFromRoot}
@@ -6514,14 +6522,14 @@ function minimalOptions(root, options) {
   if (!LABEL.test(name)) throw new UsageError(`the fleet's name must be a DNS label (lower-case letters, digits and -), not ${JSON.stringify(name)}: pass --name`);
   const cidr = parseCidr(String(options.network));
   if (!cidr.ok || cidr.value.prefixLength > 24) throw new UsageError(`--network ${String(options.network)}: ${cidr.ok ? "needs room for the pool (.200\u2013.250): /24 or larger" : cidr.reason}`);
-  const keys = (options.authorizedKey ?? []).flatMap((file) => {
+  const keys2 = (options.authorizedKey ?? []).flatMap((file) => {
     try {
       return fs14.readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
     } catch (error) {
       throw new UsageError(`--authorized-key ${file}: ${error.message}`);
     }
   });
-  return { name, domain: options.domain ?? `${name}.internal`, cidr: cidr.canonical, authorizedKeys: keys, root, schemaDir: schemaDir(root) };
+  return { name, domain: options.domain ?? `${name}.internal`, cidr: cidr.canonical, authorizedKeys: keys2, root, schemaDir: schemaDir(root) };
 }
 function schemaDir(root) {
   const local = path20.join(root, "node_modules", "fleetc", "schema");
@@ -8747,8 +8755,8 @@ async function planFromState(compiler2, head, states, adoptAt) {
   };
 }
 function sameArtifacts(a, b) {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+  const keys2 = Object.keys(a);
+  return keys2.length === Object.keys(b).length && keys2.every((k) => a[k] === b[k]);
 }
 
 // src/apply/plan-verify.ts
@@ -10838,12 +10846,12 @@ function checkAll(fleet, hosts, report, address) {
   checkClaims(fleet, unique, report);
 }
 function keysOf(claims) {
-  const keys = claims.claims.map((c) => `${c.kind}:${c.key}`);
+  const keys2 = claims.claims.map((c) => `${c.kind}:${c.key}`);
   if (claims.bmc) {
-    keys.push(`bmc:${claims.bmc.key}`);
-    if (claims.bmc.isIpv4) keys.push(`ip:${claims.bmc.address}`);
+    keys2.push(`bmc:${claims.bmc.key}`);
+    if (claims.bmc.isIpv4) keys2.push(`ip:${claims.bmc.address}`);
   }
-  return keys;
+  return keys2;
 }
 
 // src/validate/ports-memo.ts
@@ -11003,9 +11011,9 @@ function sameArtifact(a, b) {
   if (a === b) return true;
   if (a.path !== b.path || a.contents !== b.contents || a.kind !== b.kind || a.root !== b.root || a.host !== b.host || a.fragmentBase !== b.fragmentBase) return false;
   if (!a.fragments || !b.fragments) return a.fragments === b.fragments;
-  const keys = Object.keys(a.fragments);
-  if (keys.length !== Object.keys(b.fragments).length) return false;
-  for (const key of keys) if (a.fragments[key] !== b.fragments[key]) return false;
+  const keys2 = Object.keys(a.fragments);
+  if (keys2.length !== Object.keys(b.fragments).length) return false;
+  for (const key of keys2) if (a.fragments[key] !== b.fragments[key]) return false;
   return true;
 }
 function scopeOf(emit, artifacts) {

@@ -21,6 +21,18 @@ const KEY_VERSION = 2;
  * one the build writes: the revision's committed one, or the running fleetc's.
  */
 export function sourceKey(raw: RawFleet, layout: OutputLayout, library: Library): string {
+  // A plan asks for the key of each side more than once (its committed output, its emit context).
+  const kept = keys.get(raw);
+  if (kept && kept.files === raw.files && kept.nixFiles === raw.nixFiles && kept.library === library && kept.out === layout.outDirFromRoot && kept.nix === layout.nixDirFromOut) return kept.key;
+  const key = computeKey(raw, layout, library);
+  keys.set(raw, { files: raw.files, nixFiles: raw.nixFiles, library, out: layout.outDirFromRoot, nix: layout.nixDirFromOut, key });
+  return key;
+}
+
+/** The last key of each raw fleet, with what it was computed from (a RawFleet's files are replaced, never changed, by whoever edits one). */
+const keys = new WeakMap<RawFleet, { files: RawFleet['files']; nixFiles: RawFleet['nixFiles']; library: Library; out: string; nix: string; key: string }>();
+
+function computeKey(raw: RawFleet, layout: OutputLayout, library: Library): string {
   const hash = createHash('sha256').update(`fleetc-source ${KEY_VERSION}\nfleetc ${FLEETC_VERSION}\nout ${layout.outDirFromRoot}\nnix ${layout.nixDirFromOut}\n`);
   const files = raw.files.every((f, i) => i === 0 || raw.files[i - 1]!.relPath < f.relPath) ? raw.files : [...raw.files].sort((a, b) => (a.relPath < b.relPath ? -1 : 1));
   for (const file of files) hash.update(`fleet ${file.relPath} ${blobIdOfFile(file)}\n`);
