@@ -148,6 +148,8 @@ var ajvModule;
 var ajvFormatsModule;
 var sshpkModule;
 var jsYamlModule;
+var diffModule;
+var chokidarModule;
 function yaml() {
   return yamlModule ??= require2("yaml");
 }
@@ -162,6 +164,12 @@ function sshpk() {
 }
 function jsYaml() {
   return jsYamlModule ??= require2("js-yaml");
+}
+function diff() {
+  return diffModule ??= require2("diff");
+}
+function chokidar() {
+  return chokidarModule ??= require2("chokidar");
 }
 
 // src/load/fast-parse.ts
@@ -6682,9 +6690,6 @@ function hidden(relPath) {
   return relPath.split("/").some((segment) => segment.startsWith("."));
 }
 
-// src/plan/build.ts
-import { createTwoFilesPatch } from "diff";
-
 // src/plan/reasons.ts
 var MAX_VALUE_LENGTH = 60;
 function describeHostChanges(base, head) {
@@ -7167,7 +7172,7 @@ function diffArtifacts(base, head, b, h) {
     const before = base[path35];
     const after = head[path35];
     if (before?.sha256 === after?.sha256) continue;
-    let diff;
+    let diff2;
     const part = path35.indexOf("#");
     if (part >= 0 && (!before || !after)) {
       const file = path35.slice(0, part);
@@ -7175,9 +7180,9 @@ function diffArtifacts(base, head, b, h) {
       const without = other.contents.get(partBaseKey(file)) ?? "";
       const withHost = (before ? b : h).contents.get(path35) ?? "";
       if (withHost === without && other.contents.has(partBaseKey(file))) continue;
-      diff = before ? unifiedDiff(file, withHost, without, 0) : unifiedDiff(file, without, withHost, 0);
+      diff2 = before ? unifiedDiff(file, withHost, without, 0) : unifiedDiff(file, without, withHost, 0);
     } else {
-      diff = unifiedDiff(path35, b.contents.get(path35) ?? "", h.contents.get(path35) ?? "");
+      diff2 = unifiedDiff(path35, b.contents.get(path35) ?? "", h.contents.get(path35) ?? "");
     }
     out.push({
       path: path35,
@@ -7185,7 +7190,7 @@ function diffArtifacts(base, head, b, h) {
       change: !before ? "added" : !after ? "removed" : "modified",
       ...before ? { baseSha256: before.sha256 } : {},
       ...after ? { headSha256: after.sha256 } : {},
-      diff
+      diff: diff2
     });
   }
   return out;
@@ -7197,7 +7202,7 @@ function fragmentText(artifact, fragment) {
   return artifact.fragmentBase === void 0 ? fragment : `${artifact.fragmentBase}${artifact.fragmentBase.endsWith("\n") || artifact.fragmentBase === "" ? "" : "\n"}${fragment}`;
 }
 function unifiedDiff(path35, before, after, context = 3) {
-  const patch = createTwoFilesPatch(`a/${path35}`, `b/${path35}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
+  const patch = diff().createTwoFilesPatch(`a/${path35}`, `b/${path35}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
   return patch.replace(/^=+\n/, "");
 }
 function ensureNewline(text) {
@@ -7684,8 +7689,8 @@ function revisionLabel(info) {
   const notes = [!info.fleetExists ? "no fleet yet" : "", info.treatedAsEmpty ? "invalid, treated as empty" : ""].filter(Boolean);
   return `${info.ref}${commit2}${notes.length ? ` [${notes.join(", ")}]` : ""}`;
 }
-function diffBody(diff) {
-  return diff.split("\n").slice(2);
+function diffBody(diff2) {
+  return diff2.split("\n").slice(2);
 }
 function changedHosts(plan) {
   return plan.hosts.filter((h) => h.action !== "unchanged").sort((a, b) => HOST_ACTIONS.indexOf(a.action) - HOST_ACTIONS.indexOf(b.action) || (a.name < b.name ? -1 : 1));
@@ -10751,7 +10756,6 @@ function registerValidate(program, io, setExit) {
 // src/watch/watcher.ts
 import { lstatSync } from "node:fs";
 import path34 from "node:path";
-import { watch } from "chokidar";
 
 // src/validate/claims-index.ts
 var ClaimsIndex = class {
@@ -11270,6 +11274,7 @@ function startWatch(options, onEvent) {
   };
   const hidden2 = (root) => (p) => path34.relative(root, p).split(path34.sep).some((s) => s.startsWith(".") && s !== "..");
   const ready = (async () => {
+    const { watch } = chokidar();
     const fleetWatcher = watch(fleetRoot, { ignoreInitial: true, ignored: hidden2(fleetRoot) });
     const nixWatcher = watch(nixRoot, { ignoreInitial: true, ignored: hidden2(nixRoot) });
     watchers.push(fleetWatcher, nixWatcher);

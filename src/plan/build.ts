@@ -1,6 +1,5 @@
 // Builds a plan from two compiled revisions: per host, which artifacts changed, what that means in
 // fleet terms, and the action it calls for. Pure: the git and file reads happen before.
-import { createTwoFilesPatch } from 'diff';
 import type { Artifact } from '../emit/artifact.ts';
 import type { Manifest, ManifestEntry } from '../emit/manifest.ts';
 import { BOOT_SERVER_KINDS, hostLibraryHashes, hostNixHashes, MANIFEST_PATH } from '../emit/manifest.ts';
@@ -10,6 +9,7 @@ import { describeHostChanges, hardwareIdentityChanges } from './reasons.ts';
 import { fleetChanges, type FleetChange } from './fleet-changes.ts';
 import { describeBootServer, FIRST_BOOT_DATA_NOTE, firstBootDataOnly, installSteps, networkOnlyNote, unexplained } from './explain.ts';
 import { fingerprintOf } from '../model/ssh-key.ts';
+import { diff } from '../util/lazy-modules.ts';
 import { HOST_ACTIONS, PLAN_FORMAT_VERSION, type ArtifactDiff, type HostAction, type HostPlan, type Plan, type RevisionInfo, type SharedChange, type UnchangedByReference } from './types.ts';
 import { planWaves } from './waves.ts';
 import { entryIdentity } from './lazy-manifest.ts';
@@ -271,7 +271,7 @@ export function fragmentText(artifact: Artifact, fragment: string): string {
 }
 
 export function unifiedDiff(path: string, before: string, after: string, context = 3): string {
-  const patch = createTwoFilesPatch(`a/${path}`, `b/${path}`, ensureNewline(before), ensureNewline(after), undefined, undefined, { context });
+  const patch = diff().createTwoFilesPatch(`a/${path}`, `b/${path}`, ensureNewline(before), ensureNewline(after), undefined, undefined, { context });
   return patch.replace(/^=+\n/, '');
 }
 

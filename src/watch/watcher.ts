@@ -3,7 +3,7 @@
 // An invalid fleet leaves the last good output in place. Never prints: it reports events to its caller.
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
@@ -14,6 +14,7 @@ import type { Artifact, ArtifactKind } from '../emit/artifact.ts';
 import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
 import { readFleetDirSync, readFleetFile, readNixDir } from '../load/read-dir.ts';
 import type { RawFleet } from '../load/types.ts';
+import { chokidar } from '../util/lazy-modules.ts';
 import { acquireOutputLockAsync, DEFAULT_LOCK_TIMEOUT_MS, type FileChange } from '../write/index.ts';
 import { WatchedOutput, type OutputWrite } from './output.ts';
 
@@ -205,6 +206,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
   };
   const hidden = (root: string) => (p: string) => path.relative(root, p).split(path.sep).some((s) => s.startsWith('.') && s !== '..');
   const ready = (async () => {
+    const { watch } = chokidar();
     const fleetWatcher = watch(fleetRoot, { ignoreInitial: true, ignored: hidden(fleetRoot) });
     const nixWatcher = watch(nixRoot, { ignoreInitial: true, ignored: hidden(nixRoot) });
     watchers.push(fleetWatcher, nixWatcher);
