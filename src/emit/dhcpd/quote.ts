@@ -26,8 +26,11 @@ export function dhcpdName(name: string): string {
   return name;
 }
 
+/** Four decimal numbers 0–255 without leading zeros, as isIpv4 reads them: the test most addresses pass. */
+const DOTTED_QUAD = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
 export function dhcpdAddress(address: string): string {
-  if (!isIpv4(address)) throw new Error(`dhcpd: not an IPv4 address: ${JSON.stringify(address)}`);
+  if (!DOTTED_QUAD.test(address) && !isIpv4(address)) throw new Error(`dhcpd: not an IPv4 address: ${JSON.stringify(address)}`);
   return address;
 }
 
@@ -36,8 +39,10 @@ export function dhcpdAddresses(addresses: readonly string[]): string {
   return addresses.map(dhcpdAddress).join(', ');
 }
 
+const NORMALISED_MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+
 export function dhcpdMac(mac: string): string {
-  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(mac)) throw new Error(`dhcpd: not a normalised MAC: ${JSON.stringify(mac)}`);
+  if (!NORMALISED_MAC.test(mac)) throw new Error(`dhcpd: not a normalised MAC: ${JSON.stringify(mac)}`);
   return mac;
 }
 
