@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Fleet, Host, Interface, Service } from '../model/fleet.ts';
 import type { Artifact, EmitContext, Emitter } from './artifact.ts';
-import { bootConfig } from './boot-loader.ts';
+import { printedBootConfig } from './boot-loader.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { nixCode, nixFile, nixValue, type NixCode } from './nix/printer.ts';
 import { LIBRARY_DIR } from '../library/index.ts';
@@ -26,29 +26,68 @@ function libraryPathFromHost(relative: string): NixCode {
   return nixCode(`../../${LIBRARY_DIR}/${relative}`);
 }
 
+/** What every host's module says the same way: made once, not per host. */
+const FIXED = {
+  imports: [nixCode('./disko.nix'), libraryPathFromHost('modules/fleet.nix'), libraryPathFromHost('modules/first-boot.nix')],
+  pxeServer: libraryPathFromHost('modules/pxe-server.nix'),
+  fleet: { host: nixCode('host'), firstBoot: { configFile: nixCode('./first-boot.json') } },
+  services: { 'fleet-pxe': { enable: true, generated: nixCode('../..') } },
+  hostName: nixCode('host.name'),
+  domain: nixCode('host.domain'),
+  nameservers: nixCode('host.nameservers'),
+  nixpkgs: { hostPlatform: nixCode('host.system') },
+  system: { stateVersion: nixCode('host.stateVersion') },
+  time: { timeZone: nixCode('host.timezone') },
+};
+
 function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): string {
   const bootServer = fleet.boot.server === host.name;
   const module: Record<string, unknown> = {
-    imports: [nixCode('./disko.nix'), libraryPathFromHost('modules/fleet.nix'), libraryPathFromHost('modules/first-boot.nix'), ...(bootServer ? [libraryPathFromHost('modules/pxe-server.nix')] : []), ...host.modules.map((m) => nixPathFromHost(context, m))],
-    fleet: { host: nixCode('host'), firstBoot: { configFile: nixCode('./first-boot.json') } },
+    imports: printedImports(host, context, bootServer),
+    fleet: FIXED.fleet,
     // The boot server (boot.server) serves this very output: DHCP, iPXE scripts and the netboot images.
-    ...(bootServer ? { services: { 'fleet-pxe': { enable: true, generated: nixCode('../..') } } } : {}),
+    ...(bootServer ? { services: FIXED.services } : {}),
     networking: {
-      hostName: nixCode('host.name'),
-      domain: nixCode('host.domain'),
+      hostName: FIXED.hostName,
+      domain: FIXED.domain,
       ...(host.layout.kind === 'zfs' ? { hostId: zfsHostId(host.name) } : {}),
       ...networking(host),
     },
-    nixpkgs: { hostPlatform: nixCode('host.system') },
-    system: { stateVersion: nixCode('host.stateVersion') },
-    time: { timeZone: nixCode('host.timezone') },
-    boot: bootConfig(host),
+    nixpkgs: FIXED.nixpkgs,
+    system: FIXED.system,
+    time: FIXED.time,
+    boot: printedBootConfig(host),
     systemd: { network: { links: linkFiles(host.interfaces) } },
     platform: { services: serviceConfigs(fleet, host) },
-    ...(host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}),
+    ...(host.packages.length > 0 ? { environment: { systemPackages: printedPackages(host.packages) } } : {}),
   };
   const head = `# ${GENERATED_HEADER}\n# NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.\n{ lib, pkgs, ... }:\nlet\n  host = import ./host.nix;\nin\n`;
   return nixFile(head, module, { collapsePaths: true });
+}
+
+/**
+ * The imports list and the packages list, printed once per list of a profile's hosts (their
+ * modules and packages come from the profiles): as printing the list in place gives, each line
+ * indented where it lands. A few hundred kinds at most; the memo is emptied past that.
+ */
+const printedLists = new Map<string, NixCode>();
+
+function printedList(key: string, items: () => NixCode[]): NixCode {
+  let printed = printedLists.get(key);
+  if (!printed) {
+    if (printedLists.size >= 1024) printedLists.clear();
+    printedLists.set(key, (printed = nixCode(nixValue(items()))));
+  }
+  return printed;
+}
+
+function printedImports(host: Host, context: EmitContext, bootServer: boolean): NixCode {
+  const key = `imports\0${bootServer}\0${context.nixDir}\0${host.modules.join('\0')}`;
+  return printedList(key, () => [...FIXED.imports, ...(bootServer ? [FIXED.pxeServer] : []), ...host.modules.map((m) => nixPathFromHost(context, m))]);
+}
+
+function printedPackages(packages: readonly string[]): NixCode {
+  return printedList(`packages\0${packages.join('\0')}`, () => packages.map((p) => nixCode(`pkgs.${p}`)));
 }
 
 function networking(host: Host): Record<string, unknown> {
@@ -68,7 +107,7 @@ function networking(host: Host): Record<string, unknown> {
     ...(Object.keys(vlans).length > 0 ? { vlans } : {}),
     interfaces,
     ...(host.gateway ? { defaultGateway: { address: host.gateway.address, interface: host.gateway.device } } : {}),
-    nameservers: nixCode('host.nameservers'),
+    nameservers: FIXED.nameservers,
   };
 }
 

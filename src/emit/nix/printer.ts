@@ -4,6 +4,8 @@
 export class NixCode {
   /** The code re-indented, per indentation it was printed at (a piece printed once is inserted in thousands of hosts' files). */
   private indented: Map<string, string> | undefined;
+  /** Whether the code, as a list item, needs parentheses: found once. */
+  private parenthesised: boolean | undefined;
 
   constructor(readonly code: string) {}
 
@@ -14,6 +16,15 @@ export class NixCode {
     let text = this.indented.get(indent);
     if (text === undefined) this.indented.set(indent, (text = this.code.replace(/\n/g, `\n${indent}`)));
     return text;
+  }
+
+  /** A function application or negative number inside a list must be parenthesised. */
+  get needsParentheses(): boolean {
+    if (this.parenthesised === undefined) {
+      const code = this.code.trim();
+      this.parenthesised = /\s/.test(code) && !/^[[{(]/.test(code);
+    }
+    return this.parenthesised;
   }
 }
 
@@ -142,8 +153,7 @@ function print(value: unknown, collapsePaths: boolean, depth: number, levels: Le
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       const printed = print(item, collapsePaths, depth + 1, levels);
-      // A function application or negative number inside a list must be parenthesised.
-      out += (i === 0 ? at.listOpen : at.listNext) + (item instanceof NixCode && needsParentheses(item) ? `(${printed})` : printed);
+      out += (i === 0 ? at.listOpen : at.listNext) + (item instanceof NixCode && item.needsParentheses ? `(${printed})` : printed);
     }
     return out + at.listClose;
   }
@@ -171,17 +181,6 @@ function print(value: unknown, collapsePaths: boolean, depth: number, levels: Le
     return out === '' ? '{ }' : out + at.setClose;
   }
   throw new Error(`nixValue: cannot print ${typeof value}`);
-}
-
-const parenthesised = new WeakMap<NixCode, boolean>();
-
-function needsParentheses(item: NixCode): boolean {
-  let needs = parenthesised.get(item);
-  if (needs === undefined) {
-    const code = item.code.trim();
-    parenthesised.set(item, (needs = /\s/.test(code) && !/^[[{(]/.test(code)));
-  }
-  return needs;
 }
 
 /** The key of an attribute set with exactly one key (printed as a dotted path), else undefined; no array of keys made. */
