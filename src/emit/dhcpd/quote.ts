@@ -8,6 +8,8 @@ import { isIpv4 } from '../../model/ipv4.ts';
  * outside printable ASCII is written in octal, so the file stays ASCII and no byte ends the string.
  */
 export function dhcpdString(text: string): string {
+  // Printable ASCII other than the quote and the backslash is written as it is (most names): no Buffer.
+  if (PRINTABLE.test(text)) return `"${text}"`;
   let out = '"';
   for (const byte of Buffer.from(text, 'utf8')) {
     if (byte === 0x22) out += '\\"';
@@ -17,6 +19,8 @@ export function dhcpdString(text: string): string {
   }
   return `${out}"`;
 }
+
+const PRINTABLE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 const DECLARATION_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
