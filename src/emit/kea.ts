@@ -99,7 +99,7 @@ function keaPiecesOf(artifact: Artifact, fleet: Fleet, networks: readonly string
   return { skeleton, networks: [...networks], hosts: fleet.hosts, index: new Map(fleet.hosts.map((h, i) => [h.name, i])), subnets, pieces };
 }
 
-export function keaReservation(r: Reservation): Record<string, string> {
+function keaReservation(r: Reservation): Record<string, string> {
   return { 'hw-address': r.mac, ...(r.address !== undefined ? { 'ip-address': r.address } : {}), hostname: r.hostName };
 }
 
@@ -138,18 +138,8 @@ function kept(host: Host, key: string, render: () => string): string {
 function hostItems(host: Host, key: string): string {
   return kept(host, key, () => {
     const [network, indent] = key.split('\0') as [string, string];
-    return hostReservations(host, network).map((r) => reservationItem(r, indent)).join(',\n');
+    return hostReservations(host, network).map((r) => indent + JSON.stringify(keaReservation(r), null, 2).replace(/\n/g, `\n${indent}`)).join(',\n');
   });
-}
-
-/**
- * keaReservation(r) as JSON.stringify(…, null, 2) prints it, each line at the indentation: its
- * three keys written out (each value still serialised by JSON.stringify), as thousands of hosts'
- * items cost less so than serialising an object and re-indenting the text.
- */
-export function reservationItem(r: Reservation, indent: string): string {
-  const address = r.address !== undefined ? `${indent}  "ip-address": ${JSON.stringify(r.address)},\n` : '';
-  return `${indent}{\n${indent}  "hw-address": ${JSON.stringify(r.mac)},\n${address}${indent}  "hostname": ${JSON.stringify(r.hostName)}\n${indent}}`;
 }
 
 /** Where a subnet's reservations are in the file: Dhcp4 → subnet4 → a subnet → its reservations. */
