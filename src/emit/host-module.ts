@@ -47,12 +47,7 @@ function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): strin
     fleet: FIXED.fleet,
     // The boot server (boot.server) serves this very output: DHCP, iPXE scripts and the netboot images.
     ...(bootServer ? { services: FIXED.services } : {}),
-    networking: {
-      hostName: FIXED.hostName,
-      domain: FIXED.domain,
-      ...(host.layout.kind === 'zfs' ? { hostId: zfsHostId(host.name) } : {}),
-      ...networking(host),
-    },
+    networking: networking(host),
     nixpkgs: FIXED.nixpkgs,
     system: FIXED.system,
     time: FIXED.time,
@@ -90,25 +85,30 @@ function printedPackages(packages: readonly string[]): NixCode {
   return printedList(`packages\0${packages.join('\0')}`, () => packages.map((p) => nixCode(`pkgs.${p}`)));
 }
 
+// Objects are built key by key (no spread copies): thousands of hosts' modules are printed from them.
 function networking(host: Host): Record<string, unknown> {
+  const config: Record<string, unknown> = { hostName: FIXED.hostName, domain: FIXED.domain };
+  if (host.layout.kind === 'zfs') config.hostId = zfsHostId(host.name);
+  config.useDHCP = false;
   const interfaces: Record<string, unknown> = {};
   const vlans: Record<string, unknown> = {};
+  let anyVlan = false;
   for (const nic of host.interfaces) {
-    if (nic.vlan !== undefined) vlans[nic.device] = { id: nic.vlan, interface: nic.name };
-    interfaces[nic.device] = {
-      ...(nic.address !== undefined ? { ipv4: { addresses: [{ address: nic.address, prefixLength: nic.prefixLength! }] } } : { useDHCP: true }),
-      // A NIC's MTU is set by fleetc's own .link file (linkFiles); NixOS's 40-<nic>.link would never
-      // apply. A VLAN device matches no fleetc file, so NixOS's 40-<nic>.<vlan>.link sets it.
-      ...(nic.vlan !== undefined && nic.mtu !== undefined ? { mtu: nic.mtu } : {}),
-    };
+    if (nic.vlan !== undefined) {
+      vlans[nic.device] = { id: nic.vlan, interface: nic.name };
+      anyVlan = true;
+    }
+    const settings: Record<string, unknown> = nic.address !== undefined ? { ipv4: { addresses: [{ address: nic.address, prefixLength: nic.prefixLength! }] } } : { useDHCP: true };
+    // A NIC's MTU is set by fleetc's own .link file (linkFiles); NixOS's 40-<nic>.link would never
+    // apply. A VLAN device matches no fleetc file, so NixOS's 40-<nic>.<vlan>.link sets it.
+    if (nic.vlan !== undefined && nic.mtu !== undefined) settings.mtu = nic.mtu;
+    interfaces[nic.device] = settings;
   }
-  return {
-    useDHCP: false,
-    ...(Object.keys(vlans).length > 0 ? { vlans } : {}),
-    interfaces,
-    ...(host.gateway ? { defaultGateway: { address: host.gateway.address, interface: host.gateway.device } } : {}),
-    nameservers: FIXED.nameservers,
-  };
+  if (anyVlan) config.vlans = vlans;
+  config.interfaces = interfaces;
+  if (host.gateway) config.defaultGateway = { address: host.gateway.address, interface: host.gateway.device };
+  config.nameservers = FIXED.nameservers;
+  return config;
 }
 
 /**
@@ -121,8 +121,12 @@ function networking(host: Host): Record<string, unknown> {
 function linkFiles(interfaces: readonly Interface[]): Record<string, unknown> {
   const links: Record<string, unknown> = {};
   for (const nic of interfaces) {
+    const key = `10-${nic.name}`;
+    if (links[key] !== undefined) continue;
     const mtu = nicMtu(interfaces, nic.name);
-    links[`10-${nic.name}`] ??= { matchConfig: { PermanentMACAddress: nic.mac }, linkConfig: { Name: nic.name, ...(mtu !== undefined ? { MTUBytes: String(mtu) } : {}) } };
+    const linkConfig: Record<string, unknown> = { Name: nic.name };
+    if (mtu !== undefined) linkConfig.MTUBytes = String(mtu);
+    links[key] = { matchConfig: { PermanentMACAddress: nic.mac }, linkConfig };
   }
   return links;
 }
