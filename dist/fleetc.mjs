@@ -937,18 +937,18 @@ function dhcpSubnets(fleet, hosts = fleet.hosts) {
   });
 }
 function hostReservations(host, network) {
-  return host.interfaces.filter((nic) => nic.network === network).map((nic) => ({
-    name: `${host.name}.${nic.device}`,
-    host: host.name,
-    hostName: host.name,
-    mac: nic.mac,
-    ...nic.address !== void 0 ? { address: nic.address } : {},
-    network
-  }));
+  let reservations;
+  for (const nic of host.interfaces) {
+    if (nic.network !== network) continue;
+    const name = `${host.name}.${nic.device}`;
+    (reservations ??= []).push(nic.address !== void 0 ? { name, host: host.name, hostName: host.name, mac: nic.mac, address: nic.address, network } : { name, host: host.name, hostName: host.name, mac: nic.mac, network });
+  }
+  return reservations ?? [];
 }
 
 // src/emit/dhcpd/quote.ts
 function dhcpdString(text) {
+  if (PRINTABLE.test(text)) return `"${text}"`;
   let out = '"';
   for (const byte of Buffer.from(text, "utf8")) {
     if (byte === 34) out += '\\"';
@@ -958,21 +958,24 @@ function dhcpdString(text) {
   }
   return `${out}"`;
 }
+var PRINTABLE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 var DECLARATION_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 function dhcpdName(name) {
   if (!DECLARATION_NAME.test(name)) throw new Error(`dhcpd: not a declaration name: ${JSON.stringify(name)}`);
   return name;
 }
+var DOTTED_QUAD = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 function dhcpdAddress(address) {
-  if (!isIpv4(address)) throw new Error(`dhcpd: not an IPv4 address: ${JSON.stringify(address)}`);
+  if (!DOTTED_QUAD.test(address) && !isIpv4(address)) throw new Error(`dhcpd: not an IPv4 address: ${JSON.stringify(address)}`);
   return address;
 }
 function dhcpdAddresses(addresses) {
   if (addresses.length === 0) throw new Error("dhcpd: an empty address list");
   return addresses.map(dhcpdAddress).join(", ");
 }
+var NORMALISED_MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
 function dhcpdMac(mac) {
-  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(mac)) throw new Error(`dhcpd: not a normalised MAC: ${JSON.stringify(mac)}`);
+  if (!NORMALISED_MAC.test(mac)) throw new Error(`dhcpd: not a normalised MAC: ${JSON.stringify(mac)}`);
   return mac;
 }
 function dhcpdNumber(value) {
@@ -1062,6 +1065,8 @@ var NixCode = class {
   code;
   /** The code re-indented, per indentation it was printed at (a piece printed once is inserted in thousands of hosts' files). */
   indented;
+  /** Whether the code, as a list item, needs parentheses: found once. */
+  parenthesised;
   /** The code with each line after the first indented so. */
   at(indent) {
     if (indent === "" || !this.code.includes("\n")) return this.code;
@@ -1070,6 +1075,14 @@ var NixCode = class {
     if (text === void 0) this.indented.set(indent, text = this.code.replace(/\n/g, `
 ${indent}`));
     return text;
+  }
+  /** A function application or negative number inside a list must be parenthesised. */
+  get needsParentheses() {
+    if (this.parenthesised === void 0) {
+      const code2 = this.code.trim();
+      this.parenthesised = /\s/.test(code2) && !/^[[{(]/.test(code2);
+    }
+    return this.parenthesised;
   }
 };
 var nixCode = (code2) => new NixCode(code2);
@@ -1101,15 +1114,11 @@ function nixAttrName(name) {
   return spelled;
 }
 function nixValue(value, options = {}, indent = "") {
-  const out = [];
-  print(value, options, 0, levelsOf(indent), out);
-  return out.join("");
+  return print(value, options.collapsePaths === true, 0, levelsOf(indent));
 }
 function nixFile(head, value, options = {}) {
-  const out = [head];
-  print(value, options, 0, levelsOf(""), out);
-  out.push("\n");
-  return out.join("");
+  return `${head}${print(value, options.collapsePaths === true, 0, levelsOf(""))}
+`;
 }
 var Levels = class {
   constructor(base) {
@@ -1148,66 +1157,49 @@ function assignment(name) {
   }
   return text;
 }
-function print(value, options, depth, levels, out) {
-  if (value instanceof NixCode) {
-    out.push(value.at(levels.at(depth).indent));
-    return;
-  }
-  if (value === null) return void out.push("null");
-  if (typeof value === "string") return void out.push(nixString(value));
-  if (typeof value === "boolean") return void out.push(value ? "true" : "false");
+function print(value, collapsePaths, depth, levels) {
+  if (typeof value === "string") return nixString(value);
   if (typeof value === "number") {
     if (!Number.isSafeInteger(value)) throw new Error(`nixValue: only integers are emitted, got ${value}`);
-    return void out.push(value < 0 ? `(${value})` : String(value));
+    return value < 0 ? `(${value})` : String(value);
   }
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (value === null) return "null";
+  if (value instanceof NixCode) return value.at(levels.at(depth).indent);
   if (Array.isArray(value)) {
-    if (value.length === 0) return void out.push("[ ]");
+    if (value.length === 0) return "[ ]";
     const at = levels.at(depth);
+    let out = "";
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
-      out.push(i === 0 ? at.listOpen : at.listNext);
-      const parenthesise = item instanceof NixCode && needsParentheses(item);
-      if (parenthesise) out.push("(");
-      print(item, options, depth + 1, levels, out);
-      if (parenthesise) out.push(")");
+      const printed2 = print(item, collapsePaths, depth + 1, levels);
+      out += (i === 0 ? at.listOpen : at.listNext) + (item instanceof NixCode && item.needsParentheses ? `(${printed2})` : printed2);
     }
-    out.push(at.listClose);
-    return;
+    return out + at.listClose;
   }
   if (typeof value === "object") {
     const record2 = value;
     const at = levels.at(depth);
-    let first = true;
+    let out = "";
     for (const key in record2) {
       let current = record2[key];
       if (current === void 0) continue;
-      out.push(first ? at.setOpen : at.setNext);
-      first = false;
+      out += out === "" ? at.setOpen : at.setNext;
       let only;
-      if (!options.collapsePaths || (only = onlyKey(current)) === void 0) out.push(assignment(key));
+      if (!collapsePaths || (only = onlyKey(current)) === void 0) out += assignment(key);
       else {
-        out.push(nixAttrName(key));
+        out += nixAttrName(key);
         do {
-          out.push(".", nixAttrName(only));
+          out += `.${nixAttrName(only)}`;
           current = current[only];
         } while ((only = onlyKey(current)) !== void 0);
-        out.push(" = ");
+        out += " = ";
       }
-      print(current, options, depth + 1, levels, out);
+      out += print(current, collapsePaths, depth + 1, levels);
     }
-    out.push(first ? "{ }" : at.setClose);
-    return;
+    return out === "" ? "{ }" : out + at.setClose;
   }
   throw new Error(`nixValue: cannot print ${typeof value}`);
-}
-var parenthesised = /* @__PURE__ */ new WeakMap();
-function needsParentheses(item) {
-  let needs = parenthesised.get(item);
-  if (needs === void 0) {
-    const code2 = item.code.trim();
-    parenthesised.set(item, needs = /\s/.test(code2) && !/^[[{(]/.test(code2));
-  }
-  return needs;
 }
 function onlyKey(value) {
   if (typeof value !== "object" || value === null || Array.isArray(value) || value instanceof NixCode) return void 0;
@@ -1403,23 +1395,15 @@ var PRECOMPILED = /* @__PURE__ */ new Map([
     };
     return "# " + alias3((lookupProperty(helpers, "nixComment") || alias1(depth0, "nixComment", { "start": { "line": 1, "column": 4 }, "end": { "line": 1, "column": 14 } })).call(alias2, lookupProperty(depth0, "header"), { "name": "nixComment", "hash": {}, "data": data, "loc": { "start": { "line": 1, "column": 2 }, "end": { "line": 1, "column": 23 } } })) + "\n# The fleet's flake, at the root of the fleet repository so that everything it imports (generated/,\n# the operator's nix/, flakes kept in the repository) is inside it. Pinned by ./flake.lock.\n{\n  description = " + alias3((lookupProperty(helpers, "nixString") || alias1(depth0, "nixString", { "start": { "line": 5, "column": 18 }, "end": { "line": 5, "column": 27 } })).call(alias2, lookupProperty(depth0, "description"), { "name": "nixString", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 16 }, "end": { "line": 5, "column": 41 } } })) + ";\n\n  inputs = {\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "inputs"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 8, "column": 0 }, "end": { "line": 19, "column": 9 } } })) != null ? stack1 : "") + "  };\n\n  outputs = { self, nixpkgs, disko, ... }@inputs:\n    let\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "platform"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.program(7, data, 0), "data": data, "loc": { "start": { "line": 24, "column": 0 }, "end": { "line": 43, "column": 7 } } })) != null ? stack1 : "") + "      # Every host records the fleet commit it was built from (nixos-version --json shows it), which\n      # fleetc status --probe and fleetc adopt read back. A dirty tree records <rev>-dirty.\n      revision = { system.configurationRevision = self.rev or self.dirtyRev or null; };\n      host = path: nixpkgs.lib.nixosSystem {\n        specialArgs = { inherit inputs; };\n        modules = shared ++ [ revision path ];\n      };\n    in\n    {\n      nixosConfigurations = {\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "hosts"), { "name": "each", "hash": {}, "fn": container.program(8, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 54, "column": 0 }, "end": { "line": 56, "column": 9 } } })) != null ? stack1 : "") + "      };\n    };\n}\n";
   }, "useData": true }, helpers: ["each", "if", "nixAttr", "nixComment", "nixPath", "nixString"] }],
-  ["#!ipxe\n# {{ipxeComment header}}\n# Host {{ipxeComment host}}: profile {{ipxeComment profile}}, {{ipxeComment system}}, {{ipxeComment firmware}} firmware; boot NIC {{ipxeComment nic}} ({{ipxeComment mac}}).\n# Boots the profile's netboot image through the image's own script, which passes the image's own\n# command line (init=, its kernel parameters) and then the setting set here: the host's identity\n# and kernel parameters. The command line is world-readable on the booted machine: names only,\n# never a secret.\n\n:boot\necho fleetc: {{ipxeText host}} boots the installer of profile {{ipxeText profile}}\nset {{ipxeWord cmdlineSetting}}{{#each args}} {{ipxeWord this}}{{/each}}\nchain {{ipxeWord imageScript}} || goto failed\n\n:failed\necho fleetc: could not fetch or boot the image of {{ipxeText host}}, retrying in 10 seconds\nimgfree\nsleep 10\nchain --autofree --replace {{ipxeWord bootScript}} || goto failed\n", { spec: { "0": function(container, depth0, helpers, partials, data) {
-    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+  ["#!ipxe\n# {{ipxeComment header}}\n# Host {{ipxeComment host}}: profile {{ipxeComment profile}}, {{ipxeComment system}}, {{ipxeComment firmware}} firmware; boot NIC {{ipxeComment nic}} ({{ipxeComment mac}}).\n# Boots the profile's netboot image through the image's own script, which passes the image's own\n# command line (init=, its kernel parameters) and then the setting set here: the host's identity\n# and kernel parameters. The command line is world-readable on the booted machine: names only,\n# never a secret.\n\n:boot\necho fleetc: {{ipxeText host}} boots the installer of profile {{ipxeText profile}}\nset {{ipxeWord cmdlineSetting}} {{ipxeWords args}}\nchain {{ipxeWord imageScript}} || goto failed\n\n:failed\necho fleetc: could not fetch or boot the image of {{ipxeText host}}, retrying in 10 seconds\nimgfree\nsleep 10\nchain --autofree --replace {{ipxeWord bootScript}} || goto failed\n", { spec: { "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
       if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
         return parent[propertyName];
       }
       return void 0;
     };
-    return " " + container.escapeExpression((lookupProperty(helpers, "ipxeWord") || container.strict(depth0, "ipxeWord", { "start": { "line": 11, "column": 48 }, "end": { "line": 11, "column": 56 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 46 }, "end": { "line": 11, "column": 63 } } }));
-  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
-    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-        return parent[propertyName];
-      }
-      return void 0;
-    };
-    return "#!ipxe\n# " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 2, "column": 4 }, "end": { "line": 2, "column": 15 } })).call(alias2, lookupProperty(depth0, "header"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 2, "column": 2 }, "end": { "line": 2, "column": 24 } } })) + "\n# Host " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 9 }, "end": { "line": 3, "column": 20 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 7 }, "end": { "line": 3, "column": 27 } } })) + ": profile " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 39 }, "end": { "line": 3, "column": 50 } })).call(alias2, lookupProperty(depth0, "profile"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 37 }, "end": { "line": 3, "column": 60 } } })) + ", " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 64 }, "end": { "line": 3, "column": 75 } })).call(alias2, lookupProperty(depth0, "system"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 62 }, "end": { "line": 3, "column": 84 } } })) + ", " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 88 }, "end": { "line": 3, "column": 99 } })).call(alias2, lookupProperty(depth0, "firmware"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 86 }, "end": { "line": 3, "column": 110 } } })) + " firmware; boot NIC " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 132 }, "end": { "line": 3, "column": 143 } })).call(alias2, lookupProperty(depth0, "nic"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 130 }, "end": { "line": 3, "column": 149 } } })) + " (" + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 153 }, "end": { "line": 3, "column": 164 } })).call(alias2, lookupProperty(depth0, "mac"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 151 }, "end": { "line": 3, "column": 170 } } })) + ").\n# Boots the profile's netboot image through the image's own script, which passes the image's own\n# command line (init=, its kernel parameters) and then the setting set here: the host's identity\n# and kernel parameters. The command line is world-readable on the booted machine: names only,\n# never a secret.\n\n:boot\necho fleetc: " + alias3((lookupProperty(helpers, "ipxeText") || alias1(depth0, "ipxeText", { "start": { "line": 10, "column": 15 }, "end": { "line": 10, "column": 23 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "ipxeText", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 13 }, "end": { "line": 10, "column": 30 } } })) + " boots the installer of profile " + alias3((lookupProperty(helpers, "ipxeText") || alias1(depth0, "ipxeText", { "start": { "line": 10, "column": 64 }, "end": { "line": 10, "column": 72 } })).call(alias2, lookupProperty(depth0, "profile"), { "name": "ipxeText", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 62 }, "end": { "line": 10, "column": 82 } } })) + "\nset " + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 11, "column": 6 }, "end": { "line": 11, "column": 14 } })).call(alias2, lookupProperty(depth0, "cmdlineSetting"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 4 }, "end": { "line": 11, "column": 31 } } })) + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "args"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 11, "column": 31 }, "end": { "line": 11, "column": 72 } } })) != null ? stack1 : "") + "\nchain " + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 12, "column": 8 }, "end": { "line": 12, "column": 16 } })).call(alias2, lookupProperty(depth0, "imageScript"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 6 }, "end": { "line": 12, "column": 30 } } })) + " || goto failed\n\n:failed\necho fleetc: could not fetch or boot the image of " + alias3((lookupProperty(helpers, "ipxeText") || alias1(depth0, "ipxeText", { "start": { "line": 15, "column": 52 }, "end": { "line": 15, "column": 60 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "ipxeText", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 50 }, "end": { "line": 15, "column": 67 } } })) + ", retrying in 10 seconds\nimgfree\nsleep 10\nchain --autofree --replace " + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 18, "column": 29 }, "end": { "line": 18, "column": 37 } })).call(alias2, lookupProperty(depth0, "bootScript"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 27 }, "end": { "line": 18, "column": 50 } } })) + " || goto failed\n";
-  }, "useData": true }, helpers: ["each", "ipxeComment", "ipxeText", "ipxeWord"] }],
+    return "#!ipxe\n# " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 2, "column": 4 }, "end": { "line": 2, "column": 15 } })).call(alias2, lookupProperty(depth0, "header"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 2, "column": 2 }, "end": { "line": 2, "column": 24 } } })) + "\n# Host " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 9 }, "end": { "line": 3, "column": 20 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 7 }, "end": { "line": 3, "column": 27 } } })) + ": profile " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 39 }, "end": { "line": 3, "column": 50 } })).call(alias2, lookupProperty(depth0, "profile"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 37 }, "end": { "line": 3, "column": 60 } } })) + ", " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 64 }, "end": { "line": 3, "column": 75 } })).call(alias2, lookupProperty(depth0, "system"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 62 }, "end": { "line": 3, "column": 84 } } })) + ", " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 88 }, "end": { "line": 3, "column": 99 } })).call(alias2, lookupProperty(depth0, "firmware"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 86 }, "end": { "line": 3, "column": 110 } } })) + " firmware; boot NIC " + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 132 }, "end": { "line": 3, "column": 143 } })).call(alias2, lookupProperty(depth0, "nic"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 130 }, "end": { "line": 3, "column": 149 } } })) + " (" + alias3((lookupProperty(helpers, "ipxeComment") || alias1(depth0, "ipxeComment", { "start": { "line": 3, "column": 153 }, "end": { "line": 3, "column": 164 } })).call(alias2, lookupProperty(depth0, "mac"), { "name": "ipxeComment", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 151 }, "end": { "line": 3, "column": 170 } } })) + ").\n# Boots the profile's netboot image through the image's own script, which passes the image's own\n# command line (init=, its kernel parameters) and then the setting set here: the host's identity\n# and kernel parameters. The command line is world-readable on the booted machine: names only,\n# never a secret.\n\n:boot\necho fleetc: " + alias3((lookupProperty(helpers, "ipxeText") || alias1(depth0, "ipxeText", { "start": { "line": 10, "column": 15 }, "end": { "line": 10, "column": 23 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "ipxeText", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 13 }, "end": { "line": 10, "column": 30 } } })) + " boots the installer of profile " + alias3((lookupProperty(helpers, "ipxeText") || alias1(depth0, "ipxeText", { "start": { "line": 10, "column": 64 }, "end": { "line": 10, "column": 72 } })).call(alias2, lookupProperty(depth0, "profile"), { "name": "ipxeText", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 62 }, "end": { "line": 10, "column": 82 } } })) + "\nset " + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 11, "column": 6 }, "end": { "line": 11, "column": 14 } })).call(alias2, lookupProperty(depth0, "cmdlineSetting"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 4 }, "end": { "line": 11, "column": 31 } } })) + " " + alias3((lookupProperty(helpers, "ipxeWords") || alias1(depth0, "ipxeWords", { "start": { "line": 11, "column": 34 }, "end": { "line": 11, "column": 43 } })).call(alias2, lookupProperty(depth0, "args"), { "name": "ipxeWords", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 32 }, "end": { "line": 11, "column": 50 } } })) + "\nchain " + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 12, "column": 8 }, "end": { "line": 12, "column": 16 } })).call(alias2, lookupProperty(depth0, "imageScript"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 6 }, "end": { "line": 12, "column": 30 } } })) + " || goto failed\n\n:failed\necho fleetc: could not fetch or boot the image of " + alias3((lookupProperty(helpers, "ipxeText") || alias1(depth0, "ipxeText", { "start": { "line": 15, "column": 52 }, "end": { "line": 15, "column": 60 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "ipxeText", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 50 }, "end": { "line": 15, "column": 67 } } })) + ", retrying in 10 seconds\nimgfree\nsleep 10\nchain --autofree --replace " + alias3((lookupProperty(helpers, "ipxeWord") || alias1(depth0, "ipxeWord", { "start": { "line": 18, "column": 29 }, "end": { "line": 18, "column": 37 } })).call(alias2, lookupProperty(depth0, "bootScript"), { "name": "ipxeWord", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 27 }, "end": { "line": 18, "column": 50 } } })) + " || goto failed\n";
+  }, "useData": true }, helpers: ["ipxeComment", "ipxeText", "ipxeWord", "ipxeWords"] }],
   ['# yaml-language-server: $schema={{yamlPath schema}}/fleet.schema.json\n# The fleet as a whole. The schema (schema/fleet.schema.json of fleetc) describes every property,\n# with examples; editors with yaml-language-server complete and check this file from it.\nname: {{yamlString name}}\ndomain: {{yamlString domain}}\n\n# The Nix inputs every host is built from, pinned by commit, NAR hash and commit time: fleetc\n# writes flake.nix and flake.lock from them. These are the pins this fleetc release was tested\n# with (nixos-26.05 and disko v1.13.0). To move nixpkgs, copy the nixpkgs node of any flake.lock\n# that pins the commit you want, or run `nix flake prefetch --json github:NixOS/nixpkgs/<rev>`.\ninputs:\n  nixpkgs:\n    url: github:NixOS/nixpkgs/nixos-26.05\n    rev: 7c8764b7c7b09b34f632464276218ef9090eaa11\n    narHash: sha256-MWhktfFtFE8Jl7bf9Pkp7TR5MSdYCjCswSo0Gkb4ywc=\n    lastModified: 1791426274\n  disko:\n    url: github:nix-community/disko/v1.13.0\n    rev: de5708739256238fb912c62f03988815db89ec9a\n    narHash: sha256-CNzzBsRhq7gg4BMBuTDObiWDH/rFYHEuDRVOwCcwXw4=\n    lastModified: 1768920986\n    follows: { nixpkgs: nixpkgs }\n  # The flake that packages your platform\'s services (an overlay and NixOS modules), then\n  # `platform: { input: platform }` below and `services:` for what it runs:\n  # platform: { url: "github:<owner>/<repo>", rev: \u2026, narHash: \u2026, lastModified: \u2026, follows: { nixpkgs: nixpkgs } }\n\n# One network: where machines boot (PXE) and are provisioned. fleetc\'s DHCP configuration serves\n# it (dhcp:); addresses of hosts are static, the pool is for machines it does not know yet.\nnetworks:\n  prov:\n    description: provisioning and management; machines network-boot here\n    cidr: {{yamlString cidr}}\n    gateway: {{yamlString gateway}}\n    dns: [{{yamlString bootServer}}]\n    dhcp:\n      pool: { start: {{yamlString poolStart}}, end: {{yamlString poolEnd}} }\n\n# The boot server: HTTP for the iPXE scripts and installers, TFTP for the iPXE binaries.\nboot:\n  http: {{yamlString bootUrl}}\n  tftp: {{yamlString bootServer}}\n\ndeploy:\n  order: [base]\n  maxParallel: 1\n  # How apply (and so CI) provisions new machines: accept the first SSH key a new machine\'s\n  # installer shows, then pin the host key it installs. `refuse` leaves installs to an operator\n  # (fleetc apply --first-contact accept-new); a refused host is skipped, the others deploy.\n  firstContact: accept-new\n\n# Public keys that may log in as root on every host and on the netboot installers (fleetc apply\n# provisions new machines through them). Add yours: a machine nobody can log into cannot be installed.\nssh:\n  authorizedKeys:\n{{#each authorizedKeys}}\n    - {{yamlString this}}\n{{else}}\n    [] # - ssh-ed25519 AAAA\u2026 you@laptop\n{{/each}}\n\ndefaults:\n  arch: x86_64\n  firmware: uefi\n  timezone: UTC\n  stateVersion: "26.05"\n', { spec: { "0": function(container, depth0, helpers, partials, data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
       if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1685,7 +1669,7 @@ function planLayout(layout, firmware) {
   const bootMountOptions = (options) => multiDisk ? [...options, "nofail"] : options;
   const espAt = layout.esp !== void 0 ? ["esp"] : [];
   const esp = layout.esp ?? DEFAULT_ESP_SIZE;
-  const bootPartitions = (disk, index, withBootFs) => uefi ? [{ name: "ESP", size: esp, typeCode: TYPE_CODES.esp, priority: PRIORITY.boot, content: { kind: "esp", mount: bootMountPoint(index, disk), mountOptions: bootMountOptions(["umask=0077"]) }, at: espAt }] : [
+  const bootPartitions2 = (disk, index, withBootFs) => uefi ? [{ name: "ESP", size: esp, typeCode: TYPE_CODES.esp, priority: PRIORITY.boot, content: { kind: "esp", mount: bootMountPoint(index, disk), mountOptions: bootMountOptions(["umask=0077"]) }, at: espAt }] : [
     { name: "boot", size: BIOS_BOOT_SIZE, typeCode: TYPE_CODES.biosBoot, priority: PRIORITY.boot, content: { kind: "bios-boot" }, at: [] },
     ...withBootFs ? [{ name: "bootfs", size: esp, typeCode: TYPE_CODES.linux, priority: PRIORITY.bootFs, content: { kind: "boot", mount: bootMountPoint(index, disk), mountOptions: bootMountOptions([]) }, at: espAt }] : []
   ];
@@ -1697,7 +1681,7 @@ function planLayout(layout, firmware) {
         disks: [{
           name: layout.disk,
           partitions: [
-            ...bootPartitions(layout.disk, 0, false),
+            ...bootPartitions2(layout.disk, 0, false),
             ...swapPartition(layout.swap, false),
             { name: "root", size: layout.root?.size ?? REST, typeCode: TYPE_CODES.linux, priority: PRIORITY.data, content: { kind: "filesystem", fs: layout.root?.fs ?? DEFAULT_ROOT_FS, mount: "/" }, at: rootAt(layout.root) }
           ]
@@ -1709,7 +1693,7 @@ function planLayout(layout, firmware) {
         disks: disks.map((disk, i) => ({
           name: disk,
           partitions: [
-            ...bootPartitions(disk, i, false),
+            ...bootPartitions2(disk, i, false),
             // Swap is not mirrored: each disk swaps on its own, encrypted with a key made at boot.
             ...swapPartition(layout.swap, true),
             { name: "root", size: layout.root?.size ?? REST, typeCode: TYPE_CODES.linux, priority: PRIORITY.data, content: { kind: "md-member", array: "root" }, at: rootAt(layout.root) }
@@ -1724,7 +1708,7 @@ function planLayout(layout, firmware) {
           name: disk,
           partitions: [
             // GRUB cannot be trusted to read a pool with every feature enabled: BIOS keeps /boot out of it.
-            ...bootPartitions(disk, i, true),
+            ...bootPartitions2(disk, i, true),
             { name: "zfs", size: REST, typeCode: TYPE_CODES.linux, priority: PRIORITY.data, content: { kind: "zfs-member", pool }, at: [] }
           ]
         })),
@@ -1749,7 +1733,7 @@ function planLayout(layout, firmware) {
         disks: [{
           name: layout.disk,
           partitions: [
-            ...bootPartitions(layout.disk, 0, false),
+            ...bootPartitions2(layout.disk, 0, false),
             { name: "lvm", size: REST, typeCode: TYPE_CODES.linux, priority: PRIORITY.lvm, content: { kind: "lvm-pv", vg }, at: [] }
           ]
         }],
@@ -1762,12 +1746,19 @@ function planLayout(layout, firmware) {
 
 // src/emit/disk-plans.ts
 var MAX_PLANS = 512;
-var plans = /* @__PURE__ */ new Map();
+var byHost = /* @__PURE__ */ new Map();
+var byLayout = /* @__PURE__ */ new Map();
 function hostDiskPlan(host) {
-  let plan = plans.get(host);
+  let plan = byHost.get(host);
   if (!plan) {
-    if (plans.size >= MAX_PLANS) plans.clear();
-    plans.set(host, plan = planLayout(host.layout, host.firmware));
+    const key = `${host.firmware}\0${JSON.stringify(host.layout)}`;
+    plan = byLayout.get(key);
+    if (!plan) {
+      if (byLayout.size >= MAX_PLANS) byLayout.clear();
+      byLayout.set(key, plan = planLayout(host.layout, host.firmware));
+    }
+    if (byHost.size >= MAX_PLANS) byHost.clear();
+    byHost.set(host, plan);
   }
   return plan;
 }
@@ -1779,7 +1770,7 @@ var emitDisko = (fleet) => fleet.hosts.map((host) => ({
   host: host.name,
   contents: nixFile(`# ${GENERATED_HEADER}
 # Disk layout of host ${host.name} (${describeLayout(host.layout)}), for disko.
-`, { disko: { devices: diskoDevices(host) } }, { collapsePaths: true })
+`, { disko: { devices: devices(host, printedParts(hostDiskPlan(host))) } }, { collapsePaths: true })
 }));
 emitDisko.perHost = true;
 function describeLayout(layout) {
@@ -1794,53 +1785,66 @@ function describeLayout(layout) {
       return `LVM volume group ${layout.vg} on ${layout.disk}`;
   }
 }
-function diskoDevices(host) {
-  const plan = hostDiskPlan(host);
+function devices(host, parts) {
+  const disk = {};
+  hostDiskPlan(host).disks.forEach((d, i) => disk[d.name] = { type: "disk", device: host.disks[d.name].device, content: parts.contents[i] });
+  return { disk, ...parts.more };
+}
+var printed = /* @__PURE__ */ new WeakMap();
+function printedParts(plan) {
+  let parts = printed.get(plan);
+  if (!parts) {
+    const print2 = (value) => nixCode(nixValue(value, { collapsePaths: true }));
+    const plain = planParts(plan);
+    const more = {};
+    for (const [kind, byName] of Object.entries(plain.more)) more[kind] = Object.fromEntries(Object.entries(byName).map(([name, part]) => [name, print2(part)]));
+    printed.set(plan, parts = { contents: plain.contents.map(print2), more });
+  }
+  return parts;
+}
+function planParts(plan) {
   return {
-    disk: Object.fromEntries(
-      plan.disks.map((disk) => [
-        disk.name,
-        { type: "disk", device: host.disks[disk.name].device, content: { type: "gpt", partitions: Object.fromEntries(disk.partitions.map((p) => [p.name, partition(p)])) } }
-      ])
-    ),
-    ...plan.mdadm.length > 0 ? { mdadm: Object.fromEntries(plan.mdadm.map((array) => [array.name, { type: "mdadm", level: 1, content: filesystem(array.fs, array.mount) }])) } : {},
-    ...plan.pool ? {
-      zpool: {
-        [plan.pool.name]: {
-          type: "zpool",
-          mode: plan.pool.mode === "stripe" ? "" : plan.pool.mode,
-          options: { ashift: "12" },
-          rootFsOptions: { mountpoint: "none", compression: "zstd", acltype: "posixacl", xattr: "sa" },
-          datasets: Object.fromEntries(
-            Object.entries(plan.pool.datasets).map(([name, dataset]) => [
-              name,
-              {
-                type: "zfs_fs",
-                ...dataset.mount !== void 0 ? { mountpoint: dataset.mount } : {},
-                options: { ...dataset.mount !== void 0 ? { mountpoint: "legacy" } : {}, ...dataset.options }
-              }
-            ])
-          )
+    contents: plan.disks.map((disk) => ({ type: "gpt", partitions: Object.fromEntries(disk.partitions.map((p) => [p.name, partition(p)])) })),
+    more: {
+      ...plan.mdadm.length > 0 ? { mdadm: Object.fromEntries(plan.mdadm.map((array) => [array.name, { type: "mdadm", level: 1, content: filesystem(array.fs, array.mount) }])) } : {},
+      ...plan.pool ? {
+        zpool: {
+          [plan.pool.name]: {
+            type: "zpool",
+            mode: plan.pool.mode === "stripe" ? "" : plan.pool.mode,
+            options: { ashift: "12" },
+            rootFsOptions: { mountpoint: "none", compression: "zstd", acltype: "posixacl", xattr: "sa" },
+            datasets: Object.fromEntries(
+              Object.entries(plan.pool.datasets).map(([name, dataset]) => [
+                name,
+                {
+                  type: "zfs_fs",
+                  ...dataset.mount !== void 0 ? { mountpoint: dataset.mount } : {},
+                  options: { ...dataset.mount !== void 0 ? { mountpoint: "legacy" } : {}, ...dataset.options }
+                }
+              ])
+            )
+          }
         }
-      }
-    } : {},
-    ...plan.volumeGroup ? {
-      lvm_vg: {
-        [plan.volumeGroup.name]: {
-          type: "lvm_vg",
-          lvs: Object.fromEntries(
-            plan.volumeGroup.volumes.map((volume) => [
-              volume.name,
-              {
-                // LVM spells "the rest of the volume group" as 100%FREE.
-                size: volume.size === "100%" ? "100%FREE" : volume.size,
-                content: volume.content.kind === "swap" ? { type: "swap" } : filesystem(volume.content.fs, volume.content.mount)
-              }
-            ])
-          )
+      } : {},
+      ...plan.volumeGroup ? {
+        lvm_vg: {
+          [plan.volumeGroup.name]: {
+            type: "lvm_vg",
+            lvs: Object.fromEntries(
+              plan.volumeGroup.volumes.map((volume) => [
+                volume.name,
+                {
+                  // LVM spells "the rest of the volume group" as 100%FREE.
+                  size: volume.size === "100%" ? "100%FREE" : volume.size,
+                  content: volume.content.kind === "swap" ? { type: "swap" } : filesystem(volume.content.fs, volume.content.mount)
+                }
+              ])
+            )
+          }
         }
-      }
-    } : {}
+      } : {}
+    }
   };
 }
 function partition(p) {
@@ -1920,74 +1924,103 @@ var emitFirstBoot = Object.assign((fleet) => {
   }));
 }, { crossHost: "cluster", perHost: true });
 function firstBootConfigs(fleet) {
-  const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
-  const groups = /* @__PURE__ */ new Map();
-  const groupsOf = (name) => groups.get(name) ?? groups.set(name, raftOrder(fleet, fleet.clusters[name])).get(name);
-  return new Map(fleet.hosts.map((host) => [host.name, firstBootConfig(fleet, host, hosts, groupsOf(host.cluster))]));
+  const shared = new SharedParts(fleet);
+  const configs = /* @__PURE__ */ new Map();
+  for (const host of fleet.hosts) configs.set(host.name, firstBootConfig(fleet, host, shared));
+  return configs;
 }
-function firstBootConfig(fleet, host, hosts, groups) {
+var SharedParts = class {
+  constructor(fleet) {
+    this.fleet = fleet;
+    this.restart = restartPolicy(fleet.firstBoot.retry);
+    this.hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
+  }
+  fleet;
+  restart;
+  hosts;
+  groups = /* @__PURE__ */ new Map();
+  peers = /* @__PURE__ */ new Map();
+  /** Ordered once per cluster that has hosts here (a streamed build passes a few hosts at a time). */
+  groupsOf(cluster) {
+    let groups = this.groups.get(cluster.name);
+    if (!groups) this.groups.set(cluster.name, groups = raftOrder(this.fleet, cluster));
+    return groups;
+  }
+  peersOf(group, viewer, onNetwork) {
+    let byView = this.peers.get(group);
+    if (!byView) this.peers.set(group, byView = []);
+    const at = onNetwork ? 0 : 1;
+    let peers = byView[at];
+    if (!peers) {
+      const ports = this.fleet.services[group.service].ports;
+      const network = this.fleet.firstBoot.network;
+      byView[at] = peers = group.voters.map((name) => {
+        const reach = reachableAddress(this.hosts.get(name), viewer, network);
+        return { name, address: reach.address, network: reach.network, ports: { api: ports.api.port, raft: ports.raft.port } };
+      });
+    }
+    return peers;
+  }
+};
+function firstBootConfig(fleet, host, shared) {
   const policy = fleet.firstBoot;
   const cluster = fleet.clusters[host.cluster];
   const own = reachableAddress(host, host, policy.network);
   const ownAddress = own?.address ?? LOOPBACK;
   const role = cluster.bootstrap === host.name ? "bootstrap" : "join";
-  const raft = groups.map((group) => ({
+  const onNetwork = host.interfaces.some((nic) => nic.network === policy.network);
+  const raft = shared.groupsOf(cluster).map((group) => ({
     service: group.service,
     mode: group.voters.includes(host.name) ? "voter" : "client",
     bootstrap: group.bootstrap,
-    peers: group.voters.map((name) => {
-      const peer = hosts.get(name);
-      const reach = reachableAddress(peer, host, policy.network);
-      const ports = fleet.services[group.service].ports;
-      return { name, address: reach.address, network: reach.network, ports: { api: ports.api.port, raft: ports.raft.port } };
-    })
+    peers: shared.peersOf(group, host, onNetwork)
   }));
   const iamService = policy.iam && role === "bootstrap" && raft.some((g) => g.service === policy.iam.service) ? policy.iam.service : void 0;
-  const health = host.services.flatMap((name) => {
-    const check = fleet.services[name].health;
-    if (!check) return [];
-    const port = fleet.services[name].ports[check.port].port;
-    return [{ service: name, kind: check.http !== void 0 ? "http" : "tcp", address: ownAddress, port, ...check.http !== void 0 ? { path: check.http } : {} }];
-  });
+  const health = [];
+  for (const name of host.services) {
+    const service = fleet.services[name];
+    const check = service.health;
+    if (!check) continue;
+    const port = service.ports[check.port].port;
+    health.push(check.http !== void 0 ? { service: name, kind: "http", address: ownAddress, port, path: check.http } : { service: name, kind: "tcp", address: ownAddress, port });
+  }
   const steps = [];
   const token = policy.joinToken !== void 0 ? [policy.joinToken] : [];
-  const add = ({ localServices, credentials, ...step }) => {
-    const previous = steps[steps.length - 1];
-    steps.push({ ...step, after: previous ? [previous.name] : [], localServices, credentials });
+  const add = (name, unit, kind, description, service, localServices, credentials) => {
+    const after = steps.length > 0 ? [steps[steps.length - 1].name] : [];
+    steps.push(service !== void 0 ? { name, unit, kind, description, service, after, localServices, credentials } : { name, unit, kind, description, after, localServices, credentials });
   };
+  let voter = false;
   for (const group of raft) {
-    add({
-      name: `${group.service}-join`,
-      unit: `${group.service}-cluster-join`,
-      kind: "raft-join",
-      description: group.mode === "voter" ? `Join the ${group.service} Raft group of cluster ${cluster.name} (bootstrap it on ${group.bootstrap})` : `Register with the ${group.service} Raft group of cluster ${cluster.name} as a client`,
-      service: group.service,
-      localServices: group.mode === "voter" ? [group.service] : [],
-      credentials: token
-    });
+    const voting = group.mode === "voter";
+    voter ||= voting;
+    const description = voting ? `Join the ${group.service} Raft group of cluster ${cluster.name} (bootstrap it on ${group.bootstrap})` : `Register with the ${group.service} Raft group of cluster ${cluster.name} as a client`;
+    add(`${group.service}-join`, `${group.service}-cluster-join`, "raft-join", description, group.service, voting ? [group.service] : [], token);
   }
-  if (iamService !== void 0) {
-    add({ name: "iam-setup", unit: "iam-initial-setup", kind: "iam-setup", description: `Create the initial IAM administrator of cluster ${cluster.name}`, service: iamService, localServices: [iamService], credentials: [...token, policy.iam.adminPassword] });
+  if (iamService !== void 0) add("iam-setup", "iam-initial-setup", "iam-setup", `Create the initial IAM administrator of cluster ${cluster.name}`, iamService, [iamService], [...token, policy.iam.adminPassword]);
+  add("health-check", "cluster-health-check", "health-check", `Check that the platform services of ${host.name} are healthy`, void 0, health.map((h) => h.service), voter ? token : []);
+  const used = usedCredentials(steps);
+  const config = { version: FIRST_BOOT_VERSION, fleet: fleet.name, host: host.name, cluster: cluster.name, role };
+  if (cluster.bootstrap !== void 0) config.bootstrapHost = cluster.bootstrap;
+  if (own) {
+    config.address = own.address;
+    config.network = own.network;
   }
-  add({ name: "health-check", unit: "cluster-health-check", kind: "health-check", description: `Check that the platform services of ${host.name} are healthy`, localServices: health.map((h) => h.service), credentials: raft.some((g) => g.mode === "voter") ? token : [] });
-  const used = [...new Set(steps.flatMap((s) => s.credentials))].sort();
-  return {
-    version: FIRST_BOOT_VERSION,
-    fleet: fleet.name,
-    host: host.name,
-    cluster: cluster.name,
-    role,
-    ...cluster.bootstrap !== void 0 ? { bootstrapHost: cluster.bootstrap } : {},
-    ...own ? { address: own.address, network: own.network } : {},
-    retry: policy.retry,
-    restart: restartPolicy(policy.retry),
-    secrets: Object.fromEntries(used.map((name) => [name, secretSource(name, fleet.secrets[name])])),
-    ...policy.joinToken !== void 0 && used.includes(policy.joinToken) ? { joinToken: policy.joinToken } : {},
-    raft,
-    ...iamService !== void 0 ? { iam: { service: iamService, address: ownAddress, port: fleet.services[iamService].ports.api.port, adminUser: policy.iam.adminUser, adminPassword: policy.iam.adminPassword } } : {},
-    health,
-    steps
-  };
+  config.retry = policy.retry;
+  config.restart = shared.restart;
+  config.secrets = {};
+  for (const name of used) config.secrets[name] = secretSource(name, fleet.secrets[name]);
+  if (policy.joinToken !== void 0 && used.includes(policy.joinToken)) config.joinToken = policy.joinToken;
+  config.raft = raft;
+  if (iamService !== void 0) config.iam = { service: iamService, address: ownAddress, port: fleet.services[iamService].ports.api.port, adminUser: policy.iam.adminUser, adminPassword: policy.iam.adminPassword };
+  config.health = health;
+  config.steps = steps;
+  return config;
+}
+function usedCredentials(steps) {
+  const used = [];
+  for (const step of steps) for (const name of step.credentials) if (!used.includes(name)) used.push(name);
+  return used.sort();
 }
 function raftOrder(fleet, cluster) {
   const needs = new Map(cluster.raft.map((group) => [group.service, serviceNeeds(fleet.services, group.service)]));
@@ -2089,14 +2122,37 @@ var emitHostData = (fleet) => fleet.hosts.map((host) => ({
   host: host.name,
   contents: nixFile(`# ${GENERATED_HEADER}
 # The resolved data of host ${host.name}; nix-instantiate --eval --strict --json gives back the model.
-`, host)
+`, withSharedLists(host))
 }));
 emitHostData.perHost = true;
+var PROFILE_LISTS = ["profiles", "services", "modules", "packages", "authorizedKeys"];
+var printedLists = /* @__PURE__ */ new WeakMap();
+function withSharedLists(host) {
+  const data = { ...host };
+  for (const key of PROFILE_LISTS) {
+    const list3 = host[key];
+    let printed2 = printedLists.get(list3);
+    if (!printed2) printedLists.set(list3, printed2 = nixCode(nixValue(list3)));
+    data[key] = printed2;
+  }
+  return data;
+}
 
 // src/emit/host-module.ts
 import { createHash as createHash6 } from "node:crypto";
 
 // src/emit/boot-loader.ts
+function printedBootConfig(host) {
+  const plan = hostDiskPlan(host);
+  if (host.firmware === "bios" && bootPartitions(plan).length > 1) return bootConfig(host);
+  const key = `${host.firmware}\0${host.layout.kind}\0${host.kernel.modules.length > 0}\0${host.kernel.package ?? ""}`;
+  let byHost2 = printedConfigs.get(plan);
+  if (!byHost2) printedConfigs.set(plan, byHost2 = /* @__PURE__ */ new Map());
+  let printed2 = byHost2.get(key);
+  if (!printed2) byHost2.set(key, printed2 = nixCode(nixValue(bootConfig(host), { collapsePaths: true })));
+  return printed2;
+}
+var printedConfigs = /* @__PURE__ */ new WeakMap();
 function bootConfig(host) {
   return {
     loader: bootLoader(host),
@@ -2108,9 +2164,7 @@ function bootConfig(host) {
   };
 }
 function bootLoader(host) {
-  const boots = hostDiskPlan(host).disks.flatMap(
-    (disk) => disk.partitions.flatMap((p) => p.content.kind === "esp" || p.content.kind === "boot" ? [{ disk: disk.name, path: p.content.mount }] : [])
-  );
+  const boots = bootPartitions(hostDiskPlan(host));
   if (host.firmware === "uefi") {
     if (boots.length <= 1) return { "systemd-boot": { enable: true }, efi: { canTouchEfiVariables: true } };
     return {
@@ -2126,6 +2180,11 @@ function bootLoader(host) {
       mirroredBoots: boots.map((b) => ({ path: b.path, devices: [host.disks[b.disk].device] }))
     }
   };
+}
+function bootPartitions(plan) {
+  return plan.disks.flatMap(
+    (disk) => disk.partitions.flatMap((p) => p.content.kind === "esp" || p.content.kind === "boot" ? [{ disk: disk.name, path: p.content.mount }] : [])
+  );
 }
 var ALERT_SCRIPT = [
   'case "$1" in',
@@ -2307,26 +2366,33 @@ function nixPathFromHost(context, relative) {
 function libraryPathFromHost(relative) {
   return nixCode(`../../${LIBRARY_DIR}/${relative}`);
 }
+var FIXED = {
+  imports: [nixCode("./disko.nix"), libraryPathFromHost("modules/fleet.nix"), libraryPathFromHost("modules/first-boot.nix")],
+  pxeServer: libraryPathFromHost("modules/pxe-server.nix"),
+  fleet: { host: nixCode("host"), firstBoot: { configFile: nixCode("./first-boot.json") } },
+  services: { "fleet-pxe": { enable: true, generated: nixCode("../..") } },
+  hostName: nixCode("host.name"),
+  domain: nixCode("host.domain"),
+  nameservers: nixCode("host.nameservers"),
+  nixpkgs: { hostPlatform: nixCode("host.system") },
+  system: { stateVersion: nixCode("host.stateVersion") },
+  time: { timeZone: nixCode("host.timezone") }
+};
 function renderHostModule(fleet, host, context) {
   const bootServer = fleet.boot.server === host.name;
   const module = {
-    imports: [nixCode("./disko.nix"), libraryPathFromHost("modules/fleet.nix"), libraryPathFromHost("modules/first-boot.nix"), ...bootServer ? [libraryPathFromHost("modules/pxe-server.nix")] : [], ...host.modules.map((m) => nixPathFromHost(context, m))],
-    fleet: { host: nixCode("host"), firstBoot: { configFile: nixCode("./first-boot.json") } },
+    imports: printedImports(host, context, bootServer),
+    fleet: FIXED.fleet,
     // The boot server (boot.server) serves this very output: DHCP, iPXE scripts and the netboot images.
-    ...bootServer ? { services: { "fleet-pxe": { enable: true, generated: nixCode("../..") } } } : {},
-    networking: {
-      hostName: nixCode("host.name"),
-      domain: nixCode("host.domain"),
-      ...host.layout.kind === "zfs" ? { hostId: zfsHostId(host.name) } : {},
-      ...networking(host)
-    },
-    nixpkgs: { hostPlatform: nixCode("host.system") },
-    system: { stateVersion: nixCode("host.stateVersion") },
-    time: { timeZone: nixCode("host.timezone") },
-    boot: bootConfig(host),
+    ...bootServer ? { services: FIXED.services } : {},
+    networking: networking(host),
+    nixpkgs: FIXED.nixpkgs,
+    system: FIXED.system,
+    time: FIXED.time,
+    boot: printedBootConfig(host),
     systemd: { network: { links: linkFiles(host.interfaces) } },
     platform: { services: serviceConfigs(fleet, host) },
-    ...host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}
+    ...host.packages.length > 0 ? { environment: { systemPackages: printedPackages(host.packages) } } : {}
   };
   const head = `# ${GENERATED_HEADER}
 # NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.
@@ -2337,31 +2403,53 @@ in
 `;
   return nixFile(head, module, { collapsePaths: true });
 }
+var printedLists2 = /* @__PURE__ */ new Map();
+function printedList(key, items) {
+  let printed2 = printedLists2.get(key);
+  if (!printed2) {
+    if (printedLists2.size >= 1024) printedLists2.clear();
+    printedLists2.set(key, printed2 = nixCode(nixValue(items())));
+  }
+  return printed2;
+}
+function printedImports(host, context, bootServer) {
+  const key = `imports\0${bootServer}\0${context.nixDir}\0${host.modules.join("\0")}`;
+  return printedList(key, () => [...FIXED.imports, ...bootServer ? [FIXED.pxeServer] : [], ...host.modules.map((m) => nixPathFromHost(context, m))]);
+}
+function printedPackages(packages) {
+  return printedList(`packages\0${packages.join("\0")}`, () => packages.map((p) => nixCode(`pkgs.${p}`)));
+}
 function networking(host) {
+  const config = { hostName: FIXED.hostName, domain: FIXED.domain };
+  if (host.layout.kind === "zfs") config.hostId = zfsHostId(host.name);
+  config.useDHCP = false;
   const interfaces = {};
   const vlans = {};
+  let anyVlan = false;
   for (const nic of host.interfaces) {
-    if (nic.vlan !== void 0) vlans[nic.device] = { id: nic.vlan, interface: nic.name };
-    interfaces[nic.device] = {
-      ...nic.address !== void 0 ? { ipv4: { addresses: [{ address: nic.address, prefixLength: nic.prefixLength }] } } : { useDHCP: true },
-      // A NIC's MTU is set by fleetc's own .link file (linkFiles); NixOS's 40-<nic>.link would never
-      // apply. A VLAN device matches no fleetc file, so NixOS's 40-<nic>.<vlan>.link sets it.
-      ...nic.vlan !== void 0 && nic.mtu !== void 0 ? { mtu: nic.mtu } : {}
-    };
+    if (nic.vlan !== void 0) {
+      vlans[nic.device] = { id: nic.vlan, interface: nic.name };
+      anyVlan = true;
+    }
+    const settings = nic.address !== void 0 ? { ipv4: { addresses: [{ address: nic.address, prefixLength: nic.prefixLength }] } } : { useDHCP: true };
+    if (nic.vlan !== void 0 && nic.mtu !== void 0) settings.mtu = nic.mtu;
+    interfaces[nic.device] = settings;
   }
-  return {
-    useDHCP: false,
-    ...Object.keys(vlans).length > 0 ? { vlans } : {},
-    interfaces,
-    ...host.gateway ? { defaultGateway: { address: host.gateway.address, interface: host.gateway.device } } : {},
-    nameservers: nixCode("host.nameservers")
-  };
+  if (anyVlan) config.vlans = vlans;
+  config.interfaces = interfaces;
+  if (host.gateway) config.defaultGateway = { address: host.gateway.address, interface: host.gateway.device };
+  config.nameservers = FIXED.nameservers;
+  return config;
 }
 function linkFiles(interfaces) {
   const links = {};
   for (const nic of interfaces) {
+    const key = `10-${nic.name}`;
+    if (links[key] !== void 0) continue;
     const mtu = nicMtu(interfaces, nic.name);
-    links[`10-${nic.name}`] ??= { matchConfig: { PermanentMACAddress: nic.mac }, linkConfig: { Name: nic.name, ...mtu !== void 0 ? { MTUBytes: String(mtu) } : {} } };
+    const linkConfig = { Name: nic.name };
+    if (mtu !== void 0) linkConfig.MTUBytes = String(mtu);
+    links[key] = { matchConfig: { PermanentMACAddress: nic.mac }, linkConfig };
   }
   return links;
 }
@@ -2378,11 +2466,11 @@ ${host.interfaces.map((nic) => `${nic.network}\0${nic.device}`).join("\n")}`;
   const configs = {};
   for (const name of host.services) {
     const service = fleet.services[name];
-    let byHost = printedServices.get(service);
-    if (!byHost) printedServices.set(service, byHost = /* @__PURE__ */ new Map());
-    let printed = byHost.get(key);
-    if (!printed) byHost.set(key, printed = nixCode(nixValue(serviceConfig(service, host), { collapsePaths: true })));
-    configs[name] = printed;
+    let byHost2 = printedServices.get(service);
+    if (!byHost2) printedServices.set(service, byHost2 = /* @__PURE__ */ new Map());
+    let printed2 = byHost2.get(key);
+    if (!printed2) byHost2.set(key, printed2 = nixCode(nixValue(serviceConfig(service, host), { collapsePaths: true })));
+    configs[name] = printed2;
   }
   return configs;
 }
@@ -2404,7 +2492,9 @@ function zfsHostId(name) {
 import { readFileSync as readFileSync4 } from "node:fs";
 
 // src/emit/ipxe/quote.ts
+var PLAIN = /^[A-Za-z0-9._:/+=,@%-]+$/;
 function ipxeWordProblem(word) {
+  if (PLAIN.test(word)) return void 0;
   if (word.length === 0) return "is empty";
   if (/[\s\u0000-\u001f\u007f]/.test(word)) return "contains whitespace or a control character";
   if (word.includes("${")) return 'contains "${", which iPXE expands as a setting';
@@ -2417,12 +2507,17 @@ function ipxeWord(word) {
   if (problem) throw new Error(`iPXE: ${JSON.stringify(word)} ${problem}`);
   return word;
 }
+function ipxeWords(words) {
+  if (words.length === 0) throw new Error("iPXE: an empty word list");
+  return words.map(ipxeWord).join(" ");
+}
 function ipxeLabel(name) {
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`iPXE: not a label: ${JSON.stringify(name)}`);
   return name;
 }
 var REPLACEMENTS = { "\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201C": '"', "\u201D": '"', "\u2026": "..." };
 function ipxeText(text, maxLength = 72) {
+  if (text.length <= maxLength && PLAIN.test(text)) return text;
   const ascii = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\u0000-\u007f]/g, (ch) => REPLACEMENTS[ch] ?? "?").replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/[$#]/g, "?").replace(/[{]/g, "(").replace(/[}]/g, ")").replace(/[|&;]/g, "/").replace(/\s+/g, " ").trim();
   const clipped = ascii.length > maxLength ? `${ascii.slice(0, maxLength - 3).trimEnd()}...` : ascii;
   return clipped === "" ? "(none)" : clipped;
@@ -2434,6 +2529,7 @@ function ipxeComment(text) {
 // src/emit/ipxe.ts
 var BOOT_SCRIPT_PATH = `${IPXE_DIR}/boot.ipxe`;
 registerEscaper("ipxeWord", (value) => ipxeWord(String(value)));
+registerEscaper("ipxeWords", (value) => ipxeWords(value));
 registerEscaper("ipxeLabel", (value) => ipxeLabel(String(value)));
 registerEscaper("ipxeText", (value) => ipxeText(String(value)));
 registerEscaper("ipxeComment", (value) => ipxeComment(String(value)));
@@ -4033,7 +4129,7 @@ function checkHostAddresses(host, context, report) {
   const { document, data } = host;
   const networkSpecs = context.fleet?.data.networks ?? {};
   const nicMacs = /* @__PURE__ */ new Map();
-  const devices = /* @__PURE__ */ new Set();
+  const devices2 = /* @__PURE__ */ new Set();
   const bootIndexes = [];
   data.interfaces.forEach((nic, i) => {
     const path35 = ["interfaces", i];
@@ -4044,10 +4140,10 @@ function checkHostAddresses(host, context, report) {
     const knownMac = nicMacs.get(nic.name);
     if (knownMac !== void 0 && knownMac !== mac) {
       report.at(document, [...path35, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
-    } else if (spec && devices.has(device)) {
+    } else if (spec && devices2.has(device)) {
       report.at(document, [...path35, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
     }
-    devices.add(device);
+    devices2.add(device);
     if (nic.boot) bootIndexes.push(i);
     const problem = macProblem(mac);
     if (problem) report.at(document, [...path35, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
@@ -11039,28 +11135,28 @@ function emitChanged(fleet, context, previous, host, cluster, removed) {
       continue;
     }
     const names = state.scope === "cluster" ? cluster : host;
-    const byHost = new Map(state.byHost);
-    for (const name of [...names, ...removed]) byHost.delete(name);
+    const byHost2 = new Map(state.byHost);
+    for (const name of [...names, ...removed]) byHost2.delete(name);
     if (names.size > 0) {
       const seen = hostsToEmit(fleet, names, state.scope);
       const seenNames = new Set(seen.map((h) => h.name));
       const artifacts = state.emit({ ...fleet, hosts: seen }, context);
       if (!artifacts.every((a) => a.host !== void 0 && seenNames.has(a.host) && !a.fragments)) return void 0;
-      for (const [name, list3] of fileByHost(artifacts.filter((a) => names.has(a.host)), true)) byHost.set(name, list3);
+      for (const [name, list3] of fileByHost(artifacts.filter((a) => names.has(a.host)), true)) byHost2.set(name, list3);
     }
-    out.push({ ...state, byHost });
+    out.push({ ...state, byHost: byHost2 });
   }
   return out;
 }
 function fileByHost(artifacts, perHost) {
-  const byHost = /* @__PURE__ */ new Map();
+  const byHost2 = /* @__PURE__ */ new Map();
   for (const artifact of artifacts) {
     const key = perHost ? artifact.host : SHARED;
-    const list3 = byHost.get(key);
+    const list3 = byHost2.get(key);
     if (list3) list3.push(artifact);
-    else byHost.set(key, [artifact]);
+    else byHost2.set(key, [artifact]);
   }
-  return byHost;
+  return byHost2;
 }
 function pathOrder(artifacts) {
   return new Map(artifacts.slice(0, -1).map((a, i) => [a.path, i]));

@@ -2,7 +2,26 @@
 // and what the layout needs at boot (ZFS, mdadm and its alerts). docs/disks.md explains the choices.
 import type { Host } from '../model/fleet.ts';
 import { hostDiskPlan } from './disk-plans.ts';
-import { nixCode, nixString } from './nix/printer.ts';
+import type { LayoutPlan } from '../model/disk-plan.ts';
+import { nixCode, nixString, nixValue, type NixCode } from './nix/printer.ts';
+
+/**
+ * bootConfig(host), printed once per disk plan and the few settings of the host it reads: as
+ * printing it in place gives (it always has two keys or more, so it is never a dotted path). A
+ * BIOS host booting from several disks names their devices: its configuration is its own.
+ */
+export function printedBootConfig(host: Host): NixCode | Record<string, unknown> {
+  const plan = hostDiskPlan(host);
+  if (host.firmware === 'bios' && bootPartitions(plan).length > 1) return bootConfig(host);
+  const key = `${host.firmware}\0${host.layout.kind}\0${host.kernel.modules.length > 0}\0${host.kernel.package ?? ''}`;
+  let byHost = printedConfigs.get(plan);
+  if (!byHost) printedConfigs.set(plan, (byHost = new Map()));
+  let printed = byHost.get(key);
+  if (!printed) byHost.set(key, (printed = nixCode(nixValue(bootConfig(host), { collapsePaths: true }))));
+  return printed;
+}
+
+const printedConfigs = new WeakMap<LayoutPlan, Map<string, NixCode>>();
 
 export function bootConfig(host: Host): Record<string, unknown> {
   return {
@@ -23,9 +42,7 @@ export function bootConfig(host: Host): Record<string, unknown> {
  * empties that list so no disk is installed twice (its assertion refuses duplicates without EFI).
  */
 function bootLoader(host: Host): Record<string, unknown> {
-  const boots = hostDiskPlan(host).disks.flatMap((disk) =>
-    disk.partitions.flatMap((p) => (p.content.kind === 'esp' || p.content.kind === 'boot' ? [{ disk: disk.name, path: p.content.mount }] : [])),
-  );
+  const boots = bootPartitions(hostDiskPlan(host));
   if (host.firmware === 'uefi') {
     if (boots.length <= 1) return { 'systemd-boot': { enable: true }, efi: { canTouchEfiVariables: true } };
     // The removable path (EFI/BOOT/BOOT<arch>.EFI) on every ESP: firmware falls back to it on any
@@ -43,6 +60,13 @@ function bootLoader(host: Host): Record<string, unknown> {
       mirroredBoots: boots.map((b) => ({ path: b.path, devices: [host.disks[b.disk]!.device] })),
     },
   };
+}
+
+/** The disks' boot partitions (an ESP, or /boot beside GRUB's EF02), in disk order. */
+function bootPartitions(plan: LayoutPlan): Array<{ disk: string; path: string }> {
+  return plan.disks.flatMap((disk) =>
+    disk.partitions.flatMap((p) => (p.content.kind === 'esp' || p.content.kind === 'boot' ? [{ disk: disk.name, path: p.content.mount }] : [])),
+  );
 }
 
 /**

@@ -59,14 +59,12 @@ export function dhcpSubnets(fleet: Fleet, hosts: readonly Host[] = fleet.hosts):
 
 /** Every interface of the host on the given network (a NIC may carry several networks). */
 export function hostReservations(host: Host, network: string): Reservation[] {
-  return host.interfaces
-    .filter((nic) => nic.network === network)
-    .map((nic) => ({
-      name: `${host.name}.${nic.device}`,
-      host: host.name,
-      hostName: host.name,
-      mac: nic.mac,
-      ...(nic.address !== undefined ? { address: nic.address } : {}),
-      network,
-    }));
+  // Called per host and network by both DHCP emitters: one pass, and no array for a network the host is not on.
+  let reservations: Reservation[] | undefined;
+  for (const nic of host.interfaces) {
+    if (nic.network !== network) continue;
+    const name = `${host.name}.${nic.device}`;
+    (reservations ??= []).push(nic.address !== undefined ? { name, host: host.name, hostName: host.name, mac: nic.mac, address: nic.address, network } : { name, host: host.name, hostName: host.name, mac: nic.mac, network });
+  }
+  return reservations ?? [];
 }

@@ -1,19 +1,28 @@
 // A host's disk plan for the emitters that need it (the boot loader in the host module, disko.nix):
-// planned once for both while a build emits the host, in a memo of the last few hundred hosts
-// (a streamed build emits a chunk of hosts emitter by emitter; an unbounded memo would hold a plan
-// per host for the whole build).
+// planned once per layout and firmware, which are all it depends on. Hosts of a profile mostly
+// share a few layouts, so they share the plans (nothing changes a plan). Both memos are emptied
+// past a few hundred entries: a streamed build emits a chunk of hosts emitter by emitter, and a
+// fleet of distinct layouts would otherwise keep a plan per host for the whole build.
 import type { Host } from '../model/fleet.ts';
 import { planLayout, type LayoutPlan } from '../model/disk-plan.ts';
 
 const MAX_PLANS = 512;
-const plans = new Map<Host, LayoutPlan>();
+/** By host, while a chunk is emitted: the layout's key is made once per host. */
+const byHost = new Map<Host, LayoutPlan>();
+const byLayout = new Map<string, LayoutPlan>();
 
-/** planLayout(host.layout, host.firmware); a Host is never changed, so its plan is too. */
+/** planLayout(host.layout, host.firmware), for equal layouts (as JSON) one object. */
 export function hostDiskPlan(host: Host): LayoutPlan {
-  let plan = plans.get(host);
+  let plan = byHost.get(host);
   if (!plan) {
-    if (plans.size >= MAX_PLANS) plans.clear();
-    plans.set(host, (plan = planLayout(host.layout, host.firmware)));
+    const key = `${host.firmware}\0${JSON.stringify(host.layout)}`;
+    plan = byLayout.get(key);
+    if (!plan) {
+      if (byLayout.size >= MAX_PLANS) byLayout.clear();
+      byLayout.set(key, (plan = planLayout(host.layout, host.firmware)));
+    }
+    if (byHost.size >= MAX_PLANS) byHost.clear();
+    byHost.set(host, plan);
   }
   return plan;
 }

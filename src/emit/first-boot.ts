@@ -96,83 +96,119 @@ export const emitFirstBoot: Emitter = Object.assign((fleet: Fleet) => {
 
 /** Every host's first-boot plan, by host name (apply reads the secrets each host needs from it). */
 export function firstBootConfigs(fleet: Fleet): Map<string, FirstBootConfig> {
-  const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
-  // Ordered once per cluster that has hosts here (a streamed build passes a few hosts at a time).
-  const groups = new Map<string, Cluster['raft']>();
-  const groupsOf = (name: string): Cluster['raft'] => groups.get(name) ?? groups.set(name, raftOrder(fleet, fleet.clusters[name]!)).get(name)!;
-  return new Map(fleet.hosts.map((host) => [host.name, firstBootConfig(fleet, host, hosts, groupsOf(host.cluster))]));
+  const shared = new SharedParts(fleet);
+  const configs = new Map<string, FirstBootConfig>();
+  for (const host of fleet.hosts) configs.set(host.name, firstBootConfig(fleet, host, shared));
+  return configs;
+}
+
+/**
+ * What many hosts' plans have in common, made once per call: each cluster's Raft groups in order,
+ * each group's peers as seen from a host with or without an interface on the first-boot network
+ * (the only thing of the viewer reachableAddress reads), the restart policy. The plans share these
+ * objects; nothing changes them.
+ */
+class SharedParts {
+  readonly restart: RestartPolicy;
+  private readonly hosts: Map<string, Host>;
+  private readonly groups = new Map<string, Cluster['raft']>();
+  private readonly peers = new Map<Cluster['raft'][number], [Peer[]?, Peer[]?]>();
+
+  constructor(private readonly fleet: Fleet) {
+    this.restart = restartPolicy(fleet.firstBoot.retry);
+    this.hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
+  }
+
+  /** Ordered once per cluster that has hosts here (a streamed build passes a few hosts at a time). */
+  groupsOf(cluster: Cluster): Cluster['raft'] {
+    let groups = this.groups.get(cluster.name);
+    if (!groups) this.groups.set(cluster.name, (groups = raftOrder(this.fleet, cluster)));
+    return groups;
+  }
+
+  peersOf(group: Cluster['raft'][number], viewer: Host, onNetwork: boolean): Peer[] {
+    let byView = this.peers.get(group);
+    if (!byView) this.peers.set(group, (byView = []));
+    const at = onNetwork ? 0 : 1;
+    let peers = byView[at];
+    if (!peers) {
+      const ports = this.fleet.services[group.service]!.ports;
+      const network = this.fleet.firstBoot.network;
+      byView[at] = peers = group.voters.map((name): Peer => {
+        const reach = reachableAddress(this.hosts.get(name)!, viewer, network)!;
+        return { name, address: reach.address, network: reach.network, ports: { api: ports.api!.port, raft: ports.raft!.port } };
+      });
+    }
+    return peers;
+  }
 }
 
 /** Keys are written in a fixed order, so the same fleet gives the same bytes. */
-function firstBootConfig(fleet: Fleet, host: Host, hosts: Map<string, Host>, groups: Cluster['raft']): FirstBootConfig {
+function firstBootConfig(fleet: Fleet, host: Host, shared: SharedParts): FirstBootConfig {
   const policy = fleet.firstBoot;
   const cluster = fleet.clusters[host.cluster]!;
   const own = reachableAddress(host, host, policy.network);
   const ownAddress = own?.address ?? LOOPBACK;
   const role = cluster.bootstrap === host.name ? 'bootstrap' : 'join';
-  const raft = groups.map((group): RaftMembership => ({
+  const onNetwork = host.interfaces.some((nic) => nic.network === policy.network);
+  const raft = shared.groupsOf(cluster).map((group): RaftMembership => ({
     service: group.service,
     mode: group.voters.includes(host.name) ? 'voter' : 'client',
     bootstrap: group.bootstrap,
-    peers: group.voters.map((name) => {
-      const peer = hosts.get(name)!;
-      const reach = reachableAddress(peer, host, policy.network)!;
-      const ports = fleet.services[group.service]!.ports;
-      return { name, address: reach.address, network: reach.network, ports: { api: ports.api!.port, raft: ports.raft!.port } };
-    }),
+    peers: shared.peersOf(group, host, onNetwork),
   }));
   const iamService = policy.iam && role === 'bootstrap' && raft.some((g) => g.service === policy.iam!.service) ? policy.iam.service : undefined;
-  const health = host.services.flatMap((name): HealthCheck[] => {
-    const check = fleet.services[name]!.health;
-    if (!check) return [];
-    const port = fleet.services[name]!.ports[check.port]!.port;
-    return [{ service: name, kind: check.http !== undefined ? 'http' : 'tcp', address: ownAddress, port, ...(check.http !== undefined ? { path: check.http } : {}) }];
-  });
+  const health: HealthCheck[] = [];
+  for (const name of host.services) {
+    const service = fleet.services[name]!;
+    const check = service.health;
+    if (!check) continue;
+    const port = service.ports[check.port]!.port;
+    health.push(check.http !== undefined ? { service: name, kind: 'http', address: ownAddress, port, path: check.http } : { service: name, kind: 'tcp', address: ownAddress, port });
+  }
 
   const steps: Step[] = [];
   const token = policy.joinToken !== undefined ? [policy.joinToken] : [];
   // One chain: each step after the one before it.
-  const add = ({ localServices, credentials, ...step }: Omit<Step, 'after'>): void => {
-    const previous = steps[steps.length - 1];
-    steps.push({ ...step, after: previous ? [previous.name] : [], localServices, credentials });
+  const add = (name: string, unit: string, kind: StepKind, description: string, service: string | undefined, localServices: string[], credentials: string[]): void => {
+    const after = steps.length > 0 ? [steps[steps.length - 1]!.name] : [];
+    steps.push(service !== undefined ? { name, unit, kind, description, service, after, localServices, credentials } : { name, unit, kind, description, after, localServices, credentials });
   };
+  let voter = false;
   for (const group of raft) {
-    add({
-      name: `${group.service}-join`,
-      unit: `${group.service}-cluster-join`,
-      kind: 'raft-join',
-      description: group.mode === 'voter' ? `Join the ${group.service} Raft group of cluster ${cluster.name} (bootstrap it on ${group.bootstrap})` : `Register with the ${group.service} Raft group of cluster ${cluster.name} as a client`,
-      service: group.service,
-      localServices: group.mode === 'voter' ? [group.service] : [],
-      credentials: token,
-    });
+    const voting = group.mode === 'voter';
+    voter ||= voting;
+    const description = voting ? `Join the ${group.service} Raft group of cluster ${cluster.name} (bootstrap it on ${group.bootstrap})` : `Register with the ${group.service} Raft group of cluster ${cluster.name} as a client`;
+    add(`${group.service}-join`, `${group.service}-cluster-join`, 'raft-join', description, group.service, voting ? [group.service] : [], token);
   }
-  if (iamService !== undefined) {
-    add({ name: 'iam-setup', unit: 'iam-initial-setup', kind: 'iam-setup', description: `Create the initial IAM administrator of cluster ${cluster.name}`, service: iamService, localServices: [iamService], credentials: [...token, policy.iam!.adminPassword] });
-  }
+  if (iamService !== undefined) add('iam-setup', 'iam-initial-setup', 'iam-setup', `Create the initial IAM administrator of cluster ${cluster.name}`, iamService, [iamService], [...token, policy.iam!.adminPassword]);
   // The health check asks for membership (with the token) only in groups the host votes in.
-  add({ name: 'health-check', unit: 'cluster-health-check', kind: 'health-check', description: `Check that the platform services of ${host.name} are healthy`, localServices: health.map((h) => h.service), credentials: raft.some((g) => g.mode === 'voter') ? token : [] });
-  const used = [...new Set(steps.flatMap((s) => s.credentials))].sort();
+  add('health-check', 'cluster-health-check', 'health-check', `Check that the platform services of ${host.name} are healthy`, undefined, health.map((h) => h.service), voter ? token : []);
+  const used = usedCredentials(steps);
 
-  return {
-    version: FIRST_BOOT_VERSION,
-    fleet: fleet.name,
-    host: host.name,
-    cluster: cluster.name,
-    role,
-    ...(cluster.bootstrap !== undefined ? { bootstrapHost: cluster.bootstrap } : {}),
-    ...(own ? { address: own.address, network: own.network } : {}),
-    retry: policy.retry,
-    restart: restartPolicy(policy.retry),
-    secrets: Object.fromEntries(used.map((name) => [name, secretSource(name, fleet.secrets[name]!)])),
-    ...(policy.joinToken !== undefined && used.includes(policy.joinToken) ? { joinToken: policy.joinToken } : {}),
-    raft,
-    ...(iamService !== undefined
-      ? { iam: { service: iamService, address: ownAddress, port: fleet.services[iamService]!.ports.api!.port, adminUser: policy.iam!.adminUser, adminPassword: policy.iam!.adminPassword } }
-      : {}),
-    health,
-    steps,
-  };
+  const config: FirstBootConfig = { version: FIRST_BOOT_VERSION, fleet: fleet.name, host: host.name, cluster: cluster.name, role } as FirstBootConfig;
+  if (cluster.bootstrap !== undefined) config.bootstrapHost = cluster.bootstrap;
+  if (own) {
+    config.address = own.address;
+    config.network = own.network;
+  }
+  config.retry = policy.retry;
+  config.restart = shared.restart;
+  config.secrets = {};
+  for (const name of used) config.secrets[name] = secretSource(name, fleet.secrets[name]!);
+  if (policy.joinToken !== undefined && used.includes(policy.joinToken)) config.joinToken = policy.joinToken;
+  config.raft = raft;
+  if (iamService !== undefined) config.iam = { service: iamService, address: ownAddress, port: fleet.services[iamService]!.ports.api!.port, adminUser: policy.iam!.adminUser, adminPassword: policy.iam!.adminPassword };
+  config.health = health;
+  config.steps = steps;
+  return config;
+}
+
+/** The secrets the steps load, sorted, each once (most hosts' steps share one token, or none). */
+function usedCredentials(steps: readonly Step[]): string[] {
+  const used: string[] = [];
+  for (const step of steps) for (const name of step.credentials) if (!used.includes(name)) used.push(name);
+  return used.sort();
 }
 
 /** Raft groups so that each comes after the Raft services it needs (after:, transitively), else by name. */

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Fleet, Host, Interface, Service } from '../model/fleet.ts';
 import type { Artifact, EmitContext, Emitter } from './artifact.ts';
-import { bootConfig } from './boot-loader.ts';
+import { printedBootConfig } from './boot-loader.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { nixCode, nixFile, nixValue, type NixCode } from './nix/printer.ts';
 import { LIBRARY_DIR } from '../library/index.ts';
@@ -26,50 +26,89 @@ function libraryPathFromHost(relative: string): NixCode {
   return nixCode(`../../${LIBRARY_DIR}/${relative}`);
 }
 
+/** What every host's module says the same way: made once, not per host. */
+const FIXED = {
+  imports: [nixCode('./disko.nix'), libraryPathFromHost('modules/fleet.nix'), libraryPathFromHost('modules/first-boot.nix')],
+  pxeServer: libraryPathFromHost('modules/pxe-server.nix'),
+  fleet: { host: nixCode('host'), firstBoot: { configFile: nixCode('./first-boot.json') } },
+  services: { 'fleet-pxe': { enable: true, generated: nixCode('../..') } },
+  hostName: nixCode('host.name'),
+  domain: nixCode('host.domain'),
+  nameservers: nixCode('host.nameservers'),
+  nixpkgs: { hostPlatform: nixCode('host.system') },
+  system: { stateVersion: nixCode('host.stateVersion') },
+  time: { timeZone: nixCode('host.timezone') },
+};
+
 function renderHostModule(fleet: Fleet, host: Host, context: EmitContext): string {
   const bootServer = fleet.boot.server === host.name;
   const module: Record<string, unknown> = {
-    imports: [nixCode('./disko.nix'), libraryPathFromHost('modules/fleet.nix'), libraryPathFromHost('modules/first-boot.nix'), ...(bootServer ? [libraryPathFromHost('modules/pxe-server.nix')] : []), ...host.modules.map((m) => nixPathFromHost(context, m))],
-    fleet: { host: nixCode('host'), firstBoot: { configFile: nixCode('./first-boot.json') } },
+    imports: printedImports(host, context, bootServer),
+    fleet: FIXED.fleet,
     // The boot server (boot.server) serves this very output: DHCP, iPXE scripts and the netboot images.
-    ...(bootServer ? { services: { 'fleet-pxe': { enable: true, generated: nixCode('../..') } } } : {}),
-    networking: {
-      hostName: nixCode('host.name'),
-      domain: nixCode('host.domain'),
-      ...(host.layout.kind === 'zfs' ? { hostId: zfsHostId(host.name) } : {}),
-      ...networking(host),
-    },
-    nixpkgs: { hostPlatform: nixCode('host.system') },
-    system: { stateVersion: nixCode('host.stateVersion') },
-    time: { timeZone: nixCode('host.timezone') },
-    boot: bootConfig(host),
+    ...(bootServer ? { services: FIXED.services } : {}),
+    networking: networking(host),
+    nixpkgs: FIXED.nixpkgs,
+    system: FIXED.system,
+    time: FIXED.time,
+    boot: printedBootConfig(host),
     systemd: { network: { links: linkFiles(host.interfaces) } },
     platform: { services: serviceConfigs(fleet, host) },
-    ...(host.packages.length > 0 ? { environment: { systemPackages: host.packages.map((p) => nixCode(`pkgs.${p}`)) } } : {}),
+    ...(host.packages.length > 0 ? { environment: { systemPackages: printedPackages(host.packages) } } : {}),
   };
   const head = `# ${GENERATED_HEADER}\n# NixOS module of host ${host.name} (profile ${host.profile}); its data is in ./host.nix.\n{ lib, pkgs, ... }:\nlet\n  host = import ./host.nix;\nin\n`;
   return nixFile(head, module, { collapsePaths: true });
 }
 
+/**
+ * The imports list and the packages list, printed once per list of a profile's hosts (their
+ * modules and packages come from the profiles): as printing the list in place gives, each line
+ * indented where it lands. A few hundred kinds at most; the memo is emptied past that.
+ */
+const printedLists = new Map<string, NixCode>();
+
+function printedList(key: string, items: () => NixCode[]): NixCode {
+  let printed = printedLists.get(key);
+  if (!printed) {
+    if (printedLists.size >= 1024) printedLists.clear();
+    printedLists.set(key, (printed = nixCode(nixValue(items()))));
+  }
+  return printed;
+}
+
+function printedImports(host: Host, context: EmitContext, bootServer: boolean): NixCode {
+  const key = `imports\0${bootServer}\0${context.nixDir}\0${host.modules.join('\0')}`;
+  return printedList(key, () => [...FIXED.imports, ...(bootServer ? [FIXED.pxeServer] : []), ...host.modules.map((m) => nixPathFromHost(context, m))]);
+}
+
+function printedPackages(packages: readonly string[]): NixCode {
+  return printedList(`packages\0${packages.join('\0')}`, () => packages.map((p) => nixCode(`pkgs.${p}`)));
+}
+
+// Objects are built key by key (no spread copies): thousands of hosts' modules are printed from them.
 function networking(host: Host): Record<string, unknown> {
+  const config: Record<string, unknown> = { hostName: FIXED.hostName, domain: FIXED.domain };
+  if (host.layout.kind === 'zfs') config.hostId = zfsHostId(host.name);
+  config.useDHCP = false;
   const interfaces: Record<string, unknown> = {};
   const vlans: Record<string, unknown> = {};
+  let anyVlan = false;
   for (const nic of host.interfaces) {
-    if (nic.vlan !== undefined) vlans[nic.device] = { id: nic.vlan, interface: nic.name };
-    interfaces[nic.device] = {
-      ...(nic.address !== undefined ? { ipv4: { addresses: [{ address: nic.address, prefixLength: nic.prefixLength! }] } } : { useDHCP: true }),
-      // A NIC's MTU is set by fleetc's own .link file (linkFiles); NixOS's 40-<nic>.link would never
-      // apply. A VLAN device matches no fleetc file, so NixOS's 40-<nic>.<vlan>.link sets it.
-      ...(nic.vlan !== undefined && nic.mtu !== undefined ? { mtu: nic.mtu } : {}),
-    };
+    if (nic.vlan !== undefined) {
+      vlans[nic.device] = { id: nic.vlan, interface: nic.name };
+      anyVlan = true;
+    }
+    const settings: Record<string, unknown> = nic.address !== undefined ? { ipv4: { addresses: [{ address: nic.address, prefixLength: nic.prefixLength! }] } } : { useDHCP: true };
+    // A NIC's MTU is set by fleetc's own .link file (linkFiles); NixOS's 40-<nic>.link would never
+    // apply. A VLAN device matches no fleetc file, so NixOS's 40-<nic>.<vlan>.link sets it.
+    if (nic.vlan !== undefined && nic.mtu !== undefined) settings.mtu = nic.mtu;
+    interfaces[nic.device] = settings;
   }
-  return {
-    useDHCP: false,
-    ...(Object.keys(vlans).length > 0 ? { vlans } : {}),
-    interfaces,
-    ...(host.gateway ? { defaultGateway: { address: host.gateway.address, interface: host.gateway.device } } : {}),
-    nameservers: nixCode('host.nameservers'),
-  };
+  if (anyVlan) config.vlans = vlans;
+  config.interfaces = interfaces;
+  if (host.gateway) config.defaultGateway = { address: host.gateway.address, interface: host.gateway.device };
+  config.nameservers = FIXED.nameservers;
+  return config;
 }
 
 /**
@@ -82,8 +121,12 @@ function networking(host: Host): Record<string, unknown> {
 function linkFiles(interfaces: readonly Interface[]): Record<string, unknown> {
   const links: Record<string, unknown> = {};
   for (const nic of interfaces) {
+    const key = `10-${nic.name}`;
+    if (links[key] !== undefined) continue;
     const mtu = nicMtu(interfaces, nic.name);
-    links[`10-${nic.name}`] ??= { matchConfig: { PermanentMACAddress: nic.mac }, linkConfig: { Name: nic.name, ...(mtu !== undefined ? { MTUBytes: String(mtu) } : {}) } };
+    const linkConfig: Record<string, unknown> = { Name: nic.name };
+    if (mtu !== undefined) linkConfig.MTUBytes = String(mtu);
+    links[key] = { matchConfig: { PermanentMACAddress: nic.mac }, linkConfig };
   }
   return links;
 }

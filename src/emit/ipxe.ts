@@ -6,13 +6,14 @@ import type { Fleet, Host } from '../model/fleet.ts';
 import type { Artifact, Emitter } from './artifact.ts';
 import { GENERATED_HEADER } from './artifact.ts';
 import { bootInterface, bootScriptUrl, hostKernelArguments, hostScriptPath, IMAGE_CMDLINE_SETTING, IMAGE_SCRIPT, imageUrl, IPXE_DIR, profileImagesUrl } from './boot-layout.ts';
-import { ipxeComment, ipxeLabel, ipxeText, ipxeWord } from './ipxe/quote.ts';
+import { ipxeComment, ipxeLabel, ipxeText, ipxeWord, ipxeWords } from './ipxe/quote.ts';
 import { compileTemplate, registerEscaper } from './templates.ts';
 import { packageFile } from '../package-root.ts';
 
 export const BOOT_SCRIPT_PATH = `${IPXE_DIR}/boot.ipxe`;
 
 registerEscaper('ipxeWord', (value) => ipxeWord(String(value)));
+registerEscaper('ipxeWords', (value) => ipxeWords(value as string[]));
 registerEscaper('ipxeLabel', (value) => ipxeLabel(String(value)));
 registerEscaper('ipxeText', (value) => ipxeText(String(value)));
 registerEscaper('ipxeComment', (value) => ipxeComment(String(value)));

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { dhcpdAddress, dhcpdComment, dhcpdMac, dhcpdName, dhcpdString } from '../../src/emit/dhcpd/quote.ts';
-import { ipxeComment, ipxeLabel, ipxeText, ipxeWord, ipxeWordProblem } from '../../src/emit/ipxe/quote.ts';
+import { ipxeComment, ipxeLabel, ipxeText, ipxeWord, ipxeWordProblem, ipxeWords } from '../../src/emit/ipxe/quote.ts';
 
 describe('dhcpd quoting', () => {
   test('strings escape quotes and backslashes, and write every other byte outside printable ASCII in octal', () => {
@@ -51,6 +51,13 @@ describe('iPXE words', () => {
     }
   });
 
+  test('a command line is its words, each checked, one space apart; an empty one is refused', () => {
+    assert.equal(ipxeWords(['fleet.host=wk-1', 'console=ttyS0,115200', 'café']), 'fleet.host=wk-1 console=ttyS0,115200 café');
+    assert.throws(() => ipxeWords(['quiet', 'two words']), /whitespace/);
+    assert.throws(() => ipxeWords(['quiet', '#x']), /comment/);
+    assert.throws(() => ipxeWords([]), /empty word list/);
+  });
+
   test('labels', () => {
     assert.equal(ipxeLabel('profile-all-in-one'), 'profile-all-in-one');
     assert.throws(() => ipxeLabel('a b'));
@@ -62,6 +69,9 @@ describe('iPXE words', () => {
     assert.equal(ipxeText('Café “quoted” 日本'), 'Cafe "quoted" ??');
     assert.equal(ipxeText('   '), '(none)');
     assert.equal(ipxeText('x'.repeat(100)).length, 72);
+    // A plain word that fits is written as is; one too long is clipped like any text.
+    assert.equal(ipxeText('wk-1.rack:2/a+b=c,d@e%f'), 'wk-1.rack:2/a+b=c,d@e%f');
+    assert.equal(ipxeText('y'.repeat(73)), `${'y'.repeat(69)}...`);
     for (const text of ['#a', '${a}', '||', '&&', ';', 'a\u0000b', '{$}']) {
       for (const word of ipxeText(text).split(' ')) assert.equal(ipxeWordProblem(word), undefined, `${JSON.stringify(text)} → ${JSON.stringify(word)}`);
     }

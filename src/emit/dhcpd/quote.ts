@@ -8,6 +8,8 @@ import { isIpv4 } from '../../model/ipv4.ts';
  * outside printable ASCII is written in octal, so the file stays ASCII and no byte ends the string.
  */
 export function dhcpdString(text: string): string {
+  // Printable ASCII other than the quote and the backslash is written as it is (most names): no Buffer.
+  if (PRINTABLE.test(text)) return `"${text}"`;
   let out = '"';
   for (const byte of Buffer.from(text, 'utf8')) {
     if (byte === 0x22) out += '\\"';
@@ -18,6 +20,8 @@ export function dhcpdString(text: string): string {
   return `${out}"`;
 }
 
+const PRINTABLE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 const DECLARATION_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 /** The name of a host declaration: dot-separated DNS-label-like parts (dhcpd does not accept a quoted name). */
@@ -26,8 +30,11 @@ export function dhcpdName(name: string): string {
   return name;
 }
 
+/** Four decimal numbers 0–255 without leading zeros, as isIpv4 reads them: the test most addresses pass. */
+const DOTTED_QUAD = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
 export function dhcpdAddress(address: string): string {
-  if (!isIpv4(address)) throw new Error(`dhcpd: not an IPv4 address: ${JSON.stringify(address)}`);
+  if (!DOTTED_QUAD.test(address) && !isIpv4(address)) throw new Error(`dhcpd: not an IPv4 address: ${JSON.stringify(address)}`);
   return address;
 }
 
@@ -36,8 +43,10 @@ export function dhcpdAddresses(addresses: readonly string[]): string {
   return addresses.map(dhcpdAddress).join(', ');
 }
 
+const NORMALISED_MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+
 export function dhcpdMac(mac: string): string {
-  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(mac)) throw new Error(`dhcpd: not a normalised MAC: ${JSON.stringify(mac)}`);
+  if (!NORMALISED_MAC.test(mac)) throw new Error(`dhcpd: not a normalised MAC: ${JSON.stringify(mac)}`);
   return mac;
 }
 

@@ -3,8 +3,12 @@
 // word expands a setting (repeatedly, so no value can carry a literal ${…}). A value either fits in
 // one word unchanged, or it cannot be written at all: validate refuses such values (KERNEL_PARAM_UNSAFE).
 
+/** Characters that mean nothing to iPXE: a word of only these is written as is (one test for most words). */
+const PLAIN = /^[A-Za-z0-9._:/+=,@%-]+$/;
+
 /** Why a word cannot be written into an iPXE script unchanged, or undefined when it can. */
 export function ipxeWordProblem(word: string): string | undefined {
+  if (PLAIN.test(word)) return undefined;
   if (word.length === 0) return 'is empty';
   if (/[\s\u0000-\u001f\u007f]/.test(word)) return 'contains whitespace or a control character';
   if (word.includes('${')) return 'contains "${", which iPXE expands as a setting';
@@ -18,6 +22,12 @@ export function ipxeWord(word: string): string {
   const problem = ipxeWordProblem(word);
   if (problem) throw new Error(`iPXE: ${JSON.stringify(word)} ${problem}`);
   return word;
+}
+
+/** Words of a command line, each checked as ipxeWord checks it, separated by spaces. */
+export function ipxeWords(words: readonly string[]): string {
+  if (words.length === 0) throw new Error('iPXE: an empty word list');
+  return words.map(ipxeWord).join(' ');
 }
 
 /** A label (:name, goto name, menu item id). */
@@ -34,6 +44,8 @@ const REPLACEMENTS: Record<string, string> = { '\u2013': '-', '\u2014': '-', '\u
  * character iPXE could give meaning to ($ { } # | & ;) becomes a space-free look-alike or is dropped.
  */
 export function ipxeText(text: string, maxLength = 72): string {
+  // Plain words (a host or profile name) come out unchanged: NFKD leaves ASCII as it is.
+  if (text.length <= maxLength && PLAIN.test(text)) return text;
   const ascii = text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

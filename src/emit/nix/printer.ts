@@ -4,6 +4,8 @@
 export class NixCode {
   /** The code re-indented, per indentation it was printed at (a piece printed once is inserted in thousands of hosts' files). */
   private indented: Map<string, string> | undefined;
+  /** Whether the code, as a list item, needs parentheses: found once. */
+  private parenthesised: boolean | undefined;
 
   constructor(readonly code: string) {}
 
@@ -14,6 +16,15 @@ export class NixCode {
     let text = this.indented.get(indent);
     if (text === undefined) this.indented.set(indent, (text = this.code.replace(/\n/g, `\n${indent}`)));
     return text;
+  }
+
+  /** A function application or negative number inside a list must be parenthesised. */
+  get needsParentheses(): boolean {
+    if (this.parenthesised === undefined) {
+      const code = this.code.trim();
+      this.parenthesised = /\s/.test(code) && !/^[[{(]/.test(code);
+    }
+    return this.parenthesised;
   }
 }
 
@@ -63,23 +74,17 @@ export interface PrintOptions {
 
 /** Pretty-prints data as a Nix expression, two-space indented. Key order is kept as given. */
 export function nixValue(value: unknown, options: PrintOptions = {}, indent = ''): string {
-  const out: string[] = [];
-  print(value, options, 0, levelsOf(indent), out);
-  return out.join('');
+  return print(value, options.collapsePaths === true, 0, levelsOf(indent));
 }
 
-/** A file: `head`, then the value printed, then a newline, joined once (no second copy of the text). */
+/** A file: `head`, then the value printed, then a newline. */
 export function nixFile(head: string, value: unknown, options: PrintOptions = {}): string {
-  const out: string[] = [head];
-  print(value, options, 0, levelsOf(''), out);
-  out.push('\n');
-  return out.join('');
+  return `${head}${print(value, options.collapsePaths === true, 0, levelsOf(''))}\n`;
 }
 
 /**
  * What an attribute set or list at one depth writes around its members, made once per depth: the
  * opening with the first member's indentation, the separator with the next one's, the closing.
- * Fewer, longer parts make the text's final join cheaper (it is most of printing's cost).
  */
 interface Level {
   indent: string;
@@ -128,71 +133,54 @@ function assignment(name: string): string {
   return text;
 }
 
-/** Appends to one list of parts: thousands of hosts' files print without intermediate strings. */
-function print(value: unknown, options: PrintOptions, depth: number, levels: Levels, out: string[]): void {
-  if (value instanceof NixCode) {
-    out.push(value.at(levels.at(depth).indent));
-    return;
-  }
-  if (value === null) return void out.push('null');
-  if (typeof value === 'string') return void out.push(nixString(value));
-  if (typeof value === 'boolean') return void out.push(value ? 'true' : 'false');
+/**
+ * The value's text, concatenated in one pass: V8 joins the pieces as a rope and copies the text once,
+ * when it is written or hashed (an array of parts joined at the end allocated the array on top).
+ */
+function print(value: unknown, collapsePaths: boolean, depth: number, levels: Levels): string {
+  if (typeof value === 'string') return nixString(value);
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw new Error(`nixValue: only integers are emitted, got ${value}`);
-    return void out.push(value < 0 ? `(${value})` : String(value));
+    return value < 0 ? `(${value})` : String(value);
   }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value === null) return 'null';
+  if (value instanceof NixCode) return value.at(levels.at(depth).indent);
   if (Array.isArray(value)) {
-    if (value.length === 0) return void out.push('[ ]');
+    if (value.length === 0) return '[ ]';
     const at = levels.at(depth);
+    let out = '';
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      out.push(i === 0 ? at.listOpen : at.listNext);
-      // A function application or negative number inside a list must be parenthesised.
-      const parenthesise = item instanceof NixCode && needsParentheses(item);
-      if (parenthesise) out.push('(');
-      print(item, options, depth + 1, levels, out);
-      if (parenthesise) out.push(')');
+      const printed = print(item, collapsePaths, depth + 1, levels);
+      out += (i === 0 ? at.listOpen : at.listNext) + (item instanceof NixCode && item.needsParentheses ? `(${printed})` : printed);
     }
-    out.push(at.listClose);
-    return;
+    return out + at.listClose;
   }
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
     const at = levels.at(depth);
-    let first = true;
+    let out = '';
     // Plain data only (no inherited enumerable keys): for-in walks the keys without an array of them.
     for (const key in record) {
       let current = record[key];
       if (current === undefined) continue;
-      out.push(first ? at.setOpen : at.setNext);
-      first = false;
+      out += out === '' ? at.setOpen : at.setNext;
       let only: string | undefined;
-      if (!options.collapsePaths || (only = onlyKey(current)) === undefined) out.push(assignment(key));
+      if (!collapsePaths || (only = onlyKey(current)) === undefined) out += assignment(key);
       else {
-        out.push(nixAttrName(key));
+        out += nixAttrName(key);
         do {
-          out.push('.', nixAttrName(only));
+          out += `.${nixAttrName(only)}`;
           current = (current as Record<string, unknown>)[only];
         } while ((only = onlyKey(current)) !== undefined);
-        out.push(' = ');
+        out += ' = ';
       }
-      print(current, options, depth + 1, levels, out);
+      out += print(current, collapsePaths, depth + 1, levels);
     }
-    out.push(first ? '{ }' : at.setClose);
-    return;
+    return out === '' ? '{ }' : out + at.setClose;
   }
   throw new Error(`nixValue: cannot print ${typeof value}`);
-}
-
-const parenthesised = new WeakMap<NixCode, boolean>();
-
-function needsParentheses(item: NixCode): boolean {
-  let needs = parenthesised.get(item);
-  if (needs === undefined) {
-    const code = item.code.trim();
-    parenthesised.set(item, (needs = /\s/.test(code) && !/^[[{(]/.test(code)));
-  }
-  return needs;
 }
 
 /** The key of an attribute set with exactly one key (printed as a dotted path), else undefined; no array of keys made. */
