@@ -28,12 +28,15 @@ export function resolveFirstBootPolicy(input: FirstBootInput | undefined): First
 export function checkPeerAddresses(hosts: readonly Host[], clusters: Record<string, Cluster>, policy: FirstBootPolicy, hostDocs: Map<string, Checked<HostInput>>, report: Reporter): void {
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const reported = new Set<string>();
+  const reach = new Reach(policy.network);
   for (const cluster of Object.values(clusters)) {
     if (cluster.raft.length === 0) continue;
     const voters = [...new Set(cluster.raft.flatMap((g) => g.voters))].sort().map((name) => byName.get(name)!);
-    for (const viewer of cluster.hosts.map((name) => byName.get(name)!)) {
-      for (const peer of [viewer, ...voters]) {
-        if (reported.has(peer.name) || reachableAddress(peer, viewer, policy.network)) continue;
+    for (const name of cluster.hosts) {
+      const viewer = byName.get(name)!;
+      for (let i = -1; i < voters.length; i++) {
+        const peer = i < 0 ? viewer : voters[i]!;
+        if (reported.has(peer.name) || reach.reaches(peer, viewer)) continue;
         reported.add(peer.name);
         const role = voters.includes(peer) ? `votes in cluster ${cluster.name}` : `is a member of cluster ${cluster.name}`;
         // Unreachable from this viewer only: the peer has an address on the network the viewer lacks.
@@ -47,5 +50,34 @@ export function checkPeerAddresses(hosts: readonly Host[], clusters: Record<stri
         });
       }
     }
+  }
+}
+
+/**
+ * Whether reachableAddress(peer, viewer, network) finds an address, from what each host has, looked
+ * at once per host: a static boot address, or a static address on the network and a viewer there.
+ */
+class Reach {
+  private facts = new Map<Host, { bootAddress: boolean; addressOnNetwork: boolean; onNetwork: boolean }>();
+
+  constructor(private readonly network: string) {}
+
+  reaches(peer: Host, viewer: Host): boolean {
+    const of = this.of(peer);
+    return of.bootAddress || (of.addressOnNetwork && this.of(viewer).onNetwork);
+  }
+
+  private of(host: Host): { bootAddress: boolean; addressOnNetwork: boolean; onNetwork: boolean } {
+    let found = this.facts.get(host);
+    if (!found) {
+      const nics = host.interfaces;
+      found = {
+        bootAddress: nics.some((nic) => nic.boot && nic.address !== undefined),
+        addressOnNetwork: nics.some((nic) => nic.network === this.network && nic.address !== undefined),
+        onNetwork: nics.some((nic) => nic.network === this.network),
+      };
+      this.facts.set(host, found);
+    }
+    return found;
   }
 }

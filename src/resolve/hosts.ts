@@ -14,7 +14,7 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
   const defaults = fleet.defaults ?? {};
   const arch = input.hardware.arch ?? defaults.arch ?? 'x86_64';
   const interfaces = input.interfaces.map((nic) => resolveInterface(nic, networks[nic.network]!));
-  const gatewayNic = [...interfaces].sort((a, b) => Number(b.boot) - Number(a.boot)).find((nic) => nic.address !== undefined && networks[nic.network]!.gateway !== undefined);
+  const gatewayNic = gatewayInterface(interfaces, networks);
   const labels = { ...profile.labels, ...(input.labels ?? {}) };
   const kernelPackage = input.kernel?.package ?? profile.kernel.package;
   return {
@@ -38,8 +38,8 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
     },
     interfaces,
     ...(gatewayNic ? { gateway: { address: networks[gatewayNic.network]!.gateway!, device: gatewayNic.device } } : {}),
-    nameservers: joinLists([], interfaces.flatMap((nic) => networks[nic.network]!.dns)),
-    disks: Object.fromEntries(Object.entries(input.hardware.disks).map(([disk, spec]) => [disk, { device: spec.device, size: spec.size }])),
+    nameservers: nameservers(interfaces, networks),
+    disks: resolveDisks(input.hardware.disks),
     layout: resolveLayout(input.hardware.layout),
     ...(input.bmc
       ? {
@@ -61,6 +61,25 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
     timezone: defaults.timezone ?? DEFAULT_TIMEZONE,
     stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION,
   };
+}
+
+/** The interface the default route leaves by: the first with an address on a network with a gateway, boot interfaces first. */
+function gatewayInterface(interfaces: readonly Interface[], networks: Record<string, Network>): Interface | undefined {
+  const routes = (nic: Interface) => nic.address !== undefined && networks[nic.network]!.gateway !== undefined;
+  return interfaces.find((nic) => nic.boot && routes(nic)) ?? interfaces.find((nic) => !nic.boot && routes(nic));
+}
+
+/** The networks' DNS servers, in interface order, each once. */
+function nameservers(interfaces: readonly Interface[], networks: Record<string, Network>): string[] {
+  const dns: string[] = [];
+  for (const nic of interfaces) for (const server of networks[nic.network]!.dns) if (!dns.includes(server)) dns.push(server);
+  return dns;
+}
+
+function resolveDisks(disks: HostInput['hardware']['disks']): Host['disks'] {
+  const out: Host['disks'] = {};
+  for (const name of Object.keys(disks)) out[name] = { device: disks[name]!.device, size: disks[name]!.size };
+  return out;
 }
 
 /** The cluster a host is in: the one its file names, else the fleet's default one. */
