@@ -28,15 +28,18 @@ export function resolveFirstBootPolicy(input: FirstBootInput | undefined): First
 export function checkPeerAddresses(hosts: readonly Host[], clusters: Record<string, Cluster>, policy: FirstBootPolicy, hostDocs: Map<string, Checked<HostInput>>, report: Reporter): void {
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const reported = new Set<string>();
-  const reach = new Reach(policy.network);
   for (const cluster of Object.values(clusters)) {
     if (cluster.raft.length === 0) continue;
     const voters = [...new Set(cluster.raft.flatMap((g) => g.voters))].sort().map((name) => byName.get(name)!);
+    const voterReach = voters.map((voter) => reachOf(voter, policy.network));
     for (const name of cluster.hosts) {
       const viewer = byName.get(name)!;
+      const viewerReach = reachOf(viewer, policy.network);
       for (let i = -1; i < voters.length; i++) {
         const peer = i < 0 ? viewer : voters[i]!;
-        if (reported.has(peer.name) || reach.reaches(peer, viewer)) continue;
+        const { bootAddress, addressOnNetwork } = i < 0 ? viewerReach : voterReach[i]!;
+        // What reachableAddress(peer, viewer, network) finds: a static boot address, or one on the network both are on.
+        if (reported.has(peer.name) || bootAddress || (addressOnNetwork && viewerReach.onNetwork)) continue;
         reported.add(peer.name);
         const role = voters.includes(peer) ? `votes in cluster ${cluster.name}` : `is a member of cluster ${cluster.name}`;
         // Unreachable from this viewer only: the peer has an address on the network the viewer lacks.
@@ -53,31 +56,17 @@ export function checkPeerAddresses(hosts: readonly Host[], clusters: Record<stri
   }
 }
 
-/**
- * Whether reachableAddress(peer, viewer, network) finds an address, from what each host has, looked
- * at once per host: a static boot address, or a static address on the network and a viewer there.
- */
-class Reach {
-  private facts = new Map<Host, { bootAddress: boolean; addressOnNetwork: boolean; onNetwork: boolean }>();
-
-  constructor(private readonly network: string) {}
-
-  reaches(peer: Host, viewer: Host): boolean {
-    const of = this.of(peer);
-    return of.bootAddress || (of.addressOnNetwork && this.of(viewer).onNetwork);
-  }
-
-  private of(host: Host): { bootAddress: boolean; addressOnNetwork: boolean; onNetwork: boolean } {
-    let found = this.facts.get(host);
-    if (!found) {
-      const nics = host.interfaces;
-      found = {
-        bootAddress: nics.some((nic) => nic.boot && nic.address !== undefined),
-        addressOnNetwork: nics.some((nic) => nic.network === this.network && nic.address !== undefined),
-        onNetwork: nics.some((nic) => nic.network === this.network),
-      };
-      this.facts.set(host, found);
+/** What reachableAddress reads of a host: whether it has a static boot address, a static address on the network, an interface there. */
+function reachOf(host: Host, network: string): { bootAddress: boolean; addressOnNetwork: boolean; onNetwork: boolean } {
+  let bootAddress = false;
+  let addressOnNetwork = false;
+  let onNetwork = false;
+  for (const nic of host.interfaces) {
+    if (nic.boot && nic.address !== undefined) bootAddress = true;
+    if (nic.network === network) {
+      onNetwork = true;
+      if (nic.address !== undefined) addressOnNetwork = true;
     }
-    return found;
   }
+  return { bootAddress, addressOnNetwork, onNetwork };
 }

@@ -1,12 +1,13 @@
-// The quick forms of the spelling checks agree with the slow ones they stand in for: isIpv4's one
-// regular expression with ipaddr.js's isValidFourPartDecimal, canonicalDevice and canonicalMount's
-// "already plain" test with path.posix.normalize, on every string of a small alphabet up to a length.
+// The quick forms of the checks agree with the slow ones they stand in for: isIpv4's one regular
+// expression with ipaddr.js's isValidFourPartDecimal, ipv4ToInt's own reading with ipaddr.js's parse,
+// canonicalDevice and canonicalMount's "already plain" test with path.posix.normalize, on every
+// string of a small alphabet up to a length.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import ipaddr from 'ipaddr.js';
 import fc from 'fast-check';
-import { isIpv4 } from '../../src/model/ipv4.ts';
+import { ipv4ToInt, isIpv4 } from '../../src/model/ipv4.ts';
 import { canonicalDevice, canonicalMount } from '../../src/validate/checks/spellings.ts';
 
 /** Every string of these characters up to this length. */
@@ -38,4 +39,27 @@ test('canonicalDevice and canonicalMount are what normalising gives, for every s
   for (const text of ['/dev/disk/by-id/nvme-INTEL_SSDPF2KX038T-a0', '/dev/disk/by-id/..x', '/dev/./sda', '/var/lib/', '/...', '/dev/sda/..']) {
     assert.equal(canonicalDevice(text), path.posix.normalize(text).replace(/\/$/, ''), text);
   }
+});
+
+test('ipv4ToInt reads every address as ipaddr.js does', () => {
+  const octet = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('0', '00', '01', '010', '0x1f', '255', '256', '1000', ''));
+  fc.assert(fc.property(fc.array(octet, { minLength: 1, maxLength: 5 }), (parts) => {
+    const text = parts.join('.');
+    let expected: number | undefined;
+    try {
+      const bytes = ipaddr.IPv4.parse(text).toByteArray();
+      expected = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+    } catch {
+      expected = undefined;
+    }
+    let actual: number | undefined;
+    try {
+      actual = ipv4ToInt(text);
+    } catch {
+      actual = undefined;
+    }
+    assert.equal(actual, expected, text);
+  }), { numRuns: 5000 });
+  assert.equal(ipv4ToInt('255.255.255.255'), 0xffffffff);
+  assert.equal(ipv4ToInt('10.0.1.1'), 0x0a000101);
 });

@@ -12,16 +12,18 @@ import type { Reporter } from '../../diagnostics/reporter.ts';
  * An absolute path with no empty, "." or ".." segment and no trailing slash: what normalising
  * leaves as it is (the spelling nearly every file uses), known without normalising it.
  */
-const PLAIN_ABSOLUTE = /^(?:\/(?!\.{0,2}(?:\/|$))[^/]*)+$/;
+function isPlainAbsolute(p: string): boolean {
+  return p.charCodeAt(0) === 47 && !p.includes('//') && !p.includes('/./') && !p.includes('/../') && !p.endsWith('/') && !p.endsWith('/.') && !p.endsWith('/..');
+}
 
 /** /dev/disk/by-id//x and /dev/disk/by-id/./x are /dev/disk/by-id/x. */
 export function canonicalDevice(device: string): string {
-  return PLAIN_ABSOLUTE.test(device) ? device : path.posix.normalize(device).replace(/\/$/, '');
+  return isPlainAbsolute(device) ? device : path.posix.normalize(device).replace(/\/$/, '');
 }
 
 /** /var/ and /var/. are /var. */
 export function canonicalMount(mount: string): string {
-  if (PLAIN_ABSOLUTE.test(mount)) return mount;
+  if (isPlainAbsolute(mount)) return mount;
   const normalized = path.posix.normalize(mount);
   return normalized.length > 1 ? normalized.replace(/\/$/, '') : normalized;
 }
