@@ -22,12 +22,19 @@ export function checkHostHardware(host: Checked<HostInput>, context: HostContext
 }
 
 function checkDevices(host: Checked<HostInput>, report: Reporter): void {
-  const seen = new Map<string, string>();
-  for (const [name, disk] of Object.entries(host.data.hardware.disks)) {
+  // A host has a few disks: their canonical devices in a list, by name.
+  const disks = host.data.hardware.disks;
+  const names: string[] = [];
+  const devices: string[] = [];
+  for (const name of Object.keys(disks)) {
     // Compared as spelled canonically (spellings.ts): /dev/disk/by-id//x is /dev/disk/by-id/x.
-    const other = seen.get(canonicalDevice(disk.device));
-    if (other) report.at(host.document, ['hardware', 'disks', name, 'device'], { code: 'DISK_DUPLICATE_DEVICE', message: `disks ${other} and ${name} are the same device ${disk.device}`, hint: 'each disk entry is one physical disk' });
-    else seen.set(canonicalDevice(disk.device), name);
+    const device = canonicalDevice(disks[name]!.device);
+    const other = devices.indexOf(device);
+    if (other >= 0) report.at(host.document, ['hardware', 'disks', name, 'device'], { code: 'DISK_DUPLICATE_DEVICE', message: `disks ${names[other]} and ${name} are the same device ${disks[name]!.device}`, hint: 'each disk entry is one physical disk' });
+    else {
+      names.push(name);
+      devices.push(device);
+    }
   }
 }
 
