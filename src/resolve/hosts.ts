@@ -15,7 +15,7 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
   const arch = input.hardware.arch ?? defaults.arch ?? 'x86_64';
   const interfaces = input.interfaces.map((nic) => resolveInterface(nic, networks[nic.network]!));
   const gatewayNic = gatewayInterface(interfaces, networks);
-  const labels = { ...profile.labels, ...(input.labels ?? {}) };
+  const labels = hostLabels(profile.labels, input.labels);
   const kernelPackage = input.kernel?.package ?? profile.kernel.package;
   return {
     name,
@@ -32,8 +32,8 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
     modules: profile.modules,
     packages: profile.packages,
     kernel: {
-      params: joinLists(profile.kernel.params, input.kernel?.params ?? []),
-      modules: joinLists(profile.kernel.modules, input.kernel?.modules ?? []),
+      params: hostList(profile.kernel.params, input.kernel?.params),
+      modules: hostList(profile.kernel.modules, input.kernel?.modules),
       ...(kernelPackage !== undefined ? { package: kernelPackage } : {}),
     },
     interfaces,
@@ -88,16 +88,35 @@ export function hostCluster(own: string | undefined, fleet: FleetInput): string 
 }
 
 function resolveInterface(nic: HostInput['interfaces'][number], network: Network): Interface {
-  return {
-    name: nic.name,
-    mac: normalizeMac(nic.mac),
-    network: network.name,
-    boot: nic.boot ?? false,
-    device: network.vlan === undefined ? nic.name : `${nic.name}.${network.vlan}`,
-    ...(network.vlan !== undefined ? { vlan: network.vlan } : {}),
-    ...((nic.mtu ?? network.mtu) !== undefined ? { mtu: nic.mtu ?? network.mtu } : {}),
-    ...(nic.address !== undefined ? { address: nic.address, prefixLength: network.prefixLength } : {}),
-  };
+  const out: Interface = { name: nic.name, mac: normalizeMac(nic.mac), network: network.name, boot: nic.boot ?? false, device: network.vlan === undefined ? nic.name : `${nic.name}.${network.vlan}` };
+  if (network.vlan !== undefined) out.vlan = network.vlan;
+  const mtu = nic.mtu ?? network.mtu;
+  if (mtu !== undefined) out.mtu = mtu;
+  if (nic.address !== undefined) {
+    out.address = nic.address;
+    out.prefixLength = network.prefixLength;
+  }
+  return out;
+}
+
+/**
+ * The profile's labels with the host's over them. Hosts share what they would only copy (nobody
+ * changes a Host or the parsed data): the host's own labels when the profile has none.
+ */
+function hostLabels(profile: Record<string, string>, own: Record<string, string> | undefined): Record<string, string> {
+  if (own === undefined) return { ...profile };
+  return hasKeys(profile) ? { ...profile, ...own } : own;
+}
+
+function hasKeys(record: object): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
+}
+
+/** The profile's list with the host's items after it, each once; the profile's list itself when the host adds nothing and it has no repeat. */
+function hostList(profile: string[], own: string[] | undefined): string[] {
+  if (own !== undefined && own.length > 0) return joinLists(profile, own);
+  return profile.every((item, i) => profile.indexOf(item) === i) ? profile : joinLists(profile, []);
 }
 
 function resolveLayout(layout: LayoutInput): Layout {
