@@ -16,9 +16,10 @@ const PLAIN_KEY = /^([A-Za-z_][\w./-]*):(?= |$)/;
 const QUOTED_KEY = /^(?:"([^"\\]*)"|'([^']*)'):(?= |$)/;
 /** Keys the core schema reads as null or bool (a bool key becomes "true", whatever its spelling). */
 const TYPED_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
+/** Nearly every file is ASCII: the one test most files need. */
+const ONLY_ASCII = /^[\n\x20-\x7e]*$/;
 /** What may start a plain scalar: not an indicator; '-' only before a digit or '.' (a number). */
 const PLAIN_START = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[0-9.])/;
-const FLOW_KEY = /[A-Za-z_][\w./-]*/y;
 
 interface Line {
   indent: number;
@@ -26,7 +27,7 @@ interface Line {
 }
 
 export function plainYaml(text: string): Record<string, unknown> | undefined {
-  if (ODD_CHARACTER.test(text)) return undefined;
+  if (!ONLY_ASCII.test(text) && ODD_CHARACTER.test(text)) return undefined;
   const lines = contentLines(text);
   if (lines === undefined || lines.length === 0 || lines[0]!.indent !== 0 || isItem(lines[0]!.text)) return undefined;
   try {
@@ -127,18 +128,27 @@ function sequence(lines: Line[], i: number, indent: number): [unknown[], number]
 
 /** A block mapping's key and the length of the key and its ':'. */
 function blockKey(text: string): [string, number] {
-  const plain = PLAIN_KEY.exec(text);
-  if (plain) return [checkedKey(plain[1]!), plain[0].length];
+  const end = plainKeyEnd(text, 0);
+  if (end > 0 && text.charCodeAt(end) === 58 && (end + 1 === text.length || text.charCodeAt(end + 1) === 32)) return [checkedKey(text.slice(0, end)), end + 1];
   const quoted = QUOTED_KEY.exec(text);
   if (quoted) return [quotedKey(quoted[1] ?? quoted[2]!), quoted[0].length];
   throw UNSURE;
+}
+
+/** Where a plain key starting at text[start] ends (PLAIN_KEY's characters); start itself when there is none. */
+function plainKeyEnd(text: string, start: number): number {
+  const first = text.charCodeAt(start);
+  if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122) || first === 95)) return start;
+  let i = start + 1;
+  for (let c = text.charCodeAt(i); (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === 45; c = text.charCodeAt(++i));
+  return i;
 }
 
 /** Longer keys are an error to the yaml library (an implicit key is at most 1024 characters). */
 const MAX_KEY = 1000;
 
 function checkedKey(key: string): string {
-  if (TYPED_KEY.test(key) || key === '__proto__' || key.length > MAX_KEY) throw UNSURE;
+  if ((key.length <= 5 && TYPED_KEY.test(key)) || key === '__proto__' || key.length > MAX_KEY) throw UNSURE;
   return key;
 }
 
@@ -219,11 +229,9 @@ function flowKey(text: string, start: number): [string, number] {
     [key, end] = quoted(text, start);
     key = quotedKey(key);
   } else {
-    FLOW_KEY.lastIndex = start;
-    const match = FLOW_KEY.exec(text);
-    if (!match) throw UNSURE;
-    key = checkedKey(match[0]);
-    end = start + match[0].length;
+    end = plainKeyEnd(text, start);
+    if (end === start) throw UNSURE;
+    key = checkedKey(text.slice(start, end));
   }
   if (text[end] !== ':' || text[end + 1] !== ' ') throw UNSURE;
   return [key, end + 2];
