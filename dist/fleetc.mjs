@@ -172,39 +172,263 @@ function chokidar() {
   return chokidarModule ??= require2("chokidar");
 }
 
+// src/load/core-scalars.ts
+var NULL = /^(?:~|null|Null|NULL)$/;
+var BOOL = /^(?:true|True|TRUE|false|False|FALSE)$/;
+var INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
+var FLOAT = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+var CORE_SCALAR_TYPES = [
+  { tag: "null", resolve: (text) => text === "" || NULL.test(text), construct: () => null },
+  { tag: "bool", resolve: (text) => BOOL.test(text), construct: (text) => text === "true" || text === "True" || text === "TRUE" },
+  {
+    tag: "int",
+    resolve: (text) => INT.test(text),
+    construct: (text) => text.startsWith("0o") ? parseInt(text.slice(2), 8) : text.startsWith("0x") ? parseInt(text.slice(2), 16) : parseInt(text, 10)
+  },
+  {
+    tag: "float",
+    resolve: (text) => FLOAT.test(text),
+    construct: (text) => {
+      if (/^[-+]?\.(?:inf|Inf|INF)$/.test(text)) return text.startsWith("-") ? -Infinity : Infinity;
+      if (/^\.(?:nan|NaN|NAN)$/.test(text)) return NaN;
+      return parseFloat(text);
+    }
+  }
+];
+var MAYBE_TYPED = /^[-+.~0-9nNtTfF]/;
+function corePlainScalar(text) {
+  if (!MAYBE_TYPED.test(text)) return text;
+  for (const type of CORE_SCALAR_TYPES) if (type.resolve(text)) return type.construct(text);
+  return text;
+}
+
+// src/load/plain-yaml.ts
+var UNSURE = new Error("plain-yaml: not a plain file");
+var ODD_CHARACTER = /[^\n\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
+var PLAIN_KEY = /^([A-Za-z_][\w./-]*):(?= |$)/;
+var QUOTED_KEY = /^(?:"([^"\\]*)"|'([^']*)'):(?= |$)/;
+var TYPED_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
+var ONLY_ASCII = /^[\n\x20-\x7e]*$/;
+var PLAIN_START = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[0-9.])/;
+function plainYaml(text) {
+  if (!ONLY_ASCII.test(text) && ODD_CHARACTER.test(text)) return void 0;
+  const lines = contentLines(text);
+  if (lines === void 0 || lines.length === 0 || lines[0].indent !== 0 || isItem(lines[0].text)) return void 0;
+  try {
+    const [value, next] = mapping(lines, 0, 0);
+    return next === lines.length ? value : void 0;
+  } catch (error) {
+    if (error === UNSURE) return void 0;
+    throw error;
+  }
+}
+function contentLines(text) {
+  const lines = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    let indent = start;
+    while (indent < end && text.charCodeAt(indent) === 32) indent++;
+    let last = end;
+    while (last > indent && text.charCodeAt(last - 1) === 32) last--;
+    if (last > indent && text.charCodeAt(indent) !== 35) {
+      const line = text.slice(indent, last);
+      if (indent === start && (line.startsWith("---") || line.startsWith("..."))) return void 0;
+      lines.push({ indent: indent - start, text: line });
+    }
+    start = end + 1;
+  }
+  return lines;
+}
+function isItem(text) {
+  return text === "-" || text.startsWith("- ");
+}
+function mapping(lines, i, indent) {
+  const out = {};
+  while (i < lines.length && lines[i].indent === indent) {
+    const { text } = lines[i];
+    if (isItem(text)) throw UNSURE;
+    const [key, length] = blockKey(text);
+    if (Object.hasOwn(out, key)) throw UNSURE;
+    const rest = text.slice(spaces(text, length));
+    i++;
+    if (rest === "" || rest.startsWith("#")) {
+      const next = lines[i];
+      if (next && next.indent > indent) [out[key], i] = block(lines, i, next.indent);
+      else if (next && next.indent === indent && isItem(next.text)) [out[key], i] = sequence(lines, i, indent);
+      else out[key] = null;
+    } else {
+      out[key] = inline(rest);
+      if (i < lines.length && lines[i].indent > indent) throw UNSURE;
+    }
+  }
+  return [out, i];
+}
+function block(lines, i, indent) {
+  return isItem(lines[i].text) ? sequence(lines, i, indent) : mapping(lines, i, indent);
+}
+function sequence(lines, i, indent) {
+  const out = [];
+  while (i < lines.length && lines[i].indent === indent && isItem(lines[i].text)) {
+    const { text } = lines[i];
+    let start = 1;
+    while (text.charCodeAt(start) === 32) start++;
+    const content = text.slice(start);
+    if (content === "" || content.startsWith("#")) {
+      i++;
+      const next = lines[i];
+      if (next && next.indent > indent) {
+        const [value, after] = block(lines, i, next.indent);
+        out.push(value);
+        i = after;
+      } else out.push(null);
+    } else if (content.startsWith("- ") || content === "-") {
+      throw UNSURE;
+    } else if (PLAIN_KEY.test(content) || QUOTED_KEY.test(content)) {
+      lines[i] = { indent: indent + start, text: content };
+      const [value, after] = mapping(lines, i, indent + start);
+      out.push(value);
+      i = after;
+    } else {
+      out.push(inline(content));
+      i++;
+      if (i < lines.length && lines[i].indent > indent) throw UNSURE;
+    }
+  }
+  return [out, i];
+}
+function blockKey(text) {
+  const end = plainKeyEnd(text, 0);
+  if (end > 0 && text.charCodeAt(end) === 58 && (end + 1 === text.length || text.charCodeAt(end + 1) === 32)) return [checkedKey(text.slice(0, end)), end + 1];
+  const quoted2 = QUOTED_KEY.exec(text);
+  if (quoted2) return [quotedKey(quoted2[1] ?? quoted2[2]), quoted2[0].length];
+  throw UNSURE;
+}
+function plainKeyEnd(text, start) {
+  const first = text.charCodeAt(start);
+  if (!(first >= 65 && first <= 90 || first >= 97 && first <= 122 || first === 95)) return start;
+  let i = start + 1;
+  for (let c = text.charCodeAt(i); c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 95 || c === 46 || c === 47 || c === 45; c = text.charCodeAt(++i)) ;
+  return i;
+}
+var MAX_KEY = 1e3;
+function checkedKey(key) {
+  if (key.length <= 5 && TYPED_KEY.test(key) || key === "__proto__" || key.length > MAX_KEY) throw UNSURE;
+  return key;
+}
+function quotedKey(key) {
+  if (key === "__proto__" || key === "" || key.length > MAX_KEY) throw UNSURE;
+  return key;
+}
+function inline(text) {
+  const first = text.charCodeAt(0);
+  if (first === 91 || first === 123) {
+    const [value, end] = flow(text, 0);
+    endOfLine(text, end);
+    return value;
+  }
+  if (first === 34 || first === 39) {
+    const [value, end] = quoted(text, 0);
+    endOfLine(text, end);
+    return value;
+  }
+  if (!PLAIN_START.test(text)) throw UNSURE;
+  const comment = text.indexOf(" #");
+  const plain = comment < 0 ? text : trimSpaces(text.slice(0, comment));
+  if (plain.includes(": ") || plain.endsWith(":")) throw UNSURE;
+  return corePlainScalar(plain);
+}
+function endOfLine(text, end) {
+  if (end === text.length) return;
+  if (text.charCodeAt(end) !== 32 || text.charCodeAt(spaces(text, end)) !== 35) throw UNSURE;
+}
+function quoted(text, start) {
+  const quote = text[start];
+  const end = text.indexOf(quote, start + 1);
+  if (end < 0) throw UNSURE;
+  const value = text.slice(start + 1, end);
+  if (quote === '"' && value.includes("\\") || quote === "'" && text[end + 1] === "'") throw UNSURE;
+  return [value, end + 1];
+}
+function flow(text, start) {
+  const close = text[start] === "[" ? "]" : "}";
+  const items = [];
+  const map = {};
+  let i = spaces(text, start + 1);
+  if (text[i] === close) return [close === "]" ? items : map, i + 1];
+  for (; ; ) {
+    if (close === "]") {
+      const [value, end] = flowValue(text, i);
+      items.push(value);
+      i = spaces(text, end);
+      if (text[i] === ":") throw UNSURE;
+    } else {
+      const [key, afterKey] = flowKey(text, i);
+      if (Object.hasOwn(map, key)) throw UNSURE;
+      const [value, end] = flowValue(text, spaces(text, afterKey));
+      map[key] = value;
+      i = spaces(text, end);
+    }
+    if (text[i] === close) return [close === "]" ? items : map, i + 1];
+    if (text[i] !== ",") throw UNSURE;
+    i = spaces(text, i + 1);
+    if (text[i] === close) throw UNSURE;
+  }
+}
+function flowKey(text, start) {
+  let key;
+  let end;
+  if (text[start] === '"' || text[start] === "'") {
+    [key, end] = quoted(text, start);
+    key = quotedKey(key);
+  } else {
+    end = plainKeyEnd(text, start);
+    if (end === start) throw UNSURE;
+    key = checkedKey(text.slice(start, end));
+  }
+  if (text[end] !== ":" || text[end + 1] !== " ") throw UNSURE;
+  return [key, end + 2];
+}
+function flowValue(text, start) {
+  const c = text[start];
+  if (c === "[" || c === "{") return flow(text, start);
+  if (c === '"' || c === "'") return quoted(text, start);
+  let end = start;
+  for (; end < text.length; end++) {
+    const code2 = text.charCodeAt(end);
+    if (code2 === 44 || code2 === 91 || code2 === 93 || code2 === 123 || code2 === 125) break;
+    if (code2 === 58 || code2 === 35) throw UNSURE;
+  }
+  let last = end;
+  while (last > start && text.charCodeAt(last - 1) === 32) last--;
+  if (last === start) throw UNSURE;
+  const plain = text.slice(start, last);
+  if (!PLAIN_START.test(plain)) throw UNSURE;
+  return [corePlainScalar(plain), end];
+}
+function spaces(text, i) {
+  while (text.charCodeAt(i) === 32) i++;
+  return i;
+}
+function trimSpaces(text) {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  return text.slice(0, end);
+}
+
 // src/load/fast-parse.ts
 var loaded;
 function core12(jsYaml2) {
-  const nullType = new jsYaml2.Type("tag:yaml.org,2002:null", {
-    kind: "scalar",
-    resolve: (data) => data === "" || /^(?:~|null|Null|NULL)$/.test(data),
-    construct: () => null
-  });
-  const boolType = new jsYaml2.Type("tag:yaml.org,2002:bool", {
-    kind: "scalar",
-    resolve: (data) => /^(?:true|True|TRUE|false|False|FALSE)$/.test(data),
-    construct: (data) => data === "true" || data === "True" || data === "TRUE"
-  });
-  const intType = new jsYaml2.Type("tag:yaml.org,2002:int", {
-    kind: "scalar",
-    resolve: (data) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(data),
-    construct: (data) => data.startsWith("0o") ? parseInt(data.slice(2), 8) : data.startsWith("0x") ? parseInt(data.slice(2), 16) : parseInt(data, 10)
-  });
-  const floatType = new jsYaml2.Type("tag:yaml.org,2002:float", {
-    kind: "scalar",
-    resolve: (data) => /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(data),
-    construct: (data) => {
-      if (/^[-+]?\.(?:inf|Inf|INF)$/.test(data)) return data.startsWith("-") ? -Infinity : Infinity;
-      if (/^\.(?:nan|NaN|NAN)$/.test(data)) return NaN;
-      return parseFloat(data);
-    }
-  });
-  return jsYaml2.FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] });
+  const implicit = CORE_SCALAR_TYPES.map((type) => new jsYaml2.Type(`tag:yaml.org,2002:${type.tag}`, { kind: "scalar", resolve: type.resolve, construct: type.construct }));
+  return jsYaml2.FAILSAFE_SCHEMA.extend({ implicit });
 }
 var UNUSUAL = /[&*!]|^%/m;
 var NESTED_SEQUENCE = /^[ \t]*-[ \t]+-(?:[ \t]|$)/m;
 var ODD_KEYS = /<<|(?:^|[\s[{,])\?(?:\s|$)|[\]}][ \t]*:(?:\s|$)/m;
 function fastParse(text) {
+  const plain = plainYaml(text);
+  if (plain !== void 0) return plain;
   if (UNUSUAL.test(text) || NESTED_SEQUENCE.test(text) || ODD_KEYS.test(text) || text.includes("\0")) return void 0;
   let data;
   try {
@@ -871,17 +1095,28 @@ function hostKernelArguments(host) {
 
 // src/model/ipv4.ts
 import ipaddr from "ipaddr.js";
+var FOUR_PART_DECIMAL = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
 function isIpv4(text) {
-  return ipaddr.IPv4.isValidFourPartDecimal(text);
+  return FOUR_PART_DECIMAL.test(text);
 }
-var DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 function ipv4ToInt(text) {
-  const parts = DOTTED.exec(text);
-  if (parts && parts.slice(1).every((p) => (p === "0" || p[0] !== "0") && Number(p) <= 255)) {
-    return (Number(parts[1]) << 24 | Number(parts[2]) << 16 | Number(parts[3]) << 8 | Number(parts[4])) >>> 0;
-  }
+  const value = dottedDecimal(text);
+  if (value !== void 0) return value;
   const bytes = ipaddr.IPv4.parse(text).toByteArray();
   return (bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]) >>> 0;
+}
+function dottedDecimal(text) {
+  let value = 0;
+  let i = 0;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0 && text.charCodeAt(i++) !== 46) return void 0;
+    const start = i;
+    let octet = 0;
+    for (let code2 = text.charCodeAt(i); code2 >= 48 && code2 <= 57 && i - start < 3; code2 = text.charCodeAt(++i)) octet = octet * 10 + code2 - 48;
+    if (i === start || octet > 255 || i - start > 1 && text.charCodeAt(start) === 48) return void 0;
+    value = value * 256 + octet;
+  }
+  return i === text.length ? value : void 0;
 }
 function intToIpv4(value) {
   return [value >>> 24, value >>> 16 & 255, value >>> 8 & 255, value & 255].join(".");
@@ -1516,13 +1751,13 @@ function checkExplicitEscaping(name, program) {
       plainParams(mustache.params, mustache.loc.start.line);
       used.add(helper);
     } else if (node.type === "BlockStatement") {
-      const block2 = node;
-      const helper = block2.path.original;
+      const block3 = node;
+      const helper = block3.path.original;
       if (!BLOCK_HELPERS.has(helper)) throw new Error(`template ${name}: block helper ${helper} is not allowed`);
-      plainParams(block2.params, block2.loc.start.line);
+      plainParams(block3.params, block3.loc.start.line);
       used.add(helper);
-      if (block2.program) visit(block2.program);
-      if (block2.inverse) visit(block2.inverse);
+      if (block3.program) visit(block3.program);
+      if (block3.inverse) visit(block3.inverse);
     } else if (node.type === "Program") {
       for (const child of node.body) visit(child);
     } else if (node.type === "PartialStatement" || node.type === "PartialBlockStatement" || node.type === "DecoratorBlock") {
@@ -2318,7 +2553,14 @@ function statOrUndefined(p) {
   }
 }
 function joinDisplay(displayDir, relPath) {
-  return path4.posix.join(displayDir.split(path4.sep).join("/"), relPath);
+  if (displayDir !== display.dir) display = { dir: displayDir, base: path4.posix.normalize(displayDir.split(path4.sep).join("/")).replace(/(.)\/$/, "$1") };
+  if (!isPlainRelative(relPath)) return path4.posix.join(displayDir.split(path4.sep).join("/"), relPath);
+  const { base } = display;
+  return base === "." ? relPath : base === "/" ? `/${relPath}` : `${base}/${relPath}`;
+}
+var display = { dir: void 0, base: "" };
+function isPlainRelative(p) {
+  return p !== "" && p !== "." && p !== ".." && p[0] !== "/" && !p.startsWith("./") && !p.startsWith("../") && !p.includes("//") && !p.includes("/./") && !p.includes("/../") && !p.endsWith("/") && !p.endsWith("/.") && !p.endsWith("/..");
 }
 function unreadable(relPath, displayDir, error) {
   const code2 = error.code;
@@ -2936,7 +3178,7 @@ function hostEntryText(host, entries, nix) {
   const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, "        ")}`);
   return `    ${JSON.stringify(host.name)}: {
       "profile": ${JSON.stringify(host.profile)},
-      "artifacts": ${block(lines, "      ")},
+      "artifacts": ${block2(lines, "      ")},
       "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), "      ")}
     }`;
 }
@@ -2952,7 +3194,7 @@ ${indent}  "kind": ${JSON.stringify(kind)},
 ${indent}  "sha256": "${hash}"
 ${indent}}`;
 }
-function block(members, indent) {
+function block2(members, indent) {
   return members.length === 0 ? "{}" : `{
 ${members.join(",\n")}
 ${indent}}`;
@@ -3668,9 +3910,14 @@ function checkPeerAddresses(hosts, clusters, policy, hostDocs, report) {
   for (const cluster of Object.values(clusters)) {
     if (cluster.raft.length === 0) continue;
     const voters = [...new Set(cluster.raft.flatMap((g) => g.voters))].sort().map((name) => byName.get(name));
-    for (const viewer of cluster.hosts.map((name) => byName.get(name))) {
-      for (const peer of [viewer, ...voters]) {
-        if (reported.has(peer.name) || reachableAddress(peer, viewer, policy.network)) continue;
+    const voterReach = voters.map((voter) => reachOf(voter, policy.network));
+    for (const name of cluster.hosts) {
+      const viewer = byName.get(name);
+      const viewerReach = reachOf(viewer, policy.network);
+      for (let i = -1; i < voters.length; i++) {
+        const peer = i < 0 ? viewer : voters[i];
+        const { bootAddress, addressOnNetwork } = i < 0 ? viewerReach : voterReach[i];
+        if (reported.has(peer.name) || bootAddress || addressOnNetwork && viewerReach.onNetwork) continue;
         reported.add(peer.name);
         const role = voters.includes(peer) ? `votes in cluster ${cluster.name}` : `is a member of cluster ${cluster.name}`;
         const reachableByOthers = reachableAddress(peer, peer, policy.network) !== void 0;
@@ -3682,6 +3929,19 @@ function checkPeerAddresses(hosts, clusters, policy, hostDocs, report) {
       }
     }
   }
+}
+function reachOf(host, network) {
+  let bootAddress = false;
+  let addressOnNetwork = false;
+  let onNetwork = false;
+  for (const nic of host.interfaces) {
+    if (nic.boot && nic.address !== void 0) bootAddress = true;
+    if (nic.network === network) {
+      onNetwork = true;
+      if (nic.address !== void 0) addressOnNetwork = true;
+    }
+  }
+  return { bootAddress, addressOnNetwork, onNetwork };
 }
 
 // src/model/ssh-key.ts
@@ -3766,8 +4026,8 @@ function resolveHost(name, input, fleet, profile, networks) {
   const defaults = fleet.defaults ?? {};
   const arch = input.hardware.arch ?? defaults.arch ?? "x86_64";
   const interfaces = input.interfaces.map((nic) => resolveInterface(nic, networks[nic.network]));
-  const gatewayNic = [...interfaces].sort((a, b) => Number(b.boot) - Number(a.boot)).find((nic) => nic.address !== void 0 && networks[nic.network].gateway !== void 0);
-  const labels = { ...profile.labels, ...input.labels ?? {} };
+  const gatewayNic = gatewayInterface(interfaces, networks);
+  const labels = hostLabels(profile.labels, input.labels);
   const kernelPackage = input.kernel?.package ?? profile.kernel.package;
   return {
     name,
@@ -3784,14 +4044,14 @@ function resolveHost(name, input, fleet, profile, networks) {
     modules: profile.modules,
     packages: profile.packages,
     kernel: {
-      params: joinLists(profile.kernel.params, input.kernel?.params ?? []),
-      modules: joinLists(profile.kernel.modules, input.kernel?.modules ?? []),
+      params: hostList(profile.kernel.params, input.kernel?.params),
+      modules: hostList(profile.kernel.modules, input.kernel?.modules),
       ...kernelPackage !== void 0 ? { package: kernelPackage } : {}
     },
     interfaces,
     ...gatewayNic ? { gateway: { address: networks[gatewayNic.network].gateway, device: gatewayNic.device } } : {},
-    nameservers: joinLists([], interfaces.flatMap((nic) => networks[nic.network].dns)),
-    disks: Object.fromEntries(Object.entries(input.hardware.disks).map(([disk, spec]) => [disk, { device: spec.device, size: spec.size }])),
+    nameservers: nameservers(interfaces, networks),
+    disks: resolveDisks(input.hardware.disks),
     layout: resolveLayout(input.hardware.layout),
     ...input.bmc ? {
       bmc: {
@@ -3812,20 +4072,45 @@ function resolveHost(name, input, fleet, profile, networks) {
     stateVersion: defaults.stateVersion ?? DEFAULT_STATE_VERSION
   };
 }
+function gatewayInterface(interfaces, networks) {
+  const routes = (nic) => nic.address !== void 0 && networks[nic.network].gateway !== void 0;
+  return interfaces.find((nic) => nic.boot && routes(nic)) ?? interfaces.find((nic) => !nic.boot && routes(nic));
+}
+function nameservers(interfaces, networks) {
+  const dns = [];
+  for (const nic of interfaces) for (const server of networks[nic.network].dns) if (!dns.includes(server)) dns.push(server);
+  return dns;
+}
+function resolveDisks(disks) {
+  const out = {};
+  for (const name of Object.keys(disks)) out[name] = { device: disks[name].device, size: disks[name].size };
+  return out;
+}
 function hostCluster(own, fleet) {
   return own ?? fleet.defaults?.cluster ?? DEFAULT_CLUSTER;
 }
 function resolveInterface(nic, network) {
-  return {
-    name: nic.name,
-    mac: normalizeMac(nic.mac),
-    network: network.name,
-    boot: nic.boot ?? false,
-    device: network.vlan === void 0 ? nic.name : `${nic.name}.${network.vlan}`,
-    ...network.vlan !== void 0 ? { vlan: network.vlan } : {},
-    ...(nic.mtu ?? network.mtu) !== void 0 ? { mtu: nic.mtu ?? network.mtu } : {},
-    ...nic.address !== void 0 ? { address: nic.address, prefixLength: network.prefixLength } : {}
-  };
+  const out = { name: nic.name, mac: normalizeMac(nic.mac), network: network.name, boot: nic.boot ?? false, device: network.vlan === void 0 ? nic.name : `${nic.name}.${network.vlan}` };
+  if (network.vlan !== void 0) out.vlan = network.vlan;
+  const mtu = nic.mtu ?? network.mtu;
+  if (mtu !== void 0) out.mtu = mtu;
+  if (nic.address !== void 0) {
+    out.address = nic.address;
+    out.prefixLength = network.prefixLength;
+  }
+  return out;
+}
+function hostLabels(profile, own) {
+  if (own === void 0) return { ...profile };
+  return hasKeys(profile) ? { ...profile, ...own } : own;
+}
+function hasKeys(record2) {
+  for (const key in record2) if (Object.hasOwn(record2, key)) return true;
+  return false;
+}
+function hostList(profile, own) {
+  if (own !== void 0 && own.length > 0) return joinLists(profile, own);
+  return profile.every((item, i) => profile.indexOf(item) === i) ? profile : joinLists(profile, []);
 }
 function resolveLayout(layout) {
   const root = (input) => ({ fs: input?.fs ?? DEFAULT_ROOT_FS, size: input?.size ?? "100%" });
@@ -4089,10 +4374,14 @@ function resolvePort(input) {
 
 // src/validate/checks/spellings.ts
 import path6 from "node:path";
+function isPlainAbsolute(p) {
+  return p.charCodeAt(0) === 47 && !p.includes("//") && !p.includes("/./") && !p.includes("/../") && !p.endsWith("/") && !p.endsWith("/.") && !p.endsWith("/..");
+}
 function canonicalDevice(device) {
-  return path6.posix.normalize(device).replace(/\/$/, "");
+  return isPlainAbsolute(device) ? device : path6.posix.normalize(device).replace(/\/$/, "");
 }
 function canonicalMount(mount) {
+  if (isPlainAbsolute(mount)) return mount;
   const normalized = path6.posix.normalize(mount);
   return normalized.length > 1 ? normalized.replace(/\/$/, "") : normalized;
 }
@@ -4115,76 +4404,87 @@ function checkHostSpellings(host, report) {
     report.at(host.document, ["hardware", "layout", ...where], { code: "LAYOUT_INVALID", message: `mount point ${mount} is spelled unusually; it is ${canonicalMount(mount)}`, hint: `write ${canonicalMount(mount)}` });
   }
   const bmc = host.data.bmc;
-  if (bmc && /^[0-9.]+$/.test(bmc.address) && !isCanonicalIpv4(bmc.address)) {
+  if (bmc && /^[0-9.]+$/.test(bmc.address) && !isIpv4(bmc.address)) {
     report.at(host.document, ["bmc", "address"], { code: "SCHEMA_FORMAT", message: `BMC address ${bmc.address} is not an IPv4 address in its usual form; tools read such numbers differently (inet_aton takes 010 as octal 8)`, hint: "write four numbers 0\u2013255 without leading zeros, e.g. 10.20.1.11" });
   }
 }
-function isCanonicalIpv4(text) {
-  const parts = text.split(".");
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
-}
 
 // src/validate/checks/addresses.ts
+function claimPath(claim) {
+  return ["interfaces", claim.nic, claim.kind === "mac" ? "mac" : "address"];
+}
+function claimWhat(host, claim) {
+  return `${host.name} ${host.data.interfaces[claim.nic].name}`;
+}
 function checkHostAddresses(host, context, report) {
   const { document, data } = host;
   const networkSpecs = context.fleet?.data.networks ?? {};
-  const nicMacs = /* @__PURE__ */ new Map();
-  const devices2 = /* @__PURE__ */ new Set();
-  const bootIndexes = [];
-  data.interfaces.forEach((nic, i) => {
-    const path35 = ["interfaces", i];
+  const interfaces = data.interfaces;
+  const devices2 = [];
+  const claims = [];
+  let bootCount = 0;
+  let secondBoot = -1;
+  for (let i = 0; i < interfaces.length; i++) {
+    const nic = interfaces[i];
     const mac = normalizeMac(nic.mac);
     const spec = networkSpecs[nic.network];
     const vlan = spec?.vlan;
     const device = vlan === void 0 ? nic.name : `${nic.name}.${vlan}`;
-    const knownMac = nicMacs.get(nic.name);
+    const knownMac = firstMacOf(interfaces, i);
     if (knownMac !== void 0 && knownMac !== mac) {
-      report.at(document, [...path35, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
-    } else if (spec && devices2.has(device)) {
-      report.at(document, [...path35, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
+      report.at(document, ["interfaces", i, "mac"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: "give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC" });
+    } else if (spec && devices2.includes(device)) {
+      report.at(document, ["interfaces", i, "name"], { code: "INTERFACE_DUPLICATE_NAME", message: `host ${host.name} lists ${device} twice`, hint: vlan === void 0 ? "a NIC carries at most one untagged network" : `VLAN ${vlan} is already on ${nic.name}` });
     }
-    devices2.add(device);
-    if (nic.boot) bootIndexes.push(i);
+    devices2.push(device);
+    if (nic.boot && ++bootCount === 2) secondBoot = i;
     const problem = macProblem(mac);
-    if (problem) report.at(document, [...path35, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
-    nicMacs.set(nic.name, nicMacs.get(nic.name) ?? mac);
-    if (nic.address === void 0) return;
+    if (problem) report.at(document, ["interfaces", i, "mac"], { code: "MAC_INVALID", message: `MAC ${nic.mac} ${problem}`, hint: "copy the MAC from the NIC label or the BMC inventory" });
+    claims.push({ kind: "mac", key: mac, nic: i, check: knownMac !== mac });
+    if (nic.address === void 0) continue;
+    claims.push({ kind: "ip", key: nic.address, nic: i, check: true });
     const net2 = context.networks.get(nic.network);
-    if (!net2 || !spec) return;
+    if (!net2 || !spec) continue;
     const address = ipv4ToInt(nic.address);
     if (!contains(net2, address)) {
-      report.at(document, [...path35, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
+      report.at(document, ["interfaces", i, "address"], { code: "ADDRESS_OUTSIDE_NETWORK", message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
     } else if (address === net2.network || address === net2.broadcast) {
-      report.at(document, [...path35, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
+      report.at(document, ["interfaces", i, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the ${address === net2.network ? "network" : "broadcast"} address of ${spec.cidr}`, hint: "pick a usable host address" });
     } else if (spec.gateway === nic.address) {
-      report.at(document, [...path35, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
+      report.at(document, ["interfaces", i, "address"], { code: "ADDRESS_RESERVED", message: `${nic.address} is the gateway of network ${nic.network}`, hint: "pick an address other than the gateway" });
     } else if (spec.dhcp?.pool && address >= ipv4ToInt(spec.dhcp.pool.start) && address <= ipv4ToInt(spec.dhcp.pool.end)) {
-      report.at(document, [...path35, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
+      report.at(document, ["interfaces", i, "address"], { code: "ADDRESS_IN_POOL", message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}\u2013${spec.dhcp.pool.end})`, hint: "static addresses must stay outside the pool, or the DHCP server may lease them to another machine" });
     }
-  });
-  if (bootIndexes.length !== 1) {
-    const path35 = bootIndexes.length === 0 ? ["interfaces"] : ["interfaces", bootIndexes[1], "boot"];
+  }
+  if (bootCount !== 1) {
+    const path35 = bootCount === 0 ? ["interfaces"] : ["interfaces", secondBoot, "boot"];
     report.at(document, path35, {
       code: "BOOT_INTERFACE_COUNT",
-      message: bootIndexes.length === 0 ? `host ${host.name} has no boot interface` : `host ${host.name} has ${bootIndexes.length} boot interfaces`,
+      message: bootCount === 0 ? `host ${host.name} has no boot interface` : `host ${host.name} has ${bootCount} boot interfaces`,
       hint: "mark exactly one interface with boot: true (the NIC that PXE-boots)"
     });
   }
-  return hostClaims(host);
+  return withBmc(host, claims);
 }
 function hostClaims(host) {
-  const claims = { claims: [] };
-  const nicMacs = /* @__PURE__ */ new Map();
-  host.data.interfaces.forEach((nic, i) => {
+  const interfaces = host.data.interfaces;
+  const claims = [];
+  for (let i = 0; i < interfaces.length; i++) {
+    const nic = interfaces[i];
     const mac = normalizeMac(nic.mac);
-    const knownMac = nicMacs.get(nic.name);
-    claims.claims.push({ kind: "mac", key: mac, path: ["interfaces", i, "mac"], what: `${host.name} ${nic.name}`, check: knownMac !== mac });
-    nicMacs.set(nic.name, knownMac ?? mac);
-    if (nic.address !== void 0) claims.claims.push({ kind: "ip", key: nic.address, path: ["interfaces", i, "address"], what: `${host.name} ${nic.name}`, check: true });
-  });
+    claims.push({ kind: "mac", key: mac, nic: i, check: firstMacOf(interfaces, i) !== mac });
+    if (nic.address !== void 0) claims.push({ kind: "ip", key: nic.address, nic: i, check: true });
+  }
+  return withBmc(host, claims);
+}
+function withBmc(host, claims) {
   const bmc = host.data.bmc;
-  if (bmc) claims.bmc = { key: canonicalBmcAddress(bmc.address), address: bmc.address, what: `the BMC of ${host.name}`, isIpv4: isIpv4(bmc.address) };
-  return claims;
+  return bmc ? { claims, bmc: { key: canonicalBmcAddress(bmc.address), address: bmc.address, what: `the BMC of ${host.name}`, isIpv4: isIpv4(bmc.address) } } : { claims };
+}
+function firstMacOf(interfaces, index) {
+  const name = interfaces[index].name;
+  for (let j = 0; j < index; j++) if (interfaces[j].name === name) return normalizeMac(interfaces[j].mac);
+  return void 0;
 }
 function checkClaims(fleet, hosts, report) {
   const macs = /* @__PURE__ */ new Map();
@@ -4195,7 +4495,7 @@ function checkClaims(fleet, hosts, report) {
     if (index < 0) return { document: fleet.fleet.document, what: "the boot server (boot.tftp)" };
     const { host, claims } = hosts[index];
     const claim = claims.claims.find((c) => c.kind === kind && c.key === key);
-    return { document: host.document, what: claim ? claim.what : claims.bmc.what };
+    return { document: host.document, what: claim ? claimWhat(host, claim) : claims.bmc.what };
   };
   const claimIp = (index, document, path35, address) => {
     const first = ips.get(address);
@@ -4207,7 +4507,7 @@ function checkClaims(fleet, hosts, report) {
     const { document } = host;
     for (const claim of claims.claims) {
       if (claim.kind === "ip") {
-        claimIp(index, document, claim.path, claim.key);
+        claimIp(index, document, claimPath(claim), claim.key);
         continue;
       }
       const first2 = claim.check ? macs.get(claim.key) : void 0;
@@ -4216,7 +4516,7 @@ function checkClaims(fleet, hosts, report) {
         continue;
       }
       const use = earlier(first2, "mac", claim.key);
-      report.at(document, claim.path, { code: "MAC_DUPLICATE", message: `MAC ${claim.key} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "MACs are compared ignoring case and separators; each NIC has its own" });
+      report.at(document, claimPath(claim), { code: "MAC_DUPLICATE", message: `MAC ${claim.key} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "MACs are compared ignoring case and separators; each NIC has its own" });
     }
     const bmc = claims.bmc;
     if (!bmc) return;
@@ -4655,6 +4955,7 @@ function bootNetworksByService(fleet) {
 
 // src/validate/checks/references.ts
 var NIX_RESERVED_KEYS = /* @__PURE__ */ new Set(["outPath", "__toString", "__functor", "__ignoreNulls"]);
+var NIX_RESERVED_LIST = [...NIX_RESERVED_KEYS];
 function unknownProfile(report, allProfileNames, document, path35, name, what) {
   if (allProfileNames.has(name)) return;
   const profileNames = [...allProfileNames].sort();
@@ -4749,7 +5050,8 @@ function checkCycles(profiles, report) {
   }
 }
 function checkLabels(document, labels, report) {
-  for (const key of Object.keys(labels ?? {})) {
+  if (!labels || !NIX_RESERVED_LIST.some((key) => Object.hasOwn(labels, key))) return;
+  for (const key of Object.keys(labels)) {
     if (NIX_RESERVED_KEYS.has(key)) {
       report.at(document, ["labels", key], { code: "LABEL_KEY_RESERVED", part: "key", message: `label key "${key}" is reserved by Nix`, hint: "Nix treats this attribute name specially; choose another key" });
     }
@@ -4914,25 +5216,32 @@ function checkHostHardware(host, context, report) {
   if (checkLayoutDisks(host, report)) checkLayout(host, firmware, report);
 }
 function checkDevices(host, report) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const [name, disk] of Object.entries(host.data.hardware.disks)) {
-    const other = seen.get(canonicalDevice(disk.device));
-    if (other) report.at(host.document, ["hardware", "disks", name, "device"], { code: "DISK_DUPLICATE_DEVICE", message: `disks ${other} and ${name} are the same device ${disk.device}`, hint: "each disk entry is one physical disk" });
-    else seen.set(canonicalDevice(disk.device), name);
+  const disks = host.data.hardware.disks;
+  const names = [];
+  const devices2 = [];
+  for (const name of Object.keys(disks)) {
+    const device = canonicalDevice(disks[name].device);
+    const other = devices2.indexOf(device);
+    if (other >= 0) report.at(host.document, ["hardware", "disks", name, "device"], { code: "DISK_DUPLICATE_DEVICE", message: `disks ${names[other]} and ${name} are the same device ${disks[name].device}`, hint: "each disk entry is one physical disk" });
+    else {
+      names.push(name);
+      devices2.push(device);
+    }
   }
 }
 function checkLayoutDisks(host, report) {
   const layout = host.data.hardware.layout;
-  const declared = Object.keys(host.data.hardware.disks);
-  let ok = true;
-  const refs = layout.kind === "single" || layout.kind === "lvm" ? [[layout.disk, ["hardware", "layout", "disk"]]] : layout.disks.map((disk, i) => [disk, ["hardware", "layout", "disks", i]]);
-  for (const [disk, path35] of refs) {
-    if (declared.includes(disk)) continue;
-    ok = false;
+  const disks = host.data.hardware.disks;
+  const used = layoutDiskNames(layout);
+  if (used.every((disk) => Object.hasOwn(disks, disk))) return true;
+  const declared = Object.keys(disks);
+  used.forEach((disk, i) => {
+    if (declared.includes(disk)) return;
+    const path35 = layout.kind === "single" || layout.kind === "lvm" ? ["hardware", "layout", "disk"] : ["hardware", "layout", "disks", i];
     const suggestion = closestMatch(disk, declared);
     report.at(host.document, path35, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
-  }
-  return ok;
+  });
+  return false;
 }
 function checkLayout(host, firmware, report) {
   const layout = host.data.hardware.layout;
@@ -4965,8 +5274,7 @@ function checkLayout(host, firmware, report) {
     if (layout.disks.length < needed) at(["mode"], `ZFS ${mode} needs at least ${needed} disks, the layout has ${layout.disks.length}`, "add disks or choose another mode");
   }
   if (!consistent) return;
-  const diskBytes = Object.fromEntries(layoutDiskNames(layout).map((name) => [name, sizeBytes(host.data.hardware.disks[name].size)]));
-  const { undersized, tooLarge } = measureLayout(layout, firmware, diskBytes);
+  const { undersized, tooLarge } = measureLayout(layout, firmware, host.data.hardware.disks);
   for (const problem of undersized) {
     report.at(host.document, ["hardware", "layout", ...problem.at], { code: "PARTITION_TOO_SMALL", message: `host ${host.name}: ${problem.message}`, hint: "give it at least that much (docs/disks.md lists the floors)" });
   }
@@ -4976,10 +5284,13 @@ function checkLayout(host, firmware, report) {
 }
 var measured = /* @__PURE__ */ new Map();
 var MEASURED_MAX = 4096;
-function measureLayout(layout, firmware, diskBytes) {
-  const key = JSON.stringify([firmware, layout, diskBytes]);
+function measureLayout(layout, firmware, disks) {
+  const names = layoutDiskNames(layout);
+  let key = `${firmware}\0${JSON.stringify(layout)}`;
+  for (const name of names) key += `\0${disks[name].size}`;
   let found = measured.get(key);
   if (!found) {
+    const diskBytes = Object.fromEntries(names.map((name) => [name, sizeBytes(disks[name].size)]));
     const plan = planLayout(layout, firmware);
     found = { undersized: undersizedProblems(plan), tooLarge: layoutFitProblems(plan, diskBytes) };
     if (measured.size >= MEASURED_MAX) measured.clear();
@@ -4998,6 +5309,7 @@ var DEFAULT_MTU = 1500;
 function checkHostMtus(host, context, report) {
   const networks = context.fleet?.data.networks;
   if (!networks) return;
+  if (!host.data.interfaces.some((nic) => networks[nic.network]?.vlan !== void 0)) return;
   const nics = host.data.interfaces.map((nic, index) => ({ nic, index, network: networks[nic.network] })).filter((n) => n.network !== void 0);
   for (const tagged of nics) {
     if (tagged.network.vlan === void 0) continue;
@@ -5273,8 +5585,10 @@ out ${layout.outDirFromRoot}
 nix ${layout.nixDirFromOut}
 `);
   const files = raw.files.every((f, i) => i === 0 || raw.files[i - 1].relPath < f.relPath) ? raw.files : [...raw.files].sort((a, b) => a.relPath < b.relPath ? -1 : 1);
-  for (const file of files) hash.update(`fleet ${file.relPath} ${blobIdOfFile(file)}
-`);
+  let lines = "";
+  for (const file of files) lines += `fleet ${file.relPath} ${blobIdOfFile(file)}
+`;
+  hash.update(lines);
   for (const [file, sha] of [...raw.nixFiles].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) hash.update(`nix ${file} ${sha}
 `);
   for (const [file, sha] of [...library.files].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) hash.update(`library ${file} ${sha}
@@ -5901,15 +6215,15 @@ var StreamStager = class {
 function writePieces(file, pieces) {
   const fd = fs10.openSync(file, "w");
   try {
-    let block2 = "";
+    let block3 = "";
     for (const piece of pieces) {
-      block2 += piece;
-      if (block2.length >= BLOCK_CHARS) {
-        writeAll(fd, block2);
-        block2 = "";
+      block3 += piece;
+      if (block3.length >= BLOCK_CHARS) {
+        writeAll(fd, block3);
+        block3 = "";
       }
     }
-    if (block2.length > 0) writeAll(fd, block2);
+    if (block3.length > 0) writeAll(fd, block3);
   } finally {
     fs10.closeSync(fd);
   }
@@ -7354,12 +7668,12 @@ function libraryChanges(base, head, b, h) {
     const before = base.librarySources.get(path35);
     const after = head.librarySources.get(path35);
     if (before === after) continue;
-    const display = `${LIBRARY_DIR}/${path35}`;
+    const display2 = `${LIBRARY_DIR}/${path35}`;
     out.push({
-      path: display,
+      path: display2,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
       hosts: isBootServerFile(path35) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
-      diff: unifiedDiff(display, before ?? "", after ?? "")
+      diff: unifiedDiff(display2, before ?? "", after ?? "")
     });
   }
   return out;
@@ -7831,10 +8145,10 @@ function renderPlanMarkdown(plan) {
   const blocks = [...hosts.map((h) => ({ host: h, text: hostBlock(h) })), ...plan.shared.map((c) => ({ host: void 0, text: sharedBlock(c) }))];
   if (hosts.length > 0) text += "\n### Changes by host\n\n";
   const hidden2 = /* @__PURE__ */ new Map();
-  for (const block2 of blocks) {
-    if (text.length + block2.text.length <= BUDGET) text += block2.text;
+  for (const block3 of blocks) {
+    if (text.length + block3.text.length <= BUDGET) text += block3.text;
     else {
-      const kind = block2.host?.action ?? "shared";
+      const kind = block3.host?.action ?? "shared";
       hidden2.set(kind, (hidden2.get(kind) ?? 0) + 1);
     }
   }
@@ -7864,7 +8178,7 @@ function destructiveWarning(destructive, cut) {
   let used = lines.join("\n").length;
   let listed = 0;
   for (const [reasons, group] of groups) {
-    const line = `> - ${hostList(group)}: ${reasons}`;
+    const line = `> - ${hostList2(group)}: ${reasons}`;
     if (used + line.length > WARNING_BUDGET) break;
     lines.push(line);
     used += line.length + 1;
@@ -7925,7 +8239,7 @@ function rollout(plan, cut) {
 function clip(text, length) {
   return text.length > length ? `${text.slice(0, length)} \u2026` : text;
 }
-function hostList(names) {
+function hostList2(names) {
   const shown = names.slice(0, 20).map((n) => `**${n}**`).join(", ");
   return names.length > 20 ? `${shown} and ${names.length - 20} more hosts` : shown;
 }

@@ -35,7 +35,10 @@ const keys = new WeakMap<RawFleet, { files: RawFleet['files']; nixFiles: RawFlee
 function computeKey(raw: RawFleet, layout: OutputLayout, library: Library): string {
   const hash = createHash('sha256').update(`fleetc-source ${KEY_VERSION}\nfleetc ${FLEETC_VERSION}\nout ${layout.outDirFromRoot}\nnix ${layout.nixDirFromOut}\n`);
   const files = raw.files.every((f, i) => i === 0 || raw.files[i - 1]!.relPath < f.relPath) ? raw.files : [...raw.files].sort((a, b) => (a.relPath < b.relPath ? -1 : 1));
-  for (const file of files) hash.update(`fleet ${file.relPath} ${blobIdOfFile(file)}\n`);
+  // One update for all the files' lines (the same bytes as one update each, without 5,000 calls into the hash).
+  let lines = '';
+  for (const file of files) lines += `fleet ${file.relPath} ${blobIdOfFile(file)}\n`;
+  hash.update(lines);
   for (const [file, sha] of [...raw.nixFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`nix ${file} ${sha}\n`);
   for (const [file, sha] of [...library.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`library ${file} ${sha}\n`);
   return hash.digest('hex');

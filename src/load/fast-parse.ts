@@ -6,6 +6,8 @@
 // and the yaml library parses the file and reports it with exact positions. js-yaml is loaded on
 // the first parse (a run the parse cache serves whole never needs it).
 import { jsYaml as loadJsYaml } from '../util/lazy-modules.ts';
+import { CORE_SCALAR_TYPES } from './core-scalars.ts';
+import { plainYaml } from './plain-yaml.ts';
 
 type JsYaml = ReturnType<typeof loadJsYaml>;
 
@@ -13,35 +15,8 @@ let loaded: { jsYaml: JsYaml; schema: InstanceType<JsYaml['Schema']> } | undefin
 
 /** Strings, sequences and mappings (failsafe) plus the core schema's null, bool, int and float. */
 function core12(jsYaml: JsYaml): InstanceType<JsYaml['Schema']> {
-  const nullType = new jsYaml.Type('tag:yaml.org,2002:null', {
-    kind: 'scalar',
-    resolve: (data: string) => data === '' || /^(?:~|null|Null|NULL)$/.test(data),
-    construct: () => null,
-  });
-
-  const boolType = new jsYaml.Type('tag:yaml.org,2002:bool', {
-    kind: 'scalar',
-    resolve: (data: string) => /^(?:true|True|TRUE|false|False|FALSE)$/.test(data),
-    construct: (data: string) => data === 'true' || data === 'True' || data === 'TRUE',
-  });
-
-  // YAML 1.2 core: decimal with an optional sign, 0o octal, 0x hex — no underscores, no 0b.
-  const intType = new jsYaml.Type('tag:yaml.org,2002:int', {
-    kind: 'scalar',
-    resolve: (data: string) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(data),
-    construct: (data: string) => (data.startsWith('0o') ? parseInt(data.slice(2), 8) : data.startsWith('0x') ? parseInt(data.slice(2), 16) : parseInt(data, 10)),
-  });
-
-  const floatType = new jsYaml.Type('tag:yaml.org,2002:float', {
-    kind: 'scalar',
-    resolve: (data: string) => /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(data),
-    construct: (data: string) => {
-      if (/^[-+]?\.(?:inf|Inf|INF)$/.test(data)) return data.startsWith('-') ? -Infinity : Infinity;
-      if (/^\.(?:nan|NaN|NAN)$/.test(data)) return NaN;
-      return parseFloat(data);
-    },
-  });
-  return jsYaml.FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] });
+  const implicit = CORE_SCALAR_TYPES.map((type) => new jsYaml.Type(`tag:yaml.org,2002:${type.tag}`, { kind: 'scalar', resolve: type.resolve, construct: type.construct }));
+  return jsYaml.FAILSAFE_SCHEMA.extend({ implicit });
 }
 
 /** Anchors, aliases and tags (their characters anywhere) and directives (% at a line start): leave those files to yaml. */
@@ -52,6 +27,8 @@ const NESTED_SEQUENCE = /^[ \t]*-[ \t]+-(?:[ \t]|$)/m;
 const ODD_KEYS = /<<|(?:^|[\s[{,])\?(?:\s|$)|[\]}][ \t]*:(?:\s|$)/m;
 
 export function fastParse(text: string): Record<string, unknown> | undefined {
+  const plain = plainYaml(text);
+  if (plain !== undefined) return plain;
   if (UNUSUAL.test(text) || NESTED_SEQUENCE.test(text) || ODD_KEYS.test(text) || text.includes('\0')) return undefined;
   let data: unknown;
   try {

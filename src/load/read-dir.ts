@@ -162,7 +162,18 @@ function statOrUndefined(p: string): fs.Stats | undefined {
 }
 
 export function joinDisplay(displayDir: string, relPath: string): string {
-  return path.posix.join(displayDir.split(path.sep).join('/'), relPath);
+  if (displayDir !== display.dir) display = { dir: displayDir, base: path.posix.normalize(displayDir.split(path.sep).join('/')).replace(/(.)\/$/, '$1') };
+  // A path the walk made (no empty, "." or ".." segment, not absolute): joining it is appending it.
+  if (!isPlainRelative(relPath)) return path.posix.join(displayDir.split(path.sep).join('/'), relPath);
+  const { base } = display;
+  return base === '.' ? relPath : base === '/' ? `/${relPath}` : `${base}/${relPath}`;
+}
+
+/** The last display directory, normalised, without a trailing slash: a walk joins thousands of paths to one. */
+let display: { dir: string | undefined; base: string } = { dir: undefined, base: '' };
+
+function isPlainRelative(p: string): boolean {
+  return p !== '' && p !== '.' && p !== '..' && p[0] !== '/' && !p.startsWith('./') && !p.startsWith('../') && !p.includes('//') && !p.includes('/./') && !p.includes('/../') && !p.endsWith('/') && !p.endsWith('/.') && !p.endsWith('/..');
 }
 
 function unreadable(relPath: string, displayDir: string, error: unknown): RawFile {

@@ -8,20 +8,36 @@ export interface Ipv4Network {
   prefixLength: number;
 }
 
+/**
+ * Four decimal numbers 0–255 without leading zeros: what ipaddr.js's isValidFourPartDecimal accepts
+ * (test/model/ipv4.test.ts compares them), read by one regular expression instead of its parser.
+ */
+const FOUR_PART_DECIMAL = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
+
 export function isIpv4(text: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(text);
+  return FOUR_PART_DECIMAL.test(text);
 }
 
-/** Four decimal numbers 0–255 without leading zeros: read directly, as ipaddr.js reads them. */
-const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
 export function ipv4ToInt(text: string): number {
-  const parts = DOTTED.exec(text);
-  if (parts && parts.slice(1).every((p) => (p === '0' || p[0] !== '0') && Number(p) <= 255)) {
-    return ((Number(parts[1]) << 24) | (Number(parts[2]) << 16) | (Number(parts[3]) << 8) | Number(parts[4])) >>> 0;
-  }
+  const value = dottedDecimal(text);
+  if (value !== undefined) return value;
   const bytes = ipaddr.IPv4.parse(text).toByteArray();
   return ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+}
+
+/** Four decimal numbers 0–255 without leading zeros, read directly (as ipaddr.js reads them); else undefined. */
+function dottedDecimal(text: string): number | undefined {
+  let value = 0;
+  let i = 0;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0 && text.charCodeAt(i++) !== 46) return undefined;
+    const start = i;
+    let octet = 0;
+    for (let code = text.charCodeAt(i); code >= 48 && code <= 57 && i - start < 3; code = text.charCodeAt(++i)) octet = octet * 10 + code - 48;
+    if (i === start || octet > 255 || (i - start > 1 && text.charCodeAt(start) === 48)) return undefined;
+    value = value * 256 + octet;
+  }
+  return i === text.length ? value : undefined;
 }
 
 export function intToIpv4(value: number): string {

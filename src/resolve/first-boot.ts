@@ -31,9 +31,15 @@ export function checkPeerAddresses(hosts: readonly Host[], clusters: Record<stri
   for (const cluster of Object.values(clusters)) {
     if (cluster.raft.length === 0) continue;
     const voters = [...new Set(cluster.raft.flatMap((g) => g.voters))].sort().map((name) => byName.get(name)!);
-    for (const viewer of cluster.hosts.map((name) => byName.get(name)!)) {
-      for (const peer of [viewer, ...voters]) {
-        if (reported.has(peer.name) || reachableAddress(peer, viewer, policy.network)) continue;
+    const voterReach = voters.map((voter) => reachOf(voter, policy.network));
+    for (const name of cluster.hosts) {
+      const viewer = byName.get(name)!;
+      const viewerReach = reachOf(viewer, policy.network);
+      for (let i = -1; i < voters.length; i++) {
+        const peer = i < 0 ? viewer : voters[i]!;
+        const { bootAddress, addressOnNetwork } = i < 0 ? viewerReach : voterReach[i]!;
+        // What reachableAddress(peer, viewer, network) finds: a static boot address, or one on the network both are on.
+        if (reported.has(peer.name) || bootAddress || (addressOnNetwork && viewerReach.onNetwork)) continue;
         reported.add(peer.name);
         const role = voters.includes(peer) ? `votes in cluster ${cluster.name}` : `is a member of cluster ${cluster.name}`;
         // Unreachable from this viewer only: the peer has an address on the network the viewer lacks.
@@ -48,4 +54,19 @@ export function checkPeerAddresses(hosts: readonly Host[], clusters: Record<stri
       }
     }
   }
+}
+
+/** What reachableAddress reads of a host: whether it has a static boot address, a static address on the network, an interface there. */
+function reachOf(host: Host, network: string): { bootAddress: boolean; addressOnNetwork: boolean; onNetwork: boolean } {
+  let bootAddress = false;
+  let addressOnNetwork = false;
+  let onNetwork = false;
+  for (const nic of host.interfaces) {
+    if (nic.boot && nic.address !== undefined) bootAddress = true;
+    if (nic.network === network) {
+      onNetwork = true;
+      if (nic.address !== undefined) addressOnNetwork = true;
+    }
+  }
+  return { bootAddress, addressOnNetwork, onNetwork };
 }

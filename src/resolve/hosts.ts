@@ -14,8 +14,8 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
   const defaults = fleet.defaults ?? {};
   const arch = input.hardware.arch ?? defaults.arch ?? 'x86_64';
   const interfaces = input.interfaces.map((nic) => resolveInterface(nic, networks[nic.network]!));
-  const gatewayNic = [...interfaces].sort((a, b) => Number(b.boot) - Number(a.boot)).find((nic) => nic.address !== undefined && networks[nic.network]!.gateway !== undefined);
-  const labels = { ...profile.labels, ...(input.labels ?? {}) };
+  const gatewayNic = gatewayInterface(interfaces, networks);
+  const labels = hostLabels(profile.labels, input.labels);
   const kernelPackage = input.kernel?.package ?? profile.kernel.package;
   return {
     name,
@@ -32,14 +32,14 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
     modules: profile.modules,
     packages: profile.packages,
     kernel: {
-      params: joinLists(profile.kernel.params, input.kernel?.params ?? []),
-      modules: joinLists(profile.kernel.modules, input.kernel?.modules ?? []),
+      params: hostList(profile.kernel.params, input.kernel?.params),
+      modules: hostList(profile.kernel.modules, input.kernel?.modules),
       ...(kernelPackage !== undefined ? { package: kernelPackage } : {}),
     },
     interfaces,
     ...(gatewayNic ? { gateway: { address: networks[gatewayNic.network]!.gateway!, device: gatewayNic.device } } : {}),
-    nameservers: joinLists([], interfaces.flatMap((nic) => networks[nic.network]!.dns)),
-    disks: Object.fromEntries(Object.entries(input.hardware.disks).map(([disk, spec]) => [disk, { device: spec.device, size: spec.size }])),
+    nameservers: nameservers(interfaces, networks),
+    disks: resolveDisks(input.hardware.disks),
     layout: resolveLayout(input.hardware.layout),
     ...(input.bmc
       ? {
@@ -63,22 +63,60 @@ export function resolveHost(name: string, input: HostInput, fleet: FleetInput, p
   };
 }
 
+/** The interface the default route leaves by: the first with an address on a network with a gateway, boot interfaces first. */
+function gatewayInterface(interfaces: readonly Interface[], networks: Record<string, Network>): Interface | undefined {
+  const routes = (nic: Interface) => nic.address !== undefined && networks[nic.network]!.gateway !== undefined;
+  return interfaces.find((nic) => nic.boot && routes(nic)) ?? interfaces.find((nic) => !nic.boot && routes(nic));
+}
+
+/** The networks' DNS servers, in interface order, each once. */
+function nameservers(interfaces: readonly Interface[], networks: Record<string, Network>): string[] {
+  const dns: string[] = [];
+  for (const nic of interfaces) for (const server of networks[nic.network]!.dns) if (!dns.includes(server)) dns.push(server);
+  return dns;
+}
+
+function resolveDisks(disks: HostInput['hardware']['disks']): Host['disks'] {
+  const out: Host['disks'] = {};
+  for (const name of Object.keys(disks)) out[name] = { device: disks[name]!.device, size: disks[name]!.size };
+  return out;
+}
+
 /** The cluster a host is in: the one its file names, else the fleet's default one. */
 export function hostCluster(own: string | undefined, fleet: FleetInput): string {
   return own ?? fleet.defaults?.cluster ?? DEFAULT_CLUSTER;
 }
 
 function resolveInterface(nic: HostInput['interfaces'][number], network: Network): Interface {
-  return {
-    name: nic.name,
-    mac: normalizeMac(nic.mac),
-    network: network.name,
-    boot: nic.boot ?? false,
-    device: network.vlan === undefined ? nic.name : `${nic.name}.${network.vlan}`,
-    ...(network.vlan !== undefined ? { vlan: network.vlan } : {}),
-    ...((nic.mtu ?? network.mtu) !== undefined ? { mtu: nic.mtu ?? network.mtu } : {}),
-    ...(nic.address !== undefined ? { address: nic.address, prefixLength: network.prefixLength } : {}),
-  };
+  const out: Interface = { name: nic.name, mac: normalizeMac(nic.mac), network: network.name, boot: nic.boot ?? false, device: network.vlan === undefined ? nic.name : `${nic.name}.${network.vlan}` };
+  if (network.vlan !== undefined) out.vlan = network.vlan;
+  const mtu = nic.mtu ?? network.mtu;
+  if (mtu !== undefined) out.mtu = mtu;
+  if (nic.address !== undefined) {
+    out.address = nic.address;
+    out.prefixLength = network.prefixLength;
+  }
+  return out;
+}
+
+/**
+ * The profile's labels with the host's over them. Hosts share what they would only copy (nobody
+ * changes a Host or the parsed data): the host's own labels when the profile has none.
+ */
+function hostLabels(profile: Record<string, string>, own: Record<string, string> | undefined): Record<string, string> {
+  if (own === undefined) return { ...profile };
+  return hasKeys(profile) ? { ...profile, ...own } : own;
+}
+
+function hasKeys(record: object): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
+}
+
+/** The profile's list with the host's items after it, each once; the profile's list itself when the host adds nothing and it has no repeat. */
+function hostList(profile: string[], own: string[] | undefined): string[] {
+  if (own !== undefined && own.length > 0) return joinLists(profile, own);
+  return profile.every((item, i) => profile.indexOf(item) === i) ? profile : joinLists(profile, []);
 }
 
 function resolveLayout(layout: LayoutInput): Layout {

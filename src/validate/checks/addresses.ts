@@ -7,12 +7,14 @@ import type { Checked, CheckedFleet, HostContext } from '../context.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
 import { canonicalBmcAddress } from './spellings.ts';
 
-/** One thing a host file claims fleet-wide: a MAC or an address (of an interface or of its BMC). */
+/**
+ * One thing a host file claims fleet-wide: a MAC or an address of its interface number `nic`. Where
+ * it is written and who claims it (claimPath, claimWhat) are made only for a duplicate.
+ */
 export interface Claim {
   kind: 'mac' | 'ip';
   key: string;
-  path: PathSegment[];
-  what: string;
+  nic: number;
   /** False for a NIC listed again (another VLAN) with its own MAC: it is its own earlier claim. */
   check: boolean;
 }
@@ -23,6 +25,16 @@ export interface HostClaims {
   bmc?: { key: string; address: string; what: string; isIpv4: boolean };
 }
 
+/** Where a claim is written in its host's file. */
+export function claimPath(claim: Claim): PathSegment[] {
+  return ['interfaces', claim.nic, claim.kind === 'mac' ? 'mac' : 'address'];
+}
+
+/** Who claims it, as a diagnostic names it: the host and the NIC. */
+export function claimWhat(host: Checked<HostInput>, claim: Claim): string {
+  return `${host.name} ${host.data.interfaces[claim.nic]!.name}`;
+}
+
 /**
  * One host's interfaces and BMC on their own: names, boot interface, MACs and addresses usable in
  * their networks. Returns what the host claims, for checkClaims to compare across the fleet.
@@ -30,71 +42,84 @@ export interface HostClaims {
 export function checkHostAddresses(host: Checked<HostInput>, context: HostContext, report: Reporter): HostClaims {
   const { document, data } = host;
   const networkSpecs = context.fleet?.data.networks ?? {};
+  const interfaces = data.interfaces;
   // One NIC may appear once per network it carries (untagged once, tagged VLANs besides).
-  const nicMacs = new Map<string, string>();
-  const devices = new Set<string>();
-  const bootIndexes: number[] = [];
-  data.interfaces.forEach((nic, i) => {
-    const path: PathSegment[] = ['interfaces', i];
+  const devices: string[] = [];
+  const claims: Claim[] = [];
+  let bootCount = 0;
+  let secondBoot = -1;
+  for (let i = 0; i < interfaces.length; i++) {
+    const nic = interfaces[i]!;
     const mac = normalizeMac(nic.mac);
     const spec = networkSpecs[nic.network];
     const vlan = spec?.vlan;
     const device = vlan === undefined ? nic.name : `${nic.name}.${vlan}`;
-    const knownMac = nicMacs.get(nic.name);
+    const knownMac = firstMacOf(interfaces, i);
     if (knownMac !== undefined && knownMac !== mac) {
-      report.at(document, [...path, 'mac'], { code: 'INTERFACE_DUPLICATE_NAME', message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: 'give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC' });
-    } else if (spec && devices.has(device)) {
+      report.at(document, ['interfaces', i, 'mac'], { code: 'INTERFACE_DUPLICATE_NAME', message: `host ${host.name} names two NICs ${nic.name} (MACs ${knownMac} and ${mac})`, hint: 'give each NIC its own name; list a NIC again only to add a VLAN network, with the same MAC' });
+    } else if (spec && devices.includes(device)) {
       // (Without the network's definition — fleet.yaml broken, or the network unknown, reported
       // there — whether the NIC is tagged is not known: no guess, no cascade into this file.)
-      report.at(document, [...path, 'name'], { code: 'INTERFACE_DUPLICATE_NAME', message: `host ${host.name} lists ${device} twice`, hint: vlan === undefined ? 'a NIC carries at most one untagged network' : `VLAN ${vlan} is already on ${nic.name}` });
+      report.at(document, ['interfaces', i, 'name'], { code: 'INTERFACE_DUPLICATE_NAME', message: `host ${host.name} lists ${device} twice`, hint: vlan === undefined ? 'a NIC carries at most one untagged network' : `VLAN ${vlan} is already on ${nic.name}` });
     }
-    devices.add(device);
-    if (nic.boot) bootIndexes.push(i);
+    devices.push(device);
+    if (nic.boot && ++bootCount === 2) secondBoot = i;
 
     const problem = macProblem(mac);
-    if (problem) report.at(document, [...path, 'mac'], { code: 'MAC_INVALID', message: `MAC ${nic.mac} ${problem}`, hint: 'copy the MAC from the NIC label or the BMC inventory' });
-    nicMacs.set(nic.name, nicMacs.get(nic.name) ?? mac);
+    if (problem) report.at(document, ['interfaces', i, 'mac'], { code: 'MAC_INVALID', message: `MAC ${nic.mac} ${problem}`, hint: 'copy the MAC from the NIC label or the BMC inventory' });
+    claims.push({ kind: 'mac', key: mac, nic: i, check: knownMac !== mac });
 
-    if (nic.address === undefined) return;
+    if (nic.address === undefined) continue;
+    claims.push({ kind: 'ip', key: nic.address, nic: i, check: true });
     const net = context.networks.get(nic.network);
-    if (!net || !spec) return;
+    if (!net || !spec) continue;
     const address = ipv4ToInt(nic.address);
     if (!contains(net, address)) {
-      report.at(document, [...path, 'address'], { code: 'ADDRESS_OUTSIDE_NETWORK', message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
+      report.at(document, ['interfaces', i, 'address'], { code: 'ADDRESS_OUTSIDE_NETWORK', message: `${nic.address} is outside network ${nic.network} (${spec.cidr})`, hint: `pick an address in ${spec.cidr}, or put the interface on the right network` });
     } else if (address === net.network || address === net.broadcast) {
-      report.at(document, [...path, 'address'], { code: 'ADDRESS_RESERVED', message: `${nic.address} is the ${address === net.network ? 'network' : 'broadcast'} address of ${spec.cidr}`, hint: 'pick a usable host address' });
+      report.at(document, ['interfaces', i, 'address'], { code: 'ADDRESS_RESERVED', message: `${nic.address} is the ${address === net.network ? 'network' : 'broadcast'} address of ${spec.cidr}`, hint: 'pick a usable host address' });
     } else if (spec.gateway === nic.address) {
-      report.at(document, [...path, 'address'], { code: 'ADDRESS_RESERVED', message: `${nic.address} is the gateway of network ${nic.network}`, hint: 'pick an address other than the gateway' });
+      report.at(document, ['interfaces', i, 'address'], { code: 'ADDRESS_RESERVED', message: `${nic.address} is the gateway of network ${nic.network}`, hint: 'pick an address other than the gateway' });
     } else if (spec.dhcp?.pool && address >= ipv4ToInt(spec.dhcp.pool.start) && address <= ipv4ToInt(spec.dhcp.pool.end)) {
-      report.at(document, [...path, 'address'], { code: 'ADDRESS_IN_POOL', message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}–${spec.dhcp.pool.end})`, hint: 'static addresses must stay outside the pool, or the DHCP server may lease them to another machine' });
+      report.at(document, ['interfaces', i, 'address'], { code: 'ADDRESS_IN_POOL', message: `${nic.address} lies in the dynamic DHCP pool of ${nic.network} (${spec.dhcp.pool.start}–${spec.dhcp.pool.end})`, hint: 'static addresses must stay outside the pool, or the DHCP server may lease them to another machine' });
     }
-  });
-  if (bootIndexes.length !== 1) {
-    const path: PathSegment[] = bootIndexes.length === 0 ? ['interfaces'] : ['interfaces', bootIndexes[1]!, 'boot'];
+  }
+  if (bootCount !== 1) {
+    const path: PathSegment[] = bootCount === 0 ? ['interfaces'] : ['interfaces', secondBoot, 'boot'];
     report.at(document, path, {
       code: 'BOOT_INTERFACE_COUNT',
-      message: bootIndexes.length === 0 ? `host ${host.name} has no boot interface` : `host ${host.name} has ${bootIndexes.length} boot interfaces`,
+      message: bootCount === 0 ? `host ${host.name} has no boot interface` : `host ${host.name} has ${bootCount} boot interfaces`,
       hint: 'mark exactly one interface with boot: true (the NIC that PXE-boots)',
     });
   }
-  return hostClaims(host);
+  // The claims are hostClaims's (validate's knownClean path takes them from it without checking).
+  return withBmc(host, claims);
 }
 
 /** What a host file claims fleet-wide, without checking anything (checkHostAddresses checks it). */
 export function hostClaims(host: Checked<HostInput>): HostClaims {
-  const claims: HostClaims = { claims: [] };
-  const nicMacs = new Map<string, string>();
-  host.data.interfaces.forEach((nic, i) => {
+  const interfaces = host.data.interfaces;
+  const claims: Claim[] = [];
+  for (let i = 0; i < interfaces.length; i++) {
+    const nic = interfaces[i]!;
     const mac = normalizeMac(nic.mac);
-    const knownMac = nicMacs.get(nic.name);
-    claims.claims.push({ kind: 'mac', key: mac, path: ['interfaces', i, 'mac'], what: `${host.name} ${nic.name}`, check: knownMac !== mac });
-    nicMacs.set(nic.name, knownMac ?? mac);
-    if (nic.address !== undefined) claims.claims.push({ kind: 'ip', key: nic.address, path: ['interfaces', i, 'address'], what: `${host.name} ${nic.name}`, check: true });
-  });
-  // One BMC, one key: case and a trailing dot do not make another machine.
+    claims.push({ kind: 'mac', key: mac, nic: i, check: firstMacOf(interfaces, i) !== mac });
+    if (nic.address !== undefined) claims.push({ kind: 'ip', key: nic.address, nic: i, check: true });
+  }
+  return withBmc(host, claims);
+}
+
+/** The claims with the host's BMC. One BMC, one key: case and a trailing dot do not make another machine. */
+function withBmc(host: Checked<HostInput>, claims: Claim[]): HostClaims {
   const bmc = host.data.bmc;
-  if (bmc) claims.bmc = { key: canonicalBmcAddress(bmc.address), address: bmc.address, what: `the BMC of ${host.name}`, isIpv4: isIpv4(bmc.address) };
-  return claims;
+  return bmc ? { claims, bmc: { key: canonicalBmcAddress(bmc.address), address: bmc.address, what: `the BMC of ${host.name}`, isIpv4: isIpv4(bmc.address) } } : { claims };
+}
+
+/** The (normalised) MAC of the first interface before `index` with its name, if any: a host lists a few. */
+function firstMacOf(interfaces: HostInput['interfaces'], index: number): string | undefined {
+  const name = interfaces[index]!.name;
+  for (let j = 0; j < index; j++) if (interfaces[j]!.name === name) return normalizeMac(interfaces[j]!.mac);
+  return undefined;
 }
 
 /**
@@ -113,7 +138,7 @@ export function checkClaims(fleet: CheckedFleet, hosts: ReadonlyArray<{ host: Ch
     if (index < 0) return { document: fleet.fleet!.document, what: 'the boot server (boot.tftp)' };
     const { host, claims } = hosts[index]!;
     const claim = claims.claims.find((c) => c.kind === kind && c.key === key);
-    return { document: host.document, what: claim ? claim.what : claims.bmc!.what };
+    return { document: host.document, what: claim ? claimWhat(host, claim) : claims.bmc!.what };
   };
   const claimIp = (index: number, document: LoadedDocument, path: PathSegment[], address: string): void => {
     const first = ips.get(address);
@@ -126,7 +151,7 @@ export function checkClaims(fleet: CheckedFleet, hosts: ReadonlyArray<{ host: Ch
     const { document } = host;
     for (const claim of claims.claims) {
       if (claim.kind === 'ip') {
-        claimIp(index, document, claim.path, claim.key);
+        claimIp(index, document, claimPath(claim), claim.key);
         continue;
       }
       const first = claim.check ? macs.get(claim.key) : undefined;
@@ -135,7 +160,7 @@ export function checkClaims(fleet: CheckedFleet, hosts: ReadonlyArray<{ host: Ch
         continue;
       }
       const use = earlier(first, 'mac', claim.key);
-      report.at(document, claim.path, { code: 'MAC_DUPLICATE', message: `MAC ${claim.key} is already used by ${use.what}${use.document === document ? '' : ` in ${use.document.file}`}`, hint: 'MACs are compared ignoring case and separators; each NIC has its own' });
+      report.at(document, claimPath(claim), { code: 'MAC_DUPLICATE', message: `MAC ${claim.key} is already used by ${use.what}${use.document === document ? '' : ` in ${use.document.file}`}`, hint: 'MACs are compared ignoring case and separators; each NIC has its own' });
     }
     const bmc = claims.bmc;
     if (!bmc) return;

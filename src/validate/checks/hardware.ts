@@ -22,31 +22,37 @@ export function checkHostHardware(host: Checked<HostInput>, context: HostContext
 }
 
 function checkDevices(host: Checked<HostInput>, report: Reporter): void {
-  const seen = new Map<string, string>();
-  for (const [name, disk] of Object.entries(host.data.hardware.disks)) {
+  // A host has a few disks: their canonical devices in a list, by name.
+  const disks = host.data.hardware.disks;
+  const names: string[] = [];
+  const devices: string[] = [];
+  for (const name of Object.keys(disks)) {
     // Compared as spelled canonically (spellings.ts): /dev/disk/by-id//x is /dev/disk/by-id/x.
-    const other = seen.get(canonicalDevice(disk.device));
-    if (other) report.at(host.document, ['hardware', 'disks', name, 'device'], { code: 'DISK_DUPLICATE_DEVICE', message: `disks ${other} and ${name} are the same device ${disk.device}`, hint: 'each disk entry is one physical disk' });
-    else seen.set(canonicalDevice(disk.device), name);
+    const device = canonicalDevice(disks[name]!.device);
+    const other = devices.indexOf(device);
+    if (other >= 0) report.at(host.document, ['hardware', 'disks', name, 'device'], { code: 'DISK_DUPLICATE_DEVICE', message: `disks ${names[other]} and ${name} are the same device ${disks[name]!.device}`, hint: 'each disk entry is one physical disk' });
+    else {
+      names.push(name);
+      devices.push(device);
+    }
   }
 }
 
 /** Reports layout references to undeclared disks; true when every reference resolves. */
 function checkLayoutDisks(host: Checked<HostInput>, report: Reporter): boolean {
   const layout = host.data.hardware.layout;
-  const declared = Object.keys(host.data.hardware.disks);
-  let ok = true;
-  const refs: Array<[string, (string | number)[]]> =
-    layout.kind === 'single' || layout.kind === 'lvm'
-      ? [[layout.disk, ['hardware', 'layout', 'disk']]]
-      : layout.disks.map((disk, i) => [disk, ['hardware', 'layout', 'disks', i]]);
-  for (const [disk, path] of refs) {
-    if (declared.includes(disk)) continue;
-    ok = false;
+  const disks = host.data.hardware.disks;
+  const used = layoutDiskNames(layout);
+  // The usual case, every disk declared, without listing them.
+  if (used.every((disk) => Object.hasOwn(disks, disk))) return true;
+  const declared = Object.keys(disks);
+  used.forEach((disk, i) => {
+    if (declared.includes(disk)) return;
+    const path = layout.kind === 'single' || layout.kind === 'lvm' ? ['hardware', 'layout', 'disk'] : ['hardware', 'layout', 'disks', i];
     const suggestion = closestMatch(disk, declared);
     report.at(host.document, path, { code: 'DISK_UNKNOWN', message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(', ')}` });
-  }
-  return ok;
+  });
+  return false;
 }
 
 function checkLayout(host: Checked<HostInput>, firmware: 'uefi' | 'bios', report: Reporter): void {
@@ -82,8 +88,7 @@ function checkLayout(host: Checked<HostInput>, firmware: 'uefi' | 'bios', report
 
   // Sizes are measured only on a layout that makes sense (two 100% volumes cannot both get the rest).
   if (!consistent) return;
-  const diskBytes = Object.fromEntries(layoutDiskNames(layout).map((name) => [name, sizeBytes(host.data.hardware.disks[name]!.size)!]));
-  const { undersized, tooLarge } = measureLayout(layout, firmware, diskBytes);
+  const { undersized, tooLarge } = measureLayout(layout, firmware, host.data.hardware.disks);
   for (const problem of undersized) {
     report.at(host.document, ['hardware', 'layout', ...problem.at], { code: 'PARTITION_TOO_SMALL', message: `host ${host.name}: ${problem.message}`, hint: 'give it at least that much (docs/disks.md lists the floors)' });
   }
@@ -101,10 +106,14 @@ interface Measured {
 const measured = new Map<string, Measured>();
 const MEASURED_MAX = 4096;
 
-function measureLayout(layout: LayoutInput, firmware: 'uefi' | 'bios', diskBytes: Record<string, number>): Measured {
-  const key = JSON.stringify([firmware, layout, diskBytes]);
+function measureLayout(layout: LayoutInput, firmware: 'uefi' | 'bios', disks: HostInput['hardware']['disks']): Measured {
+  // The sizes as written decide the bytes: they key the measure as well as the bytes would.
+  const names = layoutDiskNames(layout);
+  let key = `${firmware}\0${JSON.stringify(layout)}`;
+  for (const name of names) key += `\0${disks[name]!.size}`;
   let found = measured.get(key);
   if (!found) {
+    const diskBytes = Object.fromEntries(names.map((name) => [name, sizeBytes(disks[name]!.size)!]));
     const plan = planLayout(layout, firmware);
     found = { undersized: undersizedProblems(plan), tooLarge: layoutFitProblems(plan, diskBytes) };
     if (measured.size >= MEASURED_MAX) measured.clear();

@@ -10,6 +10,8 @@ const DEFAULT_MTU = 1500;
 export function checkHostMtus(host: Checked<HostInput>, context: HostContext, report: Reporter): void {
   const networks = context.fleet?.data.networks;
   if (!networks) return;
+  // Only a host with a NIC on a tagged network has anything to compare.
+  if (!host.data.interfaces.some((nic) => networks[nic.network]?.vlan !== undefined)) return;
   const nics = host.data.interfaces.map((nic, index) => ({ nic, index, network: networks[nic.network] })).filter((n) => n.network !== undefined);
   for (const tagged of nics) {
     if (tagged.network!.vlan === undefined) continue;

@@ -7,6 +7,7 @@ import { closestMatch } from '../suggest.ts';
 
 /** Keys Nix gives meaning to inside an attribute set: a label named so would change host.nix's value. */
 const NIX_RESERVED_KEYS = new Set(['outPath', '__toString', '__functor', '__ignoreNulls']);
+const NIX_RESERVED_LIST = [...NIX_RESERVED_KEYS];
 
 /** A profile name that no profile file defines, with a suggestion from the sorted names (never from another file's findings). */
 function unknownProfile(report: Reporter, allProfileNames: ReadonlySet<string>, document: LoadedDocument, path: PathSegment[], name: string, what: string): void {
@@ -120,7 +121,9 @@ function checkCycles(profiles: Checked<ProfileInput>[], report: Reporter): void 
 }
 
 function checkLabels(document: LoadedDocument, labels: Record<string, string> | undefined, report: Reporter): void {
-  for (const key of Object.keys(labels ?? {})) {
+  // Almost no file has one: looked up, not listed, first.
+  if (!labels || !NIX_RESERVED_LIST.some((key) => Object.hasOwn(labels, key))) return;
+  for (const key of Object.keys(labels)) {
     if (NIX_RESERVED_KEYS.has(key)) {
       report.at(document, ['labels', key], { code: 'LABEL_KEY_RESERVED', part: 'key', message: `label key "${key}" is reserved by Nix`, hint: 'Nix treats this attribute name specially; choose another key' });
     }

@@ -3,17 +3,27 @@
 // they are — and a spelling that leaves /dev, or that tools read in two ways (010.0.1.11 is octal
 // to inet_aton), is refused where it is written.
 import path from 'node:path';
+import { isIpv4 } from '../../model/ipv4.ts';
 import type { HostInput } from '../../model/input.ts';
 import type { Checked } from '../context.ts';
 import type { Reporter } from '../../diagnostics/reporter.ts';
 
+/**
+ * An absolute path with no empty, "." or ".." segment and no trailing slash: what normalising
+ * leaves as it is (the spelling nearly every file uses), known without normalising it.
+ */
+function isPlainAbsolute(p: string): boolean {
+  return p.charCodeAt(0) === 47 && !p.includes('//') && !p.includes('/./') && !p.includes('/../') && !p.endsWith('/') && !p.endsWith('/.') && !p.endsWith('/..');
+}
+
 /** /dev/disk/by-id//x and /dev/disk/by-id/./x are /dev/disk/by-id/x. */
 export function canonicalDevice(device: string): string {
-  return path.posix.normalize(device).replace(/\/$/, '');
+  return isPlainAbsolute(device) ? device : path.posix.normalize(device).replace(/\/$/, '');
 }
 
 /** /var/ and /var/. are /var. */
 export function canonicalMount(mount: string): string {
+  if (isPlainAbsolute(mount)) return mount;
   const normalized = path.posix.normalize(mount);
   return normalized.length > 1 ? normalized.replace(/\/$/, '') : normalized;
 }
@@ -39,12 +49,7 @@ export function checkHostSpellings(host: Checked<HostInput>, report: Reporter): 
     report.at(host.document, ['hardware', 'layout', ...where], { code: 'LAYOUT_INVALID', message: `mount point ${mount} is spelled unusually; it is ${canonicalMount(mount)}`, hint: `write ${canonicalMount(mount)}` });
   }
   const bmc = host.data.bmc;
-  if (bmc && /^[0-9.]+$/.test(bmc.address) && !isCanonicalIpv4(bmc.address)) {
+  if (bmc && /^[0-9.]+$/.test(bmc.address) && !isIpv4(bmc.address)) {
     report.at(host.document, ['bmc', 'address'], { code: 'SCHEMA_FORMAT', message: `BMC address ${bmc.address} is not an IPv4 address in its usual form; tools read such numbers differently (inet_aton takes 010 as octal 8)`, hint: 'write four numbers 0–255 without leading zeros, e.g. 10.20.1.11' });
   }
-}
-
-function isCanonicalIpv4(text: string): boolean {
-  const parts = text.split('.');
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
 }
