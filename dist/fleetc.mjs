@@ -5717,7 +5717,87 @@ function refuseRootFileInOutput(rootDir, outDir, relPath) {
 // src/write/stage-stream.ts
 import fs10 from "node:fs";
 import path13 from "node:path";
+
+// src/write/staging-thread.ts
+import { MessageChannel, receiveMessageOnPort, Worker as Worker2 } from "node:worker_threads";
+var THREAD_CODE = `
+const fs = require('node:fs');
+const path = require('node:path');
+const { workerData } = require('node:worker_threads');
+const { port, done } = workerData;
+const made = new Set();
+let failed = false;
+port.on('message', (batch) => {
+  if (!failed) {
+    try {
+      for (let i = 0; i < batch.length; i += 2) {
+        const dir = path.dirname(batch[i]);
+        if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
+        fs.writeFileSync(batch[i], batch[i + 1]);
+      }
+    } catch (error) {
+      failed = true;
+      port.postMessage({ message: error.message, code: error.code, errno: error.errno, syscall: error.syscall, path: error.path, dest: error.dest });
+    }
+  }
+  Atomics.add(done, 0, 1);
+  Atomics.notify(done, 0);
+});
+`;
+var BATCH_CHARS = 1 << 18;
+var MAX_IN_FLIGHT = 8;
+var StagingThread = class {
+  worker;
+  port;
+  done = new Int32Array(new SharedArrayBuffer(4));
+  sent = 0;
+  batch = [];
+  size = 0;
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker2(THREAD_CODE, { eval: true, workerData: { port: port2, done: this.done }, transferList: [port2] });
+    this.worker.unref();
+  }
+  /** Queues a file to be written (its directory made); throws a file-system error the thread met. */
+  write(file, contents) {
+    this.batch.push(file, contents);
+    this.size += contents.length;
+    if (this.size >= BATCH_CHARS) this.send();
+  }
+  /** Waits until every queued file is written; throws the first file-system error the thread met. */
+  flush() {
+    if (this.batch.length > 0) this.send();
+    this.waitFor(this.sent);
+    this.throwFailure();
+  }
+  /** Waits for what was sent (whatever happened) and stops the thread. */
+  close() {
+    this.waitFor(this.sent);
+    this.port.close();
+    void this.worker.terminate();
+  }
+  send() {
+    this.port.postMessage(this.batch);
+    this.batch = [];
+    this.size = 0;
+    this.sent++;
+    this.waitFor(this.sent - MAX_IN_FLIGHT);
+    this.throwFailure();
+  }
+  waitFor(count) {
+    for (let done = Atomics.load(this.done, 0); done < count; done = Atomics.load(this.done, 0)) Atomics.wait(this.done, 0, done);
+  }
+  throwFailure() {
+    const failure = receiveMessageOnPort(this.port)?.message;
+    if (!failure) return;
+    throw Object.assign(new Error(failure.message), failure);
+  }
+};
+
+// src/write/stage-stream.ts
 var BLOCK_CHARS = 1 << 20;
+var THREAD_AFTER = 256;
 var StreamStager = class {
   constructor(layout, outExists, firstStaged) {
     this.layout = layout;
@@ -5734,6 +5814,9 @@ var StreamStager = class {
   emitted = /* @__PURE__ */ new Set();
   made = /* @__PURE__ */ new Set();
   checked = /* @__PURE__ */ new Set();
+  stagedCount = 0;
+  /** Writes the staged files once there are many (staging-thread.ts); small writes stay on this thread. */
+  thread;
   /** Compares one artifact with what it replaces and stages it when it differs. */
   take(artifact) {
     if (!isSafeRelativePath(artifact.path)) throw new Error(`refusing to write outside the output directory: ${artifact.path}`);
@@ -5764,6 +5847,7 @@ var StreamStager = class {
    * same name), then each changed file; output files before root files, each by path.
    */
   finish() {
+    this.thread?.flush();
     const removed = [];
     for (const file of this.existing ?? []) if (!this.emitted.has(file)) removed.push({ path: file, change: "removed" });
     const changes = sortChanges([...removed, ...this.changes]);
@@ -5775,23 +5859,35 @@ var StreamStager = class {
     }
     return { steps, changes };
   }
+  /** Waits for the staging thread and stops it; call it whatever happened. */
+  close() {
+    this.thread?.close();
+    this.thread = void 0;
+  }
   stage(step, artifact) {
-    const first = this.made.size === 0;
+    this.checkWritable(step.base);
     const file = this.layout.staged(step);
-    const dir = path13.dirname(file);
-    if (!this.made.has(dir)) {
-      const writable = step.base === "root" ? [this.layout.rootDir] : [path13.dirname(this.layout.outDir), ...this.outExists ? [this.layout.outDir] : []];
-      for (const target of writable) {
-        if (this.checked.has(target)) continue;
-        fs10.accessSync(target, fs10.constants.W_OK);
-        this.checked.add(target);
+    if (this.thread && "contents" in artifact) this.thread.write(file, artifact.contents);
+    else {
+      const dir = path13.dirname(file);
+      if (!this.made.has(dir)) {
+        fs10.mkdirSync(dir, { recursive: true });
+        this.made.add(dir);
       }
-      fs10.mkdirSync(dir, { recursive: true });
-      this.made.add(dir);
+      if ("contents" in artifact) fs10.writeFileSync(file, artifact.contents);
+      else writePieces(file, artifact.pieces());
     }
-    if ("contents" in artifact) fs10.writeFileSync(file, artifact.contents);
-    else writePieces(file, artifact.pieces());
-    if (first) this.firstStaged();
+    if (++this.stagedCount === 1) this.firstStaged();
+    else if (this.stagedCount === THREAD_AFTER && process.env.FLEETC_STAGING_THREAD !== "0") this.thread = new StagingThread();
+  }
+  /** A read-only mount or directory is found before anything is staged in it. */
+  checkWritable(base) {
+    const writable = base === "root" ? [this.layout.rootDir] : [path13.dirname(this.layout.outDir), ...this.outExists ? [this.layout.outDir] : []];
+    for (const target of writable) {
+      if (this.checked.has(target)) continue;
+      fs10.accessSync(target, fs10.constants.W_OK);
+      this.checked.add(target);
+    }
   }
 };
 function writePieces(file, pieces) {
@@ -5858,14 +5954,16 @@ function writeStreamLocked(target, rootDir, artifacts, crashAt) {
     crashing = false;
   };
   let staged;
+  const stager = new StreamStager(layout, outExists, () => crash("after-first-staged"));
   try {
-    const stager = new StreamStager(layout, outExists, () => crash("after-first-staged"));
     for (const artifact of artifacts) stager.take(artifact);
     staged = stager.finish();
   } catch (error) {
+    stager.close();
     if (!crashing) layout.removeStaging();
     throw error;
   }
+  stager.close();
   const { steps, changes } = staged;
   if (changes.length === 0) return { changes, wrote: false };
   commit(layout, { version: JOURNAL_VERSION, rootDir: path14.relative(path14.dirname(target), rootDir), direction: "forward", steps }, target, crashAt);

@@ -8,11 +8,14 @@ import { isSafeRelativePath } from '../emit/index.ts';
 import { listFilesSync, readOrUndefined, sortChanges, type FileChange } from './compare.ts';
 import type { Step, WriteLayout } from './journal.ts';
 import { refuseForeignRootFile, refuseRootFileInOutput } from './root-files.ts';
+import { StagingThread } from './staging-thread.ts';
 
 export type Streamed = Artifact | ArtifactInPieces;
 
 /** Pieces are written to the staged file in blocks of about this many characters. */
 const BLOCK_CHARS = 1 << 20;
+/** Past this many staged files the rest are written by a thread of their own. */
+const THREAD_AFTER = 256;
 
 export class StreamStager {
   private readonly changes: FileChange[] = [];
@@ -21,6 +24,9 @@ export class StreamStager {
   private readonly emitted = new Set<string>();
   private readonly made = new Set<string>();
   private readonly checked = new Set<string>();
+  private stagedCount = 0;
+  /** Writes the staged files once there are many (staging-thread.ts); small writes stay on this thread. */
+  private thread: StagingThread | undefined;
 
   constructor(
     private readonly layout: WriteLayout,
@@ -63,6 +69,7 @@ export class StreamStager {
    * same name), then each changed file; output files before root files, each by path.
    */
   finish(): { steps: Step[]; changes: FileChange[] } {
+    this.thread?.flush();
     const removed: FileChange[] = [];
     for (const file of this.existing ?? []) if (!this.emitted.has(file)) removed.push({ path: file, change: 'removed' });
     const changes = sortChanges([...removed, ...this.changes]);
@@ -75,24 +82,37 @@ export class StreamStager {
     return { steps, changes };
   }
 
+  /** Waits for the staging thread and stops it; call it whatever happened. */
+  close(): void {
+    this.thread?.close();
+    this.thread = undefined;
+  }
+
   private stage(step: Step, artifact: Streamed): void {
-    const first = this.made.size === 0;
+    this.checkWritable(step.base);
     const file = this.layout.staged(step);
-    const dir = path.dirname(file);
-    if (!this.made.has(dir)) {
-      // A read-only mount or directory is found before anything is staged in it.
-      const writable = step.base === 'root' ? [this.layout.rootDir] : [path.dirname(this.layout.outDir), ...(this.outExists ? [this.layout.outDir] : [])];
-      for (const target of writable) {
-        if (this.checked.has(target)) continue;
-        fs.accessSync(target, fs.constants.W_OK);
-        this.checked.add(target);
+    if (this.thread && 'contents' in artifact) this.thread.write(file, artifact.contents);
+    else {
+      const dir = path.dirname(file);
+      if (!this.made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        this.made.add(dir);
       }
-      fs.mkdirSync(dir, { recursive: true });
-      this.made.add(dir);
+      if ('contents' in artifact) fs.writeFileSync(file, artifact.contents);
+      else writePieces(file, artifact.pieces());
     }
-    if ('contents' in artifact) fs.writeFileSync(file, artifact.contents);
-    else writePieces(file, artifact.pieces());
-    if (first) this.firstStaged();
+    if (++this.stagedCount === 1) this.firstStaged();
+    else if (this.stagedCount === THREAD_AFTER && process.env.FLEETC_STAGING_THREAD !== '0') this.thread = new StagingThread();
+  }
+
+  /** A read-only mount or directory is found before anything is staged in it. */
+  private checkWritable(base: Step['base']): void {
+    const writable = base === 'root' ? [this.layout.rootDir] : [path.dirname(this.layout.outDir), ...(this.outExists ? [this.layout.outDir] : [])];
+    for (const target of writable) {
+      if (this.checked.has(target)) continue;
+      fs.accessSync(target, fs.constants.W_OK);
+      this.checked.add(target);
+    }
   }
 }
 

@@ -96,15 +96,17 @@ function writeStreamLocked(target: string, rootDir: string, artifacts: Iterable<
     crashing = false;
   };
   let staged: { steps: Step[]; changes: FileChange[] };
+  const stager = new StreamStager(layout, outExists, () => crash('after-first-staged'));
   try {
-    const stager = new StreamStager(layout, outExists, () => crash('after-first-staged'));
     for (const artifact of artifacts) stager.take(artifact);
     staged = stager.finish();
   } catch (error) {
+    stager.close();
     // A simulated crash leaves its leftovers, like a real one.
     if (!crashing) layout.removeStaging();
     throw error;
   }
+  stager.close();
   const { steps, changes } = staged;
   if (changes.length === 0) return { changes, wrote: false };
   commit(layout, { version: JOURNAL_VERSION, rootDir: path.relative(path.dirname(target), rootDir), direction: 'forward', steps }, target, crashAt);

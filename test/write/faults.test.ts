@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { hasStackTrace, runFleetc, type CliResult } from '../helpers/cli.ts';
-import { makeFleet } from '../helpers/fleet.ts';
+import { addWorkers, makeFleet } from '../helpers/fleet.ts';
 import { MountScope, requireMounts } from '../helpers/mounts.ts';
 import { entriesOf, treeHash } from '../helpers/tree-hash.ts';
 
@@ -50,6 +50,15 @@ describe('file system faults', () => {
     if (!requireMounts(t)) return;
     const w = workspace(t, 64);
     assertUserError(await w.build(), /cannot write .*generated: no space left on device \(ENOSPC/);
+    assert.deepEqual(entriesOf(w.disk), []);
+  });
+
+  test('a full disk met by the staging thread of a large first build (past 256 files): exit 1, nothing left on the disk', async (t) => {
+    if (!requireMounts(t)) return;
+    const w = workspace(t, 2048);
+    addWorkers(path.join(w.root, 'fleet'), 300);
+    const result = await w.build('--no-cache');
+    assertUserError(result, /cannot write .*generated: no space left on device \(ENOSPC, (open|write)/);
     assert.deepEqual(entriesOf(w.disk), []);
   });
 
