@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Artifact } from '../emit/artifact.ts';
 import { checkArtifactPath } from '../emit/index.ts';
 import { MANIFEST_PATH } from '../emit/manifest.ts';
+import { FleetStream } from '../emit/stream.ts';
 import { compareTouched, compareWithDiskSync, compareWithKnown, compareWithNothing, rootDirOf, type FileChange, type WritePatch } from './compare.ts';
 import { describeFileSystemError, hintFor, isFileSystemError, WriteFailed, WriteRefused } from './errors.ts';
 import { readJournal, rollForward, undo, untouched, prefixOf, writeJournal, WriteLayout, JOURNAL_VERSION, type Journal, type Step } from './journal.ts';
@@ -96,7 +97,9 @@ function writeStreamLocked(target: string, rootDir: string, artifacts: Iterable<
     crashing = false;
   };
   let staged: { steps: Step[]; changes: FileChange[] };
-  const stager = new StreamStager(layout, outExists, () => crash('after-first-staged'));
+  // A streamed build's hashes are taken as its files are written (on the staging thread).
+  const hashSetters = artifacts instanceof FleetStream ? artifacts.deferHashes() : undefined;
+  const stager = new StreamStager(layout, outExists, () => crash('after-first-staged'), hashSetters);
   try {
     for (const artifact of artifacts) stager.take(artifact);
     staged = stager.finish();
