@@ -5783,6 +5783,7 @@ var DONE = 1;
 var FAILED = 2;
 var READY = 3;
 var ABORT = 4;
+var START_TIMEOUT_MS = 1e4;
 var THREAD_CODE = `
 const fs = require('node:fs');
 const path = require('node:path');
@@ -5828,7 +5829,7 @@ function record(kind, at, pathBytes, dataBytes, flags) {
 }
 function fail(error) {
   failed = true;
-  if (fd !== -1) try { fs.closeSync(fd); } catch {}
+  if (fd !== -1) try { close(); } catch {}
   port.postMessage({ error: { message: error.message, code: error.code, errno: error.errno, syscall: error.syscall, path: error.path, dest: error.dest, stack: error.stack } });
   Atomics.store(control, ${FAILED}, 1);
 }
@@ -5843,7 +5844,7 @@ for (let done = 0, stop = false; !stop; ) {
     const kind = words[at >> 2], pathBytes = words[(at >> 2) + 1], dataBytes = words[(at >> 2) + 2], flags = words[(at >> 2) + 3];
     if (kind === ${STOP}) {
       stop = true;
-      if (fd !== -1) try { fs.closeSync(fd); } catch {}
+      if (fd !== -1) try { close(); } catch {}
     }
     else if (kind === ${FLUSH}) { if (hashes) port.postMessage({ hashes }); hashes = ''; }
     else if (!failed && !Atomics.load(control, ${ABORT})) {
@@ -5878,16 +5879,22 @@ var StagingThread = class {
   constructor() {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker2(THREAD_CODE, { eval: true, workerData: { port: port2, control: this.control, ring: this.ring }, transferList: [port2] });
+    this.worker = new Worker2(THREAD_CODE, { eval: true, execArgv: [], workerData: { port: port2, control: this.control, ring: this.ring }, transferList: [port2] });
     this.worker.unref();
   }
   /** The thread has started (until then, the caller writes its files itself). */
   get ready() {
     return Atomics.load(this.control, READY) === 1;
   }
-  /** Waits until the thread has started. */
+  /**
+   * Waits until the thread has started (at most a few seconds: a thread that never starts must not
+   * hang the build). Once it runs, it counts every block done, whatever it meets.
+   */
   waitUntilReady() {
-    while (Atomics.load(this.control, READY) === 0) Atomics.wait(this.control, READY, 0);
+    const until = Date.now() + START_TIMEOUT_MS;
+    while (Atomics.load(this.control, READY) === 0) {
+      if (Atomics.wait(this.control, READY, 0, until - Date.now()) === "timed-out") throw new Error(`staging thread: not started after ${START_TIMEOUT_MS} ms`);
+    }
   }
   /** Hands over a file to be written (its directory made); setHash, if given, gets its sha256 at `settle`. */
   write(file, contents, setHash) {
@@ -5941,7 +5948,7 @@ var StagingThread = class {
   close() {
     if (this.closed) return;
     this.closed = true;
-    if (this.sent > 0 || this.at > 4) {
+    if (this.ready && (this.sent > 0 || this.at > 4)) {
       Atomics.store(this.control, ABORT, 1);
       this.ensureRoom(HEADER, false);
       this.record(STOP, "", "");
@@ -5972,13 +5979,14 @@ var StagingThread = class {
   /** Hands the block over and starts the next one once it is free; throws the thread's error (unless closing). */
   publish(throwing) {
     if (this.at === 4) return;
+    if (this.sent === 0) this.waitUntilReady();
     this.words[this.base >> 2] = this.at;
     Atomics.store(this.control, SENT, ++this.sent);
     Atomics.notify(this.control, SENT);
-    this.waitFor(this.sent - BLOCKS + 1);
-    if (throwing) this.throwFailure();
     this.base = this.sent % BLOCKS * BLOCK_BYTES;
     this.at = 4;
+    this.waitFor(this.sent - BLOCKS + 1);
+    if (throwing) this.throwFailure();
   }
   waitFor(count) {
     for (let done = Atomics.load(this.control, DONE); done < count; done = Atomics.load(this.control, DONE)) Atomics.wait(this.control, DONE, done);

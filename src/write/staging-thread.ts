@@ -28,6 +28,8 @@ const DONE = 1;
 const FAILED = 2;
 const READY = 3;
 const ABORT = 4;
+/** How long a block handed over may wait for the thread to start. */
+const START_TIMEOUT_MS = 10_000;
 
 /**
  * The thread's code: each block's records in turn; a directory is made once; a failed write stops
@@ -78,7 +80,7 @@ function record(kind, at, pathBytes, dataBytes, flags) {
 }
 function fail(error) {
   failed = true;
-  if (fd !== -1) try { fs.closeSync(fd); } catch {}
+  if (fd !== -1) try { close(); } catch {}
   port.postMessage({ error: { message: error.message, code: error.code, errno: error.errno, syscall: error.syscall, path: error.path, dest: error.dest, stack: error.stack } });
   Atomics.store(control, ${FAILED}, 1);
 }
@@ -93,7 +95,7 @@ for (let done = 0, stop = false; !stop; ) {
     const kind = words[at >> 2], pathBytes = words[(at >> 2) + 1], dataBytes = words[(at >> 2) + 2], flags = words[(at >> 2) + 3];
     if (kind === ${STOP}) {
       stop = true;
-      if (fd !== -1) try { fs.closeSync(fd); } catch {}
+      if (fd !== -1) try { close(); } catch {}
     }
     else if (kind === ${FLUSH}) { if (hashes) port.postMessage({ hashes }); hashes = ''; }
     else if (!failed && !Atomics.load(control, ${ABORT})) {
@@ -130,7 +132,8 @@ export class StagingThread {
   constructor() {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(THREAD_CODE, { eval: true, workerData: { port: port2, control: this.control, ring: this.ring }, transferList: [port2] });
+    // None of this process's flags (a loader, --input-type): the thread runs plain CommonJS.
+    this.worker = new Worker(THREAD_CODE, { eval: true, execArgv: [], workerData: { port: port2, control: this.control, ring: this.ring }, transferList: [port2] });
     // The thread never keeps the process alive; `close` stops it.
     this.worker.unref();
   }
@@ -140,9 +143,15 @@ export class StagingThread {
     return Atomics.load(this.control, READY) === 1;
   }
 
-  /** Waits until the thread has started. */
+  /**
+   * Waits until the thread has started (at most a few seconds: a thread that never starts must not
+   * hang the build). Once it runs, it counts every block done, whatever it meets.
+   */
   waitUntilReady(): void {
-    while (Atomics.load(this.control, READY) === 0) Atomics.wait(this.control, READY, 0);
+    const until = Date.now() + START_TIMEOUT_MS;
+    while (Atomics.load(this.control, READY) === 0) {
+      if (Atomics.wait(this.control, READY, 0, until - Date.now()) === 'timed-out') throw new Error(`staging thread: not started after ${START_TIMEOUT_MS} ms`);
+    }
   }
 
   /** Hands over a file to be written (its directory made); setHash, if given, gets its sha256 at `settle`. */
@@ -202,8 +211,8 @@ export class StagingThread {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    // Nothing handed over: the thread, maybe still starting, never touched a file.
-    if (this.sent > 0 || this.at > 4) {
+    // Not started: nothing was handed over (the first block waits for it), no file touched.
+    if (this.ready && (this.sent > 0 || this.at > 4)) {
       Atomics.store(this.control, ABORT, 1);
       this.ensureRoom(HEADER, false);
       this.record(STOP, '', '');
@@ -237,13 +246,15 @@ export class StagingThread {
   /** Hands the block over and starts the next one once it is free; throws the thread's error (unless closing). */
   private publish(throwing: boolean): void {
     if (this.at === 4) return;
+    if (this.sent === 0) this.waitUntilReady();
     this.words[this.base >> 2] = this.at;
     Atomics.store(this.control, SENT, ++this.sent);
     Atomics.notify(this.control, SENT);
-    this.waitFor(this.sent - BLOCKS + 1);
-    if (throwing) this.throwFailure();
+    // The next block before anything can throw: no record ever goes into a block handed over.
     this.base = (this.sent % BLOCKS) * BLOCK_BYTES;
     this.at = 4;
+    this.waitFor(this.sent - BLOCKS + 1);
+    if (throwing) this.throwFailure();
   }
 
   private waitFor(count: number): void {

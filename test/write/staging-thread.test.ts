@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
 import { compileRaw, emitContext } from '../../src/compile/index.ts';
 import { FleetStream } from '../../src/emit/stream.ts';
 import { walkFiles } from '../../src/util/walk-files.ts';
@@ -57,20 +59,50 @@ test('after settle, every file handed over is written and hashed, whole or in pi
   }
 });
 
-test('a file-system error in the thread comes back from settle as an errno error; close then returns', (t) => {
+test('a file-system error in the thread comes back as the errno error it was; close then returns', (t) => {
   const root = tempDir(t);
   writeFileSync(path.join(root, 'a-file'), '');
   const thread = new StagingThread();
   try {
     thread.write(path.join(root, 'ok.nix'), 'fine');
     thread.write(path.join(root, 'a-file/under-a-file.nix'), 'cannot be');
-    for (let i = 0; i < 3000; i++) thread.write(path.join(root, `later/f${i}.nix`), 'x'.repeat(1000));
-    assert.throws(() => thread.settle(), (error: unknown) => isFileSystemError(error) && ['EEXIST', 'ENOTDIR'].includes(error.code!) && /a-file/.test(String(error.path ?? error.message)));
+    const more = () => {
+      for (let i = 0; i < 3000; i++) thread.write(path.join(root, `later/f${i}.nix`), 'x'.repeat(1000));
+      thread.settle();
+    };
+    // Thrown by the first hand-over after the thread met it, or at the latest by settle.
+    assert.throws(more, (error: unknown) => isFileSystemError(error) && ['EEXIST', 'ENOTDIR'].includes(error.code!) && /a-file/.test(String(error.path ?? error.message)));
   } finally {
     thread.close();
   }
   assert.equal(readFileSync(path.join(root, 'ok.nix'), 'utf8'), 'fine');
   assert.deepEqual(walkFiles(root).sort(), ['a-file', 'ok.nix'], 'nothing written after the error');
+});
+
+test('a failure met while the ring is full: thrown by the next hand-over, and close returns (in a process of its own: a hang fails the test)', async (t) => {
+  const root = tempDir(t);
+  const script = `
+    import { writeFileSync } from 'node:fs';
+    import { StagingThread } from ${JSON.stringify(pathToFileURL(path.resolve('src/write/staging-thread.ts')).href)};
+    writeFileSync('${root}/a-file', '');
+    const thread = new StagingThread();
+    let thrown;
+    try {
+      thread.write('${root}/a-file/under-a-file.nix', 'cannot be');
+      // 64 MB after it, eight times the ring: the thread skips them as fast as they come.
+      for (let i = 0; i < 64 * 1024; i++) thread.write('${root}/later/f' + i + '.nix', 'x'.repeat(1024));
+      thread.settle();
+    } catch (error) {
+      thrown = error.code;
+    } finally {
+      thread.close();
+    }
+    console.log(thrown, 'closed');
+  `;
+  for (let round = 0; round < 5; round++) {
+    const result = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000, reject: false });
+    assert.match(result.stdout.trim(), /^(EEXIST|ENOTDIR) closed$/, `round ${round}: ${result.stderr}${result.timedOut ? ' (timed out)' : ''}`);
+  }
 });
 
 test('close with nothing handed over returns at once, the thread started or not', () => {
