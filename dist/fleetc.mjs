@@ -5797,6 +5797,8 @@ let fd = -1;
 let hash;
 let hashes = '';
 let failed = false;
+// crypto.hash hashes in one call (Node >= 20.12).
+const sha256 = crypto.hash ? (data) => crypto.hash('sha256', data, 'hex') : (data) => crypto.createHash('sha256').update(data).digest('hex');
 function open(file) {
   const dir = path.dirname(file);
   if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
@@ -5816,7 +5818,7 @@ function record(kind, at, pathBytes, dataBytes, flags) {
   if (kind === ${FILE}) {
     writeAll(data, dataBytes);
     close();
-    if (flags & ${HASHED}) hashes += crypto.hash('sha256', bytes.subarray(data, data + dataBytes), 'hex');
+    if (flags & ${HASHED}) hashes += sha256(bytes.subarray(data, data + dataBytes));
   } else if (kind === ${BEGIN}) hash = flags & ${HASHED} ? crypto.createHash('sha256') : undefined;
   else if (kind === ${PIECE}) {
     writeAll(data, dataBytes);
@@ -5876,6 +5878,7 @@ var StagingThread = class {
   /** The setters of the hashes wanted, in the order the files were handed over, not yet given. */
   wanted = [];
   closed = false;
+  started = false;
   constructor() {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
@@ -5884,7 +5887,7 @@ var StagingThread = class {
   }
   /** The thread has started (until then, the caller writes its files itself). */
   get ready() {
-    return Atomics.load(this.control, READY) === 1;
+    return this.started ||= Atomics.load(this.control, READY) === 1;
   }
   /**
    * Waits until the thread has started (at most a few seconds: a thread that never starts must not

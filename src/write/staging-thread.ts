@@ -48,6 +48,8 @@ let fd = -1;
 let hash;
 let hashes = '';
 let failed = false;
+// crypto.hash hashes in one call (Node >= 20.12).
+const sha256 = crypto.hash ? (data) => crypto.hash('sha256', data, 'hex') : (data) => crypto.createHash('sha256').update(data).digest('hex');
 function open(file) {
   const dir = path.dirname(file);
   if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
@@ -67,7 +69,7 @@ function record(kind, at, pathBytes, dataBytes, flags) {
   if (kind === ${FILE}) {
     writeAll(data, dataBytes);
     close();
-    if (flags & ${HASHED}) hashes += crypto.hash('sha256', bytes.subarray(data, data + dataBytes), 'hex');
+    if (flags & ${HASHED}) hashes += sha256(bytes.subarray(data, data + dataBytes));
   } else if (kind === ${BEGIN}) hash = flags & ${HASHED} ? crypto.createHash('sha256') : undefined;
   else if (kind === ${PIECE}) {
     writeAll(data, dataBytes);
@@ -128,6 +130,7 @@ export class StagingThread {
   /** The setters of the hashes wanted, in the order the files were handed over, not yet given. */
   private wanted: Array<(hash: string) => void> = [];
   private closed = false;
+  private started = false;
 
   constructor() {
     const { port1, port2 } = new MessageChannel();
@@ -140,7 +143,7 @@ export class StagingThread {
 
   /** The thread has started (until then, the caller writes its files itself). */
   get ready(): boolean {
-    return Atomics.load(this.control, READY) === 1;
+    return (this.started ||= Atomics.load(this.control, READY) === 1);
   }
 
   /**
