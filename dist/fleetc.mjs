@@ -5783,6 +5783,7 @@ var DONE = 1;
 var FAILED = 2;
 var READY = 3;
 var ABORT = 4;
+var MIN_PIECE_UNITS = 1 << 12;
 var START_TIMEOUT_MS = 1e4;
 var THREAD_CODE = `
 const fs = require('node:fs');
@@ -5871,7 +5872,7 @@ var StagingThread = class {
   ring = new SharedArrayBuffer(BLOCKS * BLOCK_BYTES);
   bytes = Buffer.from(this.ring);
   words = new Int32Array(this.ring);
-  /** Blocks handed over; where the block being filled starts, and its next record. */
+  /** Blocks handed over; where the block being filled starts, and its next record (0: none held). */
   sent = 0;
   base = 0;
   at = 4;
@@ -5901,14 +5902,16 @@ var StagingThread = class {
   }
   /** Hands over a file to be written (its directory made); setHash, if given, gets its sha256 at `settle`. */
   write(file, contents, setHash) {
-    const pathRoom = HEADER + 3 * file.length;
-    let dataBytes = 3 * contents.length;
-    if (this.at + pathRoom + dataBytes > BLOCK_BYTES) {
-      dataBytes = Buffer.byteLength(contents);
-      if (4 + pathRoom + dataBytes > BLOCK_BYTES) return this.writePieces(file, [contents], setHash);
-    }
-    this.ensureRoom(pathRoom + dataBytes);
-    this.record(FILE, file, contents, setHash);
+    if (this.take(file, contents, setHash, true) === "larger than a block") this.writePieces(file, [contents], setHash);
+  }
+  /**
+   * Hands over a file unless that means waiting for the thread (it is behind: the caller had better
+   * write this one itself); false when it did not. Throws the thread's error, as write does.
+   */
+  tryWrite(file, contents, setHash) {
+    const taken = this.take(file, contents, setHash, false);
+    if (taken === "larger than a block") this.writePieces(file, [contents], setHash);
+    return taken !== "busy";
   }
   /** Hands over a file given in pieces, each cut to fit the blocks. */
   writePieces(file, pieces, setHash) {
@@ -5916,11 +5919,8 @@ var StagingThread = class {
     this.record(BEGIN, file, "", setHash);
     for (const piece of pieces) {
       for (let from = 0; from < piece.length; ) {
-        let units = Math.floor((BLOCK_BYTES - this.at - HEADER) / 3);
-        if (units < 1 << 12) {
-          this.publish(true);
-          units = Math.floor((BLOCK_BYTES - this.at - HEADER) / 3);
-        }
+        this.ensureRoom(HEADER + 3 * MIN_PIECE_UNITS);
+        const units = Math.floor((BLOCK_BYTES - this.at - HEADER) / 3);
         let to = Math.min(piece.length, from + units);
         if (to < piece.length && isHighSurrogate(piece.charCodeAt(to - 1))) to--;
         this.record(PIECE, "", from === 0 && to === piece.length ? piece : piece.slice(from, to));
@@ -5935,7 +5935,7 @@ var StagingThread = class {
     if (this.sent === 0 && this.at === 4) return;
     this.ensureRoom(HEADER);
     this.record(FLUSH, "", "");
-    this.publish(true);
+    this.handOver();
     this.waitFor(this.sent);
     this.throwFailure();
     const wanted = this.wanted;
@@ -5955,17 +5955,38 @@ var StagingThread = class {
       Atomics.store(this.control, ABORT, 1);
       this.ensureRoom(HEADER, false);
       this.record(STOP, "", "");
-      this.publish(false);
+      this.handOver();
       this.waitFor(this.sent);
     }
     this.port.close();
     void this.worker.terminate();
   }
-  /** Hands the block over when fewer than `bytes` are left in it. */
-  ensureRoom(bytes, throwing = true) {
-    if (this.at + bytes > BLOCK_BYTES) this.publish(throwing);
+  /** A whole file's record, in the block held or the next one (waiting for it, or not: false). */
+  take(file, contents, setHash, waiting) {
+    const pathRoom = HEADER + 3 * file.length;
+    let dataBytes = 3 * contents.length;
+    if (this.at === 0 || this.at + pathRoom + dataBytes > BLOCK_BYTES) {
+      dataBytes = Buffer.byteLength(contents);
+      if (4 + pathRoom + dataBytes > BLOCK_BYTES) return "larger than a block";
+      if (this.at === 0 || this.at + pathRoom + dataBytes > BLOCK_BYTES) {
+        this.handOver();
+        if (!waiting && !this.nextIsFree()) {
+          this.throwFailure();
+          return "busy";
+        }
+        this.acquire(true);
+      }
+    }
+    this.record(FILE, file, contents, setHash);
+    return "taken";
   }
-  /** Appends one record to the block being filled (the caller made room for it). */
+  /** Hands the block held over when fewer than `bytes` are left in it, and takes the next one. */
+  ensureRoom(bytes, throwing = true) {
+    if (this.at !== 0 && this.at + bytes <= BLOCK_BYTES) return;
+    this.handOver();
+    this.acquire(throwing);
+  }
+  /** Appends one record to the block held (the caller made room for it). */
   record(kind, file, data, setHash) {
     const { bytes, words, base } = this;
     const pathAt = base + this.at + HEADER;
@@ -5979,16 +6000,28 @@ var StagingThread = class {
     if (setHash) this.wanted.push(setHash);
     this.at += HEADER + (pathBytes + dataBytes + 3 & ~3);
   }
-  /** Hands the block over and starts the next one once it is free; throws the thread's error (unless closing). */
-  publish(throwing) {
-    if (this.at === 4) return;
+  /** Hands the block held over (nothing when it is empty); none is held after. */
+  handOver() {
+    if (this.at === 0) return;
+    if (this.at === 4) {
+      this.at = 0;
+      return;
+    }
     if (this.sent === 0) this.waitUntilReady();
     this.words[this.base >> 2] = this.at;
+    this.at = 0;
     Atomics.store(this.control, SENT, ++this.sent);
     Atomics.notify(this.control, SENT);
+  }
+  /** The next block's place in the ring is free: the block that held it last is done. */
+  nextIsFree() {
+    return Atomics.load(this.control, DONE) >= this.sent - BLOCKS + 1;
+  }
+  /** Takes the next block, once its place is free; throws the thread's error (unless closing). */
+  acquire(throwing) {
+    this.waitFor(this.sent - BLOCKS + 1);
     this.base = this.sent % BLOCKS * BLOCK_BYTES;
     this.at = 4;
-    this.waitFor(this.sent - BLOCKS + 1);
     if (throwing) this.throwFailure();
   }
   waitFor(count) {
@@ -6088,22 +6121,22 @@ var StreamStager = class {
     this.checkWritable(step.base);
     const file = this.layout.staged(step);
     if (this.stagedCount === 0 && this.threadSwitch === "1") (this.thread = new StagingThread()).waitUntilReady();
-    if (this.thread?.ready) {
-      if ("contents" in artifact) this.thread.write(file, artifact.contents, setHash);
-      else this.thread.writePieces(file, artifact.pieces(), setHash);
-    } else {
-      const dir = path13.dirname(file);
-      if (!this.made.has(dir)) {
-        fs10.mkdirSync(dir, { recursive: true });
-        this.made.add(dir);
-      }
-      if ("contents" in artifact) {
-        fs10.writeFileSync(file, artifact.contents);
-        setHash?.(sha2562(artifact.contents));
-      } else writePieces(file, artifact.pieces(), setHash);
-    }
+    if (!this.thread?.ready) this.writeHere(file, artifact, setHash);
+    else if (!("contents" in artifact)) this.thread.writePieces(file, artifact.pieces(), setHash);
+    else if (!this.thread.tryWrite(file, artifact.contents, setHash)) this.writeHere(file, artifact, setHash);
     if (++this.stagedCount === 1) this.firstStaged();
     else if (this.stagedCount === THREAD_AFTER && this.threadSwitch !== "0" && this.threadSwitch !== "1") this.thread = new StagingThread();
+  }
+  writeHere(file, artifact, setHash) {
+    const dir = path13.dirname(file);
+    if (!this.made.has(dir)) {
+      fs10.mkdirSync(dir, { recursive: true });
+      this.made.add(dir);
+    }
+    if ("contents" in artifact) {
+      fs10.writeFileSync(file, artifact.contents);
+      setHash?.(sha2562(artifact.contents));
+    } else writePieces(file, artifact.pieces(), setHash);
   }
   /** A read-only mount or directory is found before anything is staged in it. */
   checkWritable(base) {

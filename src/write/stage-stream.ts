@@ -113,22 +113,24 @@ export class StreamStager {
     this.checkWritable(step.base);
     const file = this.layout.staged(step);
     if (this.stagedCount === 0 && this.threadSwitch === '1') (this.thread = new StagingThread()).waitUntilReady();
-    if (this.thread?.ready) {
-      if ('contents' in artifact) this.thread.write(file, artifact.contents, setHash);
-      else this.thread.writePieces(file, artifact.pieces(), setHash);
-    } else {
-      const dir = path.dirname(file);
-      if (!this.made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        this.made.add(dir);
-      }
-      if ('contents' in artifact) {
-        fs.writeFileSync(file, artifact.contents);
-        setHash?.(sha256(artifact.contents));
-      } else writePieces(file, artifact.pieces(), setHash);
-    }
+    if (!this.thread?.ready) this.writeHere(file, artifact, setHash);
+    else if (!('contents' in artifact)) this.thread.writePieces(file, artifact.pieces(), setHash);
+    // When the thread is behind (the other core is busy), this thread writes rather than waits.
+    else if (!this.thread.tryWrite(file, artifact.contents, setHash)) this.writeHere(file, artifact, setHash);
     if (++this.stagedCount === 1) this.firstStaged();
     else if (this.stagedCount === THREAD_AFTER && this.threadSwitch !== '0' && this.threadSwitch !== '1') this.thread = new StagingThread();
+  }
+
+  private writeHere(file: string, artifact: Streamed, setHash: ((hash: string) => void) | undefined): void {
+    const dir = path.dirname(file);
+    if (!this.made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      this.made.add(dir);
+    }
+    if ('contents' in artifact) {
+      fs.writeFileSync(file, artifact.contents);
+      setHash?.(sha256(artifact.contents));
+    } else writePieces(file, artifact.pieces(), setHash);
   }
 
   /** A read-only mount or directory is found before anything is staged in it. */

@@ -1,8 +1,9 @@
 // A thread that writes the staged files, and takes their sha256, while the main thread emits the
 // next ones: the kernel's share of creating thousands of files and the hashing of their bytes move
 // off the main thread. The main thread encodes each file's path and text as UTF-8 into a ring of
-// shared memory (no structured clone of the texts, no garbage on either side) and goes on; it waits
-// only when the ring is full and, at `settle`, until every file handed over is on disk, which
+// shared memory (no structured clone of the texts, no garbage on either side) and goes on; when the
+// ring is full it may write the file itself instead (tryWrite: the other core is busy elsewhere);
+// at `settle` it waits until every file handed over is on disk, which
 // throws the first file-system error the thread met (errors and hashes come back through
 // receiveMessageOnPort): the writer stays one synchronous function, and nothing is committed until
 // every staged file is written. The thread runs a few lines of node:fs and node:crypto, not fleetc.
@@ -28,6 +29,8 @@ const DONE = 1;
 const FAILED = 2;
 const READY = 3;
 const ABORT = 4;
+/** A piece of a file is cut at no fewer UTF-16 units than this (a block with less room is handed over). */
+const MIN_PIECE_UNITS = 1 << 12;
 /** How long a block handed over may wait for the thread to start. */
 const START_TIMEOUT_MS = 10_000;
 
@@ -123,7 +126,7 @@ export class StagingThread {
   private readonly ring = new SharedArrayBuffer(BLOCKS * BLOCK_BYTES);
   private readonly bytes = Buffer.from(this.ring);
   private readonly words = new Int32Array(this.ring);
-  /** Blocks handed over; where the block being filled starts, and its next record. */
+  /** Blocks handed over; where the block being filled starts, and its next record (0: none held). */
   private sent = 0;
   private base = 0;
   private at = 4;
@@ -159,15 +162,18 @@ export class StagingThread {
 
   /** Hands over a file to be written (its directory made); setHash, if given, gets its sha256 at `settle`. */
   write(file: string, contents: string, setHash?: (hash: string) => void): void {
-    const pathRoom = HEADER + 3 * file.length;
-    // A UTF-16 unit is at most 3 bytes of UTF-8: most files fit without being measured.
-    let dataBytes = 3 * contents.length;
-    if (this.at + pathRoom + dataBytes > BLOCK_BYTES) {
-      dataBytes = Buffer.byteLength(contents);
-      if (4 + pathRoom + dataBytes > BLOCK_BYTES) return this.writePieces(file, [contents], setHash);
-    }
-    this.ensureRoom(pathRoom + dataBytes);
-    this.record(FILE, file, contents, setHash);
+    if (this.take(file, contents, setHash, true) === 'larger than a block') this.writePieces(file, [contents], setHash);
+  }
+
+  /**
+   * Hands over a file unless that means waiting for the thread (it is behind: the caller had better
+   * write this one itself); false when it did not. Throws the thread's error, as write does.
+   */
+  tryWrite(file: string, contents: string, setHash?: (hash: string) => void): boolean {
+    const taken = this.take(file, contents, setHash, false);
+    // The few files larger than a block (a fleet's DHCP configuration) come first, into an empty ring.
+    if (taken === 'larger than a block') this.writePieces(file, [contents], setHash);
+    return taken !== 'busy';
   }
 
   /** Hands over a file given in pieces, each cut to fit the blocks. */
@@ -176,11 +182,8 @@ export class StagingThread {
     this.record(BEGIN, file, '', setHash);
     for (const piece of pieces) {
       for (let from = 0; from < piece.length; ) {
-        let units = Math.floor((BLOCK_BYTES - this.at - HEADER) / 3);
-        if (units < 1 << 12) {
-          this.publish(true);
-          units = Math.floor((BLOCK_BYTES - this.at - HEADER) / 3);
-        }
+        this.ensureRoom(HEADER + 3 * MIN_PIECE_UNITS);
+        const units = Math.floor((BLOCK_BYTES - this.at - HEADER) / 3);
         let to = Math.min(piece.length, from + units);
         // A surrogate pair is never cut: each piece must be valid UTF-16 on its own.
         if (to < piece.length && isHighSurrogate(piece.charCodeAt(to - 1))) to--;
@@ -197,7 +200,7 @@ export class StagingThread {
     if (this.sent === 0 && this.at === 4) return;
     this.ensureRoom(HEADER);
     this.record(FLUSH, '', '');
-    this.publish(true);
+    this.handOver();
     this.waitFor(this.sent);
     this.throwFailure();
     const wanted = this.wanted;
@@ -219,19 +222,42 @@ export class StagingThread {
       Atomics.store(this.control, ABORT, 1);
       this.ensureRoom(HEADER, false);
       this.record(STOP, '', '');
-      this.publish(false);
+      this.handOver();
       this.waitFor(this.sent);
     }
     this.port.close();
     void this.worker.terminate();
   }
 
-  /** Hands the block over when fewer than `bytes` are left in it. */
-  private ensureRoom(bytes: number, throwing = true): void {
-    if (this.at + bytes > BLOCK_BYTES) this.publish(throwing);
+  /** A whole file's record, in the block held or the next one (waiting for it, or not: false). */
+  private take(file: string, contents: string, setHash: ((hash: string) => void) | undefined, waiting: boolean): 'taken' | 'busy' | 'larger than a block' {
+    const pathRoom = HEADER + 3 * file.length;
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most files fit without being measured.
+    let dataBytes = 3 * contents.length;
+    if (this.at === 0 || this.at + pathRoom + dataBytes > BLOCK_BYTES) {
+      dataBytes = Buffer.byteLength(contents);
+      if (4 + pathRoom + dataBytes > BLOCK_BYTES) return 'larger than a block';
+      if (this.at === 0 || this.at + pathRoom + dataBytes > BLOCK_BYTES) {
+        this.handOver();
+        if (!waiting && !this.nextIsFree()) {
+          this.throwFailure();
+          return 'busy';
+        }
+        this.acquire(true);
+      }
+    }
+    this.record(FILE, file, contents, setHash);
+    return 'taken';
   }
 
-  /** Appends one record to the block being filled (the caller made room for it). */
+  /** Hands the block held over when fewer than `bytes` are left in it, and takes the next one. */
+  private ensureRoom(bytes: number, throwing = true): void {
+    if (this.at !== 0 && this.at + bytes <= BLOCK_BYTES) return;
+    this.handOver();
+    this.acquire(throwing);
+  }
+
+  /** Appends one record to the block held (the caller made room for it). */
   private record(kind: number, file: string, data: string, setHash?: (hash: string) => void): void {
     const { bytes, words, base } = this;
     const pathAt = base + this.at + HEADER;
@@ -246,17 +272,30 @@ export class StagingThread {
     this.at += HEADER + ((pathBytes + dataBytes + 3) & ~3);
   }
 
-  /** Hands the block over and starts the next one once it is free; throws the thread's error (unless closing). */
-  private publish(throwing: boolean): void {
-    if (this.at === 4) return;
+  /** Hands the block held over (nothing when it is empty); none is held after. */
+  private handOver(): void {
+    if (this.at === 0) return;
+    if (this.at === 4) {
+      this.at = 0;
+      return;
+    }
     if (this.sent === 0) this.waitUntilReady();
     this.words[this.base >> 2] = this.at;
+    this.at = 0;
     Atomics.store(this.control, SENT, ++this.sent);
     Atomics.notify(this.control, SENT);
-    // The next block before anything can throw: no record ever goes into a block handed over.
+  }
+
+  /** The next block's place in the ring is free: the block that held it last is done. */
+  private nextIsFree(): boolean {
+    return Atomics.load(this.control, DONE) >= this.sent - BLOCKS + 1;
+  }
+
+  /** Takes the next block, once its place is free; throws the thread's error (unless closing). */
+  private acquire(throwing: boolean): void {
+    this.waitFor(this.sent - BLOCKS + 1);
     this.base = (this.sent % BLOCKS) * BLOCK_BYTES;
     this.at = 4;
-    this.waitFor(this.sent - BLOCKS + 1);
     if (throwing) this.throwFailure();
   }
 

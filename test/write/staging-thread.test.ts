@@ -2,13 +2,15 @@
 // its text, directories made, texts larger than the ring's blocks and pieces cut between the two
 // halves of a surrogate pair included, and each hash wanted is the sha256 of the file's UTF-8
 // bytes; a file-system error the thread meets comes back as the errno error it was, and close never
-// waits forever. The writer with the thread (FLEETC_STAGING_THREAD=1) gives what it gives without it
+// waits forever; a thread that is behind is not waited for (tryWrite declines: the writer writes
+// the file itself). The writer with the thread (FLEETC_STAGING_THREAD=1) gives what it gives without it
 // (=0): the same tree, changes and manifest records, on a first build and on a later one that
 // rewrites every file (the manifest compared with the old one once the thread's hashes are in).
 // A full disk met by the thread: faults.test.ts.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -102,6 +104,34 @@ test('a failure met while the ring is full: thrown by the next hand-over, and cl
   for (let round = 0; round < 5; round++) {
     const result = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000, reject: false });
     assert.match(result.stdout.trim(), /^(EEXIST|ENOTDIR) closed$/, `round ${round}: ${result.stderr}${result.timedOut ? ' (timed out)' : ''}`);
+  }
+});
+
+test('a thread that is behind (blocked opening a FIFO no one reads) is not waited for: tryWrite declines once the ring is full, and every file handed over is written after', (t) => {
+  const root = tempDir(t);
+  const fifo = path.join(root, 'blocked.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const thread = new StagingThread();
+  try {
+    thread.waitUntilReady();
+    thread.write(fifo, 'unblocked');
+    const hashes = new Map<string, string>();
+    let taken = 0;
+    // 16 MB, twice the ring.
+    const wanted = (file: string) => (hash: string) => hashes.set(file, hash);
+    for (; taken < 16 * 1024 && thread.tryWrite(path.join(root, `f${taken}.nix`), `${taken}`.repeat(1000), wanted(`f${taken}.nix`)); taken++);
+    assert.ok(taken > 1000 && taken < 8 * 1024, `${taken} files taken before the ring was full`);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      thread.settle();
+    } finally {
+      closeSync(reader);
+    }
+    assert.equal(walkFiles(root).length, taken + 1);
+    assert.equal(hashes.size, taken);
+    for (const [file, hash] of hashes) assert.equal(hash, sha(readFileSync(path.join(root, file), 'utf8')));
+  } finally {
+    thread.close();
   }
 });
 
