@@ -2,11 +2,11 @@
 // next ones: the kernel's share of creating thousands of files and the hashing of their bytes move
 // off the main thread. The main thread encodes each file's path and text as UTF-8 into a ring of
 // shared memory (no structured clone of the texts, no garbage on either side) and goes on; when the
-// ring is full it may write the file itself instead (tryWrite: the other core is busy elsewhere);
-// at `settle` it waits until every file handed over is on disk, which
-// throws the first file-system error the thread met (errors and hashes come back through
-// receiveMessageOnPort): the writer stays one synchronous function, and nothing is committed until
-// every staged file is written. The thread runs a few lines of node:fs and node:crypto, not fleetc.
+// ring is full it may write the file itself instead (tryWrite: the other core is busy elsewhere).
+// At `settle` it waits until every file handed over is on disk, which throws the first file-system
+// error the thread met (errors and hashes come back through receiveMessageOnPort): the writer stays
+// one synchronous function, and nothing is committed until every staged file is written. The
+// thread runs a few lines of node:fs and node:crypto, not fleetc.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
 /** The ring: this many blocks of BLOCK_BYTES, each handed over whole (a few hundred for a large fleet). */
