@@ -89,6 +89,9 @@ function fail(error) {
   port.postMessage({ error: { message: error.message, code: error.code, errno: error.errno, syscall: error.syscall, path: error.path, dest: error.dest, stack: error.stack } });
   Atomics.store(control, ${FAILED}, 1);
 }
+// Below the main thread: on a busy machine this thread takes what is left of the CPU, and the main
+// thread writes what it cannot take (tryWrite). Linux gives a thread its own nice value.
+try { require('node:os').setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), 10); } catch {}
 Atomics.store(control, ${READY}, 1);
 Atomics.notify(control, ${READY});
 try {
