@@ -3350,11 +3350,36 @@ var ManifestRecorder = class {
   files = [];
   own = /* @__PURE__ */ new Map();
   server;
+  /** Files recorded whose hash has not been given yet (addHashLater). */
+  pending = 0;
   add(artifact, hash) {
+    this.record(artifact, hash);
+  }
+  /** Records an artifact whose sha256 comes later: the function returned takes it. */
+  addHashLater(artifact) {
+    const { file, entry } = this.record(artifact, "");
+    this.pending++;
+    return (hash) => {
+      file.sha256 = hash;
+      if (entry) entry[2] = hash;
+      this.pending--;
+    };
+  }
+  /** The file's record and its entry in its hosts' lists (its host's, the boot server's), if any. */
+  record(artifact, hash) {
     const { path: path35, kind, host } = artifact;
-    this.files.push(artifact.root ? { path: path35, kind, sha256: hash, root: true } : { path: path35, kind, sha256: hash });
-    if (host !== void 0) this.own.get(host).push([path35, kind, hash]);
-    if (this.server !== void 0 && host !== this.server && BOOT_SERVER_KINDS.has(kind)) this.own.get(this.server).push([path35, kind, hash]);
+    const file = artifact.root ? { path: path35, kind, sha256: hash, root: true } : { path: path35, kind, sha256: hash };
+    this.files.push(file);
+    const served = this.server !== void 0 && host !== this.server && BOOT_SERVER_KINDS.has(kind);
+    const entry = host !== void 0 || served ? [path35, kind, hash] : void 0;
+    if (host !== void 0) this.own.get(host).push(entry);
+    if (served) this.own.get(this.server).push(entry);
+    this.addFragments(artifact);
+    return { file, entry };
+  }
+  /** A shared file's part for each host: the hash of its base and the host's own text (kept on this thread). */
+  addFragments(artifact) {
+    const { path: path35, kind } = artifact;
     if (!artifact.fragments) return;
     const base = artifact.fragmentBase === void 0 ? void 0 : sha2562(artifact.fragmentBase);
     for (const name in artifact.fragments) {
@@ -3371,6 +3396,7 @@ var ManifestRecorder = class {
   }
   /** buildManifest's text in blocks of about 64 KB (a few hundred for a large fleet, not a few per file). */
   *blocks() {
+    if (this.pending > 0) throw new Error(`emit: the manifest rendered with ${this.pending} files' hashes not given`);
     const { fleet, context, files, server } = this;
     const out = new Block();
     const sortedNix = sortedNixFiles(context.nixFiles);
@@ -3434,6 +3460,8 @@ var FleetStream = class {
   recorder;
   manifest;
   manifestHash;
+  /** With deferHashes: each passed file's hash setter, until its consumer takes it. */
+  setters;
   /** What has passed so far: every file's path, kind and sha256 (the manifest's once it was written whole). */
   written() {
     return this.manifestHash === void 0 ? this.recorder.files : [...this.recorder.files, { path: this.manifest.path, kind: "manifest", sha256: this.manifestHash }];
@@ -3441,6 +3469,19 @@ var FleetStream = class {
   /** How many files the build has, once the stream has ended. */
   get count() {
     return this.recorder.files.length + (this.manifest ? 1 : 0);
+  }
+  /**
+   * Leaves each file's sha256 to the consumer (the writer hashes the bytes it writes, on its staging
+   * thread): call it before iterating; for every artifact the stream gives, the function returned
+   * gives the setter of its hash (once), which must be called before the manifest's pieces are taken.
+   */
+  deferHashes() {
+    const setters = this.setters = /* @__PURE__ */ new WeakMap();
+    return (artifact) => {
+      const setter = setters.get(artifact);
+      setters.delete(artifact);
+      return setter;
+    };
   }
   *[Symbol.iterator]() {
     const { fleet, context } = this;
@@ -3460,12 +3501,18 @@ var FleetStream = class {
       }
     }
     this.manifest = this.recorder.finish();
-    yield { ...this.manifest, pieces: () => this.hashed(this.manifest.pieces()) };
+    if (!this.setters) yield { ...this.manifest, pieces: () => this.hashed(this.manifest.pieces()) };
+    else {
+      const manifest = { ...this.manifest };
+      this.setters.set(manifest, (hash) => this.manifestHash = hash);
+      yield manifest;
+    }
   }
-  /** Checks the path, records the file. */
+  /** Checks the path, records the file (its hash now, or from the consumer). */
   pass(artifact) {
     if (!isSafeRelativePath(artifact.path)) throw new Error(`emit: unsafe artifact path ${artifact.path}`);
-    this.recorder.add(artifact, sha2562(artifact.contents));
+    if (this.setters) this.setters.set(artifact, this.recorder.addHashLater(artifact));
+    else this.recorder.add(artifact, sha2562(artifact.contents));
     return artifact;
   }
   /** The manifest's pieces, its sha256 kept once they have all been given. */
@@ -6133,25 +6180,314 @@ function refuseRootFileInOutput(rootDir, outDir, relPath) {
 }
 
 // src/write/stage-stream.ts
+import { createHash as createHash11 } from "node:crypto";
 import fs10 from "node:fs";
 import path13 from "node:path";
+
+// src/write/staging-thread.ts
+import { MessageChannel, receiveMessageOnPort, Worker as Worker2 } from "node:worker_threads";
+var BLOCKS = 16;
+var BLOCK_BYTES = 1 << 19;
+var HEADER = 16;
+var FILE = 1;
+var BEGIN = 2;
+var PIECE = 3;
+var END = 4;
+var FLUSH = 5;
+var STOP = 6;
+var HASHED = 1;
+var SENT = 0;
+var DONE = 1;
+var FAILED = 2;
+var READY = 3;
+var ABORT = 4;
+var MIN_PIECE_UNITS = 1 << 12;
+var START_TIMEOUT_MS = 1e4;
+var THREAD_CODE = `
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { workerData } = require('node:worker_threads');
+const { port, control, ring } = workerData;
+const bytes = Buffer.from(ring);
+const words = new Int32Array(ring);
+const made = new Set();
+let fd = -1;
+let hash;
+let hashes = '';
+let failed = false;
+// crypto.hash hashes in one call (Node >= 20.12).
+const sha256 = crypto.hash ? (data) => crypto.hash('sha256', data, 'hex') : (data) => crypto.createHash('sha256').update(data).digest('hex');
+function open(file) {
+  const dir = path.dirname(file);
+  if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
+  return fs.openSync(file, 'w');
+}
+function writeAll(at, length) {
+  for (let done = 0; done < length; ) done += fs.writeSync(fd, bytes, at + done, length - done);
+}
+function close() {
+  const closing = fd;
+  fd = -1;
+  fs.closeSync(closing);
+}
+function record(kind, at, pathBytes, dataBytes, flags) {
+  const data = at + ${HEADER} + pathBytes;
+  if (kind === ${FILE} || kind === ${BEGIN}) fd = open(bytes.toString('utf8', at + ${HEADER}, data));
+  if (kind === ${FILE}) {
+    writeAll(data, dataBytes);
+    close();
+    if (flags & ${HASHED}) hashes += sha256(bytes.subarray(data, data + dataBytes));
+  } else if (kind === ${BEGIN}) hash = flags & ${HASHED} ? crypto.createHash('sha256') : undefined;
+  else if (kind === ${PIECE}) {
+    writeAll(data, dataBytes);
+    hash?.update(bytes.subarray(data, data + dataBytes));
+  } else if (kind === ${END}) {
+    close();
+    if (hash) hashes += hash.digest('hex');
+    hash = undefined;
+  }
+}
+function fail(error) {
+  failed = true;
+  if (fd !== -1) try { close(); } catch {}
+  port.postMessage({ error: { message: error.message, code: error.code, errno: error.errno, syscall: error.syscall, path: error.path, dest: error.dest, stack: error.stack } });
+  Atomics.store(control, ${FAILED}, 1);
+}
+// Below the main thread: on a busy machine this thread takes what is left of the CPU, and the main
+// thread writes what it cannot take (tryWrite). Linux gives a thread its own nice value.
+try { require('node:os').setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), 10); } catch {}
+Atomics.store(control, ${READY}, 1);
+Atomics.notify(control, ${READY});
+try {
+for (let done = 0, stop = false; !stop; ) {
+  for (let sent = Atomics.load(control, ${SENT}); sent === done; sent = Atomics.load(control, ${SENT})) Atomics.wait(control, ${SENT}, sent);
+  const base = (done % ${BLOCKS}) * ${BLOCK_BYTES};
+  const end = base + words[base >> 2];
+  for (let at = base + 4; at < end; ) {
+    const kind = words[at >> 2], pathBytes = words[(at >> 2) + 1], dataBytes = words[(at >> 2) + 2], flags = words[(at >> 2) + 3];
+    if (kind === ${STOP}) {
+      stop = true;
+      if (fd !== -1) try { close(); } catch {}
+    }
+    else if (kind === ${FLUSH}) { if (hashes) port.postMessage({ hashes }); hashes = ''; }
+    else if (!failed && !Atomics.load(control, ${ABORT})) {
+      try { record(kind, at, pathBytes, dataBytes, flags); } catch (error) { fail(error); }
+    }
+    at += ${HEADER} + ((pathBytes + dataBytes + 3) & ~3);
+  }
+  Atomics.store(control, ${DONE}, ++done);
+  Atomics.notify(control, ${DONE});
+}
+} catch (error) {
+  // Not a file's error: the main thread must neither wait for this thread nor miss it.
+  fail(error);
+  Atomics.store(control, ${DONE}, 0x7fffffff);
+  Atomics.notify(control, ${DONE});
+}
+`;
+var StagingThread = class {
+  worker;
+  port;
+  control = new Int32Array(new SharedArrayBuffer(4 * 5));
+  ring = new SharedArrayBuffer(BLOCKS * BLOCK_BYTES);
+  bytes = Buffer.from(this.ring);
+  words = new Int32Array(this.ring);
+  /** Blocks handed over; where the block being filled starts, and its next record (0: none held). */
+  sent = 0;
+  base = 0;
+  at = 4;
+  /** The setters of the hashes wanted, in the order the files were handed over, not yet given. */
+  wanted = [];
+  closed = false;
+  started = false;
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker2(THREAD_CODE, { eval: true, execArgv: [], workerData: { port: port2, control: this.control, ring: this.ring }, transferList: [port2] });
+    this.worker.unref();
+  }
+  /** The thread has started (until then, the caller writes its files itself). */
+  get ready() {
+    return this.started ||= Atomics.load(this.control, READY) === 1;
+  }
+  /**
+   * Waits until the thread has started (at most a few seconds: a thread that never starts must not
+   * hang the build). Once it runs, it counts every block done, whatever it meets.
+   */
+  waitUntilReady() {
+    const until = Date.now() + START_TIMEOUT_MS;
+    while (Atomics.load(this.control, READY) === 0) {
+      if (Atomics.wait(this.control, READY, 0, until - Date.now()) === "timed-out") throw new Error(`staging thread: not started after ${START_TIMEOUT_MS} ms`);
+    }
+  }
+  /** Hands over a file to be written (its directory made); setHash, if given, gets its sha256 at `settle`. */
+  write(file, contents, setHash) {
+    if (this.take(file, contents, setHash, true) === "larger than a block") this.writePieces(file, [contents], setHash);
+  }
+  /**
+   * Hands over a file unless that means waiting for the thread (it is behind: the caller had better
+   * write this one itself); false when it did not. Throws the thread's error, as write does.
+   */
+  tryWrite(file, contents, setHash) {
+    const taken = this.take(file, contents, setHash, false);
+    if (taken === "larger than a block") this.writePieces(file, [contents], setHash);
+    return taken !== "busy";
+  }
+  /** Hands over a file given in pieces, each cut to fit the blocks. */
+  writePieces(file, pieces, setHash) {
+    this.ensureRoom(HEADER + 3 * file.length);
+    this.record(BEGIN, file, "", setHash);
+    for (const piece of pieces) {
+      for (let from = 0; from < piece.length; ) {
+        this.ensureRoom(HEADER + 3 * MIN_PIECE_UNITS);
+        const units = Math.floor((BLOCK_BYTES - this.at - HEADER) / 3);
+        let to = Math.min(piece.length, from + units);
+        if (to < piece.length && isHighSurrogate(piece.charCodeAt(to - 1))) to--;
+        this.record(PIECE, "", from === 0 && to === piece.length ? piece : piece.slice(from, to));
+        from = to;
+      }
+    }
+    this.ensureRoom(HEADER);
+    this.record(END, "", "");
+  }
+  /** Waits until every file handed over is written, throws the first file-system error met, gives the hashes. */
+  settle() {
+    if (this.sent === 0 && this.at === 4) return;
+    this.ensureRoom(HEADER);
+    this.record(FLUSH, "", "");
+    this.handOver();
+    this.waitFor(this.sent);
+    this.throwFailure();
+    const wanted = this.wanted;
+    this.wanted = [];
+    let at = 0;
+    for (let message = receiveMessageOnPort(this.port); message; message = receiveMessageOnPort(this.port)) {
+      const { hashes } = message.message;
+      for (let i = 0; i < hashes.length; i += 64) wanted[at++](hashes.slice(i, i + 64));
+    }
+    if (at !== wanted.length) throw new Error(`staging thread: ${wanted.length} hashes wanted, ${at} given`);
+  }
+  /** Skips what is left, waits until the thread has stopped touching the files, stops it; call it whatever happened. */
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ready && (this.sent > 0 || this.at > 4)) {
+      Atomics.store(this.control, ABORT, 1);
+      this.ensureRoom(HEADER, false);
+      this.record(STOP, "", "");
+      this.handOver();
+      this.waitFor(this.sent);
+    }
+    this.port.close();
+    void this.worker.terminate();
+  }
+  /** A whole file's record, in the block held or the next one (waiting for it, or not: false). */
+  take(file, contents, setHash, waiting) {
+    const pathRoom = HEADER + 3 * file.length;
+    let dataBytes = 3 * contents.length;
+    if (this.at === 0 || this.at + pathRoom + dataBytes > BLOCK_BYTES) {
+      dataBytes = Buffer.byteLength(contents);
+      if (4 + pathRoom + dataBytes > BLOCK_BYTES) return "larger than a block";
+      if (this.at === 0 || this.at + pathRoom + dataBytes > BLOCK_BYTES) {
+        this.handOver();
+        if (!waiting && !this.nextIsFree()) {
+          this.throwFailure();
+          return "busy";
+        }
+        this.acquire(true);
+      }
+    }
+    this.record(FILE, file, contents, setHash);
+    return "taken";
+  }
+  /** Hands the block held over when fewer than `bytes` are left in it, and takes the next one. */
+  ensureRoom(bytes, throwing = true) {
+    if (this.at !== 0 && this.at + bytes <= BLOCK_BYTES) return;
+    this.handOver();
+    this.acquire(throwing);
+  }
+  /** Appends one record to the block held (the caller made room for it). */
+  record(kind, file, data, setHash) {
+    const { bytes, words, base } = this;
+    const pathAt = base + this.at + HEADER;
+    const pathBytes = file.length === 0 ? 0 : bytes.write(file, pathAt);
+    const dataBytes = data.length === 0 ? 0 : bytes.write(data, pathAt + pathBytes);
+    const word = base + this.at >> 2;
+    words[word] = kind;
+    words[word + 1] = pathBytes;
+    words[word + 2] = dataBytes;
+    words[word + 3] = setHash ? HASHED : 0;
+    if (setHash) this.wanted.push(setHash);
+    this.at += HEADER + (pathBytes + dataBytes + 3 & ~3);
+  }
+  /** Hands the block held over (nothing when it is empty); none is held after. */
+  handOver() {
+    if (this.at === 0) return;
+    if (this.at === 4) {
+      this.at = 0;
+      return;
+    }
+    if (this.sent === 0) this.waitUntilReady();
+    this.words[this.base >> 2] = this.at;
+    this.at = 0;
+    Atomics.store(this.control, SENT, ++this.sent);
+    Atomics.notify(this.control, SENT);
+  }
+  /** The next block's place in the ring is free: the block that held it last is done. */
+  nextIsFree() {
+    return Atomics.load(this.control, DONE) >= this.sent - BLOCKS + 1;
+  }
+  /** Takes the next block, once its place is free; throws the thread's error (unless closing). */
+  acquire(throwing) {
+    this.waitFor(this.sent - BLOCKS + 1);
+    this.base = this.sent % BLOCKS * BLOCK_BYTES;
+    this.at = 4;
+    if (throwing) this.throwFailure();
+  }
+  waitFor(count) {
+    for (let done = Atomics.load(this.control, DONE); done < count; done = Atomics.load(this.control, DONE)) Atomics.wait(this.control, DONE, done);
+  }
+  /** The thread's file-system error, as the errno error it was (the writer turns it into its diagnostic). */
+  throwFailure() {
+    if (Atomics.load(this.control, FAILED) === 0) return;
+    for (let message = receiveMessageOnPort(this.port); message; message = receiveMessageOnPort(this.port)) {
+      const { error } = message.message;
+      if (error) throw Object.assign(new Error(error.message), error);
+    }
+    throw new Error("staging thread: failed without saying why");
+  }
+};
+function isHighSurrogate(unit) {
+  return unit >= 55296 && unit <= 56319;
+}
+
+// src/write/stage-stream.ts
 var BLOCK_CHARS = 1 << 20;
+var THREAD_AFTER = 256;
 var StreamStager = class {
-  constructor(layout, outExists, firstStaged) {
+  constructor(layout, outExists, firstStaged, hashSetters) {
     this.layout = layout;
     this.outExists = outExists;
     this.firstStaged = firstStaged;
+    this.hashSetters = hashSetters;
     this.existing = outExists ? new Set(listFilesSync(layout.outDir)) : void 0;
   }
   layout;
   outExists;
   firstStaged;
+  hashSetters;
   changes = [];
   /** The output directory's files before the write (undefined: there is none, a first build). */
   existing;
   emitted = /* @__PURE__ */ new Set();
   made = /* @__PURE__ */ new Set();
   checked = /* @__PURE__ */ new Set();
+  stagedCount = 0;
+  /** Writes the staged files once there are many (staging-thread.ts); small writes stay on this thread. */
+  thread;
+  /** FLEETC_STAGING_THREAD (see THREAD_AFTER), read when the stager is made: a test sets it per write. */
+  threadSwitch = process.env.FLEETC_STAGING_THREAD;
   /** Compares one artifact with what it replaces and stages it when it differs. */
   take(artifact) {
     if (!isSafeRelativePath(artifact.path)) throw new Error(`refusing to write outside the output directory: ${artifact.path}`);
@@ -6161,19 +6497,22 @@ var StreamStager = class {
       if (this.emitted.has(file)) throw new Error(`emit: two artifacts at ${file}`);
       this.emitted.add(file);
     }
+    const setHash = this.hashSetters?.(artifact);
+    if (!("contents" in artifact)) this.thread?.settle();
     const current = this.existing?.has(file) ? readOrUndefined(path13.join(this.layout.outDir, file)) : void 0;
-    if (current !== void 0 && sameText(current, artifact)) return;
+    if (current !== void 0 && sameText(current, artifact)) return setHash?.(sha2562(current));
     const op = this.existing?.has(file) ? "replace" : "add";
-    this.stage({ base: "out", path: file, op }, artifact);
+    this.stage({ base: "out", path: file, op }, artifact, setHash);
     this.changes.push({ path: file, change: op === "add" ? "added" : "modified" });
   }
   takeRoot(artifact) {
     refuseRootFileInOutput(this.layout.rootDir, this.layout.outDir, artifact.path);
     const file = path13.join(this.layout.rootDir, artifact.path);
     refuseForeignRootFile(file, artifact.contents);
+    const setHash = this.hashSetters?.(artifact);
     const current = readOrUndefined(file);
-    if (current === artifact.contents) return;
-    this.stage({ base: "root", path: artifact.path, op: current === void 0 ? "add" : "replace" }, artifact);
+    if (current === artifact.contents) return setHash?.(sha2562(current));
+    this.stage({ base: "root", path: artifact.path, op: current === void 0 ? "add" : "replace" }, artifact, setHash);
     this.changes.push({ path: artifact.path, change: current === void 0 ? "added" : "modified", root: true });
   }
   /**
@@ -6182,6 +6521,7 @@ var StreamStager = class {
    * same name), then each changed file; output files before root files, each by path.
    */
   finish() {
+    this.thread?.settle();
     const removed = [];
     for (const file of this.existing ?? []) if (!this.emitted.has(file)) removed.push({ path: file, change: "removed" });
     const changes = sortChanges([...removed, ...this.changes]);
@@ -6193,43 +6533,63 @@ var StreamStager = class {
     }
     return { steps, changes };
   }
-  stage(step, artifact) {
-    const first = this.made.size === 0;
+  /** Waits for the staging thread and stops it; call it whatever happened. */
+  close() {
+    this.thread?.close();
+    this.thread = void 0;
+  }
+  stage(step, artifact, setHash) {
+    this.checkWritable(step.base);
     const file = this.layout.staged(step);
+    if (this.stagedCount === 0 && this.threadSwitch === "1") (this.thread = new StagingThread()).waitUntilReady();
+    if (!this.thread?.ready) this.writeHere(file, artifact, setHash);
+    else if (!("contents" in artifact)) this.thread.writePieces(file, artifact.pieces(), setHash);
+    else if (!this.thread.tryWrite(file, artifact.contents, setHash)) this.writeHere(file, artifact, setHash);
+    if (++this.stagedCount === 1) this.firstStaged();
+    else if (this.stagedCount === THREAD_AFTER && this.threadSwitch !== "0" && this.threadSwitch !== "1") this.thread = new StagingThread();
+  }
+  writeHere(file, artifact, setHash) {
     const dir = path13.dirname(file);
     if (!this.made.has(dir)) {
-      const writable = step.base === "root" ? [this.layout.rootDir] : [path13.dirname(this.layout.outDir), ...this.outExists ? [this.layout.outDir] : []];
-      for (const target of writable) {
-        if (this.checked.has(target)) continue;
-        fs10.accessSync(target, fs10.constants.W_OK);
-        this.checked.add(target);
-      }
       fs10.mkdirSync(dir, { recursive: true });
       this.made.add(dir);
     }
-    if ("contents" in artifact) fs10.writeFileSync(file, artifact.contents);
-    else writePieces(file, artifact.pieces());
-    if (first) this.firstStaged();
+    if ("contents" in artifact) {
+      fs10.writeFileSync(file, artifact.contents);
+      setHash?.(sha2562(artifact.contents));
+    } else writePieces(file, artifact.pieces(), setHash);
+  }
+  /** A read-only mount or directory is found before anything is staged in it. */
+  checkWritable(base) {
+    const writable = base === "root" ? [this.layout.rootDir] : [path13.dirname(this.layout.outDir), ...this.outExists ? [this.layout.outDir] : []];
+    for (const target of writable) {
+      if (this.checked.has(target)) continue;
+      fs10.accessSync(target, fs10.constants.W_OK);
+      this.checked.add(target);
+    }
   }
 };
-function writePieces(file, pieces) {
+function writePieces(file, pieces, setHash) {
   const fd = fs10.openSync(file, "w");
+  const hash = setHash && createHash11("sha256");
   try {
     let block3 = "";
     for (const piece of pieces) {
       block3 += piece;
       if (block3.length >= BLOCK_CHARS) {
-        writeAll(fd, block3);
+        writeAll(fd, block3, hash);
         block3 = "";
       }
     }
-    if (block3.length > 0) writeAll(fd, block3);
+    if (block3.length > 0) writeAll(fd, block3, hash);
   } finally {
     fs10.closeSync(fd);
   }
+  if (hash) setHash(hash.digest("hex"));
 }
-function writeAll(fd, text) {
+function writeAll(fd, text, hash) {
   const bytes = Buffer.from(text, "utf8");
+  hash?.update(bytes);
   for (let at = 0; at < bytes.length; ) at += fs10.writeSync(fd, bytes, at);
 }
 function sameText(text, artifact) {
@@ -6276,14 +6636,17 @@ function writeStreamLocked(target, rootDir, artifacts, crashAt) {
     crashing = false;
   };
   let staged;
+  const hashSetters = artifacts instanceof FleetStream ? artifacts.deferHashes() : void 0;
+  const stager = new StreamStager(layout, outExists, () => crash("after-first-staged"), hashSetters);
   try {
-    const stager = new StreamStager(layout, outExists, () => crash("after-first-staged"));
     for (const artifact of artifacts) stager.take(artifact);
     staged = stager.finish();
   } catch (error) {
+    stager.close();
     if (!crashing) layout.removeStaging();
     throw error;
   }
+  stager.close();
   const { steps, changes } = staged;
   if (changes.length === 0) return { changes, wrote: false };
   commit(layout, { version: JOURNAL_VERSION, rootDir: path14.relative(path14.dirname(target), rootDir), direction: "forward", steps }, target, crashAt);
@@ -7005,7 +7368,7 @@ function libraryDirOf(repo, paths) {
 // src/git/tree-reader.ts
 import { execFile as execFile2, spawn as spawn2 } from "node:child_process";
 import { promisify as promisify2 } from "node:util";
-import { createHash as createHash11 } from "node:crypto";
+import { createHash as createHash12 } from "node:crypto";
 var execFileAsync2 = promisify2(execFile2);
 async function listTree(repo, commit2, dirs) {
   const { stdout: output } = await execFileAsync2("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit2, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
@@ -7074,7 +7437,7 @@ async function readFleetAt(repo, commit2, fleetDir, nixDir, displayDir, libraryD
   for (const entry of underNix.filter((e) => e.type === "blob" && !hidden(e.path.slice(nixDir.length + 1)))) {
     const relPath = entry.path.slice(nixDir.length + 1);
     const bytes = blobs.get(entry.id);
-    nixFiles.set(relPath, createHash11("sha256").update(bytes).digest("hex"));
+    nixFiles.set(relPath, createHash12("sha256").update(bytes).digest("hex"));
     nixSources.set(relPath, asBuffer(bytes).toString("utf8"));
   }
   const library = underLibrary.length > 0 ? libraryFrom(new Map(underLibrary.map((e) => [e.path.slice(libraryDir.length + 1), asBuffer(blobs.get(e.id))]))) : void 0;
@@ -9353,11 +9716,11 @@ async function runRollout(waves, jobs, after, deps) {
 }
 
 // src/apply/generated-check.ts
-import { createHash as createHash12 } from "node:crypto";
+import { createHash as createHash13 } from "node:crypto";
 import path26 from "node:path";
 function blobId(text) {
   const bytes = Buffer.from(text, "utf8");
-  return createHash12("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+  return createHash13("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 async function staleGeneratedFiles(repo, commit2, dirs, artifacts) {
   const repoPath = (artifact) => path26.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);

@@ -24,6 +24,8 @@ export class ManifestRecorder {
   readonly files: FileRecord[] = [];
   private readonly own = new Map<string, HostEntry[]>();
   private readonly server: string | undefined;
+  /** Files recorded whose hash has not been given yet (addHashLater). */
+  private pending = 0;
 
   constructor(
     private readonly fleet: Fleet,
@@ -34,11 +36,37 @@ export class ManifestRecorder {
   }
 
   add(artifact: Artifact, hash: string): void {
+    this.record(artifact, hash);
+  }
+
+  /** Records an artifact whose sha256 comes later: the function returned takes it. */
+  addHashLater(artifact: Artifact): (hash: string) => void {
+    const { file, entry } = this.record(artifact, '');
+    this.pending++;
+    return (hash) => {
+      file.sha256 = hash;
+      if (entry) entry[2] = hash;
+      this.pending--;
+    };
+  }
+
+  /** The file's record and its entry in its hosts' lists (its host's, the boot server's), if any. */
+  private record(artifact: Artifact, hash: string): { file: FileRecord; entry: HostEntry | undefined } {
     const { path, kind, host } = artifact;
-    this.files.push(artifact.root ? { path, kind, sha256: hash, root: true } : { path, kind, sha256: hash });
-    if (host !== undefined) this.own.get(host)!.push([path, kind, hash]);
+    const file: FileRecord = artifact.root ? { path, kind, sha256: hash, root: true } : { path, kind, sha256: hash };
+    this.files.push(file);
     // What the boot server serves and builds from is its own too (BOOT_SERVER_KINDS).
-    if (this.server !== undefined && host !== this.server && BOOT_SERVER_KINDS.has(kind)) this.own.get(this.server)!.push([path, kind, hash]);
+    const served = this.server !== undefined && host !== this.server && BOOT_SERVER_KINDS.has(kind);
+    const entry: HostEntry | undefined = host !== undefined || served ? [path, kind, hash] : undefined;
+    if (host !== undefined) this.own.get(host)!.push(entry!);
+    if (served) this.own.get(this.server!)!.push(entry!);
+    this.addFragments(artifact);
+    return { file, entry };
+  }
+
+  /** A shared file's part for each host: the hash of its base and the host's own text (kept on this thread). */
+  private addFragments(artifact: Artifact): void {
+    const { path, kind } = artifact;
     if (!artifact.fragments) return;
     const base = artifact.fragmentBase === undefined ? undefined : sha256(artifact.fragmentBase);
     for (const name in artifact.fragments) {
@@ -57,6 +85,7 @@ export class ManifestRecorder {
 
   /** buildManifest's text in blocks of about 64 KB (a few hundred for a large fleet, not a few per file). */
   private *blocks(): Generator<string> {
+    if (this.pending > 0) throw new Error(`emit: the manifest rendered with ${this.pending} files' hashes not given`);
     const { fleet, context, files, server } = this;
     const out = new Block();
     const sortedNix = sortedNixFiles(context.nixFiles);

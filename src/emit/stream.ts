@@ -16,6 +16,8 @@ export class FleetStream implements Iterable<Artifact | ArtifactInPieces> {
   private readonly recorder: ManifestRecorder;
   private manifest: ArtifactInPieces | undefined;
   private manifestHash: string | undefined;
+  /** With deferHashes: each passed file's hash setter, until its consumer takes it. */
+  private setters: WeakMap<object, (hash: string) => void> | undefined;
 
   constructor(
     private readonly fleet: Fleet,
@@ -36,6 +38,20 @@ export class FleetStream implements Iterable<Artifact | ArtifactInPieces> {
     return this.recorder.files.length + (this.manifest ? 1 : 0);
   }
 
+  /**
+   * Leaves each file's sha256 to the consumer (the writer hashes the bytes it writes, on its staging
+   * thread): call it before iterating; for every artifact the stream gives, the function returned
+   * gives the setter of its hash (once), which must be called before the manifest's pieces are taken.
+   */
+  deferHashes(): (artifact: object) => ((hash: string) => void) | undefined {
+    const setters = (this.setters = new WeakMap());
+    return (artifact) => {
+      const setter = setters.get(artifact);
+      setters.delete(artifact);
+      return setter;
+    };
+  }
+
   *[Symbol.iterator](): Generator<Artifact | ArtifactInPieces> {
     const { fleet, context } = this;
     for (const emit of this.emitters) if (!emit.perHost) for (const artifact of emit(fleet, context)) yield this.pass(artifact);
@@ -54,13 +70,19 @@ export class FleetStream implements Iterable<Artifact | ArtifactInPieces> {
       }
     }
     this.manifest = this.recorder.finish();
-    yield { ...this.manifest, pieces: () => this.hashed(this.manifest!.pieces()) };
+    if (!this.setters) yield { ...this.manifest, pieces: () => this.hashed(this.manifest!.pieces()) };
+    else {
+      const manifest = { ...this.manifest };
+      this.setters.set(manifest, (hash) => (this.manifestHash = hash));
+      yield manifest;
+    }
   }
 
-  /** Checks the path, records the file. */
+  /** Checks the path, records the file (its hash now, or from the consumer). */
   private pass(artifact: Artifact): Artifact {
     if (!isSafeRelativePath(artifact.path)) throw new Error(`emit: unsafe artifact path ${artifact.path}`);
-    this.recorder.add(artifact, sha256(artifact.contents));
+    if (this.setters) this.setters.set(artifact, this.recorder.addHashLater(artifact));
+    else this.recorder.add(artifact, sha256(artifact.contents));
     return artifact;
   }
 

@@ -1,18 +1,35 @@
 // The writer's staging of a build's artifacts as they are emitted: each one is compared with the
 // file it replaces (none on a first build) and, when it differs, written into the staging directory
 // at once; only its path is kept, so the texts never pile up. What remains is the journal's steps.
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Artifact, ArtifactInPieces } from '../emit/artifact.ts';
 import { isSafeRelativePath } from '../emit/index.ts';
+import { sha256 } from '../emit/manifest.ts';
 import { listFilesSync, readOrUndefined, sortChanges, type FileChange } from './compare.ts';
 import type { Step, WriteLayout } from './journal.ts';
 import { refuseForeignRootFile, refuseRootFileInOutput } from './root-files.ts';
+import { StagingThread } from './staging-thread.ts';
 
 export type Streamed = Artifact | ArtifactInPieces;
 
+/**
+ * Where a streamed artifact's sha256 goes when its stream left the hashing to the writer (emit/stream.ts
+ * deferHashes): the writer hashes the bytes it writes (on the staging thread) or, for a file it
+ * does not write, the text, and gives every artifact's hash before it takes a file in pieces.
+ */
+export type HashSetters = (artifact: Streamed) => ((hash: string) => void) | undefined;
+
 /** Pieces are written to the staged file in blocks of about this many characters. */
 const BLOCK_CHARS = 1 << 20;
+/**
+ * Past this many staged files a thread of their own starts, and writes the rest once it runs (a
+ * small build never waits for it). FLEETC_STAGING_THREAD=0 keeps every write on the main thread;
+ * =1 hands it every file from the first one, waiting for it to start (tests: the thread's path
+ * whatever the build's size).
+ */
+const THREAD_AFTER = 256;
 
 export class StreamStager {
   private readonly changes: FileChange[] = [];
@@ -21,12 +38,18 @@ export class StreamStager {
   private readonly emitted = new Set<string>();
   private readonly made = new Set<string>();
   private readonly checked = new Set<string>();
+  private stagedCount = 0;
+  /** Writes the staged files once there are many (staging-thread.ts); small writes stay on this thread. */
+  private thread: StagingThread | undefined;
+  /** FLEETC_STAGING_THREAD (see THREAD_AFTER), read when the stager is made: a test sets it per write. */
+  private readonly threadSwitch = process.env.FLEETC_STAGING_THREAD;
 
   constructor(
     private readonly layout: WriteLayout,
     private readonly outExists: boolean,
     /** Called after the first file is staged (a test's crash point). */
     private readonly firstStaged: () => void,
+    private readonly hashSetters?: HashSetters,
   ) {
     this.existing = outExists ? new Set(listFilesSync(layout.outDir)) : undefined;
   }
@@ -40,10 +63,13 @@ export class StreamStager {
       if (this.emitted.has(file)) throw new Error(`emit: two artifacts at ${file}`);
       this.emitted.add(file);
     }
+    const setHash = this.hashSetters?.(artifact);
+    // A file in pieces may be made from the hashes of those before it (the manifest).
+    if (!('contents' in artifact)) this.thread?.settle();
     const current = this.existing?.has(file) ? readOrUndefined(path.join(this.layout.outDir, file)) : undefined;
-    if (current !== undefined && sameText(current, artifact)) return;
+    if (current !== undefined && sameText(current, artifact)) return setHash?.(sha256(current));
     const op = this.existing?.has(file) ? 'replace' : 'add';
-    this.stage({ base: 'out', path: file, op }, artifact);
+    this.stage({ base: 'out', path: file, op }, artifact, setHash);
     this.changes.push({ path: file, change: op === 'add' ? 'added' : 'modified' });
   }
 
@@ -51,9 +77,10 @@ export class StreamStager {
     refuseRootFileInOutput(this.layout.rootDir, this.layout.outDir, artifact.path);
     const file = path.join(this.layout.rootDir, artifact.path);
     refuseForeignRootFile(file, artifact.contents);
+    const setHash = this.hashSetters?.(artifact);
     const current = readOrUndefined(file);
-    if (current === artifact.contents) return;
-    this.stage({ base: 'root', path: artifact.path, op: current === undefined ? 'add' : 'replace' }, artifact);
+    if (current === artifact.contents) return setHash?.(sha256(current));
+    this.stage({ base: 'root', path: artifact.path, op: current === undefined ? 'add' : 'replace' }, artifact, setHash);
     this.changes.push({ path: artifact.path, change: current === undefined ? 'added' : 'modified', root: true });
   }
 
@@ -63,6 +90,7 @@ export class StreamStager {
    * same name), then each changed file; output files before root files, each by path.
    */
   finish(): { steps: Step[]; changes: FileChange[] } {
+    this.thread?.settle();
     const removed: FileChange[] = [];
     for (const file of this.existing ?? []) if (!this.emitted.has(file)) removed.push({ path: file, change: 'removed' });
     const changes = sortChanges([...removed, ...this.changes]);
@@ -75,47 +103,70 @@ export class StreamStager {
     return { steps, changes };
   }
 
-  private stage(step: Step, artifact: Streamed): void {
-    const first = this.made.size === 0;
+  /** Waits for the staging thread and stops it; call it whatever happened. */
+  close(): void {
+    this.thread?.close();
+    this.thread = undefined;
+  }
+
+  private stage(step: Step, artifact: Streamed, setHash: ((hash: string) => void) | undefined): void {
+    this.checkWritable(step.base);
     const file = this.layout.staged(step);
+    if (this.stagedCount === 0 && this.threadSwitch === '1') (this.thread = new StagingThread()).waitUntilReady();
+    if (!this.thread?.ready) this.writeHere(file, artifact, setHash);
+    else if (!('contents' in artifact)) this.thread.writePieces(file, artifact.pieces(), setHash);
+    // When the thread is behind (the other core is busy), this thread writes rather than waits.
+    else if (!this.thread.tryWrite(file, artifact.contents, setHash)) this.writeHere(file, artifact, setHash);
+    if (++this.stagedCount === 1) this.firstStaged();
+    else if (this.stagedCount === THREAD_AFTER && this.threadSwitch !== '0' && this.threadSwitch !== '1') this.thread = new StagingThread();
+  }
+
+  private writeHere(file: string, artifact: Streamed, setHash: ((hash: string) => void) | undefined): void {
     const dir = path.dirname(file);
     if (!this.made.has(dir)) {
-      // A read-only mount or directory is found before anything is staged in it.
-      const writable = step.base === 'root' ? [this.layout.rootDir] : [path.dirname(this.layout.outDir), ...(this.outExists ? [this.layout.outDir] : [])];
-      for (const target of writable) {
-        if (this.checked.has(target)) continue;
-        fs.accessSync(target, fs.constants.W_OK);
-        this.checked.add(target);
-      }
       fs.mkdirSync(dir, { recursive: true });
       this.made.add(dir);
     }
-    if ('contents' in artifact) fs.writeFileSync(file, artifact.contents);
-    else writePieces(file, artifact.pieces());
-    if (first) this.firstStaged();
+    if ('contents' in artifact) {
+      fs.writeFileSync(file, artifact.contents);
+      setHash?.(sha256(artifact.contents));
+    } else writePieces(file, artifact.pieces(), setHash);
+  }
+
+  /** A read-only mount or directory is found before anything is staged in it. */
+  private checkWritable(base: Step['base']): void {
+    const writable = base === 'root' ? [this.layout.rootDir] : [path.dirname(this.layout.outDir), ...(this.outExists ? [this.layout.outDir] : [])];
+    for (const target of writable) {
+      if (this.checked.has(target)) continue;
+      fs.accessSync(target, fs.constants.W_OK);
+      this.checked.add(target);
+    }
   }
 }
 
-/** The pieces' text, written in blocks. */
-function writePieces(file: string, pieces: Iterable<string>): void {
+/** The pieces' text, written in blocks (and hashed, when setHash is given). */
+function writePieces(file: string, pieces: Iterable<string>, setHash: ((hash: string) => void) | undefined): void {
   const fd = fs.openSync(file, 'w');
+  const hash = setHash && createHash('sha256');
   try {
     let block = '';
     for (const piece of pieces) {
       block += piece;
       if (block.length >= BLOCK_CHARS) {
-        writeAll(fd, block);
+        writeAll(fd, block, hash);
         block = '';
       }
     }
-    if (block.length > 0) writeAll(fd, block);
+    if (block.length > 0) writeAll(fd, block, hash);
   } finally {
     fs.closeSync(fd);
   }
+  if (hash) setHash!(hash.digest('hex'));
 }
 
-function writeAll(fd: number, text: string): void {
+function writeAll(fd: number, text: string, hash: Hash | undefined): void {
   const bytes = Buffer.from(text, 'utf8');
+  hash?.update(bytes);
   for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at);
 }
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Artifact } from '../emit/artifact.ts';
 import { checkArtifactPath } from '../emit/index.ts';
 import { MANIFEST_PATH } from '../emit/manifest.ts';
+import { FleetStream } from '../emit/stream.ts';
 import { compareTouched, compareWithDiskSync, compareWithKnown, compareWithNothing, rootDirOf, type FileChange, type WritePatch } from './compare.ts';
 import { describeFileSystemError, hintFor, isFileSystemError, WriteFailed, WriteRefused } from './errors.ts';
 import { readJournal, rollForward, undo, untouched, prefixOf, writeJournal, WriteLayout, JOURNAL_VERSION, type Journal, type Step } from './journal.ts';
@@ -96,15 +97,19 @@ function writeStreamLocked(target: string, rootDir: string, artifacts: Iterable<
     crashing = false;
   };
   let staged: { steps: Step[]; changes: FileChange[] };
+  // A streamed build's hashes are taken as its files are written (on the staging thread).
+  const hashSetters = artifacts instanceof FleetStream ? artifacts.deferHashes() : undefined;
+  const stager = new StreamStager(layout, outExists, () => crash('after-first-staged'), hashSetters);
   try {
-    const stager = new StreamStager(layout, outExists, () => crash('after-first-staged'));
     for (const artifact of artifacts) stager.take(artifact);
     staged = stager.finish();
   } catch (error) {
+    stager.close();
     // A simulated crash leaves its leftovers, like a real one.
     if (!crashing) layout.removeStaging();
     throw error;
   }
+  stager.close();
   const { steps, changes } = staged;
   if (changes.length === 0) return { changes, wrote: false };
   commit(layout, { version: JOURNAL_VERSION, rootDir: path.relative(path.dirname(target), rootDir), direction: 'forward', steps }, target, crashAt);

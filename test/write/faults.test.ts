@@ -3,11 +3,11 @@
 // a file. Each is a user error (exit 1) with a message and a hint, no stack trace, the output exactly
 // as it was, and nothing left beside it (no staging, no journal, no lock).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { hasStackTrace, runFleetc, type CliResult } from '../helpers/cli.ts';
-import { makeFleet } from '../helpers/fleet.ts';
+import { addWorkers, makeFleet } from '../helpers/fleet.ts';
 import { MountScope, requireMounts } from '../helpers/mounts.ts';
 import { entriesOf, treeHash } from '../helpers/tree-hash.ts';
 
@@ -19,12 +19,13 @@ function workspace(t: TestContext, diskKb?: number) {
   if (diskKb !== undefined) mounts.tmpfs(disk, diskKb);
   else mkdirSync(disk);
   const out = path.join(disk, 'generated');
-  const build = (...extra: string[]) => runFleetc(['build', '--fleet', paths.fleetDir, '--out', out, '--nix', 'nix', ...extra], { cwd: root });
+  const buildWith = (env: Record<string, string>, ...extra: string[]) => runFleetc(['build', '--fleet', paths.fleetDir, '--out', out, '--nix', 'nix', ...extra], { cwd: root, env });
+  const build = (...extra: string[]) => buildWith({}, ...extra);
   const edit = (from: string, to: string, file = 'hosts/wk-1.yaml') => {
     const host = path.join(paths.fleetDir, file);
     writeFileSync(host, readFileSync(host, 'utf8').replace(from, to));
   };
-  return { root, disk, out, build, edit, mounts };
+  return { root, disk, out, build, buildWith, edit, mounts };
 }
 
 function assertUserError(result: CliResult, message: RegExp): void {
@@ -45,12 +46,52 @@ function fill(file: string): void {
   }
 }
 
+/** Fills a file system but for `blocks` of its blocks. */
+function fillBut(file: string, blocks: number): void {
+  const { bavail, bsize } = statfsSync(path.dirname(file));
+  writeFileSync(file, Buffer.alloc(Math.max(0, bavail - blocks) * bsize, 1));
+}
+
 describe('file system faults', () => {
   test('a full disk on the first build: exit 1, nothing left on the disk', async (t) => {
     if (!requireMounts(t)) return;
     const w = workspace(t, 64);
     assertUserError(await w.build(), /cannot write .*generated: no space left on device \(ENOSPC/);
     assert.deepEqual(entriesOf(w.disk), []);
+  });
+
+  test('a full disk met by the staging thread (FLEETC_STAGING_THREAD=1) of a first build: the diagnostic a write without it gives, nothing left on the disk', async (t) => {
+    if (!requireMounts(t)) return;
+    const stderr = new Map<string, string>();
+    for (const thread of ['1', '0']) {
+      const w = workspace(t, 1024);
+      addWorkers(path.join(w.root, 'fleet'), 300);
+      const result = await w.buildWith({ FLEETC_STAGING_THREAD: thread }, '--no-cache');
+      assertUserError(result, /cannot write .*generated: no space left on device \(ENOSPC, (open|write)/);
+      assert.deepEqual(entriesOf(w.disk), []);
+      stderr.set(thread, result.stderr.replaceAll(w.root, '<root>'));
+    }
+    assert.equal(stderr.get('1'), stderr.get('0'));
+  });
+
+  test('a full disk met by the staging thread of a later build rewriting every host: the previous output exactly as it was, the diagnostic a write without it gives', async (t) => {
+    if (!requireMounts(t)) return;
+    const stderr = new Map<string, string>();
+    for (const thread of ['1', '0']) {
+      const w = workspace(t, 16 * 1024);
+      addWorkers(path.join(w.root, 'fleet'), 300);
+      assert.equal((await w.build('--no-cache')).exitCode, 0);
+      // About 200 KB left: the lock and the first files staged fit, the rest do not.
+      fillBut(path.join(w.disk, 'filler'), 50);
+      w.edit('params: [console=tty0]', 'params: [console=tty0, quiet]', 'profiles/base.yaml');
+      const before = treeHash(w.disk);
+      const result = await w.buildWith({ FLEETC_STAGING_THREAD: thread }, '--no-cache');
+      assertUserError(result, /no space left on device \(ENOSPC, (open|write)/);
+      assert.equal(treeHash(w.disk), before, 'the output is untouched');
+      assert.deepEqual(entriesOf(w.disk), ['filler', 'generated']);
+      stderr.set(thread, result.stderr.replaceAll(w.root, '<root>'));
+    }
+    assert.equal(stderr.get('1'), stderr.get('0'));
   });
 
   test('a full disk on a later build: exit 1, the previous output exactly as it was, and the next build repairs', async (t) => {
