@@ -1361,6 +1361,26 @@ var Levels = class {
   }
   base;
   made = [];
+  /** The set's opening and its first member's "name = ", one string per depth and name (a rope piece fewer per member). */
+  openings = [];
+  /** The separator before a member and its "name = ". */
+  separators = [];
+  opening(depth, name) {
+    return this.joined(this.openings, depth, name, true);
+  }
+  separator(depth, name) {
+    return this.joined(this.separators, depth, name, false);
+  }
+  joined(tables, depth, name, first) {
+    const table = tables[depth] ??= /* @__PURE__ */ new Map();
+    let text = table.get(name);
+    if (text === void 0) {
+      const at = this.at(depth);
+      text = (first ? at.setOpen : at.setNext) + assignment(name);
+      if (table.size < 1e5) table.set(name, text);
+    }
+    return text;
+  }
   at(depth) {
     let made = this.made[depth];
     if (!made) {
@@ -1419,11 +1439,11 @@ function print(value, collapsePaths, depth, levels) {
     for (const key in record2) {
       let current = record2[key];
       if (current === void 0) continue;
-      out += out === "" ? at.setOpen : at.setNext;
+      const first = out === "";
       let only;
-      if (!collapsePaths || (only = onlyKey(current)) === void 0) out += assignment(key);
+      if (!collapsePaths || (only = onlyKey(current)) === void 0) out += first ? levels.opening(depth, key) : levels.separator(depth, key);
       else {
-        out += nixAttrName(key);
+        out += (first ? at.setOpen : at.setNext) + nixAttrName(key);
         do {
           out += `.${nixAttrName(only)}`;
           current = current[only];

@@ -102,6 +102,30 @@ class Levels {
 
   constructor(private readonly base: string) {}
 
+  /** The set's opening and its first member's "name = ", one string per depth and name (a rope piece fewer per member). */
+  private readonly openings: Map<string, string>[] = [];
+  /** The separator before a member and its "name = ". */
+  private readonly separators: Map<string, string>[] = [];
+
+  opening(depth: number, name: string): string {
+    return this.joined(this.openings, depth, name, true);
+  }
+
+  separator(depth: number, name: string): string {
+    return this.joined(this.separators, depth, name, false);
+  }
+
+  private joined(tables: Map<string, string>[], depth: number, name: string, first: boolean): string {
+    const table = (tables[depth] ??= new Map());
+    let text = table.get(name);
+    if (text === undefined) {
+      const at = this.at(depth);
+      text = (first ? at.setOpen : at.setNext) + assignment(name);
+      if (table.size < 100_000) table.set(name, text);
+    }
+    return text;
+  }
+
   at(depth: number): Level {
     let made = this.made[depth];
     if (!made) {
@@ -165,11 +189,11 @@ function print(value: unknown, collapsePaths: boolean, depth: number, levels: Le
     for (const key in record) {
       let current = record[key];
       if (current === undefined) continue;
-      out += out === '' ? at.setOpen : at.setNext;
+      const first = out === '';
       let only: string | undefined;
-      if (!collapsePaths || (only = onlyKey(current)) === undefined) out += assignment(key);
+      if (!collapsePaths || (only = onlyKey(current)) === undefined) out += first ? levels.opening(depth, key) : levels.separator(depth, key);
       else {
-        out += nixAttrName(key);
+        out += (first ? at.setOpen : at.setNext) + nixAttrName(key);
         do {
           out += `.${nixAttrName(only)}`;
           current = (current as Record<string, unknown>)[only];
