@@ -6506,8 +6506,8 @@ var StreamStager = class {
   stagedCount = 0;
   /** Writes the staged files once there are many (staging-thread.ts); small writes stay on this thread. */
   thread;
-  /** FLEETC_STAGING_THREAD (see THREAD_AFTER), read when the stager is made: a test sets it per write. */
-  threadSwitch = process.env.FLEETC_STAGING_THREAD;
+  /** How many files are staged before the thread starts (FLEETC_STAGING_THREAD, see THREAD_AFTER), read when the stager is made: a test sets it per write. */
+  threadFrom = threadFrom(process.env.FLEETC_STAGING_THREAD);
   /** Compares one artifact with what it replaces and stages it when it differs. */
   take(artifact) {
     if (!isSafeRelativePath(artifact.path)) throw new Error(`refusing to write outside the output directory: ${artifact.path}`);
@@ -6561,23 +6561,23 @@ var StreamStager = class {
   stage(step, artifact, setHash) {
     this.checkWritable(step.base);
     const file = this.layout.staged(step);
-    if (this.stagedCount === 0 && this.threadSwitch === "1") (this.thread = new StagingThread()).waitUntilReady();
+    if (this.stagedCount === this.threadFrom) {
+      this.thread = new StagingThread();
+      if (this.threadFrom === 0) this.thread.waitUntilReady();
+    }
     if (!this.thread?.ready) this.writeHere(file, artifact, setHash);
     else if (!("contents" in artifact)) this.thread.writePieces(file, artifact.pieces(), setHash);
     else if (!this.thread.tryWrite(file, artifact.contents, setHash)) this.writeHere(file, artifact, setHash);
     if (++this.stagedCount === 1) this.firstStaged();
-    else if (this.stagedCount === THREAD_AFTER && this.threadSwitch !== "0" && this.threadSwitch !== "1") this.thread = new StagingThread();
   }
   writeHere(file, artifact, setHash) {
-    const dir = path13.dirname(file);
-    if (!this.made.has(dir)) {
-      fs10.mkdirSync(dir, { recursive: true });
-      this.made.add(dir);
-    }
     if ("contents" in artifact) {
-      fs10.writeFileSync(file, artifact.contents);
+      writeStaged(file, artifact.contents, this.made);
       setHash?.(sha2562(artifact.contents));
-    } else writePieces(file, artifact.pieces(), setHash);
+    } else {
+      makeParentOnce(file, this.made);
+      writePieces(file, artifact.pieces(), setHash);
+    }
   }
   /** A read-only mount or directory is found before anything is staged in it. */
   checkWritable(base) {
@@ -6589,6 +6589,19 @@ var StreamStager = class {
     }
   }
 };
+function threadFrom(setting) {
+  return setting === "0" ? Infinity : setting === "1" ? 0 : THREAD_AFTER;
+}
+function writeStaged(file, contents, made) {
+  makeParentOnce(file, made);
+  fs10.writeFileSync(file, contents);
+}
+function makeParentOnce(file, made) {
+  const dir = path13.dirname(file);
+  if (made.has(dir)) return;
+  fs10.mkdirSync(dir, { recursive: true });
+  made.add(dir);
+}
 function writePieces(file, pieces, setHash) {
   const fd = fs10.openSync(file, "w");
   const hash = setHash && createHash11("sha256");
@@ -6767,14 +6780,6 @@ function explain(error) {
 function finish2(layout) {
   fs11.rmSync(layout.journalPath, { force: true });
   layout.removeStaging();
-}
-function writeStaged(file, contents, made) {
-  const dir = path14.dirname(file);
-  if (!made.has(dir)) {
-    fs11.mkdirSync(dir, { recursive: true });
-    made.add(dir);
-  }
-  fs11.writeFileSync(file, contents);
 }
 function recoverInterruptedWriteSync(outDir, options = {}) {
   const target = path14.resolve(outDir);

@@ -41,8 +41,8 @@ export class StreamStager {
   private stagedCount = 0;
   /** Writes the staged files once there are many (staging-thread.ts); small writes stay on this thread. */
   private thread: StagingThread | undefined;
-  /** FLEETC_STAGING_THREAD (see THREAD_AFTER), read when the stager is made: a test sets it per write. */
-  private readonly threadSwitch = process.env.FLEETC_STAGING_THREAD;
+  /** How many files are staged before the thread starts (FLEETC_STAGING_THREAD, see THREAD_AFTER), read when the stager is made: a test sets it per write. */
+  private readonly threadFrom = threadFrom(process.env.FLEETC_STAGING_THREAD);
 
   constructor(
     private readonly layout: WriteLayout,
@@ -112,25 +112,25 @@ export class StreamStager {
   private stage(step: Step, artifact: Streamed, setHash: ((hash: string) => void) | undefined): void {
     this.checkWritable(step.base);
     const file = this.layout.staged(step);
-    if (this.stagedCount === 0 && this.threadSwitch === '1') (this.thread = new StagingThread()).waitUntilReady();
+    if (this.stagedCount === this.threadFrom) {
+      this.thread = new StagingThread();
+      if (this.threadFrom === 0) this.thread.waitUntilReady();
+    }
     if (!this.thread?.ready) this.writeHere(file, artifact, setHash);
     else if (!('contents' in artifact)) this.thread.writePieces(file, artifact.pieces(), setHash);
     // When the thread is behind (the other core is busy), this thread writes rather than waits.
     else if (!this.thread.tryWrite(file, artifact.contents, setHash)) this.writeHere(file, artifact, setHash);
     if (++this.stagedCount === 1) this.firstStaged();
-    else if (this.stagedCount === THREAD_AFTER && this.threadSwitch !== '0' && this.threadSwitch !== '1') this.thread = new StagingThread();
   }
 
   private writeHere(file: string, artifact: Streamed, setHash: ((hash: string) => void) | undefined): void {
-    const dir = path.dirname(file);
-    if (!this.made.has(dir)) {
-      fs.mkdirSync(dir, { recursive: true });
-      this.made.add(dir);
-    }
     if ('contents' in artifact) {
-      fs.writeFileSync(file, artifact.contents);
+      writeStaged(file, artifact.contents, this.made);
       setHash?.(sha256(artifact.contents));
-    } else writePieces(file, artifact.pieces(), setHash);
+    } else {
+      makeParentOnce(file, this.made);
+      writePieces(file, artifact.pieces(), setHash);
+    }
   }
 
   /** A read-only mount or directory is found before anything is staged in it. */
@@ -142,6 +142,24 @@ export class StreamStager {
       this.checked.add(target);
     }
   }
+}
+
+/** 0: from the first file (the caller waits for the thread to start); never for '0'. */
+function threadFrom(setting: string | undefined): number {
+  return setting === '0' ? Infinity : setting === '1' ? 0 : THREAD_AFTER;
+}
+
+/** A staged file written, its directory made first unless this write made it already. */
+export function writeStaged(file: string, contents: string, made: Set<string>): void {
+  makeParentOnce(file, made);
+  fs.writeFileSync(file, contents);
+}
+
+function makeParentOnce(file: string, made: Set<string>): void {
+  const dir = path.dirname(file);
+  if (made.has(dir)) return;
+  fs.mkdirSync(dir, { recursive: true });
+  made.add(dir);
 }
 
 /** The pieces' text, written in blocks (and hashed, when setHash is given). */

@@ -16,7 +16,7 @@ import { describeFileSystemError, hintFor, isFileSystemError, WriteFailed, Write
 import { readJournal, rollForward, undo, untouched, prefixOf, writeJournal, WriteLayout, JOURNAL_VERSION, type Journal, type Step } from './journal.ts';
 import { acquireOutputLock, type OutputLock } from './lock.ts';
 import { refuseForeignRootFile, refuseRootFileInOutput } from './root-files.ts';
-import { StreamStager, type Streamed } from './stage-stream.ts';
+import { StreamStager, writeStaged, type Streamed } from './stage-stream.ts';
 
 export { WriteRefused, WriteFailed } from './errors.ts';
 
@@ -230,15 +230,6 @@ function finish(layout: WriteLayout): void {
 }
 
 /** Each directory is made once per write: thousands of files share a few directories. */
-function writeStaged(file: string, contents: string, made: Set<string>): void {
-  const dir = path.dirname(file);
-  if (!made.has(dir)) {
-    fs.mkdirSync(dir, { recursive: true });
-    made.add(dir);
-  }
-  fs.writeFileSync(file, contents);
-}
-
 export async function recoverInterruptedWrite(outDir: string, options: { rootDir?: string } = {}): Promise<void> {
   recoverInterruptedWriteSync(outDir, options);
 }
