@@ -23,7 +23,7 @@ export function printedBootConfig(host: Host): NixCode | Record<string, unknown>
 
 const printedConfigs = new WeakMap<LayoutPlan, Map<string, NixCode>>();
 
-export function bootConfig(host: Host): Record<string, unknown> {
+function bootConfig(host: Host): Record<string, unknown> {
   return {
     loader: bootLoader(host),
     kernelParams: nixCode('host.kernel.params'),

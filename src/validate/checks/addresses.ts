@@ -26,12 +26,12 @@ export interface HostClaims {
 }
 
 /** Where a claim is written in its host's file. */
-export function claimPath(claim: Claim): PathSegment[] {
+function claimPath(claim: Claim): PathSegment[] {
   return ['interfaces', claim.nic, claim.kind === 'mac' ? 'mac' : 'address'];
 }
 
 /** Who claims it, as a diagnostic names it: the host and the NIC. */
-export function claimWhat(host: Checked<HostInput>, claim: Claim): string {
+function claimWhat(host: Checked<HostInput>, claim: Claim): string {
   return `${host.name} ${host.data.interfaces[claim.nic]!.name}`;
 }
 
