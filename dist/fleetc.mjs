@@ -7083,6 +7083,18 @@ function testPause(env = process.env) {
   };
 }
 
+// src/util/tiering.ts
+import v83 from "node:v8";
+var MEASURED = process.versions.v8.startsWith("11.");
+var DEFAULT_BUDGET = 67584;
+var FULL_BUILD_BUDGET = 8 * DEFAULT_BUDGET;
+function fullBuildTiering() {
+  if (MEASURED) v83.setFlagsFromString(`--interrupt-budget=${FULL_BUILD_BUDGET}`);
+}
+function defaultTiering() {
+  if (MEASURED) v83.setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET}`);
+}
+
 // src/cli/views/build.ts
 import path17 from "node:path";
 function renderBuildResult(summary) {
@@ -7123,6 +7135,7 @@ function registerBuild(program, io, setExit) {
       setExit(EXIT.failed);
     } finally {
       guard.dispose();
+      defaultTiering();
     }
   });
 }
@@ -7140,6 +7153,7 @@ async function build(options, io, guard) {
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
+  fullBuildTiering();
   const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount(), stream: !check });
   io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
   if (hasErrors(result.diagnostics) || !(result.artifacts || result.stream)) {

@@ -13,6 +13,7 @@ import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import { SIGNAL_EXIT, SignalGuard } from '../signals.ts';
 import { testPause } from '../test-pause.ts';
+import { defaultTiering, fullBuildTiering } from '../../util/tiering.ts';
 import { renderBuildResult } from '../views/build.ts';
 import { renderDiagnostics } from '../views/diagnostics.ts';
 
@@ -35,6 +36,7 @@ export function registerBuild(program: Command, io: Io, setExit: (code: number) 
       setExit(EXIT.failed);
     } finally {
       guard.dispose();
+      defaultTiering();
     }
   });
 }
@@ -54,6 +56,8 @@ async function build(options: Record<string, unknown>, io: Io, guard: SignalGuar
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
+  // The whole fleet is compiled from here (util/tiering.ts); the action's end puts the default back.
+  fullBuildTiering();
   // A write takes the artifacts as they are emitted (emit/stream.ts): their texts never pile up.
   const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount(), stream: !check });
   io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
