@@ -57,7 +57,8 @@ type Reply =
  * How many worker threads a build uses: FLEETC_WORKERS (0 to 16), else none. On the 2-core machine
  * the bench runs on they made a cold build slower at every size (docs/scale.md, "Third round"):
  * the main thread still receives, holds and writes every artifact, and the copies between threads
- * cost more than the second core gives, which V8's garbage collector already keeps busy.
+ * cost more than the second core gives, which V8's own threads (TurboFan, the collector) already
+ * keep busy.
  */
 export function workerCount(setting = process.env.FLEETC_WORKERS): number {
   if (setting === undefined || setting === '') return 0;
