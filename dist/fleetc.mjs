@@ -5673,6 +5673,7 @@ function compileRaw(raw, options) {
 function compileStages(raw, options) {
   const sources = new SourceRegistry();
   const loaded2 = parseFleet(raw, sources, options.parseCache, options.memo?.parse, options.preParsed);
+  options.parsed?.();
   const result = { diagnostics: loaded2.diagnostics, sources, hostCount: loaded2.value.hosts.length, profileCount: loaded2.value.profiles.length };
   if (hasErrors(loaded2.diagnostics)) return { compilation: finish(result) };
   const checked = validateFleet(loaded2.value, { nixDirFromRoot: path7.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild, claims: options.memo?.claims, ports: options.memo?.ports });
@@ -5696,7 +5697,7 @@ async function compileFromDisk(paths, options = {}) {
     const parseCache = options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache;
     const layout = outputLayout(paths);
     const preParsed = pool && !parseCache ? await pool.parse(raw) : void 0;
-    const result = compileRaw(raw, { ...layout, validateOnly: true, parseCache, preParsed });
+    const result = compileRaw(raw, { ...layout, validateOnly: true, parseCache, preParsed, parsed: options.parsed });
     if (parseCache) saveParseCache(options.cacheDir, parseCache);
     if (!options.validateOnly && result.fleet) {
       if (result.diagnostics.length === 0) result.sources = new SourceRegistry();
@@ -7153,8 +7154,7 @@ async function build(options, io, guard) {
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
-  fullBuildTiering();
-  const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount(), stream: !check });
+  const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount(), stream: !check, parsed: fullBuildTiering });
   io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
   if (hasErrors(result.diagnostics) || !(result.artifacts || result.stream)) {
     io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched

@@ -57,6 +57,8 @@ export interface CompileOptions extends OutputLayout {
   cleanBuild?: boolean;
   /** Files parsed beforehand (on worker threads); the result is the same. */
   preParsed?: PreParsed;
+  /** Called once the files are parsed, before they are checked (build's tiering: util/tiering.ts). */
+  parsed?: () => void;
 }
 
 /** The stages' memos (see each stage): only work on files that changed is done again. */
@@ -82,6 +84,7 @@ export function compileRaw(raw: RawFleet, options: CompileOptions): Compilation 
 export function compileStages(raw: RawFleet, options: CompileOptions): { compilation: Compilation; checked?: CheckedFleet } {
   const sources = new SourceRegistry();
   const loaded = parseFleet(raw, sources, options.parseCache, options.memo?.parse, options.preParsed);
+  options.parsed?.();
   const result: Compilation = { diagnostics: loaded.diagnostics, sources, hostCount: loaded.value.hosts.length, profileCount: loaded.value.profiles.length };
   if (hasErrors(loaded.diagnostics)) return { compilation: finish(result) };
   const checked = validateFleet(loaded.value, { nixDirFromRoot: path.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild, claims: options.memo?.claims, ports: options.memo?.ports });
@@ -116,6 +119,8 @@ export interface DiskOptions {
   workers?: number;
   /** Emit as the writer takes the artifacts (emit/stream.ts; without workers): Compilation.stream, not artifacts. */
   stream?: boolean;
+  /** CompileOptions.parsed. */
+  parsed?: () => void;
 }
 
 /**
@@ -131,7 +136,7 @@ export async function compileFromDisk(paths: Paths, options: DiskOptions = {}): 
     const layout = outputLayout(paths);
     // Without a parse cache every file is parsed: on the workers too.
     const preParsed = pool && !parseCache ? await pool.parse(raw) : undefined;
-    const result = compileRaw(raw, { ...layout, validateOnly: true, parseCache, preParsed });
+    const result = compileRaw(raw, { ...layout, validateOnly: true, parseCache, preParsed, parsed: options.parsed });
     if (parseCache) saveParseCache(options.cacheDir!, parseCache);
     if (!options.validateOnly && result.fleet) {
       // Nothing to show positions for: the files' texts (as large as the fleet) are freed before emit.

@@ -56,10 +56,10 @@ async function build(options: Record<string, unknown>, io: Io, guard: SignalGuar
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
-  // The whole fleet is compiled from here (util/tiering.ts); the action's end puts the default back.
-  fullBuildTiering();
   // A write takes the artifacts as they are emitted (emit/stream.ts): their texts never pile up.
-  const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount(), stream: !check });
+  // Once the files are parsed (the YAML reader's few loops gain from V8's default), the whole fleet
+  // is checked and emitted (util/tiering.ts); the action's end puts the default back.
+  const result = await compileFromDisk(paths, { cacheDir, raw, workers: workerCount(), stream: !check, parsed: fullBuildTiering });
   io.stdout(renderDiagnostics(formatFrom(options), result.diagnostics, result.sources, process.env.GITHUB_WORKSPACE));
   if (hasErrors(result.diagnostics) || !(result.artifacts || result.stream)) {
     io.stderr(`${paths.fleetDir}: invalid; ${paths.outDir} left untouched\n`);
