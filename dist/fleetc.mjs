@@ -2170,14 +2170,38 @@ var FIRST_BOOT_VERSION = 2;
 var LOOPBACK = "127.0.0.1";
 var emitFirstBoot = Object.assign((fleet) => {
   const configs = firstBootConfigs(fleet);
+  const peersText = /* @__PURE__ */ new WeakMap();
   return fleet.hosts.map((host) => ({
     path: `hosts/${host.name}/first-boot.json`,
     kind: "first-boot",
     host: host.name,
-    contents: `${JSON.stringify(configs.get(host.name), null, 2)}
+    contents: `${firstBootJson(configs.get(host.name), peersText)}
 `
   }));
 }, { crossHost: "cluster", perHost: true });
+function firstBootJson(config, peersText) {
+  const text = JSON.stringify({ ...config, raft: 0 }, null, 2);
+  const at = text.indexOf(RAFT_PLACEHOLDER);
+  return `${text.slice(0, at)}
+  "raft": ${raftJson(config.raft, peersText)}${text.slice(at + RAFT_PLACEHOLDER.length)}`;
+}
+var RAFT_PLACEHOLDER = '\n  "raft": 0';
+function raftJson(raft, peersText) {
+  if (raft.length === 0) return "[]";
+  const items = raft.map((group) => {
+    let peers = peersText.get(group.peers);
+    if (peers === void 0) peersText.set(group.peers, peers = JSON.stringify(group.peers, null, 2).replaceAll("\n", "\n      "));
+    return `    {
+      "service": ${JSON.stringify(group.service)},
+      "mode": ${JSON.stringify(group.mode)},
+      "bootstrap": ${JSON.stringify(group.bootstrap)},
+      "peers": ${peers}
+    }`;
+  });
+  return `[
+${items.join(",\n")}
+  ]`;
+}
 function firstBootConfigs(fleet) {
   const shared = new SharedParts(fleet);
   const configs = /* @__PURE__ */ new Map();

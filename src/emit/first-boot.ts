@@ -85,14 +85,41 @@ export interface FirstBootConfig {
 
 export const emitFirstBoot: Emitter = Object.assign((fleet: Fleet) => {
   const configs = firstBootConfigs(fleet);
+  const peersText = new WeakMap<Peer[], string>();
   return fleet.hosts.map((host): Artifact => ({
     path: `hosts/${host.name}/first-boot.json`,
     kind: 'first-boot',
     host: host.name,
-    contents: `${JSON.stringify(configs.get(host.name)!, null, 2)}\n`,
+    contents: `${firstBootJson(configs.get(host.name)!, peersText)}\n`,
   }));
   // Each host's file lists its peers' addresses: an edit of one host changes its cluster's files.
 }, { crossHost: 'cluster' as const, perHost: true as const });
+
+/**
+ * JSON.stringify(config, null, 2), with each Raft group's peers (one array for all the hosts of a
+ * group, SharedParts) printed once per array, not once per host: they are most of the file. The
+ * "raft" member is the only line of the text that starts with a newline, two spaces and `"raft": `
+ * (a string's quotes and newlines are escaped, deeper members are indented further), so the
+ * placeholder printed there is replaced by the members' text.
+ */
+export function firstBootJson(config: FirstBootConfig, peersText: WeakMap<Peer[], string>): string {
+  const text = JSON.stringify({ ...config, raft: 0 }, null, 2);
+  const at = text.indexOf(RAFT_PLACEHOLDER);
+  return `${text.slice(0, at)}\n  "raft": ${raftJson(config.raft, peersText)}${text.slice(at + RAFT_PLACEHOLDER.length)}`;
+}
+
+const RAFT_PLACEHOLDER = '\n  "raft": 0';
+
+/** The "raft" array as JSON.stringify prints it at the second level (RaftMembership's members, in order). */
+function raftJson(raft: readonly RaftMembership[], peersText: WeakMap<Peer[], string>): string {
+  if (raft.length === 0) return '[]';
+  const items = raft.map((group) => {
+    let peers = peersText.get(group.peers);
+    if (peers === undefined) peersText.set(group.peers, (peers = JSON.stringify(group.peers, null, 2).replaceAll('\n', '\n      ')));
+    return `    {\n      "service": ${JSON.stringify(group.service)},\n      "mode": ${JSON.stringify(group.mode)},\n      "bootstrap": ${JSON.stringify(group.bootstrap)},\n      "peers": ${peers}\n    }`;
+  });
+  return `[\n${items.join(',\n')}\n  ]`;
+}
 
 /** Every host's first-boot plan, by host name (apply reads the secrets each host needs from it). */
 export function firstBootConfigs(fleet: Fleet): Map<string, FirstBootConfig> {

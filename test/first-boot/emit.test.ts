@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Compilation } from '../../src/compile/index.ts';
-import type { FirstBootConfig } from '../../src/emit/first-boot.ts';
+import { firstBootJson, type FirstBootConfig, type Peer } from '../../src/emit/first-boot.ts';
 import { addFormats, readSchema } from '../../src/validate/schemas.ts';
 import { compileFleet, makeFleet, type FleetFiles } from '../helpers/fleet.ts';
 import { EXAMPLE_FLEET, EXAMPLE_GENERATED, MINIMAL_FLEET } from '../helpers/paths.ts';
@@ -81,6 +82,39 @@ describe('first-boot.json', () => {
       assert.equal(text, `${JSON.stringify(config, null, 2)}\n`);
       assert.equal(second.get(host)!.text, text);
     }
+  });
+
+  test('firstBootJson prints what JSON.stringify(config, null, 2) prints, peers shared between configs or not', () => {
+    // Strings that could pass for the text around "raft" or for a replacement pattern, among any others.
+    const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('\n  "raft": 0', '"raft": 0', '$&', '$1', '\\"', '\n'));
+    const peer = fc.record({ name: text, address: text, network: text, ports: fc.record({ api: fc.nat(65535), raft: fc.nat(65535) }) });
+    const peerLists = fc.array(fc.array(peer, { maxLength: 4 }), { minLength: 1, maxLength: 3 });
+    const config = (lists: Peer[][]) =>
+      fc.record(
+        {
+          version: fc.constant(2),
+          fleet: text,
+          host: text,
+          cluster: text,
+          role: fc.constantFrom('bootstrap', 'join'),
+          bootstrapHost: text,
+          address: text,
+          retry: fc.record({ attempts: fc.nat(), delaySeconds: fc.nat(), backoff: fc.nat(), maxDelaySeconds: fc.nat(), timeoutSeconds: fc.nat() }),
+          secrets: fc.dictionary(text, fc.record({ file: text })),
+          raft: fc.array(fc.record({ service: text, mode: fc.constantFrom('voter', 'client'), bootstrap: text, peers: fc.constantFrom(...lists) }), { maxLength: 3 }),
+          health: fc.array(fc.record({ service: text, kind: fc.constantFrom('http', 'tcp'), address: text, port: fc.nat(65535) }), { maxLength: 2 }),
+          steps: fc.array(fc.record({ name: text, after: fc.array(text, { maxLength: 2 }) }), { maxLength: 3 }),
+        },
+        { requiredKeys: ['version', 'fleet', 'host', 'cluster', 'role', 'retry', 'secrets', 'raft', 'health', 'steps'] },
+      );
+    const configs = peerLists.chain((lists) => fc.array(config(lists), { minLength: 1, maxLength: 4 }));
+    fc.assert(
+      fc.property(configs, (list) => {
+        const cache = new WeakMap<Peer[], string>();
+        for (const c of list) assert.equal(firstBootJson(c as unknown as FirstBootConfig, cache), JSON.stringify(c, null, 2));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('the committed generated/ holds exactly what the emitter writes', async (t) => {
