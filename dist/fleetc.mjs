@@ -3426,10 +3426,13 @@ var ManifestRecorder = class {
     const { path: path35, kind } = artifact;
     if (!artifact.fragments) return;
     const base = artifact.fragmentBase === void 0 ? void 0 : sha2562(artifact.fragmentBase);
+    let last;
+    let lastHash = "";
     for (const name in artifact.fragments) {
       const entries = this.own.get(name);
       const fragment = artifact.fragments[name];
-      if (entries) entries.push([`${path35}#${name}`, kind, fragmentHash(base, fragment)]);
+      if (fragment !== last) lastHash = fragmentHash(base, last = fragment);
+      if (entries) entries.push([`${path35}#${name}`, kind, lastHash]);
     }
   }
   /** Sorts the records by path (throwing for two at one path) and gives the manifest. */

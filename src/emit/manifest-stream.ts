@@ -69,10 +69,14 @@ export class ManifestRecorder {
     const { path, kind } = artifact;
     if (!artifact.fragments) return;
     const base = artifact.fragmentBase === undefined ? undefined : sha256(artifact.fragmentBase);
+    // Hosts in a row often have the same part (the boot menu's is empty for every host): hashed once.
+    let last: string | undefined;
+    let lastHash = '';
     for (const name in artifact.fragments) {
       const entries = this.own.get(name);
       const fragment = artifact.fragments[name]!;
-      if (entries) entries.push([`${path}#${name}`, kind, fragmentHash(base, fragment)]);
+      if (fragment !== last) lastHash = fragmentHash(base, (last = fragment));
+      if (entries) entries.push([`${path}#${name}`, kind, lastHash]);
     }
   }
 
