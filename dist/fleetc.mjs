@@ -2180,27 +2180,23 @@ var emitFirstBoot = Object.assign((fleet) => {
   }));
 }, { crossHost: "cluster", perHost: true });
 function firstBootJson(config, peersText) {
-  const text = JSON.stringify({ ...config, raft: 0 }, null, 2);
-  const at = text.indexOf(RAFT_PLACEHOLDER);
-  return `${text.slice(0, at)}
-  "raft": ${raftJson(config.raft, peersText)}${text.slice(at + RAFT_PLACEHOLDER.length)}`;
-}
-var RAFT_PLACEHOLDER = '\n  "raft": 0';
-function raftJson(raft, peersText) {
-  if (raft.length === 0) return "[]";
-  const items = raft.map((group) => {
+  const groups = config.raft.map((group) => {
     let peers = peersText.get(group.peers);
     if (peers === void 0) peersText.set(group.peers, peers = JSON.stringify(group.peers, null, 2).replaceAll("\n", "\n      "));
-    return `    {
-      "service": ${JSON.stringify(group.service)},
-      "mode": ${JSON.stringify(group.mode)},
-      "bootstrap": ${JSON.stringify(group.bootstrap)},
-      "peers": ${peers}
-    }`;
+    return withMember(group, "peers", peers, "    ");
   });
-  return `[
-${items.join(",\n")}
-  ]`;
+  return withMember(config, "raft", groups.length === 0 ? "[]" : `[
+${groups.join(",\n")}
+  ]`, "");
+}
+function withMember(value, key, text, indent) {
+  let printed2 = JSON.stringify({ ...value, [key]: 0 }, null, 2);
+  if (indent !== "") printed2 = indent + printed2.replaceAll("\n", `
+${indent}`);
+  const placeholder = `
+${indent}  ${JSON.stringify(key)}: 0`;
+  const at = printed2.indexOf(placeholder) + placeholder.length - 1;
+  return `${printed2.slice(0, at)}${text}${printed2.slice(at + 1)}`;
 }
 function firstBootConfigs(fleet) {
   const shared = new SharedParts(fleet);

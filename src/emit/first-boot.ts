@@ -97,28 +97,29 @@ export const emitFirstBoot: Emitter = Object.assign((fleet: Fleet) => {
 
 /**
  * JSON.stringify(config, null, 2), with each Raft group's peers (one array for all the hosts of a
- * group, SharedParts) printed once per array, not once per host: they are most of the file. The
- * "raft" member is the only line of the text that starts with a newline, two spaces and `"raft": `
- * (a string's quotes and newlines are escaped, deeper members are indented further), so the
- * placeholder printed there is replaced by the members' text.
+ * group, SharedParts) printed once per array, not once per host: they are most of the file.
  */
 export function firstBootJson(config: FirstBootConfig, peersText: WeakMap<Peer[], string>): string {
-  const text = JSON.stringify({ ...config, raft: 0 }, null, 2);
-  const at = text.indexOf(RAFT_PLACEHOLDER);
-  return `${text.slice(0, at)}\n  "raft": ${raftJson(config.raft, peersText)}${text.slice(at + RAFT_PLACEHOLDER.length)}`;
-}
-
-const RAFT_PLACEHOLDER = '\n  "raft": 0';
-
-/** The "raft" array as JSON.stringify prints it at the second level (RaftMembership's members, in order). */
-function raftJson(raft: readonly RaftMembership[], peersText: WeakMap<Peer[], string>): string {
-  if (raft.length === 0) return '[]';
-  const items = raft.map((group) => {
+  const groups = config.raft.map((group) => {
     let peers = peersText.get(group.peers);
     if (peers === undefined) peersText.set(group.peers, (peers = JSON.stringify(group.peers, null, 2).replaceAll('\n', '\n      ')));
-    return `    {\n      "service": ${JSON.stringify(group.service)},\n      "mode": ${JSON.stringify(group.mode)},\n      "bootstrap": ${JSON.stringify(group.bootstrap)},\n      "peers": ${peers}\n    }`;
+    return withMember(group, 'peers', peers, '    ');
   });
-  return `[\n${items.join(',\n')}\n  ]`;
+  return withMember(config, 'raft', groups.length === 0 ? '[]' : `[\n${groups.join(',\n')}\n  ]`, '');
+}
+
+/**
+ * JSON.stringify(value, null, 2), indented by `indent` as a member of an array or object is, with
+ * the member `key` printed as `text` (already indented for its place). The member is printed as 0
+ * first: its line is the only one of the text that starts with a newline, the indent and two spaces,
+ * and the key (a string's quotes and newlines are escaped, deeper members are indented further).
+ */
+function withMember(value: object, key: string, text: string, indent: string): string {
+  let printed = JSON.stringify({ ...value, [key]: 0 }, null, 2);
+  if (indent !== '') printed = indent + printed.replaceAll('\n', `\n${indent}`);
+  const placeholder = `\n${indent}  ${JSON.stringify(key)}: 0`;
+  const at = printed.indexOf(placeholder) + placeholder.length - 1;
+  return `${printed.slice(0, at)}${text}${printed.slice(at + 1)}`;
 }
 
 /** Every host's first-boot plan, by host name (apply reads the secrets each host needs from it). */
