@@ -7111,12 +7111,14 @@ function testPause(env = process.env) {
 import v83 from "node:v8";
 var MEASURED = process.versions.v8.startsWith("11.");
 var DEFAULT_BUDGET = 67584;
-var FULL_BUILD_BUDGET = 8 * DEFAULT_BUDGET;
 function fullBuildTiering() {
-  if (MEASURED) v83.setFlagsFromString(`--interrupt-budget=${FULL_BUILD_BUDGET}`);
+  setBudget(8 * DEFAULT_BUDGET);
 }
 function defaultTiering() {
-  if (MEASURED) v83.setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET}`);
+  setBudget(DEFAULT_BUDGET);
+}
+function setBudget(bytecodes) {
+  if (MEASURED) v83.setFlagsFromString(`--interrupt-budget=${bytecodes}`);
 }
 
 // src/cli/views/build.ts

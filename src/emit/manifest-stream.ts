@@ -70,6 +70,7 @@ export class ManifestRecorder {
     if (!artifact.fragments) return;
     const base = artifact.fragmentBase === undefined ? undefined : sha256(artifact.fragmentBase);
     // Hosts in a row often have the same part (the boot menu's is empty for every host): hashed once.
+    // Not manifest.ts's partHash memo, which would keep every host's part alive past the stream.
     let last: string | undefined;
     let lastHash = '';
     for (const name in artifact.fragments) {
