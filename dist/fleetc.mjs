@@ -525,8 +525,8 @@ function secretPatterns(kind) {
   patterns ??= Object.fromEntries(Object.keys(SCHEMA_FILES).map((k) => [k, collect(SCHEMA_FILES[k])]));
   return patterns[kind];
 }
-function isSecretPath(kind, path35) {
-  return secretPatterns(kind).some((pattern) => pattern.length <= path35.length && pattern.every((segment, i) => segment === "*" || segment === path35[i]));
+function isSecretPath(kind, path36) {
+  return secretPatterns(kind).some((pattern) => pattern.length <= path36.length && pattern.every((segment, i) => segment === "*" || segment === path36[i]));
 }
 function secretRanges(kind, text) {
   const found = secretPatterns(kind);
@@ -666,13 +666,13 @@ function describeKey(value) {
 }
 
 // src/load/locate.ts
-function locate(doc, path35, part = "value") {
+function locate(doc, path36, part = "value") {
   const { isMap, isPair, isSeq } = yaml();
   let node = doc.contents;
   let best = rangeOf2(node) ?? { start: 0, end: 0 };
-  for (let i = 0; i < path35.length; i++) {
-    const segment = path35[i];
-    const isLast = i === path35.length - 1;
+  for (let i = 0; i < path36.length; i++) {
+    const segment = path36[i];
+    const isLast = i === path36.length - 1;
     if (isMap(node)) {
       const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
       if (!pair) return best;
@@ -748,24 +748,24 @@ function fileStem(relPath) {
   return relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
 }
 function parseFile(file, kind, sources, cache, preParsed) {
-  const path35 = file.displayPath;
+  const path36 = file.displayPath;
   const bytes = file.bytes ?? new Uint8Array();
   const text = decodeUtf8(bytes);
   if (text === void 0) {
-    return { diagnostics: [fileError("FILE_BINARY", path35, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
+    return { diagnostics: [fileError("FILE_BINARY", path36, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
   }
-  const source = sources.add(path35, text);
+  const source = sources.add(path36, text);
   source.secrets = () => secretRanges(kind, text);
   const stem = fileStem(file.relPath);
   const id = cache ? blobIdOfFile(file) : void 0;
   const cached = id === void 0 ? void 0 : cache.get(id);
   if (cached !== void 0) return { document: loadedDocument(kind, file, stem, cached, source, id), diagnostics: [] };
-  const parsed = preParsed?.get(file) ?? parseText(text, file.relPath, path35);
+  const parsed = preParsed?.get(file) ?? parseText(text, file.relPath, path36);
   if (!("data" in parsed)) return parsed;
   if (id !== void 0) cache.set(id, parsed.data);
   return { document: loadedDocument(kind, file, stem, parsed.data, source, id), diagnostics: [] };
 }
-function parseText(text, relPath, path35) {
+function parseText(text, relPath, path36) {
   const fast = fastParse(text);
   if (fast !== void 0 && (!text.includes("\\") || !hasNul(fast))) return { data: fast };
   const docs = yaml().parseAllDocuments(text, YAML_OPTIONS);
@@ -778,43 +778,43 @@ function parseText(text, relPath, path35) {
         severity: "error",
         code: code2,
         message: firstLine(error.message),
-        file: path35,
+        file: path36,
         range: { start: error.pos[0], end: error.pos[1] },
         hint: code2 === "YAML_DUPLICATE_KEY" ? "remove or rename one of the two keys" : void 0
       });
     }
     for (const warning of doc2.warnings) {
-      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path35, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
+      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path36, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
-  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path35));
+  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path36));
   if (unsupported.length > 0) return { diagnostics: unsupported };
   if (documents.length > 1) {
     const second = documents[1];
     const start = second.range?.[0] ?? 0;
-    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path35, range: { start, end: start + 3 } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path36, range: { start, end: start + 3 } }] };
   }
   const doc = documents[0];
   if (!doc || doc.contents === null || doc.contents.value === null) {
-    return { diagnostics: [fileError("FILE_EMPTY", path35, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
+    return { diagnostics: [fileError("FILE_EMPTY", path36, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
   }
   if (!yaml().isMap(doc.contents)) {
     const range = doc.contents.range;
-    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path35, range: { start: range[0], end: range[1] } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path36, range: { start: range[0], end: range[1] } }] };
   }
   let data;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { diagnostics: [fileError("YAML_UNSUPPORTED", path35, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
+    return { diagnostics: [fileError("YAML_UNSUPPORTED", path36, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
   }
   const nulDiagnostics = (hasNul(data) ? findNulStrings(data, []) : []).map((p) => ({
     severity: "error",
     code: "VALUE_CONTROL_CHARACTER",
     message: "this string holds a NUL character",
     hint: "remove the \\0 escape",
-    file: path35,
+    file: path36,
     range: locate(doc, p)
   }));
   if (nulDiagnostics.length > 0) return { diagnostics: nulDiagnostics };
@@ -843,11 +843,11 @@ function hasNul(value) {
   }
   return false;
 }
-function findNulStrings(value, path35) {
-  if (typeof value === "string") return value.includes("\0") ? [path35] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path35, i]));
+function findNulStrings(value, path36) {
+  if (typeof value === "string") return value.includes("\0") ? [path36] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path36, i]));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path35, key]] : findNulStrings(item, [...path35, key]));
+    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path36, key]] : findNulStrings(item, [...path36, key]));
   }
   return [];
 }
@@ -994,8 +994,8 @@ import path7 from "node:path";
 
 // src/diagnostics/source.ts
 var SourceText = class {
-  constructor(path35, text) {
-    this.path = path35;
+  constructor(path36, text) {
+    this.path = path36;
     this.text = text;
   }
   path;
@@ -1041,20 +1041,20 @@ function computeLineStarts(text) {
 }
 var SourceRegistry = class {
   texts = /* @__PURE__ */ new Map();
-  add(path35, text) {
-    const source = new SourceText(path35, text);
-    this.texts.set(path35, source);
+  add(path36, text) {
+    const source = new SourceText(path36, text);
+    this.texts.set(path36, source);
     return source;
   }
   /** A source read by an earlier run (an unchanged file), shared as it is. */
   adopt(source) {
     this.texts.set(source.path, source);
   }
-  get(path35) {
-    return this.texts.get(path35);
+  get(path36) {
+    return this.texts.get(path36);
   }
-  position(path35, offset) {
-    return this.texts.get(path35)?.position(offset) ?? { line: 1, column: 1 };
+  position(path36, offset) {
+    return this.texts.get(path36)?.position(offset) ?? { line: 1, column: 1 };
   }
 };
 
@@ -1727,9 +1727,9 @@ var ESCAPERS = {
   nixAttr: (value) => nixAttrName(String(value)),
   nixComment: (value) => String(value).replace(/[\r\n]+/g, " "),
   nixPath: (value) => {
-    const path35 = String(value);
-    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path35)) throw new Error(`not a Nix path literal: ${path35}`);
-    return path35;
+    const path36 = String(value);
+    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path36)) throw new Error(`not a Nix path literal: ${path36}`);
+    return path36;
   }
 };
 var BLOCK_HELPERS = /* @__PURE__ */ new Set(["each", "if", "unless"]);
@@ -2617,15 +2617,15 @@ function fileProblem(code2, file, message, hint) {
 
 // src/library/index.ts
 var LIBRARY_DIR = "fleetc";
-function isBootServerFile(path35) {
-  return path35.startsWith("images/") || path35 === "modules/pxe-server.nix";
+function isBootServerFile(path36) {
+  return path36.startsWith("images/") || path36 === "modules/pxe-server.nix";
 }
 function libraryFrom(tree) {
   const files = /* @__PURE__ */ new Map();
   const sources = /* @__PURE__ */ new Map();
-  for (const [path35, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    files.set(path35, createHash5("sha256").update(bytes).digest("hex"));
-    sources.set(path35, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  for (const [path36, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    files.set(path36, createHash5("sha256").update(bytes).digest("hex"));
+    sources.set(path36, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
   }
   return { files, sources };
 }
@@ -3046,7 +3046,7 @@ function keaConfig(fleet, hosts = fleet.hosts) {
 }
 
 // src/emit/library.ts
-var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path35, contents]) => ({ path: `${LIBRARY_DIR}/${path35}`, kind: "library", contents }));
+var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path36, contents]) => ({ path: `${LIBRARY_DIR}/${path36}`, kind: "library", contents }));
 
 // src/emit/netboot.ts
 var INSTALLER_DATA_PATH = "netboot/installer.json";
@@ -3072,8 +3072,8 @@ function bootServerData(fleet) {
     images: bootedImages(fleet)
   };
 }
-function json(path35, value) {
-  return { path: path35, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
+function json(path36, value) {
+  return { path: path36, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
 ` };
 }
 
@@ -3083,13 +3083,13 @@ var MANIFEST_PATH = "manifest.json";
 var MANIFEST_VERSION = 3;
 function hostLibraryHashes(manifest, host) {
   const server = host !== void 0 && manifest?.bootServer === host;
-  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path35]) => server || !isBootServerFile(path35)));
+  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path36]) => server || !isBootServerFile(path36)));
 }
 var BOOT_SERVER_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe", "netboot"]);
 function hostNixHashes(manifest, host) {
   const entry = manifest?.hosts[host];
   if (!manifest || !entry) return {};
-  return Object.fromEntries(entry.nix.map((path35) => [path35, manifest.nix[path35]]));
+  return Object.fromEntries(entry.nix.map((path36) => [path36, manifest.nix[path36]]));
 }
 var oneShot = crypto.hash;
 function sha2562(text) {
@@ -3263,9 +3263,9 @@ function nixDependenciesOf(host, nixFiles, sorted, bootServer) {
 function nixDependencies(host, sorted, bootServer = false) {
   const modules = new Set(host.modules);
   const deps = [];
-  for (const [path35] of sorted) {
-    if (path35.startsWith("images/") && !bootServer) continue;
-    if (!path35.startsWith("profiles/") || modules.has(path35)) deps.push(path35);
+  for (const [path36] of sorted) {
+    if (path36.startsWith("images/") && !bootServer) continue;
+    if (!path36.startsWith("profiles/") || modules.has(path36)) deps.push(path36);
   }
   return deps;
 }
@@ -3369,8 +3369,8 @@ function finishArtifacts(fleet, emitted, context, manifest) {
   });
   return [...artifacts, buildManifest(fleet, artifacts, context, manifest)];
 }
-function isSafeRelativePath(path35) {
-  return path35.length > 0 && path35[0] !== "/" && !UNSAFE_PATH.test(path35);
+function isSafeRelativePath(path36) {
+  return path36.length > 0 && path36[0] !== "/" && !UNSAFE_PATH.test(path36);
 }
 var UNSAFE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;
 
@@ -3407,11 +3407,11 @@ var ManifestRecorder = class {
   }
   /** The file's record and its entry in its hosts' lists (its host's, the boot server's), if any. */
   record(artifact, hash) {
-    const { path: path35, kind, host } = artifact;
-    const file = artifact.root ? { path: path35, kind, sha256: hash, root: true } : { path: path35, kind, sha256: hash };
+    const { path: path36, kind, host } = artifact;
+    const file = artifact.root ? { path: path36, kind, sha256: hash, root: true } : { path: path36, kind, sha256: hash };
     this.files.push(file);
     const served = this.server !== void 0 && host !== this.server && BOOT_SERVER_KINDS.has(kind);
-    const entry = host !== void 0 || served ? [path35, kind, hash] : void 0;
+    const entry = host !== void 0 || served ? [path36, kind, hash] : void 0;
     if (host !== void 0) this.own.get(host).push(entry);
     if (served) this.own.get(this.server).push(entry);
     this.addFragments(artifact);
@@ -3419,7 +3419,7 @@ var ManifestRecorder = class {
   }
   /** A shared file's part for each host: the hash of its base and the host's own text (kept on this thread). */
   addFragments(artifact) {
-    const { path: path35, kind } = artifact;
+    const { path: path36, kind } = artifact;
     if (!artifact.fragments) return;
     const base = artifact.fragmentBase === void 0 ? void 0 : sha2562(artifact.fragmentBase);
     let last;
@@ -3428,7 +3428,7 @@ var ManifestRecorder = class {
       const entries = this.own.get(name);
       const fragment = artifact.fragments[name];
       if (fragment !== last) lastHash = fragmentHash(base, last = fragment);
-      if (entries) entries.push([`${path35}#${name}`, kind, lastHash]);
+      if (entries) entries.push([`${path36}#${name}`, kind, lastHash]);
     }
   }
   /** Sorts the records by path (throwing for two at one path) and gives the manifest. */
@@ -3856,14 +3856,14 @@ function saveParseCache(cacheDir, cache) {
 var Reporter = class {
   diagnostics = [];
   /** A finding located at a data path of a document. */
-  at(document, path35, finding) {
+  at(document, path36, finding) {
     this.diagnostics.push({
       severity: finding.severity ?? "error",
       code: finding.code,
       message: finding.message,
       hint: finding.hint,
       file: document.file,
-      range: locate(document.doc, path35, finding.part ?? "value")
+      range: locate(document.doc, path36, finding.part ?? "value")
     });
   }
 };
@@ -3945,9 +3945,9 @@ function chooseBootstrap(cluster, members, groups, fleet, hostDocs, report) {
   if (chosen !== void 0) {
     const missing = groups.filter((g) => !g.voters.includes(chosen)).map((g) => g.service);
     if (groups.length === 0 || missing.length > 0) {
-      const [document, path35] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
+      const [document, path36] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
       const who = named !== void 0 ? `cluster ${cluster} names ${chosen} as bootstrap host` : `host ${chosen} claims to bootstrap cluster ${cluster}`;
-      report.at(document, path35, {
+      report.at(document, path36, {
         code: "CLUSTER_BOOTSTRAP_INVALID",
         message: groups.length === 0 ? `${who}, but the cluster has no Raft services to bootstrap` : `${who}, but it is not a ${missing.join(" and ")} voter`,
         hint: groups.length === 0 ? "remove the bootstrap setting" : `hosts that vote in every Raft group of ${cluster}: ${eligible.join(", ") || "none"}`
@@ -4547,8 +4547,8 @@ function checkHostAddresses(host, context, report) {
     }
   }
   if (bootCount !== 1) {
-    const path35 = bootCount === 0 ? ["interfaces"] : ["interfaces", secondBoot, "boot"];
-    report.at(document, path35, {
+    const path36 = bootCount === 0 ? ["interfaces"] : ["interfaces", secondBoot, "boot"];
+    report.at(document, path36, {
       code: "BOOT_INTERFACE_COUNT",
       message: bootCount === 0 ? `host ${host.name} has no boot interface` : `host ${host.name} has ${bootCount} boot interfaces`,
       hint: "mark exactly one interface with boot: true (the NIC that PXE-boots)"
@@ -4587,11 +4587,11 @@ function checkClaims(fleet, hosts, report) {
     const claim = claims.claims.find((c) => c.kind === kind && c.key === key);
     return { document: host.document, what: claim ? claimWhat(host, claim) : claims.bmc.what };
   };
-  const claimIp = (index, document, path35, address) => {
+  const claimIp = (index, document, path36, address) => {
     const first = ips.get(address);
     if (first === void 0) return void ips.set(address, index);
     const use = earlier(first, "ip", address);
-    report.at(document, path35, { code: "IP_DUPLICATE", message: `${address} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "every address in the fleet must be unique" });
+    report.at(document, path36, { code: "IP_DUPLICATE", message: `${address} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "every address in the fleet must be unique" });
   };
   hosts.forEach(({ host, claims }, index) => {
     const { document } = host;
@@ -4672,18 +4672,18 @@ function checkFirstBoot(fleet, report) {
     report.at(fleetFile.document, ["firstBoot", "network"], { code: "NETWORK_UNKNOWN", message: `network "${spec.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
   }
   const secrets = Object.keys(data.secrets ?? {});
-  const secretName = (path36, value) => {
+  const secretName = (path37, value) => {
     if (secrets.includes(value)) return;
-    report.at(fleetFile.document, path36, { code: "SECRET_UNKNOWN", message: `firstBoot.${path36.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
+    report.at(fleetFile.document, path37, { code: "SECRET_UNKNOWN", message: `firstBoot.${path37.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
   };
   if (spec.joinToken !== void 0) secretName(["firstBoot", "joinToken"], spec.joinToken);
   if (!spec.iam) return;
   secretName(["firstBoot", "iam", "adminPassword"], spec.iam.adminPassword);
   const iamService = spec.iam.service ?? DEFAULT_IAM_SERVICE;
-  const path35 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
+  const path36 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
   const raftServices = Object.keys(services).filter((name) => services[name].raft);
   if (services[iamService]?.raft) return;
-  report.at(fleetFile.document, path35, {
+  report.at(fleetFile.document, path36, {
     code: "IAM_SERVICE_INVALID",
     message: services[iamService] ? `IAM service ${iamService} is not a Raft service` : `IAM service ${iamService} is not defined in fleet.yaml`,
     hint: raftServices.length ? `IAM lives in a Raft service that the bootstrap host runs; set firstBoot.iam.service to one of: ${raftServices.join(", ")}` : "the fleet has no Raft service to hold IAM"
@@ -4813,9 +4813,9 @@ function checkInputs(fleet, report, layout) {
   if (!file) return;
   const inputs = file.data.inputs;
   const names = Object.keys(inputs);
-  const unknown = (path35, name, what) => {
+  const unknown = (path36, name, what) => {
     const suggestion = closestMatch(name, names);
-    report.at(file.document, path35, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
+    report.at(file.document, path36, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
   };
   for (const [name, input] of Object.entries(inputs)) {
     for (const [own, target] of Object.entries(input.follows ?? {})) {
@@ -4964,16 +4964,16 @@ function checkGateway(name, spec, net2, fleet, report) {
 function checkPool(name, spec, net2, fleet, report) {
   const pool = spec.dhcp?.pool;
   if (!pool) return;
-  const path35 = ["networks", name, "dhcp", "pool"];
+  const path36 = ["networks", name, "dhcp", "pool"];
   const start = ipv4ToInt(pool.start);
   const end = ipv4ToInt(pool.end);
   const usable = (a) => contains(net2, a) && a !== net2.network && a !== net2.broadcast;
   if (!usable(start) || !usable(end)) {
-    report.at(fleet.fleet.document, path35, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
+    report.at(fleet.fleet.document, path36, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
   } else if (start > end) {
-    report.at(fleet.fleet.document, path35, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
+    report.at(fleet.fleet.document, path36, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
   } else if (spec.gateway !== void 0 && ipv4ToInt(spec.gateway) >= start && ipv4ToInt(spec.gateway) <= end) {
-    report.at(fleet.fleet.document, path35, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
+    report.at(fleet.fleet.document, path36, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
   }
 }
 
@@ -4989,11 +4989,11 @@ function checkPorts(fleet, report, bootNetworks) {
     const firstPort = Object.keys(spec.ports ?? {})[0];
     for (const [portName, port] of Object.entries(spec.ports ?? {})) {
       if (typeof port === "number" || port.networks === void 0) continue;
-      const path35 = ["services", service, "ports", portName, "networks"];
+      const path36 = ["services", service, "ports", portName, "networks"];
       port.networks.forEach((network, i) => {
         if (known.includes(network)) return;
         const suggestion = closestMatch(network, known);
-        report.at(fleetFile.document, [...path35, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
+        report.at(fleetFile.document, [...path36, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
       });
       const needed = [];
       if (spec.health && (spec.health.port ?? firstPort) === portName) {
@@ -5002,7 +5002,7 @@ function checkPorts(fleet, report, bootNetworks) {
       if (spec.raft && RAFT_PORTS.includes(portName)) needed.push([peerNetwork, "Raft peers and first boot reach it on firstBoot.network"]);
       for (const [network, why] of needed) {
         if (port.networks.includes(network) || !known.includes(network)) continue;
-        report.at(fleetFile.document, path35, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
+        report.at(fleetFile.document, path36, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
         break;
       }
     }
@@ -5046,11 +5046,11 @@ function bootNetworksByService(fleet) {
 // src/validate/checks/references.ts
 var NIX_RESERVED_KEYS = /* @__PURE__ */ new Set(["outPath", "__toString", "__functor", "__ignoreNulls"]);
 var NIX_RESERVED_LIST = [...NIX_RESERVED_KEYS];
-function unknownProfile(report, allProfileNames, document, path35, name, what) {
+function unknownProfile(report, allProfileNames, document, path36, name, what) {
   if (allProfileNames.has(name)) return;
   const profileNames = [...allProfileNames].sort();
   const suggestion = closestMatch(name, profileNames);
-  report.at(document, path35, {
+  report.at(document, path36, {
     code: "PROFILE_UNKNOWN",
     message: `${what} names profile "${name}", which does not exist`,
     hint: suggestion ? `did you mean "${suggestion}"?` : `create profiles/${name}.yaml or use one of: ${profileNames.join(", ") || "(no profiles)"}`
@@ -5079,10 +5079,10 @@ function namesOf(record2) {
   }
   return known;
 }
-function unknownCluster(report, clusters, document, path35, name) {
+function unknownCluster(report, clusters, document, path36, name) {
   if (clusters.includes(name)) return;
   const suggestion = closestMatch(name, clusters);
-  report.at(document, path35, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
+  report.at(document, path36, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
 }
 function checkReferences(fleet, report) {
   for (const profile of fleet.profiles) {
@@ -5102,10 +5102,10 @@ function checkReferences(fleet, report) {
   const fleetData = fleetFile.data;
   (fleetData.deploy?.order ?? []).forEach((name, i) => unknownProfile(report, fleet.allProfileNames, fleetFile.document, ["deploy", "order", i], name, "deploy.order"));
   const services = Object.keys(fleetData.services ?? {});
-  const unknownService = (document, path35, name) => {
+  const unknownService = (document, path36, name) => {
     if (services.includes(name)) return;
     const suggestion = closestMatch(name, services);
-    report.at(document, path35, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
+    report.at(document, path36, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
   };
   for (const profile of fleet.profiles) (profile.data.services ?? []).forEach((name, i) => unknownService(profile.document, ["services", i], name));
   for (const [service, spec] of Object.entries(fleetData.services ?? {})) {
@@ -5327,18 +5327,18 @@ function checkLayoutDisks(host, report) {
   const declared = Object.keys(disks);
   used.forEach((disk, i) => {
     if (declared.includes(disk)) return;
-    const path35 = layout.kind === "single" || layout.kind === "lvm" ? ["hardware", "layout", "disk"] : ["hardware", "layout", "disks", i];
+    const path36 = layout.kind === "single" || layout.kind === "lvm" ? ["hardware", "layout", "disk"] : ["hardware", "layout", "disks", i];
     const suggestion = closestMatch(disk, declared);
-    report.at(host.document, path35, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
+    report.at(host.document, path36, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
   });
   return false;
 }
 function checkLayout(host, firmware, report) {
   const layout = host.data.hardware.layout;
   let consistent = true;
-  const at = (path35, message, hint) => {
+  const at = (path36, message, hint) => {
     consistent = false;
-    report.at(host.document, ["hardware", "layout", ...path35], { code: "LAYOUT_INVALID", message, hint });
+    report.at(host.document, ["hardware", "layout", ...path36], { code: "LAYOUT_INVALID", message, hint });
   };
   const mounts = layoutMounts(layout);
   if (mounts && !mounts.some(([, mount]) => mount !== void 0 && canonicalMount(mount) === "/")) {
@@ -5444,49 +5444,49 @@ function schemaDiagnostics(document, errors) {
   return out;
 }
 function toDiagnostic(document, error) {
-  const path35 = pointerToPath(error.instancePath);
+  const path36 = pointerToPath(error.instancePath);
   const schema = error.parentSchema ?? {};
   const at = (p, part = "value") => locate(document.doc, p, part);
   const base = { severity: "error", file: document.file };
-  const where = describePath(path35);
+  const where = describePath(path36);
   const params = error.params;
   if (isInlineSecret(error)) {
-    return { ...base, code: "SECRET_INLINE", range: at(path35), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
+    return { ...base, code: "SECRET_INLINE", range: at(path36), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
   }
-  if (isSecretPath(document.kind, path35)) return secretDiagnostic(error, base, at, path35, where);
+  if (isSecretPath(document.kind, path36)) return secretDiagnostic(error, base, at, path36, where);
   if (error.propertyName !== void 0) {
-    const keyPath = [...path35, error.propertyName];
+    const keyPath = [...path36, error.propertyName];
     return { ...base, code: codeFor(error.keyword), range: at(keyPath, "key"), message: `${where ? where + ": " : ""}key "${error.propertyName}" is not a valid name`, hint: hintFrom(schema) ?? "use lower-case letters, digits and dashes" };
   }
   switch (error.keyword) {
     case "required": {
       const missing = String(params.missingProperty);
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path35), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path36), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
     }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
       const allowed = Object.keys(schema.properties ?? {});
       const suggestion = closestMatch(extra, allowed);
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path35, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path36, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
     }
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path35), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path36), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
     case "enum":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path35), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path36), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
     case "const":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path35), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path36), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
     case "discriminator": {
       const tag = String(params.tag);
       const allowed = (schema.oneOf ?? []).map((branch) => (branch.properties?.[tag] ?? {}).const).filter((v) => v !== void 0);
-      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path35, tag]), message: `${describePath([...path35, tag])} must be a string` };
-      return { ...base, code: "SCHEMA_ENUM", range: at([...path35, tag]), message: `${describePath([...path35, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
+      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path36, tag]), message: `${describePath([...path36, tag])} must be a string` };
+      return { ...base, code: "SCHEMA_ENUM", range: at([...path36, tag]), message: `${describePath([...path36, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
     }
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path35), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path36), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path35), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path36), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "uniqueItems":
-      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path35, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
+      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path36, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -5497,28 +5497,28 @@ function toDiagnostic(document, error) {
     case "maxItems":
     case "minProperties":
     case "maxProperties":
-      return { ...base, code: "SCHEMA_RANGE", range: at(path35), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_RANGE", range: at(path36), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
     default:
-      return { ...base, code: "SCHEMA_INVALID", range: at(path35), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_INVALID", range: at(path36), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
   }
 }
-function secretDiagnostic(error, base, at, path35, where) {
+function secretDiagnostic(error, base, at, path36, where) {
   const schema = error.parentSchema ?? {};
   const params = error.params;
   const hint = hintFrom(schema);
   switch (error.keyword) {
     case "required":
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path35), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path36), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
     case "additionalProperties":
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path35), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path36), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path35), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path36), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path35), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path36), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path35), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path36), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
     default:
-      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path35), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path36), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
   }
 }
 function isInlineSecret(error) {
@@ -5534,9 +5534,9 @@ function pointerToPath(pointer) {
     return /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : segment;
   });
 }
-function describePath(path35) {
+function describePath(path36) {
   let out = "";
-  for (const segment of path35) {
+  for (const segment of path36) {
     if (typeof segment === "number") out += `[${segment}]`;
     else out += out ? /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]` : segment;
   }
@@ -7433,6 +7433,9 @@ function libraryDirOf(repo, paths) {
 import { execFile as execFile2, spawn as spawn2 } from "node:child_process";
 import { promisify as promisify2 } from "node:util";
 import { createHash as createHash12 } from "node:crypto";
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import os from "node:os";
+import path22 from "node:path";
 var execFileAsync2 = promisify2(execFile2);
 async function listTree(repo, commit2, dirs) {
   const { stdout: output } = await execFileAsync2("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit2, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
@@ -7443,9 +7446,41 @@ async function listTree(repo, commit2, dirs) {
   });
 }
 async function readBlobs(repo, ids) {
-  const unique = [...new Set(ids)];
   const blobs = /* @__PURE__ */ new Map();
-  if (unique.length === 0) return blobs;
+  for (const [id, object] of await readObjects(repo, ids)) {
+    if (object?.id !== id) throw new Error(`git cat-file: unexpected answer for ${id}`);
+    blobs.set(id, object.bytes);
+  }
+  return blobs;
+}
+async function readBlobAt(repo, commit2, file) {
+  if (/[\n\r]/.test(file)) return void 0;
+  const dir = mkdtempSync(path22.join(os.tmpdir(), "fleetc-blob-"));
+  const fd = openSync(path22.join(dir, "blob"), "w+");
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    const child = spawn2("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", fd, "ignore"] });
+    const code2 = await new Promise((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", resolve);
+      child.stdin.end(`${commit2}:${file}
+`);
+    });
+    if (code2 !== 0) return void 0;
+    const output = Buffer.allocUnsafe(fstatSync(fd).size);
+    readSync(fd, output, 0, output.length, 0);
+    const headerEnd = output.indexOf(10);
+    const [id, type, size2] = output.subarray(0, Math.max(headerEnd, 0)).toString("utf8").split(" ");
+    if (type !== "blob" || id === void 0 || size2 === void 0 || headerEnd + 1 + Number(size2) + 1 !== output.length) return void 0;
+    return { id, bytes: output.subarray(headerEnd + 1, headerEnd + 1 + Number(size2)) };
+  } finally {
+    closeSync(fd);
+  }
+}
+async function readObjects(repo, names) {
+  const unique = [...new Set(names)];
+  const objects = /* @__PURE__ */ new Map();
+  if (unique.length === 0) return objects;
   const child = spawn2("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", "pipe", "pipe"] });
   const chunks2 = [];
   child.stdout.on("data", (chunk) => chunks2.push(chunk));
@@ -7457,21 +7492,27 @@ async function readBlobs(repo, ids) {
   await done;
   const output = Buffer.concat(chunks2);
   let offset = 0;
-  for (const id of unique) {
+  for (const name of unique) {
     const headerEnd = output.indexOf(10, offset);
-    const [objectId, , size2] = output.subarray(offset, headerEnd).toString("utf8").split(" ");
-    if (objectId !== id || size2 === void 0) throw new Error(`git cat-file: unexpected answer for ${id}`);
+    const header = output.subarray(offset, headerEnd).toString("utf8");
+    if (header === `${name} missing`) {
+      objects.set(name, void 0);
+      offset = headerEnd + 1;
+      continue;
+    }
+    const [id, type, size2] = header.split(" ");
+    if (id === void 0 || type === void 0 || size2 === void 0 || headerEnd < 0) throw new Error(`git cat-file: unexpected answer for ${name}`);
     const start = headerEnd + 1;
-    blobs.set(id, output.subarray(start, start + Number(size2)));
+    objects.set(name, { id, type, bytes: output.subarray(start, start + Number(size2)) });
     offset = start + Number(size2) + 1;
   }
-  return blobs;
+  return objects;
 }
 async function readFleetAt(repo, commit2, fleetDir, nixDir, displayDir, libraryDir, knownSoon, extraFile, later) {
-  const entries = await listTree(repo, commit2, [fleetDir, nixDir, ...libraryDir ? [libraryDir] : [], ...extraFile ? [extraFile] : []]);
+  const entries = await listTree(repo, commit2, [fleetDir, nixDir, ...libraryDir ? [libraryDir] : [], ...extraFile ? [extraFile.path] : []]);
   later?.listed(entries.filter((e) => e.path.startsWith(`${fleetDir}/`)).map((e) => ({ relPath: e.path.slice(fleetDir.length + 1), id: e.id })));
   const defer = await later?.defer;
-  const extra = extraFile === void 0 ? void 0 : entries.find((e) => e.path === extraFile && e.type === "blob" && e.mode !== "120000");
+  const extra = extraFile === void 0 ? void 0 : entries.find((e) => e.path === extraFile.path && e.type === "blob" && e.mode !== "120000");
   const known = await knownSoon;
   const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === "blob" && e.mode !== "120000" && !hidden(e.path.slice(libraryDir.length + 1))) : [];
   const underFleet = entries.filter((e) => e.path.startsWith(`${fleetDir}/`));
@@ -7479,9 +7520,13 @@ async function readFleetAt(repo, commit2, fleetDir, nixDir, displayDir, libraryD
   const yaml2 = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === "120000") && !hidden(e.path.slice(fleetDir.length + 1)));
   const readable = yaml2.filter((e) => e.type === "blob" && e.mode !== "120000" && e.size <= MAX_FILE_BYTES);
   const deferred = new Set(defer ? readable.filter((e) => defer(e.path.slice(fleetDir.length + 1), e.id)).map((e) => e.id) : []);
-  const wanted = [...readable.filter((e) => !deferred.has(e.id)).map((e) => e.id), ...underNix.filter((e) => e.type === "blob").map((e) => e.id), ...underLibrary.map((e) => e.id), ...extra ? [extra.id] : []];
+  const wanted = [...readable.filter((e) => !deferred.has(e.id)).map((e) => e.id), ...underNix.filter((e) => e.type === "blob").map((e) => e.id), ...underLibrary.map((e) => e.id), ...extra && !extraFile?.early ? [extra.id] : []];
   const blobs = await readBlobs(repo, known ? wanted.filter((id) => !known.has(id)) : wanted);
   for (const id of wanted) if (!blobs.has(id)) blobs.set(id, known.get(id));
+  if (extra && extraFile?.early) {
+    const early = await extraFile.early;
+    blobs.set(extra.id, early?.id === extra.id ? early.bytes : (await readBlobs(repo, [extra.id])).get(extra.id));
+  }
   const files = yaml2.map((entry) => {
     const relPath = entry.path.slice(fleetDir.length + 1);
     const displayPath = `${displayDir}/${relPath}`;
@@ -7587,17 +7632,17 @@ function describeValueChanges(prefix, a, b) {
   generic(prefix, a, b, out);
   return out;
 }
-function generic(prefix, a, b, out, path35 = "") {
+function generic(prefix, a, b, out, path36 = "") {
   if (same(a, b)) return;
   if (isObject(a) && isObject(b)) {
-    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path35 ? `${path35}.${key}` : key);
+    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path36 ? `${path36}.${key}` : key);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((x) => typeof x === "string")) {
-    list2(`${prefix}: ${path35}`, a, b, out);
+    list2(`${prefix}: ${path36}`, a, b, out);
     return;
   }
-  out.push(`${prefix}: ${path35 ? `${path35} ` : ""}${show(a)} \u2192 ${show(b)}`);
+  out.push(`${prefix}: ${path36 ? `${path36} ` : ""}${show(a)} \u2192 ${show(b)}`);
 }
 function byKey(items, key) {
   return Object.fromEntries(items.map((item) => [key(item), item]));
@@ -7980,7 +8025,7 @@ function planHost(name, base, head, b, h, changes) {
       if (reasons.length === 0 && !servesOnly) reasons.push(unexplained(artifacts));
       if (action === "network-only") reasons.push(networkOnlyNote(name, head.fleet));
     }
-    if (action === "update" && !sourcesChanged && firstBootDataOnly(artifacts, (path35) => b.contents.get(path35), (path35) => h.contents.get(path35))) {
+    if (action === "update" && !sourcesChanged && firstBootDataOnly(artifacts, (path36) => b.contents.get(path36), (path36) => h.contents.get(path36))) {
       impact = "first-boot-data";
       reasons.push(FIRST_BOOT_DATA_NOTE);
     }
@@ -8000,29 +8045,29 @@ function planHost(name, base, head, b, h, changes) {
     ...impact ? { impact } : {},
     ...action === "provision" || action === "replace" ? { install: installSteps(headHost, head.fleet) } : {},
     artifacts,
-    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path35, entry]) => [path35, entry.sha256]))
+    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path36, entry]) => [path36, entry.sha256]))
   };
 }
 function diffArtifacts(base, head, b, h) {
   const out = [];
-  for (const path35 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
-    const before = base[path35];
-    const after = head[path35];
+  for (const path36 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
+    const before = base[path36];
+    const after = head[path36];
     if (before?.sha256 === after?.sha256) continue;
     let diff2;
-    const part = path35.indexOf("#");
+    const part = path36.indexOf("#");
     if (part >= 0 && (!before || !after)) {
-      const file = path35.slice(0, part);
+      const file = path36.slice(0, part);
       const other = before ? h : b;
       const without = other.contents.get(partBaseKey(file)) ?? "";
-      const withHost = (before ? b : h).contents.get(path35) ?? "";
+      const withHost = (before ? b : h).contents.get(path36) ?? "";
       if (withHost === without && other.contents.has(partBaseKey(file))) continue;
       diff2 = before ? unifiedDiff(file, withHost, without, 0) : unifiedDiff(file, without, withHost, 0);
     } else {
-      diff2 = unifiedDiff(path35, b.contents.get(path35) ?? "", h.contents.get(path35) ?? "");
+      diff2 = unifiedDiff(path36, b.contents.get(path36) ?? "", h.contents.get(path36) ?? "");
     }
     out.push({
-      path: path35,
+      path: path36,
       kind: (after ?? before).kind,
       change: !before ? "added" : !after ? "removed" : "modified",
       ...before ? { baseSha256: before.sha256 } : {},
@@ -8032,14 +8077,14 @@ function diffArtifacts(base, head, b, h) {
   }
   return out;
 }
-function partBaseKey(path35) {
-  return `${path35}#`;
+function partBaseKey(path36) {
+  return `${path36}#`;
 }
 function fragmentText(artifact, fragment) {
   return artifact.fragmentBase === void 0 ? fragment : `${artifact.fragmentBase}${artifact.fragmentBase.endsWith("\n") || artifact.fragmentBase === "" ? "" : "\n"}${fragment}`;
 }
-function unifiedDiff(path35, before, after, context = 3) {
-  const patch = diff().createTwoFilesPatch(`a/${path35}`, `b/${path35}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
+function unifiedDiff(path36, before, after, context = 3) {
+  const patch = diff().createTwoFilesPatch(`a/${path36}`, `b/${path36}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
   return patch.replace(/^=+\n/, "");
 }
 function ensureNewline(text) {
@@ -8091,15 +8136,15 @@ function sharedChanges(base, head, b, h) {
 function libraryChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.librarySources.keys(), ...head.librarySources.keys()])].sort();
   const out = [];
-  for (const path35 of paths) {
-    const before = base.librarySources.get(path35);
-    const after = head.librarySources.get(path35);
+  for (const path36 of paths) {
+    const before = base.librarySources.get(path36);
+    const after = head.librarySources.get(path36);
     if (before === after) continue;
-    const display2 = `${LIBRARY_DIR}/${path35}`;
+    const display2 = `${LIBRARY_DIR}/${path36}`;
     out.push({
       path: display2,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
-      hosts: isBootServerFile(path35) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
+      hosts: isBootServerFile(path36) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
       diff: unifiedDiff(display2, before ?? "", after ?? "")
     });
   }
@@ -8108,16 +8153,16 @@ function libraryChanges(base, head, b, h) {
 function nixChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.nixSources.keys(), ...head.nixSources.keys()])].sort();
   const out = [];
-  for (const path35 of paths) {
-    const before = base.nixSources.get(path35);
-    const after = head.nixSources.get(path35);
+  for (const path36 of paths) {
+    const before = base.nixSources.get(path36);
+    const after = head.nixSources.get(path36);
     if (before === after) continue;
-    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path35)).map(([name]) => name);
+    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path36)).map(([name]) => name);
     out.push({
-      path: `${head.nixDir}/${path35}`,
+      path: `${head.nixDir}/${path36}`,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
       hosts: [.../* @__PURE__ */ new Set([...users(b), ...users(h)])].sort(),
-      diff: unifiedDiff(`${head.nixDir}/${path35}`, before ?? "", after ?? "")
+      diff: unifiedDiff(`${head.nixDir}/${path36}`, before ?? "", after ?? "")
     });
   }
   return out;
@@ -8127,7 +8172,7 @@ function bootServerFirst(fleet) {
 }
 
 // src/plan/committed.ts
-import path22 from "node:path";
+import path23 from "node:path";
 import { readFileSync as readFileSync7 } from "node:fs";
 import { spawn as spawn3 } from "node:child_process";
 function committedManifestOf(commit2, file, blob) {
@@ -8191,16 +8236,16 @@ function committedProblem(manifest, raw, layout) {
 }
 var CODE = ["src", "templates", "schema", "package.json", "package-lock.json"];
 async function fleetcCodeProblem(repo, commit2) {
-  const relative = path22.relative(repo.root, PACKAGE_ROOT).split(path22.sep).join("/");
-  if (relative.startsWith("..") || path22.isAbsolute(relative)) return void 0;
+  const relative = path23.relative(repo.root, PACKAGE_ROOT).split(path23.sep).join("/");
+  if (relative.startsWith("..") || path23.isAbsolute(relative)) return void 0;
   const prefix = relative === "" ? "" : `${relative}/`;
   const committed = new Map((await listTree(repo, commit2, CODE.map((p) => `${prefix}${p}`))).filter((e) => e.type === "blob").map((e) => [e.path.slice(prefix.length), e.id]));
   const running = /* @__PURE__ */ new Map();
   for (const entry of CODE) {
-    const files = entry.includes(".") ? [entry] : walkFiles(path22.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
+    const files = entry.includes(".") ? [entry] : walkFiles(path23.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
     for (const file of files) {
       try {
-        running.set(file, blobIdOf(readFileSync7(path22.join(PACKAGE_ROOT, file))));
+        running.set(file, blobIdOf(readFileSync7(path23.join(PACKAGE_ROOT, file))));
       } catch {
       }
     }
@@ -8413,9 +8458,10 @@ async function startReads(request, repo, baseCommit, headCommit, dirs, cacheSoon
   const headKey = headCommit === void 0 || request.fullBase ? Promise.resolve(void 0) : committedSourceKey(repo, headCommit, dirs.outDir);
   const later = headCommit === void 0 || request.fullBase || request.listUnchanged ? void 0 : unreadShared(cacheSoon);
   const reading = request.head === void 0 ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } }) : readRevision(repo, request.head, headCommit, dirs, void 0, void 0, later?.head);
-  const known = reading.then((head2) => new Map((head2.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes])));
   const manifestPath = `${dirs.outDir}/${MANIFEST_PATH}`;
-  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known, manifestPath, later?.base);
+  const manifestSoon = readBlobAt(repo, baseCommit, manifestPath).catch(() => void 0);
+  const known = reading.then((head2) => new Map((head2.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes])));
+  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known, { path: manifestPath, early: manifestSoon }, later?.base);
   baseReading.catch(() => void 0);
   const head = await reading;
   const base = await baseReading;
@@ -8784,16 +8830,16 @@ function renderPlanText(plan, options) {
 // src/cli/commands/plan-closures.ts
 import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import path25 from "node:path";
+import path26 from "node:path";
 
 // src/apply/plan-closures.ts
 import { mkdir, writeFile as writeFile2 } from "node:fs/promises";
-import path24 from "node:path";
+import path25 from "node:path";
 
 // src/apply/closures.ts
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path23 from "node:path";
+import path24 from "node:path";
 
 // src/apply/secrets.ts
 import { readFile } from "node:fs/promises";
@@ -8908,8 +8954,8 @@ async function keyFile(ref, dryRun) {
   if ("file" in ref) return { file: ref.file, cleanup: async () => void 0 };
   if (dryRun) return { file: `<a private file holding ${"env" in ref ? `$${ref.env}` : "the key"}>`, cleanup: async () => void 0 };
   const value = await readSecret(ref);
-  const dir = await mkdtemp(path23.join(tmpdir(), "fleetc-cache-key-"));
-  const file = path23.join(dir, "key");
+  const dir = await mkdtemp(path24.join(tmpdir(), "fleetc-cache-key-"));
+  const file = path24.join(dir, "key");
   await writeFile(file, `${value}
 `, { mode: 384 });
   return { file, cleanup: () => rm(dir, { recursive: true, force: true }) };
@@ -8918,24 +8964,24 @@ async function keyFile(ref, dryRun) {
 // src/apply/closure-diff.ts
 function parsePathInfo(json2) {
   const data = JSON.parse(json2);
-  const entries = Array.isArray(data) ? data : Object.entries(data).filter(([, info]) => info !== null).map(([path35, info]) => ({ ...info, path: path35 }));
+  const entries = Array.isArray(data) ? data : Object.entries(data).filter(([, info]) => info !== null).map(([path36, info]) => ({ ...info, path: path36 }));
   return new Map(entries.map((e) => [e.path, { path: e.path, narSize: e.narSize, ...e.closureSize !== void 0 ? { closureSize: e.closureSize } : {}, references: e.references ?? [] }]));
 }
 function closureOf(root, infos) {
   const seen = /* @__PURE__ */ new Set();
   const stack = [root];
   while (stack.length > 0) {
-    const path35 = stack.pop();
-    if (seen.has(path35)) continue;
-    seen.add(path35);
-    for (const ref of infos.get(path35)?.references ?? []) {
+    const path36 = stack.pop();
+    if (seen.has(path36)) continue;
+    seen.add(path36);
+    for (const ref of infos.get(path36)?.references ?? []) {
       if (!seen.has(ref)) stack.push(ref);
     }
   }
   return seen;
 }
-function parseStoreName(path35) {
-  const base = path35.slice(path35.lastIndexOf("/") + 1).replace(/^[0-9a-z]{32}-/, "");
+function parseStoreName(path36) {
+  const base = path36.slice(path36.lastIndexOf("/") + 1).replace(/^[0-9a-z]{32}-/, "");
   for (let i = 0; i < base.length - 1; i++) {
     if (base[i] === "-" && !/[A-Za-z]/.test(base[i + 1])) return { name: base.slice(0, i), version: base.slice(i + 1) };
   }
@@ -8943,9 +8989,9 @@ function parseStoreName(path35) {
 }
 function versions(closure, exclude) {
   const byName = /* @__PURE__ */ new Map();
-  for (const path35 of closure) {
-    if (path35 === exclude) continue;
-    const { name, version } = parseStoreName(path35);
+  for (const path36 of closure) {
+    if (path36 === exclude) continue;
+    const { name, version } = parseStoreName(path36);
     if (!version) continue;
     if (!byName.has(name)) byName.set(name, /* @__PURE__ */ new Set());
     byName.get(name).add(version);
@@ -9001,12 +9047,12 @@ async function planClosures(request) {
   const problems = [];
   const evaluate = async (side2, rev, names) => {
     if (names.length === 0) return /* @__PURE__ */ new Map();
-    const dir = path24.join(request.workDir, side2);
-    await mkdir(path24.join(dir, "gcroots"), { recursive: true });
+    const dir = path25.join(request.workDir, side2);
+    await mkdir(path25.join(dir, "gcroots"), { recursive: true });
     const flake = flakeReference({ repoToplevel: request.repoToplevel, flakeDir: request.flakeDir, rev });
-    const expressionFile = path24.join(dir, "evaluate.nix");
+    const expressionFile = path25.join(dir, "evaluate.nix");
     await writeFile2(expressionFile, evaluationExpression(flake, names));
-    const result = await evaluateToplevels(request.runner, { flake, ...request.evaluation, gcRootsDir: path24.join(dir, "gcroots"), expressionFile, timeoutMs: request.timeoutMs }, names);
+    const result = await evaluateToplevels(request.runner, { flake, ...request.evaluation, gcRootsDir: path25.join(dir, "gcroots"), expressionFile, timeoutMs: request.timeoutMs }, names);
     if (result.failure) problems.push(`${side2}: ${result.failure}`);
     for (const [host, error] of result.errors) problems.push(`${host} at ${side2}: ${error.split("\n")[0]}`);
     return result.toplevels;
@@ -9078,7 +9124,7 @@ var SYSTEM_CHANGES = /* @__PURE__ */ new Set(["update", "reboot-required", "prov
 async function closuresOf(plan, paths, builders) {
   if (!plan.head.commit) return { diffs: [], problems: ["--closures evaluates committed revisions: plan with --head <commit>"] };
   const repo = await openRepository(process.cwd());
-  const workDir = await mkdtemp2(path25.join(tmpdir2(), "fleetc-closures-"));
+  const workDir = await mkdtemp2(path26.join(tmpdir2(), "fleetc-closures-"));
   try {
     return await planClosures({
       runner: new ProcessRunner(() => void 0),
@@ -9217,12 +9263,12 @@ function registerPlan(program, io, setExit) {
 // src/cli/commands/apply.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
 import { appendFileSync as appendFileSync2, mkdirSync as mkdirSync2, writeFileSync } from "node:fs";
-import path31 from "node:path";
+import path32 from "node:path";
 import { Option as Option3 } from "commander";
 
 // src/apply/apply.ts
 import { mkdir as mkdir4, writeFile as writeFile6 } from "node:fs/promises";
-import path29 from "node:path";
+import path30 from "node:path";
 
 // src/apply/health.ts
 import http from "node:http";
@@ -9305,14 +9351,14 @@ function tcpOpen(address, port, timeoutMs = 5e3) {
     socket.on("error", (error) => done(`port ${port}: ${error.message}`));
   });
 }
-function httpOk(address, port, path35, timeoutMs = 5e3) {
+function httpOk(address, port, path36, timeoutMs = 5e3) {
   return new Promise((resolve) => {
-    const request = http.get({ host: address, port, path: path35, timeout: timeoutMs }, (response) => {
+    const request = http.get({ host: address, port, path: path36, timeout: timeoutMs }, (response) => {
       response.resume();
-      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path35} answered ${response.statusCode}`);
+      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path36} answered ${response.statusCode}`);
     });
     request.on("timeout", () => request.destroy(new Error("timed out")));
-    request.on("error", (error) => resolve(`http://${address}:${port}${path35}: ${error.message}`));
+    request.on("error", (error) => resolve(`http://${address}:${port}${path36}: ${error.message}`));
   });
 }
 
@@ -9497,16 +9543,16 @@ async function loadPlanFile(file) {
 }
 async function referencedHashes(repo, plan) {
   if (!plan.unchanged) return /* @__PURE__ */ new Map();
-  const { blob, path: path35 } = plan.unchanged.manifest;
+  const { blob, path: path36 } = plan.unchanged.manifest;
   let bytes;
   try {
     bytes = (await readBlobs(repo, [blob])).get(blob);
   } catch {
     bytes = void 0;
   }
-  if (!bytes || blobIdOf(bytes) !== blob) return `the manifest the plan file refers to for its unchanged hosts (${path35}, blob ${blob}) is not in this repository`;
+  if (!bytes || blobIdOf(bytes) !== blob) return `the manifest the plan file refers to for its unchanged hosts (${path36}, blob ${blob}) is not in this repository`;
   const manifest = parseManifest(bytes);
-  if (!manifest) return `the manifest the plan file refers to for its unchanged hosts (${path35}, blob ${blob}) is not a fleetc manifest`;
+  if (!manifest) return `the manifest the plan file refers to for its unchanged hosts (${path36}, blob ${blob}) is not a fleetc manifest`;
   const hashes = /* @__PURE__ */ new Map();
   for (const name of plan.unchanged.hosts) {
     const entry = entryOf(manifest, name);
@@ -9781,13 +9827,13 @@ async function runRollout(waves, jobs, after, deps) {
 
 // src/apply/generated-check.ts
 import { createHash as createHash13 } from "node:crypto";
-import path26 from "node:path";
+import path27 from "node:path";
 function blobId(text) {
   const bytes = Buffer.from(text, "utf8");
   return createHash13("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 async function staleGeneratedFiles(repo, commit2, dirs, artifacts) {
-  const repoPath = (artifact) => path26.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
+  const repoPath = (artifact) => path27.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
   const rootFiles = artifacts.filter((a) => a.root).map(repoPath);
   const entries = await listTree(repo, commit2, [dirs.outDir, ...rootFiles]);
   const committed = new Map(entries.filter((e) => e.type === "blob").map((e) => [e.path, e.id]));
@@ -9803,7 +9849,7 @@ import { execFile as execFile4 } from "node:child_process";
 import { chmod, mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
 import { promisify as promisify3 } from "node:util";
 import { tmpdir as tmpdir3 } from "node:os";
-import path27 from "node:path";
+import path28 from "node:path";
 function deliveredSecrets(fleet) {
   const names = /* @__PURE__ */ new Map();
   for (const [host, config] of firstBootConfigs(fleet)) {
@@ -9826,13 +9872,13 @@ async function readCredentials(fleet, names) {
 }
 var HOST_KEY_PATH = "/etc/ssh/ssh_host_ed25519_key";
 async function stageExtraFiles(credentials, hostKeyFor) {
-  const dir = await mkdtemp3(path27.join(tmpdir3(), "fleetc-extra-files-"));
+  const dir = await mkdtemp3(path28.join(tmpdir3(), "fleetc-extra-files-"));
   const cleanup = () => rm3(dir, { recursive: true, force: true });
   try {
     const parents = async (of) => {
       let parent = dir;
       for (const part of of.split("/").filter(Boolean)) {
-        parent = path27.join(parent, part);
+        parent = path28.join(parent, part);
         await mkdir2(parent, { mode: 493 }).catch((error) => {
           if (error.code !== "EEXIST") throw error;
         });
@@ -9840,15 +9886,15 @@ async function stageExtraFiles(credentials, hostKeyFor) {
       }
     };
     if (credentials.length > 0) {
-      await parents(path27.dirname(CREDENTIALS_DIR));
-      const target = path27.join(dir, CREDENTIALS_DIR);
+      await parents(path28.dirname(CREDENTIALS_DIR));
+      const target = path28.join(dir, CREDENTIALS_DIR);
       await mkdir2(target, { mode: 448 });
-      for (const { name, value } of credentials) await writeFile4(path27.join(target, name), value, { mode: 256 });
+      for (const { name, value } of credentials) await writeFile4(path28.join(target, name), value, { mode: 256 });
     }
     let publicKey;
     if (hostKeyFor !== void 0) {
-      await parents(path27.dirname(HOST_KEY_PATH));
-      const file = path27.join(dir, HOST_KEY_PATH);
+      await parents(path28.dirname(HOST_KEY_PATH));
+      const file = path28.join(dir, HOST_KEY_PATH);
       await promisify3(execFile4)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
       await chmod(file, 384);
       await chmod(`${file}.pub`, 420);
@@ -10334,8 +10380,8 @@ async function waitForSsh(ctx, target) {
   } while (Date.now() < deadline);
   return false;
 }
-async function readLink(ctx, target, path35) {
-  const result = await ctx.ssh.run(target, ["readlink", "-f", path35]);
+async function readLink(ctx, target, path36) {
+  const result = await ctx.ssh.run(target, ["readlink", "-f", path36]);
   if (!result.ok && !ctx.dryRun) throw new Error(`cannot reach ${target.address}:${target.port} over SSH (exit ${result.exitCode}): ${result.stderr.trim().split("\n").pop() ?? ""}`);
   return result.stdout.trim();
 }
@@ -10425,20 +10471,20 @@ var RedfishBmc = class {
     return this.spec.systemId ? `/redfish/v1/Systems/${this.spec.systemId}` : "/redfish/v1/Systems/<the only member>";
   }
   /** The request as a report line: method, URL and body, never the credentials. */
-  argv(method, path35, body) {
-    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path35}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+  argv(method, path36, body) {
+    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path36}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
   }
-  dryRun(method, path35, value, body) {
-    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path35, body) });
+  dryRun(method, path36, value, body) {
+    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path36, body) });
     return value;
   }
-  async request(method, path35, body) {
-    const argv = this.argv(method, path35, body);
+  async request(method, path36, body) {
+    const argv = this.argv(method, path36, body);
     this.options.emit({ type: "command", host: this.host.name, argv });
     const started = performance.now();
     const report = (exitCode, output) => this.options.emit({ type: "command-finished", host: this.host.name, argv, exitCode, durationMs: performance.now() - started, timedOut: false, output });
     try {
-      const answer = await this.send(method, path35, body);
+      const answer = await this.send(method, path36, body);
       report(0, JSON.stringify(answer).slice(0, 2e3));
       return answer;
     } catch (error) {
@@ -10446,7 +10492,7 @@ var RedfishBmc = class {
       throw error;
     }
   }
-  async send(method, path35, body) {
+  async send(method, path36, body) {
     const password = await readSecret(this.spec.password);
     const ca = this.spec.caFile ? await readFile4(this.spec.caFile) : void 0;
     const payload = body === void 0 ? void 0 : JSON.stringify(body);
@@ -10455,7 +10501,7 @@ var RedfishBmc = class {
         {
           host: this.spec.address,
           port: this.spec.port,
-          path: path35,
+          path: path36,
           method,
           ca,
           rejectUnauthorized: true,
@@ -10473,17 +10519,17 @@ var RedfishBmc = class {
           response.on("end", () => {
             const text = Buffer.concat(chunks2).toString("utf8");
             const status = response.statusCode ?? 0;
-            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path35}: HTTP ${status} ${text.slice(0, 200)}`));
+            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path36}: HTTP ${status} ${text.slice(0, 200)}`));
             try {
               resolve(text ? JSON.parse(text) : {});
             } catch {
-              reject(new BmcError(`Redfish ${method} ${path35}: the answer is not JSON`));
+              reject(new BmcError(`Redfish ${method} ${path36}: the answer is not JSON`));
             }
           });
         }
       );
-      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path35}: timed out`)));
-      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path35}: ${error.message}`)));
+      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path36}: timed out`)));
+      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path36}: ${error.message}`)));
       if (payload) request.write(payload);
       request.end();
     });
@@ -10588,14 +10634,14 @@ var RaftCoordinator = class {
     return answer && typeof answer.member === "boolean" ? { member: answer.member, clusterId: answer.clusterId ?? null, leader: answer.leader ?? null, members: Array.isArray(answer.members) ? answer.members : [] } : void 0;
   }
   /** One request, reported like a command; undefined when there is no 2xx JSON answer. */
-  async request(host, service, method, path35, body) {
+  async request(host, service, method, path36, body) {
     const address = pinnedTarget(host).address;
     const port = this.settings.fleet.services[service]?.ports.api?.port;
-    const argv = ["raft", method, `http://${address}:${port}${path35}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+    const argv = ["raft", method, `http://${address}:${port}${path36}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
     this.settings.emit({ type: "command", host: host.name, argv });
     if (this.settings.dryRun || port === void 0) return void 0;
     const started = performance.now();
-    const { status, text } = await send(address, port, method, path35, body, this.settings.token, this.settings.requestTimeoutMs);
+    const { status, text } = await send(address, port, method, path36, body, this.settings.token, this.settings.requestTimeoutMs);
     const ok = status >= 200 && status < 300;
     this.settings.emit({ type: "command-finished", host: host.name, argv, exitCode: ok ? 0 : 1, durationMs: performance.now() - started, timedOut: false, output: status ? `HTTP ${status} ${text.slice(0, 300)}` : text });
     if (!ok) return void 0;
@@ -10606,11 +10652,11 @@ var RaftCoordinator = class {
     }
   }
 };
-function send(address, port, method, path35, body, token, timeoutMs) {
+function send(address, port, method, path36, body, token, timeoutMs) {
   const payload = body === void 0 ? void 0 : JSON.stringify(body);
   return new Promise((resolve) => {
     const request = http2.request(
-      { host: address, port, path: path35, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
+      { host: address, port, path: path36, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
       (response) => {
         const chunks2 = [];
         response.on("data", (c) => chunks2.push(c));
@@ -10673,18 +10719,18 @@ var BootServerCheck = class {
       return `the boot server ${this.settings.name} serves revision ${revision.body.trim().slice(0, 40) || "(none)"} at ${this.settings.url}/fleet-revision, not ${recorded?.slice(0, 12)} it is recorded at: it was changed or rolled back by other means; not booting ${host.name} from it`;
     }
     const mac = host.interfaces.find((i) => i.boot)?.mac;
-    for (const path35 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
-      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path35}`)?.contents;
-      const served = await this.fetch(host, path35);
+    for (const path36 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
+      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path36}`)?.contents;
+      const served = await this.fetch(host, path36);
       if (this.settings.dryRun) continue;
-      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path35}; not booting ${host.name} from it`;
-      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path35} than this commit's generated/ipxe${path35}; not booting ${host.name} from it`;
+      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path36}; not booting ${host.name} from it`;
+      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path36} than this commit's generated/ipxe${path36}; not booting ${host.name} from it`;
     }
     return void 0;
   }
   /** A GET reported like a command; undefined when there is no 200 answer. */
-  async fetch(host, path35) {
-    const url = `${this.settings.url}${path35}`;
+  async fetch(host, path36) {
+    const url = `${this.settings.url}${path36}`;
     const argv = ["http-get", url];
     this.settings.emit({ type: "command", host: host.name, argv });
     if (this.settings.dryRun) return void 0;
@@ -10708,7 +10754,7 @@ function get(url, timeoutMs = 1e4) {
 
 // src/apply/pipeline.ts
 import { mkdir as mkdir3, writeFile as writeFile5 } from "node:fs/promises";
-import path28 from "node:path";
+import path29 from "node:path";
 async function prepareClosures(request) {
   const cache = request.fleet.deploy.cache;
   const { runner, hosts } = request;
@@ -10719,8 +10765,8 @@ async function prepareClosures(request) {
     if (unreadable2) return { ok: false, message: `refused: the cache signing key (deploy.cache.signingKey) cannot be read: ${unreadable2}` };
   }
   if ("host" in cache.signingKey) return { ok: false, message: "refused: the cache signing key must be readable by apply (a file or environment variable), not kept on a host" };
-  const expressionFile = path28.resolve(request.runDir, "evaluate.nix");
-  const gcRootsDir = path28.resolve(request.runDir, "gcroots");
+  const expressionFile = path29.resolve(request.runDir, "evaluate.nix");
+  const gcRootsDir = path29.resolve(request.runDir, "gcroots");
   if (!runner.dryRun) {
     await mkdir3(gcRootsDir, { recursive: true });
     await writeFile5(expressionFile, evaluationExpression(request.flake, names));
@@ -10873,11 +10919,11 @@ async function execute(request, run2) {
   const reinstalling = new Set(selected.filter((h) => ["provision", "replace", "destructive"].includes(h.action)).map((h) => h.name));
   const deployedNow = /* @__PURE__ */ new Set();
   const running = (name) => deployedNow.has(name) || run2.states.get(name)?.state.deployed !== void 0 && !reinstalling.has(name);
-  const runDir = path29.join(request.logDir, request.runId);
-  if (/\s/.test(path29.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
-  const knownHostsFile = path29.resolve(runDir, "known_hosts");
+  const runDir = path30.join(request.logDir, request.runId);
+  if (/\s/.test(path30.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
+  const knownHostsFile = path30.resolve(runDir, "known_hosts");
   if (!request.dryRun) {
-    await mkdir4(path29.join(runDir, "first-contact"), { recursive: true });
+    await mkdir4(path30.join(runDir, "first-contact"), { recursive: true });
   }
   const pinned = new Map([...fleetHosts, ...[...models].filter(([name]) => !fleetHosts.has(name))]);
   const writeKnownHosts = async () => {
@@ -10893,7 +10939,7 @@ async function execute(request, run2) {
     health: new HealthChecker(ssh, request.emit, request.dryRun, run2.stop),
     emit: request.emit,
     bmc: (host) => host.bmc ? bmcFor(host, host.bmc, { runner, emit: request.emit, timeoutMs: 6e4 }) : void 0,
-    firstContactDir: path29.resolve(runDir, "first-contact"),
+    firstContactDir: path30.resolve(runDir, "first-contact"),
     healthTimeoutMs: (request.healthTimeoutSeconds ?? fleet.deploy.healthTimeoutSeconds) * 1e3,
     rebootTimeoutMs: request.rebootTimeoutSeconds * 1e3,
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
@@ -11063,7 +11109,7 @@ function showRecordedKeys(plan, head, states) {
 
 // src/cli/views/monitor.ts
 import { appendFileSync, mkdirSync } from "node:fs";
-import path30 from "node:path";
+import path31 from "node:path";
 var APPLY_OUTPUT_FORMAT_VERSION = 1;
 function isLiveTerminal(isTty, env) {
   return isTty && env.TERM !== "dumb";
@@ -11160,7 +11206,7 @@ function logFiles(dir) {
   const midLine = /* @__PURE__ */ new Set();
   return (event) => {
     const host = "host" in event ? event.host : "_run";
-    const file = path30.join(dir, `${host}.log`);
+    const file = path31.join(dir, `${host}.log`);
     if (event.type === "output") {
       appendFileSync(file, event.text);
       if (event.text.endsWith("\n")) midLine.delete(host);
@@ -11219,7 +11265,7 @@ function registerApply(program, io, setExit) {
     const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes5(3).toString("hex")}`;
     const logDir = String(options.logDir);
     if (!options.dryRun) ignoredByGit(logDir);
-    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose), live: isLiveTerminal(io.isTty, process.env), columns: process.stdout.columns }), ...options.dryRun ? [] : [logFiles(path31.join(logDir, runId))]);
+    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose), live: isLiveTerminal(io.isTty, process.env), columns: process.stdout.columns }), ...options.dryRun ? [] : [logFiles(path32.join(logDir, runId))]);
     const stop = new StopControl();
     const release = stopOnSignals(stop, emit);
     const finish3 = (report) => {
@@ -11287,7 +11333,7 @@ function stopOnSignals(stop, emit) {
 }
 function ignoredByGit(logDir) {
   mkdirSync2(logDir, { recursive: true });
-  writeFileSync(path31.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
+  writeFileSync(path32.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
 }
 
 // src/cli/commands/adopt.ts
@@ -11342,13 +11388,13 @@ async function driftOf(probe, state, manifests) {
 // src/apply/probe.ts
 import { mkdtemp as mkdtemp4, rm as rm4, writeFile as writeFile7 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import path32 from "node:path";
+import path33 from "node:path";
 var PARALLEL = 8;
 async function probeHosts(hosts, states, options = {}) {
   const keyed2 = hosts.map((h) => withHostKey(h, effectiveHostKey(h, states.get(h.name)?.state).key));
-  const dir = await mkdtemp4(path32.join(tmpdir4(), "fleetc-probe-"));
+  const dir = await mkdtemp4(path33.join(tmpdir4(), "fleetc-probe-"));
   try {
-    const knownHostsFile = path32.join(dir, "known_hosts");
+    const knownHostsFile = path33.join(dir, "known_hosts");
     await writeFile7(knownHostsFile, knownHostsFor(keyed2));
     const ssh = new Ssh(new ProcessRunner(() => void 0), { knownHostsFile, identityFile: options.identityFile, connectTimeoutSeconds: options.timeoutSeconds ?? 10 });
     const probes = /* @__PURE__ */ new Map();
@@ -11592,7 +11638,7 @@ function registerValidate(program, io, setExit) {
 
 // src/watch/watcher.ts
 import { lstatSync } from "node:fs";
-import path34 from "node:path";
+import path35 from "node:path";
 
 // src/validate/claims-index.ts
 var ClaimsIndex = class {
@@ -11922,7 +11968,7 @@ function artifactDelta(last, artifacts, samePaths) {
 
 // src/watch/output.ts
 import { statSync } from "node:fs";
-import path33 from "node:path";
+import path34 from "node:path";
 var WatchedOutput = class {
   constructor(outDir, rootDir) {
     this.outDir = outDir;
@@ -11971,7 +12017,7 @@ var WatchedOutput = class {
     return { changes, before, after: this.artifacts };
   }
   signature() {
-    const stat = statSync(path33.join(this.outDir, MANIFEST_PATH), { throwIfNoEntry: false });
+    const stat = statSync(path34.join(this.outDir, MANIFEST_PATH), { throwIfNoEntry: false });
     return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
   }
 };
@@ -11982,8 +12028,8 @@ var CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 var YAML = /\.ya?ml$/;
 function startWatch(options, onEvent) {
   const { paths } = options;
-  const fleetRoot = path34.resolve(paths.fleetDir);
-  const nixRoot = path34.resolve(paths.nixDir);
+  const fleetRoot = path35.resolve(paths.fleetDir);
+  const nixRoot = path35.resolve(paths.nixDir);
   const compiler2 = new IncrementalCompiler(outputLayout(paths), options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache);
   let raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
@@ -12003,7 +12049,7 @@ function startWatch(options, onEvent) {
       files = new Map(raw.files.map((f) => [f.relPath, f]));
     } else {
       for (const relPath of changedFiles) {
-        if (!lstatSync(path34.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
+        if (!lstatSync(path35.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
         else files.set(relPath, readFleetFile(paths.fleetDir, relPath));
       }
       const nix = rereadNix ? readNixDir(paths.nixDir) : raw;
@@ -12081,7 +12127,7 @@ function startWatch(options, onEvent) {
   const verifyRecent = () => {
     if (stopped) return;
     for (const relPath of recheck) {
-      const onDisk = lstatSync(path34.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
+      const onDisk = lstatSync(path35.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
       const built = files.get(relPath);
       if (onDisk?.bytes && built?.bytes ? !Buffer.from(onDisk.bytes).equals(built.bytes) : Boolean(onDisk) !== Boolean(built)) changedFiles.add(relPath);
     }
@@ -12098,7 +12144,7 @@ function startWatch(options, onEvent) {
   };
   const watchers = [];
   const onFleet = (event, absPath) => {
-    const relPath = path34.relative(fleetRoot, absPath).split(path34.sep).join("/");
+    const relPath = path35.relative(fleetRoot, absPath).split(path35.sep).join("/");
     if (relPath === "" || relPath.startsWith("..") || relPath.split("/").some((s) => s.startsWith("."))) return;
     if ((event === "add" || event === "change" || event === "unlink") && YAML.test(relPath)) changedFiles.add(relPath);
     else if (event === "addDir" || event === "unlinkDir" || YAML.test(relPath)) rereadAll = true;
@@ -12109,7 +12155,7 @@ function startWatch(options, onEvent) {
     rereadNix = true;
     schedule();
   };
-  const hidden2 = (root) => (p) => path34.relative(root, p).split(path34.sep).some((s) => s.startsWith(".") && s !== "..");
+  const hidden2 = (root) => (p) => path35.relative(root, p).split(path35.sep).some((s) => s.startsWith(".") && s !== "..");
   const ready = (async () => {
     const { watch } = chokidar();
     const fleetWatcher = watch(fleetRoot, { ignoreInitial: true, ignored: hidden2(fleetRoot) });

@@ -3,6 +3,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { NO_RANGE } from '../diagnostics/diagnostic.ts';
 import { MAX_FILE_BYTES } from '../load/index.ts';
@@ -33,9 +36,48 @@ export async function listTree(repo: GitRoot, commit: string, dirs: readonly str
 
 /** Reads many blobs through one cat-file --batch process; returns contents by object id. */
 export async function readBlobs(repo: GitRoot, ids: readonly string[]): Promise<Map<string, Buffer>> {
-  const unique = [...new Set(ids)];
   const blobs = new Map<string, Buffer>();
-  if (unique.length === 0) return blobs;
+  for (const [id, object] of await readObjects(repo, ids)) {
+    if (object?.id !== id) throw new Error(`git cat-file: unexpected answer for ${id}`);
+    blobs.set(id, object.bytes);
+  }
+  return blobs;
+}
+
+/**
+ * A blob named by commit and path (`<commit>:<path>`), with its id; undefined when there is none.
+ * Git writes it to an unlinked temporary file rather than a pipe: a 12 MB manifest through a pipe
+ * goes at the pace the (busy) main thread drains it, 64 KB at a time; into a file, at git's.
+ */
+export async function readBlobAt(repo: GitRoot, commit: string, file: string): Promise<{ id: string; bytes: Buffer } | undefined> {
+  if (/[\n\r]/.test(file)) return undefined;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetc-blob-'));
+  const fd = openSync(path.join(dir, 'blob'), 'w+');
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: repo.root, stdio: ['pipe', fd, 'ignore'] });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+      child.stdin!.end(`${commit}:${file}\n`);
+    });
+    if (code !== 0) return undefined;
+    const output = Buffer.allocUnsafe(fstatSync(fd).size);
+    readSync(fd, output, 0, output.length, 0);
+    const headerEnd = output.indexOf(10);
+    const [id, type, size] = output.subarray(0, Math.max(headerEnd, 0)).toString('utf8').split(' ');
+    if (type !== 'blob' || id === undefined || size === undefined || headerEnd + 1 + Number(size) + 1 !== output.length) return undefined;
+    return { id, bytes: output.subarray(headerEnd + 1, headerEnd + 1 + Number(size)) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Objects by name (an id, or `<commit>:<path>`) through one cat-file --batch process; undefined: missing. */
+async function readObjects(repo: GitRoot, names: readonly string[]): Promise<Map<string, { id: string; type: string; bytes: Buffer } | undefined>> {
+  const unique = [...new Set(names)];
+  const objects = new Map<string, { id: string; type: string; bytes: Buffer } | undefined>();
+  if (unique.length === 0) return objects;
   const child = spawn('git', ['cat-file', '--batch'], { cwd: repo.root, stdio: ['pipe', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -47,15 +89,22 @@ export async function readBlobs(repo: GitRoot, ids: readonly string[]): Promise<
   await done;
   const output = Buffer.concat(chunks);
   let offset = 0;
-  for (const id of unique) {
+  for (const name of unique) {
     const headerEnd = output.indexOf(10, offset);
-    const [objectId, , size] = output.subarray(offset, headerEnd).toString('utf8').split(' ');
-    if (objectId !== id || size === undefined) throw new Error(`git cat-file: unexpected answer for ${id}`);
+    const header = output.subarray(offset, headerEnd).toString('utf8');
+    // `<name> missing` names nothing; otherwise `<id> <type> <size>`, the contents and a line break.
+    if (header === `${name} missing`) {
+      objects.set(name, undefined);
+      offset = headerEnd + 1;
+      continue;
+    }
+    const [id, type, size] = header.split(' ');
+    if (id === undefined || type === undefined || size === undefined || headerEnd < 0) throw new Error(`git cat-file: unexpected answer for ${name}`);
     const start = headerEnd + 1;
-    blobs.set(id, output.subarray(start, start + Number(size)));
+    objects.set(name, { id, type, bytes: output.subarray(start, start + Number(size)) });
     offset = start + Number(size) + 1;
   }
-  return blobs;
+  return objects;
 }
 
 /**
@@ -64,12 +113,12 @@ export async function readBlobs(repo: GitRoot, ids: readonly string[]): Promise<
  * there: the commit compiles with the library it was built with, when it has one. Blobs in `known`
  * (by id: the other side of a plan holds most of them; they may still be coming) are not read again.
  */
-export async function readFleetAt(repo: GitRoot, commit: string, fleetDir: string, nixDir: string, displayDir: string, libraryDir?: string, knownSoon?: ReadonlyMap<string, Uint8Array> | Promise<ReadonlyMap<string, Uint8Array>>, extraFile?: string, later?: Later): Promise<RawFleet & { existed: boolean; extra?: { id: string; bytes: Buffer } }> {
-  const entries = await listTree(repo, commit, [fleetDir, nixDir, ...(libraryDir ? [libraryDir] : []), ...(extraFile ? [extraFile] : [])]);
+export async function readFleetAt(repo: GitRoot, commit: string, fleetDir: string, nixDir: string, displayDir: string, libraryDir?: string, knownSoon?: ReadonlyMap<string, Uint8Array> | Promise<ReadonlyMap<string, Uint8Array>>, extraFile?: ExtraFile, later?: Later): Promise<RawFleet & { existed: boolean; extra?: { id: string; bytes: Buffer } }> {
+  const entries = await listTree(repo, commit, [fleetDir, nixDir, ...(libraryDir ? [libraryDir] : []), ...(extraFile ? [extraFile.path] : [])]);
   later?.listed(entries.filter((e) => e.path.startsWith(`${fleetDir}/`)).map((e) => ({ relPath: e.path.slice(fleetDir.length + 1), id: e.id })));
   const defer = await later?.defer;
-  // One more regular file read with the rest, by the same two git processes (a plan's committed manifest.json).
-  const extra = extraFile === undefined ? undefined : entries.find((e) => e.path === extraFile && e.type === 'blob' && e.mode !== '120000');
+  // One more regular file (a plan's committed manifest.json): read with the rest, or taken from its early read.
+  const extra = extraFile === undefined ? undefined : entries.find((e) => e.path === extraFile.path && e.type === 'blob' && e.mode !== '120000');
   // Awaited once the tree is listed: a plan lists the base while the head's blobs are read.
   const known = await knownSoon;
   const underLibrary = libraryDir ? entries.filter((e) => e.path.startsWith(`${libraryDir}/`) && e.type === 'blob' && e.mode !== '120000' && !hidden(e.path.slice(libraryDir.length + 1))) : [];
@@ -80,9 +129,14 @@ export async function readFleetAt(repo: GitRoot, commit: string, fleetDir: strin
   const yaml = underFleet.filter((e) => (/\.ya?ml$/.test(e.path) || e.mode === '120000') && !hidden(e.path.slice(fleetDir.length + 1)));
   const readable = yaml.filter((e) => e.type === 'blob' && e.mode !== '120000' && e.size <= MAX_FILE_BYTES);
   const deferred = new Set(defer ? readable.filter((e) => defer(e.path.slice(fleetDir.length + 1), e.id)).map((e) => e.id) : []);
-  const wanted = [...readable.filter((e) => !deferred.has(e.id)).map((e) => e.id), ...underNix.filter((e) => e.type === 'blob').map((e) => e.id), ...underLibrary.map((e) => e.id), ...(extra ? [extra.id] : [])];
+  const wanted = [...readable.filter((e) => !deferred.has(e.id)).map((e) => e.id), ...underNix.filter((e) => e.type === 'blob').map((e) => e.id), ...underLibrary.map((e) => e.id), ...(extra && !extraFile?.early ? [extra.id] : [])];
   const blobs: Map<string, Uint8Array> = await readBlobs(repo, known ? wanted.filter((id) => !known.has(id)) : wanted);
   for (const id of wanted) if (!blobs.has(id)) blobs.set(id, known!.get(id)!);
+  if (extra && extraFile?.early) {
+    // The listing's file is the one read early when it has its blob id (the same commit, so it has).
+    const early = await extraFile.early;
+    blobs.set(extra.id, early?.id === extra.id ? early.bytes : (await readBlobs(repo, [extra.id])).get(extra.id)!);
+  }
   const files: RawFile[] = yaml.map((entry) => {
     const relPath = entry.path.slice(fleetDir.length + 1);
     const displayPath = `${displayDir}/${relPath}`;
@@ -107,6 +161,12 @@ export async function readFleetAt(repo: GitRoot, commit: string, fleetDir: strin
   }
   const library = underLibrary.length > 0 ? libraryFrom(new Map(underLibrary.map((e) => [e.path.slice(libraryDir!.length + 1), asBuffer(blobs.get(e.id)!)]))) : undefined;
   return { displayDir, files, problems: [], nixFiles, nixSources, ...(library ? { library } : {}), existed: underFleet.length > 0, ...(extra ? { extra: { id: extra.id, bytes: asBuffer(blobs.get(extra.id)!) } } : {}) };
+}
+
+/** One more regular file read with a commit's fleet; `early`, its blob being read already (readBlobAt). */
+export interface ExtraFile {
+  path: string;
+  early?: Promise<{ id: string; bytes: Buffer } | undefined>;
 }
 
 /**

@@ -11,7 +11,7 @@ import { hasErrors } from '../diagnostics/diagnostic.ts';
 import type { SourceRegistry } from '../diagnostics/source.ts';
 import { compileRaw, compileStages, emitContext, newCompileMemo, outputLayout, type CompileMemo, type OutputLayout, type Paths } from '../compile/index.ts';
 import { libraryDirOf, repoRelative, resolveRevisions, type GitRoot } from '../git/repository.ts';
-import { readFleetAt, readUnread, type Later } from '../git/tree-reader.ts';
+import { readBlobAt, readFleetAt, readUnread, type ExtraFile, type Later } from '../git/tree-reader.ts';
 import { installedLibrary } from '../library/index.ts';
 import { blobIdOfFile, kindOf, loadParseCache, ParseCache, readFleetDirSync, saveParseCache } from '../load/index.ts';
 import type { RawFile, RawFleet } from '../load/types.ts';
@@ -95,11 +95,13 @@ async function startReads(request: PlanRequest, repo: GitRoot, baseCommit: strin
   const reading: Promise<Revision> = request.head === undefined
     ? Promise.resolve({ raw: readFleetDirSync(request.paths.fleetDir, request.paths.nixDir), info: { ref: WORKING_TREE, fleetExists: true } })
     : readRevision(repo, request.head, headCommit!, dirs, undefined, undefined, later?.head);
+  // The base's committed manifest.json, the largest blob a plan reads (12 MB at 5,000 hosts), is
+  // read from the start, beside both trees' listings; readFleetAt takes it as the listing's file.
+  const manifestPath = `${dirs.outDir}/${MANIFEST_PATH}`;
+  const manifestSoon = readBlobAt(repo, baseCommit, manifestPath).catch(() => undefined);
   // The head's file contents serve the base wherever the two have the same blob.
   const known = reading.then((head) => new Map((head.raw?.files ?? []).filter((f) => f.bytes).map((f) => [blobIdOfFile(f), f.bytes!])));
-  // The base's committed manifest.json is read with its files.
-  const manifestPath = `${dirs.outDir}/${MANIFEST_PATH}`;
-  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known, manifestPath, later?.base);
+  const baseReading = readRevision(repo, request.base, baseCommit, dirs, known, { path: manifestPath, early: manifestSoon }, later?.base);
   baseReading.catch(() => undefined);
   const head = await reading;
   const base = await baseReading;
@@ -177,7 +179,7 @@ async function planWith(request: PlanRequest, reads: Reads, dirs: RepoDirs, layo
   return { ok: true, plan: buildPlan(fullSide(baseSide, base, layout, cache, memo), fullSide(headSide, head, layout, cache, memo), reference), warnings };
 }
 
-async function readRevision(repo: GitRoot, revision: string, commit: string, dirs: RepoDirs, known?: Promise<ReadonlyMap<string, Uint8Array>>, extraFile?: string, later?: Later): Promise<Revision & { extra?: { id: string; bytes: Buffer } }> {
+async function readRevision(repo: GitRoot, revision: string, commit: string, dirs: RepoDirs, known?: Promise<ReadonlyMap<string, Uint8Array>>, extraFile?: ExtraFile, later?: Later): Promise<Revision & { extra?: { id: string; bytes: Buffer } }> {
   const { extra, ...raw } = await readFleetAt(repo, commit, dirs.fleetDir, dirs.nixDir, `${revision}:${dirs.fleetDir}`, dirs.libraryDir, known, extraFile, later);
   return { raw: raw.existed ? raw : undefined, info: { ref: revision, commit, fleetExists: raw.existed }, ...(extra ? { extra } : {}) };
 }
