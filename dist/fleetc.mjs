@@ -7441,8 +7441,11 @@ async function listTree(repo, commit2, dirs) {
   const { stdout: output } = await execFileAsync2("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit2, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
   return output.split("\0").filter(Boolean).map((line) => {
     const tab = line.indexOf("	");
-    const [mode, type, id, size2] = line.slice(0, tab).split(/\s+/);
-    return { mode, type, id, size: size2 === "-" ? 0 : Number(size2), path: line.slice(tab + 1) };
+    const typeAt = line.indexOf(" ") + 1;
+    const idAt = line.indexOf(" ", typeAt) + 1;
+    const sizeAt = line.indexOf(" ", idAt) + 1;
+    const size2 = line.slice(sizeAt, tab).trim();
+    return { mode: line.slice(0, typeAt - 1), type: line.slice(typeAt, idAt - 1), id: line.slice(idAt, sizeAt - 1), size: size2 === "-" ? 0 : Number(size2), path: line.slice(tab + 1) };
   });
 }
 async function readBlobs(repo, ids) {
@@ -7569,7 +7572,7 @@ function asBuffer(bytes) {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 function hidden(relPath) {
-  return relPath.split("/").some((segment) => segment.startsWith("."));
+  return relPath.startsWith(".") || relPath.includes("/.");
 }
 
 // src/plan/reasons.ts
@@ -7852,19 +7855,25 @@ function lazyHosts(text, from) {
   for (let at = from; at < end; ) {
     const keyEnd = text.indexOf(KEY_END, at + ENTRY.length - 1);
     if (keyEnd < 0 || keyEnd > end) return void 0;
-    let name;
-    try {
-      name = JSON.parse(text.toString("utf8", at + ENTRY.length - 1, keyEnd + 1));
-    } catch {
-      return void 0;
-    }
-    if (typeof name !== "string") return void 0;
+    const name = keyOf2(text, at + ENTRY.length - 1, keyEnd + 1);
+    if (name === void 0) return void 0;
     const next = text.indexOf(`,${ENTRY}`, keyEnd);
     const valueEnd = next < 0 || next > end ? end : next;
     defineEntry(hosts, name, text, keyEnd + 3, valueEnd);
     at = valueEnd + 1;
   }
   return hosts;
+}
+function keyOf2(text, start, end) {
+  let plain = true;
+  for (let i = start + 1; i < end - 1 && plain; i++) plain = text[i] >= 32 && text[i] !== 34 && text[i] !== 92;
+  if (plain) return text.toString("utf8", start + 1, end - 1);
+  try {
+    const name = JSON.parse(text.toString("utf8", start, end));
+    return typeof name === "string" ? name : void 0;
+  } catch {
+    return void 0;
+  }
 }
 function defineEntry(hosts, name, text, start, end) {
   let entry;
@@ -8477,8 +8486,8 @@ function unreadShared(cacheSoon) {
   const [head, base] = [listing(), listing()];
   const defer = Promise.all([head.files, base.files, cacheSoon]).then(([headFiles, baseFiles, cache]) => {
     const baseIds = new Map(baseFiles.map((f) => [f.relPath, f.id]));
-    const shared = new Set(headFiles.filter((f) => kindOf(f.relPath) === "host" && baseIds.get(f.relPath) === f.id && cache.facts(f.id) !== void 0).map((f) => `${f.relPath}\0${f.id}`));
-    return (relPath, id) => shared.has(`${relPath}\0${id}`);
+    const shared = new Map(headFiles.filter((f) => kindOf(f.relPath) === "host" && baseIds.get(f.relPath) === f.id && cache.facts(f.id) !== void 0).map((f) => [f.relPath, f.id]));
+    return (relPath, id) => shared.get(relPath) === id;
   });
   return { head: { listed: head.listed, defer }, base: { listed: base.listed, defer } };
 }

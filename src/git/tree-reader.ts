@@ -28,9 +28,13 @@ export async function listTree(repo: GitRoot, commit: string, dirs: readonly str
   // git itself, not through simple-git: a plan lists three trees, and simple-git's own work per call outweighed git's.
   const { stdout: output } = await execFileAsync('git', ['ls-tree', '-r', '-z', '--long', '--full-tree', commit, '--', ...dirs], { cwd: repo.root, encoding: 'utf8', maxBuffer: 1 << 30 });
   return output.split('\0').filter(Boolean).map((line) => {
+    // `<mode> <type> <id> <size, padded to 7 columns>\t<path>`
     const tab = line.indexOf('\t');
-    const [mode, type, id, size] = line.slice(0, tab).split(/\s+/) as [string, string, string, string];
-    return { mode, type, id, size: size === '-' ? 0 : Number(size), path: line.slice(tab + 1) };
+    const typeAt = line.indexOf(' ') + 1;
+    const idAt = line.indexOf(' ', typeAt) + 1;
+    const sizeAt = line.indexOf(' ', idAt) + 1;
+    const size = line.slice(sizeAt, tab).trim();
+    return { mode: line.slice(0, typeAt - 1), type: line.slice(typeAt, idAt - 1), id: line.slice(idAt, sizeAt - 1), size: size === '-' ? 0 : Number(size), path: line.slice(tab + 1) };
   });
 }
 
@@ -201,6 +205,7 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** Some segment of the path starts with a dot. */
 function hidden(relPath: string): boolean {
-  return relPath.split('/').some((segment) => segment.startsWith('.'));
+  return relPath.startsWith('.') || relPath.includes('/.');
 }

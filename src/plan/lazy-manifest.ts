@@ -57,13 +57,8 @@ function lazyHosts(text: Buffer, from: number): Manifest['hosts'] | undefined {
     // at: the line break before an entry's key; the key's closing quote is followed by `: {` and a line break.
     const keyEnd = text.indexOf(KEY_END, at + ENTRY.length - 1);
     if (keyEnd < 0 || keyEnd > end) return undefined;
-    let name: unknown;
-    try {
-      name = JSON.parse(text.toString('utf8', at + ENTRY.length - 1, keyEnd + 1));
-    } catch {
-      return undefined;
-    }
-    if (typeof name !== 'string') return undefined;
+    const name = keyOf(text, at + ENTRY.length - 1, keyEnd + 1);
+    if (name === undefined) return undefined;
     // The next entry's key is the next line indented by four spaces (a nested line is by six or more).
     const next = text.indexOf(`,${ENTRY}`, keyEnd);
     const valueEnd = next < 0 || next > end ? end : next;
@@ -71,6 +66,19 @@ function lazyHosts(text: Buffer, from: number): Manifest['hosts'] | undefined {
     at = valueEnd + 1;
   }
   return hosts;
+}
+
+/** A JSON string's value (its text from quote to quote): the bytes between them when no escape or control byte is there to decode. */
+function keyOf(text: Buffer, start: number, end: number): string | undefined {
+  let plain = true;
+  for (let i = start + 1; i < end - 1 && plain; i++) plain = text[i]! >= 0x20 && text[i] !== 0x22 && text[i] !== 0x5c;
+  if (plain) return text.toString('utf8', start + 1, end - 1);
+  try {
+    const name: unknown = JSON.parse(text.toString('utf8', start, end));
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function defineEntry(hosts: Manifest['hosts'], name: string, text: Buffer, start: number, end: number): void {

@@ -123,8 +123,8 @@ function unreadShared(cacheSoon: Promise<ParseCache>): { head: Later; base: Late
   const [head, base] = [listing(), listing()];
   const defer = Promise.all([head.files, base.files, cacheSoon]).then(([headFiles, baseFiles, cache]) => {
     const baseIds = new Map(baseFiles.map((f) => [f.relPath, f.id]));
-    const shared = new Set(headFiles.filter((f) => kindOf(f.relPath) === 'host' && baseIds.get(f.relPath) === f.id && cache.facts(f.id) !== undefined).map((f) => `${f.relPath}\0${f.id}`));
-    return (relPath: string, id: string) => shared.has(`${relPath}\0${id}`);
+    const shared = new Map(headFiles.filter((f) => kindOf(f.relPath) === 'host' && baseIds.get(f.relPath) === f.id && cache.facts(f.id) !== undefined).map((f) => [f.relPath, f.id]));
+    return (relPath: string, id: string) => shared.get(relPath) === id;
   });
   return { head: { listed: head.listed, defer }, base: { listed: base.listed, defer } };
 }
