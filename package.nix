@@ -1,6 +1,6 @@
 # fleetc as a Nix package: its npm dependencies come from package-lock.json (each locked by its
 # integrity hash through importNpmLock, so no aggregate hash is kept by hand), and the committed
-# bundle dist/fleetc.mjs is what runs: nothing is built but the dependency tree.
+# bundle dist/fleetc.cjs is what runs: nothing is built but the dependency tree.
 { lib, buildNpmPackage, importNpmLock }:
 buildNpmPackage {
   pname = "fleetc";

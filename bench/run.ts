@@ -33,7 +33,7 @@ const PATH_ARGS = ['--fleet', 'fleet', '--out', 'generated', '--nix', 'nix'];
 // from: figures of that are not a user's. Refuse them rather than print them.
 const builtFrom = (JSON.parse(readFileSync(path.join(FLEETC, 'dist/build-info.json'), 'utf8')) as { sourceHash: string }).sourceHash;
 if (existsSync(path.join(FLEETC, 'src')) && sourceHash(path.join(FLEETC, 'src')) !== builtFrom) {
-  console.error(`bench: ${FLEETC}/dist/fleetc.mjs is not built from its src/ (fleetc would run the sources through tsx): run npm run build:cli there first`);
+  console.error(`bench: ${FLEETC}/dist/fleetc.cjs is not built from its src/ (fleetc would run the sources through tsx): run npm run build:cli there first`);
   process.exit(1);
 }
 

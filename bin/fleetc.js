@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Entry point. Runs the bundle dist/fleetc.mjs, which ships with fleetc (committed, rebuilt by
+// Entry point. Runs the bundle dist/fleetc.cjs, which ships with fleetc (committed, rebuilt by
 // `npm run build:cli`): an installed fleetc has no src/ and needs no install script. In a checkout
 // whose src/ differs from the sources the bundle was built from (the hash in dist/build-info.json),
 // it runs the TypeScript sources through tsx instead, so an edited checkout never runs stale code.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { sourceHash } from './source-hash.js';
 
-const bundle = new URL('../dist/fleetc.mjs', import.meta.url);
+const bundle = new URL('../dist/fleetc.cjs', import.meta.url);
 const sources = fileURLToPath(new URL('../src', import.meta.url));
 
 function bundleIsCurrent() {
@@ -23,7 +24,7 @@ function bundleIsCurrent() {
 
 let main;
 if (process.env.FLEETC_FROM_SOURCE !== '1' && bundleIsCurrent()) {
-  ({ main } = await import(bundle.href));
+  ({ main } = createRequire(import.meta.url)(fileURLToPath(bundle)));
 } else {
   const { register } = await import('tsx/esm/api');
   register();

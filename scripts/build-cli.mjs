@@ -1,4 +1,4 @@
-// npm run build:cli: bundles the CLI into dist/fleetc.mjs (its dependencies stay external) and
+// npm run build:cli: bundles the CLI into dist/fleetc.cjs (its dependencies stay external) and
 // records in dist/build-info.json the hash of the sources it was built from. Both are committed, so
 // an installed fleetc runs the bundle whether or not its install scripts ran; bin/fleetc.js runs the
 // sources instead when a checkout's differ from that hash. With --check, compares instead of writing.
@@ -21,25 +21,30 @@ try {
     entryPoints: [path.join(root, 'src/cli/main.ts')],
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    // CommonJS, which bin/fleetc.js requires: Node 20 loads it with ~70 ms less CPU than the same
+    // bundle as an ES module (its ESM loader, and CommonJS packages imported through it), the same
+    // code either way. import.meta.url is the bundle's own file URL.
+    format: 'cjs',
     target: 'node20',
     packages: 'external',
-    outfile: path.join(temp, 'fleetc.mjs'),
+    define: { 'import.meta.url': '__bundleUrl', 'import.meta.resolve': 'undefined' },
+    banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    outfile: path.join(temp, 'fleetc.cjs'),
     logLevel: 'warning',
     plugins: [{ name: 'precompiled-templates', setup: (b) => b.onLoad({ filter: /[\\/]src[\\/]emit[\\/]precompiled-templates\.ts$/ }, () => ({ contents: precompiled, loader: 'js' })) }],
   });
-  const bundle = await readFile(path.join(temp, 'fleetc.mjs'), 'utf8');
+  const bundle = await readFile(path.join(temp, 'fleetc.cjs'), 'utf8');
   const info = `${JSON.stringify({ sourceHash: sourceHash(path.join(root, 'src')), esbuild: JSON.parse(readFileSync(path.join(root, 'node_modules/esbuild/package.json'), 'utf8')).version }, null, 2)}\n`;
   const dist = path.join(root, 'dist');
   if (check) {
-    const stale = [['fleetc.mjs', bundle], ['schema-validators.cjs', validators], ['build-info.json', info]].filter(([name, text]) => readOrEmpty(path.join(dist, name)) !== text).map(([name]) => `dist/${name}`);
+    const stale = [['fleetc.cjs', bundle], ['schema-validators.cjs', validators], ['build-info.json', info]].filter(([name, text]) => readOrEmpty(path.join(dist, name)) !== text).map(([name]) => `dist/${name}`);
     if (stale.length > 0) {
       console.error(`${stale.join(' and ')} ${stale.length > 1 ? 'are' : 'is'} not what the sources build to: run npm run build:cli and commit dist/`);
       process.exitCode = 1;
     }
   } else {
     await mkdir(dist, { recursive: true });
-    await writeFile(path.join(dist, 'fleetc.mjs'), bundle);
+    await writeFile(path.join(dist, 'fleetc.cjs'), bundle);
     await writeFile(path.join(dist, 'schema-validators.cjs'), validators);
     await writeFile(path.join(dist, 'build-info.json'), info);
   }

@@ -40,12 +40,12 @@ test('every template fleetc ships is precompiled for the bundle', () => {
 });
 
 test('the bundle builds the example and inits a fleet without Handlebars\' compiler, to the bytes the sources give', (t) => {
-  const bundle = path.join(REPO_ROOT, 'dist/fleetc.mjs');
+  const bundle = path.join(REPO_ROOT, 'dist/fleetc.cjs');
   const work = tempDir(t);
   // In one process: build --check of the example (its committed output is the sources' build), init, then which Handlebars files were loaded.
   const script = `
     import { createRequire } from 'node:module';
-    const { main } = await import(${JSON.stringify(bundle)});
+    const { main } = createRequire(import.meta.url)(${JSON.stringify(bundle)});
     const io = { stdout: () => {}, stderr: () => {}, isTty: false };
     const check = await main(['node', 'fleetc', 'build', '--check', '--no-cache'], io);
     process.chdir(${JSON.stringify(work)});

@@ -23,7 +23,7 @@ test('a packed fleetc installed without its install scripts: init, validate, bui
   execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: REPO_ROOT, stdio: 'pipe' });
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
   const packed = execFileSync('tar', ['-tzf', path.join(work, tarball)], { encoding: 'utf8' }).split('\n');
-  assert.ok(packed.includes('package/dist/fleetc.mjs') && packed.includes('package/templates/init/fleet.yaml.hbs') && packed.includes('package/nix/modules/first-boot.nix'));
+  assert.ok(packed.includes('package/dist/fleetc.cjs') && packed.includes('package/templates/init/fleet.yaml.hbs') && packed.includes('package/nix/modules/first-boot.nix'));
   assert.ok(!packed.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/')), 'no sources, no tests');
 
   const repo = path.join(work, 'my-fleet');

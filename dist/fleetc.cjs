@@ -1,5 +1,40 @@
+var __bundleUrl = require("node:url").pathToFileURL(__filename).href;
+"use strict";
+var __create = Object.create;
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
+};
+var __copyProps = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+
 // src/cli/main.ts
-import { Command, CommanderError } from "commander";
+var main_exports = {};
+__export(main_exports, {
+  main: () => main
+});
+module.exports = __toCommonJS(main_exports);
+var import_commander6 = require("commander");
 
 // src/diagnostics/diagnostic.ts
 var NO_RANGE = { start: 0, end: 0 };
@@ -28,15 +63,15 @@ function compareText(a, b) {
 }
 
 // src/compile/build-stamp.ts
-import { createHash as createHash3, randomBytes } from "node:crypto";
-import fs2 from "node:fs";
-import path3 from "node:path";
+var import_node_crypto3 = require("node:crypto");
+var import_node_fs4 = __toESM(require("node:fs"), 1);
+var import_node_path3 = __toESM(require("node:path"), 1);
 
 // src/load/parse-cache.ts
-import { createHash } from "node:crypto";
-import v8 from "node:v8";
+var import_node_crypto = require("node:crypto");
+var import_node_v8 = __toESM(require("node:v8"), 1);
 function blobIdOf(bytes) {
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+  return (0, import_node_crypto.createHash)("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 var computedIds = /* @__PURE__ */ new WeakMap();
 function blobIdOfFile(file) {
@@ -102,7 +137,7 @@ var ParseCache = class {
       this.misses++;
       return void 0;
     }
-    if (data instanceof StoredEntry) this.entries.set(id, data = v8.deserialize(data.bytes));
+    if (data instanceof StoredEntry) this.entries.set(id, data = import_node_v8.default.deserialize(data.bytes));
     this.hits++;
     this.used.add(id);
     return Object.isFrozen(data) ? data : Object.freeze(data);
@@ -138,11 +173,11 @@ function deepFreeze(value) {
 }
 
 // src/load/parse.ts
-import { createRequire as createRequire3 } from "node:module";
+var import_node_module3 = require("node:module");
 
 // src/util/lazy-modules.ts
-import { createRequire } from "node:module";
-var require2 = createRequire(import.meta.url);
+var import_node_module = require("node:module");
+var require2 = (0, import_node_module.createRequire)(__bundleUrl);
 var yamlModule;
 var ajvModule;
 var ajvFormatsModule;
@@ -452,29 +487,29 @@ function hasNullKey(value) {
 }
 
 // src/validate/schemas.ts
-import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync2, readFileSync } from "node:fs";
-import { createRequire as createRequire2 } from "node:module";
+var import_node_crypto2 = require("node:crypto");
+var import_node_fs2 = require("node:fs");
+var import_node_module2 = require("node:module");
 
 // src/package-root.ts
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+var import_node_fs = require("node:fs");
+var import_node_path = __toESM(require("node:path"), 1);
+var import_node_url = require("node:url");
 function findPackageRoot(start) {
-  for (let dir = path.dirname(start); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "package.json")) && existsSync(path.join(dir, "schema"))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`fleetc: cannot find its package directory above ${start}`);
+  for (let dir = import_node_path.default.dirname(start); ; dir = import_node_path.default.dirname(dir)) {
+    if ((0, import_node_fs.existsSync)(import_node_path.default.join(dir, "package.json")) && (0, import_node_fs.existsSync)(import_node_path.default.join(dir, "schema"))) return dir;
+    if (import_node_path.default.dirname(dir) === dir) throw new Error(`fleetc: cannot find its package directory above ${start}`);
   }
 }
-var PACKAGE_ROOT = findPackageRoot(fileURLToPath(import.meta.url));
+var PACKAGE_ROOT = findPackageRoot((0, import_node_url.fileURLToPath)(__bundleUrl));
 function packageFile(relative) {
-  return path.join(PACKAGE_ROOT, relative);
+  return import_node_path.default.join(PACKAGE_ROOT, relative);
 }
 
 // src/validate/schemas.ts
 var addFormats = (ajv, formats) => {
-  const module = ajvFormats();
-  return (module.default ?? module)(ajv, formats);
+  const module2 = ajvFormats();
+  return (module2.default ?? module2)(ajv, formats);
 };
 var SCHEMA_DIR = `${packageFile("schema")}/`;
 var SCHEMA_FILES = {
@@ -484,10 +519,10 @@ var SCHEMA_FILES = {
 };
 var compiled;
 var AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, discriminator: true };
-var packageVersion = (name) => createRequire2(import.meta.url)(`${name}/package.json`).version;
+var packageVersion = (name) => (0, import_node_module2.createRequire)(__bundleUrl)(`${name}/package.json`).version;
 var AJV_VERSION = `${packageVersion("ajv")} ajv-formats ${packageVersion("ajv-formats")}`;
 function readSchema(fileName) {
-  return JSON.parse(readFileSync(SCHEMA_DIR + fileName, "utf8"));
+  return JSON.parse((0, import_node_fs2.readFileSync)(SCHEMA_DIR + fileName, "utf8"));
 }
 var PRECOMPILED_VALIDATORS = packageFile("dist/schema-validators.cjs");
 function schemaValidators() {
@@ -505,16 +540,16 @@ function compileValidators(source = false) {
   return { ajv, validators: { fleet: compile("fleet"), profile: compile("profile"), host: compile("host") } };
 }
 function precompiledValidators(file = PRECOMPILED_VALIDATORS) {
-  if (!existsSync2(file)) return void 0;
-  const module = createRequire2(import.meta.url)(file);
-  return module.fingerprint === schemaFingerprint() ? { fleet: module.fleet, profile: module.profile, host: module.host } : void 0;
+  if (!(0, import_node_fs2.existsSync)(file)) return void 0;
+  const module2 = (0, import_node_module2.createRequire)(__bundleUrl)(file);
+  return module2.fingerprint === schemaFingerprint() ? { fleet: module2.fleet, profile: module2.profile, host: module2.host } : void 0;
 }
 var fingerprint;
 function schemaFingerprint() {
   if (fingerprint) return fingerprint;
-  const hash = createHash2("sha256").update(`ajv ${AJV_VERSION} ${JSON.stringify(AJV_OPTIONS)}
+  const hash = (0, import_node_crypto2.createHash)("sha256").update(`ajv ${AJV_VERSION} ${JSON.stringify(AJV_OPTIONS)}
 `);
-  for (const file of ["common.schema.json", ...Object.values(SCHEMA_FILES)]) hash.update(`${file}\0${readFileSync(SCHEMA_DIR + file, "utf8")}\0`);
+  for (const file of ["common.schema.json", ...Object.values(SCHEMA_FILES)]) hash.update(`${file}\0${(0, import_node_fs2.readFileSync)(SCHEMA_DIR + file, "utf8")}\0`);
   return fingerprint = hash.digest("hex");
 }
 
@@ -703,7 +738,7 @@ function rangeOf2(node) {
 // src/load/parse.ts
 var MAX_ALIAS_COUNT = 100;
 var YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" };
-var PARSER_VERSION = `3 yaml@${createRequire3(import.meta.url)("yaml/package.json").version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
+var PARSER_VERSION = `3 yaml@${(0, import_node_module3.createRequire)(__bundleUrl)("yaml/package.json").version} ${JSON.stringify(YAML_OPTIONS)} aliases<=${MAX_ALIAS_COUNT}`;
 function parseFleet(raw, sources, cache, memo, preParsed) {
   const diagnostics = [...raw.problems];
   const loaded2 = { displayDir: raw.displayDir, profiles: [], hosts: [], nixFiles: raw.nixFiles };
@@ -868,21 +903,21 @@ function fileError(code2, file, message, hint) {
 }
 
 // src/util/walk-files.ts
-import fs from "node:fs";
-import path2 from "node:path";
+var import_node_fs3 = __toESM(require("node:fs"), 1);
+var import_node_path2 = __toESM(require("node:path"), 1);
 function walkFiles(root, options = {}) {
   const out = [];
   const visit = (dir, rel) => {
     let entries;
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      entries = import_node_fs3.default.readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
     for (const entry of entries) {
       if (options.skipHidden && entry.name.startsWith(".")) continue;
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) visit(path2.join(dir, entry.name), relPath);
+      if (entry.isDirectory()) visit(import_node_path2.default.join(dir, entry.name), relPath);
       else if (!options.regularOnly || entry.isFile()) out.push(relPath);
     }
   };
@@ -896,21 +931,21 @@ var STAMP_VERSION = 2;
 var codeId;
 function fleetcCode() {
   if (codeId) return codeId;
-  const hash = createHash3("sha256").update(PARSER_VERSION);
+  const hash = (0, import_node_crypto3.createHash)("sha256").update(PARSER_VERSION);
   for (const dir of ["src", "schema", "nix", "dist", "package.json"]) {
-    const root = path3.join(PACKAGE_ROOT, dir);
-    const files = fs2.statSync(root, { throwIfNoEntry: false })?.isFile() ? [""] : walkFiles(root);
+    const root = import_node_path3.default.join(PACKAGE_ROOT, dir);
+    const files = import_node_fs4.default.statSync(root, { throwIfNoEntry: false })?.isFile() ? [""] : walkFiles(root);
     for (const file of files) {
-      const stat = fs2.statSync(path3.join(root, file), { throwIfNoEntry: false });
+      const stat = import_node_fs4.default.statSync(import_node_path3.default.join(root, file), { throwIfNoEntry: false });
       if (stat) hash.update(`${dir}/${file}\0${stat.size}\0${stat.mtimeMs}
 `);
     }
   }
   return codeId = hash.digest("hex");
 }
-function buildKey(raw, outDir, nixDirFromOut, rootDir = path3.dirname(path3.resolve(outDir))) {
+function buildKey(raw, outDir, nixDirFromOut, rootDir = import_node_path3.default.dirname(import_node_path3.default.resolve(outDir))) {
   if (raw.problems.length > 0 || raw.files.some((f) => f.problem)) return void 0;
-  const hash = createHash3("sha256").update(`${STAMP_VERSION}\0${fleetcCode()}\0${path3.resolve(outDir)}\0${path3.resolve(rootDir)}\0${nixDirFromOut}\0${raw.displayDir}
+  const hash = (0, import_node_crypto3.createHash)("sha256").update(`${STAMP_VERSION}\0${fleetcCode()}\0${import_node_path3.default.resolve(outDir)}\0${import_node_path3.default.resolve(rootDir)}\0${nixDirFromOut}\0${raw.displayDir}
 `);
   for (const file of raw.files) hash.update(`${file.relPath}\0${file.blobId ??= blobIdOf(file.bytes)}
 `);
@@ -920,77 +955,77 @@ function buildKey(raw, outDir, nixDirFromOut, rootDir = path3.dirname(path3.reso
 }
 function readStamp(cacheDir) {
   try {
-    const stamp = JSON.parse(fs2.readFileSync(path3.join(cacheDir, FILE_NAME), "utf8"));
+    const stamp = JSON.parse(import_node_fs4.default.readFileSync(import_node_path3.default.join(cacheDir, FILE_NAME), "utf8"));
     const ok = stamp.version === STAMP_VERSION && typeof stamp.key === "string" && isRecord(stamp.files) && isRecord(stamp.root);
     return ok ? stamp : void 0;
   } catch {
     return void 0;
   }
 }
-function outputMatches(stamp, outDir, rootDir = path3.dirname(path3.resolve(outDir))) {
+function outputMatches(stamp, outDir, rootDir = import_node_path3.default.dirname(import_node_path3.default.resolve(outDir))) {
   const files = walkFiles(outDir);
   if (files.length !== Object.keys(stamp.files).length) return false;
   for (const file of files) {
     const recorded = stamp.files[file];
-    if (!recorded || !entryMatches(recorded, path3.join(outDir, file))) return false;
+    if (!recorded || !entryMatches(recorded, import_node_path3.default.join(outDir, file))) return false;
   }
-  return Object.entries(stamp.root).every(([file, recorded]) => entryMatches(recorded, path3.join(rootDir, file)));
+  return Object.entries(stamp.root).every(([file, recorded]) => entryMatches(recorded, import_node_path3.default.join(rootDir, file)));
 }
 function entryMatches(recorded, file) {
-  const stat = fs2.statSync(file, { throwIfNoEntry: false });
+  const stat = import_node_fs4.default.statSync(file, { throwIfNoEntry: false });
   if (!stat || !Array.isArray(recorded) || stat.size !== recorded[0] || stat.mtimeMs !== recorded[1] || stat.ctimeMs !== recorded[2] || stat.ino !== recorded[3]) return false;
   if (recorded[4] === void 0) return true;
   try {
-    return sha256(fs2.readFileSync(file)) === recorded[4];
+    return sha256(import_node_fs4.default.readFileSync(file)) === recorded[4];
   } catch {
     return false;
   }
 }
-function writeStamp(cacheDir, key, hosts, outDir, artifacts, rootDir = path3.dirname(path3.resolve(outDir))) {
-  const temp = path3.join(cacheDir, `.${FILE_NAME}.${randomBytes(4).toString("hex")}`);
+function writeStamp(cacheDir, key, hosts, outDir, artifacts, rootDir = import_node_path3.default.dirname(import_node_path3.default.resolve(outDir))) {
+  const temp = import_node_path3.default.join(cacheDir, `.${FILE_NAME}.${(0, import_node_crypto3.randomBytes)(4).toString("hex")}`);
   try {
-    fs2.mkdirSync(cacheDir, { recursive: true });
-    fs2.writeFileSync(temp, "");
-    const now = fs2.statSync(temp).mtimeMs;
+    import_node_fs4.default.mkdirSync(cacheDir, { recursive: true });
+    import_node_fs4.default.writeFileSync(temp, "");
+    const now = import_node_fs4.default.statSync(temp).mtimeMs;
     const expected = new Map(artifacts.map((a) => [`${a.root ? "root" : "out"}\0${a.path}`, a]));
     const entry = (base, relPath, file) => {
-      const stat = fs2.statSync(file, { throwIfNoEntry: false });
+      const stat = import_node_fs4.default.statSync(file, { throwIfNoEntry: false });
       if (!stat) return void 0;
       const basic = [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
       if (stat.mtimeMs < now && stat.ctimeMs < now) return basic;
       const emitted = expected.get(`${base}\0${relPath}`);
       if (emitted && "sha256" in emitted) return [...basic, emitted.sha256];
-      return [...basic, sha256(emitted === void 0 ? fs2.readFileSync(file) : Buffer.from(emitted.contents, "utf8"))];
+      return [...basic, sha256(emitted === void 0 ? import_node_fs4.default.readFileSync(file) : Buffer.from(emitted.contents, "utf8"))];
     };
     const files = {};
     for (const file of walkFiles(outDir)) {
-      const recorded = entry("out", file, path3.join(outDir, file));
+      const recorded = entry("out", file, import_node_path3.default.join(outDir, file));
       if (recorded) files[file] = recorded;
     }
     const root = {};
     for (const artifact of artifacts) {
       if (!artifact.root) continue;
-      const recorded = entry("root", artifact.path, path3.join(rootDir, artifact.path));
+      const recorded = entry("root", artifact.path, import_node_path3.default.join(rootDir, artifact.path));
       if (recorded) root[artifact.path] = recorded;
     }
-    fs2.writeFileSync(temp, JSON.stringify({ version: STAMP_VERSION, key, hosts, files, root }));
-    fs2.renameSync(temp, path3.join(cacheDir, FILE_NAME));
+    import_node_fs4.default.writeFileSync(temp, JSON.stringify({ version: STAMP_VERSION, key, hosts, files, root }));
+    import_node_fs4.default.renameSync(temp, import_node_path3.default.join(cacheDir, FILE_NAME));
   } catch {
     try {
-      fs2.rmSync(temp, { force: true });
+      import_node_fs4.default.rmSync(temp, { force: true });
     } catch {
     }
   }
 }
 function sha256(bytes) {
-  return createHash3("sha256").update(bytes).digest("hex");
+  return (0, import_node_crypto3.createHash)("sha256").update(bytes).digest("hex");
 }
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/compile/index.ts
-import path7 from "node:path";
+var import_node_path7 = __toESM(require("node:path"), 1);
 
 // src/diagnostics/source.ts
 var SourceText = class {
@@ -1059,7 +1094,7 @@ var SourceRegistry = class {
 };
 
 // src/emit/dhcpd.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+var import_node_fs5 = require("node:fs");
 
 // src/emit/artifact.ts
 var GENERATED_HEADER = "Generated by fleetc. Do not edit: change the fleet YAML and run `fleetc build`.";
@@ -1094,7 +1129,7 @@ function hostKernelArguments(host) {
 }
 
 // src/model/ipv4.ts
-import ipaddr from "ipaddr.js";
+var import_ipaddr = __toESM(require("ipaddr.js"), 1);
 var FOUR_PART_DECIMAL = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
 function isIpv4(text) {
   return FOUR_PART_DECIMAL.test(text);
@@ -1102,7 +1137,7 @@ function isIpv4(text) {
 function ipv4ToInt(text) {
   const value = dottedDecimal(text);
   if (value !== void 0) return value;
-  const bytes = ipaddr.IPv4.parse(text).toByteArray();
+  const bytes = import_ipaddr.default.IPv4.parse(text).toByteArray();
   return (bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]) >>> 0;
 }
 function dottedDecimal(text) {
@@ -1124,7 +1159,7 @@ function intToIpv4(value) {
 function parseCidr(text) {
   let parsed;
   try {
-    parsed = ipaddr.IPv4.parseCIDR(text);
+    parsed = import_ipaddr.default.IPv4.parseCIDR(text);
   } catch {
     return { ok: false, reason: "is not a valid IPv4 CIDR" };
   }
@@ -1290,7 +1325,7 @@ function patchHostPieces(old, kept2, fleet, changed, replaceHost, fragmentOf, st
 }
 
 // src/emit/templates.ts
-import { createRequire as createRequire4 } from "node:module";
+var import_node_module4 = require("node:module");
 
 // src/emit/nix/printer.ts
 var NixCode = class {
@@ -1736,7 +1771,7 @@ var BLOCK_HELPERS = /* @__PURE__ */ new Set(["each", "if", "unless"]);
 function registerEscaper(name, escape) {
   ESCAPERS[name] = escape;
 }
-var require3 = createRequire4(import.meta.url);
+var require3 = (0, import_node_module4.createRequire)(__bundleUrl);
 var OPTIONS = { strict: true, noEscape: false, preventIndent: true };
 var runtime;
 var compiler;
@@ -1797,8 +1832,8 @@ registerEscaper("dhcpdAddresses", (value) => dhcpdAddresses(value));
 registerEscaper("dhcpdMac", (value) => dhcpdMac(String(value)));
 registerEscaper("dhcpdNumber", (value) => dhcpdNumber(value));
 registerEscaper("dhcpdComment", (value) => dhcpdComment(String(value)));
-var renderShared = compileTemplate("dhcpd.conf", readFileSync2(packageFile("templates/dhcpd.conf.hbs"), "utf8"));
-var renderReservations = compileTemplate("dhcpd-hosts", readFileSync2(packageFile("templates/dhcpd-hosts.hbs"), "utf8"));
+var renderShared = compileTemplate("dhcpd.conf", (0, import_node_fs5.readFileSync)(packageFile("templates/dhcpd.conf.hbs"), "utf8"));
+var renderReservations = compileTemplate("dhcpd-hosts", (0, import_node_fs5.readFileSync)(packageFile("templates/dhcpd-hosts.hbs"), "utf8"));
 var emitDhcpd = (fleet) => {
   const shared = renderSharedPart(fleet);
   const networks = dhcpSubnets(fleet, []).map((subnet) => subnet.network.name);
@@ -2315,7 +2350,7 @@ function restartPolicy(retry) {
 }
 
 // src/emit/flake.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+var import_node_fs6 = require("node:fs");
 
 // src/emit/flake-lock.ts
 function renderFlakeLock(fleet) {
@@ -2339,7 +2374,7 @@ function sortKeys(value) {
 }
 
 // src/emit/flake.ts
-var render = compileTemplate("flake.nix", readFileSync3(packageFile("templates/flake.nix.hbs"), "utf8"));
+var render = compileTemplate("flake.nix", (0, import_node_fs6.readFileSync)(packageFile("templates/flake.nix.hbs"), "utf8"));
 var FLAKE_PATH = "flake.nix";
 var FLAKE_LOCK_PATH = "flake.lock";
 var emitFlake = (fleet, context) => {
@@ -2414,7 +2449,7 @@ function withSharedLists(host) {
 }
 
 // src/emit/host-module.ts
-import { createHash as createHash6 } from "node:crypto";
+var import_node_crypto6 = require("node:crypto");
 
 // src/emit/boot-loader.ts
 function printedBootConfig(host) {
@@ -2472,18 +2507,18 @@ var ALERT_SCRIPT = [
 var MDADM_ALERT = `pkgs.writeShellScript "mdadm-alert" ${nixString(ALERT_SCRIPT).replace("@logger@", "${pkgs.util-linux}/bin/logger")}`;
 
 // src/library/index.ts
-import { createHash as createHash5 } from "node:crypto";
+var import_node_crypto5 = require("node:crypto");
 
 // src/load/read-dir.ts
-import { createHash as createHash4 } from "node:crypto";
-import fs3 from "node:fs";
-import path4 from "node:path";
+var import_node_crypto4 = require("node:crypto");
+var import_node_fs7 = __toESM(require("node:fs"), 1);
+var import_node_path4 = __toESM(require("node:path"), 1);
 var MAX_FILE_BYTES = 1024 * 1024;
 var YAML_EXTENSION = /\.ya?ml$/;
 function readFleetDirSync(displayDir, nixDir) {
   const problems = [];
   const files = [];
-  const root = path4.resolve(displayDir);
+  const root = import_node_path4.default.resolve(displayDir);
   const rootStat = statOrUndefined(root);
   if (!rootStat?.isDirectory()) {
     problems.push(fileProblem("FLEET_DIR_MISSING", displayDir, `fleet directory ${displayDir} does not exist or is not a directory`, "pass the fleet directory with --fleet DIR, or run fleetc inside a fleet repository (a directory with fleetc.json, which fleetc init writes)"));
@@ -2496,7 +2531,7 @@ function readFleetDirSync(displayDir, nixDir) {
 function walk(absDir, relDir, displayDir, out) {
   let entries;
   try {
-    entries = fs3.readdirSync(absDir, { withFileTypes: true });
+    entries = import_node_fs7.default.readdirSync(absDir, { withFileTypes: true });
   } catch (error) {
     out.push(unreadable(relDir || ".", displayDir, error));
     return;
@@ -2504,7 +2539,7 @@ function walk(absDir, relDir, displayDir, out) {
   for (const entry of entries) {
     if (entry.name.startsWith(".")) continue;
     const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
-    const absPath = path4.join(absDir, entry.name);
+    const absPath = import_node_path4.default.join(absDir, entry.name);
     const isYaml = YAML_EXTENSION.test(entry.name);
     if (entry.isSymbolicLink()) {
       out.push(symlinkProblem(relPath, displayDir));
@@ -2519,22 +2554,22 @@ function walk(absDir, relDir, displayDir, out) {
     out.push(entry.isFile() ? readRegularFile(absPath, relPath, displayDir) : rawProblem(relPath, displayDir, "FILE_NOT_REGULAR", `${relPath} is not a regular file`, "fleet files must be regular files"));
   }
 }
-var OPEN_FLAGS = fs3.constants.O_RDONLY | fs3.constants.O_NOFOLLOW | fs3.constants.O_NONBLOCK;
+var OPEN_FLAGS = import_node_fs7.default.constants.O_RDONLY | import_node_fs7.default.constants.O_NOFOLLOW | import_node_fs7.default.constants.O_NONBLOCK;
 function readRegularFile(absPath, relPath, displayDir) {
   let fd;
   try {
-    fd = fs3.openSync(absPath, OPEN_FLAGS);
+    fd = import_node_fs7.default.openSync(absPath, OPEN_FLAGS);
   } catch (error) {
     return error.code === "ELOOP" ? symlinkProblem(relPath, displayDir) : unreadable(relPath, displayDir, error);
   }
   try {
-    const stat = fs3.fstatSync(fd);
+    const stat = import_node_fs7.default.fstatSync(fd);
     const problem = fileProblemOf(stat, relPath, displayDir);
     if (problem) return problem;
     const bytes = Buffer.allocUnsafe(stat.size);
     let read = 0;
     while (read < bytes.length) {
-      const n = fs3.readSync(fd, bytes, read, bytes.length - read, read);
+      const n = import_node_fs7.default.readSync(fd, bytes, read, bytes.length - read, read);
       if (n === 0) break;
       read += n;
     }
@@ -2542,7 +2577,7 @@ function readRegularFile(absPath, relPath, displayDir) {
   } catch (error) {
     return unreadable(relPath, displayDir, error);
   } finally {
-    fs3.closeSync(fd);
+    import_node_fs7.default.closeSync(fd);
   }
 }
 function fileProblemOf(stat, relPath, displayDir) {
@@ -2553,10 +2588,10 @@ function fileProblemOf(stat, relPath, displayDir) {
   return void 0;
 }
 function readFleetFile(displayDir, relPath) {
-  const absPath = path4.join(path4.resolve(displayDir), relPath);
+  const absPath = import_node_path4.default.join(import_node_path4.default.resolve(displayDir), relPath);
   let stat;
   try {
-    stat = fs3.lstatSync(absPath);
+    stat = import_node_fs7.default.lstatSync(absPath);
   } catch (error) {
     return unreadable(relPath, displayDir, error);
   }
@@ -2568,7 +2603,7 @@ function yamlEntry(absPath, relPath, displayDir, stat) {
   const problem = fileProblemOf(stat, relPath, displayDir);
   if (problem) return problem;
   try {
-    return { relPath, displayPath: joinDisplay(displayDir, relPath), bytes: fs3.readFileSync(absPath) };
+    return { relPath, displayPath: joinDisplay(displayDir, relPath), bytes: import_node_fs7.default.readFileSync(absPath) };
   } catch (error) {
     return unreadable(relPath, displayDir, error);
   }
@@ -2577,24 +2612,24 @@ function symlinkProblem(relPath, displayDir) {
   return rawProblem(relPath, displayDir, "FILE_SYMLINK", `${relPath} is a symbolic link; fleetc reads fleet files as git stores them and does not follow links`, "replace the link by the file (or directory) itself");
 }
 function readNixDir(nixDir) {
-  const nixTree = nixDir ? readTreeSync(path4.resolve(nixDir)) : /* @__PURE__ */ new Map();
-  const nixFiles = new Map([...nixTree].map(([file, bytes]) => [file, createHash4("sha256").update(bytes).digest("hex")]));
+  const nixTree = nixDir ? readTreeSync(import_node_path4.default.resolve(nixDir)) : /* @__PURE__ */ new Map();
+  const nixFiles = new Map([...nixTree].map(([file, bytes]) => [file, (0, import_node_crypto4.createHash)("sha256").update(bytes).digest("hex")]));
   const nixSources = new Map([...nixTree].map(([file, bytes]) => [file, bytes.toString("utf8")]));
   return { nixFiles, nixSources };
 }
 function readTreeSync(absDir) {
-  return new Map(walkFiles(absDir, { skipHidden: true, regularOnly: true }).map((rel) => [rel, fs3.readFileSync(path4.join(absDir, rel))]));
+  return new Map(walkFiles(absDir, { skipHidden: true, regularOnly: true }).map((rel) => [rel, import_node_fs7.default.readFileSync(import_node_path4.default.join(absDir, rel))]));
 }
 function statOrUndefined(p) {
   try {
-    return fs3.statSync(p);
+    return import_node_fs7.default.statSync(p);
   } catch {
     return void 0;
   }
 }
 function joinDisplay(displayDir, relPath) {
-  if (displayDir !== display.dir) display = { dir: displayDir, base: path4.posix.normalize(displayDir.split(path4.sep).join("/")).replace(/(.)\/$/, "$1") };
-  if (!isPlainRelative(relPath)) return path4.posix.join(displayDir.split(path4.sep).join("/"), relPath);
+  if (displayDir !== display.dir) display = { dir: displayDir, base: import_node_path4.default.posix.normalize(displayDir.split(import_node_path4.default.sep).join("/")).replace(/(.)\/$/, "$1") };
+  if (!isPlainRelative(relPath)) return import_node_path4.default.posix.join(displayDir.split(import_node_path4.default.sep).join("/"), relPath);
   const { base } = display;
   return base === "." ? relPath : base === "/" ? `/${relPath}` : `${base}/${relPath}`;
 }
@@ -2624,7 +2659,7 @@ function libraryFrom(tree) {
   const files = /* @__PURE__ */ new Map();
   const sources = /* @__PURE__ */ new Map();
   for (const [path36, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    files.set(path36, createHash5("sha256").update(bytes).digest("hex"));
+    files.set(path36, (0, import_node_crypto5.createHash)("sha256").update(bytes).digest("hex"));
     sources.set(path36, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
   }
   return { files, sources };
@@ -2662,7 +2697,7 @@ var FIXED = {
 };
 function renderHostModule(fleet, host, context) {
   const bootServer = fleet.boot.server === host.name;
-  const module = {
+  const module2 = {
     imports: printedImports(host, context, bootServer),
     fleet: FIXED.fleet,
     // The boot server (boot.server) serves this very output: DHCP, iPXE scripts and the netboot images.
@@ -2683,7 +2718,7 @@ let
   host = import ./host.nix;
 in
 `;
-  return nixFile(head, module, { collapsePaths: true });
+  return nixFile(head, module2, { collapsePaths: true });
 }
 var printedLists2 = /* @__PURE__ */ new Map();
 function printedList(key, items) {
@@ -2767,11 +2802,11 @@ function serviceConfig(service, host) {
   return { enable: true, ...service.description !== void 0 ? { description: service.description } : {}, ports, ...after.length > 0 ? { after } : {} };
 }
 function zfsHostId(name) {
-  return createHash6("sha256").update(name).digest("hex").slice(0, 8);
+  return (0, import_node_crypto6.createHash)("sha256").update(name).digest("hex").slice(0, 8);
 }
 
 // src/emit/ipxe.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+var import_node_fs8 = require("node:fs");
 
 // src/emit/ipxe/quote.ts
 var PLAIN = /^[A-Za-z0-9._:/+=,@%-]+$/;
@@ -2819,7 +2854,7 @@ registerEscaper("ipxeNumber", (value) => {
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`iPXE: not a non-negative integer: ${String(value)}`);
   return String(value);
 });
-var template = (name) => readFileSync4(packageFile(`templates/${name}.hbs`), "utf8");
+var template = (name) => (0, import_node_fs8.readFileSync)(packageFile(`templates/${name}.hbs`), "utf8");
 var renderBoot = compileTemplate("boot.ipxe", template("boot.ipxe"));
 var renderHost = compileTemplate("host.ipxe", template("host.ipxe"));
 var emitIpxe = (fleet) => {
@@ -3078,7 +3113,7 @@ function json(path36, value) {
 }
 
 // src/emit/manifest.ts
-import crypto, { createHash as createHash7 } from "node:crypto";
+var import_node_crypto7 = __toESM(require("node:crypto"), 1);
 var MANIFEST_PATH = "manifest.json";
 var MANIFEST_VERSION = 3;
 function hostLibraryHashes(manifest, host) {
@@ -3091,9 +3126,9 @@ function hostNixHashes(manifest, host) {
   if (!manifest || !entry) return {};
   return Object.fromEntries(entry.nix.map((path36) => [path36, manifest.nix[path36]]));
 }
-var oneShot = crypto.hash;
+var oneShot = import_node_crypto7.default.hash;
 function sha2562(text) {
-  return oneShot ? oneShot("sha256", text, "hex") : createHash7("sha256").update(text).digest("hex");
+  return oneShot ? oneShot("sha256", text, "hex") : (0, import_node_crypto7.createHash)("sha256").update(text).digest("hex");
 }
 var artifactHashes = /* @__PURE__ */ new WeakMap();
 var partHashes = /* @__PURE__ */ new Map();
@@ -3375,7 +3410,7 @@ function isSafeRelativePath(path36) {
 var UNSAFE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;
 
 // src/emit/stream.ts
-import { createHash as createHash8 } from "node:crypto";
+var import_node_crypto8 = require("node:crypto");
 
 // src/emit/manifest-stream.ts
 var ManifestRecorder = class {
@@ -3560,7 +3595,7 @@ var FleetStream = class {
   }
   /** The manifest's pieces, its sha256 kept once they have all been given. */
   *hashed(pieces) {
-    const hash = createHash8("sha256");
+    const hash = (0, import_node_crypto8.createHash)("sha256");
     for (const piece of pieces) {
       hash.update(piece);
       yield piece;
@@ -3587,7 +3622,7 @@ function withClusterVoters(fleet, chunk, start, index) {
 }
 
 // src/compile/workers.ts
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+var import_node_worker_threads = require("node:worker_threads");
 
 // src/compile/affected.ts
 function fleetShape(fleet, checked, context) {
@@ -3763,30 +3798,30 @@ function emitChunk({ id, fleet, names, emitters, context }, hash) {
 }
 function startWorker() {
   const data = { role: ROLE };
-  const self = import.meta.url;
-  return self.endsWith(".ts") ? new Worker(`import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(self)}); });`, { eval: true, workerData: data }) : new Worker(new URL(self), { workerData: data });
+  const self = __bundleUrl;
+  return self.endsWith(".ts") ? new import_node_worker_threads.Worker(`import(${JSON.stringify((void 0)("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(self)}); });`, { eval: true, workerData: data }) : new import_node_worker_threads.Worker(new URL(self), { workerData: data });
 }
-if (!isMainThread && workerData?.role === ROLE && parentPort) {
-  const port = parentPort;
+if (!import_node_worker_threads.isMainThread && import_node_worker_threads.workerData?.role === ROLE && import_node_worker_threads.parentPort) {
+  const port = import_node_worker_threads.parentPort;
   port.on("message", (request) => port.postMessage(run(request, true)));
 }
 
 // src/load/cache-store.ts
-import { createHash as createHash9, randomBytes as randomBytes2 } from "node:crypto";
-import fs4 from "node:fs";
-import path5 from "node:path";
-import v82 from "node:v8";
+var import_node_crypto9 = require("node:crypto");
+var import_node_fs9 = __toESM(require("node:fs"), 1);
+var import_node_path5 = __toESM(require("node:path"), 1);
+var import_node_v82 = __toESM(require("node:v8"), 1);
 var CACHE_DIR_NAME = ".fleetc-cache";
 var FILE_NAME2 = "parse.bin";
 var MAGIC = "fleetc-parse-cache";
 var EXTRA_ENTRIES = 2e3;
 function defaultCacheDir(fleetDir) {
-  return path5.join(path5.dirname(path5.resolve(fleetDir)), CACHE_DIR_NAME);
+  return import_node_path5.default.join(import_node_path5.default.dirname(import_node_path5.default.resolve(fleetDir)), CACHE_DIR_NAME);
 }
 function loadParseCache(cacheDir) {
   let bytes;
   try {
-    bytes = fs4.readFileSync(path5.join(cacheDir, FILE_NAME2));
+    bytes = import_node_fs9.default.readFileSync(import_node_path5.default.join(cacheDir, FILE_NAME2));
   } catch {
     return { cache: new ParseCache() };
   }
@@ -3798,9 +3833,9 @@ function loadParseCache(cacheDir) {
     if (header.parser !== PARSER_VERSION) throw new Error(`written by another parser (${header.parser})`);
     const payload = bytes.subarray(newline + 1);
     if (payload.length !== header.bytes) throw new Error("truncated");
-    if (createHash9("sha256").update(payload).digest("hex") !== header.sha256) throw new Error("checksum mismatch");
+    if ((0, import_node_crypto9.createHash)("sha256").update(payload).digest("hex") !== header.sha256) throw new Error("checksum mismatch");
     if (typeof header.index !== "number" || header.index > payload.length) throw new Error("not an indexed cache");
-    const stored = v82.deserialize(payload.subarray(0, header.index));
+    const stored = import_node_v82.default.deserialize(payload.subarray(0, header.index));
     const [entries, validated] = Array.isArray(stored) && stored.length === 2 ? stored : [void 0, void 0];
     if (!Array.isArray(entries) || !Array.isArray(validated)) throw new Error("not a list of entries");
     const map = /* @__PURE__ */ new Map();
@@ -3831,23 +3866,23 @@ function saveParseCache(cacheDir, cache) {
     entries.push(entry);
   }
   const validated = cache.validatedFor(new Set(entries.map(([id]) => id)));
-  const stored = entries.map(([, data]) => data instanceof StoredEntry ? data : new StoredEntry(v82.serialize(data), hostFactsOf(data)));
-  const index = v82.serialize([entries.map(([id], i) => [id, stored[i].bytes.length, stored[i].facts]), validated?.kinds ?? []]);
+  const stored = entries.map(([, data]) => data instanceof StoredEntry ? data : new StoredEntry(import_node_v82.default.serialize(data), hostFactsOf(data)));
+  const index = import_node_v82.default.serialize([entries.map(([id], i) => [id, stored[i].bytes.length, stored[i].facts]), validated?.kinds ?? []]);
   const payload = Buffer.concat([index, ...stored.map((entry) => entry.bytes)]);
-  const header = { magic: MAGIC, parser: PARSER_VERSION, ...validated ? { schemas: validated.schemas } : {}, bytes: payload.length, index: index.length, sha256: createHash9("sha256").update(payload).digest("hex") };
-  const target = path5.join(cacheDir, FILE_NAME2);
-  const temp = `${target}.tmp-${process.pid}-${randomBytes2(4).toString("hex")}`;
+  const header = { magic: MAGIC, parser: PARSER_VERSION, ...validated ? { schemas: validated.schemas } : {}, bytes: payload.length, index: index.length, sha256: (0, import_node_crypto9.createHash)("sha256").update(payload).digest("hex") };
+  const target = import_node_path5.default.join(cacheDir, FILE_NAME2);
+  const temp = `${target}.tmp-${process.pid}-${(0, import_node_crypto9.randomBytes)(4).toString("hex")}`;
   try {
-    fs4.mkdirSync(cacheDir, { recursive: true });
-    const ignore = path5.join(cacheDir, ".gitignore");
-    if (!fs4.existsSync(ignore)) fs4.writeFileSync(ignore, "*\n");
-    fs4.writeFileSync(temp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}
+    import_node_fs9.default.mkdirSync(cacheDir, { recursive: true });
+    const ignore = import_node_path5.default.join(cacheDir, ".gitignore");
+    if (!import_node_fs9.default.existsSync(ignore)) import_node_fs9.default.writeFileSync(ignore, "*\n");
+    import_node_fs9.default.writeFileSync(temp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}
 `), payload]));
-    fs4.renameSync(temp, target);
+    import_node_fs9.default.renameSync(temp, target);
     cache.changed = false;
     return true;
   } catch {
-    fs4.rmSync(temp, { force: true });
+    import_node_fs9.default.rmSync(temp, { force: true });
     return false;
   }
 }
@@ -4463,16 +4498,16 @@ function resolvePort(input) {
 }
 
 // src/validate/checks/spellings.ts
-import path6 from "node:path";
+var import_node_path6 = __toESM(require("node:path"), 1);
 function isPlainAbsolute(p) {
   return p.charCodeAt(0) === 47 && !p.includes("//") && !p.includes("/./") && !p.includes("/../") && !p.endsWith("/") && !p.endsWith("/.") && !p.endsWith("/..");
 }
 function canonicalDevice(device) {
-  return isPlainAbsolute(device) ? device : path6.posix.normalize(device).replace(/\/$/, "");
+  return isPlainAbsolute(device) ? device : import_node_path6.default.posix.normalize(device).replace(/\/$/, "");
 }
 function canonicalMount(mount) {
   if (isPlainAbsolute(mount)) return mount;
-  const normalized = path6.posix.normalize(mount);
+  const normalized = import_node_path6.default.posix.normalize(mount);
   return normalized.length > 1 ? normalized.replace(/\/$/, "") : normalized;
 }
 function canonicalBmcAddress(address) {
@@ -5092,10 +5127,10 @@ function checkReferences(fleet, report) {
   const fleetFile = fleet.fleet;
   for (const profile of fleet.profiles) {
     checkLabels(profile.document, profile.data.labels, report);
-    (profile.data.modules ?? []).forEach((module, i) => {
-      if (fleet.nixFiles.has(module)) return;
-      const suggestion = closestMatch(module, [...fleet.nixFiles.keys()]);
-      report.at(profile.document, ["modules", i], { code: "NIX_MODULE_MISSING", message: `module ${module} does not exist under nix/`, hint: suggestion ? `did you mean "${suggestion}"?` : "paths are relative to the nix/ directory beside the fleet" });
+    (profile.data.modules ?? []).forEach((module2, i) => {
+      if (fleet.nixFiles.has(module2)) return;
+      const suggestion = closestMatch(module2, [...fleet.nixFiles.keys()]);
+      report.at(profile.document, ["modules", i], { code: "NIX_MODULE_MISSING", message: `module ${module2} does not exist under nix/`, hint: suggestion ? `did you mean "${suggestion}"?` : "paths are relative to the nix/ directory beside the fleet" });
     });
   }
   if (!fleetFile) return;
@@ -5656,9 +5691,9 @@ function nameOf(document) {
 }
 
 // src/compile/source-key.ts
-import { createHash as createHash10 } from "node:crypto";
-import { readFileSync as readFileSync5 } from "node:fs";
-var FLEETC_VERSION = JSON.parse(readFileSync5(packageFile("package.json"), "utf8")).version;
+var import_node_crypto10 = require("node:crypto");
+var import_node_fs10 = require("node:fs");
+var FLEETC_VERSION = JSON.parse((0, import_node_fs10.readFileSync)(packageFile("package.json"), "utf8")).version;
 var KEY_VERSION = 2;
 function sourceKey(raw, layout, library) {
   const kept2 = keys.get(raw);
@@ -5669,7 +5704,7 @@ function sourceKey(raw, layout, library) {
 }
 var keys = /* @__PURE__ */ new WeakMap();
 function computeKey(raw, layout, library) {
-  const hash = createHash10("sha256").update(`fleetc-source ${KEY_VERSION}
+  const hash = (0, import_node_crypto10.createHash)("sha256").update(`fleetc-source ${KEY_VERSION}
 fleetc ${FLEETC_VERSION}
 out ${layout.outDirFromRoot}
 nix ${layout.nixDirFromOut}
@@ -5699,7 +5734,7 @@ function compileStages(raw, options) {
   options.parsed?.();
   const result = { diagnostics: loaded2.diagnostics, sources, hostCount: loaded2.value.hosts.length, profileCount: loaded2.value.profiles.length };
   if (hasErrors(loaded2.diagnostics)) return { compilation: finish(result) };
-  const checked = validateFleet(loaded2.value, { nixDirFromRoot: path7.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild, claims: options.memo?.claims, ports: options.memo?.ports });
+  const checked = validateFleet(loaded2.value, { nixDirFromRoot: import_node_path7.default.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild, claims: options.memo?.claims, ports: options.memo?.ports });
   result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   const resolved2 = resolveFleet(checked.value, options.memo?.resolve);
@@ -5737,13 +5772,13 @@ function outputLayout(paths) {
   return { nixDirFromOut: relativeNixDir(paths), outDirFromRoot: relativePosix(rootDirOf(paths), paths.outDir) };
 }
 function rootDirOf(paths) {
-  return path7.resolve(paths.rootDir ?? path7.dirname(path7.resolve(paths.fleetDir)));
+  return import_node_path7.default.resolve(paths.rootDir ?? import_node_path7.default.dirname(import_node_path7.default.resolve(paths.fleetDir)));
 }
 function relativeNixDir(paths) {
   return relativePosix(paths.outDir, paths.nixDir);
 }
 function relativePosix(from, to) {
-  const relative = path7.relative(path7.resolve(from), path7.resolve(to)).split(path7.sep).join("/");
+  const relative = import_node_path7.default.relative(import_node_path7.default.resolve(from), import_node_path7.default.resolve(to)).split(import_node_path7.default.sep).join("/");
   return relative === "" ? "." : relative;
 }
 function finish(result) {
@@ -5752,8 +5787,8 @@ function finish(result) {
 }
 
 // src/compile/paths.ts
-import fs5 from "node:fs";
-import path8 from "node:path";
+var import_node_fs11 = __toESM(require("node:fs"), 1);
+var import_node_path8 = __toESM(require("node:path"), 1);
 var NIX_PATH_SEGMENT = /^[A-Za-z0-9._+-]+$/;
 function fleetRepositoryRoot(paths) {
   return rootDirOf(paths);
@@ -5762,7 +5797,7 @@ function pathsProblem(paths, check = { layout: true }) {
   if (check.layout) {
     const root = rootDirOf(paths);
     for (const [flag, dir, what] of [["--out", paths.outDir, "where flake.nix is written"], ["--nix", paths.nixDir, "so that the flake there can import it"]]) {
-      if (!isInside(path8.resolve(dir), root)) return `${flag} ${dir} must be a directory inside the fleet repository root ${root} (the parent of --fleet), ${what}`;
+      if (!isInside(import_node_path8.default.resolve(dir), root)) return `${flag} ${dir} must be a directory inside the fleet repository root ${root} (the parent of --fleet), ${what}`;
     }
   }
   const nixFromOut = relativeNixDir(paths);
@@ -5780,30 +5815,30 @@ function pathsProblem(paths, check = { layout: true }) {
   return void 0;
 }
 function resolved(dir) {
-  let existing = path8.resolve(dir);
+  let existing = import_node_path8.default.resolve(dir);
   const rest = [];
-  while (!fs5.existsSync(existing) && path8.dirname(existing) !== existing) {
-    rest.unshift(path8.basename(existing));
-    existing = path8.dirname(existing);
+  while (!import_node_fs11.default.existsSync(existing) && import_node_path8.default.dirname(existing) !== existing) {
+    rest.unshift(import_node_path8.default.basename(existing));
+    existing = import_node_path8.default.dirname(existing);
   }
-  return path8.join(fs5.realpathSync(existing), ...rest);
+  return import_node_path8.default.join(import_node_fs11.default.realpathSync(existing), ...rest);
 }
 function isInside(child, parent) {
-  const relative = path8.relative(parent, child);
-  return relative !== "" && !relative.startsWith("..") && !path8.isAbsolute(relative);
+  const relative = import_node_path8.default.relative(parent, child);
+  return relative !== "" && !relative.startsWith("..") && !import_node_path8.default.isAbsolute(relative);
 }
 
 // src/write/writer.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-import fs11 from "node:fs";
-import path14 from "node:path";
+var import_node_crypto12 = require("node:crypto");
+var import_node_fs17 = __toESM(require("node:fs"), 1);
+var import_node_path14 = __toESM(require("node:path"), 1);
 
 // src/write/compare.ts
-import fs6 from "node:fs";
-import path9 from "node:path";
+var import_node_fs12 = __toESM(require("node:fs"), 1);
+var import_node_path9 = __toESM(require("node:path"), 1);
 function compareWithDiskSync(outDir, artifacts, options = {}) {
   const existing = new Set(listFilesSync(outDir));
-  const out = compareWith(existing, outputArtifacts(artifacts), (file) => readOrUndefined(path9.join(outDir, file)));
+  const out = compareWith(existing, outputArtifacts(artifacts), (file) => readOrUndefined(import_node_path9.default.join(outDir, file)));
   return sortChanges([...out, ...compareRootFiles(rootDirOf2(outDir, options), artifacts)]);
 }
 function compareWithKnown(known, artifacts, outDir, options = {}) {
@@ -5840,7 +5875,7 @@ function compareWithNothing(outDir, artifacts, options = {}) {
   return sortChanges([...added, ...compareRootFiles(rootDirOf2(outDir, options), artifacts)]);
 }
 function rootDirOf2(outDir, options) {
-  return path9.resolve(options.rootDir ?? path9.dirname(path9.resolve(outDir)));
+  return import_node_path9.default.resolve(options.rootDir ?? import_node_path9.default.dirname(import_node_path9.default.resolve(outDir)));
 }
 function outputArtifacts(artifacts) {
   return artifacts.filter((a) => !a.root);
@@ -5849,7 +5884,7 @@ function compareRootFiles(rootDir, artifacts) {
   const changes = [];
   for (const artifact of artifacts) {
     if (!artifact.root) continue;
-    const current = readOrUndefined(path9.join(rootDir, artifact.path));
+    const current = readOrUndefined(import_node_path9.default.join(rootDir, artifact.path));
     if (current !== artifact.contents) changes.push({ path: artifact.path, change: current === void 0 ? "added" : "modified", root: true });
   }
   return changes;
@@ -5871,7 +5906,7 @@ function sortChanges(changes) {
 }
 function readOrUndefined(file) {
   try {
-    return fs6.readFileSync(file, "utf8");
+    return import_node_fs12.default.readFileSync(file, "utf8");
   } catch {
     return void 0;
   }
@@ -5925,15 +5960,15 @@ function describeFileSystemError(error) {
 }
 
 // src/write/journal.ts
-import fs7 from "node:fs";
-import path10 from "node:path";
+var import_node_fs13 = __toESM(require("node:fs"), 1);
+var import_node_path10 = __toESM(require("node:path"), 1);
 var JOURNAL_VERSION = 2;
 var WriteLayout = class {
   constructor(outDir, rootDir, id) {
     this.id = id;
-    this.outDir = path10.resolve(outDir);
-    this.rootDir = path10.resolve(rootDir);
-    this.journalPath = path10.join(path10.dirname(this.outDir), `${prefixOf(this.outDir)}journal-${id}`);
+    this.outDir = import_node_path10.default.resolve(outDir);
+    this.rootDir = import_node_path10.default.resolve(rootDir);
+    this.journalPath = import_node_path10.default.join(import_node_path10.default.dirname(this.outDir), `${prefixOf(this.outDir)}journal-${id}`);
   }
   id;
   outDir;
@@ -5941,39 +5976,39 @@ var WriteLayout = class {
   journalPath;
   /** The staging directory of a base's parent: holds out/ and root/ subtrees. */
   stagingDir(base) {
-    return path10.join(base === "out" ? path10.dirname(this.outDir) : this.rootDir, `${prefixOf(this.outDir)}tmp-${this.id}`);
+    return import_node_path10.default.join(base === "out" ? import_node_path10.default.dirname(this.outDir) : this.rootDir, `${prefixOf(this.outDir)}tmp-${this.id}`);
   }
   baseDir(base) {
     return base === "out" ? this.outDir : this.rootDir;
   }
   target(step) {
-    return step.op === "whole" ? this.outDir : path10.join(this.baseDir(step.base), step.path);
+    return step.op === "whole" ? this.outDir : import_node_path10.default.join(this.baseDir(step.base), step.path);
   }
   /** A first build stages every file: the directory of new files is joined once per base, each path appended. */
   newDirs = {};
   staged(step) {
-    const dir = this.newDirs[step.base] ??= path10.join(this.stagingDir(step.base), step.base, "new");
-    return step.path === "" ? dir : `${dir}${path10.sep}${path10.sep === "/" ? step.path : step.path.split("/").join(path10.sep)}`;
+    const dir = this.newDirs[step.base] ??= import_node_path10.default.join(this.stagingDir(step.base), step.base, "new");
+    return step.path === "" ? dir : `${dir}${import_node_path10.default.sep}${import_node_path10.default.sep === "/" ? step.path : step.path.split("/").join(import_node_path10.default.sep)}`;
   }
   backup(step) {
-    return path10.join(this.stagingDir(step.base), step.base, "old", step.path);
+    return import_node_path10.default.join(this.stagingDir(step.base), step.base, "old", step.path);
   }
   /** Removes the staging directories (after the patch is done or undone). */
   removeStaging() {
-    for (const base of ["out", "root"]) fs7.rmSync(this.stagingDir(base), { recursive: true, force: true });
+    for (const base of ["out", "root"]) import_node_fs13.default.rmSync(this.stagingDir(base), { recursive: true, force: true });
   }
 };
 function prefixOf(outDir) {
-  return `.${path10.basename(path10.resolve(outDir))}.`;
+  return `.${import_node_path10.default.basename(import_node_path10.default.resolve(outDir))}.`;
 }
 function writeJournal(layout, journal) {
-  const temp = path10.join(path10.dirname(layout.outDir), `${prefixOf(layout.outDir)}tmp-${layout.id}.journal`);
-  fs7.writeFileSync(temp, JSON.stringify(journal));
-  fs7.renameSync(temp, layout.journalPath);
+  const temp = import_node_path10.default.join(import_node_path10.default.dirname(layout.outDir), `${prefixOf(layout.outDir)}tmp-${layout.id}.journal`);
+  import_node_fs13.default.writeFileSync(temp, JSON.stringify(journal));
+  import_node_fs13.default.renameSync(temp, layout.journalPath);
 }
 function readJournal(file) {
   try {
-    const journal = JSON.parse(fs7.readFileSync(file, "utf8"));
+    const journal = JSON.parse(import_node_fs13.default.readFileSync(file, "utf8"));
     return journal.version === JOURNAL_VERSION && Array.isArray(journal.steps) ? journal : void 0;
   } catch {
     return void 0;
@@ -6010,22 +6045,22 @@ function doStep(layout, step) {
   const target = layout.target(step);
   switch (step.op) {
     case "whole":
-      fs7.renameSync(layout.staged(step), target);
+      import_node_fs13.default.renameSync(layout.staged(step), target);
       return;
     case "add":
       makeParents(layout.baseDir(step.base), step.path);
-      fs7.renameSync(layout.staged(step), target);
+      import_node_fs13.default.renameSync(layout.staged(step), target);
       return;
     case "replace": {
       const backup = layout.backup(step);
       if (!lexists(backup)) keepOld(target, backup);
-      fs7.renameSync(layout.staged(step), target);
+      import_node_fs13.default.renameSync(layout.staged(step), target);
       return;
     }
     case "remove": {
       const backup = layout.backup(step);
-      fs7.mkdirSync(path10.dirname(backup), { recursive: true });
-      fs7.renameSync(target, backup);
+      import_node_fs13.default.mkdirSync(import_node_path10.default.dirname(backup), { recursive: true });
+      import_node_fs13.default.renameSync(target, backup);
       if (step.base === "out") pruneEmptyParents(layout.outDir, step.path);
       return;
     }
@@ -6036,42 +6071,42 @@ function undoStep(layout, step) {
   const backup = layout.backup(step);
   switch (step.op) {
     case "whole":
-      if (isDone(layout, step) && lexists(target)) fs7.renameSync(target, layout.staged(step));
+      if (isDone(layout, step) && lexists(target)) import_node_fs13.default.renameSync(target, layout.staged(step));
       return;
     case "add":
       if (!isDone(layout, step)) return;
-      fs7.rmSync(target, { force: true });
+      import_node_fs13.default.rmSync(target, { force: true });
       if (step.base === "out") pruneEmptyParents(layout.outDir, step.path);
       return;
     case "replace":
       if (!lexists(backup)) return;
-      if (isDone(layout, step)) fs7.renameSync(backup, target);
-      else fs7.rmSync(backup, { force: true });
+      if (isDone(layout, step)) import_node_fs13.default.renameSync(backup, target);
+      else import_node_fs13.default.rmSync(backup, { force: true });
       return;
     case "remove":
       if (!lexists(backup)) return;
       makeParents(layout.baseDir(step.base), step.path);
-      fs7.renameSync(backup, target);
+      import_node_fs13.default.renameSync(backup, target);
       return;
   }
 }
 function keepOld(file, backup) {
-  fs7.mkdirSync(path10.dirname(backup), { recursive: true });
+  import_node_fs13.default.mkdirSync(import_node_path10.default.dirname(backup), { recursive: true });
   try {
-    fs7.linkSync(file, backup);
+    import_node_fs13.default.linkSync(file, backup);
   } catch (error) {
     if (!["EPERM", "EXDEV", "ENOTSUP", "EMLINK", "EOPNOTSUPP"].includes(error.code ?? "")) throw error;
-    fs7.copyFileSync(file, backup, fs7.constants.COPYFILE_EXCL);
+    import_node_fs13.default.copyFileSync(file, backup, import_node_fs13.default.constants.COPYFILE_EXCL);
   }
 }
 function makeParents(root, file) {
-  const dir = path10.posix.dirname(file);
-  if (dir !== ".") fs7.mkdirSync(path10.join(root, dir), { recursive: true });
+  const dir = import_node_path10.default.posix.dirname(file);
+  if (dir !== ".") import_node_fs13.default.mkdirSync(import_node_path10.default.join(root, dir), { recursive: true });
 }
 function pruneEmptyParents(root, file) {
-  for (let dir = path10.posix.dirname(file); dir !== "."; dir = path10.posix.dirname(dir)) {
+  for (let dir = import_node_path10.default.posix.dirname(file); dir !== "."; dir = import_node_path10.default.posix.dirname(dir)) {
     try {
-      fs7.rmdirSync(path10.join(root, dir));
+      import_node_fs13.default.rmdirSync(import_node_path10.default.join(root, dir));
     } catch {
       return;
     }
@@ -6079,7 +6114,7 @@ function pruneEmptyParents(root, file) {
 }
 function lstat(p) {
   try {
-    return fs7.lstatSync(p);
+    return import_node_fs13.default.lstatSync(p);
   } catch {
     return void 0;
   }
@@ -6089,16 +6124,16 @@ function lexists(p) {
 }
 
 // src/write/lock.ts
-import { spawn, spawnSync } from "node:child_process";
-import fs8 from "node:fs";
-import path11 from "node:path";
+var import_node_child_process = require("node:child_process");
+var import_node_fs14 = __toESM(require("node:fs"), 1);
+var import_node_path11 = __toESM(require("node:path"), 1);
 function lockFileFor(outDir) {
-  const target = path11.resolve(outDir);
-  return path11.join(path11.dirname(target), `.${path11.basename(target)}.lock`);
+  const target = import_node_path11.default.resolve(outDir);
+  return import_node_path11.default.join(import_node_path11.default.dirname(target), `.${import_node_path11.default.basename(target)}.lock`);
 }
 function acquireOutputLockToRead(outDir, options) {
   try {
-    fs8.closeSync(fs8.openSync(lockFileFor(outDir), "a", 420));
+    import_node_fs14.default.closeSync(import_node_fs14.default.openSync(lockFileFor(outDir), "a", 420));
   } catch (error) {
     if (["EROFS", "EACCES", "EPERM", "ENOENT"].includes(error.code ?? "")) return void 0;
   }
@@ -6109,7 +6144,7 @@ function acquireOutputLock(outDir, options) {
   const deadline = Date.now() + options.timeoutMs;
   for (; ; ) {
     const fd = openLockFile(file, outDir, options);
-    const result = spawnSync("flock", flockArguments(deadline), { stdio: ["ignore", "ignore", "pipe", fd] });
+    const result = (0, import_node_child_process.spawnSync)("flock", flockArguments(deadline), { stdio: ["ignore", "ignore", "pipe", fd] });
     const lock = lockAfterFlock(file, fd, outDir, options, { error: result.error, status: result.status, stderr: String(result.stderr) });
     if (lock) return lock;
   }
@@ -6120,7 +6155,7 @@ async function acquireOutputLockAsync(outDir, options) {
   for (; ; ) {
     const fd = openLockFile(file, outDir, options);
     const result = await new Promise((resolve) => {
-      const child = spawn("flock", flockArguments(deadline), { stdio: ["ignore", "ignore", "pipe", fd] });
+      const child = (0, import_node_child_process.spawn)("flock", flockArguments(deadline), { stdio: ["ignore", "ignore", "pipe", fd] });
       let stderr = "";
       child.stderr.on("data", (chunk) => stderr += String(chunk));
       child.on("error", (error) => resolve({ error, status: null, stderr }));
@@ -6132,8 +6167,8 @@ async function acquireOutputLockAsync(outDir, options) {
 }
 function openLockFile(file, outDir, options) {
   try {
-    if (options.makeParent) fs8.mkdirSync(path11.dirname(file), { recursive: true });
-    return fs8.openSync(file, "a", 420);
+    if (options.makeParent) import_node_fs14.default.mkdirSync(import_node_path11.default.dirname(file), { recursive: true });
+    return import_node_fs14.default.openSync(file, "a", 420);
   } catch (error) {
     if (isFileSystemError(error)) throw new WriteFailed(`cannot lock ${outDir}: ${describeFileSystemError(error)}`, hintFor(error));
     throw error;
@@ -6145,29 +6180,29 @@ function flockArguments(deadline) {
 }
 function lockAfterFlock(file, fd, outDir, options, result) {
   if (result.error) {
-    fs8.closeSync(fd);
+    import_node_fs14.default.closeSync(fd);
     const missing = result.error.code === "ENOENT";
     throw new WriteFailed(missing ? `cannot lock ${outDir}: flock(1) is not installed` : `cannot lock ${outDir}: ${result.error.message}`, "install util-linux, which provides flock(1)");
   }
   if (result.status !== 0 && result.status !== 1) {
-    fs8.closeSync(fd);
+    import_node_fs14.default.closeSync(fd);
     throw new WriteFailed(`cannot lock ${outDir}: flock: ${result.stderr.trim() || `exit ${result.status}`}`, "the lock file is on a file system without flock(2); put the output directory on a local file system");
   }
   if (result.status === 1) {
     const holder = readHolder(file);
-    fs8.closeSync(fd);
+    import_node_fs14.default.closeSync(fd);
     const who = holder ? `fleetc (pid ${holder.pid}, \`${holder.command}\`, since ${holder.since})` : "another fleetc";
     throw new LockTimeout(`${outDir} is being written by ${who}; waited ${Math.round(options.timeoutMs / 1e3)} s`);
   }
-  const held = fs8.fstatSync(fd);
-  const current = fs8.statSync(file, { throwIfNoEntry: false });
+  const held = import_node_fs14.default.fstatSync(fd);
+  const current = import_node_fs14.default.statSync(file, { throwIfNoEntry: false });
   if (!current || current.ino !== held.ino || current.dev !== held.dev) {
-    fs8.closeSync(fd);
+    import_node_fs14.default.closeSync(fd);
     return void 0;
   }
   try {
-    fs8.ftruncateSync(fd, 0);
-    fs8.writeSync(fd, JSON.stringify({ pid: process.pid, command: options.command ?? "fleetc", since: (/* @__PURE__ */ new Date()).toISOString() }));
+    import_node_fs14.default.ftruncateSync(fd, 0);
+    import_node_fs14.default.writeSync(fd, JSON.stringify({ pid: process.pid, command: options.command ?? "fleetc", since: (/* @__PURE__ */ new Date()).toISOString() }));
   } catch {
   }
   let released = false;
@@ -6176,14 +6211,14 @@ function lockAfterFlock(file, fd, outDir, options, result) {
     release() {
       if (released) return;
       released = true;
-      fs8.rmSync(file, { force: true });
-      fs8.closeSync(fd);
+      import_node_fs14.default.rmSync(file, { force: true });
+      import_node_fs14.default.closeSync(fd);
     }
   };
 }
 function readHolder(file) {
   try {
-    const holder = JSON.parse(fs8.readFileSync(file, "utf8"));
+    const holder = JSON.parse(import_node_fs14.default.readFileSync(file, "utf8"));
     return typeof holder.pid === "number" ? holder : void 0;
   } catch {
     return void 0;
@@ -6191,18 +6226,18 @@ function readHolder(file) {
 }
 
 // src/write/root-files.ts
-import fs9 from "node:fs";
-import path12 from "node:path";
+var import_node_fs15 = __toESM(require("node:fs"), 1);
+var import_node_path12 = __toESM(require("node:path"), 1);
 function rootFileState(target) {
-  const stat = fs9.lstatSync(target, { throwIfNoEntry: false });
+  const stat = import_node_fs15.default.lstatSync(target, { throwIfNoEntry: false });
   if (!stat) return { kind: "absent" };
   if (!stat.isFile()) return { kind: "foreign", reason: stat.isDirectory() ? "it is a directory" : stat.isSymbolicLink() ? "it is a symbolic link" : "it is not a regular file" };
-  const contents = fs9.readFileSync(target, "utf8");
+  const contents = import_node_fs15.default.readFileSync(target, "utf8");
   if (hasGeneratedHeader(contents)) return { kind: "ours" };
-  if (path12.basename(target) === "flake.lock") {
-    const flake = path12.join(path12.dirname(target), "flake.nix");
-    const beside = fs9.lstatSync(flake, { throwIfNoEntry: false });
-    if (beside?.isFile() && hasGeneratedHeader(fs9.readFileSync(flake, "utf8"))) return { kind: "ours" };
+  if (import_node_path12.default.basename(target) === "flake.lock") {
+    const flake = import_node_path12.default.join(import_node_path12.default.dirname(target), "flake.nix");
+    const beside = import_node_fs15.default.lstatSync(flake, { throwIfNoEntry: false });
+    if (beside?.isFile() && hasGeneratedHeader(import_node_fs15.default.readFileSync(flake, "utf8"))) return { kind: "ours" };
     return { kind: "foreign", reason: beside ? "the flake.nix beside it was not written by fleetc" : "there is no fleetc flake.nix beside it" };
   }
   return { kind: "foreign", reason: "its first line is not fleetc's generated header" };
@@ -6210,7 +6245,7 @@ function rootFileState(target) {
 function refuseForeignRootFile(target, contents) {
   const state = rootFileState(target);
   if (state.kind !== "foreign") return;
-  const current = fs9.lstatSync(target).isFile() ? fs9.readFileSync(target, "utf8") : void 0;
+  const current = import_node_fs15.default.lstatSync(target).isFile() ? import_node_fs15.default.readFileSync(target, "utf8") : void 0;
   if (current === contents) return;
   throw new WriteRefused(`${target} was not written by fleetc (${state.reason}); refusing to overwrite it`);
 }
@@ -6219,17 +6254,17 @@ function hasGeneratedHeader(text) {
   return (end === -1 ? text : text.slice(0, end)).includes(GENERATED_HEADER);
 }
 function refuseRootFileInOutput(rootDir, outDir, relPath) {
-  const file = path12.join(rootDir, relPath);
-  if (file === outDir || file.startsWith(`${outDir}${path12.sep}`) || outDir.startsWith(`${file}${path12.sep}`)) throw new Error(`root artifact ${relPath} would land in the output directory ${outDir}`);
+  const file = import_node_path12.default.join(rootDir, relPath);
+  if (file === outDir || file.startsWith(`${outDir}${import_node_path12.default.sep}`) || outDir.startsWith(`${file}${import_node_path12.default.sep}`)) throw new Error(`root artifact ${relPath} would land in the output directory ${outDir}`);
 }
 
 // src/write/stage-stream.ts
-import { createHash as createHash11 } from "node:crypto";
-import fs10 from "node:fs";
-import path13 from "node:path";
+var import_node_crypto11 = require("node:crypto");
+var import_node_fs16 = __toESM(require("node:fs"), 1);
+var import_node_path13 = __toESM(require("node:path"), 1);
 
 // src/write/staging-thread.ts
-import { MessageChannel, receiveMessageOnPort, Worker as Worker2 } from "node:worker_threads";
+var import_node_worker_threads2 = require("node:worker_threads");
 var BLOCKS = 16;
 var BLOCK_BYTES = 1 << 19;
 var HEADER = 16;
@@ -6346,9 +6381,9 @@ var StagingThread = class {
   closed = false;
   started = false;
   constructor() {
-    const { port1, port2 } = new MessageChannel();
+    const { port1, port2 } = new import_node_worker_threads2.MessageChannel();
     this.port = port1;
-    this.worker = new Worker2(THREAD_CODE, { eval: true, execArgv: [], workerData: { port: port2, control: this.control, ring: this.ring }, transferList: [port2] });
+    this.worker = new import_node_worker_threads2.Worker(THREAD_CODE, { eval: true, execArgv: [], workerData: { port: port2, control: this.control, ring: this.ring }, transferList: [port2] });
     this.worker.unref();
   }
   /** The thread has started (until then, the caller writes its files itself). */
@@ -6406,7 +6441,7 @@ var StagingThread = class {
     const wanted = this.wanted;
     this.wanted = [];
     let at = 0;
-    for (let message = receiveMessageOnPort(this.port); message; message = receiveMessageOnPort(this.port)) {
+    for (let message = (0, import_node_worker_threads2.receiveMessageOnPort)(this.port); message; message = (0, import_node_worker_threads2.receiveMessageOnPort)(this.port)) {
       const { hashes } = message.message;
       for (let i = 0; i < hashes.length; i += 64) wanted[at++](hashes.slice(i, i + 64));
     }
@@ -6495,7 +6530,7 @@ var StagingThread = class {
   /** The thread's file-system error, as the errno error it was (the writer turns it into its diagnostic). */
   throwFailure() {
     if (Atomics.load(this.control, FAILED) === 0) return;
-    for (let message = receiveMessageOnPort(this.port); message; message = receiveMessageOnPort(this.port)) {
+    for (let message = (0, import_node_worker_threads2.receiveMessageOnPort)(this.port); message; message = (0, import_node_worker_threads2.receiveMessageOnPort)(this.port)) {
       const { error } = message.message;
       if (error) throw Object.assign(new Error(error.message), error);
     }
@@ -6543,7 +6578,7 @@ var StreamStager = class {
     }
     const setHash = this.hashSetters?.(artifact);
     if (!("contents" in artifact)) this.thread?.settle();
-    const current = this.existing?.has(file) ? readOrUndefined(path13.join(this.layout.outDir, file)) : void 0;
+    const current = this.existing?.has(file) ? readOrUndefined(import_node_path13.default.join(this.layout.outDir, file)) : void 0;
     if (current !== void 0 && sameText(current, artifact)) return setHash?.(sha2562(current));
     const op = this.existing?.has(file) ? "replace" : "add";
     this.stage({ base: "out", path: file, op }, artifact, setHash);
@@ -6551,7 +6586,7 @@ var StreamStager = class {
   }
   takeRoot(artifact) {
     refuseRootFileInOutput(this.layout.rootDir, this.layout.outDir, artifact.path);
-    const file = path13.join(this.layout.rootDir, artifact.path);
+    const file = import_node_path13.default.join(this.layout.rootDir, artifact.path);
     refuseForeignRootFile(file, artifact.contents);
     const setHash = this.hashSetters?.(artifact);
     const current = readOrUndefined(file);
@@ -6605,10 +6640,10 @@ var StreamStager = class {
   }
   /** A read-only mount or directory is found before anything is staged in it. */
   checkWritable(base) {
-    const writable = base === "root" ? [this.layout.rootDir] : [path13.dirname(this.layout.outDir), ...this.outExists ? [this.layout.outDir] : []];
+    const writable = base === "root" ? [this.layout.rootDir] : [import_node_path13.default.dirname(this.layout.outDir), ...this.outExists ? [this.layout.outDir] : []];
     for (const target of writable) {
       if (this.checked.has(target)) continue;
-      fs10.accessSync(target, fs10.constants.W_OK);
+      import_node_fs16.default.accessSync(target, import_node_fs16.default.constants.W_OK);
       this.checked.add(target);
     }
   }
@@ -6618,17 +6653,17 @@ function threadFrom(setting) {
 }
 function writeStaged(file, contents, made) {
   makeParentOnce(file, made);
-  fs10.writeFileSync(file, contents);
+  import_node_fs16.default.writeFileSync(file, contents);
 }
 function makeParentOnce(file, made) {
-  const dir = path13.dirname(file);
+  const dir = import_node_path13.default.dirname(file);
   if (made.has(dir)) return;
-  fs10.mkdirSync(dir, { recursive: true });
+  import_node_fs16.default.mkdirSync(dir, { recursive: true });
   made.add(dir);
 }
 function writePieces(file, pieces, setHash) {
-  const fd = fs10.openSync(file, "w");
-  const hash = setHash && createHash11("sha256");
+  const fd = import_node_fs16.default.openSync(file, "w");
+  const hash = setHash && (0, import_node_crypto11.createHash)("sha256");
   try {
     let block3 = "";
     for (const piece of pieces) {
@@ -6640,14 +6675,14 @@ function writePieces(file, pieces, setHash) {
     }
     if (block3.length > 0) writeAll(fd, block3, hash);
   } finally {
-    fs10.closeSync(fd);
+    import_node_fs16.default.closeSync(fd);
   }
   if (hash) setHash(hash.digest("hex"));
 }
 function writeAll(fd, text, hash) {
   const bytes = Buffer.from(text, "utf8");
   hash?.update(bytes);
-  for (let at = 0; at < bytes.length; ) at += fs10.writeSync(fd, bytes, at);
+  for (let at = 0; at < bytes.length; ) at += import_node_fs16.default.writeSync(fd, bytes, at);
 }
 function sameText(text, artifact) {
   if ("contents" in artifact) return text === artifact.contents;
@@ -6663,7 +6698,7 @@ function sameText(text, artifact) {
 var CRASH_POINTS = ["after-first-staged", "after-temp-written", "after-journal-written", "after-first-patch-step", "after-patched"];
 var DEFAULT_LOCK_TIMEOUT_MS = 3e4;
 function writeOutputSync(outDir, artifacts, crashAt, options = {}) {
-  const target = path14.resolve(outDir);
+  const target = import_node_path14.default.resolve(outDir);
   const rootDir = rootDirOf2(target, options);
   const known = options.known;
   if (known && !Array.isArray(artifacts)) throw new Error("writeOutputSync: known contents need the artifacts as an array");
@@ -6684,8 +6719,8 @@ function writeOutputSync(outDir, artifacts, crashAt, options = {}) {
 }
 function writeStreamLocked(target, rootDir, artifacts, crashAt) {
   recoverInterruptedWriteSync(target, { rootDir });
-  const outExists = refuseForeignDirectory(target) || fs11.existsSync(target);
-  const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes3(4).toString("hex")}`);
+  const outExists = refuseForeignDirectory(target) || import_node_fs17.default.existsSync(target);
+  const layout = new WriteLayout(target, rootDir, `${process.pid}-${(0, import_node_crypto12.randomBytes)(4).toString("hex")}`);
   let crashing = false;
   const crash = (point) => {
     crashing = true;
@@ -6706,7 +6741,7 @@ function writeStreamLocked(target, rootDir, artifacts, crashAt) {
   stager.close();
   const { steps, changes } = staged;
   if (changes.length === 0) return { changes, wrote: false };
-  commit(layout, { version: JOURNAL_VERSION, rootDir: path14.relative(path14.dirname(target), rootDir), direction: "forward", steps }, target, crashAt);
+  commit(layout, { version: JOURNAL_VERSION, rootDir: import_node_path14.default.relative(import_node_path14.default.dirname(target), rootDir), direction: "forward", steps }, target, crashAt);
   return { changes, wrote: true };
 }
 function writeLocked(target, rootDir, all, crashAt, known, patch) {
@@ -6715,11 +6750,11 @@ function writeLocked(target, rootDir, all, crashAt, known, patch) {
   const patched = Boolean(known && hadOld && patch);
   const artifacts = patched ? patch.touched : all;
   if (patch && !patched) checkArtifactPaths(target, rootDir, all);
-  for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(path14.join(rootDir, artifact.path), artifact.contents);
-  const outExists = fs11.existsSync(target);
+  for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(import_node_path14.default.join(rootDir, artifact.path), artifact.contents);
+  const outExists = import_node_fs17.default.existsSync(target);
   const changes = !outExists ? compareWithNothing(target, all, { rootDir }) : patched ? compareTouched(known, patch, target, { rootDir }) : known && hadOld ? compareWithKnown(known, all, target, { rootDir }) : compareWithDiskSync(target, all, { rootDir });
   if (changes.length === 0) return { changes, wrote: false };
-  const layout = new WriteLayout(target, rootDir, `${process.pid}-${randomBytes3(4).toString("hex")}`);
+  const layout = new WriteLayout(target, rootDir, `${process.pid}-${(0, import_node_crypto12.randomBytes)(4).toString("hex")}`);
   const ownSteps = outExists ? changes : changes.filter((c) => c.root);
   const changedKeys = new Set(ownSteps.map((c) => keyOf(c.root ? "root" : "out", c.path)));
   const changedPaths = new Set(ownSteps.map((c) => c.path));
@@ -6738,9 +6773,9 @@ function writeLocked(target, rootDir, all, crashAt, known, patch) {
     steps.push(step);
     staged.push([step, byKey2.get(keyOf(step.base, step.path))]);
   }
-  const journal = { version: JOURNAL_VERSION, rootDir: path14.relative(path14.dirname(target), rootDir), direction: "forward", steps };
-  const written = /* @__PURE__ */ new Set([path14.dirname(target), ...outExists ? [target] : [], ...changes.some((c) => c.root) ? [rootDir] : []]);
-  for (const dir of written) fs11.accessSync(dir, fs11.constants.W_OK);
+  const journal = { version: JOURNAL_VERSION, rootDir: import_node_path14.default.relative(import_node_path14.default.dirname(target), rootDir), direction: "forward", steps };
+  const written = /* @__PURE__ */ new Set([import_node_path14.default.dirname(target), ...outExists ? [target] : [], ...changes.some((c) => c.root) ? [rootDir] : []]);
+  for (const dir of written) import_node_fs17.default.accessSync(dir, import_node_fs17.default.constants.W_OK);
   try {
     const made = /* @__PURE__ */ new Set();
     for (const [step, artifact] of staged) {
@@ -6761,9 +6796,9 @@ function commit(layout, journal, target, crashAt) {
     writeJournal(layout, journal);
   } catch (error) {
     if (!isFileSystemError(error)) throw error;
-    fs11.rmSync(layout.journalPath, { force: true });
+    import_node_fs17.default.rmSync(layout.journalPath, { force: true });
     layout.removeStaging();
-    fs11.rmSync(path14.join(path14.dirname(target), `${prefixOf(target)}tmp-${layout.id}.journal`), { force: true });
+    import_node_fs17.default.rmSync(import_node_path14.default.join(import_node_path14.default.dirname(target), `${prefixOf(target)}tmp-${layout.id}.journal`), { force: true });
     throw error;
   }
   crashAt?.("after-journal-written");
@@ -6795,24 +6830,24 @@ function explain(error) {
   const dest = error.dest;
   if (error.code !== "EXDEV" || !dest) return error;
   try {
-    fs11.accessSync(path14.dirname(dest), fs11.constants.W_OK);
+    import_node_fs17.default.accessSync(import_node_path14.default.dirname(dest), import_node_fs17.default.constants.W_OK);
     return error;
   } catch (probe) {
     return isFileSystemError(probe) ? probe : error;
   }
 }
 function finish2(layout) {
-  fs11.rmSync(layout.journalPath, { force: true });
+  import_node_fs17.default.rmSync(layout.journalPath, { force: true });
   layout.removeStaging();
 }
 function recoverInterruptedWriteSync(outDir, options = {}) {
-  const target = path14.resolve(outDir);
-  const parent = path14.dirname(target);
+  const target = import_node_path14.default.resolve(outDir);
+  const parent = import_node_path14.default.dirname(target);
   const prefix = prefixOf(target);
   for (const name of readdirOrEmpty(parent).filter((n) => n.startsWith(`${prefix}journal-`))) {
     const id = name.slice(`${prefix}journal-`.length);
-    const journal = readJournal(path14.join(parent, name));
-    const layout = new WriteLayout(target, journal ? path14.resolve(parent, journal.rootDir) : rootDirOf2(target, options), id);
+    const journal = readJournal(import_node_path14.default.join(parent, name));
+    const layout = new WriteLayout(target, journal ? import_node_path14.default.resolve(parent, journal.rootDir) : rootDirOf2(target, options), id);
     if (journal && journal.direction === "undo") undo(layout, journal);
     else if (journal && !untouched(layout, journal)) {
       try {
@@ -6826,18 +6861,18 @@ function recoverInterruptedWriteSync(outDir, options = {}) {
     finish2(layout);
   }
   const aside = readdirOrEmpty(parent).filter((n) => n.startsWith(`${prefix}work-`) || n.startsWith(`${prefix}old-`));
-  if (!fs11.existsSync(target) && aside.length > 0) fs11.renameSync(path14.join(parent, aside.shift()), target);
+  if (!import_node_fs17.default.existsSync(target) && aside.length > 0) import_node_fs17.default.renameSync(import_node_path14.default.join(parent, aside.shift()), target);
   const rootDir = rootDirOf2(target, options);
   for (const dir of /* @__PURE__ */ new Set([parent, rootDir])) {
     for (const name of readdirOrEmpty(dir)) {
-      if (name.startsWith(`${prefix}tmp-`) || dir === parent && aside.includes(name)) fs11.rmSync(path14.join(dir, name), { recursive: true, force: true });
+      if (name.startsWith(`${prefix}tmp-`) || dir === parent && aside.includes(name)) import_node_fs17.default.rmSync(import_node_path14.default.join(dir, name), { recursive: true, force: true });
     }
   }
 }
 function hasInterruptedWrite(outDir, options = {}) {
-  const target = path14.resolve(outDir);
+  const target = import_node_path14.default.resolve(outDir);
   const prefix = prefixOf(target);
-  const names = [...readdirOrEmpty(path14.dirname(target)), ...readdirOrEmpty(rootDirOf2(target, options))];
+  const names = [...readdirOrEmpty(import_node_path14.default.dirname(target)), ...readdirOrEmpty(rootDirOf2(target, options))];
   return names.some((n) => n.startsWith(`${prefix}journal-`) || n.startsWith(`${prefix}tmp-`) || n.startsWith(`${prefix}work-`) || n.startsWith(`${prefix}old-`));
 }
 function checkArtifactPaths(target, rootDir, artifacts) {
@@ -6847,9 +6882,9 @@ function checkArtifactPaths(target, rootDir, artifacts) {
   }
 }
 function refuseNonDirectory(target) {
-  const stat = fs11.lstatSync(target, { throwIfNoEntry: false });
+  const stat = import_node_fs17.default.lstatSync(target, { throwIfNoEntry: false });
   if (!stat) return;
-  const resolved2 = stat.isSymbolicLink() ? fs11.statSync(target, { throwIfNoEntry: false }) : stat;
+  const resolved2 = stat.isSymbolicLink() ? import_node_fs17.default.statSync(target, { throwIfNoEntry: false }) : stat;
   if (!resolved2?.isDirectory()) {
     const what = stat.isSymbolicLink() ? resolved2 ? "a symbolic link to a file" : "a dangling symbolic link" : stat.isFile() ? "a file" : "not a directory";
     throw new WriteRefused(`${target} is ${what}, not an output directory; refusing to replace it`);
@@ -6858,12 +6893,12 @@ function refuseNonDirectory(target) {
 function refuseForeignDirectory(target) {
   const entries = readdirOrEmpty(target);
   if (entries.length === 0) return false;
-  const file = path14.join(target, MANIFEST_PATH);
+  const file = import_node_path14.default.join(target, MANIFEST_PATH);
   const head = readHead(file, 200);
   let generator;
   try {
     const match = head === void 0 ? null : /^\{\s*"generator"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(head);
-    generator = match ? JSON.parse(match[1]) : head === void 0 ? void 0 : JSON.parse(fs11.readFileSync(file, "utf8")).generator;
+    generator = match ? JSON.parse(match[1]) : head === void 0 ? void 0 : JSON.parse(import_node_fs17.default.readFileSync(file, "utf8")).generator;
   } catch {
     generator = void 0;
   }
@@ -6886,44 +6921,44 @@ function keyOf(base, file) {
 function readHead(file, bytes) {
   let fd;
   try {
-    fd = fs11.openSync(file, "r");
+    fd = import_node_fs17.default.openSync(file, "r");
     const buffer = Buffer.alloc(bytes);
-    return buffer.subarray(0, fs11.readSync(fd, buffer, 0, bytes, 0)).toString("utf8");
+    return buffer.subarray(0, import_node_fs17.default.readSync(fd, buffer, 0, bytes, 0)).toString("utf8");
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) fs11.closeSync(fd);
+    if (fd !== void 0) import_node_fs17.default.closeSync(fd);
   }
 }
 function readdirOrEmpty(dir) {
   try {
-    return fs11.readdirSync(dir);
+    return import_node_fs17.default.readdirSync(dir);
   } catch {
     return [];
   }
 }
 
 // src/cli/arguments.ts
-import { Option, InvalidArgumentError } from "commander";
+var import_commander = require("commander");
 
 // src/cli/fleet-root.ts
-import fs12 from "node:fs";
-import path15 from "node:path";
+var import_node_fs18 = __toESM(require("node:fs"), 1);
+var import_node_path15 = __toESM(require("node:path"), 1);
 var ROOT_MARKER = "fleetc.json";
 var DEFAULT_MARKER = { fleet: "fleet", nix: "nix", out: "generated" };
 var RootMarkerInvalid = class extends Error {
 };
 function findFleetRoot(from) {
-  for (let dir = path15.resolve(from); ; dir = path15.dirname(dir)) {
-    if (fs12.statSync(path15.join(dir, ROOT_MARKER), { throwIfNoEntry: false })?.isFile()) return dir;
-    if (path15.dirname(dir) === dir) return void 0;
+  for (let dir = import_node_path15.default.resolve(from); ; dir = import_node_path15.default.dirname(dir)) {
+    if (import_node_fs18.default.statSync(import_node_path15.default.join(dir, ROOT_MARKER), { throwIfNoEntry: false })?.isFile()) return dir;
+    if (import_node_path15.default.dirname(dir) === dir) return void 0;
   }
 }
 function readRootMarker(root) {
-  const file = path15.join(root, ROOT_MARKER);
+  const file = import_node_path15.default.join(root, ROOT_MARKER);
   let data;
   try {
-    data = JSON.parse(fs12.readFileSync(file, "utf8"));
+    data = JSON.parse(import_node_fs18.default.readFileSync(file, "utf8"));
   } catch (error) {
     throw new RootMarkerInvalid(`${file} is not JSON (${error.message}); it names the fleet's directories, as fleetc init writes it`);
   }
@@ -6932,7 +6967,7 @@ function readRootMarker(root) {
   for (const [key, value] of Object.entries(data)) {
     if (key === "$schema" || key === "fleetc") continue;
     if (!(key in DEFAULT_MARKER)) throw new RootMarkerInvalid(`${file}: unknown key "${key}" (known: ${Object.keys(DEFAULT_MARKER).join(", ")})`);
-    const inside = typeof value === "string" && value !== "" && !path15.isAbsolute(value) && !path15.normalize(value).startsWith("..");
+    const inside = typeof value === "string" && value !== "" && !import_node_path15.default.isAbsolute(value) && !import_node_path15.default.normalize(value).startsWith("..");
     if (!inside) throw new RootMarkerInvalid(`${file}: "${key}" must be a directory below the root, not ${JSON.stringify(value)}`);
     marker2[key] = value;
   }
@@ -6941,13 +6976,13 @@ function readRootMarker(root) {
 function resolvePaths(given, cwd = process.cwd()) {
   const root = findFleetRoot(cwd);
   const marker2 = root ? readRootMarker(root) : DEFAULT_MARKER;
-  const shown = (dir) => path15.relative(cwd, dir) || ".";
-  const pick = (value, key) => typeof value === "string" ? value : root ? shown(path15.join(root, marker2[key])) : marker2[key];
+  const shown = (dir) => import_node_path15.default.relative(cwd, dir) || ".";
+  const pick = (value, key) => typeof value === "string" ? value : root ? shown(import_node_path15.default.join(root, marker2[key])) : marker2[key];
   return { fleetDir: pick(given.fleet, "fleet"), outDir: pick(given.out, "out"), nixDir: pick(given.nix, "nix"), ...root ? { rootDir: root } : {} };
 }
 
 // src/cli/views/diagnostics.ts
-import path16 from "node:path";
+var import_node_path16 = __toESM(require("node:path"), 1);
 var DIAGNOSTICS_FORMAT_VERSION = 1;
 var DIAGNOSTIC_FORMATS = ["text", "json", "github"];
 function locateAll(diagnostics, sources) {
@@ -6966,7 +7001,7 @@ function renderDiagnostics(format, diagnostics, sources, annotationRoot) {
 `;
     }
     case "github":
-      return located.map((d) => githubAnnotation(d.file && annotationRoot ? { ...d, file: path16.relative(annotationRoot, path16.resolve(d.file)) } : d)).join("");
+      return located.map((d) => githubAnnotation(d.file && annotationRoot ? { ...d, file: import_node_path16.default.relative(annotationRoot, import_node_path16.default.resolve(d.file)) } : d)).join("");
     case "text":
       return located.map((d) => textDiagnostic(d, sources)).join("");
   }
@@ -7016,7 +7051,7 @@ function addPathOptions(command) {
   return command.option("--fleet <dir>", "fleet directory (default: fleet/ of the fleet root, found upward by fleetc.json, or of the current directory)").option("--out <dir>", "output directory (default: generated/ of the fleet root)").option("--nix <dir>", "hand-written Nix directory the generated files import (default: nix/ of the fleet root)");
 }
 function addFormatOption(command) {
-  return command.addOption(new Option("--format <format>", "diagnostics format").choices(DIAGNOSTIC_FORMATS).default("text"));
+  return command.addOption(new import_commander.Option("--format <format>", "diagnostics format").choices(DIAGNOSTIC_FORMATS).default("text"));
 }
 var UsageError = class extends Error {
 };
@@ -7039,7 +7074,7 @@ function formatFrom(options) {
   return options.format;
 }
 function parsePositiveInteger(value) {
-  if (!/^[0-9]+$/.test(value)) throw new InvalidArgumentError("expected a whole number");
+  if (!/^[0-9]+$/.test(value)) throw new import_commander.InvalidArgumentError("expected a whole number");
   return Number(value);
 }
 function addCacheOptions(command) {
@@ -7108,7 +7143,7 @@ function testPause(env = process.env) {
 }
 
 // src/util/tiering.ts
-import v83 from "node:v8";
+var import_node_v83 = __toESM(require("node:v8"), 1);
 var MEASURED = process.versions.v8.startsWith("11.");
 var DEFAULT_BUDGET = 67584;
 function fullBuildTiering() {
@@ -7118,11 +7153,11 @@ function defaultTiering() {
   setBudget(DEFAULT_BUDGET);
 }
 function setBudget(bytecodes) {
-  if (MEASURED) v83.setFlagsFromString(`--interrupt-budget=${bytecodes}`);
+  if (MEASURED) import_node_v83.default.setFlagsFromString(`--interrupt-budget=${bytecodes}`);
 }
 
 // src/cli/views/build.ts
-import path17 from "node:path";
+var import_node_path17 = __toESM(require("node:path"), 1);
 function renderBuildResult(summary) {
   const { outDir, check, changes } = summary;
   const timing = `${summary.hosts} hosts, ${summary.files} files, ${Math.round(summary.milliseconds)} ms`;
@@ -7130,7 +7165,7 @@ function renderBuildResult(summary) {
 `;
   const count = (kind) => changes.filter((c) => c.change === kind).length;
   const counts = `${count("added")} added, ${count("modified")} modified, ${count("removed")} removed`;
-  const root = path17.relative(process.cwd(), summary.rootDir);
+  const root = import_node_path17.default.relative(process.cwd(), summary.rootDir);
   const shown = (c) => c.root ? root ? `${root}/${c.path}` : c.path : `${outDir}/${c.path}`;
   if (!check) return `wrote ${outDir}: ${counts} (${timing})
 `;
@@ -7229,20 +7264,20 @@ function hintFor2(error) {
 }
 
 // src/cli/commands/init.ts
-import fs14 from "node:fs";
-import path20 from "node:path";
+var import_node_fs21 = __toESM(require("node:fs"), 1);
+var import_node_path20 = __toESM(require("node:path"), 1);
 
 // src/init/files.ts
-import { readFileSync as readFileSync6 } from "node:fs";
-import path18 from "node:path";
+var import_node_fs19 = require("node:fs");
+var import_node_path18 = __toESM(require("node:path"), 1);
 registerEscaper("yamlString", (value) => JSON.stringify(String(value)));
 registerEscaper("yamlPath", (value) => {
   const text = String(value);
   if (!/^[A-Za-z0-9._/@+-]+$/.test(text)) throw new Error(`not a plain relative path: ${text}`);
   return text;
 });
-var template2 = (name) => compileTemplate(name, readFileSync6(packageFile(`templates/init/${name}`), "utf8"));
-var GITIGNORE = readFileSync6(packageFile("templates/init/gitignore"), "utf8");
+var template2 = (name) => compileTemplate(name, (0, import_node_fs19.readFileSync)(packageFile(`templates/init/${name}`), "utf8"));
+var GITIGNORE = (0, import_node_fs19.readFileSync)(packageFile("templates/init/gitignore"), "utf8");
 function gitignoreAdditions(existing) {
   if (existing === void 0) return GITIGNORE;
   const have = new Set(existing.split("\n").map((line) => line.trim()));
@@ -7272,7 +7307,7 @@ function minimalFleet(options) {
     { path: "fleet/fleet.yaml", contents: template2("fleet.yaml.hbs")({ ...values, schema: schema("fleet/fleet.yaml") }) },
     { path: "fleet/profiles/base.yaml", contents: template2("profile.yaml.hbs")({ schema: schema("fleet/profiles/base.yaml") }) },
     { path: "fleet/hosts/node-1.yaml", contents: template2("host.yaml.hbs")({ ...values, name: "node-1", schema: schema("fleet/hosts/node-1.yaml") }) },
-    { path: "nix/profiles/base.nix", contents: readFileSync6(packageFile("templates/init/base.nix"), "utf8") },
+    { path: "nix/profiles/base.nix", contents: (0, import_node_fs19.readFileSync)(packageFile("templates/init/base.nix"), "utf8") },
     ...workflows()
   ];
 }
@@ -7280,7 +7315,7 @@ function exampleFleet(options) {
   const example = packageFile("examples/photon-lab");
   const files = [marker()];
   for (const dir of ["fleet", "nix"]) {
-    for (const [rel, bytes] of readTreeSync(path18.join(example, dir))) {
+    for (const [rel, bytes] of readTreeSync(import_node_path18.default.join(example, dir))) {
       const file = `${dir}/${rel}`;
       const text = bytes.toString("utf8");
       files.push({ path: file, contents: text.replace(/^(# yaml-language-server: \$schema=)(?:\.\.\/)+schema\//, `$1${schemaFrom(file, options)}/`) });
@@ -7293,48 +7328,48 @@ function marker() {
 ` };
 }
 function workflows() {
-  const template3 = (name) => readFileSync6(packageFile(`templates/init/${name}`), "utf8");
+  const template3 = (name) => (0, import_node_fs19.readFileSync)(packageFile(`templates/init/${name}`), "utf8");
   return [...["pr.yml", "apply.yml"].map((name) => ({ path: `.github/workflows/${name}`, contents: template3(`workflows/${name}`) })), { path: ".github/dependabot.yml", contents: template3("dependabot.yml") }];
 }
 function schemaFrom(file, { root, schemaDir: schemaDir2 }) {
-  return path18.relative(path18.join(root, path18.dirname(file)), schemaDir2).split(path18.sep).join("/") || ".";
+  return import_node_path18.default.relative(import_node_path18.default.join(root, import_node_path18.default.dirname(file)), schemaDir2).split(import_node_path18.default.sep).join("/") || ".";
 }
 
 // src/init/write.ts
-import fs13 from "node:fs";
-import path19 from "node:path";
-import { randomBytes as randomBytes4 } from "node:crypto";
+var import_node_fs20 = __toESM(require("node:fs"), 1);
+var import_node_path19 = __toESM(require("node:path"), 1);
+var import_node_crypto13 = require("node:crypto");
 var ALLOWED = /* @__PURE__ */ new Set([".git", "node_modules", "package.json", "package-lock.json", ".gitignore"]);
 var InitRefused = class extends Error {
 };
 function writeNewRepository(dir, files) {
-  const target = path19.resolve(dir);
-  const stat = fs13.statSync(target, { throwIfNoEntry: false });
+  const target = import_node_path19.default.resolve(dir);
+  const stat = import_node_fs20.default.statSync(target, { throwIfNoEntry: false });
   if (stat && !stat.isDirectory()) throw new InitRefused(`${dir} is not a directory`);
-  const present = stat ? fs13.readdirSync(target).filter((name) => !ALLOWED.has(name)) : [];
+  const present = stat ? import_node_fs20.default.readdirSync(target).filter((name) => !ALLOWED.has(name)) : [];
   if (present.length > 0) throw new InitRefused(`${dir} is not empty (${present.slice(0, 5).join(", ")}${present.length > 5 ? ", \u2026" : ""}); fleetc init writes a new fleet repository into an empty directory (or one with only .git, .gitignore and an npm install of fleetc)`);
-  fs13.mkdirSync(target, { recursive: true });
-  const staging = path19.join(target, `.fleetc-init.tmp-${randomBytes4(4).toString("hex")}`);
+  import_node_fs20.default.mkdirSync(target, { recursive: true });
+  const staging = import_node_path19.default.join(target, `.fleetc-init.tmp-${(0, import_node_crypto13.randomBytes)(4).toString("hex")}`);
   const moved = [];
   try {
     for (const file of files) {
-      const to = path19.join(staging, file.path);
-      fs13.mkdirSync(path19.dirname(to), { recursive: true });
-      fs13.writeFileSync(to, file.contents, { flag: "wx" });
+      const to = import_node_path19.default.join(staging, file.path);
+      import_node_fs20.default.mkdirSync(import_node_path19.default.dirname(to), { recursive: true });
+      import_node_fs20.default.writeFileSync(to, file.contents, { flag: "wx" });
     }
-    for (const entry of fs13.readdirSync(staging)) {
-      fs13.renameSync(path19.join(staging, entry), path19.join(target, entry));
+    for (const entry of import_node_fs20.default.readdirSync(staging)) {
+      import_node_fs20.default.renameSync(import_node_path19.default.join(staging, entry), import_node_path19.default.join(target, entry));
       moved.push(entry);
     }
-    const gitignore = path19.join(target, ".gitignore");
-    const existing = fs13.existsSync(gitignore) ? fs13.readFileSync(gitignore, "utf8") : void 0;
+    const gitignore = import_node_path19.default.join(target, ".gitignore");
+    const existing = import_node_fs20.default.existsSync(gitignore) ? import_node_fs20.default.readFileSync(gitignore, "utf8") : void 0;
     const additions = gitignoreAdditions(existing);
-    if (additions !== "") fs13.appendFileSync(gitignore, additions);
+    if (additions !== "") import_node_fs20.default.appendFileSync(gitignore, additions);
   } catch (error) {
-    for (const entry of moved) fs13.rmSync(path19.join(target, entry), { recursive: true, force: true });
+    for (const entry of moved) import_node_fs20.default.rmSync(import_node_path19.default.join(target, entry), { recursive: true, force: true });
     throw error;
   } finally {
-    fs13.rmSync(staging, { recursive: true, force: true });
+    import_node_fs20.default.rmSync(staging, { recursive: true, force: true });
   }
 }
 
@@ -7342,7 +7377,7 @@ function writeNewRepository(dir, files) {
 var LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 function registerInit(program, io, setExit) {
   program.command("init").description("write a new fleet repository (fleetc.json, fleet/, nix/, .gitignore, GitHub workflows) that validates and builds at once").argument("[dir]", "the directory of the new repository (empty, or holding only .git and an npm install of fleetc)", ".").option("--example", "write the photon-lab example fleet instead of a minimal one").option("--name <name>", "the fleet's name, a DNS label (default: the directory's name)").option("--domain <domain>", "DNS domain of the hosts (default: <name>.internal)").option("--network <cidr>", "the provisioning network, /8 to /24", "10.0.0.0/24").option("--authorized-key <file...>", "public key files whose keys may log into the hosts and installers").action(async (dir, options) => {
-    const root = path20.resolve(dir);
+    const root = import_node_path20.default.resolve(dir);
     const files = options.example ? exampleFleet({ root, schemaDir: schemaDir(root) }) : minimalFleet(minimalOptions(root, options));
     try {
       writeNewRepository(root, files);
@@ -7352,8 +7387,8 @@ function registerInit(program, io, setExit) {
 `);
       return setExit(EXIT.failed);
     }
-    const shown = path20.relative(process.cwd(), root) || ".";
-    const result = await compileFromDisk({ fleetDir: path20.join(root, "fleet"), outDir: path20.join(root, "generated"), nixDir: path20.join(root, "nix"), rootDir: root }, { validateOnly: true });
+    const shown = import_node_path20.default.relative(process.cwd(), root) || ".";
+    const result = await compileFromDisk({ fleetDir: import_node_path20.default.join(root, "fleet"), outDir: import_node_path20.default.join(root, "generated"), nixDir: import_node_path20.default.join(root, "nix"), rootDir: root }, { validateOnly: true });
     io.stdout(renderDiagnostics("text", result.diagnostics, result.sources));
     io.stderr(`wrote a fleet repository in ${shown}: ${files.length} files (${result.hostCount} hosts, ${result.profileCount} profiles; ${hasErrors(result.diagnostics) ? "invalid" : "valid"})
 `);
@@ -7363,13 +7398,13 @@ function registerInit(program, io, setExit) {
   });
 }
 function minimalOptions(root, options) {
-  const name = options.name ?? path20.basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  const name = options.name ?? import_node_path20.default.basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
   if (!LABEL.test(name)) throw new UsageError(`the fleet's name must be a DNS label (lower-case letters, digits and -), not ${JSON.stringify(name)}: pass --name`);
   const cidr = parseCidr(String(options.network));
   if (!cidr.ok || cidr.value.prefixLength > 24) throw new UsageError(`--network ${String(options.network)}: ${cidr.ok ? "needs room for the pool (.200\u2013.250): /24 or larger" : cidr.reason}`);
   const keys2 = (options.authorizedKey ?? []).flatMap((file) => {
     try {
-      return fs14.readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+      return import_node_fs21.default.readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
     } catch (error) {
       throw new UsageError(`--authorized-key ${file}: ${error.message}`);
     }
@@ -7377,21 +7412,21 @@ function minimalOptions(root, options) {
   return { name, domain: options.domain ?? `${name}.internal`, cidr: cidr.canonical, authorizedKeys: keys2, root, schemaDir: schemaDir(root) };
 }
 function schemaDir(root) {
-  const local = path20.join(root, "node_modules", "fleetc", "schema");
-  return fs14.existsSync(local) ? local : path20.join(PACKAGE_ROOT, "schema");
+  const local = import_node_path20.default.join(root, "node_modules", "fleetc", "schema");
+  return import_node_fs21.default.existsSync(local) ? local : import_node_path20.default.join(PACKAGE_ROOT, "schema");
 }
 
 // src/cli/commands/plan.ts
-import { writeFile as writeFile3 } from "node:fs/promises";
-import { Option as Option2 } from "commander";
+var import_promises5 = require("node:fs/promises");
+var import_commander2 = require("commander");
 
 // src/git/repository.ts
-import { execFile } from "node:child_process";
-import path21 from "node:path";
-import { promisify } from "node:util";
+var import_node_child_process2 = require("node:child_process");
+var import_node_path21 = __toESM(require("node:path"), 1);
+var import_node_util = require("node:util");
 var GitError = class extends Error {
 };
-var execFileAsync = promisify(execFile);
+var execFileAsync = (0, import_node_util.promisify)(import_node_child_process2.execFile);
 async function openRepository(cwd) {
   const { simpleGit } = await import("simple-git");
   const git = simpleGit({ baseDir: cwd });
@@ -7421,8 +7456,8 @@ async function resolveRevisions(cwd, revisions) {
   return { repo, commits };
 }
 function repoRelative(repo, dir) {
-  const relative = path21.relative(repo.root, path21.resolve(dir)).split(path21.sep).join("/");
-  if (relative.startsWith("..") || path21.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
+  const relative = import_node_path21.default.relative(repo.root, import_node_path21.default.resolve(dir)).split(import_node_path21.default.sep).join("/");
+  if (relative.startsWith("..") || import_node_path21.default.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
   return relative;
 }
 function libraryDirOf(repo, paths) {
@@ -7430,13 +7465,13 @@ function libraryDirOf(repo, paths) {
 }
 
 // src/git/tree-reader.ts
-import { execFile as execFile2, spawn as spawn2 } from "node:child_process";
-import { promisify as promisify2 } from "node:util";
-import { createHash as createHash12 } from "node:crypto";
-import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
-import os from "node:os";
-import path22 from "node:path";
-var execFileAsync2 = promisify2(execFile2);
+var import_node_child_process3 = require("node:child_process");
+var import_node_util2 = require("node:util");
+var import_node_crypto14 = require("node:crypto");
+var import_node_fs22 = require("node:fs");
+var import_node_os = __toESM(require("node:os"), 1);
+var import_node_path22 = __toESM(require("node:path"), 1);
+var execFileAsync2 = (0, import_node_util2.promisify)(import_node_child_process3.execFile);
 async function listTree(repo, commit2, dirs) {
   const { stdout: output } = await execFileAsync2("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit2, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
   return output.split("\0").filter(Boolean).map((line) => {
@@ -7458,11 +7493,11 @@ async function readBlobs(repo, ids) {
 }
 async function readBlobAt(repo, commit2, file) {
   if (/[\n\r]/.test(file)) return void 0;
-  const dir = mkdtempSync(path22.join(os.tmpdir(), "fleetc-blob-"));
-  const fd = openSync(path22.join(dir, "blob"), "w+");
-  rmSync(dir, { recursive: true, force: true });
+  const dir = (0, import_node_fs22.mkdtempSync)(import_node_path22.default.join(import_node_os.default.tmpdir(), "fleetc-blob-"));
+  const fd = (0, import_node_fs22.openSync)(import_node_path22.default.join(dir, "blob"), "w+");
+  (0, import_node_fs22.rmSync)(dir, { recursive: true, force: true });
   try {
-    const child = spawn2("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", fd, "ignore"] });
+    const child = (0, import_node_child_process3.spawn)("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", fd, "ignore"] });
     const code2 = await new Promise((resolve, reject) => {
       child.on("error", reject);
       child.on("close", resolve);
@@ -7470,21 +7505,21 @@ async function readBlobAt(repo, commit2, file) {
 `);
     });
     if (code2 !== 0) return void 0;
-    const output = Buffer.allocUnsafe(fstatSync(fd).size);
-    readSync(fd, output, 0, output.length, 0);
+    const output = Buffer.allocUnsafe((0, import_node_fs22.fstatSync)(fd).size);
+    (0, import_node_fs22.readSync)(fd, output, 0, output.length, 0);
     const headerEnd = output.indexOf(10);
     const [id, type, size2] = output.subarray(0, Math.max(headerEnd, 0)).toString("utf8").split(" ");
     if (type !== "blob" || id === void 0 || size2 === void 0 || headerEnd + 1 + Number(size2) + 1 !== output.length) return void 0;
     return { id, bytes: output.subarray(headerEnd + 1, headerEnd + 1 + Number(size2)) };
   } finally {
-    closeSync(fd);
+    (0, import_node_fs22.closeSync)(fd);
   }
 }
 async function readObjects(repo, names) {
   const unique = [...new Set(names)];
   const objects = /* @__PURE__ */ new Map();
   if (unique.length === 0) return objects;
-  const child = spawn2("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", "pipe", "pipe"] });
+  const child = (0, import_node_child_process3.spawn)("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", "pipe", "pipe"] });
   const chunks2 = [];
   child.stdout.on("data", (chunk) => chunks2.push(chunk));
   const done = new Promise((resolve, reject) => {
@@ -7549,7 +7584,7 @@ async function readFleetAt(repo, commit2, fleetDir, nixDir, displayDir, libraryD
   for (const entry of underNix.filter((e) => e.type === "blob" && !hidden(e.path.slice(nixDir.length + 1)))) {
     const relPath = entry.path.slice(nixDir.length + 1);
     const bytes = blobs.get(entry.id);
-    nixFiles.set(relPath, createHash12("sha256").update(bytes).digest("hex"));
+    nixFiles.set(relPath, (0, import_node_crypto14.createHash)("sha256").update(bytes).digest("hex"));
     nixSources.set(relPath, asBuffer(bytes).toString("utf8"));
   }
   const library = underLibrary.length > 0 ? libraryFrom(new Map(underLibrary.map((e) => [e.path.slice(libraryDir.length + 1), asBuffer(blobs.get(e.id))]))) : void 0;
@@ -8181,9 +8216,9 @@ function bootServerFirst(fleet) {
 }
 
 // src/plan/committed.ts
-import path23 from "node:path";
-import { readFileSync as readFileSync7 } from "node:fs";
-import { spawn as spawn3 } from "node:child_process";
+var import_node_path23 = __toESM(require("node:path"), 1);
+var import_node_fs23 = require("node:fs");
+var import_node_child_process4 = require("node:child_process");
 function committedManifestOf(commit2, file, blob) {
   const where = { commit: commit2, path: file, blob: blob.id };
   const whole = () => {
@@ -8195,7 +8230,7 @@ function committedManifestOf(commit2, file, blob) {
 }
 function committedSourceKey(repo, commit2, outDir) {
   return new Promise((resolve) => {
-    const child = spawn3("git", ["cat-file", "blob", `${commit2}:${outDir}/${MANIFEST_PATH}`], { cwd: repo.root, stdio: ["ignore", "pipe", "ignore"] });
+    const child = (0, import_node_child_process4.spawn)("git", ["cat-file", "blob", `${commit2}:${outDir}/${MANIFEST_PATH}`], { cwd: repo.root, stdio: ["ignore", "pipe", "ignore"] });
     const chunks2 = [];
     let settled = false;
     const settle = (key) => {
@@ -8245,16 +8280,16 @@ function committedProblem(manifest, raw, layout) {
 }
 var CODE = ["src", "templates", "schema", "package.json", "package-lock.json"];
 async function fleetcCodeProblem(repo, commit2) {
-  const relative = path23.relative(repo.root, PACKAGE_ROOT).split(path23.sep).join("/");
-  if (relative.startsWith("..") || path23.isAbsolute(relative)) return void 0;
+  const relative = import_node_path23.default.relative(repo.root, PACKAGE_ROOT).split(import_node_path23.default.sep).join("/");
+  if (relative.startsWith("..") || import_node_path23.default.isAbsolute(relative)) return void 0;
   const prefix = relative === "" ? "" : `${relative}/`;
   const committed = new Map((await listTree(repo, commit2, CODE.map((p) => `${prefix}${p}`))).filter((e) => e.type === "blob").map((e) => [e.path.slice(prefix.length), e.id]));
   const running = /* @__PURE__ */ new Map();
   for (const entry of CODE) {
-    const files = entry.includes(".") ? [entry] : walkFiles(path23.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
+    const files = entry.includes(".") ? [entry] : walkFiles(import_node_path23.default.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
     for (const file of files) {
       try {
-        running.set(file, blobIdOf(readFileSync7(path23.join(PACKAGE_ROOT, file))));
+        running.set(file, blobIdOf((0, import_node_fs23.readFileSync)(import_node_path23.default.join(PACKAGE_ROOT, file))));
       } catch {
       }
     }
@@ -8837,21 +8872,21 @@ function renderPlanText(plan, options) {
 }
 
 // src/cli/commands/plan-closures.ts
-import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import path26 from "node:path";
+var import_promises4 = require("node:fs/promises");
+var import_node_os3 = require("node:os");
+var import_node_path26 = __toESM(require("node:path"), 1);
 
 // src/apply/plan-closures.ts
-import { mkdir, writeFile as writeFile2 } from "node:fs/promises";
-import path25 from "node:path";
+var import_promises3 = require("node:fs/promises");
+var import_node_path25 = __toESM(require("node:path"), 1);
 
 // src/apply/closures.ts
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path24 from "node:path";
+var import_promises2 = require("node:fs/promises");
+var import_node_os2 = require("node:os");
+var import_node_path24 = __toESM(require("node:path"), 1);
 
 // src/apply/secrets.ts
-import { readFile } from "node:fs/promises";
+var import_promises = require("node:fs/promises");
 var SecretUnavailable = class extends Error {
 };
 async function readSecret(ref) {
@@ -8862,7 +8897,7 @@ async function readSecret(ref) {
     return value;
   }
   try {
-    return (await readFile(ref.file, "utf8")).replace(/\r?\n$/, "");
+    return (await (0, import_promises.readFile)(ref.file, "utf8")).replace(/\r?\n$/, "");
   } catch (error) {
     throw new SecretUnavailable(`cannot read secret file ${ref.file}: ${error.code ?? "error"}`);
   }
@@ -8963,11 +8998,11 @@ async function keyFile(ref, dryRun) {
   if ("file" in ref) return { file: ref.file, cleanup: async () => void 0 };
   if (dryRun) return { file: `<a private file holding ${"env" in ref ? `$${ref.env}` : "the key"}>`, cleanup: async () => void 0 };
   const value = await readSecret(ref);
-  const dir = await mkdtemp(path24.join(tmpdir(), "fleetc-cache-key-"));
-  const file = path24.join(dir, "key");
-  await writeFile(file, `${value}
+  const dir = await (0, import_promises2.mkdtemp)(import_node_path24.default.join((0, import_node_os2.tmpdir)(), "fleetc-cache-key-"));
+  const file = import_node_path24.default.join(dir, "key");
+  await (0, import_promises2.writeFile)(file, `${value}
 `, { mode: 384 });
-  return { file, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return { file, cleanup: () => (0, import_promises2.rm)(dir, { recursive: true, force: true }) };
 }
 
 // src/apply/closure-diff.ts
@@ -9056,12 +9091,12 @@ async function planClosures(request) {
   const problems = [];
   const evaluate = async (side2, rev, names) => {
     if (names.length === 0) return /* @__PURE__ */ new Map();
-    const dir = path25.join(request.workDir, side2);
-    await mkdir(path25.join(dir, "gcroots"), { recursive: true });
+    const dir = import_node_path25.default.join(request.workDir, side2);
+    await (0, import_promises3.mkdir)(import_node_path25.default.join(dir, "gcroots"), { recursive: true });
     const flake = flakeReference({ repoToplevel: request.repoToplevel, flakeDir: request.flakeDir, rev });
-    const expressionFile = path25.join(dir, "evaluate.nix");
-    await writeFile2(expressionFile, evaluationExpression(flake, names));
-    const result = await evaluateToplevels(request.runner, { flake, ...request.evaluation, gcRootsDir: path25.join(dir, "gcroots"), expressionFile, timeoutMs: request.timeoutMs }, names);
+    const expressionFile = import_node_path25.default.join(dir, "evaluate.nix");
+    await (0, import_promises3.writeFile)(expressionFile, evaluationExpression(flake, names));
+    const result = await evaluateToplevels(request.runner, { flake, ...request.evaluation, gcRootsDir: import_node_path25.default.join(dir, "gcroots"), expressionFile, timeoutMs: request.timeoutMs }, names);
     if (result.failure) problems.push(`${side2}: ${result.failure}`);
     for (const [host, error] of result.errors) problems.push(`${host} at ${side2}: ${error.split("\n")[0]}`);
     return result.toplevels;
@@ -9133,7 +9168,7 @@ var SYSTEM_CHANGES = /* @__PURE__ */ new Set(["update", "reboot-required", "prov
 async function closuresOf(plan, paths, builders) {
   if (!plan.head.commit) return { diffs: [], problems: ["--closures evaluates committed revisions: plan with --head <commit>"] };
   const repo = await openRepository(process.cwd());
-  const workDir = await mkdtemp2(path26.join(tmpdir2(), "fleetc-closures-"));
+  const workDir = await (0, import_promises4.mkdtemp)(import_node_path26.default.join((0, import_node_os3.tmpdir)(), "fleetc-closures-"));
   try {
     return await planClosures({
       runner: new ProcessRunner(() => void 0),
@@ -9148,7 +9183,7 @@ async function closuresOf(plan, paths, builders) {
       timeoutMs: 36e5
     });
   } finally {
-    await rm2(workDir, { recursive: true, force: true });
+    await (0, import_promises4.rm)(workDir, { recursive: true, force: true });
   }
 }
 
@@ -9219,7 +9254,7 @@ function renderPlan(plan, format, options = { diffs: true }) {
   }
 }
 function registerPlan(program, io, setExit) {
-  const command = program.command("plan").description("show what a change does to each host: compile the fleet at two revisions and compare").requiredOption("--base <rev>", "the revision to compare against (e.g. origin/main, HEAD)").option("--head <rev>", "the revision to plan (default: the working tree, uncommitted edits included)").addOption(new Option2("--format <format>", "output format").choices(PLAN_FORMATS).default("text")).option("--plan-file <file>", "also write the plan to this file, in --plan-format").addOption(new Option2("--plan-format <format>", "format of --plan-file").choices(PLAN_FORMATS).default("json")).option("--no-diff", "text format: reasons only, without the artifact diffs").option("--allow-invalid-base", "plan against an empty fleet when the base revision's fleet has errors").option("--detailed-exitcode", "exit 2 when the plan has changes, 0 when it has none").option("--full-base", "compile both revisions in full instead of taking unchanged hosts from the base commit's committed output").option("--list-unchanged", "json: list the unchanged hosts with their artifact hashes too, instead of by name with a reference to the base commit's committed manifest.json").option("--closures", "also evaluate and build, with Nix, the hosts whose system changes, and show each one's store path, package and closure-size change (text and Markdown)").option("--builders <spec>", "with --closures: Nix builders (nix --builders; default: those of nix.conf)");
+  const command = program.command("plan").description("show what a change does to each host: compile the fleet at two revisions and compare").requiredOption("--base <rev>", "the revision to compare against (e.g. origin/main, HEAD)").option("--head <rev>", "the revision to plan (default: the working tree, uncommitted edits included)").addOption(new import_commander2.Option("--format <format>", "output format").choices(PLAN_FORMATS).default("text")).option("--plan-file <file>", "also write the plan to this file, in --plan-format").addOption(new import_commander2.Option("--plan-format <format>", "format of --plan-file").choices(PLAN_FORMATS).default("json")).option("--no-diff", "text format: reasons only, without the artifact diffs").option("--allow-invalid-base", "plan against an empty fleet when the base revision's fleet has errors").option("--detailed-exitcode", "exit 2 when the plan has changes, 0 when it has none").option("--full-base", "compile both revisions in full instead of taking unchanged hosts from the base commit's committed output").option("--list-unchanged", "json: list the unchanged hosts with their artifact hashes too, instead of by name with a reference to the base commit's committed manifest.json").option("--closures", "also evaluate and build, with Nix, the hosts whose system changes, and show each one's store path, package and closure-size change (text and Markdown)").option("--builders <spec>", "with --closures: Nix builders (nix --builders; default: those of nix.conf)");
   addPathOptions(command);
   addCacheOptions(command);
   command.action(async (options) => {
@@ -9257,7 +9292,7 @@ function registerPlan(program, io, setExit) {
     }
     if (options.planFile) {
       try {
-        await writeFile3(String(options.planFile), renderPlan(outcome.plan, options.planFormat));
+        await (0, import_promises5.writeFile)(String(options.planFile), renderPlan(outcome.plan, options.planFormat));
       } catch (error) {
         if (!isFileSystemError(error)) throw error;
         io.stderr(`fleetc plan: cannot write the plan file ${String(options.planFile)}: ${describeFileSystemError(error)}
@@ -9270,18 +9305,18 @@ function registerPlan(program, io, setExit) {
 }
 
 // src/cli/commands/apply.ts
-import { randomBytes as randomBytes5 } from "node:crypto";
-import { appendFileSync as appendFileSync2, mkdirSync as mkdirSync2, writeFileSync } from "node:fs";
-import path32 from "node:path";
-import { Option as Option3 } from "commander";
+var import_node_crypto16 = require("node:crypto");
+var import_node_fs25 = require("node:fs");
+var import_node_path32 = __toESM(require("node:path"), 1);
+var import_commander3 = require("commander");
 
 // src/apply/apply.ts
-import { mkdir as mkdir4, writeFile as writeFile6 } from "node:fs/promises";
-import path30 from "node:path";
+var import_promises10 = require("node:fs/promises");
+var import_node_path30 = __toESM(require("node:path"), 1);
 
 // src/apply/health.ts
-import http from "node:http";
-import net from "node:net";
+var import_node_http = __toESM(require("node:http"), 1);
+var import_node_net = __toESM(require("node:net"), 1);
 function healthChecksFor(host, fleet) {
   const checks = [{ kind: "units", units: host.services.map((s) => `${s}.service`) }];
   for (const name of host.services) {
@@ -9350,7 +9385,7 @@ var HealthChecker = class {
 };
 function tcpOpen(address, port, timeoutMs = 5e3) {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: address, port });
+    const socket = import_node_net.default.connect({ host: address, port });
     const done = (failure) => {
       socket.destroy();
       resolve(failure);
@@ -9362,7 +9397,7 @@ function tcpOpen(address, port, timeoutMs = 5e3) {
 }
 function httpOk(address, port, path36, timeoutMs = 5e3) {
   return new Promise((resolve) => {
-    const request = http.get({ host: address, port, path: path36, timeout: timeoutMs }, (response) => {
+    const request = import_node_http.default.get({ host: address, port, path: path36, timeout: timeoutMs }, (response) => {
       response.resume();
       resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path36} answered ${response.statusCode}`);
     });
@@ -9372,10 +9407,10 @@ function httpOk(address, port, path36, timeoutMs = 5e3) {
 }
 
 // src/apply/lock.ts
-import { hostname, userInfo } from "node:os";
+var import_node_os4 = require("node:os");
 
 // src/apply/git-objects.ts
-import { execFile as execFile3 } from "node:child_process";
+var import_node_child_process5 = require("node:child_process");
 var ZERO_OID = "0000000000000000000000000000000000000000";
 var IDENTITY = { GIT_AUTHOR_NAME: "fleetc", GIT_AUTHOR_EMAIL: "fleetc@localhost", GIT_COMMITTER_NAME: "fleetc", GIT_COMMITTER_EMAIL: "fleetc@localhost" };
 var GitCommandError = class extends Error {
@@ -9387,7 +9422,7 @@ var GitCommandError = class extends Error {
 };
 function gitWithIdentity(repo) {
   return (args, input) => new Promise((resolve, reject) => {
-    const child = execFile3("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = (0, import_node_child_process5.execFile)("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new GitCommandError(`git ${args[0]} failed: ${stderr.trim() || error.message}`, stderr));
       else resolve(stdout);
     });
@@ -9400,12 +9435,12 @@ var LOCK_REF = "refs/fleetc/lock";
 function newLockInfo(id, commit2, run2, leaseSeconds) {
   let who = process.env.GITHUB_ACTOR ?? "";
   try {
-    who ||= userInfo().username;
+    who ||= (0, import_node_os4.userInfo)().username;
   } catch {
     who ||= "unknown";
   }
   const now = (/* @__PURE__ */ new Date()).toISOString();
-  return { id, who, machine: hostname(), pid: process.pid, startedAt: now, commit: commit2, run: run2, ...leaseSeconds !== void 0 ? { leaseSeconds, renewedAt: now } : {} };
+  return { id, who, machine: (0, import_node_os4.hostname)(), pid: process.pid, startedAt: now, commit: commit2, run: run2, ...leaseSeconds !== void 0 ? { leaseSeconds, renewedAt: now } : {} };
 }
 function leaseExpiry(info) {
   if (info.leaseSeconds === void 0) return void 0;
@@ -9528,14 +9563,14 @@ var StopControl = class {
 };
 
 // src/apply/plan-file.ts
-import { readFile as readFile2 } from "node:fs/promises";
+var import_promises6 = require("node:fs/promises");
 var PlanFileError = class extends Error {
 };
 var validatePlan;
 async function loadPlanFile(file) {
   let data;
   try {
-    data = JSON.parse(await readFile2(file, "utf8"));
+    data = JSON.parse(await (0, import_promises6.readFile)(file, "utf8"));
   } catch (error) {
     throw new PlanFileError(`cannot read plan ${file}: ${error.message}`);
   }
@@ -9835,14 +9870,14 @@ async function runRollout(waves, jobs, after, deps) {
 }
 
 // src/apply/generated-check.ts
-import { createHash as createHash13 } from "node:crypto";
-import path27 from "node:path";
+var import_node_crypto15 = require("node:crypto");
+var import_node_path27 = __toESM(require("node:path"), 1);
 function blobId(text) {
   const bytes = Buffer.from(text, "utf8");
-  return createHash13("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+  return (0, import_node_crypto15.createHash)("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 async function staleGeneratedFiles(repo, commit2, dirs, artifacts) {
-  const repoPath = (artifact) => path27.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
+  const repoPath = (artifact) => import_node_path27.default.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
   const rootFiles = artifacts.filter((a) => a.root).map(repoPath);
   const entries = await listTree(repo, commit2, [dirs.outDir, ...rootFiles]);
   const committed = new Map(entries.filter((e) => e.type === "blob").map((e) => [e.path, e.id]));
@@ -9854,11 +9889,11 @@ async function staleGeneratedFiles(repo, commit2, dirs, artifacts) {
 }
 
 // src/apply/credentials.ts
-import { execFile as execFile4 } from "node:child_process";
-import { chmod, mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
-import { promisify as promisify3 } from "node:util";
-import { tmpdir as tmpdir3 } from "node:os";
-import path28 from "node:path";
+var import_node_child_process6 = require("node:child_process");
+var import_promises7 = require("node:fs/promises");
+var import_node_util3 = require("node:util");
+var import_node_os5 = require("node:os");
+var import_node_path28 = __toESM(require("node:path"), 1);
 function deliveredSecrets(fleet) {
   const names = /* @__PURE__ */ new Map();
   for (const [host, config] of firstBootConfigs(fleet)) {
@@ -9881,35 +9916,35 @@ async function readCredentials(fleet, names) {
 }
 var HOST_KEY_PATH = "/etc/ssh/ssh_host_ed25519_key";
 async function stageExtraFiles(credentials, hostKeyFor) {
-  const dir = await mkdtemp3(path28.join(tmpdir3(), "fleetc-extra-files-"));
-  const cleanup = () => rm3(dir, { recursive: true, force: true });
+  const dir = await (0, import_promises7.mkdtemp)(import_node_path28.default.join((0, import_node_os5.tmpdir)(), "fleetc-extra-files-"));
+  const cleanup = () => (0, import_promises7.rm)(dir, { recursive: true, force: true });
   try {
     const parents = async (of) => {
       let parent = dir;
       for (const part of of.split("/").filter(Boolean)) {
-        parent = path28.join(parent, part);
-        await mkdir2(parent, { mode: 493 }).catch((error) => {
+        parent = import_node_path28.default.join(parent, part);
+        await (0, import_promises7.mkdir)(parent, { mode: 493 }).catch((error) => {
           if (error.code !== "EEXIST") throw error;
         });
-        await chmod(parent, 493);
+        await (0, import_promises7.chmod)(parent, 493);
       }
     };
     if (credentials.length > 0) {
-      await parents(path28.dirname(CREDENTIALS_DIR));
-      const target = path28.join(dir, CREDENTIALS_DIR);
-      await mkdir2(target, { mode: 448 });
-      for (const { name, value } of credentials) await writeFile4(path28.join(target, name), value, { mode: 256 });
+      await parents(import_node_path28.default.dirname(CREDENTIALS_DIR));
+      const target = import_node_path28.default.join(dir, CREDENTIALS_DIR);
+      await (0, import_promises7.mkdir)(target, { mode: 448 });
+      for (const { name, value } of credentials) await (0, import_promises7.writeFile)(import_node_path28.default.join(target, name), value, { mode: 256 });
     }
     let publicKey;
     if (hostKeyFor !== void 0) {
-      await parents(path28.dirname(HOST_KEY_PATH));
-      const file = path28.join(dir, HOST_KEY_PATH);
-      await promisify3(execFile4)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
-      await chmod(file, 384);
-      await chmod(`${file}.pub`, 420);
-      publicKey = (await readFile3(`${file}.pub`, "utf8")).trim().split(" ").slice(0, 2).join(" ");
+      await parents(import_node_path28.default.dirname(HOST_KEY_PATH));
+      const file = import_node_path28.default.join(dir, HOST_KEY_PATH);
+      await (0, import_node_util3.promisify)(import_node_child_process6.execFile)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
+      await (0, import_promises7.chmod)(file, 384);
+      await (0, import_promises7.chmod)(`${file}.pub`, 420);
+      publicKey = (await (0, import_promises7.readFile)(`${file}.pub`, "utf8")).trim().split(" ").slice(0, 2).join(" ");
     }
-    await chmod(dir, 493);
+    await (0, import_promises7.chmod)(dir, 493);
     return { dir, ...publicKey ? { publicKey } : {}, cleanup };
   } catch (error) {
     await cleanup();
@@ -10437,8 +10472,8 @@ var IpmiBmc = class {
 };
 
 // src/apply/transports/redfish.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import https from "node:https";
+var import_promises8 = require("node:fs/promises");
+var import_node_https = __toESM(require("node:https"), 1);
 var RESET_TYPES = { on: "On", off: "ForceOff", cycle: "PowerCycle" };
 var RedfishBmc = class {
   constructor(host, spec, options) {
@@ -10503,10 +10538,10 @@ var RedfishBmc = class {
   }
   async send(method, path36, body) {
     const password = await readSecret(this.spec.password);
-    const ca = this.spec.caFile ? await readFile4(this.spec.caFile) : void 0;
+    const ca = this.spec.caFile ? await (0, import_promises8.readFile)(this.spec.caFile) : void 0;
     const payload = body === void 0 ? void 0 : JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const request = https.request(
+      const request = import_node_https.default.request(
         {
           host: this.spec.address,
           port: this.spec.port,
@@ -10566,7 +10601,7 @@ function withHostKey(host, key) {
 }
 
 // src/apply/raft.ts
-import http2 from "node:http";
+var import_node_http2 = __toESM(require("node:http"), 1);
 var RaftCoordinator = class {
   constructor(settings) {
     this.settings = settings;
@@ -10664,7 +10699,7 @@ var RaftCoordinator = class {
 function send(address, port, method, path36, body, token, timeoutMs) {
   const payload = body === void 0 ? void 0 : JSON.stringify(body);
   return new Promise((resolve) => {
-    const request = http2.request(
+    const request = import_node_http2.default.request(
       { host: address, port, path: path36, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
       (response) => {
         const chunks2 = [];
@@ -10705,8 +10740,8 @@ function runWide(refusals) {
 }
 
 // src/apply/boot-server.ts
-import http3 from "node:http";
-import https2 from "node:https";
+var import_node_http3 = __toESM(require("node:http"), 1);
+var import_node_https2 = __toESM(require("node:https"), 1);
 var BootServerCheck = class {
   constructor(settings) {
     this.settings = settings;
@@ -10751,7 +10786,7 @@ var BootServerCheck = class {
 };
 function get(url, timeoutMs = 1e4) {
   return new Promise((resolve) => {
-    const request = (url.startsWith("https:") ? https2 : http3).get(url, { timeout: timeoutMs }, (response) => {
+    const request = (url.startsWith("https:") ? import_node_https2.default : import_node_http3.default).get(url, { timeout: timeoutMs }, (response) => {
       const chunks2 = [];
       response.on("data", (c) => chunks2.push(c));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks2).toString("utf8") }));
@@ -10762,8 +10797,8 @@ function get(url, timeoutMs = 1e4) {
 }
 
 // src/apply/pipeline.ts
-import { mkdir as mkdir3, writeFile as writeFile5 } from "node:fs/promises";
-import path29 from "node:path";
+var import_promises9 = require("node:fs/promises");
+var import_node_path29 = __toESM(require("node:path"), 1);
 async function prepareClosures(request) {
   const cache = request.fleet.deploy.cache;
   const { runner, hosts } = request;
@@ -10774,11 +10809,11 @@ async function prepareClosures(request) {
     if (unreadable2) return { ok: false, message: `refused: the cache signing key (deploy.cache.signingKey) cannot be read: ${unreadable2}` };
   }
   if ("host" in cache.signingKey) return { ok: false, message: "refused: the cache signing key must be readable by apply (a file or environment variable), not kept on a host" };
-  const expressionFile = path29.resolve(request.runDir, "evaluate.nix");
-  const gcRootsDir = path29.resolve(request.runDir, "gcroots");
+  const expressionFile = import_node_path29.default.resolve(request.runDir, "evaluate.nix");
+  const gcRootsDir = import_node_path29.default.resolve(request.runDir, "gcroots");
   if (!runner.dryRun) {
-    await mkdir3(gcRootsDir, { recursive: true });
-    await writeFile5(expressionFile, evaluationExpression(request.flake, names));
+    await (0, import_promises9.mkdir)(gcRootsDir, { recursive: true });
+    await (0, import_promises9.writeFile)(expressionFile, evaluationExpression(request.flake, names));
   }
   request.emit({ type: "notice", message: `evaluating ${names.length} host(s) in one nix-eval-jobs pass (${request.fleet.deploy.evaluation.workers} workers, ${request.fleet.deploy.evaluation.maxMemoryMiB} MiB each)` });
   const evaluation = await evaluateToplevels(runner, { flake: request.flake, ...request.fleet.deploy.evaluation, gcRootsDir, expressionFile, timeoutMs: request.timeoutMs }, names);
@@ -10928,15 +10963,15 @@ async function execute(request, run2) {
   const reinstalling = new Set(selected.filter((h) => ["provision", "replace", "destructive"].includes(h.action)).map((h) => h.name));
   const deployedNow = /* @__PURE__ */ new Set();
   const running = (name) => deployedNow.has(name) || run2.states.get(name)?.state.deployed !== void 0 && !reinstalling.has(name);
-  const runDir = path30.join(request.logDir, request.runId);
-  if (/\s/.test(path30.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
-  const knownHostsFile = path30.resolve(runDir, "known_hosts");
+  const runDir = import_node_path30.default.join(request.logDir, request.runId);
+  if (/\s/.test(import_node_path30.default.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
+  const knownHostsFile = import_node_path30.default.resolve(runDir, "known_hosts");
   if (!request.dryRun) {
-    await mkdir4(path30.join(runDir, "first-contact"), { recursive: true });
+    await (0, import_promises10.mkdir)(import_node_path30.default.join(runDir, "first-contact"), { recursive: true });
   }
   const pinned = new Map([...fleetHosts, ...[...models].filter(([name]) => !fleetHosts.has(name))]);
   const writeKnownHosts = async () => {
-    if (!request.dryRun) await writeFile6(knownHostsFile, knownHostsFor([...pinned.values()]));
+    if (!request.dryRun) await (0, import_promises10.writeFile)(knownHostsFile, knownHostsFor([...pinned.values()]));
   };
   await writeKnownHosts();
   const runner = request.dryRun ? new DryRunRunner(request.emit) : new ProcessRunner(request.emit, run2.stop);
@@ -10948,7 +10983,7 @@ async function execute(request, run2) {
     health: new HealthChecker(ssh, request.emit, request.dryRun, run2.stop),
     emit: request.emit,
     bmc: (host) => host.bmc ? bmcFor(host, host.bmc, { runner, emit: request.emit, timeoutMs: 6e4 }) : void 0,
-    firstContactDir: path30.resolve(runDir, "first-contact"),
+    firstContactDir: import_node_path30.default.resolve(runDir, "first-contact"),
     healthTimeoutMs: (request.healthTimeoutSeconds ?? fleet.deploy.healthTimeoutSeconds) * 1e3,
     rebootTimeoutMs: request.rebootTimeoutSeconds * 1e3,
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
@@ -11117,8 +11152,8 @@ function showRecordedKeys(plan, head, states) {
 }
 
 // src/cli/views/monitor.ts
-import { appendFileSync, mkdirSync } from "node:fs";
-import path31 from "node:path";
+var import_node_fs24 = require("node:fs");
+var import_node_path31 = __toESM(require("node:path"), 1);
 var APPLY_OUTPUT_FORMAT_VERSION = 1;
 function isLiveTerminal(isTty, env) {
   return isTty && env.TERM !== "dumb";
@@ -11211,19 +11246,19 @@ ${"host".padEnd(width)}  result`, ...rows.map(([host, result]) => `${host.padEnd
 `].join("\n");
 }
 function logFiles(dir) {
-  mkdirSync(dir, { recursive: true });
+  (0, import_node_fs24.mkdirSync)(dir, { recursive: true });
   const midLine = /* @__PURE__ */ new Set();
   return (event) => {
     const host = "host" in event ? event.host : "_run";
-    const file = path31.join(dir, `${host}.log`);
+    const file = import_node_path31.default.join(dir, `${host}.log`);
     if (event.type === "output") {
-      appendFileSync(file, event.text);
+      (0, import_node_fs24.appendFileSync)(file, event.text);
       if (event.text.endsWith("\n")) midLine.delete(host);
       else midLine.add(host);
       return;
     }
     const text = event.type === "command-finished" ? `exit ${event.exitCode}${event.timedOut ? " (timed out)" : ""} after ${(event.durationMs / 1e3).toFixed(1)} s` : JSON.stringify(event);
-    appendFileSync(file, `${midLine.delete(host) ? "\n" : ""}${(/* @__PURE__ */ new Date()).toISOString()} ${text}
+    (0, import_node_fs24.appendFileSync)(file, `${midLine.delete(host) ? "\n" : ""}${(/* @__PURE__ */ new Date()).toISOString()} ${text}
 `);
   };
 }
@@ -11268,18 +11303,18 @@ var STATUS_EXIT = {
   stopped: EXIT.applyStopped
 };
 function registerApply(program, io, setExit) {
-  const command = program.command("apply").description("deploy the hosts whose configuration differs from what is recorded as deployed, in safe waves").option("--plan <file>", "execute this plan (fleetc plan --format json --head <commit>) instead of planning").option("--base <rev>", "hosts never deployed by fleetc count as deployed at this revision (adopting a running fleet)").option("--dry-run", "print every command that would run, in order; touch nothing").option("--approve-destructive <host...>", "allow the destructive (repartitioning) change of these hosts").option("--max-parallel <n>", "most hosts changed at once (0: unlimited); default: the fleet deploy.maxParallel", parsePositiveInteger).option("--only <host...>", "deploy only these hosts; the others stay pending").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state and lock in this repository only").addOption(new Option3("--first-contact <policy>", "new machines: accept the first SSH host key their installer shows, or refuse (default: the fleet's deploy.firstContact, else refuse)").choices(["refuse", "accept-new"])).option("--identity <file>", "SSH private key to log in with").option("--lock-timeout <seconds>", "wait this long for a lock held by another run (0: fail at once)", parsePositiveInteger, 0).option("--lock-lease <seconds>", "the deploy lock's lease, renewed while the run lasts: a lock not renewed for this long is stale and may be taken over", parsePositiveInteger, 300).option("--deploy-branch <branch>", "the remote branch a deployed commit must be on (default: the remote's HEAD branch, else main)").option("--allow-off-branch", "deploy a commit that is not on the deploy branch").option("--site <name>", "deploy this site (fleet.yaml sites:) only, under its own lock and state: one CI job per site").option("--builders <spec>", "with deploy.cache: Nix builders for the run's one build (nix --builders; default: those of nix.conf)").option("--step-timeout <seconds>", "timeout of each nixos-rebuild / nixos-anywhere command", parsePositiveInteger, 3600).option("--health-timeout <seconds>", "how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)", parsePositiveInteger).option("--reboot-timeout <seconds>", "how long a host may take to come back after a reboot or to boot its installer", parsePositiveInteger, 900).option("--log-dir <dir>", "per-run directory of host logs and known_hosts files", ".fleetc/runs").addOption(new Option3("--output <format>", "progress as text lines or JSON lines").choices(["text", "json"]).default("text")).option("--verbose", "also show successful command exits").option("--summary-file <file>", "also append a Markdown report of the outcome to this file (in GitHub Actions: $GITHUB_STEP_SUMMARY)");
+  const command = program.command("apply").description("deploy the hosts whose configuration differs from what is recorded as deployed, in safe waves").option("--plan <file>", "execute this plan (fleetc plan --format json --head <commit>) instead of planning").option("--base <rev>", "hosts never deployed by fleetc count as deployed at this revision (adopting a running fleet)").option("--dry-run", "print every command that would run, in order; touch nothing").option("--approve-destructive <host...>", "allow the destructive (repartitioning) change of these hosts").option("--max-parallel <n>", "most hosts changed at once (0: unlimited); default: the fleet deploy.maxParallel", parsePositiveInteger).option("--only <host...>", "deploy only these hosts; the others stay pending").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state and lock in this repository only").addOption(new import_commander3.Option("--first-contact <policy>", "new machines: accept the first SSH host key their installer shows, or refuse (default: the fleet's deploy.firstContact, else refuse)").choices(["refuse", "accept-new"])).option("--identity <file>", "SSH private key to log in with").option("--lock-timeout <seconds>", "wait this long for a lock held by another run (0: fail at once)", parsePositiveInteger, 0).option("--lock-lease <seconds>", "the deploy lock's lease, renewed while the run lasts: a lock not renewed for this long is stale and may be taken over", parsePositiveInteger, 300).option("--deploy-branch <branch>", "the remote branch a deployed commit must be on (default: the remote's HEAD branch, else main)").option("--allow-off-branch", "deploy a commit that is not on the deploy branch").option("--site <name>", "deploy this site (fleet.yaml sites:) only, under its own lock and state: one CI job per site").option("--builders <spec>", "with deploy.cache: Nix builders for the run's one build (nix --builders; default: those of nix.conf)").option("--step-timeout <seconds>", "timeout of each nixos-rebuild / nixos-anywhere command", parsePositiveInteger, 3600).option("--health-timeout <seconds>", "how long a host may take to become healthy (default: fleet deploy.healthTimeoutSeconds)", parsePositiveInteger).option("--reboot-timeout <seconds>", "how long a host may take to come back after a reboot or to boot its installer", parsePositiveInteger, 900).option("--log-dir <dir>", "per-run directory of host logs and known_hosts files", ".fleetc/runs").addOption(new import_commander3.Option("--output <format>", "progress as text lines or JSON lines").choices(["text", "json"]).default("text")).option("--verbose", "also show successful command exits").option("--summary-file <file>", "also append a Markdown report of the outcome to this file (in GitHub Actions: $GITHUB_STEP_SUMMARY)");
   addPathOptions(command);
   command.action(async (options) => {
-    const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes5(3).toString("hex")}`;
+    const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${(0, import_node_crypto16.randomBytes)(3).toString("hex")}`;
     const logDir = String(options.logDir);
     if (!options.dryRun) ignoredByGit(logDir);
-    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose), live: isLiveTerminal(io.isTty, process.env), columns: process.stdout.columns }), ...options.dryRun ? [] : [logFiles(path32.join(logDir, runId))]);
+    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose), live: isLiveTerminal(io.isTty, process.env), columns: process.stdout.columns }), ...options.dryRun ? [] : [logFiles(import_node_path32.default.join(logDir, runId))]);
     const stop = new StopControl();
     const release = stopOnSignals(stop, emit);
     const finish3 = (report) => {
       if (options.output === "json") io.stdout(renderResultLine(report));
-      if (options.summaryFile) appendFileSync2(String(options.summaryFile), renderApplySummary(report));
+      if (options.summaryFile) (0, import_node_fs25.appendFileSync)(String(options.summaryFile), renderApplySummary(report));
       setExit(report.exitCode);
     };
     try {
@@ -11341,13 +11376,13 @@ function stopOnSignals(stop, emit) {
   };
 }
 function ignoredByGit(logDir) {
-  mkdirSync2(logDir, { recursive: true });
-  writeFileSync(path32.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
+  (0, import_node_fs25.mkdirSync)(logDir, { recursive: true });
+  (0, import_node_fs25.writeFileSync)(import_node_path32.default.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
 }
 
 // src/cli/commands/adopt.ts
-import { randomBytes as randomBytes6 } from "node:crypto";
-import { Option as Option4 } from "commander";
+var import_node_crypto17 = require("node:crypto");
+var import_commander4 = require("commander");
 
 // src/apply/drift.ts
 var ManifestReader = class {
@@ -11395,16 +11430,16 @@ async function driftOf(probe, state, manifests) {
 }
 
 // src/apply/probe.ts
-import { mkdtemp as mkdtemp4, rm as rm4, writeFile as writeFile7 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import path33 from "node:path";
+var import_promises11 = require("node:fs/promises");
+var import_node_os6 = require("node:os");
+var import_node_path33 = __toESM(require("node:path"), 1);
 var PARALLEL = 8;
 async function probeHosts(hosts, states, options = {}) {
   const keyed2 = hosts.map((h) => withHostKey(h, effectiveHostKey(h, states.get(h.name)?.state).key));
-  const dir = await mkdtemp4(path33.join(tmpdir4(), "fleetc-probe-"));
+  const dir = await (0, import_promises11.mkdtemp)(import_node_path33.default.join((0, import_node_os6.tmpdir)(), "fleetc-probe-"));
   try {
-    const knownHostsFile = path33.join(dir, "known_hosts");
-    await writeFile7(knownHostsFile, knownHostsFor(keyed2));
+    const knownHostsFile = import_node_path33.default.join(dir, "known_hosts");
+    await (0, import_promises11.writeFile)(knownHostsFile, knownHostsFor(keyed2));
     const ssh = new Ssh(new ProcessRunner(() => void 0), { knownHostsFile, identityFile: options.identityFile, connectTimeoutSeconds: options.timeoutSeconds ?? 10 });
     const probes = /* @__PURE__ */ new Map();
     const queue = [...keyed2];
@@ -11414,7 +11449,7 @@ async function probeHosts(hosts, states, options = {}) {
     await Promise.all(Array.from({ length: PARALLEL }, worker));
     return probes;
   } finally {
-    await rm4(dir, { recursive: true, force: true });
+    await (0, import_promises11.rm)(dir, { recursive: true, force: true });
   }
 }
 async function probeOne(ssh, host) {
@@ -11488,7 +11523,7 @@ async function adopt(request) {
 
 // src/cli/commands/adopt.ts
 function registerAdopt(program, io, setExit) {
-  const command = program.command("adopt").description("record each host as deployed at the fleet commit it really runs (read over SSH with pinned keys); touches no host").option("--only <host...>", "adopt only these hosts").option("--site <name>", "adopt this site's hosts, into its own state (fleet.yaml sites:)").option("--dry-run", "show what would be recorded; write no ref").option("--identity <file>", "SSH private key to log in with").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state in this repository only").addOption(new Option4("--format <format>", "output format").choices(["text", "json"]).default("text"));
+  const command = program.command("adopt").description("record each host as deployed at the fleet commit it really runs (read over SSH with pinned keys); touches no host").option("--only <host...>", "adopt only these hosts").option("--site <name>", "adopt this site's hosts, into its own state (fleet.yaml sites:)").option("--dry-run", "show what would be recorded; write no ref").option("--identity <file>", "SSH private key to log in with").option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "keep the state in this repository only").addOption(new import_commander4.Option("--format <format>", "output format").choices(["text", "json"]).default("text"));
   addPathOptions(command);
   command.action(async (options) => {
     try {
@@ -11500,7 +11535,7 @@ function registerAdopt(program, io, setExit) {
         dryRun: Boolean(options.dryRun),
         identityFile: options.identity,
         ...options.site !== void 0 ? { site: String(options.site) } : {},
-        runId: `adopt-${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes6(3).toString("hex")}`
+        runId: `adopt-${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${(0, import_node_crypto17.randomBytes)(3).toString("hex")}`
       });
       if (outcome.status === "lock-held") {
         io.stderr(`fleetc adopt: the deploy lock is held${outcome.holder ? ` by run ${outcome.holder.id} (${outcome.holder.who}@${outcome.holder.machine})` : ""}; try again when it is free
@@ -11525,7 +11560,7 @@ function registerAdopt(program, io, setExit) {
 }
 
 // src/cli/commands/status.ts
-import { Option as Option5 } from "commander";
+var import_commander5 = require("commander");
 
 // src/apply/status.ts
 async function fleetStatus(cwd, paths, remoteName, fetch, probe, site) {
@@ -11586,7 +11621,7 @@ function renderStatusJson(status) {
 
 // src/cli/commands/status.ts
 function registerStatus(program, io, setExit) {
-  const status = program.command("status").description("show per host the deployed commit, pending changes and the last result, and the deploy lock").addOption(new Option5("--format <format>", "output format").choices(["text", "json"]).default("text")).option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "read the state in this repository only").option("--no-fetch", "do not fetch the state refs from the remote first").option("--probe", "also read what each host runs over SSH (pinned host keys only) and report drift; exits 1 when a host drifts").option("--identity <file>", "SSH private key for --probe").option("--site <name>", "the hosts, state and lock of this site (fleet.yaml sites:)");
+  const status = program.command("status").description("show per host the deployed commit, pending changes and the last result, and the deploy lock").addOption(new import_commander5.Option("--format <format>", "output format").choices(["text", "json"]).default("text")).option("--remote <name>", "git remote holding the state and lock refs (default: origin, when it exists)").option("--no-remote", "read the state in this repository only").option("--no-fetch", "do not fetch the state refs from the remote first").option("--probe", "also read what each host runs over SSH (pinned host keys only) and report drift; exits 1 when a host drifts").option("--identity <file>", "SSH private key for --probe").option("--site <name>", "the hosts, state and lock of this site (fleet.yaml sites:)");
   addPathOptions(status);
   status.action(async (options) => {
     await guarded2(io, setExit, async () => {
@@ -11646,8 +11681,8 @@ function registerValidate(program, io, setExit) {
 }
 
 // src/watch/watcher.ts
-import { lstatSync } from "node:fs";
-import path35 from "node:path";
+var import_node_fs27 = require("node:fs");
+var import_node_path35 = __toESM(require("node:path"), 1);
 
 // src/validate/claims-index.ts
 var ClaimsIndex = class {
@@ -11976,8 +12011,8 @@ function artifactDelta(last, artifacts, samePaths) {
 }
 
 // src/watch/output.ts
-import { statSync } from "node:fs";
-import path34 from "node:path";
+var import_node_fs26 = require("node:fs");
+var import_node_path34 = __toESM(require("node:path"), 1);
 var WatchedOutput = class {
   constructor(outDir, rootDir) {
     this.outDir = outDir;
@@ -12026,7 +12061,7 @@ var WatchedOutput = class {
     return { changes, before, after: this.artifacts };
   }
   signature() {
-    const stat = statSync(path34.join(this.outDir, MANIFEST_PATH), { throwIfNoEntry: false });
+    const stat = (0, import_node_fs26.statSync)(import_node_path34.default.join(this.outDir, MANIFEST_PATH), { throwIfNoEntry: false });
     return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
   }
 };
@@ -12037,8 +12072,8 @@ var CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 var YAML = /\.ya?ml$/;
 function startWatch(options, onEvent) {
   const { paths } = options;
-  const fleetRoot = path35.resolve(paths.fleetDir);
-  const nixRoot = path35.resolve(paths.nixDir);
+  const fleetRoot = import_node_path35.default.resolve(paths.fleetDir);
+  const nixRoot = import_node_path35.default.resolve(paths.nixDir);
   const compiler2 = new IncrementalCompiler(outputLayout(paths), options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache);
   let raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
@@ -12058,7 +12093,7 @@ function startWatch(options, onEvent) {
       files = new Map(raw.files.map((f) => [f.relPath, f]));
     } else {
       for (const relPath of changedFiles) {
-        if (!lstatSync(path35.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
+        if (!(0, import_node_fs27.lstatSync)(import_node_path35.default.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
         else files.set(relPath, readFleetFile(paths.fleetDir, relPath));
       }
       const nix = rereadNix ? readNixDir(paths.nixDir) : raw;
@@ -12136,7 +12171,7 @@ function startWatch(options, onEvent) {
   const verifyRecent = () => {
     if (stopped) return;
     for (const relPath of recheck) {
-      const onDisk = lstatSync(path35.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
+      const onDisk = (0, import_node_fs27.lstatSync)(import_node_path35.default.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
       const built = files.get(relPath);
       if (onDisk?.bytes && built?.bytes ? !Buffer.from(onDisk.bytes).equals(built.bytes) : Boolean(onDisk) !== Boolean(built)) changedFiles.add(relPath);
     }
@@ -12153,7 +12188,7 @@ function startWatch(options, onEvent) {
   };
   const watchers = [];
   const onFleet = (event, absPath) => {
-    const relPath = path35.relative(fleetRoot, absPath).split(path35.sep).join("/");
+    const relPath = import_node_path35.default.relative(fleetRoot, absPath).split(import_node_path35.default.sep).join("/");
     if (relPath === "" || relPath.startsWith("..") || relPath.split("/").some((s) => s.startsWith("."))) return;
     if ((event === "add" || event === "change" || event === "unlink") && YAML.test(relPath)) changedFiles.add(relPath);
     else if (event === "addDir" || event === "unlinkDir" || YAML.test(relPath)) rereadAll = true;
@@ -12164,7 +12199,7 @@ function startWatch(options, onEvent) {
     rereadNix = true;
     schedule();
   };
-  const hidden2 = (root) => (p) => path35.relative(root, p).split(path35.sep).some((s) => s.startsWith(".") && s !== "..");
+  const hidden2 = (root) => (p) => import_node_path35.default.relative(root, p).split(import_node_path35.default.sep).some((s) => s.startsWith(".") && s !== "..");
   const ready = (async () => {
     const { watch } = chokidar();
     const fleetWatcher = watch(fleetRoot, { ignoreInitial: true, ignored: hidden2(fleetRoot) });
@@ -12294,7 +12329,7 @@ async function main(argv, io = processIo) {
   const setExit = (code2) => {
     exitCode = code2;
   };
-  const program = new Command("fleetc").description("Compile a bare-metal NixOS fleet from YAML: validate, build, plan and apply.").version(FLEETC_VERSION, "-V, --version").exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(run with --help for usage)");
+  const program = new import_commander6.Command("fleetc").description("Compile a bare-metal NixOS fleet from YAML: validate, build, plan and apply.").version(FLEETC_VERSION, "-V, --version").exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(run with --help for usage)");
   registerInit(program, io, setExit);
   registerValidate(program, io, setExit);
   registerBuild(program, io, setExit);
@@ -12313,7 +12348,7 @@ async function main(argv, io = processIo) {
     await program.parseAsync([...argv], { from: "node" });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
+    if (error instanceof import_commander6.CommanderError) {
       const benign = error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help";
       return benign ? EXIT.ok : usage;
     }
@@ -12331,6 +12366,7 @@ async function main(argv, io = processIo) {
     return EXIT.internal;
   }
 }
-export {
+// Annotate the CommonJS export names for ESM import in node:
+0 && (module.exports = {
   main
-};
+});
