@@ -7900,7 +7900,7 @@ function lazyHosts(text, from) {
   return hosts;
 }
 function keyOf2(text, start, end) {
-  let plain = true;
+  let plain = end - start >= 2;
   for (let i = start + 1; i < end - 1 && plain; i++) plain = text[i] >= 32 && text[i] !== 34 && text[i] !== 92;
   if (plain) return text.toString("utf8", start + 1, end - 1);
   try {

@@ -68,9 +68,12 @@ function lazyHosts(text: Buffer, from: number): Manifest['hosts'] | undefined {
   return hosts;
 }
 
-/** A JSON string's value (its text from quote to quote): the bytes between them when no escape or control byte is there to decode. */
+/**
+ * A JSON string's value (its text from quote to quote): the bytes between them when no escape or
+ * control byte is there to decode. The two quotes are two bytes: `"` alone is no string.
+ */
 function keyOf(text: Buffer, start: number, end: number): string | undefined {
-  let plain = true;
+  let plain = end - start >= 2;
   for (let i = start + 1; i < end - 1 && plain; i++) plain = text[i]! >= 0x20 && text[i] !== 0x22 && text[i] !== 0x5c;
   if (plain) return text.toString('utf8', start + 1, end - 1);
   try {

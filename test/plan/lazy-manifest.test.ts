@@ -78,6 +78,16 @@ test('other texts are parsed whole, or read as parsed whole, or refuse the entry
   );
 });
 
+test('a host key read without JSON.parse is read as JSON.parse reads it, a lone quote refused', () => {
+  const valid = text({ files: {}, nix: {}, hosts: { plain: { profile: 'p', artifacts: {}, nix: [] }, 'a"b\\c\u0001é': { profile: 'p', artifacts: {}, nix: [] } }, server: undefined, source: undefined });
+  assert.deepEqual(read(lazyManifest(Buffer.from(valid))), read(parseManifest(Buffer.from(valid))));
+  // The key's opening quote is the one `": {` ends: no key (the text is no JSON either).
+  const lone = valid.replace('\n    "plain": {', '\n    ": {');
+  assert.notEqual(lone, valid);
+  assert.equal(lazyManifest(Buffer.from(lone)), undefined);
+  assert.equal(parseManifest(Buffer.from(lone)), undefined);
+});
+
 test('a copied entry stays unread and keeps its identity', () => {
   const bytes = Buffer.from(`${JSON.stringify({ generator: 'fleetc', version: 3, fleet: 'f', files: {}, nix: {}, library: {}, hosts: { a: { profile: 'p', artifacts: {}, nix: [] }, b: { profile: 'p', artifacts: 'not artifacts', nix: [] } } }, null, 2)}\n`);
   const lazy = lazyManifest(bytes)!;
