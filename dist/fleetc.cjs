@@ -6149,22 +6149,6 @@ function acquireOutputLock(outDir, options) {
     if (lock) return lock;
   }
 }
-async function acquireOutputLockAsync(outDir, options) {
-  const file = lockFileFor(outDir);
-  const deadline = Date.now() + options.timeoutMs;
-  for (; ; ) {
-    const fd = openLockFile(file, outDir, options);
-    const result = await new Promise((resolve) => {
-      const child = (0, import_node_child_process.spawn)("flock", flockArguments(deadline), { stdio: ["ignore", "ignore", "pipe", fd] });
-      let stderr = "";
-      child.stderr.on("data", (chunk) => stderr += String(chunk));
-      child.on("error", (error) => resolve({ error, status: null, stderr }));
-      child.on("close", (status) => resolve({ status, stderr }));
-    });
-    const lock = lockAfterFlock(file, fd, outDir, options, result);
-    if (lock) return lock;
-  }
-}
 function openLockFile(file, outDir, options) {
   try {
     if (options.makeParent) import_node_fs14.default.mkdirSync(import_node_path11.default.dirname(file), { recursive: true });
@@ -6189,10 +6173,8 @@ function lockAfterFlock(file, fd, outDir, options, result) {
     throw new WriteFailed(`cannot lock ${outDir}: flock: ${result.stderr.trim() || `exit ${result.status}`}`, "the lock file is on a file system without flock(2); put the output directory on a local file system");
   }
   if (result.status === 1) {
-    const holder = readHolder(file);
     import_node_fs14.default.closeSync(fd);
-    const who = holder ? `fleetc (pid ${holder.pid}, \`${holder.command}\`, since ${holder.since})` : "another fleetc";
-    throw new LockTimeout(`${outDir} is being written by ${who}; waited ${Math.round(options.timeoutMs / 1e3)} s`);
+    throw timedOut(file, outDir, options);
   }
   const held = import_node_fs14.default.fstatSync(fd);
   const current = import_node_fs14.default.statSync(file, { throwIfNoEntry: false });
@@ -6202,7 +6184,7 @@ function lockAfterFlock(file, fd, outDir, options, result) {
   }
   try {
     import_node_fs14.default.ftruncateSync(fd, 0);
-    import_node_fs14.default.writeSync(fd, JSON.stringify({ pid: process.pid, command: options.command ?? "fleetc", since: (/* @__PURE__ */ new Date()).toISOString() }));
+    import_node_fs14.default.writeSync(fd, holderText(options));
   } catch {
   }
   let released = false;
@@ -6215,6 +6197,20 @@ function lockAfterFlock(file, fd, outDir, options, result) {
       import_node_fs14.default.closeSync(fd);
     }
   };
+}
+function holderText(options) {
+  return JSON.stringify({ pid: process.pid, command: options.command ?? "fleetc", since: (/* @__PURE__ */ new Date()).toISOString() });
+}
+function recordHolder(file, options) {
+  try {
+    import_node_fs14.default.writeFileSync(file, holderText(options));
+  } catch {
+  }
+}
+function timedOut(file, outDir, options) {
+  const holder = readHolder(file);
+  const who = holder ? `fleetc (pid ${holder.pid}, \`${holder.command}\`, since ${holder.since})` : "another fleetc";
+  return new LockTimeout(`${outDir} is being written by ${who}; waited ${Math.round(options.timeoutMs / 1e3)} s`);
 }
 function readHolder(file) {
   try {
@@ -6938,11 +6934,100 @@ function readdirOrEmpty(dir) {
   }
 }
 
+// src/write/standby-lock.ts
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs18 = __toESM(require("node:fs"), 1);
+var HELPER = 'read -r wait || exit 0; exec 3>>"$1" || exit 71; flock --exclusive $wait 3; status=$?; echo "$status"; [ "$status" = 0 ] && read -r _; exit 0';
+var StandbyLock = class {
+  constructor(outDir, options) {
+    this.outDir = outDir;
+    this.options = options;
+    this.file = lockFileFor(outDir);
+  }
+  outDir;
+  options;
+  file;
+  helper;
+  /** Starts the next acquire's shell now (fleetc watch calls it while it waits for an edit). */
+  prepare() {
+    if (this.helper) return;
+    const helper = (0, import_node_child_process2.spawn)("sh", ["-c", HELPER, "fleetc-lock", this.file], { stdio: ["pipe", "pipe", "pipe"] });
+    helper.on("error", () => void 0);
+    helper.stdin.on("error", () => void 0);
+    this.helper = helper;
+  }
+  /** The output lock, as acquireOutputLockAsync gives it: LockTimeout when another fleetc keeps it past the timeout. */
+  async acquire() {
+    const deadline = Date.now() + this.options.timeoutMs;
+    for (; ; ) {
+      import_node_fs18.default.closeSync(openLockFile(this.file, this.outDir, this.options));
+      if (this.helper && (this.helper.exitCode !== null || this.helper.signalCode !== null)) this.helper = void 0;
+      this.prepare();
+      const helper = this.helper;
+      this.helper = void 0;
+      const status = await flockStatus(helper, flockArguments(deadline).slice(1, -1).join(" "));
+      if (status === "ended") {
+        throw new WriteFailed(`cannot lock ${this.outDir}: the shell that runs flock(1) ended first`, "run the command again");
+      }
+      if (status === 127 || status === "not started") {
+        helper.kill();
+        throw new WriteFailed(`cannot lock ${this.outDir}: flock(1) is not installed`, "install util-linux, which provides flock(1)");
+      }
+      if (status === 1) {
+        helper.kill();
+        throw timedOut(this.file, this.outDir, this.options);
+      }
+      if (status !== 0) {
+        helper.kill();
+        throw new WriteFailed(`cannot lock ${this.outDir}: flock: ${status === 71 ? "cannot open the lock file" : `exit ${status}`}`, "the lock file is on a file system without flock(2); put the output directory on a local file system");
+      }
+      const held = import_node_fs18.default.statSync(`/proc/${helper.pid}/fd/3`, { throwIfNoEntry: false });
+      const current = import_node_fs18.default.statSync(this.file, { throwIfNoEntry: false });
+      if (!held || !current || current.ino !== held.ino || current.dev !== held.dev) {
+        helper.stdin.end();
+        continue;
+      }
+      recordHolder(this.file, this.options);
+      let released = false;
+      return {
+        file: this.file,
+        release: () => {
+          if (released) return;
+          released = true;
+          import_node_fs18.default.rmSync(this.file, { force: true });
+          helper.stdin.end();
+        }
+      };
+    }
+  }
+  /** Ends the shell waiting for the next acquire (watch stops). */
+  close() {
+    this.helper?.stdin.end();
+    this.helper = void 0;
+  }
+};
+function flockStatus(helper, waitArguments) {
+  return new Promise((resolve) => {
+    let out = "";
+    const onData = (chunk) => {
+      out += String(chunk);
+      if (!out.includes("\n")) return;
+      helper.stdout.off("data", onData);
+      resolve(Number(out.trim()));
+    };
+    helper.stdout.on("data", onData);
+    helper.once("error", () => resolve("not started"));
+    helper.once("close", (code2) => resolve(code2 === 0 || code2 === null ? "ended" : code2));
+    helper.stdin.write(`${waitArguments}
+`);
+  });
+}
+
 // src/cli/arguments.ts
 var import_commander = require("commander");
 
 // src/cli/fleet-root.ts
-var import_node_fs18 = __toESM(require("node:fs"), 1);
+var import_node_fs19 = __toESM(require("node:fs"), 1);
 var import_node_path15 = __toESM(require("node:path"), 1);
 var ROOT_MARKER = "fleetc.json";
 var DEFAULT_MARKER = { fleet: "fleet", nix: "nix", out: "generated" };
@@ -6950,7 +7035,7 @@ var RootMarkerInvalid = class extends Error {
 };
 function findFleetRoot(from) {
   for (let dir = import_node_path15.default.resolve(from); ; dir = import_node_path15.default.dirname(dir)) {
-    if (import_node_fs18.default.statSync(import_node_path15.default.join(dir, ROOT_MARKER), { throwIfNoEntry: false })?.isFile()) return dir;
+    if (import_node_fs19.default.statSync(import_node_path15.default.join(dir, ROOT_MARKER), { throwIfNoEntry: false })?.isFile()) return dir;
     if (import_node_path15.default.dirname(dir) === dir) return void 0;
   }
 }
@@ -6958,7 +7043,7 @@ function readRootMarker(root) {
   const file = import_node_path15.default.join(root, ROOT_MARKER);
   let data;
   try {
-    data = JSON.parse(import_node_fs18.default.readFileSync(file, "utf8"));
+    data = JSON.parse(import_node_fs19.default.readFileSync(file, "utf8"));
   } catch (error) {
     throw new RootMarkerInvalid(`${file} is not JSON (${error.message}); it names the fleet's directories, as fleetc init writes it`);
   }
@@ -7264,11 +7349,11 @@ function hintFor2(error) {
 }
 
 // src/cli/commands/init.ts
-var import_node_fs21 = __toESM(require("node:fs"), 1);
+var import_node_fs22 = __toESM(require("node:fs"), 1);
 var import_node_path20 = __toESM(require("node:path"), 1);
 
 // src/init/files.ts
-var import_node_fs19 = require("node:fs");
+var import_node_fs20 = require("node:fs");
 var import_node_path18 = __toESM(require("node:path"), 1);
 registerEscaper("yamlString", (value) => JSON.stringify(String(value)));
 registerEscaper("yamlPath", (value) => {
@@ -7276,8 +7361,8 @@ registerEscaper("yamlPath", (value) => {
   if (!/^[A-Za-z0-9._/@+-]+$/.test(text)) throw new Error(`not a plain relative path: ${text}`);
   return text;
 });
-var template2 = (name) => compileTemplate(name, (0, import_node_fs19.readFileSync)(packageFile(`templates/init/${name}`), "utf8"));
-var GITIGNORE = (0, import_node_fs19.readFileSync)(packageFile("templates/init/gitignore"), "utf8");
+var template2 = (name) => compileTemplate(name, (0, import_node_fs20.readFileSync)(packageFile(`templates/init/${name}`), "utf8"));
+var GITIGNORE = (0, import_node_fs20.readFileSync)(packageFile("templates/init/gitignore"), "utf8");
 function gitignoreAdditions(existing) {
   if (existing === void 0) return GITIGNORE;
   const have = new Set(existing.split("\n").map((line) => line.trim()));
@@ -7307,7 +7392,7 @@ function minimalFleet(options) {
     { path: "fleet/fleet.yaml", contents: template2("fleet.yaml.hbs")({ ...values, schema: schema("fleet/fleet.yaml") }) },
     { path: "fleet/profiles/base.yaml", contents: template2("profile.yaml.hbs")({ schema: schema("fleet/profiles/base.yaml") }) },
     { path: "fleet/hosts/node-1.yaml", contents: template2("host.yaml.hbs")({ ...values, name: "node-1", schema: schema("fleet/hosts/node-1.yaml") }) },
-    { path: "nix/profiles/base.nix", contents: (0, import_node_fs19.readFileSync)(packageFile("templates/init/base.nix"), "utf8") },
+    { path: "nix/profiles/base.nix", contents: (0, import_node_fs20.readFileSync)(packageFile("templates/init/base.nix"), "utf8") },
     ...workflows()
   ];
 }
@@ -7328,7 +7413,7 @@ function marker() {
 ` };
 }
 function workflows() {
-  const template3 = (name) => (0, import_node_fs19.readFileSync)(packageFile(`templates/init/${name}`), "utf8");
+  const template3 = (name) => (0, import_node_fs20.readFileSync)(packageFile(`templates/init/${name}`), "utf8");
   return [...["pr.yml", "apply.yml"].map((name) => ({ path: `.github/workflows/${name}`, contents: template3(`workflows/${name}`) })), { path: ".github/dependabot.yml", contents: template3("dependabot.yml") }];
 }
 function schemaFrom(file, { root, schemaDir: schemaDir2 }) {
@@ -7336,7 +7421,7 @@ function schemaFrom(file, { root, schemaDir: schemaDir2 }) {
 }
 
 // src/init/write.ts
-var import_node_fs20 = __toESM(require("node:fs"), 1);
+var import_node_fs21 = __toESM(require("node:fs"), 1);
 var import_node_path19 = __toESM(require("node:path"), 1);
 var import_node_crypto13 = require("node:crypto");
 var ALLOWED = /* @__PURE__ */ new Set([".git", "node_modules", "package.json", "package-lock.json", ".gitignore"]);
@@ -7344,32 +7429,32 @@ var InitRefused = class extends Error {
 };
 function writeNewRepository(dir, files) {
   const target = import_node_path19.default.resolve(dir);
-  const stat = import_node_fs20.default.statSync(target, { throwIfNoEntry: false });
+  const stat = import_node_fs21.default.statSync(target, { throwIfNoEntry: false });
   if (stat && !stat.isDirectory()) throw new InitRefused(`${dir} is not a directory`);
-  const present = stat ? import_node_fs20.default.readdirSync(target).filter((name) => !ALLOWED.has(name)) : [];
+  const present = stat ? import_node_fs21.default.readdirSync(target).filter((name) => !ALLOWED.has(name)) : [];
   if (present.length > 0) throw new InitRefused(`${dir} is not empty (${present.slice(0, 5).join(", ")}${present.length > 5 ? ", \u2026" : ""}); fleetc init writes a new fleet repository into an empty directory (or one with only .git, .gitignore and an npm install of fleetc)`);
-  import_node_fs20.default.mkdirSync(target, { recursive: true });
+  import_node_fs21.default.mkdirSync(target, { recursive: true });
   const staging = import_node_path19.default.join(target, `.fleetc-init.tmp-${(0, import_node_crypto13.randomBytes)(4).toString("hex")}`);
   const moved = [];
   try {
     for (const file of files) {
       const to = import_node_path19.default.join(staging, file.path);
-      import_node_fs20.default.mkdirSync(import_node_path19.default.dirname(to), { recursive: true });
-      import_node_fs20.default.writeFileSync(to, file.contents, { flag: "wx" });
+      import_node_fs21.default.mkdirSync(import_node_path19.default.dirname(to), { recursive: true });
+      import_node_fs21.default.writeFileSync(to, file.contents, { flag: "wx" });
     }
-    for (const entry of import_node_fs20.default.readdirSync(staging)) {
-      import_node_fs20.default.renameSync(import_node_path19.default.join(staging, entry), import_node_path19.default.join(target, entry));
+    for (const entry of import_node_fs21.default.readdirSync(staging)) {
+      import_node_fs21.default.renameSync(import_node_path19.default.join(staging, entry), import_node_path19.default.join(target, entry));
       moved.push(entry);
     }
     const gitignore = import_node_path19.default.join(target, ".gitignore");
-    const existing = import_node_fs20.default.existsSync(gitignore) ? import_node_fs20.default.readFileSync(gitignore, "utf8") : void 0;
+    const existing = import_node_fs21.default.existsSync(gitignore) ? import_node_fs21.default.readFileSync(gitignore, "utf8") : void 0;
     const additions = gitignoreAdditions(existing);
-    if (additions !== "") import_node_fs20.default.appendFileSync(gitignore, additions);
+    if (additions !== "") import_node_fs21.default.appendFileSync(gitignore, additions);
   } catch (error) {
-    for (const entry of moved) import_node_fs20.default.rmSync(import_node_path19.default.join(target, entry), { recursive: true, force: true });
+    for (const entry of moved) import_node_fs21.default.rmSync(import_node_path19.default.join(target, entry), { recursive: true, force: true });
     throw error;
   } finally {
-    import_node_fs20.default.rmSync(staging, { recursive: true, force: true });
+    import_node_fs21.default.rmSync(staging, { recursive: true, force: true });
   }
 }
 
@@ -7404,7 +7489,7 @@ function minimalOptions(root, options) {
   if (!cidr.ok || cidr.value.prefixLength > 24) throw new UsageError(`--network ${String(options.network)}: ${cidr.ok ? "needs room for the pool (.200\u2013.250): /24 or larger" : cidr.reason}`);
   const keys2 = (options.authorizedKey ?? []).flatMap((file) => {
     try {
-      return import_node_fs21.default.readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+      return import_node_fs22.default.readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
     } catch (error) {
       throw new UsageError(`--authorized-key ${file}: ${error.message}`);
     }
@@ -7413,7 +7498,7 @@ function minimalOptions(root, options) {
 }
 function schemaDir(root) {
   const local = import_node_path20.default.join(root, "node_modules", "fleetc", "schema");
-  return import_node_fs21.default.existsSync(local) ? local : import_node_path20.default.join(PACKAGE_ROOT, "schema");
+  return import_node_fs22.default.existsSync(local) ? local : import_node_path20.default.join(PACKAGE_ROOT, "schema");
 }
 
 // src/cli/commands/plan.ts
@@ -7421,12 +7506,12 @@ var import_promises5 = require("node:fs/promises");
 var import_commander2 = require("commander");
 
 // src/git/repository.ts
-var import_node_child_process2 = require("node:child_process");
+var import_node_child_process3 = require("node:child_process");
 var import_node_path21 = __toESM(require("node:path"), 1);
 var import_node_util = require("node:util");
 var GitError = class extends Error {
 };
-var execFileAsync = (0, import_node_util.promisify)(import_node_child_process2.execFile);
+var execFileAsync = (0, import_node_util.promisify)(import_node_child_process3.execFile);
 async function openRepository(cwd) {
   const { simpleGit } = await import("simple-git");
   const git = simpleGit({ baseDir: cwd });
@@ -7465,13 +7550,13 @@ function libraryDirOf(repo, paths) {
 }
 
 // src/git/tree-reader.ts
-var import_node_child_process3 = require("node:child_process");
+var import_node_child_process4 = require("node:child_process");
 var import_node_util2 = require("node:util");
 var import_node_crypto14 = require("node:crypto");
-var import_node_fs22 = require("node:fs");
+var import_node_fs23 = require("node:fs");
 var import_node_os = __toESM(require("node:os"), 1);
 var import_node_path22 = __toESM(require("node:path"), 1);
-var execFileAsync2 = (0, import_node_util2.promisify)(import_node_child_process3.execFile);
+var execFileAsync2 = (0, import_node_util2.promisify)(import_node_child_process4.execFile);
 async function listTree(repo, commit2, dirs) {
   const { stdout: output } = await execFileAsync2("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit2, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
   return output.split("\0").filter(Boolean).map((line) => {
@@ -7493,11 +7578,11 @@ async function readBlobs(repo, ids) {
 }
 async function readBlobAt(repo, commit2, file) {
   if (/[\n\r]/.test(file)) return void 0;
-  const dir = (0, import_node_fs22.mkdtempSync)(import_node_path22.default.join(import_node_os.default.tmpdir(), "fleetc-blob-"));
-  const fd = (0, import_node_fs22.openSync)(import_node_path22.default.join(dir, "blob"), "w+");
-  (0, import_node_fs22.rmSync)(dir, { recursive: true, force: true });
+  const dir = (0, import_node_fs23.mkdtempSync)(import_node_path22.default.join(import_node_os.default.tmpdir(), "fleetc-blob-"));
+  const fd = (0, import_node_fs23.openSync)(import_node_path22.default.join(dir, "blob"), "w+");
+  (0, import_node_fs23.rmSync)(dir, { recursive: true, force: true });
   try {
-    const child = (0, import_node_child_process3.spawn)("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", fd, "ignore"] });
+    const child = (0, import_node_child_process4.spawn)("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", fd, "ignore"] });
     const code2 = await new Promise((resolve, reject) => {
       child.on("error", reject);
       child.on("close", resolve);
@@ -7505,21 +7590,21 @@ async function readBlobAt(repo, commit2, file) {
 `);
     });
     if (code2 !== 0) return void 0;
-    const output = Buffer.allocUnsafe((0, import_node_fs22.fstatSync)(fd).size);
-    (0, import_node_fs22.readSync)(fd, output, 0, output.length, 0);
+    const output = Buffer.allocUnsafe((0, import_node_fs23.fstatSync)(fd).size);
+    (0, import_node_fs23.readSync)(fd, output, 0, output.length, 0);
     const headerEnd = output.indexOf(10);
     const [id, type, size2] = output.subarray(0, Math.max(headerEnd, 0)).toString("utf8").split(" ");
     if (type !== "blob" || id === void 0 || size2 === void 0 || headerEnd + 1 + Number(size2) + 1 !== output.length) return void 0;
     return { id, bytes: output.subarray(headerEnd + 1, headerEnd + 1 + Number(size2)) };
   } finally {
-    (0, import_node_fs22.closeSync)(fd);
+    (0, import_node_fs23.closeSync)(fd);
   }
 }
 async function readObjects(repo, names) {
   const unique = [...new Set(names)];
   const objects = /* @__PURE__ */ new Map();
   if (unique.length === 0) return objects;
-  const child = (0, import_node_child_process3.spawn)("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", "pipe", "pipe"] });
+  const child = (0, import_node_child_process4.spawn)("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", "pipe", "pipe"] });
   const chunks2 = [];
   child.stdout.on("data", (chunk) => chunks2.push(chunk));
   const done = new Promise((resolve, reject) => {
@@ -8217,8 +8302,8 @@ function bootServerFirst(fleet) {
 
 // src/plan/committed.ts
 var import_node_path23 = __toESM(require("node:path"), 1);
-var import_node_fs23 = require("node:fs");
-var import_node_child_process4 = require("node:child_process");
+var import_node_fs24 = require("node:fs");
+var import_node_child_process5 = require("node:child_process");
 function committedManifestOf(commit2, file, blob) {
   const where = { commit: commit2, path: file, blob: blob.id };
   const whole = () => {
@@ -8230,7 +8315,7 @@ function committedManifestOf(commit2, file, blob) {
 }
 function committedSourceKey(repo, commit2, outDir) {
   return new Promise((resolve) => {
-    const child = (0, import_node_child_process4.spawn)("git", ["cat-file", "blob", `${commit2}:${outDir}/${MANIFEST_PATH}`], { cwd: repo.root, stdio: ["ignore", "pipe", "ignore"] });
+    const child = (0, import_node_child_process5.spawn)("git", ["cat-file", "blob", `${commit2}:${outDir}/${MANIFEST_PATH}`], { cwd: repo.root, stdio: ["ignore", "pipe", "ignore"] });
     const chunks2 = [];
     let settled = false;
     const settle = (key) => {
@@ -8289,7 +8374,7 @@ async function fleetcCodeProblem(repo, commit2) {
     const files = entry.includes(".") ? [entry] : walkFiles(import_node_path23.default.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
     for (const file of files) {
       try {
-        running.set(file, blobIdOf((0, import_node_fs23.readFileSync)(import_node_path23.default.join(PACKAGE_ROOT, file))));
+        running.set(file, blobIdOf((0, import_node_fs24.readFileSync)(import_node_path23.default.join(PACKAGE_ROOT, file))));
       } catch {
       }
     }
@@ -9306,7 +9391,7 @@ function registerPlan(program, io, setExit) {
 
 // src/cli/commands/apply.ts
 var import_node_crypto16 = require("node:crypto");
-var import_node_fs25 = require("node:fs");
+var import_node_fs26 = require("node:fs");
 var import_node_path32 = __toESM(require("node:path"), 1);
 var import_commander3 = require("commander");
 
@@ -9410,7 +9495,7 @@ function httpOk(address, port, path36, timeoutMs = 5e3) {
 var import_node_os4 = require("node:os");
 
 // src/apply/git-objects.ts
-var import_node_child_process5 = require("node:child_process");
+var import_node_child_process6 = require("node:child_process");
 var ZERO_OID = "0000000000000000000000000000000000000000";
 var IDENTITY = { GIT_AUTHOR_NAME: "fleetc", GIT_AUTHOR_EMAIL: "fleetc@localhost", GIT_COMMITTER_NAME: "fleetc", GIT_COMMITTER_EMAIL: "fleetc@localhost" };
 var GitCommandError = class extends Error {
@@ -9422,7 +9507,7 @@ var GitCommandError = class extends Error {
 };
 function gitWithIdentity(repo) {
   return (args, input) => new Promise((resolve, reject) => {
-    const child = (0, import_node_child_process5.execFile)("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = (0, import_node_child_process6.execFile)("git", args, { cwd: repo.root, env: { ...process.env, ...IDENTITY }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new GitCommandError(`git ${args[0]} failed: ${stderr.trim() || error.message}`, stderr));
       else resolve(stdout);
     });
@@ -9889,7 +9974,7 @@ async function staleGeneratedFiles(repo, commit2, dirs, artifacts) {
 }
 
 // src/apply/credentials.ts
-var import_node_child_process6 = require("node:child_process");
+var import_node_child_process7 = require("node:child_process");
 var import_promises7 = require("node:fs/promises");
 var import_node_util3 = require("node:util");
 var import_node_os5 = require("node:os");
@@ -9939,7 +10024,7 @@ async function stageExtraFiles(credentials, hostKeyFor) {
     if (hostKeyFor !== void 0) {
       await parents(import_node_path28.default.dirname(HOST_KEY_PATH));
       const file = import_node_path28.default.join(dir, HOST_KEY_PATH);
-      await (0, import_node_util3.promisify)(import_node_child_process6.execFile)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
+      await (0, import_node_util3.promisify)(import_node_child_process7.execFile)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
       await (0, import_promises7.chmod)(file, 384);
       await (0, import_promises7.chmod)(`${file}.pub`, 420);
       publicKey = (await (0, import_promises7.readFile)(`${file}.pub`, "utf8")).trim().split(" ").slice(0, 2).join(" ");
@@ -11152,7 +11237,7 @@ function showRecordedKeys(plan, head, states) {
 }
 
 // src/cli/views/monitor.ts
-var import_node_fs24 = require("node:fs");
+var import_node_fs25 = require("node:fs");
 var import_node_path31 = __toESM(require("node:path"), 1);
 var APPLY_OUTPUT_FORMAT_VERSION = 1;
 function isLiveTerminal(isTty, env) {
@@ -11246,19 +11331,19 @@ ${"host".padEnd(width)}  result`, ...rows.map(([host, result]) => `${host.padEnd
 `].join("\n");
 }
 function logFiles(dir) {
-  (0, import_node_fs24.mkdirSync)(dir, { recursive: true });
+  (0, import_node_fs25.mkdirSync)(dir, { recursive: true });
   const midLine = /* @__PURE__ */ new Set();
   return (event) => {
     const host = "host" in event ? event.host : "_run";
     const file = import_node_path31.default.join(dir, `${host}.log`);
     if (event.type === "output") {
-      (0, import_node_fs24.appendFileSync)(file, event.text);
+      (0, import_node_fs25.appendFileSync)(file, event.text);
       if (event.text.endsWith("\n")) midLine.delete(host);
       else midLine.add(host);
       return;
     }
     const text = event.type === "command-finished" ? `exit ${event.exitCode}${event.timedOut ? " (timed out)" : ""} after ${(event.durationMs / 1e3).toFixed(1)} s` : JSON.stringify(event);
-    (0, import_node_fs24.appendFileSync)(file, `${midLine.delete(host) ? "\n" : ""}${(/* @__PURE__ */ new Date()).toISOString()} ${text}
+    (0, import_node_fs25.appendFileSync)(file, `${midLine.delete(host) ? "\n" : ""}${(/* @__PURE__ */ new Date()).toISOString()} ${text}
 `);
   };
 }
@@ -11314,7 +11399,7 @@ function registerApply(program, io, setExit) {
     const release = stopOnSignals(stop, emit);
     const finish3 = (report) => {
       if (options.output === "json") io.stdout(renderResultLine(report));
-      if (options.summaryFile) (0, import_node_fs25.appendFileSync)(String(options.summaryFile), renderApplySummary(report));
+      if (options.summaryFile) (0, import_node_fs26.appendFileSync)(String(options.summaryFile), renderApplySummary(report));
       setExit(report.exitCode);
     };
     try {
@@ -11376,8 +11461,8 @@ function stopOnSignals(stop, emit) {
   };
 }
 function ignoredByGit(logDir) {
-  (0, import_node_fs25.mkdirSync)(logDir, { recursive: true });
-  (0, import_node_fs25.writeFileSync)(import_node_path32.default.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
+  (0, import_node_fs26.mkdirSync)(logDir, { recursive: true });
+  (0, import_node_fs26.writeFileSync)(import_node_path32.default.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
 }
 
 // src/cli/commands/adopt.ts
@@ -11681,7 +11766,7 @@ function registerValidate(program, io, setExit) {
 }
 
 // src/watch/watcher.ts
-var import_node_fs27 = require("node:fs");
+var import_node_fs28 = require("node:fs");
 var import_node_path35 = __toESM(require("node:path"), 1);
 
 // src/validate/claims-index.ts
@@ -12011,7 +12096,7 @@ function artifactDelta(last, artifacts, samePaths) {
 }
 
 // src/watch/output.ts
-var import_node_fs26 = require("node:fs");
+var import_node_fs27 = require("node:fs");
 var import_node_path34 = __toESM(require("node:path"), 1);
 var WatchedOutput = class {
   constructor(outDir, rootDir) {
@@ -12061,7 +12146,7 @@ var WatchedOutput = class {
     return { changes, before, after: this.artifacts };
   }
   signature() {
-    const stat = (0, import_node_fs26.statSync)(import_node_path34.default.join(this.outDir, MANIFEST_PATH), { throwIfNoEntry: false });
+    const stat = (0, import_node_fs27.statSync)(import_node_path34.default.join(this.outDir, MANIFEST_PATH), { throwIfNoEntry: false });
     return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
   }
 };
@@ -12078,6 +12163,7 @@ function startWatch(options, onEvent) {
   let raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
   const output = new WatchedOutput(paths.outDir, fleetRepositoryRoot(paths));
+  const outputLock = new StandbyLock(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: "fleetc watch", makeParent: true });
   let lastHosts;
   const changedFiles = /* @__PURE__ */ new Set();
   let rereadAll = false;
@@ -12093,7 +12179,7 @@ function startWatch(options, onEvent) {
       files = new Map(raw.files.map((f) => [f.relPath, f]));
     } else {
       for (const relPath of changedFiles) {
-        if (!(0, import_node_fs27.lstatSync)(import_node_path35.default.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
+        if (!(0, import_node_fs28.lstatSync)(import_node_path35.default.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
         else files.set(relPath, readFleetFile(paths.fleetDir, relPath));
       }
       const nix = rereadNix ? readNixDir(paths.nixDir) : raw;
@@ -12105,7 +12191,7 @@ function startWatch(options, onEvent) {
     clearTimeout(recheckTimer);
     recheckTimer = setTimeout(verifyRecent, CHOKIDAR_CHANGE_THROTTLE_MS + 20);
     const read = performance.now();
-    const locking = acquireOutputLockAsync(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: "fleetc watch", makeParent: true });
+    const locking = outputLock.acquire();
     locking.catch(() => void 0);
     let result;
     try {
@@ -12155,6 +12241,7 @@ function startWatch(options, onEvent) {
     }
     running = guarded3(() => rebuild(first)).finally(() => {
       running = void 0;
+      if (!stopped && !again) outputLock.prepare();
       if (again && !stopped) {
         again = false;
         runRebuild(false);
@@ -12171,7 +12258,7 @@ function startWatch(options, onEvent) {
   const verifyRecent = () => {
     if (stopped) return;
     for (const relPath of recheck) {
-      const onDisk = (0, import_node_fs27.lstatSync)(import_node_path35.default.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
+      const onDisk = (0, import_node_fs28.lstatSync)(import_node_path35.default.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
       const built = files.get(relPath);
       if (onDisk?.bytes && built?.bytes ? !Buffer.from(onDisk.bytes).equals(built.bytes) : Boolean(onDisk) !== Boolean(built)) changedFiles.add(relPath);
     }
@@ -12224,6 +12311,7 @@ function startWatch(options, onEvent) {
       clearTimeout(recheckTimer);
       await ready.catch(() => void 0);
       await running;
+      outputLock.close();
       await Promise.all(watchers.map((w) => w.close()));
     }
   };

@@ -15,7 +15,8 @@ import { loadParseCache, saveParseCache } from '../load/cache-store.ts';
 import { readFleetDirSync, readFleetFile, readNixDir } from '../load/read-dir.ts';
 import type { RawFleet } from '../load/types.ts';
 import { chokidar } from '../util/lazy-modules.ts';
-import { acquireOutputLockAsync, DEFAULT_LOCK_TIMEOUT_MS, type FileChange } from '../write/index.ts';
+import { DEFAULT_LOCK_TIMEOUT_MS, StandbyLock, type FileChange } from '../write/index.ts';
+
 import { WatchedOutput, type OutputWrite } from './output.ts';
 
 // An editor's save reaches chokidar within a millisecond or two (fs.watch, then a stat); 10 ms still
@@ -70,6 +71,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
   let raw: RawFleet = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
   const output = new WatchedOutput(paths.outDir, fleetRepositoryRoot(paths));
+  const outputLock = new StandbyLock(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: 'fleetc watch', makeParent: true });
   let lastHosts: Set<string> | undefined;
   const changedFiles = new Set<string>();
   let rereadAll = false;
@@ -101,8 +103,8 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
     recheckTimer = setTimeout(verifyRecent, CHOKIDAR_CHANGE_THROTTLE_MS + 20);
 
     const read = performance.now();
-    // flock(1) takes the output lock beside this process while it compiles.
-    const locking = acquireOutputLockAsync(paths.outDir, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, command: 'fleetc watch', makeParent: true });
+    // flock(1) takes the output lock beside this process while it compiles (started after the last rebuild).
+    const locking = outputLock.acquire();
     locking.catch(() => undefined); // reported where it is awaited
     let result: IncrementalCompilation;
     try {
@@ -155,6 +157,8 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
     }
     running = guarded(() => rebuild(first)).finally(() => {
       running = undefined;
+      // The next rebuild's flock(1), started while nothing waits (standby-lock.ts).
+      if (!stopped && !again) outputLock.prepare();
       if (again && !stopped) {
         again = false;
         runRebuild(false);
@@ -231,6 +235,7 @@ export function startWatch(options: WatchOptions, onEvent: (event: WatchEvent) =
       clearTimeout(recheckTimer);
       await ready.catch(() => undefined);
       await running; // the rebuild in progress is written
+      outputLock.close();
       await Promise.all(watchers.map((w) => w.close()));
     },
   };

@@ -3,7 +3,7 @@
 // this process keeps open: the kernel releases it when the process ends, however it ends (a
 // SIGKILL leaves no stale lock). The file holds the holder's pid and command for the message of a
 // waiting fleetc, and is removed when the lock is released.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeFileSystemError, hintFor, isFileSystemError, LockTimeout, WriteFailed } from './errors.ts';
@@ -62,34 +62,13 @@ export function acquireOutputLock(outDir: string, options: LockOptions): OutputL
   }
 }
 
-/**
- * acquireOutputLock without blocking this process: flock(1) runs beside it (fleetc watch takes the
- * lock while it compiles). The same lock, taken the same way; only the wait is asynchronous.
- */
-export async function acquireOutputLockAsync(outDir: string, options: LockOptions): Promise<OutputLock> {
-  const file = lockFileFor(outDir);
-  const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
-    const fd = openLockFile(file, outDir, options);
-    const result = await new Promise<FlockResult>((resolve) => {
-      const child = spawn('flock', flockArguments(deadline), { stdio: ['ignore', 'ignore', 'pipe', fd] });
-      let stderr = '';
-      child.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
-      child.on('error', (error) => resolve({ error, status: null, stderr }));
-      child.on('close', (status) => resolve({ status, stderr }));
-    });
-    const lock = lockAfterFlock(file, fd, outDir, options, result);
-    if (lock) return lock;
-  }
-}
-
 interface FlockResult {
   error?: Error;
   status: number | null;
   stderr: string;
 }
 
-function openLockFile(file: string, outDir: string, options: LockOptions): number {
+export function openLockFile(file: string, outDir: string, options: LockOptions): number {
   try {
     if (options.makeParent) fs.mkdirSync(path.dirname(file), { recursive: true });
     return fs.openSync(file, 'a', 0o644);
@@ -100,7 +79,7 @@ function openLockFile(file: string, outDir: string, options: LockOptions): numbe
 }
 
 /** flock(1) on descriptor 3, waiting until the deadline (not at all when it has passed). */
-function flockArguments(deadline: number): string[] {
+export function flockArguments(deadline: number): string[] {
   const waitSeconds = Math.max(0, deadline - Date.now()) / 1000;
   return ['--exclusive', ...(waitSeconds > 0 ? ['--wait', waitSeconds.toFixed(3)] : ['--nonblock']), '3'];
 }
@@ -117,10 +96,8 @@ function lockAfterFlock(file: string, fd: number, outDir: string, options: LockO
     throw new WriteFailed(`cannot lock ${outDir}: flock: ${result.stderr.trim() || `exit ${result.status}`}`, 'the lock file is on a file system without flock(2); put the output directory on a local file system');
   }
   if (result.status === 1) {
-    const holder = readHolder(file);
     fs.closeSync(fd);
-    const who = holder ? `fleetc (pid ${holder.pid}, \`${holder.command}\`, since ${holder.since})` : 'another fleetc';
-    throw new LockTimeout(`${outDir} is being written by ${who}; waited ${Math.round(options.timeoutMs / 1000)} s`);
+    throw timedOut(file, outDir, options);
   }
   // The previous holder removes the file as it releases: a lock on a removed file locks nothing.
   const held = fs.fstatSync(fd);
@@ -131,7 +108,7 @@ function lockAfterFlock(file: string, fd: number, outDir: string, options: LockO
   }
   try {
     fs.ftruncateSync(fd, 0);
-    fs.writeSync(fd, JSON.stringify({ pid: process.pid, command: options.command ?? 'fleetc', since: new Date().toISOString() } satisfies Holder));
+    fs.writeSync(fd, holderText(options));
   } catch {
     // A full disk: the lock holds all the same, only the waiting message is poorer.
   }
@@ -145,6 +122,26 @@ function lockAfterFlock(file: string, fd: number, outDir: string, options: LockO
       fs.closeSync(fd);
     },
   };
+}
+
+function holderText(options: LockOptions): string {
+  return JSON.stringify({ pid: process.pid, command: options.command ?? 'fleetc', since: new Date().toISOString() } satisfies Holder);
+}
+
+/** Writes this process as the holder into the lock file it holds (by path: standby-lock.ts holds it on another process's descriptor). */
+export function recordHolder(file: string, options: LockOptions): void {
+  try {
+    fs.writeFileSync(file, holderText(options));
+  } catch {
+    // A full disk: the lock holds all the same, only the waiting message is poorer.
+  }
+}
+
+/** The LockTimeout of a wait that ran out, naming the holder the lock file records. */
+export function timedOut(file: string, outDir: string, options: LockOptions): LockTimeout {
+  const holder = readHolder(file);
+  const who = holder ? `fleetc (pid ${holder.pid}, \`${holder.command}\`, since ${holder.since})` : 'another fleetc';
+  return new LockTimeout(`${outDir} is being written by ${who}; waited ${Math.round(options.timeoutMs / 1000)} s`);
 }
 
 function readHolder(file: string): Holder | undefined {
