@@ -3933,7 +3933,7 @@ function checkSites(sites, hosts, clusters, fleet, hostDocs, report) {
 }
 
 // src/resolve/clusters.ts
-function resolveClusters(hosts, services, fleet, hostDocs, report) {
+function resolveClusters(hosts, services, fleet, hostDocs, report, memo) {
   const declared = fleet.data.clusters ?? {};
   const names = [.../* @__PURE__ */ new Set([...Object.keys(declared), ...hosts.map((h) => h.cluster)])].sort();
   const raftServices = Object.values(services).filter((s) => s.raft).map((s) => s.name).sort();
@@ -3942,26 +3942,31 @@ function resolveClusters(hosts, services, fleet, hostDocs, report) {
   const clusters = {};
   for (const name of names) {
     const members = byCluster.get(name);
-    const spec = declared[name];
-    const groups = raftServices.map((service) => ({ service, voters: members.filter((h) => h.services.includes(service)).map((h) => h.name).sort() })).filter((group) => group.voters.length > 0);
-    const bootstrap = chooseBootstrap(name, members, groups, fleet, hostDocs, report);
-    const raft = groups.map((group) => ({ ...group, bootstrap: bootstrap ?? group.voters[0] }));
-    for (const { service, voters } of raft) {
-      const where = (code2, message, hint) => {
-        if (spec) report.at(fleet.document, ["clusters", name], { code: code2, severity: "warning", part: "key", message, hint });
-        else report.at(hostDocs.get(voters[0]).document, ["profile"], { code: code2, severity: "warning", message, hint });
-      };
-      if (voters.length % 2 === 0) {
-        where("RAFT_EVEN_VOTERS", `${service} in cluster ${name} has ${voters.length} voters (${voters.join(", ")}), an even number`, `${voters.length} voters tolerate no more failures than ${voters.length - 1}; add or remove one`);
-      }
-      if (voters.length < 3 && members.length > 1) {
-        where("RAFT_FEW_VOTERS", `${service} in cluster ${name} has only ${voters.length} voter(s) for ${members.length} hosts`, "with fewer than 3 voters one failure stops the cluster; run 3 or 5");
-      }
-    }
-    checkNeededRaftServices(name, members, raftServices.filter((s) => !groups.some((g) => g.service === s)), services, hostDocs, report);
-    clusters[name] = { name, ...spec?.description !== void 0 ? { description: spec.description } : {}, hosts: members.map((h) => h.name), raft, ...bootstrap !== void 0 ? { bootstrap } : {} };
+    const resolve = (own) => resolveCluster(name, members, raftServices, services, fleet, hostDocs, own);
+    clusters[name] = memo ? memo.cluster(`cluster\0${name}`, [fleet.document, ...members, ...members.map((h) => hostDocs.get(h.name).document)], report, resolve) : resolve(report);
   }
   return clusters;
+}
+function resolveCluster(name, members, raftServices, services, fleet, hostDocs, report) {
+  const declared = fleet.data.clusters ?? {};
+  const spec = declared[name];
+  const groups = raftServices.map((service) => ({ service, voters: members.filter((h) => h.services.includes(service)).map((h) => h.name).sort() })).filter((group) => group.voters.length > 0);
+  const bootstrap = chooseBootstrap(name, members, groups, fleet, hostDocs, report);
+  const raft = groups.map((group) => ({ ...group, bootstrap: bootstrap ?? group.voters[0] }));
+  for (const { service, voters } of raft) {
+    const where = (code2, message, hint) => {
+      if (spec) report.at(fleet.document, ["clusters", name], { code: code2, severity: "warning", part: "key", message, hint });
+      else report.at(hostDocs.get(voters[0]).document, ["profile"], { code: code2, severity: "warning", message, hint });
+    };
+    if (voters.length % 2 === 0) {
+      where("RAFT_EVEN_VOTERS", `${service} in cluster ${name} has ${voters.length} voters (${voters.join(", ")}), an even number`, `${voters.length} voters tolerate no more failures than ${voters.length - 1}; add or remove one`);
+    }
+    if (voters.length < 3 && members.length > 1) {
+      where("RAFT_FEW_VOTERS", `${service} in cluster ${name} has only ${voters.length} voter(s) for ${members.length} hosts`, "with fewer than 3 voters one failure stops the cluster; run 3 or 5");
+    }
+  }
+  checkNeededRaftServices(name, members, raftServices.filter((s) => !groups.some((g) => g.service === s)), services, hostDocs, report);
+  return { name, ...spec?.description !== void 0 ? { description: spec.description } : {}, hosts: members.map((h) => h.name), raft, ...bootstrap !== void 0 ? { bootstrap } : {} };
 }
 function chooseBootstrap(cluster, members, groups, fleet, hostDocs, report) {
   const named = fleet.data.clusters?.[cluster]?.bootstrap;
@@ -4029,29 +4034,34 @@ function resolveFirstBootPolicy(input) {
     ...spec.iam ? { iam: { service: spec.iam.service ?? DEFAULT_IAM_SERVICE, adminUser: spec.iam.adminUser ?? DEFAULT_IAM_ADMIN_USER, adminPassword: spec.iam.adminPassword } } : {}
   };
 }
-function checkPeerAddresses(hosts, clusters, policy, hostDocs, report) {
+function checkPeerAddresses(hosts, clusters, policy, hostDocs, report, memo) {
   const byName = new Map(hosts.map((h) => [h.name, h]));
-  const reported = /* @__PURE__ */ new Set();
   for (const cluster of Object.values(clusters)) {
     if (cluster.raft.length === 0) continue;
-    const voters = [...new Set(cluster.raft.flatMap((g) => g.voters))].sort().map((name) => byName.get(name));
-    const voterReach = voters.map((voter) => reachOf(voter, policy.network));
-    for (const name of cluster.hosts) {
-      const viewer = byName.get(name);
-      const viewerReach = reachOf(viewer, policy.network);
-      for (let i = -1; i < voters.length; i++) {
-        const peer = i < 0 ? viewer : voters[i];
-        const { bootAddress, addressOnNetwork } = i < 0 ? viewerReach : voterReach[i];
-        if (reported.has(peer.name) || bootAddress || addressOnNetwork && viewerReach.onNetwork) continue;
-        reported.add(peer.name);
-        const role = voters.includes(peer) ? `votes in cluster ${cluster.name}` : `is a member of cluster ${cluster.name}`;
-        const reachableByOthers = reachableAddress(peer, peer, policy.network) !== void 0;
-        report.at(hostDocs.get(peer.name).document, ["interfaces"], {
-          code: "PEER_ADDRESS_MISSING",
-          message: reachableByOthers ? `host ${peer.name} ${role} but ${viewer.name} cannot reach it: ${viewer.name} has no interface on network ${policy.network} and ${peer.name}'s boot interface has no static address` : `host ${peer.name} ${role} but has no static address on network ${policy.network} or on its boot interface`,
-          hint: `first boot reaches hosts on their static address on ${policy.network} (firstBoot.network) or on their boot interface: give ${peer.name} one`
-        });
-      }
+    const members = cluster.hosts.map((name) => byName.get(name));
+    const check = (own) => checkClusterPeers(cluster, members, byName, policy, hostDocs, own);
+    if (memo) memo.cluster(`peers\0${cluster.name}`, [cluster, policy.network, ...members, ...members.map((h) => hostDocs.get(h.name).document)], report, check);
+    else check(report);
+  }
+}
+function checkClusterPeers(cluster, members, byName, policy, hostDocs, report) {
+  const reported = /* @__PURE__ */ new Set();
+  const voters = [...new Set(cluster.raft.flatMap((g) => g.voters))].sort().map((name) => byName.get(name));
+  const voterReach = voters.map((voter) => reachOf(voter, policy.network));
+  for (const viewer of members) {
+    const viewerReach = reachOf(viewer, policy.network);
+    for (let i = -1; i < voters.length; i++) {
+      const peer = i < 0 ? viewer : voters[i];
+      const { bootAddress, addressOnNetwork } = i < 0 ? viewerReach : voterReach[i];
+      if (reported.has(peer.name) || bootAddress || addressOnNetwork && viewerReach.onNetwork) continue;
+      reported.add(peer.name);
+      const role = voters.includes(peer) ? `votes in cluster ${cluster.name}` : `is a member of cluster ${cluster.name}`;
+      const reachableByOthers = reachableAddress(peer, peer, policy.network) !== void 0;
+      report.at(hostDocs.get(peer.name).document, ["interfaces"], {
+        code: "PEER_ADDRESS_MISSING",
+        message: reachableByOthers ? `host ${peer.name} ${role} but ${viewer.name} cannot reach it: ${viewer.name} has no interface on network ${policy.network} and ${peer.name}'s boot interface has no static address` : `host ${peer.name} ${role} but has no static address on network ${policy.network} or on its boot interface`,
+        hint: `first boot reaches hosts on their static address on ${policy.network} (firstBoot.network) or on their boot interface: give ${peer.name} one`
+      });
     }
   }
 }
@@ -4360,6 +4370,25 @@ function mergeablePart(profile) {
 var ResolveMemo = class {
   kept;
   hosts = /* @__PURE__ */ new WeakMap();
+  /** Per cluster and check, the last result with its findings, and the objects it was made from. */
+  clusters = /* @__PURE__ */ new Map();
+  /**
+   * A per-cluster result (clusters.ts, first-boot.ts), made again only when one of its inputs is
+   * not the same object as last time: the fleet file, each member's Host and document (whose
+   * positions its findings carry). Its findings are reported either way.
+   */
+  cluster(key, inputs, report, compute) {
+    const kept2 = this.clusters.get(key);
+    if (kept2 && kept2.inputs.length === inputs.length && kept2.inputs.every((input, i) => input === inputs[i])) {
+      report.diagnostics.push(...kept2.diagnostics);
+      return kept2.value;
+    }
+    const own = new Reporter();
+    const value = compute(own);
+    this.clusters.set(key, { inputs, value, diagnostics: own.diagnostics });
+    report.diagnostics.push(...own.diagnostics);
+    return value;
+  }
   profiles(inputs, resolve) {
     const kept2 = this.kept;
     if (kept2 && kept2.inputs.length === inputs.length && inputs.every((p, i) => kept2.inputs[i][0] === p.name && kept2.inputs[i][1] === p.data && Object.isFrozen(p.data))) return kept2.profiles;
@@ -4417,10 +4446,10 @@ function resolveFleet(checked, memo, partly) {
   const hostDocs = hostDocuments(checked);
   const resolve = (host) => resolveHost(host.name, host.data, input, profiles[host.data.profile], networks);
   const hosts = [...hostDocs.values()].filter((host) => !partly || partly.hosts.has(host.name)).sort((a, b) => compareText(a.name, b.name)).map((host) => memo ? memo.host(host, input, profiles[host.data.profile], () => resolve(host)) : resolve(host));
-  const clusters = partly ? partly.clusters : resolveClusters(hosts, services, fleetFile, hostDocs, report);
+  const clusters = partly ? partly.clusters : resolveClusters(hosts, services, fleetFile, hostDocs, report, memo);
   if (!partly) checkSites(input.sites ?? [], hosts, clusters, fleetFile, hostDocs, report);
   const firstBoot = resolveFirstBootPolicy(input.firstBoot);
-  if (!partly) checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report);
+  if (!partly) checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report, memo);
   const fleet = {
     name: input.name,
     ...input.description !== void 0 ? { description: input.description } : {},

@@ -4,11 +4,16 @@ import type { Cluster, Host, RaftGroup, Service } from '../model/fleet.ts';
 import { serviceNeeds } from '../model/first-boot.ts';
 import type { Checked } from '../validate/context.ts';
 import type { FleetInput, HostInput } from '../model/input.ts';
+import type { ResolveMemo } from './memo.ts';
 
 /** What a cluster's resolution reads of a host. */
 export type ClusterMember = Pick<Host, 'name' | 'cluster' | 'services'>;
 
-export function resolveClusters(hosts: readonly ClusterMember[], services: Record<string, Service>, fleet: Checked<FleetInput>, hostDocs: Map<string, Checked<HostInput>>, report: Reporter): Record<string, Cluster> {
+/**
+ * Given a memo (fleetc watch, a plan's two sides), a cluster whose members (and fleet.yaml) are the
+ * same objects as last time is the Cluster it was, with the findings it had.
+ */
+export function resolveClusters(hosts: readonly ClusterMember[], services: Record<string, Service>, fleet: Checked<FleetInput>, hostDocs: Map<string, Checked<HostInput>>, report: Reporter, memo?: ResolveMemo): Record<string, Cluster> {
   const declared = fleet.data.clusters ?? {};
   const names = [...new Set([...Object.keys(declared), ...hosts.map((h) => h.cluster)])].sort();
   const raftServices = Object.values(services).filter((s) => s.raft).map((s) => s.name).sort();
@@ -17,28 +22,34 @@ export function resolveClusters(hosts: readonly ClusterMember[], services: Recor
   const clusters: Record<string, Cluster> = {};
   for (const name of names) {
     const members = byCluster.get(name)!;
-    const spec = declared[name];
-    const groups = raftServices
-      .map((service) => ({ service, voters: members.filter((h) => h.services.includes(service)).map((h) => h.name).sort() }))
-      .filter((group) => group.voters.length > 0);
-    const bootstrap = chooseBootstrap(name, members, groups, fleet, hostDocs, report);
-    const raft: RaftGroup[] = groups.map((group) => ({ ...group, bootstrap: bootstrap ?? group.voters[0]! }));
-    for (const { service, voters } of raft) {
-      const where = (code: 'RAFT_EVEN_VOTERS' | 'RAFT_FEW_VOTERS', message: string, hint: string): void => {
-        if (spec) report.at(fleet.document, ['clusters', name], { code, severity: 'warning', part: 'key', message, hint });
-        else report.at(hostDocs.get(voters[0]!)!.document, ['profile'], { code, severity: 'warning', message, hint });
-      };
-      if (voters.length % 2 === 0) {
-        where('RAFT_EVEN_VOTERS', `${service} in cluster ${name} has ${voters.length} voters (${voters.join(', ')}), an even number`, `${voters.length} voters tolerate no more failures than ${voters.length - 1}; add or remove one`);
-      }
-      if (voters.length < 3 && members.length > 1) {
-        where('RAFT_FEW_VOTERS', `${service} in cluster ${name} has only ${voters.length} voter(s) for ${members.length} hosts`, 'with fewer than 3 voters one failure stops the cluster; run 3 or 5');
-      }
-    }
-    checkNeededRaftServices(name, members, raftServices.filter((s) => !groups.some((g) => g.service === s)), services, hostDocs, report);
-    clusters[name] = { name, ...(spec?.description !== undefined ? { description: spec.description } : {}), hosts: members.map((h) => h.name), raft, ...(bootstrap !== undefined ? { bootstrap } : {}) };
+    const resolve = (own: Reporter) => resolveCluster(name, members, raftServices, services, fleet, hostDocs, own);
+    clusters[name] = memo ? memo.cluster(`cluster\0${name}`, [fleet.document, ...members, ...members.map((h) => hostDocs.get(h.name)!.document)], report, resolve) : resolve(report);
   }
   return clusters;
+}
+
+function resolveCluster(name: string, members: readonly ClusterMember[], raftServices: readonly string[], services: Record<string, Service>, fleet: Checked<FleetInput>, hostDocs: Map<string, Checked<HostInput>>, report: Reporter): Cluster {
+  const declared = fleet.data.clusters ?? {};
+  const spec = declared[name];
+  const groups = raftServices
+    .map((service) => ({ service, voters: members.filter((h) => h.services.includes(service)).map((h) => h.name).sort() }))
+    .filter((group) => group.voters.length > 0);
+  const bootstrap = chooseBootstrap(name, members, groups, fleet, hostDocs, report);
+  const raft: RaftGroup[] = groups.map((group) => ({ ...group, bootstrap: bootstrap ?? group.voters[0]! }));
+  for (const { service, voters } of raft) {
+    const where = (code: 'RAFT_EVEN_VOTERS' | 'RAFT_FEW_VOTERS', message: string, hint: string): void => {
+      if (spec) report.at(fleet.document, ['clusters', name], { code, severity: 'warning', part: 'key', message, hint });
+      else report.at(hostDocs.get(voters[0]!)!.document, ['profile'], { code, severity: 'warning', message, hint });
+    };
+    if (voters.length % 2 === 0) {
+      where('RAFT_EVEN_VOTERS', `${service} in cluster ${name} has ${voters.length} voters (${voters.join(', ')}), an even number`, `${voters.length} voters tolerate no more failures than ${voters.length - 1}; add or remove one`);
+    }
+    if (voters.length < 3 && members.length > 1) {
+      where('RAFT_FEW_VOTERS', `${service} in cluster ${name} has only ${voters.length} voter(s) for ${members.length} hosts`, 'with fewer than 3 voters one failure stops the cluster; run 3 or 5');
+    }
+  }
+  checkNeededRaftServices(name, members, raftServices.filter((s) => !groups.some((g) => g.service === s)), services, hostDocs, report);
+  return { name, ...(spec?.description !== undefined ? { description: spec.description } : {}), hosts: members.map((h) => h.name), raft, ...(bootstrap !== undefined ? { bootstrap } : {}) };
 }
 
 /**

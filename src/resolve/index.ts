@@ -62,10 +62,10 @@ export function resolveFleet(checked: CheckedFleet, memo?: ResolveMemo, partly?:
     .filter((host) => !partly || partly.hosts.has(host.name))
     .sort((a, b) => compareText(a.name, b.name))
     .map((host) => (memo ? memo.host(host, input, profiles[host.data.profile]!, () => resolve(host)) : resolve(host)));
-  const clusters = partly ? partly.clusters : resolveClusters(hosts, services, fleetFile, hostDocs, report);
+  const clusters = partly ? partly.clusters : resolveClusters(hosts, services, fleetFile, hostDocs, report, memo);
   if (!partly) checkSites(input.sites ?? [], hosts, clusters, fleetFile, hostDocs, report);
   const firstBoot = resolveFirstBootPolicy(input.firstBoot);
-  if (!partly) checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report);
+  if (!partly) checkPeerAddresses(hosts, clusters, firstBoot, hostDocs, report, memo);
   const fleet: Fleet = {
     name: input.name,
     ...(input.description !== undefined ? { description: input.description } : {}),

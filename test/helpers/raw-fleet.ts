@@ -15,3 +15,19 @@ export function rawOf(files: Record<string, string>, nixFiles: Pick<RawFleet, 'n
     nixSources: nixFiles.nixSources,
   };
 }
+
+/**
+ * rawOf, keeping each file object of `previous` whose text is unchanged, as fleetc watch keeps the
+ * files an edit did not touch: what the stages' memos, keyed by the identity of parsed documents,
+ * data and hosts, then find again.
+ */
+export function rawKeeping(previous: RawFleet | undefined, files: Record<string, string>, nixFiles: Pick<RawFleet, 'nixFiles' | 'nixSources'> = nix): RawFleet {
+  const fresh = rawOf(files, nixFiles);
+  if (!previous) return fresh;
+  const kept = new Map(previous.files.map((f) => [f.relPath, f]));
+  const decoder = new TextDecoder();
+  return { ...fresh, files: fresh.files.map((f) => {
+    const old = kept.get(f.relPath);
+    return old?.bytes && decoder.decode(old.bytes) === files[f.relPath] ? old : f;
+  }) };
+}
