@@ -5637,14 +5637,21 @@ function article(type) {
 var ValidationMemo = class {
   context;
   findings = /* @__PURE__ */ new WeakMap();
+  /** The same, by the Checked object itself (validateFleet gives a document the same one each run): one lookup. */
+  byChecked = /* @__PURE__ */ new WeakMap();
   /** Forgets every finding when the fleet-wide facts changed. */
   useContext(context) {
     const key = { fleetData: context.fleet?.data, profileNames: [...context.allProfileNames].sort().join("\0") };
-    if (!this.context || this.context.fleetData !== key.fleetData || this.context.profileNames !== key.profileNames) this.findings = /* @__PURE__ */ new WeakMap();
+    if (!this.context || this.context.fleetData !== key.fleetData || this.context.profileNames !== key.profileNames) {
+      this.findings = /* @__PURE__ */ new WeakMap();
+      this.byChecked = /* @__PURE__ */ new WeakMap();
+    }
     this.context = key;
   }
   /** The findings of a file checked before, shown under this document's path (a plan's base names files by revision). */
   get(host) {
+    const same2 = this.byChecked.get(host);
+    if (same2) return same2;
     const found = this.findings.get(host.data)?.get(host.document.relPath);
     if (!found) return void 0;
     const file = host.document.file;
@@ -5652,6 +5659,7 @@ var ValidationMemo = class {
   }
   set(host, findings) {
     if (!Object.isFrozen(host.data)) return;
+    this.byChecked.set(host, findings);
     let byPath = this.findings.get(host.data);
     if (!byPath) this.findings.set(host.data, byPath = /* @__PURE__ */ new Map());
     byPath.set(host.document.relPath, findings);
@@ -5666,17 +5674,19 @@ function validateFleet(loaded2, layout, reuse = {}) {
   const check = (document) => {
     const data = document.data;
     if (cleanBuild) return { document, data, name: nameOf(document) };
-    if (passedSchema.get(data) === document.kind) return { document, data, name: nameOf(document) };
+    const kept2 = passedAs.get(document);
+    if (kept2) return kept2;
+    if (passedSchema.get(data) === document.kind) return passed(document);
     const id = record2 && Object.isFrozen(data) ? document.blobId : void 0;
     if (id !== void 0 && record2.passedSchema(id, document.kind, schemaFingerprint())) {
       passedSchema.set(data, document.kind);
-      return { document, data, name: nameOf(document) };
+      return passed(document);
     }
     const validate = schemaValidators()[document.kind];
     if (validate(document.data)) {
       if (Object.isFrozen(data)) passedSchema.set(data, document.kind);
       if (id !== void 0) record2.markPassed(id, document.kind, schemaFingerprint());
-      return { document, data: document.data, name: nameOf(document) };
+      return passed(document);
     }
     diagnostics.push(...schemaDiagnostics(document, validate.errors ?? []));
     return void 0;
@@ -5699,8 +5709,9 @@ function validateFleet(loaded2, layout, reuse = {}) {
   memo?.useContext(context);
   const hosts = checked.hosts.map((host) => {
     const blobId2 = host.document.blobId;
-    const result = memo?.get(host) ?? (blobId2 !== void 0 && knownClean?.(host.document.relPath, blobId2) ? { diagnostics: [], claims: hostClaims(host) } : checkHost(host, context));
-    memo?.set(host, result);
+    const found = memo?.get(host);
+    const result = found ?? (blobId2 !== void 0 && knownClean?.(host.document.relPath, blobId2) ? { diagnostics: [], claims: hostClaims(host) } : checkHost(host, context));
+    if (!found) memo?.set(host, result);
     report.diagnostics.push(...result.diagnostics);
     return { host, claims: result.claims };
   });
@@ -5713,6 +5724,12 @@ function validateFleet(loaded2, layout, reuse = {}) {
   checkBoot(checked, report);
   checkHostKeys(checked, report);
   return { value: checked, diagnostics: [...diagnostics, ...report.diagnostics] };
+}
+var passedAs = /* @__PURE__ */ new WeakMap();
+function passed(document) {
+  const checked = { document, data: document.data, name: nameOf(document) };
+  if (Object.isFrozen(document.data)) passedAs.set(document, checked);
+  return checked;
 }
 function nameOf(document) {
   const name = document.data.name;

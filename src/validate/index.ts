@@ -73,17 +73,19 @@ export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout, re
   const check = <T>(document: LoadedDocument): Checked<T> | undefined => {
     const data = document.data as object;
     if (cleanBuild) return { document, data: data as T, name: nameOf(document) };
-    if (passedSchema.get(data) === document.kind) return { document, data: data as T, name: nameOf(document) };
+    const kept = passedAs.get(document);
+    if (kept) return kept as Checked<T>;
+    if (passedSchema.get(data) === document.kind) return passed<T>(document);
     const id = record && Object.isFrozen(data) ? document.blobId : undefined;
     if (id !== undefined && record!.passedSchema(id, document.kind, schemaFingerprint())) {
       passedSchema.set(data, document.kind);
-      return { document, data: data as T, name: nameOf(document) };
+      return passed<T>(document);
     }
     const validate = schemaValidators()[document.kind];
     if (validate(document.data)) {
       if (Object.isFrozen(data)) passedSchema.set(data, document.kind);
       if (id !== undefined) record!.markPassed(id, document.kind, schemaFingerprint());
-      return { document, data: document.data as T, name: nameOf(document) };
+      return passed<T>(document);
     }
     diagnostics.push(...schemaDiagnostics(document, validate.errors ?? []));
     return undefined;
@@ -106,8 +108,9 @@ export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout, re
   memo?.useContext(context);
   const hosts = checked.hosts.map((host) => {
     const blobId = host.document.blobId;
-    const result = memo?.get(host) ?? (blobId !== undefined && knownClean?.(host.document.relPath, blobId) ? { diagnostics: [], claims: hostClaims(host) } : checkHost(host, context));
-    memo?.set(host, result);
+    const found = memo?.get(host);
+    const result = found ?? (blobId !== undefined && knownClean?.(host.document.relPath, blobId) ? { diagnostics: [], claims: hostClaims(host) } : checkHost(host, context));
+    if (!found) memo?.set(host, result);
     report.diagnostics.push(...result.diagnostics);
     return { host, claims: result.claims };
   });
@@ -120,6 +123,18 @@ export function validateFleet(loaded: LoadedFleet, layout?: RepositoryLayout, re
   checkBoot(checked, report);
   checkHostKeys(checked, report);
   return { value: checked, diagnostics: [...diagnostics, ...report.diagnostics] };
+}
+
+/**
+ * A document that passed its schema, as Checked: the same object for the same document (fleetc
+ * watch hands unchanged files' documents again), which later memos find by identity.
+ */
+const passedAs = new WeakMap<LoadedDocument, Checked<unknown>>();
+
+function passed<T>(document: LoadedDocument): Checked<T> {
+  const checked: Checked<T> = { document, data: document.data as T, name: nameOf(document) };
+  if (Object.isFrozen(document.data)) passedAs.set(document, checked);
+  return checked;
 }
 
 function nameOf(document: LoadedDocument): string {
