@@ -3087,24 +3087,66 @@ var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path36
 var INSTALLER_DATA_PATH = "netboot/installer.json";
 var BOOT_SERVER_DATA_PATH = "netboot/boot-server.json";
 var emitNetboot = (fleet) => [json(INSTALLER_DATA_PATH, installerData(fleet)), json(BOOT_SERVER_DATA_PATH, bootServerData(fleet))];
+emitNetboot.patch = (previous, fleet, _context, changed) => {
+  const [installer, server] = previous;
+  if (previous.length !== 2 || installer?.path !== INSTALLER_DATA_PATH || server?.path !== BOOT_SERVER_DATA_PATH) return void 0;
+  const kept2 = hostCounts.get(installer) ?? countHosts(fleet.hosts);
+  const moved = fleet.hosts.filter((host) => changed.has(host.name));
+  if (kept2.byName.size !== fleet.hosts.length || moved.some((host) => !kept2.byName.has(host.name))) return void 0;
+  for (const host of moved) {
+    count(kept2, kept2.byName.get(host.name), -1);
+    const now = factsOf(host);
+    count(kept2, now, 1);
+    kept2.byName.set(host.name, now);
+  }
+  const counted = (tally) => [...tally].filter(([, n]) => n > 0).map(([key]) => key);
+  const installerNow = json(INSTALLER_DATA_PATH, { authorizedKeys: fleet.authorizedKeys, ssh: { ports: [.../* @__PURE__ */ new Set([22, ...counted(kept2.ports).map(Number)])].sort((a, b) => a - b), users: [.../* @__PURE__ */ new Set(["root", ...counted(kept2.users)])].sort() } });
+  const serverNow = json(BOOT_SERVER_DATA_PATH, bootServerData(fleet, { boots: (firmware) => (kept2.firmware.get(firmware) ?? 0) > 0, images: counted(kept2.images).sort() }));
+  const artifacts = [installerNow.contents === installer.contents ? installer : installerNow, serverNow.contents === server.contents ? server : serverNow];
+  hostCounts.set(artifacts[0], kept2);
+  return artifacts;
+};
+var hostCounts = /* @__PURE__ */ new WeakMap();
+function factsOf(host) {
+  return { port: String(host.ssh.port), user: host.ssh.user, firmware: firmwareOf(host), image: `${host.profile}/${host.system}` };
+}
+function firmwareOf(host) {
+  return host.firmware === "bios" ? "bios" : host.arch === "aarch64" ? "uefi-aarch64" : "uefi";
+}
+function countHosts(hosts) {
+  const counts = { byName: /* @__PURE__ */ new Map(), ports: /* @__PURE__ */ new Map(), users: /* @__PURE__ */ new Map(), firmware: /* @__PURE__ */ new Map(), images: /* @__PURE__ */ new Map() };
+  for (const host of hosts) {
+    const facts = factsOf(host);
+    counts.byName.set(host.name, facts);
+    count(counts, facts, 1);
+  }
+  return counts;
+}
+function count(counts, facts, by) {
+  const add = (tally, key) => tally.set(key, (tally.get(key) ?? 0) + by);
+  add(counts.ports, facts.port);
+  add(counts.users, facts.user);
+  add(counts.firmware, facts.firmware);
+  add(counts.images, facts.image);
+}
 function installerData(fleet) {
   const ports = [.../* @__PURE__ */ new Set([22, ...fleet.hosts.map((h) => h.ssh.port)])].sort((a, b) => a - b);
   const users = [.../* @__PURE__ */ new Set(["root", ...fleet.hosts.map((h) => h.ssh.user)])].sort();
   return { authorizedKeys: fleet.authorizedKeys, ssh: { ports, users } };
 }
-function bootServerData(fleet) {
+function bootServerData(fleet, hosts) {
   const url = new URL(fleet.boot.http);
   const scheme = url.protocol.replace(/:$/, "");
-  const boots = (wanted) => fleet.hosts.some(wanted);
+  const boots = hosts?.boots ?? ((firmware) => fleet.hosts.some((h) => firmwareOf(h) === firmware));
   return {
     http: { url: fleet.boot.http, scheme, port: url.port === "" ? scheme === "https" ? 443 : 80 : Number(url.port), path: url.pathname.replace(/\/+$/, "") },
     dhcp: { interfaces: fleet.boot.interfaces },
     ipxe: {
-      bios: { file: fleet.boot.ipxe.bios, needed: boots((h) => h.firmware === "bios") },
-      uefi: { file: fleet.boot.ipxe.uefi, needed: boots((h) => h.firmware === "uefi" && h.arch === "x86_64") },
-      arm64: { file: fleet.boot.ipxe.arm64, needed: boots((h) => h.firmware === "uefi" && h.arch === "aarch64") }
+      bios: { file: fleet.boot.ipxe.bios, needed: boots("bios") },
+      uefi: { file: fleet.boot.ipxe.uefi, needed: boots("uefi") },
+      arm64: { file: fleet.boot.ipxe.arm64, needed: boots("uefi-aarch64") }
     },
-    images: bootedImages(fleet)
+    images: hosts?.images ?? bootedImages(fleet)
   };
 }
 function json(path36, value) {
@@ -3321,14 +3363,14 @@ function patchManifest(fleet, artifacts, replaced, changedHosts2, context, memo)
   for (const name of changedHosts2.keys()) if (!layout.hostIndex.has(name)) return void 0;
   const parts = [...last];
   const sortedNix = sortedNixFiles(context.nixFiles);
-  const count = layout.count;
+  const count2 = layout.count;
   parts[1] = `  "generator": "fleetc",
   "version": ${MANIFEST_VERSION},
   "fleet": ${JSON.stringify(fleet.name)},
 `;
   parts[2] = context.source === void 0 ? "" : `  "source": ${JSON.stringify(context.source)},
 `;
-  parts[4 + 2 * count] = `,
+  parts[4 + 2 * count2] = `,
   "nix": ${indented(Object.fromEntries(sortedNix))},
   "library": ${indented(Object.fromEntries(context.library.files))},
 `;
@@ -3668,10 +3710,10 @@ function workerCount(setting = process.env.FLEETC_WORKERS) {
 }
 var StagePool = class {
   /** chunk: hosts or files per chunk; mainToo: the main thread takes chunks too (tests leave them all to the workers). */
-  constructor(count, chunk, mainToo = true) {
+  constructor(count2, chunk, mainToo = true) {
     this.chunk = chunk;
     this.mainToo = mainToo;
-    this.workers = Array.from({ length: count }, startWorker);
+    this.workers = Array.from({ length: count2 }, startWorker);
   }
   chunk;
   mainToo;
@@ -3718,8 +3760,8 @@ var StagePool = class {
    * Chunks 0..count-1 taken in turn by the workers and the main thread (between two of its chunks
    * it lets the workers' replies in); undefined when a chunk's reply says the work cannot be split.
    */
-  async distribute(count, request, accept, first) {
-    const results = new Array(count);
+  async distribute(count2, request, accept, first) {
+    const results = new Array(count2);
     let next = 0;
     let failed;
     let unsplittable = false;
@@ -3731,7 +3773,7 @@ var StagePool = class {
         else results[id] = value;
       }
     };
-    const stopped = () => failed !== void 0 || unsplittable || next >= count;
+    const stopped = () => failed !== void 0 || unsplittable || next >= count2;
     const working = this.workers.map((worker) => new Promise((resolve) => {
       const onMessage = (reply) => {
         take(reply, reply.id);
@@ -6566,8 +6608,8 @@ var StagingThread = class {
     this.at = 4;
     if (throwing) this.throwFailure();
   }
-  waitFor(count) {
-    for (let done = Atomics.load(this.control, DONE); done < count; done = Atomics.load(this.control, DONE)) Atomics.wait(this.control, DONE, done);
+  waitFor(count2) {
+    for (let done = Atomics.load(this.control, DONE); done < count2; done = Atomics.load(this.control, DONE)) Atomics.wait(this.control, DONE, done);
   }
   /** The thread's file-system error, as the errno error it was (the writer turns it into its diagnostic). */
   throwFailure() {
@@ -7294,8 +7336,8 @@ function renderBuildResult(summary) {
   const timing = `${summary.hosts} hosts, ${summary.files} files, ${Math.round(summary.milliseconds)} ms`;
   if (changes.length === 0) return `${outDir} is up to date (${timing})
 `;
-  const count = (kind) => changes.filter((c) => c.change === kind).length;
-  const counts = `${count("added")} added, ${count("modified")} modified, ${count("removed")} removed`;
+  const count2 = (kind) => changes.filter((c) => c.change === kind).length;
+  const counts = `${count2("added")} added, ${count2("modified")} modified, ${count2("removed")} removed`;
   const root = import_node_path17.default.relative(process.cwd(), summary.rootDir);
   const shown = (c) => c.root ? root ? `${root}/${c.path}` : c.path : `${outDir}/${c.path}`;
   if (!check) return `wrote ${outDir}: ${counts} (${timing})

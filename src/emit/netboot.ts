@@ -33,25 +33,97 @@ export interface BootServerData {
 
 export const emitNetboot: Emitter = (fleet) => [json(INSTALLER_DATA_PATH, installerData(fleet)), json(BOOT_SERVER_DATA_PATH, bootServerData(fleet))];
 
+/**
+ * emitNetboot after only some hosts changed (fleetc watch): what the files read of each host (its
+ * SSH port and user, firmware, architecture, image) is counted over the fleet, kept with the
+ * artifacts; a rebuild moves the changed hosts' counts and prints the files from them (the fleet's
+ * own settings read anew). The same artifacts when nothing in them changed.
+ */
+emitNetboot.patch = (previous, fleet, _context, changed) => {
+  const [installer, server] = previous;
+  if (previous.length !== 2 || installer?.path !== INSTALLER_DATA_PATH || server?.path !== BOOT_SERVER_DATA_PATH) return undefined;
+  const kept = hostCounts.get(installer) ?? countHosts(fleet.hosts);
+  const moved = fleet.hosts.filter((host) => changed.has(host.name));
+  if (kept.byName.size !== fleet.hosts.length || moved.some((host) => !kept.byName.has(host.name))) return undefined;
+  for (const host of moved) {
+    count(kept, kept.byName.get(host.name)!, -1);
+    const now = factsOf(host);
+    count(kept, now, 1);
+    kept.byName.set(host.name, now);
+  }
+  const counted = (tally: Map<string, number>) => [...tally].filter(([, n]) => n > 0).map(([key]) => key);
+  const installerNow = json(INSTALLER_DATA_PATH, { authorizedKeys: fleet.authorizedKeys, ssh: { ports: [...new Set([22, ...counted(kept.ports).map(Number)])].sort((a, b) => a - b), users: [...new Set(['root', ...counted(kept.users)])].sort() } } satisfies InstallerData);
+  const serverNow = json(BOOT_SERVER_DATA_PATH, bootServerData(fleet, { boots: (firmware) => (kept.firmware.get(firmware) ?? 0) > 0, images: counted(kept.images).sort() }));
+  const artifacts = [installerNow.contents === installer.contents ? installer : installerNow, serverNow.contents === server.contents ? server : serverNow];
+  hostCounts.set(artifacts[0]!, kept);
+  return artifacts;
+};
+
+/** What the netboot files read of a host. */
+interface NetbootFacts {
+  port: string;
+  user: string;
+  /** bios, uefi or uefi-aarch64: the iPXE build it boots with (bootServerData's three). */
+  firmware: string;
+  image: string;
+}
+
+interface HostCounts {
+  byName: Map<string, NetbootFacts>;
+  ports: Map<string, number>;
+  users: Map<string, number>;
+  firmware: Map<string, number>;
+  images: Map<string, number>;
+}
+
+const hostCounts = new WeakMap<Artifact, HostCounts>();
+
+function factsOf(host: Host): NetbootFacts {
+  return { port: String(host.ssh.port), user: host.ssh.user, firmware: firmwareOf(host), image: `${host.profile}/${host.system}` };
+}
+
+function firmwareOf(host: Host): string {
+  return host.firmware === 'bios' ? 'bios' : host.arch === 'aarch64' ? 'uefi-aarch64' : 'uefi';
+}
+
+function countHosts(hosts: readonly Host[]): HostCounts {
+  const counts: HostCounts = { byName: new Map(), ports: new Map(), users: new Map(), firmware: new Map(), images: new Map() };
+  for (const host of hosts) {
+    const facts = factsOf(host);
+    counts.byName.set(host.name, facts);
+    count(counts, facts, 1);
+  }
+  return counts;
+}
+
+function count(counts: HostCounts, facts: NetbootFacts, by: number): void {
+  const add = (tally: Map<string, number>, key: string) => tally.set(key, (tally.get(key) ?? 0) + by);
+  add(counts.ports, facts.port);
+  add(counts.users, facts.user);
+  add(counts.firmware, facts.firmware);
+  add(counts.images, facts.image);
+}
+
 export function installerData(fleet: Fleet): InstallerData {
   const ports = [...new Set([22, ...fleet.hosts.map((h) => h.ssh.port)])].sort((a, b) => a - b);
   const users = [...new Set(['root', ...fleet.hosts.map((h) => h.ssh.user)])].sort();
   return { authorizedKeys: fleet.authorizedKeys, ssh: { ports, users } };
 }
 
-export function bootServerData(fleet: Fleet): BootServerData {
+/** hosts: what it reads of the hosts, when counted already (emitNetboot.patch). */
+export function bootServerData(fleet: Fleet, hosts?: { boots: (firmware: string) => boolean; images: string[] }): BootServerData {
   const url = new URL(fleet.boot.http);
   const scheme = url.protocol.replace(/:$/, '');
-  const boots = (wanted: (host: Host) => boolean) => fleet.hosts.some(wanted);
+  const boots = hosts?.boots ?? ((firmware: string) => fleet.hosts.some((h) => firmwareOf(h) === firmware));
   return {
     http: { url: fleet.boot.http, scheme, port: url.port === '' ? (scheme === 'https' ? 443 : 80) : Number(url.port), path: url.pathname.replace(/\/+$/, '') },
     dhcp: { interfaces: fleet.boot.interfaces },
     ipxe: {
-      bios: { file: fleet.boot.ipxe.bios, needed: boots((h) => h.firmware === 'bios') },
-      uefi: { file: fleet.boot.ipxe.uefi, needed: boots((h) => h.firmware === 'uefi' && h.arch === 'x86_64') },
-      arm64: { file: fleet.boot.ipxe.arm64, needed: boots((h) => h.firmware === 'uefi' && h.arch === 'aarch64') },
+      bios: { file: fleet.boot.ipxe.bios, needed: boots('bios') },
+      uefi: { file: fleet.boot.ipxe.uefi, needed: boots('uefi') },
+      arm64: { file: fleet.boot.ipxe.arm64, needed: boots('uefi-aarch64') },
     },
-    images: bootedImages(fleet),
+    images: hosts?.images ?? bootedImages(fleet),
   };
 }
 
