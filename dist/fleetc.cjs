@@ -247,18 +247,18 @@ var ONLY_ASCII = /^[\n\x20-\x7e]*$/;
 var PLAIN_START = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[0-9.])/;
 function plainYaml(text) {
   if (!ONLY_ASCII.test(text) && ODD_CHARACTER.test(text)) return void 0;
-  const lines = contentLines(text);
-  if (lines === void 0 || lines.length === 0 || lines[0].indent !== 0 || isItem(lines[0].text)) return void 0;
+  const lines2 = contentLines(text);
+  if (lines2 === void 0 || lines2.length === 0 || lines2[0].indent !== 0 || isItem(lines2[0].text)) return void 0;
   try {
-    const [value, next] = mapping(lines, 0, 0);
-    return next === lines.length ? value : void 0;
+    const [value, next] = mapping(lines2, 0, 0);
+    return next === lines2.length ? value : void 0;
   } catch (error) {
     if (error === UNSURE) return void 0;
     throw error;
   }
 }
 function contentLines(text) {
-  const lines = [];
+  const lines2 = [];
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf("\n", start);
@@ -270,65 +270,65 @@ function contentLines(text) {
     if (last > indent && text.charCodeAt(indent) !== 35) {
       const line = text.slice(indent, last);
       if (indent === start && (line.startsWith("---") || line.startsWith("..."))) return void 0;
-      lines.push({ indent: indent - start, text: line });
+      lines2.push({ indent: indent - start, text: line });
     }
     start = end + 1;
   }
-  return lines;
+  return lines2;
 }
 function isItem(text) {
   return text === "-" || text.startsWith("- ");
 }
-function mapping(lines, i, indent) {
+function mapping(lines2, i, indent) {
   const out = {};
-  while (i < lines.length && lines[i].indent === indent) {
-    const { text } = lines[i];
+  while (i < lines2.length && lines2[i].indent === indent) {
+    const { text } = lines2[i];
     if (isItem(text)) throw UNSURE;
     const [key, length] = blockKey(text);
     if (Object.hasOwn(out, key)) throw UNSURE;
     const rest = text.slice(spaces(text, length));
     i++;
     if (rest === "" || rest.startsWith("#")) {
-      const next = lines[i];
-      if (next && next.indent > indent) [out[key], i] = block(lines, i, next.indent);
-      else if (next && next.indent === indent && isItem(next.text)) [out[key], i] = sequence(lines, i, indent);
+      const next = lines2[i];
+      if (next && next.indent > indent) [out[key], i] = block(lines2, i, next.indent);
+      else if (next && next.indent === indent && isItem(next.text)) [out[key], i] = sequence(lines2, i, indent);
       else out[key] = null;
     } else {
       out[key] = inline(rest);
-      if (i < lines.length && lines[i].indent > indent) throw UNSURE;
+      if (i < lines2.length && lines2[i].indent > indent) throw UNSURE;
     }
   }
   return [out, i];
 }
-function block(lines, i, indent) {
-  return isItem(lines[i].text) ? sequence(lines, i, indent) : mapping(lines, i, indent);
+function block(lines2, i, indent) {
+  return isItem(lines2[i].text) ? sequence(lines2, i, indent) : mapping(lines2, i, indent);
 }
-function sequence(lines, i, indent) {
+function sequence(lines2, i, indent) {
   const out = [];
-  while (i < lines.length && lines[i].indent === indent && isItem(lines[i].text)) {
-    const { text } = lines[i];
+  while (i < lines2.length && lines2[i].indent === indent && isItem(lines2[i].text)) {
+    const { text } = lines2[i];
     let start = 1;
     while (text.charCodeAt(start) === 32) start++;
     const content = text.slice(start);
     if (content === "" || content.startsWith("#")) {
       i++;
-      const next = lines[i];
+      const next = lines2[i];
       if (next && next.indent > indent) {
-        const [value, after] = block(lines, i, next.indent);
+        const [value, after] = block(lines2, i, next.indent);
         out.push(value);
         i = after;
       } else out.push(null);
     } else if (content.startsWith("- ") || content === "-") {
       throw UNSURE;
     } else if (PLAIN_KEY.test(content) || QUOTED_KEY.test(content)) {
-      lines[i] = { indent: indent + start, text: content };
-      const [value, after] = mapping(lines, i, indent + start);
+      lines2[i] = { indent: indent + start, text: content };
+      const [value, after] = mapping(lines2, i, indent + start);
       out.push(value);
       i = after;
     } else {
       out.push(inline(content));
       i++;
-      if (i < lines.length && lines[i].indent > indent) throw UNSURE;
+      if (i < lines2.length && lines2[i].indent > indent) throw UNSURE;
     }
   }
   return [out, i];
@@ -3292,10 +3292,10 @@ function hostText(host, own, shared, nix, keep) {
 }
 function hostEntryText(host, entries, nix) {
   entries.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-  const lines = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, "        ")}`);
+  const lines2 = entries.map(([key, kind, hash]) => `        ${JSON.stringify(key)}: ${entryText(kind, hash, "        ")}`);
   return `    ${JSON.stringify(host.name)}: {
       "profile": ${JSON.stringify(host.profile)},
-      "artifacts": ${block2(lines, "      ")},
+      "artifacts": ${block2(lines2, "      ")},
       "nix": ${list(nix.map((file) => `        ${JSON.stringify(file)}`), "      ")}
     }`;
 }
@@ -5798,15 +5798,21 @@ out ${layout.outDirFromRoot}
 nix ${layout.nixDirFromOut}
 `);
   const files = raw.files.every((f, i) => i === 0 || raw.files[i - 1].relPath < f.relPath) ? raw.files : [...raw.files].sort((a, b) => a.relPath < b.relPath ? -1 : 1);
-  let lines = "";
-  for (const file of files) lines += `fleet ${file.relPath} ${blobIdOfFile(file)}
-`;
-  hash.update(lines);
+  let lines2 = "";
+  for (const file of files) lines2 += lineOf(file);
+  hash.update(lines2);
   for (const [file, sha] of [...raw.nixFiles].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) hash.update(`nix ${file} ${sha}
 `);
   for (const [file, sha] of [...library.files].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) hash.update(`library ${file} ${sha}
 `);
   return hash.digest("hex");
+}
+var lines = /* @__PURE__ */ new WeakMap();
+function lineOf(file) {
+  let line = lines.get(file);
+  if (line === void 0) lines.set(file, line = `fleet ${file.relPath} ${blobIdOfFile(file)}
+`);
+  return line;
 }
 
 // src/compile/index.ts
@@ -7184,17 +7190,17 @@ function summaryLine(diagnostics) {
   return `${error} error${error === 1 ? "" : "s"}, ${warning} warning${warning === 1 ? "" : "s"}`;
 }
 function textDiagnostic(d, sources) {
-  const lines = [`${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`];
+  const lines2 = [`${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`];
   const source = sources.get(d.file);
   const text = source?.displayLine(d.line);
   if (source && text !== void 0 && text.trim() !== "") {
     const gutter = String(d.line).length;
     const width = d.endLine === d.line ? Math.max(1, d.endColumn - d.column) : Math.max(1, text.length - d.column + 1);
-    lines.push(`  ${d.line} | ${text}`);
-    lines.push(`  ${" ".repeat(gutter)} | ${" ".repeat(Math.max(0, d.column - 1))}${"^".repeat(Math.min(width, 200))}`);
+    lines2.push(`  ${d.line} | ${text}`);
+    lines2.push(`  ${" ".repeat(gutter)} | ${" ".repeat(Math.max(0, d.column - 1))}${"^".repeat(Math.min(width, 200))}`);
   }
-  if (d.hint) lines.push(`  hint: ${d.hint}`);
-  return `${lines.join("\n")}
+  if (d.hint) lines2.push(`  hint: ${d.hint}`);
+  return `${lines2.join("\n")}
 `;
 }
 function githubAnnotation(d) {
@@ -7619,9 +7625,9 @@ async function resolveCommit(repo, revision) {
 }
 async function resolveRevisions(cwd, revisions) {
   if (!revisions.some((r) => r.startsWith("-"))) {
-    const lines = await execFileAsync("git", ["rev-parse", "--show-toplevel", ...revisions.map((r) => `${r}^{commit}`)], { cwd, encoding: "utf8" }).then(({ stdout }) => stdout.split("\n"), () => []);
-    const commits2 = lines.slice(1, 1 + revisions.length);
-    if (lines.length === revisions.length + 2 && lines[0] !== "" && commits2.every((c) => /^[0-9a-f]{40}$/.test(c))) return { repo: { root: lines[0] }, commits: commits2 };
+    const lines2 = await execFileAsync("git", ["rev-parse", "--show-toplevel", ...revisions.map((r) => `${r}^{commit}`)], { cwd, encoding: "utf8" }).then(({ stdout }) => stdout.split("\n"), () => []);
+    const commits2 = lines2.slice(1, 1 + revisions.length);
+    if (lines2.length === revisions.length + 2 && lines2[0] !== "" && commits2.every((c) => /^[0-9a-f]{40}$/.test(c))) return { repo: { root: lines2[0] }, commits: commits2 };
   }
   const repo = await openRepository(cwd);
   const commits = [];
@@ -8859,44 +8865,44 @@ function destructiveWarning(destructive, cut) {
   const names = destructive.map((h) => h.name);
   const approval = `--approve-destructive ${names.join(" ")}`;
   const command = approval.length <= APPROVAL_LIST_BUDGET ? `approved with \`${approval}\`` : `each is approved by name with \`--approve-destructive\` (the ${names.length} names are in the plan artifact)`;
-  const lines = ["> [!WARNING]", `> **${destructive.length} destructive change${destructive.length === 1 ? "" : "s"}: the disks of these hosts will be repartitioned and erased.** \`fleetc apply\` refuses them unless ${command}.`];
+  const lines2 = ["> [!WARNING]", `> **${destructive.length} destructive change${destructive.length === 1 ? "" : "s"}: the disks of these hosts will be repartitioned and erased.** \`fleetc apply\` refuses them unless ${command}.`];
   const groups = /* @__PURE__ */ new Map();
   for (const host of destructive) {
     const reasons = escapeMd(clip(host.reasons.join("; "), 1e3));
     groups.set(reasons, [...groups.get(reasons) ?? [], host.name]);
   }
-  let used = lines.join("\n").length;
+  let used = lines2.join("\n").length;
   let listed = 0;
   for (const [reasons, group] of groups) {
     const line = `> - ${hostList2(group)}: ${reasons}`;
     if (used + line.length > WARNING_BUDGET) break;
-    lines.push(line);
+    lines2.push(line);
     used += line.length + 1;
     listed += group.length;
   }
   if (listed < destructive.length) {
-    lines.push(`> - \u2026and ${destructive.length - listed} more`);
+    lines2.push(`> - \u2026and ${destructive.length - listed} more`);
     cut.push(`${destructive.length - listed} of the ${destructive.length} destructive hosts in the warning`);
   }
-  return [...lines, ""];
+  return [...lines2, ""];
 }
 function renameCaution(renamed, cut) {
   if (renamed.length === 0) return [];
-  const lines = ["> [!CAUTION]", "> A rename is a decommission plus a provision: the machine is reinstalled under its new name and its disks are erased; `fleetc apply` needs the new name approved with `--approve-destructive`."];
-  let used = lines.join("\n").length;
+  const lines2 = ["> [!CAUTION]", "> A rename is a decommission plus a provision: the machine is reinstalled under its new name and its disks are erased; `fleetc apply` needs the new name approved with `--approve-destructive`."];
+  let used = lines2.join("\n").length;
   let listed = 0;
   for (const host of renamed) {
     const line = `> - **${host.renamedFrom}** \u2192 **${host.name}**`;
     if (used + line.length > RENAME_BUDGET) break;
-    lines.push(line);
+    lines2.push(line);
     used += line.length + 1;
     listed++;
   }
   if (listed < renamed.length) {
-    lines.push(`> - \u2026and ${renamed.length - listed} more`);
+    lines2.push(`> - \u2026and ${renamed.length - listed} more`);
     cut.push(`${renamed.length - listed} of the ${renamed.length} renames`);
   }
-  return [...lines, ""];
+  return [...lines2, ""];
 }
 function rollout(plan, cut) {
   if (plan.waves.length === 0) return [];
@@ -8921,10 +8927,10 @@ function rollout(plan, cut) {
     cut.push(`${rest.length} of the ${plan.waves.length} waves in the flowchart`);
   }
   if (!names) cut.push("the host names of the waves (counts are shown)");
-  const lines = ["### Rollout", "", "```mermaid", "flowchart LR", ...nodes];
-  if (ids.length > 1) lines.push(`  ${ids.join(" --> ")}`);
-  lines.push("```", "", `At most ${plan.policy.maxParallel === 0 ? "unlimited" : plan.policy.maxParallel} hosts at once; one voter of each Raft group at a time.`, "");
-  return lines;
+  const lines2 = ["### Rollout", "", "```mermaid", "flowchart LR", ...nodes];
+  if (ids.length > 1) lines2.push(`  ${ids.join(" --> ")}`);
+  lines2.push("```", "", `At most ${plan.policy.maxParallel === 0 ? "unlimited" : plan.policy.maxParallel} hosts at once; one voter of each Raft group at a time.`, "");
+  return lines2;
 }
 function clip(text, length) {
   return text.length > length ? `${text.slice(0, length)} \u2026` : text;
@@ -8934,33 +8940,33 @@ function hostList2(names) {
   return names.length > 20 ? `${shown} and ${names.length - 20} more hosts` : shown;
 }
 function hostBlock(host) {
-  const lines = [`<details><summary><b>${host.name}</b> \xB7 ${actionLabel(host)} \xB7 ${escapeHtml(neutralise(host.profile))}</summary>`, ""];
-  for (const reason of host.reasons) lines.push(`- ${escapeMd(clip(reason, MAX_LINE_LENGTH))}`);
-  lines.push("");
+  const lines2 = [`<details><summary><b>${host.name}</b> \xB7 ${actionLabel(host)} \xB7 ${escapeHtml(neutralise(host.profile))}</summary>`, ""];
+  for (const reason of host.reasons) lines2.push(`- ${escapeMd(clip(reason, MAX_LINE_LENGTH))}`);
+  lines2.push("");
   if (host.install) {
-    lines.push("How apply installs it:", "");
-    host.install.forEach((step, i) => lines.push(`${i + 1}. ${escapeMd(clip(step, MAX_LINE_LENGTH))}`));
-    lines.push("");
+    lines2.push("How apply installs it:", "");
+    host.install.forEach((step, i) => lines2.push(`${i + 1}. ${escapeMd(clip(step, MAX_LINE_LENGTH))}`));
+    lines2.push("");
   }
   for (const artifact of host.artifacts) {
     const { file, change } = artifactLabel(artifact);
-    lines.push(...diffBlock(file, { diff: artifact.diff, change: escapeHtml(neutralise(change)) }));
+    lines2.push(...diffBlock(file, { diff: artifact.diff, change: escapeHtml(neutralise(change)) }));
   }
-  return closeBlock(lines);
+  return closeBlock(lines2);
 }
 function sharedBlock(change) {
   return closeBlock([`<details><summary><b>${escapeHtml(neutralise(change.path))}</b> \xB7 ${change.change} \xB7 used by ${change.hosts.length} host${change.hosts.length === 1 ? "" : "s"}</summary>`, "", ...diffBlock(change.path, change)]);
 }
-function closeBlock(lines) {
+function closeBlock(lines2) {
   const end = ["</details>", "", ""];
-  let text = lines.join("\n");
+  let text = lines2.join("\n");
   if (text.length + 20 > BLOCK_BUDGET) {
     let kept2 = 0;
     let length = 0;
-    while (kept2 < lines.length && length + lines[kept2].length + 1 < BLOCK_BUDGET - 400) length += lines[kept2++].length + 1;
-    const open = lines.slice(0, kept2).filter((l) => /^`{3,}/.test(l)).length % 2 === 1;
-    const fence = open ? [...lines.slice(0, kept2)].reverse().find((l) => /^`{3,}/.test(l)).match(/^`+/)[0] : "";
-    text = [...lines.slice(0, kept2), ...open ? [fence] : [], "", "_This block is cut here; see the full plan artifact._", ""].join("\n");
+    while (kept2 < lines2.length && length + lines2[kept2].length + 1 < BLOCK_BUDGET - 400) length += lines2[kept2++].length + 1;
+    const open = lines2.slice(0, kept2).filter((l) => /^`{3,}/.test(l)).length % 2 === 1;
+    const fence = open ? [...lines2.slice(0, kept2)].reverse().find((l) => /^`{3,}/.test(l)).match(/^`+/)[0] : "";
+    text = [...lines2.slice(0, kept2), ...open ? [fence] : [], "", "_This block is cut here; see the full plan artifact._", ""].join("\n");
   }
   return `${text}
 ${end.join("\n")}`;
@@ -9007,40 +9013,40 @@ function code(text) {
 // src/cli/views/plan-text.ts
 var MARKS = { destructive: "!", replace: "!", decommission: "-", provision: "+", "reboot-required": "~", update: "~", "network-only": "~" };
 function renderPlanText(plan, options) {
-  const lines = [`Plan for fleet ${plan.fleet}: ${revisionLabel(plan.base)} \u2192 ${revisionLabel(plan.head)}`, ""];
+  const lines2 = [`Plan for fleet ${plan.fleet}: ${revisionLabel(plan.base)} \u2192 ${revisionLabel(plan.head)}`, ""];
   for (const host of changedHosts(plan)) {
     const extra = [host.profile, host.raftGroups.length ? `voter in ${host.raftGroups.join(", ")}` : ""].filter(Boolean).join("; ");
-    lines.push(`${MARKS[host.action]} ${host.name}: ${actionLabel(host)} (${extra})`);
-    for (const reason of host.reasons) lines.push(`    ${reason}`);
+    lines2.push(`${MARKS[host.action]} ${host.name}: ${actionLabel(host)} (${extra})`);
+    for (const reason of host.reasons) lines2.push(`    ${reason}`);
     if (host.install) {
-      lines.push("    how apply installs it:");
-      host.install.forEach((step, i) => lines.push(`      ${i + 1}. ${step}`));
+      lines2.push("    how apply installs it:");
+      host.install.forEach((step, i) => lines2.push(`      ${i + 1}. ${step}`));
     }
-    if (host.hostKey?.source === "new") lines.push("    SSH host key: a new key pair is generated, installed with the system and recorded; later deploys pin it, with no ssh.hostKey to write by hand");
-    else if (host.hostKey) lines.push(`    SSH host key ${host.hostKey.fingerprint} (${host.hostKey.source === "pinned" ? "ssh.hostKey in the fleet" : "recorded by fleetc when it installed the host"})`);
+    if (host.hostKey?.source === "new") lines2.push("    SSH host key: a new key pair is generated, installed with the system and recorded; later deploys pin it, with no ssh.hostKey to write by hand");
+    else if (host.hostKey) lines2.push(`    SSH host key ${host.hostKey.fingerprint} (${host.hostKey.source === "pinned" ? "ssh.hostKey in the fleet" : "recorded by fleetc when it installed the host"})`);
     if (options.diffs) {
       for (const artifact of host.artifacts) {
         const { file, change } = artifactLabel(artifact);
-        lines.push(`    ${file}: ${change}`);
-        for (const line of diffBody(artifact.diff)) if (line !== "") lines.push(`      ${line}`);
+        lines2.push(`    ${file}: ${change}`);
+        for (const line of diffBody(artifact.diff)) if (line !== "") lines2.push(`      ${line}`);
       }
     }
-    lines.push("");
+    lines2.push("");
   }
   for (const change of plan.shared) {
-    lines.push(`* ${change.path} ${change.change} (used by ${change.hosts.join(", ") || "no host"})`);
+    lines2.push(`* ${change.path} ${change.change} (used by ${change.hosts.join(", ") || "no host"})`);
     if (options.diffs) {
-      for (const line of diffBody(change.diff)) if (line !== "") lines.push(`      ${line}`);
+      for (const line of diffBody(change.diff)) if (line !== "") lines2.push(`      ${line}`);
     }
-    lines.push("");
+    lines2.push("");
   }
   if (plan.waves.length > 0) {
-    lines.push(`Rollout (max ${plan.policy.maxParallel === 0 ? "unlimited" : plan.policy.maxParallel} at once, one Raft voter per group at a time):`);
-    for (const wave of plan.waves) lines.push(`  wave ${wave.index} (${wave.profile}): ${wave.hosts.join(", ")}`);
-    lines.push("");
+    lines2.push(`Rollout (max ${plan.policy.maxParallel === 0 ? "unlimited" : plan.policy.maxParallel} at once, one Raft voter per group at a time):`);
+    for (const wave of plan.waves) lines2.push(`  wave ${wave.index} (${wave.profile}): ${wave.hosts.join(", ")}`);
+    lines2.push("");
   }
-  lines.push(`Plan: ${summarySentence(plan)}`);
-  return `${lines.join("\n")}
+  lines2.push(`Plan: ${summarySentence(plan)}`);
+  return `${lines2.join("\n")}
 `;
 }
 
@@ -9079,7 +9085,7 @@ async function readSecret(ref) {
 // src/apply/evaluate.ts
 var DEPLOYER = "deployer";
 function evaluationExpression(flake, hosts) {
-  const lines = hosts.map((name) => `  ${nixAttrName(name)} = toplevel ${nixString(name)};`);
+  const lines2 = hosts.map((name) => `  ${nixAttrName(name)} = toplevel ${nixString(name)};`);
   return [
     "# Written by fleetc apply for nix-eval-jobs: the system of each host this run deploys.",
     "let",
@@ -9087,7 +9093,7 @@ function evaluationExpression(flake, hosts) {
     "  toplevel = name: configurations.${name}.config.system.build.toplevel;",
     "in",
     "{",
-    ...lines,
+    ...lines2,
     "}",
     ""
   ].join("\n");
@@ -9392,8 +9398,8 @@ function hostLines(d) {
   ];
 }
 function renderClosuresText(section) {
-  const lines = ["", "Closures (evaluated and built with Nix):", ...section.diffs.flatMap(hostLines), ...section.problems.map((p) => `  ! ${p}`)];
-  return `${lines.join("\n")}
+  const lines2 = ["", "Closures (evaluated and built with Nix):", ...section.diffs.flatMap(hostLines), ...section.problems.map((p) => `  ! ${p}`)];
+  return `${lines2.join("\n")}
 `;
 }
 function renderClosuresMarkdown(section) {
@@ -11383,9 +11389,9 @@ function terminalMonitor(io, format, options) {
         return line(`${event.host}: $ ${event.env?.length ? `${event.env.map((e) => `${e}=\u2026`).join(" ")} ` : ""}${showCommand(event.argv)}`);
       case "output": {
         if (!options.live) return;
-        const lines = `${partial.get(event.host) ?? ""}${event.text}`.split(/\r?\n|\r/);
-        partial.set(event.host, lines.pop() ?? "");
-        const last = [...lines, partial.get(event.host)].filter((l) => l.trim() !== "").at(-1);
+        const lines2 = `${partial.get(event.host) ?? ""}${event.text}`.split(/\r?\n|\r/);
+        partial.set(event.host, lines2.pop() ?? "");
+        const last = [...lines2, partial.get(event.host)].filter((l) => l.trim() !== "").at(-1);
         if (last !== void 0) tails.set(event.host, last.trim());
         return redraw();
       }
