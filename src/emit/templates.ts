@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import type { HelperDelegate, TemplateDelegate } from 'handlebars';
 import { nixAttrName, nixString } from './nix/printer.ts';
-import { PRECOMPILED } from './precompiled-templates.ts';
+import { PRECOMPILED, type PrecompiledTemplate } from './precompiled-templates.ts';
 
 type Helper = (value: unknown) => string;
 
@@ -37,7 +37,15 @@ let compiler: HandlebarsModule | undefined;
 
 export function compileTemplate<Context>(name: string, source: string): (context: Context) => string {
   const precompiled = PRECOMPILED.get(source);
-  // A precompiled template passed the same check when the bundle was built (template-specs.ts).
+  if (!precompiled) return templateOf<Context>(name, source, undefined);
+  // A precompiled template passed the same check when the bundle was built (template-specs.ts), so
+  // it is made on its first render: a command that renders none (a warm build, validate, status)
+  // does not load Handlebars' runtime (~15–30 ms at start).
+  let render: ((context: Context) => string) | undefined;
+  return (context) => (render ??= templateOf<Context>(name, source, precompiled))(context);
+}
+
+function templateOf<Context>(name: string, source: string, precompiled: PrecompiledTemplate | undefined): (context: Context) => string {
   const helpers = precompiled?.helpers ?? checkExplicitEscaping(name, fullHandlebars().parse(source));
   // Handlebars wraps every helper of the environment again on each render: each template gets an
   // environment holding only the helpers it calls (and the two hooks Handlebars looks for).
