@@ -560,8 +560,8 @@ function secretPatterns(kind) {
   patterns ??= Object.fromEntries(Object.keys(SCHEMA_FILES).map((k) => [k, collect(SCHEMA_FILES[k])]));
   return patterns[kind];
 }
-function isSecretPath(kind, path36) {
-  return secretPatterns(kind).some((pattern) => pattern.length <= path36.length && pattern.every((segment, i) => segment === "*" || segment === path36[i]));
+function isSecretPath(kind, path37) {
+  return secretPatterns(kind).some((pattern) => pattern.length <= path37.length && pattern.every((segment, i) => segment === "*" || segment === path37[i]));
 }
 function secretRanges(kind, text) {
   const found = secretPatterns(kind);
@@ -607,7 +607,7 @@ function collect(file) {
     for (const part of pointer.split("/").filter(Boolean)) node = node[part.replace(/~1/g, "/").replace(/~0/g, "~")];
     return [node, name];
   };
-  const walk2 = (schema, current, pattern, refs) => {
+  const walk3 = (schema, current, pattern, refs) => {
     if (!schema || typeof schema !== "object") return;
     const node = schema;
     if (typeof node.$ref === "string") {
@@ -618,17 +618,17 @@ function collect(file) {
       const key = `${current}|${node.$ref}`;
       if (!refs.has(key)) {
         const [target, name] = resolve(node.$ref, current);
-        walk2(target, name, pattern, /* @__PURE__ */ new Set([...refs, key]));
+        walk3(target, name, pattern, /* @__PURE__ */ new Set([...refs, key]));
       }
     }
-    for (const [name, sub] of Object.entries(node.properties ?? {})) walk2(sub, current, [...pattern, name], refs);
-    for (const sub of Object.values(node.patternProperties ?? {})) walk2(sub, current, [...pattern, "*"], refs);
-    if (typeof node.additionalProperties === "object") walk2(node.additionalProperties, current, [...pattern, "*"], refs);
-    if (typeof node.items === "object") walk2(node.items, current, [...pattern, "*"], refs);
-    for (const keyword of ["oneOf", "anyOf", "allOf"]) for (const sub of node[keyword] ?? []) walk2(sub, current, pattern, refs);
-    for (const keyword of ["then", "else"]) walk2(node[keyword], current, pattern, refs);
+    for (const [name, sub] of Object.entries(node.properties ?? {})) walk3(sub, current, [...pattern, name], refs);
+    for (const sub of Object.values(node.patternProperties ?? {})) walk3(sub, current, [...pattern, "*"], refs);
+    if (typeof node.additionalProperties === "object") walk3(node.additionalProperties, current, [...pattern, "*"], refs);
+    if (typeof node.items === "object") walk3(node.items, current, [...pattern, "*"], refs);
+    for (const keyword of ["oneOf", "anyOf", "allOf"]) for (const sub of node[keyword] ?? []) walk3(sub, current, pattern, refs);
+    for (const keyword of ["then", "else"]) walk3(node[keyword], current, pattern, refs);
   };
-  walk2(load(file), file, [], /* @__PURE__ */ new Set());
+  walk3(load(file), file, [], /* @__PURE__ */ new Set());
   return [...new Map(out.map((p) => [JSON.stringify(p), p])).values()];
 }
 
@@ -701,13 +701,13 @@ function describeKey(value) {
 }
 
 // src/load/locate.ts
-function locate(doc, path36, part = "value") {
+function locate(doc, path37, part = "value") {
   const { isMap, isPair, isSeq } = yaml();
   let node = doc.contents;
   let best = rangeOf2(node) ?? { start: 0, end: 0 };
-  for (let i = 0; i < path36.length; i++) {
-    const segment = path36[i];
-    const isLast = i === path36.length - 1;
+  for (let i = 0; i < path37.length; i++) {
+    const segment = path37[i];
+    const isLast = i === path37.length - 1;
     if (isMap(node)) {
       const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
       if (!pair) return best;
@@ -783,24 +783,24 @@ function fileStem(relPath) {
   return relPath.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
 }
 function parseFile(file, kind, sources, cache, preParsed) {
-  const path36 = file.displayPath;
+  const path37 = file.displayPath;
   const bytes = file.bytes ?? new Uint8Array();
   const text = decodeUtf8(bytes);
   if (text === void 0) {
-    return { diagnostics: [fileError("FILE_BINARY", path36, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
+    return { diagnostics: [fileError("FILE_BINARY", path37, `${file.relPath} is not UTF-8 text`, "fleet files are YAML text; remove binary files from the fleet directory")] };
   }
-  const source = sources.add(path36, text);
+  const source = sources.add(path37, text);
   source.secrets = () => secretRanges(kind, text);
   const stem = fileStem(file.relPath);
   const id = cache ? blobIdOfFile(file) : void 0;
   const cached = id === void 0 ? void 0 : cache.get(id);
   if (cached !== void 0) return { document: loadedDocument(kind, file, stem, cached, source, id), diagnostics: [] };
-  const parsed = preParsed?.get(file) ?? parseText(text, file.relPath, path36);
+  const parsed = preParsed?.get(file) ?? parseText(text, file.relPath, path37);
   if (!("data" in parsed)) return parsed;
   if (id !== void 0) cache.set(id, parsed.data);
   return { document: loadedDocument(kind, file, stem, parsed.data, source, id), diagnostics: [] };
 }
-function parseText(text, relPath, path36) {
+function parseText(text, relPath, path37) {
   const fast = fastParse(text);
   if (fast !== void 0 && (!text.includes("\\") || !hasNul(fast))) return { data: fast };
   const docs = yaml().parseAllDocuments(text, YAML_OPTIONS);
@@ -813,43 +813,43 @@ function parseText(text, relPath, path36) {
         severity: "error",
         code: code2,
         message: firstLine(error.message),
-        file: path36,
+        file: path37,
         range: { start: error.pos[0], end: error.pos[1] },
         hint: code2 === "YAML_DUPLICATE_KEY" ? "remove or rename one of the two keys" : void 0
       });
     }
     for (const warning of doc2.warnings) {
-      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path36, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
+      diagnostics.push({ severity: "error", code: "YAML_UNSUPPORTED", message: firstLine(warning.message), file: path37, range: { start: warning.pos[0], end: warning.pos[1] }, hint: "use plain YAML: mappings, lists, strings, numbers and booleans" });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
-  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path36));
+  const unsupported = documents.flatMap((doc2) => unsupportedFeatures(doc2, text, path37));
   if (unsupported.length > 0) return { diagnostics: unsupported };
   if (documents.length > 1) {
     const second = documents[1];
     const start = second.range?.[0] ?? 0;
-    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path36, range: { start, end: start + 3 } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_MULTIPLE_DOCUMENTS", message: `${relPath} holds ${documents.length} YAML documents`, hint: "put one host or profile per file; remove the --- separator", file: path37, range: { start, end: start + 3 } }] };
   }
   const doc = documents[0];
   if (!doc || doc.contents === null || doc.contents.value === null) {
-    return { diagnostics: [fileError("FILE_EMPTY", path36, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
+    return { diagnostics: [fileError("FILE_EMPTY", path37, `${relPath} is empty`, "write the file's mapping, or delete the file")] };
   }
   if (!yaml().isMap(doc.contents)) {
     const range = doc.contents.range;
-    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path36, range: { start: range[0], end: range[1] } }] };
+    return { diagnostics: [{ severity: "error", code: "YAML_NOT_A_MAPPING", message: `the top level of ${relPath} must be a mapping`, hint: "write key: value pairs at the top level", file: path37, range: { start: range[0], end: range[1] } }] };
   }
   let data;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { diagnostics: [fileError("YAML_UNSUPPORTED", path36, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
+    return { diagnostics: [fileError("YAML_UNSUPPORTED", path37, `${relPath}: ${firstLine(error.message)}`, "expand the aliases; fleet files should not need many")] };
   }
   const nulDiagnostics = (hasNul(data) ? findNulStrings(data, []) : []).map((p) => ({
     severity: "error",
     code: "VALUE_CONTROL_CHARACTER",
     message: "this string holds a NUL character",
     hint: "remove the \\0 escape",
-    file: path36,
+    file: path37,
     range: locate(doc, p)
   }));
   if (nulDiagnostics.length > 0) return { diagnostics: nulDiagnostics };
@@ -878,11 +878,11 @@ function hasNul(value) {
   }
   return false;
 }
-function findNulStrings(value, path36) {
-  if (typeof value === "string") return value.includes("\0") ? [path36] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path36, i]));
+function findNulStrings(value, path37) {
+  if (typeof value === "string") return value.includes("\0") ? [path37] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => findNulStrings(item, [...path37, i]));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path36, key]] : findNulStrings(item, [...path36, key]));
+    return Object.entries(value).flatMap(([key, item]) => key.includes("\0") ? [[...path37, key]] : findNulStrings(item, [...path37, key]));
   }
   return [];
 }
@@ -927,7 +927,7 @@ function walkFiles(root, options = {}) {
 
 // src/compile/build-stamp.ts
 var FILE_NAME = "build-stamp.json";
-var STAMP_VERSION = 2;
+var STAMP_VERSION = 3;
 var codeId;
 function fleetcCode() {
   if (codeId) return codeId;
@@ -945,13 +945,16 @@ function fleetcCode() {
 }
 function buildKey(raw, outDir, nixDirFromOut, rootDir = import_node_path3.default.dirname(import_node_path3.default.resolve(outDir))) {
   if (raw.problems.length > 0 || raw.files.some((f) => f.problem)) return void 0;
-  const hash = (0, import_node_crypto3.createHash)("sha256").update(`${STAMP_VERSION}\0${fleetcCode()}\0${import_node_path3.default.resolve(outDir)}\0${import_node_path3.default.resolve(rootDir)}\0${nixDirFromOut}\0${raw.displayDir}
+  const hash = (0, import_node_crypto3.createHash)("sha256").update(`${contextKey(outDir, nixDirFromOut, raw.displayDir, rootDir)}
 `);
   for (const file of raw.files) hash.update(`${file.relPath}\0${file.blobId ??= blobIdOf(file.bytes)}
 `);
   for (const [file, sha] of raw.nixFiles) hash.update(`nix/${file}\0${sha}
 `);
   return hash.digest("hex");
+}
+function contextKey(outDir, nixDirFromOut, displayDir, rootDir = import_node_path3.default.dirname(import_node_path3.default.resolve(outDir))) {
+  return `${STAMP_VERSION}\0${fleetcCode()}\0${import_node_path3.default.resolve(outDir)}\0${import_node_path3.default.resolve(rootDir)}\0${nixDirFromOut}\0${displayDir}`;
 }
 function readStamp(cacheDir) {
   try {
@@ -981,7 +984,7 @@ function entryMatches(recorded, file) {
     return false;
   }
 }
-function writeStamp(cacheDir, key, hosts, outDir, artifacts, rootDir = import_node_path3.default.dirname(import_node_path3.default.resolve(outDir))) {
+function writeStamp(cacheDir, key, hosts, outDir, artifacts, rootDir = import_node_path3.default.dirname(import_node_path3.default.resolve(outDir)), inputs) {
   const temp = import_node_path3.default.join(cacheDir, `.${FILE_NAME}.${(0, import_node_crypto3.randomBytes)(4).toString("hex")}`);
   try {
     import_node_fs4.default.mkdirSync(cacheDir, { recursive: true });
@@ -1008,7 +1011,19 @@ function writeStamp(cacheDir, key, hosts, outDir, artifacts, rootDir = import_no
       const recorded = entry("root", artifact.path, import_node_path3.default.join(rootDir, artifact.path));
       if (recorded) root[artifact.path] = recorded;
     }
-    import_node_fs4.default.writeFileSync(temp, JSON.stringify({ version: STAMP_VERSION, key, hosts, files, root }));
+    import_node_fs4.default.writeFileSync(temp, JSON.stringify({ version: STAMP_VERSION, key, hosts, files, root, ...inputs ? { inputs } : {} }));
+    import_node_fs4.default.renameSync(temp, import_node_path3.default.join(cacheDir, FILE_NAME));
+  } catch {
+    try {
+      import_node_fs4.default.rmSync(temp, { force: true });
+    } catch {
+    }
+  }
+}
+function restampInputs(cacheDir, stamp, inputs) {
+  const temp = import_node_path3.default.join(cacheDir, `.${FILE_NAME}.${(0, import_node_crypto3.randomBytes)(4).toString("hex")}`);
+  try {
+    import_node_fs4.default.writeFileSync(temp, JSON.stringify({ ...stamp, inputs }));
     import_node_fs4.default.renameSync(temp, import_node_path3.default.join(cacheDir, FILE_NAME));
   } catch {
     try {
@@ -1024,13 +1039,73 @@ function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// src/compile/input-stamp.ts
+var import_node_fs5 = __toESM(require("node:fs"), 1);
+var import_node_path4 = __toESM(require("node:path"), 1);
+function inputSnapshot(fleetDir, nixDir, cacheDir) {
+  const now = clockNow(cacheDir);
+  if (now === void 0) return void 0;
+  const entries = {};
+  for (const [prefix, root] of [["fleet", fleetDir], ["nix", nixDir]]) {
+    walk(root, (relPath, stat) => {
+      entries[`${prefix}/${relPath}`] = stat.mtimeMs < now && stat.ctimeMs < now ? [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino] : null;
+    });
+  }
+  return entries;
+}
+function sameInputs(recorded, now) {
+  const names = Object.keys(now);
+  if (names.length !== Object.keys(recorded).length) return false;
+  for (const name of names) {
+    const was = recorded[name];
+    const is = now[name];
+    if (!was || !is || was[0] !== is[0] || was[1] !== is[1] || was[2] !== is[2] || was[3] !== is[3]) return false;
+  }
+  return true;
+}
+function clockNow(cacheDir) {
+  const probe = import_node_path4.default.join(cacheDir, `.clock-${process.pid}`);
+  try {
+    import_node_fs5.default.mkdirSync(cacheDir, { recursive: true });
+    import_node_fs5.default.writeFileSync(probe, "");
+    return import_node_fs5.default.statSync(probe).mtimeMs;
+  } catch {
+    return void 0;
+  } finally {
+    try {
+      import_node_fs5.default.rmSync(probe, { force: true });
+    } catch {
+    }
+  }
+}
+function walk(root, visit) {
+  const down = (dir, rel) => {
+    let entries;
+    try {
+      entries = import_node_fs5.default.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      const abs = import_node_path4.default.join(dir, entry.name);
+      if (entry.isDirectory()) down(abs, relPath);
+      else {
+        const stat = import_node_fs5.default.lstatSync(abs, { throwIfNoEntry: false });
+        if (stat) visit(relPath, stat);
+      }
+    }
+  };
+  down(root, "");
+}
+
 // src/compile/index.ts
-var import_node_path7 = __toESM(require("node:path"), 1);
+var import_node_path8 = __toESM(require("node:path"), 1);
 
 // src/diagnostics/source.ts
 var SourceText = class {
-  constructor(path36, text) {
-    this.path = path36;
+  constructor(path37, text) {
+    this.path = path37;
     this.text = text;
   }
   path;
@@ -1076,25 +1151,25 @@ function computeLineStarts(text) {
 }
 var SourceRegistry = class {
   texts = /* @__PURE__ */ new Map();
-  add(path36, text) {
-    const source = new SourceText(path36, text);
-    this.texts.set(path36, source);
+  add(path37, text) {
+    const source = new SourceText(path37, text);
+    this.texts.set(path37, source);
     return source;
   }
   /** A source read by an earlier run (an unchanged file), shared as it is. */
   adopt(source) {
     this.texts.set(source.path, source);
   }
-  get(path36) {
-    return this.texts.get(path36);
+  get(path37) {
+    return this.texts.get(path37);
   }
-  position(path36, offset) {
-    return this.texts.get(path36)?.position(offset) ?? { line: 1, column: 1 };
+  position(path37, offset) {
+    return this.texts.get(path37)?.position(offset) ?? { line: 1, column: 1 };
   }
 };
 
 // src/emit/dhcpd.ts
-var import_node_fs5 = require("node:fs");
+var import_node_fs6 = require("node:fs");
 
 // src/emit/artifact.ts
 var GENERATED_HEADER = "Generated by fleetc. Do not edit: change the fleet YAML and run `fleetc build`.";
@@ -1762,9 +1837,9 @@ var ESCAPERS = {
   nixAttr: (value) => nixAttrName(String(value)),
   nixComment: (value) => String(value).replace(/[\r\n]+/g, " "),
   nixPath: (value) => {
-    const path36 = String(value);
-    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path36)) throw new Error(`not a Nix path literal: ${path36}`);
-    return path36;
+    const path37 = String(value);
+    if (!/^\.{0,2}\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path37)) throw new Error(`not a Nix path literal: ${path37}`);
+    return path37;
   }
 };
 var BLOCK_HELPERS = /* @__PURE__ */ new Set(["each", "if", "unless"]);
@@ -1777,6 +1852,11 @@ var runtime;
 var compiler;
 function compileTemplate(name, source) {
   const precompiled = PRECOMPILED.get(source);
+  if (!precompiled) return templateOf(name, source, void 0);
+  let render2;
+  return (context) => (render2 ??= templateOf(name, source, precompiled))(context);
+}
+function templateOf(name, source, precompiled) {
   const helpers = precompiled?.helpers ?? checkExplicitEscaping(name, fullHandlebars().parse(source));
   const env = (precompiled ? runtime ??= require3("handlebars/runtime") : fullHandlebars()).create();
   for (const builtin of Object.keys(env.helpers)) if (!helpers.includes(builtin) && !HOOKS.has(builtin)) env.unregisterHelper(builtin);
@@ -1832,8 +1912,8 @@ registerEscaper("dhcpdAddresses", (value) => dhcpdAddresses(value));
 registerEscaper("dhcpdMac", (value) => dhcpdMac(String(value)));
 registerEscaper("dhcpdNumber", (value) => dhcpdNumber(value));
 registerEscaper("dhcpdComment", (value) => dhcpdComment(String(value)));
-var renderShared = compileTemplate("dhcpd.conf", (0, import_node_fs5.readFileSync)(packageFile("templates/dhcpd.conf.hbs"), "utf8"));
-var renderReservations = compileTemplate("dhcpd-hosts", (0, import_node_fs5.readFileSync)(packageFile("templates/dhcpd-hosts.hbs"), "utf8"));
+var renderShared = compileTemplate("dhcpd.conf", (0, import_node_fs6.readFileSync)(packageFile("templates/dhcpd.conf.hbs"), "utf8"));
+var renderReservations = compileTemplate("dhcpd-hosts", (0, import_node_fs6.readFileSync)(packageFile("templates/dhcpd-hosts.hbs"), "utf8"));
 var emitDhcpd = (fleet) => {
   const shared = renderSharedPart(fleet);
   const networks = dhcpSubnets(fleet, []).map((subnet) => subnet.network.name);
@@ -2350,7 +2430,7 @@ function restartPolicy(retry) {
 }
 
 // src/emit/flake.ts
-var import_node_fs6 = require("node:fs");
+var import_node_fs7 = require("node:fs");
 
 // src/emit/flake-lock.ts
 function renderFlakeLock(fleet) {
@@ -2374,7 +2454,7 @@ function sortKeys(value) {
 }
 
 // src/emit/flake.ts
-var render = compileTemplate("flake.nix", (0, import_node_fs6.readFileSync)(packageFile("templates/flake.nix.hbs"), "utf8"));
+var render = compileTemplate("flake.nix", (0, import_node_fs7.readFileSync)(packageFile("templates/flake.nix.hbs"), "utf8"));
 var FLAKE_PATH = "flake.nix";
 var FLAKE_LOCK_PATH = "flake.lock";
 var emitFlake = (fleet, context) => {
@@ -2511,27 +2591,27 @@ var import_node_crypto5 = require("node:crypto");
 
 // src/load/read-dir.ts
 var import_node_crypto4 = require("node:crypto");
-var import_node_fs7 = __toESM(require("node:fs"), 1);
-var import_node_path4 = __toESM(require("node:path"), 1);
+var import_node_fs8 = __toESM(require("node:fs"), 1);
+var import_node_path5 = __toESM(require("node:path"), 1);
 var MAX_FILE_BYTES = 1024 * 1024;
 var YAML_EXTENSION = /\.ya?ml$/;
 function readFleetDirSync(displayDir, nixDir) {
   const problems = [];
   const files = [];
-  const root = import_node_path4.default.resolve(displayDir);
+  const root = import_node_path5.default.resolve(displayDir);
   const rootStat = statOrUndefined(root);
   if (!rootStat?.isDirectory()) {
     problems.push(fileProblem("FLEET_DIR_MISSING", displayDir, `fleet directory ${displayDir} does not exist or is not a directory`, "pass the fleet directory with --fleet DIR, or run fleetc inside a fleet repository (a directory with fleetc.json, which fleetc init writes)"));
   } else {
-    walk(root, "", displayDir, files);
+    walk2(root, "", displayDir, files);
   }
   files.sort((a, b) => a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0);
   return { displayDir, files, problems, ...readNixDir(nixDir) };
 }
-function walk(absDir, relDir, displayDir, out) {
+function walk2(absDir, relDir, displayDir, out) {
   let entries;
   try {
-    entries = import_node_fs7.default.readdirSync(absDir, { withFileTypes: true });
+    entries = import_node_fs8.default.readdirSync(absDir, { withFileTypes: true });
   } catch (error) {
     out.push(unreadable(relDir || ".", displayDir, error));
     return;
@@ -2539,7 +2619,7 @@ function walk(absDir, relDir, displayDir, out) {
   for (const entry of entries) {
     if (entry.name.startsWith(".")) continue;
     const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
-    const absPath = import_node_path4.default.join(absDir, entry.name);
+    const absPath = import_node_path5.default.join(absDir, entry.name);
     const isYaml = YAML_EXTENSION.test(entry.name);
     if (entry.isSymbolicLink()) {
       out.push(symlinkProblem(relPath, displayDir));
@@ -2547,29 +2627,29 @@ function walk(absDir, relDir, displayDir, out) {
     }
     if (entry.isDirectory()) {
       if (isYaml) out.push(rawProblem(relPath, displayDir, "FILE_NOT_REGULAR", `${relPath} is a directory, not a YAML file`, "rename the directory so its name does not end in .yaml"));
-      else walk(absPath, relPath, displayDir, out);
+      else walk2(absPath, relPath, displayDir, out);
       continue;
     }
     if (!isYaml) continue;
     out.push(entry.isFile() ? readRegularFile(absPath, relPath, displayDir) : rawProblem(relPath, displayDir, "FILE_NOT_REGULAR", `${relPath} is not a regular file`, "fleet files must be regular files"));
   }
 }
-var OPEN_FLAGS = import_node_fs7.default.constants.O_RDONLY | import_node_fs7.default.constants.O_NOFOLLOW | import_node_fs7.default.constants.O_NONBLOCK;
+var OPEN_FLAGS = import_node_fs8.default.constants.O_RDONLY | import_node_fs8.default.constants.O_NOFOLLOW | import_node_fs8.default.constants.O_NONBLOCK;
 function readRegularFile(absPath, relPath, displayDir) {
   let fd;
   try {
-    fd = import_node_fs7.default.openSync(absPath, OPEN_FLAGS);
+    fd = import_node_fs8.default.openSync(absPath, OPEN_FLAGS);
   } catch (error) {
     return error.code === "ELOOP" ? symlinkProblem(relPath, displayDir) : unreadable(relPath, displayDir, error);
   }
   try {
-    const stat = import_node_fs7.default.fstatSync(fd);
+    const stat = import_node_fs8.default.fstatSync(fd);
     const problem = fileProblemOf(stat, relPath, displayDir);
     if (problem) return problem;
     const bytes = Buffer.allocUnsafe(stat.size);
     let read = 0;
     while (read < bytes.length) {
-      const n = import_node_fs7.default.readSync(fd, bytes, read, bytes.length - read, read);
+      const n = import_node_fs8.default.readSync(fd, bytes, read, bytes.length - read, read);
       if (n === 0) break;
       read += n;
     }
@@ -2577,7 +2657,7 @@ function readRegularFile(absPath, relPath, displayDir) {
   } catch (error) {
     return unreadable(relPath, displayDir, error);
   } finally {
-    import_node_fs7.default.closeSync(fd);
+    import_node_fs8.default.closeSync(fd);
   }
 }
 function fileProblemOf(stat, relPath, displayDir) {
@@ -2588,10 +2668,10 @@ function fileProblemOf(stat, relPath, displayDir) {
   return void 0;
 }
 function readFleetFile(displayDir, relPath) {
-  const absPath = import_node_path4.default.join(import_node_path4.default.resolve(displayDir), relPath);
+  const absPath = import_node_path5.default.join(import_node_path5.default.resolve(displayDir), relPath);
   let stat;
   try {
-    stat = import_node_fs7.default.lstatSync(absPath);
+    stat = import_node_fs8.default.lstatSync(absPath);
   } catch (error) {
     return unreadable(relPath, displayDir, error);
   }
@@ -2603,7 +2683,7 @@ function yamlEntry(absPath, relPath, displayDir, stat) {
   const problem = fileProblemOf(stat, relPath, displayDir);
   if (problem) return problem;
   try {
-    return { relPath, displayPath: joinDisplay(displayDir, relPath), bytes: import_node_fs7.default.readFileSync(absPath) };
+    return { relPath, displayPath: joinDisplay(displayDir, relPath), bytes: import_node_fs8.default.readFileSync(absPath) };
   } catch (error) {
     return unreadable(relPath, displayDir, error);
   }
@@ -2612,24 +2692,24 @@ function symlinkProblem(relPath, displayDir) {
   return rawProblem(relPath, displayDir, "FILE_SYMLINK", `${relPath} is a symbolic link; fleetc reads fleet files as git stores them and does not follow links`, "replace the link by the file (or directory) itself");
 }
 function readNixDir(nixDir) {
-  const nixTree = nixDir ? readTreeSync(import_node_path4.default.resolve(nixDir)) : /* @__PURE__ */ new Map();
+  const nixTree = nixDir ? readTreeSync(import_node_path5.default.resolve(nixDir)) : /* @__PURE__ */ new Map();
   const nixFiles = new Map([...nixTree].map(([file, bytes]) => [file, (0, import_node_crypto4.createHash)("sha256").update(bytes).digest("hex")]));
   const nixSources = new Map([...nixTree].map(([file, bytes]) => [file, bytes.toString("utf8")]));
   return { nixFiles, nixSources };
 }
 function readTreeSync(absDir) {
-  return new Map(walkFiles(absDir, { skipHidden: true, regularOnly: true }).map((rel) => [rel, import_node_fs7.default.readFileSync(import_node_path4.default.join(absDir, rel))]));
+  return new Map(walkFiles(absDir, { skipHidden: true, regularOnly: true }).map((rel) => [rel, import_node_fs8.default.readFileSync(import_node_path5.default.join(absDir, rel))]));
 }
 function statOrUndefined(p) {
   try {
-    return import_node_fs7.default.statSync(p);
+    return import_node_fs8.default.statSync(p);
   } catch {
     return void 0;
   }
 }
 function joinDisplay(displayDir, relPath) {
-  if (displayDir !== display.dir) display = { dir: displayDir, base: import_node_path4.default.posix.normalize(displayDir.split(import_node_path4.default.sep).join("/")).replace(/(.)\/$/, "$1") };
-  if (!isPlainRelative(relPath)) return import_node_path4.default.posix.join(displayDir.split(import_node_path4.default.sep).join("/"), relPath);
+  if (displayDir !== display.dir) display = { dir: displayDir, base: import_node_path5.default.posix.normalize(displayDir.split(import_node_path5.default.sep).join("/")).replace(/(.)\/$/, "$1") };
+  if (!isPlainRelative(relPath)) return import_node_path5.default.posix.join(displayDir.split(import_node_path5.default.sep).join("/"), relPath);
   const { base } = display;
   return base === "." ? relPath : base === "/" ? `/${relPath}` : `${base}/${relPath}`;
 }
@@ -2652,15 +2732,15 @@ function fileProblem(code2, file, message, hint) {
 
 // src/library/index.ts
 var LIBRARY_DIR = "fleetc";
-function isBootServerFile(path36) {
-  return path36.startsWith("images/") || path36 === "modules/pxe-server.nix";
+function isBootServerFile(path37) {
+  return path37.startsWith("images/") || path37 === "modules/pxe-server.nix";
 }
 function libraryFrom(tree) {
   const files = /* @__PURE__ */ new Map();
   const sources = /* @__PURE__ */ new Map();
-  for (const [path36, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    files.set(path36, (0, import_node_crypto5.createHash)("sha256").update(bytes).digest("hex"));
-    sources.set(path36, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  for (const [path37, bytes] of [...tree].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    files.set(path37, (0, import_node_crypto5.createHash)("sha256").update(bytes).digest("hex"));
+    sources.set(path37, typeof bytes === "string" ? bytes : bytes.toString("utf8"));
   }
   return { files, sources };
 }
@@ -2806,7 +2886,7 @@ function zfsHostId(name) {
 }
 
 // src/emit/ipxe.ts
-var import_node_fs8 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 
 // src/emit/ipxe/quote.ts
 var PLAIN = /^[A-Za-z0-9._:/+=,@%-]+$/;
@@ -2854,7 +2934,7 @@ registerEscaper("ipxeNumber", (value) => {
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`iPXE: not a non-negative integer: ${String(value)}`);
   return String(value);
 });
-var template = (name) => (0, import_node_fs8.readFileSync)(packageFile(`templates/${name}.hbs`), "utf8");
+var template = (name) => (0, import_node_fs9.readFileSync)(packageFile(`templates/${name}.hbs`), "utf8");
 var renderBoot = compileTemplate("boot.ipxe", template("boot.ipxe"));
 var renderHost = compileTemplate("host.ipxe", template("host.ipxe"));
 var emitIpxe = (fleet) => {
@@ -3081,7 +3161,7 @@ function keaConfig(fleet, hosts = fleet.hosts) {
 }
 
 // src/emit/library.ts
-var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path36, contents]) => ({ path: `${LIBRARY_DIR}/${path36}`, kind: "library", contents }));
+var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path37, contents]) => ({ path: `${LIBRARY_DIR}/${path37}`, kind: "library", contents }));
 
 // src/emit/netboot.ts
 var INSTALLER_DATA_PATH = "netboot/installer.json";
@@ -3149,8 +3229,8 @@ function bootServerData(fleet, hosts) {
     images: hosts?.images ?? bootedImages(fleet)
   };
 }
-function json(path36, value) {
-  return { path: path36, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
+function json(path37, value) {
+  return { path: path37, kind: "netboot", contents: `${JSON.stringify(value, null, 2)}
 ` };
 }
 
@@ -3160,13 +3240,13 @@ var MANIFEST_PATH = "manifest.json";
 var MANIFEST_VERSION = 3;
 function hostLibraryHashes(manifest, host) {
   const server = host !== void 0 && manifest?.bootServer === host;
-  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path36]) => server || !isBootServerFile(path36)));
+  return Object.fromEntries(Object.entries(manifest?.library ?? {}).filter(([path37]) => server || !isBootServerFile(path37)));
 }
 var BOOT_SERVER_KINDS = /* @__PURE__ */ new Set(["dhcp", "ipxe", "netboot"]);
 function hostNixHashes(manifest, host) {
   const entry = manifest?.hosts[host];
   if (!manifest || !entry) return {};
-  return Object.fromEntries(entry.nix.map((path36) => [path36, manifest.nix[path36]]));
+  return Object.fromEntries(entry.nix.map((path37) => [path37, manifest.nix[path37]]));
 }
 var oneShot = import_node_crypto7.default.hash;
 function sha2562(text) {
@@ -3340,9 +3420,9 @@ function nixDependenciesOf(host, nixFiles, sorted, bootServer) {
 function nixDependencies(host, sorted, bootServer = false) {
   const modules = new Set(host.modules);
   const deps = [];
-  for (const [path36] of sorted) {
-    if (path36.startsWith("images/") && !bootServer) continue;
-    if (!path36.startsWith("profiles/") || modules.has(path36)) deps.push(path36);
+  for (const [path37] of sorted) {
+    if (path37.startsWith("images/") && !bootServer) continue;
+    if (!path37.startsWith("profiles/") || modules.has(path37)) deps.push(path37);
   }
   return deps;
 }
@@ -3446,8 +3526,8 @@ function finishArtifacts(fleet, emitted, context, manifest) {
   });
   return [...artifacts, buildManifest(fleet, artifacts, context, manifest)];
 }
-function isSafeRelativePath(path36) {
-  return path36.length > 0 && path36[0] !== "/" && !UNSAFE_PATH.test(path36);
+function isSafeRelativePath(path37) {
+  return path37.length > 0 && path37[0] !== "/" && !UNSAFE_PATH.test(path37);
 }
 var UNSAFE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;
 
@@ -3484,11 +3564,11 @@ var ManifestRecorder = class {
   }
   /** The file's record and its entry in its hosts' lists (its host's, the boot server's), if any. */
   record(artifact, hash) {
-    const { path: path36, kind, host } = artifact;
-    const file = artifact.root ? { path: path36, kind, sha256: hash, root: true } : { path: path36, kind, sha256: hash };
+    const { path: path37, kind, host } = artifact;
+    const file = artifact.root ? { path: path37, kind, sha256: hash, root: true } : { path: path37, kind, sha256: hash };
     this.files.push(file);
     const served = this.server !== void 0 && host !== this.server && BOOT_SERVER_KINDS.has(kind);
-    const entry = host !== void 0 || served ? [path36, kind, hash] : void 0;
+    const entry = host !== void 0 || served ? [path37, kind, hash] : void 0;
     if (host !== void 0) this.own.get(host).push(entry);
     if (served) this.own.get(this.server).push(entry);
     this.addFragments(artifact);
@@ -3496,7 +3576,7 @@ var ManifestRecorder = class {
   }
   /** A shared file's part for each host: the hash of its base and the host's own text (kept on this thread). */
   addFragments(artifact) {
-    const { path: path36, kind } = artifact;
+    const { path: path37, kind } = artifact;
     if (!artifact.fragments) return;
     const base = artifact.fragmentBase === void 0 ? void 0 : sha2562(artifact.fragmentBase);
     let last;
@@ -3505,7 +3585,7 @@ var ManifestRecorder = class {
       const entries = this.own.get(name);
       const fragment = artifact.fragments[name];
       if (fragment !== last) lastHash = fragmentHash(base, last = fragment);
-      if (entries) entries.push([`${path36}#${name}`, kind, lastHash]);
+      if (entries) entries.push([`${path37}#${name}`, kind, lastHash]);
     }
   }
   /** Sorts the records by path (throwing for two at one path) and gives the manifest. */
@@ -3850,20 +3930,20 @@ if (!import_node_worker_threads.isMainThread && import_node_worker_threads.worke
 
 // src/load/cache-store.ts
 var import_node_crypto9 = require("node:crypto");
-var import_node_fs9 = __toESM(require("node:fs"), 1);
-var import_node_path5 = __toESM(require("node:path"), 1);
+var import_node_fs10 = __toESM(require("node:fs"), 1);
+var import_node_path6 = __toESM(require("node:path"), 1);
 var import_node_v82 = __toESM(require("node:v8"), 1);
 var CACHE_DIR_NAME = ".fleetc-cache";
 var FILE_NAME2 = "parse.bin";
 var MAGIC = "fleetc-parse-cache";
 var EXTRA_ENTRIES = 2e3;
 function defaultCacheDir(fleetDir) {
-  return import_node_path5.default.join(import_node_path5.default.dirname(import_node_path5.default.resolve(fleetDir)), CACHE_DIR_NAME);
+  return import_node_path6.default.join(import_node_path6.default.dirname(import_node_path6.default.resolve(fleetDir)), CACHE_DIR_NAME);
 }
 function loadParseCache(cacheDir) {
   let bytes;
   try {
-    bytes = import_node_fs9.default.readFileSync(import_node_path5.default.join(cacheDir, FILE_NAME2));
+    bytes = import_node_fs10.default.readFileSync(import_node_path6.default.join(cacheDir, FILE_NAME2));
   } catch {
     return { cache: new ParseCache() };
   }
@@ -3912,19 +3992,19 @@ function saveParseCache(cacheDir, cache) {
   const index = import_node_v82.default.serialize([entries.map(([id], i) => [id, stored[i].bytes.length, stored[i].facts]), validated?.kinds ?? []]);
   const payload = Buffer.concat([index, ...stored.map((entry) => entry.bytes)]);
   const header = { magic: MAGIC, parser: PARSER_VERSION, ...validated ? { schemas: validated.schemas } : {}, bytes: payload.length, index: index.length, sha256: (0, import_node_crypto9.createHash)("sha256").update(payload).digest("hex") };
-  const target = import_node_path5.default.join(cacheDir, FILE_NAME2);
+  const target = import_node_path6.default.join(cacheDir, FILE_NAME2);
   const temp = `${target}.tmp-${process.pid}-${(0, import_node_crypto9.randomBytes)(4).toString("hex")}`;
   try {
-    import_node_fs9.default.mkdirSync(cacheDir, { recursive: true });
-    const ignore = import_node_path5.default.join(cacheDir, ".gitignore");
-    if (!import_node_fs9.default.existsSync(ignore)) import_node_fs9.default.writeFileSync(ignore, "*\n");
-    import_node_fs9.default.writeFileSync(temp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}
+    import_node_fs10.default.mkdirSync(cacheDir, { recursive: true });
+    const ignore = import_node_path6.default.join(cacheDir, ".gitignore");
+    if (!import_node_fs10.default.existsSync(ignore)) import_node_fs10.default.writeFileSync(ignore, "*\n");
+    import_node_fs10.default.writeFileSync(temp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}
 `), payload]));
-    import_node_fs9.default.renameSync(temp, target);
+    import_node_fs10.default.renameSync(temp, target);
     cache.changed = false;
     return true;
   } catch {
-    import_node_fs9.default.rmSync(temp, { force: true });
+    import_node_fs10.default.rmSync(temp, { force: true });
     return false;
   }
 }
@@ -3933,14 +4013,14 @@ function saveParseCache(cacheDir, cache) {
 var Reporter = class {
   diagnostics = [];
   /** A finding located at a data path of a document. */
-  at(document, path36, finding) {
+  at(document, path37, finding) {
     this.diagnostics.push({
       severity: finding.severity ?? "error",
       code: finding.code,
       message: finding.message,
       hint: finding.hint,
       file: document.file,
-      range: locate(document.doc, path36, finding.part ?? "value")
+      range: locate(document.doc, path37, finding.part ?? "value")
     });
   }
 };
@@ -4027,9 +4107,9 @@ function chooseBootstrap(cluster, members, groups, fleet, hostDocs, report) {
   if (chosen !== void 0) {
     const missing = groups.filter((g) => !g.voters.includes(chosen)).map((g) => g.service);
     if (groups.length === 0 || missing.length > 0) {
-      const [document, path36] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
+      const [document, path37] = named !== void 0 ? [fleet.document, ["clusters", cluster, "bootstrap"]] : [hostDocs.get(chosen).document, ["firstBoot", "bootstrap"]];
       const who = named !== void 0 ? `cluster ${cluster} names ${chosen} as bootstrap host` : `host ${chosen} claims to bootstrap cluster ${cluster}`;
-      report.at(document, path36, {
+      report.at(document, path37, {
         code: "CLUSTER_BOOTSTRAP_INVALID",
         message: groups.length === 0 ? `${who}, but the cluster has no Raft services to bootstrap` : `${who}, but it is not a ${missing.join(" and ")} voter`,
         hint: groups.length === 0 ? "remove the bootstrap setting" : `hosts that vote in every Raft group of ${cluster}: ${eligible.join(", ") || "none"}`
@@ -4569,16 +4649,16 @@ function resolvePort(input) {
 }
 
 // src/validate/checks/spellings.ts
-var import_node_path6 = __toESM(require("node:path"), 1);
+var import_node_path7 = __toESM(require("node:path"), 1);
 function isPlainAbsolute(p) {
   return p.charCodeAt(0) === 47 && !p.includes("//") && !p.includes("/./") && !p.includes("/../") && !p.endsWith("/") && !p.endsWith("/.") && !p.endsWith("/..");
 }
 function canonicalDevice(device) {
-  return isPlainAbsolute(device) ? device : import_node_path6.default.posix.normalize(device).replace(/\/$/, "");
+  return isPlainAbsolute(device) ? device : import_node_path7.default.posix.normalize(device).replace(/\/$/, "");
 }
 function canonicalMount(mount) {
   if (isPlainAbsolute(mount)) return mount;
-  const normalized = import_node_path6.default.posix.normalize(mount);
+  const normalized = import_node_path7.default.posix.normalize(mount);
   return normalized.length > 1 ? normalized.replace(/\/$/, "") : normalized;
 }
 function canonicalBmcAddress(address) {
@@ -4653,8 +4733,8 @@ function checkHostAddresses(host, context, report) {
     }
   }
   if (bootCount !== 1) {
-    const path36 = bootCount === 0 ? ["interfaces"] : ["interfaces", secondBoot, "boot"];
-    report.at(document, path36, {
+    const path37 = bootCount === 0 ? ["interfaces"] : ["interfaces", secondBoot, "boot"];
+    report.at(document, path37, {
       code: "BOOT_INTERFACE_COUNT",
       message: bootCount === 0 ? `host ${host.name} has no boot interface` : `host ${host.name} has ${bootCount} boot interfaces`,
       hint: "mark exactly one interface with boot: true (the NIC that PXE-boots)"
@@ -4693,11 +4773,11 @@ function checkClaims(fleet, hosts, report) {
     const claim = claims.claims.find((c) => c.kind === kind && c.key === key);
     return { document: host.document, what: claim ? claimWhat(host, claim) : claims.bmc.what };
   };
-  const claimIp = (index, document, path36, address) => {
+  const claimIp = (index, document, path37, address) => {
     const first = ips.get(address);
     if (first === void 0) return void ips.set(address, index);
     const use = earlier(first, "ip", address);
-    report.at(document, path36, { code: "IP_DUPLICATE", message: `${address} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "every address in the fleet must be unique" });
+    report.at(document, path37, { code: "IP_DUPLICATE", message: `${address} is already used by ${use.what}${use.document === document ? "" : ` in ${use.document.file}`}`, hint: "every address in the fleet must be unique" });
   };
   hosts.forEach(({ host, claims }, index) => {
     const { document } = host;
@@ -4778,18 +4858,18 @@ function checkFirstBoot(fleet, report) {
     report.at(fleetFile.document, ["firstBoot", "network"], { code: "NETWORK_UNKNOWN", message: `network "${spec.network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${networks.join(", ")}` });
   }
   const secrets = Object.keys(data.secrets ?? {});
-  const secretName = (path37, value) => {
+  const secretName = (path38, value) => {
     if (secrets.includes(value)) return;
-    report.at(fleetFile.document, path37, { code: "SECRET_UNKNOWN", message: `firstBoot.${path37.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
+    report.at(fleetFile.document, path38, { code: "SECRET_UNKNOWN", message: `firstBoot.${path38.slice(1).join(".")} must name a secret defined under secrets:, and this one is not`, hint: secrets.length ? `defined secrets: ${secrets.join(", ")}` : "define it under secrets: as { file: \u2026 } or { env: \u2026 }" });
   };
   if (spec.joinToken !== void 0) secretName(["firstBoot", "joinToken"], spec.joinToken);
   if (!spec.iam) return;
   secretName(["firstBoot", "iam", "adminPassword"], spec.iam.adminPassword);
   const iamService = spec.iam.service ?? DEFAULT_IAM_SERVICE;
-  const path36 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
+  const path37 = spec.iam.service !== void 0 ? ["firstBoot", "iam", "service"] : ["firstBoot", "iam"];
   const raftServices = Object.keys(services).filter((name) => services[name].raft);
   if (services[iamService]?.raft) return;
-  report.at(fleetFile.document, path36, {
+  report.at(fleetFile.document, path37, {
     code: "IAM_SERVICE_INVALID",
     message: services[iamService] ? `IAM service ${iamService} is not a Raft service` : `IAM service ${iamService} is not defined in fleet.yaml`,
     hint: raftServices.length ? `IAM lives in a Raft service that the bootstrap host runs; set firstBoot.iam.service to one of: ${raftServices.join(", ")}` : "the fleet has no Raft service to hold IAM"
@@ -4919,9 +4999,9 @@ function checkInputs(fleet, report, layout) {
   if (!file) return;
   const inputs = file.data.inputs;
   const names = Object.keys(inputs);
-  const unknown = (path36, name, what) => {
+  const unknown = (path37, name, what) => {
     const suggestion = closestMatch(name, names);
-    report.at(file.document, path36, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
+    report.at(file.document, path37, { code: "INPUT_UNKNOWN", message: `${what} names input "${name}", which fleet.yaml does not define under inputs:`, hint: suggestion ? `did you mean "${suggestion}"?` : `inputs: ${names.join(", ")}` });
   };
   for (const [name, input] of Object.entries(inputs)) {
     for (const [own, target] of Object.entries(input.follows ?? {})) {
@@ -5070,16 +5150,16 @@ function checkGateway(name, spec, net2, fleet, report) {
 function checkPool(name, spec, net2, fleet, report) {
   const pool = spec.dhcp?.pool;
   if (!pool) return;
-  const path36 = ["networks", name, "dhcp", "pool"];
+  const path37 = ["networks", name, "dhcp", "pool"];
   const start = ipv4ToInt(pool.start);
   const end = ipv4ToInt(pool.end);
   const usable = (a) => contains(net2, a) && a !== net2.network && a !== net2.broadcast;
   if (!usable(start) || !usable(end)) {
-    report.at(fleet.fleet.document, path36, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
+    report.at(fleet.fleet.document, path37, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} is not inside the usable addresses of ${spec.cidr}`, hint: `usable addresses run from ${intToIpv4(net2.network + 1)} to ${intToIpv4(net2.broadcast - 1)}` });
   } else if (start > end) {
-    report.at(fleet.fleet.document, path36, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
+    report.at(fleet.fleet.document, path37, { code: "POOL_INVALID", message: `DHCP pool starts at ${pool.start}, after its end ${pool.end}`, hint: "swap start and end" });
   } else if (spec.gateway !== void 0 && ipv4ToInt(spec.gateway) >= start && ipv4ToInt(spec.gateway) <= end) {
-    report.at(fleet.fleet.document, path36, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
+    report.at(fleet.fleet.document, path37, { code: "POOL_INVALID", message: `DHCP pool ${pool.start}\u2013${pool.end} covers the gateway ${spec.gateway}`, hint: "move the pool so it leaves the gateway out" });
   }
 }
 
@@ -5095,11 +5175,11 @@ function checkPorts(fleet, report, bootNetworks) {
     const firstPort = Object.keys(spec.ports ?? {})[0];
     for (const [portName, port] of Object.entries(spec.ports ?? {})) {
       if (typeof port === "number" || port.networks === void 0) continue;
-      const path36 = ["services", service, "ports", portName, "networks"];
+      const path37 = ["services", service, "ports", portName, "networks"];
       port.networks.forEach((network, i) => {
         if (known.includes(network)) return;
         const suggestion = closestMatch(network, known);
-        report.at(fleetFile.document, [...path36, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
+        report.at(fleetFile.document, [...path37, i], { code: "NETWORK_UNKNOWN", message: `network "${network}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known networks: ${known.join(", ")}` });
       });
       const needed = [];
       if (spec.health && (spec.health.port ?? firstPort) === portName) {
@@ -5108,7 +5188,7 @@ function checkPorts(fleet, report, bootNetworks) {
       if (spec.raft && RAFT_PORTS.includes(portName)) needed.push([peerNetwork, "Raft peers and first boot reach it on firstBoot.network"]);
       for (const [network, why] of needed) {
         if (port.networks.includes(network) || !known.includes(network)) continue;
-        report.at(fleetFile.document, path36, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
+        report.at(fleetFile.document, path37, { code: "PORT_NOT_OPEN", message: `port ${portName} of ${service} is not opened on network ${network}, but ${why}`, hint: `add ${network} to the port's networks` });
         break;
       }
     }
@@ -5152,11 +5232,11 @@ function bootNetworksByService(fleet) {
 // src/validate/checks/references.ts
 var NIX_RESERVED_KEYS = /* @__PURE__ */ new Set(["outPath", "__toString", "__functor", "__ignoreNulls"]);
 var NIX_RESERVED_LIST = [...NIX_RESERVED_KEYS];
-function unknownProfile(report, allProfileNames, document, path36, name, what) {
+function unknownProfile(report, allProfileNames, document, path37, name, what) {
   if (allProfileNames.has(name)) return;
   const profileNames = [...allProfileNames].sort();
   const suggestion = closestMatch(name, profileNames);
-  report.at(document, path36, {
+  report.at(document, path37, {
     code: "PROFILE_UNKNOWN",
     message: `${what} names profile "${name}", which does not exist`,
     hint: suggestion ? `did you mean "${suggestion}"?` : `create profiles/${name}.yaml or use one of: ${profileNames.join(", ") || "(no profiles)"}`
@@ -5185,10 +5265,10 @@ function namesOf(record2) {
   }
   return known;
 }
-function unknownCluster(report, clusters, document, path36, name) {
+function unknownCluster(report, clusters, document, path37, name) {
   if (clusters.includes(name)) return;
   const suggestion = closestMatch(name, clusters);
-  report.at(document, path36, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
+  report.at(document, path37, { code: "CLUSTER_UNKNOWN", message: `cluster "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `known clusters: ${clusters.join(", ")}` });
 }
 function checkReferences(fleet, report) {
   for (const profile of fleet.profiles) {
@@ -5208,10 +5288,10 @@ function checkReferences(fleet, report) {
   const fleetData = fleetFile.data;
   (fleetData.deploy?.order ?? []).forEach((name, i) => unknownProfile(report, fleet.allProfileNames, fleetFile.document, ["deploy", "order", i], name, "deploy.order"));
   const services = Object.keys(fleetData.services ?? {});
-  const unknownService = (document, path36, name) => {
+  const unknownService = (document, path37, name) => {
     if (services.includes(name)) return;
     const suggestion = closestMatch(name, services);
-    report.at(document, path36, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
+    report.at(document, path37, { code: "SERVICE_UNKNOWN", message: `service "${name}" is not defined in fleet.yaml`, hint: suggestion ? `did you mean "${suggestion}"?` : `define it under services: in fleet.yaml (known: ${services.join(", ") || "none"})` });
   };
   for (const profile of fleet.profiles) (profile.data.services ?? []).forEach((name, i) => unknownService(profile.document, ["services", i], name));
   for (const [service, spec] of Object.entries(fleetData.services ?? {})) {
@@ -5433,18 +5513,18 @@ function checkLayoutDisks(host, report) {
   const declared = Object.keys(disks);
   used.forEach((disk, i) => {
     if (declared.includes(disk)) return;
-    const path36 = layout.kind === "single" || layout.kind === "lvm" ? ["hardware", "layout", "disk"] : ["hardware", "layout", "disks", i];
+    const path37 = layout.kind === "single" || layout.kind === "lvm" ? ["hardware", "layout", "disk"] : ["hardware", "layout", "disks", i];
     const suggestion = closestMatch(disk, declared);
-    report.at(host.document, path36, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
+    report.at(host.document, path37, { code: "DISK_UNKNOWN", message: `the layout uses disk "${disk}", which host ${host.name} does not declare`, hint: suggestion ? `did you mean "${suggestion}"?` : `declared disks: ${declared.join(", ")}` });
   });
   return false;
 }
 function checkLayout(host, firmware, report) {
   const layout = host.data.hardware.layout;
   let consistent = true;
-  const at = (path36, message, hint) => {
+  const at = (path37, message, hint) => {
     consistent = false;
-    report.at(host.document, ["hardware", "layout", ...path36], { code: "LAYOUT_INVALID", message, hint });
+    report.at(host.document, ["hardware", "layout", ...path37], { code: "LAYOUT_INVALID", message, hint });
   };
   const mounts = layoutMounts(layout);
   if (mounts && !mounts.some(([, mount]) => mount !== void 0 && canonicalMount(mount) === "/")) {
@@ -5550,49 +5630,49 @@ function schemaDiagnostics(document, errors) {
   return out;
 }
 function toDiagnostic(document, error) {
-  const path36 = pointerToPath(error.instancePath);
+  const path37 = pointerToPath(error.instancePath);
   const schema = error.parentSchema ?? {};
   const at = (p, part = "value") => locate(document.doc, p, part);
   const base = { severity: "error", file: document.file };
-  const where = describePath(path36);
+  const where = describePath(path37);
   const params = error.params;
   if (isInlineSecret(error)) {
-    return { ...base, code: "SECRET_INLINE", range: at(path36), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
+    return { ...base, code: "SECRET_INLINE", range: at(path37), message: `${where} holds a secret value inline; secrets must be references`, hint: "write { file: /run/secrets/\u2026 } or { env: VARIABLE_NAME } instead of the value, and remove the value from git history" };
   }
-  if (isSecretPath(document.kind, path36)) return secretDiagnostic(error, base, at, path36, where);
+  if (isSecretPath(document.kind, path37)) return secretDiagnostic(error, base, at, path37, where);
   if (error.propertyName !== void 0) {
-    const keyPath = [...path36, error.propertyName];
+    const keyPath = [...path37, error.propertyName];
     return { ...base, code: codeFor(error.keyword), range: at(keyPath, "key"), message: `${where ? where + ": " : ""}key "${error.propertyName}" is not a valid name`, hint: hintFrom(schema) ?? "use lower-case letters, digits and dashes" };
   }
   switch (error.keyword) {
     case "required": {
       const missing = String(params.missingProperty);
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path36), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path37), message: `${where || "the file"} is missing the required property "${missing}"`, hint: hintFrom((schema.properties ?? {})[missing] ?? {}) };
     }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
       const allowed = Object.keys(schema.properties ?? {});
       const suggestion = closestMatch(extra, allowed);
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path36, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at([...path37, extra], "key"), message: `unknown property "${extra}"${where ? ` in ${where}` : ""}`, hint: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : void 0 };
     }
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path36), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path37), message: `${where || "the value"} must be ${article(String(params.type))}, not ${describeType(error.data)}`, hint: typeHint(error.data, String(params.type)) ?? hintFrom(schema) };
     case "enum":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path36), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path37), message: `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(error.data, params.allowedValues) };
     case "const":
-      return { ...base, code: "SCHEMA_ENUM", range: at(path36), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
+      return { ...base, code: "SCHEMA_ENUM", range: at(path37), message: `${where} must be ${JSON.stringify(params.allowedValue)}` };
     case "discriminator": {
       const tag = String(params.tag);
       const allowed = (schema.oneOf ?? []).map((branch) => (branch.properties?.[tag] ?? {}).const).filter((v) => v !== void 0);
-      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path36, tag]), message: `${describePath([...path36, tag])} must be a string` };
-      return { ...base, code: "SCHEMA_ENUM", range: at([...path36, tag]), message: `${describePath([...path36, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
+      if (params.error === "tag") return { ...base, code: "SCHEMA_TYPE", range: at([...path37, tag]), message: `${describePath([...path37, tag])} must be a string` };
+      return { ...base, code: "SCHEMA_ENUM", range: at([...path37, tag]), message: `${describePath([...path37, tag])} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, hint: suggestValue(params.tagValue, allowed) };
     }
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path36), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path37), message: `${where} has the wrong form: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path36), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path37), message: `${where} is not a valid ${String(params.format)}: ${JSON.stringify(error.data)}`, hint: hintFrom(schema) };
     case "uniqueItems":
-      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path36, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
+      return { ...base, code: "SCHEMA_UNIQUE", range: at([...path37, Number(params.i)]), message: `${where} lists ${JSON.stringify(error.data[Number(params.i)])} twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`, hint: "remove the repeated item" };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -5603,28 +5683,28 @@ function toDiagnostic(document, error) {
     case "maxItems":
     case "minProperties":
     case "maxProperties":
-      return { ...base, code: "SCHEMA_RANGE", range: at(path36), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_RANGE", range: at(path37), message: `${where || "the value"} ${error.message ?? "is out of range"}`, hint: hintFrom(schema) };
     default:
-      return { ...base, code: "SCHEMA_INVALID", range: at(path36), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
+      return { ...base, code: "SCHEMA_INVALID", range: at(path37), message: `${where || "the value"} ${error.message ?? "is invalid"}`, hint: hintFrom(schema) };
   }
 }
-function secretDiagnostic(error, base, at, path36, where) {
+function secretDiagnostic(error, base, at, path37, where) {
   const schema = error.parentSchema ?? {};
   const params = error.params;
   const hint = hintFrom(schema);
   switch (error.keyword) {
     case "required":
-      return { ...base, code: "SCHEMA_REQUIRED", range: at(path36), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
+      return { ...base, code: "SCHEMA_REQUIRED", range: at(path37), message: `${where} is missing the required property "${String(params.missingProperty)}"`, hint: "a secret is { file: /absolute/path } or { env: VARIABLE_NAME }" };
     case "additionalProperties":
-      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path36), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
+      return { ...base, code: "SCHEMA_UNKNOWN_PROPERTY", range: at(path37), message: `${where} has a property that a secret reference does not have`, hint: `allowed here: ${Object.keys(schema.properties ?? {}).join(", ")}` };
     case "type":
-      return { ...base, code: "SCHEMA_TYPE", range: at(path36), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_TYPE", range: at(path37), message: `${where} must be ${article(String(params.type))} (the value is not shown: a secret position)`, hint };
     case "pattern":
-      return { ...base, code: "SCHEMA_PATTERN", range: at(path36), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_PATTERN", range: at(path37), message: `${where} has the wrong form (the value is not shown: a secret position)`, hint };
     case "format":
-      return { ...base, code: "SCHEMA_FORMAT", range: at(path36), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: "SCHEMA_FORMAT", range: at(path37), message: `${where} is not a valid ${String(params.format)} (the value is not shown: a secret position)`, hint };
     default:
-      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path36), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
+      return { ...base, code: error.propertyName !== void 0 ? codeFor(error.keyword) : "SCHEMA_INVALID", range: at(path37), message: `${where || "the value"} ${error.message ?? "is invalid"} (the value is not shown: a secret position)`, hint };
   }
 }
 function isInlineSecret(error) {
@@ -5640,9 +5720,9 @@ function pointerToPath(pointer) {
     return /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : segment;
   });
 }
-function describePath(path36) {
+function describePath(path37) {
   let out = "";
-  for (const segment of path36) {
+  for (const segment of path37) {
     if (typeof segment === "number") out += `[${segment}]`;
     else out += out ? /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]` : segment;
   }
@@ -5780,8 +5860,8 @@ function nameOf(document) {
 
 // src/compile/source-key.ts
 var import_node_crypto10 = require("node:crypto");
-var import_node_fs10 = require("node:fs");
-var FLEETC_VERSION = JSON.parse((0, import_node_fs10.readFileSync)(packageFile("package.json"), "utf8")).version;
+var import_node_fs11 = require("node:fs");
+var FLEETC_VERSION = JSON.parse((0, import_node_fs11.readFileSync)(packageFile("package.json"), "utf8")).version;
 var KEY_VERSION = 2;
 function sourceKey(raw, layout, library) {
   const kept2 = keys.get(raw);
@@ -5828,7 +5908,7 @@ function compileStages(raw, options) {
   options.parsed?.();
   const result = { diagnostics: loaded2.diagnostics, sources, hostCount: loaded2.value.hosts.length, profileCount: loaded2.value.profiles.length };
   if (hasErrors(loaded2.diagnostics)) return { compilation: finish(result) };
-  const checked = validateFleet(loaded2.value, { nixDirFromRoot: import_node_path7.default.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild, claims: options.memo?.claims, ports: options.memo?.ports });
+  const checked = validateFleet(loaded2.value, { nixDirFromRoot: import_node_path8.default.posix.normalize(`${options.outDirFromRoot}/${options.nixDirFromOut}`) }, { memo: options.memo?.validation, schemas: options.parseCache, knownClean: options.knownClean, cleanBuild: options.cleanBuild, claims: options.memo?.claims, ports: options.memo?.ports });
   result.diagnostics = [...result.diagnostics, ...checked.diagnostics];
   if (hasErrors(result.diagnostics)) return { compilation: finish(result) };
   const resolved2 = resolveFleet(checked.value, options.memo?.resolve);
@@ -5866,13 +5946,13 @@ function outputLayout(paths) {
   return { nixDirFromOut: relativeNixDir(paths), outDirFromRoot: relativePosix(rootDirOf(paths), paths.outDir) };
 }
 function rootDirOf(paths) {
-  return import_node_path7.default.resolve(paths.rootDir ?? import_node_path7.default.dirname(import_node_path7.default.resolve(paths.fleetDir)));
+  return import_node_path8.default.resolve(paths.rootDir ?? import_node_path8.default.dirname(import_node_path8.default.resolve(paths.fleetDir)));
 }
 function relativeNixDir(paths) {
   return relativePosix(paths.outDir, paths.nixDir);
 }
 function relativePosix(from, to) {
-  const relative = import_node_path7.default.relative(import_node_path7.default.resolve(from), import_node_path7.default.resolve(to)).split(import_node_path7.default.sep).join("/");
+  const relative = import_node_path8.default.relative(import_node_path8.default.resolve(from), import_node_path8.default.resolve(to)).split(import_node_path8.default.sep).join("/");
   return relative === "" ? "." : relative;
 }
 function finish(result) {
@@ -5881,8 +5961,8 @@ function finish(result) {
 }
 
 // src/compile/paths.ts
-var import_node_fs11 = __toESM(require("node:fs"), 1);
-var import_node_path8 = __toESM(require("node:path"), 1);
+var import_node_fs12 = __toESM(require("node:fs"), 1);
+var import_node_path9 = __toESM(require("node:path"), 1);
 var NIX_PATH_SEGMENT = /^[A-Za-z0-9._+-]+$/;
 function fleetRepositoryRoot(paths) {
   return rootDirOf(paths);
@@ -5891,7 +5971,7 @@ function pathsProblem(paths, check = { layout: true }) {
   if (check.layout) {
     const root = rootDirOf(paths);
     for (const [flag, dir, what] of [["--out", paths.outDir, "where flake.nix is written"], ["--nix", paths.nixDir, "so that the flake there can import it"]]) {
-      if (!isInside(import_node_path8.default.resolve(dir), root)) return `${flag} ${dir} must be a directory inside the fleet repository root ${root} (the parent of --fleet), ${what}`;
+      if (!isInside(import_node_path9.default.resolve(dir), root)) return `${flag} ${dir} must be a directory inside the fleet repository root ${root} (the parent of --fleet), ${what}`;
     }
   }
   const nixFromOut = relativeNixDir(paths);
@@ -5909,30 +5989,30 @@ function pathsProblem(paths, check = { layout: true }) {
   return void 0;
 }
 function resolved(dir) {
-  let existing = import_node_path8.default.resolve(dir);
+  let existing = import_node_path9.default.resolve(dir);
   const rest = [];
-  while (!import_node_fs11.default.existsSync(existing) && import_node_path8.default.dirname(existing) !== existing) {
-    rest.unshift(import_node_path8.default.basename(existing));
-    existing = import_node_path8.default.dirname(existing);
+  while (!import_node_fs12.default.existsSync(existing) && import_node_path9.default.dirname(existing) !== existing) {
+    rest.unshift(import_node_path9.default.basename(existing));
+    existing = import_node_path9.default.dirname(existing);
   }
-  return import_node_path8.default.join(import_node_fs11.default.realpathSync(existing), ...rest);
+  return import_node_path9.default.join(import_node_fs12.default.realpathSync(existing), ...rest);
 }
 function isInside(child, parent) {
-  const relative = import_node_path8.default.relative(parent, child);
-  return relative !== "" && !relative.startsWith("..") && !import_node_path8.default.isAbsolute(relative);
+  const relative = import_node_path9.default.relative(parent, child);
+  return relative !== "" && !relative.startsWith("..") && !import_node_path9.default.isAbsolute(relative);
 }
 
 // src/write/writer.ts
 var import_node_crypto12 = require("node:crypto");
-var import_node_fs17 = __toESM(require("node:fs"), 1);
-var import_node_path14 = __toESM(require("node:path"), 1);
+var import_node_fs18 = __toESM(require("node:fs"), 1);
+var import_node_path15 = __toESM(require("node:path"), 1);
 
 // src/write/compare.ts
-var import_node_fs12 = __toESM(require("node:fs"), 1);
-var import_node_path9 = __toESM(require("node:path"), 1);
+var import_node_fs13 = __toESM(require("node:fs"), 1);
+var import_node_path10 = __toESM(require("node:path"), 1);
 function compareWithDiskSync(outDir, artifacts, options = {}) {
   const existing = new Set(listFilesSync(outDir));
-  const out = compareWith(existing, outputArtifacts(artifacts), (file) => readOrUndefined(import_node_path9.default.join(outDir, file)));
+  const out = compareWith(existing, outputArtifacts(artifacts), (file) => readOrUndefined(import_node_path10.default.join(outDir, file)));
   return sortChanges([...out, ...compareRootFiles(rootDirOf2(outDir, options), artifacts)]);
 }
 function compareWithKnown(known, artifacts, outDir, options = {}) {
@@ -5969,7 +6049,7 @@ function compareWithNothing(outDir, artifacts, options = {}) {
   return sortChanges([...added, ...compareRootFiles(rootDirOf2(outDir, options), artifacts)]);
 }
 function rootDirOf2(outDir, options) {
-  return import_node_path9.default.resolve(options.rootDir ?? import_node_path9.default.dirname(import_node_path9.default.resolve(outDir)));
+  return import_node_path10.default.resolve(options.rootDir ?? import_node_path10.default.dirname(import_node_path10.default.resolve(outDir)));
 }
 function outputArtifacts(artifacts) {
   return artifacts.filter((a) => !a.root);
@@ -5978,7 +6058,7 @@ function compareRootFiles(rootDir, artifacts) {
   const changes = [];
   for (const artifact of artifacts) {
     if (!artifact.root) continue;
-    const current = readOrUndefined(import_node_path9.default.join(rootDir, artifact.path));
+    const current = readOrUndefined(import_node_path10.default.join(rootDir, artifact.path));
     if (current !== artifact.contents) changes.push({ path: artifact.path, change: current === void 0 ? "added" : "modified", root: true });
   }
   return changes;
@@ -6000,7 +6080,7 @@ function sortChanges(changes) {
 }
 function readOrUndefined(file) {
   try {
-    return import_node_fs12.default.readFileSync(file, "utf8");
+    return import_node_fs13.default.readFileSync(file, "utf8");
   } catch {
     return void 0;
   }
@@ -6054,15 +6134,15 @@ function describeFileSystemError(error) {
 }
 
 // src/write/journal.ts
-var import_node_fs13 = __toESM(require("node:fs"), 1);
-var import_node_path10 = __toESM(require("node:path"), 1);
+var import_node_fs14 = __toESM(require("node:fs"), 1);
+var import_node_path11 = __toESM(require("node:path"), 1);
 var JOURNAL_VERSION = 2;
 var WriteLayout = class {
   constructor(outDir, rootDir, id) {
     this.id = id;
-    this.outDir = import_node_path10.default.resolve(outDir);
-    this.rootDir = import_node_path10.default.resolve(rootDir);
-    this.journalPath = import_node_path10.default.join(import_node_path10.default.dirname(this.outDir), `${prefixOf(this.outDir)}journal-${id}`);
+    this.outDir = import_node_path11.default.resolve(outDir);
+    this.rootDir = import_node_path11.default.resolve(rootDir);
+    this.journalPath = import_node_path11.default.join(import_node_path11.default.dirname(this.outDir), `${prefixOf(this.outDir)}journal-${id}`);
   }
   id;
   outDir;
@@ -6070,39 +6150,39 @@ var WriteLayout = class {
   journalPath;
   /** The staging directory of a base's parent: holds out/ and root/ subtrees. */
   stagingDir(base) {
-    return import_node_path10.default.join(base === "out" ? import_node_path10.default.dirname(this.outDir) : this.rootDir, `${prefixOf(this.outDir)}tmp-${this.id}`);
+    return import_node_path11.default.join(base === "out" ? import_node_path11.default.dirname(this.outDir) : this.rootDir, `${prefixOf(this.outDir)}tmp-${this.id}`);
   }
   baseDir(base) {
     return base === "out" ? this.outDir : this.rootDir;
   }
   target(step) {
-    return step.op === "whole" ? this.outDir : import_node_path10.default.join(this.baseDir(step.base), step.path);
+    return step.op === "whole" ? this.outDir : import_node_path11.default.join(this.baseDir(step.base), step.path);
   }
   /** A first build stages every file: the directory of new files is joined once per base, each path appended. */
   newDirs = {};
   staged(step) {
-    const dir = this.newDirs[step.base] ??= import_node_path10.default.join(this.stagingDir(step.base), step.base, "new");
-    return step.path === "" ? dir : `${dir}${import_node_path10.default.sep}${import_node_path10.default.sep === "/" ? step.path : step.path.split("/").join(import_node_path10.default.sep)}`;
+    const dir = this.newDirs[step.base] ??= import_node_path11.default.join(this.stagingDir(step.base), step.base, "new");
+    return step.path === "" ? dir : `${dir}${import_node_path11.default.sep}${import_node_path11.default.sep === "/" ? step.path : step.path.split("/").join(import_node_path11.default.sep)}`;
   }
   backup(step) {
-    return import_node_path10.default.join(this.stagingDir(step.base), step.base, "old", step.path);
+    return import_node_path11.default.join(this.stagingDir(step.base), step.base, "old", step.path);
   }
   /** Removes the staging directories (after the patch is done or undone). */
   removeStaging() {
-    for (const base of ["out", "root"]) import_node_fs13.default.rmSync(this.stagingDir(base), { recursive: true, force: true });
+    for (const base of ["out", "root"]) import_node_fs14.default.rmSync(this.stagingDir(base), { recursive: true, force: true });
   }
 };
 function prefixOf(outDir) {
-  return `.${import_node_path10.default.basename(import_node_path10.default.resolve(outDir))}.`;
+  return `.${import_node_path11.default.basename(import_node_path11.default.resolve(outDir))}.`;
 }
 function writeJournal(layout, journal) {
-  const temp = import_node_path10.default.join(import_node_path10.default.dirname(layout.outDir), `${prefixOf(layout.outDir)}tmp-${layout.id}.journal`);
-  import_node_fs13.default.writeFileSync(temp, JSON.stringify(journal));
-  import_node_fs13.default.renameSync(temp, layout.journalPath);
+  const temp = import_node_path11.default.join(import_node_path11.default.dirname(layout.outDir), `${prefixOf(layout.outDir)}tmp-${layout.id}.journal`);
+  import_node_fs14.default.writeFileSync(temp, JSON.stringify(journal));
+  import_node_fs14.default.renameSync(temp, layout.journalPath);
 }
 function readJournal(file) {
   try {
-    const journal = JSON.parse(import_node_fs13.default.readFileSync(file, "utf8"));
+    const journal = JSON.parse(import_node_fs14.default.readFileSync(file, "utf8"));
     return journal.version === JOURNAL_VERSION && Array.isArray(journal.steps) ? journal : void 0;
   } catch {
     return void 0;
@@ -6139,22 +6219,22 @@ function doStep(layout, step) {
   const target = layout.target(step);
   switch (step.op) {
     case "whole":
-      import_node_fs13.default.renameSync(layout.staged(step), target);
+      import_node_fs14.default.renameSync(layout.staged(step), target);
       return;
     case "add":
       makeParents(layout.baseDir(step.base), step.path);
-      import_node_fs13.default.renameSync(layout.staged(step), target);
+      import_node_fs14.default.renameSync(layout.staged(step), target);
       return;
     case "replace": {
       const backup = layout.backup(step);
       if (!lexists(backup)) keepOld(target, backup);
-      import_node_fs13.default.renameSync(layout.staged(step), target);
+      import_node_fs14.default.renameSync(layout.staged(step), target);
       return;
     }
     case "remove": {
       const backup = layout.backup(step);
-      import_node_fs13.default.mkdirSync(import_node_path10.default.dirname(backup), { recursive: true });
-      import_node_fs13.default.renameSync(target, backup);
+      import_node_fs14.default.mkdirSync(import_node_path11.default.dirname(backup), { recursive: true });
+      import_node_fs14.default.renameSync(target, backup);
       if (step.base === "out") pruneEmptyParents(layout.outDir, step.path);
       return;
     }
@@ -6165,42 +6245,42 @@ function undoStep(layout, step) {
   const backup = layout.backup(step);
   switch (step.op) {
     case "whole":
-      if (isDone(layout, step) && lexists(target)) import_node_fs13.default.renameSync(target, layout.staged(step));
+      if (isDone(layout, step) && lexists(target)) import_node_fs14.default.renameSync(target, layout.staged(step));
       return;
     case "add":
       if (!isDone(layout, step)) return;
-      import_node_fs13.default.rmSync(target, { force: true });
+      import_node_fs14.default.rmSync(target, { force: true });
       if (step.base === "out") pruneEmptyParents(layout.outDir, step.path);
       return;
     case "replace":
       if (!lexists(backup)) return;
-      if (isDone(layout, step)) import_node_fs13.default.renameSync(backup, target);
-      else import_node_fs13.default.rmSync(backup, { force: true });
+      if (isDone(layout, step)) import_node_fs14.default.renameSync(backup, target);
+      else import_node_fs14.default.rmSync(backup, { force: true });
       return;
     case "remove":
       if (!lexists(backup)) return;
       makeParents(layout.baseDir(step.base), step.path);
-      import_node_fs13.default.renameSync(backup, target);
+      import_node_fs14.default.renameSync(backup, target);
       return;
   }
 }
 function keepOld(file, backup) {
-  import_node_fs13.default.mkdirSync(import_node_path10.default.dirname(backup), { recursive: true });
+  import_node_fs14.default.mkdirSync(import_node_path11.default.dirname(backup), { recursive: true });
   try {
-    import_node_fs13.default.linkSync(file, backup);
+    import_node_fs14.default.linkSync(file, backup);
   } catch (error) {
     if (!["EPERM", "EXDEV", "ENOTSUP", "EMLINK", "EOPNOTSUPP"].includes(error.code ?? "")) throw error;
-    import_node_fs13.default.copyFileSync(file, backup, import_node_fs13.default.constants.COPYFILE_EXCL);
+    import_node_fs14.default.copyFileSync(file, backup, import_node_fs14.default.constants.COPYFILE_EXCL);
   }
 }
 function makeParents(root, file) {
-  const dir = import_node_path10.default.posix.dirname(file);
-  if (dir !== ".") import_node_fs13.default.mkdirSync(import_node_path10.default.join(root, dir), { recursive: true });
+  const dir = import_node_path11.default.posix.dirname(file);
+  if (dir !== ".") import_node_fs14.default.mkdirSync(import_node_path11.default.join(root, dir), { recursive: true });
 }
 function pruneEmptyParents(root, file) {
-  for (let dir = import_node_path10.default.posix.dirname(file); dir !== "."; dir = import_node_path10.default.posix.dirname(dir)) {
+  for (let dir = import_node_path11.default.posix.dirname(file); dir !== "."; dir = import_node_path11.default.posix.dirname(dir)) {
     try {
-      import_node_fs13.default.rmdirSync(import_node_path10.default.join(root, dir));
+      import_node_fs14.default.rmdirSync(import_node_path11.default.join(root, dir));
     } catch {
       return;
     }
@@ -6208,7 +6288,7 @@ function pruneEmptyParents(root, file) {
 }
 function lstat(p) {
   try {
-    return import_node_fs13.default.lstatSync(p);
+    return import_node_fs14.default.lstatSync(p);
   } catch {
     return void 0;
   }
@@ -6219,15 +6299,15 @@ function lexists(p) {
 
 // src/write/lock.ts
 var import_node_child_process = require("node:child_process");
-var import_node_fs14 = __toESM(require("node:fs"), 1);
-var import_node_path11 = __toESM(require("node:path"), 1);
+var import_node_fs15 = __toESM(require("node:fs"), 1);
+var import_node_path12 = __toESM(require("node:path"), 1);
 function lockFileFor(outDir) {
-  const target = import_node_path11.default.resolve(outDir);
-  return import_node_path11.default.join(import_node_path11.default.dirname(target), `.${import_node_path11.default.basename(target)}.lock`);
+  const target = import_node_path12.default.resolve(outDir);
+  return import_node_path12.default.join(import_node_path12.default.dirname(target), `.${import_node_path12.default.basename(target)}.lock`);
 }
 function acquireOutputLockToRead(outDir, options) {
   try {
-    import_node_fs14.default.closeSync(import_node_fs14.default.openSync(lockFileFor(outDir), "a", 420));
+    import_node_fs15.default.closeSync(import_node_fs15.default.openSync(lockFileFor(outDir), "a", 420));
   } catch (error) {
     if (["EROFS", "EACCES", "EPERM", "ENOENT"].includes(error.code ?? "")) return void 0;
   }
@@ -6245,8 +6325,8 @@ function acquireOutputLock(outDir, options) {
 }
 function openLockFile(file, outDir, options) {
   try {
-    if (options.makeParent) import_node_fs14.default.mkdirSync(import_node_path11.default.dirname(file), { recursive: true });
-    return import_node_fs14.default.openSync(file, "a", 420);
+    if (options.makeParent) import_node_fs15.default.mkdirSync(import_node_path12.default.dirname(file), { recursive: true });
+    return import_node_fs15.default.openSync(file, "a", 420);
   } catch (error) {
     if (isFileSystemError(error)) throw new WriteFailed(`cannot lock ${outDir}: ${describeFileSystemError(error)}`, hintFor(error));
     throw error;
@@ -6258,27 +6338,27 @@ function flockArguments(deadline) {
 }
 function lockAfterFlock(file, fd, outDir, options, result) {
   if (result.error) {
-    import_node_fs14.default.closeSync(fd);
+    import_node_fs15.default.closeSync(fd);
     const missing = result.error.code === "ENOENT";
     throw new WriteFailed(missing ? `cannot lock ${outDir}: flock(1) is not installed` : `cannot lock ${outDir}: ${result.error.message}`, "install util-linux, which provides flock(1)");
   }
   if (result.status !== 0 && result.status !== 1) {
-    import_node_fs14.default.closeSync(fd);
+    import_node_fs15.default.closeSync(fd);
     throw new WriteFailed(`cannot lock ${outDir}: flock: ${result.stderr.trim() || `exit ${result.status}`}`, "the lock file is on a file system without flock(2); put the output directory on a local file system");
   }
   if (result.status === 1) {
-    import_node_fs14.default.closeSync(fd);
+    import_node_fs15.default.closeSync(fd);
     throw timedOut(file, outDir, options);
   }
-  const held = import_node_fs14.default.fstatSync(fd);
-  const current = import_node_fs14.default.statSync(file, { throwIfNoEntry: false });
+  const held = import_node_fs15.default.fstatSync(fd);
+  const current = import_node_fs15.default.statSync(file, { throwIfNoEntry: false });
   if (!current || current.ino !== held.ino || current.dev !== held.dev) {
-    import_node_fs14.default.closeSync(fd);
+    import_node_fs15.default.closeSync(fd);
     return void 0;
   }
   try {
-    import_node_fs14.default.ftruncateSync(fd, 0);
-    import_node_fs14.default.writeSync(fd, holderText(options));
+    import_node_fs15.default.ftruncateSync(fd, 0);
+    import_node_fs15.default.writeSync(fd, holderText(options));
   } catch {
   }
   let released = false;
@@ -6287,8 +6367,8 @@ function lockAfterFlock(file, fd, outDir, options, result) {
     release() {
       if (released) return;
       released = true;
-      import_node_fs14.default.rmSync(file, { force: true });
-      import_node_fs14.default.closeSync(fd);
+      import_node_fs15.default.rmSync(file, { force: true });
+      import_node_fs15.default.closeSync(fd);
     }
   };
 }
@@ -6297,7 +6377,7 @@ function holderText(options) {
 }
 function recordHolder(file, options) {
   try {
-    import_node_fs14.default.writeFileSync(file, holderText(options));
+    import_node_fs15.default.writeFileSync(file, holderText(options));
   } catch {
   }
 }
@@ -6308,7 +6388,7 @@ function timedOut(file, outDir, options) {
 }
 function readHolder(file) {
   try {
-    const holder = JSON.parse(import_node_fs14.default.readFileSync(file, "utf8"));
+    const holder = JSON.parse(import_node_fs15.default.readFileSync(file, "utf8"));
     return typeof holder.pid === "number" ? holder : void 0;
   } catch {
     return void 0;
@@ -6316,18 +6396,18 @@ function readHolder(file) {
 }
 
 // src/write/root-files.ts
-var import_node_fs15 = __toESM(require("node:fs"), 1);
-var import_node_path12 = __toESM(require("node:path"), 1);
+var import_node_fs16 = __toESM(require("node:fs"), 1);
+var import_node_path13 = __toESM(require("node:path"), 1);
 function rootFileState(target) {
-  const stat = import_node_fs15.default.lstatSync(target, { throwIfNoEntry: false });
+  const stat = import_node_fs16.default.lstatSync(target, { throwIfNoEntry: false });
   if (!stat) return { kind: "absent" };
   if (!stat.isFile()) return { kind: "foreign", reason: stat.isDirectory() ? "it is a directory" : stat.isSymbolicLink() ? "it is a symbolic link" : "it is not a regular file" };
-  const contents = import_node_fs15.default.readFileSync(target, "utf8");
+  const contents = import_node_fs16.default.readFileSync(target, "utf8");
   if (hasGeneratedHeader(contents)) return { kind: "ours" };
-  if (import_node_path12.default.basename(target) === "flake.lock") {
-    const flake = import_node_path12.default.join(import_node_path12.default.dirname(target), "flake.nix");
-    const beside = import_node_fs15.default.lstatSync(flake, { throwIfNoEntry: false });
-    if (beside?.isFile() && hasGeneratedHeader(import_node_fs15.default.readFileSync(flake, "utf8"))) return { kind: "ours" };
+  if (import_node_path13.default.basename(target) === "flake.lock") {
+    const flake = import_node_path13.default.join(import_node_path13.default.dirname(target), "flake.nix");
+    const beside = import_node_fs16.default.lstatSync(flake, { throwIfNoEntry: false });
+    if (beside?.isFile() && hasGeneratedHeader(import_node_fs16.default.readFileSync(flake, "utf8"))) return { kind: "ours" };
     return { kind: "foreign", reason: beside ? "the flake.nix beside it was not written by fleetc" : "there is no fleetc flake.nix beside it" };
   }
   return { kind: "foreign", reason: "its first line is not fleetc's generated header" };
@@ -6335,7 +6415,7 @@ function rootFileState(target) {
 function refuseForeignRootFile(target, contents) {
   const state = rootFileState(target);
   if (state.kind !== "foreign") return;
-  const current = import_node_fs15.default.lstatSync(target).isFile() ? import_node_fs15.default.readFileSync(target, "utf8") : void 0;
+  const current = import_node_fs16.default.lstatSync(target).isFile() ? import_node_fs16.default.readFileSync(target, "utf8") : void 0;
   if (current === contents) return;
   throw new WriteRefused(`${target} was not written by fleetc (${state.reason}); refusing to overwrite it`);
 }
@@ -6344,14 +6424,14 @@ function hasGeneratedHeader(text) {
   return (end === -1 ? text : text.slice(0, end)).includes(GENERATED_HEADER);
 }
 function refuseRootFileInOutput(rootDir, outDir, relPath) {
-  const file = import_node_path12.default.join(rootDir, relPath);
-  if (file === outDir || file.startsWith(`${outDir}${import_node_path12.default.sep}`) || outDir.startsWith(`${file}${import_node_path12.default.sep}`)) throw new Error(`root artifact ${relPath} would land in the output directory ${outDir}`);
+  const file = import_node_path13.default.join(rootDir, relPath);
+  if (file === outDir || file.startsWith(`${outDir}${import_node_path13.default.sep}`) || outDir.startsWith(`${file}${import_node_path13.default.sep}`)) throw new Error(`root artifact ${relPath} would land in the output directory ${outDir}`);
 }
 
 // src/write/stage-stream.ts
 var import_node_crypto11 = require("node:crypto");
-var import_node_fs16 = __toESM(require("node:fs"), 1);
-var import_node_path13 = __toESM(require("node:path"), 1);
+var import_node_fs17 = __toESM(require("node:fs"), 1);
+var import_node_path14 = __toESM(require("node:path"), 1);
 
 // src/write/staging-thread.ts
 var import_node_worker_threads2 = require("node:worker_threads");
@@ -6668,7 +6748,7 @@ var StreamStager = class {
     }
     const setHash = this.hashSetters?.(artifact);
     if (!("contents" in artifact)) this.thread?.settle();
-    const current = this.existing?.has(file) ? readOrUndefined(import_node_path13.default.join(this.layout.outDir, file)) : void 0;
+    const current = this.existing?.has(file) ? readOrUndefined(import_node_path14.default.join(this.layout.outDir, file)) : void 0;
     if (current !== void 0 && sameText(current, artifact)) return setHash?.(sha2562(current));
     const op = this.existing?.has(file) ? "replace" : "add";
     this.stage({ base: "out", path: file, op }, artifact, setHash);
@@ -6676,7 +6756,7 @@ var StreamStager = class {
   }
   takeRoot(artifact) {
     refuseRootFileInOutput(this.layout.rootDir, this.layout.outDir, artifact.path);
-    const file = import_node_path13.default.join(this.layout.rootDir, artifact.path);
+    const file = import_node_path14.default.join(this.layout.rootDir, artifact.path);
     refuseForeignRootFile(file, artifact.contents);
     const setHash = this.hashSetters?.(artifact);
     const current = readOrUndefined(file);
@@ -6730,10 +6810,10 @@ var StreamStager = class {
   }
   /** A read-only mount or directory is found before anything is staged in it. */
   checkWritable(base) {
-    const writable = base === "root" ? [this.layout.rootDir] : [import_node_path13.default.dirname(this.layout.outDir), ...this.outExists ? [this.layout.outDir] : []];
+    const writable = base === "root" ? [this.layout.rootDir] : [import_node_path14.default.dirname(this.layout.outDir), ...this.outExists ? [this.layout.outDir] : []];
     for (const target of writable) {
       if (this.checked.has(target)) continue;
-      import_node_fs16.default.accessSync(target, import_node_fs16.default.constants.W_OK);
+      import_node_fs17.default.accessSync(target, import_node_fs17.default.constants.W_OK);
       this.checked.add(target);
     }
   }
@@ -6743,16 +6823,16 @@ function threadFrom(setting) {
 }
 function writeStaged(file, contents, made) {
   makeParentOnce(file, made);
-  import_node_fs16.default.writeFileSync(file, contents);
+  import_node_fs17.default.writeFileSync(file, contents);
 }
 function makeParentOnce(file, made) {
-  const dir = import_node_path13.default.dirname(file);
+  const dir = import_node_path14.default.dirname(file);
   if (made.has(dir)) return;
-  import_node_fs16.default.mkdirSync(dir, { recursive: true });
+  import_node_fs17.default.mkdirSync(dir, { recursive: true });
   made.add(dir);
 }
 function writePieces(file, pieces, setHash) {
-  const fd = import_node_fs16.default.openSync(file, "w");
+  const fd = import_node_fs17.default.openSync(file, "w");
   const hash = setHash && (0, import_node_crypto11.createHash)("sha256");
   try {
     let block3 = "";
@@ -6765,14 +6845,14 @@ function writePieces(file, pieces, setHash) {
     }
     if (block3.length > 0) writeAll(fd, block3, hash);
   } finally {
-    import_node_fs16.default.closeSync(fd);
+    import_node_fs17.default.closeSync(fd);
   }
   if (hash) setHash(hash.digest("hex"));
 }
 function writeAll(fd, text, hash) {
   const bytes = Buffer.from(text, "utf8");
   hash?.update(bytes);
-  for (let at = 0; at < bytes.length; ) at += import_node_fs16.default.writeSync(fd, bytes, at);
+  for (let at = 0; at < bytes.length; ) at += import_node_fs17.default.writeSync(fd, bytes, at);
 }
 function sameText(text, artifact) {
   if ("contents" in artifact) return text === artifact.contents;
@@ -6788,7 +6868,7 @@ function sameText(text, artifact) {
 var CRASH_POINTS = ["after-first-staged", "after-temp-written", "after-journal-written", "after-first-patch-step", "after-patched"];
 var DEFAULT_LOCK_TIMEOUT_MS = 3e4;
 function writeOutputSync(outDir, artifacts, crashAt, options = {}) {
-  const target = import_node_path14.default.resolve(outDir);
+  const target = import_node_path15.default.resolve(outDir);
   const rootDir = rootDirOf2(target, options);
   const known = options.known;
   if (known && !Array.isArray(artifacts)) throw new Error("writeOutputSync: known contents need the artifacts as an array");
@@ -6809,7 +6889,7 @@ function writeOutputSync(outDir, artifacts, crashAt, options = {}) {
 }
 function writeStreamLocked(target, rootDir, artifacts, crashAt) {
   recoverInterruptedWriteSync(target, { rootDir });
-  const outExists = refuseForeignDirectory(target) || import_node_fs17.default.existsSync(target);
+  const outExists = refuseForeignDirectory(target) || import_node_fs18.default.existsSync(target);
   const layout = new WriteLayout(target, rootDir, `${process.pid}-${(0, import_node_crypto12.randomBytes)(4).toString("hex")}`);
   let crashing = false;
   const crash = (point) => {
@@ -6831,7 +6911,7 @@ function writeStreamLocked(target, rootDir, artifacts, crashAt) {
   stager.close();
   const { steps, changes } = staged;
   if (changes.length === 0) return { changes, wrote: false };
-  commit(layout, { version: JOURNAL_VERSION, rootDir: import_node_path14.default.relative(import_node_path14.default.dirname(target), rootDir), direction: "forward", steps }, target, crashAt);
+  commit(layout, { version: JOURNAL_VERSION, rootDir: import_node_path15.default.relative(import_node_path15.default.dirname(target), rootDir), direction: "forward", steps }, target, crashAt);
   return { changes, wrote: true };
 }
 function writeLocked(target, rootDir, all, crashAt, known, patch) {
@@ -6840,8 +6920,8 @@ function writeLocked(target, rootDir, all, crashAt, known, patch) {
   const patched = Boolean(known && hadOld && patch);
   const artifacts = patched ? patch.touched : all;
   if (patch && !patched) checkArtifactPaths(target, rootDir, all);
-  for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(import_node_path14.default.join(rootDir, artifact.path), artifact.contents);
-  const outExists = import_node_fs17.default.existsSync(target);
+  for (const artifact of artifacts) if (artifact.root) refuseForeignRootFile(import_node_path15.default.join(rootDir, artifact.path), artifact.contents);
+  const outExists = import_node_fs18.default.existsSync(target);
   const changes = !outExists ? compareWithNothing(target, all, { rootDir }) : patched ? compareTouched(known, patch, target, { rootDir }) : known && hadOld ? compareWithKnown(known, all, target, { rootDir }) : compareWithDiskSync(target, all, { rootDir });
   if (changes.length === 0) return { changes, wrote: false };
   const layout = new WriteLayout(target, rootDir, `${process.pid}-${(0, import_node_crypto12.randomBytes)(4).toString("hex")}`);
@@ -6863,9 +6943,9 @@ function writeLocked(target, rootDir, all, crashAt, known, patch) {
     steps.push(step);
     staged.push([step, byKey2.get(keyOf(step.base, step.path))]);
   }
-  const journal = { version: JOURNAL_VERSION, rootDir: import_node_path14.default.relative(import_node_path14.default.dirname(target), rootDir), direction: "forward", steps };
-  const written = /* @__PURE__ */ new Set([import_node_path14.default.dirname(target), ...outExists ? [target] : [], ...changes.some((c) => c.root) ? [rootDir] : []]);
-  for (const dir of written) import_node_fs17.default.accessSync(dir, import_node_fs17.default.constants.W_OK);
+  const journal = { version: JOURNAL_VERSION, rootDir: import_node_path15.default.relative(import_node_path15.default.dirname(target), rootDir), direction: "forward", steps };
+  const written = /* @__PURE__ */ new Set([import_node_path15.default.dirname(target), ...outExists ? [target] : [], ...changes.some((c) => c.root) ? [rootDir] : []]);
+  for (const dir of written) import_node_fs18.default.accessSync(dir, import_node_fs18.default.constants.W_OK);
   try {
     const made = /* @__PURE__ */ new Set();
     for (const [step, artifact] of staged) {
@@ -6886,9 +6966,9 @@ function commit(layout, journal, target, crashAt) {
     writeJournal(layout, journal);
   } catch (error) {
     if (!isFileSystemError(error)) throw error;
-    import_node_fs17.default.rmSync(layout.journalPath, { force: true });
+    import_node_fs18.default.rmSync(layout.journalPath, { force: true });
     layout.removeStaging();
-    import_node_fs17.default.rmSync(import_node_path14.default.join(import_node_path14.default.dirname(target), `${prefixOf(target)}tmp-${layout.id}.journal`), { force: true });
+    import_node_fs18.default.rmSync(import_node_path15.default.join(import_node_path15.default.dirname(target), `${prefixOf(target)}tmp-${layout.id}.journal`), { force: true });
     throw error;
   }
   crashAt?.("after-journal-written");
@@ -6920,24 +7000,24 @@ function explain(error) {
   const dest = error.dest;
   if (error.code !== "EXDEV" || !dest) return error;
   try {
-    import_node_fs17.default.accessSync(import_node_path14.default.dirname(dest), import_node_fs17.default.constants.W_OK);
+    import_node_fs18.default.accessSync(import_node_path15.default.dirname(dest), import_node_fs18.default.constants.W_OK);
     return error;
   } catch (probe) {
     return isFileSystemError(probe) ? probe : error;
   }
 }
 function finish2(layout) {
-  import_node_fs17.default.rmSync(layout.journalPath, { force: true });
+  import_node_fs18.default.rmSync(layout.journalPath, { force: true });
   layout.removeStaging();
 }
 function recoverInterruptedWriteSync(outDir, options = {}) {
-  const target = import_node_path14.default.resolve(outDir);
-  const parent = import_node_path14.default.dirname(target);
+  const target = import_node_path15.default.resolve(outDir);
+  const parent = import_node_path15.default.dirname(target);
   const prefix = prefixOf(target);
   for (const name of readdirOrEmpty(parent).filter((n) => n.startsWith(`${prefix}journal-`))) {
     const id = name.slice(`${prefix}journal-`.length);
-    const journal = readJournal(import_node_path14.default.join(parent, name));
-    const layout = new WriteLayout(target, journal ? import_node_path14.default.resolve(parent, journal.rootDir) : rootDirOf2(target, options), id);
+    const journal = readJournal(import_node_path15.default.join(parent, name));
+    const layout = new WriteLayout(target, journal ? import_node_path15.default.resolve(parent, journal.rootDir) : rootDirOf2(target, options), id);
     if (journal && journal.direction === "undo") undo(layout, journal);
     else if (journal && !untouched(layout, journal)) {
       try {
@@ -6951,18 +7031,18 @@ function recoverInterruptedWriteSync(outDir, options = {}) {
     finish2(layout);
   }
   const aside = readdirOrEmpty(parent).filter((n) => n.startsWith(`${prefix}work-`) || n.startsWith(`${prefix}old-`));
-  if (!import_node_fs17.default.existsSync(target) && aside.length > 0) import_node_fs17.default.renameSync(import_node_path14.default.join(parent, aside.shift()), target);
+  if (!import_node_fs18.default.existsSync(target) && aside.length > 0) import_node_fs18.default.renameSync(import_node_path15.default.join(parent, aside.shift()), target);
   const rootDir = rootDirOf2(target, options);
   for (const dir of /* @__PURE__ */ new Set([parent, rootDir])) {
     for (const name of readdirOrEmpty(dir)) {
-      if (name.startsWith(`${prefix}tmp-`) || dir === parent && aside.includes(name)) import_node_fs17.default.rmSync(import_node_path14.default.join(dir, name), { recursive: true, force: true });
+      if (name.startsWith(`${prefix}tmp-`) || dir === parent && aside.includes(name)) import_node_fs18.default.rmSync(import_node_path15.default.join(dir, name), { recursive: true, force: true });
     }
   }
 }
 function hasInterruptedWrite(outDir, options = {}) {
-  const target = import_node_path14.default.resolve(outDir);
+  const target = import_node_path15.default.resolve(outDir);
   const prefix = prefixOf(target);
-  const names = [...readdirOrEmpty(import_node_path14.default.dirname(target)), ...readdirOrEmpty(rootDirOf2(target, options))];
+  const names = [...readdirOrEmpty(import_node_path15.default.dirname(target)), ...readdirOrEmpty(rootDirOf2(target, options))];
   return names.some((n) => n.startsWith(`${prefix}journal-`) || n.startsWith(`${prefix}tmp-`) || n.startsWith(`${prefix}work-`) || n.startsWith(`${prefix}old-`));
 }
 function checkArtifactPaths(target, rootDir, artifacts) {
@@ -6972,9 +7052,9 @@ function checkArtifactPaths(target, rootDir, artifacts) {
   }
 }
 function refuseNonDirectory(target) {
-  const stat = import_node_fs17.default.lstatSync(target, { throwIfNoEntry: false });
+  const stat = import_node_fs18.default.lstatSync(target, { throwIfNoEntry: false });
   if (!stat) return;
-  const resolved2 = stat.isSymbolicLink() ? import_node_fs17.default.statSync(target, { throwIfNoEntry: false }) : stat;
+  const resolved2 = stat.isSymbolicLink() ? import_node_fs18.default.statSync(target, { throwIfNoEntry: false }) : stat;
   if (!resolved2?.isDirectory()) {
     const what = stat.isSymbolicLink() ? resolved2 ? "a symbolic link to a file" : "a dangling symbolic link" : stat.isFile() ? "a file" : "not a directory";
     throw new WriteRefused(`${target} is ${what}, not an output directory; refusing to replace it`);
@@ -6983,12 +7063,12 @@ function refuseNonDirectory(target) {
 function refuseForeignDirectory(target) {
   const entries = readdirOrEmpty(target);
   if (entries.length === 0) return false;
-  const file = import_node_path14.default.join(target, MANIFEST_PATH);
+  const file = import_node_path15.default.join(target, MANIFEST_PATH);
   const head = readHead(file, 200);
   let generator;
   try {
     const match = head === void 0 ? null : /^\{\s*"generator"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(head);
-    generator = match ? JSON.parse(match[1]) : head === void 0 ? void 0 : JSON.parse(import_node_fs17.default.readFileSync(file, "utf8")).generator;
+    generator = match ? JSON.parse(match[1]) : head === void 0 ? void 0 : JSON.parse(import_node_fs18.default.readFileSync(file, "utf8")).generator;
   } catch {
     generator = void 0;
   }
@@ -7011,18 +7091,18 @@ function keyOf(base, file) {
 function readHead(file, bytes) {
   let fd;
   try {
-    fd = import_node_fs17.default.openSync(file, "r");
+    fd = import_node_fs18.default.openSync(file, "r");
     const buffer = Buffer.alloc(bytes);
-    return buffer.subarray(0, import_node_fs17.default.readSync(fd, buffer, 0, bytes, 0)).toString("utf8");
+    return buffer.subarray(0, import_node_fs18.default.readSync(fd, buffer, 0, bytes, 0)).toString("utf8");
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) import_node_fs17.default.closeSync(fd);
+    if (fd !== void 0) import_node_fs18.default.closeSync(fd);
   }
 }
 function readdirOrEmpty(dir) {
   try {
-    return import_node_fs17.default.readdirSync(dir);
+    return import_node_fs18.default.readdirSync(dir);
   } catch {
     return [];
   }
@@ -7030,7 +7110,7 @@ function readdirOrEmpty(dir) {
 
 // src/write/standby-lock.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs18 = __toESM(require("node:fs"), 1);
+var import_node_fs19 = __toESM(require("node:fs"), 1);
 var HELPER = 'read -r wait || exit 0; exec 3>>"$1" || exit 71; flock --exclusive $wait 3; status=$?; echo "$status"; [ "$status" = 0 ] && read -r _; exit 0';
 var StandbyLock = class {
   constructor(outDir, options) {
@@ -7054,7 +7134,7 @@ var StandbyLock = class {
   async acquire() {
     const deadline = Date.now() + this.options.timeoutMs;
     for (; ; ) {
-      import_node_fs18.default.closeSync(openLockFile(this.file, this.outDir, this.options));
+      import_node_fs19.default.closeSync(openLockFile(this.file, this.outDir, this.options));
       if (this.helper && (this.helper.exitCode !== null || this.helper.signalCode !== null)) this.helper = void 0;
       this.prepare();
       const helper = this.helper;
@@ -7075,8 +7155,8 @@ var StandbyLock = class {
         helper.kill();
         throw new WriteFailed(`cannot lock ${this.outDir}: flock: ${status === 71 ? "cannot open the lock file" : `exit ${status}`}`, "the lock file is on a file system without flock(2); put the output directory on a local file system");
       }
-      const held = import_node_fs18.default.statSync(`/proc/${helper.pid}/fd/3`, { throwIfNoEntry: false });
-      const current = import_node_fs18.default.statSync(this.file, { throwIfNoEntry: false });
+      const held = import_node_fs19.default.statSync(`/proc/${helper.pid}/fd/3`, { throwIfNoEntry: false });
+      const current = import_node_fs19.default.statSync(this.file, { throwIfNoEntry: false });
       if (!held || !current || current.ino !== held.ino || current.dev !== held.dev) {
         helper.stdin.end();
         continue;
@@ -7088,7 +7168,7 @@ var StandbyLock = class {
         release: () => {
           if (released) return;
           released = true;
-          import_node_fs18.default.rmSync(this.file, { force: true });
+          import_node_fs19.default.rmSync(this.file, { force: true });
           helper.stdin.end();
         }
       };
@@ -7121,23 +7201,23 @@ function flockStatus(helper, waitArguments) {
 var import_commander = require("commander");
 
 // src/cli/fleet-root.ts
-var import_node_fs19 = __toESM(require("node:fs"), 1);
-var import_node_path15 = __toESM(require("node:path"), 1);
+var import_node_fs20 = __toESM(require("node:fs"), 1);
+var import_node_path16 = __toESM(require("node:path"), 1);
 var ROOT_MARKER = "fleetc.json";
 var DEFAULT_MARKER = { fleet: "fleet", nix: "nix", out: "generated" };
 var RootMarkerInvalid = class extends Error {
 };
 function findFleetRoot(from) {
-  for (let dir = import_node_path15.default.resolve(from); ; dir = import_node_path15.default.dirname(dir)) {
-    if (import_node_fs19.default.statSync(import_node_path15.default.join(dir, ROOT_MARKER), { throwIfNoEntry: false })?.isFile()) return dir;
-    if (import_node_path15.default.dirname(dir) === dir) return void 0;
+  for (let dir = import_node_path16.default.resolve(from); ; dir = import_node_path16.default.dirname(dir)) {
+    if (import_node_fs20.default.statSync(import_node_path16.default.join(dir, ROOT_MARKER), { throwIfNoEntry: false })?.isFile()) return dir;
+    if (import_node_path16.default.dirname(dir) === dir) return void 0;
   }
 }
 function readRootMarker(root) {
-  const file = import_node_path15.default.join(root, ROOT_MARKER);
+  const file = import_node_path16.default.join(root, ROOT_MARKER);
   let data;
   try {
-    data = JSON.parse(import_node_fs19.default.readFileSync(file, "utf8"));
+    data = JSON.parse(import_node_fs20.default.readFileSync(file, "utf8"));
   } catch (error) {
     throw new RootMarkerInvalid(`${file} is not JSON (${error.message}); it names the fleet's directories, as fleetc init writes it`);
   }
@@ -7146,7 +7226,7 @@ function readRootMarker(root) {
   for (const [key, value] of Object.entries(data)) {
     if (key === "$schema" || key === "fleetc") continue;
     if (!(key in DEFAULT_MARKER)) throw new RootMarkerInvalid(`${file}: unknown key "${key}" (known: ${Object.keys(DEFAULT_MARKER).join(", ")})`);
-    const inside = typeof value === "string" && value !== "" && !import_node_path15.default.isAbsolute(value) && !import_node_path15.default.normalize(value).startsWith("..");
+    const inside = typeof value === "string" && value !== "" && !import_node_path16.default.isAbsolute(value) && !import_node_path16.default.normalize(value).startsWith("..");
     if (!inside) throw new RootMarkerInvalid(`${file}: "${key}" must be a directory below the root, not ${JSON.stringify(value)}`);
     marker2[key] = value;
   }
@@ -7155,13 +7235,13 @@ function readRootMarker(root) {
 function resolvePaths(given, cwd = process.cwd()) {
   const root = findFleetRoot(cwd);
   const marker2 = root ? readRootMarker(root) : DEFAULT_MARKER;
-  const shown = (dir) => import_node_path15.default.relative(cwd, dir) || ".";
-  const pick = (value, key) => typeof value === "string" ? value : root ? shown(import_node_path15.default.join(root, marker2[key])) : marker2[key];
+  const shown = (dir) => import_node_path16.default.relative(cwd, dir) || ".";
+  const pick = (value, key) => typeof value === "string" ? value : root ? shown(import_node_path16.default.join(root, marker2[key])) : marker2[key];
   return { fleetDir: pick(given.fleet, "fleet"), outDir: pick(given.out, "out"), nixDir: pick(given.nix, "nix"), ...root ? { rootDir: root } : {} };
 }
 
 // src/cli/views/diagnostics.ts
-var import_node_path16 = __toESM(require("node:path"), 1);
+var import_node_path17 = __toESM(require("node:path"), 1);
 var DIAGNOSTICS_FORMAT_VERSION = 1;
 var DIAGNOSTIC_FORMATS = ["text", "json", "github"];
 function locateAll(diagnostics, sources) {
@@ -7180,7 +7260,7 @@ function renderDiagnostics(format, diagnostics, sources, annotationRoot) {
 `;
     }
     case "github":
-      return located.map((d) => githubAnnotation(d.file && annotationRoot ? { ...d, file: import_node_path16.default.relative(annotationRoot, import_node_path16.default.resolve(d.file)) } : d)).join("");
+      return located.map((d) => githubAnnotation(d.file && annotationRoot ? { ...d, file: import_node_path17.default.relative(annotationRoot, import_node_path17.default.resolve(d.file)) } : d)).join("");
     case "text":
       return located.map((d) => textDiagnostic(d, sources)).join("");
   }
@@ -7336,7 +7416,7 @@ function setBudget(bytecodes) {
 }
 
 // src/cli/views/build.ts
-var import_node_path17 = __toESM(require("node:path"), 1);
+var import_node_path18 = __toESM(require("node:path"), 1);
 function renderBuildResult(summary) {
   const { outDir, check, changes } = summary;
   const timing = `${summary.hosts} hosts, ${summary.files} files, ${Math.round(summary.milliseconds)} ms`;
@@ -7344,7 +7424,7 @@ function renderBuildResult(summary) {
 `;
   const count2 = (kind) => changes.filter((c) => c.change === kind).length;
   const counts = `${count2("added")} added, ${count2("modified")} modified, ${count2("removed")} removed`;
-  const root = import_node_path17.default.relative(process.cwd(), summary.rootDir);
+  const root = import_node_path18.default.relative(process.cwd(), summary.rootDir);
   const shown = (c) => c.root ? root ? `${root}/${c.path}` : c.path : `${outDir}/${c.path}`;
   if (!check) return `wrote ${outDir}: ${counts} (${timing})
 `;
@@ -7385,11 +7465,20 @@ async function build(options, io, guard) {
   const check = Boolean(options.check);
   const started = performance.now();
   const cacheDir = cacheDirFrom(options);
-  const raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
   const summary = (changes2, hosts, files) => renderBuildResult({ outDir: paths.outDir, rootDir, check, changes: changes2, hosts, files, milliseconds: performance.now() - started });
-  const key = cacheDir === void 0 || check ? void 0 : buildKey(raw, paths.outDir, relativeNixDir(paths), rootDir);
-  const stamp = key === void 0 ? void 0 : readStamp(cacheDir);
-  if (stamp && stamp.key === key && !hasInterruptedWrite(paths.outDir, { rootDir }) && outputMatches(stamp, paths.outDir, rootDir)) {
+  const upToDate = (stamp2) => !hasInterruptedWrite(paths.outDir, { rootDir }) && outputMatches(stamp2, paths.outDir, rootDir);
+  const context = cacheDir === void 0 || check ? void 0 : contextKey(paths.outDir, relativeNixDir(paths), paths.fleetDir, rootDir);
+  const inputs = context === void 0 ? void 0 : inputSnapshot(paths.fleetDir, paths.nixDir, cacheDir);
+  const recorded = inputs === void 0 ? void 0 : readStamp(cacheDir);
+  if (recorded?.inputs && recorded.inputs.context === context && sameInputs(recorded.inputs.files, inputs) && upToDate(recorded)) {
+    io.stderr(summary([], recorded.hosts, Object.keys(recorded.files).length + Object.keys(recorded.root).length));
+    return EXIT.ok;
+  }
+  const raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
+  const key = context === void 0 ? void 0 : buildKey(raw, paths.outDir, relativeNixDir(paths), rootDir);
+  const stamp = key === void 0 ? void 0 : recorded ?? readStamp(cacheDir);
+  if (stamp && stamp.key === key && upToDate(stamp)) {
+    if (inputs) restampInputs(cacheDir, stamp, { context, files: inputs });
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
@@ -7410,7 +7499,7 @@ async function build(options, io, guard) {
   const lock = check ? acquireOutputLockToRead(paths.outDir, { timeoutMs, command: "fleetc build --check" }) : lockForWrite(paths, timeoutMs);
   let changes;
   try {
-    changes = check ? checkOutput(paths, rootDir, result, io) : writeLocked2(paths, rootDir, result, lock, key, cacheDir);
+    changes = check ? checkOutput(paths, rootDir, result, io) : writeLocked2(paths, rootDir, result, lock, key, cacheDir, inputs && { context, files: inputs });
   } finally {
     lock?.release();
   }
@@ -7426,9 +7515,9 @@ async function build(options, io, guard) {
 function lockForWrite(paths, timeoutMs) {
   return acquireOutputLock(paths.outDir, { timeoutMs, command: "fleetc build", makeParent: true });
 }
-function writeLocked2(paths, rootDir, result, lock, key, cacheDir) {
+function writeLocked2(paths, rootDir, result, lock, key, cacheDir, inputs) {
   const { changes } = writeOutputSync(paths.outDir, result.stream ?? result.artifacts, testPause(), { rootDir, lock });
-  if (key !== void 0 && result.diagnostics.length === 0) writeStamp(cacheDir, key, result.hostCount, paths.outDir, result.stream?.written() ?? result.artifacts, rootDir);
+  if (key !== void 0 && result.diagnostics.length === 0) writeStamp(cacheDir, key, result.hostCount, paths.outDir, result.stream?.written() ?? result.artifacts, rootDir, inputs);
   return changes;
 }
 function checkOutput(paths, rootDir, result, io) {
@@ -7443,20 +7532,20 @@ function hintFor2(error) {
 }
 
 // src/cli/commands/init.ts
-var import_node_fs22 = __toESM(require("node:fs"), 1);
-var import_node_path20 = __toESM(require("node:path"), 1);
+var import_node_fs23 = __toESM(require("node:fs"), 1);
+var import_node_path21 = __toESM(require("node:path"), 1);
 
 // src/init/files.ts
-var import_node_fs20 = require("node:fs");
-var import_node_path18 = __toESM(require("node:path"), 1);
+var import_node_fs21 = require("node:fs");
+var import_node_path19 = __toESM(require("node:path"), 1);
 registerEscaper("yamlString", (value) => JSON.stringify(String(value)));
 registerEscaper("yamlPath", (value) => {
   const text = String(value);
   if (!/^[A-Za-z0-9._/@+-]+$/.test(text)) throw new Error(`not a plain relative path: ${text}`);
   return text;
 });
-var template2 = (name) => compileTemplate(name, (0, import_node_fs20.readFileSync)(packageFile(`templates/init/${name}`), "utf8"));
-var GITIGNORE = (0, import_node_fs20.readFileSync)(packageFile("templates/init/gitignore"), "utf8");
+var template2 = (name) => compileTemplate(name, (0, import_node_fs21.readFileSync)(packageFile(`templates/init/${name}`), "utf8"));
+var GITIGNORE = (0, import_node_fs21.readFileSync)(packageFile("templates/init/gitignore"), "utf8");
 function gitignoreAdditions(existing) {
   if (existing === void 0) return GITIGNORE;
   const have = new Set(existing.split("\n").map((line) => line.trim()));
@@ -7486,7 +7575,7 @@ function minimalFleet(options) {
     { path: "fleet/fleet.yaml", contents: template2("fleet.yaml.hbs")({ ...values, schema: schema("fleet/fleet.yaml") }) },
     { path: "fleet/profiles/base.yaml", contents: template2("profile.yaml.hbs")({ schema: schema("fleet/profiles/base.yaml") }) },
     { path: "fleet/hosts/node-1.yaml", contents: template2("host.yaml.hbs")({ ...values, name: "node-1", schema: schema("fleet/hosts/node-1.yaml") }) },
-    { path: "nix/profiles/base.nix", contents: (0, import_node_fs20.readFileSync)(packageFile("templates/init/base.nix"), "utf8") },
+    { path: "nix/profiles/base.nix", contents: (0, import_node_fs21.readFileSync)(packageFile("templates/init/base.nix"), "utf8") },
     ...workflows()
   ];
 }
@@ -7494,7 +7583,7 @@ function exampleFleet(options) {
   const example = packageFile("examples/photon-lab");
   const files = [marker()];
   for (const dir of ["fleet", "nix"]) {
-    for (const [rel, bytes] of readTreeSync(import_node_path18.default.join(example, dir))) {
+    for (const [rel, bytes] of readTreeSync(import_node_path19.default.join(example, dir))) {
       const file = `${dir}/${rel}`;
       const text = bytes.toString("utf8");
       files.push({ path: file, contents: text.replace(/^(# yaml-language-server: \$schema=)(?:\.\.\/)+schema\//, `$1${schemaFrom(file, options)}/`) });
@@ -7507,48 +7596,48 @@ function marker() {
 ` };
 }
 function workflows() {
-  const template3 = (name) => (0, import_node_fs20.readFileSync)(packageFile(`templates/init/${name}`), "utf8");
+  const template3 = (name) => (0, import_node_fs21.readFileSync)(packageFile(`templates/init/${name}`), "utf8");
   return [...["pr.yml", "apply.yml"].map((name) => ({ path: `.github/workflows/${name}`, contents: template3(`workflows/${name}`) })), { path: ".github/dependabot.yml", contents: template3("dependabot.yml") }];
 }
 function schemaFrom(file, { root, schemaDir: schemaDir2 }) {
-  return import_node_path18.default.relative(import_node_path18.default.join(root, import_node_path18.default.dirname(file)), schemaDir2).split(import_node_path18.default.sep).join("/") || ".";
+  return import_node_path19.default.relative(import_node_path19.default.join(root, import_node_path19.default.dirname(file)), schemaDir2).split(import_node_path19.default.sep).join("/") || ".";
 }
 
 // src/init/write.ts
-var import_node_fs21 = __toESM(require("node:fs"), 1);
-var import_node_path19 = __toESM(require("node:path"), 1);
+var import_node_fs22 = __toESM(require("node:fs"), 1);
+var import_node_path20 = __toESM(require("node:path"), 1);
 var import_node_crypto13 = require("node:crypto");
 var ALLOWED = /* @__PURE__ */ new Set([".git", "node_modules", "package.json", "package-lock.json", ".gitignore"]);
 var InitRefused = class extends Error {
 };
 function writeNewRepository(dir, files) {
-  const target = import_node_path19.default.resolve(dir);
-  const stat = import_node_fs21.default.statSync(target, { throwIfNoEntry: false });
+  const target = import_node_path20.default.resolve(dir);
+  const stat = import_node_fs22.default.statSync(target, { throwIfNoEntry: false });
   if (stat && !stat.isDirectory()) throw new InitRefused(`${dir} is not a directory`);
-  const present = stat ? import_node_fs21.default.readdirSync(target).filter((name) => !ALLOWED.has(name)) : [];
+  const present = stat ? import_node_fs22.default.readdirSync(target).filter((name) => !ALLOWED.has(name)) : [];
   if (present.length > 0) throw new InitRefused(`${dir} is not empty (${present.slice(0, 5).join(", ")}${present.length > 5 ? ", \u2026" : ""}); fleetc init writes a new fleet repository into an empty directory (or one with only .git, .gitignore and an npm install of fleetc)`);
-  import_node_fs21.default.mkdirSync(target, { recursive: true });
-  const staging = import_node_path19.default.join(target, `.fleetc-init.tmp-${(0, import_node_crypto13.randomBytes)(4).toString("hex")}`);
+  import_node_fs22.default.mkdirSync(target, { recursive: true });
+  const staging = import_node_path20.default.join(target, `.fleetc-init.tmp-${(0, import_node_crypto13.randomBytes)(4).toString("hex")}`);
   const moved = [];
   try {
     for (const file of files) {
-      const to = import_node_path19.default.join(staging, file.path);
-      import_node_fs21.default.mkdirSync(import_node_path19.default.dirname(to), { recursive: true });
-      import_node_fs21.default.writeFileSync(to, file.contents, { flag: "wx" });
+      const to = import_node_path20.default.join(staging, file.path);
+      import_node_fs22.default.mkdirSync(import_node_path20.default.dirname(to), { recursive: true });
+      import_node_fs22.default.writeFileSync(to, file.contents, { flag: "wx" });
     }
-    for (const entry of import_node_fs21.default.readdirSync(staging)) {
-      import_node_fs21.default.renameSync(import_node_path19.default.join(staging, entry), import_node_path19.default.join(target, entry));
+    for (const entry of import_node_fs22.default.readdirSync(staging)) {
+      import_node_fs22.default.renameSync(import_node_path20.default.join(staging, entry), import_node_path20.default.join(target, entry));
       moved.push(entry);
     }
-    const gitignore = import_node_path19.default.join(target, ".gitignore");
-    const existing = import_node_fs21.default.existsSync(gitignore) ? import_node_fs21.default.readFileSync(gitignore, "utf8") : void 0;
+    const gitignore = import_node_path20.default.join(target, ".gitignore");
+    const existing = import_node_fs22.default.existsSync(gitignore) ? import_node_fs22.default.readFileSync(gitignore, "utf8") : void 0;
     const additions = gitignoreAdditions(existing);
-    if (additions !== "") import_node_fs21.default.appendFileSync(gitignore, additions);
+    if (additions !== "") import_node_fs22.default.appendFileSync(gitignore, additions);
   } catch (error) {
-    for (const entry of moved) import_node_fs21.default.rmSync(import_node_path19.default.join(target, entry), { recursive: true, force: true });
+    for (const entry of moved) import_node_fs22.default.rmSync(import_node_path20.default.join(target, entry), { recursive: true, force: true });
     throw error;
   } finally {
-    import_node_fs21.default.rmSync(staging, { recursive: true, force: true });
+    import_node_fs22.default.rmSync(staging, { recursive: true, force: true });
   }
 }
 
@@ -7556,7 +7645,7 @@ function writeNewRepository(dir, files) {
 var LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 function registerInit(program, io, setExit) {
   program.command("init").description("write a new fleet repository (fleetc.json, fleet/, nix/, .gitignore, GitHub workflows) that validates and builds at once").argument("[dir]", "the directory of the new repository (empty, or holding only .git and an npm install of fleetc)", ".").option("--example", "write the photon-lab example fleet instead of a minimal one").option("--name <name>", "the fleet's name, a DNS label (default: the directory's name)").option("--domain <domain>", "DNS domain of the hosts (default: <name>.internal)").option("--network <cidr>", "the provisioning network, /8 to /24", "10.0.0.0/24").option("--authorized-key <file...>", "public key files whose keys may log into the hosts and installers").action(async (dir, options) => {
-    const root = import_node_path20.default.resolve(dir);
+    const root = import_node_path21.default.resolve(dir);
     const files = options.example ? exampleFleet({ root, schemaDir: schemaDir(root) }) : minimalFleet(minimalOptions(root, options));
     try {
       writeNewRepository(root, files);
@@ -7566,8 +7655,8 @@ function registerInit(program, io, setExit) {
 `);
       return setExit(EXIT.failed);
     }
-    const shown = import_node_path20.default.relative(process.cwd(), root) || ".";
-    const result = await compileFromDisk({ fleetDir: import_node_path20.default.join(root, "fleet"), outDir: import_node_path20.default.join(root, "generated"), nixDir: import_node_path20.default.join(root, "nix"), rootDir: root }, { validateOnly: true });
+    const shown = import_node_path21.default.relative(process.cwd(), root) || ".";
+    const result = await compileFromDisk({ fleetDir: import_node_path21.default.join(root, "fleet"), outDir: import_node_path21.default.join(root, "generated"), nixDir: import_node_path21.default.join(root, "nix"), rootDir: root }, { validateOnly: true });
     io.stdout(renderDiagnostics("text", result.diagnostics, result.sources));
     io.stderr(`wrote a fleet repository in ${shown}: ${files.length} files (${result.hostCount} hosts, ${result.profileCount} profiles; ${hasErrors(result.diagnostics) ? "invalid" : "valid"})
 `);
@@ -7577,13 +7666,13 @@ function registerInit(program, io, setExit) {
   });
 }
 function minimalOptions(root, options) {
-  const name = options.name ?? import_node_path20.default.basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  const name = options.name ?? import_node_path21.default.basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
   if (!LABEL.test(name)) throw new UsageError(`the fleet's name must be a DNS label (lower-case letters, digits and -), not ${JSON.stringify(name)}: pass --name`);
   const cidr = parseCidr(String(options.network));
   if (!cidr.ok || cidr.value.prefixLength > 24) throw new UsageError(`--network ${String(options.network)}: ${cidr.ok ? "needs room for the pool (.200\u2013.250): /24 or larger" : cidr.reason}`);
   const keys2 = (options.authorizedKey ?? []).flatMap((file) => {
     try {
-      return import_node_fs22.default.readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+      return import_node_fs23.default.readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
     } catch (error) {
       throw new UsageError(`--authorized-key ${file}: ${error.message}`);
     }
@@ -7591,8 +7680,8 @@ function minimalOptions(root, options) {
   return { name, domain: options.domain ?? `${name}.internal`, cidr: cidr.canonical, authorizedKeys: keys2, root, schemaDir: schemaDir(root) };
 }
 function schemaDir(root) {
-  const local = import_node_path20.default.join(root, "node_modules", "fleetc", "schema");
-  return import_node_fs22.default.existsSync(local) ? local : import_node_path20.default.join(PACKAGE_ROOT, "schema");
+  const local = import_node_path21.default.join(root, "node_modules", "fleetc", "schema");
+  return import_node_fs23.default.existsSync(local) ? local : import_node_path21.default.join(PACKAGE_ROOT, "schema");
 }
 
 // src/cli/commands/plan.ts
@@ -7601,7 +7690,7 @@ var import_commander2 = require("commander");
 
 // src/git/repository.ts
 var import_node_child_process3 = require("node:child_process");
-var import_node_path21 = __toESM(require("node:path"), 1);
+var import_node_path22 = __toESM(require("node:path"), 1);
 var import_node_util = require("node:util");
 var GitError = class extends Error {
 };
@@ -7635,8 +7724,8 @@ async function resolveRevisions(cwd, revisions) {
   return { repo, commits };
 }
 function repoRelative(repo, dir) {
-  const relative = import_node_path21.default.relative(repo.root, import_node_path21.default.resolve(dir)).split(import_node_path21.default.sep).join("/");
-  if (relative.startsWith("..") || import_node_path21.default.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
+  const relative = import_node_path22.default.relative(repo.root, import_node_path22.default.resolve(dir)).split(import_node_path22.default.sep).join("/");
+  if (relative.startsWith("..") || import_node_path22.default.isAbsolute(relative)) throw new GitError(`${dir} is outside the repository ${repo.root}`);
   return relative;
 }
 function libraryDirOf(repo, paths) {
@@ -7647,9 +7736,9 @@ function libraryDirOf(repo, paths) {
 var import_node_child_process4 = require("node:child_process");
 var import_node_util2 = require("node:util");
 var import_node_crypto14 = require("node:crypto");
-var import_node_fs23 = require("node:fs");
+var import_node_fs24 = require("node:fs");
 var import_node_os = __toESM(require("node:os"), 1);
-var import_node_path22 = __toESM(require("node:path"), 1);
+var import_node_path23 = __toESM(require("node:path"), 1);
 var execFileAsync2 = (0, import_node_util2.promisify)(import_node_child_process4.execFile);
 async function listTree(repo, commit2, dirs) {
   const { stdout: output } = await execFileAsync2("git", ["ls-tree", "-r", "-z", "--long", "--full-tree", commit2, "--", ...dirs], { cwd: repo.root, encoding: "utf8", maxBuffer: 1 << 30 });
@@ -7672,9 +7761,9 @@ async function readBlobs(repo, ids) {
 }
 async function readBlobAt(repo, commit2, file) {
   if (/[\n\r]/.test(file)) return void 0;
-  const dir = (0, import_node_fs23.mkdtempSync)(import_node_path22.default.join(import_node_os.default.tmpdir(), "fleetc-blob-"));
-  const fd = (0, import_node_fs23.openSync)(import_node_path22.default.join(dir, "blob"), "w+");
-  (0, import_node_fs23.rmSync)(dir, { recursive: true, force: true });
+  const dir = (0, import_node_fs24.mkdtempSync)(import_node_path23.default.join(import_node_os.default.tmpdir(), "fleetc-blob-"));
+  const fd = (0, import_node_fs24.openSync)(import_node_path23.default.join(dir, "blob"), "w+");
+  (0, import_node_fs24.rmSync)(dir, { recursive: true, force: true });
   try {
     const child = (0, import_node_child_process4.spawn)("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", fd, "ignore"] });
     const code2 = await new Promise((resolve, reject) => {
@@ -7684,14 +7773,14 @@ async function readBlobAt(repo, commit2, file) {
 `);
     });
     if (code2 !== 0) return void 0;
-    const output = Buffer.allocUnsafe((0, import_node_fs23.fstatSync)(fd).size);
-    (0, import_node_fs23.readSync)(fd, output, 0, output.length, 0);
+    const output = Buffer.allocUnsafe((0, import_node_fs24.fstatSync)(fd).size);
+    (0, import_node_fs24.readSync)(fd, output, 0, output.length, 0);
     const headerEnd = output.indexOf(10);
     const [id, type, size2] = output.subarray(0, Math.max(headerEnd, 0)).toString("utf8").split(" ");
     if (type !== "blob" || id === void 0 || size2 === void 0 || headerEnd + 1 + Number(size2) + 1 !== output.length) return void 0;
     return { id, bytes: output.subarray(headerEnd + 1, headerEnd + 1 + Number(size2)) };
   } finally {
-    (0, import_node_fs23.closeSync)(fd);
+    (0, import_node_fs24.closeSync)(fd);
   }
 }
 async function readObjects(repo, names) {
@@ -7849,17 +7938,17 @@ function describeValueChanges(prefix, a, b) {
   generic(prefix, a, b, out);
   return out;
 }
-function generic(prefix, a, b, out, path36 = "") {
+function generic(prefix, a, b, out, path37 = "") {
   if (same(a, b)) return;
   if (isObject(a) && isObject(b)) {
-    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path36 ? `${path36}.${key}` : key);
+    for (const key of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) generic(prefix, a[key], b[key], out, path37 ? `${path37}.${key}` : key);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((x) => typeof x === "string")) {
-    list2(`${prefix}: ${path36}`, a, b, out);
+    list2(`${prefix}: ${path37}`, a, b, out);
     return;
   }
-  out.push(`${prefix}: ${path36 ? `${path36} ` : ""}${show(a)} \u2192 ${show(b)}`);
+  out.push(`${prefix}: ${path37 ? `${path37} ` : ""}${show(a)} \u2192 ${show(b)}`);
 }
 function byKey(items, key) {
   return Object.fromEntries(items.map((item) => [key(item), item]));
@@ -8248,7 +8337,7 @@ function planHost(name, base, head, b, h, changes) {
       if (reasons.length === 0 && !servesOnly) reasons.push(unexplained(artifacts));
       if (action === "network-only") reasons.push(networkOnlyNote(name, head.fleet));
     }
-    if (action === "update" && !sourcesChanged && firstBootDataOnly(artifacts, (path36) => b.contents.get(path36), (path36) => h.contents.get(path36))) {
+    if (action === "update" && !sourcesChanged && firstBootDataOnly(artifacts, (path37) => b.contents.get(path37), (path37) => h.contents.get(path37))) {
       impact = "first-boot-data";
       reasons.push(FIRST_BOOT_DATA_NOTE);
     }
@@ -8268,29 +8357,29 @@ function planHost(name, base, head, b, h, changes) {
     ...impact ? { impact } : {},
     ...action === "provision" || action === "replace" ? { install: installSteps(headHost, head.fleet) } : {},
     artifacts,
-    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path36, entry]) => [path36, entry.sha256]))
+    headManifest: Object.fromEntries(Object.entries(headArtifacts).map(([path37, entry]) => [path37, entry.sha256]))
   };
 }
 function diffArtifacts(base, head, b, h) {
   const out = [];
-  for (const path36 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
-    const before = base[path36];
-    const after = head[path36];
+  for (const path37 of [.../* @__PURE__ */ new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
+    const before = base[path37];
+    const after = head[path37];
     if (before?.sha256 === after?.sha256) continue;
     let diff2;
-    const part = path36.indexOf("#");
+    const part = path37.indexOf("#");
     if (part >= 0 && (!before || !after)) {
-      const file = path36.slice(0, part);
+      const file = path37.slice(0, part);
       const other = before ? h : b;
       const without = other.contents.get(partBaseKey(file)) ?? "";
-      const withHost = (before ? b : h).contents.get(path36) ?? "";
+      const withHost = (before ? b : h).contents.get(path37) ?? "";
       if (withHost === without && other.contents.has(partBaseKey(file))) continue;
       diff2 = before ? unifiedDiff(file, withHost, without, 0) : unifiedDiff(file, without, withHost, 0);
     } else {
-      diff2 = unifiedDiff(path36, b.contents.get(path36) ?? "", h.contents.get(path36) ?? "");
+      diff2 = unifiedDiff(path37, b.contents.get(path37) ?? "", h.contents.get(path37) ?? "");
     }
     out.push({
-      path: path36,
+      path: path37,
       kind: (after ?? before).kind,
       change: !before ? "added" : !after ? "removed" : "modified",
       ...before ? { baseSha256: before.sha256 } : {},
@@ -8300,14 +8389,14 @@ function diffArtifacts(base, head, b, h) {
   }
   return out;
 }
-function partBaseKey(path36) {
-  return `${path36}#`;
+function partBaseKey(path37) {
+  return `${path37}#`;
 }
 function fragmentText(artifact, fragment) {
   return artifact.fragmentBase === void 0 ? fragment : `${artifact.fragmentBase}${artifact.fragmentBase.endsWith("\n") || artifact.fragmentBase === "" ? "" : "\n"}${fragment}`;
 }
-function unifiedDiff(path36, before, after, context = 3) {
-  const patch = diff().createTwoFilesPatch(`a/${path36}`, `b/${path36}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
+function unifiedDiff(path37, before, after, context = 3) {
+  const patch = diff().createTwoFilesPatch(`a/${path37}`, `b/${path37}`, ensureNewline(before), ensureNewline(after), void 0, void 0, { context });
   return patch.replace(/^=+\n/, "");
 }
 function ensureNewline(text) {
@@ -8359,15 +8448,15 @@ function sharedChanges(base, head, b, h) {
 function libraryChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.librarySources.keys(), ...head.librarySources.keys()])].sort();
   const out = [];
-  for (const path36 of paths) {
-    const before = base.librarySources.get(path36);
-    const after = head.librarySources.get(path36);
+  for (const path37 of paths) {
+    const before = base.librarySources.get(path37);
+    const after = head.librarySources.get(path37);
     if (before === after) continue;
-    const display2 = `${LIBRARY_DIR}/${path36}`;
+    const display2 = `${LIBRARY_DIR}/${path37}`;
     out.push({
       path: display2,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
-      hosts: isBootServerFile(path36) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
+      hosts: isBootServerFile(path37) ? [.../* @__PURE__ */ new Set([b.manifest?.bootServer, h.manifest?.bootServer])].filter((x) => x !== void 0).sort() : [.../* @__PURE__ */ new Set([...b.hosts.keys(), ...h.hosts.keys()])].sort(),
       diff: unifiedDiff(display2, before ?? "", after ?? "")
     });
   }
@@ -8376,16 +8465,16 @@ function libraryChanges(base, head, b, h) {
 function nixChanges(base, head, b, h) {
   const paths = [.../* @__PURE__ */ new Set([...base.nixSources.keys(), ...head.nixSources.keys()])].sort();
   const out = [];
-  for (const path36 of paths) {
-    const before = base.nixSources.get(path36);
-    const after = head.nixSources.get(path36);
+  for (const path37 of paths) {
+    const before = base.nixSources.get(path37);
+    const after = head.nixSources.get(path37);
     if (before === after) continue;
-    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path36)).map(([name]) => name);
+    const users = (index) => Object.entries(index.manifest?.hosts ?? {}).filter(([, entry]) => entry.nix.includes(path37)).map(([name]) => name);
     out.push({
-      path: `${head.nixDir}/${path36}`,
+      path: `${head.nixDir}/${path37}`,
       change: before === void 0 ? "added" : after === void 0 ? "removed" : "modified",
       hosts: [.../* @__PURE__ */ new Set([...users(b), ...users(h)])].sort(),
-      diff: unifiedDiff(`${head.nixDir}/${path36}`, before ?? "", after ?? "")
+      diff: unifiedDiff(`${head.nixDir}/${path37}`, before ?? "", after ?? "")
     });
   }
   return out;
@@ -8395,8 +8484,8 @@ function bootServerFirst(fleet) {
 }
 
 // src/plan/committed.ts
-var import_node_path23 = __toESM(require("node:path"), 1);
-var import_node_fs24 = require("node:fs");
+var import_node_path24 = __toESM(require("node:path"), 1);
+var import_node_fs25 = require("node:fs");
 var import_node_child_process5 = require("node:child_process");
 function committedManifestOf(commit2, file, blob) {
   const where = { commit: commit2, path: file, blob: blob.id };
@@ -8459,16 +8548,16 @@ function committedProblem(manifest, raw, layout) {
 }
 var CODE = ["src", "templates", "schema", "package.json", "package-lock.json"];
 async function fleetcCodeProblem(repo, commit2) {
-  const relative = import_node_path23.default.relative(repo.root, PACKAGE_ROOT).split(import_node_path23.default.sep).join("/");
-  if (relative.startsWith("..") || import_node_path23.default.isAbsolute(relative)) return void 0;
+  const relative = import_node_path24.default.relative(repo.root, PACKAGE_ROOT).split(import_node_path24.default.sep).join("/");
+  if (relative.startsWith("..") || import_node_path24.default.isAbsolute(relative)) return void 0;
   const prefix = relative === "" ? "" : `${relative}/`;
   const committed = new Map((await listTree(repo, commit2, CODE.map((p) => `${prefix}${p}`))).filter((e) => e.type === "blob").map((e) => [e.path.slice(prefix.length), e.id]));
   const running = /* @__PURE__ */ new Map();
   for (const entry of CODE) {
-    const files = entry.includes(".") ? [entry] : walkFiles(import_node_path23.default.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
+    const files = entry.includes(".") ? [entry] : walkFiles(import_node_path24.default.join(PACKAGE_ROOT, entry)).map((f) => `${entry}/${f}`);
     for (const file of files) {
       try {
-        running.set(file, blobIdOf((0, import_node_fs24.readFileSync)(import_node_path23.default.join(PACKAGE_ROOT, file))));
+        running.set(file, blobIdOf((0, import_node_fs25.readFileSync)(import_node_path24.default.join(PACKAGE_ROOT, file))));
       } catch {
       }
     }
@@ -9053,16 +9142,16 @@ function renderPlanText(plan, options) {
 // src/cli/commands/plan-closures.ts
 var import_promises4 = require("node:fs/promises");
 var import_node_os3 = require("node:os");
-var import_node_path26 = __toESM(require("node:path"), 1);
+var import_node_path27 = __toESM(require("node:path"), 1);
 
 // src/apply/plan-closures.ts
 var import_promises3 = require("node:fs/promises");
-var import_node_path25 = __toESM(require("node:path"), 1);
+var import_node_path26 = __toESM(require("node:path"), 1);
 
 // src/apply/closures.ts
 var import_promises2 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path24 = __toESM(require("node:path"), 1);
+var import_node_path25 = __toESM(require("node:path"), 1);
 
 // src/apply/secrets.ts
 var import_promises = require("node:fs/promises");
@@ -9177,8 +9266,8 @@ async function keyFile(ref, dryRun) {
   if ("file" in ref) return { file: ref.file, cleanup: async () => void 0 };
   if (dryRun) return { file: `<a private file holding ${"env" in ref ? `$${ref.env}` : "the key"}>`, cleanup: async () => void 0 };
   const value = await readSecret(ref);
-  const dir = await (0, import_promises2.mkdtemp)(import_node_path24.default.join((0, import_node_os2.tmpdir)(), "fleetc-cache-key-"));
-  const file = import_node_path24.default.join(dir, "key");
+  const dir = await (0, import_promises2.mkdtemp)(import_node_path25.default.join((0, import_node_os2.tmpdir)(), "fleetc-cache-key-"));
+  const file = import_node_path25.default.join(dir, "key");
   await (0, import_promises2.writeFile)(file, `${value}
 `, { mode: 384 });
   return { file, cleanup: () => (0, import_promises2.rm)(dir, { recursive: true, force: true }) };
@@ -9187,24 +9276,24 @@ async function keyFile(ref, dryRun) {
 // src/apply/closure-diff.ts
 function parsePathInfo(json2) {
   const data = JSON.parse(json2);
-  const entries = Array.isArray(data) ? data : Object.entries(data).filter(([, info]) => info !== null).map(([path36, info]) => ({ ...info, path: path36 }));
+  const entries = Array.isArray(data) ? data : Object.entries(data).filter(([, info]) => info !== null).map(([path37, info]) => ({ ...info, path: path37 }));
   return new Map(entries.map((e) => [e.path, { path: e.path, narSize: e.narSize, ...e.closureSize !== void 0 ? { closureSize: e.closureSize } : {}, references: e.references ?? [] }]));
 }
 function closureOf(root, infos) {
   const seen = /* @__PURE__ */ new Set();
   const stack = [root];
   while (stack.length > 0) {
-    const path36 = stack.pop();
-    if (seen.has(path36)) continue;
-    seen.add(path36);
-    for (const ref of infos.get(path36)?.references ?? []) {
+    const path37 = stack.pop();
+    if (seen.has(path37)) continue;
+    seen.add(path37);
+    for (const ref of infos.get(path37)?.references ?? []) {
       if (!seen.has(ref)) stack.push(ref);
     }
   }
   return seen;
 }
-function parseStoreName(path36) {
-  const base = path36.slice(path36.lastIndexOf("/") + 1).replace(/^[0-9a-z]{32}-/, "");
+function parseStoreName(path37) {
+  const base = path37.slice(path37.lastIndexOf("/") + 1).replace(/^[0-9a-z]{32}-/, "");
   for (let i = 0; i < base.length - 1; i++) {
     if (base[i] === "-" && !/[A-Za-z]/.test(base[i + 1])) return { name: base.slice(0, i), version: base.slice(i + 1) };
   }
@@ -9212,9 +9301,9 @@ function parseStoreName(path36) {
 }
 function versions(closure, exclude) {
   const byName = /* @__PURE__ */ new Map();
-  for (const path36 of closure) {
-    if (path36 === exclude) continue;
-    const { name, version } = parseStoreName(path36);
+  for (const path37 of closure) {
+    if (path37 === exclude) continue;
+    const { name, version } = parseStoreName(path37);
     if (!version) continue;
     if (!byName.has(name)) byName.set(name, /* @__PURE__ */ new Set());
     byName.get(name).add(version);
@@ -9270,12 +9359,12 @@ async function planClosures(request) {
   const problems = [];
   const evaluate = async (side2, rev, names) => {
     if (names.length === 0) return /* @__PURE__ */ new Map();
-    const dir = import_node_path25.default.join(request.workDir, side2);
-    await (0, import_promises3.mkdir)(import_node_path25.default.join(dir, "gcroots"), { recursive: true });
+    const dir = import_node_path26.default.join(request.workDir, side2);
+    await (0, import_promises3.mkdir)(import_node_path26.default.join(dir, "gcroots"), { recursive: true });
     const flake = flakeReference({ repoToplevel: request.repoToplevel, flakeDir: request.flakeDir, rev });
-    const expressionFile = import_node_path25.default.join(dir, "evaluate.nix");
+    const expressionFile = import_node_path26.default.join(dir, "evaluate.nix");
     await (0, import_promises3.writeFile)(expressionFile, evaluationExpression(flake, names));
-    const result = await evaluateToplevels(request.runner, { flake, ...request.evaluation, gcRootsDir: import_node_path25.default.join(dir, "gcroots"), expressionFile, timeoutMs: request.timeoutMs }, names);
+    const result = await evaluateToplevels(request.runner, { flake, ...request.evaluation, gcRootsDir: import_node_path26.default.join(dir, "gcroots"), expressionFile, timeoutMs: request.timeoutMs }, names);
     if (result.failure) problems.push(`${side2}: ${result.failure}`);
     for (const [host, error] of result.errors) problems.push(`${host} at ${side2}: ${error.split("\n")[0]}`);
     return result.toplevels;
@@ -9347,7 +9436,7 @@ var SYSTEM_CHANGES = /* @__PURE__ */ new Set(["update", "reboot-required", "prov
 async function closuresOf(plan, paths, builders) {
   if (!plan.head.commit) return { diffs: [], problems: ["--closures evaluates committed revisions: plan with --head <commit>"] };
   const repo = await openRepository(process.cwd());
-  const workDir = await (0, import_promises4.mkdtemp)(import_node_path26.default.join((0, import_node_os3.tmpdir)(), "fleetc-closures-"));
+  const workDir = await (0, import_promises4.mkdtemp)(import_node_path27.default.join((0, import_node_os3.tmpdir)(), "fleetc-closures-"));
   try {
     return await planClosures({
       runner: new ProcessRunner(() => void 0),
@@ -9485,13 +9574,13 @@ function registerPlan(program, io, setExit) {
 
 // src/cli/commands/apply.ts
 var import_node_crypto16 = require("node:crypto");
-var import_node_fs26 = require("node:fs");
-var import_node_path32 = __toESM(require("node:path"), 1);
+var import_node_fs27 = require("node:fs");
+var import_node_path33 = __toESM(require("node:path"), 1);
 var import_commander3 = require("commander");
 
 // src/apply/apply.ts
 var import_promises10 = require("node:fs/promises");
-var import_node_path30 = __toESM(require("node:path"), 1);
+var import_node_path31 = __toESM(require("node:path"), 1);
 
 // src/apply/health.ts
 var import_node_http = __toESM(require("node:http"), 1);
@@ -9574,14 +9663,14 @@ function tcpOpen(address, port, timeoutMs = 5e3) {
     socket.on("error", (error) => done(`port ${port}: ${error.message}`));
   });
 }
-function httpOk(address, port, path36, timeoutMs = 5e3) {
+function httpOk(address, port, path37, timeoutMs = 5e3) {
   return new Promise((resolve) => {
-    const request = import_node_http.default.get({ host: address, port, path: path36, timeout: timeoutMs }, (response) => {
+    const request = import_node_http.default.get({ host: address, port, path: path37, timeout: timeoutMs }, (response) => {
       response.resume();
-      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path36} answered ${response.statusCode}`);
+      resolve(response.statusCode === 200 ? void 0 : `http://${address}:${port}${path37} answered ${response.statusCode}`);
     });
     request.on("timeout", () => request.destroy(new Error("timed out")));
-    request.on("error", (error) => resolve(`http://${address}:${port}${path36}: ${error.message}`));
+    request.on("error", (error) => resolve(`http://${address}:${port}${path37}: ${error.message}`));
   });
 }
 
@@ -9766,16 +9855,16 @@ async function loadPlanFile(file) {
 }
 async function referencedHashes(repo, plan) {
   if (!plan.unchanged) return /* @__PURE__ */ new Map();
-  const { blob, path: path36 } = plan.unchanged.manifest;
+  const { blob, path: path37 } = plan.unchanged.manifest;
   let bytes;
   try {
     bytes = (await readBlobs(repo, [blob])).get(blob);
   } catch {
     bytes = void 0;
   }
-  if (!bytes || blobIdOf(bytes) !== blob) return `the manifest the plan file refers to for its unchanged hosts (${path36}, blob ${blob}) is not in this repository`;
+  if (!bytes || blobIdOf(bytes) !== blob) return `the manifest the plan file refers to for its unchanged hosts (${path37}, blob ${blob}) is not in this repository`;
   const manifest = parseManifest(bytes);
-  if (!manifest) return `the manifest the plan file refers to for its unchanged hosts (${path36}, blob ${blob}) is not a fleetc manifest`;
+  if (!manifest) return `the manifest the plan file refers to for its unchanged hosts (${path37}, blob ${blob}) is not a fleetc manifest`;
   const hashes = /* @__PURE__ */ new Map();
   for (const name of plan.unchanged.hosts) {
     const entry = entryOf(manifest, name);
@@ -10050,13 +10139,13 @@ async function runRollout(waves, jobs, after, deps) {
 
 // src/apply/generated-check.ts
 var import_node_crypto15 = require("node:crypto");
-var import_node_path27 = __toESM(require("node:path"), 1);
+var import_node_path28 = __toESM(require("node:path"), 1);
 function blobId(text) {
   const bytes = Buffer.from(text, "utf8");
   return (0, import_node_crypto15.createHash)("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 async function staleGeneratedFiles(repo, commit2, dirs, artifacts) {
-  const repoPath = (artifact) => import_node_path27.default.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
+  const repoPath = (artifact) => import_node_path28.default.posix.join(artifact.root ? dirs.rootDir : dirs.outDir, artifact.path);
   const rootFiles = artifacts.filter((a) => a.root).map(repoPath);
   const entries = await listTree(repo, commit2, [dirs.outDir, ...rootFiles]);
   const committed = new Map(entries.filter((e) => e.type === "blob").map((e) => [e.path, e.id]));
@@ -10072,7 +10161,7 @@ var import_node_child_process7 = require("node:child_process");
 var import_promises7 = require("node:fs/promises");
 var import_node_util3 = require("node:util");
 var import_node_os5 = require("node:os");
-var import_node_path28 = __toESM(require("node:path"), 1);
+var import_node_path29 = __toESM(require("node:path"), 1);
 function deliveredSecrets(fleet) {
   const names = /* @__PURE__ */ new Map();
   for (const [host, config] of firstBootConfigs(fleet)) {
@@ -10095,13 +10184,13 @@ async function readCredentials(fleet, names) {
 }
 var HOST_KEY_PATH = "/etc/ssh/ssh_host_ed25519_key";
 async function stageExtraFiles(credentials, hostKeyFor) {
-  const dir = await (0, import_promises7.mkdtemp)(import_node_path28.default.join((0, import_node_os5.tmpdir)(), "fleetc-extra-files-"));
+  const dir = await (0, import_promises7.mkdtemp)(import_node_path29.default.join((0, import_node_os5.tmpdir)(), "fleetc-extra-files-"));
   const cleanup = () => (0, import_promises7.rm)(dir, { recursive: true, force: true });
   try {
     const parents = async (of) => {
       let parent = dir;
       for (const part of of.split("/").filter(Boolean)) {
-        parent = import_node_path28.default.join(parent, part);
+        parent = import_node_path29.default.join(parent, part);
         await (0, import_promises7.mkdir)(parent, { mode: 493 }).catch((error) => {
           if (error.code !== "EEXIST") throw error;
         });
@@ -10109,15 +10198,15 @@ async function stageExtraFiles(credentials, hostKeyFor) {
       }
     };
     if (credentials.length > 0) {
-      await parents(import_node_path28.default.dirname(CREDENTIALS_DIR));
-      const target = import_node_path28.default.join(dir, CREDENTIALS_DIR);
+      await parents(import_node_path29.default.dirname(CREDENTIALS_DIR));
+      const target = import_node_path29.default.join(dir, CREDENTIALS_DIR);
       await (0, import_promises7.mkdir)(target, { mode: 448 });
-      for (const { name, value } of credentials) await (0, import_promises7.writeFile)(import_node_path28.default.join(target, name), value, { mode: 256 });
+      for (const { name, value } of credentials) await (0, import_promises7.writeFile)(import_node_path29.default.join(target, name), value, { mode: 256 });
     }
     let publicKey;
     if (hostKeyFor !== void 0) {
-      await parents(import_node_path28.default.dirname(HOST_KEY_PATH));
-      const file = import_node_path28.default.join(dir, HOST_KEY_PATH);
+      await parents(import_node_path29.default.dirname(HOST_KEY_PATH));
+      const file = import_node_path29.default.join(dir, HOST_KEY_PATH);
       await (0, import_node_util3.promisify)(import_node_child_process7.execFile)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${hostKeyFor}`, "-f", file]);
       await (0, import_promises7.chmod)(file, 384);
       await (0, import_promises7.chmod)(`${file}.pub`, 420);
@@ -10603,8 +10692,8 @@ async function waitForSsh(ctx, target) {
   } while (Date.now() < deadline);
   return false;
 }
-async function readLink(ctx, target, path36) {
-  const result = await ctx.ssh.run(target, ["readlink", "-f", path36]);
+async function readLink(ctx, target, path37) {
+  const result = await ctx.ssh.run(target, ["readlink", "-f", path37]);
   if (!result.ok && !ctx.dryRun) throw new Error(`cannot reach ${target.address}:${target.port} over SSH (exit ${result.exitCode}): ${result.stderr.trim().split("\n").pop() ?? ""}`);
   return result.stdout.trim();
 }
@@ -10694,20 +10783,20 @@ var RedfishBmc = class {
     return this.spec.systemId ? `/redfish/v1/Systems/${this.spec.systemId}` : "/redfish/v1/Systems/<the only member>";
   }
   /** The request as a report line: method, URL and body, never the credentials. */
-  argv(method, path36, body) {
-    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path36}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+  argv(method, path37, body) {
+    return ["redfish", method, `https://${this.spec.address}:${this.spec.port}${path37}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
   }
-  dryRun(method, path36, value, body) {
-    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path36, body) });
+  dryRun(method, path37, value, body) {
+    this.options.emit({ type: "command", host: this.host.name, argv: this.argv(method, path37, body) });
     return value;
   }
-  async request(method, path36, body) {
-    const argv = this.argv(method, path36, body);
+  async request(method, path37, body) {
+    const argv = this.argv(method, path37, body);
     this.options.emit({ type: "command", host: this.host.name, argv });
     const started = performance.now();
     const report = (exitCode, output) => this.options.emit({ type: "command-finished", host: this.host.name, argv, exitCode, durationMs: performance.now() - started, timedOut: false, output });
     try {
-      const answer = await this.send(method, path36, body);
+      const answer = await this.send(method, path37, body);
       report(0, JSON.stringify(answer).slice(0, 2e3));
       return answer;
     } catch (error) {
@@ -10715,7 +10804,7 @@ var RedfishBmc = class {
       throw error;
     }
   }
-  async send(method, path36, body) {
+  async send(method, path37, body) {
     const password = await readSecret(this.spec.password);
     const ca = this.spec.caFile ? await (0, import_promises8.readFile)(this.spec.caFile) : void 0;
     const payload = body === void 0 ? void 0 : JSON.stringify(body);
@@ -10724,7 +10813,7 @@ var RedfishBmc = class {
         {
           host: this.spec.address,
           port: this.spec.port,
-          path: path36,
+          path: path37,
           method,
           ca,
           rejectUnauthorized: true,
@@ -10742,17 +10831,17 @@ var RedfishBmc = class {
           response.on("end", () => {
             const text = Buffer.concat(chunks2).toString("utf8");
             const status = response.statusCode ?? 0;
-            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path36}: HTTP ${status} ${text.slice(0, 200)}`));
+            if (status < 200 || status >= 300) return reject(new BmcError(`Redfish ${method} ${path37}: HTTP ${status} ${text.slice(0, 200)}`));
             try {
               resolve(text ? JSON.parse(text) : {});
             } catch {
-              reject(new BmcError(`Redfish ${method} ${path36}: the answer is not JSON`));
+              reject(new BmcError(`Redfish ${method} ${path37}: the answer is not JSON`));
             }
           });
         }
       );
-      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path36}: timed out`)));
-      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path36}: ${error.message}`)));
+      request.on("timeout", () => request.destroy(new BmcError(`Redfish ${method} ${path37}: timed out`)));
+      request.on("error", (error) => reject(error instanceof BmcError ? error : new BmcError(`Redfish ${method} ${path37}: ${error.message}`)));
       if (payload) request.write(payload);
       request.end();
     });
@@ -10857,14 +10946,14 @@ var RaftCoordinator = class {
     return answer && typeof answer.member === "boolean" ? { member: answer.member, clusterId: answer.clusterId ?? null, leader: answer.leader ?? null, members: Array.isArray(answer.members) ? answer.members : [] } : void 0;
   }
   /** One request, reported like a command; undefined when there is no 2xx JSON answer. */
-  async request(host, service, method, path36, body) {
+  async request(host, service, method, path37, body) {
     const address = pinnedTarget(host).address;
     const port = this.settings.fleet.services[service]?.ports.api?.port;
-    const argv = ["raft", method, `http://${address}:${port}${path36}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
+    const argv = ["raft", method, `http://${address}:${port}${path37}`, ...body === void 0 ? [] : [JSON.stringify(body)]];
     this.settings.emit({ type: "command", host: host.name, argv });
     if (this.settings.dryRun || port === void 0) return void 0;
     const started = performance.now();
-    const { status, text } = await send(address, port, method, path36, body, this.settings.token, this.settings.requestTimeoutMs);
+    const { status, text } = await send(address, port, method, path37, body, this.settings.token, this.settings.requestTimeoutMs);
     const ok = status >= 200 && status < 300;
     this.settings.emit({ type: "command-finished", host: host.name, argv, exitCode: ok ? 0 : 1, durationMs: performance.now() - started, timedOut: false, output: status ? `HTTP ${status} ${text.slice(0, 300)}` : text });
     if (!ok) return void 0;
@@ -10875,11 +10964,11 @@ var RaftCoordinator = class {
     }
   }
 };
-function send(address, port, method, path36, body, token, timeoutMs) {
+function send(address, port, method, path37, body, token, timeoutMs) {
   const payload = body === void 0 ? void 0 : JSON.stringify(body);
   return new Promise((resolve) => {
     const request = import_node_http2.default.request(
-      { host: address, port, path: path36, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
+      { host: address, port, path: path37, method, timeout: timeoutMs, headers: { Accept: "application/json", ...token ? { Authorization: `Bearer ${token}` } : {}, ...payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {} } },
       (response) => {
         const chunks2 = [];
         response.on("data", (c) => chunks2.push(c));
@@ -10942,18 +11031,18 @@ var BootServerCheck = class {
       return `the boot server ${this.settings.name} serves revision ${revision.body.trim().slice(0, 40) || "(none)"} at ${this.settings.url}/fleet-revision, not ${recorded?.slice(0, 12)} it is recorded at: it was changed or rolled back by other means; not booting ${host.name} from it`;
     }
     const mac = host.interfaces.find((i) => i.boot)?.mac;
-    for (const path36 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
-      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path36}`)?.contents;
-      const served = await this.fetch(host, path36);
+    for (const path37 of ["/boot.ipxe", `/hosts/${mac}.ipxe`]) {
+      const expected = this.settings.artifacts.find((a) => a.path === `ipxe${path37}`)?.contents;
+      const served = await this.fetch(host, path37);
       if (this.settings.dryRun) continue;
-      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path36}; not booting ${host.name} from it`;
-      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path36} than this commit's generated/ipxe${path36}; not booting ${host.name} from it`;
+      if (!served) return `the boot server ${this.settings.name} does not answer ${this.settings.url}${path37}; not booting ${host.name} from it`;
+      if (served.body !== expected) return `the boot server ${this.settings.name} serves another ${this.settings.url}${path37} than this commit's generated/ipxe${path37}; not booting ${host.name} from it`;
     }
     return void 0;
   }
   /** A GET reported like a command; undefined when there is no 200 answer. */
-  async fetch(host, path36) {
-    const url = `${this.settings.url}${path36}`;
+  async fetch(host, path37) {
+    const url = `${this.settings.url}${path37}`;
     const argv = ["http-get", url];
     this.settings.emit({ type: "command", host: host.name, argv });
     if (this.settings.dryRun) return void 0;
@@ -10977,7 +11066,7 @@ function get(url, timeoutMs = 1e4) {
 
 // src/apply/pipeline.ts
 var import_promises9 = require("node:fs/promises");
-var import_node_path29 = __toESM(require("node:path"), 1);
+var import_node_path30 = __toESM(require("node:path"), 1);
 async function prepareClosures(request) {
   const cache = request.fleet.deploy.cache;
   const { runner, hosts } = request;
@@ -10988,8 +11077,8 @@ async function prepareClosures(request) {
     if (unreadable2) return { ok: false, message: `refused: the cache signing key (deploy.cache.signingKey) cannot be read: ${unreadable2}` };
   }
   if ("host" in cache.signingKey) return { ok: false, message: "refused: the cache signing key must be readable by apply (a file or environment variable), not kept on a host" };
-  const expressionFile = import_node_path29.default.resolve(request.runDir, "evaluate.nix");
-  const gcRootsDir = import_node_path29.default.resolve(request.runDir, "gcroots");
+  const expressionFile = import_node_path30.default.resolve(request.runDir, "evaluate.nix");
+  const gcRootsDir = import_node_path30.default.resolve(request.runDir, "gcroots");
   if (!runner.dryRun) {
     await (0, import_promises9.mkdir)(gcRootsDir, { recursive: true });
     await (0, import_promises9.writeFile)(expressionFile, evaluationExpression(request.flake, names));
@@ -11142,11 +11231,11 @@ async function execute(request, run2) {
   const reinstalling = new Set(selected.filter((h) => ["provision", "replace", "destructive"].includes(h.action)).map((h) => h.name));
   const deployedNow = /* @__PURE__ */ new Set();
   const running = (name) => deployedNow.has(name) || run2.states.get(name)?.state.deployed !== void 0 && !reinstalling.has(name);
-  const runDir = import_node_path30.default.join(request.logDir, request.runId);
-  if (/\s/.test(import_node_path30.default.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
-  const knownHostsFile = import_node_path30.default.resolve(runDir, "known_hosts");
+  const runDir = import_node_path31.default.join(request.logDir, request.runId);
+  if (/\s/.test(import_node_path31.default.resolve(runDir))) throw new ApplyError(`the log directory ${runDir} contains whitespace, which NIX_SSHOPTS cannot carry`);
+  const knownHostsFile = import_node_path31.default.resolve(runDir, "known_hosts");
   if (!request.dryRun) {
-    await (0, import_promises10.mkdir)(import_node_path30.default.join(runDir, "first-contact"), { recursive: true });
+    await (0, import_promises10.mkdir)(import_node_path31.default.join(runDir, "first-contact"), { recursive: true });
   }
   const pinned = new Map([...fleetHosts, ...[...models].filter(([name]) => !fleetHosts.has(name))]);
   const writeKnownHosts = async () => {
@@ -11162,7 +11251,7 @@ async function execute(request, run2) {
     health: new HealthChecker(ssh, request.emit, request.dryRun, run2.stop),
     emit: request.emit,
     bmc: (host) => host.bmc ? bmcFor(host, host.bmc, { runner, emit: request.emit, timeoutMs: 6e4 }) : void 0,
-    firstContactDir: import_node_path30.default.resolve(runDir, "first-contact"),
+    firstContactDir: import_node_path31.default.resolve(runDir, "first-contact"),
     healthTimeoutMs: (request.healthTimeoutSeconds ?? fleet.deploy.healthTimeoutSeconds) * 1e3,
     rebootTimeoutMs: request.rebootTimeoutSeconds * 1e3,
     powerOffDecommissioned: fleet.deploy.powerOffDecommissioned,
@@ -11331,8 +11420,8 @@ function showRecordedKeys(plan, head, states) {
 }
 
 // src/cli/views/monitor.ts
-var import_node_fs25 = require("node:fs");
-var import_node_path31 = __toESM(require("node:path"), 1);
+var import_node_fs26 = require("node:fs");
+var import_node_path32 = __toESM(require("node:path"), 1);
 var APPLY_OUTPUT_FORMAT_VERSION = 1;
 function isLiveTerminal(isTty, env) {
   return isTty && env.TERM !== "dumb";
@@ -11425,19 +11514,19 @@ ${"host".padEnd(width)}  result`, ...rows.map(([host, result]) => `${host.padEnd
 `].join("\n");
 }
 function logFiles(dir) {
-  (0, import_node_fs25.mkdirSync)(dir, { recursive: true });
+  (0, import_node_fs26.mkdirSync)(dir, { recursive: true });
   const midLine = /* @__PURE__ */ new Set();
   return (event) => {
     const host = "host" in event ? event.host : "_run";
-    const file = import_node_path31.default.join(dir, `${host}.log`);
+    const file = import_node_path32.default.join(dir, `${host}.log`);
     if (event.type === "output") {
-      (0, import_node_fs25.appendFileSync)(file, event.text);
+      (0, import_node_fs26.appendFileSync)(file, event.text);
       if (event.text.endsWith("\n")) midLine.delete(host);
       else midLine.add(host);
       return;
     }
     const text = event.type === "command-finished" ? `exit ${event.exitCode}${event.timedOut ? " (timed out)" : ""} after ${(event.durationMs / 1e3).toFixed(1)} s` : JSON.stringify(event);
-    (0, import_node_fs25.appendFileSync)(file, `${midLine.delete(host) ? "\n" : ""}${(/* @__PURE__ */ new Date()).toISOString()} ${text}
+    (0, import_node_fs26.appendFileSync)(file, `${midLine.delete(host) ? "\n" : ""}${(/* @__PURE__ */ new Date()).toISOString()} ${text}
 `);
   };
 }
@@ -11488,12 +11577,12 @@ function registerApply(program, io, setExit) {
     const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${(0, import_node_crypto16.randomBytes)(3).toString("hex")}`;
     const logDir = String(options.logDir);
     if (!options.dryRun) ignoredByGit(logDir);
-    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose), live: isLiveTerminal(io.isTty, process.env), columns: process.stdout.columns }), ...options.dryRun ? [] : [logFiles(import_node_path32.default.join(logDir, runId))]);
+    const emit = fanOut(terminalMonitor(io, options.output, { verbose: Boolean(options.verbose), live: isLiveTerminal(io.isTty, process.env), columns: process.stdout.columns }), ...options.dryRun ? [] : [logFiles(import_node_path33.default.join(logDir, runId))]);
     const stop = new StopControl();
     const release = stopOnSignals(stop, emit);
     const finish3 = (report) => {
       if (options.output === "json") io.stdout(renderResultLine(report));
-      if (options.summaryFile) (0, import_node_fs26.appendFileSync)(String(options.summaryFile), renderApplySummary(report));
+      if (options.summaryFile) (0, import_node_fs27.appendFileSync)(String(options.summaryFile), renderApplySummary(report));
       setExit(report.exitCode);
     };
     try {
@@ -11555,8 +11644,8 @@ function stopOnSignals(stop, emit) {
   };
 }
 function ignoredByGit(logDir) {
-  (0, import_node_fs26.mkdirSync)(logDir, { recursive: true });
-  (0, import_node_fs26.writeFileSync)(import_node_path32.default.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
+  (0, import_node_fs27.mkdirSync)(logDir, { recursive: true });
+  (0, import_node_fs27.writeFileSync)(import_node_path33.default.join(logDir, ".gitignore"), "# Written by fleetc apply: run logs and known_hosts files are not part of the fleet.\n*\n");
 }
 
 // src/cli/commands/adopt.ts
@@ -11611,13 +11700,13 @@ async function driftOf(probe, state, manifests) {
 // src/apply/probe.ts
 var import_promises11 = require("node:fs/promises");
 var import_node_os6 = require("node:os");
-var import_node_path33 = __toESM(require("node:path"), 1);
+var import_node_path34 = __toESM(require("node:path"), 1);
 var PARALLEL = 8;
 async function probeHosts(hosts, states, options = {}) {
   const keyed2 = hosts.map((h) => withHostKey(h, effectiveHostKey(h, states.get(h.name)?.state).key));
-  const dir = await (0, import_promises11.mkdtemp)(import_node_path33.default.join((0, import_node_os6.tmpdir)(), "fleetc-probe-"));
+  const dir = await (0, import_promises11.mkdtemp)(import_node_path34.default.join((0, import_node_os6.tmpdir)(), "fleetc-probe-"));
   try {
-    const knownHostsFile = import_node_path33.default.join(dir, "known_hosts");
+    const knownHostsFile = import_node_path34.default.join(dir, "known_hosts");
     await (0, import_promises11.writeFile)(knownHostsFile, knownHostsFor(keyed2));
     const ssh = new Ssh(new ProcessRunner(() => void 0), { knownHostsFile, identityFile: options.identityFile, connectTimeoutSeconds: options.timeoutSeconds ?? 10 });
     const probes = /* @__PURE__ */ new Map();
@@ -11860,8 +11949,8 @@ function registerValidate(program, io, setExit) {
 }
 
 // src/watch/watcher.ts
-var import_node_fs28 = require("node:fs");
-var import_node_path35 = __toESM(require("node:path"), 1);
+var import_node_fs29 = require("node:fs");
+var import_node_path36 = __toESM(require("node:path"), 1);
 
 // src/validate/claims-index.ts
 var ClaimsIndex = class {
@@ -12190,8 +12279,8 @@ function artifactDelta(last, artifacts, samePaths) {
 }
 
 // src/watch/output.ts
-var import_node_fs27 = require("node:fs");
-var import_node_path34 = __toESM(require("node:path"), 1);
+var import_node_fs28 = require("node:fs");
+var import_node_path35 = __toESM(require("node:path"), 1);
 var WatchedOutput = class {
   constructor(outDir, rootDir) {
     this.outDir = outDir;
@@ -12240,7 +12329,7 @@ var WatchedOutput = class {
     return { changes, before, after: this.artifacts };
   }
   signature() {
-    const stat = (0, import_node_fs27.statSync)(import_node_path34.default.join(this.outDir, MANIFEST_PATH), { throwIfNoEntry: false });
+    const stat = (0, import_node_fs28.statSync)(import_node_path35.default.join(this.outDir, MANIFEST_PATH), { throwIfNoEntry: false });
     return stat && `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
   }
 };
@@ -12251,8 +12340,8 @@ var CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 var YAML = /\.ya?ml$/;
 function startWatch(options, onEvent) {
   const { paths } = options;
-  const fleetRoot = import_node_path35.default.resolve(paths.fleetDir);
-  const nixRoot = import_node_path35.default.resolve(paths.nixDir);
+  const fleetRoot = import_node_path36.default.resolve(paths.fleetDir);
+  const nixRoot = import_node_path36.default.resolve(paths.nixDir);
   const compiler2 = new IncrementalCompiler(outputLayout(paths), options.cacheDir === void 0 ? void 0 : loadParseCache(options.cacheDir).cache);
   let raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
   let files = new Map(raw.files.map((f) => [f.relPath, f]));
@@ -12273,7 +12362,7 @@ function startWatch(options, onEvent) {
       files = new Map(raw.files.map((f) => [f.relPath, f]));
     } else {
       for (const relPath of changedFiles) {
-        if (!(0, import_node_fs28.lstatSync)(import_node_path35.default.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
+        if (!(0, import_node_fs29.lstatSync)(import_node_path36.default.join(fleetRoot, relPath), { throwIfNoEntry: false })) files.delete(relPath);
         else files.set(relPath, readFleetFile(paths.fleetDir, relPath));
       }
       const nix = rereadNix ? readNixDir(paths.nixDir) : raw;
@@ -12352,7 +12441,7 @@ function startWatch(options, onEvent) {
   const verifyRecent = () => {
     if (stopped) return;
     for (const relPath of recheck) {
-      const onDisk = (0, import_node_fs28.lstatSync)(import_node_path35.default.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
+      const onDisk = (0, import_node_fs29.lstatSync)(import_node_path36.default.join(fleetRoot, relPath), { throwIfNoEntry: false }) ? readFleetFile(paths.fleetDir, relPath) : void 0;
       const built = files.get(relPath);
       if (onDisk?.bytes && built?.bytes ? !Buffer.from(onDisk.bytes).equals(built.bytes) : Boolean(onDisk) !== Boolean(built)) changedFiles.add(relPath);
     }
@@ -12369,7 +12458,7 @@ function startWatch(options, onEvent) {
   };
   const watchers = [];
   const onFleet = (event, absPath) => {
-    const relPath = import_node_path35.default.relative(fleetRoot, absPath).split(import_node_path35.default.sep).join("/");
+    const relPath = import_node_path36.default.relative(fleetRoot, absPath).split(import_node_path36.default.sep).join("/");
     if (relPath === "" || relPath.startsWith("..") || relPath.split("/").some((s) => s.startsWith("."))) return;
     if ((event === "add" || event === "change" || event === "unlink") && YAML.test(relPath)) changedFiles.add(relPath);
     else if (event === "addDir" || event === "unlinkDir" || YAML.test(relPath)) rereadAll = true;
@@ -12380,7 +12469,7 @@ function startWatch(options, onEvent) {
     rereadNix = true;
     schedule();
   };
-  const hidden2 = (root) => (p) => import_node_path35.default.relative(root, p).split(import_node_path35.default.sep).some((s) => s.startsWith(".") && s !== "..");
+  const hidden2 = (root) => (p) => import_node_path36.default.relative(root, p).split(import_node_path36.default.sep).some((s) => s.startsWith(".") && s !== "..");
   const ready = (async () => {
     const { watch } = chokidar();
     const fleetWatcher = watch(fleetRoot, { ignoreInitial: true, ignored: hidden2(fleetRoot) });

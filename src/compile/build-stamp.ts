@@ -8,7 +8,8 @@
 // time cannot be set by hand (an edit that restores the modification time still moves it); an edit
 // in the same clock tick as the build's own write can leave both times equal, so, as git does for
 // its index, a file whose times are not older than the stamp itself is "racy": the stamp keeps its
-// expected content hash and the check reads and hashes it.
+// expected content hash and the check reads and hashes it. The inputs are recorded the same way
+// (input-stamp.ts): a warm build whose inputs all match their record knows its key unread.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,9 +19,10 @@ import { PARSER_VERSION } from '../load/parse.ts';
 import type { RawFleet } from '../load/types.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { walkFiles } from '../util/walk-files.ts';
+import type { InputEntry } from './input-stamp.ts';
 
 const FILE_NAME = 'build-stamp.json';
-const STAMP_VERSION = 2;
+const STAMP_VERSION = 3;
 
 /** [size, mtime ms, ctime ms, inode] and, for a racy file, the sha256 of what it must hold. */
 export type StampEntry = [number, number, number, number] | [number, number, number, number, string];
@@ -33,6 +35,8 @@ export interface BuildStamp {
   files: Record<string, StampEntry>;
   /** Root files (relative to the fleet repository root). */
   root: Record<string, StampEntry>;
+  /** The inputs as the build found them before reading them (input-stamp.ts), with the key of everything else the build's key holds. */
+  inputs?: { context: string; files: Record<string, InputEntry> };
 }
 
 let codeId: string | undefined;
@@ -55,11 +59,16 @@ function fleetcCode(): string {
 /** The key of a build: fleetc, the output, root and nix paths, and every input file's content. */
 export function buildKey(raw: RawFleet, outDir: string, nixDirFromOut: string, rootDir = path.dirname(path.resolve(outDir))): string | undefined {
   if (raw.problems.length > 0 || raw.files.some((f) => f.problem)) return undefined;
-  const hash = createHash('sha256').update(`${STAMP_VERSION}\0${fleetcCode()}\0${path.resolve(outDir)}\0${path.resolve(rootDir)}\0${nixDirFromOut}\0${raw.displayDir}\n`);
+  const hash = createHash('sha256').update(`${contextKey(outDir, nixDirFromOut, raw.displayDir, rootDir)}\n`);
   // The blob id is kept on the file: the parse cache that reads these files next looks entries up by it.
   for (const file of raw.files) hash.update(`${file.relPath}\0${(file.blobId ??= blobIdOf(file.bytes!))}\n`);
   for (const [file, sha] of raw.nixFiles) hash.update(`nix/${file}\0${sha}\n`);
   return hash.digest('hex');
+}
+
+/** What a build's key holds besides the input files: fleetc, the output, root and nix paths, the fleet directory as named. */
+export function contextKey(outDir: string, nixDirFromOut: string, displayDir: string, rootDir = path.dirname(path.resolve(outDir))): string {
+  return `${STAMP_VERSION}\0${fleetcCode()}\0${path.resolve(outDir)}\0${path.resolve(rootDir)}\0${nixDirFromOut}\0${displayDir}`;
 }
 
 export function readStamp(cacheDir: string): BuildStamp | undefined {
@@ -98,7 +107,7 @@ function entryMatches(recorded: StampEntry, file: string): boolean {
  * Records a clean build, given the artifacts it wrote (or, from a streamed build, their sha256); best effort (a stamp that cannot be written
  * only costs the next build time). Call it holding the output lock, right after the write.
  */
-export function writeStamp(cacheDir: string, key: string, hosts: number, outDir: string, artifacts: ReadonlyArray<Pick<Artifact, 'path' | 'root' | 'kind'> & ({ contents: string } | { sha256: string })>, rootDir = path.dirname(path.resolve(outDir))): void {
+export function writeStamp(cacheDir: string, key: string, hosts: number, outDir: string, artifacts: ReadonlyArray<Pick<Artifact, 'path' | 'root' | 'kind'> & ({ contents: string } | { sha256: string })>, rootDir = path.dirname(path.resolve(outDir)), inputs?: BuildStamp['inputs']): void {
   const temp = path.join(cacheDir, `.${FILE_NAME}.${randomBytes(4).toString('hex')}`);
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
@@ -127,10 +136,28 @@ export function writeStamp(cacheDir: string, key: string, hosts: number, outDir:
       const recorded = entry('root', artifact.path, path.join(rootDir, artifact.path));
       if (recorded) root[artifact.path] = recorded;
     }
-    fs.writeFileSync(temp, JSON.stringify({ version: STAMP_VERSION, key, hosts, files, root } satisfies BuildStamp));
+    fs.writeFileSync(temp, JSON.stringify({ version: STAMP_VERSION, key, hosts, files, root, ...(inputs ? { inputs } : {}) } satisfies BuildStamp));
     fs.renameSync(temp, path.join(cacheDir, FILE_NAME));
   } catch {
     // Nothing to do but tidy up: the next build compiles.
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      // a read-only cache directory holds no temporary file
+    }
+  }
+}
+
+/**
+ * The stamp again with the inputs as they are now: a build that found the same content under other
+ * times (a checkout, a touch) and its output current. Best effort, as writeStamp.
+ */
+export function restampInputs(cacheDir: string, stamp: BuildStamp, inputs: NonNullable<BuildStamp['inputs']>): void {
+  const temp = path.join(cacheDir, `.${FILE_NAME}.${randomBytes(4).toString('hex')}`);
+  try {
+    fs.writeFileSync(temp, JSON.stringify({ ...stamp, inputs } satisfies BuildStamp));
+    fs.renameSync(temp, path.join(cacheDir, FILE_NAME));
+  } catch {
     try {
       fs.rmSync(temp, { force: true });
     } catch {

@@ -1,10 +1,11 @@
 // A build with nothing to do is recognised from the stamp of the last clean build; any change to the
 // inputs, to fleetc, or to the output files makes the next build compile and repair the output.
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { outputMatches, readStamp, writeStamp } from '../../src/compile/build-stamp.ts';
+import { outputMatches, readStamp, writeStamp, type BuildStamp } from '../../src/compile/build-stamp.ts';
+import { inputSnapshot, sameInputs } from '../../src/compile/input-stamp.ts';
 import { runFleetc } from '../helpers/cli.ts';
 import { makeFleet } from '../helpers/fleet.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -132,4 +133,62 @@ test('the stamp covers the root files: a changed or missing root file is not up 
   assert.equal(outputMatches(stamp, out, root), false);
   rmSync(path.join(root, 'flake.nix'));
   assert.equal(outputMatches(stamp, out, root), false);
+});
+
+test('a warm build trusts the inputs by their times only when every entry is as recorded, and records them again after a touch', async (t) => {
+  const root = tempDir(t);
+  makeFleet(root);
+  const args = ['build', '--fleet', 'fleet', '--out', 'generated', '--nix', 'nix'];
+  const build = () => runFleetc(args, { cwd: root });
+  const stampFile = path.join(root, '.fleetc-cache/build-stamp.json');
+  const inputs = () => (JSON.parse(readFileSync(stampFile, 'utf8')) as BuildStamp).inputs!;
+  const host = path.join(root, 'fleet/hosts/wk-1.yaml');
+  assert.equal((await build()).exitCode, 0);
+  const first = inputs();
+  assert.ok(first.files['fleet/hosts/wk-1.yaml'] && first.files['nix/profiles/base.nix'], 'fleet and nix/ entries recorded');
+  assert.match((await build()).stderr, /generated is up to date/);
+
+  // The same bytes under new times (a checkout): up to date by content, and the new times recorded.
+  const later = new Date(Math.floor(Date.now() / 1000) * 1000 - 5000);
+  utimesSync(host, later, later);
+  assert.match((await build()).stderr, /generated is up to date/);
+  assert.equal(inputs().files['fleet/hosts/wk-1.yaml']![1], statSync(host).mtimeMs);
+
+  // A new file that no build reads (notes beside the hosts), then its removal: entries both ways.
+  writeFileSync(path.join(root, 'fleet/hosts/NOTES.txt'), 'racks 3 and 4\n');
+  assert.match((await build()).stderr, /generated is up to date/);
+  assert.ok('fleet/hosts/NOTES.txt' in inputs().files);
+  rmSync(path.join(root, 'fleet/hosts/NOTES.txt'));
+  assert.match((await build()).stderr, /generated is up to date/);
+  assert.equal('fleet/hosts/NOTES.txt' in inputs().files, false);
+
+  // An edit that keeps the size, the modification time and the inode still moves the change time.
+  const text = readFileSync(host, 'utf8');
+  const mtime = statSync(host).mtime;
+  writeFileSync(host, text.replace('ata-wk1b', 'ata-wk1c'));
+  utimesSync(host, mtime, mtime);
+  assert.equal(statSync(host).size, Buffer.byteLength(text));
+  assert.match((await build()).stderr, /wrote generated: 0 added, [1-9]\d* modified/);
+});
+
+test('an input not older than the snapshot is never trusted by its times', async (t) => {
+  const root = tempDir(t);
+  mkdirSync(path.join(root, 'fleet'));
+  mkdirSync(path.join(root, 'nix'));
+  writeFileSync(path.join(root, 'fleet/fleet.yaml'), 'name: a\n');
+  writeFileSync(path.join(root, 'nix/a.nix'), '{ }\n');
+  // Older than the snapshot: written a few clock ticks (Linux's file times are coarse) before it.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const soon = new Date(Date.now() + 60_000);
+  utimesSync(path.join(root, 'nix/a.nix'), soon, soon);
+  const cache = path.join(root, 'cache');
+  const snapshot = inputSnapshot(path.join(root, 'fleet'), path.join(root, 'nix'), cache)!;
+  assert.equal(snapshot['nix/a.nix'], null, 'a racy entry');
+  assert.notEqual(snapshot['fleet/fleet.yaml'], null);
+  assert.equal(sameInputs(snapshot, snapshot), false, 'a racy entry never matches');
+  const settled = inputSnapshot(path.join(root, 'fleet'), path.join(root, 'nix'), cache)!;
+  delete settled['nix/a.nix'];
+  assert.equal(sameInputs(settled, { ...settled }), true);
+  assert.equal(sameInputs(settled, { ...settled, 'fleet/hosts/b.yaml': [1, 1, 1, 1] }), false, 'an entry more');
+  assert.deepEqual(readdirSync(cache), [], 'the clock probe is gone');
 });

@@ -2,7 +2,8 @@
 // output lock (or, with --check, compare only).
 import type { Command } from 'commander';
 import { hasErrors } from '../../diagnostics/diagnostic.ts';
-import { buildKey, outputMatches, readStamp, writeStamp } from '../../compile/build-stamp.ts';
+import { buildKey, contextKey, outputMatches, readStamp, restampInputs, writeStamp, type BuildStamp } from '../../compile/build-stamp.ts';
+import { inputSnapshot, sameInputs } from '../../compile/input-stamp.ts';
 import { compileFromDisk, relativeNixDir, type Compilation, type Paths } from '../../compile/index.ts';
 import { fleetRepositoryRoot } from '../../compile/paths.ts';
 import { readFleetDirSync } from '../../load/index.ts';
@@ -47,12 +48,23 @@ async function build(options: Record<string, unknown>, io: Io, guard: SignalGuar
   const check = Boolean(options.check);
   const started = performance.now();
   const cacheDir = cacheDirFrom(options);
-  const raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
   const summary = (changes: FileChange[], hosts: number, files: number) => renderBuildResult({ outDir: paths.outDir, rootDir, check, changes, hosts, files, milliseconds: performance.now() - started });
+  const upToDate = (stamp: BuildStamp) => !hasInterruptedWrite(paths.outDir, { rootDir }) && outputMatches(stamp, paths.outDir, rootDir);
   // Nothing changed since the last clean build: the output is known to be current. --check always looks.
-  const key = cacheDir === undefined || check ? undefined : buildKey(raw, paths.outDir, relativeNixDir(paths), rootDir);
-  const stamp = key === undefined ? undefined : readStamp(cacheDir!);
-  if (stamp && stamp.key === key && !hasInterruptedWrite(paths.outDir, { rootDir }) && outputMatches(stamp, paths.outDir, rootDir)) {
+  // First by the inputs' times (taken before anything is read), then by their content.
+  const context = cacheDir === undefined || check ? undefined : contextKey(paths.outDir, relativeNixDir(paths), paths.fleetDir, rootDir);
+  const inputs = context === undefined ? undefined : inputSnapshot(paths.fleetDir, paths.nixDir, cacheDir!);
+  const recorded = inputs === undefined ? undefined : readStamp(cacheDir!);
+  if (recorded?.inputs && recorded.inputs.context === context && sameInputs(recorded.inputs.files, inputs!) && upToDate(recorded)) {
+    io.stderr(summary([], recorded.hosts, Object.keys(recorded.files).length + Object.keys(recorded.root).length));
+    return EXIT.ok;
+  }
+  const raw = readFleetDirSync(paths.fleetDir, paths.nixDir);
+  const key = context === undefined ? undefined : buildKey(raw, paths.outDir, relativeNixDir(paths), rootDir);
+  const stamp = key === undefined ? undefined : (recorded ?? readStamp(cacheDir!));
+  if (stamp && stamp.key === key && upToDate(stamp)) {
+    // The same content by other times (a checkout, a touch): recorded again with the inputs' times now.
+    if (inputs) restampInputs(cacheDir!, stamp, { context: context!, files: inputs });
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
@@ -74,7 +86,7 @@ async function build(options: Record<string, unknown>, io: Io, guard: SignalGuar
   const lock = check ? acquireOutputLockToRead(paths.outDir, { timeoutMs, command: 'fleetc build --check' }) : lockForWrite(paths, timeoutMs);
   let changes: FileChange[];
   try {
-    changes = check ? checkOutput(paths, rootDir, result, io) : writeLocked(paths, rootDir, result, lock!, key, cacheDir);
+    changes = check ? checkOutput(paths, rootDir, result, io) : writeLocked(paths, rootDir, result, lock!, key, cacheDir, inputs && { context: context!, files: inputs });
   } finally {
     lock?.release();
   }
@@ -91,10 +103,10 @@ function lockForWrite(paths: Paths, timeoutMs: number): OutputLock {
   return acquireOutputLock(paths.outDir, { timeoutMs, command: 'fleetc build', makeParent: true });
 }
 
-function writeLocked(paths: Paths, rootDir: string, result: Compilation, lock: OutputLock, key: string | undefined, cacheDir: string | undefined): FileChange[] {
+function writeLocked(paths: Paths, rootDir: string, result: Compilation, lock: OutputLock, key: string | undefined, cacheDir: string | undefined, inputs: BuildStamp['inputs']): FileChange[] {
   const { changes } = writeOutputSync(paths.outDir, result.stream ?? result.artifacts!, testPause(), { rootDir, lock });
   // Only a build without diagnostics is stamped: warnings are printed on every build.
-  if (key !== undefined && result.diagnostics.length === 0) writeStamp(cacheDir!, key, result.hostCount, paths.outDir, result.stream?.written() ?? result.artifacts!, rootDir);
+  if (key !== undefined && result.diagnostics.length === 0) writeStamp(cacheDir!, key, result.hostCount, paths.outDir, result.stream?.written() ?? result.artifacts!, rootDir, inputs);
   return changes;
 }
 
