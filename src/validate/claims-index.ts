@@ -19,34 +19,37 @@ export class ClaimsIndex {
   private diagnostics = new Map<string, Diagnostic[]>();
   private fleetData: unknown;
   private ready = false;
+  /** The files at the last run, in order, and each one's position. */
+  private paths: string[] = [];
+  private position = new Map<string, number>();
 
   /** checkClaims's diagnostics for these hosts, checking again only what the changed files claim. */
   check(fleet: CheckedFleet, hosts: readonly Claimant[], report: Reporter): void {
     const fleetData = fleet.fleet?.data;
     if (!this.ready || fleetData !== this.fleetData) this.reset(fleetData);
-    const current = new Map<string, Claimant>();
-    const position = new Map<string, number>();
-    hosts.forEach((claimant, i) => {
-      current.set(claimant.host.document.relPath, claimant);
-      position.set(claimant.host.document.relPath, i);
-    });
+    // Where each file is: the last run's positions while the files are the same, in the same order (an edit).
+    const samePaths = this.paths.length === hosts.length && hosts.every((claimant, i) => claimant.host.document.relPath === this.paths[i]);
+    if (!samePaths) {
+      this.paths = hosts.map((claimant) => claimant.host.document.relPath);
+      this.position = new Map(this.paths.map((file, i) => [file, i]));
+    }
+    const position = this.position;
     // Two documents at one path (never from a fleet directory): no index can tell them apart.
-    if (current.size !== hosts.length) {
+    if (position.size !== hosts.length) {
       this.ready = false;
+      this.paths = [];
       return checkAll(fleet, hosts, report);
     }
+    const claimantOf = (file: string): Claimant => hosts[position.get(file)!]!;
     const dirty = new Set<string>();
-    for (const [file, claims] of this.byFile) {
-      const now = current.get(file);
-      if (now?.claims === claims) continue;
+    const drop = (file: string, claims: HostClaims): void => {
       for (const key of keysOf(claims)) {
         dirty.add(key);
         this.claimants.get(key)?.delete(file);
       }
       this.byFile.delete(file);
-    }
-    for (const [file, { claims }] of current) {
-      if (this.byFile.has(file)) continue;
+    };
+    const add = (file: string, claims: HostClaims): void => {
       this.byFile.set(file, claims);
       for (const key of keysOf(claims)) {
         dirty.add(key);
@@ -54,6 +57,19 @@ export class ClaimsIndex {
         if (!set) this.claimants.set(key, (set = new Set()));
         set.add(file);
       }
+    };
+    if (samePaths) {
+      // The same files: only those whose claims are not the recorded ones.
+      hosts.forEach(({ claims }, i) => {
+        const file = this.paths[i]!;
+        const recorded = this.byFile.get(file);
+        if (recorded === claims) return;
+        if (recorded) drop(file, recorded);
+        add(file, claims);
+      });
+    } else {
+      for (const [file, claims] of this.byFile) if (!position.has(file) || claimantOf(file).claims !== claims) drop(file, claims);
+      for (const { host, claims } of hosts) if (!this.byFile.has(host.document.relPath)) add(host.document.relPath, claims);
     }
     // Which BMC is first for its key decides whether its address is claimed.
     for (const key of [...dirty]) {
@@ -66,7 +82,7 @@ export class ClaimsIndex {
     for (const key of dirty) {
       const files = [...(this.claimants.get(key) ?? [])].sort((a, b) => position.get(a)! - position.get(b)!);
       if (files.length === 0) this.claimants.delete(key);
-      const found = this.checkKey(fleet, key, files.map((f) => current.get(f)!), position);
+      const found = this.checkKey(fleet, key, files.map(claimantOf), position);
       if (found.length > 0) this.diagnostics.set(key, found);
       else this.diagnostics.delete(key);
     }
