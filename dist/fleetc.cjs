@@ -11961,32 +11961,34 @@ var ClaimsIndex = class {
   diagnostics = /* @__PURE__ */ new Map();
   fleetData;
   ready = false;
+  /** The files at the last run, in order, and each one's position. */
+  paths = [];
+  position = /* @__PURE__ */ new Map();
   /** checkClaims's diagnostics for these hosts, checking again only what the changed files claim. */
   check(fleet, hosts, report) {
     const fleetData = fleet.fleet?.data;
     if (!this.ready || fleetData !== this.fleetData) this.reset(fleetData);
-    const current = /* @__PURE__ */ new Map();
-    const position = /* @__PURE__ */ new Map();
-    hosts.forEach((claimant, i) => {
-      current.set(claimant.host.document.relPath, claimant);
-      position.set(claimant.host.document.relPath, i);
-    });
-    if (current.size !== hosts.length) {
+    const samePaths = this.paths.length === hosts.length && hosts.every((claimant, i) => claimant.host.document.relPath === this.paths[i]);
+    if (!samePaths) {
+      this.paths = hosts.map((claimant) => claimant.host.document.relPath);
+      this.position = new Map(this.paths.map((file, i) => [file, i]));
+    }
+    const position = this.position;
+    if (position.size !== hosts.length) {
       this.ready = false;
+      this.paths = [];
       return checkAll(fleet, hosts, report);
     }
+    const claimantOf = (file) => hosts[position.get(file)];
     const dirty = /* @__PURE__ */ new Set();
-    for (const [file, claims] of this.byFile) {
-      const now = current.get(file);
-      if (now?.claims === claims) continue;
+    const drop = (file, claims) => {
       for (const key of keysOf(claims)) {
         dirty.add(key);
         this.claimants.get(key)?.delete(file);
       }
       this.byFile.delete(file);
-    }
-    for (const [file, { claims }] of current) {
-      if (this.byFile.has(file)) continue;
+    };
+    const add = (file, claims) => {
       this.byFile.set(file, claims);
       for (const key of keysOf(claims)) {
         dirty.add(key);
@@ -11994,6 +11996,18 @@ var ClaimsIndex = class {
         if (!set) this.claimants.set(key, set = /* @__PURE__ */ new Set());
         set.add(file);
       }
+    };
+    if (samePaths) {
+      hosts.forEach(({ claims }, i) => {
+        const file = this.paths[i];
+        const recorded = this.byFile.get(file);
+        if (recorded === claims) return;
+        if (recorded) drop(file, recorded);
+        add(file, claims);
+      });
+    } else {
+      for (const [file, claims] of this.byFile) if (!position.has(file) || claimantOf(file).claims !== claims) drop(file, claims);
+      for (const { host, claims } of hosts) if (!this.byFile.has(host.document.relPath)) add(host.document.relPath, claims);
     }
     for (const key of [...dirty]) {
       if (!key.startsWith("bmc:")) continue;
@@ -12005,7 +12019,7 @@ var ClaimsIndex = class {
     for (const key of dirty) {
       const files = [...this.claimants.get(key) ?? []].sort((a, b) => position.get(a) - position.get(b));
       if (files.length === 0) this.claimants.delete(key);
-      const found = this.checkKey(fleet, key, files.map((f) => current.get(f)), position);
+      const found = this.checkKey(fleet, key, files.map(claimantOf), position);
       if (found.length > 0) this.diagnostics.set(key, found);
       else this.diagnostics.delete(key);
     }
@@ -12055,21 +12069,14 @@ function keysOf(claims) {
 
 // src/validate/ports-memo.ts
 var PortsMemo = class {
-  pairs = /* @__PURE__ */ new Map();
+  /** The hosts of the last run, in order, and each one's pair; how many hosts have each pair. */
+  hosts = [];
+  hostPairs = [];
+  counts = /* @__PURE__ */ new Map();
   last;
   check(fleet, report) {
-    const seen = /* @__PURE__ */ new Set();
-    const files = /* @__PURE__ */ new Set();
-    for (const host of fleet.hosts) {
-      const file = host.document.relPath;
-      files.add(file);
-      let kept2 = this.pairs.get(file);
-      if (kept2?.data !== host.data) this.pairs.set(file, kept2 = { data: host.data, pair: pairKey(host) });
-      if (kept2.pair !== void 0) seen.add(kept2.pair);
-    }
-    if (files.size !== this.pairs.size) {
-      for (const file of this.pairs.keys()) if (!files.has(file)) this.pairs.delete(file);
-    }
+    this.countPairs(fleet.hosts);
+    const seen = [...this.counts].filter(([, n]) => n > 0).map(([pair]) => pair);
     const pairs = [...seen].sort().join("\n");
     const profiles = fleet.profiles.map((p) => p.data);
     const last = this.last;
@@ -12078,9 +12085,31 @@ var PortsMemo = class {
       return;
     }
     const own = new Reporter();
-    checkPorts(fleet, own, bootNetworksOfPairs(fleet, [...seen].map((key) => key.split("\0"))));
+    checkPorts(fleet, own, bootNetworksOfPairs(fleet, [...seen].sort().map((key) => key.split("\0"))));
     this.last = { fleetData: fleet.fleet?.data, profiles, pairs, diagnostics: own.diagnostics };
     report.diagnostics.push(...own.diagnostics);
+  }
+  /**
+   * The pairs' counts for these hosts: moved for the hosts that are not the last run's at their
+   * place (validate hands an unchanged document's Checked object again), counted anew when the
+   * hosts are not the same number.
+   */
+  countPairs(hosts) {
+    const add = (pair, by) => pair !== void 0 && this.counts.set(pair, (this.counts.get(pair) ?? 0) + by);
+    if (hosts.length !== this.hosts.length) {
+      this.counts = /* @__PURE__ */ new Map();
+      this.hostPairs = hosts.map((host) => pairKey(host));
+      for (const pair of this.hostPairs) add(pair, 1);
+    } else {
+      hosts.forEach((host, i) => {
+        if (host === this.hosts[i]) return;
+        const pair = pairKey(host);
+        add(this.hostPairs[i], -1);
+        add(pair, 1);
+        this.hostPairs[i] = pair;
+      });
+    }
+    this.hosts = hosts;
   }
 };
 function pairKey(host) {

@@ -8,20 +8,15 @@ import { bootNetworksOfPairs, bootPair, checkPorts } from './checks/ports.ts';
 import type { Checked, CheckedFleet } from './context.ts';
 
 export class PortsMemo {
-  private pairs = new Map<string, { data: HostInput; pair: string | undefined }>();
+  /** The hosts of the last run, in order, and each one's pair; how many hosts have each pair. */
+  private hosts: ReadonlyArray<Checked<HostInput>> = [];
+  private hostPairs: Array<string | undefined> = [];
+  private counts = new Map<string, number>();
   private last: { fleetData: unknown; profiles: unknown[]; pairs: string; diagnostics: Diagnostic[] } | undefined;
 
   check(fleet: CheckedFleet, report: Reporter): void {
-    const seen = new Set<string>();
-    const files = new Set<string>();
-    for (const host of fleet.hosts) {
-      const file = host.document.relPath;
-      files.add(file);
-      let kept = this.pairs.get(file);
-      if (kept?.data !== host.data) this.pairs.set(file, (kept = { data: host.data, pair: pairKey(host) }));
-      if (kept.pair !== undefined) seen.add(kept.pair);
-    }
-    if (files.size !== this.pairs.size) for (const file of this.pairs.keys()) if (!files.has(file)) this.pairs.delete(file);
+    this.countPairs(fleet.hosts);
+    const seen = [...this.counts].filter(([, n]) => n > 0).map(([pair]) => pair);
     const pairs = [...seen].sort().join('\n');
     const profiles = fleet.profiles.map((p) => p.data);
     const last = this.last;
@@ -30,9 +25,32 @@ export class PortsMemo {
       return;
     }
     const own = new Reporter();
-    checkPorts(fleet, own, bootNetworksOfPairs(fleet, [...seen].map((key) => key.split('\0') as [string, string])));
+    checkPorts(fleet, own, bootNetworksOfPairs(fleet, [...seen].sort().map((key) => key.split('\0') as [string, string])));
     this.last = { fleetData: fleet.fleet?.data, profiles, pairs, diagnostics: own.diagnostics };
     report.diagnostics.push(...own.diagnostics);
+  }
+
+  /**
+   * The pairs' counts for these hosts: moved for the hosts that are not the last run's at their
+   * place (validate hands an unchanged document's Checked object again), counted anew when the
+   * hosts are not the same number.
+   */
+  private countPairs(hosts: ReadonlyArray<Checked<HostInput>>): void {
+    const add = (pair: string | undefined, by: number) => pair !== undefined && this.counts.set(pair, (this.counts.get(pair) ?? 0) + by);
+    if (hosts.length !== this.hosts.length) {
+      this.counts = new Map();
+      this.hostPairs = hosts.map((host) => pairKey(host));
+      for (const pair of this.hostPairs) add(pair, 1);
+    } else {
+      hosts.forEach((host, i) => {
+        if (host === this.hosts[i]) return;
+        const pair = pairKey(host);
+        add(this.hostPairs[i], -1);
+        add(pair, 1);
+        this.hostPairs[i] = pair;
+      });
+    }
+    this.hosts = hosts;
   }
 }
 
