@@ -1089,11 +1089,12 @@ function walk(root, visit) {
     for (const entry of entries) {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       const abs = import_node_path4.default.join(dir, entry.name);
-      if (entry.isDirectory()) down(abs, relPath);
-      else {
-        const stat = import_node_fs5.default.lstatSync(abs, { throwIfNoEntry: false });
-        if (stat) visit(relPath, stat);
-      }
+      const stat = import_node_fs5.default.lstatSync(abs, { throwIfNoEntry: false });
+      if (!stat) continue;
+      if (stat.isDirectory()) {
+        visit(`${relPath}/`, stat);
+        down(abs, relPath);
+      } else visit(relPath, stat);
     }
   };
   down(root, "");

@@ -1,5 +1,5 @@
 // The build stamp's record of its inputs by their file-system times (what git's index does for a
-// work tree): every entry under the fleet directory and nix/ with its size, modification and change
+// work tree): every entry (directories too) under the fleet directory and nix/ with its size, modification and change
 // times and inode, taken before the build read them. A warm build whose inputs all still match
 // knows its key without reading and hashing them (~5,000 files at 5,000 hosts); any difference —
 // an entry added, removed or touched, a file not older than the snapshot ("racy": it could change
@@ -53,7 +53,7 @@ function clockNow(cacheDir: string): number | undefined {
   }
 }
 
-/** Every entry but directories below root, lstat'ed (a missing root has none). */
+/** Every entry below root, lstat'ed, directories with a trailing "/" (a missing root has none). */
 function walk(root: string, visit: (relPath: string, stat: fs.Stats) => void): void {
   const down = (dir: string, rel: string): void => {
     let entries: Dirent[];
@@ -65,11 +65,13 @@ function walk(root: string, visit: (relPath: string, stat: fs.Stats) => void): v
     for (const entry of entries) {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       const abs = path.join(dir, entry.name);
-      if (entry.isDirectory()) down(abs, relPath);
-      else {
-        const stat = fs.lstatSync(abs, { throwIfNoEntry: false });
-        if (stat) visit(relPath, stat);
-      }
+      const stat = fs.lstatSync(abs, { throwIfNoEntry: false });
+      if (!stat) continue;
+      // A directory is an entry too (an empty one named x.yaml is an error of the fleet), by "…/".
+      if (stat.isDirectory()) {
+        visit(`${relPath}/`, stat);
+        down(abs, relPath);
+      } else visit(relPath, stat);
     }
   };
   down(root, '');
