@@ -607,7 +607,7 @@ function collect(file) {
     for (const part of pointer.split("/").filter(Boolean)) node = node[part.replace(/~1/g, "/").replace(/~0/g, "~")];
     return [node, name];
   };
-  const walk3 = (schema, current, pattern, refs) => {
+  const walk2 = (schema, current, pattern, refs) => {
     if (!schema || typeof schema !== "object") return;
     const node = schema;
     if (typeof node.$ref === "string") {
@@ -618,17 +618,17 @@ function collect(file) {
       const key = `${current}|${node.$ref}`;
       if (!refs.has(key)) {
         const [target, name] = resolve(node.$ref, current);
-        walk3(target, name, pattern, /* @__PURE__ */ new Set([...refs, key]));
+        walk2(target, name, pattern, /* @__PURE__ */ new Set([...refs, key]));
       }
     }
-    for (const [name, sub] of Object.entries(node.properties ?? {})) walk3(sub, current, [...pattern, name], refs);
-    for (const sub of Object.values(node.patternProperties ?? {})) walk3(sub, current, [...pattern, "*"], refs);
-    if (typeof node.additionalProperties === "object") walk3(node.additionalProperties, current, [...pattern, "*"], refs);
-    if (typeof node.items === "object") walk3(node.items, current, [...pattern, "*"], refs);
-    for (const keyword of ["oneOf", "anyOf", "allOf"]) for (const sub of node[keyword] ?? []) walk3(sub, current, pattern, refs);
-    for (const keyword of ["then", "else"]) walk3(node[keyword], current, pattern, refs);
+    for (const [name, sub] of Object.entries(node.properties ?? {})) walk2(sub, current, [...pattern, name], refs);
+    for (const sub of Object.values(node.patternProperties ?? {})) walk2(sub, current, [...pattern, "*"], refs);
+    if (typeof node.additionalProperties === "object") walk2(node.additionalProperties, current, [...pattern, "*"], refs);
+    if (typeof node.items === "object") walk2(node.items, current, [...pattern, "*"], refs);
+    for (const keyword of ["oneOf", "anyOf", "allOf"]) for (const sub of node[keyword] ?? []) walk2(sub, current, pattern, refs);
+    for (const keyword of ["then", "else"]) walk2(node[keyword], current, pattern, refs);
   };
-  walk3(load(file), file, [], /* @__PURE__ */ new Set());
+  walk2(load(file), file, [], /* @__PURE__ */ new Set());
   return [...new Map(out.map((p) => [JSON.stringify(p), p])).values()];
 }
 
@@ -917,8 +917,10 @@ function walkFiles(root, options = {}) {
     for (const entry of entries) {
       if (options.skipHidden && entry.name.startsWith(".")) continue;
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) visit(import_node_path2.default.join(dir, entry.name), relPath);
-      else if (!options.regularOnly || entry.isFile()) out.push(relPath);
+      if (entry.isDirectory()) {
+        if (options.directories) out.push(`${relPath}/`);
+        visit(import_node_path2.default.join(dir, entry.name), relPath);
+      } else if (!options.regularOnly || entry.isFile()) out.push(relPath);
     }
   };
   visit(root, "");
@@ -1047,9 +1049,10 @@ function inputSnapshot(fleetDir, nixDir, cacheDir) {
   if (now === void 0) return void 0;
   const entries = {};
   for (const [prefix, root] of [["fleet", fleetDir], ["nix", nixDir]]) {
-    walk(root, (relPath, stat) => {
-      entries[`${prefix}/${relPath}`] = stat.mtimeMs < now && stat.ctimeMs < now ? [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino] : null;
-    });
+    for (const relPath of walkFiles(root, { directories: true })) {
+      const stat = import_node_fs5.default.lstatSync(import_node_path4.default.join(root, relPath), { throwIfNoEntry: false });
+      if (stat) entries[`${prefix}/${relPath}`] = stat.mtimeMs < now && stat.ctimeMs < now ? [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino] : null;
+    }
   }
   return entries;
 }
@@ -1077,27 +1080,6 @@ function clockNow(cacheDir) {
     } catch {
     }
   }
-}
-function walk(root, visit) {
-  const down = (dir, rel) => {
-    let entries;
-    try {
-      entries = import_node_fs5.default.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      const abs = import_node_path4.default.join(dir, entry.name);
-      const stat = import_node_fs5.default.lstatSync(abs, { throwIfNoEntry: false });
-      if (!stat) continue;
-      if (stat.isDirectory()) {
-        visit(`${relPath}/`, stat);
-        down(abs, relPath);
-      } else visit(relPath, stat);
-    }
-  };
-  down(root, "");
 }
 
 // src/compile/index.ts
@@ -2604,12 +2586,12 @@ function readFleetDirSync(displayDir, nixDir) {
   if (!rootStat?.isDirectory()) {
     problems.push(fileProblem("FLEET_DIR_MISSING", displayDir, `fleet directory ${displayDir} does not exist or is not a directory`, "pass the fleet directory with --fleet DIR, or run fleetc inside a fleet repository (a directory with fleetc.json, which fleetc init writes)"));
   } else {
-    walk2(root, "", displayDir, files);
+    walk(root, "", displayDir, files);
   }
   files.sort((a, b) => a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0);
   return { displayDir, files, problems, ...readNixDir(nixDir) };
 }
-function walk2(absDir, relDir, displayDir, out) {
+function walk(absDir, relDir, displayDir, out) {
   let entries;
   try {
     entries = import_node_fs8.default.readdirSync(absDir, { withFileTypes: true });
@@ -2628,7 +2610,7 @@ function walk2(absDir, relDir, displayDir, out) {
     }
     if (entry.isDirectory()) {
       if (isYaml) out.push(rawProblem(relPath, displayDir, "FILE_NOT_REGULAR", `${relPath} is a directory, not a YAML file`, "rename the directory so its name does not end in .yaml"));
-      else walk2(absPath, relPath, displayDir, out);
+      else walk(absPath, relPath, displayDir, out);
       continue;
     }
     if (!isYaml) continue;

@@ -4,8 +4,9 @@
 // knows its key without reading and hashing them (~5,000 files at 5,000 hosts); any difference —
 // an entry added, removed or touched, a file not older than the snapshot ("racy": it could change
 // again within the same clock tick) — sends it the usual way: read everything, compare the key.
-import fs, { type Dirent } from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
+import { walkFiles } from '../util/walk-files.ts';
 
 /** [size, mtime ms, ctime ms, inode], or null for a racy entry (never trusted). */
 export type InputEntry = [number, number, number, number] | null;
@@ -16,9 +17,11 @@ export function inputSnapshot(fleetDir: string, nixDir: string, cacheDir: string
   if (now === undefined) return undefined;
   const entries: Record<string, InputEntry> = {};
   for (const [prefix, root] of [['fleet', fleetDir], ['nix', nixDir]] as const) {
-    walk(root, (relPath, stat) => {
-      entries[`${prefix}/${relPath}`] = stat.mtimeMs < now && stat.ctimeMs < now ? [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino] : null;
-    });
+    // A directory is an entry too (an empty one named x.yaml is an error of the fleet), by "…/".
+    for (const relPath of walkFiles(root, { directories: true })) {
+      const stat = fs.lstatSync(path.join(root, relPath), { throwIfNoEntry: false });
+      if (stat) entries[`${prefix}/${relPath}`] = stat.mtimeMs < now && stat.ctimeMs < now ? [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino] : null;
+    }
   }
   return entries;
 }
@@ -51,28 +54,4 @@ function clockNow(cacheDir: string): number | undefined {
       // a probe that cannot be removed is left: it is no input and no stamp
     }
   }
-}
-
-/** Every entry below root, lstat'ed, directories with a trailing "/" (a missing root has none). */
-function walk(root: string, visit: (relPath: string, stat: fs.Stats) => void): void {
-  const down = (dir: string, rel: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      const abs = path.join(dir, entry.name);
-      const stat = fs.lstatSync(abs, { throwIfNoEntry: false });
-      if (!stat) continue;
-      // A directory is an entry too (an empty one named x.yaml is an error of the fleet), by "…/".
-      if (stat.isDirectory()) {
-        visit(`${relPath}/`, stat);
-        down(abs, relPath);
-      } else visit(relPath, stat);
-    }
-  };
-  down(root, '');
 }

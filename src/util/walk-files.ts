@@ -7,6 +7,8 @@ export interface WalkOptions {
   skipHidden?: boolean;
   /** Only regular files (not sockets, links to nowhere, …). */
   regularOnly?: boolean;
+  /** The directories too, each with a trailing "/" (before what is in it). */
+  directories?: boolean;
 }
 
 export function walkFiles(root: string, options: WalkOptions = {}): string[] {
@@ -21,7 +23,10 @@ export function walkFiles(root: string, options: WalkOptions = {}): string[] {
     for (const entry of entries) {
       if (options.skipHidden && entry.name.startsWith('.')) continue;
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) visit(path.join(dir, entry.name), relPath);
+      if (entry.isDirectory()) {
+        if (options.directories) out.push(`${relPath}/`);
+        visit(path.join(dir, entry.name), relPath);
+      }
       else if (!options.regularOnly || entry.isFile()) out.push(relPath);
     }
   };

@@ -25,14 +25,7 @@ test('a prepared standby lock holds nothing until acquired, and nothing after it
   lock.release();
   assert.equal(existsSync(lockFileFor(outDir)), false, 'the lock file goes with the lock');
   // Its shell ends with the release: the lock is free again right after.
-  await until(() => {
-    try {
-      acquireOutputLock(outDir, { timeoutMs: 0 }).release();
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  await until(() => lockIsFree(outDir));
 });
 
 test('a standby lock waits for another fleetc, then times out naming it, or gets the lock once released', async (t) => {
@@ -75,15 +68,17 @@ test('a process killed while it holds a standby lock leaves no lock behind', asy
   child.kill('SIGKILL');
   await new Promise((resolve) => child.on('exit', resolve));
   // The shell reads end of file once its parent is gone, and its descriptor, the lock, goes with it.
-  await until(() => {
-    try {
-      acquireOutputLock(outDir, { timeoutMs: 0 }).release();
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  await until(() => lockIsFree(outDir));
 });
+
+function lockIsFree(outDir: string): boolean {
+  try {
+    acquireOutputLock(outDir, { timeoutMs: 0 }).release();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function until(done: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
