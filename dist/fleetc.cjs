@@ -1175,7 +1175,10 @@ function imageUrl(fleet, profile, system) {
 var IMAGE_SCRIPT = "netboot.ipxe";
 var IMAGE_CMDLINE_SETTING = "cmdline";
 function bootedImages(fleet) {
-  return [...new Set(fleet.hosts.map((host) => `${host.profile}/${host.system}`))].sort();
+  return [...new Set(fleet.hosts.map(bootedImage))].sort();
+}
+function bootedImage(host) {
+  return `${host.profile}/${host.system}`;
 }
 function bootInterface(host) {
   const nic = host.interfaces.find((candidate) => candidate.boot);
@@ -3146,6 +3149,21 @@ function keaConfig(fleet, hosts = fleet.hosts) {
 // src/emit/library.ts
 var emitLibrary = (_fleet, context) => [...context.library.sources].map(([path37, contents]) => ({ path: `${LIBRARY_DIR}/${path37}`, kind: "library", contents }));
 
+// src/util/tally.ts
+var Tally = class {
+  counts = /* @__PURE__ */ new Map();
+  add(key, by = 1) {
+    if (key !== void 0) this.counts.set(key, (this.counts.get(key) ?? 0) + by);
+  }
+  /** The keys some item has now, sorted. */
+  keys() {
+    return [...this.counts].filter(([, n]) => n > 0).map(([key]) => key).sort();
+  }
+  has(key) {
+    return (this.counts.get(key) ?? 0) > 0;
+  }
+};
+
 // src/emit/netboot.ts
 var INSTALLER_DATA_PATH = "netboot/installer.json";
 var BOOT_SERVER_DATA_PATH = "netboot/boot-server.json";
@@ -3162,22 +3180,21 @@ emitNetboot.patch = (previous, fleet, _context, changed) => {
     count(kept2, now, 1);
     kept2.byName.set(host.name, now);
   }
-  const counted = (tally) => [...tally].filter(([, n]) => n > 0).map(([key]) => key);
-  const installerNow = json(INSTALLER_DATA_PATH, { authorizedKeys: fleet.authorizedKeys, ssh: { ports: [.../* @__PURE__ */ new Set([22, ...counted(kept2.ports).map(Number)])].sort((a, b) => a - b), users: [.../* @__PURE__ */ new Set(["root", ...counted(kept2.users)])].sort() } });
-  const serverNow = json(BOOT_SERVER_DATA_PATH, bootServerData(fleet, { boots: (firmware) => (kept2.firmware.get(firmware) ?? 0) > 0, images: counted(kept2.images).sort() }));
+  const installerNow = json(INSTALLER_DATA_PATH, installerData(fleet, { ports: kept2.ports.keys().map(Number), users: kept2.users.keys() }));
+  const serverNow = json(BOOT_SERVER_DATA_PATH, bootServerData(fleet, { boots: (firmware) => kept2.firmware.has(firmware), images: kept2.images.keys() }));
   const artifacts = [installerNow.contents === installer.contents ? installer : installerNow, serverNow.contents === server.contents ? server : serverNow];
   hostCounts.set(artifacts[0], kept2);
   return artifacts;
 };
 var hostCounts = /* @__PURE__ */ new WeakMap();
 function factsOf(host) {
-  return { port: String(host.ssh.port), user: host.ssh.user, firmware: firmwareOf(host), image: `${host.profile}/${host.system}` };
+  return { port: String(host.ssh.port), user: host.ssh.user, firmware: firmwareOf(host), image: bootedImage(host) };
 }
 function firmwareOf(host) {
   return host.firmware === "bios" ? "bios" : host.arch === "aarch64" ? "uefi-aarch64" : "uefi";
 }
 function countHosts(hosts) {
-  const counts = { byName: /* @__PURE__ */ new Map(), ports: /* @__PURE__ */ new Map(), users: /* @__PURE__ */ new Map(), firmware: /* @__PURE__ */ new Map(), images: /* @__PURE__ */ new Map() };
+  const counts = { byName: /* @__PURE__ */ new Map(), ports: new Tally(), users: new Tally(), firmware: new Tally(), images: new Tally() };
   for (const host of hosts) {
     const facts = factsOf(host);
     counts.byName.set(host.name, facts);
@@ -3186,15 +3203,14 @@ function countHosts(hosts) {
   return counts;
 }
 function count(counts, facts, by) {
-  const add = (tally, key) => tally.set(key, (tally.get(key) ?? 0) + by);
-  add(counts.ports, facts.port);
-  add(counts.users, facts.user);
-  add(counts.firmware, facts.firmware);
-  add(counts.images, facts.image);
+  counts.ports.add(facts.port, by);
+  counts.users.add(facts.user, by);
+  counts.firmware.add(facts.firmware, by);
+  counts.images.add(facts.image, by);
 }
-function installerData(fleet) {
-  const ports = [.../* @__PURE__ */ new Set([22, ...fleet.hosts.map((h) => h.ssh.port)])].sort((a, b) => a - b);
-  const users = [.../* @__PURE__ */ new Set(["root", ...fleet.hosts.map((h) => h.ssh.user)])].sort();
+function installerData(fleet, hosts) {
+  const ports = [.../* @__PURE__ */ new Set([22, ...hosts?.ports ?? fleet.hosts.map((h) => h.ssh.port)])].sort((a, b) => a - b);
+  const users = [.../* @__PURE__ */ new Set(["root", ...hosts?.users ?? fleet.hosts.map((h) => h.ssh.user)])].sort();
   return { authorizedKeys: fleet.authorizedKeys, ssh: { ports, users } };
 }
 function bootServerData(fleet, hosts) {
@@ -12055,12 +12071,12 @@ var PortsMemo = class {
   /** The hosts of the last run, in order, and each one's pair; how many hosts have each pair. */
   hosts = [];
   hostPairs = [];
-  counts = /* @__PURE__ */ new Map();
+  counts = new Tally();
   last;
   check(fleet, report) {
     this.countPairs(fleet.hosts);
-    const seen = [...this.counts].filter(([, n]) => n > 0).map(([pair]) => pair);
-    const pairs = [...seen].sort().join("\n");
+    const seen = this.counts.keys();
+    const pairs = seen.join("\n");
     const profiles = fleet.profiles.map((p) => p.data);
     const last = this.last;
     if (last && last.fleetData === fleet.fleet?.data && last.pairs === pairs && last.profiles.length === profiles.length && last.profiles.every((p, i) => p === profiles[i])) {
@@ -12068,7 +12084,7 @@ var PortsMemo = class {
       return;
     }
     const own = new Reporter();
-    checkPorts(fleet, own, bootNetworksOfPairs(fleet, [...seen].sort().map((key) => key.split("\0"))));
+    checkPorts(fleet, own, bootNetworksOfPairs(fleet, seen.map((key) => key.split("\0"))));
     this.last = { fleetData: fleet.fleet?.data, profiles, pairs, diagnostics: own.diagnostics };
     report.diagnostics.push(...own.diagnostics);
   }
@@ -12078,17 +12094,16 @@ var PortsMemo = class {
    * hosts are not the same number.
    */
   countPairs(hosts) {
-    const add = (pair, by) => pair !== void 0 && this.counts.set(pair, (this.counts.get(pair) ?? 0) + by);
     if (hosts.length !== this.hosts.length) {
-      this.counts = /* @__PURE__ */ new Map();
+      this.counts = new Tally();
       this.hostPairs = hosts.map((host) => pairKey(host));
-      for (const pair of this.hostPairs) add(pair, 1);
+      for (const pair of this.hostPairs) this.counts.add(pair);
     } else {
       hosts.forEach((host, i) => {
         if (host === this.hosts[i]) return;
         const pair = pairKey(host);
-        add(this.hostPairs[i], -1);
-        add(pair, 1);
+        this.counts.add(this.hostPairs[i], -1);
+        this.counts.add(pair);
         this.hostPairs[i] = pair;
       });
     }

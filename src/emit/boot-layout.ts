@@ -41,7 +41,12 @@ export const IMAGE_CMDLINE_SETTING = 'cmdline';
 
 /** The (profile, system) pairs the fleet's hosts boot, as "<profile>/<system>", sorted. */
 export function bootedImages(fleet: Fleet): string[] {
-  return [...new Set(fleet.hosts.map((host) => `${host.profile}/${host.system}`))].sort();
+  return [...new Set(fleet.hosts.map(bootedImage))].sort();
+}
+
+/** The image a host boots, as "<profile>/<system>". */
+export function bootedImage(host: Host): string {
+  return `${host.profile}/${host.system}`;
 }
 
 /** The NIC that PXE-boots the host; validate guarantees exactly one. */

@@ -5,7 +5,8 @@
 // an installed host never runs the installer again.
 import type { Fleet, Host } from '../model/fleet.ts';
 import type { Artifact, Emitter } from './artifact.ts';
-import { bootedImages } from './boot-layout.ts';
+import { Tally } from '../util/tally.ts';
+import { bootedImage, bootedImages } from './boot-layout.ts';
 
 export const INSTALLER_DATA_PATH = 'netboot/installer.json';
 export const BOOT_SERVER_DATA_PATH = 'netboot/boot-server.json';
@@ -51,9 +52,8 @@ emitNetboot.patch = (previous, fleet, _context, changed) => {
     count(kept, now, 1);
     kept.byName.set(host.name, now);
   }
-  const counted = (tally: Map<string, number>) => [...tally].filter(([, n]) => n > 0).map(([key]) => key);
-  const installerNow = json(INSTALLER_DATA_PATH, { authorizedKeys: fleet.authorizedKeys, ssh: { ports: [...new Set([22, ...counted(kept.ports).map(Number)])].sort((a, b) => a - b), users: [...new Set(['root', ...counted(kept.users)])].sort() } } satisfies InstallerData);
-  const serverNow = json(BOOT_SERVER_DATA_PATH, bootServerData(fleet, { boots: (firmware) => (kept.firmware.get(firmware) ?? 0) > 0, images: counted(kept.images).sort() }));
+  const installerNow = json(INSTALLER_DATA_PATH, installerData(fleet, { ports: kept.ports.keys().map(Number), users: kept.users.keys() }));
+  const serverNow = json(BOOT_SERVER_DATA_PATH, bootServerData(fleet, { boots: (firmware) => kept.firmware.has(firmware), images: kept.images.keys() }));
   const artifacts = [installerNow.contents === installer.contents ? installer : installerNow, serverNow.contents === server.contents ? server : serverNow];
   hostCounts.set(artifacts[0]!, kept);
   return artifacts;
@@ -70,16 +70,16 @@ interface NetbootFacts {
 
 interface HostCounts {
   byName: Map<string, NetbootFacts>;
-  ports: Map<string, number>;
-  users: Map<string, number>;
-  firmware: Map<string, number>;
-  images: Map<string, number>;
+  ports: Tally;
+  users: Tally;
+  firmware: Tally;
+  images: Tally;
 }
 
 const hostCounts = new WeakMap<Artifact, HostCounts>();
 
 function factsOf(host: Host): NetbootFacts {
-  return { port: String(host.ssh.port), user: host.ssh.user, firmware: firmwareOf(host), image: `${host.profile}/${host.system}` };
+  return { port: String(host.ssh.port), user: host.ssh.user, firmware: firmwareOf(host), image: bootedImage(host) };
 }
 
 function firmwareOf(host: Host): string {
@@ -87,7 +87,7 @@ function firmwareOf(host: Host): string {
 }
 
 function countHosts(hosts: readonly Host[]): HostCounts {
-  const counts: HostCounts = { byName: new Map(), ports: new Map(), users: new Map(), firmware: new Map(), images: new Map() };
+  const counts: HostCounts = { byName: new Map(), ports: new Tally(), users: new Tally(), firmware: new Tally(), images: new Tally() };
   for (const host of hosts) {
     const facts = factsOf(host);
     counts.byName.set(host.name, facts);
@@ -97,16 +97,16 @@ function countHosts(hosts: readonly Host[]): HostCounts {
 }
 
 function count(counts: HostCounts, facts: NetbootFacts, by: number): void {
-  const add = (tally: Map<string, number>, key: string) => tally.set(key, (tally.get(key) ?? 0) + by);
-  add(counts.ports, facts.port);
-  add(counts.users, facts.user);
-  add(counts.firmware, facts.firmware);
-  add(counts.images, facts.image);
+  counts.ports.add(facts.port, by);
+  counts.users.add(facts.user, by);
+  counts.firmware.add(facts.firmware, by);
+  counts.images.add(facts.image, by);
 }
 
-export function installerData(fleet: Fleet): InstallerData {
-  const ports = [...new Set([22, ...fleet.hosts.map((h) => h.ssh.port)])].sort((a, b) => a - b);
-  const users = [...new Set(['root', ...fleet.hosts.map((h) => h.ssh.user)])].sort();
+/** hosts: the SSH ports and users of the hosts, when counted already (emitNetboot.patch). */
+export function installerData(fleet: Fleet, hosts?: { ports: number[]; users: string[] }): InstallerData {
+  const ports = [...new Set([22, ...(hosts?.ports ?? fleet.hosts.map((h) => h.ssh.port))])].sort((a, b) => a - b);
+  const users = [...new Set(['root', ...(hosts?.users ?? fleet.hosts.map((h) => h.ssh.user))])].sort();
   return { authorizedKeys: fleet.authorizedKeys, ssh: { ports, users } };
 }
 

@@ -3,6 +3,7 @@
 // while fleet.yaml, the profiles and the set of pairs stay the same, so do its findings.
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { Reporter } from '../diagnostics/reporter.ts';
+import { Tally } from '../util/tally.ts';
 import type { HostInput } from '../model/input.ts';
 import { bootNetworksOfPairs, bootPair, checkPorts } from './checks/ports.ts';
 import type { Checked, CheckedFleet } from './context.ts';
@@ -11,13 +12,13 @@ export class PortsMemo {
   /** The hosts of the last run, in order, and each one's pair; how many hosts have each pair. */
   private hosts: ReadonlyArray<Checked<HostInput>> = [];
   private hostPairs: Array<string | undefined> = [];
-  private counts = new Map<string, number>();
+  private counts = new Tally();
   private last: { fleetData: unknown; profiles: unknown[]; pairs: string; diagnostics: Diagnostic[] } | undefined;
 
   check(fleet: CheckedFleet, report: Reporter): void {
     this.countPairs(fleet.hosts);
-    const seen = [...this.counts].filter(([, n]) => n > 0).map(([pair]) => pair);
-    const pairs = [...seen].sort().join('\n');
+    const seen = this.counts.keys();
+    const pairs = seen.join('\n');
     const profiles = fleet.profiles.map((p) => p.data);
     const last = this.last;
     if (last && last.fleetData === fleet.fleet?.data && last.pairs === pairs && last.profiles.length === profiles.length && last.profiles.every((p, i) => p === profiles[i])) {
@@ -25,7 +26,7 @@ export class PortsMemo {
       return;
     }
     const own = new Reporter();
-    checkPorts(fleet, own, bootNetworksOfPairs(fleet, [...seen].sort().map((key) => key.split('\0') as [string, string])));
+    checkPorts(fleet, own, bootNetworksOfPairs(fleet, seen.map((key) => key.split('\0') as [string, string])));
     this.last = { fleetData: fleet.fleet?.data, profiles, pairs, diagnostics: own.diagnostics };
     report.diagnostics.push(...own.diagnostics);
   }
@@ -36,17 +37,16 @@ export class PortsMemo {
    * hosts are not the same number.
    */
   private countPairs(hosts: ReadonlyArray<Checked<HostInput>>): void {
-    const add = (pair: string | undefined, by: number) => pair !== undefined && this.counts.set(pair, (this.counts.get(pair) ?? 0) + by);
     if (hosts.length !== this.hosts.length) {
-      this.counts = new Map();
+      this.counts = new Tally();
       this.hostPairs = hosts.map((host) => pairKey(host));
-      for (const pair of this.hostPairs) add(pair, 1);
+      for (const pair of this.hostPairs) this.counts.add(pair);
     } else {
       hosts.forEach((host, i) => {
         if (host === this.hosts[i]) return;
         const pair = pairKey(host);
-        add(this.hostPairs[i], -1);
-        add(pair, 1);
+        this.counts.add(this.hostPairs[i], -1);
+        this.counts.add(pair);
         this.hostPairs[i] = pair;
       });
     }
