@@ -7774,18 +7774,15 @@ async function readBlobAt(repo, commit2, file) {
     if (code2 !== 0) return void 0;
     const output = Buffer.allocUnsafe((0, import_node_fs24.fstatSync)(fd).size);
     (0, import_node_fs24.readSync)(fd, output, 0, output.length, 0);
-    const headerEnd = output.indexOf(10);
-    const [id, type, size2] = output.subarray(0, Math.max(headerEnd, 0)).toString("utf8").split(" ");
-    if (type !== "blob" || id === void 0 || size2 === void 0 || headerEnd + 1 + Number(size2) + 1 !== output.length) return void 0;
-    return { id, bytes: output.subarray(headerEnd + 1, headerEnd + 1 + Number(size2)) };
+    const object = batchAnswers(output, [`${commit2}:${file}`]).get(`${commit2}:${file}`);
+    return object?.type === "blob" ? object : void 0;
   } finally {
     (0, import_node_fs24.closeSync)(fd);
   }
 }
 async function readObjects(repo, names) {
   const unique = [...new Set(names)];
-  const objects = /* @__PURE__ */ new Map();
-  if (unique.length === 0) return objects;
+  if (unique.length === 0) return /* @__PURE__ */ new Map();
   const child = (0, import_node_child_process4.spawn)("git", ["cat-file", "--batch"], { cwd: repo.root, stdio: ["pipe", "pipe", "pipe"] });
   const chunks2 = [];
   child.stdout.on("data", (chunk) => chunks2.push(chunk));
@@ -7795,9 +7792,12 @@ async function readObjects(repo, names) {
   });
   child.stdin.end(unique.join("\n") + "\n");
   await done;
-  const output = Buffer.concat(chunks2);
+  return batchAnswers(Buffer.concat(chunks2), unique);
+}
+function batchAnswers(output, names) {
+  const objects = /* @__PURE__ */ new Map();
   let offset = 0;
-  for (const name of unique) {
+  for (const name of names) {
     const headerEnd = output.indexOf(10, offset);
     const header = output.subarray(offset, headerEnd).toString("utf8");
     if (header === `${name} missing`) {
@@ -7806,8 +7806,8 @@ async function readObjects(repo, names) {
       continue;
     }
     const [id, type, size2] = header.split(" ");
-    if (id === void 0 || type === void 0 || size2 === void 0 || headerEnd < 0) throw new Error(`git cat-file: unexpected answer for ${name}`);
     const start = headerEnd + 1;
+    if (id === void 0 || type === void 0 || size2 === void 0 || headerEnd < 0 || start + Number(size2) >= output.length) throw new Error(`git cat-file: unexpected answer for ${name}`);
     objects.set(name, { id, type, bytes: output.subarray(start, start + Number(size2)) });
     offset = start + Number(size2) + 1;
   }

@@ -49,7 +49,8 @@ export async function readBlobs(repo: GitRoot, ids: readonly string[]): Promise<
 }
 
 /**
- * A blob named by commit and path (`<commit>:<path>`), with its id; undefined when there is none.
+ * A blob named by commit and path (`<commit>:<path>`), with its id; undefined when there is none
+ * (as readBlobs, it rejects an answer that is not cat-file's).
  * Git writes it to an unlinked temporary file rather than a pipe: a 12 MB manifest through a pipe
  * goes at the pace the (busy) main thread drains it, 64 KB at a time; into a file, at git's.
  */
@@ -68,10 +69,8 @@ export async function readBlobAt(repo: GitRoot, commit: string, file: string): P
     if (code !== 0) return undefined;
     const output = Buffer.allocUnsafe(fstatSync(fd).size);
     readSync(fd, output, 0, output.length, 0);
-    const headerEnd = output.indexOf(10);
-    const [id, type, size] = output.subarray(0, Math.max(headerEnd, 0)).toString('utf8').split(' ');
-    if (type !== 'blob' || id === undefined || size === undefined || headerEnd + 1 + Number(size) + 1 !== output.length) return undefined;
-    return { id, bytes: output.subarray(headerEnd + 1, headerEnd + 1 + Number(size)) };
+    const object = batchAnswers(output, [`${commit}:${file}`]).get(`${commit}:${file}`);
+    return object?.type === 'blob' ? object : undefined;
   } finally {
     closeSync(fd);
   }
@@ -80,8 +79,7 @@ export async function readBlobAt(repo: GitRoot, commit: string, file: string): P
 /** Objects by name (an id, or `<commit>:<path>`) through one cat-file --batch process; undefined: missing. */
 async function readObjects(repo: GitRoot, names: readonly string[]): Promise<Map<string, { id: string; type: string; bytes: Buffer } | undefined>> {
   const unique = [...new Set(names)];
-  const objects = new Map<string, { id: string; type: string; bytes: Buffer } | undefined>();
-  if (unique.length === 0) return objects;
+  if (unique.length === 0) return new Map();
   const child = spawn('git', ['cat-file', '--batch'], { cwd: repo.root, stdio: ['pipe', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -91,9 +89,14 @@ async function readObjects(repo: GitRoot, names: readonly string[]): Promise<Map
   });
   child.stdin.end(unique.join('\n') + '\n');
   await done;
-  const output = Buffer.concat(chunks);
+  return batchAnswers(Buffer.concat(chunks), unique);
+}
+
+/** What `git cat-file --batch` printed for these names, in order; undefined for a missing one. */
+function batchAnswers(output: Buffer, names: readonly string[]): Map<string, { id: string; type: string; bytes: Buffer } | undefined> {
+  const objects = new Map<string, { id: string; type: string; bytes: Buffer } | undefined>();
   let offset = 0;
-  for (const name of unique) {
+  for (const name of names) {
     const headerEnd = output.indexOf(10, offset);
     const header = output.subarray(offset, headerEnd).toString('utf8');
     // `<name> missing` names nothing; otherwise `<id> <type> <size>`, the contents and a line break.
@@ -103,8 +106,8 @@ async function readObjects(repo: GitRoot, names: readonly string[]): Promise<Map
       continue;
     }
     const [id, type, size] = header.split(' ');
-    if (id === undefined || type === undefined || size === undefined || headerEnd < 0) throw new Error(`git cat-file: unexpected answer for ${name}`);
     const start = headerEnd + 1;
+    if (id === undefined || type === undefined || size === undefined || headerEnd < 0 || start + Number(size) >= output.length) throw new Error(`git cat-file: unexpected answer for ${name}`);
     objects.set(name, { id, type, bytes: output.subarray(start, start + Number(size)) });
     offset = start + Number(size) + 1;
   }
