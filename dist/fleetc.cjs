@@ -987,8 +987,7 @@ function entryMatches(recorded, file) {
   }
 }
 function writeStamp(cacheDir, key, hosts, outDir, artifacts, rootDir = import_node_path3.default.dirname(import_node_path3.default.resolve(outDir)), inputs) {
-  const temp = import_node_path3.default.join(cacheDir, `.${FILE_NAME}.${(0, import_node_crypto3.randomBytes)(4).toString("hex")}`);
-  try {
+  saveStamp(cacheDir, (temp) => {
     import_node_fs4.default.mkdirSync(cacheDir, { recursive: true });
     import_node_fs4.default.writeFileSync(temp, "");
     const now = import_node_fs4.default.statSync(temp).mtimeMs;
@@ -1013,19 +1012,16 @@ function writeStamp(cacheDir, key, hosts, outDir, artifacts, rootDir = import_no
       const recorded = entry("root", artifact.path, import_node_path3.default.join(rootDir, artifact.path));
       if (recorded) root[artifact.path] = recorded;
     }
-    import_node_fs4.default.writeFileSync(temp, JSON.stringify({ version: STAMP_VERSION, key, hosts, files, root, ...inputs ? { inputs } : {} }));
-    import_node_fs4.default.renameSync(temp, import_node_path3.default.join(cacheDir, FILE_NAME));
-  } catch {
-    try {
-      import_node_fs4.default.rmSync(temp, { force: true });
-    } catch {
-    }
-  }
+    return { version: STAMP_VERSION, key, hosts, files, root, ...inputs ? { inputs } : {} };
+  });
 }
 function restampInputs(cacheDir, stamp, inputs) {
+  saveStamp(cacheDir, () => ({ ...stamp, inputs }));
+}
+function saveStamp(cacheDir, make) {
   const temp = import_node_path3.default.join(cacheDir, `.${FILE_NAME}.${(0, import_node_crypto3.randomBytes)(4).toString("hex")}`);
   try {
-    import_node_fs4.default.writeFileSync(temp, JSON.stringify({ ...stamp, inputs }));
+    import_node_fs4.default.writeFileSync(temp, JSON.stringify(make(temp)));
     import_node_fs4.default.renameSync(temp, import_node_path3.default.join(cacheDir, FILE_NAME));
   } catch {
     try {
@@ -7467,9 +7463,10 @@ async function build(options, io, guard) {
   const summary = (changes2, hosts, files) => renderBuildResult({ outDir: paths.outDir, rootDir, check, changes: changes2, hosts, files, milliseconds: performance.now() - started });
   const upToDate = (stamp2) => !hasInterruptedWrite(paths.outDir, { rootDir }) && outputMatches(stamp2, paths.outDir, rootDir);
   const context = cacheDir === void 0 || check ? void 0 : contextKey(paths.outDir, relativeNixDir(paths), paths.fleetDir, rootDir);
-  const inputs = context === void 0 ? void 0 : inputSnapshot(paths.fleetDir, paths.nixDir, cacheDir);
+  const snapshot = context === void 0 ? void 0 : inputSnapshot(paths.fleetDir, paths.nixDir, cacheDir);
+  const inputs = snapshot && { context, files: snapshot };
   const recorded = inputs === void 0 ? void 0 : readStamp(cacheDir);
-  if (recorded?.inputs && recorded.inputs.context === context && sameInputs(recorded.inputs.files, inputs) && upToDate(recorded)) {
+  if (inputs && recorded?.inputs?.context === inputs.context && sameInputs(recorded.inputs.files, inputs.files) && upToDate(recorded)) {
     io.stderr(summary([], recorded.hosts, Object.keys(recorded.files).length + Object.keys(recorded.root).length));
     return EXIT.ok;
   }
@@ -7477,7 +7474,7 @@ async function build(options, io, guard) {
   const key = context === void 0 ? void 0 : buildKey(raw, paths.outDir, relativeNixDir(paths), rootDir);
   const stamp = key === void 0 ? void 0 : recorded ?? readStamp(cacheDir);
   if (stamp && stamp.key === key && upToDate(stamp)) {
-    if (inputs) restampInputs(cacheDir, stamp, { context, files: inputs });
+    if (inputs) restampInputs(cacheDir, stamp, inputs);
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
@@ -7498,7 +7495,7 @@ async function build(options, io, guard) {
   const lock = check ? acquireOutputLockToRead(paths.outDir, { timeoutMs, command: "fleetc build --check" }) : lockForWrite(paths, timeoutMs);
   let changes;
   try {
-    changes = check ? checkOutput(paths, rootDir, result, io) : writeLocked2(paths, rootDir, result, lock, key, cacheDir, inputs && { context, files: inputs });
+    changes = check ? checkOutput(paths, rootDir, result, io) : writeLocked2(paths, rootDir, result, lock, key, cacheDir, inputs);
   } finally {
     lock?.release();
   }

@@ -108,8 +108,7 @@ function entryMatches(recorded: StampEntry, file: string): boolean {
  * only costs the next build time). Call it holding the output lock, right after the write.
  */
 export function writeStamp(cacheDir: string, key: string, hosts: number, outDir: string, artifacts: ReadonlyArray<Pick<Artifact, 'path' | 'root' | 'kind'> & ({ contents: string } | { sha256: string })>, rootDir = path.dirname(path.resolve(outDir)), inputs?: BuildStamp['inputs']): void {
-  const temp = path.join(cacheDir, `.${FILE_NAME}.${randomBytes(4).toString('hex')}`);
-  try {
+  saveStamp(cacheDir, (temp) => {
     fs.mkdirSync(cacheDir, { recursive: true });
     // The stamp's own time, taken before any output file is looked at: a file not older is racy.
     fs.writeFileSync(temp, '');
@@ -136,16 +135,8 @@ export function writeStamp(cacheDir: string, key: string, hosts: number, outDir:
       const recorded = entry('root', artifact.path, path.join(rootDir, artifact.path));
       if (recorded) root[artifact.path] = recorded;
     }
-    fs.writeFileSync(temp, JSON.stringify({ version: STAMP_VERSION, key, hosts, files, root, ...(inputs ? { inputs } : {}) } satisfies BuildStamp));
-    fs.renameSync(temp, path.join(cacheDir, FILE_NAME));
-  } catch {
-    // Nothing to do but tidy up: the next build compiles.
-    try {
-      fs.rmSync(temp, { force: true });
-    } catch {
-      // a read-only cache directory holds no temporary file
-    }
-  }
+    return { version: STAMP_VERSION, key, hosts, files, root, ...(inputs ? { inputs } : {}) };
+  });
 }
 
 /**
@@ -153,11 +144,17 @@ export function writeStamp(cacheDir: string, key: string, hosts: number, outDir:
  * times (a checkout, a touch) and its output current. Best effort, as writeStamp.
  */
 export function restampInputs(cacheDir: string, stamp: BuildStamp, inputs: NonNullable<BuildStamp['inputs']>): void {
+  saveStamp(cacheDir, () => ({ ...stamp, inputs }));
+}
+
+/** The stamp `make` gives (handed its temporary file, which it may use first) in place of the old one, by a rename; best effort. */
+function saveStamp(cacheDir: string, make: (temp: string) => BuildStamp): void {
   const temp = path.join(cacheDir, `.${FILE_NAME}.${randomBytes(4).toString('hex')}`);
   try {
-    fs.writeFileSync(temp, JSON.stringify({ ...stamp, inputs } satisfies BuildStamp));
+    fs.writeFileSync(temp, JSON.stringify(make(temp)));
     fs.renameSync(temp, path.join(cacheDir, FILE_NAME));
   } catch {
+    // Nothing to do but tidy up: the next build compiles.
     try {
       fs.rmSync(temp, { force: true });
     } catch {

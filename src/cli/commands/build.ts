@@ -53,9 +53,10 @@ async function build(options: Record<string, unknown>, io: Io, guard: SignalGuar
   // Nothing changed since the last clean build: the output is known to be current. --check always looks.
   // First by the inputs' times (taken before anything is read), then by their content.
   const context = cacheDir === undefined || check ? undefined : contextKey(paths.outDir, relativeNixDir(paths), paths.fleetDir, rootDir);
-  const inputs = context === undefined ? undefined : inputSnapshot(paths.fleetDir, paths.nixDir, cacheDir!);
+  const snapshot = context === undefined ? undefined : inputSnapshot(paths.fleetDir, paths.nixDir, cacheDir!);
+  const inputs: BuildStamp['inputs'] = snapshot && { context: context!, files: snapshot };
   const recorded = inputs === undefined ? undefined : readStamp(cacheDir!);
-  if (recorded?.inputs && recorded.inputs.context === context && sameInputs(recorded.inputs.files, inputs!) && upToDate(recorded)) {
+  if (inputs && recorded?.inputs?.context === inputs.context && sameInputs(recorded.inputs.files, inputs.files) && upToDate(recorded)) {
     io.stderr(summary([], recorded.hosts, Object.keys(recorded.files).length + Object.keys(recorded.root).length));
     return EXIT.ok;
   }
@@ -64,7 +65,7 @@ async function build(options: Record<string, unknown>, io: Io, guard: SignalGuar
   const stamp = key === undefined ? undefined : (recorded ?? readStamp(cacheDir!));
   if (stamp && stamp.key === key && upToDate(stamp)) {
     // The same content by other times (a checkout, a touch): recorded again with the inputs' times now.
-    if (inputs) restampInputs(cacheDir!, stamp, { context: context!, files: inputs });
+    if (inputs) restampInputs(cacheDir!, stamp, inputs);
     io.stderr(summary([], stamp.hosts, Object.keys(stamp.files).length + Object.keys(stamp.root).length));
     return EXIT.ok;
   }
@@ -86,7 +87,7 @@ async function build(options: Record<string, unknown>, io: Io, guard: SignalGuar
   const lock = check ? acquireOutputLockToRead(paths.outDir, { timeoutMs, command: 'fleetc build --check' }) : lockForWrite(paths, timeoutMs);
   let changes: FileChange[];
   try {
-    changes = check ? checkOutput(paths, rootDir, result, io) : writeLocked(paths, rootDir, result, lock!, key, cacheDir, inputs && { context: context!, files: inputs });
+    changes = check ? checkOutput(paths, rootDir, result, io) : writeLocked(paths, rootDir, result, lock!, key, cacheDir, inputs);
   } finally {
     lock?.release();
   }
