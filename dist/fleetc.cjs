@@ -6318,6 +6318,19 @@ function acquireOutputLock(outDir, options) {
     if (lock) return lock;
   }
 }
+function flockFailure(file, outDir, options, result) {
+  if (result.error) {
+    const missing = result.error.code === "ENOENT";
+    return new WriteFailed(missing ? `cannot lock ${outDir}: flock(1) is not installed` : `cannot lock ${outDir}: ${result.error.message}`, "install util-linux, which provides flock(1)");
+  }
+  if (result.status === 1) return timedOut(file, outDir, options);
+  if (result.status !== 0) return new WriteFailed(`cannot lock ${outDir}: flock: ${result.stderr.trim() || `exit ${result.status}`}`, "the lock file is on a file system without flock(2); put the output directory on a local file system");
+  return void 0;
+}
+function isLockFile(file, held) {
+  const current = import_node_fs15.default.statSync(file, { throwIfNoEntry: false });
+  return held !== void 0 && current !== void 0 && current.ino === held.ino && current.dev === held.dev;
+}
 function openLockFile(file, outDir, options) {
   try {
     if (options.makeParent) import_node_fs15.default.mkdirSync(import_node_path12.default.dirname(file), { recursive: true });
@@ -6332,22 +6345,12 @@ function flockArguments(deadline) {
   return ["--exclusive", ...waitSeconds > 0 ? ["--wait", waitSeconds.toFixed(3)] : ["--nonblock"], "3"];
 }
 function lockAfterFlock(file, fd, outDir, options, result) {
-  if (result.error) {
+  const failure = flockFailure(file, outDir, options, result);
+  if (failure) {
     import_node_fs15.default.closeSync(fd);
-    const missing = result.error.code === "ENOENT";
-    throw new WriteFailed(missing ? `cannot lock ${outDir}: flock(1) is not installed` : `cannot lock ${outDir}: ${result.error.message}`, "install util-linux, which provides flock(1)");
+    throw failure;
   }
-  if (result.status !== 0 && result.status !== 1) {
-    import_node_fs15.default.closeSync(fd);
-    throw new WriteFailed(`cannot lock ${outDir}: flock: ${result.stderr.trim() || `exit ${result.status}`}`, "the lock file is on a file system without flock(2); put the output directory on a local file system");
-  }
-  if (result.status === 1) {
-    import_node_fs15.default.closeSync(fd);
-    throw timedOut(file, outDir, options);
-  }
-  const held = import_node_fs15.default.fstatSync(fd);
-  const current = import_node_fs15.default.statSync(file, { throwIfNoEntry: false });
-  if (!current || current.ino !== held.ino || current.dev !== held.dev) {
+  if (!isLockFile(file, import_node_fs15.default.fstatSync(fd))) {
     import_node_fs15.default.closeSync(fd);
     return void 0;
   }
@@ -7125,7 +7128,7 @@ var StandbyLock = class {
     helper.stdin.on("error", () => void 0);
     this.helper = helper;
   }
-  /** The output lock, as acquireOutputLockAsync gives it: LockTimeout when another fleetc keeps it past the timeout. */
+  /** The output lock, as acquireOutputLock gives it: LockTimeout when another fleetc keeps it past the timeout. */
   async acquire() {
     const deadline = Date.now() + this.options.timeoutMs;
     for (; ; ) {
@@ -7134,25 +7137,14 @@ var StandbyLock = class {
       this.prepare();
       const helper = this.helper;
       this.helper = void 0;
-      const status = await flockStatus(helper, flockArguments(deadline).slice(1, -1).join(" "));
-      if (status === "ended") {
-        throw new WriteFailed(`cannot lock ${this.outDir}: the shell that runs flock(1) ended first`, "run the command again");
-      }
-      if (status === 127 || status === "not started") {
+      const result = await flockStatus(helper, flockArguments(deadline).slice(1, -1).join(" "));
+      if (result === "ended") throw new WriteFailed(`cannot lock ${this.outDir}: the shell that runs flock(1) ended first`, "run the command again");
+      const failure = flockFailure(this.file, this.outDir, this.options, result);
+      if (failure) {
         helper.kill();
-        throw new WriteFailed(`cannot lock ${this.outDir}: flock(1) is not installed`, "install util-linux, which provides flock(1)");
+        throw failure;
       }
-      if (status === 1) {
-        helper.kill();
-        throw timedOut(this.file, this.outDir, this.options);
-      }
-      if (status !== 0) {
-        helper.kill();
-        throw new WriteFailed(`cannot lock ${this.outDir}: flock: ${status === 71 ? "cannot open the lock file" : `exit ${status}`}`, "the lock file is on a file system without flock(2); put the output directory on a local file system");
-      }
-      const held = import_node_fs19.default.statSync(`/proc/${helper.pid}/fd/3`, { throwIfNoEntry: false });
-      const current = import_node_fs19.default.statSync(this.file, { throwIfNoEntry: false });
-      if (!held || !current || current.ino !== held.ino || current.dev !== held.dev) {
+      if (!isLockFile(this.file, import_node_fs19.default.statSync(`/proc/${helper.pid}/fd/3`, { throwIfNoEntry: false }))) {
         helper.stdin.end();
         continue;
       }
@@ -7177,16 +7169,20 @@ var StandbyLock = class {
 };
 function flockStatus(helper, waitArguments) {
   return new Promise((resolve) => {
+    const result = (status) => (
+      // The shell's "not found" (127) is flock(1) missing; 71, the shell's own, the lock file that would not open.
+      status === 127 ? { status: null, stderr: "", error: Object.assign(new Error("flock: not found"), { code: "ENOENT" }) } : { status, stderr: status === 71 ? "cannot open the lock file" : "" }
+    );
     let out = "";
     const onData = (chunk) => {
       out += String(chunk);
       if (!out.includes("\n")) return;
       helper.stdout.off("data", onData);
-      resolve(Number(out.trim()));
+      resolve(result(Number(out.trim())));
     };
     helper.stdout.on("data", onData);
-    helper.once("error", () => resolve("not started"));
-    helper.once("close", (code2) => resolve(code2 === 0 || code2 === null ? "ended" : code2));
+    helper.once("error", (error) => resolve({ status: null, stderr: "", error }));
+    helper.once("close", (code2) => resolve(code2 === 0 || code2 === null ? "ended" : result(code2)));
     helper.stdin.write(`${waitArguments}
 `);
   });

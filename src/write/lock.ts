@@ -62,7 +62,24 @@ export function acquireOutputLock(outDir: string, options: LockOptions): OutputL
   }
 }
 
-interface FlockResult {
+/** Why flock(1) did not take the lock (undefined: it took it): not installed, a file system without flock(2), the wait ran out. */
+export function flockFailure(file: string, outDir: string, options: LockOptions, result: FlockResult): Error | undefined {
+  if (result.error) {
+    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
+    return new WriteFailed(missing ? `cannot lock ${outDir}: flock(1) is not installed` : `cannot lock ${outDir}: ${result.error.message}`, 'install util-linux, which provides flock(1)');
+  }
+  if (result.status === 1) return timedOut(file, outDir, options);
+  if (result.status !== 0) return new WriteFailed(`cannot lock ${outDir}: flock: ${result.stderr.trim() || `exit ${result.status}`}`, 'the lock file is on a file system without flock(2); put the output directory on a local file system');
+  return undefined;
+}
+
+/** The previous holder removes the file as it releases: a lock on a removed file locks nothing. True when `held` is the file there now. */
+export function isLockFile(file: string, held: fs.Stats | undefined): boolean {
+  const current = fs.statSync(file, { throwIfNoEntry: false });
+  return held !== undefined && current !== undefined && current.ino === held.ino && current.dev === held.dev;
+}
+
+export interface FlockResult {
   error?: Error;
   status: number | null;
   stderr: string;
@@ -86,23 +103,12 @@ export function flockArguments(deadline: number): string[] {
 
 /** The lock once flock(1) returned on fd; undefined when the file was replaced meanwhile (take it again). */
 function lockAfterFlock(file: string, fd: number, outDir: string, options: LockOptions, result: FlockResult): OutputLock | undefined {
-  if (result.error) {
+  const failure = flockFailure(file, outDir, options, result);
+  if (failure) {
     fs.closeSync(fd);
-    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new WriteFailed(missing ? `cannot lock ${outDir}: flock(1) is not installed` : `cannot lock ${outDir}: ${result.error.message}`, 'install util-linux, which provides flock(1)');
+    throw failure;
   }
-  if (result.status !== 0 && result.status !== 1) {
-    fs.closeSync(fd);
-    throw new WriteFailed(`cannot lock ${outDir}: flock: ${result.stderr.trim() || `exit ${result.status}`}`, 'the lock file is on a file system without flock(2); put the output directory on a local file system');
-  }
-  if (result.status === 1) {
-    fs.closeSync(fd);
-    throw timedOut(file, outDir, options);
-  }
-  // The previous holder removes the file as it releases: a lock on a removed file locks nothing.
-  const held = fs.fstatSync(fd);
-  const current = fs.statSync(file, { throwIfNoEntry: false });
-  if (!current || current.ino !== held.ino || current.dev !== held.dev) {
+  if (!isLockFile(file, fs.fstatSync(fd))) {
     fs.closeSync(fd);
     return undefined;
   }
@@ -138,7 +144,7 @@ export function recordHolder(file: string, options: LockOptions): void {
 }
 
 /** The LockTimeout of a wait that ran out, naming the holder the lock file records. */
-export function timedOut(file: string, outDir: string, options: LockOptions): LockTimeout {
+function timedOut(file: string, outDir: string, options: LockOptions): LockTimeout {
   const holder = readHolder(file);
   const who = holder ? `fleetc (pid ${holder.pid}, \`${holder.command}\`, since ${holder.since})` : 'another fleetc';
   return new LockTimeout(`${outDir} is being written by ${who}; waited ${Math.round(options.timeoutMs / 1000)} s`);

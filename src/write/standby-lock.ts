@@ -7,7 +7,7 @@
 // ends (the shell reads end of file). The file's removal on release is as lock.ts does it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { lockFileFor, openLockFile, recordHolder, flockArguments, timedOut, type LockOptions, type OutputLock } from './lock.ts';
+import { flockArguments, flockFailure, isLockFile, lockFileFor, openLockFile, recordHolder, type FlockResult, type LockOptions, type OutputLock } from './lock.ts';
 import { WriteFailed } from './errors.ts';
 
 /**
@@ -36,7 +36,7 @@ export class StandbyLock {
     this.helper = helper;
   }
 
-  /** The output lock, as acquireOutputLockAsync gives it: LockTimeout when another fleetc keeps it past the timeout. */
+  /** The output lock, as acquireOutputLock gives it: LockTimeout when another fleetc keeps it past the timeout. */
   async acquire(): Promise<OutputLock> {
     const deadline = Date.now() + this.options.timeoutMs;
     for (;;) {
@@ -46,26 +46,15 @@ export class StandbyLock {
       this.prepare();
       const helper = this.helper!;
       this.helper = undefined;
-      const status = await flockStatus(helper, flockArguments(deadline).slice(1, -1).join(' '));
-      if (status === 'ended') {
-        throw new WriteFailed(`cannot lock ${this.outDir}: the shell that runs flock(1) ended first`, 'run the command again');
-      }
-      if (status === 127 || status === 'not started') {
+      const result = await flockStatus(helper, flockArguments(deadline).slice(1, -1).join(' '));
+      if (result === 'ended') throw new WriteFailed(`cannot lock ${this.outDir}: the shell that runs flock(1) ended first`, 'run the command again');
+      const failure = flockFailure(this.file, this.outDir, this.options, result);
+      if (failure) {
         helper.kill();
-        throw new WriteFailed(`cannot lock ${this.outDir}: flock(1) is not installed`, 'install util-linux, which provides flock(1)');
+        throw failure;
       }
-      if (status === 1) {
-        helper.kill();
-        throw timedOut(this.file, this.outDir, this.options);
-      }
-      if (status !== 0) {
-        helper.kill();
-        throw new WriteFailed(`cannot lock ${this.outDir}: flock: ${status === 71 ? 'cannot open the lock file' : `exit ${status}`}`, 'the lock file is on a file system without flock(2); put the output directory on a local file system');
-      }
-      // The previous holder removes the file as it releases: a lock on a removed file locks nothing.
-      const held = fs.statSync(`/proc/${helper.pid}/fd/3`, { throwIfNoEntry: false });
-      const current = fs.statSync(this.file, { throwIfNoEntry: false });
-      if (!held || !current || current.ino !== held.ino || current.dev !== held.dev) {
+      // The shell's descriptor 3 is the file it locked.
+      if (!isLockFile(this.file, fs.statSync(`/proc/${helper.pid}/fd/3`, { throwIfNoEntry: false }))) {
         helper.stdin!.end();
         continue;
       }
@@ -90,20 +79,26 @@ export class StandbyLock {
   }
 }
 
-/** Asks the shell to lock with these flock arguments; its status line (flock's exit status), else its own exit status ('ended' for 0). */
-function flockStatus(helper: ChildProcess, waitArguments: string): Promise<number | 'not started' | 'ended'> {
+/**
+ * Asks the shell to lock with these flock arguments: flock's exit status as the shell printed it,
+ * as lock.ts reads flock's own ('ended' when the shell ended without one).
+ */
+function flockStatus(helper: ChildProcess, waitArguments: string): Promise<FlockResult | 'ended'> {
   return new Promise((resolve) => {
+    const result = (status: number): FlockResult =>
+      // The shell's "not found" (127) is flock(1) missing; 71, the shell's own, the lock file that would not open.
+      status === 127 ? { status: null, stderr: '', error: Object.assign(new Error('flock: not found'), { code: 'ENOENT' }) } : { status, stderr: status === 71 ? 'cannot open the lock file' : '' };
     let out = '';
     const onData = (chunk: Buffer): void => {
       out += String(chunk);
       if (!out.includes('\n')) return;
       helper.stdout!.off('data', onData);
-      resolve(Number(out.trim()));
+      resolve(result(Number(out.trim())));
     };
     helper.stdout!.on('data', onData);
-    helper.once('error', () => resolve('not started'));
+    helper.once('error', (error) => resolve({ status: null, stderr: '', error }));
     // After its output is read: a status line printed before the shell ended is seen first.
-    helper.once('close', (code) => resolve(code === 0 || code === null ? 'ended' : code));
+    helper.once('close', (code) => resolve(code === 0 || code === null ? 'ended' : result(code)));
     helper.stdin!.write(`${waitArguments}\n`);
   });
 }
