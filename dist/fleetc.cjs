@@ -6341,8 +6341,11 @@ function openLockFile(file, outDir, options) {
   }
 }
 function flockArguments(deadline) {
+  return ["--exclusive", ...flockWait(deadline), "3"];
+}
+function flockWait(deadline) {
   const waitSeconds = Math.max(0, deadline - Date.now()) / 1e3;
-  return ["--exclusive", ...waitSeconds > 0 ? ["--wait", waitSeconds.toFixed(3)] : ["--nonblock"], "3"];
+  return waitSeconds > 0 ? ["--wait", waitSeconds.toFixed(3)] : ["--nonblock"];
 }
 function lockAfterFlock(file, fd, outDir, options, result) {
   const failure = flockFailure(file, outDir, options, result);
@@ -7137,7 +7140,7 @@ var StandbyLock = class {
       this.prepare();
       const helper = this.helper;
       this.helper = void 0;
-      const result = await flockStatus(helper, flockArguments(deadline).slice(1, -1).join(" "));
+      const result = await flockStatus(helper, flockWait(deadline).join(" "));
       if (result === "ended") throw new WriteFailed(`cannot lock ${this.outDir}: the shell that runs flock(1) ended first`, "run the command again");
       const failure = flockFailure(this.file, this.outDir, this.options, result);
       if (failure) {

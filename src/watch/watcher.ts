@@ -16,7 +16,6 @@ import { readFleetDirSync, readFleetFile, readNixDir } from '../load/read-dir.ts
 import type { RawFleet } from '../load/types.ts';
 import { chokidar } from '../util/lazy-modules.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, StandbyLock, type FileChange } from '../write/index.ts';
-
 import { WatchedOutput, type OutputWrite } from './output.ts';
 
 // An editor's save reaches chokidar within a millisecond or two (fs.watch, then a stat); 10 ms still

@@ -95,10 +95,15 @@ export function openLockFile(file: string, outDir: string, options: LockOptions)
   }
 }
 
-/** flock(1) on descriptor 3, waiting until the deadline (not at all when it has passed). */
-export function flockArguments(deadline: number): string[] {
+/** flock(1) on descriptor 3, waiting until the deadline. */
+function flockArguments(deadline: number): string[] {
+  return ['--exclusive', ...flockWait(deadline), '3'];
+}
+
+/** flock(1)'s arguments to wait until the deadline (not at all when it has passed). */
+export function flockWait(deadline: number): string[] {
   const waitSeconds = Math.max(0, deadline - Date.now()) / 1000;
-  return ['--exclusive', ...(waitSeconds > 0 ? ['--wait', waitSeconds.toFixed(3)] : ['--nonblock']), '3'];
+  return waitSeconds > 0 ? ['--wait', waitSeconds.toFixed(3)] : ['--nonblock'];
 }
 
 /** The lock once flock(1) returned on fd; undefined when the file was replaced meanwhile (take it again). */

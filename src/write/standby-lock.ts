@@ -7,7 +7,7 @@
 // ends (the shell reads end of file). The file's removal on release is as lock.ts does it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { flockArguments, flockFailure, isLockFile, lockFileFor, openLockFile, recordHolder, type FlockResult, type LockOptions, type OutputLock } from './lock.ts';
+import { flockFailure, flockWait, isLockFile, lockFileFor, openLockFile, recordHolder, type FlockResult, type LockOptions, type OutputLock } from './lock.ts';
 import { WriteFailed } from './errors.ts';
 
 /**
@@ -46,7 +46,7 @@ export class StandbyLock {
       this.prepare();
       const helper = this.helper!;
       this.helper = undefined;
-      const result = await flockStatus(helper, flockArguments(deadline).slice(1, -1).join(' '));
+      const result = await flockStatus(helper, flockWait(deadline).join(' '));
       if (result === 'ended') throw new WriteFailed(`cannot lock ${this.outDir}: the shell that runs flock(1) ended first`, 'run the command again');
       const failure = flockFailure(this.file, this.outDir, this.options, result);
       if (failure) {
